@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
+
+/** Any failure ends as one line on stderr and a non-zero exit code. */
+function fail(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`pca: ${message.split('\n')[0]}\n`);
+  process.exit(1);
+}
+
+try {
+  await buildProgram().exitOverride().parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  fail(error);
+}

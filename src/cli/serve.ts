@@ -1,0 +1,23 @@
+import { loadConfig } from '../config.js';
+import { startRuntime } from '../runtime.js';
+import { installGracefulShutdown } from '../server/shutdown.js';
+
+export async function runServe(options: { host?: string; port?: string }): Promise<void> {
+  const env = { ...process.env };
+  if (options.host !== undefined) env.PCA_HOST = options.host;
+  if (options.port !== undefined) env.PCA_PORT = options.port;
+  const config = loadConfig(env);
+  const runtime = await startRuntime(config);
+  installGracefulShutdown({
+    close: runtime.close,
+    timeoutMs: config.shutdownTimeoutMs,
+    log: runtime.app.log,
+    exit: (code) => process.exit(code),
+  });
+  try {
+    await runtime.app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}

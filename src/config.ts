@@ -1,0 +1,146 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+
+/** Every setting of the product, read once from the environment and validated. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Absolute path; holds the SQLite file, datasets, secrets and temp files. */
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly logLevel: LogLevel;
+  readonly duckdb: DuckDbConfig;
+  /** How long a graceful shutdown waits for in-flight requests before giving up. */
+  readonly shutdownTimeoutMs: number;
+  /** Trust X-Forwarded-* headers (only behind a proxy you control). */
+  readonly trustProxy: boolean;
+}
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema: string; readonly poolMax: number };
+
+export interface DuckDbConfig {
+  readonly threads: number;
+  /** DuckDB size string, e.g. `2GB`. */
+  readonly memoryLimit: string;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A setting with a bad value; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    expected: string,
+    got: string,
+  ) {
+    super(`${variable}: expected ${expected}, got ${JSON.stringify(got)}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Documented settings, in the order the README lists them. */
+export const SETTINGS = {
+  PCA_HOST: 'address to listen on (default 127.0.0.1)',
+  PCA_PORT: 'TCP port, 0 picks a free one (default 8080)',
+  PCA_DATA_DIR: 'data directory, created with mode 0700 (default ./data)',
+  PCA_DATABASE_URL: 'unset = SQLite in the data dir; postgres://user:pass@host:port/db = PostgreSQL',
+  PCA_DATABASE_SCHEMA: 'PostgreSQL schema to use (default public)',
+  PCA_DATABASE_POOL_MAX: 'PostgreSQL pool size (default 10)',
+  PCA_LOG_LEVEL: `log level: ${LOG_LEVELS.join('|')} (default info)`,
+  PCA_DUCKDB_THREADS: 'DuckDB worker threads (default: number of cores)',
+  PCA_DUCKDB_MEMORY_LIMIT: 'DuckDB memory limit, e.g. 512MB, 2GB (default 2GB)',
+  PCA_SHUTDOWN_TIMEOUT_MS: 'grace period for in-flight requests on SIGTERM (default 10000)',
+  PCA_TRUST_PROXY: 'true|false: trust X-Forwarded-For from a proxy (default false)',
+} as const;
+
+function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: keyof typeof SETTINGS, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: keyof typeof SETTINGS, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  const found = allowed.find((candidate) => candidate === raw);
+  if (found === undefined) throw new ConfigError(name, `one of ${allowed.join('|')}`, raw);
+  return found;
+}
+
+function boolean(env: Env, name: keyof typeof SETTINGS, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)$/i;
+
+function sizeString(env: Env, name: keyof typeof SETTINGS, fallback: string): string {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const match = SIZE.exec(raw);
+  if (!match || Number(match[1]) <= 0) throw new ConfigError(name, 'a size such as 512MB or 2GB', raw);
+  return `${match[1]}${match[2]!.toUpperCase()}`;
+}
+
+const HOST = /^[A-Za-z0-9.:[\]-]+$/;
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function database(env: Env, dataDir: string): DatabaseConfig {
+  const url = read(env, 'PCA_DATABASE_URL');
+  if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'pca.sqlite') };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('PCA_DATABASE_URL', 'a postgres:// URL or nothing (SQLite)', redactUrl(url));
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError('PCA_DATABASE_URL', 'a postgres:// URL or nothing (SQLite)', redactUrl(url));
+  }
+  const schema = read(env, 'PCA_DATABASE_SCHEMA') ?? 'public';
+  if (!SQL_IDENTIFIER.test(schema)) {
+    throw new ConfigError('PCA_DATABASE_SCHEMA', 'a lower-case SQL identifier (a-z, 0-9, _)', schema);
+  }
+  return { kind: 'postgres', url, schema, poolMax: integer(env, 'PCA_DATABASE_POOL_MAX', 10, 1, 500) };
+}
+
+/** Never echo a password back, not even in a configuration error. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const host = read(env, 'PCA_HOST') ?? '127.0.0.1';
+  if (!HOST.test(host)) throw new ConfigError('PCA_HOST', 'a host name or IP address', host);
+  const dataDir = path.resolve(cwd, read(env, 'PCA_DATA_DIR') ?? './data');
+  return {
+    host,
+    port: integer(env, 'PCA_PORT', 8080, 0, 65535),
+    dataDir,
+    database: database(env, dataDir),
+    logLevel: oneOf(env, 'PCA_LOG_LEVEL', LOG_LEVELS, 'info'),
+    duckdb: {
+      threads: integer(env, 'PCA_DUCKDB_THREADS', availableParallelism(), 1, 256),
+      memoryLimit: sizeString(env, 'PCA_DUCKDB_MEMORY_LIMIT', '2GB'),
+    },
+    shutdownTimeoutMs: integer(env, 'PCA_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    trustProxy: boolean(env, 'PCA_TRUST_PROXY', false),
+  };
+}

@@ -1,0 +1,16 @@
+import type { DuckEngine } from './analysis/engine/duckdb.js';
+import type { Config } from './config.js';
+import type { HealthRegistry } from './monitoring/health.js';
+import type { DataDirLayout } from './store/data-dir.js';
+import type { Store } from './store/store.js';
+
+/** What a running instance holds: built once at start, handed to routes and services. */
+export interface AppContext {
+  readonly config: Config;
+  readonly layout: DataDirLayout;
+  readonly store: Store;
+  readonly duck: DuckEngine;
+  readonly health: HealthRegistry;
+  /** Injectable for tests of time-dependent rules. */
+  readonly clock: () => Date;
+}

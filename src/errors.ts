@@ -1,0 +1,46 @@
+/**
+ * Errors a service raises on purpose. Services name the kind of problem; the
+ * server alone decides the HTTP status and body (see server/problems.ts).
+ */
+export const PROBLEM_KINDS = [
+  'validation',
+  'malformed-request',
+  'unprocessable',
+  'not-found',
+  'conflict',
+  'unauthorized',
+  'forbidden',
+  'password-change-required',
+  'quota-exceeded',
+  'feature-disabled',
+  'payload-too-large',
+  'unsupported-media-type',
+  'rate-limited',
+  'service-unavailable',
+  'internal',
+] as const;
+
+export type ProblemKind = (typeof PROBLEM_KINDS)[number];
+
+export interface FieldError {
+  /** JSON pointer into the request, e.g. `/body/rating`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly kind: ProblemKind,
+    detail: string,
+    /** Extra members of the problem body (e.g. `limit`, `usage`); never secrets. */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+    readonly fieldErrors: readonly FieldError[] = [],
+  ) {
+    super(detail);
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

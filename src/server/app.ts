@@ -1,0 +1,74 @@
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController } from 'fastify';
+import type { AppContext } from '../context.js';
+import { registerHealthRoutes } from '../monitoring/health-routes.js';
+import { PRODUCT_VERSION } from '../version.js';
+import { installErrorHandling } from './error-handler.js';
+import type { HttpServer } from './http.js';
+import { registerProblemRoutes } from './problem-routes.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+
+export interface BuildAppOptions {
+  /** A pino destination stream for tests; default stdout. */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+/** Assembles the HTTP app over an already-open context. Closing the app does not close the context. */
+export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<HttpServer> {
+  const app = Fastify({
+    logger: {
+      level: ctx.config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
+    },
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    trustProxy: ctx.config.trustProxy,
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  // While draining, answer in-flight requests with Connection: close so keep-alive
+  // sockets end with their last response instead of holding shutdown open.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+
+  installErrorHandling(app);
+
+  await app.register(helmet, { global: true });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'PCA Agent API',
+        version: PRODUCT_VERSION,
+        description: 'Post-campaign analysis. Errors are RFC 9457 application/problem+json.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or pca_ API key' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  registerProblemRoutes(app);
+  registerHealthRoutes(app, ctx);
+
+  return app;
+}

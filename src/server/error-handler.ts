@@ -1,0 +1,84 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError, type FieldError, type ProblemKind } from '../errors.js';
+import { PROBLEMS, PROBLEM_CONTENT_TYPE, kindForStatus, problemType } from './problems.js';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  requestId: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export function problemBody(
+  kind: ProblemKind,
+  detail: string,
+  requestId: string,
+  extras: Readonly<Record<string, unknown>> = {},
+  errors: readonly FieldError[] = [],
+): ProblemBody {
+  const { status, title } = PROBLEMS[kind];
+  const body: ProblemBody = { ...extras, type: problemType(kind), title, status, detail, requestId };
+  if (errors.length > 0) body.errors = [...errors];
+  return body;
+}
+
+export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
+  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+interface AjvIssue {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+function fieldErrors(context: string | undefined, issues: readonly AjvIssue[]): FieldError[] {
+  return issues.map((issue) => {
+    const missing = issue.keyword === 'required' ? `/${String(issue.params.missingProperty)}` : '';
+    const extra = issue.keyword === 'additionalProperties' ? `/${String(issue.params.additionalProperty)}` : '';
+    return {
+      field: `/${context ?? 'body'}${issue.instancePath}${missing}${extra}`,
+      message: issue.keyword === 'additionalProperties' ? 'is not a known field' : (issue.message ?? 'is invalid'),
+    };
+  });
+}
+
+/** Every error leaves as RFC 9457 problem+json; a 5xx never shows internals. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (isAppError(error)) {
+      if (PROBLEMS[error.kind].status >= 500) request.log.error({ err: error }, 'service error');
+      return sendProblem(
+        reply,
+        problemBody(error.kind, error.message, request.id, error.extensions, error.fieldErrors),
+      );
+    }
+    if (error.validation) {
+      const errors = fieldErrors(error.validationContext, error.validation);
+      return sendProblem(
+        reply,
+        problemBody('validation', 'The request has invalid fields; see errors.', request.id, {}, errors),
+      );
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'unhandled error');
+      return sendProblem(
+        reply,
+        problemBody('internal', 'An unexpected error occurred. Quote the requestId when reporting it.', request.id),
+      );
+    }
+    if (status === 429) {
+      return sendProblem(reply, problemBody('rate-limited', error.message, request.id));
+    }
+    return sendProblem(reply, problemBody(kindForStatus(status), error.message, request.id));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problemBody('not-found', `No route ${request.method} ${request.url.split('?')[0]}`, request.id)),
+  );
+}

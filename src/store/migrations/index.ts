@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as foundation from './0001_foundation.js';
+
+/**
+ * The one migration set, for SQLite and PostgreSQL alike. Names sort in the
+ * order they apply; a migration, once released, is never edited.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_foundation': foundation,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(MIGRATIONS),
+};

@@ -1,0 +1,106 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+import { withSqliteFileLock } from './sqlite-lock.js';
+
+export type StoreDialect = DatabaseConfig['kind'];
+
+/** The state store: one Kysely instance over SQLite or PostgreSQL. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  /** Round-trips a trivial query; rejects when the store cannot answer. */
+  ping(): Promise<void>;
+  /** Connection counts, for monitoring. */
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+export interface MigrationOutcome {
+  readonly applied: readonly string[];
+}
+
+const INT8_OID = 20;
+
+/** Counts and byte sizes are bigint in PostgreSQL; they fit a JS number here. */
+const pgTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : (pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown),
+};
+
+function openSqlite(file: string): Store {
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    poolStats: () => ({ total: database.open ? 1 : 0, idle: database.open ? 1 : 0, waiting: 0 }),
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, schema: string, poolMax: number): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    options: `-c search_path=${schema}`,
+    types: pgTypes,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => db.destroy(),
+  };
+}
+
+export function openStore(config: DatabaseConfig): Store {
+  return config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, config.schema, config.poolMax);
+}
+
+/** Applies every pending migration; safe to call on every start and from several instances at once. */
+export async function migrateToLatest(store: Store, config: DatabaseConfig): Promise<MigrationOutcome> {
+  if (config.kind === 'postgres' && config.schema !== 'public') {
+    // Concurrent CREATE SCHEMA IF NOT EXISTS can still collide in PostgreSQL; serialise it.
+    await store.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('pca:create-schema'))`.execute(trx);
+      await sql`create schema if not exists ${sql.id(config.schema)}`.execute(trx);
+    });
+  }
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+  const { error, results } =
+    config.kind === 'sqlite'
+      ? await withSqliteFileLock(`${config.file}.migrate-lock`, () => migrator.migrateToLatest())
+      : await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new Error(`migration ${failed} failed: ${reason}`);
+  }
+  return { applied: (results ?? []).map((result) => result.migrationName) };
+}

@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BACKENDS, createTestEnvironment, type TestEnvironment } from '../helpers/backends.js';
+import { runCli } from '../helpers/cli.js';
+
+const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+describe('pca CLI', () => {
+  it('prints its version', async () => {
+    const result = await runCli(['version'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`pca-agent ${pkg.version}\n`);
+  });
+
+  it.each(['serve', 'migrate', 'version'])('explains `%s` in --help', async (command) => {
+    const result = await runCli([command, '--help'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Usage: pca ${command}`);
+    expect(result.stdout.length).toBeGreaterThan(120);
+  });
+
+  it('fails with one line naming a bad setting', async () => {
+    const result = await runCli(['migrate'], { PCA_DUCKDB_THREADS: 'many', PCA_DATA_DIR: '/tmp/never-created' });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toBe('pca: PCA_DUCKDB_THREADS: expected an integer from 1 to 256, got "many"\n');
+  });
+
+  it('fails an unknown command with a non-zero exit', async () => {
+    const result = await runCli(['frobnicate'], {});
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+});
+
+describe.each(BACKENDS)('pca migrate [%s]', (backend) => {
+  let environment: TestEnvironment | undefined;
+  afterEach(async () => {
+    await environment?.cleanup();
+    environment = undefined;
+  });
+
+  it('applies the migrations once, then reports the store up to date', async () => {
+    environment = await createTestEnvironment(backend);
+    const first = await runCli(['migrate'], environment.env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^applied \d+ migration\(s\) to .*: 0001_foundation/);
+    const second = await runCli(['migrate'], environment.env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^store is up to date/);
+    expect(second.stdout).not.toContain(':postgres@');
+  });
+
+  it('is safe when two processes migrate one store at once', async () => {
+    environment = await createTestEnvironment(backend);
+    const results = await Promise.all([runCli(['migrate'], environment.env), runCli(['migrate'], environment.env)]);
+    expect(results.map((result) => [result.code, result.stderr])).toEqual([
+      [0, ''],
+      [0, ''],
+    ]);
+    expect(results.filter((result) => result.stdout.startsWith('applied'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import type { Config } from '../../src/config.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { createTestEnvironment, type Backend, type TestEnvironment } from './backends.js';
+
+export interface TestApp extends Runtime {
+  readonly environment: TestEnvironment;
+  readonly config: Config;
+  /** Every log line the app wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  /** Closes the app and removes its data dir and schema. */
+  dispose(): Promise<void>;
+}
+
+/** An isolated instance per test: its own data dir and (on PostgreSQL) its own schema. */
+export async function createTestApp(
+  backend: Backend,
+  options: { env?: Record<string, string>; beforeReady?: (runtime: Runtime) => void } = {},
+): Promise<TestApp> {
+  const environment = await createTestEnvironment(backend, { PCA_LOG_LEVEL: 'info', ...options.env });
+  const logs: Record<string, unknown>[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const runtime = await startRuntime(environment.config, { logStream });
+  options.beforeReady?.(runtime);
+  await runtime.app.ready();
+  return {
+    ...runtime,
+    environment,
+    config: environment.config,
+    logs,
+    dispose: async () => {
+      await runtime.close();
+      await environment.cleanup();
+    },
+  };
+}
