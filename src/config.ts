@@ -14,6 +14,26 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Trust X-Forwarded-* headers (only behind a proxy you control). */
   readonly trustProxy: boolean;
+  readonly auth: AuthConfig;
+  /** Minutes between background retention runs; 0 disables the scheduler (`pca retention run` still works). */
+  readonly retentionIntervalMinutes: number;
+}
+
+export type PasswordAlgorithm = 'argon2id' | 'bcrypt';
+
+export interface AuthConfig {
+  /** ≥ 32 bytes when given; otherwise generated once into the data dir. */
+  readonly jwtSecret: string | undefined;
+  /** The operator's first password; otherwise a random one is printed once. */
+  readonly adminPassword: string | undefined;
+  readonly passwordHash: PasswordAlgorithm;
+  readonly bcryptCost: number;
+  readonly accessTokenSeconds: number;
+  readonly refreshTokenDays: number;
+  readonly lockoutThreshold: number;
+  readonly lockoutMinutes: number;
+  /** Login attempts allowed per client IP per minute. */
+  readonly loginRateLimitPerMinute: number;
 }
 
 export type DatabaseConfig =
@@ -56,6 +76,16 @@ export const SETTINGS = {
   PCA_DUCKDB_MEMORY_LIMIT: 'DuckDB memory limit, e.g. 512MB, 2GB (default 2GB)',
   PCA_SHUTDOWN_TIMEOUT_MS: 'grace period for in-flight requests on SIGTERM (default 10000)',
   PCA_TRUST_PROXY: 'true|false: trust X-Forwarded-For from a proxy (default false)',
+  PCA_JWT_SECRET: 'HS256 signing secret, at least 32 bytes (default: generated once into the data dir)',
+  PCA_ADMIN_PASSWORD: "operator's first password (default: random, printed once on the console)",
+  PCA_PASSWORD_HASH: 'argon2id|bcrypt: algorithm for new password hashes (default argon2id)',
+  PCA_BCRYPT_COST: 'bcrypt cost factor, 4-15 (default 12)',
+  PCA_ACCESS_TOKEN_SECONDS: 'access token lifetime in seconds (default 900)',
+  PCA_REFRESH_TOKEN_DAYS: 'refresh token absolute lifetime in days (default 30)',
+  PCA_LOCKOUT_THRESHOLD: 'consecutive failed logins that lock an account (default 5)',
+  PCA_LOCKOUT_MINUTES: 'how long a locked account stays locked (default 15)',
+  PCA_LOGIN_RATE_LIMIT: 'login attempts per client IP per minute (default 20)',
+  PCA_RETENTION_INTERVAL_MINUTES: 'minutes between retention runs, 0 = off (default 60)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -142,5 +172,27 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     shutdownTimeoutMs: integer(env, 'PCA_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     trustProxy: boolean(env, 'PCA_TRUST_PROXY', false),
+    auth: authConfig(env),
+    retentionIntervalMinutes: integer(env, 'PCA_RETENTION_INTERVAL_MINUTES', 60, 0, 10_080),
+  };
+}
+
+function authConfig(env: Env): AuthConfig {
+  const jwtSecret = env.PCA_JWT_SECRET;
+  if (jwtSecret !== undefined && jwtSecret !== '' && Buffer.byteLength(jwtSecret, 'utf8') < 32) {
+    // Never echo the secret itself.
+    throw new ConfigError('PCA_JWT_SECRET', 'at least 32 bytes', `${Buffer.byteLength(jwtSecret, 'utf8')} bytes`);
+  }
+  const adminPassword = env.PCA_ADMIN_PASSWORD;
+  return {
+    jwtSecret: jwtSecret === '' ? undefined : jwtSecret,
+    adminPassword: adminPassword === '' ? undefined : adminPassword,
+    passwordHash: oneOf(env, 'PCA_PASSWORD_HASH', ['argon2id', 'bcrypt'] as const, 'argon2id'),
+    bcryptCost: integer(env, 'PCA_BCRYPT_COST', 12, 4, 15),
+    accessTokenSeconds: integer(env, 'PCA_ACCESS_TOKEN_SECONDS', 900, 30, 86_400),
+    refreshTokenDays: integer(env, 'PCA_REFRESH_TOKEN_DAYS', 30, 1, 365),
+    lockoutThreshold: integer(env, 'PCA_LOCKOUT_THRESHOLD', 5, 1, 100),
+    lockoutMinutes: integer(env, 'PCA_LOCKOUT_MINUTES', 15, 1, 1_440),
+    loginRateLimitPerMinute: integer(env, 'PCA_LOGIN_RATE_LIMIT', 20, 1, 100_000),
   };
 }

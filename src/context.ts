@@ -1,4 +1,5 @@
 import type { DuckEngine } from './analysis/engine/duckdb.js';
+import type { AuthDeps } from './auth/auth-deps.js';
 import type { Config } from './config.js';
 import type { HealthRegistry } from './monitoring/health.js';
 import type { DataDirLayout } from './store/data-dir.js';
@@ -11,6 +12,8 @@ export interface AppContext {
   readonly store: Store;
   readonly duck: DuckEngine;
   readonly health: HealthRegistry;
+  /** Identity services' dependencies: store, clock, token signer, password hasher, secret box. */
+  readonly auth: AuthDeps;
   /** Injectable for tests of time-dependent rules. */
   readonly clock: () => Date;
 }

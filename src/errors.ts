@@ -9,6 +9,7 @@ export const PROBLEM_KINDS = [
   'not-found',
   'conflict',
   'unauthorized',
+  'mfa-required',
   'forbidden',
   'password-change-required',
   'quota-exceeded',

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
+import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
+import { ensureOperator, type BootstrapResult } from './auth/bootstrap.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { duckdbCheck, storeCheck } from './monitoring/core-checks.js';
@@ -10,6 +12,8 @@ import { prepareDataDir } from './store/data-dir.js';
 import { migrateToLatest, openStore } from './store/store.js';
 
 export interface OpenContext extends AppContext {
+  /** What first-start bootstrapping did; a generated operator password is for the console only. */
+  readonly bootstrap: BootstrapResult;
   /** Closes DuckDB and the store; safe to call twice. */
   readonly close: () => Promise<void>;
 }
@@ -20,6 +24,15 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   const store = openStore(config.database);
   try {
     await migrateToLatest(store, config.database);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  let auth: AuthDeps;
+  let bootstrap: BootstrapResult;
+  try {
+    auth = { db: store.db, clock, config: config.auth, ...(await loadAuthKeys(config.auth, layout)) };
+    bootstrap = await ensureOperator(auth, config.auth.adminPassword);
   } catch (error) {
     await store.close();
     throw error;
@@ -36,6 +49,8 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     duck,
     health,
     clock,
+    auth,
+    bootstrap,
     close: () => {
       closing ??= (async () => {
         duck.close();
@@ -53,8 +68,13 @@ export interface Runtime {
   readonly close: () => Promise<void>;
 }
 
-export async function startRuntime(config: Config, options: BuildAppOptions = {}): Promise<Runtime> {
-  const ctx = await openContext(config);
+export interface RuntimeOptions extends BuildAppOptions {
+  /** Injectable for tests of time-dependent rules (lockout, expiry). */
+  readonly clock?: () => Date;
+}
+
+export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const ctx = await openContext(config, options.clock);
   let app: HttpServer;
   try {
     app = await buildApp(ctx, options);

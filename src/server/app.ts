@@ -3,9 +3,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
+import { registerApiKeyRoutes } from '../auth/api-key-routes.js';
+import { registerAuthRoutes } from '../auth/routes.js';
+import { registerUserRoutes } from '../auth/user-routes.js';
 import type { AppContext } from '../context.js';
 import { registerHealthRoutes } from '../monitoring/health-routes.js';
+import { registerOrganizationRoutes } from '../tenancy/routes.js';
 import { PRODUCT_VERSION } from '../version.js';
+import { accessHook } from './access.js';
 import { installErrorHandling } from './error-handler.js';
 import type { HttpServer } from './http.js';
 import { registerProblemRoutes } from './problem-routes.js';
@@ -49,6 +54,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     if (draining) reply.header('connection', 'close');
   });
 
+  app.addHook('onRequest', accessHook(ctx.auth));
+
   installErrorHandling(app);
 
   await app.register(helmet, { global: true });
@@ -69,6 +76,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   registerProblemRoutes(app);
   registerHealthRoutes(app, ctx);
+  registerAuthRoutes(app, ctx.auth);
+  registerUserRoutes(app, ctx.auth);
+  registerApiKeyRoutes(app, ctx.auth);
+  registerOrganizationRoutes(app, ctx.auth);
 
   return app;
 }

@@ -32,6 +32,11 @@ export const PROBLEMS: Readonly<Record<ProblemKind, { status: number; title: str
     title: 'Authentication required',
     description: 'Credentials are missing, invalid or expired.',
   },
+  'mfa-required': {
+    status: 401,
+    title: 'Second factor required',
+    description: 'The password was right; the account also needs a TOTP or recovery code (`totp`).',
+  },
   forbidden: {
     status: 403,
     title: 'Forbidden',

@@ -7,6 +7,95 @@
  */
 export interface Database {
   leases: LeaseTable;
+  organizations: OrganizationTable;
+  users: UserTable;
+  sessions: SessionTable;
+  refresh_tokens: RefreshTokenTable;
+  api_keys: ApiKeyTable;
+  rate_limits: RateLimitTable;
+}
+
+export interface OrganizationTable {
+  id: string;
+  slug: string;
+  name: string;
+  status: string;
+  /** JSON objects, validated by tenancy/ on the way in. */
+  settings: string;
+  quotas: string;
+  features: string;
+  retention: string;
+  metadata: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  org_id: string;
+  username: string;
+  email: string | null;
+  display_name: string | null;
+  role: string;
+  is_operator: number;
+  status: string;
+  password_hash: string;
+  must_change_password: number;
+  password_changed_at: string;
+  failed_logins: number;
+  locked_until: string | null;
+  /** TOTP secrets are stored encrypted (auth/secret-box.ts). */
+  mfa_secret: string | null;
+  mfa_pending_secret: string | null;
+  /** Last accepted TOTP time step, so a code cannot be replayed. */
+  mfa_last_step: number | null;
+  /** JSON array of SHA-256 hashes of unused recovery codes. */
+  recovery_codes: string | null;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  created_at: string;
+  /** Absolute end of the refresh-token family. */
+  expires_at: string;
+  last_used_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface RefreshTokenTable {
+  token_hash: string;
+  session_id: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  name: string;
+  /** The first characters of the key, to recognise it in a list. */
+  prefix: string;
+  key_hash: string;
+  scopes: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: string;
+  count: number;
 }
 
 /** A lease names the one instance that runs a singleton job (retention, alert evaluation). */

@@ -15,7 +15,7 @@ export interface TestApp extends Runtime {
 /** An isolated instance per test: its own data dir and (on PostgreSQL) its own schema. */
 export async function createTestApp(
   backend: Backend,
-  options: { env?: Record<string, string>; beforeReady?: (runtime: Runtime) => void } = {},
+  options: { env?: Record<string, string>; beforeReady?: (runtime: Runtime) => void; clock?: () => Date } = {},
 ): Promise<TestApp> {
   const environment = await createTestEnvironment(backend, { PCA_LOG_LEVEL: 'info', ...options.env });
   const logs: Record<string, unknown>[] = [];
@@ -27,7 +27,7 @@ export async function createTestApp(
       done();
     },
   });
-  const runtime = await startRuntime(environment.config, { logStream });
+  const runtime = await startRuntime(environment.config, { logStream, ...(options.clock ? { clock: options.clock } : {}) });
   options.beforeReady?.(runtime);
   await runtime.app.ready();
   return {

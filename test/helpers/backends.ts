@@ -7,6 +7,9 @@ import { loadConfig, type Config } from '../../src/config.js';
 
 export type Backend = 'sqlite' | 'postgres';
 
+/** The operator's first password in every test instance (it must be changed at first login). */
+export const OPERATOR_FIRST_PASSWORD = 'first-Operator-pass-2026';
+
 const PG_URL = process.env.PCA_TEST_DATABASE_URL;
 
 if (process.env.CI && !PG_URL) {
@@ -38,6 +41,7 @@ export async function createTestEnvironment(
     PCA_LOG_LEVEL: 'silent',
     PCA_DUCKDB_THREADS: '1',
     PCA_DUCKDB_MEMORY_LIMIT: '256MB',
+    PCA_ADMIN_PASSWORD: OPERATOR_FIRST_PASSWORD,
     ...extraEnv,
   };
   let schema: string | undefined;

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001_foundation.js';
+import * as identity from './0002_identity.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Names sort in the
@@ -7,6 +8,7 @@ import * as foundation from './0001_foundation.js';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_identity': identity,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,65 @@
+import { AppError } from '../errors.js';
+import type { OrgId, SessionId, UserId } from '../ids.js';
+import type { AuthDeps } from './auth-deps.js';
+import { issueTokens, type TokenPair } from './login.js';
+import { assertPasswordPolicy } from './passwords.js';
+import type { Role } from './permissions.js';
+import { revokeUserSessions, rotateRefreshToken, type RotationResult } from './sessions.js';
+
+/** Changing one's own password ends every other session of the account. */
+export async function changePassword(
+  deps: AuthDeps,
+  userId: string,
+  currentSessionId: string | undefined,
+  currentPassword: string,
+  newPassword: string,
+): Promise<{ revokedSessions: number }> {
+  const row = await deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!row || !(await deps.hasher.verify(row.password_hash, currentPassword))) {
+    throw new AppError('unauthorized', 'The current password is not correct.');
+  }
+  assertPasswordPolicy(newPassword, { username: row.username, email: row.email });
+  if (await deps.hasher.verify(row.password_hash, newPassword)) {
+    throw new AppError('validation', 'The new password must differ from the current one.', {}, [
+      { field: '/body/newPassword', message: 'must differ from the current password' },
+    ]);
+  }
+  const now = deps.clock().toISOString();
+  await deps.db
+    .updateTable('users')
+    .set({
+      password_hash: await deps.hasher.hash(newPassword),
+      must_change_password: 0,
+      password_changed_at: now,
+      updated_at: now,
+    })
+    .where('id', '=', userId)
+    .execute();
+  return { revokedSessions: await revokeUserSessions(deps.db, userId, 'password_changed', now, currentSessionId) };
+}
+
+export type RefreshOutcome =
+  | { readonly kind: 'refreshed'; readonly tokens: TokenPair; readonly userId: string; readonly sessionId: SessionId }
+  | Exclude<RotationResult, { kind: 'rotated' }>;
+
+/** Rotates the refresh token and issues a new access token, if the user and organisation are still active. */
+export async function refreshSession(deps: AuthDeps, refreshToken: string): Promise<RefreshOutcome> {
+  const now = deps.clock();
+  const rotation = await rotateRefreshToken(deps.db, refreshToken, now);
+  if (rotation.kind !== 'rotated') return rotation;
+  const user = await deps.db
+    .selectFrom('users')
+    .innerJoin('organizations', 'organizations.id', 'users.org_id')
+    .select(['users.id', 'users.org_id', 'users.role', 'users.status', 'organizations.status as org_status'])
+    .where('users.id', '=', rotation.userId)
+    .executeTakeFirst();
+  if (!user || user.status !== 'active' || user.org_status !== 'active') return { kind: 'invalid' };
+  const tokens = await issueTokens(
+    deps,
+    { id: user.id as UserId, orgId: user.org_id as OrgId, role: user.role as Role },
+    rotation.sessionId,
+    rotation.refreshToken,
+    now,
+  );
+  return { kind: 'refreshed', tokens, userId: user.id, sessionId: rotation.sessionId };
+}

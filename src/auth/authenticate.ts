@@ -1,0 +1,118 @@
+import { DEFAULT_FEATURES, type Features } from '../tenancy/policy.js';
+import type { ApiKeyId, OrgId, UserId } from '../ids.js';
+import { fromJson } from '../store/json.js';
+import { API_KEY_PREFIX } from './api-keys.js';
+import type { AuthDeps } from './auth-deps.js';
+import { hashToken } from './opaque-tokens.js';
+import { isPermission, isRole, permissionsOf, type Permission } from './permissions.js';
+import type { Principal } from './principal.js';
+
+/** last_used_at is written at most this often per session or key, not on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+function features(json: string): Features {
+  return { ...DEFAULT_FEATURES, ...fromJson<Partial<Features>>(json, {}) };
+}
+
+/**
+ * Resolves a bearer credential to a principal, re-checking on every request
+ * that the session (or key), the user and the organisation are all still
+ * live, so logout, deactivation and suspension take effect at once.
+ */
+export async function authenticate(deps: AuthDeps, bearer: string): Promise<Principal | undefined> {
+  return bearer.startsWith(API_KEY_PREFIX) ? authenticateApiKey(deps, bearer) : authenticateAccessToken(deps, bearer);
+}
+
+async function authenticateAccessToken(deps: AuthDeps, token: string): Promise<Principal | undefined> {
+  const now = deps.clock();
+  const claims = await deps.signer.verify(token, now);
+  if (!claims) return undefined;
+  const at = now.toISOString();
+  const row = await deps.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('organizations', 'organizations.id', 'users.org_id')
+    .select([
+      'sessions.last_used_at',
+      'users.username',
+      'users.role',
+      'users.is_operator',
+      'users.must_change_password',
+      'organizations.features',
+    ])
+    .where('sessions.id', '=', claims.sid)
+    .where('sessions.user_id', '=', claims.sub)
+    .where('users.org_id', '=', claims.org)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', at)
+    .where('users.status', '=', 'active')
+    .where('organizations.status', '=', 'active')
+    .executeTakeFirst();
+  if (!row || !isRole(row.role)) return undefined;
+  if (now.getTime() - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS) {
+    await deps.db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', claims.sid).execute();
+  }
+  const isOperator = row.is_operator === 1;
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    orgId: claims.org,
+    sessionId: claims.sid,
+    username: row.username,
+    // The role is read from the store, not the token, so a demotion applies at once.
+    role: row.role,
+    isOperator,
+    mustChangePassword: row.must_change_password === 1,
+    permissions: permissionsOf(row.role, isOperator),
+    features: features(row.features),
+  };
+}
+
+async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principal | undefined> {
+  const now = deps.clock();
+  const at = now.toISOString();
+  const row = await deps.db
+    .selectFrom('api_keys')
+    .innerJoin('users', 'users.id', 'api_keys.user_id')
+    .innerJoin('organizations', 'organizations.id', 'api_keys.org_id')
+    .select([
+      'api_keys.id',
+      'api_keys.name',
+      'api_keys.scopes',
+      'api_keys.expires_at',
+      'api_keys.last_used_at',
+      'users.id as user_id',
+      'users.org_id',
+      'users.username',
+      'users.role',
+      'organizations.features',
+    ])
+    .where('api_keys.key_hash', '=', hashToken(key))
+    .where('api_keys.revoked_at', 'is', null)
+    .where('users.status', '=', 'active')
+    .where('organizations.status', '=', 'active')
+    .executeTakeFirst();
+  if (!row || !isRole(row.role)) return undefined;
+  if (row.expires_at !== null && row.expires_at <= at) return undefined;
+  const orgFeatures = features(row.features);
+  if (!orgFeatures.api_access) return undefined;
+  if (row.last_used_at === null || now.getTime() - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS) {
+    await deps.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', row.id).execute();
+  }
+  // A key never holds more than its creator holds today.
+  const creator = permissionsOf(row.role, false);
+  const scopes = fromJson<string[]>(row.scopes, []).filter(isPermission);
+  const permissions = new Set<Permission>(scopes.filter((scope) => creator.has(scope)));
+  return {
+    kind: 'api_key',
+    apiKeyId: row.id as ApiKeyId,
+    apiKeyName: row.name,
+    userId: row.user_id as UserId,
+    orgId: row.org_id as OrgId,
+    username: row.username,
+    role: row.role,
+    permissions,
+    features: orgFeatures,
+  };
+}
+

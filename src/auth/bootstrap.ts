@@ -1,0 +1,41 @@
+import { AppError } from '../errors.js';
+import { createOrganization, getOrganizationBySlug } from '../tenancy/organizations.js';
+import type { AuthDeps } from './auth-deps.js';
+import { DEFAULT_ORG_SLUG } from './login.js';
+import { assertPasswordPolicy } from './passwords.js';
+import { createUser, oneTimePassword } from './users.js';
+
+export const OPERATOR_USERNAME = 'admin';
+
+export type BootstrapResult =
+  | { readonly kind: 'existing' }
+  /** `generatedPassword` is set only when none was configured: show it once, on the console. */
+  | { readonly kind: 'created'; readonly generatedPassword?: string };
+
+/**
+ * On an empty store, creates the `default` organisation and the operator
+ * `admin`, who must change the first password before doing anything else.
+ */
+export async function ensureOperator(deps: AuthDeps, configuredPassword: string | undefined): Promise<BootstrapResult> {
+  const existing = await deps.db.selectFrom('users').select('id').where('is_operator', '=', 1).executeTakeFirst();
+  if (existing) return { kind: 'existing' };
+  if (configuredPassword !== undefined) {
+    try {
+      assertPasswordPolicy(configuredPassword, { username: OPERATOR_USERNAME });
+    } catch (error) {
+      const reason = error instanceof AppError ? error.message : String(error);
+      throw new Error(`PCA_ADMIN_PASSWORD: expected a password the policy accepts (${reason})`);
+    }
+  }
+  const password = configuredPassword ?? oneTimePassword();
+  let org = await getOrganizationBySlug(deps.db, DEFAULT_ORG_SLUG);
+  try {
+    org ??= await createOrganization(deps, { name: 'Default', slug: DEFAULT_ORG_SLUG });
+    await createUser(deps, org.id, { username: OPERATOR_USERNAME, role: 'admin', password, isOperator: true });
+  } catch (error) {
+    // Another instance bootstrapped at the same moment.
+    if (error instanceof AppError && error.kind === 'conflict') return { kind: 'existing' };
+    throw error;
+  }
+  return configuredPassword === undefined ? { kind: 'created', generatedPassword: password } : { kind: 'created' };
+}

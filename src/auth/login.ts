@@ -1,0 +1,159 @@
+import type { Selectable } from 'kysely';
+import { AppError } from '../errors.js';
+import type { OrgId, SessionId, UserId } from '../ids.js';
+import { consumeRateLimit } from '../store/rate-limits.js';
+import type { UserTable } from '../store/schema.js';
+import type { AuthDeps } from './auth-deps.js';
+import { consumeSecondFactor } from './mfa.js';
+import { normaliseUsername, presentUser, type User } from './users.js';
+import { startSession, type ClientInfo } from './sessions.js';
+
+export interface LoginInput {
+  readonly username: string;
+  readonly password: string;
+  /** Organisation slug or id; the default organisation when omitted. */
+  readonly organization?: string;
+  /** A TOTP code or a recovery code, when the account has MFA. */
+  readonly totp?: string;
+}
+
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly tokenType: 'Bearer';
+  readonly expiresIn: number;
+}
+
+/** Why a login failed, for the audit trail and alerts; the caller only ever sees one generic answer. */
+export type LoginFailure =
+  | 'unknown_user'
+  | 'bad_password'
+  | 'locked'
+  | 'user_inactive'
+  | 'org_inactive'
+  | 'mfa_required'
+  | 'bad_second_factor'
+  | 'rate_limited';
+
+export type LoginOutcome =
+  | { readonly kind: 'success'; readonly tokens: TokenPair; readonly user: User; readonly sessionId: SessionId }
+  | {
+      readonly kind: 'failure';
+      readonly reason: LoginFailure;
+      readonly userId?: UserId;
+      readonly orgId?: OrgId;
+      /** Set when this failure locked the account. */
+      readonly lockedNow?: boolean;
+      readonly retryAfterSeconds?: number;
+    };
+
+export const DEFAULT_ORG_SLUG = 'default';
+
+/** The one answer every failed login gets, whatever the reason. */
+export function loginRefusal(outcome: Extract<LoginOutcome, { kind: 'failure' }>): AppError {
+  if (outcome.reason === 'rate_limited') {
+    return new AppError('rate-limited', 'Too many login attempts from this address; try again later.', {
+      retryAfter: outcome.retryAfterSeconds,
+    });
+  }
+  if (outcome.reason === 'mfa_required') {
+    return new AppError('mfa-required', 'This account needs a second factor: send `totp` with the login.');
+  }
+  return new AppError('unauthorized', 'Invalid credentials.');
+}
+
+export async function issueTokens(
+  deps: AuthDeps,
+  user: Pick<User, 'id' | 'orgId' | 'role'>,
+  sessionId: SessionId,
+  refreshToken: string,
+  now: Date,
+): Promise<TokenPair> {
+  const accessToken = await deps.signer.sign({ sub: user.id, org: user.orgId, role: user.role, sid: sessionId }, now);
+  return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: deps.signer.ttlSeconds };
+}
+
+async function findCandidate(
+  deps: AuthDeps,
+  input: LoginInput,
+): Promise<{ row: Selectable<UserTable> | undefined; orgStatus: string | undefined }> {
+  const org = input.organization ?? DEFAULT_ORG_SLUG;
+  const row = await deps.db
+    .selectFrom('users')
+    .innerJoin('organizations', 'organizations.id', 'users.org_id')
+    .selectAll('users')
+    .select('organizations.status as org_status')
+    .where((eb) => eb.or([eb('organizations.slug', '=', org), eb('organizations.id', '=', org)]))
+    .where('users.username', '=', normaliseUsername(input.username))
+    .executeTakeFirst();
+  if (!row) return { row: undefined, orgStatus: undefined };
+  const { org_status: orgStatus, ...user } = row;
+  return { row: user, orgStatus };
+}
+
+/**
+ * Checks credentials with the same work and the same answer whether the
+ * user exists or not; locks the account after repeated failures.
+ */
+export async function login(deps: AuthDeps, input: LoginInput, client: ClientInfo): Promise<LoginOutcome> {
+  const now = deps.clock();
+  const at = now.toISOString();
+  const rate = await consumeRateLimit(
+    deps.db,
+    `login:ip:${client.ip ?? 'unknown'}`,
+    deps.config.loginRateLimitPerMinute,
+    60_000,
+    now,
+  );
+  if (!rate.allowed) return { kind: 'failure', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds };
+
+  const { row, orgStatus } = await findCandidate(deps, input);
+  if (!row) {
+    await deps.hasher.verify(deps.dummyHash, input.password);
+    return { kind: 'failure', reason: 'unknown_user' };
+  }
+  const ids = { userId: row.id as UserId, orgId: row.org_id as OrgId };
+  const locked = row.locked_until !== null && row.locked_until > at;
+  const passwordOk = await deps.hasher.verify(locked ? deps.dummyHash : row.password_hash, input.password);
+  if (locked) return { kind: 'failure', reason: 'locked', ...ids };
+  if (!passwordOk) return recordFailure(deps, row, now, 'bad_password');
+  if (row.status !== 'active') return { kind: 'failure', reason: 'user_inactive', ...ids };
+  if (orgStatus !== 'active') return { kind: 'failure', reason: 'org_inactive', ...ids };
+
+  if (row.mfa_secret !== null) {
+    if (input.totp === undefined || input.totp === '') return { kind: 'failure', reason: 'mfa_required', ...ids };
+    if (!(await consumeSecondFactor(deps, row, input.totp, now))) {
+      return recordFailure(deps, row, now, 'bad_second_factor');
+    }
+  }
+
+  const rehash = deps.hasher.needsRehash(row.password_hash) ? await deps.hasher.hash(input.password) : undefined;
+  await deps.db
+    .updateTable('users')
+    .set({ failed_logins: 0, locked_until: null, last_login_at: at, ...(rehash ? { password_hash: rehash } : {}) })
+    .where('id', '=', row.id)
+    .execute();
+  const user = presentUser({ ...row, failed_logins: 0, locked_until: null, last_login_at: at });
+  const { sessionId, refreshToken } = await startSession(deps.db, user, client, now, deps.config.refreshTokenDays);
+  return { kind: 'success', user, sessionId, tokens: await issueTokens(deps, user, sessionId, refreshToken, now) };
+}
+
+async function recordFailure(
+  deps: AuthDeps,
+  row: Selectable<UserTable>,
+  now: Date,
+  reason: LoginFailure,
+): Promise<LoginOutcome> {
+  // The counter restarts at 0 when a lock is set, so a lock that has run out starts afresh.
+  const failures = row.failed_logins + 1;
+  const lockedNow = failures >= deps.config.lockoutThreshold;
+  await deps.db
+    .updateTable('users')
+    .set({
+      failed_logins: lockedNow ? 0 : failures,
+      locked_until: lockedNow ? new Date(now.getTime() + deps.config.lockoutMinutes * 60_000).toISOString() : null,
+    })
+    .where('id', '=', row.id)
+    .execute();
+  return { kind: 'failure', reason, userId: row.id as UserId, orgId: row.org_id as OrgId, lockedNow };
+}

@@ -1,0 +1,78 @@
+/** Every permission the product checks. Routes name one; roles grant sets of them. */
+export const PERMISSIONS = [
+  'analyses:read',
+  'analyses:create',
+  'analyses:delete',
+  'datasets:upload',
+  'datasets:delete',
+  'data:export',
+  'users:manage',
+  'org:settings',
+  'audit:read',
+  'feedback:write',
+  'feedback:read',
+  'alerts:manage',
+  'monitoring:read',
+  'api_keys:manage',
+  'platform:orgs',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = ['admin', 'analyst', 'viewer', 'api_user', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The one table of who may do what. `platform:orgs` belongs to no role: only the operator has it. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: [
+    'analyses:read',
+    'analyses:create',
+    'analyses:delete',
+    'datasets:upload',
+    'datasets:delete',
+    'data:export',
+    'users:manage',
+    'org:settings',
+    'audit:read',
+    'feedback:write',
+    'feedback:read',
+    'alerts:manage',
+    'monitoring:read',
+    'api_keys:manage',
+  ],
+  analyst: [
+    'analyses:read',
+    'analyses:create',
+    'analyses:delete',
+    'datasets:upload',
+    'datasets:delete',
+    'data:export',
+    'feedback:write',
+    'feedback:read',
+  ],
+  viewer: ['analyses:read', 'feedback:write'],
+  api_user: ['analyses:read', 'analyses:create', 'datasets:upload', 'data:export', 'api_keys:manage'],
+  auditor: ['audit:read', 'feedback:write'],
+};
+
+export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
+  admin: 'Runs the organisation: users, settings, API keys, alerts, audit, and all analysis work.',
+  analyst: 'Uploads data, creates, exports and deletes analyses, reads feedback analytics.',
+  viewer: 'Reads analyses and rates insights.',
+  api_user: 'An integration account: uploads and analyses through API keys.',
+  auditor: 'Reads the audit trail and nothing else that is sensitive.',
+};
+
+export const OPERATOR_PERMISSIONS: readonly Permission[] = ['platform:orgs'];
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}
+
+export function permissionsOf(role: Role, isOperator: boolean): ReadonlySet<Permission> {
+  return new Set([...ROLE_PERMISSIONS[role], ...(isOperator ? OPERATOR_PERMISSIONS : [])]);
+}

@@ -1,0 +1,260 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { AppError } from '../errors.js';
+import { principalOf, userPrincipalOf } from '../server/access.js';
+import type { HttpServer } from '../server/http.js';
+import { IdParams } from '../server/schemas.js';
+import { changePassword, refreshSession } from './account.js';
+import type { AuthDeps } from './auth-deps.js';
+import { login, loginRefusal } from './login.js';
+import { disableMfa, enableMfa, setupMfa } from './mfa.js';
+import { PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
+import { PermissionSchema, RoleSchema, TokenPairSchema, UserSchema } from './schemas.js';
+import { listSessions, revokeOwnSession, revokeSession, revokeUserSessions, type ClientInfo } from './sessions.js';
+import { getUser } from './users.js';
+
+function clientOf(request: FastifyRequest): ClientInfo {
+  const agent = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null };
+}
+
+const Password = Type.String({ minLength: 1, maxLength: 1024 });
+
+export function registerAuthRoutes(app: HttpServer, auth: AuthDeps): void {
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; returns an access token (15 min) and a single-use refresh token',
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 128 }),
+            password: Password,
+            organization: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            totp: Type.Optional(Type.String({ maxLength: 32 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Intersect([TokenPairSchema, Type.Object({ user: UserSchema })]) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await login(auth, request.body, clientOf(request));
+      if (outcome.kind === 'failure') {
+        if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
+        throw loginRefusal(outcome);
+      }
+      return { ...outcome.tokens, user: outcome.user };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/refresh',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange a refresh token for new tokens; a reused refresh token ends its whole session',
+        body: Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        response: { 200: TokenPairSchema },
+      },
+    },
+    async (request) => {
+      const outcome = await refreshSession(auth, request.body.refreshToken);
+      if (outcome.kind !== 'refreshed') throw new AppError('unauthorized', 'The refresh token is not valid.');
+      return outcome.tokens;
+    },
+  );
+
+  const selfAccess = { permission: null, duringPasswordChange: true, usersOnly: true } as const;
+
+  app.post(
+    '/api/v1/auth/logout',
+    { config: { access: selfAccess }, schema: { tags: ['auth'], summary: 'End this session' } },
+    async (request, reply) => {
+      const principal = userPrincipalOf(request);
+      await revokeSession(auth.db, principal.sessionId, 'logout', auth.clock().toISOString());
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout-all',
+    {
+      config: { access: selfAccess },
+      schema: {
+        tags: ['auth'],
+        summary: 'End every session of this account, this one included',
+        response: { 200: Type.Object({ revokedSessions: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const principal = userPrincipalOf(request);
+      const revokedSessions = await revokeUserSessions(auth.db, principal.userId, 'logout_all', auth.clock().toISOString());
+      return { revokedSessions };
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/sessions',
+    {
+      config: { access: { permission: null, usersOnly: true } },
+      schema: {
+        tags: ['auth'],
+        summary: "The caller's live sessions",
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                createdAt: Type.String(),
+                expiresAt: Type.String(),
+                lastUsedAt: Type.String(),
+                ip: Type.Union([Type.String(), Type.Null()]),
+                userAgent: Type.Union([Type.String(), Type.Null()]),
+                current: Type.Boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = userPrincipalOf(request);
+      return { items: await listSessions(auth.db, principal.userId, principal.sessionId, auth.clock()) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/auth/sessions/:id',
+    {
+      config: { access: { permission: null, usersOnly: true } },
+      schema: { tags: ['auth'], summary: "End one of the caller's sessions", params: IdParams },
+    },
+    async (request, reply) => {
+      const principal = userPrincipalOf(request);
+      await revokeOwnSession(auth.db, principal.userId, request.params.id, auth.clock().toISOString());
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      config: { access: { permission: null, duringPasswordChange: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who the caller is, with their permissions and organisation features',
+        response: {
+          200: Type.Object({
+            user: UserSchema,
+            via: Type.Union([Type.Literal('session'), Type.Literal('api_key')]),
+            permissions: Type.Array(PermissionSchema),
+            features: Type.Record(Type.String(), Type.Boolean()),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      return {
+        user: await getUser(auth.db, principal.orgId, principal.userId),
+        via: principal.kind === 'user' ? ('session' as const) : ('api_key' as const),
+        permissions: [...principal.permissions],
+        features: { ...principal.features },
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    {
+      config: { access: selfAccess },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your password; every other session of the account ends',
+        body: Type.Object(
+          { currentPassword: Password, newPassword: Type.String({ minLength: 1, maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ revokedSessions: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const principal = userPrincipalOf(request);
+      return changePassword(auth, principal.userId, principal.sessionId, request.body.currentPassword, request.body.newPassword);
+    },
+  );
+
+  const mfaAccess = { permission: null, usersOnly: true } as const;
+
+  app.post(
+    '/api/v1/auth/mfa/setup',
+    {
+      config: { access: mfaAccess },
+      schema: {
+        tags: ['auth'],
+        summary: 'Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app',
+        response: { 200: Type.Object({ secret: Type.String(), otpauthUri: Type.String() }) },
+      },
+    },
+    async (request) => setupMfa(auth, userPrincipalOf(request).userId),
+  );
+
+  app.post(
+    '/api/v1/auth/mfa/enable',
+    {
+      config: { access: mfaAccess },
+      schema: {
+        tags: ['auth'],
+        summary: 'Confirm enrolment with a current code; returns one-time recovery codes (shown once)',
+        body: Type.Object({ code: Type.String({ pattern: '^\\d{6}$' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) },
+      },
+    },
+    async (request) => enableMfa(auth, userPrincipalOf(request).userId, request.body.code),
+  );
+
+  app.post(
+    '/api/v1/auth/mfa/disable',
+    {
+      config: { access: mfaAccess },
+      schema: {
+        tags: ['auth'],
+        summary: 'Turn TOTP off; needs the password and a current code or recovery code',
+        body: Type.Object({ password: Password, code: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      await disableMfa(auth, userPrincipalOf(request).userId, request.body.password, request.body.code);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/roles',
+    {
+      config: { access: { permission: null } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The roles and the permissions each grants (the one permission table)',
+        response: {
+          200: Type.Object({
+            roles: Type.Array(
+              Type.Object({ name: RoleSchema, description: Type.String(), permissions: Type.Array(PermissionSchema) }),
+            ),
+            permissions: Type.Array(PermissionSchema),
+            operatorPermissions: Type.Array(PermissionSchema),
+          }),
+        },
+      },
+    },
+    async () => ({
+      roles: ROLES.map((name) => ({ name, description: ROLE_DESCRIPTIONS[name], permissions: [...ROLE_PERMISSIONS[name]] })),
+      permissions: [...PERMISSIONS],
+      operatorPermissions: ['platform:orgs' as const],
+    }),
+  );
+}

@@ -1,0 +1,177 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../errors.js';
+import { newId, type SessionId } from '../ids.js';
+import type { Database } from '../store/schema.js';
+import { hashToken, newOpaqueToken } from './opaque-tokens.js';
+
+export const REFRESH_TOKEN_PREFIX = 'rt_';
+
+export interface ClientInfo {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+export interface SessionView {
+  readonly id: SessionId;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly lastUsedAt: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly current: boolean;
+}
+
+/** Opens a session (a refresh-token family) and returns its first refresh token. */
+export async function startSession(
+  db: Kysely<Database>,
+  user: { id: string; orgId: string },
+  client: ClientInfo,
+  now: Date,
+  lifetimeDays: number,
+): Promise<{ sessionId: SessionId; refreshToken: string }> {
+  const sessionId = newId('ses');
+  const refreshToken = newOpaqueToken(REFRESH_TOKEN_PREFIX);
+  const at = now.toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({
+        id: sessionId,
+        org_id: user.orgId,
+        user_id: user.id,
+        created_at: at,
+        expires_at: new Date(now.getTime() + lifetimeDays * 86_400_000).toISOString(),
+        last_used_at: at,
+        revoked_at: null,
+        revoked_reason: null,
+        ip: client.ip,
+        user_agent: client.userAgent?.slice(0, 256) ?? null,
+      })
+      .execute();
+    await trx
+      .insertInto('refresh_tokens')
+      .values({ token_hash: hashToken(refreshToken), session_id: sessionId, created_at: at, used_at: null })
+      .execute();
+  });
+  return { sessionId, refreshToken };
+}
+
+export type RotationResult =
+  | { readonly kind: 'rotated'; readonly sessionId: SessionId; readonly userId: string; readonly refreshToken: string }
+  | { readonly kind: 'reused'; readonly sessionId: SessionId; readonly userId: string }
+  | { readonly kind: 'invalid' };
+
+/**
+ * Exchanges a refresh token for a new one. A token is single-use: presenting
+ * one that was already used revokes its whole family (the session).
+ */
+export async function rotateRefreshToken(db: Kysely<Database>, token: string, now: Date): Promise<RotationResult> {
+  const at = now.toISOString();
+  const found = await db
+    .selectFrom('refresh_tokens')
+    .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
+    .select([
+      'refresh_tokens.token_hash',
+      'refresh_tokens.used_at',
+      'sessions.id as session_id',
+      'sessions.user_id',
+      'sessions.revoked_at',
+      'sessions.expires_at',
+    ])
+    .where('refresh_tokens.token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!found) return { kind: 'invalid' };
+  const sessionId = found.session_id as SessionId;
+  if (found.revoked_at !== null || found.expires_at <= at) return { kind: 'invalid' };
+  if (found.used_at !== null) {
+    await revokeSession(db, sessionId, 'refresh_token_reuse', at);
+    return { kind: 'reused', sessionId, userId: found.user_id };
+  }
+  const refreshToken = newOpaqueToken(REFRESH_TOKEN_PREFIX);
+  const claimed = await db.transaction().execute(async (trx) => {
+    // Only one of two concurrent presentations can claim the token; the other is a reuse.
+    const result = await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: at })
+      .where('token_hash', '=', found.token_hash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await trx
+      .insertInto('refresh_tokens')
+      .values({ token_hash: hashToken(refreshToken), session_id: sessionId, created_at: at, used_at: null })
+      .execute();
+    await trx.updateTable('sessions').set({ last_used_at: at }).where('id', '=', sessionId).execute();
+    return true;
+  });
+  if (!claimed) {
+    await revokeSession(db, sessionId, 'refresh_token_reuse', at);
+    return { kind: 'reused', sessionId, userId: found.user_id };
+  }
+  return { kind: 'rotated', sessionId, userId: found.user_id, refreshToken };
+}
+
+export async function revokeSession(db: Kysely<Database>, sessionId: string, reason: string, at: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Ends every live session of a user, optionally keeping one (the caller's own). */
+export async function revokeUserSessions(
+  db: Kysely<Database>,
+  userId: string,
+  reason: string,
+  at: string,
+  keep?: string,
+): Promise<number> {
+  let query = db
+    .updateTable('sessions')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (keep !== undefined) query = query.where('id', '!=', keep);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function listSessions(
+  db: Kysely<Database>,
+  userId: string,
+  currentSessionId: string | undefined,
+  now: Date,
+): Promise<SessionView[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id as SessionId,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    current: row.id === currentSessionId,
+  }));
+}
+
+/** Revokes one of the caller's own sessions; anyone else's is "not found". */
+export async function revokeOwnSession(db: Kysely<Database>, userId: string, sessionId: string, at: string): Promise<void> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw new AppError('not-found', 'No such session.');
+  await revokeSession(db, sessionId, 'user_revoked', at);
+}

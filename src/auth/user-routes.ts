@@ -1,0 +1,101 @@
+import { Type } from 'typebox';
+import { principalOf } from '../server/access.js';
+import type { HttpServer } from '../server/http.js';
+import { IdParams, Nullable, PageQuery, pageOf } from '../server/schemas.js';
+import type { AuthDeps } from './auth-deps.js';
+import { Email, RoleSchema, UserSchema } from './schemas.js';
+import { USERNAME_PATTERN, createUser, getUser, listUsers, resetPassword, setUserStatus, updateUser } from './users.js';
+
+const manage = { access: { permission: 'users:manage' } } as const;
+
+export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
+  app.get(
+    '/api/v1/users',
+    { config: manage, schema: { tags: ['users'], summary: 'Users of the organisation', querystring: PageQuery, response: { 200: pageOf(UserSchema) } } },
+    async (request) => listUsers(auth.db, principalOf(request).orgId, request.query),
+  );
+
+  app.post(
+    '/api/v1/users',
+    {
+      config: manage,
+      schema: {
+        tags: ['users'],
+        summary: 'Create a user; without a password a one-time password is returned once (it must be changed at first login)',
+        body: Type.Object(
+          {
+            username: Type.String({ pattern: USERNAME_PATTERN }),
+            email: Type.Optional(Nullable(Email)),
+            displayName: Type.Optional(Nullable(Type.String({ maxLength: 128 }))),
+            role: RoleSchema,
+            password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ user: UserSchema, oneTimePassword: Type.Optional(Type.String()) }) },
+      },
+    },
+    async (request, reply) => {
+      const created = await createUser(auth, principalOf(request).orgId, request.body);
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/v1/users/:id',
+    { config: manage, schema: { tags: ['users'], params: IdParams, response: { 200: UserSchema } } },
+    async (request) => getUser(auth.db, principalOf(request).orgId, request.params.id),
+  );
+
+  app.patch(
+    '/api/v1/users/:id',
+    {
+      config: manage,
+      schema: {
+        tags: ['users'],
+        summary: 'Change email, display name or role (never your own role; never the last admin)',
+        params: IdParams,
+        body: Type.Object(
+          {
+            email: Type.Optional(Nullable(Email)),
+            displayName: Type.Optional(Nullable(Type.String({ maxLength: 128 }))),
+            role: Type.Optional(RoleSchema),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: UserSchema },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { after } = await updateUser(auth, principal.orgId, principal.userId, request.params.id, request.body);
+      return after;
+    },
+  );
+
+  app.post(
+    '/api/v1/users/:id/deactivate',
+    { config: manage, schema: { tags: ['users'], summary: 'Deactivate: sessions end at once', params: IdParams, response: { 200: UserSchema } } },
+    async (request) => setUserStatus(auth, principalOf(request).orgId, request.params.id, 'deactivated'),
+  );
+
+  app.post(
+    '/api/v1/users/:id/reactivate',
+    { config: manage, schema: { tags: ['users'], params: IdParams, response: { 200: UserSchema } } },
+    async (request) => setUserStatus(auth, principalOf(request).orgId, request.params.id, 'active'),
+  );
+
+  app.post(
+    '/api/v1/users/:id/reset-password',
+    {
+      config: manage,
+      schema: {
+        tags: ['users'],
+        summary: 'Issue a one-time password (shown once; must be changed); ends the user’s sessions and clears a lockout',
+        params: IdParams,
+        response: { 200: Type.Object({ user: UserSchema, oneTimePassword: Type.String() }) },
+      },
+    },
+    async (request) => resetPassword(auth, principalOf(request).orgId, request.params.id),
+  );
+}

@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import { AppError } from '../errors.js';
+import { newId, type OrgId, type UserId } from '../ids.js';
+import { decodeCursor, toPage, type Page } from '../store/pagination.js';
+import type { Database, UserTable } from '../store/schema.js';
+import { assertWithinQuota } from '../tenancy/enforce.js';
+import { requireOrganization } from '../tenancy/organizations.js';
+import type { AuthDeps } from './auth-deps.js';
+import { assertPasswordPolicy } from './passwords.js';
+import type { Role } from './permissions.js';
+import { revokeUserSessions } from './sessions.js';
+
+export type UserStatus = 'active' | 'deactivated';
+
+export interface User {
+  readonly id: UserId;
+  readonly orgId: OrgId;
+  readonly username: string;
+  readonly email: string | null;
+  readonly displayName: string | null;
+  readonly role: Role;
+  readonly isOperator: boolean;
+  readonly status: UserStatus;
+  readonly mustChangePassword: boolean;
+  readonly mfaEnabled: boolean;
+  readonly lockedUntil: string | null;
+  readonly failedLogins: number;
+  readonly lastLoginAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export function presentUser(row: Selectable<UserTable>): User {
+  return {
+    id: row.id as UserId,
+    orgId: row.org_id as OrgId,
+    username: row.username,
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role as Role,
+    isOperator: row.is_operator === 1,
+    status: row.status as UserStatus,
+    mustChangePassword: row.must_change_password === 1,
+    mfaEnabled: row.mfa_secret !== null,
+    lockedUntil: row.locked_until,
+    failedLogins: row.failed_logins,
+    lastLoginAt: row.last_login_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$';
+
+/** Usernames are case-insensitive: stored and looked up in lower case. */
+export function normaliseUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+/** A one-time password that meets the policy; the user must change it at first login. */
+export function oneTimePassword(): string {
+  return randomBytes(15).toString('base64url');
+}
+
+export async function countActiveUsers(db: Kysely<Database>, orgId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function userRow(db: Kysely<Database>, orgId: string, userId: string): Promise<Selectable<UserTable>> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', userId)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  if (!row) throw new AppError('not-found', 'No such user.');
+  return row;
+}
+
+export async function getUser(db: Kysely<Database>, orgId: string, userId: string): Promise<User> {
+  return presentUser(await userRow(db, orgId, userId));
+}
+
+export async function listUsers(
+  db: Kysely<Database>,
+  orgId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<User>> {
+  const cursor = decodeCursor(page.cursor);
+  let query = db
+    .selectFrom('users')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit + 1);
+  if (cursor) {
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '>', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '>', cursor.id)])]),
+    );
+  }
+  return toPage(await query.execute(), page.limit, (row) => row.created_at, presentUser);
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly email?: string | null;
+  readonly displayName?: string | null;
+  readonly role: Role;
+  /** When omitted a one-time password is generated and returned once. */
+  readonly password?: string;
+  readonly isOperator?: boolean;
+}
+
+export interface CreatedUser {
+  readonly user: User;
+  /** Present when the password was generated: shown once, never stored in clear. */
+  readonly oneTimePassword?: string;
+}
+
+/** Creates a user who must choose their own password at first login. */
+export async function createUser(deps: AuthDeps, orgId: string, input: NewUser): Promise<CreatedUser> {
+  const org = await requireOrganization(deps.db, orgId);
+  assertWithinQuota(org.quotas, 'maxUsers', await countActiveUsers(deps.db, orgId));
+  const username = normaliseUsername(input.username);
+  if (!new RegExp(USERNAME_PATTERN).test(username)) {
+    throw new AppError('validation', 'The username is not valid.', {}, [
+      { field: '/body/username', message: 'must be 2-64 letters, digits, dots, dashes, underscores or @' },
+    ]);
+  }
+  const generated = input.password === undefined ? oneTimePassword() : undefined;
+  const password = input.password ?? generated!;
+  assertPasswordPolicy(password, { username, email: input.email ?? null }, '/body/password');
+  const taken = await deps.db
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('username', '=', username)
+    .executeTakeFirst();
+  if (taken) throw new AppError('conflict', `The username "${username}" is already taken in this organisation.`);
+  const now = deps.clock().toISOString();
+  const row = {
+    id: newId('usr'),
+    org_id: orgId,
+    username,
+    email: input.email ?? null,
+    display_name: input.displayName ?? null,
+    role: input.role,
+    is_operator: input.isOperator ? 1 : 0,
+    status: 'active',
+    password_hash: await deps.hasher.hash(password),
+    must_change_password: 1,
+    password_changed_at: now,
+    failed_logins: 0,
+    locked_until: null,
+    mfa_secret: null,
+    mfa_pending_secret: null,
+    mfa_last_step: null,
+    recovery_codes: null,
+    last_login_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await deps.db.insertInto('users').values(row).execute();
+  } catch (error) {
+    // Two concurrent creations of one username: the unique constraint decides.
+    const again = await deps.db
+      .selectFrom('users')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (again) throw new AppError('conflict', `The username "${username}" is already taken in this organisation.`);
+    throw error;
+  }
+  return { user: presentUser(row), ...(generated ? { oneTimePassword: generated } : {}) };
+}
+
+async function assertNotLastAdmin(db: Kysely<Database>, orgId: string, userId: string, action: string): Promise<void> {
+  const others = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'admin')
+    .where('status', '=', 'active')
+    .where('id', '!=', userId)
+    .executeTakeFirstOrThrow();
+  if (Number(others.n) === 0) {
+    throw new AppError('conflict', `The last active admin of an organisation cannot be ${action}.`);
+  }
+}
+
+export interface UserPatch {
+  readonly email?: string | null;
+  readonly displayName?: string | null;
+  readonly role?: Role;
+}
+
+export async function updateUser(
+  deps: AuthDeps,
+  orgId: string,
+  actorId: string,
+  userId: string,
+  patch: UserPatch,
+): Promise<{ before: User; after: User }> {
+  const row = await userRow(deps.db, orgId, userId);
+  const before = presentUser(row);
+  if (patch.role !== undefined && patch.role !== before.role) {
+    if (userId === actorId) throw new AppError('forbidden', 'Nobody may change their own role.');
+    if (before.role === 'admin' && before.status === 'active') {
+      await assertNotLastAdmin(deps.db, orgId, userId, 'demoted');
+    }
+  }
+  const now = deps.clock().toISOString();
+  const changes = {
+    ...(patch.email !== undefined ? { email: patch.email } : {}),
+    ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+    ...(patch.role !== undefined ? { role: patch.role } : {}),
+    updated_at: now,
+  };
+  await deps.db.updateTable('users').set(changes).where('id', '=', userId).where('org_id', '=', orgId).execute();
+  return { before, after: presentUser({ ...row, ...changes }) };
+}
+
+export async function setUserStatus(
+  deps: AuthDeps,
+  orgId: string,
+  userId: string,
+  status: UserStatus,
+): Promise<User> {
+  const row = await userRow(deps.db, orgId, userId);
+  if (status === 'deactivated' && row.status === 'active' && row.role === 'admin') {
+    await assertNotLastAdmin(deps.db, orgId, userId, 'deactivated');
+  }
+  if (status === 'active' && row.status !== 'active') {
+    const org = await requireOrganization(deps.db, orgId);
+    assertWithinQuota(org.quotas, 'maxUsers', await countActiveUsers(deps.db, orgId));
+  }
+  const now = deps.clock().toISOString();
+  await deps.db.updateTable('users').set({ status, updated_at: now }).where('id', '=', userId).execute();
+  if (status === 'deactivated') await revokeUserSessions(deps.db, userId, 'user_deactivated', now);
+  return presentUser({ ...row, status, updated_at: now });
+}
+
+/** An admin's reset: a one-time password, sessions ended, lockout cleared. */
+export async function resetPassword(
+  deps: AuthDeps,
+  orgId: string,
+  userId: string,
+): Promise<{ user: User; oneTimePassword: string }> {
+  const row = await userRow(deps.db, orgId, userId);
+  const password = oneTimePassword();
+  const now = deps.clock().toISOString();
+  const changes = {
+    password_hash: await deps.hasher.hash(password),
+    must_change_password: 1,
+    password_changed_at: now,
+    failed_logins: 0,
+    locked_until: null,
+    updated_at: now,
+  };
+  await deps.db.updateTable('users').set(changes).where('id', '=', userId).execute();
+  await revokeUserSessions(deps.db, userId, 'password_reset', now);
+  return { user: presentUser({ ...row, ...changes }), oneTimePassword: password };
+}

@@ -1,0 +1,90 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate } from '../auth/authenticate.js';
+import type { AuthDeps } from '../auth/auth-deps.js';
+import type { Permission } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
+import { AppError } from '../errors.js';
+import type { FeatureFlag } from '../tenancy/policy.js';
+
+/**
+ * What a route needs before its handler runs. Every /api/v1 route declares
+ * one; a route that forgets is refused to everyone (and a test fails).
+ */
+export type RouteAccess =
+  | { readonly public: true }
+  | {
+      /** `null`: any signed-in caller (e.g. their own profile). */
+      readonly permission: Permission | null;
+      readonly feature?: FeatureFlag;
+      /** The few routes a user who must change their password may still call. */
+      readonly duringPasswordChange?: boolean;
+      /** Routes about one's own login session refuse API keys. */
+      readonly usersOnly?: boolean;
+    };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The principal of a route that declared a permission; the hook guarantees it is there. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('route reached without authentication');
+  return request.principal;
+}
+
+/** The signed-in user (not an API key) of a `usersOnly` route. */
+export function userPrincipalOf(request: FastifyRequest): Extract<Principal, { kind: 'user' }> {
+  const principal = principalOf(request);
+  if (principal.kind !== 'user') throw new AppError('forbidden', 'This route is for signed-in users, not API keys.');
+  return principal;
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S{1,4096})$/i.exec(header.trim());
+  return match?.[1];
+}
+
+/** onRequest: runs before the body is even read, so refused callers cost nothing. */
+export function accessHook(auth: AuthDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const url = request.routeOptions.url;
+    if (url === undefined || !url.startsWith('/api/')) return;
+    const access = request.routeOptions.config.access;
+    if (access !== undefined && 'public' in access) return;
+
+    const token = bearer(request);
+    const principal = token === undefined ? undefined : await authenticate(auth, token);
+    if (!principal) {
+      reply.header('www-authenticate', 'Bearer realm="pca-agent"');
+      throw new AppError('unauthorized', 'Authentication required: send a valid bearer token or API key.');
+    }
+    request.principal = principal;
+    if (access === undefined) throw new AppError('forbidden', 'This route declares no access rule.');
+    if (access.usersOnly && principal.kind !== 'user') {
+      throw new AppError('forbidden', 'This route is for signed-in users, not API keys.');
+    }
+    if (principal.kind === 'user' && principal.mustChangePassword && !access.duringPasswordChange) {
+      throw new AppError(
+        'password-change-required',
+        'Change your password (POST /api/v1/auth/password) before anything else.',
+      );
+    }
+    if (access.permission !== null && !principal.permissions.has(access.permission)) {
+      throw new AppError('forbidden', `This action needs the permission "${access.permission}".`, {
+        permission: access.permission,
+      });
+    }
+    if (access.feature !== undefined && !principal.features[access.feature]) {
+      throw new AppError('feature-disabled', `The feature "${access.feature}" is not enabled for this organisation.`, {
+        feature: access.feature,
+      });
+    }
+  };
+}
