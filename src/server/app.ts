@@ -14,6 +14,7 @@ import { accessHook } from './access.js';
 import { installErrorHandling } from './error-handler.js';
 import type { HttpServer } from './http.js';
 import { registerProblemRoutes } from './problem-routes.js';
+import { recordRoutes } from './route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 
 export interface BuildAppOptions {
@@ -54,6 +55,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     if (draining) reply.header('connection', 'close');
   });
 
+  recordRoutes(app);
   app.addHook('onRequest', accessHook(ctx.auth));
 
   installErrorHandling(app);

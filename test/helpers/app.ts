@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createTestEnvironment, type Backend, type TestEnvironment } from './backends.js';
 
@@ -15,9 +15,17 @@ export interface TestApp extends Runtime {
 /** An isolated instance per test: its own data dir and (on PostgreSQL) its own schema. */
 export async function createTestApp(
   backend: Backend,
-  options: { env?: Record<string, string>; beforeReady?: (runtime: Runtime) => void; clock?: () => Date } = {},
+  options: {
+    env?: Record<string, string>;
+    beforeReady?: (runtime: Runtime) => void;
+    clock?: () => Date;
+    /** Start on the data dir and store of an earlier (closed) instance, as a restart would. */
+    reuse?: TestEnvironment;
+  } = {},
 ): Promise<TestApp> {
-  const environment = await createTestEnvironment(backend, { PCA_LOG_LEVEL: 'info', ...options.env });
+  const environment = options.reuse
+    ? { ...options.reuse, config: loadConfig({ ...options.reuse.env, PCA_LOG_LEVEL: 'info', ...options.env }) }
+    : await createTestEnvironment(backend, { PCA_LOG_LEVEL: 'info', ...options.env });
   const logs: Record<string, unknown>[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../src/auth/permissions.js';
+import type { RouteEntry } from '../../src/server/route-table.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+
+type RouteInfo = RouteEntry;
+
+function fill(url: string, id: string): string {
+  return url.replace(/:[A-Za-z]+/g, id);
+}
+
+describe.each(BACKENDS)('access control [%s]', (backend) => {
+  let t: TestApp;
+  let routes: RouteInfo[] = [];
+  let operator: Session;
+  let a: TestOrg;
+  let b: TestOrg;
+
+  beforeAll(async () => {
+    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
+    // Every /api/v1 route the app serves, read from the app itself.
+    routes = t.app.routeTable.filter((route) => route.url.startsWith('/api/'));
+    operator = await operatorSession(t.app);
+    a = await orgWithEveryRole(t.app, operator, 'alpha');
+    b = await orgWithEveryRole(t.app, operator, 'beta');
+  }, 120_000);
+  afterAll(() => t.dispose());
+
+  it('finds the API routes', () => {
+    expect(routes.length).toBeGreaterThan(20);
+  });
+
+  it('every /api/v1 route declares its access rule', () => {
+    const undeclared = routes.filter((route) => route.access === undefined).map((route) => `${route.method} ${route.url}`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('refuses every non-public route without credentials (401)', async () => {
+    for (const route of routes.filter((candidate) => !(candidate.access && 'public' in candidate.access))) {
+      const response = await t.app.inject({ method: route.method as 'GET', url: fill(route.url, 'x_1') });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+    }
+  });
+
+  it('allows or refuses each role on each route exactly as the permission table says', async () => {
+    const failures: string[] = [];
+    for (const route of routes) {
+      const access = route.access;
+      if (!access || 'public' in access || access.permission === null) continue;
+      const permission: Permission = access.permission;
+      for (const role of ROLES) {
+        const allowed = (ROLE_PERMISSIONS[role]).includes(permission);
+        const response = await t.app.inject({
+          method: route.method as 'GET',
+          url: fill(route.url, 'missing_1'),
+          headers: bearer(a.users[role].accessToken),
+          payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+        });
+        const refused = response.statusCode === 403 && response.json<{ type: string }>().type === '/problems/forbidden';
+        if (allowed === refused) failures.push(`${role} ${route.method} ${route.url}: ${response.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('gives platform:orgs to the operator only', async () => {
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/orgs', headers: bearer(operator.accessToken) });
+    expect(list.statusCode).toBe(200);
+    for (const role of ROLES) {
+      const response = await t.app.inject({ method: 'GET', url: '/api/v1/orgs', headers: bearer(a.users[role].accessToken) });
+      expect(response.statusCode).toBe(403);
+    }
+  });
+
+  it('answers 404 for another organisation’s ids on every route that takes one', async () => {
+    const roleFor = (route: RouteInfo): Role => {
+      const access = route.access;
+      const permission = access && !('public' in access) ? access.permission : null;
+      return permission === null ? 'admin' : (ROLES.find((role) => (ROLE_PERMISSIONS[role] as readonly string[]).includes(permission)) ?? 'admin');
+    };
+    // b's resources: a user, an API key, a session, the organisation itself.
+    const keyResponse = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: bearer(b.users.admin.accessToken),
+      payload: { name: 'b key', scopes: ['analyses:read'] },
+    });
+    const bKeyId = keyResponse.json<{ apiKey: { id: string } }>().apiKey.id;
+    const bSessions = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: bearer(b.users.viewer.accessToken) });
+    const bSessionId = bSessions.json<{ items: { id: string }[] }>().items[0]!.id;
+    const idFor = (url: string): string => {
+      if (url.startsWith('/api/v1/users')) return b.users.analyst.userId;
+      if (url.startsWith('/api/v1/api-keys')) return bKeyId;
+      if (url.startsWith('/api/v1/auth/sessions')) return bSessionId;
+      if (url.startsWith('/api/v1/orgs')) return b.orgId;
+      throw new Error(`no foreign id known for ${url}`);
+    };
+    const failures: string[] = [];
+    for (const route of routes.filter((candidate) => candidate.url.includes(':id'))) {
+      const access = route.access;
+      if (access && !('public' in access) && access.permission === 'platform:orgs') continue;
+      const role = roleFor(route);
+      const response = await t.app.inject({
+        method: route.method as 'GET',
+        url: fill(route.url, idFor(route.url)),
+        headers: bearer(a.users[role].accessToken),
+        payload: route.method !== 'PATCH' ? undefined : route.url.startsWith('/api/v1/orgs') ? { name: 'x' } : { displayName: 'x' },
+      });
+      if (response.statusCode !== 404) failures.push(`${route.method} ${route.url}: ${response.statusCode} ${response.body}`);
+    }
+    expect(failures).toEqual([]);
+    // And b's resources are untouched.
+    const stillThere = await t.app.inject({ method: 'GET', url: `/api/v1/users/${b.users.analyst.userId}`, headers: bearer(b.users.admin.accessToken) });
+    expect(stillThere.json<{ status: string; displayName: string | null }>()).toMatchObject({ status: 'active', displayName: null });
+  });
+
+  it('serves the permission table at /api/v1/roles', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/roles', headers: bearer(a.users.viewer.accessToken) });
+    const body = response.json<{ roles: { name: Role; permissions: Permission[] }[] }>();
+    for (const role of ROLES) {
+      expect(body.roles.find((entry) => entry.name === role)?.permissions).toEqual([...ROLE_PERMISSIONS[role]]);
+    }
+  });
+});
