@@ -10,6 +10,7 @@ import { buildApp, type BuildAppOptions } from './server/app.js';
 import type { HttpServer } from './server/http.js';
 import { prepareDataDir } from './store/data-dir.js';
 import { migrateToLatest, openStore } from './store/store.js';
+import { startRetentionScheduler, type RetentionScheduler } from './tenancy/retention-scheduler.js';
 
 export interface OpenContext extends AppContext {
   /** What first-start bootstrapping did; a generated operator password is for the console only. */
@@ -64,6 +65,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
 export interface Runtime {
   readonly ctx: OpenContext;
   readonly app: HttpServer;
+  readonly retention: RetentionScheduler;
   /** Stops accepting, lets in-flight requests finish, then closes the context. */
   readonly close: () => Promise<void>;
 }
@@ -82,12 +84,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     await ctx.close();
     throw error;
   }
+  const retention = startRetentionScheduler(ctx.store.db, ctx.clock, config.retentionIntervalMinutes, app.log);
   let closing: Promise<void> | undefined;
   return {
     ctx,
     app,
+    retention,
     close: () => {
       closing ??= (async () => {
+        retention.stop();
         await app.close();
         await ctx.close();
       })();

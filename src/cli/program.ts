@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { SETTINGS } from '../config.js';
 import { PRODUCT_VERSION } from '../version.js';
+import { adminCommand, retentionCommand } from './admin.js';
 import { runMigrate } from './migrate.js';
 import { runServe } from './serve.js';
 
@@ -37,6 +38,9 @@ export function buildProgram(): Command {
     )
     .addHelpText('after', ENVIRONMENT_HELP)
     .action(() => runMigrate());
+
+  program.addCommand(adminCommand());
+  program.addCommand(retentionCommand());
 
   program
     .command('version')

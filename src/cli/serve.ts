@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.js';
 import { startRuntime } from '../runtime.js';
 import { installGracefulShutdown } from '../server/shutdown.js';
+import { announceBootstrap } from './context.js';
 
 export async function runServe(options: { host?: string; port?: string }): Promise<void> {
   const env = { ...process.env };
@@ -8,15 +9,7 @@ export async function runServe(options: { host?: string; port?: string }): Promi
   if (options.port !== undefined) env.PCA_PORT = options.port;
   const config = loadConfig(env);
   const runtime = await startRuntime(config);
-  if (runtime.ctx.bootstrap.kind === 'created') {
-    // Console only, never the log: the operator's first password, shown this once.
-    const password = runtime.ctx.bootstrap.generatedPassword;
-    process.stderr.write(
-      password === undefined
-        ? 'PCA Agent: created organisation "default" and operator "admin" with PCA_ADMIN_PASSWORD; it must be changed at first login.\n'
-        : `PCA Agent: created organisation "default" and operator "admin".\n  One-time password: ${password}\n  It is shown only now and must be changed at first login.\n`,
-    );
-  }
+  announceBootstrap(runtime.ctx);
   installGracefulShutdown({
     close: runtime.close,
     timeoutMs: config.shutdownTimeoutMs,

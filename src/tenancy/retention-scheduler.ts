@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { tryAcquireLease } from '../store/leases.js';
+import type { Database } from '../store/schema.js';
+import { runRetention, type RetentionReport } from './retention.js';
+
+export const RETENTION_LEASE = 'retention';
+
+export interface RetentionScheduler {
+  /** Runs one tick now (what the interval does): takes the lease, then runs retention. */
+  tick(): Promise<RetentionReport | undefined>;
+  lastRunAt(): string | undefined;
+  stop(): void;
+}
+
+/** Runs retention every `intervalMinutes` on whichever instance holds the lease. */
+export function startRetentionScheduler(
+  db: Kysely<Database>,
+  clock: () => Date,
+  intervalMinutes: number,
+  log: Pick<FastifyBaseLogger, 'info' | 'error'>,
+): RetentionScheduler {
+  const holder = `instance-${randomUUID()}`;
+  const intervalMs = intervalMinutes * 60_000;
+  let last: string | undefined;
+  let running: Promise<RetentionReport | undefined> | undefined;
+
+  const tick = (): Promise<RetentionReport | undefined> => {
+    running ??= (async () => {
+      try {
+        // The lease outlives one interval a little, so a crashed holder is replaced at the next tick.
+        if (!(await tryAcquireLease(db, RETENTION_LEASE, holder, intervalMs + 30_000, clock()))) return undefined;
+        const report = await runRetention(db, clock());
+        last = report.ranAt;
+        log.info({ retention: report }, 'retention run');
+        return report;
+      } catch (error) {
+        log.error({ err: error }, 'retention run failed');
+        return undefined;
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+
+  const timer = intervalMs > 0 ? setInterval(() => void tick(), intervalMs) : undefined;
+  timer?.unref();
+  return { tick, lastRunAt: () => last, stop: () => clearInterval(timer) };
+}
