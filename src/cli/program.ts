@@ -2,8 +2,7 @@ import { Command, Option } from 'commander';
 import { SETTINGS } from '../config.js';
 import { PRODUCT_VERSION } from '../version.js';
 import { adminCommand, retentionCommand } from './admin.js';
-import { runMigrate } from './migrate.js';
-import { runServe } from './serve.js';
+import { analyzeCommand } from './analyze.js';
 
 const ENVIRONMENT_HELP = `
 Settings come from the environment:
@@ -11,7 +10,11 @@ ${Object.entries(SETTINGS)
   .map(([name, description]) => `  ${name.padEnd(26)}${description}`)
   .join('\n')}`;
 
-/** The `pca` command. Each subcommand explains itself with --help. */
+/**
+ * The `pca` command. Each subcommand explains itself with --help; its
+ * implementation is imported only when it runs, so `pca analyze` never loads
+ * the server and `pca version` loads almost nothing.
+ */
 export function buildProgram(): Command {
   const program = new Command('pca')
     .description('PCA Agent: post-campaign analysis for marketing teams and agencies.')
@@ -28,7 +31,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--host <host>', 'listen address (overrides PCA_HOST)'))
     .addOption(new Option('--port <port>', 'listen port, 0 for any free one (overrides PCA_PORT)'))
     .addHelpText('after', ENVIRONMENT_HELP)
-    .action((options: { host?: string; port?: string }) => runServe(options));
+    .action(async (options: { host?: string; port?: string }) => (await import('./serve.js')).runServe(options));
 
   program
     .command('migrate')
@@ -37,8 +40,9 @@ export function buildProgram(): Command {
         'Idempotent: running it again applies nothing. `serve` does this by itself at start.',
     )
     .addHelpText('after', ENVIRONMENT_HELP)
-    .action(() => runMigrate());
+    .action(async () => (await import('./migrate.js')).runMigrate());
 
+  program.addCommand(analyzeCommand());
   program.addCommand(adminCommand());
   program.addCommand(retentionCommand());
 

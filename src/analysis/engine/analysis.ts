@@ -1,0 +1,269 @@
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { AppError } from '../../errors.js';
+import { computeKpis, type KpiValues, type MeasureTotals } from '../kpis.js';
+import { DIMENSIONS, MEASURES, type Dimension, type Measure } from '../schema.js';
+import { ident, measureSums, metricsOf, Params } from './sql.js';
+
+export const GRANULARITIES = ['day', 'week', 'month', 'quarter'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+export interface DimensionFilter {
+  readonly dimension: Dimension;
+  /** One value (equals) or several (in-list). */
+  readonly values: readonly string[];
+}
+
+export interface DateRange {
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export interface CurrencyConversion {
+  readonly to: string;
+  /** Units of `to` per one unit of each currency. */
+  readonly rates: Readonly<Record<string, number>>;
+}
+
+export interface Scope {
+  readonly filters?: readonly DimensionFilter[];
+  readonly dateRange?: DateRange;
+  readonly conversion?: CurrencyConversion;
+}
+
+export interface GroupRow {
+  /** The dimension values of the group (a breakdown's dimension, a pair's two). */
+  readonly key: Partial<Record<Dimension, string | null>>;
+  readonly currency: string | null;
+  readonly measures: MeasureTotals;
+  readonly kpis: KpiValues;
+}
+
+export interface SeriesPoint {
+  readonly period: string;
+  readonly currency: string | null;
+  readonly measures: MeasureTotals;
+  readonly kpis: KpiValues;
+}
+
+export interface Profile {
+  readonly rows: number;
+  readonly measures: Measure[];
+  readonly dimensions: Dimension[];
+  readonly currencies: (string | null)[];
+  readonly platforms: string[];
+  readonly dateRange: { readonly from: string | null; readonly to: string | null };
+}
+
+export interface AnalysisResult {
+  readonly profile: Profile;
+  readonly conversion: CurrencyConversion | undefined;
+  /** One row per currency (one in all when converted). */
+  readonly totals: GroupRow[];
+  readonly breakdowns: Record<string, GroupRow[]>;
+  readonly timeSeries: Partial<Record<Granularity, SeriesPoint[]>>;
+}
+
+/** The period a day (YYYY-MM-DD) falls in: ISO week (Monday start), month or quarter. */
+export function periodOf(day: string, granularity: Granularity): string {
+  if (granularity === 'day') return day;
+  if (granularity === 'month') return day.slice(0, 7);
+  if (granularity === 'quarter') return `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
+  const date = new Date(`${day}T00:00:00Z`);
+  const weekday = (date.getUTCDay() + 6) % 7;
+  const thursday = new Date(date.getTime() + (3 - weekday) * 86_400_000);
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.floor((thursday.getTime() - yearStart) / 86_400_000 / 7) + 1;
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** Sums daily points into longer periods; KPIs are recomputed from the summed measures. */
+export function rollUp(days: readonly SeriesPoint[], granularity: Granularity, present: ReadonlySet<Measure>): SeriesPoint[] {
+  if (granularity === 'day') return [...days];
+  const groups = new Map<string, { period: string; currency: string | null; measures: MeasureTotals }>();
+  for (const point of days) {
+    const period = periodOf(point.period, granularity);
+    const key = `${period}\u0000${point.currency}`;
+    const group = groups.get(key) ?? { period, currency: point.currency, measures: {} };
+    for (const measure of present) {
+      const value = point.measures[measure];
+      if (value !== null && value !== undefined) group.measures[measure] = (group.measures[measure] ?? 0) + value;
+      else if (!(measure in group.measures)) group.measures[measure] = null;
+    }
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .map((group) => ({ ...group, kpis: computeKpis(group.measures) }))
+    .sort((a, b) => a.period.localeCompare(b.period) || String(a.currency).localeCompare(String(b.currency)));
+}
+
+const DATE_OR_NULL = /^\d{4}-\d{2}-\d{2}$/;
+
+/** WHERE clause of a scope, every value bound. */
+export function scopeWhere(scope: Scope, params: Params): string {
+  const clauses: string[] = [];
+  for (const filter of scope.filters ?? []) {
+    if (filter.values.length === 0) continue;
+    clauses.push(`${ident(filter.dimension)} IN (${filter.values.map((value) => params.add(value)).join(', ')})`);
+  }
+  for (const [bound, op] of [
+    [scope.dateRange?.from, '>='],
+    [scope.dateRange?.to, '<='],
+  ] as const) {
+    if (bound === undefined) continue;
+    if (!DATE_OR_NULL.test(bound)) {
+      throw new AppError('validation', `Dates are YYYY-MM-DD, not "${bound}".`, {}, [{ field: '/dateRange', message: 'must be YYYY-MM-DD' }]);
+    }
+    clauses.push(`"date" ${op} CAST(${params.add(bound)} AS DATE)`);
+  }
+  return clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+}
+
+/** A relation with money converted to one currency when rates are given; otherwise the source itself. */
+function convertedSource(source: string, scope: Scope, params: Params, currencies: readonly (string | null)[]): string {
+  const conversion = scope.conversion;
+  if (!conversion) return source;
+  const missing = currencies.filter((currency) => currency === null || conversion.rates[currency] === undefined);
+  const needed = missing.filter((currency) => currency !== conversion.to);
+  if (needed.length > 0) {
+    throw new AppError('validation', `No exchange rate for ${needed.map((currency) => currency ?? 'rows without a currency').join(', ')}.`, {}, [
+      { field: '/rates', message: `needs ${needed.map(String).join(', ')}` },
+    ]);
+  }
+  const whens = Object.entries(conversion.rates)
+    .map(([currency, rate]) => `WHEN currency = ${params.add(currency)} THEN CAST(${params.add(rate)} AS DOUBLE)`)
+    .join(' ');
+  const factor = `(CASE WHEN currency = ${params.add(conversion.to)} THEN 1.0 ${whens} END)`;
+  const columns = [...DIMENSIONS.filter((dimension) => dimension !== 'currency').map(ident), `${params.add(conversion.to)} AS currency`];
+  const measures = MEASURES.map((measure) => (measure === 'spend' || measure === 'revenue' ? `${ident(measure)} * ${factor} AS ${ident(measure)}` : ident(measure)));
+  return `(SELECT ${[...columns, ...measures].join(', ')} FROM ${source})`;
+}
+
+async function rowsOf(connection: DuckDBConnection, sql: string, params: readonly DuckDBValue[]): Promise<Record<string, unknown>[]> {
+  const reader = await connection.runAndReadAll(sql, [...params]);
+  return reader.getRowObjectsJS();
+}
+
+/** Which measures and dimensions the data has, its date range and currencies. */
+export async function profile(connection: DuckDBConnection, source: string, scope: Scope = {}): Promise<Profile> {
+  const params = new Params();
+  const where = scopeWhere(scope, params);
+  const counts = [...MEASURES, ...DIMENSIONS].map((field) => `count(${ident(field)}) AS ${ident(`n_${field}`)}`);
+  const [row] = await rowsOf(
+    connection,
+    `SELECT count(*) AS n, ${counts.join(', ')}, strftime(min("date"), '%Y-%m-%d') AS date_from, strftime(max("date"), '%Y-%m-%d') AS date_to, list(DISTINCT currency) AS currencies, list(DISTINCT platform) FILTER (WHERE platform IS NOT NULL) AS platforms FROM ${source} ${where}`,
+    params.values,
+  );
+  const count = (field: string) => Number(row?.[`n_${field}`] ?? 0);
+  const currencies = ((row?.currencies as (string | null)[] | null) ?? []).slice().sort();
+  return {
+    rows: Number(row?.n ?? 0),
+    measures: MEASURES.filter((measure) => count(measure) > 0),
+    dimensions: DIMENSIONS.filter((dimension) => count(dimension) > 0),
+    currencies: currencies.length > 0 ? currencies : [],
+    platforms: ((row?.platforms as string[] | null) ?? []).slice().sort(),
+    dateRange: { from: (row?.date_from as string | null) ?? null, to: (row?.date_to as string | null) ?? null },
+  };
+}
+
+export interface AnalysisOptions extends Scope {
+  /** Breakdowns to compute: single dimensions and pairs. Default: every present dimension but date and currency. */
+  readonly breakdowns?: readonly (Dimension | readonly [Dimension, Dimension])[];
+  readonly granularities?: readonly Granularity[];
+}
+
+export function breakdownName(breakdown: Dimension | readonly [Dimension, Dimension]): string {
+  return typeof breakdown === 'string' ? breakdown : `${breakdown[0]}×${breakdown[1]}`;
+}
+
+/** Merges the profiles of several datasets analysed together. */
+export function mergeProfiles(profiles: readonly Profile[]): Profile {
+  const min = (values: (string | null)[]) => values.filter((value): value is string => value !== null).sort()[0] ?? null;
+  const max = (values: (string | null)[]) => values.filter((value): value is string => value !== null).sort().at(-1) ?? null;
+  return {
+    rows: profiles.reduce((sum, item) => sum + item.rows, 0),
+    measures: MEASURES.filter((measure) => profiles.some((item) => item.measures.includes(measure))),
+    dimensions: DIMENSIONS.filter((dimension) => profiles.some((item) => item.dimensions.includes(dimension))),
+    currencies: [...new Set(profiles.flatMap((item) => item.currencies))].sort(),
+    platforms: [...new Set(profiles.flatMap((item) => item.platforms))].sort(),
+    dateRange: { from: min(profiles.map((item) => item.dateRange.from)), to: max(profiles.map((item) => item.dateRange.to)) },
+  };
+}
+
+/**
+ * Totals, breakdowns and the daily series in one scan: every group is a sum of
+ * measures, every KPI a ratio of those sums, money grouped by currency. Weeks,
+ * months and quarters are summed from the days.
+ */
+export async function analyse(
+  connection: DuckDBConnection,
+  source: string,
+  options: AnalysisOptions = {},
+  knownProfile?: Profile,
+): Promise<AnalysisResult> {
+  const scoped = (options.filters?.length ?? 0) > 0 || options.dateRange?.from !== undefined || options.dateRange?.to !== undefined;
+  const shape = knownProfile && !scoped ? knownProfile : await profile(connection, source, options);
+  const present = new Set(shape.measures);
+  const params = new Params();
+  const relation = convertedSource(source, options, params, shape.currencies);
+  const where = scopeWhere(options, params);
+  const breakdowns = (options.breakdowns ?? shape.dimensions.filter((dimension) => dimension !== 'date' && dimension !== 'currency'))
+    .filter((breakdown) => (typeof breakdown === 'string' ? [breakdown] : [...breakdown]).every((dimension) => shape.dimensions.includes(dimension)));
+  const hasDates = shape.dimensions.includes('date');
+  const granularities = hasDates ? (options.granularities ?? ['day', 'week', 'month']) : [];
+
+  const sets: { name: string; columns: string[]; kind: 'total' | 'breakdown' | 'day' }[] = [
+    { name: 'total', columns: [], kind: 'total' },
+    ...breakdowns.map((breakdown) => ({
+      name: breakdownName(breakdown),
+      columns: typeof breakdown === 'string' ? [breakdown] : [...breakdown],
+      kind: 'breakdown' as const,
+    })),
+    ...(granularities.length > 0 ? [{ name: 'day', columns: ['date'], kind: 'day' as const }] : []),
+  ];
+  const allColumns = [...new Set(sets.flatMap((set) => set.columns))];
+  const selectColumns = allColumns.map((column) => (column === 'date' ? `strftime("date", '%Y-%m-%d') AS "date"` : ident(column)));
+  const groupingId = allColumns.length > 0 ? `GROUPING(${allColumns.map(ident).join(', ')}) AS _set` : '0 AS _set';
+  const sql = `SELECT currency, ${[...selectColumns, groupingId, ...measureSums()].join(', ')}
+    FROM ${relation} ${where}
+    GROUP BY GROUPING SETS (${sets.map((set) => `(currency${set.columns.map((column) => `, ${ident(column)}`).join('')})`).join(', ')})`;
+  const rows = await rowsOf(connection, sql, params.values);
+
+  // GROUPING() sets a bit for each column NOT in the set, first column highest.
+  const bitsOf = (columns: readonly string[]) =>
+    allColumns.reduce((bits, column, index) => (columns.includes(column) ? bits : bits | (1 << (allColumns.length - 1 - index))), 0);
+  const bySet = new Map<number, Record<string, unknown>[]>();
+  for (const row of rows) {
+    const id = Number(row._set);
+    const list = bySet.get(id);
+    if (list) list.push(row);
+    else bySet.set(id, [row]);
+  }
+
+  const spendOf = (row: GroupRow) => row.measures.spend ?? -Infinity;
+  const totals: GroupRow[] = [];
+  const breakdownRows: Record<string, GroupRow[]> = {};
+  let days: SeriesPoint[] = [];
+  for (const set of sets) {
+    const setRows = bySet.get(bitsOf(set.columns)) ?? [];
+    if (set.kind === 'total') {
+      totals.push(...setRows.map((row) => ({ key: {}, currency: (row.currency as string | null) ?? null, ...metricsOf(row, present) })));
+    } else if (set.kind === 'breakdown') {
+      breakdownRows[set.name] = setRows
+        .map((row) => ({
+          key: Object.fromEntries(set.columns.map((column) => [column, (row[column] as string | null) ?? null])),
+          currency: (row.currency as string | null) ?? null,
+          ...metricsOf(row, present),
+        }))
+        .sort((a, b) => spendOf(b) - spendOf(a) || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
+    } else {
+      days = setRows
+        .filter((row) => row.date !== null)
+        .map((row) => ({ period: row.date as string, currency: (row.currency as string | null) ?? null, ...metricsOf(row, present) }))
+        .sort((a, b) => a.period.localeCompare(b.period) || String(a.currency).localeCompare(String(b.currency)));
+    }
+  }
+  const timeSeries: Partial<Record<Granularity, SeriesPoint[]>> = {};
+  for (const granularity of granularities) timeSeries[granularity] = rollUp(days, granularity, present);
+  totals.sort((a, b) => String(a.currency).localeCompare(String(b.currency)));
+  return { profile: shape, conversion: options.conversion, totals, breakdowns: breakdownRows, timeSeries };
+}

@@ -1,0 +1,55 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import { KPIS, kpiSql, type Kpi, type KpiValues, type MeasureTotals, computeKpis } from '../kpis.js';
+import { MEASURES, type Measure } from '../schema.js';
+
+/** Parameters bound to a statement: values never enter SQL text. */
+export class Params {
+  readonly values: DuckDBValue[] = [];
+  add(value: DuckDBValue): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** Quoted identifier for a unified field; fields come from a fixed list, never from a client's string. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export const sumAlias = (measure: Measure) => `sum_${measure}`;
+
+/** `sum(x) AS sum_x` for every measure, with money converted by rate when rates are given. */
+export function measureSums(moneyFactor?: string): string[] {
+  return MEASURES.map((measure) => {
+    const value = moneyFactor && (measure === 'spend' || measure === 'revenue') ? `${ident(measure)} * ${moneyFactor}` : ident(measure);
+    return `sum(${value}) AS ${sumAlias(measure)}`;
+  });
+}
+
+/** KPI expressions over the sums of one grouped query (for ORDER BY and HAVING). */
+export function kpiOverSums(kpi: Kpi): string {
+  return kpiSql(kpi, (measure) => `sum_${measure}`);
+}
+
+export interface MetricRow {
+  readonly measures: MeasureTotals;
+  readonly kpis: KpiValues;
+}
+
+function toNumber(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return Number(value);
+}
+
+/** Reads the `sum_*` columns of a result row into measures and the KPIs computed once from them. */
+export function metricsOf(row: Record<string, unknown>, present: ReadonlySet<Measure>): MetricRow {
+  const measures: MeasureTotals = {};
+  for (const measure of MEASURES) {
+    if (present.has(measure)) measures[measure] = toNumber(row[sumAlias(measure)]);
+  }
+  return { measures, kpis: computeKpis(measures) };
+}
+
+export { KPIS };

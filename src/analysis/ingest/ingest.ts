@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { open, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { AppError } from '../../errors.js';
+import { allRowsSql, isConversionError, keptRowsSql, storedFields, unifiedRelationSql } from './load.js';
+import type { Profile } from '../engine/analysis.js';
+import { planIngest, type IngestOptions, type IngestPlan } from './plan.js';
+import { summariseRelation, type QualityReport } from './quality.js';
+import { sniffFile, type FileShape } from './sniff.js';
+import { xlsxToCsv, type SheetInfo } from './xlsx.js';
+
+export type SourceFormat = 'csv' | 'xlsx';
+
+export interface IngestRequest extends IngestOptions {
+  readonly file: string;
+  /** The name the user gave the file (its extension is checked against its content). */
+  readonly originalName: string;
+  /** Where a workbook's sheet is written as CSV while it is read. */
+  readonly tmpDir: string;
+  readonly sheet?: string;
+}
+
+export interface IngestResult {
+  readonly format: SourceFormat;
+  readonly sheets: SheetInfo[] | undefined;
+  readonly sheet: string | undefined;
+  readonly shape: FileShape;
+  readonly plan: IngestPlan;
+  readonly quality: QualityReport;
+  readonly profile: Profile;
+  /** Whether the reader typed the columns itself (fast path) or every value was parsed from text. */
+  readonly typed: boolean;
+  /** The DuckDB table (on the ingesting connection) that holds the file in the unified schema. */
+  readonly table: string;
+  /** SQL of its data rows: the unified columns of the rows not dropped. */
+  readonly relation: string;
+}
+
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const OLE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+
+async function sniffFormat(file: string, originalName: string): Promise<SourceFormat> {
+  const handle = await open(file, 'r');
+  const magic = Buffer.alloc(4);
+  try {
+    await handle.read(magic, 0, 4, 0);
+  } finally {
+    await handle.close();
+  }
+  const extension = path.extname(originalName).toLowerCase();
+  if (magic.equals(OLE)) {
+    throw new AppError('unprocessable', 'Legacy .xls workbooks are not supported: save the export as .xlsx or CSV.');
+  }
+  const isZip = magic.equals(ZIP);
+  if (extension === '.xlsx' && !isZip) {
+    throw new AppError('unprocessable', `"${originalName}" is named .xlsx but is not an XLSX workbook.`);
+  }
+  if (['.csv', '.tsv', '.txt'].includes(extension) && isZip) {
+    throw new AppError('unprocessable', `"${originalName}" is named ${extension} but is a ZIP/XLSX file; upload it as .xlsx.`);
+  }
+  return isZip ? 'xlsx' : 'csv';
+}
+
+/**
+ * Reads any supported export into a temporary DuckDB table of the unified
+ * schema (one pass over the file), then measures its quality and profile on
+ * that table. Tries the typed fast path and falls back to parsing every value
+ * as text when the file is messier than its first rows.
+ */
+export async function ingest(connection: DuckDBConnection, table: string, request: IngestRequest): Promise<IngestResult> {
+  const format = await sniffFormat(request.file, request.originalName);
+  let csv = request.file;
+  let sheets: SheetInfo[] | undefined;
+  let sheet: string | undefined;
+  const converted = format === 'xlsx' ? path.join(request.tmpDir, `sheet-${randomUUID()}.csv`) : undefined;
+  try {
+    if (converted) {
+      ({ sheets, sheet } = await xlsxToCsv(request.file, converted, request.sheet));
+      csv = converted;
+    }
+    const shape = await sniffFile(csv);
+    const plan = planIngest(shape, request);
+    let typed = plan.typedFastPath;
+    const load = (asTyped: boolean) =>
+      connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`);
+    try {
+      await load(typed);
+    } catch (error) {
+      if (!typed || !isConversionError(error)) throw readError(error, shape.delimiter);
+      typed = false;
+      await load(false).catch((retryError: unknown) => {
+        throw readError(retryError, shape.delimiter);
+      });
+    }
+    const stored = storedFields(plan);
+    const summary = await summariseRelation(connection, allRowsSql(table, stored), shape, plan);
+    if (summary.quality.rowsKept === 0) {
+      throw new AppError('unprocessable', 'The file has a header but no data rows (only totals, blank lines or report metadata).');
+    }
+    return { format, sheets, sheet, shape, plan, ...summary, typed, table, relation: keptRowsSql(table, stored) };
+  } finally {
+    if (converted) await rm(converted, { force: true });
+  }
+}
+
+function readError(error: unknown, delimiter: string): Error {
+  if (error instanceof AppError) return error;
+  const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  return new AppError('unprocessable', `The file could not be read as ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text: ${reason}`);
+}

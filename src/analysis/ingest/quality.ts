@@ -1,0 +1,120 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Profile } from '../engine/analysis.js';
+import { DIMENSIONS, MEASURES, type Field, type Measure } from '../schema.js';
+import { ident } from '../engine/sql.js';
+import type { IngestPlan } from './plan.js';
+import type { FileShape } from './sniff.js';
+
+/** What was wrong with the file, counted; `warnings` say what matters in plain sentences. */
+export interface QualityReport {
+  /** Data lines under the header, before anything was dropped. */
+  readonly rowsRead: number;
+  readonly rowsKept: number;
+  readonly preambleLines: number;
+  readonly dropped: { readonly totals: number; readonly blank: number; readonly noMeasures: number };
+  /** Kept lines identical to an earlier one in every cell (likely double-counted). */
+  readonly duplicates: number;
+  readonly negativeValues: Partial<Record<Measure, number>>;
+  readonly clicksOverImpressions: number;
+  readonly conversionsOverClicks: number;
+  readonly unparseableValues: number;
+  readonly rowsWithoutDate: number;
+  /** Share of kept rows with no value, per mapped field (0–1). */
+  readonly nullRate: Partial<Record<Field, number>>;
+  readonly dateFormat: string | null;
+  readonly ambiguousDates: boolean;
+  readonly warnings: string[];
+}
+
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+/**
+ * One scan of a unified relation: the quality report of the file and the
+ * profile (present fields, dates, currencies) of its data rows.
+ */
+export async function summariseRelation(
+  connection: DuckDBConnection,
+  relation: string,
+  shape: FileShape,
+  plan: IngestPlan,
+): Promise<{ quality: QualityReport; profile: Profile }> {
+  const mapped = [...new Set(plan.mapping.map((column) => column.field))];
+  const mappedMeasures = MEASURES.filter((measure) => mapped.includes(measure));
+  const kept = `_drop IS NULL`;
+  const negatives = mappedMeasures.map((measure) => `count_if(${kept} AND ${ident(measure)} < 0) AS ${ident(`neg_${measure}`)}`);
+  const present = [...DIMENSIONS, ...MEASURES].map((field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`);
+  const reader = await connection.runAndReadAll(
+    `SELECT count(*) AS n,
+      count_if(${kept}) AS kept,
+      count_if(_drop = 'total') AS totals,
+      count_if(_drop = 'blank') AS blank,
+      count_if(_drop = 'no_measures') AS no_measures,
+      coalesce(sum(_unparseable) FILTER (WHERE ${kept}), 0) AS unparseable,
+      count_if(${kept} AND clicks > impressions) AS clicks_over_impressions,
+      count_if(${kept} AND conversions > clicks) AS conversions_over_clicks,
+      count(DISTINCT _rowhash) FILTER (WHERE ${kept}) AS distinct_rows,
+      strftime(min("date") FILTER (WHERE ${kept}), '%Y-%m-%d') AS date_from,
+      strftime(max("date") FILTER (WHERE ${kept}), '%Y-%m-%d') AS date_to,
+      list(DISTINCT currency) FILTER (WHERE ${kept}) AS currencies,
+      list(DISTINCT platform) FILTER (WHERE ${kept} AND platform IS NOT NULL) AS platforms,
+      ${[...negatives, ...present].join(', ')}
+    FROM ${relation}`,
+  );
+  const row = reader.getRowObjectsJS()[0] ?? {};
+  const num = (name: string) => Number(row[name] ?? 0);
+  const rowsKept = num('kept');
+  const negativeValues: Partial<Record<Measure, number>> = {};
+  for (const measure of mappedMeasures) if (num(`neg_${measure}`) > 0) negativeValues[measure] = num(`neg_${measure}`);
+  const nullRate: Partial<Record<Field, number>> = {};
+  for (const field of mapped) nullRate[field] = rowsKept === 0 ? 1 : round((rowsKept - num(`n_${field}`)) / rowsKept);
+  const currencies = ((row.currencies as (string | null)[] | null) ?? []).slice().sort();
+
+  const report = {
+    rowsRead: num('n'),
+    rowsKept,
+    preambleLines: shape.skipLines,
+    dropped: { totals: num('totals'), blank: num('blank'), noMeasures: num('no_measures') },
+    duplicates: rowsKept - num('distinct_rows'),
+    negativeValues,
+    clicksOverImpressions: num('clicks_over_impressions'),
+    conversionsOverClicks: num('conversions_over_clicks'),
+    unparseableValues: num('unparseable'),
+    rowsWithoutDate: mapped.includes('date') ? rowsKept - num('n_date') : 0,
+    nullRate,
+    dateFormat: plan.date ? (plan.date.format.kind === 'pattern' ? plan.date.format.label : plan.date.format.kind === 'iso' ? 'YYYY-MM-DD' : 'Excel serial') : null,
+    ambiguousDates: plan.date?.ambiguous ?? false,
+  };
+  return {
+    quality: { ...report, warnings: warningsOf(report, plan) },
+    profile: {
+      rows: rowsKept,
+      measures: MEASURES.filter((measure) => num(`n_${measure}`) > 0),
+      dimensions: DIMENSIONS.filter((dimension) => num(`n_${dimension}`) > 0),
+      currencies,
+      platforms: ((row.platforms as string[] | null) ?? []).slice().sort(),
+      dateRange: { from: (row.date_from as string | null) ?? null, to: (row.date_to as string | null) ?? null },
+    },
+  };
+}
+
+function warningsOf(report: Omit<QualityReport, 'warnings'>, plan: IngestPlan): string[] {
+  const warnings: string[] = [];
+  const share = (count: number) => (report.rowsKept === 0 ? '' : ` (${((count / report.rowsKept) * 100).toFixed(1)}% of rows)`);
+  if (report.rowsKept === 0) warnings.push('No data rows remain after removing totals, blank lines and report metadata.');
+  if (report.duplicates > 0) warnings.push(`${report.duplicates} duplicate rows${share(report.duplicates)}: they are counted twice unless removed at the source.`);
+  for (const [measure, count] of Object.entries(report.negativeValues)) warnings.push(`${count} rows have a negative ${measure}.`);
+  if (report.clicksOverImpressions > 0) warnings.push(`${report.clicksOverImpressions} rows have more clicks than impressions.`);
+  if (report.conversionsOverClicks > 0) warnings.push(`${report.conversionsOverClicks} rows have more conversions than clicks (view-through conversions, or a tracking problem).`);
+  if (report.unparseableValues > 0) warnings.push(`${report.unparseableValues} values could not be read as numbers and count as empty.`);
+  if (report.rowsWithoutDate > 0) warnings.push(`${report.rowsWithoutDate} rows have no readable date${share(report.rowsWithoutDate)}; they are in totals but not in time series.`);
+  if (report.ambiguousDates) warnings.push(`Day and month could not be told apart in the dates; they were read as ${report.dateFormat}.`);
+  if (plan.currency.kind === 'unknown' && plan.mapping.some((column) => column.field === 'spend' || column.field === 'revenue')) {
+    warnings.push('The currency is not stated in the file; money is reported without a currency.');
+  }
+  if (plan.platform.platform === 'Unknown' && plan.platform.source !== 'column') {
+    warnings.push('The platform could not be recognised; name it to label the data.');
+  }
+  const derived = plan.unmapped.filter((column) => column.reason === 'derived').map((column) => column.source);
+  if (derived.length > 0) warnings.push(`Rates in the file (${derived.join(', ')}) were not used: KPIs are recomputed from the measures.`);
+  return warnings;
+}

@@ -1,0 +1,176 @@
+import { open } from 'node:fs/promises';
+import { AppError } from '../../errors.js';
+import { matchHeader } from './aliases.js';
+import { parseCsvRecords } from './csv-text.js';
+
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+/** What the first and last bytes of a delimited text file say about its layout. */
+export interface FileShape {
+  readonly encoding: TextEncoding;
+  readonly delimiter: string;
+  /** Lines above the header (report titles, date ranges, metadata). */
+  readonly preamble: string[];
+  /** Physical lines before the header line, for the reader's `skip`. */
+  readonly skipLines: number;
+  readonly header: string[];
+  /** Data records from the head of the file, for deciding formats. */
+  readonly sample: string[][];
+  /** Whether the file ends in lines of another shape (report metadata after the data). */
+  readonly raggedTail: boolean;
+  /** The last lines of the file, for recognising report footers. */
+  readonly tailLines: string[];
+  readonly sizeBytes: number;
+}
+
+const HEAD_BYTES = 256 * 1024;
+const TAIL_BYTES = 64 * 1024;
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+const MAX_PREAMBLE = 40;
+
+function unprocessable(detail: string): AppError {
+  return new AppError('unprocessable', detail);
+}
+
+function detectEncoding(head: Buffer): { encoding: TextEncoding; bomBytes: number } {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bomBytes: 3 };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bomBytes: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bomBytes: 2 };
+  // UTF-16 without a BOM: every other byte of ASCII text is zero.
+  const probe = head.subarray(0, 512);
+  let oddZeros = 0;
+  let evenZeros = 0;
+  for (let i = 0; i < probe.length; i++) {
+    if (probe[i] !== 0) continue;
+    if (i % 2 === 0) evenZeros++;
+    else oddZeros++;
+  }
+  if (probe.length >= 16 && oddZeros > probe.length / 4 && evenZeros === 0) return { encoding: 'utf-16le', bomBytes: 0 };
+  if (probe.length >= 16 && evenZeros > probe.length / 4 && oddZeros === 0) return { encoding: 'utf-16be', bomBytes: 0 };
+  return { encoding: 'utf-8', bomBytes: 0 };
+}
+
+function decode(bytes: Buffer, encoding: TextEncoding): string {
+  if (encoding === 'utf-16be') {
+    const swapped = Buffer.from(bytes);
+    swapped.swap16();
+    return new TextDecoder('utf-16le').decode(swapped);
+  }
+  return new TextDecoder(encoding).decode(bytes);
+}
+
+/** Text files have no NUL bytes (in UTF-8) and few control characters or undecodable sequences. */
+function assertText(text: string): void {
+  if (text.length === 0) return;
+  let suspicious = 0;
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if (code === 0xfffd || code === 0 || (code < 32 && code !== 9 && code !== 10 && code !== 13)) suspicious++;
+  }
+  if (suspicious / text.length > 0.01) {
+    throw unprocessable('The file is not delimited text (it looks binary). Upload a CSV or XLSX export.');
+  }
+}
+
+/** Drops the last line when the head was cut in the middle of it. */
+function completeLines(text: string, cut: boolean): string {
+  if (!cut) return text;
+  const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+  return end > 0 ? text.slice(0, end) : text;
+}
+
+function knownCells(record: readonly string[]): number {
+  return record.filter((cell) => cell.trim() !== '' && matchHeader(cell, 'Unknown').kind !== 'unknown').length;
+}
+
+function modalWidth(records: readonly string[][]): number {
+  const counts = new Map<number, number>();
+  for (const record of records) if (record.length > 1) counts.set(record.length, (counts.get(record.length) ?? 0) + 1);
+  let best = 0;
+  let bestCount = 0;
+  for (const [width, count] of counts) if (count > bestCount || (count === bestCount && width > best)) [best, bestCount] = [width, count];
+  return best;
+}
+
+function chooseDelimiter(text: string): string {
+  let best: string = ',';
+  let bestScore = -1;
+  for (const delimiter of DELIMITERS) {
+    const records = parseCsvRecords(text, delimiter, 200).filter((record) => record.some((cell) => cell.trim() !== ''));
+    const width = modalWidth(records);
+    if (width < 2) continue;
+    const consistent = records.filter((record) => record.length === width).length;
+    const score = consistent * width;
+    if (score > bestScore) [best, bestScore] = [delimiter, score];
+  }
+  return best;
+}
+
+function isBlank(record: readonly string[]): boolean {
+  return record.every((cell) => cell.trim() === '');
+}
+
+/** Finds the header: the first row (after any preamble) that names known columns and has the data's width. */
+function findHeader(records: string[][]): number {
+  const width = modalWidth(records);
+  let best = -1;
+  let bestKnown = 0;
+  for (let i = 0; i < Math.min(records.length, MAX_PREAMBLE + 1); i++) {
+    const record = records[i]!;
+    if (record.length !== width) continue;
+    const known = knownCells(record);
+    if (known > bestKnown) [best, bestKnown] = [i, known];
+    if (known >= 3) break;
+  }
+  if (best >= 0) return best;
+  return records.findIndex((record) => record.length === width && !isBlank(record));
+}
+
+export async function sniffFile(file: string): Promise<FileShape> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) throw unprocessable('The file is empty.');
+    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    const tail = Buffer.alloc(Math.min(size, TAIL_BYTES));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    const { encoding, bomBytes } = detectEncoding(head);
+    const text = completeLines(decode(head.subarray(bomBytes), encoding), size > HEAD_BYTES);
+    assertText(text);
+    if (text.trim() === '') throw unprocessable('The file has no content (only whitespace).');
+
+    const delimiter = chooseDelimiter(text);
+    const records = parseCsvRecords(text, delimiter);
+    const headerIndex = findHeader(records);
+    if (headerIndex < 0) throw unprocessable('No header row was found in the file.');
+    const header = records[headerIndex]!.map((cell) => cell.trim());
+    const sample = records.slice(headerIndex + 1).filter((record) => !isBlank(record));
+
+    // The tail: does the file end with lines of another width (metadata after the data)?
+    let tailRecords: string[][];
+    if (size > head.length) {
+      const tailText = decode(tail, encoding);
+      const firstBreak = tailText.search(/\r?\n/);
+      tailRecords = parseCsvRecords(tailText.slice(firstBreak + 1), delimiter).filter((record) => !isBlank(record));
+    } else {
+      tailRecords = sample;
+    }
+    const raggedTail = tailRecords.some((record) => record.length !== header.length);
+    return {
+      encoding,
+      delimiter,
+      preamble: records.slice(0, headerIndex).map((record) => record.join(delimiter)),
+      skipLines: records
+        .slice(0, headerIndex)
+        .reduce((lines, record) => lines + 1 + record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0), 0),
+      header,
+      sample: sample.slice(0, 2000),
+      raggedTail,
+      tailLines: tailRecords.slice(-20).map((record) => record.join(delimiter)),
+      sizeBytes: size,
+    };
+  } finally {
+    await handle.close();
+  }
+}

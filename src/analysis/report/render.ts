@@ -1,0 +1,95 @@
+import { KPI_DEFINITIONS, type Kpi } from '../kpis.js';
+import { MEASURES } from '../schema.js';
+import { isMultiCurrency, totalRows, type AnalysisReport, type ReportRow } from './report.js';
+
+type Style = 'text' | 'md';
+
+const KPI_LABELS: Record<Kpi, string> = {
+  ...(Object.fromEntries(Object.entries(KPI_DEFINITIONS).map(([kpi, definition]) => [kpi, definition.label])) as Record<Exclude<Kpi, 'profit'>, string>),
+  profit: 'Profit',
+};
+
+function formatValue(column: string, value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  const digits = ['ctr', 'cvr', 'roas', 'frequency'].includes(column) ? 2 : ['cpc', 'cpm', 'cpa', 'aov', 'spend', 'revenue', 'profit'].includes(column) ? 2 : 0;
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function table(style: Style, headers: string[], rows: string[][]): string {
+  if (style === 'md') {
+    const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+    return [
+      `| ${headers.map(escape).join(' | ')} |`,
+      `| ${headers.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`,
+      ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+    ].join('\n');
+  }
+  const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => row[index]!.length)));
+  const line = (cells: string[]) => cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!))).join('  ');
+  return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function heading(style: Style, level: number, text: string): string {
+  return style === 'md' ? `${'#'.repeat(level)} ${text}` : level === 1 ? `${text}\n${'='.repeat(text.length)}` : `${text}\n${'-'.repeat(text.length)}`;
+}
+
+function metricColumns(report: AnalysisReport): string[] {
+  const sample = totalRows(report)[0];
+  const measures = MEASURES.filter((measure) => sample !== undefined && measure in sample);
+  const kpis = (['ctr', 'cpc', 'cpm', 'cpa', 'roas', 'cvr'] as const).filter((kpi) => sample !== undefined && sample[kpi] !== null);
+  return [...measures, ...kpis];
+}
+
+function rowsTable(style: Style, keyColumns: string[], rows: ReportRow[], columns: string[], multiCurrency: boolean): string {
+  const headers = [...keyColumns, ...(multiCurrency ? ['currency'] : []), ...columns.map((column) => KPI_LABELS[column as Kpi] ?? column)];
+  const body = rows.map((row) => [
+    ...keyColumns.map((column) => formatValue(column, row[column] ?? '(none)')),
+    ...(multiCurrency ? [String(row.currency ?? '—')] : []),
+    ...columns.map((column) => formatValue(column, row[column])),
+  ]);
+  return table(style, headers, body);
+}
+
+const MAX_BREAKDOWN_ROWS = 15;
+
+/** The readable report of `pca analyze`: plain text for a terminal, or Markdown. */
+export function renderReport(report: AnalysisReport, style: Style): string {
+  const out: string[] = [heading(style, 1, 'PCA Agent — campaign analysis')];
+  const multiCurrency = report.currencies.length > 1;
+  out.push(
+    `${report.rows.toLocaleString('en-US')} rows · ${report.dateRange.from ?? '?'} to ${report.dateRange.to ?? '?'} · currency: ${report.currencies.map((currency) => currency ?? 'not stated').join(', ') || 'not stated'}${report.conversion ? ` (converted to ${report.conversion.to})` : ''}`,
+  );
+  for (const dataset of report.datasets) {
+    out.push('', heading(style, 2, `Dataset: ${dataset.file}`));
+    out.push(`Platform: ${dataset.platform} (${dataset.platformSource}, confidence ${dataset.platformConfidence}) · ${dataset.rows.toLocaleString('en-US')} rows kept of ${dataset.quality.rowsRead.toLocaleString('en-US')}`);
+    out.push(`Mapping: ${dataset.mapping.map((column) => `${column.source} → ${column.field}${column.confidence < 1 ? ` (${column.confidence})` : ''}`).join(', ')}`);
+    if (dataset.unmapped.length > 0) out.push(`Not used: ${dataset.unmapped.map((column) => `${column.source} (${column.reason})`).join(', ')}`);
+    for (const warning of dataset.quality.warnings) out.push(`${style === 'md' ? '- ' : '  ! '}${warning}`);
+  }
+  const columns = metricColumns(report);
+  out.push('', heading(style, 2, 'Totals'));
+  out.push(rowsTable(style, [], totalRows(report), columns, multiCurrency || isMultiCurrency(report.totals)));
+  for (const [name, rows] of Object.entries(report.breakdowns)) {
+    out.push('', heading(style, 2, `By ${name.replace('×', ' × ')}${rows.length > MAX_BREAKDOWN_ROWS ? ` (top ${MAX_BREAKDOWN_ROWS} of ${rows.length} by spend)` : ''}`));
+    out.push(rowsTable(style, name.split('×'), rows.slice(0, MAX_BREAKDOWN_ROWS), columns, multiCurrency));
+  }
+  const series = report.timeSeries.week ?? report.timeSeries.day ?? report.timeSeries.month;
+  const granularity = report.timeSeries.week ? 'week' : report.timeSeries.day ? 'day' : 'month';
+  if (series && series.length > 0) {
+    const byCurrency = new Map<string, ReportRow[]>();
+    for (const point of series) byCurrency.set(String(point.currency), [...(byCurrency.get(String(point.currency)) ?? []), point]);
+    out.push('', heading(style, 2, `Time series by ${granularity}`));
+    for (const [currency, points] of byCurrency) {
+      const spend = points.map((point) => Number(point.spend ?? 0));
+      const peak = points[spend.indexOf(Math.max(...spend))];
+      const low = points[spend.indexOf(Math.min(...spend))];
+      out.push(
+        `${multiCurrency ? `${currency}: ` : ''}${points.length} ${granularity}s · highest spend ${peak?.period} (${formatValue('spend', peak?.spend)}) · lowest ${low?.period} (${formatValue('spend', low?.spend)})`,
+      );
+      const shown = points.length > 12 ? points.slice(-12) : points;
+      out.push(rowsTable(style, ['period'], shown, columns.filter((column) => ['impressions', 'clicks', 'spend', 'conversions', 'revenue', 'ctr', 'cpa', 'roas'].includes(column)), false));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,63 @@
+import ExcelJS from 'exceljs';
+import { neutraliseFormula } from '../../export/safe-cell.js';
+import { totalRows, type AnalysisReport, type ReportRow } from './report.js';
+
+type Cell = string | number | null;
+
+function safe(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return neutraliseFormula(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+function addTable(workbook: ExcelJS.Workbook, name: string, rows: ReportRow[]): void {
+  // Sheet names: at most 31 characters, none of []:*?/\
+  const sheet = workbook.addWorksheet(name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31));
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  sheet.addRow(columns);
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) sheet.addRow(columns.map((column) => safe(row[column])));
+  sheet.columns.forEach((column) => (column.width = 16));
+}
+
+/** The analysis as a workbook: summary, one sheet per breakdown, the daily series and the quality report. */
+export async function reportWorkbook(report: AnalysisReport): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.created = new Date(report.generatedAt);
+  const summary = workbook.addWorksheet('Summary');
+  summary.addRow(['PCA Agent — campaign analysis']).font = { bold: true, size: 14 };
+  summary.addRow(['Rows', report.rows]);
+  summary.addRow(['From', safe(report.dateRange.from)]);
+  summary.addRow(['To', safe(report.dateRange.to)]);
+  summary.addRow(['Currencies', safe(report.currencies.map((currency) => currency ?? 'not stated').join(', '))]);
+  for (const dataset of report.datasets) {
+    summary.addRow([]);
+    summary.addRow(['Dataset', safe(dataset.file)]).font = { bold: true };
+    summary.addRow(['Platform', safe(dataset.platform), safe(`confidence ${dataset.platformConfidence}`)]);
+    for (const column of dataset.mapping) summary.addRow(['Mapped', safe(column.source), safe(column.field), column.confidence]);
+    for (const warning of dataset.quality.warnings) summary.addRow(['Warning', safe(warning)]);
+  }
+  summary.getColumn(1).width = 14;
+  summary.getColumn(2).width = 40;
+  addTable(workbook, 'Totals', totalRows(report));
+  for (const [name, rows] of Object.entries(report.breakdowns)) addTable(workbook, `By ${name}`, rows);
+  for (const [granularity, points] of Object.entries(report.timeSeries)) addTable(workbook, `By ${granularity}`, points);
+  addTable(
+    workbook,
+    'Quality',
+    report.datasets.map((dataset) => ({
+      file: dataset.file,
+      rowsRead: dataset.quality.rowsRead,
+      rowsKept: dataset.quality.rowsKept,
+      totalsDropped: dataset.quality.dropped.totals,
+      blankDropped: dataset.quality.dropped.blank,
+      noMeasuresDropped: dataset.quality.dropped.noMeasures,
+      duplicates: dataset.quality.duplicates,
+      clicksOverImpressions: dataset.quality.clicksOverImpressions,
+      conversionsOverClicks: dataset.quality.conversionsOverClicks,
+      unparseableValues: dataset.quality.unparseableValues,
+      rowsWithoutDate: dataset.quality.rowsWithoutDate,
+    })),
+  );
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,96 @@
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { analyzeFiles } from '../analysis/analyze-files.js';
+import { openDuckEngine } from '../analysis/engine/duckdb.js';
+import type { CurrencyConversion } from '../analysis/engine/analysis.js';
+import { renderReport } from '../analysis/report/render.js';
+import { BREAKDOWN_DIMENSIONS, type Dimension } from '../analysis/schema.js';
+import { loadConfig } from '../config.js';
+import { AppError } from '../errors.js';
+
+export interface AnalyzeOptions {
+  format: 'text' | 'json' | 'md' | 'xlsx';
+  out?: string;
+  groupBy?: string;
+  from?: string;
+  to?: string;
+  platform?: string;
+  sheet?: string;
+  rate?: string[];
+  toCurrency?: string;
+}
+
+function parseGroupBy(text: string): (Dimension | [Dimension, Dimension])[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const names = part.split(/[:×x*]/).map((name) => name.trim());
+      for (const name of names) {
+        if (!(BREAKDOWN_DIMENSIONS as readonly string[]).includes(name)) {
+          throw new Error(`--group-by: "${name}" is not a dimension (one of ${BREAKDOWN_DIMENSIONS.join(', ')})`);
+        }
+      }
+      if (names.length > 2) throw new Error(`--group-by: "${part}" pairs at most two dimensions`);
+      return names.length === 1 ? (names[0] as Dimension) : ([names[0], names[1]] as [Dimension, Dimension]);
+    });
+}
+
+function parseConversion(rates: readonly string[] | undefined, to: string | undefined): CurrencyConversion | undefined {
+  if (!to && (!rates || rates.length === 0)) return undefined;
+  if (!to) throw new Error('--rate needs --to-currency');
+  const parsed: Record<string, number> = {};
+  for (const entry of rates ?? []) {
+    const match = /^([A-Za-z]{3})=(\d+(?:\.\d+)?)$/.exec(entry.trim());
+    if (!match) throw new Error(`--rate: expected CODE=NUMBER such as EUR=1.08, got "${entry}"`);
+    parsed[match[1]!.toUpperCase()] = Number(match[2]);
+  }
+  return { to: to.toUpperCase(), rates: parsed };
+}
+
+async function writeAtomically(target: string, content: string | Buffer): Promise<void> {
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, target);
+}
+
+export async function runAnalyze(files: string[], options: AnalyzeOptions): Promise<void> {
+  if (options.format === 'xlsx' && !options.out) throw new Error('--format xlsx needs --out FILE.xlsx');
+  const config = loadConfig();
+  const work = await mkdtemp(path.join(tmpdir(), 'pca-analyze-'));
+  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'));
+  try {
+    const conversion = parseConversion(options.rate, options.toCurrency);
+    const report = await analyzeFiles(
+      duck,
+      {
+        files: files.map((file) => path.resolve(file)),
+        tmpDir: work,
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(options.sheet ? { sheet: options.sheet } : {}),
+        ...(options.groupBy ? { breakdowns: parseGroupBy(options.groupBy) } : {}),
+        dateRange: { ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}) },
+        ...(conversion ? { conversion } : {}),
+      },
+      new Date(),
+    );
+    const output =
+      options.format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : options.format === 'xlsx'
+          ? await (await import('../analysis/report/xlsx-report.js')).reportWorkbook(report)
+          : renderReport(report, options.format === 'md' ? 'md' : 'text');
+    if (options.out) await writeAtomically(options.out, output);
+    else process.stdout.write(output);
+  } catch (error) {
+    // A problem with a file reads as one line naming it.
+    if (error instanceof AppError) throw new Error(error.message);
+    throw error;
+  } finally {
+    duck.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+

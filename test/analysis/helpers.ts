@@ -1,0 +1,46 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { analyzeFiles, type AnalyzeFilesRequest } from '../../src/analysis/analyze-files.js';
+import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
+import type { AnalysisReport, ReportRow } from '../../src/analysis/report/report.js';
+
+export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/exports');
+
+export interface AnalysisHarness {
+  readonly duck: DuckEngine;
+  readonly dir: string;
+  /** Writes a file into the harness's temp dir and returns its path. */
+  write(name: string, content: string | Buffer): Promise<string>;
+  analyze(files: string[], options?: Omit<AnalyzeFilesRequest, 'files' | 'tmpDir'>): Promise<AnalysisReport>;
+  close(): Promise<void>;
+}
+
+export async function analysisHarness(): Promise<AnalysisHarness> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pca-analysis-'));
+  const duck = await openDuckEngine({ threads: 1, memoryLimit: '256MB' }, path.join(dir, 'duckdb'));
+  return {
+    duck,
+    dir,
+    write: async (name, content) => {
+      const file = path.join(dir, name);
+      await writeFile(file, content);
+      return file;
+    },
+    analyze: (files, options = {}) => analyzeFiles(duck, { ...options, files, tmpDir: dir }, new Date('2026-11-26T00:00:00Z')),
+    close: async () => {
+      duck.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function fixture(name: string): string {
+  return path.join(FIXTURES, name);
+}
+
+/** The single-currency totals of a report (fails the test when money is mixed). */
+export function flatTotals(report: AnalysisReport): ReportRow {
+  if ('byCurrency' in report.totals && typeof report.totals.byCurrency === 'object') throw new Error('mixed currencies');
+  return report.totals as ReportRow;
+}
