@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
@@ -123,7 +122,7 @@ describe('pca analyze', () => {
       const xlsx = await runCli(['analyze', source, '--format', 'xlsx', '--out', out], {});
       expect(xlsx.code).toBe(0);
       const book = new ExcelJS.Workbook();
-      await book.xlsx.load(await readFile(out));
+      await book.xlsx.readFile(out);
       const sheet = book.getWorksheet('By campaign')!;
       const cells = sheet.getColumn(1).values.filter((value): value is string => typeof value === 'string');
       expect(cells).toContain("'=HYPERLINK(\"http://evil\")");
