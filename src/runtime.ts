@@ -84,7 +84,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     await ctx.close();
     throw error;
   }
-  const retention = startRetentionScheduler(ctx.store.db, ctx.clock, config.retentionIntervalMinutes, app.log);
+  const retention = startRetentionScheduler({ db: ctx.store.db, layout: ctx.layout, duck: ctx.duck }, ctx.clock, config.retentionIntervalMinutes, app.log);
   let closing: Promise<void> | undefined;
   return {
     ctx,

@@ -113,6 +113,6 @@ export const userResetPassword = (username: string, options: { org: string }) =>
 
 export const retentionRun = () =>
   withLocalContext(async (ctx) => {
-    const report = await runRetention(ctx.store.db, ctx.clock());
+    const report = await runRetention({ db: ctx.store.db, layout: ctx.layout, duck: ctx.duck }, ctx.clock());
     process.stdout.write(`${JSON.stringify(report)}\n`);
   });

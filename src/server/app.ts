@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -6,6 +7,7 @@ import Fastify, { LogController } from 'fastify';
 import { registerApiKeyRoutes } from '../auth/api-key-routes.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerUserRoutes } from '../auth/user-routes.js';
+import { registerAnalysisRoutes } from '../analysis/routes.js';
 import type { AppContext } from '../context.js';
 import { registerHealthRoutes } from '../monitoring/health-routes.js';
 import { registerOrganizationRoutes } from '../tenancy/routes.js';
@@ -61,6 +63,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   installErrorHandling(app);
 
   await app.register(helmet, { global: true });
+  // Per-route limits (the organisation's maxUploadBytes) are applied where the file is read.
+  await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -82,6 +86,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerUserRoutes(app, ctx.auth);
   registerApiKeyRoutes(app, ctx.auth);
   registerOrganizationRoutes(app, ctx.auth);
+  registerAnalysisRoutes(app, ctx);
 
   return app;
 }

@@ -13,6 +13,8 @@ export interface Database {
   refresh_tokens: RefreshTokenTable;
   api_keys: ApiKeyTable;
   rate_limits: RateLimitTable;
+  datasets: DatasetTable;
+  analyses: AnalysisTable;
 }
 
 export interface OrganizationTable {
@@ -103,4 +105,40 @@ export interface LeaseTable {
   name: string;
   holder: string;
   expires_at: string;
+}
+
+export interface DatasetTable {
+  id: string;
+  org_id: string;
+  name: string;
+  original_filename: string;
+  format: string;
+  sheet: string | null;
+  platform: string;
+  rows: number;
+  date_from: string | null;
+  date_to: string | null;
+  /** JSON: platform detection, mapping, unmapped columns, currencies, sheets, quality report. */
+  info: string;
+  /** JSON: what the upload asked for (platform, sheet, currency, mapping overrides); replayed on rebuild. */
+  options: string;
+  /** The upload plus its Parquet file, counted against maxStorageBytes. */
+  bytes: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AnalysisTable {
+  id: string;
+  org_id: string;
+  name: string;
+  /** JSON array of dataset ids. */
+  dataset_ids: string;
+  /** JSON: filters, date range, conversion. */
+  request: string;
+  /** JSON: the stored analysis report. */
+  result: string;
+  created_by: string;
+  created_at: string;
 }

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
 import { tryAcquireLease } from '../store/leases.js';
-import type { Database } from '../store/schema.js';
-import { runRetention, type RetentionReport } from './retention.js';
+import { runRetention, type RetentionDeps, type RetentionReport } from './retention.js';
 
 export const RETENTION_LEASE = 'retention';
 
@@ -16,7 +14,7 @@ export interface RetentionScheduler {
 
 /** Runs retention every `intervalMinutes` on whichever instance holds the lease. */
 export function startRetentionScheduler(
-  db: Kysely<Database>,
+  deps: RetentionDeps,
   clock: () => Date,
   intervalMinutes: number,
   log: Pick<FastifyBaseLogger, 'info' | 'error'>,
@@ -30,8 +28,8 @@ export function startRetentionScheduler(
     running ??= (async () => {
       try {
         // The lease outlives one interval a little, so a crashed holder is replaced at the next tick.
-        if (!(await tryAcquireLease(db, RETENTION_LEASE, holder, intervalMs + 30_000, clock()))) return undefined;
-        const report = await runRetention(db, clock());
+        if (!(await tryAcquireLease(deps.db, RETENTION_LEASE, holder, intervalMs + 30_000, clock()))) return undefined;
+        const report = await runRetention(deps, clock());
         last = report.ranAt;
         log.info({ retention: report }, 'retention run');
         return report;

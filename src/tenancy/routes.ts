@@ -187,7 +187,7 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
     async (request) => {
       assertCanSee(principalOf(request), request.params.id);
       const org = await requireOrganization(auth.db, request.params.id);
-      return { usage: { ...(await organizationUsage(auth.db, org.id)) }, quotas: org.quotas };
+      return { usage: { ...(await organizationUsage(auth.db, org.id, auth.clock())) }, quotas: org.quotas };
     },
   );
 }

@@ -1,12 +1,18 @@
 import type { Kysely } from 'kysely';
+import { analysesThisMonth } from '../analysis/analyses.js';
+import { datasetUsage } from '../analysis/datasets/datasets.js';
 import { countActiveUsers } from '../auth/users.js';
 import type { Database } from '../store/schema.js';
 
-/** What an organisation uses against its quotas. Analyses, datasets and bytes join as those features land. */
+/** What an organisation uses against its quotas. */
 export interface Usage {
   readonly users: number;
+  readonly analysesThisMonth: number;
+  readonly datasets: number;
+  readonly storageBytes: number;
 }
 
-export async function organizationUsage(db: Kysely<Database>, orgId: string): Promise<Usage> {
-  return { users: await countActiveUsers(db, orgId) };
+export async function organizationUsage(db: Kysely<Database>, orgId: string, now: Date): Promise<Usage> {
+  const [users, analyses, datasets] = await Promise.all([countActiveUsers(db, orgId), analysesThisMonth(db, orgId, now), datasetUsage(db, orgId)]);
+  return { users, analysesThisMonth: analyses, datasets: datasets.datasets, storageBytes: datasets.bytes };
 }

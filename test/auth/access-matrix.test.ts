@@ -4,6 +4,7 @@ import type { RouteEntry } from '../../src/server/route-table.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { multipart } from '../helpers/multipart.js';
 
 type RouteInfo = RouteEntry;
 
@@ -90,7 +91,14 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const bKeyId = keyResponse.json<{ apiKey: { id: string } }>().apiKey.id;
     const bSessions = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: bearer(b.users.viewer.accessToken) });
     const bSessionId = bSessions.json<{ items: { id: string }[] }>().items[0]!.id;
+    const form = multipart({ name: 'b.csv', content: 'Date,Campaign,Spend\n2025-11-01,B only,5\n' });
+    const bDataset = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(b.users.analyst.accessToken), ...form.headers }, payload: form.payload });
+    const bDatasetId = bDataset.json<{ id: string }>().id;
+    const bAnalysis = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(b.users.analyst.accessToken), payload: { datasetIds: [bDatasetId] } });
+    const bAnalysisId = bAnalysis.json<{ id: string }>().id;
     const idFor = (url: string): string => {
+      if (url.startsWith('/api/v1/datasets')) return bDatasetId;
+      if (url.startsWith('/api/v1/analyses')) return bAnalysisId;
       if (url.startsWith('/api/v1/users')) return b.users.analyst.userId;
       if (url.startsWith('/api/v1/api-keys')) return bKeyId;
       if (url.startsWith('/api/v1/auth/sessions')) return bSessionId;
@@ -106,11 +114,26 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
         method: route.method as 'GET',
         url: fill(route.url, idFor(route.url)),
         headers: bearer(a.users[role].accessToken),
-        payload: route.method !== 'PATCH' ? undefined : route.url.startsWith('/api/v1/orgs') ? { name: 'x' } : { displayName: 'x' },
+        payload:
+          route.method !== 'PATCH'
+            ? undefined
+            : route.url.startsWith('/api/v1/orgs')
+              ? { name: 'x' }
+              : route.url.startsWith('/api/v1/datasets')
+                ? { mapping: { Spend: 'spend' } }
+                : { displayName: 'x' },
       });
       if (response.statusCode !== 404) failures.push(`${route.method} ${route.url}: ${response.statusCode} ${response.body}`);
     }
     expect(failures).toEqual([]);
+    // Another tenant's dataset cannot be reached through the query surface or an analysis either.
+    for (const [url, payload] of [
+      ['/api/v1/query', { datasetIds: [bDatasetId], metrics: ['spend'], dimensions: [] }],
+      ['/api/v1/analyses', { datasetIds: [bDatasetId] }],
+    ] as const) {
+      const response = await t.app.inject({ method: 'POST', url, headers: bearer(a.users.admin.accessToken), payload });
+      expect(response.statusCode, url).toBe(404);
+    }
     // And b's resources are untouched.
     const stillThere = await t.app.inject({ method: 'GET', url: `/api/v1/users/${b.users.analyst.userId}`, headers: bearer(b.users.admin.accessToken) });
     expect(stillThere.json<{ status: string; displayName: string | null }>()).toMatchObject({ status: 'active', displayName: null });

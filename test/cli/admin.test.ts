@@ -46,7 +46,7 @@ describe.each(BACKENDS)('pca admin and retention [%s]', (backend) => {
 
     const retention = await runCli(['retention', 'run'], env);
     expect(retention.code).toBe(0);
-    expect(JSON.parse(retention.stdout)).toMatchObject({ organizations: 2, removed: { sessions: 0 } });
+    expect(JSON.parse(retention.stdout)).toMatchObject({ organizations: 2, removed: { sessions: 0, analyses: 0, datasets: 0 } });
   });
 
   it('prints a generated operator password on the console only, never in the log', async () => {

@@ -96,7 +96,13 @@ export function rollUp(days: readonly SeriesPoint[], granularity: Granularity, p
     .sort((a, b) => a.period.localeCompare(b.period) || String(a.currency).localeCompare(String(b.currency)));
 }
 
-const DATE_OR_NULL = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real YYYY-MM-DD day (not 2025-02-30). */
+export function isCalendarDay(text: string): boolean {
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return DAY.test(text) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
+}
 
 /** WHERE clause of a scope, every value bound. */
 export function scopeWhere(scope: Scope, params: Params): string {
@@ -110,7 +116,7 @@ export function scopeWhere(scope: Scope, params: Params): string {
     [scope.dateRange?.to, '<='],
   ] as const) {
     if (bound === undefined) continue;
-    if (!DATE_OR_NULL.test(bound)) {
+    if (!isCalendarDay(bound)) {
       throw new AppError('validation', `Dates are YYYY-MM-DD, not "${bound}".`, {}, [{ field: '/dateRange', message: 'must be YYYY-MM-DD' }]);
     }
     clauses.push(`"date" ${op} CAST(${params.add(bound)} AS DATE)`);
@@ -119,7 +125,7 @@ export function scopeWhere(scope: Scope, params: Params): string {
 }
 
 /** A relation with money converted to one currency when rates are given; otherwise the source itself. */
-function convertedSource(source: string, scope: Scope, params: Params, currencies: readonly (string | null)[]): string {
+export function convertedSource(source: string, scope: Scope, params: Params, currencies: readonly (string | null)[]): string {
   const conversion = scope.conversion;
   if (!conversion) return source;
   const missing = currencies.filter((currency) => currency === null || conversion.rates[currency] === undefined);

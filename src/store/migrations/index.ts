@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001_foundation.js';
 import * as identity from './0002_identity.js';
+import * as analysis from './0003_analysis.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Names sort in the
@@ -9,6 +10,7 @@ import * as identity from './0002_identity.js';
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_identity': identity,
+  '0003_analysis': analysis,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,182 @@
+import type { Kysely, Selectable } from 'kysely';
+import { AppError } from '../errors.js';
+import { newId } from '../ids.js';
+import { fromJson, toJson } from '../store/json.js';
+import { decodeCursor, toPage, type Page } from '../store/pagination.js';
+import type { AnalysisTable, Database } from '../store/schema.js';
+import { assertWithinQuota } from '../tenancy/enforce.js';
+import { requireOrganization } from '../tenancy/organizations.js';
+import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datasets/datasets.js';
+import { analyse, GRANULARITIES, profile, type CurrencyConversion, type DateRange, type DimensionFilter } from './engine/analysis.js';
+import { sqlString } from './ingest/values.js';
+import { previousRange, runQuery, type QueryResult, type QuerySpec } from './query.js';
+import { buildReport, totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
+
+export interface AnalysisRequest {
+  readonly name?: string;
+  readonly datasetIds: readonly string[];
+  readonly filters?: readonly DimensionFilter[];
+  readonly dateRange?: DateRange;
+  readonly conversion?: CurrencyConversion;
+}
+
+export interface PeriodComparison {
+  readonly range: { from: string; to: string };
+  readonly previousRange: { from: string; to: string };
+  /** Per currency: this period, the one before, and the change of every measure and KPI. */
+  readonly byCurrency: Record<string, { current: ReportRow; previous: ReportRow | null; change: Record<string, { absolute: number | null; relative: number | null }> }>;
+}
+
+export interface AnalysisResultDocument extends AnalysisReport {
+  readonly periodOverPeriod: PeriodComparison | null;
+}
+
+export interface AnalysisSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly datasetIds: string[];
+  readonly request: Omit<AnalysisRequest, 'name' | 'datasetIds'>;
+  readonly createdBy: string;
+  readonly createdAt: string;
+}
+
+export interface StoredAnalysis extends AnalysisSummary {
+  readonly result: AnalysisResultDocument;
+}
+
+function summary(row: Selectable<AnalysisTable>): AnalysisSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    datasetIds: fromJson<string[]>(row.dataset_ids, []),
+    request: fromJson(row.request, {}),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+  };
+}
+
+function firstOfMonth(now: Date): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+}
+
+export async function analysesThisMonth(db: Kysely<Database>, orgId: string, now: Date): Promise<number> {
+  const row = await db
+    .selectFrom('analyses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('created_at', '>=', firstOfMonth(now))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The Parquet files of the caller's datasets; any id that is not theirs is "not found". */
+async function datasetSource(deps: DatasetDeps, orgId: string, ids: readonly string[]): Promise<{ datasets: Dataset[]; source: string }> {
+  const unique = [...new Set(ids)];
+  const datasets = await Promise.all(unique.map((id) => getDataset(deps.db, orgId, id)));
+  const files = unique.map((id) => sqlString(parquetPath(deps.layout, orgId, id)));
+  return { datasets, source: `read_parquet([${files.join(', ')}])` };
+}
+
+function changeOf(current: ReportRow, previous: ReportRow | null): PeriodComparison['byCurrency'][string]['change'] {
+  const change: PeriodComparison['byCurrency'][string]['change'] = {};
+  for (const [key, value] of Object.entries(current)) {
+    if (typeof value !== 'number') continue;
+    const before = previous && typeof previous[key] === 'number' ? (previous[key]) : null;
+    change[key] = {
+      absolute: before === null ? null : value - before,
+      relative: before === null || before === 0 ? null : (value - before) / Math.abs(before),
+    };
+  }
+  return change;
+}
+
+/** Runs and stores an analysis over some of the organisation's datasets; counts against maxAnalysesPerMonth. */
+export async function createAnalysis(deps: DatasetDeps, owner: { orgId: string; userId: string }, request: AnalysisRequest): Promise<StoredAnalysis> {
+  const now = deps.clock();
+  const org = await requireOrganization(deps.db, owner.orgId);
+  assertWithinQuota(org.quotas, 'maxAnalysesPerMonth', await analysesThisMonth(deps.db, owner.orgId, now));
+  const { datasets, source } = await datasetSource(deps, owner.orgId, request.datasetIds);
+  const scope = {
+    ...(request.filters ? { filters: request.filters } : {}),
+    ...(request.dateRange ? { dateRange: request.dateRange } : {}),
+    ...(request.conversion ? { conversion: request.conversion } : {}),
+  };
+  const result = await deps.duck.withConnection(async (connection) => {
+    const analysis = await analyse(connection, source, { ...scope, granularities: GRANULARITIES });
+    if (analysis.profile.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
+    const report = buildReport(
+      datasets.map(({ id: _id, name, originalFilename: _o, bytes: _b, createdBy: _c, createdAt: _a, updatedAt: _u, ...rest }) => ({ ...rest, file: name })),
+      analysis,
+      now,
+    );
+    let periodOverPeriod: PeriodComparison | null = null;
+    const range = {
+      from: request.dateRange?.from ?? analysis.profile.dateRange.from,
+      to: request.dateRange?.to ?? analysis.profile.dateRange.to,
+    };
+    if (range.from && range.to) {
+      const before = previousRange({ from: range.from, to: range.to });
+      const shape = await profile(connection, source, { ...scope, dateRange: before });
+      const previous = shape.rows === 0 ? null : await analyse(connection, source, { ...scope, dateRange: before, breakdowns: [], granularities: [] });
+      const previousRows = previous ? totalRows(buildReport([], previous, now)) : [];
+      const byCurrency: PeriodComparison['byCurrency'] = {};
+      for (const current of totalRows(report)) {
+        const key = String(current.currency ?? 'unknown');
+        const old = previousRows.find((row) => row.currency === current.currency) ?? null;
+        byCurrency[key] = { current, previous: old, change: changeOf(current, old) };
+      }
+      periodOverPeriod = { range: { from: range.from, to: range.to }, previousRange: before, byCurrency };
+    }
+    return { ...report, periodOverPeriod };
+  });
+  const row = {
+    id: newId('an'),
+    org_id: owner.orgId,
+    name: request.name ?? `Analysis of ${datasets.map((dataset) => dataset.name).join(', ')}`.slice(0, 200),
+    dataset_ids: toJson([...new Set(request.datasetIds)]),
+    request: toJson(scope),
+    result: toJson(result),
+    created_by: owner.userId,
+    created_at: now.toISOString(),
+  };
+  await deps.db.insertInto('analyses').values(row).execute();
+  return { ...summary(row), result };
+}
+
+export async function getAnalysis(db: Kysely<Database>, orgId: string, id: string): Promise<StoredAnalysis> {
+  const row = await db.selectFrom('analyses').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  if (!row) throw new AppError('not-found', 'No such analysis.');
+  return { ...summary(row), result: fromJson<AnalysisResultDocument>(row.result, {} as AnalysisResultDocument) };
+}
+
+export async function listAnalyses(db: Kysely<Database>, orgId: string, page: { limit: number; cursor?: string }): Promise<Page<AnalysisSummary>> {
+  const cursor = decodeCursor(page.cursor);
+  let query = db
+    .selectFrom('analyses')
+    .select(['id', 'org_id', 'name', 'dataset_ids', 'request', 'created_by', 'created_at'])
+    .where('org_id', '=', orgId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1);
+  if (cursor) {
+    query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  }
+  const rows = await query.execute();
+  return toPage(rows, page.limit, (row) => row.created_at, (row) => summary({ ...row, result: '' }));
+}
+
+export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: string): Promise<AnalysisSummary> {
+  const analysis = await getAnalysis(db, orgId, id);
+  await db.deleteFrom('analyses').where('id', '=', id).where('org_id', '=', orgId).execute();
+  return analysis;
+}
+
+/** The query surface over the caller's datasets. */
+export async function queryDatasets(deps: DatasetDeps, orgId: string, datasetIds: readonly string[], spec: QuerySpec): Promise<QueryResult> {
+  const { source } = await datasetSource(deps, orgId, datasetIds);
+  return deps.duck.withConnection(async (connection) => {
+    const shape = await profile(connection, source);
+    return runQuery(connection, source, spec, shape.currencies);
+  });
+}
+

@@ -1,0 +1,249 @@
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Kysely, Selectable } from 'kysely';
+import { AppError } from '../../errors.js';
+import { newId } from '../../ids.js';
+import type { DataDirLayout } from '../../store/data-dir.js';
+import { fromJson, toJson } from '../../store/json.js';
+import { decodeCursor, toPage, type Page } from '../../store/pagination.js';
+import type { Database, DatasetTable } from '../../store/schema.js';
+import { assertWithinQuota } from '../../tenancy/enforce.js';
+import { requireOrganization } from '../../tenancy/organizations.js';
+import type { DuckEngine } from '../engine/duckdb.js';
+import { ingest } from '../ingest/ingest.js';
+import type { IngestOptions } from '../ingest/plan.js';
+import { sqlString } from '../ingest/values.js';
+import { summariseDataset, type DatasetSummary } from '../report/report.js';
+import type { Field } from '../schema.js';
+
+export interface DatasetDeps {
+  readonly db: Kysely<Database>;
+  readonly duck: DuckEngine;
+  readonly layout: DataDirLayout;
+  readonly clock: () => Date;
+}
+
+export interface UploadOptions {
+  readonly name?: string;
+  readonly platform?: string;
+  readonly sheet?: string;
+  readonly currency?: string;
+  readonly mapping?: Record<string, Field | null>;
+}
+
+export interface Dataset extends Omit<DatasetSummary, 'file'> {
+  readonly id: string;
+  readonly name: string;
+  readonly originalFilename: string;
+  readonly bytes: number;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+const SOURCE = 'source';
+const PARQUET = 'data.parquet';
+
+function datasetDir(layout: DataDirLayout, orgId: string, id: string): string {
+  return path.join(layout.datasets, orgId, id);
+}
+
+export function parquetPath(layout: DataDirLayout, orgId: string, id: string): string {
+  return path.join(datasetDir(layout, orgId, id), PARQUET);
+}
+
+function present(row: Selectable<DatasetTable>): Dataset {
+  const info = fromJson<Omit<DatasetSummary, 'file'>>(row.info, {} as Omit<DatasetSummary, 'file'>);
+  return {
+    ...info,
+    id: row.id,
+    name: row.name,
+    originalFilename: row.original_filename,
+    bytes: row.bytes,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+async function datasetRow(db: Kysely<Database>, orgId: string, id: string): Promise<Selectable<DatasetTable>> {
+  const row = await db.selectFrom('datasets').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  if (!row) throw new AppError('not-found', 'No such dataset.');
+  return row;
+}
+
+export async function getDataset(db: Kysely<Database>, orgId: string, id: string): Promise<Dataset> {
+  return present(await datasetRow(db, orgId, id));
+}
+
+export async function listDatasets(db: Kysely<Database>, orgId: string, page: { limit: number; cursor?: string }): Promise<Page<Dataset>> {
+  const cursor = decodeCursor(page.cursor);
+  let query = db.selectFrom('datasets').selectAll().where('org_id', '=', orgId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1);
+  if (cursor) {
+    query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  }
+  return toPage(await query.execute(), page.limit, (row) => row.created_at, present);
+}
+
+export async function datasetUsage(db: Kysely<Database>, orgId: string): Promise<{ datasets: number; bytes: number }> {
+  const row = await db
+    .selectFrom('datasets')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('bytes').as('bytes')])
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  return { datasets: Number(row.n), bytes: Number(row.bytes ?? 0) };
+}
+
+/**
+ * Reads the upload and writes its Parquet file in a staging folder, so that a
+ * failure at any step leaves nothing behind; returns the built folder's facts.
+ */
+async function build(
+  deps: DatasetDeps,
+  staging: string,
+  source: string,
+  originalName: string,
+  options: IngestOptions & { sheet?: string },
+): Promise<{ summary: DatasetSummary; bytes: number }> {
+  const parquet = path.join(staging, PARQUET);
+  const summary = await deps.duck.withConnection(async (connection) => {
+    const result = await ingest(connection, 'upload', { ...options, file: source, originalName, tmpDir: staging });
+    await connection.run(`COPY (SELECT * FROM ${result.relation}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+    await connection.run('DROP TABLE IF EXISTS upload');
+    return summariseDataset(originalName, result);
+  });
+  const bytes = (await stat(source)).size + (await stat(parquet)).size;
+  return { summary, bytes };
+}
+
+function ingestOptions(options: UploadOptions): IngestOptions & { sheet?: string } {
+  return {
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.sheet ? { sheet: options.sheet } : {}),
+    ...(options.currency ? { currency: options.currency } : {}),
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+  };
+}
+
+/** The summary without the upload's temp path, which means nothing once stored. */
+function summaryInfo(summary: DatasetSummary): string {
+  return toJson({ ...summary, file: undefined });
+}
+
+/**
+ * Stores an upload as a dataset: counted against maxDatasets and
+ * maxStorageBytes, written as Parquet beside the original, recorded only once
+ * both files are in place. `upload` is moved, never copied.
+ */
+export async function createDataset(
+  deps: DatasetDeps,
+  owner: { orgId: string; userId: string },
+  upload: { file: string; originalName: string },
+  options: UploadOptions,
+): Promise<Dataset> {
+  const org = await requireOrganization(deps.db, owner.orgId);
+  const usage = await datasetUsage(deps.db, owner.orgId);
+  assertWithinQuota(org.quotas, 'maxDatasets', usage.datasets);
+  const uploadBytes = (await stat(upload.file)).size;
+  assertWithinQuota(org.quotas, 'maxStorageBytes', usage.bytes, uploadBytes);
+
+  const id = newId('ds');
+  const staging = path.join(deps.layout.tmp, `dataset-${id}`);
+  const final = datasetDir(deps.layout, owner.orgId, id);
+  await mkdir(staging, { recursive: true, mode: 0o700 });
+  try {
+    const extension = path.extname(upload.originalName).toLowerCase().replace(/[^a-z.]/g, '').slice(0, 6);
+    const source = path.join(staging, `${SOURCE}${extension}`);
+    await rename(upload.file, source);
+    const { summary, bytes } = await build(deps, staging, source, upload.originalName, ingestOptions(options));
+    assertWithinQuota(org.quotas, 'maxStorageBytes', usage.bytes, bytes);
+    await mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
+    await rename(staging, final);
+    const now = deps.clock().toISOString();
+    const row = {
+      id,
+      org_id: owner.orgId,
+      name: options.name ?? upload.originalName,
+      original_filename: upload.originalName,
+      format: summary.format,
+      sheet: summary.sheet ?? null,
+      platform: summary.platform,
+      rows: summary.rows,
+      date_from: summary.dateRange.from,
+      date_to: summary.dateRange.to,
+      info: summaryInfo(summary),
+      options: toJson(options),
+      bytes,
+      created_by: owner.userId,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await deps.db.insertInto('datasets').values(row).execute();
+    } catch (error) {
+      await rm(final, { recursive: true, force: true });
+      throw error;
+    }
+    return present(row);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    await rm(upload.file, { force: true });
+  }
+}
+
+/** Rebuilds a dataset from its original upload with the user's mapping; the old files stay until the new ones are in place. */
+export async function remapDataset(
+  deps: DatasetDeps,
+  orgId: string,
+  id: string,
+  mapping: Record<string, Field | null>,
+): Promise<{ before: Dataset; after: Dataset }> {
+  const row = await datasetRow(deps.db, orgId, id);
+  const before = present(row);
+  const options: UploadOptions = { ...fromJson<UploadOptions>(row.options, {}), mapping };
+  const final = datasetDir(deps.layout, orgId, id);
+  const staging = path.join(deps.layout.tmp, `remap-${newId('ds')}`);
+  const retired = path.join(deps.layout.tmp, `retired-${newId('ds')}`);
+  await mkdir(staging, { recursive: true, mode: 0o700 });
+  try {
+    const original = (await readdir(final)).find((name) => name.startsWith(SOURCE));
+    if (!original) throw new AppError('conflict', 'The original upload of this dataset is no longer stored; upload it again.');
+    const source = path.join(staging, original);
+    await copyFile(path.join(final, original), source);
+    const { summary, bytes } = await build(deps, staging, source, row.original_filename, ingestOptions(options));
+    await rename(final, retired);
+    await rename(staging, final);
+    const now = deps.clock().toISOString();
+    const changes = {
+      platform: summary.platform,
+      rows: summary.rows,
+      date_from: summary.dateRange.from,
+      date_to: summary.dateRange.to,
+      info: summaryInfo(summary),
+      options: toJson(options),
+      bytes,
+      updated_at: now,
+    };
+    await deps.db.updateTable('datasets').set(changes).where('id', '=', id).where('org_id', '=', orgId).execute();
+    return { before, after: present({ ...row, ...changes }) };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    await rm(retired, { recursive: true, force: true });
+  }
+}
+
+export async function deleteDataset(deps: DatasetDeps, orgId: string, id: string): Promise<Dataset> {
+  const row = await datasetRow(deps.db, orgId, id);
+  await deps.db.deleteFrom('datasets').where('id', '=', id).where('org_id', '=', orgId).execute();
+  await rm(datasetDir(deps.layout, orgId, id), { recursive: true, force: true });
+  return present(row);
+}
+
+/** The first rows of a dataset in the unified schema. */
+export async function previewDataset(deps: DatasetDeps, orgId: string, id: string, limit: number): Promise<Record<string, unknown>[]> {
+  await datasetRow(deps.db, orgId, id);
+  const rows = await deps.duck.query(
+    `SELECT * REPLACE (strftime("date", '%Y-%m-%d') AS "date") FROM read_parquet(${sqlString(parquetPath(deps.layout, orgId, id))}) LIMIT ${Math.max(1, Math.min(limit, 1000))}`,
+  );
+  return rows;
+}

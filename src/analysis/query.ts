@@ -1,0 +1,120 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { AppError } from '../errors.js';
+import { convertedSource, scopeWhere, type CurrencyConversion, type DateRange, type DimensionFilter, type Granularity } from './engine/analysis.js';
+import { ident, kpiOverSums, measureSums, Params, sumAlias } from './engine/sql.js';
+import { isKpi, type Kpi } from './kpis.js';
+import type { Dimension, Measure } from './schema.js';
+
+export type Metric = Measure | Kpi;
+
+export interface QuerySpec {
+  readonly metrics: readonly Metric[];
+  readonly dimensions: readonly Dimension[];
+  readonly filters?: readonly DimensionFilter[];
+  readonly granularity?: Granularity;
+  readonly dateRange?: DateRange;
+  readonly orderBy?: { readonly field: string; readonly direction: 'asc' | 'desc' };
+  readonly limit?: number;
+  /** Groups that spent less are left out, so a $3 row cannot top a ROAS list. */
+  readonly minSpend?: number;
+  /** Adds the same figures for the equal-length range just before `dateRange`. */
+  readonly comparePrevious?: boolean;
+  readonly conversion?: CurrencyConversion;
+}
+
+export type QueryRow = Record<string, string | number | null | Record<string, unknown>>;
+
+export interface QueryResult {
+  readonly columns: string[];
+  readonly rows: QueryRow[];
+  readonly previousRange?: { from: string; to: string };
+}
+
+const PERIOD_SQL: Record<Granularity, string> = {
+  day: `strftime("date", '%Y-%m-%d')`,
+  week: `strftime("date", '%G-W%V')`,
+  month: `strftime("date", '%Y-%m')`,
+  quarter: `(strftime("date", '%Y') || '-Q' || CAST(quarter("date") AS VARCHAR))`,
+};
+
+const DAY_MS = 86_400_000;
+
+export function previousRange(range: DateRange): { from: string; to: string } {
+  if (!range.from || !range.to) {
+    throw new AppError('validation', 'Period over period needs a dateRange with both from and to.', {}, [
+      { field: '/body/dateRange', message: 'needs from and to' },
+    ]);
+  }
+  const from = Date.parse(`${range.from}T00:00:00Z`);
+  const to = Date.parse(`${range.to}T00:00:00Z`);
+  const days = Math.round((to - from) / DAY_MS) + 1;
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { from: iso(from - days * DAY_MS), to: iso(from - DAY_MS) };
+}
+
+function toValue(value: unknown): number | string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+async function runOnce(connection: DuckDBConnection, source: string, spec: QuerySpec, currencies: readonly (string | null)[]): Promise<QueryResult> {
+  const params = new Params();
+  const relation = convertedSource(source, spec, params, currencies);
+  const where = scopeWhere(spec, params);
+  const groups: { name: string; sql: string }[] = [...spec.dimensions.filter((dimension) => dimension !== 'currency' && dimension !== 'date').map((dimension) => ({ name: dimension, sql: ident(dimension) }))];
+  if (spec.dimensions.includes('date') && !spec.granularity) groups.push({ name: 'date', sql: PERIOD_SQL.day });
+  if (spec.granularity) groups.push({ name: 'period', sql: PERIOD_SQL[spec.granularity] });
+  groups.push({ name: 'currency', sql: 'currency' });
+  const metricSql = spec.metrics.map((metric) => (isKpi(metric) ? `${kpiOverSums(metric)} AS ${ident(metric)}` : `${sumAlias(metric)} AS ${ident(metric)}`));
+  const having = spec.minSpend !== undefined ? `HAVING sum(spend) >= CAST(${params.add(spec.minSpend)} AS DOUBLE)` : '';
+  const columns: string[] = [...groups.map((group) => group.name), ...spec.metrics];
+  let order = '';
+  if (spec.orderBy) {
+    if (!columns.includes(spec.orderBy.field)) {
+      throw new AppError('validation', `orderBy must be one of the requested columns (${columns.join(', ')}).`, {}, [
+        { field: '/body/orderBy/field', message: 'is not a requested dimension or metric' },
+      ]);
+    }
+    order = `ORDER BY ${ident(spec.orderBy.field)} ${spec.orderBy.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`;
+  } else if (groups.some((group) => group.name === 'period' || group.name === 'date')) {
+    order = `ORDER BY ${ident(groups.find((group) => group.name === 'period' || group.name === 'date')!.name)}`;
+  }
+  const limit = `LIMIT ${params.add(Math.max(1, Math.min(spec.limit ?? 1000, 10_000)))}`;
+  const sql = `SELECT ${[...groups.map((group) => ident(group.name)), ...metricSql].join(', ')} FROM (
+      SELECT ${groups.map((group) => `${group.sql} AS ${ident(group.name)}`).join(', ')}, ${measureSums().join(', ')}
+      FROM ${relation} ${where}
+      GROUP BY ${groups.map((group) => group.sql).join(', ')} ${having}
+    ) AS grouped_rows ${order} ${limit}`;
+  const reader = await connection.runAndReadAll(sql, params.values);
+  const rows = reader.getRowObjectsJS().map((row) => Object.fromEntries(columns.map((column) => [column, toValue(row[column])])) as QueryRow);
+  return { columns, rows };
+}
+
+/** The one query surface: validated names, bound values, sums first and ratios of sums. */
+export async function runQuery(connection: DuckDBConnection, source: string, spec: QuerySpec, currencies: readonly (string | null)[]): Promise<QueryResult> {
+  const current = await runOnce(connection, source, spec, currencies);
+  if (!spec.comparePrevious) return current;
+  const range = previousRange(spec.dateRange ?? {});
+  const previous = await runOnce(connection, source, { ...spec, dateRange: range, limit: 10_000, orderBy: undefined }, currencies);
+  const keyColumns = current.columns.filter((column) => !spec.metrics.includes(column as Metric));
+  const keyOf = (row: QueryRow) => JSON.stringify(keyColumns.map((column) => row[column] ?? null));
+  const before = new Map(previous.rows.map((row) => [keyOf(row), row]));
+  const rows = current.rows.map((row) => {
+    const old = before.get(keyOf(row));
+    const change: Record<string, { absolute: number | null; relative: number | null }> = {};
+    const prior: Record<string, number | null> = {};
+    for (const metric of spec.metrics) {
+      const now = typeof row[metric] === 'number' ? (row[metric]) : null;
+      const then = old && typeof old[metric] === 'number' ? (old[metric]) : null;
+      prior[metric] = then;
+      change[metric] = {
+        absolute: now === null || then === null ? null : now - then,
+        relative: now === null || then === null || then === 0 ? null : (now - then) / Math.abs(then),
+      };
+    }
+    return { ...row, previous: prior, change };
+  });
+  return { columns: current.columns, rows, previousRange: range };
+}

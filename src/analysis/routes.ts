@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type {} from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { principalOf } from '../server/access.js';
+import type { HttpServer } from '../server/http.js';
+import { IdParams, PageQuery, pageOf } from '../server/schemas.js';
+import { requireOrganization } from '../tenancy/organizations.js';
+import { createAnalysis, deleteAnalysis, getAnalysis, listAnalyses, queryDatasets } from './analyses.js';
+import { createDataset, deleteDataset, getDataset, listDatasets, previewDataset, remapDataset, type DatasetDeps, type UploadOptions } from './datasets/datasets.js';
+import { GRANULARITIES } from './engine/analysis.js';
+import { KPIS } from './kpis.js';
+import { EXPORT_FORMATS, exportReport } from './report/export.js';
+import { DIMENSIONS, MEASURES, isField, type Field } from './schema.js';
+
+const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const DateRangeSchema = Type.Object({ from: Type.Optional(DateText), to: Type.Optional(DateText) }, { additionalProperties: false });
+const FilterSchema = Type.Object(
+  {
+    dimension: Type.Enum(DIMENSIONS.filter((dimension) => dimension !== 'date')),
+    values: Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 200 }),
+  },
+  { additionalProperties: false },
+);
+const ConversionSchema = Type.Object(
+  {
+    to: Type.String({ pattern: '^[A-Z]{3}$' }),
+    rates: Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Number({ exclusiveMinimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+const DatasetIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 });
+const Loose = Type.Object({}, { additionalProperties: true });
+
+const DatasetSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    originalFilename: Type.String(),
+    platform: Type.String(),
+    rows: Type.Integer(),
+    bytes: Type.Integer(),
+    createdAt: Type.String(),
+  },
+  { additionalProperties: true },
+);
+
+const AnalysisSummarySchema = Type.Object(
+  { id: Type.String(), name: Type.String(), datasetIds: Type.Array(Type.String()), createdBy: Type.String(), createdAt: Type.String() },
+  { additionalProperties: true },
+);
+
+/** A mapping sent as a form field: a JSON object of source header -> unified field (or null). */
+function parseMapping(text: string): Record<string, Field | null> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const invalid = () =>
+    new AppError('validation', 'mapping must be a JSON object of source header to unified field (or null).', {}, [
+      { field: '/body/mapping', message: 'is not a valid mapping' },
+    ]);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
+  const mapping: Record<string, Field | null> = {};
+  for (const [header, field] of Object.entries(parsed)) {
+    if (field !== null && (typeof field !== 'string' || !isField(field))) throw invalid();
+    mapping[header] = field as Field | null;
+  }
+  return mapping;
+}
+
+/** Reads a multipart upload: its file goes to a temp file under the data dir (size-limited), its fields to options. */
+async function receiveUpload(
+  request: FastifyRequest,
+  tmpDir: string,
+  maxBytes: number,
+): Promise<{ file: string; originalName: string; options: UploadOptions }> {
+  if (!request.isMultipart()) throw new AppError('unsupported-media-type', 'Send the file as multipart/form-data with a "file" field.');
+  const fields: Record<string, string> = {};
+  let upload: { file: string; originalName: string } | undefined;
+  try {
+    for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 64 * 1024 } })) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') throw new AppError('validation', 'The file field must be named "file".', {}, [{ field: '/body/file', message: 'is required' }]);
+        const file = path.join(tmpDir, `upload-${randomUUID()}`);
+        upload = { file, originalName: path.basename(part.filename || 'upload.csv').slice(0, 200) };
+        await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
+      } else {
+        fields[part.fieldname] = String(part.value);
+      }
+    }
+  } catch (error) {
+    if (upload) await rm(upload.file, { force: true });
+    if (error instanceof Error && 'statusCode' in error && error.statusCode === 413) {
+      throw new AppError('payload-too-large', `The file is larger than this organisation's upload limit (${maxBytes} bytes).`, { limit: maxBytes });
+    }
+    throw error;
+  }
+  if (!upload) throw new AppError('validation', 'No file was uploaded.', {}, [{ field: '/body/file', message: 'is required' }]);
+  const options: UploadOptions = {
+    ...(fields.name ? { name: fields.name.slice(0, 200) } : {}),
+    ...(fields.platform ? { platform: fields.platform } : {}),
+    ...(fields.sheet ? { sheet: fields.sheet } : {}),
+    ...(fields.currency && /^[A-Za-z]{3}$/.test(fields.currency) ? { currency: fields.currency.toUpperCase() } : {}),
+    ...(fields.mapping ? { mapping: parseMapping(fields.mapping) } : {}),
+  };
+  return { ...upload, options };
+}
+
+export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
+  const deps: DatasetDeps = { db: ctx.store.db, duck: ctx.duck, layout: ctx.layout, clock: ctx.clock };
+  const read = { access: { permission: 'analyses:read' } } as const;
+
+  app.post(
+    '/api/v1/datasets',
+    {
+      config: { access: { permission: 'datasets:upload' } },
+      schema: {
+        tags: ['datasets'],
+        summary: 'Upload an export (multipart: file, and optional name, platform, sheet, currency, mapping as JSON); counts against maxDatasets and maxStorageBytes',
+        consumes: ['multipart/form-data'],
+        response: { 201: DatasetSchema },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const org = await requireOrganization(ctx.store.db, principal.orgId);
+      const upload = await receiveUpload(request, ctx.layout.tmp, org.quotas.maxUploadBytes);
+      const dataset = await createDataset(deps, principal, upload, upload.options);
+      return reply.code(201).send(dataset);
+    },
+  );
+
+  app.get(
+    '/api/v1/datasets',
+    { config: read, schema: { tags: ['datasets'], querystring: PageQuery, response: { 200: pageOf(DatasetSchema) } } },
+    async (request) => listDatasets(ctx.store.db, principalOf(request).orgId, request.query),
+  );
+
+  app.get(
+    '/api/v1/datasets/:id',
+    { config: read, schema: { tags: ['datasets'], params: IdParams, response: { 200: DatasetSchema } } },
+    async (request) => getDataset(ctx.store.db, principalOf(request).orgId, request.params.id),
+  );
+
+  app.delete(
+    '/api/v1/datasets/:id',
+    { config: { access: { permission: 'datasets:delete' } }, schema: { tags: ['datasets'], params: IdParams } },
+    async (request, reply) => {
+      await deleteDataset(deps, principalOf(request).orgId, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.patch(
+    '/api/v1/datasets/:id/mapping',
+    {
+      config: { access: { permission: 'datasets:upload' } },
+      schema: {
+        tags: ['datasets'],
+        summary: 'Override the column mapping (source header -> unified field, or null to ignore); the dataset is rebuilt',
+        params: IdParams,
+        body: Type.Object(
+          { mapping: Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.Union([Type.Enum([...DIMENSIONS, ...MEASURES]), Type.Null()])) },
+          { additionalProperties: false },
+        ),
+        response: { 200: DatasetSchema },
+      },
+    },
+    async (request) => {
+      const mapping: Record<string, Field | null> = {};
+      for (const [header, field] of Object.entries(request.body.mapping)) mapping[header] = field !== null && isField(field) ? field : null;
+      const { after } = await remapDataset(deps, principalOf(request).orgId, request.params.id, mapping);
+      return after;
+    },
+  );
+
+  app.get(
+    '/api/v1/datasets/:id/preview',
+    {
+      config: read,
+      schema: {
+        tags: ['datasets'],
+        summary: 'The first rows in the unified schema',
+        params: IdParams,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ rows: Type.Array(Loose) }) },
+      },
+    },
+    async (request) => ({ rows: await previewDataset(deps, principalOf(request).orgId, request.params.id, request.query.limit) }),
+  );
+
+  app.post(
+    '/api/v1/analyses',
+    {
+      config: { access: { permission: 'analyses:create' } },
+      schema: {
+        tags: ['analyses'],
+        summary: 'Analyse datasets (totals, KPIs, breakdowns, time series, period over period); counts against maxAnalysesPerMonth',
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            datasetIds: DatasetIds,
+            filters: Type.Optional(Type.Array(FilterSchema, { maxItems: 20 })),
+            dateRange: Type.Optional(DateRangeSchema),
+            conversion: Type.Optional(ConversionSchema),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Intersect([AnalysisSummarySchema, Type.Object({ result: Loose })]) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createAnalysis(deps, principalOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/v1/analyses',
+    { config: read, schema: { tags: ['analyses'], querystring: PageQuery, response: { 200: pageOf(AnalysisSummarySchema) } } },
+    async (request) => listAnalyses(ctx.store.db, principalOf(request).orgId, request.query),
+  );
+
+  app.get(
+    '/api/v1/analyses/:id',
+    { config: read, schema: { tags: ['analyses'], params: IdParams, response: { 200: Type.Intersect([AnalysisSummarySchema, Type.Object({ result: Loose })]) } } },
+    async (request) => getAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id),
+  );
+
+  app.delete(
+    '/api/v1/analyses/:id',
+    { config: { access: { permission: 'analyses:delete' } }, schema: { tags: ['analyses'], params: IdParams } },
+    async (request, reply) => {
+      await deleteAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/analyses/:id/export',
+    {
+      config: { access: { permission: 'data:export', feature: 'exports' } },
+      schema: {
+        tags: ['analyses'],
+        summary: 'Download an analysis as JSON, CSV, XLSX or Markdown (spreadsheet cells are neutralised against formula injection)',
+        params: IdParams,
+        querystring: Type.Object({ format: Type.Enum(EXPORT_FORMATS, { default: 'json' }) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const analysis = await getAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id);
+      const file = await exportReport(analysis.result, request.query.format);
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="analysis-${analysis.id}.${file.extension}"`)
+        .send(file.body);
+    },
+  );
+
+  app.post(
+    '/api/v1/query',
+    {
+      config: read,
+      schema: {
+        tags: ['analyses'],
+        summary: 'The one query surface: metrics by dimensions over datasets, with filters, a date range, a granularity, ordering, a spend floor and period over period',
+        body: Type.Object(
+          {
+            datasetIds: DatasetIds,
+            metrics: Type.Array(Type.Enum([...MEASURES, ...KPIS]), { minItems: 1, maxItems: 20 }),
+            dimensions: Type.Array(Type.Enum(DIMENSIONS), { maxItems: 4, default: [] }),
+            filters: Type.Optional(Type.Array(FilterSchema, { maxItems: 20 })),
+            granularity: Type.Optional(Type.Enum(GRANULARITIES)),
+            dateRange: Type.Optional(DateRangeSchema),
+            orderBy: Type.Optional(Type.Object({ field: Type.String({ maxLength: 40 }), direction: Type.Enum(['asc', 'desc'], { default: 'desc' }) }, { additionalProperties: false })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+            minSpend: Type.Optional(Type.Number({ minimum: 0 })),
+            comparePrevious: Type.Optional(Type.Boolean()),
+            conversion: Type.Optional(ConversionSchema),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ columns: Type.Array(Type.String()), rows: Type.Array(Loose), previousRange: Type.Optional(Loose) }) },
+      },
+    },
+    async (request) => {
+      const { datasetIds, ...spec } = request.body;
+      return queryDatasets(deps, principalOf(request).orgId, datasetIds, spec);
+    },
+  );
+}
