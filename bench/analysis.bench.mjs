@@ -1,6 +1,6 @@
 // Ingest and analysis of a generated export (1,000,000 rows; 10,000,000 unless BENCH_QUICK=1).
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,11 +17,16 @@ const CLI = path.join(root, 'dist/cli/main.js');
 const BREAKDOWNS = ['platform', 'campaign', 'ad_group', 'device', ['platform', 'device']];
 
 async function generate(rows, file) {
-  await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [generator, String(rows), '42'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.pipe(createWriteStream(file));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`generator exited ${code}`))));
-  });
+  // The generator ignores back-pressure, so it writes straight into the file, not into a pipe.
+  const fd = openSync(file, 'w');
+  try {
+    await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [generator, String(rows), '42'], { stdio: ['ignore', fd, 'inherit'] });
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`generator exited ${code}`))));
+    });
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function inProcess(file, work) {

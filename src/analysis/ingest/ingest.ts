@@ -94,7 +94,7 @@ export async function ingest(connection: DuckDBConnection, table: string, reques
       });
     }
     const stored = storedFields(plan);
-    const summary = await summariseRelation(connection, allRowsSql(table, stored), shape, plan);
+    const summary = await summariseRelation(connection, allRowsSql(table, stored, !typed), shape, plan);
     if (summary.quality.rowsKept === 0) {
       throw new AppError('unprocessable', 'The file has a header but no data rows (only totals, blank lines or report metadata).');
     }

@@ -77,7 +77,7 @@ function measureSql(measure: Measure, plan: IngestPlan, typed: boolean): string 
  * A total line: "Total", "Total: Account", "Grand Total:", never "Total Recall".
  * A cheap prefix test guards the regular expression, which runs only on candidates.
  */
-function totalRowSql(plan: IngestPlan, shape: FileShape, typed: boolean): string {
+function totalRowSql(plan: IngestPlan, shape: FileShape, typed: boolean, raw: (index: number) => string): string {
   // Platforms put the label of a total line in the first column, or in the campaign column.
   const candidates = new Set<number>([0]);
   const campaign = plan.mapping.find((column) => column.field === 'campaign');
@@ -85,7 +85,7 @@ function totalRowSql(plan: IngestPlan, shape: FileShape, typed: boolean): string
   const tests = [...candidates]
     .filter((index) => index < shape.header.length && !(typed && isTypedColumn(plan, index)))
     .map((index) => {
-      const column = sourceColumn(index);
+      const column = raw(index);
       const prefixes = ['Total', 'total', 'TOTAL', 'Grand', 'grand', 'GRAND'].map((prefix) => `${column} LIKE '${prefix}%'`).join(' OR ');
       return `(CASE WHEN ${prefixes} THEN regexp_full_match(lower(trim(${column})), '(grand )?totals?\\s*(:.*)?') ELSE false END)`;
     });
@@ -97,13 +97,13 @@ function isTypedColumn(plan: IngestPlan, index: number): boolean {
   return mapped !== undefined && (mapped.field === 'date' || (MEASURES as readonly string[]).includes(mapped.field));
 }
 
-/** Every cell of the line empty (the reader gives NULL for an empty field). */
-function blankRowSql(shape: FileShape, plan: IngestPlan, typed: boolean): string {
+/** Every cell of the line empty (the reader gives NULL for an empty field); `raw` names the source columns. */
+function blankRowSql(shape: FileShape, plan: IngestPlan, typed: boolean, raw: (index: number) => string): string {
   const groups = new Map<string, string[]>();
   shape.header.forEach((_, index) => {
     const mapped = plan.mapping.find((column) => column.index === index);
     const type = !typed || !isTypedColumn(plan, index) ? 'text' : mapped?.field === 'date' ? 'date' : 'number';
-    groups.set(type, [...(groups.get(type) ?? []), sourceColumn(index)]);
+    groups.set(type, [...(groups.get(type) ?? []), raw(index)]);
   });
   return `(${[...groups.values()].map((columns) => `coalesce(${columns.join(', ')}) IS NULL`).join(' AND ')})`;
 }
@@ -129,9 +129,10 @@ export function storedFields(plan: IngestPlan): Field[] {
 
 /**
  * The file as rows of its stored unified fields plus `_drop` (why a line is
- * not data, or NULL), `_unparseable` (values that could not be read as
- * numbers) and `_rowhash` (for duplicates). A query over the file; ingest
- * materialises it once.
+ * not data, or NULL) and, when values are parsed from text, `_unparseable`
+ * (values that could not be read as numbers). A query over the file; ingest
+ * materialises it once. The tests that classify a line run only where they can
+ * matter (a CASE is evaluated lazily), since every extra column costs a pass.
  */
 export function unifiedRelationSql(file: string, shape: FileShape, plan: IngestPlan, typed: boolean): string {
   const fields = storedFields(plan);
@@ -140,11 +141,15 @@ export function unifiedRelationSql(file: string, shape: FileShape, plan: IngestP
       ? `${measureSql(field as Measure, plan, typed)} AS ${field}`
       : `${dimensionSql(field as Dimension, plan, typed)} AS ${field}`,
   );
+  const raw = (index: number) => `_raw${index}`;
+  const rawColumns = shape.header.map((_, index) => `${sourceColumn(index)} AS ${raw(index)}`);
+  const unparseable = typed ? [] : [`${unparseableSql(plan, typed)} AS _unparseable`];
+  const inner = `SELECT ${[...columns, ...rawColumns, ...unparseable].join(', ')} FROM ${readCsvSql(file, shape, plan, typed)}`;
   const measures = fields.filter((field) => (MEASURES as readonly string[]).includes(field));
-  const rowHash = `hash(${shape.header.map((_, index) => sourceColumn(index)).join(', ')})`;
-  const inner = `SELECT ${columns.join(', ')}, ${totalRowSql(plan, shape, typed)} AS _total, ${blankRowSql(shape, plan, typed)} AS _blank, ${unparseableSql(plan, typed)} AS _unparseable, ${rowHash} AS _rowhash FROM ${readCsvSql(file, shape, plan, typed)}`;
-  const drop = `CASE WHEN _total THEN 'total' WHEN _blank THEN 'blank' WHEN ${measures.length > 0 ? `coalesce(${measures.join(', ')}) IS NULL` : 'true'} THEN 'no_measures' END`;
-  return `(SELECT ${fields.join(', ')}, ${drop} AS _drop, _unparseable, _rowhash FROM (${inner}))`;
+  const drop = `CASE WHEN ${totalRowSql(plan, shape, typed, raw)} THEN 'total'
+    WHEN ${measures.length > 0 ? `coalesce(${measures.join(', ')}) IS NULL` : 'true'}
+      THEN (CASE WHEN ${blankRowSql(shape, plan, typed, raw)} THEN 'blank' ELSE 'no_measures' END) END`;
+  return `(SELECT ${[...fields, `${drop} AS _drop`, ...(typed ? [] : ['_unparseable'])].join(', ')} FROM (${inner}))`;
 }
 
 /** Every unified column of a stored table, NULL where the file had none. */
@@ -157,8 +162,8 @@ function allColumns(stored: readonly Field[]): string {
 }
 
 /** All lines of a stored table in the full unified schema, with the bookkeeping columns. */
-export function allRowsSql(table: string, stored: readonly Field[]): string {
-  return `(SELECT ${allColumns(stored)}, _drop, _unparseable, _rowhash FROM ${table})`;
+export function allRowsSql(table: string, stored: readonly Field[], parsedFromText: boolean): string {
+  return `(SELECT ${allColumns(stored)}, _drop, ${parsedFromText ? '_unparseable' : '0 AS _unparseable'}, hash(${stored.join(', ')}) AS _rowhash FROM ${table})`;
 }
 
 /** Only the data rows of a stored table, in the full unified schema. */

@@ -12,7 +12,7 @@ export interface QualityReport {
   readonly rowsKept: number;
   readonly preambleLines: number;
   readonly dropped: { readonly totals: number; readonly blank: number; readonly noMeasures: number };
-  /** Kept lines identical to an earlier one in every cell (likely double-counted). */
+  /** Kept rows identical to an earlier one in every mapped field (likely double-counted). */
   readonly duplicates: number;
   readonly negativeValues: Partial<Record<Measure, number>>;
   readonly clicksOverImpressions: number;
@@ -42,7 +42,9 @@ export async function summariseRelation(
   const mappedMeasures = MEASURES.filter((measure) => mapped.includes(measure));
   const kept = `_drop IS NULL`;
   const negatives = mappedMeasures.map((measure) => `count_if(${kept} AND ${ident(measure)} < 0) AS ${ident(`neg_${measure}`)}`);
-  const present = [...DIMENSIONS, ...MEASURES].map((field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`);
+  // Fields the file does not store are NULL by construction; only stored ones are counted.
+  const stored = new Set<Field>([...mapped, 'platform', ...(plan.currency.kind === 'unknown' ? [] : (['currency'] as const))]);
+  const present = [...stored].map((field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`);
   const reader = await connection.runAndReadAll(
     `SELECT count(*) AS n,
       count_if(${kept}) AS kept,

@@ -23,7 +23,7 @@ export interface FileShape {
   readonly sizeBytes: number;
 }
 
-const HEAD_BYTES = 256 * 1024;
+const HEAD_BYTES = 64 * 1024;
 const TAIL_BYTES = 64 * 1024;
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 const MAX_PREAMBLE = 40;
@@ -165,7 +165,7 @@ export async function sniffFile(file: string): Promise<FileShape> {
         .slice(0, headerIndex)
         .reduce((lines, record) => lines + 1 + record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0), 0),
       header,
-      sample: sample.slice(0, 2000),
+      sample: sample.slice(0, 1000),
       raggedTail,
       tailLines: tailRecords.slice(-20).map((record) => record.join(delimiter)),
       sizeBytes: size,
