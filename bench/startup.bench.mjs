@@ -12,7 +12,7 @@ async function startOnce() {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'pca-bench-'));
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
-    env: { ...process.env, PCA_DATA_DIR: dataDir, PCA_LOG_LEVEL: 'info' },
+    env: { ...process.env, PCA_DATA_DIR: dataDir, PCA_LOG_LEVEL: 'info', PCA_ADMIN_PASSWORD: 'bench-Operator-pass-2026' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise((resolve, reject) => {
