@@ -17,6 +17,13 @@ export interface Config {
   readonly auth: AuthConfig;
   /** Minutes between background retention runs; 0 disables the scheduler (`pca retention run` still works). */
   readonly retentionIntervalMinutes: number;
+  readonly monitoring: MonitoringConfig;
+}
+
+export interface MonitoringConfig {
+  /** Bearer token for GET /metrics; unset: loopback callers only. */
+  readonly metricsToken: string | undefined;
+  readonly healthIntervalSeconds: number;
 }
 
 export type PasswordAlgorithm = 'argon2id' | 'bcrypt';
@@ -86,6 +93,8 @@ export const SETTINGS = {
   PCA_LOCKOUT_MINUTES: 'how long a locked account stays locked (default 15)',
   PCA_LOGIN_RATE_LIMIT: 'login attempts per client IP per minute (default 20)',
   PCA_RETENTION_INTERVAL_MINUTES: 'minutes between retention runs, 0 = off (default 60)',
+  PCA_METRICS_TOKEN: 'bearer token for /metrics, at least 16 characters (default: loopback callers only)',
+  PCA_HEALTH_INTERVAL_SECONDS: 'seconds between background health checks (default 15)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -174,7 +183,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy: boolean(env, 'PCA_TRUST_PROXY', false),
     auth: authConfig(env),
     retentionIntervalMinutes: integer(env, 'PCA_RETENTION_INTERVAL_MINUTES', 60, 0, 10_080),
+    monitoring: {
+      metricsToken: metricsToken(env),
+      healthIntervalSeconds: integer(env, 'PCA_HEALTH_INTERVAL_SECONDS', 15, 1, 3_600),
+    },
   };
+}
+
+function metricsToken(env: Env): string | undefined {
+  const token = read(env, 'PCA_METRICS_TOKEN');
+  if (token !== undefined && token.length < 16) throw new ConfigError('PCA_METRICS_TOKEN', 'at least 16 characters', `${token.length} characters`);
+  return token;
 }
 
 function authConfig(env: Env): AuthConfig {

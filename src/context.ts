@@ -2,6 +2,9 @@ import type { DuckEngine } from './analysis/engine/duckdb.js';
 import type { AuthDeps } from './auth/auth-deps.js';
 import type { Config } from './config.js';
 import type { HealthRegistry } from './monitoring/health.js';
+import type { Metrics } from './monitoring/metrics.js';
+import type { RequestStats } from './monitoring/request-stats.js';
+import type { SystemSampler } from './monitoring/system.js';
 import type { DataDirLayout } from './store/data-dir.js';
 import type { Store } from './store/store.js';
 
@@ -14,6 +17,14 @@ export interface AppContext {
   readonly health: HealthRegistry;
   /** Identity services' dependencies: store, clock, token signer, password hasher, secret box. */
   readonly auth: AuthDeps;
+  readonly monitoring: Monitoring;
   /** Injectable for tests of time-dependent rules. */
   readonly clock: () => Date;
+}
+
+/** What the instance measures about itself. */
+export interface Monitoring {
+  readonly metrics: Metrics;
+  readonly requests: RequestStats;
+  readonly system: SystemSampler;
 }

@@ -4,7 +4,10 @@ import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
 import { ensureOperator, type BootstrapResult } from './auth/bootstrap.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { duckdbCheck, storeCheck } from './monitoring/core-checks.js';
+import { diskSpaceCheck, duckdbCheck, schedulerCheck, storeCheck } from './monitoring/core-checks.js';
+import { createMetrics } from './monitoring/metrics.js';
+import { RequestStats } from './monitoring/request-stats.js';
+import { startSystemSampler } from './monitoring/system.js';
 import { HealthRegistry } from './monitoring/health.js';
 import { buildApp, type BuildAppOptions } from './server/app.js';
 import type { HttpServer } from './server/http.js';
@@ -42,6 +45,12 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   const health = new HealthRegistry();
   health.register(storeCheck(store));
   health.register(duckdbCheck(duck));
+  health.register(diskSpaceCheck(layout.root));
+  const monitoring = {
+    metrics: createMetrics(),
+    requests: new RequestStats({ clock: () => clock().getTime() }),
+    system: startSystemSampler(layout.root, () => store.poolStats()),
+  };
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -52,8 +61,10 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     clock,
     auth,
     bootstrap,
+    monitoring,
     close: () => {
       closing ??= (async () => {
+        monitoring.system.stop();
         duck.close();
         await store.close();
       })();
@@ -85,6 +96,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     throw error;
   }
   const retention = startRetentionScheduler({ db: ctx.store.db, layout: ctx.layout, duck: ctx.duck }, ctx.clock, config.retentionIntervalMinutes, app.log);
+  if (config.retentionIntervalMinutes > 0) {
+    ctx.health.register(schedulerCheck(() => retention.lastTickAt(), ctx.clock().getTime(), config.retentionIntervalMinutes * 60_000, () => ctx.clock().getTime()));
+  }
+  const stopHealth = ctx.health.startBackground(config.monitoring.healthIntervalSeconds * 1000);
   let closing: Promise<void> | undefined;
   return {
     ctx,
@@ -93,6 +108,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     close: () => {
       closing ??= (async () => {
         retention.stop();
+        stopHealth();
         await app.close();
         await ctx.close();
       })();

@@ -78,8 +78,19 @@ describe('config', () => {
     [{ PCA_DATABASE_URL: 'postgres://h/db', PCA_DATABASE_POOL_MAX: '0' }, 'PCA_DATABASE_POOL_MAX'],
     [{ PCA_TRUST_PROXY: 'maybe' }, 'PCA_TRUST_PROXY'],
     [{ PCA_SHUTDOWN_TIMEOUT_MS: '1e3' }, 'PCA_SHUTDOWN_TIMEOUT_MS'],
+    [{ PCA_METRICS_TOKEN: 'short' }, 'PCA_METRICS_TOKEN'],
+    [{ PCA_HEALTH_INTERVAL_SECONDS: '0' }, 'PCA_HEALTH_INTERVAL_SECONDS'],
+    [{ PCA_JWT_SECRET: 'too-short-secret' }, 'PCA_JWT_SECRET'],
+    [{ PCA_PASSWORD_HASH: 'md5' }, 'PCA_PASSWORD_HASH'],
+    [{ PCA_BCRYPT_COST: '3' }, 'PCA_BCRYPT_COST'],
+    [{ PCA_LOCKOUT_THRESHOLD: '0' }, 'PCA_LOCKOUT_THRESHOLD'],
   ])('refuses %o with one line naming %s', (env, variable) => {
     expectConfigError(env, variable);
+  });
+
+  it('never repeats a secret in its error', () => {
+    const error = expectConfigError({ PCA_JWT_SECRET: 'hunter2-short' }, 'PCA_JWT_SECRET');
+    expect(error.message).not.toContain('hunter2');
   });
 
   it('never repeats a database password in its error', () => {

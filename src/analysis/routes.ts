@@ -133,9 +133,17 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const org = await requireOrganization(ctx.store.db, principal.orgId);
-      const upload = await receiveUpload(request, ctx.layout.tmp, org.quotas.maxUploadBytes);
-      const dataset = await createDataset(deps, principal, upload, upload.options);
-      return reply.code(201).send(dataset);
+      const { metrics } = ctx.monitoring;
+      try {
+        const upload = await receiveUpload(request, ctx.layout.tmp, org.quotas.maxUploadBytes);
+        const dataset = await createDataset(deps, principal, upload, upload.options);
+        metrics.uploads.inc({ outcome: 'stored' });
+        metrics.rowsIngested.inc(dataset.rows);
+        return await reply.code(201).send(dataset);
+      } catch (error) {
+        metrics.uploads.inc({ outcome: 'refused' });
+        throw error;
+      }
     },
   );
 
@@ -218,7 +226,11 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 201: Type.Intersect([AnalysisSummarySchema, Type.Object({ result: Loose })]) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createAnalysis(deps, principalOf(request), request.body)),
+    async (request, reply) => {
+      const analysis = await createAnalysis(deps, principalOf(request), request.body);
+      ctx.monitoring.metrics.analyses.inc();
+      return reply.code(201).send(analysis);
+    },
   );
 
   app.get(
@@ -256,6 +268,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     async (request, reply) => {
       const analysis = await getAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id);
       const file = await exportReport(analysis.result, request.query.format);
+      ctx.monitoring.metrics.exports.inc({ format: request.query.format });
       return reply
         .type(file.contentType)
         .header('content-disposition', `attachment; filename="analysis-${analysis.id}.${file.extension}"`)

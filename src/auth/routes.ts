@@ -5,6 +5,7 @@ import { principalOf, userPrincipalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams } from '../server/schemas.js';
 import { changePassword, refreshSession } from './account.js';
+import type { Metrics } from '../monitoring/metrics.js';
 import type { AuthDeps } from './auth-deps.js';
 import { login, loginRefusal } from './login.js';
 import { disableMfa, enableMfa, setupMfa } from './mfa.js';
@@ -20,7 +21,7 @@ function clientOf(request: FastifyRequest): ClientInfo {
 
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
 
-export function registerAuthRoutes(app: HttpServer, auth: AuthDeps): void {
+export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pick<Metrics, 'logins'>): void {
   app.post(
     '/api/v1/auth/login',
     {
@@ -42,6 +43,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps): void {
     },
     async (request, reply) => {
       const outcome = await login(auth, request.body, clientOf(request));
+      metrics.logins.inc({ outcome: outcome.kind === 'success' ? 'success' : outcome.reason });
       if (outcome.kind === 'failure') {
         if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
         throw loginRefusal(outcome);

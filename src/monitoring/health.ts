@@ -69,9 +69,12 @@ export async function runCheck(check: HealthCheck, now: () => Date = () => new D
   }
 }
 
-/** The set of checks that decide readiness. */
+const HISTORY = 20;
+
+/** The set of checks that decide readiness, with the recent results of each. */
 export class HealthRegistry {
   readonly #checks = new Map<string, HealthCheck>();
+  readonly #history = new Map<string, CheckResult[]>();
 
   register(check: HealthCheck): void {
     if (this.#checks.has(check.name)) throw new Error(`health check ${check.name} registered twice`);
@@ -87,7 +90,22 @@ export class HealthRegistry {
       [...this.#checks.values()].map(async (check) => [check.name, await runCheck(check)] as const),
     );
     const checks: Record<string, CheckResult[]> = {};
-    for (const [name, result] of entries) checks[name] = [result];
+    for (const [name, result] of entries) {
+      checks[name] = [result];
+      this.#history.set(name, [result, ...(this.#history.get(name) ?? [])].slice(0, HISTORY));
+    }
     return { status: worst(entries.map(([, result]) => result.status)), checks };
+  }
+
+  /** The latest results of every check, newest first. */
+  history(): Record<string, CheckResult[]> {
+    return Object.fromEntries(this.names().map((name) => [name, this.#history.get(name) ?? []]));
+  }
+
+  /** Runs every check on an interval in the background, so history (and later alerts) never wait for a caller. */
+  startBackground(intervalMs: number): () => void {
+    const timer = setInterval(() => void this.runAll(), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 }

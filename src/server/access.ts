@@ -20,6 +20,8 @@ export type RouteAccess =
       readonly duringPasswordChange?: boolean;
       /** Routes about one's own login session refuse API keys. */
       readonly usersOnly?: boolean;
+      /** Instance-wide data: only callers in the platform operator's organisation. */
+      readonly platform?: boolean;
     };
 
 declare module 'fastify' {
@@ -51,6 +53,11 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+async function isPlatformOrganization(auth: AuthDeps, orgId: string): Promise<boolean> {
+  const operator = await auth.db.selectFrom('users').select('org_id').where('is_operator', '=', 1).executeTakeFirst();
+  return operator?.org_id === orgId;
+}
+
 /** onRequest: runs before the body is even read, so refused callers cost nothing. */
 export function accessHook(auth: AuthDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -80,6 +87,9 @@ export function accessHook(auth: AuthDeps) {
       throw new AppError('forbidden', `This action needs the permission "${access.permission}".`, {
         permission: access.permission,
       });
+    }
+    if (access.platform && !(await isPlatformOrganization(auth, principal.orgId))) {
+      throw new AppError('forbidden', "Instance-wide data is for the platform operator's organisation.");
     }
     if (access.feature !== undefined && !principal.features[access.feature]) {
       throw new AppError('feature-disabled', `The feature "${access.feature}" is not enabled for this organisation.`, {

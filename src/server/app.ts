@@ -10,10 +10,12 @@ import { registerUserRoutes } from '../auth/user-routes.js';
 import { registerAnalysisRoutes } from '../analysis/routes.js';
 import type { AppContext } from '../context.js';
 import { registerHealthRoutes } from '../monitoring/health-routes.js';
+import { registerMonitoringRoutes } from '../monitoring/routes.js';
 import { registerOrganizationRoutes } from '../tenancy/routes.js';
 import { PRODUCT_VERSION } from '../version.js';
 import { accessHook } from './access.js';
 import { installErrorHandling } from './error-handler.js';
+import { instrument } from './instrumentation.js';
 import type { HttpServer } from './http.js';
 import { registerProblemRoutes } from './problem-routes.js';
 import { recordRoutes } from './route-table.js';
@@ -58,6 +60,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
 
   recordRoutes(app);
+  instrument(app, ctx.monitoring);
   app.addHook('onRequest', accessHook(ctx.auth));
 
   installErrorHandling(app);
@@ -82,7 +85,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   registerProblemRoutes(app);
   registerHealthRoutes(app, ctx);
-  registerAuthRoutes(app, ctx.auth);
+  registerMonitoringRoutes(app, ctx);
+  registerAuthRoutes(app, ctx.auth, ctx.monitoring.metrics);
   registerUserRoutes(app, ctx.auth);
   registerApiKeyRoutes(app, ctx.auth);
   registerOrganizationRoutes(app, ctx.auth);

@@ -9,6 +9,8 @@ export interface RetentionScheduler {
   /** Runs one tick now (what the interval does): takes the lease, then runs retention. */
   tick(): Promise<RetentionReport | undefined>;
   lastRunAt(): string | undefined;
+  /** When the scheduler last tried (with or without the lease), for its liveness check. */
+  lastTickAt(): number | undefined;
   stop(): void;
 }
 
@@ -22,10 +24,12 @@ export function startRetentionScheduler(
   const holder = `instance-${randomUUID()}`;
   const intervalMs = intervalMinutes * 60_000;
   let last: string | undefined;
+  let lastTick: number | undefined;
   let running: Promise<RetentionReport | undefined> | undefined;
 
   const tick = (): Promise<RetentionReport | undefined> => {
     running ??= (async () => {
+      lastTick = clock().getTime();
       try {
         // The lease outlives one interval a little, so a crashed holder is replaced at the next tick.
         if (!(await tryAcquireLease(deps.db, RETENTION_LEASE, holder, intervalMs + 30_000, clock()))) return undefined;
@@ -45,5 +49,5 @@ export function startRetentionScheduler(
 
   const timer = intervalMs > 0 ? setInterval(() => void tick(), intervalMs) : undefined;
   timer?.unref();
-  return { tick, lastRunAt: () => last, stop: () => clearInterval(timer) };
+  return { tick, lastRunAt: () => last, lastTickAt: () => lastTick, stop: () => clearInterval(timer) };
 }

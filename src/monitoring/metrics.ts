@@ -1,0 +1,35 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The instance's Prometheus metrics: one registry per app, so tests and instances never share counters. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_class'>;
+  readonly inFlight: Gauge;
+  readonly logins: Counter<'outcome'>;
+  readonly uploads: Counter<'outcome'>;
+  readonly rowsIngested: Counter;
+  readonly analyses: Counter;
+  readonly exports: Counter<'format'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  // Node and process defaults, event-loop lag among them.
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration in seconds, by route template (never the raw URL)',
+      labelNames: ['method', 'route', 'status_class'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    inFlight: new Gauge({ name: 'http_requests_in_flight', help: 'Requests being served now', registers: [registry] }),
+    logins: new Counter({ name: 'pca_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
+    uploads: new Counter({ name: 'pca_uploads_total', help: 'Dataset uploads by outcome', labelNames: ['outcome'], registers: [registry] }),
+    rowsIngested: new Counter({ name: 'pca_rows_ingested_total', help: 'Campaign rows stored from uploads', registers: [registry] }),
+    analyses: new Counter({ name: 'pca_analyses_total', help: 'Analyses created', registers: [registry] }),
+    exports: new Counter({ name: 'pca_exports_total', help: 'Analysis exports by format', labelNames: ['format'], registers: [registry] }),
+  };
+}

@@ -1,0 +1,69 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import type { HttpServer } from '../server/http.js';
+
+const Loose = Type.Object({}, { additionalProperties: true });
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const token = ctx.config.monitoring.metricsToken;
+    if (token !== undefined) {
+      const header = request.headers.authorization ?? '';
+      const given = /^Bearer\s+(.+)$/i.exec(header)?.[1] ?? '';
+      if (!sameToken(given, token)) {
+        reply.header('www-authenticate', 'Bearer realm="metrics"');
+        throw new AppError('unauthorized', 'The metrics endpoint needs its bearer token.');
+      }
+    } else if (!isLoopback(request.ip)) {
+      throw new AppError('forbidden', 'Without PCA_METRICS_TOKEN, metrics are served to loopback callers only.');
+    }
+    return reply.type(ctx.monitoring.metrics.registry.contentType).send(await ctx.monitoring.metrics.registry.metrics());
+  });
+
+  // Instance-wide figures belong to the platform: the operator's organisation only.
+  const access = { access: { permission: 'monitoring:read', platform: true } } as const;
+
+  app.get(
+    '/api/v1/monitoring/requests',
+    {
+      config: access,
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes',
+        querystring: Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }) }, { additionalProperties: false }),
+        response: { 200: Loose },
+      },
+    },
+    async (request) => ctx.monitoring.requests.report(request.query.minutes),
+  );
+
+  app.get(
+    '/api/v1/monitoring/system',
+    {
+      config: access,
+      schema: { tags: ['monitoring'], summary: 'CPU, memory, disk of the data dir, event-loop lag, uptime, store pool', response: { 200: Loose } },
+    },
+    async () => ctx.monitoring.system.snapshot(),
+  );
+
+  app.get(
+    '/api/v1/monitoring/health',
+    {
+      config: access,
+      schema: { tags: ['monitoring'], summary: 'Recent results of every health check, newest first', response: { 200: Loose } },
+    },
+    async () => ({ checks: ctx.health.history() }),
+  );
+}

@@ -1,0 +1,18 @@
+import type { Monitoring } from '../context.js';
+import type { HttpServer } from './http.js';
+
+/** Measures every request: in flight, duration by route template and status class, and the per-minute stats. */
+export function instrument(app: HttpServer, monitoring: Monitoring): void {
+  const { metrics, requests } = monitoring;
+  app.addHook('onRequest', async () => {
+    metrics.inFlight.inc();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.inFlight.dec();
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const ms = reply.elapsedTime;
+    metrics.httpDuration.observe({ method: request.method, route, status_class: `${Math.floor(status / 100)}xx` }, ms / 1000);
+    requests.record(`${request.method} ${route}`, status, ms);
+  });
+}
