@@ -24,6 +24,7 @@ export interface MonitoringConfig {
   /** Bearer token for GET /metrics; unset: loopback callers only. */
   readonly metricsToken: string | undefined;
   readonly healthIntervalSeconds: number;
+  readonly alertIntervalSeconds: number;
 }
 
 export type PasswordAlgorithm = 'argon2id' | 'bcrypt';
@@ -95,6 +96,7 @@ export const SETTINGS = {
   PCA_RETENTION_INTERVAL_MINUTES: 'minutes between retention runs, 0 = off (default 60)',
   PCA_METRICS_TOKEN: 'bearer token for /metrics, at least 16 characters (default: loopback callers only)',
   PCA_HEALTH_INTERVAL_SECONDS: 'seconds between background health checks (default 15)',
+  PCA_ALERT_INTERVAL_SECONDS: 'seconds between alert rule evaluations (default 30)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     monitoring: {
       metricsToken: metricsToken(env),
       healthIntervalSeconds: integer(env, 'PCA_HEALTH_INTERVAL_SECONDS', 15, 1, 3_600),
+      alertIntervalSeconds: integer(env, 'PCA_ALERT_INTERVAL_SECONDS', 30, 1, 3_600),
     },
   };
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
 import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
-import { ensureOperator, type BootstrapResult } from './auth/bootstrap.js';
+import { ensureOperator, platformOrganizationId, type BootstrapResult } from './auth/bootstrap.js';
+import { instanceMetrics, startAlertEvaluator, type AlertEvaluator } from './monitoring/alerts/evaluator.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { diskSpaceCheck, duckdbCheck, schedulerCheck, storeCheck } from './monitoring/core-checks.js';
@@ -77,6 +78,7 @@ export interface Runtime {
   readonly ctx: OpenContext;
   readonly app: HttpServer;
   readonly retention: RetentionScheduler;
+  readonly alerts: AlertEvaluator;
   /** Stops accepting, lets in-flight requests finish, then closes the context. */
   readonly close: () => Promise<void>;
 }
@@ -100,15 +102,25 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     ctx.health.register(schedulerCheck(() => retention.lastTickAt(), ctx.clock().getTime(), config.retentionIntervalMinutes * 60_000, () => ctx.clock().getTime()));
   }
   const stopHealth = ctx.health.startBackground(config.monitoring.healthIntervalSeconds * 1000);
+  const alerts = startAlertEvaluator({
+    db: ctx.store.db,
+    clock: ctx.clock,
+    intervalMs: config.monitoring.alertIntervalSeconds * 1000,
+    read: instanceMetrics(ctx.monitoring.system, ctx.monitoring.requests),
+    platformOrg: () => platformOrganizationId(ctx.store.db),
+    log: app.log,
+  });
   let closing: Promise<void> | undefined;
   return {
     ctx,
     app,
     retention,
+    alerts,
     close: () => {
       closing ??= (async () => {
         retention.stop();
         stopHealth();
+        alerts.stop();
         await app.close();
         await ctx.close();
       })();

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
+import type { Database } from '../store/schema.js';
 import { createOrganization, getOrganizationBySlug } from '../tenancy/organizations.js';
 import type { AuthDeps } from './auth-deps.js';
 import { DEFAULT_ORG_SLUG } from './login.js';
@@ -6,6 +8,12 @@ import { assertPasswordPolicy } from './passwords.js';
 import { createUser, oneTimePassword } from './users.js';
 
 export const OPERATOR_USERNAME = 'admin';
+
+/** The platform's organisation: the one the operator belongs to (instance-wide data and system alerts live there). */
+export async function platformOrganizationId(db: Kysely<Database>): Promise<string | undefined> {
+  const operator = await db.selectFrom('users').select('org_id').where('is_operator', '=', 1).executeTakeFirst();
+  return operator?.org_id;
+}
 
 export type BootstrapResult =
   | { readonly kind: 'existing' }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/authenticate.js';
 import type { AuthDeps } from '../auth/auth-deps.js';
+import { platformOrganizationId } from '../auth/bootstrap.js';
 import type { Permission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../errors.js';
@@ -53,11 +54,6 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-async function isPlatformOrganization(auth: AuthDeps, orgId: string): Promise<boolean> {
-  const operator = await auth.db.selectFrom('users').select('org_id').where('is_operator', '=', 1).executeTakeFirst();
-  return operator?.org_id === orgId;
-}
-
 /** onRequest: runs before the body is even read, so refused callers cost nothing. */
 export function accessHook(auth: AuthDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -88,7 +84,7 @@ export function accessHook(auth: AuthDeps) {
         permission: access.permission,
       });
     }
-    if (access.platform && !(await isPlatformOrganization(auth, principal.orgId))) {
+    if (access.platform && (await platformOrganizationId(auth.db)) !== principal.orgId) {
       throw new AppError('forbidden', "Instance-wide data is for the platform operator's organisation.");
     }
     if (access.feature !== undefined && !principal.features[access.feature]) {

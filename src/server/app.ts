@@ -10,6 +10,7 @@ import { registerUserRoutes } from '../auth/user-routes.js';
 import { registerAnalysisRoutes } from '../analysis/routes.js';
 import type { AppContext } from '../context.js';
 import { registerHealthRoutes } from '../monitoring/health-routes.js';
+import { registerAlertRoutes } from '../monitoring/alerts/routes.js';
 import { registerMonitoringRoutes } from '../monitoring/routes.js';
 import { registerOrganizationRoutes } from '../tenancy/routes.js';
 import { PRODUCT_VERSION } from '../version.js';
@@ -65,6 +66,11 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   installErrorHandling(app);
 
+  // A POST with no body at all is validated as an empty object: its required fields are then reported by name.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
+  });
+
   await app.register(helmet, { global: true });
   // Per-route limits (the organisation's maxUploadBytes) are applied where the file is read.
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } });
@@ -86,6 +92,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerProblemRoutes(app);
   registerHealthRoutes(app, ctx);
   registerMonitoringRoutes(app, ctx);
+  registerAlertRoutes(app, ctx);
   registerAuthRoutes(app, ctx.auth, ctx.monitoring.metrics);
   registerUserRoutes(app, ctx.auth);
   registerApiKeyRoutes(app, ctx.auth);

@@ -15,6 +15,9 @@ export interface Database {
   rate_limits: RateLimitTable;
   datasets: DatasetTable;
   analyses: AnalysisTable;
+  alert_rules: AlertRuleTable;
+  alerts: AlertTable;
+  alert_history: AlertHistoryTable;
 }
 
 export interface OrganizationTable {
@@ -141,4 +144,55 @@ export interface AnalysisTable {
   result: string;
   created_by: string;
   created_at: string;
+}
+
+export interface AlertRuleTable {
+  id: string;
+  org_id: string;
+  name: string;
+  metric: string;
+  threshold: number;
+  /** How long the condition must hold before the alert fires. */
+  for_seconds: number;
+  /** Fraction below the threshold the value must fall to clear, so a flapping value does not re-fire. */
+  hysteresis: number;
+  severity: string;
+  category: string;
+  enabled: number;
+  /** Evaluation state, shared by every instance. */
+  pending_since: string | null;
+  firing: number;
+  last_value: number | null;
+  updated_at: string;
+}
+
+export interface AlertTable {
+  id: string;
+  org_id: string;
+  /** A repeat of an unresolved alert with the same fingerprint increments count instead of opening another. */
+  fingerprint: string;
+  severity: string;
+  category: string;
+  title: string;
+  message: string;
+  status: string;
+  count: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  acknowledge_note: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  /** `manual` or `auto` (the condition cleared). */
+  resolution: string | null;
+}
+
+export interface AlertHistoryTable {
+  id: string;
+  alert_id: string;
+  at: string;
+  event: string;
+  actor: string | null;
+  note: string | null;
 }

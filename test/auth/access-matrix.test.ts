@@ -68,7 +68,7 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
   });
 
   it('serves instance-wide monitoring to the operator’s organisation only', async () => {
-    const platformRoutes = routes.filter((route) => route.access && !('public' in route.access) && route.access.platform);
+    const platformRoutes = routes.filter((route) => route.method === 'GET' && route.access && !('public' in route.access) && route.access.platform);
     expect(platformRoutes.length).toBeGreaterThan(0);
     for (const route of platformRoutes) {
       const response = await t.app.inject({ method: route.method as 'GET', url: route.url, headers: bearer(operator.accessToken) });
@@ -106,7 +106,10 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const bDatasetId = bDataset.json<{ id: string }>().id;
     const bAnalysis = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(b.users.analyst.accessToken), payload: { datasetIds: [bDatasetId] } });
     const bAnalysisId = bAnalysis.json<{ id: string }>().id;
+    const bAlert = await t.app.inject({ method: 'POST', url: '/api/v1/alerts', headers: bearer(b.users.admin.accessToken), payload: { severity: 'info', category: 'data', title: 'b only' } });
+    const bAlertId = bAlert.json<{ id: string }>().id;
     const idFor = (url: string): string => {
+      if (url.startsWith('/api/v1/alerts')) return bAlertId;
       if (url.startsWith('/api/v1/datasets')) return bDatasetId;
       if (url.startsWith('/api/v1/analyses')) return bAnalysisId;
       if (url.startsWith('/api/v1/users')) return b.users.analyst.userId;
@@ -118,7 +121,7 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const failures: string[] = [];
     for (const route of routes.filter((candidate) => candidate.url.includes(':id'))) {
       const access = route.access;
-      if (access && !('public' in access) && access.permission === 'platform:orgs') continue;
+      if (access && !('public' in access) && (access.permission === 'platform:orgs' || access.platform)) continue;
       const role = roleFor(route);
       const response = await t.app.inject({
         method: route.method as 'GET',

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001_foundation.js';
 import * as identity from './0002_identity.js';
 import * as analysis from './0003_analysis.js';
+import * as alerts from './0004_alerts.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Names sort in the
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_identity': identity,
   '0003_analysis': analysis,
+  '0004_alerts': alerts,
 };
 
 export const migrationProvider: MigrationProvider = {

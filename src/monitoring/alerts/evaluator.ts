@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { tryAcquireLease } from '../../store/leases.js';
+import type { Database } from '../../store/schema.js';
+import type { RequestStats } from '../request-stats.js';
+import type { SystemSampler } from '../system.js';
+import { openAlertWith, raiseAlert, resolveAlert, type Alert } from './alerts.js';
+import { ensureDefaultRules, listRules, saveRuleState, stepRule, type RuleMetric } from './rules.js';
+
+export type MetricValues = Partial<Record<RuleMetric, number | null>>;
+
+/** Error rate over fewer requests than this says nothing (one 500 in three requests is not an outage). */
+const MIN_REQUESTS_FOR_ERROR_RATE = 20;
+
+export function instanceMetrics(system: SystemSampler, requests: RequestStats): () => Promise<MetricValues> {
+  return async () => {
+    const snapshot = await system.snapshot();
+    const recent = requests.report(5);
+    return {
+      cpu_percent: snapshot.cpu.percent,
+      memory_percent: snapshot.memory.systemUsedPercent,
+      disk_percent: snapshot.disk?.usedPercent ?? null,
+      p95_latency_ms: recent.overall.p95Ms,
+      error_rate_percent: recent.total >= MIN_REQUESTS_FOR_ERROR_RATE && recent.errorRate !== null ? recent.errorRate * 100 : null,
+      event_loop_lag_ms: snapshot.eventLoopLagMs.p99,
+    };
+  };
+}
+
+export interface Evaluation {
+  readonly opened: Alert[];
+  readonly repeated: Alert[];
+  readonly resolved: string[];
+}
+
+/** One pass over an organisation's rules with the values measured now. */
+export async function evaluateRules(db: Kysely<Database>, orgId: string, values: MetricValues, now: Date): Promise<Evaluation> {
+  const result: Evaluation = { opened: [], repeated: [], resolved: [] };
+  for (const rule of await listRules(db, orgId)) {
+    if (!rule.enabled) continue;
+    const value = values[rule.metric] ?? null;
+    const step = stepRule(rule, value, now);
+    const fingerprint = `rule:${rule.metric}`;
+    if (step.action === 'fire') {
+      const raised = await raiseAlert(
+        db,
+        orgId,
+        {
+          fingerprint,
+          severity: rule.severity,
+          category: rule.category,
+          title: rule.name,
+          message: `${rule.metric} is ${Math.round((value ?? 0) * 100) / 100}, above ${rule.threshold}${rule.forSeconds > 0 ? ` for ${rule.forSeconds} s` : ''}.`,
+        },
+        now,
+      );
+      (raised.kind === 'opened' ? result.opened : result.repeated).push(raised.alert);
+    } else if (step.action === 'clear') {
+      const open = await openAlertWith(db, orgId, fingerprint);
+      if (open) {
+        await resolveAlert(db, orgId, open, null, `${rule.metric} back to ${Math.round((value ?? 0) * 100) / 100}`, now);
+        result.resolved.push(open);
+      }
+    }
+    await saveRuleState(db, rule.id, step, value, now);
+  }
+  return result;
+}
+
+export interface AlertEvaluator {
+  tick(): Promise<Evaluation | undefined>;
+  stop(): void;
+}
+
+/** Evaluates the platform's rules on an interval, on whichever instance holds the lease; every opened alert is logged. */
+export function startAlertEvaluator(options: {
+  db: Kysely<Database>;
+  clock: () => Date;
+  intervalMs: number;
+  read: () => Promise<MetricValues>;
+  platformOrg: () => Promise<string | undefined>;
+  log: Pick<FastifyBaseLogger, 'warn' | 'error' | 'info'>;
+}): AlertEvaluator {
+  const holder = `instance-${randomUUID()}`;
+  let running: Promise<Evaluation | undefined> | undefined;
+  const tick = (): Promise<Evaluation | undefined> => {
+    running ??= (async () => {
+      try {
+        const now = options.clock();
+        if (!(await tryAcquireLease(options.db, 'alert-evaluator', holder, options.intervalMs * 3, now))) return undefined;
+        const orgId = await options.platformOrg();
+        if (!orgId) return undefined;
+        await ensureDefaultRules(options.db, orgId, now);
+        const evaluation = await evaluateRules(options.db, orgId, await options.read(), now);
+        for (const alert of evaluation.opened) options.log.warn({ alert }, `alert opened: ${alert.title}`);
+        for (const id of evaluation.resolved) options.log.info({ alertId: id }, 'alert resolved: condition cleared');
+        return evaluation;
+      } catch (error) {
+        options.log.error({ err: error }, 'alert evaluation failed');
+        return undefined;
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+  const timer = setInterval(() => void tick(), options.intervalMs);
+  timer.unref();
+  return { tick, stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,132 @@
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.js';
+import { principalOf } from '../../server/access.js';
+import type { HttpServer } from '../../server/http.js';
+import { IdParams } from '../../server/schemas.js';
+import { CATEGORIES, SEVERITIES, STATUSES, acknowledgeAlert, getAlert, listAlerts, raiseAlert, resolveAlert } from './alerts.js';
+import { RULE_METRICS, ensureDefaultRules, listRules, updateRules } from './rules.js';
+
+const Loose = Type.Object({}, { additionalProperties: true });
+const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+
+export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
+  const db = ctx.store.db;
+  const manage = { access: { permission: 'alerts:manage' } } as const;
+  const read = { access: { permission: 'monitoring:read' } } as const;
+  const platformManage = { access: { permission: 'alerts:manage', platform: true } } as const;
+
+  app.get(
+    '/api/v1/alerts/rules',
+    { config: platformManage, schema: { tags: ['alerts'], summary: 'The instance alert rules with their evaluation state', response: { 200: Type.Object({ items: Type.Array(Loose) }) } } },
+    async (request) => {
+      const orgId = principalOf(request).orgId;
+      await ensureDefaultRules(db, orgId, ctx.clock());
+      return { items: await listRules(db, orgId) };
+    },
+  );
+
+  app.put(
+    '/api/v1/alerts/rules',
+    {
+      config: platformManage,
+      schema: {
+        tags: ['alerts'],
+        summary: 'Change thresholds, durations, hysteresis, severity or enable/disable, by metric',
+        body: Type.Object(
+          {
+            rules: Type.Array(
+              Type.Object(
+                {
+                  metric: Type.Enum(RULE_METRICS),
+                  threshold: Type.Optional(Type.Number({ minimum: 0 })),
+                  forSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+                  hysteresis: Type.Optional(Type.Number({ minimum: 0, maximum: 0.9 })),
+                  severity: Type.Optional(Type.Enum(SEVERITIES)),
+                  enabled: Type.Optional(Type.Boolean()),
+                },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: RULE_METRICS.length },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(Loose) }) },
+      },
+    },
+    async (request) => ({ items: await updateRules(db, principalOf(request).orgId, request.body.rules, ctx.clock()) }),
+  );
+
+  app.get(
+    '/api/v1/alerts',
+    {
+      config: read,
+      schema: {
+        tags: ['alerts'],
+        summary: "The organisation's alerts, newest first",
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Enum(STATUSES)),
+            severity: Type.Optional(Type.Enum(SEVERITIES)),
+            category: Type.Optional(Type.Enum(CATEGORIES)),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(Loose) }) },
+      },
+    },
+    async (request) => ({ items: await listAlerts(db, principalOf(request).orgId, request.query) }),
+  );
+
+  app.post(
+    '/api/v1/alerts',
+    {
+      config: manage,
+      schema: {
+        tags: ['alerts'],
+        summary: 'Raise an alert by hand; a repeat of an unresolved fingerprint counts on it',
+        body: Type.Object(
+          {
+            severity: Type.Enum(SEVERITIES),
+            category: Type.Enum(CATEGORIES),
+            title: Type.String({ minLength: 1, maxLength: 200 }),
+            message: Type.String({ maxLength: 4000, default: '' }),
+            fingerprint: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Loose, 200: Loose },
+      },
+    },
+    async (request, reply) => {
+      const { fingerprint, ...rest } = request.body;
+      const raised = await raiseAlert(db, principalOf(request).orgId, { ...rest, fingerprint: fingerprint ?? `manual:${rest.title.toLowerCase()}` }, ctx.clock());
+      return reply.code(raised.kind === 'opened' ? 201 : 200).send(raised.alert);
+    },
+  );
+
+  app.get(
+    '/api/v1/alerts/:id',
+    { config: read, schema: { tags: ['alerts'], params: IdParams, response: { 200: Loose } } },
+    async (request) => getAlert(db, principalOf(request).orgId, request.params.id),
+  );
+
+  app.post(
+    '/api/v1/alerts/:id/acknowledge',
+    { config: manage, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: Loose } } },
+    async (request) => {
+      const principal = principalOf(request);
+      return acknowledgeAlert(db, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock());
+    },
+  );
+
+  app.post(
+    '/api/v1/alerts/:id/resolve',
+    { config: manage, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: Loose } } },
+    async (request) => {
+      const principal = principalOf(request);
+      return resolveAlert(db, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock());
+    },
+  );
+}
