@@ -25,6 +25,8 @@ export interface MonitoringConfig {
   readonly metricsToken: string | undefined;
   readonly healthIntervalSeconds: number;
   readonly alertIntervalSeconds: number;
+  /** Waits between webhook attempts (so the number of retries is its length). */
+  readonly webhookRetryDelaysMs: number[];
 }
 
 export type PasswordAlgorithm = 'argon2id' | 'bcrypt';
@@ -97,6 +99,7 @@ export const SETTINGS = {
   PCA_METRICS_TOKEN: 'bearer token for /metrics, at least 16 characters (default: loopback callers only)',
   PCA_HEALTH_INTERVAL_SECONDS: 'seconds between background health checks (default 15)',
   PCA_ALERT_INTERVAL_SECONDS: 'seconds between alert rule evaluations (default 30)',
+  PCA_WEBHOOK_RETRY_DELAYS_MS: 'comma-separated waits before webhook retries (default 1000,5000,30000)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -189,8 +192,19 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       metricsToken: metricsToken(env),
       healthIntervalSeconds: integer(env, 'PCA_HEALTH_INTERVAL_SECONDS', 15, 1, 3_600),
       alertIntervalSeconds: integer(env, 'PCA_ALERT_INTERVAL_SECONDS', 30, 1, 3_600),
+      webhookRetryDelaysMs: delays(env, 'PCA_WEBHOOK_RETRY_DELAYS_MS', [1_000, 5_000, 30_000]),
     },
   };
+}
+
+function delays(env: Env, name: keyof typeof SETTINGS, fallback: number[]): number[] {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const parts = raw.split(',').map((part) => part.trim());
+  if (parts.length > 10 || !parts.every((part) => /^\d{1,7}$/.test(part))) {
+    throw new ConfigError(name, 'up to 10 comma-separated millisecond values', raw);
+  }
+  return parts.map(Number);
 }
 
 function metricsToken(env: Env): string | undefined {

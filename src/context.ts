@@ -1,6 +1,7 @@
 import type { DuckEngine } from './analysis/engine/duckdb.js';
 import type { AuthDeps } from './auth/auth-deps.js';
 import type { Config } from './config.js';
+import type { Alert } from './monitoring/alerts/alerts.js';
 import type { HealthRegistry } from './monitoring/health.js';
 import type { Metrics } from './monitoring/metrics.js';
 import type { RequestStats } from './monitoring/request-stats.js';
@@ -27,4 +28,6 @@ export interface Monitoring {
   readonly metrics: Metrics;
   readonly requests: RequestStats;
   readonly system: SystemSampler;
+  /** Sends an alert event to the organisation's webhooks (in the background; failures are in the delivery log). */
+  readonly notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => Promise<void>;
 }

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
 import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
 import { ensureOperator, platformOrganizationId, type BootstrapResult } from './auth/bootstrap.js';
+import type { Alert } from './monitoring/alerts/alerts.js';
+import { notifyChannels } from './monitoring/alerts/channels.js';
 import { instanceMetrics, startAlertEvaluator, type AlertEvaluator } from './monitoring/alerts/evaluator.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -51,6 +53,8 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     metrics: createMetrics(),
     requests: new RequestStats({ clock: () => clock().getTime() }),
     system: startSystemSampler(layout.root, () => store.poolStats()),
+    notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') =>
+      notifyChannels({ db: store.db, box: auth.box, clock, retryDelaysMs: config.monitoring.webhookRetryDelaysMs, timeoutMs: 5_000 }, orgId, alert, event),
   };
   let closing: Promise<void> | undefined;
   return {
@@ -109,6 +113,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     read: instanceMetrics(ctx.monitoring.system, ctx.monitoring.requests),
     platformOrg: () => platformOrganizationId(ctx.store.db),
     log: app.log,
+    notify: ctx.monitoring.notify,
   });
   let closing: Promise<void> | undefined;
   return {

@@ -18,6 +18,8 @@ export interface Database {
   alert_rules: AlertRuleTable;
   alerts: AlertTable;
   alert_history: AlertHistoryTable;
+  alert_channels: AlertChannelTable;
+  alert_deliveries: AlertDeliveryTable;
 }
 
 export interface OrganizationTable {
@@ -195,4 +197,28 @@ export interface AlertHistoryTable {
   event: string;
   actor: string | null;
   note: string | null;
+}
+
+export interface AlertChannelTable {
+  id: string;
+  org_id: string;
+  name: string;
+  url: string;
+  /** The signing secret, sealed (auth/secret-box.ts). */
+  secret: string;
+  enabled: number;
+  created_at: string;
+}
+
+export interface AlertDeliveryTable {
+  id: string;
+  channel_id: string;
+  alert_id: string;
+  event: string;
+  attempt: number;
+  /** `delivered` or `failed`. */
+  outcome: string;
+  response_status: number | null;
+  error: string | null;
+  at: string;
 }

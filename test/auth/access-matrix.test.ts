@@ -108,7 +108,10 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const bAnalysisId = bAnalysis.json<{ id: string }>().id;
     const bAlert = await t.app.inject({ method: 'POST', url: '/api/v1/alerts', headers: bearer(b.users.admin.accessToken), payload: { severity: 'info', category: 'data', title: 'b only' } });
     const bAlertId = bAlert.json<{ id: string }>().id;
+    const bChannel = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: bearer(b.users.admin.accessToken), payload: { name: 'b hook', url: 'http://127.0.0.1:9/never' } });
+    const bChannelId = bChannel.json<{ channel: { id: string } }>().channel.id;
     const idFor = (url: string): string => {
+      if (url.startsWith('/api/v1/alerts/channels')) return bChannelId;
       if (url.startsWith('/api/v1/alerts')) return bAlertId;
       if (url.startsWith('/api/v1/datasets')) return bDatasetId;
       if (url.startsWith('/api/v1/analyses')) return bAnalysisId;

@@ -81,6 +81,7 @@ export function startAlertEvaluator(options: {
   read: () => Promise<MetricValues>;
   platformOrg: () => Promise<string | undefined>;
   log: Pick<FastifyBaseLogger, 'warn' | 'error' | 'info'>;
+  notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => Promise<void>;
 }): AlertEvaluator {
   const holder = `instance-${randomUUID()}`;
   let running: Promise<Evaluation | undefined> | undefined;
@@ -93,7 +94,11 @@ export function startAlertEvaluator(options: {
         if (!orgId) return undefined;
         await ensureDefaultRules(options.db, orgId, now);
         const evaluation = await evaluateRules(options.db, orgId, await options.read(), now);
-        for (const alert of evaluation.opened) options.log.warn({ alert }, `alert opened: ${alert.title}`);
+        // The log is the channel that is always on; webhooks follow in the background.
+        for (const alert of evaluation.opened) {
+          options.log.warn({ alert }, `alert opened: ${alert.title}`);
+          void options.notify(orgId, alert, 'opened').catch((error: unknown) => options.log.error({ err: error }, 'webhook delivery failed'));
+        }
         for (const id of evaluation.resolved) options.log.info({ alertId: id }, 'alert resolved: condition cleared');
         return evaluation;
       } catch (error) {

@@ -4,6 +4,7 @@ import { principalOf } from '../../server/access.js';
 import type { HttpServer } from '../../server/http.js';
 import { IdParams } from '../../server/schemas.js';
 import { CATEGORIES, SEVERITIES, STATUSES, acknowledgeAlert, getAlert, listAlerts, raiseAlert, resolveAlert } from './alerts.js';
+import { createChannel, deleteChannel, listChannels, listDeliveries } from './channels.js';
 import { RULE_METRICS, ensureDefaultRules, listRules, updateRules } from './rules.js';
 
 const Loose = Type.Object({}, { additionalProperties: true });
@@ -101,7 +102,12 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
     },
     async (request, reply) => {
       const { fingerprint, ...rest } = request.body;
-      const raised = await raiseAlert(db, principalOf(request).orgId, { ...rest, fingerprint: fingerprint ?? `manual:${rest.title.toLowerCase()}` }, ctx.clock());
+      const orgId = principalOf(request).orgId;
+      const raised = await raiseAlert(db, orgId, { ...rest, fingerprint: fingerprint ?? `manual:${rest.title.toLowerCase()}` }, ctx.clock());
+      if (raised.kind === 'opened') {
+        request.log.warn({ alert: raised.alert }, `alert opened: ${raised.alert.title}`);
+        void ctx.monitoring.notify(orgId, raised.alert, 'opened').catch((error: unknown) => request.log.error({ err: error }, 'webhook delivery failed'));
+      }
       return reply.code(raised.kind === 'opened' ? 201 : 200).send(raised.alert);
     },
   );
@@ -126,7 +132,44 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
     { config: manage, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: Loose } } },
     async (request) => {
       const principal = principalOf(request);
-      return resolveAlert(db, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock());
+      const alert = await resolveAlert(db, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock());
+      void ctx.monitoring.notify(principal.orgId, alert, 'resolved').catch((error: unknown) => request.log.error({ err: error }, 'webhook delivery failed'));
+      return alert;
     },
+  );
+
+  app.get(
+    '/api/v1/alerts/channels',
+    { config: manage, schema: { tags: ['alerts'], summary: "The organisation's webhook channels", response: { 200: Type.Object({ items: Type.Array(Loose) }) } } },
+    async (request) => ({ items: await listChannels(db, principalOf(request).orgId) }),
+  );
+
+  app.post(
+    '/api/v1/alerts/channels',
+    {
+      config: manage,
+      schema: {
+        tags: ['alerts'],
+        summary: 'Add a webhook: alerts are POSTed as JSON, signed with the secret returned here once (x-pca-signature: sha256=HMAC(secret, "timestamp.body"))',
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), url: Type.String({ minLength: 8, maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ channel: Loose, secret: Type.String() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createChannel(db, ctx.auth.box, principalOf(request).orgId, request.body, ctx.clock())),
+  );
+
+  app.delete(
+    '/api/v1/alerts/channels/:id',
+    { config: manage, schema: { tags: ['alerts'], params: IdParams } },
+    async (request, reply) => {
+      await deleteChannel(db, principalOf(request).orgId, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/alerts/channels/:id/deliveries',
+    { config: manage, schema: { tags: ['alerts'], summary: 'Every delivery attempt of a channel', params: IdParams, response: { 200: Type.Object({ items: Type.Array(Loose) }) } } },
+    async (request) => ({ items: await listDeliveries(db, principalOf(request).orgId, request.params.id) }),
   );
 }

@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation.js';
 import * as identity from './0002_identity.js';
 import * as analysis from './0003_analysis.js';
 import * as alerts from './0004_alerts.js';
+import * as alertChannels from './0005_alert_channels.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Names sort in the
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_identity': identity,
   '0003_analysis': analysis,
   '0004_alerts': alerts,
+  '0005_alert_channels': alertChannels,
 };
 
 export const migrationProvider: MigrationProvider = {

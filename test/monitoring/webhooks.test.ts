@@ -1,0 +1,92 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signPayload } from '../../src/monitoring/alerts/channels.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A real receiver on 127.0.0.1 that fails the first `failures` calls. */
+async function receiver(failures: number): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  let calls = 0;
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      calls++;
+      response.statusCode = calls <= failures ? 503 : 204;
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/pca`, received, server };
+}
+
+async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(25);
+  }
+}
+
+describe.each(BACKENDS)('alert webhooks [%s]', (backend) => {
+  let t: TestApp;
+  let org: TestOrg;
+  beforeAll(async () => {
+    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_RETRY_DELAYS_MS: '20,20' } });
+    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'hooks');
+  }, 120_000);
+  afterAll(() => t.dispose());
+
+  it('signs each delivery, retries failures with backoff, and logs every attempt', async () => {
+    const hook = await receiver(2);
+    try {
+      const admin = bearer(org.users.admin.accessToken);
+      const created = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: admin, payload: { name: 'ops', url: hook.url } });
+      expect(created.statusCode).toBe(201);
+      const { channel, secret } = created.json<{ channel: { id: string }; secret: string }>();
+      const listed = await t.app.inject({ method: 'GET', url: '/api/v1/alerts/channels', headers: admin });
+      expect(listed.body).not.toContain(secret);
+
+      const alert = await t.app.inject({ method: 'POST', url: '/api/v1/alerts', headers: admin, payload: { severity: 'critical', category: 'data', title: 'Spend with no conversions' } });
+      const alertId = alert.json<{ id: string }>().id;
+      const deliveries = await until(async () => {
+        const response = await t.app.inject({ method: 'GET', url: `/api/v1/alerts/channels/${channel.id}/deliveries`, headers: admin });
+        const items = response.json<{ items: { attempt: number; outcome: string; responseStatus: number }[] }>().items;
+        return items.some((item) => item.outcome === 'delivered') ? items : undefined;
+      });
+      expect(deliveries.map((item) => [item.attempt, item.outcome, item.responseStatus])).toEqual([
+        [1, 'failed', 503],
+        [2, 'failed', 503],
+        [3, 'delivered', 204],
+      ]);
+      expect(hook.received).toHaveLength(3);
+      const last = hook.received[2]!;
+      const timestamp = String(last.headers['x-pca-timestamp']);
+      expect(last.headers['x-pca-signature']).toBe(signPayload(secret, timestamp, last.body));
+      expect(signPayload('another-secret', timestamp, last.body)).not.toBe(last.headers['x-pca-signature']);
+      expect(JSON.parse(last.body)).toMatchObject({ event: 'opened', alert: { id: alertId, title: 'Spend with no conversions' } });
+
+      await t.app.inject({ method: 'DELETE', url: `/api/v1/alerts/channels/${channel.id}`, headers: admin });
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/alerts/channels/${channel.id}/deliveries`, headers: admin })).statusCode).toBe(404);
+    } finally {
+      hook.server.close();
+    }
+  });
+
+  it('refuses a URL that is not http(s)', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: bearer(org.users.admin.accessToken), payload: { name: 'x', url: 'file:///etc/passwd' } });
+    expect(response.statusCode).toBe(422);
+  });
+});
