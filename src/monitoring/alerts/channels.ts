@@ -104,7 +104,7 @@ export async function notifyChannels(options: NotifierOptions, orgId: string, al
       const secret = options.box.open(channel.secret);
       const body = JSON.stringify({ event, alert, sentAt: options.clock().toISOString() });
       for (let attempt = 1; attempt <= options.retryDelaysMs.length + 1; attempt++) {
-        if (attempt > 1) await sleep(options.retryDelaysMs[attempt - 2]!);
+        if (attempt > 1) await sleep(options.retryDelaysMs[attempt - 2]);
         const timestamp = String(Math.floor(options.clock().getTime() / 1000));
         let status: number | null = null;
         let error: string | null = null;
