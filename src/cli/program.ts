@@ -3,6 +3,7 @@ import { SETTINGS } from '../config.js';
 import { PRODUCT_VERSION } from '../version.js';
 import { adminCommand, retentionCommand } from './admin.js';
 import { analyzeCommand } from './analyze.js';
+import { statusCommand } from './status.js';
 
 const ENVIRONMENT_HELP = `
 Settings come from the environment:
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   program.addCommand(analyzeCommand());
   program.addCommand(adminCommand());
   program.addCommand(retentionCommand());
+  program.addCommand(statusCommand());
 
   program
     .command('version')
