@@ -25,6 +25,8 @@ export interface MonitoringConfig {
   readonly metricsToken: string | undefined;
   readonly healthIntervalSeconds: number;
   readonly alertIntervalSeconds: number;
+  /** Per-request measurement (metrics histogram, request statistics); on unless an operator turns it off. */
+  readonly requestMetrics: boolean;
   /** Waits between webhook attempts (so the number of retries is its length). */
   readonly webhookRetryDelaysMs: number[];
 }
@@ -99,6 +101,7 @@ export const SETTINGS = {
   PCA_METRICS_TOKEN: 'bearer token for /metrics, at least 16 characters (default: loopback callers only)',
   PCA_HEALTH_INTERVAL_SECONDS: 'seconds between background health checks (default 15)',
   PCA_ALERT_INTERVAL_SECONDS: 'seconds between alert rule evaluations (default 30)',
+  PCA_REQUEST_METRICS: 'true|false: measure every request for /metrics and the request statistics (default true)',
   PCA_WEBHOOK_RETRY_DELAYS_MS: 'comma-separated waits before webhook retries (default 1000,5000,30000)',
 } as const;
 
@@ -193,6 +196,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       healthIntervalSeconds: integer(env, 'PCA_HEALTH_INTERVAL_SECONDS', 15, 1, 3_600),
       alertIntervalSeconds: integer(env, 'PCA_ALERT_INTERVAL_SECONDS', 30, 1, 3_600),
       webhookRetryDelaysMs: delays(env, 'PCA_WEBHOOK_RETRY_DELAYS_MS', [1_000, 5_000, 30_000]),
+      requestMetrics: boolean(env, 'PCA_REQUEST_METRICS', true),
     },
   };
 }

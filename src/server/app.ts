@@ -61,7 +61,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
 
   recordRoutes(app);
-  instrument(app, ctx.monitoring);
+  if (ctx.config.monitoring.requestMetrics) instrument(app, ctx.monitoring);
   app.addHook('onRequest', accessHook(ctx.auth));
 
   installErrorHandling(app);

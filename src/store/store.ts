@@ -92,7 +92,13 @@ export async function migrateToLatest(store: Store, config: DatabaseConfig): Pro
       await sql`create schema if not exists ${sql.id(config.schema)}`.execute(trx);
     });
   }
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+  // On PostgreSQL the migration tables are named with their schema: Kysely's existence check looks across
+  // schemas, so another deployment's (or test's) schema in the same database must not count as ours.
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider,
+    ...(config.kind === 'postgres' ? { migrationTableSchema: config.schema } : {}),
+  });
   const { error, results } =
     config.kind === 'sqlite'
       ? await withSqliteFileLock(`${config.file}.migrate-lock`, () => migrator.migrateToLatest())
