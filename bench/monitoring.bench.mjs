@@ -1,38 +1,18 @@
 // Requests per second of an authenticated GET with per-request monitoring on and off (autocannon on 127.0.0.1).
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
+import { BENCH_ADMIN_PASSWORD, startServe } from './serve.mjs';
 
 export const title = 'Monitoring overhead (authenticated GET /api/v1/auth/me)';
 
-const CLI = path.resolve(import.meta.dirname, '../dist/cli/main.js');
-const FIRST = 'bench-Operator-pass-2026';
 const CHOSEN = 'bench-Chosen-pass-2026!';
 
 async function serve(requestMetrics) {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'pca-bench-mon-'));
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
-    env: { ...process.env, PCA_DATA_DIR: dataDir, PCA_LOG_LEVEL: 'info', PCA_ADMIN_PASSWORD: FIRST, PCA_REQUEST_METRICS: String(requestMetrics) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.on('close', (code) => reject(new Error(`serve exited ${code}`)));
-  });
-  // Request logs would dominate the measurement; the stream is drained and dropped.
-  child.stdout.resume();
+  const server = await startServe({ PCA_REQUEST_METRICS: String(requestMetrics) });
   const post = async (route, body, token) =>
-    (await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json();
-  const { accessToken } = await post('/api/v1/auth/login', { username: 'admin', password: FIRST });
-  await post('/api/v1/auth/password', { currentPassword: FIRST, newPassword: CHOSEN }, accessToken);
-  return { url, token: accessToken, stop: async () => { child.kill('SIGTERM'); await new Promise((r) => child.on('close', r)); await rm(dataDir, { recursive: true, force: true }); } };
+    (await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json();
+  const { accessToken } = await post('/api/v1/auth/login', { username: 'admin', password: BENCH_ADMIN_PASSWORD });
+  await post('/api/v1/auth/password', { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: CHOSEN }, accessToken);
+  return { ...server, token: accessToken };
 }
 
 async function measure(requestMetrics) {

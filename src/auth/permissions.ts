@@ -24,22 +24,8 @@ export type Role = (typeof ROLES)[number];
 
 /** The one table of who may do what. `platform:orgs` belongs to no role: only the operator has it. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: [
-    'analyses:read',
-    'analyses:create',
-    'analyses:delete',
-    'datasets:upload',
-    'datasets:delete',
-    'data:export',
-    'users:manage',
-    'org:settings',
-    'audit:read',
-    'feedback:write',
-    'feedback:read',
-    'alerts:manage',
-    'monitoring:read',
-    'api_keys:manage',
-  ],
+  // An organisation's admin holds every permission but the operator's.
+  admin: PERMISSIONS.filter((permission) => permission !== 'platform:orgs'),
   analyst: [
     'analyses:read',
     'analyses:create',

@@ -125,9 +125,19 @@ function ingestOptions(options: UploadOptions): IngestOptions & { sheet?: string
   };
 }
 
-/** The summary without the upload's temp path, which means nothing once stored. */
-function summaryInfo(summary: DatasetSummary): string {
-  return toJson({ ...summary, file: undefined });
+/** The columns a build determines, for a new record and for a rebuild alike. */
+function builtColumns(summary: DatasetSummary, options: UploadOptions, bytes: number, now: string) {
+  return {
+    platform: summary.platform,
+    rows: summary.rows,
+    date_from: summary.dateRange.from,
+    date_to: summary.dateRange.to,
+    // The summary without the upload's temp path, which means nothing once stored.
+    info: toJson({ ...summary, file: undefined }),
+    options: toJson(options),
+    bytes,
+    updated_at: now,
+  };
 }
 
 /**
@@ -167,16 +177,9 @@ export async function createDataset(
       original_filename: upload.originalName,
       format: summary.format,
       sheet: summary.sheet ?? null,
-      platform: summary.platform,
-      rows: summary.rows,
-      date_from: summary.dateRange.from,
-      date_to: summary.dateRange.to,
-      info: summaryInfo(summary),
-      options: toJson(options),
-      bytes,
+      ...builtColumns(summary, options, bytes, now),
       created_by: owner.userId,
       created_at: now,
-      updated_at: now,
     };
     try {
       await deps.db.insertInto('datasets').values(row).execute();
@@ -213,17 +216,7 @@ export async function remapDataset(
     const { summary, bytes } = await build(deps, staging, source, row.original_filename, ingestOptions(options));
     await rename(final, retired);
     await rename(staging, final);
-    const now = deps.clock().toISOString();
-    const changes = {
-      platform: summary.platform,
-      rows: summary.rows,
-      date_from: summary.dateRange.from,
-      date_to: summary.dateRange.to,
-      info: summaryInfo(summary),
-      options: toJson(options),
-      bytes,
-      updated_at: now,
-    };
+    const changes = builtColumns(summary, options, bytes, deps.clock().toISOString());
     await deps.db.updateTable('datasets').set(changes).where('id', '=', id).where('org_id', '=', orgId).execute();
     return { before, after: present({ ...row, ...changes }) };
   } finally {
