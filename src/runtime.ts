@@ -49,12 +49,15 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   health.register(storeCheck(store));
   health.register(duckdbCheck(duck));
   health.register(diskSpaceCheck(layout.root));
+  const metrics = createMetrics();
   const monitoring = {
-    metrics: createMetrics(),
+    metrics,
     requests: new RequestStats({ clock: () => clock().getTime() }),
     system: startSystemSampler(layout.root, () => store.poolStats()),
-    notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') =>
-      notifyChannels({ db: store.db, box: auth.box, clock, retryDelaysMs: config.monitoring.webhookRetryDelaysMs, timeoutMs: 5_000 }, orgId, alert, event),
+    notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => {
+      if (event === 'opened') metrics.alerts.inc({ severity: alert.severity });
+      return notifyChannels({ db: store.db, box: auth.box, clock, retryDelaysMs: config.monitoring.webhookRetryDelaysMs, timeoutMs: 5_000 }, orgId, alert, event);
+    },
   };
   let closing: Promise<void> | undefined;
   return {

@@ -10,6 +10,7 @@ export interface Metrics {
   readonly rowsIngested: Counter;
   readonly analyses: Counter;
   readonly exports: Counter<'format'>;
+  readonly alerts: Counter<'severity'>;
 }
 
 export function createMetrics(): Metrics {
@@ -31,5 +32,6 @@ export function createMetrics(): Metrics {
     rowsIngested: new Counter({ name: 'pca_rows_ingested_total', help: 'Campaign rows stored from uploads', registers: [registry] }),
     analyses: new Counter({ name: 'pca_analyses_total', help: 'Analyses created', registers: [registry] }),
     exports: new Counter({ name: 'pca_exports_total', help: 'Analysis exports by format', labelNames: ['format'], registers: [registry] }),
+    alerts: new Counter({ name: 'pca_alerts_opened_total', help: 'Alerts opened, by severity', labelNames: ['severity'], registers: [registry] }),
   };
 }

@@ -78,6 +78,8 @@ describe.each(BACKENDS)('alert webhooks [%s]', (backend) => {
       expect(signPayload('another-secret', timestamp, last.body)).not.toBe(last.headers['x-pca-signature']);
       expect(JSON.parse(last.body)).toMatchObject({ event: 'opened', alert: { id: alertId, title: 'Spend with no conversions' } });
 
+      const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+      expect(metrics.body).toMatch(/pca_alerts_opened_total\{severity="critical"\} [1-9]/);
       await t.app.inject({ method: 'DELETE', url: `/api/v1/alerts/channels/${channel.id}`, headers: admin });
       expect((await t.app.inject({ method: 'GET', url: `/api/v1/alerts/channels/${channel.id}/deliveries`, headers: admin })).statusCode).toBe(404);
     } finally {
