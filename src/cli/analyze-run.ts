@@ -60,7 +60,7 @@ export async function runAnalyze(files: string[], options: AnalyzeOptions): Prom
   if (options.format === 'xlsx' && !options.out) throw new Error('--format xlsx needs --out FILE.xlsx');
   const config = loadConfig();
   const work = await mkdtemp(path.join(tmpdir(), 'pca-analyze-'));
-  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'));
+  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), { preserveInsertionOrder: false });
   try {
     const conversion = parseConversion(options.rate, options.toCurrency);
     const report = await analyzeFiles(

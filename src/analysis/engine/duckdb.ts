@@ -18,7 +18,16 @@ export interface DuckEngine {
  * Opens an in-memory DuckDB with the configured threads and memory limit.
  * Extensions are never downloaded: only the built-in ones (parquet, json, icu) are used.
  */
-export async function openDuckEngine(config: DuckDbConfig, tempDir: string): Promise<DuckEngine> {
+export interface DuckEngineOptions {
+  /**
+   * Whether scans keep file order. A one-shot analysis (the CLI) only
+   * aggregates, and reading a CSV is about 30 % faster without it; the server
+   * keeps it so a dataset's preview shows the file's first rows.
+   */
+  readonly preserveInsertionOrder?: boolean;
+}
+
+export async function openDuckEngine(config: DuckDbConfig, tempDir: string, options: DuckEngineOptions = {}): Promise<DuckEngine> {
   await mkdir(tempDir, { recursive: true, mode: 0o700 });
   const instance = await DuckDBInstance.create(':memory:', {
     threads: String(config.threads),
@@ -27,6 +36,7 @@ export async function openDuckEngine(config: DuckDbConfig, tempDir: string): Pro
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     enable_external_access: 'true',
+    preserve_insertion_order: String(options.preserveInsertionOrder ?? true),
   });
   let closed = false;
 
