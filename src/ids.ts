@@ -18,8 +18,3 @@ export function newId<Kind extends string>(prefix: Kind): Id<Kind> {
   for (const byte of bytes) out += ALPHABET[byte % 36];
   return `${prefix}_${out}` as Id<Kind>;
 }
-
-/** Treats a caller-supplied string as an id of a kind; lookups still filter by tenant. */
-export function asId<Kind extends string>(value: string): Id<Kind> {
-  return value as Id<Kind>;
-}

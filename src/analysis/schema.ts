@@ -34,9 +34,6 @@ export type Measure = (typeof MEASURES)[number];
 
 export type Field = Dimension | Measure;
 
-/** Money measures: never summed across currencies. */
-export const MONEY_MEASURES: readonly Measure[] = ['spend', 'revenue'];
-
 /** Dimensions a breakdown may group by (date is a time series, not a breakdown). */
 export const BREAKDOWN_DIMENSIONS: readonly Dimension[] = DIMENSIONS.filter((dimension) => dimension !== 'date');
 

@@ -28,7 +28,3 @@ export async function tryAcquireLease(
   const row = await db.selectFrom('leases').select('holder').where('name', '=', name).executeTakeFirst();
   return row?.holder === holder;
 }
-
-export async function releaseLease(db: Kysely<Database>, name: string, holder: string): Promise<void> {
-  await db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
-}

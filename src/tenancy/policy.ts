@@ -7,8 +7,7 @@ export interface Quotas {
   readonly maxUploadBytes: number;
 }
 
-export const QUOTA_NAMES = ['maxUsers', 'maxAnalysesPerMonth', 'maxDatasets', 'maxStorageBytes', 'maxUploadBytes'] as const;
-export type QuotaName = (typeof QUOTA_NAMES)[number];
+export type QuotaName = keyof Quotas;
 
 export const FEATURE_FLAGS = ['exports', 'api_access', 'llm_insights', 'custom_branding'] as const;
 export type FeatureFlag = (typeof FEATURE_FLAGS)[number];
@@ -36,7 +35,3 @@ export const DEFAULT_FEATURES: Features = {
 };
 
 export const DEFAULT_RETENTION: Retention = { analysesDays: 365, datasetsDays: 365, auditDays: 730 };
-
-export function isFeatureFlag(value: string): value is FeatureFlag {
-  return (FEATURE_FLAGS as readonly string[]).includes(value);
-}

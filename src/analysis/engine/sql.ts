@@ -1,5 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import { KPIS, kpiSql, type Kpi, type KpiValues, type MeasureTotals, computeKpis } from '../kpis.js';
+import { kpiSql, type Kpi, type KpiValues, type MeasureTotals, computeKpis } from '../kpis.js';
 import { MEASURES, type Measure } from '../schema.js';
 
 /** Parameters bound to a statement: values never enter SQL text. */
@@ -52,4 +52,3 @@ export function metricsOf(row: Record<string, unknown>, present: ReadonlySet<Mea
   return { measures, kpis: computeKpis(measures) };
 }
 
-export { KPIS };
