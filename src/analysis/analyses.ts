@@ -4,7 +4,7 @@ import { newId } from '../ids.js';
 import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, toPage, type Page } from '../store/pagination.js';
 import type { AnalysisTable, Database } from '../store/schema.js';
-import { assertWithinQuota } from '../tenancy/enforce.js';
+import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datasets/datasets.js';
 import { analyse, GRANULARITIES, profile, type CurrencyConversion, type DateRange, type DimensionFilter } from './engine/analysis.js';
@@ -139,7 +139,11 @@ export async function createAnalysis(deps: DatasetDeps, owner: { orgId: string; 
     created_by: owner.userId,
     created_at: now.toISOString(),
   };
-  await deps.db.insertInto('analyses').values(row).execute();
+  // Counted again under the organisation's lock, so concurrent requests cannot both take the last one.
+  await withOrganizationLock(deps.db, owner.orgId, async (trx) => {
+    assertWithinQuota(org.quotas, 'maxAnalysesPerMonth', await analysesThisMonth(trx, owner.orgId, now));
+    await trx.insertInto('analyses').values(row).execute();
+  });
   return { ...summary(row), result };
 }
 

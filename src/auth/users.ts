@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import { newId, type OrgId, type UserId } from '../ids.js';
 import { decodeCursor, toPage, type Page } from '../store/pagination.js';
 import type { Database, UserTable } from '../store/schema.js';
-import { assertWithinQuota } from '../tenancy/enforce.js';
+import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import type { AuthDeps } from './auth-deps.js';
 import { assertPasswordPolicy } from './passwords.js';
@@ -127,8 +127,7 @@ export interface CreatedUser {
 
 /** Creates a user who must choose their own password at first login. */
 export async function createUser(deps: AuthDeps, orgId: string, input: NewUser): Promise<CreatedUser> {
-  const org = await requireOrganization(deps.db, orgId);
-  assertWithinQuota(org.quotas, 'maxUsers', await countActiveUsers(deps.db, orgId));
+  await requireOrganization(deps.db, orgId);
   const username = normaliseUsername(input.username);
   if (!new RegExp(USERNAME_PATTERN).test(username)) {
     throw new AppError('validation', 'The username is not valid.', {}, [
@@ -138,13 +137,6 @@ export async function createUser(deps: AuthDeps, orgId: string, input: NewUser):
   const generated = input.password === undefined ? oneTimePassword() : undefined;
   const password = input.password ?? generated!;
   assertPasswordPolicy(password, { username, email: input.email ?? null }, '/body/password');
-  const taken = await deps.db
-    .selectFrom('users')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where('username', '=', username)
-    .executeTakeFirst();
-  if (taken) throw new AppError('conflict', `The username "${username}" is already taken in this organisation.`);
   const now = deps.clock().toISOString();
   const row = {
     id: newId('usr'),
@@ -168,19 +160,14 @@ export async function createUser(deps: AuthDeps, orgId: string, input: NewUser):
     created_at: now,
     updated_at: now,
   };
-  try {
-    await deps.db.insertInto('users').values(row).execute();
-  } catch (error) {
-    // Two concurrent creations of one username: the unique constraint decides.
-    const again = await deps.db
-      .selectFrom('users')
-      .select('id')
-      .where('org_id', '=', orgId)
-      .where('username', '=', username)
-      .executeTakeFirst();
-    if (again) throw new AppError('conflict', `The username "${username}" is already taken in this organisation.`);
-    throw error;
-  }
+  // The hash is computed above; the quota and name checks and the insert hold the organisation's lock.
+  await withOrganizationLock(deps.db, orgId, async (trx) => {
+    const org = await requireOrganization(trx, orgId);
+    assertWithinQuota(org.quotas, 'maxUsers', await countActiveUsers(trx, orgId));
+    const taken = await trx.selectFrom('users').select('id').where('org_id', '=', orgId).where('username', '=', username).executeTakeFirst();
+    if (taken) throw new AppError('conflict', `The username "${username}" is already taken in this organisation.`);
+    await trx.insertInto('users').values(row).execute();
+  });
   return { user: presentUser(row), ...(generated ? { oneTimePassword: generated } : {}) };
 }
 
@@ -211,23 +198,25 @@ export async function updateUser(
   userId: string,
   patch: UserPatch,
 ): Promise<{ before: User; after: User }> {
-  const row = await userRow(deps.db, orgId, userId);
-  const before = presentUser(row);
-  if (patch.role !== undefined && patch.role !== before.role) {
-    if (userId === actorId) throw new AppError('forbidden', 'Nobody may change their own role.');
-    if (before.role === 'admin' && before.status === 'active') {
-      await assertNotLastAdmin(deps.db, orgId, userId, 'demoted');
+  return withOrganizationLock(deps.db, orgId, async (trx) => {
+    const row = await userRow(trx, orgId, userId);
+    const before = presentUser(row);
+    if (patch.role !== undefined && patch.role !== before.role) {
+      if (userId === actorId) throw new AppError('forbidden', 'Nobody may change their own role.');
+      if (before.role === 'admin' && before.status === 'active') {
+        await assertNotLastAdmin(trx, orgId, userId, 'demoted');
+      }
     }
-  }
-  const now = deps.clock().toISOString();
-  const changes = {
-    ...(patch.email !== undefined ? { email: patch.email } : {}),
-    ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
-    ...(patch.role !== undefined ? { role: patch.role } : {}),
-    updated_at: now,
-  };
-  await deps.db.updateTable('users').set(changes).where('id', '=', userId).where('org_id', '=', orgId).execute();
-  return { before, after: presentUser({ ...row, ...changes }) };
+    const now = deps.clock().toISOString();
+    const changes = {
+      ...(patch.email !== undefined ? { email: patch.email } : {}),
+      ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      updated_at: now,
+    };
+    await trx.updateTable('users').set(changes).where('id', '=', userId).where('org_id', '=', orgId).execute();
+    return { before, after: presentUser({ ...row, ...changes }) };
+  });
 }
 
 export async function setUserStatus(
@@ -236,18 +225,20 @@ export async function setUserStatus(
   userId: string,
   status: UserStatus,
 ): Promise<User> {
-  const row = await userRow(deps.db, orgId, userId);
-  if (status === 'deactivated' && row.status === 'active' && row.role === 'admin') {
-    await assertNotLastAdmin(deps.db, orgId, userId, 'deactivated');
-  }
-  if (status === 'active' && row.status !== 'active') {
-    const org = await requireOrganization(deps.db, orgId);
-    assertWithinQuota(org.quotas, 'maxUsers', await countActiveUsers(deps.db, orgId));
-  }
-  const now = deps.clock().toISOString();
-  await deps.db.updateTable('users').set({ status, updated_at: now }).where('id', '=', userId).execute();
-  if (status === 'deactivated') await revokeUserSessions(deps.db, userId, 'user_deactivated', now);
-  return presentUser({ ...row, status, updated_at: now });
+  return withOrganizationLock(deps.db, orgId, async (trx) => {
+    const row = await userRow(trx, orgId, userId);
+    if (status === 'deactivated' && row.status === 'active' && row.role === 'admin') {
+      await assertNotLastAdmin(trx, orgId, userId, 'deactivated');
+    }
+    if (status === 'active' && row.status !== 'active') {
+      const org = await requireOrganization(trx, orgId);
+      assertWithinQuota(org.quotas, 'maxUsers', await countActiveUsers(trx, orgId));
+    }
+    const now = deps.clock().toISOString();
+    await trx.updateTable('users').set({ status, updated_at: now }).where('id', '=', userId).execute();
+    if (status === 'deactivated') await revokeUserSessions(trx, userId, 'user_deactivated', now);
+    return presentUser({ ...row, status, updated_at: now });
+  });
 }
 
 /** An admin's reset: a one-time password, sessions ended, lockout cleared. */

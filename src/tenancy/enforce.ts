@@ -1,4 +1,6 @@
+import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors.js';
+import type { Database } from '../store/schema.js';
 import type { FeatureFlag, Features, QuotaName, Quotas } from './policy.js';
 
 /** Refuses creating `adding` more of a thing when it would pass the organisation's quota. */
@@ -19,4 +21,21 @@ export function assertFeature(features: Features, feature: FeatureFlag): void {
       feature,
     });
   }
+}
+
+/**
+ * Runs `work` in a transaction that holds the organisation's row lock, so that
+ * concurrent creations cannot both pass a quota (or both remove the last
+ * admin). A no-op update takes the lock on PostgreSQL and the write lock on
+ * SQLite alike.
+ */
+export function withOrganizationLock<T>(db: Kysely<Database>, orgId: string, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('organizations')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', orgId)
+      .execute();
+    return work(trx);
+  });
 }

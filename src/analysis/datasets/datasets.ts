@@ -7,7 +7,7 @@ import type { DataDirLayout } from '../../store/data-dir.js';
 import { fromJson, toJson } from '../../store/json.js';
 import { decodeCursor, toPage, type Page } from '../../store/pagination.js';
 import type { Database, DatasetTable } from '../../store/schema.js';
-import { assertWithinQuota } from '../../tenancy/enforce.js';
+import { assertWithinQuota, withOrganizationLock } from '../../tenancy/enforce.js';
 import { requireOrganization } from '../../tenancy/organizations.js';
 import type { DuckEngine } from '../engine/duckdb.js';
 import { ingest } from '../ingest/ingest.js';
@@ -166,7 +166,6 @@ export async function createDataset(
     const source = path.join(staging, `${SOURCE}${extension}`);
     await rename(upload.file, source);
     const { summary, bytes } = await build(deps, staging, source, upload.originalName, ingestOptions(options));
-    assertWithinQuota(org.quotas, 'maxStorageBytes', usage.bytes, bytes);
     await mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
     await rename(staging, final);
     const now = deps.clock().toISOString();
@@ -182,7 +181,13 @@ export async function createDataset(
       created_at: now,
     };
     try {
-      await deps.db.insertInto('datasets').values(row).execute();
+      // Checked again under the organisation's lock: concurrent uploads cannot both pass the quotas.
+      await withOrganizationLock(deps.db, owner.orgId, async (trx) => {
+        const current = await datasetUsage(trx, owner.orgId);
+        assertWithinQuota(org.quotas, 'maxDatasets', current.datasets);
+        assertWithinQuota(org.quotas, 'maxStorageBytes', current.bytes, bytes);
+        await trx.insertInto('datasets').values(row).execute();
+      });
     } catch (error) {
       await rm(final, { recursive: true, force: true });
       throw error;
