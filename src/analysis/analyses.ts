@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { fromJson, toJson } from '../store/json.js';
-import { decodeCursor, toPage, type Page } from '../store/pagination.js';
+import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import type { AnalysisTable, Database } from '../store/schema.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
@@ -163,7 +163,7 @@ export async function listAnalyses(db: Kysely<Database>, orgId: string, page: { 
     .orderBy('id', 'desc')
     .limit(page.limit + 1);
   if (cursor) {
-    query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+    query = query.where(pastCursor(cursor, 'desc'));
   }
   const rows = await query.execute();
   return toPage(rows, page.limit, (row) => row.created_at, (row) => summary({ ...row, result: '' }));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../errors.js';
 import { newId, type OrgId, type UserId } from '../ids.js';
-import { decodeCursor, toPage, type Page } from '../store/pagination.js';
+import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import type { Database, UserTable } from '../store/schema.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
@@ -102,9 +102,7 @@ export async function listUsers(
     .orderBy('id')
     .limit(page.limit + 1);
   if (cursor) {
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '>', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '>', cursor.id)])]),
-    );
+    query = query.where(pastCursor(cursor, 'asc'));
   }
   return toPage(await query.execute(), page.limit, (row) => row.created_at, presentUser);
 }

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import { AppError } from '../errors.js';
 
 /** An opaque cursor: the sort key of the last row a page returned. */
@@ -23,6 +24,13 @@ export function decodeCursor(text: string | undefined): PageCursor | undefined {
   throw new AppError('validation', 'The cursor is not one this API returned.', {}, [
     { field: '/querystring/cursor', message: 'is not a valid cursor' },
   ]);
+}
+
+/** Rows after the cursor in (created_at, id) order; a row-value comparison both SQLite and PostgreSQL run. */
+export function pastCursor(cursor: PageCursor, direction: 'asc' | 'desc'): RawBuilder<boolean> {
+  return direction === 'asc'
+    ? sql<boolean>`(created_at, id) > (${cursor.at}, ${cursor.id})`
+    : sql<boolean>`(created_at, id) < (${cursor.at}, ${cursor.id})`;
 }
 
 export interface Page<T> {

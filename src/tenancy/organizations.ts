@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../errors.js';
 import { newId, type OrgId } from '../ids.js';
-import { decodeCursor, toPage, type Page } from '../store/pagination.js';
+import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Database, OrganizationTable } from '../store/schema.js';
 import {
@@ -138,9 +138,7 @@ export async function listOrganizations(
   const cursor = decodeCursor(page.cursor);
   let query = db.selectFrom('organizations').selectAll().orderBy('created_at').orderBy('id').limit(page.limit + 1);
   if (cursor) {
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '>', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '>', cursor.id)])]),
-    );
+    query = query.where(pastCursor(cursor, 'asc'));
   }
   return toPage(await query.execute(), page.limit, (row) => row.created_at, present);
 }

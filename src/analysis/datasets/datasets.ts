@@ -5,7 +5,7 @@ import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { DataDirLayout } from '../../store/data-dir.js';
 import { fromJson, toJson } from '../../store/json.js';
-import { decodeCursor, toPage, type Page } from '../../store/pagination.js';
+import { decodeCursor, pastCursor, toPage, type Page } from '../../store/pagination.js';
 import type { Database, DatasetTable } from '../../store/schema.js';
 import { assertWithinQuota, withOrganizationLock } from '../../tenancy/enforce.js';
 import { requireOrganization } from '../../tenancy/organizations.js';
@@ -80,7 +80,7 @@ export async function listDatasets(db: Kysely<Database>, orgId: string, page: { 
   const cursor = decodeCursor(page.cursor);
   let query = db.selectFrom('datasets').selectAll().where('org_id', '=', orgId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1);
   if (cursor) {
-    query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+    query = query.where(pastCursor(cursor, 'desc'));
   }
   return toPage(await query.execute(), page.limit, (row) => row.created_at, present);
 }
