@@ -10,7 +10,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
-import { IdParams, PageQuery, pageOf } from '../server/schemas.js';
+import { IdParams, OpenObject, PageQuery, pageOf } from '../server/schemas.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { createAnalysis, deleteAnalysis, getAnalysis, listAnalyses, queryDatasets } from './analyses.js';
 import { createDataset, deleteDataset, getDataset, listDatasets, previewDataset, remapDataset, type DatasetDeps, type UploadOptions } from './datasets/datasets.js';
@@ -36,7 +36,6 @@ const ConversionSchema = Type.Object(
   { additionalProperties: false },
 );
 const DatasetIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 });
-const Loose = Type.Object({}, { additionalProperties: true });
 
 const DatasetSchema = Type.Object(
   {
@@ -55,6 +54,7 @@ const AnalysisSummarySchema = Type.Object(
   { id: Type.String(), name: Type.String(), datasetIds: Type.Array(Type.String()), createdBy: Type.String(), createdAt: Type.String() },
   { additionalProperties: true },
 );
+const StoredAnalysisSchema = Type.Intersect([AnalysisSummarySchema, Type.Object({ result: OpenObject })]);
 
 /** A mapping sent as a form field: a JSON object of source header -> unified field (or null). */
 function parseMapping(text: string): Record<string, Field | null> {
@@ -200,7 +200,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
         summary: 'The first rows in the unified schema',
         params: IdParams,
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ rows: Type.Array(Loose) }) },
+        response: { 200: Type.Object({ rows: Type.Array(OpenObject) }) },
       },
     },
     async (request) => ({ rows: await previewDataset(deps, principalOf(request).orgId, request.params.id, request.query.limit) }),
@@ -223,7 +223,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Intersect([AnalysisSummarySchema, Type.Object({ result: Loose })]) },
+        response: { 201: StoredAnalysisSchema },
       },
     },
     async (request, reply) => {
@@ -241,7 +241,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.get(
     '/api/v1/analyses/:id',
-    { config: read, schema: { tags: ['analyses'], params: IdParams, response: { 200: Type.Intersect([AnalysisSummarySchema, Type.Object({ result: Loose })]) } } },
+    { config: read, schema: { tags: ['analyses'], params: IdParams, response: { 200: StoredAnalysisSchema } } },
     async (request) => getAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id),
   );
 
@@ -299,7 +299,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ columns: Type.Array(Type.String()), rows: Type.Array(Loose), previousRange: Type.Optional(Loose) }) },
+        response: { 200: Type.Object({ columns: Type.Array(Type.String()), rows: Type.Array(OpenObject), previousRange: Type.Optional(OpenObject) }) },
       },
     },
     async (request) => {

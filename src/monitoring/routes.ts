@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { bearerToken } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
+import { OpenObject } from '../server/schemas.js';
 
-const Loose = Type.Object({}, { additionalProperties: true });
 
 function isLoopback(ip: string): boolean {
   return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
@@ -20,9 +21,7 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     const token = ctx.config.monitoring.metricsToken;
     if (token !== undefined) {
-      const header = request.headers.authorization ?? '';
-      const given = /^Bearer\s+(.+)$/i.exec(header)?.[1] ?? '';
-      if (!sameToken(given, token)) {
+      if (!sameToken(bearerToken(request) ?? '', token)) {
         reply.header('www-authenticate', 'Bearer realm="metrics"');
         throw new AppError('unauthorized', 'The metrics endpoint needs its bearer token.');
       }
@@ -43,7 +42,7 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
         tags: ['monitoring'],
         summary: 'Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes',
         querystring: Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }) }, { additionalProperties: false }),
-        response: { 200: Loose },
+        response: { 200: OpenObject },
       },
     },
     async (request) => ctx.monitoring.requests.report(request.query.minutes),
@@ -53,7 +52,7 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
     '/api/v1/monitoring/system',
     {
       config: access,
-      schema: { tags: ['monitoring'], summary: 'CPU, memory, disk of the data dir, event-loop lag, uptime, store pool', response: { 200: Loose } },
+      schema: { tags: ['monitoring'], summary: 'CPU, memory, disk of the data dir, event-loop lag, uptime, store pool', response: { 200: OpenObject } },
     },
     async () => ctx.monitoring.system.snapshot(),
   );
@@ -62,7 +61,7 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
     '/api/v1/monitoring/health',
     {
       config: access,
-      schema: { tags: ['monitoring'], summary: 'Recent results of every health check, newest first', response: { 200: Loose } },
+      schema: { tags: ['monitoring'], summary: 'Recent results of every health check, newest first', response: { 200: OpenObject } },
     },
     async () => ({ checks: ctx.health.history() }),
   );

@@ -47,7 +47,8 @@ export function userPrincipalOf(request: FastifyRequest): Extract<Principal, { k
   return principal;
 }
 
-function bearer(request: FastifyRequest): string | undefined {
+/** The token of an `Authorization: Bearer …` header, if well-formed. */
+export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return undefined;
   const match = /^Bearer\s+(\S{1,4096})$/i.exec(header.trim());
@@ -62,7 +63,7 @@ export function accessHook(auth: AuthDeps) {
     const access = request.routeOptions.config.access;
     if (access !== undefined && 'public' in access) return;
 
-    const token = bearer(request);
+    const token = bearerToken(request);
     const principal = token === undefined ? undefined : await authenticate(auth, token);
     if (!principal) {
       reply.header('www-authenticate', 'Bearer realm="pca-agent"');

@@ -16,3 +16,6 @@ export function pageOf<T extends TSchema>(item: T) {
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** A JSON object whose shape the route documents elsewhere (figures, reports): passed through as it is. */
+export const OpenObject = Type.Object({}, { additionalProperties: true });

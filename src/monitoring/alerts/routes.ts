@@ -2,12 +2,11 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../server/access.js';
 import type { HttpServer } from '../../server/http.js';
-import { IdParams } from '../../server/schemas.js';
+import { IdParams, OpenObject } from '../../server/schemas.js';
 import { CATEGORIES, SEVERITIES, STATUSES, acknowledgeAlert, getAlert, listAlerts, raiseAlert, resolveAlert } from './alerts.js';
 import { createChannel, deleteChannel, listChannels, listDeliveries } from './channels.js';
 import { RULE_METRICS, ensureDefaultRules, listRules, updateRules } from './rules.js';
 
-const Loose = Type.Object({}, { additionalProperties: true });
 const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 
 export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
@@ -18,7 +17,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.get(
     '/api/v1/alerts/rules',
-    { config: platformManage, schema: { tags: ['alerts'], summary: 'The instance alert rules with their evaluation state', response: { 200: Type.Object({ items: Type.Array(Loose) }) } } },
+    { config: platformManage, schema: { tags: ['alerts'], summary: 'The instance alert rules with their evaluation state', response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } } },
     async (request) => {
       const orgId = principalOf(request).orgId;
       await ensureDefaultRules(db, orgId, ctx.clock());
@@ -52,7 +51,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(Loose) }) },
+        response: { 200: Type.Object({ items: Type.Array(OpenObject) }) },
       },
     },
     async (request) => ({ items: await updateRules(db, principalOf(request).orgId, request.body.rules, ctx.clock()) }),
@@ -74,7 +73,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(Loose) }) },
+        response: { 200: Type.Object({ items: Type.Array(OpenObject) }) },
       },
     },
     async (request) => ({ items: await listAlerts(db, principalOf(request).orgId, request.query) }),
@@ -97,7 +96,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Loose, 200: Loose },
+        response: { 201: OpenObject, 200: OpenObject },
       },
     },
     async (request, reply) => {
@@ -114,13 +113,13 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.get(
     '/api/v1/alerts/:id',
-    { config: read, schema: { tags: ['alerts'], params: IdParams, response: { 200: Loose } } },
+    { config: read, schema: { tags: ['alerts'], params: IdParams, response: { 200: OpenObject } } },
     async (request) => getAlert(db, principalOf(request).orgId, request.params.id),
   );
 
   app.post(
     '/api/v1/alerts/:id/acknowledge',
-    { config: manage, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: Loose } } },
+    { config: manage, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
     async (request) => {
       const principal = principalOf(request);
       return acknowledgeAlert(db, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock());
@@ -129,7 +128,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.post(
     '/api/v1/alerts/:id/resolve',
-    { config: manage, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: Loose } } },
+    { config: manage, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
     async (request) => {
       const principal = principalOf(request);
       const alert = await resolveAlert(db, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock());
@@ -140,7 +139,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.get(
     '/api/v1/alerts/channels',
-    { config: manage, schema: { tags: ['alerts'], summary: "The organisation's webhook channels", response: { 200: Type.Object({ items: Type.Array(Loose) }) } } },
+    { config: manage, schema: { tags: ['alerts'], summary: "The organisation's webhook channels", response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } } },
     async (request) => ({ items: await listChannels(db, principalOf(request).orgId) }),
   );
 
@@ -152,7 +151,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
         tags: ['alerts'],
         summary: 'Add a webhook: alerts are POSTed as JSON, signed with the secret returned here once (x-pca-signature: sha256=HMAC(secret, "timestamp.body"))',
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), url: Type.String({ minLength: 8, maxLength: 2000 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ channel: Loose, secret: Type.String() }) },
+        response: { 201: Type.Object({ channel: OpenObject, secret: Type.String() }) },
       },
     },
     async (request, reply) => reply.code(201).send(await createChannel(db, ctx.auth.box, principalOf(request).orgId, request.body, ctx.clock())),
@@ -169,7 +168,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.get(
     '/api/v1/alerts/channels/:id/deliveries',
-    { config: manage, schema: { tags: ['alerts'], summary: 'Every delivery attempt of a channel', params: IdParams, response: { 200: Type.Object({ items: Type.Array(Loose) }) } } },
+    { config: manage, schema: { tags: ['alerts'], summary: 'Every delivery attempt of a channel', params: IdParams, response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } } },
     async (request) => ({ items: await listDeliveries(db, principalOf(request).orgId, request.params.id) }),
   );
 }
