@@ -18,6 +18,8 @@ export interface Config {
   /** Minutes between background retention runs; 0 disables the scheduler (`pca retention run` still works). */
   readonly retentionIntervalMinutes: number;
   readonly monitoring: MonitoringConfig;
+  /** HMAC key of the audit chain (≥ 32 bytes); otherwise generated once into the data dir. Never stored in the database. */
+  readonly auditKey: string | undefined;
 }
 
 export interface MonitoringConfig {
@@ -89,6 +91,7 @@ export const SETTINGS = {
   PCA_SHUTDOWN_TIMEOUT_MS: 'grace period for in-flight requests on SIGTERM (default 10000)',
   PCA_TRUST_PROXY: 'true|false: trust X-Forwarded-For from a proxy (default false)',
   PCA_JWT_SECRET: 'HS256 signing secret, at least 32 bytes (default: generated once into the data dir)',
+  PCA_AUDIT_KEY: 'HMAC key of the audit chain, at least 32 bytes (default: generated once into the data dir)',
   PCA_ADMIN_PASSWORD: "operator's first password (default: random, printed once on the console)",
   PCA_PASSWORD_HASH: 'argon2id|bcrypt: algorithm for new password hashes (default argon2id)',
   PCA_BCRYPT_COST: 'bcrypt cost factor, 4-15 (default 12)',
@@ -198,6 +201,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       webhookRetryDelaysMs: delays(env, 'PCA_WEBHOOK_RETRY_DELAYS_MS', [1_000, 5_000, 30_000]),
       requestMetrics: boolean(env, 'PCA_REQUEST_METRICS', true),
     },
+    auditKey: auditKey(env),
   };
 }
 
@@ -215,6 +219,13 @@ function metricsToken(env: Env): string | undefined {
   const token = read(env, 'PCA_METRICS_TOKEN');
   if (token !== undefined && token.length < 16) throw new ConfigError('PCA_METRICS_TOKEN', 'at least 16 characters', `${token.length} characters`);
   return token;
+}
+
+function auditKey(env: Env): string | undefined {
+  const key = env.PCA_AUDIT_KEY;
+  if (key === undefined || key === '') return undefined;
+  if (Buffer.byteLength(key, 'utf8') < 32) throw new ConfigError('PCA_AUDIT_KEY', 'at least 32 bytes', `${Buffer.byteLength(key, 'utf8')} bytes`);
+  return key;
 }
 
 function authConfig(env: Env): AuthConfig {

@@ -1,3 +1,4 @@
+import type { AuditLog } from './audit/recorder.js';
 import type { DuckEngine } from './analysis/engine/duckdb.js';
 import type { AuthDeps } from './auth/auth-deps.js';
 import type { Config } from './config.js';
@@ -19,6 +20,8 @@ export interface AppContext {
   /** Identity services' dependencies: store, clock, token signer, password hasher, secret box. */
   readonly auth: AuthDeps;
   readonly monitoring: Monitoring;
+  /** The audit chain's key and clock: what every recorder appends with. */
+  readonly audit: AuditLog;
   /** Injectable for tests of time-dependent rules. */
   readonly clock: () => Date;
 }

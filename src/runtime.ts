@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { loadAuditKey } from './audit/key.js';
+import { systemRecorder, type AuditLog } from './audit/recorder.js';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
 import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
 import { ensureOperator, platformOrganizationId, type BootstrapResult } from './auth/bootstrap.js';
@@ -37,9 +39,11 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   }
   let auth: AuthDeps;
   let bootstrap: BootstrapResult;
+  let audit: AuditLog;
   try {
+    audit = { key: await loadAuditKey(config.auditKey, layout), clock };
     auth = { db: store.db, clock, config: config.auth, ...(await loadAuthKeys(config.auth, layout)) };
-    bootstrap = await ensureOperator(auth, config.auth.adminPassword);
+    bootstrap = await ensureOperator(auth, config.auth.adminPassword, systemRecorder(audit, 'bootstrap'));
   } catch (error) {
     await store.close();
     throw error;
@@ -68,6 +72,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     health,
     clock,
     auth,
+    audit,
     bootstrap,
     monitoring,
     close: () => {
@@ -104,7 +109,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     await ctx.close();
     throw error;
   }
-  const retention = startRetentionScheduler({ db: ctx.store.db, layout: ctx.layout, duck: ctx.duck }, ctx.clock, config.retentionIntervalMinutes, app.log);
+  const retention = startRetentionScheduler({ db: ctx.store.db, layout: ctx.layout, duck: ctx.duck, audit: ctx.audit }, ctx.clock, config.retentionIntervalMinutes, app.log);
   if (config.retentionIntervalMinutes > 0) {
     ctx.health.register(schedulerCheck(() => retention.lastTickAt(), ctx.clock().getTime(), config.retentionIntervalMinutes * 60_000, () => ctx.clock().getTime()));
   }

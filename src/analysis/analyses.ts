@@ -1,9 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import type { AnalysisTable, Database } from '../store/schema.js';
+import { inTransaction } from '../store/transactions.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datasets/datasets.js';
@@ -91,7 +93,12 @@ function changeOf(current: ReportRow, previous: ReportRow | null): PeriodCompari
 }
 
 /** Runs and stores an analysis over some of the organisation's datasets; counts against maxAnalysesPerMonth. */
-export async function createAnalysis(deps: DatasetDeps, owner: { orgId: string; userId: string }, request: AnalysisRequest): Promise<StoredAnalysis> {
+export async function createAnalysis(
+  deps: DatasetDeps,
+  owner: { orgId: string; userId: string },
+  request: AnalysisRequest,
+  audit: AuditRecorder,
+): Promise<StoredAnalysis> {
   const now = deps.clock();
   const org = await requireOrganization(deps.db, owner.orgId);
   assertWithinQuota(org.quotas, 'maxAnalysesPerMonth', await analysesThisMonth(deps.db, owner.orgId, now));
@@ -143,6 +150,11 @@ export async function createAnalysis(deps: DatasetDeps, owner: { orgId: string; 
   await withOrganizationLock(deps.db, owner.orgId, async (trx) => {
     assertWithinQuota(org.quotas, 'maxAnalysesPerMonth', await analysesThisMonth(trx, owner.orgId, now));
     await trx.insertInto('analyses').values(row).execute();
+    await audit.record(trx, {
+      action: 'analysis.created',
+      target: { type: 'analysis', id: row.id, name: row.name },
+      details: { datasetIds: [...new Set(request.datasetIds)], scope },
+    });
   });
   return { ...summary(row), result };
 }
@@ -169,10 +181,13 @@ export async function listAnalyses(db: Kysely<Database>, orgId: string, page: { 
   return toPage(rows, page.limit, (row) => row.created_at, (row) => summary({ ...row, result: '' }));
 }
 
-export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: string): Promise<AnalysisSummary> {
-  const analysis = await getAnalysis(db, orgId, id);
-  await db.deleteFrom('analyses').where('id', '=', id).where('org_id', '=', orgId).execute();
-  return analysis;
+export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: string, audit: AuditRecorder): Promise<AnalysisSummary> {
+  return inTransaction(db, async (trx) => {
+    const analysis = await getAnalysis(trx, orgId, id);
+    await trx.deleteFrom('analyses').where('id', '=', id).where('org_id', '=', orgId).execute();
+    await audit.record(trx, { action: 'analysis.deleted', orgId, target: { type: 'analysis', id, name: analysis.name } });
+    return analysis;
+  });
 }
 
 /** The query surface over the caller's datasets. */

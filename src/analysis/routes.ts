@@ -1,3 +1,4 @@
+import { auditOf } from '../audit/http.js';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -122,7 +123,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
   app.post(
     '/api/v1/datasets',
     {
-      config: { access: { permission: 'datasets:upload' } },
+      config: { access: { permission: 'datasets:upload' }, audit: ['dataset.uploaded'] },
       schema: {
         tags: ['datasets'],
         summary: 'Upload an export (multipart: file, and optional name, platform, sheet, currency, mapping as JSON); counts against maxDatasets and maxStorageBytes',
@@ -136,7 +137,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       const { metrics } = ctx.monitoring;
       try {
         const upload = await receiveUpload(request, ctx.layout.tmp, org.quotas.maxUploadBytes);
-        const dataset = await createDataset(deps, principal, upload, upload.options);
+        const dataset = await createDataset(deps, principal, upload, upload.options, auditOf(request));
         metrics.uploads.inc({ outcome: 'stored' });
         metrics.rowsIngested.inc(dataset.rows);
         return await reply.code(201).send(dataset);
@@ -161,9 +162,9 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.delete(
     '/api/v1/datasets/:id',
-    { config: { access: { permission: 'datasets:delete' } }, schema: { tags: ['datasets'], params: IdParams } },
+    { config: { access: { permission: 'datasets:delete' }, audit: ['dataset.deleted'] }, schema: { tags: ['datasets'], params: IdParams } },
     async (request, reply) => {
-      await deleteDataset(deps, principalOf(request).orgId, request.params.id);
+      await deleteDataset(deps, principalOf(request).orgId, request.params.id, auditOf(request));
       return reply.code(204).send();
     },
   );
@@ -171,7 +172,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
   app.patch(
     '/api/v1/datasets/:id/mapping',
     {
-      config: { access: { permission: 'datasets:upload' } },
+      config: { access: { permission: 'datasets:upload' }, audit: ['dataset.mapping_changed'] },
       schema: {
         tags: ['datasets'],
         summary: 'Override the column mapping (source header -> unified field, or null to ignore); the dataset is rebuilt',
@@ -186,7 +187,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     async (request) => {
       const mapping: Record<string, Field | null> = {};
       for (const [header, field] of Object.entries(request.body.mapping)) mapping[header] = field !== null && isField(field) ? field : null;
-      const { after } = await remapDataset(deps, principalOf(request).orgId, request.params.id, mapping);
+      const { after } = await remapDataset(deps, principalOf(request).orgId, request.params.id, mapping, auditOf(request));
       return after;
     },
   );
@@ -209,7 +210,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
   app.post(
     '/api/v1/analyses',
     {
-      config: { access: { permission: 'analyses:create' } },
+      config: { access: { permission: 'analyses:create' }, audit: ['analysis.created'] },
       schema: {
         tags: ['analyses'],
         summary: 'Analyse datasets (totals, KPIs, breakdowns, time series, period over period); counts against maxAnalysesPerMonth',
@@ -227,7 +228,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const analysis = await createAnalysis(deps, principalOf(request), request.body);
+      const analysis = await createAnalysis(deps, principalOf(request), request.body, auditOf(request));
       ctx.monitoring.metrics.analyses.inc();
       return reply.code(201).send(analysis);
     },
@@ -241,15 +242,19 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.get(
     '/api/v1/analyses/:id',
-    { config: read, schema: { tags: ['analyses'], params: IdParams, response: { 200: StoredAnalysisSchema } } },
-    async (request) => getAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id),
+    { config: { ...read, audit: ['analysis.viewed'] }, schema: { tags: ['analyses'], params: IdParams, response: { 200: StoredAnalysisSchema } } },
+    async (request) => {
+      const analysis = await getAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id);
+      await auditOf(request).record(ctx.store.db, { action: 'analysis.viewed', target: { type: 'analysis', id: analysis.id, name: analysis.name } });
+      return analysis;
+    },
   );
 
   app.delete(
     '/api/v1/analyses/:id',
-    { config: { access: { permission: 'analyses:delete' } }, schema: { tags: ['analyses'], params: IdParams } },
+    { config: { access: { permission: 'analyses:delete' }, audit: ['analysis.deleted'] }, schema: { tags: ['analyses'], params: IdParams } },
     async (request, reply) => {
-      await deleteAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id);
+      await deleteAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id, auditOf(request));
       return reply.code(204).send();
     },
   );
@@ -257,7 +262,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
   app.get(
     '/api/v1/analyses/:id/export',
     {
-      config: { access: { permission: 'data:export', feature: 'exports' } },
+      config: { access: { permission: 'data:export', feature: 'exports' }, audit: ['analysis.exported'] },
       schema: {
         tags: ['analyses'],
         summary: 'Download an analysis as JSON, CSV, XLSX or Markdown (spreadsheet cells are neutralised against formula injection)',
@@ -268,6 +273,11 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     async (request, reply) => {
       const analysis = await getAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id);
       const file = await exportReport(analysis.result, request.query.format);
+      await auditOf(request).record(ctx.store.db, {
+        action: 'analysis.exported',
+        target: { type: 'analysis', id: analysis.id, name: analysis.name },
+        details: { format: request.query.format },
+      });
       ctx.monitoring.metrics.exports.inc({ format: request.query.format });
       return reply
         .type(file.contentType)
@@ -279,7 +289,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
   app.post(
     '/api/v1/query',
     {
-      config: read,
+      config: { ...read, audit: 'read-only' },
       schema: {
         tags: ['analyses'],
         summary: 'The one query surface: metrics by dimensions over datasets, with filters, a date range, a granularity, ordering, a spend floor and period over period',

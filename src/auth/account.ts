@@ -1,4 +1,6 @@
+import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError } from '../errors.js';
+import { inTransaction } from '../store/transactions.js';
 import type { OrgId, SessionId, UserId } from '../ids.js';
 import type { AuthDeps } from './auth-deps.js';
 import { issueTokens, type TokenPair } from './login.js';
@@ -13,6 +15,7 @@ export async function changePassword(
   currentSessionId: string | undefined,
   currentPassword: string,
   newPassword: string,
+  audit: AuditRecorder,
 ): Promise<{ revokedSessions: number }> {
   const row = await deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
   if (!row || !(await deps.hasher.verify(row.password_hash, currentPassword))) {
@@ -25,17 +28,21 @@ export async function changePassword(
     ]);
   }
   const now = deps.clock().toISOString();
-  await deps.db
-    .updateTable('users')
-    .set({
-      password_hash: await deps.hasher.hash(newPassword),
-      must_change_password: 0,
-      password_changed_at: now,
-      updated_at: now,
-    })
-    .where('id', '=', userId)
-    .execute();
-  return { revokedSessions: await revokeUserSessions(deps.db, userId, 'password_changed', now, currentSessionId) };
+  const passwordHash = await deps.hasher.hash(newPassword);
+  return inTransaction(deps.db, async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: 0, password_changed_at: now, updated_at: now })
+      .where('id', '=', userId)
+      .execute();
+    const revokedSessions = await revokeUserSessions(trx, userId, 'password_changed', now, currentSessionId);
+    await audit.record(trx, {
+      action: 'auth.password.changed',
+      target: { type: 'user', id: userId, name: row.username },
+      details: { revokedSessions, wasOneTimePassword: row.must_change_password === 1 },
+    });
+    return { revokedSessions };
+  });
 }
 
 export type RefreshOutcome =
@@ -43,9 +50,9 @@ export type RefreshOutcome =
   | Exclude<RotationResult, { kind: 'rotated' }>;
 
 /** Rotates the refresh token and issues a new access token, if the user and organisation are still active. */
-export async function refreshSession(deps: AuthDeps, refreshToken: string): Promise<RefreshOutcome> {
+export async function refreshSession(deps: AuthDeps, refreshToken: string, audit: AuditRecorder): Promise<RefreshOutcome> {
   const now = deps.clock();
-  const rotation = await rotateRefreshToken(deps.db, refreshToken, now);
+  const rotation = await rotateRefreshToken(deps.db, refreshToken, now, audit);
   if (rotation.kind !== 'rotated') return rotation;
   const user = await deps.db
     .selectFrom('users')

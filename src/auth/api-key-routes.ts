@@ -1,3 +1,4 @@
+import { auditOf } from '../audit/http.js';
 import { Type } from 'typebox';
 import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
@@ -24,7 +25,7 @@ export function registerApiKeyRoutes(app: HttpServer, auth: AuthDeps): void {
   app.post(
     '/api/v1/api-keys',
     {
-      config: access,
+      config: { ...access, audit: ['api_key.created'] },
       schema: {
         tags: ['api-keys'],
         summary: 'Create an API key (pca_…), shown once; scopes must be a subset of your permissions',
@@ -41,7 +42,7 @@ export function registerApiKeyRoutes(app: HttpServer, auth: AuthDeps): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const created = await createApiKey(auth, principal, request.body);
+      const created = await createApiKey(auth, principal, request.body, auditOf(request));
       return reply.code(201).send(created);
     },
   );
@@ -54,9 +55,9 @@ export function registerApiKeyRoutes(app: HttpServer, auth: AuthDeps): void {
 
   app.delete(
     '/api/v1/api-keys/:id',
-    { config: access, schema: { tags: ['api-keys'], summary: 'Revoke a key; it stops working at once', params: IdParams } },
+    { config: { ...access, audit: ['api_key.revoked'] }, schema: { tags: ['api-keys'], summary: 'Revoke a key; it stops working at once', params: IdParams } },
     async (request, reply) => {
-      await revokeApiKey(auth, principalOf(request).orgId, request.params.id);
+      await revokeApiKey(auth, principalOf(request).orgId, request.params.id, auditOf(request));
       return reply.code(204).send();
     },
   );

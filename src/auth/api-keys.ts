@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError } from '../errors.js';
+import { inTransaction } from '../store/transactions.js';
 import { newId, type ApiKeyId, type UserId } from '../ids.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ApiKeyTable, Database } from '../store/schema.js';
@@ -41,6 +43,7 @@ export async function createApiKey(
   deps: AuthDeps,
   creator: { userId: string; orgId: string; permissions: ReadonlySet<Permission> },
   input: { name: string; scopes: Permission[]; expiresAt?: string },
+  audit: AuditRecorder,
 ): Promise<{ apiKey: ApiKey; key: string }> {
   const beyond = input.scopes.filter((scope) => !creator.permissions.has(scope));
   if (beyond.length > 0) {
@@ -66,7 +69,14 @@ export async function createApiKey(
     revoked_at: null,
     created_at: now.toISOString(),
   };
-  await deps.db.insertInto('api_keys').values(row).execute();
+  await inTransaction(deps.db, async (trx) => {
+    await trx.insertInto('api_keys').values(row).execute();
+    await audit.record(trx, {
+      action: 'api_key.created',
+      target: { type: 'api_key', id: row.id, name: row.name },
+      details: { scopes: [...new Set(input.scopes)], expiresAt: row.expires_at, prefix: row.prefix },
+    });
+  });
   return { apiKey: present(row), key };
 }
 
@@ -81,7 +91,7 @@ export async function listApiKeys(db: Kysely<Database>, orgId: string): Promise<
   return rows.map(present);
 }
 
-export async function revokeApiKey(deps: AuthDeps, orgId: string, id: string): Promise<ApiKey> {
+export async function revokeApiKey(deps: AuthDeps, orgId: string, id: string, audit: AuditRecorder): Promise<ApiKey> {
   const row = await deps.db
     .selectFrom('api_keys')
     .selectAll()
@@ -90,6 +100,13 @@ export async function revokeApiKey(deps: AuthDeps, orgId: string, id: string): P
     .executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such API key.');
   const revokedAt = row.revoked_at ?? deps.clock().toISOString();
-  await deps.db.updateTable('api_keys').set({ revoked_at: revokedAt }).where('id', '=', id).execute();
+  await inTransaction(deps.db, async (trx) => {
+    await trx.updateTable('api_keys').set({ revoked_at: revokedAt }).where('id', '=', id).execute();
+    await audit.record(trx, {
+      action: 'api_key.revoked',
+      target: { type: 'api_key', id, name: row.name },
+      details: { alreadyRevoked: row.revoked_at !== null },
+    });
+  });
   return present({ ...row, revoked_at: revokedAt });
 }

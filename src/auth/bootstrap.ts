@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../audit/recorder.js';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Database } from '../store/schema.js';
@@ -24,7 +25,7 @@ export type BootstrapResult =
  * On an empty store, creates the `default` organisation and the operator
  * `admin`, who must change the first password before doing anything else.
  */
-export async function ensureOperator(deps: AuthDeps, configuredPassword: string | undefined): Promise<BootstrapResult> {
+export async function ensureOperator(deps: AuthDeps, configuredPassword: string | undefined, audit: AuditRecorder): Promise<BootstrapResult> {
   const existing = await deps.db.selectFrom('users').select('id').where('is_operator', '=', 1).executeTakeFirst();
   if (existing) return { kind: 'existing' };
   if (configuredPassword !== undefined) {
@@ -38,8 +39,8 @@ export async function ensureOperator(deps: AuthDeps, configuredPassword: string 
   const password = configuredPassword ?? oneTimePassword();
   let org = await getOrganizationBySlug(deps.db, DEFAULT_ORG_SLUG);
   try {
-    org ??= await createOrganization(deps, { name: 'Default', slug: DEFAULT_ORG_SLUG });
-    await createUser(deps, org.id, { username: OPERATOR_USERNAME, role: 'admin', password, isOperator: true });
+    org ??= await createOrganization(deps, { name: 'Default', slug: DEFAULT_ORG_SLUG }, audit);
+    await createUser(deps, org.id, { username: OPERATOR_USERNAME, role: 'admin', password, isOperator: true }, audit);
   } catch (error) {
     // Another instance bootstrapped at the same moment.
     if (error instanceof AppError && error.kind === 'conflict') return { kind: 'existing' };

@@ -1,8 +1,10 @@
 import type { Selectable } from 'kysely';
+import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError } from '../errors.js';
 import type { OrgId, SessionId, UserId } from '../ids.js';
 import { consumeRateLimit } from '../store/rate-limits.js';
 import type { UserTable } from '../store/schema.js';
+import { inTransaction } from '../store/transactions.js';
 import type { AuthDeps } from './auth-deps.js';
 import { consumeSecondFactor } from './mfa.js';
 import { normaliseUsername, presentUser, type User } from './users.js';
@@ -76,7 +78,7 @@ export async function issueTokens(
 async function findCandidate(
   deps: AuthDeps,
   input: LoginInput,
-): Promise<{ row: Selectable<UserTable> | undefined; orgStatus: string | undefined }> {
+): Promise<{ row: Selectable<UserTable> | undefined; orgStatus: string | undefined; orgId: string | undefined }> {
   const org = input.organization ?? DEFAULT_ORG_SLUG;
   const row = await deps.db
     .selectFrom('users')
@@ -86,18 +88,48 @@ async function findCandidate(
     .where((eb) => eb.or([eb('organizations.slug', '=', org), eb('organizations.id', '=', org)]))
     .where('users.username', '=', normaliseUsername(input.username))
     .executeTakeFirst();
-  if (!row) return { row: undefined, orgStatus: undefined };
-  const { org_status: orgStatus, ...user } = row;
-  return { row: user, orgStatus };
+  if (row) {
+    const { org_status: orgStatus, ...user } = row;
+    return { row: user, orgStatus, orgId: user.org_id };
+  }
+  // An unknown user of a known organisation is recorded in that organisation's trail.
+  const known = await deps.db
+    .selectFrom('organizations')
+    .select('id')
+    .where((eb) => eb.or([eb('slug', '=', org), eb('id', '=', org)]))
+    .executeTakeFirst();
+  return { row: undefined, orgStatus: undefined, orgId: known?.id };
+}
+
+type Failure = Extract<LoginOutcome, { kind: 'failure' }>;
+
+/** Records a refused sign-in (in the caller's transaction when there is one) and returns it. */
+async function refused(
+  db: AuthDeps['db'],
+  audit: AuditRecorder,
+  attempted: string,
+  failure: Failure,
+  orgId: string | undefined,
+): Promise<Failure> {
+  await audit.record(db, {
+    action: 'auth.login.failed',
+    ...(orgId !== undefined ? { orgId } : {}),
+    actor: { type: 'user', id: failure.userId ?? null, name: attempted },
+    target: { type: 'user', id: failure.userId ?? null, name: attempted },
+    outcome: 'denied',
+    reason: failure.reason,
+  });
+  return failure;
 }
 
 /**
  * Checks credentials with the same work and the same answer whether the
  * user exists or not; locks the account after repeated failures.
  */
-export async function login(deps: AuthDeps, input: LoginInput, client: ClientInfo): Promise<LoginOutcome> {
+export async function login(deps: AuthDeps, input: LoginInput, client: ClientInfo, audit: AuditRecorder): Promise<LoginOutcome> {
   const now = deps.clock();
   const at = now.toISOString();
+  const attempted = normaliseUsername(input.username);
   const rate = await consumeRateLimit(
     deps.db,
     `login:ip:${client.ip ?? 'unknown'}`,
@@ -105,36 +137,49 @@ export async function login(deps: AuthDeps, input: LoginInput, client: ClientInf
     60_000,
     now,
   );
-  if (!rate.allowed) return { kind: 'failure', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds };
+  if (!rate.allowed) {
+    return refused(deps.db, audit, attempted, { kind: 'failure', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds }, undefined);
+  }
 
-  const { row, orgStatus } = await findCandidate(deps, input);
+  const { row, orgStatus, orgId } = await findCandidate(deps, input);
   if (!row) {
     await deps.hasher.verify(deps.dummyHash, input.password);
-    return { kind: 'failure', reason: 'unknown_user' };
+    return refused(deps.db, audit, attempted, { kind: 'failure', reason: 'unknown_user' }, orgId);
   }
   const ids = { userId: row.id as UserId, orgId: row.org_id as OrgId };
+  const deny = (reason: LoginFailure) => refused(deps.db, audit, attempted, { kind: 'failure', reason, ...ids }, row.org_id);
   const locked = row.locked_until !== null && row.locked_until > at;
   const passwordOk = await deps.hasher.verify(locked ? deps.dummyHash : row.password_hash, input.password);
-  if (locked) return { kind: 'failure', reason: 'locked', ...ids };
-  if (!passwordOk) return recordFailure(deps, row, now, 'bad_password');
-  if (row.status !== 'active') return { kind: 'failure', reason: 'user_inactive', ...ids };
-  if (orgStatus !== 'active') return { kind: 'failure', reason: 'org_inactive', ...ids };
+  if (locked) return deny('locked');
+  if (!passwordOk) return recordFailure(deps, row, now, 'bad_password', audit);
+  if (row.status !== 'active') return deny('user_inactive');
+  if (orgStatus !== 'active') return deny('org_inactive');
 
   if (row.mfa_secret !== null) {
-    if (input.totp === undefined || input.totp === '') return { kind: 'failure', reason: 'mfa_required', ...ids };
+    if (input.totp === undefined || input.totp === '') return deny('mfa_required');
     if (!(await consumeSecondFactor(deps, row, input.totp, now))) {
-      return recordFailure(deps, row, now, 'bad_second_factor');
+      return recordFailure(deps, row, now, 'bad_second_factor', audit);
     }
   }
 
   const rehash = deps.hasher.needsRehash(row.password_hash) ? await deps.hasher.hash(input.password) : undefined;
-  await deps.db
-    .updateTable('users')
-    .set({ failed_logins: 0, locked_until: null, last_login_at: at, ...(rehash ? { password_hash: rehash } : {}) })
-    .where('id', '=', row.id)
-    .execute();
   const user = presentUser({ ...row, failed_logins: 0, locked_until: null, last_login_at: at });
-  const { sessionId, refreshToken } = await startSession(deps.db, user, client, now, deps.config.refreshTokenDays);
+  const { sessionId, refreshToken } = await inTransaction(deps.db, async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null, last_login_at: at, ...(rehash ? { password_hash: rehash } : {}) })
+      .where('id', '=', row.id)
+      .execute();
+    const session = await startSession(trx, user, client, now, deps.config.refreshTokenDays);
+    await audit.record(trx, {
+      action: 'auth.login.succeeded',
+      orgId: user.orgId,
+      actor: { type: 'user', id: user.id, name: user.username },
+      target: { type: 'session', id: session.sessionId },
+      details: { mfa: row.mfa_secret !== null, ...(rehash ? { passwordRehashed: true } : {}) },
+    });
+    return session;
+  });
   return { kind: 'success', user, sessionId, tokens: await issueTokens(deps, user, sessionId, refreshToken, now) };
 }
 
@@ -143,17 +188,31 @@ async function recordFailure(
   row: Selectable<UserTable>,
   now: Date,
   reason: LoginFailure,
+  audit: AuditRecorder,
 ): Promise<LoginOutcome> {
   // The counter restarts at 0 when a lock is set, so a lock that has run out starts afresh.
   const failures = row.failed_logins + 1;
   const lockedNow = failures >= deps.config.lockoutThreshold;
-  await deps.db
-    .updateTable('users')
-    .set({
-      failed_logins: lockedNow ? 0 : failures,
-      locked_until: lockedNow ? new Date(now.getTime() + deps.config.lockoutMinutes * 60_000).toISOString() : null,
-    })
-    .where('id', '=', row.id)
-    .execute();
-  return { kind: 'failure', reason, userId: row.id as UserId, orgId: row.org_id as OrgId, lockedNow };
+  const lockedUntil = lockedNow ? new Date(now.getTime() + deps.config.lockoutMinutes * 60_000).toISOString() : null;
+  const failure: Failure = { kind: 'failure', reason, userId: row.id as UserId, orgId: row.org_id as OrgId, lockedNow };
+  return inTransaction(deps.db, async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ failed_logins: lockedNow ? 0 : failures, locked_until: lockedUntil })
+      .where('id', '=', row.id)
+      .execute();
+    await refused(trx, audit, row.username, failure, row.org_id);
+    if (lockedNow) {
+      await audit.record(trx, {
+        action: 'auth.account.locked',
+        orgId: row.org_id,
+        actor: { type: 'user', id: row.id, name: row.username },
+        target: { type: 'user', id: row.id, name: row.username },
+        outcome: 'denied',
+        reason: `${failures} consecutive failed sign-ins`,
+        details: { lockedUntil },
+      });
+    }
+    return failure;
+  });
 }

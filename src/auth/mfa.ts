@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError } from '../errors.js';
+import { inTransaction } from '../store/transactions.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { UserTable } from '../store/schema.js';
 import type { AuthDeps } from './auth-deps.js';
@@ -22,20 +24,23 @@ function recoveryCode(): string {
 }
 
 /** Starts enrolment: a new secret, kept pending (encrypted) until a code confirms it. */
-export async function setupMfa(deps: AuthDeps, userId: string): Promise<{ secret: string; otpauthUri: string }> {
+export async function setupMfa(deps: AuthDeps, userId: string, audit: AuditRecorder): Promise<{ secret: string; otpauthUri: string }> {
   const row = await userRow(deps, userId);
   if (row.mfa_secret !== null) throw new AppError('conflict', 'MFA is already enabled; disable it first.');
   const secret = newTotpSecret();
-  await deps.db
-    .updateTable('users')
-    .set({ mfa_pending_secret: deps.box.seal(secret), updated_at: deps.clock().toISOString() })
-    .where('id', '=', userId)
-    .execute();
+  await inTransaction(deps.db, async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ mfa_pending_secret: deps.box.seal(secret), updated_at: deps.clock().toISOString() })
+      .where('id', '=', userId)
+      .execute();
+    await audit.record(trx, { action: 'auth.mfa.setup_started', target: { type: 'user', id: userId, name: row.username } });
+  });
   return { secret, otpauthUri: otpauthUri(secret, row.username, MFA_ISSUER) };
 }
 
 /** Confirms enrolment with a code from the app; returns one-time recovery codes, shown once. */
-export async function enableMfa(deps: AuthDeps, userId: string, code: string): Promise<{ recoveryCodes: string[] }> {
+export async function enableMfa(deps: AuthDeps, userId: string, code: string, audit: AuditRecorder): Promise<{ recoveryCodes: string[] }> {
   const row = await userRow(deps, userId);
   if (row.mfa_secret !== null) throw new AppError('conflict', 'MFA is already enabled.');
   if (row.mfa_pending_secret === null) throw new AppError('conflict', 'Start with POST /api/v1/auth/mfa/setup.');
@@ -47,17 +52,20 @@ export async function enableMfa(deps: AuthDeps, userId: string, code: string): P
     ]);
   }
   const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, recoveryCode);
-  await deps.db
-    .updateTable('users')
-    .set({
-      mfa_secret: row.mfa_pending_secret,
-      mfa_pending_secret: null,
-      mfa_last_step: step,
-      recovery_codes: toJson(recoveryCodes.map(hashToken)),
-      updated_at: deps.clock().toISOString(),
-    })
-    .where('id', '=', userId)
-    .execute();
+  await inTransaction(deps.db, async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({
+        mfa_secret: row.mfa_pending_secret,
+        mfa_pending_secret: null,
+        mfa_last_step: step,
+        recovery_codes: toJson(recoveryCodes.map(hashToken)),
+        updated_at: deps.clock().toISOString(),
+      })
+      .where('id', '=', userId)
+      .execute();
+    await audit.record(trx, { action: 'auth.mfa.enabled', target: { type: 'user', id: userId, name: row.username } });
+  });
   return { recoveryCodes };
 }
 
@@ -97,20 +105,17 @@ export async function consumeSecondFactor(
 }
 
 /** Turning MFA off needs the password and a current second factor. */
-export async function disableMfa(deps: AuthDeps, userId: string, password: string, code: string): Promise<void> {
+export async function disableMfa(deps: AuthDeps, userId: string, password: string, code: string, audit: AuditRecorder): Promise<void> {
   const row = await userRow(deps, userId);
   if (row.mfa_secret === null) throw new AppError('conflict', 'MFA is not enabled.');
   const ok = (await deps.hasher.verify(row.password_hash, password)) && (await consumeSecondFactor(deps, row, code, deps.clock()));
   if (!ok) throw new AppError('unauthorized', 'Invalid credentials.');
-  await deps.db
-    .updateTable('users')
-    .set({
-      mfa_secret: null,
-      mfa_pending_secret: null,
-      mfa_last_step: null,
-      recovery_codes: null,
-      updated_at: deps.clock().toISOString(),
-    })
-    .where('id', '=', userId)
-    .execute();
+  await inTransaction(deps.db, async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ mfa_secret: null, mfa_pending_secret: null, mfa_last_step: null, recovery_codes: null, updated_at: deps.clock().toISOString() })
+      .where('id', '=', userId)
+      .execute();
+    await audit.record(trx, { action: 'auth.mfa.disabled', target: { type: 'user', id: userId, name: row.username } });
+  });
 }

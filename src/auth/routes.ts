@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { auditOf } from '../audit/http.js';
 import { AppError } from '../errors.js';
 import { principalOf, userPrincipalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
@@ -11,7 +12,7 @@ import { login, loginRefusal } from './login.js';
 import { disableMfa, enableMfa, setupMfa } from './mfa.js';
 import { PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
 import { PermissionSchema, RoleSchema, TokenPairSchema, UserSchema } from './schemas.js';
-import { listSessions, revokeOwnSession, revokeSession, revokeUserSessions, type ClientInfo } from './sessions.js';
+import { listSessions, logout, revokeOwnSession, type ClientInfo } from './sessions.js';
 import { getUser } from './users.js';
 
 function clientOf(request: FastifyRequest): ClientInfo {
@@ -25,7 +26,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
   app.post(
     '/api/v1/auth/login',
     {
-      config: { access: { public: true } },
+      config: { access: { public: true }, audit: ['auth.login.succeeded', 'auth.login.failed', 'auth.account.locked'] },
       schema: {
         tags: ['auth'],
         summary: 'Sign in; returns an access token (15 min) and a single-use refresh token',
@@ -42,7 +43,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
       },
     },
     async (request, reply) => {
-      const outcome = await login(auth, request.body, clientOf(request));
+      const outcome = await login(auth, request.body, clientOf(request), auditOf(request));
       metrics.logins.inc({ outcome: outcome.kind === 'success' ? 'success' : outcome.reason });
       if (outcome.kind === 'failure') {
         if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
@@ -55,7 +56,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
   app.post(
     '/api/v1/auth/refresh',
     {
-      config: { access: { public: true } },
+      config: { access: { public: true }, audit: ['auth.session.refreshed', 'auth.refresh_token.reused'] },
       schema: {
         tags: ['auth'],
         summary: 'Exchange a refresh token for new tokens; a reused refresh token ends its whole session',
@@ -64,7 +65,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
       },
     },
     async (request) => {
-      const outcome = await refreshSession(auth, request.body.refreshToken);
+      const outcome = await refreshSession(auth, request.body.refreshToken, auditOf(request));
       if (outcome.kind !== 'refreshed') throw new AppError('unauthorized', 'The refresh token is not valid.');
       return outcome.tokens;
     },
@@ -74,10 +75,9 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
 
   app.post(
     '/api/v1/auth/logout',
-    { config: { access: selfAccess }, schema: { tags: ['auth'], summary: 'End this session' } },
+    { config: { access: selfAccess, audit: ['auth.logout'] }, schema: { tags: ['auth'], summary: 'End this session' } },
     async (request, reply) => {
-      const principal = userPrincipalOf(request);
-      await revokeSession(auth.db, principal.sessionId, 'logout', auth.clock().toISOString());
+      await logout(auth.db, userPrincipalOf(request), 'session', auth.clock().toISOString(), auditOf(request));
       return reply.code(204).send();
     },
   );
@@ -85,7 +85,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
   app.post(
     '/api/v1/auth/logout-all',
     {
-      config: { access: selfAccess },
+      config: { access: selfAccess, audit: ['auth.logout'] },
       schema: {
         tags: ['auth'],
         summary: 'End every session of this account, this one included',
@@ -93,8 +93,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
       },
     },
     async (request) => {
-      const principal = userPrincipalOf(request);
-      const revokedSessions = await revokeUserSessions(auth.db, principal.userId, 'logout_all', auth.clock().toISOString());
+      const revokedSessions = await logout(auth.db, userPrincipalOf(request), 'all', auth.clock().toISOString(), auditOf(request));
       return { revokedSessions };
     },
   );
@@ -132,12 +131,12 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
   app.delete(
     '/api/v1/auth/sessions/:id',
     {
-      config: { access: { permission: null, usersOnly: true } },
+      config: { access: { permission: null, usersOnly: true }, audit: ['auth.session.revoked'] },
       schema: { tags: ['auth'], summary: "End one of the caller's sessions", params: IdParams },
     },
     async (request, reply) => {
       const principal = userPrincipalOf(request);
-      await revokeOwnSession(auth.db, principal.userId, request.params.id, auth.clock().toISOString());
+      await revokeOwnSession(auth.db, principal.userId, request.params.id, auth.clock().toISOString(), auditOf(request));
       return reply.code(204).send();
     },
   );
@@ -173,7 +172,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
   app.post(
     '/api/v1/auth/password',
     {
-      config: { access: selfAccess },
+      config: { access: selfAccess, audit: ['auth.password.changed'] },
       schema: {
         tags: ['auth'],
         summary: 'Change your password; every other session of the account ends',
@@ -186,7 +185,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     },
     async (request) => {
       const principal = userPrincipalOf(request);
-      return changePassword(auth, principal.userId, principal.sessionId, request.body.currentPassword, request.body.newPassword);
+      return changePassword(auth, principal.userId, principal.sessionId, request.body.currentPassword, request.body.newPassword, auditOf(request));
     },
   );
 
@@ -195,20 +194,20 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
   app.post(
     '/api/v1/auth/mfa/setup',
     {
-      config: { access: mfaAccess },
+      config: { access: mfaAccess, audit: ['auth.mfa.setup_started'] },
       schema: {
         tags: ['auth'],
         summary: 'Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app',
         response: { 200: Type.Object({ secret: Type.String(), otpauthUri: Type.String() }) },
       },
     },
-    async (request) => setupMfa(auth, userPrincipalOf(request).userId),
+    async (request) => setupMfa(auth, userPrincipalOf(request).userId, auditOf(request)),
   );
 
   app.post(
     '/api/v1/auth/mfa/enable',
     {
-      config: { access: mfaAccess },
+      config: { access: mfaAccess, audit: ['auth.mfa.enabled'] },
       schema: {
         tags: ['auth'],
         summary: 'Confirm enrolment with a current code; returns one-time recovery codes (shown once)',
@@ -216,13 +215,13 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
         response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) },
       },
     },
-    async (request) => enableMfa(auth, userPrincipalOf(request).userId, request.body.code),
+    async (request) => enableMfa(auth, userPrincipalOf(request).userId, request.body.code, auditOf(request)),
   );
 
   app.post(
     '/api/v1/auth/mfa/disable',
     {
-      config: { access: mfaAccess },
+      config: { access: mfaAccess, audit: ['auth.mfa.disabled'] },
       schema: {
         tags: ['auth'],
         summary: 'Turn TOTP off; needs the password and a current code or recovery code',
@@ -230,7 +229,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
       },
     },
     async (request, reply) => {
-      await disableMfa(auth, userPrincipalOf(request).userId, request.body.password, request.body.code);
+      await disableMfa(auth, userPrincipalOf(request).userId, request.body.password, request.body.code, auditOf(request));
       return reply.code(204).send();
     },
   );

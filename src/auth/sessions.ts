@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError } from '../errors.js';
 import { newId, type SessionId } from '../ids.js';
 import type { Database } from '../store/schema.js';
+import { inTransaction } from '../store/transactions.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
 
 export const REFRESH_TOKEN_PREFIX = 'rt_';
@@ -32,7 +34,7 @@ export async function startSession(
   const sessionId = newId('ses');
   const refreshToken = newOpaqueToken(REFRESH_TOKEN_PREFIX);
   const at = now.toISOString();
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .insertInto('sessions')
       .values({
@@ -58,14 +60,14 @@ export async function startSession(
 
 export type RotationResult =
   | { readonly kind: 'rotated'; readonly sessionId: SessionId; readonly userId: string; readonly refreshToken: string }
-  | { readonly kind: 'reused'; readonly sessionId: SessionId; readonly userId: string }
+  | { readonly kind: 'reused'; readonly sessionId: SessionId; readonly userId: string; readonly orgId: string }
   | { readonly kind: 'invalid' };
 
 /**
  * Exchanges a refresh token for a new one. A token is single-use: presenting
  * one that was already used revokes its whole family (the session).
  */
-export async function rotateRefreshToken(db: Kysely<Database>, token: string, now: Date): Promise<RotationResult> {
+export async function rotateRefreshToken(db: Kysely<Database>, token: string, now: Date, audit: AuditRecorder): Promise<RotationResult> {
   const at = now.toISOString();
   const found = await db
     .selectFrom('refresh_tokens')
@@ -75,6 +77,7 @@ export async function rotateRefreshToken(db: Kysely<Database>, token: string, no
       'refresh_tokens.used_at',
       'sessions.id as session_id',
       'sessions.user_id',
+      'sessions.org_id',
       'sessions.revoked_at',
       'sessions.expires_at',
     ])
@@ -83,10 +86,21 @@ export async function rotateRefreshToken(db: Kysely<Database>, token: string, no
   if (!found) return { kind: 'invalid' };
   const sessionId = found.session_id as SessionId;
   if (found.revoked_at !== null || found.expires_at <= at) return { kind: 'invalid' };
-  if (found.used_at !== null) {
-    await revokeSession(db, sessionId, 'refresh_token_reuse', at);
-    return { kind: 'reused', sessionId, userId: found.user_id };
-  }
+  const reused = async (): Promise<RotationResult> => {
+    await inTransaction(db, async (trx) => {
+      await revokeSession(trx, sessionId, 'refresh_token_reuse', at);
+      await audit.record(trx, {
+        action: 'auth.refresh_token.reused',
+        orgId: found.org_id,
+        actor: { type: 'user', id: found.user_id, name: null },
+        target: { type: 'session', id: sessionId },
+        outcome: 'denied',
+        reason: 'a used refresh token was presented again; the session is revoked',
+      });
+    });
+    return { kind: 'reused', sessionId, userId: found.user_id, orgId: found.org_id };
+  };
+  if (found.used_at !== null) return reused();
   const refreshToken = newOpaqueToken(REFRESH_TOKEN_PREFIX);
   const claimed = await db.transaction().execute(async (trx) => {
     // Only one of two concurrent presentations can claim the token; the other is a reuse.
@@ -102,12 +116,15 @@ export async function rotateRefreshToken(db: Kysely<Database>, token: string, no
       .values({ token_hash: hashToken(refreshToken), session_id: sessionId, created_at: at, used_at: null })
       .execute();
     await trx.updateTable('sessions').set({ last_used_at: at }).where('id', '=', sessionId).execute();
+    await audit.record(trx, {
+      action: 'auth.session.refreshed',
+      orgId: found.org_id,
+      actor: { type: 'user', id: found.user_id, name: null },
+      target: { type: 'session', id: sessionId },
+    });
     return true;
   });
-  if (!claimed) {
-    await revokeSession(db, sessionId, 'refresh_token_reuse', at);
-    return { kind: 'reused', sessionId, userId: found.user_id };
-  }
+  if (!claimed) return reused();
   return { kind: 'rotated', sessionId, userId: found.user_id, refreshToken };
 }
 
@@ -164,14 +181,38 @@ export async function listSessions(
 }
 
 /** Revokes one of the caller's own sessions; anyone else's is "not found". */
-export async function revokeOwnSession(db: Kysely<Database>, userId: string, sessionId: string, at: string): Promise<void> {
-  const row = await db
-    .selectFrom('sessions')
-    .select('id')
-    .where('id', '=', sessionId)
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (!row) throw new AppError('not-found', 'No such session.');
-  await revokeSession(db, sessionId, 'user_revoked', at);
+export async function revokeOwnSession(db: Kysely<Database>, userId: string, sessionId: string, at: string, audit: AuditRecorder): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const row = await trx
+      .selectFrom('sessions')
+      .select('id')
+      .where('id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not-found', 'No such session.');
+    await revokeSession(trx, sessionId, 'user_revoked', at);
+    await audit.record(trx, { action: 'auth.session.revoked', target: { type: 'session', id: sessionId } });
+  });
+}
+
+/** Signing out: this session, or every session of the account. */
+export async function logout(
+  db: Kysely<Database>,
+  user: { userId: string; sessionId: string },
+  scope: 'session' | 'all',
+  at: string,
+  audit: AuditRecorder,
+): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    let revoked = 1;
+    if (scope === 'all') revoked = await revokeUserSessions(trx, user.userId, 'logout_all', at);
+    else await revokeSession(trx, user.sessionId, 'logout', at);
+    await audit.record(trx, {
+      action: 'auth.logout',
+      target: { type: scope === 'all' ? 'user' : 'session', id: scope === 'all' ? user.userId : user.sessionId },
+      details: { scope, revokedSessions: revoked },
+    });
+    return revoked;
+  });
 }

@@ -1,4 +1,6 @@
 import { Type } from 'typebox';
+import { auditOf } from '../audit/http.js';
+import type { AuditAction } from '../audit/catalog.js';
 import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams, Nullable, PageQuery, pageOf } from '../server/schemas.js';
@@ -7,6 +9,7 @@ import { Email, RoleSchema, UserSchema } from './schemas.js';
 import { USERNAME_PATTERN, createUser, getUser, listUsers, resetPassword, setUserStatus, updateUser } from './users.js';
 
 const manage = { access: { permission: 'users:manage' } } as const;
+const managing = (...audit: AuditAction[]) => ({ ...manage, audit });
 
 export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
   app.get(
@@ -18,7 +21,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
   app.post(
     '/api/v1/users',
     {
-      config: manage,
+      config: managing('user.created'),
       schema: {
         tags: ['users'],
         summary: 'Create a user; without a password a one-time password is returned once (it must be changed at first login)',
@@ -36,7 +39,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
       },
     },
     async (request, reply) => {
-      const created = await createUser(auth, principalOf(request).orgId, request.body);
+      const created = await createUser(auth, principalOf(request).orgId, request.body, auditOf(request));
       return reply.code(201).send(created);
     },
   );
@@ -50,7 +53,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
   app.patch(
     '/api/v1/users/:id',
     {
-      config: manage,
+      config: managing('user.updated', 'user.role_changed'),
       schema: {
         tags: ['users'],
         summary: 'Change email, display name or role (never your own role; never the last admin)',
@@ -68,27 +71,27 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      const { after } = await updateUser(auth, principal.orgId, principal.userId, request.params.id, request.body);
+      const { after } = await updateUser(auth, principal.orgId, principal.userId, request.params.id, request.body, auditOf(request));
       return after;
     },
   );
 
   app.post(
     '/api/v1/users/:id/deactivate',
-    { config: manage, schema: { tags: ['users'], summary: 'Deactivate: sessions end at once', params: IdParams, response: { 200: UserSchema } } },
-    async (request) => setUserStatus(auth, principalOf(request).orgId, request.params.id, 'deactivated'),
+    { config: managing('user.deactivated'), schema: { tags: ['users'], summary: 'Deactivate: sessions end at once', params: IdParams, response: { 200: UserSchema } } },
+    async (request) => setUserStatus(auth, principalOf(request).orgId, request.params.id, 'deactivated', auditOf(request)),
   );
 
   app.post(
     '/api/v1/users/:id/reactivate',
-    { config: manage, schema: { tags: ['users'], params: IdParams, response: { 200: UserSchema } } },
-    async (request) => setUserStatus(auth, principalOf(request).orgId, request.params.id, 'active'),
+    { config: managing('user.reactivated'), schema: { tags: ['users'], params: IdParams, response: { 200: UserSchema } } },
+    async (request) => setUserStatus(auth, principalOf(request).orgId, request.params.id, 'active', auditOf(request)),
   );
 
   app.post(
     '/api/v1/users/:id/reset-password',
     {
-      config: manage,
+      config: managing('auth.password.reset'),
       schema: {
         tags: ['users'],
         summary: 'Issue a one-time password (shown once; must be changed); ends the user’s sessions and clears a lockout',
@@ -96,6 +99,6 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
         response: { 200: Type.Object({ user: UserSchema, oneTimePassword: Type.String() }) },
       },
     },
-    async (request) => resetPassword(auth, principalOf(request).orgId, request.params.id),
+    async (request) => resetPassword(auth, principalOf(request).orgId, request.params.id, auditOf(request)),
   );
 }

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { changesBetween } from '../audit/event.js';
+import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError } from '../errors.js';
 import { newId, type OrgId, type UserId } from '../ids.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import type { Database, UserTable } from '../store/schema.js';
+import { inTransaction } from '../store/transactions.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import type { AuthDeps } from './auth-deps.js';
@@ -124,7 +127,7 @@ export interface CreatedUser {
 }
 
 /** Creates a user who must choose their own password at first login. */
-export async function createUser(deps: AuthDeps, orgId: string, input: NewUser): Promise<CreatedUser> {
+export async function createUser(deps: AuthDeps, orgId: string, input: NewUser, audit: AuditRecorder): Promise<CreatedUser> {
   await requireOrganization(deps.db, orgId);
   const username = normaliseUsername(input.username);
   if (!new RegExp(USERNAME_PATTERN).test(username)) {
@@ -165,6 +168,12 @@ export async function createUser(deps: AuthDeps, orgId: string, input: NewUser):
     const taken = await trx.selectFrom('users').select('id').where('org_id', '=', orgId).where('username', '=', username).executeTakeFirst();
     if (taken) throw new AppError('conflict', `The username "${username}" is already taken in this organisation.`);
     await trx.insertInto('users').values(row).execute();
+    await audit.record(trx, {
+      action: 'user.created',
+      orgId,
+      target: { type: 'user', id: row.id, name: username },
+      details: { role: row.role, email: row.email, displayName: row.display_name, isOperator: row.is_operator === 1, generatedPassword: generated !== undefined },
+    });
   });
   return { user: presentUser(row), ...(generated ? { oneTimePassword: generated } : {}) };
 }
@@ -195,6 +204,7 @@ export async function updateUser(
   actorId: string,
   userId: string,
   patch: UserPatch,
+  audit: AuditRecorder,
 ): Promise<{ before: User; after: User }> {
   return withOrganizationLock(deps.db, orgId, async (trx) => {
     const row = await userRow(trx, orgId, userId);
@@ -213,7 +223,17 @@ export async function updateUser(
       updated_at: now,
     };
     await trx.updateTable('users').set(changes).where('id', '=', userId).where('org_id', '=', orgId).execute();
-    return { before, after: presentUser({ ...row, ...changes }) };
+    const after = presentUser({ ...row, ...changes });
+    const target = { type: 'user', id: userId, name: before.username };
+    const profile = changesBetween(before, after, ['email', 'displayName']);
+    if (after.role !== before.role) {
+      await audit.record(trx, { action: 'user.role_changed', target, details: { changes: changesBetween(before, after, ['role']) } });
+    }
+    // A patch that changes nothing is still recorded as the update it asked for.
+    if (Object.keys(profile).length > 0 || after.role === before.role) {
+      await audit.record(trx, { action: 'user.updated', target, details: { changes: profile } });
+    }
+    return { before, after };
   });
 }
 
@@ -222,6 +242,7 @@ export async function setUserStatus(
   orgId: string,
   userId: string,
   status: UserStatus,
+  audit: AuditRecorder,
 ): Promise<User> {
   return withOrganizationLock(deps.db, orgId, async (trx) => {
     const row = await userRow(trx, orgId, userId);
@@ -234,7 +255,12 @@ export async function setUserStatus(
     }
     const now = deps.clock().toISOString();
     await trx.updateTable('users').set({ status, updated_at: now }).where('id', '=', userId).execute();
-    if (status === 'deactivated') await revokeUserSessions(trx, userId, 'user_deactivated', now);
+    const revokedSessions = status === 'deactivated' ? await revokeUserSessions(trx, userId, 'user_deactivated', now) : 0;
+    await audit.record(trx, {
+      action: status === 'deactivated' ? 'user.deactivated' : 'user.reactivated',
+      target: { type: 'user', id: userId, name: row.username },
+      details: { changes: { status: { from: row.status, to: status } }, revokedSessions },
+    });
     return presentUser({ ...row, status, updated_at: now });
   });
 }
@@ -244,6 +270,7 @@ export async function resetPassword(
   deps: AuthDeps,
   orgId: string,
   userId: string,
+  audit: AuditRecorder,
 ): Promise<{ user: User; oneTimePassword: string }> {
   const row = await userRow(deps.db, orgId, userId);
   const password = oneTimePassword();
@@ -256,7 +283,14 @@ export async function resetPassword(
     locked_until: null,
     updated_at: now,
   };
-  await deps.db.updateTable('users').set(changes).where('id', '=', userId).execute();
-  await revokeUserSessions(deps.db, userId, 'password_reset', now);
+  await inTransaction(deps.db, async (trx) => {
+    await trx.updateTable('users').set(changes).where('id', '=', userId).execute();
+    const revokedSessions = await revokeUserSessions(trx, userId, 'password_reset', now);
+    await audit.record(trx, {
+      action: 'auth.password.reset',
+      target: { type: 'user', id: userId, name: row.username },
+      details: { revokedSessions, lockoutCleared: row.locked_until !== null },
+    });
+  });
   return { user: presentUser({ ...row, ...changes }), oneTimePassword: password };
 }

@@ -1,3 +1,4 @@
+import { systemRecorder } from '../audit/recorder.js';
 import { isRole } from '../auth/permissions.js';
 import { createUser, listUsers, normaliseUsername, resetPassword, setUserStatus } from '../auth/users.js';
 import type { OpenContext } from '../runtime.js';
@@ -45,10 +46,11 @@ async function allOrganizations(ctx: OpenContext): Promise<Organization[]> {
 export const orgCreate = (options: { name: string; slug?: string; admin?: string }) =>
   withLocalContext((ctx) =>
     plain(async () => {
-      const created = await createOrganization(ctx.auth, { name: options.name, ...(options.slug ? { slug: options.slug } : {}) });
+      const audit = systemRecorder(ctx.audit, 'cli');
+      const created = await createOrganization(ctx.auth, { name: options.name, ...(options.slug ? { slug: options.slug } : {}) }, audit);
       process.stdout.write(`created organisation ${created.slug} (${created.id})\n`);
       if (options.admin) {
-        const user = await createUser(ctx.auth, created.id, { username: options.admin, role: 'admin' });
+        const user = await createUser(ctx.auth, created.id, { username: options.admin, role: 'admin' }, audit);
         process.stdout.write(`created admin ${user.user.username}; one-time password: ${user.oneTimePassword}\n`);
       }
     }),
@@ -69,7 +71,7 @@ export const userCreate = (options: { org: string; username: string; role: strin
     plain(async () => {
       if (!isRole(options.role)) throw new Error(`unknown role ${options.role}`);
       const target = await findOrg(ctx, options.org);
-      const created = await createUser(ctx.auth, target.id, { username: options.username, role: options.role, email: options.email ?? null });
+      const created = await createUser(ctx.auth, target.id, { username: options.username, role: options.role, email: options.email ?? null }, systemRecorder(ctx.audit, 'cli'));
       process.stdout.write(`created ${created.user.username} (${created.user.id}) in ${target.slug}; one-time password: ${created.oneTimePassword}\n`);
     }),
   );
@@ -97,7 +99,7 @@ export const userDeactivate = (username: string, options: { org: string }) =>
   withLocalContext((ctx) =>
     plain(async () => {
       const target = await findOrg(ctx, options.org);
-      const updated = await setUserStatus(ctx.auth, target.id, await findUserId(ctx, target, username), 'deactivated');
+      const updated = await setUserStatus(ctx.auth, target.id, await findUserId(ctx, target, username), 'deactivated', systemRecorder(ctx.audit, 'cli', target.id));
       process.stdout.write(`deactivated ${updated.username} in ${target.slug}\n`);
     }),
   );
@@ -106,13 +108,13 @@ export const userResetPassword = (username: string, options: { org: string }) =>
   withLocalContext((ctx) =>
     plain(async () => {
       const target = await findOrg(ctx, options.org);
-      const reset = await resetPassword(ctx.auth, target.id, await findUserId(ctx, target, username));
+      const reset = await resetPassword(ctx.auth, target.id, await findUserId(ctx, target, username), systemRecorder(ctx.audit, 'cli', target.id));
       process.stdout.write(`reset ${reset.user.username} in ${target.slug}; one-time password: ${reset.oneTimePassword}\n`);
     }),
   );
 
 export const retentionRun = () =>
   withLocalContext(async (ctx) => {
-    const report = await runRetention({ db: ctx.store.db, layout: ctx.layout, duck: ctx.duck }, ctx.clock());
+    const report = await runRetention({ db: ctx.store.db, layout: ctx.layout, duck: ctx.duck, audit: ctx.audit }, ctx.clock());
     process.stdout.write(`${JSON.stringify(report)}\n`);
   });

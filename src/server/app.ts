@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
+import { installAuditHooks } from '../audit/http.js';
 import { registerApiKeyRoutes } from '../auth/api-key-routes.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerUserRoutes } from '../auth/user-routes.js';
@@ -62,6 +63,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   recordRoutes(app);
   if (ctx.config.monitoring.requestMetrics) instrument(app, ctx.monitoring);
+  installAuditHooks(app, ctx.audit, ctx.store.db);
   app.addHook('onRequest', accessHook(ctx.auth));
 
   installErrorHandling(app);

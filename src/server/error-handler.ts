@@ -25,7 +25,8 @@ export function problemBody(
   return body;
 }
 
-export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
+export function sendProblem(reply: FastifyReply, body: ProblemBody, kind?: ProblemKind): FastifyReply {
+  if (kind !== undefined) reply.request.problemKind = kind;
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
@@ -52,30 +53,21 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(error)) {
       if (PROBLEMS[error.kind].status >= 500) request.log.error({ err: error }, 'service error');
-      return sendProblem(
-        reply,
-        problemBody(error.kind, error.message, request.id, error.extensions, error.fieldErrors),
-      );
+      return sendProblem(reply, problemBody(error.kind, error.message, request.id, error.extensions, error.fieldErrors), error.kind);
     }
     if (error.validation) {
       const errors = fieldErrors(error.validationContext, error.validation);
-      return sendProblem(
-        reply,
-        problemBody('validation', 'The request has invalid fields; see errors.', request.id, {}, errors),
-      );
+      return sendProblem(reply, problemBody('validation', 'The request has invalid fields; see errors.', request.id, {}, errors), 'validation');
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'unhandled error');
-      return sendProblem(
-        reply,
-        problemBody('internal', 'An unexpected error occurred. Quote the requestId when reporting it.', request.id),
-      );
+      return sendProblem(reply, problemBody('internal', 'An unexpected error occurred. Quote the requestId when reporting it.', request.id), 'internal');
     }
     if (status === 429) {
-      return sendProblem(reply, problemBody('rate-limited', error.message, request.id));
+      return sendProblem(reply, problemBody('rate-limited', error.message, request.id), 'rate-limited');
     }
-    return sendProblem(reply, problemBody(kindForStatus(status), error.message, request.id));
+    return sendProblem(reply, problemBody(kindForStatus(status), error.message, request.id), kindForStatus(status));
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { RouteAudit } from '../audit/http.js';
 import type { RouteAccess } from './access.js';
 
 /** One served method+path and what it declared; tests walk this table to prove every route is guarded. */
@@ -6,6 +7,7 @@ export interface RouteEntry {
   readonly method: string;
   readonly url: string;
   readonly access: RouteAccess | undefined;
+  readonly audit: RouteAudit | undefined;
 }
 
 declare module 'fastify' {
@@ -21,7 +23,7 @@ export function recordRoutes(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      if (method !== 'HEAD') table.push({ method, url: route.url, access: route.config?.access });
+      if (method !== 'HEAD') table.push({ method, url: route.url, access: route.config?.access, audit: route.config?.audit });
     }
   });
 }

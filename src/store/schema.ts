@@ -20,6 +20,8 @@ export interface Database {
   alert_history: AlertHistoryTable;
   alert_channels: AlertChannelTable;
   alert_deliveries: AlertDeliveryTable;
+  audit_events: AuditEventTable;
+  audit_heads: AuditHeadTable;
 }
 
 export interface OrganizationTable {
@@ -221,4 +223,39 @@ export interface AlertDeliveryTable {
   response_status: number | null;
   error: string | null;
   at: string;
+}
+
+export interface AuditEventTable {
+  id: string;
+  org_id: string;
+  /** Per organisation, gapless from 1. */
+  seq: number;
+  occurred_at: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_ip: string | null;
+  actor_user_agent: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  target_name: string | null;
+  outcome: string;
+  reason: string | null;
+  severity: string;
+  request_id: string | null;
+  /** Canonical JSON (sorted keys): hashed exactly as stored. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  org_id: string;
+  seq: number;
+  hash: string;
+  /** The last sequence number moved to archive files (0: none), and its hash. */
+  archived_seq: number;
+  archived_hash: string;
+  mac: string;
 }

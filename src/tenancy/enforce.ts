@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Database } from '../store/schema.js';
+import { inTransaction } from '../store/transactions.js';
 import type { FeatureFlag, Features, QuotaName, Quotas } from './policy.js';
 
 /** Refuses creating `adding` more of a thing when it would pass the organisation's quota. */
@@ -30,7 +31,7 @@ export function assertFeature(features: Features, feature: FeatureFlag): void {
  * SQLite alike.
  */
 export function withOrganizationLock<T>(db: Kysely<Database>, orgId: string, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await trx
       .updateTable('organizations')
       .set((eb) => ({ updated_at: eb.ref('updated_at') }))

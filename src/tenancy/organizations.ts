@@ -1,9 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
+import { changesBetween } from '../audit/event.js';
+import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError } from '../errors.js';
 import { newId, type OrgId } from '../ids.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Database, OrganizationTable } from '../store/schema.js';
+import { inTransaction } from '../store/transactions.js';
 import {
   DEFAULT_FEATURES,
   DEFAULT_QUOTAS,
@@ -87,7 +90,7 @@ function assertSize(value: unknown, maxBytes: number, field: string): string {
   return text;
 }
 
-export async function createOrganization(deps: TenancyDeps, input: OrganizationInput): Promise<Organization> {
+export async function createOrganization(deps: TenancyDeps, input: OrganizationInput, audit: AuditRecorder): Promise<Organization> {
   const slug = input.slug ?? slugify(input.name);
   if (!/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/.test(slug)) {
     throw new AppError('validation', 'The organisation needs a slug of lower-case letters, digits and dashes.', {}, [
@@ -110,8 +113,17 @@ export async function createOrganization(deps: TenancyDeps, input: OrganizationI
     created_at: now,
     updated_at: now,
   };
-  await deps.db.insertInto('organizations').values(row).execute();
-  return present(row);
+  const org = present(row);
+  await inTransaction(deps.db, async (trx) => {
+    await trx.insertInto('organizations').values(row).execute();
+    await audit.record(trx, {
+      action: 'org.created',
+      orgId: org.id,
+      target: { type: 'organization', id: org.id, name: org.name },
+      details: { slug, quotas: org.quotas, features: org.features, retention: org.retention },
+    });
+  });
+  return org;
 }
 
 export async function getOrganization(db: Kysely<Database>, id: string): Promise<Organization | undefined> {
@@ -148,6 +160,7 @@ export async function updateOrganization(
   id: string,
   patch: OrganizationPatch,
   editor: OrgEditor,
+  audit: AuditRecorder,
 ): Promise<{ before: Organization; after: Organization }> {
   const before = await requireOrganization(deps.db, id);
   if (editor !== 'operator' && (patch.quotas !== undefined || patch.features !== undefined)) {
@@ -163,19 +176,25 @@ export async function updateOrganization(
     metadata: patch.metadata ?? before.metadata,
     updatedAt: deps.clock().toISOString(),
   };
-  await deps.db
-    .updateTable('organizations')
-    .set({
-      name: after.name,
-      settings: assertSize(after.settings, SETTINGS_MAX_BYTES, '/body/settings'),
-      quotas: toJson(after.quotas),
-      features: toJson(after.features),
-      retention: toJson(after.retention),
-      metadata: assertSize(after.metadata, METADATA_MAX_BYTES, '/body/metadata'),
-      updated_at: after.updatedAt,
-    })
-    .where('id', '=', id)
-    .execute();
+  const changes = {
+    name: after.name,
+    settings: assertSize(after.settings, SETTINGS_MAX_BYTES, '/body/settings'),
+    quotas: toJson(after.quotas),
+    features: toJson(after.features),
+    retention: toJson(after.retention),
+    metadata: assertSize(after.metadata, METADATA_MAX_BYTES, '/body/metadata'),
+    updated_at: after.updatedAt,
+  };
+  await inTransaction(deps.db, async (trx) => {
+    await trx.updateTable('organizations').set(changes).where('id', '=', id).execute();
+    const target = { type: 'organization', id, name: before.name };
+    const policy = changesBetween(before, after, ['settings', 'quotas', 'features', 'retention']);
+    const profile = changesBetween(before, after, ['name', 'metadata']);
+    if (Object.keys(policy).length > 0) await audit.record(trx, { action: 'org.settings_changed', orgId: id, target, details: { changes: policy, editor } });
+    if (Object.keys(profile).length > 0 || Object.keys(policy).length === 0) {
+      await audit.record(trx, { action: 'org.updated', orgId: id, target, details: { changes: profile, editor } });
+    }
+  });
   return { before, after };
 }
 
@@ -184,6 +203,7 @@ export async function setOrganizationStatus(
   deps: TenancyDeps,
   id: string,
   status: OrgStatus,
+  audit: AuditRecorder,
   protectedOrgId?: string,
 ): Promise<Organization> {
   const org = await requireOrganization(deps.db, id);
@@ -191,6 +211,14 @@ export async function setOrganizationStatus(
     throw new AppError('conflict', "The operator's own organisation cannot be suspended.");
   }
   const updatedAt = deps.clock().toISOString();
-  await deps.db.updateTable('organizations').set({ status, updated_at: updatedAt }).where('id', '=', id).execute();
+  await inTransaction(deps.db, async (trx) => {
+    await trx.updateTable('organizations').set({ status, updated_at: updatedAt }).where('id', '=', id).execute();
+    await audit.record(trx, {
+      action: status === 'suspended' ? 'org.suspended' : 'org.reactivated',
+      orgId: id,
+      target: { type: 'organization', id, name: org.name },
+      details: { changes: { status: { from: org.status, to: status } } },
+    });
+  });
   return { ...org, status, updatedAt };
 }

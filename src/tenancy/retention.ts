@@ -1,19 +1,23 @@
 import type { Kysely } from 'kysely';
+import { archiveExpiredEvents } from '../audit/archive.js';
+import { systemRecorder, type AuditLog, type AuditRecorder } from '../audit/recorder.js';
 import { deleteDataset } from '../analysis/datasets/datasets.js';
 import type { DuckEngine } from '../analysis/engine/duckdb.js';
 import type { DataDirLayout } from '../store/data-dir.js';
 import { purgeRateLimits } from '../store/rate-limits.js';
 import type { Database } from '../store/schema.js';
+import { inTransaction } from '../store/transactions.js';
 import { present, type Organization } from './organizations.js';
 
 export interface RetentionDeps {
   readonly db: Kysely<Database>;
   readonly layout: DataDirLayout;
   readonly duck: DuckEngine;
+  readonly audit: AuditLog;
 }
 
-/** Removes one kind of data of one organisation older than its retention; returns what it removed. */
-export type Purger = (deps: RetentionDeps, org: Organization, now: Date) => Promise<number>;
+/** Removes one kind of row of one organisation older than its retention; returns how many. */
+type RowPurger = (db: Kysely<Database>, org: Organization, now: Date) => Promise<number>;
 
 const DAY_MS = 86_400_000;
 /** Ended sessions are kept this long for the session list and investigations, then removed. */
@@ -21,8 +25,8 @@ const ENDED_SESSION_DAYS = 30;
 
 const cutoff = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
 
-const purgeEndedSessions: Purger = async ({ db }, org, now) => {
-  const before = new Date(now.getTime() - ENDED_SESSION_DAYS * DAY_MS).toISOString();
+const purgeEndedSessions: RowPurger = async (db, org, now) => {
+  const before = cutoff(now, ENDED_SESSION_DAYS);
   const result = await db
     .deleteFrom('sessions')
     .where('org_id', '=', org.id)
@@ -31,12 +35,7 @@ const purgeEndedSessions: Purger = async ({ db }, org, now) => {
   return Number(result.numDeletedRows);
 };
 
-/**
- * Every kind of data retention covers. Features that store tenant data add
- * theirs here (analyses, datasets and audit events use the organisation's
- * `retention` days).
- */
-const purgeAnalyses: Purger = async ({ db }, org, now) => {
+const purgeAnalyses: RowPurger = async (db, org, now) => {
   const result = await db
     .deleteFrom('analyses')
     .where('org_id', '=', org.id)
@@ -45,41 +44,52 @@ const purgeAnalyses: Purger = async ({ db }, org, now) => {
   return Number(result.numDeletedRows);
 };
 
-/** Datasets go with their files; each one through the same path as a user's delete. */
-const purgeDatasets: Purger = async (deps, org, now) => {
+/** Rows removed together, in one transaction with the organisation's `retention.run` event. */
+const ROW_PURGERS: Readonly<Record<string, RowPurger>> = {
+  sessions: purgeEndedSessions,
+  analyses: purgeAnalyses,
+};
+
+/** Datasets go with their files, each through the same path (and event) as a user's delete. */
+async function purgeDatasets(deps: RetentionDeps, org: Organization, now: Date, audit: AuditRecorder): Promise<number> {
   const expired = await deps.db
     .selectFrom('datasets')
     .select('id')
     .where('org_id', '=', org.id)
     .where('created_at', '<', cutoff(now, org.retention.datasetsDays))
     .execute();
-  for (const { id } of expired) await deleteDataset({ ...deps, clock: () => now }, org.id, id);
+  for (const { id } of expired) await deleteDataset({ ...deps, clock: () => now }, org.id, id, audit);
   return expired.length;
-};
-
-export const PURGERS: Readonly<Record<string, Purger>> = {
-  sessions: purgeEndedSessions,
-  analyses: purgeAnalyses,
-  datasets: purgeDatasets,
-};
+}
 
 export interface RetentionReport {
   readonly ranAt: string;
   readonly organizations: number;
-  /** Rows removed per kind, summed over organisations. */
+  /** Rows removed per kind, summed over organisations (audit events: moved to archives). */
   readonly removed: Record<string, number>;
+}
+
+/** One organisation's pass; its `retention.run` event is written only when something went. */
+async function retainOrganization(deps: RetentionDeps, org: Organization, now: Date): Promise<Record<string, number>> {
+  const audit = systemRecorder(deps.audit, 'retention', org.id);
+  const removed: Record<string, number> = { datasets: await purgeDatasets(deps, org, now, audit) };
+  await inTransaction(deps.db, async (trx) => {
+    for (const [kind, purge] of Object.entries(ROW_PURGERS)) removed[kind] = await purge(trx, org, now);
+    if (Object.values(removed).some((count) => count > 0)) {
+      await audit.record(trx, { action: 'retention.run', target: { type: 'organization', id: org.id, name: org.name }, details: { removed, retention: org.retention } });
+    }
+  });
+  const archived = await archiveExpiredEvents({ db: deps.db, layout: deps.layout, audit: deps.audit }, org, now);
+  return { ...removed, auditEvents: archived.events };
 }
 
 /** One retention pass over every organisation; idempotent (a second pass removes nothing more). */
 export async function runRetention(deps: RetentionDeps, now: Date): Promise<RetentionReport> {
-  const { db } = deps;
-  const rows = await db.selectFrom('organizations').selectAll().execute();
-  const removed: Record<string, number> = Object.fromEntries(Object.keys(PURGERS).map((kind) => [kind, 0]));
+  const rows = await deps.db.selectFrom('organizations').selectAll().execute();
+  const removed: Record<string, number> = { sessions: 0, analyses: 0, datasets: 0, auditEvents: 0 };
   for (const org of rows.map(present)) {
-    for (const [kind, purge] of Object.entries(PURGERS)) {
-      removed[kind] = (removed[kind] ?? 0) + (await purge(deps, org, now));
-    }
+    for (const [kind, count] of Object.entries(await retainOrganization(deps, org, now))) removed[kind] = (removed[kind] ?? 0) + count;
   }
-  removed.rate_limits = await purgeRateLimits(db, new Date(now.getTime() - DAY_MS).toISOString());
+  removed.rate_limits = await purgeRateLimits(deps.db, new Date(now.getTime() - DAY_MS).toISOString());
   return { ranAt: now.toISOString(), organizations: rows.length, removed };
 }

@@ -1,3 +1,5 @@
+import { auditOf } from '../audit/http.js';
+import { inTransaction } from '../store/transactions.js';
 import { Type } from 'typebox';
 import type { AuthDeps } from '../auth/auth-deps.js';
 import { Email } from '../auth/schemas.js';
@@ -67,7 +69,7 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
   app.post(
     '/api/v1/orgs',
     {
-      config: operator,
+      config: { ...operator, audit: ['org.created', 'user.created'] },
       schema: {
         tags: ['organizations'],
         summary: 'Create an organisation (operator), optionally with its first admin',
@@ -99,9 +101,17 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
     },
     async (request, reply) => {
       const { admin, ...input } = request.body;
-      const organization = await createOrganization(auth, input);
-      if (!admin) return reply.code(201).send({ organization });
-      const created = await createUser(auth, organization.id, { username: admin.username, email: admin.email ?? null, role: 'admin' });
+      const audit = auditOf(request);
+      // The organisation and its first admin exist together or not at all.
+      const { organization, created } = await inTransaction(auth.db, async (trx) => {
+        const scoped = { ...auth, db: trx };
+        const organization = await createOrganization(scoped, input, audit);
+        const created = admin
+          ? await createUser(scoped, organization.id, { username: admin.username, email: admin.email ?? null, role: 'admin' }, audit)
+          : undefined;
+        return { organization, created };
+      });
+      if (!created) return reply.code(201).send({ organization });
       return reply.code(201).send({
         organization,
         admin: { id: created.user.id, username: created.user.username, oneTimePassword: created.oneTimePassword ?? '' },
@@ -130,7 +140,7 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
   app.patch(
     '/api/v1/orgs/:id',
     {
-      config: orgAdmin,
+      config: { ...orgAdmin, audit: ['org.updated', 'org.settings_changed'] },
       schema: {
         tags: ['organizations'],
         summary: 'Update an organisation; quotas and features are the operator’s to change',
@@ -153,7 +163,7 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
       const principal = principalOf(request);
       assertCanSee(principal, request.params.id);
       const editor = principal.permissions.has('platform:orgs') ? 'operator' : 'org_admin';
-      const { after } = await updateOrganization(auth, request.params.id, request.body, editor);
+      const { after } = await updateOrganization(auth, request.params.id, request.body, editor, auditOf(request));
       return after;
     },
   );
@@ -161,16 +171,16 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
   app.post(
     '/api/v1/orgs/:id/suspend',
     {
-      config: operator,
+      config: { ...operator, audit: ['org.suspended'] },
       schema: { tags: ['organizations'], summary: 'Suspend: every session and API key of the organisation stops at once', params: IdParams, response: { 200: OrganizationSchema } },
     },
-    async (request) => setOrganizationStatus(auth, request.params.id, 'suspended', principalOf(request).orgId),
+    async (request) => setOrganizationStatus(auth, request.params.id, 'suspended', auditOf(request), principalOf(request).orgId),
   );
 
   app.post(
     '/api/v1/orgs/:id/reactivate',
-    { config: operator, schema: { tags: ['organizations'], params: IdParams, response: { 200: OrganizationSchema } } },
-    async (request) => setOrganizationStatus(auth, request.params.id, 'active'),
+    { config: { ...operator, audit: ['org.reactivated'] }, schema: { tags: ['organizations'], params: IdParams, response: { 200: OrganizationSchema } } },
+    async (request) => setOrganizationStatus(auth, request.params.id, 'active', auditOf(request)),
   );
 
   app.get(

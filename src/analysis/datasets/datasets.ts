@@ -1,11 +1,14 @@
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
+import type { AuditRecorder } from '../../audit/recorder.js';
+import { changesBetween } from '../../audit/event.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { DataDirLayout } from '../../store/data-dir.js';
 import { fromJson, toJson } from '../../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../../store/pagination.js';
+import { inTransaction } from '../../store/transactions.js';
 import type { Database, DatasetTable } from '../../store/schema.js';
 import { assertWithinQuota, withOrganizationLock } from '../../tenancy/enforce.js';
 import { requireOrganization } from '../../tenancy/organizations.js';
@@ -150,6 +153,7 @@ export async function createDataset(
   owner: { orgId: string; userId: string },
   upload: { file: string; originalName: string },
   options: UploadOptions,
+  audit: AuditRecorder,
 ): Promise<Dataset> {
   const org = await requireOrganization(deps.db, owner.orgId);
   const usage = await datasetUsage(deps.db, owner.orgId);
@@ -187,6 +191,11 @@ export async function createDataset(
         assertWithinQuota(org.quotas, 'maxDatasets', current.datasets);
         assertWithinQuota(org.quotas, 'maxStorageBytes', current.bytes, bytes);
         await trx.insertInto('datasets').values(row).execute();
+        await audit.record(trx, {
+          action: 'dataset.uploaded',
+          target: { type: 'dataset', id, name: row.name },
+          details: { file: upload.originalName, format: row.format, platform: row.platform, rows: row.rows, bytes, sheet: row.sheet },
+        });
       });
     } catch (error) {
       await rm(final, { recursive: true, force: true });
@@ -205,6 +214,7 @@ export async function remapDataset(
   orgId: string,
   id: string,
   mapping: Record<string, Field | null>,
+  audit: AuditRecorder,
 ): Promise<{ before: Dataset; after: Dataset }> {
   const row = await datasetRow(deps.db, orgId, id);
   const before = present(row);
@@ -222,17 +232,33 @@ export async function remapDataset(
     await rename(final, retired);
     await rename(staging, final);
     const changes = builtColumns(summary, options, bytes, deps.clock().toISOString());
-    await deps.db.updateTable('datasets').set(changes).where('id', '=', id).where('org_id', '=', orgId).execute();
-    return { before, after: present({ ...row, ...changes }) };
+    const after = present({ ...row, ...changes });
+    await inTransaction(deps.db, async (trx) => {
+      await trx.updateTable('datasets').set(changes).where('id', '=', id).where('org_id', '=', orgId).execute();
+      await audit.record(trx, {
+        action: 'dataset.mapping_changed',
+        target: { type: 'dataset', id, name: row.name },
+        details: { requested: mapping, changes: changesBetween(before, after, ['mapping', 'unmapped', 'rows', 'platform']) },
+      });
+    });
+    return { before, after };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rm(retired, { recursive: true, force: true });
   }
 }
 
-export async function deleteDataset(deps: DatasetDeps, orgId: string, id: string): Promise<Dataset> {
+export async function deleteDataset(deps: DatasetDeps, orgId: string, id: string, audit: AuditRecorder): Promise<Dataset> {
   const row = await datasetRow(deps.db, orgId, id);
-  await deps.db.deleteFrom('datasets').where('id', '=', id).where('org_id', '=', orgId).execute();
+  await inTransaction(deps.db, async (trx) => {
+    await trx.deleteFrom('datasets').where('id', '=', id).where('org_id', '=', orgId).execute();
+    await audit.record(trx, {
+      action: 'dataset.deleted',
+      orgId,
+      target: { type: 'dataset', id, name: row.name },
+      details: { rows: row.rows, bytes: row.bytes, platform: row.platform },
+    });
+  });
   await rm(datasetDir(deps.layout, orgId, id), { recursive: true, force: true });
   return present(row);
 }

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { AlertTable, Database } from '../../store/schema.js';
+import { inTransaction } from '../../store/transactions.js';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -69,7 +70,7 @@ export type RaiseResult = { readonly kind: 'opened' | 'repeated'; readonly alert
  */
 export async function raiseAlert(db: Kysely<Database>, orgId: string, input: NewAlert, now: Date): Promise<RaiseResult> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const existing = await trx
       .selectFrom('alerts')
       .selectAll()

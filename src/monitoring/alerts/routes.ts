@@ -1,4 +1,7 @@
 import { Type } from 'typebox';
+import { changesBetween } from '../../audit/event.js';
+import { auditOf } from '../../audit/http.js';
+import { withAudit } from '../../audit/recorder.js';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../server/access.js';
 import type { HttpServer } from '../../server/http.js';
@@ -28,7 +31,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
   app.put(
     '/api/v1/alerts/rules',
     {
-      config: platformManage,
+      config: { ...platformManage, audit: ['alert.rules_changed'] },
       schema: {
         tags: ['alerts'],
         summary: 'Change thresholds, durations, hysteresis, severity or enable/disable, by metric',
@@ -54,7 +57,30 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 200: Type.Object({ items: Type.Array(OpenObject) }) },
       },
     },
-    async (request) => ({ items: await updateRules(db, principalOf(request).orgId, request.body.rules, ctx.clock()) }),
+    async (request) => {
+      const orgId = principalOf(request).orgId;
+      await ensureDefaultRules(db, orgId, ctx.clock());
+      const before = await listRules(db, orgId);
+      const items = await withAudit(
+        db,
+        auditOf(request),
+        (trx) => updateRules(trx, orgId, request.body.rules, ctx.clock()),
+        (after) => ({
+          action: 'alert.rules_changed',
+          target: { type: 'alert_rules', id: null },
+          details: {
+            changes: Object.fromEntries(
+              after.flatMap((rule) => {
+                const old = before.find((candidate) => candidate.metric === rule.metric);
+                const diff = old ? changesBetween(old, rule, ['threshold', 'forSeconds', 'hysteresis', 'severity', 'enabled']) : {};
+                return Object.keys(diff).length > 0 ? [[rule.metric, diff]] : [];
+              }),
+            ),
+          },
+        }),
+      );
+      return { items };
+    },
   );
 
   app.get(
@@ -82,7 +108,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
   app.post(
     '/api/v1/alerts',
     {
-      config: manage,
+      config: { ...manage, audit: ['alert.raised'] },
       schema: {
         tags: ['alerts'],
         summary: 'Raise an alert by hand; a repeat of an unresolved fingerprint counts on it',
@@ -102,7 +128,16 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
     async (request, reply) => {
       const { fingerprint, ...rest } = request.body;
       const orgId = principalOf(request).orgId;
-      const raised = await raiseAlert(db, orgId, { ...rest, fingerprint: fingerprint ?? `manual:${rest.title.toLowerCase()}` }, ctx.clock());
+      const raised = await withAudit(
+        db,
+        auditOf(request),
+        (trx) => raiseAlert(trx, orgId, { ...rest, fingerprint: fingerprint ?? `manual:${rest.title.toLowerCase()}` }, ctx.clock()),
+        ({ kind, alert }) => ({
+          action: 'alert.raised',
+          target: { type: 'alert', id: alert.id, name: alert.title },
+          details: { kind, severity: alert.severity, category: alert.category, count: alert.count },
+        }),
+      );
       if (raised.kind === 'opened') {
         request.log.warn({ alert: raised.alert }, `alert opened: ${raised.alert.title}`);
         void ctx.monitoring.notify(orgId, raised.alert, 'opened').catch((error: unknown) => request.log.error({ err: error }, 'webhook delivery failed'));
@@ -119,19 +154,29 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.post(
     '/api/v1/alerts/:id/acknowledge',
-    { config: manage, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
+    { config: { ...manage, audit: ['alert.acknowledged'] }, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
     async (request) => {
       const principal = principalOf(request);
-      return acknowledgeAlert(db, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock());
+      return withAudit(
+        db,
+        auditOf(request),
+        (trx) => acknowledgeAlert(trx, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock()),
+        (alert) => ({ action: 'alert.acknowledged', target: { type: 'alert', id: alert.id, name: alert.title }, details: { note: request.body.note ?? null } }),
+      );
     },
   );
 
   app.post(
     '/api/v1/alerts/:id/resolve',
-    { config: manage, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
+    { config: { ...manage, audit: ['alert.resolved'] }, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
     async (request) => {
       const principal = principalOf(request);
-      const alert = await resolveAlert(db, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock());
+      const alert = await withAudit(
+        db,
+        auditOf(request),
+        (trx) => resolveAlert(trx, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock()),
+        (resolved) => ({ action: 'alert.resolved', target: { type: 'alert', id: resolved.id, name: resolved.title }, details: { note: request.body.note ?? null } }),
+      );
       void ctx.monitoring.notify(principal.orgId, alert, 'resolved').catch((error: unknown) => request.log.error({ err: error }, 'webhook delivery failed'));
       return alert;
     },
@@ -146,7 +191,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
   app.post(
     '/api/v1/alerts/channels',
     {
-      config: manage,
+      config: { ...manage, audit: ['alert.channel_created'] },
       schema: {
         tags: ['alerts'],
         summary: 'Add a webhook: alerts are POSTed as JSON, signed with the secret returned here once (x-pca-signature: sha256=HMAC(secret, "timestamp.body"))',
@@ -154,14 +199,28 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 201: Type.Object({ channel: OpenObject, secret: Type.String() }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createChannel(db, ctx.auth.box, principalOf(request).orgId, request.body, ctx.clock())),
+    async (request, reply) => {
+      const created = await withAudit(
+        db,
+        auditOf(request),
+        (trx) => createChannel(trx, ctx.auth.box, principalOf(request).orgId, request.body, ctx.clock()),
+        ({ channel }) => ({ action: 'alert.channel_created', target: { type: 'alert_channel', id: channel.id, name: channel.name }, details: { url: channel.url } }),
+      );
+      return reply.code(201).send(created);
+    },
   );
 
   app.delete(
     '/api/v1/alerts/channels/:id',
-    { config: manage, schema: { tags: ['alerts'], params: IdParams } },
+    { config: { ...manage, audit: ['alert.channel_deleted'] }, schema: { tags: ['alerts'], params: IdParams } },
     async (request, reply) => {
-      await deleteChannel(db, principalOf(request).orgId, request.params.id);
+      const id = request.params.id;
+      await withAudit(
+        db,
+        auditOf(request),
+        (trx) => deleteChannel(trx, principalOf(request).orgId, id),
+        () => ({ action: 'alert.channel_deleted', target: { type: 'alert_channel', id } }),
+      );
       return reply.code(204).send();
     },
   );

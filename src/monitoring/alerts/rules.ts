@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { AlertRuleTable, Database } from '../../store/schema.js';
+import { inTransaction } from '../../store/transactions.js';
 import type { Category, Severity } from './alerts.js';
 
 /** What the evaluator can measure about the instance. */
@@ -87,7 +88,7 @@ export interface RulePatch {
 
 export async function updateRules(db: Kysely<Database>, orgId: string, patches: readonly RulePatch[], now: Date): Promise<AlertRule[]> {
   await ensureDefaultRules(db, orgId, now);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const patch of patches) {
       const result = await trx
         .updateTable('alert_rules')

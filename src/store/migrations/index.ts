@@ -4,6 +4,7 @@ import * as identity from './0002_identity.js';
 import * as analysis from './0003_analysis.js';
 import * as alerts from './0004_alerts.js';
 import * as alertChannels from './0005_alert_channels.js';
+import * as audit from './0006_audit.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Names sort in the
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_analysis': analysis,
   '0004_alerts': alerts,
   '0005_alert_channels': alertChannels,
+  '0006_audit': audit,
 };
 
 export const migrationProvider: MigrationProvider = {

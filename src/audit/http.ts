@@ -1,0 +1,136 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { ProblemKind } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import type { AuditAction } from './catalog.js';
+import type { AuditActor, AuditEntry } from './event.js';
+import { ownedElsewhere } from './ownership.js';
+import { auditRecorder, type AuditLog, type AuditRecorder } from './recorder.js';
+
+/**
+ * What a route records. Every route that changes state lists the actions it
+ * may write (a test walks the route table); a route that only reads through a
+ * POST says so.
+ */
+export type RouteAudit = readonly AuditAction[] | 'read-only';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    audit?: RouteAudit;
+  }
+  interface FastifyRequest {
+    auditRecorder?: AuditRecorder;
+    /** Set once access checks and validation passed and the handler runs. */
+    reachedHandler?: boolean;
+    /** The problem kind of an error response, set by the error handler. */
+    problemKind?: ProblemKind;
+  }
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function actorOf(request: FastifyRequest): AuditActor {
+  const agent = request.headers['user-agent'];
+  const client = { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null };
+  const principal = request.principal;
+  if (!principal) return { type: 'user', id: null, name: null, ...client };
+  return principal.kind === 'user'
+    ? { type: 'user', id: principal.userId, name: principal.username, ...client }
+    : { type: 'api_key', id: principal.apiKeyId, name: principal.apiKeyName, ...client };
+}
+
+function declaredActions(request: FastifyRequest): readonly AuditAction[] {
+  const audit = request.routeOptions.config.audit;
+  return audit === undefined || audit === 'read-only' ? [] : audit;
+}
+
+function recorderFor(log: AuditLog, request: FastifyRequest, declared?: readonly AuditAction[]): AuditRecorder {
+  return auditRecorder(log, {
+    actor: () => actorOf(request),
+    orgId: () => request.principal?.orgId,
+    requestId: request.id,
+    ...(declared ? { declared } : {}),
+  });
+}
+
+/** The request's recorder: it writes only the actions its route declared, into the service's transaction. */
+export function auditOf(request: FastifyRequest): AuditRecorder {
+  if (!request.auditRecorder) throw new Error('audit hooks are not installed');
+  return request.auditRecorder;
+}
+
+const ACCESS_KINDS = new Set<ProblemKind>(['unauthorized', 'forbidden', 'password-change-required', 'mfa-required']);
+
+/** The event a refused or failed request leaves, when its handler did not record one itself. */
+async function refusalEntry(db: Kysely<Database>, request: FastifyRequest, status: number): Promise<AuditEntry | undefined> {
+  const kind = request.problemKind;
+  const route = { method: request.method, route: request.routeOptions.url, status };
+  if (status >= 500) return { action: 'error', outcome: 'failure', severity: 'error', reason: kind ?? 'internal', details: route };
+  if (kind === 'quota-exceeded') return { action: 'quota.exceeded', outcome: 'denied', details: route };
+  if (kind === 'feature-disabled') return { action: 'feature.denied', outcome: 'denied', details: route };
+  if (!request.reachedHandler && kind !== undefined && ACCESS_KINDS.has(kind)) {
+    return { action: 'access.denied', outcome: 'denied', reason: kind, details: route };
+  }
+  const id = (request.params as { id?: unknown } | undefined)?.id;
+  if (kind === 'not-found' && typeof id === 'string' && request.principal) {
+    const crossTenant = await ownedElsewhere(db, id, request.principal.orgId);
+    return {
+      action: 'access.not_found',
+      outcome: crossTenant ? 'denied' : 'failure',
+      severity: crossTenant ? 'warning' : 'info',
+      target: { type: 'id', id },
+      details: { ...route, crossTenant },
+    };
+  }
+  const primary = declaredActions(request)[0];
+  if (primary !== undefined && MUTATING.has(request.method)) {
+    const denied = kind !== undefined && ACCESS_KINDS.has(kind);
+    return { action: primary, outcome: denied ? 'denied' : 'failure', reason: kind ?? `status ${status}`, details: route };
+  }
+  return undefined;
+}
+
+/**
+ * Request-level recording: refusals (401/403, disabled features, quotas,
+ * 404s, with cross-tenant probes flagged), server errors, every API-key call,
+ * and a loud complaint when a mutating route succeeded without its event.
+ */
+export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysely<Database>): void {
+  app.addHook('onRequest', async (request) => {
+    request.auditRecorder = recorderFor(log, request, declaredActions(request));
+  });
+  app.addHook('preHandler', async (request) => {
+    request.reachedHandler = true;
+  });
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = request.routeOptions.url;
+    if (url === undefined || !url.startsWith('/api/')) return;
+    const recorder = request.auditRecorder;
+    if (!recorder) return;
+    const hook = recorderFor(log, request);
+    const status = reply.statusCode;
+    try {
+      if (status >= 400 && recorder.refusals === 0) {
+        const entry = await refusalEntry(db, request, status);
+        if (entry) await hook.record(db, entry);
+      }
+      const primary = declaredActions(request)[0];
+      if (status < 400 && primary !== undefined && MUTATING.has(request.method) && recorder.successes === 0) {
+        request.log.error({ route: url, action: primary }, 'audit event not recorded with its change');
+        await hook.record(db, { action: primary, reason: 'recorded after the change, not with it', details: { method: request.method, route: url, status } });
+      }
+      if (request.principal?.kind === 'api_key') {
+        await hook.record(db, {
+          action: 'api.call',
+          target: { type: 'route', id: `${request.method} ${url}` },
+          outcome: status >= 400 ? 'failure' : 'success',
+          severity: 'info',
+          details: { method: request.method, route: url, status, durationMs: Math.round(reply.elapsedTime * 10) / 10 },
+        });
+      }
+    } catch (error) {
+      // The response is already decided; a failed append is logged, never turned into another error.
+      request.log.error({ err: error }, 'audit event could not be written');
+    }
+  });
+}
