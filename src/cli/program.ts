@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { SETTINGS } from '../config.js';
 import { PRODUCT_VERSION } from '../version.js';
 import { adminCommand, retentionCommand } from './admin.js';
+import { auditCommand } from './audit.js';
 import { analyzeCommand } from './analyze.js';
 import { statusCommand } from './status.js';
 
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   program.addCommand(analyzeCommand());
   program.addCommand(adminCommand());
   program.addCommand(retentionCommand());
+  program.addCommand(auditCommand());
   program.addCommand(statusCommand());
 
   program

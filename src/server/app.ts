@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import { installAuditHooks } from '../audit/http.js';
+import { registerAuditRoutes } from '../audit/routes.js';
 import { registerApiKeyRoutes } from '../auth/api-key-routes.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerUserRoutes } from '../auth/user-routes.js';
@@ -100,6 +101,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerApiKeyRoutes(app, ctx.auth);
   registerOrganizationRoutes(app, ctx.auth);
   registerAnalysisRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
 
   return app;
 }

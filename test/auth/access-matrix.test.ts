@@ -115,7 +115,7 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
       if (url.startsWith('/api/v1/alerts')) return bAlertId;
       if (url.startsWith('/api/v1/datasets')) return bDatasetId;
       if (url.startsWith('/api/v1/analyses')) return bAnalysisId;
-      if (url.startsWith('/api/v1/users')) return b.users.analyst.userId;
+      if (url.startsWith('/api/v1/users') || url.startsWith('/api/v1/audit/users')) return b.users.analyst.userId;
       if (url.startsWith('/api/v1/api-keys')) return bKeyId;
       if (url.startsWith('/api/v1/auth/sessions')) return bSessionId;
       if (url.startsWith('/api/v1/orgs')) return b.orgId;

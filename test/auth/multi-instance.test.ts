@@ -51,6 +51,20 @@ postgresOnly('two instances on one PostgreSQL', () => {
     expect(status).toBe(401);
   });
 
+  it('keeps one valid audit chain while both instances append concurrently', async () => {
+    const session = await json<{ accessToken: string }>(a, 'POST', '/api/v1/auth/login', undefined, { username: 'admin', password: OPERATOR_PASSWORD });
+    const token = session.data.accessToken;
+    const writes = Array.from({ length: 60 }, (_, i) =>
+      json((i % 2 === 0 ? a : b), 'POST', '/api/v1/alerts', token, { severity: 'info', category: 'system', title: `concurrent ${i}` }),
+    );
+    expect((await Promise.all(writes)).every((result) => result.status === 201)).toBe(true);
+    const verdict = await json<{ valid: boolean; checked: number }>(b, 'GET', '/api/v1/audit/verify', token);
+    expect(verdict.data.valid).toBe(true);
+    const raised = await json<{ items: { seq: number }[] }>(a, 'GET', '/api/v1/audit/events?action=alert.raised&limit=500', token);
+    expect(raised.data.items).toHaveLength(60);
+    expect(verdict.data.checked).toBeGreaterThan(60);
+  });
+
   it('shares the login rate limit and lockout across instances', async () => {
     for (let i = 0; i < 5; i++) {
       const server = i % 2 === 0 ? a : b;

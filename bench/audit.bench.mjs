@@ -1,0 +1,109 @@
+// Audit chain: appends per second (each its own transaction, as a request's event is),
+// verification speed, and a 100,000-event streamed export with its memory growth.
+// SQLite always; PostgreSQL too when PCA_BENCH_DATABASE_URL (or PCA_TEST_DATABASE_URL) is set.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { exportEvents } from '../dist/audit/export.js';
+import { systemRecorder } from '../dist/audit/recorder.js';
+import { verifyChain } from '../dist/audit/verify.js';
+import { migrateToLatest, openStore } from '../dist/store/store.js';
+import { inTransaction } from '../dist/store/transactions.js';
+
+export const title = 'Audit trail (hash chain)';
+
+const APPENDS = 5_000;
+const CHAIN = 100_000;
+const entry = (i) => ({
+  action: 'analysis.viewed',
+  target: { type: 'analysis', id: `an_${i}`, name: `Campaign review ${i}` },
+  details: { format: 'json', rows: i },
+});
+
+async function withStore(kind, work) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pca-audit-bench-'));
+  const url = process.env.PCA_BENCH_DATABASE_URL ?? process.env.PCA_TEST_DATABASE_URL;
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const config = kind === 'sqlite' ? { kind, file: path.join(dir, 'pca.db') } : { kind, url, schema, poolMax: 10 };
+  const store = openStore(config);
+  try {
+    await migrateToLatest(store, config);
+    return await work(store);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+    if (kind === 'postgres') {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    }
+  }
+}
+
+async function appendRate(kind) {
+  return withStore(kind, async (store) => {
+    const log = { key: randomBytes(32), clock: () => new Date() };
+    const audit = systemRecorder(log, 'bench', 'org_bench');
+    for (let i = 0; i < 200; i++) await audit.record(store.db, entry(i));
+    const started = performance.now();
+    for (let i = 0; i < APPENDS; i++) await audit.record(store.db, entry(i));
+    return APPENDS / ((performance.now() - started) / 1000);
+  });
+}
+
+async function chainFigures() {
+  return withStore('sqlite', async (store) => {
+    const log = { key: randomBytes(32), clock: () => new Date() };
+    const audit = systemRecorder(log, 'bench', 'org_bench');
+    for (let start = 0; start < CHAIN; start += 1_000) {
+      await inTransaction(store.db, async (trx) => {
+        for (let i = start; i < start + 1_000; i++) await audit.record(trx, entry(i));
+      });
+    }
+    const verifyStarted = performance.now();
+    const verdict = await verifyChain(store.db, log.key, 'org_bench');
+    const verifySeconds = (performance.now() - verifyStarted) / 1000;
+    if (!verdict.valid || verdict.checked !== CHAIN) throw new Error(`chain did not verify: ${JSON.stringify(verdict)}`);
+
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    let peak = heapBefore;
+    let bytes = 0;
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        bytes += chunk.length;
+        peak = Math.max(peak, process.memoryUsage().heapUsed);
+        done();
+      },
+    });
+    const exportStarted = performance.now();
+    await pipeline(exportEvents(store.db, 'org_bench', {}, 'jsonl').body, sink);
+    return {
+      verifyRate: CHAIN / verifySeconds,
+      exportSeconds: (performance.now() - exportStarted) / 1000,
+      exportMb: bytes / 1e6,
+      heapGrowthMb: (peak - heapBefore) / 1e6,
+    };
+  });
+}
+
+export async function run() {
+  const sqlite = await appendRate('sqlite');
+  const results = [{ name: 'appends/s, SQLite (one transaction each)', value: Math.round(sqlite), unit: '/s', target: '≥ 5,000/s', ok: sqlite >= 5_000 }];
+  if (process.env.PCA_BENCH_DATABASE_URL ?? process.env.PCA_TEST_DATABASE_URL) {
+    const postgres = await appendRate('postgres');
+    results.push({ name: 'appends/s, PostgreSQL (one transaction each)', value: Math.round(postgres), unit: '/s' });
+  }
+  const chain = await chainFigures();
+  results.push(
+    { name: `verification, ${CHAIN.toLocaleString('en')} events`, value: Math.round(chain.verifyRate), unit: 'events/s', target: '≥ 200,000/s', ok: chain.verifyRate >= 200_000 },
+    { name: `JSONL export, ${CHAIN.toLocaleString('en')} events`, value: Math.round(chain.exportSeconds * 1000), unit: `ms (${chain.exportMb.toFixed(0)} MB)` },
+    { name: 'export heap growth (streamed, not held)', value: Math.round(chain.heapGrowthMb), unit: 'MB', target: '< 64 MB', ok: chain.heapGrowthMb < 64 },
+  );
+  return results;
+}
