@@ -1,6 +1,6 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { newId } from '../ids.js';
-import type { AuditEventTable, Database } from '../store/schema.js';
+import type { AuditEventTable, AuditHeadTable, Database } from '../store/schema.js';
 import { GENESIS_HASH, eventHash, headMac } from './chain.js';
 
 /** An event before the chain places it: everything but sequence and hashes. */
@@ -9,16 +9,46 @@ export type UnchainedEvent = Omit<Insertable<AuditEventTable>, 'id' | 'seq' | 'p
 /** A seal that can never verify: a head found tampered with stays visibly broken. */
 const BROKEN_SEAL = 'broken';
 
+type HeadRow = Omit<Selectable<AuditHeadTable>, 'org_id'>;
+type EventRow = Selectable<AuditEventTable>;
+
+const EVENT_COLUMNS = [
+  'id', 'org_id', 'seq', 'occurred_at', 'actor_type', 'actor_id', 'actor_name', 'actor_ip', 'actor_user_agent', 'action',
+  'target_type', 'target_id', 'target_name', 'outcome', 'reason', 'severity', 'request_id', 'details', 'prev_hash', 'hash',
+] as const satisfies readonly (keyof EventRow)[];
+
+interface AppendSql {
+  readonly bump: string;
+  readonly insert: string;
+  readonly seal: string;
+}
+
+/**
+ * The append path's SQL, compiled once per dialect: every request that
+ * changes anything appends, and building a query costs more than running it.
+ */
+const compiled = new WeakMap<object, AppendSql>();
+function appendSql(db: Kysely<Database>): AppendSql {
+  const adapter = db.getExecutor().adapter;
+  let texts = compiled.get(adapter.constructor);
+  if (texts === undefined) {
+    const text = (query: RawBuilder<unknown>) => query.compile(db).sql;
+    texts = {
+      bump: text(sql`update audit_heads set seq = seq + 1 where org_id = ${''} returning seq, hash, archived_seq, archived_hash, mac`),
+      insert: text(sql`insert into audit_events (${sql.join(EVENT_COLUMNS.map((column) => sql.id(column)))}) values (${sql.join(EVENT_COLUMNS.map(() => ''))})`),
+      seal: text(sql`update audit_heads set hash = ${''}, mac = ${''} where org_id = ${''}`),
+    };
+    compiled.set(adapter.constructor, texts);
+  }
+  return texts;
+}
+
+const run = <R>(db: Kysely<Database>, text: string, parameters: readonly unknown[]) => db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]));
+
 async function claimNextSeq(db: Kysely<Database>, key: Buffer, orgId: string) {
   // Raising seq first takes the head's row lock (PostgreSQL) or the write lock (SQLite),
   // so appends to one organisation's chain queue up, across processes too.
-  const bump = () =>
-    db
-      .updateTable('audit_heads')
-      .set((eb) => ({ seq: eb('seq', '+', 1) }))
-      .where('org_id', '=', orgId)
-      .returning(['seq', 'hash', 'archived_seq', 'archived_hash', 'mac'])
-      .executeTakeFirst();
+  const bump = async () => (await run<HeadRow>(db, appendSql(db).bump, [orgId])).rows[0];
   const head = await bump();
   if (head) return head;
   const genesis = { org_id: orgId, seq: 0, hash: GENESIS_HASH, archived_seq: 0, archived_hash: GENESIS_HASH };
@@ -56,14 +86,11 @@ export async function appendEvent(db: Kysely<Database>, key: Buffer, event: Unch
     request_id: event.request_id ?? null,
     prev_hash: head.hash,
   };
-  const row = { ...unhashed, hash: eventHash(key, unhashed) };
-  await db.insertInto('audit_events').values(row).execute();
+  const row: EventRow = { ...unhashed, hash: eventHash(key, unhashed) };
+  const texts = appendSql(db);
+  await run(db, texts.insert, EVENT_COLUMNS.map((column) => row[column]));
   const next = { org_id: event.org_id, seq, hash: row.hash, archived_seq: head.archived_seq, archived_hash: head.archived_hash };
-  await db
-    .updateTable('audit_heads')
-    .set({ hash: row.hash, mac: sealed ? headMac(key, next) : BROKEN_SEAL })
-    .where('org_id', '=', event.org_id)
-    .execute();
+  await run(db, texts.seal, [row.hash, sealed ? headMac(key, next) : BROKEN_SEAL, event.org_id]);
   return row;
 }
 
