@@ -70,7 +70,7 @@ async function chainFigures() {
     const verifySeconds = (performance.now() - verifyStarted) / 1000;
     if (!verdict.valid || verdict.checked !== CHAIN) throw new Error(`chain did not verify: ${JSON.stringify(verdict)}`);
 
-    global.gc?.();
+    globalThis.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     let peak = heapBefore;
     let bytes = 0;
@@ -82,7 +82,7 @@ async function chainFigures() {
       },
     });
     const exportStarted = performance.now();
-    await pipeline(exportEvents(store.db, 'org_bench', {}, 'jsonl').body, sink);
+    await pipeline((await exportEvents(store.db, 'org_bench', {}, 'jsonl')).body, sink);
     return {
       verifyRate: CHAIN / verifySeconds,
       exportSeconds: (performance.now() - exportStarted) / 1000,

@@ -10,7 +10,7 @@ import { instanceMetrics, startAlertEvaluator, type AlertEvaluator } from './mon
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { diskSpaceCheck, duckdbCheck, schedulerCheck, storeCheck } from './monitoring/core-checks.js';
-import { createMetrics } from './monitoring/metrics.js';
+import { createMetrics, registerAuditEventsGauge } from './monitoring/metrics.js';
 import { RequestStats } from './monitoring/request-stats.js';
 import { startSystemSampler } from './monitoring/system.js';
 import { HealthRegistry } from './monitoring/health.js';
@@ -54,6 +54,10 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   health.register(duckdbCheck(duck));
   health.register(diskSpaceCheck(layout.root));
   const metrics = createMetrics();
+  registerAuditEventsGauge(metrics.registry, async () => {
+    const row = await store.db.selectFrom('audit_heads').select((eb) => eb.fn.sum<number | null>('seq').as('total')).executeTakeFirst();
+    return Number(row?.total ?? 0);
+  });
   const monitoring = {
     metrics,
     requests: new RequestStats({ clock: () => clock().getTime() }),
@@ -120,6 +124,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     intervalMs: config.monitoring.alertIntervalSeconds * 1000,
     read: instanceMetrics(ctx.monitoring.system, ctx.monitoring.requests),
     platformOrg: () => platformOrganizationId(ctx.store.db),
+    audit: ctx.audit,
     log: app.log,
     notify: ctx.monitoring.notify,
   });

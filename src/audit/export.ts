@@ -24,11 +24,12 @@ type Row = Selectable<AuditEventTable>;
 const BATCH = 2_000;
 
 /** Rows in sequence order, a batch at a time: memory stays flat however long the range. */
-async function* eventRows(db: Kysely<Database>, orgId: string, filters: EventFilters): AsyncGenerator<Row> {
+async function* eventRows(db: Kysely<Database>, orgId: string, filters: EventFilters, throughSeq: number): AsyncGenerator<Row> {
   let last = 0;
   for (;;) {
     const rows = await filtered(db.selectFrom('audit_events').selectAll().where('org_id', '=', orgId), filters)
       .where('seq', '>', last)
+      .where('seq', '<=', throughSeq)
       .orderBy('seq')
       .limit(BATCH)
       .execute();
@@ -85,9 +86,13 @@ export interface AuditExport {
   readonly body: Readable;
 }
 
-/** Streams the organisation's events in a range; spreadsheet cells are neutralised against formula injection. */
-export function exportEvents(db: Kysely<Database>, orgId: string, filters: EventFilters, format: AuditExportFormat): AuditExport {
-  const rows = eventRows(db, orgId, filters);
+/**
+ * Streams the organisation's events as the chain stood when the export began
+ * (through its head then); spreadsheet cells are neutralised against formula injection.
+ */
+export async function exportEvents(db: Kysely<Database>, orgId: string, filters: EventFilters, format: AuditExportFormat): Promise<AuditExport> {
+  const head = await db.selectFrom('audit_heads').select('seq').where('org_id', '=', orgId).executeTakeFirst();
+  const rows = eventRows(db, orgId, filters, Number(head?.seq ?? 0));
   return {
     contentType: CONTENT_TYPES[format],
     extension: format,

@@ -13,6 +13,22 @@ export interface Metrics {
   readonly alerts: Counter<'severity'>;
 }
 
+/**
+ * Events appended to every organisation's audit chain since the start, read
+ * from the chain heads at scrape time: exact across instances and restarts,
+ * and never counting an event whose transaction rolled back.
+ */
+export function registerAuditEventsGauge(registry: Registry, readTotal: () => Promise<number>): void {
+  new Gauge({
+    name: 'pca_audit_events_total',
+    help: 'Audit events recorded (all organisations, archived included)',
+    registers: [registry],
+    async collect() {
+      this.set(await readTotal());
+    },
+  });
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   // Node and process defaults, event-loop lag among them.

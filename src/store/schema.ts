@@ -22,6 +22,7 @@ export interface Database {
   alert_deliveries: AlertDeliveryTable;
   audit_events: AuditEventTable;
   audit_heads: AuditHeadTable;
+  audit_cursors: AuditCursorTable;
 }
 
 export interface OrganizationTable {
@@ -258,4 +259,11 @@ export interface AuditHeadTable {
   archived_seq: number;
   archived_hash: string;
   mac: string;
+}
+
+export interface AuditCursorTable {
+  name: string;
+  org_id: string;
+  /** The last sequence number this reader processed. */
+  seq: number;
 }

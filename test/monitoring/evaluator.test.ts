@@ -43,6 +43,6 @@ describe.each(BACKENDS)('alert evaluator across instances and restarts [%s]', (b
     apps.push(third);
     now = new Date(now.getTime() + 601_000);
     const holder = (await first.alerts.tick()) ?? (await third.alerts.tick());
-    expect(holder?.opened.map((alert) => alert.title)).toEqual(['Memory above 85 %']);
+    expect(holder?.system?.opened.map((alert) => alert.title)).toEqual(['Memory above 85 %']);
   });
 });

@@ -28,6 +28,10 @@ describe.each(BACKENDS)('monitoring [%s]', (backend) => {
     expect(text).toMatch(/pca_logins_total\{outcome="success"\} [1-9]/);
     expect(text).toContain('http_requests_in_flight');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
+    const heads = await t.ctx.store.db.selectFrom('audit_heads').select('seq').execute();
+    const appended = heads.reduce((total, head) => total + Number(head.seq), 0);
+    expect(appended).toBeGreaterThan(0);
+    expect(text).toContain(`pca_audit_events_total ${appended}`);
     const remote = await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.9.8.7' });
     expect(remote.statusCode).toBe(403);
   });

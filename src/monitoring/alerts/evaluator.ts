@@ -3,10 +3,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { tryAcquireLease } from '../../store/leases.js';
 import type { Database } from '../../store/schema.js';
+import type { AuditLog } from '../../audit/recorder.js';
 import type { RequestStats } from '../request-stats.js';
 import type { SystemSampler } from '../system.js';
 import { openAlertWith, raiseAlert, resolveAlert, type Alert } from './alerts.js';
 import { ensureDefaultRules, listRules, saveRuleState, stepRule, type RuleMetric } from './rules.js';
+import { evaluateSecurityRules, type SecurityEvaluation } from './security.js';
 
 export type MetricValues = Partial<Record<RuleMetric, number | null>>;
 
@@ -32,6 +34,11 @@ export interface Evaluation {
   readonly opened: Alert[];
   readonly repeated: Alert[];
   readonly resolved: string[];
+}
+
+export interface Tick {
+  readonly system: Evaluation | undefined;
+  readonly security: SecurityEvaluation;
 }
 
 /** One pass over an organisation's rules with the values measured now. */
@@ -69,7 +76,7 @@ export async function evaluateRules(db: Kysely<Database>, orgId: string, values:
 }
 
 export interface AlertEvaluator {
-  tick(): Promise<Evaluation | undefined>;
+  tick(): Promise<Tick | undefined>;
   stop(): void;
 }
 
@@ -80,27 +87,33 @@ export function startAlertEvaluator(options: {
   intervalMs: number;
   read: () => Promise<MetricValues>;
   platformOrg: () => Promise<string | undefined>;
+  audit: AuditLog;
   log: Pick<FastifyBaseLogger, 'warn' | 'error' | 'info'>;
   notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => Promise<void>;
 }): AlertEvaluator {
   const holder = `instance-${randomUUID()}`;
-  let running: Promise<Evaluation | undefined> | undefined;
-  const tick = (): Promise<Evaluation | undefined> => {
+  let running: Promise<Tick | undefined> | undefined;
+  // The log is the channel that is always on; webhooks follow in the background.
+  const announce = (orgId: string, alert: Alert) => {
+    options.log.warn({ alert, orgId }, `alert opened: ${alert.title}`);
+    void options.notify(orgId, alert, 'opened').catch((error: unknown) => options.log.error({ err: error }, 'webhook delivery failed'));
+  };
+  const tick = (): Promise<Tick | undefined> => {
     running ??= (async () => {
       try {
         const now = options.clock();
         if (!(await tryAcquireLease(options.db, 'alert-evaluator', holder, options.intervalMs * 3, now))) return undefined;
         const orgId = await options.platformOrg();
-        if (!orgId) return undefined;
-        await ensureDefaultRules(options.db, orgId, now);
-        const evaluation = await evaluateRules(options.db, orgId, await options.read(), now);
-        // The log is the channel that is always on; webhooks follow in the background.
-        for (const alert of evaluation.opened) {
-          options.log.warn({ alert }, `alert opened: ${alert.title}`);
-          void options.notify(orgId, alert, 'opened').catch((error: unknown) => options.log.error({ err: error }, 'webhook delivery failed'));
+        let system: Evaluation | undefined;
+        if (orgId) {
+          await ensureDefaultRules(options.db, orgId, now);
+          system = await evaluateRules(options.db, orgId, await options.read(), now);
+          for (const alert of system.opened) announce(orgId, alert);
+          for (const id of system.resolved) options.log.info({ alertId: id }, 'alert resolved: condition cleared');
         }
-        for (const id of evaluation.resolved) options.log.info({ alertId: id }, 'alert resolved: condition cleared');
-        return evaluation;
+        const security = await evaluateSecurityRules(options.db, options.audit, now);
+        for (const opened of security.opened) announce(opened.orgId, opened.alert);
+        return { system, security };
       } catch (error) {
         options.log.error({ err: error }, 'alert evaluation failed');
         return undefined;

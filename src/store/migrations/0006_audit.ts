@@ -45,9 +45,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('archived_hash', 'text', (col) => col.notNull())
     .addColumn('mac', 'text', (col) => col.notNull())
     .execute();
+
+  // How far a reader of the trail (the security rules) has got, per organisation.
+  await db.schema
+    .createTable('audit_cursors')
+    .addColumn('name', 'text', (col) => col.notNull())
+    .addColumn('org_id', 'text', (col) => col.notNull())
+    .addColumn('seq', 'bigint', (col) => col.notNull())
+    .addPrimaryKeyConstraint('audit_cursors_pkey', ['name', 'org_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('audit_cursors').execute();
   await db.schema.dropTable('audit_heads').execute();
   await db.schema.dropTable('audit_events').execute();
 }

@@ -1,0 +1,134 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditLog } from '../../audit/recorder.js';
+import { systemRecorder } from '../../audit/recorder.js';
+import type { AuditEventTable, Database } from '../../store/schema.js';
+import { inTransaction } from '../../store/transactions.js';
+import { raiseAlert, type Alert, type NewAlert } from './alerts.js';
+
+/** The security rules read from the audit trail; fixed, and documented in docs/ARCHITECTURE.md. */
+export const SECURITY_RULES = {
+  failedLogins: { threshold: 10, windowMinutes: 5 },
+} as const;
+
+const CURSOR = 'security-rules';
+const WATCHED = ['auth.login.failed', 'auth.refresh_token.reused', 'audit.chain_broken'] as const;
+/** Events read per organisation and pass: a flood is worked through over a few passes. */
+const BATCH = 5_000;
+
+type Row = Pick<Selectable<AuditEventTable>, 'seq' | 'occurred_at' | 'action' | 'target_id' | 'target_name' | 'actor_ip' | 'reason'>;
+
+/** Failed logins per account and per address inside the window ending at each new failure. */
+function failedLoginAlerts(recent: Row[], fresh: Row[]): NewAlert[] {
+  const { threshold, windowMinutes } = SECURITY_RULES.failedLogins;
+  const windowMs = windowMinutes * 60_000;
+  const alerts = new Map<string, NewAlert>();
+  for (const event of fresh.filter((row) => row.action === 'auth.login.failed')) {
+    const end = Date.parse(event.occurred_at);
+    const inWindow = recent.filter((row) => {
+      const at = Date.parse(row.occurred_at);
+      return at <= end && at > end - windowMs;
+    });
+    const keys: [string, string, (row: Row) => string | null][] = [
+      ['account', event.target_name ?? '', (row) => row.target_name],
+      ['address', event.actor_ip ?? '', (row) => row.actor_ip],
+    ];
+    for (const [kind, value, of] of keys) {
+      if (value === '') continue;
+      const count = inWindow.filter((row) => of(row) === value).length;
+      if (count >= threshold) {
+        alerts.set(`${kind}:${value}`, {
+          fingerprint: `security:failed-logins:${kind}:${value}`,
+          severity: 'critical',
+          category: 'security',
+          title: `${count} failed sign-ins for ${kind} ${value} within ${windowMinutes} minutes`,
+          message: `At least ${threshold} failed sign-ins for ${kind} "${value}" within ${windowMinutes} minutes (last at ${event.occurred_at}).`,
+        });
+      }
+    }
+  }
+  return [...alerts.values()];
+}
+
+function eventAlerts(fresh: Row[]): NewAlert[] {
+  return fresh.flatMap((event): NewAlert[] => {
+    if (event.action === 'auth.refresh_token.reused') {
+      return [{
+        fingerprint: `security:refresh-reuse:${event.target_id ?? event.seq}`,
+        severity: 'critical',
+        category: 'security',
+        title: 'A refresh token was used twice',
+        message: `Session ${event.target_id ?? '?'} presented an already used refresh token at ${event.occurred_at}; the session was revoked. The token may have been stolen.`,
+      }];
+    }
+    if (event.action === 'audit.chain_broken') {
+      return [{
+        fingerprint: 'security:audit-chain-broken',
+        severity: 'critical',
+        category: 'security',
+        title: 'The audit trail failed verification',
+        message: `Verification at ${event.occurred_at} found: ${event.reason ?? 'a broken chain'}. Someone may have edited the audit trail in the database.`,
+      }];
+    }
+    return [];
+  });
+}
+
+export interface SecurityEvaluation {
+  readonly opened: { orgId: string; alert: Alert }[];
+}
+
+/**
+ * Reads what each organisation's trail gained since the last pass and raises
+ * its security alerts in that organisation (a repeat counts on the open
+ * alert). Each alert opened is itself recorded as `security.alert`.
+ */
+export async function evaluateSecurityRules(db: Kysely<Database>, audit: AuditLog, now: Date): Promise<SecurityEvaluation> {
+  const opened: SecurityEvaluation['opened'] = [];
+  const heads = await db
+    .selectFrom('audit_heads')
+    .leftJoin('audit_cursors', (join) => join.onRef('audit_cursors.org_id', '=', 'audit_heads.org_id').on('audit_cursors.name', '=', CURSOR))
+    .select(['audit_heads.org_id', 'audit_heads.seq', 'audit_cursors.seq as cursor'])
+    .execute();
+  for (const head of heads) {
+    const from = Number(head.cursor ?? 0);
+    if (Number(head.seq) <= from) continue;
+    const fresh = await db
+      .selectFrom('audit_events')
+      .select(['seq', 'occurred_at', 'action', 'target_id', 'target_name', 'actor_ip', 'reason'])
+      .where('org_id', '=', head.org_id)
+      .where('seq', '>', from)
+      .where('action', 'in', WATCHED)
+      .orderBy('seq')
+      .limit(BATCH)
+      .execute();
+    const last = fresh.length === BATCH ? Number(fresh[fresh.length - 1]!.seq) : Number(head.seq);
+    const failures = fresh.filter((row) => row.action === 'auth.login.failed');
+    const earliest = failures[0] ? new Date(Date.parse(failures[0].occurred_at) - SECURITY_RULES.failedLogins.windowMinutes * 60_000).toISOString() : undefined;
+    const recent = earliest
+      ? await db
+          .selectFrom('audit_events')
+          .select(['seq', 'occurred_at', 'action', 'target_id', 'target_name', 'actor_ip', 'reason'])
+          .where('org_id', '=', head.org_id)
+          .where('action', '=', 'auth.login.failed')
+          .where('occurred_at', '>', earliest)
+          .where('seq', '<=', last)
+          .execute()
+      : [];
+    const recorder = systemRecorder(audit, 'security-rules', head.org_id);
+    await inTransaction(db, async (trx) => {
+      for (const input of [...failedLoginAlerts(recent, fresh), ...eventAlerts(fresh)]) {
+        const raised = await raiseAlert(trx, head.org_id, input, now);
+        if (raised.kind === 'opened') {
+          opened.push({ orgId: head.org_id, alert: raised.alert });
+          await recorder.record(trx, { action: 'security.alert', target: { type: 'alert', id: raised.alert.id, name: raised.alert.title }, details: { fingerprint: input.fingerprint } });
+        }
+      }
+      await trx
+        .insertInto('audit_cursors')
+        .values({ name: CURSOR, org_id: head.org_id, seq: last })
+        .onConflict((oc) => oc.columns(['name', 'org_id']).doUpdateSet({ seq: last }))
+        .execute();
+    });
+  }
+  return { opened };
+}
