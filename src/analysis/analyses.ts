@@ -6,6 +6,12 @@ import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import type { AnalysisTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
+import { feedbackContext } from '../feedback/stats.js';
+import { benchmarkSettings } from '../insights/benchmarks.js';
+import { generateInsights } from '../insights/generate.js';
+import { insightInput } from '../insights/input.js';
+import { storeItems } from '../insights/store.js';
+import type { ExecutiveSummary } from '../insights/summary.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datasets/datasets.js';
@@ -44,6 +50,8 @@ export interface AnalysisSummary {
 
 export interface StoredAnalysis extends AnalysisSummary {
   readonly result: AnalysisResultDocument;
+  /** The executive summary; null for analyses stored before insights existed. */
+  readonly summary: ExecutiveSummary | null;
 }
 
 function summary(row: Selectable<AnalysisTable>): AnalysisSummary {
@@ -108,7 +116,7 @@ export async function createAnalysis(
     ...(request.dateRange ? { dateRange: request.dateRange } : {}),
     ...(request.conversion ? { conversion: request.conversion } : {}),
   };
-  const result = await deps.duck.withConnection(async (connection) => {
+  const computed = await deps.duck.withConnection(async (connection) => {
     const analysis = await analyse(connection, source, { ...scope, granularities: GRANULARITIES });
     if (analysis.profile.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
     const report = buildReport(
@@ -134,8 +142,13 @@ export async function createAnalysis(
       }
       periodOverPeriod = { range: { from: range.from, to: range.to }, previousRange: before, byCurrency };
     }
-    return { ...report, periodOverPeriod };
+    // Daily series per platform and per campaign, for the insight rules (trends, anomalies, tracking gaps).
+    const pairs = buildReport([], await analyse(connection, source, { ...scope, breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] }), now).breakdowns;
+    return { report: { ...report, periodOverPeriod }, daily: { platform: pairs['platform×date'] ?? [], campaign: pairs['campaign×date'] ?? [] } };
   });
+  const result = computed.report;
+  const input = insightInput(result, previousTotals(result), computed.daily, benchmarkSettings(org.settings));
+  const generated = generateInsights(input, await feedbackContext(deps.db, owner.orgId), result.dateRange);
   const row = {
     id: newId('an'),
     org_id: owner.orgId,
@@ -143,6 +156,7 @@ export async function createAnalysis(
     dataset_ids: toJson([...new Set(request.datasetIds)]),
     request: toJson(scope),
     result: toJson(result),
+    summary: toJson(generated.summary),
     created_by: owner.userId,
     created_at: now.toISOString(),
   };
@@ -150,19 +164,31 @@ export async function createAnalysis(
   await withOrganizationLock(deps.db, owner.orgId, async (trx) => {
     assertWithinQuota(org.quotas, 'maxAnalysesPerMonth', await analysesThisMonth(trx, owner.orgId, now));
     await trx.insertInto('analyses').values(row).execute();
+    await storeItems(trx, owner.orgId, row.id, generated.items, now);
     await audit.record(trx, {
       action: 'analysis.created',
       target: { type: 'analysis', id: row.id, name: row.name },
-      details: { datasetIds: [...new Set(request.datasetIds)], scope },
+      details: { datasetIds: [...new Set(request.datasetIds)], scope, insights: generated.items.filter((item) => item.kind === 'insight').length },
     });
   });
-  return { ...summary(row), result };
+  return { ...summary(row), result, summary: generated.summary };
+}
+
+/** The previous period's totals in the currency the insights compare. */
+function previousTotals(result: AnalysisResultDocument): ReportRow | null {
+  const comparisons = Object.values(result.periodOverPeriod?.byCurrency ?? {});
+  const main = comparisons.sort((a, b) => Number(b.current.spend ?? 0) - Number(a.current.spend ?? 0))[0];
+  return main?.previous ?? null;
 }
 
 export async function getAnalysis(db: Kysely<Database>, orgId: string, id: string): Promise<StoredAnalysis> {
   const row = await db.selectFrom('analyses').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such analysis.');
-  return { ...summary(row), result: fromJson<AnalysisResultDocument>(row.result, {} as AnalysisResultDocument) };
+  return {
+    ...summary(row),
+    result: fromJson<AnalysisResultDocument>(row.result, {} as AnalysisResultDocument),
+    summary: fromJson<ExecutiveSummary | null>(row.summary, null),
+  };
 }
 
 export async function listAnalyses(db: Kysely<Database>, orgId: string, page: { limit: number; cursor?: string }): Promise<Page<AnalysisSummary>> {
@@ -178,7 +204,7 @@ export async function listAnalyses(db: Kysely<Database>, orgId: string, page: { 
     query = query.where(pastCursor(cursor, 'desc'));
   }
   const rows = await query.execute();
-  return toPage(rows, page.limit, (row) => row.created_at, (row) => summary({ ...row, result: '' }));
+  return toPage(rows, page.limit, (row) => row.created_at, (row) => summary({ ...row, result: '', summary: null }));
 }
 
 export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: string, audit: AuditRecorder): Promise<AnalysisSummary> {

@@ -55,7 +55,7 @@ const AnalysisSummarySchema = Type.Object(
   { id: Type.String(), name: Type.String(), datasetIds: Type.Array(Type.String()), createdBy: Type.String(), createdAt: Type.String() },
   { additionalProperties: true },
 );
-const StoredAnalysisSchema = Type.Intersect([AnalysisSummarySchema, Type.Object({ result: OpenObject })]);
+const StoredAnalysisSchema = Type.Intersect([AnalysisSummarySchema, Type.Object({ result: OpenObject, summary: Type.Union([OpenObject, Type.Null()]) })]);
 
 /** A mapping sent as a form field: a JSON object of source header -> unified field (or null). */
 function parseMapping(text: string): Record<string, Field | null> {

@@ -23,6 +23,9 @@ export interface Database {
   audit_events: AuditEventTable;
   audit_heads: AuditHeadTable;
   audit_cursors: AuditCursorTable;
+  insights: InsightTable;
+  feedback: FeedbackTable;
+  rule_preferences: RulePreferenceTable;
 }
 
 export interface OrganizationTable {
@@ -147,6 +150,8 @@ export interface AnalysisTable {
   request: string;
   /** JSON: the stored analysis report. */
   result: string;
+  /** JSON: the executive summary (text, source, facts), null for analyses stored before insights existed. */
+  summary: string | null;
   created_by: string;
   created_at: string;
 }
@@ -266,4 +271,60 @@ export interface AuditCursorTable {
   org_id: string;
   /** The last sequence number this reader processed. */
   seq: number;
+}
+
+export interface InsightTable {
+  id: string;
+  org_id: string;
+  analysis_id: string;
+  /** `insight`, `recommendation` or `anomaly`. */
+  kind: string;
+  rule_id: string;
+  category: string;
+  priority: string;
+  subject: string;
+  title: string;
+  sentence: string;
+  evidence: string;
+  /** Kind-specific JSON: a recommendation's action, impact and assumptions; an anomaly's range. */
+  payload: string;
+  /** A recommendation's insight. */
+  source_id: string | null;
+  rank: number;
+  score: number;
+  suppressed: number;
+  created_at: string;
+}
+
+export interface FeedbackTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  /** `insight`, `recommendation` or `analysis`. */
+  target_type: string;
+  target_id: string;
+  analysis_id: string;
+  rule_id: string | null;
+  category: string | null;
+  priority: string | null;
+  recommendation_type: string | null;
+  rating: number | null;
+  implemented: number | null;
+  effectiveness: number | null;
+  actual_impact: number | null;
+  measured_value: string | null;
+  /** An analysis rating's four scores, JSON. */
+  scores: string | null;
+  /** Free text (comment, most/least valuable, missing insights), JSON. */
+  notes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RulePreferenceTable {
+  org_id: string;
+  rule_id: string;
+  suppressed_at: string | null;
+  restored_at: string | null;
+  restored_by: string | null;
 }

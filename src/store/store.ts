@@ -45,12 +45,17 @@ const STATEMENT_CACHE_SIZE = 500;
  * Kysely prepares every query anew; preparing costs more than running a
  * small statement. The same SQL text reuses its prepared statement (the
  * driver runs one query at a time, so a statement is never used twice at once).
+ *
+ * Transactions begin IMMEDIATE: a deferred one that reads first cannot take
+ * the write lock once another process (a CLI command beside the server) has
+ * committed, and fails at once with "database is locked" instead of waiting.
  */
 function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => database.close(),
-    prepare: (text: string) => {
+    prepare: (sqlText: string) => {
+      const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
       let statement = cache.get(text);
       if (statement === undefined) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();

@@ -5,6 +5,7 @@ import * as analysis from './0003_analysis.js';
 import * as alerts from './0004_alerts.js';
 import * as alertChannels from './0005_alert_channels.js';
 import * as audit from './0006_audit.js';
+import * as insights from './0007_insights.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Names sort in the
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_alerts': alerts,
   '0005_alert_channels': alertChannels,
   '0006_audit': audit,
+  '0007_insights': insights,
 };
 
 export const migrationProvider: MigrationProvider = {

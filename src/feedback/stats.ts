@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { FeedbackContext } from '../insights/generate.js';
+import type { OutcomeStats, RatingStats } from './loop.js';
+
+/** Insight ratings per rule in one organisation (ratings updated after a restore only, for `since`). */
+export async function ruleRatings(db: Kysely<Database>, orgId: string, options: { ruleId?: string; since?: string | null } = {}): Promise<Map<string, RatingStats>> {
+  let query = db
+    .selectFrom('feedback')
+    .select(['rule_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('rating').as('total')])
+    .where('org_id', '=', orgId)
+    .where('target_type', '=', 'insight')
+    .where('rating', 'is not', null)
+    .groupBy('rule_id');
+  if (options.ruleId !== undefined) query = query.where('rule_id', '=', options.ruleId);
+  if (options.since) query = query.where('updated_at', '>', options.since);
+  const rows = await query.execute();
+  return new Map(rows.map((row) => [row.rule_id ?? '', { count: Number(row.n), sum: Number(row.total) }]));
+}
+
+/** Reported outcomes per recommendation type in one organisation. */
+export async function recommendationOutcomes(db: Kysely<Database>, orgId: string): Promise<Map<string, OutcomeStats>> {
+  const rows = await db
+    .selectFrom('feedback')
+    .select([
+      'recommendation_type',
+      (eb) => eb.fn.countAll<number>().as('reported'),
+      (eb) => eb.fn.sum<number>('implemented').as('implemented'),
+      (eb) => eb.fn.count<number>('effectiveness').as('rated'),
+      (eb) => eb.fn.sum<number>('effectiveness').as('effectiveness'),
+    ])
+    .where('org_id', '=', orgId)
+    .where('target_type', '=', 'recommendation')
+    .groupBy('recommendation_type')
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.recommendation_type ?? '',
+      { reported: Number(row.reported), implemented: Number(row.implemented ?? 0), effectiveness: { count: Number(row.rated), sum: Number(row.effectiveness ?? 0) } },
+    ]),
+  );
+}
+
+/** Rules the organisation's feedback has suppressed (and no admin has restored since). */
+export async function suppressedRules(db: Kysely<Database>, orgId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('rule_preferences').select('rule_id').where('org_id', '=', orgId).where('suppressed_at', 'is not', null).execute();
+  return new Set(rows.map((row) => row.rule_id));
+}
+
+/** Everything generation needs to know about the organisation's feedback. */
+export async function feedbackContext(db: Kysely<Database>, orgId: string): Promise<FeedbackContext> {
+  const [ratings, outcomes, suppressed] = await Promise.all([ruleRatings(db, orgId), recommendationOutcomes(db, orgId), suppressedRules(db, orgId)]);
+  return { ruleRatings: ratings, outcomes, suppressed };
+}

@@ -1,0 +1,144 @@
+import type { AnalysisReport, ReportRow } from '../analysis/report/report.js';
+import { isMultiCurrency } from '../analysis/report/report.js';
+import type { BenchmarkSettings } from './benchmarks.js';
+
+/** The measures and KPIs of one group, as the rules read them (null: not in the data or not defined). */
+export interface Stat {
+  readonly impressions: number | null;
+  readonly reach: number | null;
+  readonly clicks: number | null;
+  readonly spend: number | null;
+  readonly conversions: number | null;
+  readonly revenue: number | null;
+  readonly ctr: number | null;
+  readonly cpc: number | null;
+  readonly cpm: number | null;
+  readonly cvr: number | null;
+  readonly cpa: number | null;
+  readonly roas: number | null;
+  readonly frequency: number | null;
+}
+
+export interface Group extends Stat {
+  readonly name: string;
+}
+
+export interface Day extends Stat {
+  readonly date: string;
+}
+
+export interface QualityFacts {
+  readonly rows: number;
+  readonly duplicates: number;
+  readonly clicksOverImpressions: number;
+  readonly conversionsOverClicks: number;
+  readonly negativeValues: number;
+  readonly droppedRows: number;
+}
+
+/**
+ * What the rules read: one currency's figures (the one with the most spend,
+ * or the converted one), its breakdowns and daily series, the previous period,
+ * and the data's quality. Built from a stored analysis, so insights can be
+ * recomputed without the files.
+ */
+export interface InsightInput {
+  readonly currency: string | null;
+  /** Currencies present but left out because money is not summed across them. */
+  readonly otherCurrencies: string[];
+  readonly totals: Stat;
+  readonly previous: Stat | null;
+  readonly breakdowns: Partial<Record<'platform' | 'campaign' | 'device' | 'age' | 'gender' | 'country' | 'channel', Group[]>>;
+  readonly daily: Day[];
+  readonly dailyByPlatform: Record<string, Day[]>;
+  readonly dailyByCampaign: Record<string, Day[]>;
+  readonly measures: ReadonlySet<string>;
+  readonly quality: QualityFacts;
+  readonly benchmarks: BenchmarkSettings;
+}
+
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+export function statOf(row: ReportRow): Stat {
+  return {
+    impressions: num(row.impressions),
+    reach: num(row.reach),
+    clicks: num(row.clicks),
+    spend: num(row.spend),
+    conversions: num(row.conversions),
+    revenue: num(row.revenue),
+    ctr: num(row.ctr),
+    cpc: num(row.cpc),
+    cpm: num(row.cpm),
+    cvr: num(row.cvr),
+    cpa: num(row.cpa),
+    roas: num(row.roas),
+    frequency: num(row.frequency),
+  };
+}
+
+/** Rows of a pair breakdown (`platform×date`) as daily series per group. */
+export function dailyBy(rows: readonly ReportRow[], dimension: string, currency: string | null): Record<string, Day[]> {
+  const out: Record<string, Day[]> = {};
+  for (const row of rows) {
+    if ((row.currency ?? null) !== currency || typeof row.date !== 'string') continue;
+    const name = String(row[dimension] ?? '(none)');
+    (out[name] ??= []).push({ date: row.date, ...statOf(row) });
+  }
+  for (const days of Object.values(out)) days.sort((a, b) => a.date.localeCompare(b.date));
+  return out;
+}
+
+export interface DailyBreakdowns {
+  readonly platform: readonly ReportRow[];
+  readonly campaign: readonly ReportRow[];
+}
+
+/** The rules' input from a stored report, its period comparison and the daily pair breakdowns. */
+export function insightInput(
+  report: AnalysisReport,
+  previous: ReportRow | null,
+  daily: DailyBreakdowns,
+  benchmarks: BenchmarkSettings,
+): InsightInput {
+  const byCurrency = isMultiCurrency(report.totals) ? report.totals.byCurrency : { [String(report.totals.currency ?? '')]: report.totals };
+  const ranked = Object.values(byCurrency).sort((a, b) => (num(b.spend) ?? 0) - (num(a.spend) ?? 0));
+  const main = ranked[0] ?? {};
+  const currency = (main.currency as string | null | undefined) ?? null;
+  const inCurrency = (rows: readonly ReportRow[] | undefined) => (rows ?? []).filter((row) => (row.currency ?? null) === currency);
+  const groups = (name: string) =>
+    inCurrency(report.breakdowns[name]).map((row) => ({ name: String(row[name] ?? '(none)'), ...statOf(row) }));
+  const measures = new Set(Object.keys(main).filter((key) => ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'].includes(key) && main[key] !== null));
+  const quality = report.datasets.reduce<QualityFacts>(
+    (sum, dataset) => ({
+      rows: sum.rows + dataset.quality.rowsKept,
+      duplicates: sum.duplicates + dataset.quality.duplicates,
+      clicksOverImpressions: sum.clicksOverImpressions + dataset.quality.clicksOverImpressions,
+      conversionsOverClicks: sum.conversionsOverClicks + dataset.quality.conversionsOverClicks,
+      negativeValues: sum.negativeValues + Object.values(dataset.quality.negativeValues).reduce((a, b) => a + (b ?? 0), 0),
+      droppedRows: sum.droppedRows + dataset.quality.dropped.blank + dataset.quality.dropped.noMeasures,
+    }),
+    { rows: 0, duplicates: 0, clicksOverImpressions: 0, conversionsOverClicks: 0, negativeValues: 0, droppedRows: 0 },
+  );
+  return {
+    currency,
+    otherCurrencies: ranked.slice(1).map((row) => String(row.currency ?? 'unknown')),
+    totals: statOf(main),
+    previous: previous ? statOf(previous) : null,
+    breakdowns: {
+      platform: groups('platform'),
+      campaign: groups('campaign'),
+      device: groups('device'),
+      age: groups('age'),
+      gender: groups('gender'),
+      country: groups('country'),
+      channel: groups('channel'),
+    },
+    daily: inCurrency(report.timeSeries.day).map((row) => ({ date: String(row.period), ...statOf(row) })),
+    dailyByPlatform: dailyBy(daily.platform, 'platform', currency),
+    dailyByCampaign: dailyBy(daily.campaign, 'campaign', currency),
+    measures,
+    quality,
+    benchmarks,
+  };
+}

@@ -1,0 +1,108 @@
+import { benchmarkFor } from '../benchmarks.js';
+import type { Finding, InsightRule } from '../finding.js';
+import type { Day } from '../input.js';
+import { pct, round, row, share, sumDays } from './helpers.js';
+
+/** Impressions enough for a CTR to mean something. */
+const MIN_IMPRESSIONS = 10_000;
+
+/** Many impressions, few clicks: the ads are not compelling. */
+export const ctrBelowBenchmark: InsightRule = {
+  id: 'creative.ctr_below_benchmark',
+  category: 'creative',
+  priority: 'medium',
+  description: 'A platform with 10,000+ impressions whose CTR is under 70 % of its channel benchmark: refresh the creative.',
+  evaluate(input) {
+    return (input.breakdowns.platform ?? [])
+      .filter((group) => (group.impressions ?? 0) >= MIN_IMPRESSIONS && group.ctr !== null)
+      .flatMap((group): Finding[] => {
+        const benchmark = benchmarkFor('ctr', group.name, input.benchmarks);
+        if (!benchmark || group.ctr! >= benchmark.value * 0.7) return [];
+        const clicksAtBenchmark = ((group.impressions ?? 0) * benchmark.value) / 100;
+        const extraConversions = group.cvr !== null ? ((clicksAtBenchmark - (group.clicks ?? 0)) * group.cvr) / 100 : null;
+        return [{
+          ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
+          title: `${group.name}'s CTR is well under benchmark`,
+          sentence: `${group.name} has a CTR of ${pct(group.ctr!, 2)} on ${round(group.impressions ?? 0, 0)} impressions, against a benchmark of ${pct(benchmark.value, 2)}.`,
+          evidence: { figures: { ctr: round(group.ctr!, 4), benchmark: benchmark.value, benchmarkSource: benchmark.source, impressions: group.impressions }, rows: [row('platform', group, ['impressions', 'clicks', 'ctr'])] },
+          weight: share(group.spend, input.totals.spend),
+          recommendation: {
+            type: 'refresh_creative',
+            action: `Refresh ${group.name}'s creative (new hooks, formats, messages) and test it against the current ads.`,
+            expectedImpact: extraConversions !== null ? { metric: 'conversions', value: round(extraConversions, 1), currency: null } : null,
+            assumptions: [`CTR reaches the benchmark of ${pct(benchmark.value, 2)} on the same impressions`, 'Conversion rate after the click stays the same'],
+          },
+        }];
+      });
+  },
+};
+
+/** Clicks come, conversions do not: the page after the click is the problem. */
+export const landingPageGap: InsightRule = {
+  id: 'efficiency.landing_page_gap',
+  category: 'efficiency',
+  priority: 'high',
+  description: 'A platform whose CTR is at or above benchmark but whose CVR is under 60 % of benchmark: fix the landing page.',
+  evaluate(input) {
+    return (input.breakdowns.platform ?? [])
+      .filter((group) => group.ctr !== null && group.cvr !== null && (group.clicks ?? 0) >= 200)
+      .flatMap((group): Finding[] => {
+        const ctr = benchmarkFor('ctr', group.name, input.benchmarks);
+        const cvr = benchmarkFor('cvr', group.name, input.benchmarks);
+        if (!ctr || !cvr || group.ctr! < ctr.value || group.cvr! >= cvr.value * 0.6) return [];
+        const extra = ((group.clicks ?? 0) * (cvr.value - group.cvr!)) / 100;
+        return [{
+          ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
+          title: `${group.name} gets the clicks but not the conversions`,
+          sentence: `${group.name} has a CTR of ${pct(group.ctr!, 2)} (benchmark ${pct(ctr.value, 2)}) but a CVR of ${pct(group.cvr!, 2)} (benchmark ${pct(cvr.value, 2)}).`,
+          evidence: { figures: { ctr: round(group.ctr!, 4), ctrBenchmark: ctr.value, cvr: round(group.cvr!, 4), cvrBenchmark: cvr.value }, rows: [row('platform', group, ['clicks', 'conversions', 'ctr', 'cvr'])] },
+          weight: share(group.spend, input.totals.spend),
+          recommendation: {
+            type: 'fix_landing_page',
+            action: `Check ${group.name}'s landing pages: speed, message match with the ads, the form or checkout.`,
+            expectedImpact: { metric: 'conversions', value: round(extra, 1), currency: null },
+            assumptions: [`CVR rises to the benchmark of ${pct(cvr.value, 2)} on the same clicks`],
+          },
+        }];
+      });
+  },
+};
+
+/** CTR falling while frequency climbs: the same people see the same ads too often. */
+export const creativeFatigue: InsightRule = {
+  id: 'creative.fatigue',
+  category: 'creative',
+  priority: 'medium',
+  description: "A campaign whose CTR in the last third of its days is 20 % below the first third while its frequency rose 20 % (needs reach).",
+  evaluate(input) {
+    return Object.entries(input.dailyByCampaign).flatMap(([name, days]): Finding[] => {
+      const withReach = days.filter((day) => day.reach !== null && day.reach > 0 && day.impressions !== null);
+      if (withReach.length < 9) return [];
+      const third = Math.floor(withReach.length / 3);
+      const first = sumDays(withReach.slice(0, third));
+      const last = sumDays(withReach.slice(-third));
+      const frequency = (list: Day[]) => {
+        const values = list.map((day) => (day.impressions ?? 0) / day.reach!);
+        return values.reduce((a, b) => a + b, 0) / values.length;
+      };
+      const firstFrequency = frequency(withReach.slice(0, third));
+      const lastFrequency = frequency(withReach.slice(-third));
+      if (first.ctr === null || last.ctr === null || first.ctr === 0) return [];
+      if (last.ctr > first.ctr * 0.8 || lastFrequency < firstFrequency * 1.2) return [];
+      const spend = days.reduce((sum, day) => sum + (day.spend ?? 0), 0);
+      return [{
+        ruleId: this.id, category: this.category, priority: this.priority, subject: name,
+        title: `${name} shows creative fatigue`,
+        sentence: `${name}'s CTR fell from ${pct(first.ctr, 2)} to ${pct(last.ctr, 2)} while daily frequency rose from ${round(firstFrequency)} to ${round(lastFrequency)}.`,
+        evidence: { figures: { ctrFirst: round(first.ctr, 4), ctrLast: round(last.ctr, 4), frequencyFirst: round(firstFrequency), frequencyLast: round(lastFrequency), days: withReach.length }, rows: [] },
+        weight: share(spend, input.totals.spend),
+        recommendation: {
+          type: 'refresh_creative',
+          action: `Rotate new creative into ${name} or widen its audience to bring frequency down.`,
+          expectedImpact: null,
+          assumptions: ['Fatigue is the cause of the falling CTR; the data cannot rule out seasonality'],
+        },
+      }];
+    });
+  },
+};

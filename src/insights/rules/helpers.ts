@@ -1,0 +1,60 @@
+import type { Group, InsightInput, Stat } from '../input.js';
+
+export const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function money(value: number, currency: string | null): string {
+  const amount = Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
+  return currency ? `${amount} ${currency}` : amount;
+}
+
+export const pct = (value: number, digits = 1): string => `${round(value, digits)}%`;
+
+/** Spend a group needs before it can top or tail a ranking: 5 % of the total, so a $3 row never leads. */
+export function spendFloor(input: InsightInput): number {
+  return (input.totals.spend ?? 0) * 0.05;
+}
+
+export function share(part: number | null, whole: number | null): number {
+  return part !== null && whole !== null && whole > 0 ? part / whole : 0;
+}
+
+/** The KPIs and measures a row of evidence shows. */
+export function values(stat: Stat, keys: readonly (keyof Stat)[]): Record<string, number | null> {
+  return Object.fromEntries(keys.map((key) => [key, stat[key] === null ? null : round(stat[key], 4)]));
+}
+
+export function row(dimension: string, group: Group, keys: readonly (keyof Stat)[]) {
+  return { dimension, key: group.name, values: values(group, keys) };
+}
+
+/** Groups with enough spend to be compared. */
+export function funded(groups: readonly Group[] | undefined, input: InsightInput): Group[] {
+  const floor = spendFloor(input);
+  return (groups ?? []).filter((group) => (group.spend ?? 0) > 0 && (group.spend ?? 0) >= floor);
+}
+
+export const median = (list: readonly number[]): number => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? NaN : sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Sums measures of days and recomputes the ratios (never averages of ratios). */
+export function sumDays(days: readonly Stat[]): Stat {
+  const total = (key: 'impressions' | 'reach' | 'clicks' | 'spend' | 'conversions' | 'revenue') => {
+    const present = days.map((day) => day[key]).filter((value): value is number => value !== null);
+    return present.length === 0 ? null : present.reduce((a, b) => a + b, 0);
+  };
+  const impressions = total('impressions');
+  const reach = total('reach');
+  const clicks = total('clicks');
+  const spend = total('spend');
+  const conversions = total('conversions');
+  const revenue = total('revenue');
+  const ratio = (a: number | null, b: number | null, scale = 1) => (a === null || b === null || b === 0 ? null : (a / b) * scale);
+  return {
+    impressions, reach, clicks, spend, conversions, revenue,
+    ctr: ratio(clicks, impressions, 100), cpc: ratio(spend, clicks), cpm: ratio(spend, impressions, 1000), cvr: ratio(conversions, clicks, 100),
+    cpa: ratio(spend, conversions), roas: ratio(revenue, spend), frequency: ratio(impressions, reach),
+  };
+}

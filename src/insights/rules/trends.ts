@@ -1,0 +1,71 @@
+import type { Finding, InsightRule } from '../finding.js';
+import type { Day } from '../input.js';
+import { money, pct, round, share, sumDays } from './helpers.js';
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+/** Some weekdays convert much better than others. */
+export const weekdayEffect: InsightRule = {
+  id: 'pacing.weekday_effect',
+  category: 'pacing',
+  priority: 'low',
+  description: 'With 3+ weeks of data, the best weekday by CVR beats the worst by 30 % or more.',
+  evaluate(input) {
+    if (input.daily.length < 21) return [];
+    const byDay = WEEKDAYS.map((name, index) => ({ name, stat: sumDays(input.daily.filter((day) => new Date(`${day.date}T00:00:00Z`).getUTCDay() === index)) }));
+    const rated = byDay.filter((day) => day.stat.cvr !== null && (day.stat.clicks ?? 0) >= 50);
+    if (rated.length < 5) return [];
+    const best = rated.reduce((a, b) => (b.stat.cvr! > a.stat.cvr! ? b : a));
+    const worst = rated.reduce((a, b) => (b.stat.cvr! < a.stat.cvr! ? b : a));
+    if (worst.stat.cvr === 0 || best.stat.cvr! < worst.stat.cvr! * 1.3) return [];
+    return [{
+      ruleId: this.id, category: this.category, priority: this.priority, subject: `${best.name}/${worst.name}`,
+      title: `${best.name}s convert best, ${worst.name}s worst`,
+      sentence: `CVR on ${best.name}s is ${pct(best.stat.cvr!, 2)} against ${pct(worst.stat.cvr!, 2)} on ${worst.name}s.`,
+      evidence: { figures: { bestDay: best.name, bestCvr: round(best.stat.cvr!, 4), worstDay: worst.name, worstCvr: round(worst.stat.cvr!, 4) }, rows: rated.map((day) => ({ dimension: 'weekday', key: day.name, values: { spend: day.stat.spend, clicks: day.stat.clicks, conversions: day.stat.conversions, cvr: day.stat.cvr === null ? null : round(day.stat.cvr, 4) } })) },
+      weight: 0.5,
+      recommendation: { type: 'rebalance_schedule', action: `Weight budget towards ${best.name}s and away from ${worst.name}s (dayparting).`, expectedImpact: null, assumptions: ['The weekday pattern holds in the coming weeks'] },
+    }];
+  },
+};
+
+/** The longest run of days at the end of a series with spend and no conversions. */
+function trailingDaysWithoutConversions(days: readonly Day[]): Day[] {
+  const run: Day[] = [];
+  for (let i = days.length - 1; i >= 0; i--) {
+    const day = days[i]!;
+    if ((day.spend ?? 0) > 0 && day.conversions === 0) run.unshift(day);
+    else break;
+  }
+  return run;
+}
+
+/** Spend keeps flowing while conversions stop: tracking has probably broken. */
+export const trackingGap: InsightRule = {
+  id: 'data_quality.tracking_gap',
+  category: 'data_quality',
+  priority: 'high',
+  description: 'A platform with 3+ consecutive final days of spend and zero conversions after days that converted.',
+  evaluate(input) {
+    return Object.entries(input.dailyByPlatform).flatMap(([name, days]): Finding[] => {
+      const gap = trailingDaysWithoutConversions(days);
+      const earlier = days.slice(0, days.length - gap.length);
+      if (gap.length < 3 || !earlier.some((day) => (day.conversions ?? 0) > 0)) return [];
+      const spent = gap.reduce((sum, day) => sum + (day.spend ?? 0), 0);
+      const before = sumDays(earlier);
+      return [{
+        ruleId: this.id, category: this.category, priority: this.priority, subject: name,
+        title: `${name} recorded no conversions for ${gap.length} days`,
+        sentence: `${name} spent ${money(spent, input.currency)} over the last ${gap.length} days (${gap[0]!.date} to ${gap.at(-1)!.date}) with no conversion recorded, after converting before.`,
+        evidence: { figures: { days: gap.length, spend: round(spent), from: gap[0]!.date, to: gap.at(-1)!.date, earlierCvr: before.cvr === null ? null : round(before.cvr, 4) }, rows: gap.map((day) => ({ dimension: 'date', key: day.date, values: { spend: day.spend, clicks: day.clicks, conversions: day.conversions } })) },
+        weight: share(spent, input.totals.spend) + 0.3,
+        recommendation: {
+          type: 'fix_tracking',
+          action: `Check ${name}'s conversion tracking (pixel, tag, conversion API, attribution settings) for the dates from ${gap[0]!.date}.`,
+          expectedImpact: before.cvr !== null ? { metric: 'conversions', value: round((gap.reduce((sum, day) => sum + (day.clicks ?? 0), 0) * before.cvr) / 100, 1), currency: null } : null,
+          assumptions: ['The missing conversions happened and were not recorded; at the earlier CVR this many are unaccounted for'],
+        },
+      }];
+    });
+  },
+};
