@@ -63,6 +63,10 @@ export const AUDIT_CATALOG = {
   'alert.channel_deleted': { category: 'alerts', severity: 'info', description: 'A webhook channel was removed.' },
   'security.alert': { category: 'alerts', severity: 'critical', description: 'A security alert rule fired for this organisation.' },
   'feedback.given': { category: 'feedback', severity: 'info', description: 'A user rated an insight, a recommendation or an analysis.' },
+  'feedback.removed': { category: 'feedback', severity: 'info', description: 'A user withdrew their rating of an insight.' },
+  'feedback.exported': { category: 'feedback', severity: 'info', description: 'Someone exported the feedback.' },
+  'insight.rule_suppressed': { category: 'feedback', severity: 'warning', description: 'Consistently low ratings suppressed an insight rule for the organisation.' },
+  'insight.rule_restored': { category: 'feedback', severity: 'warning', description: 'An admin restored a suppressed insight rule.' },
   error: { category: 'operations', severity: 'error', description: 'A request failed with a server error (5xx).' },
 } as const satisfies Record<string, ActionInfo>;
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
-type OwnedTable = 'users' | 'datasets' | 'analyses' | 'api_keys' | 'alerts' | 'alert_channels' | 'sessions';
+type OwnedTable = 'users' | 'datasets' | 'analyses' | 'api_keys' | 'alerts' | 'alert_channels' | 'sessions' | 'insights';
 
 /** Which table holds an id of each prefix (ids are `prefix_…`, see ids.ts). */
 const TABLE_BY_PREFIX: Readonly<Record<string, OwnedTable>> = {
@@ -12,6 +12,9 @@ const TABLE_BY_PREFIX: Readonly<Record<string, OwnedTable>> = {
   alr: 'alerts',
   chn: 'alert_channels',
   ses: 'sessions',
+  ins: 'insights',
+  rec: 'insights',
+  anm: 'insights',
 };
 
 /**

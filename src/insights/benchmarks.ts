@@ -73,10 +73,10 @@ export function benchmarkSettings(settings: Record<string, unknown>): BenchmarkS
   const { industry, segment, overrides } = raw as Record<string, unknown>;
   const cleanOverrides: Record<string, Partial<Record<BenchmarkKpi, number>>> = {};
   if (typeof overrides === 'object' && overrides !== null) {
-    for (const [scope, figures] of Object.entries(overrides)) {
+    for (const [scope, figures] of Object.entries(overrides as Record<string, unknown>)) {
       if (typeof figures !== 'object' || figures === null) continue;
-      const kept = Object.entries(figures).filter(([kpi, value]) => (BENCHMARK_KPIS as readonly string[]).includes(kpi) && typeof value === 'number' && Number.isFinite(value) && value > 0);
-      if (kept.length > 0) cleanOverrides[scope] = Object.fromEntries(kept) as Partial<Record<BenchmarkKpi, number>>;
+      const kept = Object.entries(figures as Record<string, unknown>).filter(([kpi, value]) => (BENCHMARK_KPIS as readonly string[]).includes(kpi) && typeof value === 'number' && Number.isFinite(value) && value > 0);
+      if (kept.length > 0) cleanOverrides[scope] = Object.fromEntries(kept);
     }
   }
   return {

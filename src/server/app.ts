@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import { installAuditHooks } from '../audit/http.js';
 import { registerAuditRoutes } from '../audit/routes.js';
+import { registerFeedbackRoutes } from '../feedback/routes.js';
 import { registerApiKeyRoutes } from '../auth/api-key-routes.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerUserRoutes } from '../auth/user-routes.js';
@@ -102,6 +103,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerOrganizationRoutes(app, ctx.auth);
   registerAnalysisRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerFeedbackRoutes(app, ctx);
 
   return app;
 }

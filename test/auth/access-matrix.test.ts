@@ -106,6 +106,10 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const bDatasetId = bDataset.json<{ id: string }>().id;
     const bAnalysis = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(b.users.analyst.accessToken), payload: { datasetIds: [bDatasetId] } });
     const bAnalysisId = bAnalysis.json<{ id: string }>().id;
+    const bInsights = await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${bAnalysisId}/insights`, headers: bearer(b.users.analyst.accessToken) });
+    const bItems = bInsights.json<{ insights: { id: string }[]; recommendations: { id: string }[] }>();
+    const bInsightId = bItems.insights[0]!.id;
+    const bRecommendationId = bItems.recommendations[0]!.id;
     const bAlert = await t.app.inject({ method: 'POST', url: '/api/v1/alerts', headers: bearer(b.users.admin.accessToken), payload: { severity: 'info', category: 'data', title: 'b only' } });
     const bAlertId = bAlert.json<{ id: string }>().id;
     const bChannel = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: bearer(b.users.admin.accessToken), payload: { name: 'b hook', url: 'http://127.0.0.1:9/never' } });
@@ -115,6 +119,8 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
       if (url.startsWith('/api/v1/alerts')) return bAlertId;
       if (url.startsWith('/api/v1/datasets')) return bDatasetId;
       if (url.startsWith('/api/v1/analyses')) return bAnalysisId;
+      if (url.startsWith('/api/v1/insights')) return bInsightId;
+      if (url.startsWith('/api/v1/recommendations')) return bRecommendationId;
       if (url.startsWith('/api/v1/users') || url.startsWith('/api/v1/audit/users')) return b.users.analyst.userId;
       if (url.startsWith('/api/v1/api-keys')) return bKeyId;
       if (url.startsWith('/api/v1/auth/sessions')) return bSessionId;
@@ -131,8 +137,14 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
         url: fill(route.url, idFor(route.url)),
         headers: bearer(a.users[role].accessToken),
         payload:
-          route.method !== 'PATCH'
-            ? undefined
+          route.method === 'PUT'
+            ? route.url.startsWith('/api/v1/insights')
+              ? { rating: 3 }
+              : route.url.startsWith('/api/v1/recommendations')
+                ? { implemented: true }
+                : { overall: 3, usefulness: 3, accuracy: 3, actionability: 3 }
+            : route.method !== 'PATCH'
+              ? undefined
             : route.url.startsWith('/api/v1/orgs')
               ? { name: 'x' }
               : route.url.startsWith('/api/v1/datasets')
