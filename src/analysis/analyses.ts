@@ -9,13 +9,16 @@ import { inTransaction } from '../store/transactions.js';
 import { feedbackContext } from '../feedback/stats.js';
 import { benchmarkSettings } from '../insights/benchmarks.js';
 import { generateInsights } from '../insights/generate.js';
-import { insightInput } from '../insights/input.js';
+import { insightInput, type DailyBreakdowns } from '../insights/input.js';
+import { paceBudgets, pacingThresholds } from '../insights/pacing.js';
+import { listBudgets } from '../budgets/budgets.js';
 import { storeItems } from '../insights/store.js';
 import type { ExecutiveSummary } from '../insights/summary.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datasets/datasets.js';
-import { analyse, GRANULARITIES, profile, type CurrencyConversion, type DateRange, type DimensionFilter } from './engine/analysis.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { analyse, GRANULARITIES, profile, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
 import { sqlString } from './ingest/values.js';
 import { previousRange, runQuery, type QueryResult, type QuerySpec } from './query.js';
 import { buildReport, totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
@@ -142,12 +145,13 @@ export async function createAnalysis(
       }
       periodOverPeriod = { range: { from: range.from, to: range.to }, previousRange: before, byCurrency };
     }
-    // Daily series per platform and per campaign, for the insight rules (trends, anomalies, tracking gaps).
-    const pairs = buildReport([], await analyse(connection, source, { ...scope, breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] }), now).breakdowns;
-    return { report: { ...report, periodOverPeriod }, daily: { platform: pairs['platform×date'] ?? [], campaign: pairs['campaign×date'] ?? [] } };
+    return { report: { ...report, periodOverPeriod }, daily: await dailyBreakdowns(connection, source, scope, now) };
   });
   const result = computed.report;
-  const input = insightInput(result, previousTotals(result), computed.daily, benchmarkSettings(org.settings));
+  const asOf = result.dateRange.to;
+  const budgets = asOf === null ? [] : (await listBudgets(deps.db, owner.orgId)).filter((budget) => result.dateRange.from !== null && budget.startDate <= asOf && budget.endDate >= result.dateRange.from);
+  const pacing = asOf === null ? [] : paceBudgets(budgets, computed.daily, asOf, pacingThresholds(org.settings));
+  const input = insightInput(result, previousTotals(result), computed.daily, benchmarkSettings(org.settings), pacing);
   const generated = generateInsights(input, await feedbackContext(deps.db, owner.orgId), result.dateRange);
   const row = {
     id: newId('an'),
@@ -172,6 +176,18 @@ export async function createAnalysis(
     });
   });
   return { ...summary(row), result, summary: generated.summary };
+}
+
+/** Daily series per platform and per campaign: what the trend, anomaly, tracking and pacing rules read. */
+async function dailyBreakdowns(connection: DuckDBConnection, source: string, scope: Scope, now: Date): Promise<DailyBreakdowns> {
+  const pairs = buildReport([], await analyse(connection, source, { ...scope, breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] }), now).breakdowns;
+  return { platform: pairs['platform×date'] ?? [], campaign: pairs['campaign×date'] ?? [] };
+}
+
+/** The daily platform and campaign series of some of the organisation's datasets (budget pacing reads them). */
+export async function datasetDailySeries(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<DailyBreakdowns> {
+  const { source } = await datasetSource(deps, orgId, datasetIds);
+  return deps.duck.withConnection((connection) => dailyBreakdowns(connection, source, {}, deps.clock()));
 }
 
 /** The previous period's totals in the currency the insights compare. */

@@ -62,6 +62,8 @@ export const AUDIT_CATALOG = {
   'alert.channel_created': { category: 'alerts', severity: 'info', description: 'A webhook channel was added (its secret is never recorded).' },
   'alert.channel_deleted': { category: 'alerts', severity: 'info', description: 'A webhook channel was removed.' },
   'security.alert': { category: 'alerts', severity: 'critical', description: 'A security alert rule fired for this organisation.' },
+  'budget.created': { category: 'data', severity: 'info', description: 'Budgets were added (one, or a CSV of them).' },
+  'budget.deleted': { category: 'data', severity: 'info', description: 'A budget was deleted.' },
   'feedback.given': { category: 'feedback', severity: 'info', description: 'A user rated an insight, a recommendation or an analysis.' },
   'feedback.removed': { category: 'feedback', severity: 'info', description: 'A user withdrew their rating of an insight.' },
   'feedback.exported': { category: 'feedback', severity: 'info', description: 'Someone exported the feedback.' },

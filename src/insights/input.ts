@@ -1,6 +1,7 @@
 import type { AnalysisReport, ReportRow } from '../analysis/report/report.js';
 import { isMultiCurrency } from '../analysis/report/report.js';
 import type { BenchmarkSettings } from './benchmarks.js';
+import type { Pacing } from './pacing.js';
 
 /** The measures and KPIs of one group, as the rules read them (null: not in the data or not defined). */
 export interface Stat {
@@ -55,6 +56,8 @@ export interface InsightInput {
   readonly measures: ReadonlySet<string>;
   readonly quality: QualityFacts;
   readonly benchmarks: BenchmarkSettings;
+  /** The organisation's budgets whose flights the data covers, paced as of its last day. */
+  readonly pacing: readonly Pacing[];
 }
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
@@ -100,6 +103,7 @@ export function insightInput(
   previous: ReportRow | null,
   daily: DailyBreakdowns,
   benchmarks: BenchmarkSettings,
+  pacing: readonly Pacing[] = [],
 ): InsightInput {
   const byCurrency = isMultiCurrency(report.totals) ? report.totals.byCurrency : { [String(report.totals.currency ?? '')]: report.totals };
   const ranked = Object.values(byCurrency).sort((a, b) => (num(b.spend) ?? 0) - (num(a.spend) ?? 0));
@@ -140,5 +144,6 @@ export function insightInput(
     measures,
     quality,
     benchmarks,
+    pacing,
   };
 }

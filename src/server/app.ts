@@ -7,6 +7,7 @@ import Fastify, { LogController } from 'fastify';
 import { installAuditHooks } from '../audit/http.js';
 import { registerAuditRoutes } from '../audit/routes.js';
 import { registerFeedbackRoutes } from '../feedback/routes.js';
+import { registerBudgetRoutes } from '../budgets/routes.js';
 import { registerApiKeyRoutes } from '../auth/api-key-routes.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerUserRoutes } from '../auth/user-routes.js';
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerAnalysisRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);
+  registerBudgetRoutes(app, ctx);
 
   return app;
 }

@@ -26,6 +26,7 @@ export interface Database {
   insights: InsightTable;
   feedback: FeedbackTable;
   rule_preferences: RulePreferenceTable;
+  budgets: BudgetTable;
 }
 
 export interface OrganizationTable {
@@ -327,4 +328,19 @@ export interface RulePreferenceTable {
   suppressed_at: string | null;
   restored_at: string | null;
   restored_by: string | null;
+}
+
+export interface BudgetTable {
+  id: string;
+  org_id: string;
+  /** `campaign` or `platform`. */
+  scope: string;
+  name: string;
+  amount: number;
+  currency: string | null;
+  /** YYYY-MM-DD, inclusive. */
+  start_date: string;
+  end_date: string;
+  created_by: string;
+  created_at: string;
 }

@@ -110,6 +110,8 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const bItems = bInsights.json<{ insights: { id: string }[]; recommendations: { id: string }[] }>();
     const bInsightId = bItems.insights[0]!.id;
     const bRecommendationId = bItems.recommendations[0]!.id;
+    const bBudget = await t.app.inject({ method: 'POST', url: '/api/v1/budgets', headers: bearer(b.users.analyst.accessToken), payload: { scope: 'campaign', name: 'B only', amount: 10, startDate: '2025-11-01', endDate: '2025-11-30' } });
+    const bBudgetId = bBudget.json<{ id: string }>().id;
     const bAlert = await t.app.inject({ method: 'POST', url: '/api/v1/alerts', headers: bearer(b.users.admin.accessToken), payload: { severity: 'info', category: 'data', title: 'b only' } });
     const bAlertId = bAlert.json<{ id: string }>().id;
     const bChannel = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: bearer(b.users.admin.accessToken), payload: { name: 'b hook', url: 'http://127.0.0.1:9/never' } });
@@ -121,6 +123,7 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
       if (url.startsWith('/api/v1/analyses')) return bAnalysisId;
       if (url.startsWith('/api/v1/insights')) return bInsightId;
       if (url.startsWith('/api/v1/recommendations')) return bRecommendationId;
+      if (url.startsWith('/api/v1/budgets')) return bBudgetId;
       if (url.startsWith('/api/v1/users') || url.startsWith('/api/v1/audit/users')) return b.users.analyst.userId;
       if (url.startsWith('/api/v1/api-keys')) return bKeyId;
       if (url.startsWith('/api/v1/auth/sessions')) return bSessionId;

@@ -46,6 +46,7 @@ export function input(parts: Partial<Omit<InsightInput, 'totals' | 'previous'>> 
     measures: rest.measures ?? new Set(['impressions', 'clicks', 'spend', 'conversions', 'revenue']),
     quality: rest.quality ?? { rows: 1000, duplicates: 0, clicksOverImpressions: 0, conversionsOverClicks: 0, negativeValues: 0, droppedRows: 0 },
     benchmarks: rest.benchmarks ?? {},
+    pacing: rest.pacing ?? [],
     ...(rest.currency !== undefined ? { currency: rest.currency } : {}),
     ...(rest.otherCurrencies ? { otherCurrencies: rest.otherCurrencies } : {}),
   };

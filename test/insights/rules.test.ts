@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { InsightInput } from '../../src/insights/input.js';
+import { pace } from '../../src/insights/pacing.js';
 import { INSIGHT_RULES, ruleById } from '../../src/insights/rules/index.js';
 import { days, group, input } from './fixtures.js';
 
 const flat = (count: number, measures: Parameters<typeof days>[0][number]) => Array.from({ length: count }, () => measures);
+
+/** 3,000 over the 30 days of March 2026. */
+const flight = { id: 'bud_1', scope: 'campaign' as const, name: 'Spring', amount: 3000, currency: 'USD', startDate: '2026-03-01', endDate: '2026-03-30' };
 
 /** 1,000 clean rows but for the counts given. */
 const withQuality = (counts: Partial<InsightInput['quality']>) =>
@@ -105,6 +109,11 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     fires: input({ daily: days(Array.from({ length: 28 }, (_, i) => ({ clicks: 100, spend: 50, conversions: i % 7 === 0 ? 2 : 10 }))) }),
     quiet: input({ daily: days(flat(28, { clicks: 100, spend: 50, conversions: 10 })) }),
     subject: 'Monday/Sunday',
+  },
+  'pacing.budget_off_track': {
+    fires: input({ totals: { spend: 2000 }, pacing: [pace(flight, days(flat(10, { spend: 200 })), '2026-03-10')] }),
+    quiet: input({ totals: { spend: 1000 }, pacing: [pace(flight, days(flat(10, { spend: 100 })), '2026-03-10'), pace({ ...flight, id: 'bud_2' }, [], '2026-02-01')] }),
+    subject: 'campaign:Spring:bud_1',
   },
   'data_quality.tracking_gap': {
     fires: input({ totals: { spend: 1400 }, dailyByPlatform: { Meta: days([...flat(10, { spend: 100, clicks: 50, conversions: 5 }), ...flat(4, { spend: 100, clicks: 50, conversions: 0 })]) } }),

@@ -6,6 +6,7 @@ import { creativeFatigue, ctrBelowBenchmark, landingPageGap } from './creative.j
 import { clicksOverImpressions, conversionsOverClicks, duplicateRows, missingMeasures, negativeValues, unconvertedCurrencies } from './data-quality.js';
 import { cpaSpike, cpcAboveBenchmark, cpmAboveBenchmark, spendUpResultsFlat } from './efficiency.js';
 import { bottomCampaignRoas, kpiAgainstPrevious, topCampaignRoas, unprofitablePlatform } from './performance.js';
+import { budgetOffTrack } from './pacing.js';
 import { trackingGap, weekdayEffect } from './trends.js';
 
 /** Every rule, in catalog order. Rule ids are stable: feedback and suppression hang on them. */
@@ -29,6 +30,7 @@ export const INSIGHT_RULES: readonly InsightRule[] = [
   bestGenderSegment,
   bestCountrySegment,
   weekdayEffect,
+  budgetOffTrack,
   trackingGap,
   dailyOutliers,
   duplicateRows,

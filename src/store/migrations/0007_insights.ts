@@ -63,9 +63,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await db.schema.alterTable('analyses').addColumn('summary', 'text').execute();
+
+  // A budget for a campaign or a platform over a flight (dates inclusive).
+  await db.schema
+    .createTable('budgets')
+    .addColumn('id', 'text', (col) => col.primaryKey())
+    .addColumn('org_id', 'text', (col) => col.notNull().references('organizations.id'))
+    .addColumn('scope', 'text', (col) => col.notNull())
+    .addColumn('name', 'text', (col) => col.notNull())
+    .addColumn('amount', 'real', (col) => col.notNull())
+    .addColumn('currency', 'text')
+    .addColumn('start_date', 'text', (col) => col.notNull())
+    .addColumn('end_date', 'text', (col) => col.notNull())
+    .addColumn('created_by', 'text', (col) => col.notNull())
+    .addColumn('created_at', 'text', (col) => col.notNull())
+    .execute();
+  await db.schema.createIndex('budgets_org_idx').on('budgets').columns(['org_id', 'scope', 'name']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('budgets').execute();
   await db.schema.alterTable('analyses').dropColumn('summary').execute();
   await db.schema.dropTable('rule_preferences').execute();
   await db.schema.dropTable('feedback').execute();

@@ -1,0 +1,99 @@
+import { dailyBy, type DailyBreakdowns, type Day } from './input.js';
+
+export type BudgetScope = 'campaign' | 'platform';
+
+export interface BudgetFlight {
+  readonly id: string;
+  readonly scope: BudgetScope;
+  readonly name: string;
+  readonly amount: number;
+  readonly currency: string | null;
+  /** YYYY-MM-DD, inclusive. */
+  readonly startDate: string;
+  readonly endDate: string;
+}
+
+export interface PacingThresholds {
+  /** Below this share of the expected spend to date: under-pacing. */
+  readonly under: number;
+  /** Above this share: over-pacing. */
+  readonly over: number;
+}
+
+export const DEFAULT_PACING: PacingThresholds = { under: 0.9, over: 1.1 };
+
+export type PacingStatus = 'not_started' | 'on_track' | 'under' | 'over';
+
+export interface Pacing {
+  readonly budget: BudgetFlight;
+  readonly asOf: string;
+  readonly daysTotal: number;
+  readonly daysElapsed: number;
+  readonly spendToDate: number;
+  /** A straight line through the flight: amount × days elapsed / days in flight. */
+  readonly expectedToDate: number;
+  /** Spend to date ÷ expected; null before the flight starts. */
+  readonly pace: number | null;
+  /** At the average daily spend so far, what the whole flight will spend. */
+  readonly projectedSpend: number | null;
+  readonly remaining: number;
+  readonly status: PacingStatus;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** A budget's pacing on `asOf` from the daily spend of its campaign or platform. */
+export function pace(budget: BudgetFlight, days: readonly Day[], asOf: string, thresholds: PacingThresholds = DEFAULT_PACING): Pacing {
+  const start = dayNumber(budget.startDate);
+  const end = dayNumber(budget.endDate);
+  const today = Math.min(dayNumber(asOf), end);
+  const daysTotal = end - start + 1;
+  const daysElapsed = Math.max(0, today - start + 1);
+  const spendToDate = days
+    .filter((day) => {
+      const n = dayNumber(day.date);
+      return n >= start && n <= today;
+    })
+    .reduce((sum, day) => sum + (day.spend ?? 0), 0);
+  const expectedToDate = (budget.amount * daysElapsed) / daysTotal;
+  const ratio = daysElapsed === 0 || expectedToDate === 0 ? null : spendToDate / expectedToDate;
+  const status: PacingStatus = ratio === null ? 'not_started' : ratio < thresholds.under ? 'under' : ratio > thresholds.over ? 'over' : 'on_track';
+  return {
+    budget,
+    asOf,
+    daysTotal,
+    daysElapsed,
+    spendToDate: round(spendToDate),
+    expectedToDate: round(expectedToDate),
+    pace: ratio === null ? null : Math.round(ratio * 1000) / 1000,
+    projectedSpend: daysElapsed === 0 ? null : round((spendToDate / daysElapsed) * daysTotal),
+    remaining: round(budget.amount - spendToDate),
+    status,
+  };
+}
+
+/**
+ * Every budget's pacing from daily platform and campaign rows. A budget in a
+ * currency reads that currency's spend; one without a currency reads the
+ * data's only currency (with several, nothing is summed across them).
+ */
+export function paceBudgets(budgets: readonly BudgetFlight[], daily: DailyBreakdowns, asOf: string, thresholds: PacingThresholds = DEFAULT_PACING): Pacing[] {
+  return budgets.map((budget) => {
+    const rows = budget.scope === 'campaign' ? daily.campaign : daily.platform;
+    const currencies = [...new Set(rows.map((row) => (row.currency ?? null) as string | null))];
+    const currency = budget.currency ?? (currencies.length === 1 ? currencies[0]! : undefined);
+    const days = currency === undefined ? [] : (dailyBy(rows, budget.scope, currency)[budget.name] ?? []);
+    return pace(budget, days, asOf, thresholds);
+  });
+}
+
+/** The organisation's `settings.pacing` thresholds, when sensible; the defaults otherwise. */
+export function pacingThresholds(settings: Record<string, unknown>): PacingThresholds {
+  const raw = settings.pacing;
+  if (typeof raw !== 'object' || raw === null) return DEFAULT_PACING;
+  const { under, over } = raw as Record<string, unknown>;
+  const valid = typeof under === 'number' && typeof over === 'number' && under > 0 && under <= 1 && over >= 1 && over < 10;
+  return valid ? { under, over } : DEFAULT_PACING;
+}
