@@ -20,6 +20,16 @@ export interface Config {
   readonly monitoring: MonitoringConfig;
   /** HMAC key of the audit chain (≥ 32 bytes); otherwise generated once into the data dir. Never stored in the database. */
   readonly auditKey: string | undefined;
+  /** An OpenAI-compatible endpoint for executive summaries; unset: deterministic summaries only. */
+  readonly llm: LlmConfig | undefined;
+}
+
+export interface LlmConfig {
+  /** e.g. `https://api.openai.com/v1`; `/chat/completions` is appended. */
+  readonly baseUrl: string;
+  readonly apiKey: string | undefined;
+  readonly model: string;
+  readonly timeoutMs: number;
 }
 
 export interface MonitoringConfig {
@@ -105,6 +115,10 @@ export const SETTINGS = {
   PCA_HEALTH_INTERVAL_SECONDS: 'seconds between background health checks (default 15)',
   PCA_ALERT_INTERVAL_SECONDS: 'seconds between alert rule evaluations (default 30)',
   PCA_REQUEST_METRICS: 'true|false: measure every request for /metrics and the request statistics (default true)',
+  PCA_LLM_BASE_URL: 'OpenAI-compatible API base URL, e.g. https://api.openai.com/v1 (default: no LLM; summaries are deterministic)',
+  PCA_LLM_API_KEY: 'bearer key for the LLM endpoint (never logged)',
+  PCA_LLM_MODEL: 'model name for the LLM endpoint (required with PCA_LLM_BASE_URL)',
+  PCA_LLM_TIMEOUT_MS: 'how long to wait for an LLM summary before using the deterministic one (default 20000)',
   PCA_WEBHOOK_RETRY_DELAYS_MS: 'comma-separated waits before webhook retries (default 1000,5000,30000)',
 } as const;
 
@@ -202,6 +216,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       requestMetrics: boolean(env, 'PCA_REQUEST_METRICS', true),
     },
     auditKey: auditKey(env),
+    llm: llmConfig(env),
   };
 }
 
@@ -219,6 +234,21 @@ function metricsToken(env: Env): string | undefined {
   const token = read(env, 'PCA_METRICS_TOKEN');
   if (token !== undefined && token.length < 16) throw new ConfigError('PCA_METRICS_TOKEN', 'at least 16 characters', `${token.length} characters`);
   return token;
+}
+
+function llmConfig(env: Env): LlmConfig | undefined {
+  const baseUrl = read(env, 'PCA_LLM_BASE_URL');
+  if (baseUrl === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new ConfigError('PCA_LLM_BASE_URL', 'an http(s) URL', baseUrl);
+  const model = read(env, 'PCA_LLM_MODEL');
+  if (model === undefined) throw new ConfigError('PCA_LLM_MODEL', 'a model name when PCA_LLM_BASE_URL is set', '(unset)');
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), apiKey: read(env, 'PCA_LLM_API_KEY'), model, timeoutMs: integer(env, 'PCA_LLM_TIMEOUT_MS', 20_000, 100, 600_000) };
 }
 
 function auditKey(env: Env): string | undefined {

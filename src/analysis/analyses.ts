@@ -6,7 +6,9 @@ import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import type { AnalysisTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
-import { feedbackContext } from '../feedback/stats.js';
+import { categoryGuidance, feedbackContext } from '../feedback/stats.js';
+import { llmSummary } from '../insights/llm-summary.js';
+import type { LlmConfig } from '../config.js';
 import { benchmarkSettings } from '../insights/benchmarks.js';
 import { generateInsights } from '../insights/generate.js';
 import { insightInput, type DailyBreakdowns } from '../insights/input.js';
@@ -109,6 +111,7 @@ export async function createAnalysis(
   owner: { orgId: string; userId: string },
   request: AnalysisRequest,
   audit: AuditRecorder,
+  llm?: LlmConfig,
 ): Promise<StoredAnalysis> {
   const now = deps.clock();
   const org = await requireOrganization(deps.db, owner.orgId);
@@ -153,6 +156,14 @@ export async function createAnalysis(
   const pacing = asOf === null ? [] : paceBudgets(budgets, computed.daily, asOf, pacingThresholds(org.settings));
   const input = insightInput(result, previousTotals(result), computed.daily, benchmarkSettings(org.settings), pacing);
   const generated = generateInsights(input, await feedbackContext(deps.db, owner.orgId), result.dateRange);
+  // Written before the transaction: a slow endpoint must not hold the organisation's lock.
+  const llmOutcome = llm && org.features.llm_insights ? await llmSummary(llm, generated.summary.facts, generated.ranked.slice(0, 8), await categoryGuidance(deps.db, owner.orgId)) : undefined;
+  const executive: ExecutiveSummary =
+    llmOutcome === undefined
+      ? generated.summary
+      : llmOutcome.kind === 'accepted'
+        ? { ...generated.summary, text: llmOutcome.text, source: 'llm', deterministic: generated.summary.text }
+        : { ...generated.summary, rejection: llmOutcome.reason };
   const row = {
     id: newId('an'),
     org_id: owner.orgId,
@@ -160,7 +171,7 @@ export async function createAnalysis(
     dataset_ids: toJson([...new Set(request.datasetIds)]),
     request: toJson(scope),
     result: toJson(result),
-    summary: toJson(generated.summary),
+    summary: toJson(executive),
     created_by: owner.userId,
     created_at: now.toISOString(),
   };
@@ -174,8 +185,17 @@ export async function createAnalysis(
       target: { type: 'analysis', id: row.id, name: row.name },
       details: { datasetIds: [...new Set(request.datasetIds)], scope, insights: generated.items.filter((item) => item.kind === 'insight').length },
     });
+    if (llmOutcome?.kind === 'rejected') {
+      await audit.record(trx, {
+        action: 'llm.summary_rejected',
+        target: { type: 'analysis', id: row.id, name: row.name },
+        outcome: 'failure',
+        reason: llmOutcome.reason,
+        details: { model: llm?.model ?? null, ...(llmOutcome.text ? { rejectedText: llmOutcome.text } : {}) },
+      });
+    }
   });
-  return { ...summary(row), result, summary: generated.summary };
+  return { ...summary(row), result, summary: executive };
 }
 
 /** Daily series per platform and per campaign: what the trend, anomaly, tracking and pacing rules read. */

@@ -210,7 +210,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
   app.post(
     '/api/v1/analyses',
     {
-      config: { access: { permission: 'analyses:create' }, audit: ['analysis.created'] },
+      config: { access: { permission: 'analyses:create' }, audit: ['analysis.created', 'llm.summary_rejected'] },
       schema: {
         tags: ['analyses'],
         summary: 'Analyse datasets (totals, KPIs, breakdowns, time series, period over period); counts against maxAnalysesPerMonth',
@@ -228,7 +228,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const analysis = await createAnalysis(deps, principalOf(request), request.body, auditOf(request));
+      const analysis = await createAnalysis(deps, principalOf(request), request.body, auditOf(request), ctx.config.llm);
       ctx.monitoring.metrics.analyses.inc();
       return reply.code(201).send(analysis);
     },

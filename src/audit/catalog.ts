@@ -47,6 +47,7 @@ export const AUDIT_CATALOG = {
   'dataset.mapping_changed': { category: 'data', severity: 'info', description: "A dataset's column mapping was overridden and the dataset rebuilt (from/to)." },
   'dataset.deleted': { category: 'data', severity: 'info', description: 'A dataset and its file were deleted.' },
   'analysis.created': { category: 'analysis', severity: 'info', description: 'An analysis was computed and stored.' },
+  'llm.summary_rejected': { category: 'analysis', severity: 'warning', description: 'An LLM summary was refused (it cited a number not among the facts, or the endpoint failed); the deterministic one was used.' },
   'analysis.viewed': { category: 'analysis', severity: 'info', description: 'A stored analysis was read.' },
   'analysis.exported': { category: 'analysis', severity: 'info', description: 'An analysis was downloaded as a file.' },
   'analysis.deleted': { category: 'analysis', severity: 'info', description: 'An analysis was deleted.' },

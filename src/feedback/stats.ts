@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { FeedbackContext } from '../insights/generate.js';
+import type { CategoryGuidance } from '../insights/llm-summary.js';
 import type { OutcomeStats, RatingStats } from './loop.js';
 
 /** Insight ratings per rule in one organisation (ratings updated after a restore only, for `since`). */
@@ -51,4 +52,20 @@ export async function suppressedRules(db: Kysely<Database>, orgId: string): Prom
 export async function feedbackContext(db: Kysely<Database>, orgId: string): Promise<FeedbackContext> {
   const [ratings, outcomes, suppressed] = await Promise.all([ruleRatings(db, orgId), recommendationOutcomes(db, orgId), suppressedRules(db, orgId)]);
   return { ruleRatings: ratings, outcomes, suppressed };
+}
+
+/** Average insight rating per category (with 3+ ratings): the guidance an LLM summary is given. */
+export async function categoryGuidance(db: Kysely<Database>, orgId: string): Promise<CategoryGuidance[]> {
+  const rows = await db
+    .selectFrom('feedback')
+    .select(['category', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.avg<number>('rating').as('average')])
+    .where('org_id', '=', orgId)
+    .where('target_type', '=', 'insight')
+    .where('rating', 'is not', null)
+    .groupBy('category')
+    .execute();
+  return rows
+    .filter((row) => row.category !== null && Number(row.n) >= 3)
+    .map((row) => ({ category: row.category!, ratings: Number(row.n), average: Math.round(Number(row.average) * 100) / 100 }))
+    .sort((a, b) => b.average - a.average);
 }

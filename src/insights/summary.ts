@@ -8,6 +8,8 @@ export interface ExecutiveSummary {
   readonly source: 'deterministic' | 'llm';
   /** Why an LLM summary was not used, when one was asked for. */
   readonly rejection?: string;
+  /** The deterministic text, kept beside an LLM's. */
+  readonly deterministic?: string;
   /** The computed facts the text may cite. */
   readonly facts: Readonly<Record<string, number | string | null>>;
 }

@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { multipart } from '../helpers/multipart.js';
+
+interface Seen {
+  authorization: string | undefined;
+  body: { model: string; messages: { role: string; content: string }[] };
+}
+
+/** An OpenAI-compatible endpoint on 127.0.0.1 that answers what the test sets. */
+async function fakeLlm(): Promise<{ url: string; seen: Seen[]; answer: { status: number; content: string }; server: Server }> {
+  const seen: Seen[] = [];
+  const answer = { status: 200, content: '' };
+  const read = (request: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      request.on('end', () => resolve(text));
+    });
+  const server = createServer((request, response) => {
+    void read(request).then((text) => {
+      seen.push({ authorization: request.headers.authorization, body: JSON.parse(text) as Seen['body'] });
+      response.writeHead(answer.status, { 'content-type': 'application/json' });
+      response.end(answer.status === 200 ? JSON.stringify({ choices: [{ message: { role: 'assistant', content: answer.content } }] }) : '{"error":"down"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, seen, answer, server };
+}
+
+function exportCsv(): string {
+  const lines = ['Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue,Currency'];
+  for (let day = 1; day <= 14; day++) {
+    const date = `2026-03-${String(day).padStart(2, '0')}`;
+    lines.push(`${date},Meta,Winner,10000,200,100,10,600,USD`, `${date},Meta,Loser,10000,200,100,1,30,USD`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
+  let t: TestApp;
+  let llm: Awaited<ReturnType<typeof fakeLlm>>;
+  let operator: Session;
+  let org: TestOrg;
+  let datasetId: string;
+
+  beforeAll(async () => {
+    llm = await fakeLlm();
+    t = await createTestApp(backend, { env: { PCA_LLM_BASE_URL: llm.url, PCA_LLM_API_KEY: 'sk-test-key-123', PCA_LLM_MODEL: 'summary-model', PCA_LLM_TIMEOUT_MS: '5000' } });
+    operator = await operatorSession(t.app);
+    org = await orgWithEveryRole(t.app, operator, 'llm-org');
+    const form = multipart({ name: 'meta.csv', content: exportCsv() });
+    const upload = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...form.headers }, payload: form.payload });
+    datasetId = upload.json<{ id: string }>().id;
+  }, 120_000);
+  afterAll(async () => {
+    await t.dispose();
+    await new Promise((resolve) => llm.server.close(resolve));
+  });
+
+  const analyse = async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(org.users.analyst.accessToken), payload: { datasetIds: [datasetId] } });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json<{ id: string; summary: { text: string; source: string; rejection?: string; deterministic?: string; facts: Record<string, unknown> } }>();
+  };
+  const setFeature = (on: boolean) => t.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${org.orgId}`, headers: bearer(operator.accessToken), payload: { features: { llm_insights: on } } });
+
+  it('is not asked while the organisation has llm_insights off', async () => {
+    const analysis = await analyse();
+    expect(analysis.summary.source).toBe('deterministic');
+    expect(llm.seen).toHaveLength(0);
+  });
+
+  it('uses a summary that cites only computed facts, sent only facts and the ratings guidance', async () => {
+    await setFeature(true);
+    for (const session of [org.users.admin, org.users.analyst, org.users.viewer]) {
+      const first = await analyse();
+      const items = await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${first.id}/insights`, headers: bearer(session.accessToken) });
+      const insight = items.json<{ insights: { id: string; category: string }[] }>().insights.find((item) => item.category === 'performance')!;
+      await t.app.inject({ method: 'PUT', url: `/api/v1/insights/${insight.id}/feedback`, headers: bearer(session.accessToken), payload: { rating: 5 } });
+    }
+    llm.answer.content = 'Spend was 2,800 USD, returning 8,820 USD at a ROAS of 3.15. Loser has a ROAS of 0.3 and should be cut.';
+    const before = llm.seen.length;
+    const analysis = await analyse();
+    expect(analysis.summary).toMatchObject({ source: 'llm', text: llm.answer.content });
+    expect(analysis.summary.deterministic).toContain('Spend was 2,800 USD');
+    const request = llm.seen[before]!;
+    expect(request.authorization).toBe('Bearer sk-test-key-123');
+    expect(request.body.model).toBe('summary-model');
+    const prompt = request.body.messages.map((message) => message.content).join('\n');
+    expect(prompt).toContain('"spend":2800');
+    expect(prompt).toContain('- performance: 5 over 3 ratings; lead with these.');
+    expect(prompt).not.toContain('Loser,');
+    expect(JSON.stringify(t.logs)).not.toContain('sk-test-key-123');
+  });
+
+  it('rejects a summary citing a number that is not among the facts, records why, and keeps the deterministic one', async () => {
+    llm.answer.content = 'Spend was 2,800 USD and revenue will grow 37% next quarter.';
+    const analysis = await analyse();
+    expect(analysis.summary.source).toBe('deterministic');
+    expect(analysis.summary.rejection).toBe('cites numbers not among the facts: 37');
+    expect(analysis.summary.text).toContain('Spend was 2,800 USD');
+    const trail = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=llm.summary_rejected', headers: bearer(org.users.auditor.accessToken) });
+    expect(trail.json<{ items: { target: { id: string }; reason: string }[] }>().items[0]).toMatchObject({ target: { id: analysis.id }, reason: 'cites numbers not among the facts: 37' });
+  });
+
+  it('falls back when the endpoint fails, and the analysis is still created', async () => {
+    llm.answer.status = 500;
+    const analysis = await analyse();
+    expect(analysis.summary).toMatchObject({ source: 'deterministic', rejection: 'the LLM endpoint answered 500' });
+  });
+});
