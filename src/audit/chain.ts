@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { AuditEventTable, AuditHeadTable } from '../store/schema.js';
 
 /** The `prevHash` of an organisation's first event. */
@@ -10,37 +10,35 @@ const VERSION = 'pca-audit-1';
 
 type HashedFields = Omit<Selectable<AuditEventTable>, 'hash'>;
 
+/** The fields an event's HMAC covers, in order: every field but the hash itself. */
+const CANONICAL_FIELDS = [
+  'org_id', 'seq', 'id', 'occurred_at', 'actor_type', 'actor_id', 'actor_name', 'actor_ip', 'actor_user_agent', 'action',
+  'target_type', 'target_id', 'target_name', 'outcome', 'reason', 'severity', 'request_id', 'details', 'prev_hash',
+] as const satisfies readonly (keyof HashedFields)[];
+
 /**
- * The bytes an event's HMAC covers: every field but the hash itself, in a
- * fixed order, as a JSON array (unambiguous, whatever the values contain).
+ * The bytes an event's HMAC covers: the version, then the fields in a fixed
+ * order, as a JSON array (unambiguous, whatever the values contain).
  */
 export function canonicalEvent(row: HashedFields): string {
-  return JSON.stringify([
-    VERSION,
-    row.org_id,
-    Number(row.seq),
-    row.id,
-    row.occurred_at,
-    row.actor_type,
-    row.actor_id,
-    row.actor_name,
-    row.actor_ip,
-    row.actor_user_agent,
-    row.action,
-    row.target_type,
-    row.target_id,
-    row.target_name,
-    row.outcome,
-    row.reason,
-    row.severity,
-    row.request_id,
-    row.details,
-    row.prev_hash,
-  ]);
+  return JSON.stringify([VERSION, ...CANONICAL_FIELDS.map((field) => (field === 'seq' ? Number(row.seq) : row[field]))]);
+}
+
+/**
+ * The same array built by SQLite's json_array, so verification need not
+ * materialise every column; a row whose SQL form does not verify is
+ * re-checked from its columns before it is called altered.
+ */
+export function canonicalEventSql(): RawBuilder<string> {
+  return sql<string>`json_array(${VERSION}, ${sql.join(CANONICAL_FIELDS.map((field) => sql.ref(field)))})`;
+}
+
+export function hmacHex(key: Buffer, text: string): string {
+  return createHmac('sha256', key).update(text).digest('hex');
 }
 
 export function eventHash(key: Buffer, row: HashedFields): string {
-  return createHmac('sha256', key).update(canonicalEvent(row)).digest('hex');
+  return hmacHex(key, canonicalEvent(row));
 }
 
 type HeadFields = Omit<Selectable<AuditHeadTable>, 'mac'>;

@@ -1,6 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { systemRecorder } from '../../src/audit/recorder.js';
 import { openStore } from '../../src/store/store.js';
 import { BACKENDS, createTestEnvironment, type TestEnvironment } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -36,7 +37,9 @@ describe.each(BACKENDS)('audit chain tamper evidence and archives [%s]', (backen
   };
   const rows = () => db().selectFrom('audit_events').selectAll().where('org_id', '=', org.orgId).orderBy('seq').execute();
 
-  it('verifies an untouched chain', async () => {
+  it('verifies an untouched chain, odd characters included', async () => {
+    const odd = 'ctrl \u0001\u001f tab\t nl\n quote" back\\ é 🚀 \u2028 <b>';
+    await systemRecorder(t.ctx.audit, odd, org.orgId).record(db(), { action: 'retention.run', target: { type: odd, id: odd, name: odd }, reason: odd, details: { [odd]: odd, nested: [odd, 1.5, null] } });
     const verdict = await verify();
     expect(verdict.valid).toBe(true);
     // All but the read that verification itself recorded afterwards.
