@@ -154,7 +154,8 @@ export async function createAnalysis(
   const asOf = result.dateRange.to;
   const budgets = asOf === null ? [] : (await listBudgets(deps.db, owner.orgId)).filter((budget) => result.dateRange.from !== null && budget.startDate <= asOf && budget.endDate >= result.dateRange.from);
   const pacing = asOf === null ? [] : paceBudgets(budgets, computed.daily, asOf, pacingThresholds(org.settings));
-  const input = insightInput(result, previousTotals(result), computed.daily, benchmarkSettings(org.settings), pacing);
+  const previousTotals = Object.values(result.periodOverPeriod?.byCurrency ?? {}).flatMap((comparison) => (comparison.previous ? [comparison.previous] : []));
+  const input = insightInput(result, previousTotals, computed.daily, benchmarkSettings(org.settings), pacing);
   const generated = generateInsights(input, await feedbackContext(deps.db, owner.orgId), result.dateRange);
   // Written before the transaction: a slow endpoint must not hold the organisation's lock.
   const llmOutcome = llm && org.features.llm_insights ? await llmSummary(llm, generated.summary.facts, generated.ranked.slice(0, 8), await categoryGuidance(deps.db, owner.orgId)) : undefined;
@@ -208,13 +209,6 @@ async function dailyBreakdowns(connection: DuckDBConnection, source: string, sco
 export async function datasetDailySeries(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<DailyBreakdowns> {
   const { source } = await datasetSource(deps, orgId, datasetIds);
   return deps.duck.withConnection((connection) => dailyBreakdowns(connection, source, {}, deps.clock()));
-}
-
-/** The previous period's totals in the currency the insights compare. */
-function previousTotals(result: AnalysisResultDocument): ReportRow | null {
-  const comparisons = Object.values(result.periodOverPeriod?.byCurrency ?? {});
-  const main = comparisons.sort((a, b) => Number(b.current.spend ?? 0) - Number(a.current.spend ?? 0))[0];
-  return main?.previous ?? null;
 }
 
 export async function getAnalysis(db: Kysely<Database>, orgId: string, id: string): Promise<StoredAnalysis> {

@@ -4,6 +4,7 @@ import type { Database } from '../store/schema.js';
 import { smoothedRating } from './loop.js';
 import { presentFeedback, type FeedbackView } from './service.js';
 import { suppressedRules } from './stats.js';
+import { round } from '../insights/rules/helpers.js';
 
 interface Distribution {
   readonly count: number;
@@ -17,7 +18,7 @@ function distributionOf(ratings: readonly number[]): Distribution {
   for (const rating of ratings) distribution[String(rating) as keyof typeof distribution] += 1;
   return {
     count: ratings.length,
-    average: ratings.length === 0 ? null : Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100,
+    average: ratings.length === 0 ? null : round(ratings.reduce((a, b) => a + b, 0) / ratings.length),
     distribution,
   };
 }
@@ -73,17 +74,17 @@ export async function feedbackAnalytics(db: Kysely<Database>, orgId: string): Pr
   const byRule: FeedbackAnalytics['insights']['byRule'] = {};
   for (const [ruleId, items] of groupBy(insightRatings, (item) => item.ruleId)) {
     const values = ratings(items);
-    byRule[ruleId] = { ...distributionOf(values), smoothed: Math.round(smoothedRating({ count: values.length, sum: values.reduce((a, b) => a + b, 0) }) * 100) / 100, suppressed: suppressed.has(ruleId) };
+    byRule[ruleId] = { ...distributionOf(values), smoothed: round(smoothedRating({ count: values.length, sum: values.reduce((a, b) => a + b, 0) })), suppressed: suppressed.has(ruleId) };
   }
   const outcomes = all.filter((item) => item.targetType === 'recommendation');
   const implementedOf = (items: readonly FeedbackView[]) => items.filter((item) => item.implemented).length;
-  const rate = (items: readonly FeedbackView[]) => (items.length === 0 ? null : Math.round((implementedOf(items) / items.length) * 1000) / 1000);
+  const rate = (items: readonly FeedbackView[]) => (items.length === 0 ? null : round(implementedOf(items) / items.length, 3));
   const effectivenessOf = (items: readonly FeedbackView[]) => distributionOf(items.filter((item) => item.implemented && item.effectivenessRating !== null).map((item) => item.effectivenessRating!));
 
   const analyses = all.filter((item) => item.targetType === 'analysis' && item.scores !== null);
   const averageOf = (key: 'overall' | 'usefulness' | 'accuracy' | 'actionability') => {
     const values = analyses.map((item) => item.scores![key]).filter((value): value is number => typeof value === 'number');
-    return values.length === 0 ? null : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
+    return values.length === 0 ? null : round(values.reduce((a, b) => a + b, 0) / values.length);
   };
 
   return {
@@ -98,7 +99,7 @@ export async function feedbackAnalytics(db: Kysely<Database>, orgId: string): Pr
       implemented: implementedOf(outcomes),
       implementationRate: rate(outcomes),
       effectiveness: effectivenessOf(outcomes),
-      actualImpactTotal: Math.round(outcomes.reduce((sum, item) => sum + (item.implemented ? (item.actualImpact ?? 0) : 0), 0) * 100) / 100,
+      actualImpactTotal: round(outcomes.reduce((sum, item) => sum + (item.implemented ? (item.actualImpact ?? 0) : 0), 0)),
       byType: Object.fromEntries(
         [...groupBy(outcomes, (item) => item.recommendationType)].map(([name, items]) => [name, { reported: items.length, implemented: implementedOf(items), implementationRate: rate(items), effectiveness: effectivenessOf(items) }]),
       ),

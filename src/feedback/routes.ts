@@ -12,6 +12,7 @@ import { FEEDBACK_EXPORT_FORMATS, exportFeedback } from './export.js';
 import { smoothedRating } from './loop.js';
 import { rateAnalysis, rateInsight, reportOutcome, restoreRule, unrateInsight } from './service.js';
 import { ruleRatings, suppressedRules } from './stats.js';
+import { round } from '../insights/rules/helpers.js';
 
 const Rating = Type.Integer({ minimum: 1, maximum: 5 });
 const Text = Type.String({ maxLength: 2000 });
@@ -165,8 +166,8 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
           const stats = ratings.get(rule.id);
           return {
             ruleId: rule.id, category: rule.category, priority: rule.priority, description: rule.description,
-            ratings: stats?.count ?? 0, average: stats && stats.count > 0 ? Math.round((stats.sum / stats.count) * 100) / 100 : null,
-            smoothedRating: Math.round(smoothedRating(stats) * 100) / 100, suppressed: suppressed.has(rule.id),
+            ratings: stats?.count ?? 0, average: stats && stats.count > 0 ? round(stats.sum / stats.count) : null,
+            smoothedRating: round(smoothedRating(stats)), suppressed: suppressed.has(rule.id),
           };
         }),
       };

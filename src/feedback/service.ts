@@ -9,6 +9,7 @@ import type { Database, FeedbackTable } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { shouldSuppress } from './loop.js';
 import { ruleRatings } from './stats.js';
+import { round } from '../insights/rules/helpers.js';
 
 export interface Rater {
   readonly orgId: string;
@@ -101,7 +102,7 @@ async function reconsiderRule(db: Kysely<Database>, orgId: string, ruleId: strin
     action: 'insight.rule_suppressed',
     orgId,
     target: { type: 'insight_rule', id: ruleId },
-    details: { ratings: stats?.count ?? 0, average: stats ? Math.round((stats.sum / stats.count) * 100) / 100 : null },
+    details: { ratings: stats?.count ?? 0, average: stats ? round(stats.sum / stats.count) : null },
   });
   return true;
 }

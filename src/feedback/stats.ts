@@ -3,6 +3,7 @@ import type { Database } from '../store/schema.js';
 import type { FeedbackContext } from '../insights/generate.js';
 import type { CategoryGuidance } from '../insights/llm-summary.js';
 import type { OutcomeStats, RatingStats } from './loop.js';
+import { round } from '../insights/rules/helpers.js';
 
 /** Insight ratings per rule in one organisation (ratings updated after a restore only, for `since`). */
 export async function ruleRatings(db: Kysely<Database>, orgId: string, options: { ruleId?: string; since?: string | null } = {}): Promise<Map<string, RatingStats>> {
@@ -66,6 +67,6 @@ export async function categoryGuidance(db: Kysely<Database>, orgId: string): Pro
     .execute();
   return rows
     .filter((row) => row.category !== null && Number(row.n) >= 3)
-    .map((row) => ({ category: row.category!, ratings: Number(row.n), average: Math.round(Number(row.average) * 100) / 100 }))
+    .map((row) => ({ category: row.category!, ratings: Number(row.n), average: round(Number(row.average)) }))
     .sort((a, b) => b.average - a.average);
 }

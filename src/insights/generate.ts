@@ -1,24 +1,18 @@
 import { newId } from '../ids.js';
 import { insightScore, recommendationScore, type OutcomeStats, type RatingStats } from '../feedback/loop.js';
 import { detectAnomalies } from './anomalies.js';
-import type { Finding, InsightCategory, Priority } from './finding.js';
+import type { Finding } from './finding.js';
 import type { InsightInput } from './input.js';
 import { INSIGHT_RULES } from './rules/index.js';
 import { deterministicSummary, summaryFacts, type ExecutiveSummary } from './summary.js';
+import { round } from './rules/helpers.js';
 
 export type InsightKind = 'insight' | 'recommendation' | 'anomaly';
 
 /** One stored item of an analysis: an insight, a recommendation derived from one, or an anomaly. */
-export interface GeneratedItem {
+export interface GeneratedItem extends Pick<Finding, 'ruleId' | 'category' | 'priority' | 'subject' | 'title' | 'sentence' | 'evidence'> {
   readonly id: string;
   readonly kind: InsightKind;
-  readonly ruleId: string;
-  readonly category: InsightCategory;
-  readonly priority: Priority;
-  readonly subject: string;
-  readonly title: string;
-  readonly sentence: string;
-  readonly evidence: Finding['evidence'];
   readonly payload: Record<string, unknown>;
   /** A recommendation's insight. */
   readonly sourceId: string | null;
@@ -78,7 +72,7 @@ export function generateInsights(input: InsightInput, feedback: FeedbackContext,
     payload: { weight: entry.finding.weight },
     sourceId: null,
     rank: index + 1,
-    score: Math.round(entry.score * 1e4) / 1e4,
+    score: round(entry.score, 4),
     suppressed: entry.suppressed,
   }));
   const recommendations = byScore(
@@ -100,7 +94,7 @@ export function generateInsights(input: InsightInput, feedback: FeedbackContext,
     payload: { type: draft.type, expectedImpact: draft.expectedImpact, assumptions: draft.assumptions },
     sourceId: entry.id,
     rank: index + 1,
-    score: Math.round(score * 1e4) / 1e4,
+    score: round(score, 4),
     suppressed,
   }));
   const anomalies = detectAnomalies(input)

@@ -97,10 +97,10 @@ export interface DailyBreakdowns {
   readonly campaign: readonly ReportRow[];
 }
 
-/** The rules' input from a stored report, its period comparison and the daily pair breakdowns. */
+/** The rules' input from a stored report, the previous period's totals (per currency) and the daily pair breakdowns. */
 export function insightInput(
   report: AnalysisReport,
-  previous: ReportRow | null,
+  previousTotals: readonly ReportRow[],
   daily: DailyBreakdowns,
   benchmarks: BenchmarkSettings,
   pacing: readonly Pacing[] = [],
@@ -110,6 +110,7 @@ export function insightInput(
   const main = ranked[0] ?? {};
   const currency = (main.currency as string | null | undefined) ?? null;
   const inCurrency = (rows: readonly ReportRow[] | undefined) => (rows ?? []).filter((row) => (row.currency ?? null) === currency);
+  const previous = inCurrency(previousTotals)[0];
   const groups = (name: string) =>
     inCurrency(report.breakdowns[name]).map((row) => ({ name: String(row[name] ?? '(none)'), ...statOf(row) }));
   const measures = new Set(Object.keys(main).filter((key) => ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'].includes(key) && main[key] !== null));
@@ -128,7 +129,7 @@ export function insightInput(
     currency,
     otherCurrencies: ranked.slice(1).map((row) => String(row.currency ?? 'unknown')),
     totals: statOf(main),
-    previous: previous ? statOf(previous) : null,
+    previous: previous === undefined ? null : statOf(previous),
     breakdowns: {
       platform: groups('platform'),
       campaign: groups('campaign'),

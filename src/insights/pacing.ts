@@ -1,4 +1,5 @@
 import { dailyBy, type DailyBreakdowns, type Day } from './input.js';
+import { round } from './rules/helpers.js';
 
 export type BudgetScope = 'campaign' | 'platform';
 
@@ -42,7 +43,6 @@ export interface Pacing {
 
 const DAY_MS = 86_400_000;
 const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-const round = (value: number) => Math.round(value * 100) / 100;
 
 /** A budget's pacing on `asOf` from the daily spend of its campaign or platform. */
 export function pace(budget: BudgetFlight, days: readonly Day[], asOf: string, thresholds: PacingThresholds = DEFAULT_PACING): Pacing {
@@ -67,7 +67,7 @@ export function pace(budget: BudgetFlight, days: readonly Day[], asOf: string, t
     daysElapsed,
     spendToDate: round(spendToDate),
     expectedToDate: round(expectedToDate),
-    pace: ratio === null ? null : Math.round(ratio * 1000) / 1000,
+    pace: ratio === null ? null : round(ratio, 3),
     projectedSpend: daysElapsed === 0 ? null : round((spendToDate / daysElapsed) * daysTotal),
     remaining: round(budget.amount - spendToDate),
     status,

@@ -4,10 +4,8 @@ import { fromJson, toJson } from '../store/json.js';
 import type { Database, InsightTable } from '../store/schema.js';
 import type { GeneratedItem, InsightKind } from './generate.js';
 
-export interface StoredItem extends Omit<GeneratedItem, 'evidence' | 'payload'> {
+export interface StoredItem extends GeneratedItem {
   readonly analysisId: string;
-  readonly evidence: GeneratedItem['evidence'];
-  readonly payload: Record<string, unknown>;
   readonly createdAt: string;
 }
 

@@ -1,6 +1,6 @@
 import type { Finding, InsightRule } from '../finding.js';
 import type { Group } from '../input.js';
-import { funded, money, pct, round, row, share } from './helpers.js';
+import { funded, money, pct, round, row, share, sumStats } from './helpers.js';
 
 /** A device converting far better or worse than the others. */
 export const deviceGap: InsightRule = {
@@ -13,11 +13,8 @@ export const deviceGap: InsightRule = {
     if (devices.length < 2) return [];
     return devices.flatMap((device): Finding[] => {
       if (share(device.spend, input.totals.spend) < 0.1) return [];
-      const others = devices.filter((other) => other.name !== device.name);
-      const clicks = others.reduce((sum, other) => sum + (other.clicks ?? 0), 0);
-      const conversions = others.reduce((sum, other) => sum + (other.conversions ?? 0), 0);
-      if (clicks === 0) return [];
-      const othersCvr = (conversions / clicks) * 100;
+      const othersCvr = sumStats(devices.filter((other) => other.name !== device.name)).cvr;
+      if (othersCvr === null) return [];
       const ratio = othersCvr === 0 ? Infinity : device.cvr! / othersCvr;
       if (ratio > 0.5 && ratio < 1.5) return [];
       const worse = ratio <= 0.5;

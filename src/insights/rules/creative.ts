@@ -1,7 +1,7 @@
 import { benchmarkFor } from '../benchmarks.js';
 import type { Finding, InsightRule } from '../finding.js';
 import type { Day } from '../input.js';
-import { pct, round, row, share, sumDays } from './helpers.js';
+import { pct, round, row, share, sumStats } from './helpers.js';
 
 /** Impressions enough for a CTR to mean something. */
 const MIN_IMPRESSIONS = 10_000;
@@ -79,8 +79,8 @@ export const creativeFatigue: InsightRule = {
       const withReach = days.filter((day) => day.reach !== null && day.reach > 0 && day.impressions !== null);
       if (withReach.length < 9) return [];
       const third = Math.floor(withReach.length / 3);
-      const first = sumDays(withReach.slice(0, third));
-      const last = sumDays(withReach.slice(-third));
+      const first = sumStats(withReach.slice(0, third));
+      const last = sumStats(withReach.slice(-third));
       const frequency = (list: Day[]) => {
         const values = list.map((day) => (day.impressions ?? 0) / day.reach!);
         return values.reduce((a, b) => a + b, 0) / values.length;

@@ -1,6 +1,6 @@
 import { benchmarkFor, type BenchmarkKpi } from '../benchmarks.js';
 import type { Finding, InsightRule } from '../finding.js';
-import { money, pct, round, row, share, sumDays } from './helpers.js';
+import { money, pct, round, row, share, sumStats } from './helpers.js';
 
 /** A cost KPI far above what the platform usually costs. */
 function costAboveBenchmark(kpi: Extract<BenchmarkKpi, 'cpc' | 'cpm'>, id: string, minimum: 'clicks' | 'impressions', floor: number): InsightRule {
@@ -45,8 +45,8 @@ export const cpaSpike: InsightRule = {
   evaluate(input) {
     const days = input.daily;
     if (days.length < 14) return [];
-    const recent = sumDays(days.slice(-7));
-    const before = sumDays(days.slice(0, -7));
+    const recent = sumStats(days.slice(-7));
+    const before = sumStats(days.slice(0, -7));
     if (recent.cpa === null || before.cpa === null || recent.cpa < before.cpa * 1.5) return [];
     return [{
       ruleId: this.id, category: this.category, priority: this.priority, subject: 'all',

@@ -1,3 +1,4 @@
+import { computeKpis, type MeasureTotals } from '../../analysis/kpis.js';
 import type { Group, InsightInput, Stat } from '../input.js';
 
 export const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -39,22 +40,20 @@ export const median = (list: readonly number[]): number => {
   return sorted.length === 0 ? NaN : sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-/** Sums measures of days and recomputes the ratios (never averages of ratios). */
-export function sumDays(days: readonly Stat[]): Stat {
-  const total = (key: 'impressions' | 'reach' | 'clicks' | 'spend' | 'conversions' | 'revenue') => {
-    const present = days.map((day) => day[key]).filter((value): value is number => value !== null);
-    return present.length === 0 ? null : present.reduce((a, b) => a + b, 0);
-  };
-  const impressions = total('impressions');
-  const reach = total('reach');
-  const clicks = total('clicks');
-  const spend = total('spend');
-  const conversions = total('conversions');
-  const revenue = total('revenue');
-  const ratio = (a: number | null, b: number | null, scale = 1) => (a === null || b === null || b === 0 ? null : (a / b) * scale);
+const SUMMED = ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'] as const;
+
+/** Sums the measures of several stats (days, groups) and recomputes the KPIs from the sums, never averaging ratios. */
+export function sumStats(stats: readonly Stat[]): Stat {
+  const totals: MeasureTotals = {};
+  for (const measure of SUMMED) {
+    const present = stats.map((stat) => stat[measure]).filter((value): value is number => value !== null);
+    totals[measure] = present.length === 0 ? null : present.reduce((a, b) => a + b, 0);
+  }
+  const kpis = computeKpis(totals);
+  const value = (measure: (typeof SUMMED)[number]) => totals[measure] ?? null;
   return {
-    impressions, reach, clicks, spend, conversions, revenue,
-    ctr: ratio(clicks, impressions, 100), cpc: ratio(spend, clicks), cpm: ratio(spend, impressions, 1000), cvr: ratio(conversions, clicks, 100),
-    cpa: ratio(spend, conversions), roas: ratio(revenue, spend), frequency: ratio(impressions, reach),
+    impressions: value('impressions'), reach: value('reach'), clicks: value('clicks'), spend: value('spend'), conversions: value('conversions'), revenue: value('revenue'),
+    ctr: kpis.ctr, cpc: kpis.cpc, cpm: kpis.cpm, cvr: kpis.cvr, cpa: kpis.cpa, roas: kpis.roas, frequency: kpis.frequency,
   };
 }
+

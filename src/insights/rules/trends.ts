@@ -1,6 +1,6 @@
 import type { Finding, InsightRule } from '../finding.js';
 import type { Day } from '../input.js';
-import { money, pct, round, share, sumDays } from './helpers.js';
+import { money, pct, round, share, sumStats } from './helpers.js';
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
@@ -12,7 +12,7 @@ export const weekdayEffect: InsightRule = {
   description: 'With 3+ weeks of data, the best weekday by CVR beats the worst by 30 % or more.',
   evaluate(input) {
     if (input.daily.length < 21) return [];
-    const byDay = WEEKDAYS.map((name, index) => ({ name, stat: sumDays(input.daily.filter((day) => new Date(`${day.date}T00:00:00Z`).getUTCDay() === index)) }));
+    const byDay = WEEKDAYS.map((name, index) => ({ name, stat: sumStats(input.daily.filter((day) => new Date(`${day.date}T00:00:00Z`).getUTCDay() === index)) }));
     const rated = byDay.filter((day) => day.stat.cvr !== null && (day.stat.clicks ?? 0) >= 50);
     if (rated.length < 5) return [];
     const best = rated.reduce((a, b) => (b.stat.cvr! > a.stat.cvr! ? b : a));
@@ -52,7 +52,7 @@ export const trackingGap: InsightRule = {
       const earlier = days.slice(0, days.length - gap.length);
       if (gap.length < 3 || !earlier.some((day) => (day.conversions ?? 0) > 0)) return [];
       const spent = gap.reduce((sum, day) => sum + (day.spend ?? 0), 0);
-      const before = sumDays(earlier);
+      const before = sumStats(earlier);
       return [{
         ruleId: this.id, category: this.category, priority: this.priority, subject: name,
         title: `${name} recorded no conversions for ${gap.length} days`,
