@@ -45,16 +45,12 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
   const db = ctx.store.db;
   const manage = { access: { permission: 'analyses:create' } } as const;
   const read = { access: { permission: 'analyses:read' } } as const;
-  const owner = (request: FastifyRequest) => {
-    const principal = principalOf(request);
-    return { orgId: principal.orgId, userId: principal.userId };
-  };
 
   app.post(
     '/api/v1/budgets',
     { config: { ...manage, audit: ['budget.created'] }, schema: { tags: ['budgets'], summary: 'Add a budget for a campaign or platform over a flight', body: BudgetBody, response: { 201: OpenObject } } },
     async (request, reply) => {
-      const [budget] = await addBudgets(db, owner(request), [request.body], ctx.clock(), auditOf(request), 'api');
+      const [budget] = await addBudgets(db, principalOf(request), [request.body], ctx.clock(), auditOf(request), 'api');
       return reply.code(201).send(budget!);
     },
   );
@@ -71,7 +67,7 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const items = await addBudgets(db, owner(request), parseBudgetCsv(await receiveCsv(request)), ctx.clock(), auditOf(request), 'csv');
+      const items = await addBudgets(db, principalOf(request), parseBudgetCsv(await receiveCsv(request)), ctx.clock(), auditOf(request), 'csv');
       return reply.code(201).send({ items });
     },
   );

@@ -65,8 +65,8 @@ export async function organizationFeedback(db: Kysely<Database>, orgId: string):
   return (await db.selectFrom('feedback').selectAll().where('org_id', '=', orgId).orderBy('updated_at').orderBy('id').execute()).map(presentFeedback);
 }
 
-export async function feedbackAnalytics(db: Kysely<Database>, orgId: string): Promise<FeedbackAnalytics> {
-  const all = await organizationFeedback(db, orgId);
+export async function feedbackAnalytics(db: Kysely<Database>, orgId: string, feedback?: readonly FeedbackView[]): Promise<FeedbackAnalytics> {
+  const all = feedback ?? (await organizationFeedback(db, orgId));
   const suppressed = await suppressedRules(db, orgId);
   const insightRatings = all.filter((item) => item.targetType === 'insight' && item.rating !== null);
   const ratings = (items: readonly FeedbackView[]) => items.map((item) => item.rating!);
@@ -126,7 +126,8 @@ export interface Suggestion {
 
 /** Improvement suggestions, each with the figures behind it. */
 export async function feedbackSuggestions(db: Kysely<Database>, orgId: string): Promise<Suggestion[]> {
-  const analytics = await feedbackAnalytics(db, orgId);
+  const feedback = await organizationFeedback(db, orgId);
+  const analytics = await feedbackAnalytics(db, orgId, feedback);
   const out: Suggestion[] = [];
   const describe = (ruleId: string) => INSIGHT_RULES.find((rule) => rule.id === ruleId)?.description ?? ruleId;
   for (const [ruleId, stats] of Object.entries(analytics.insights.byRule).sort(([, a], [, b]) => (a.average ?? 0) - (b.average ?? 0))) {
@@ -156,7 +157,7 @@ export async function feedbackSuggestions(db: Kysely<Database>, orgId: string): 
       out.push({ kind: 'weak_analysis_dimension', subject: lowest[0], suggestion: `Analyses score lowest on ${lowest[0]}: ${lowest[1]}/5 over ${analytics.analyses.count} ratings.`, figures: { average: lowest[1], ratings: analytics.analyses.count } });
     }
   }
-  const missing = (await organizationFeedback(db, orgId)).filter((item) => item.notes.missingInsights);
+  const missing = feedback.filter((item) => item.notes.missingInsights);
   if (missing.length > 0) {
     out.push({ kind: 'missing_insights', subject: 'analyses', suggestion: `${missing.length} analysis rating(s) name missing insights; the latest: "${missing.at(-1)!.notes.missingInsights!.slice(0, 200)}".`, figures: { mentions: missing.length } });
   }

@@ -21,10 +21,6 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
   const db = ctx.store.db;
   const write = { access: { permission: 'feedback:write' }, audit: ['feedback.given', 'insight.rule_suppressed'] } as const;
   const read = { access: { permission: 'feedback:read' } } as const;
-  const rater = (request: Parameters<typeof principalOf>[0]) => {
-    const principal = principalOf(request);
-    return { orgId: principal.orgId, userId: principal.userId };
-  };
 
   app.get(
     '/api/v1/analyses/:id/insights',
@@ -63,14 +59,14 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 200: OpenObject },
       },
     },
-    async (request) => rateInsight(db, rater(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
+    async (request) => rateInsight(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
   );
 
   app.delete(
     '/api/v1/insights/:id/feedback',
     { config: { access: { permission: 'feedback:write' }, audit: ['feedback.removed'] }, schema: { tags: ['feedback'], summary: 'Withdraw your rating of an insight', params: IdParams } },
     async (request, reply) => {
-      await unrateInsight(db, rater(request), request.params.id, auditOf(request));
+      await unrateInsight(db, principalOf(request), request.params.id, auditOf(request));
       return reply.code(204).send();
     },
   );
@@ -96,7 +92,7 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 200: OpenObject },
       },
     },
-    async (request) => reportOutcome(db, rater(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
+    async (request) => reportOutcome(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
   );
 
   app.put(
@@ -123,7 +119,7 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 200: OpenObject },
       },
     },
-    async (request) => rateAnalysis(db, rater(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
+    async (request) => rateAnalysis(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
   );
 
   app.get(
