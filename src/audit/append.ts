@@ -1,13 +1,20 @@
-import { CompiledQuery, sql, type Insertable, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import type { AuditEventTable, AuditHeadTable, Database } from '../store/schema.js';
 import { GENESIS_HASH, eventHash, headMac } from './chain.js';
 
-/** An event before the chain places it: everything but sequence and hashes. */
-export type UnchainedEvent = Omit<Insertable<AuditEventTable>, 'id' | 'seq' | 'prev_hash' | 'hash'>;
+/** An event before the chain places it: everything but id, sequence and hashes. */
+export type UnchainedEvent = Omit<Selectable<AuditEventTable>, 'id' | 'seq' | 'prev_hash' | 'hash'>;
 
 /** A seal that can never verify: a head found tampered with stays visibly broken. */
 const BROKEN_SEAL = 'broken';
+
+type HeadFields = Omit<Selectable<AuditHeadTable>, 'mac'>;
+
+/** The head's seal after a change: a fresh one when its current seal holds, else one that never verifies. */
+function resealed(key: Buffer, mac: string, before: HeadFields, after: HeadFields): string {
+  return mac === headMac(key, before) ? headMac(key, after) : BROKEN_SEAL;
+}
 
 type HeadRow = Omit<Selectable<AuditHeadTable>, 'org_id'>;
 type EventRow = Selectable<AuditEventTable>;
@@ -69,28 +76,12 @@ async function claimNextSeq(db: Kysely<Database>, key: Buffer, orgId: string) {
 export async function appendEvent(db: Kysely<Database>, key: Buffer, event: UnchainedEvent): Promise<Selectable<AuditEventTable>> {
   const head = await claimNextSeq(db, key, event.org_id);
   const seq = Number(head.seq);
-  const sealed =
-    head.mac === headMac(key, { org_id: event.org_id, seq: seq - 1, hash: head.hash, archived_seq: head.archived_seq, archived_hash: head.archived_hash });
-  const unhashed = {
-    id: newId('aud'),
-    seq,
-    ...event,
-    actor_id: event.actor_id ?? null,
-    actor_name: event.actor_name ?? null,
-    actor_ip: event.actor_ip ?? null,
-    actor_user_agent: event.actor_user_agent ?? null,
-    target_type: event.target_type ?? null,
-    target_id: event.target_id ?? null,
-    target_name: event.target_name ?? null,
-    reason: event.reason ?? null,
-    request_id: event.request_id ?? null,
-    prev_hash: head.hash,
-  };
+  const unhashed = { id: newId('aud'), seq, ...event, prev_hash: head.hash };
   const row: EventRow = { ...unhashed, hash: eventHash(key, unhashed) };
   const texts = appendSql(db);
   await run(db, texts.insert, EVENT_COLUMNS.map((column) => row[column]));
-  const next = { org_id: event.org_id, seq, hash: row.hash, archived_seq: head.archived_seq, archived_hash: head.archived_hash };
-  await run(db, texts.seal, [row.hash, sealed ? headMac(key, next) : BROKEN_SEAL, event.org_id]);
+  const before = { org_id: event.org_id, seq: seq - 1, hash: head.hash, archived_seq: head.archived_seq, archived_hash: head.archived_hash };
+  await run(db, texts.seal, [row.hash, resealed(key, head.mac, before, { ...before, seq, hash: row.hash }), event.org_id]);
   return row;
 }
 
@@ -105,11 +96,10 @@ export async function advanceArchiveAnchor(db: Kysely<Database>, key: Buffer, or
     .where('org_id', '=', orgId)
     .returning(['seq', 'hash', 'archived_seq', 'archived_hash', 'mac'])
     .executeTakeFirstOrThrow();
-  const sealed = head.mac === headMac(key, { org_id: orgId, ...head });
-  const next = { org_id: orgId, seq: head.seq, hash: head.hash, archived_seq: toSeq, archived_hash: lastHash };
+  const before = { org_id: orgId, seq: head.seq, hash: head.hash, archived_seq: head.archived_seq, archived_hash: head.archived_hash };
   await db
     .updateTable('audit_heads')
-    .set({ archived_seq: toSeq, archived_hash: lastHash, mac: sealed ? headMac(key, next) : BROKEN_SEAL })
+    .set({ archived_seq: toSeq, archived_hash: lastHash, mac: resealed(key, head.mac, before, { ...before, archived_seq: toSeq, archived_hash: lastHash }) })
     .where('org_id', '=', orgId)
     .execute();
 }

@@ -15,7 +15,8 @@ const WATCHED = ['auth.login.failed', 'auth.refresh_token.reused', 'audit.chain_
 /** Events read per organisation and pass: a flood is worked through over a few passes. */
 const BATCH = 5_000;
 
-type Row = Pick<Selectable<AuditEventTable>, 'seq' | 'occurred_at' | 'action' | 'target_id' | 'target_name' | 'actor_ip' | 'reason'>;
+const COLUMNS = ['seq', 'occurred_at', 'action', 'target_id', 'target_name', 'actor_ip', 'reason'] as const;
+type Row = Pick<Selectable<AuditEventTable>, (typeof COLUMNS)[number]>;
 
 /** Failed logins per account and per address inside the window ending at each new failure. */
 function failedLoginAlerts(recent: Row[], fresh: Row[]): NewAlert[] {
@@ -94,7 +95,7 @@ export async function evaluateSecurityRules(db: Kysely<Database>, audit: AuditLo
     if (Number(head.seq) <= from) continue;
     const fresh = await db
       .selectFrom('audit_events')
-      .select(['seq', 'occurred_at', 'action', 'target_id', 'target_name', 'actor_ip', 'reason'])
+      .select(COLUMNS)
       .where('org_id', '=', head.org_id)
       .where('seq', '>', from)
       .where('action', 'in', WATCHED)
@@ -107,7 +108,7 @@ export async function evaluateSecurityRules(db: Kysely<Database>, audit: AuditLo
     const recent = earliest
       ? await db
           .selectFrom('audit_events')
-          .select(['seq', 'occurred_at', 'action', 'target_id', 'target_name', 'actor_ip', 'reason'])
+          .select(COLUMNS)
           .where('org_id', '=', head.org_id)
           .where('action', '=', 'auth.login.failed')
           .where('occurred_at', '>', earliest)
