@@ -1,5 +1,27 @@
-import type { InsightRule } from '../finding.js';
+import type { Finding, InsightRule, RecommendationDraft } from '../finding.js';
+import type { Group, InsightInput } from '../input.js';
 import { funded, money, pct, round, row, share } from './helpers.js';
+
+type RoasGroup = Group & { readonly roas: number };
+
+/** The campaign at one end of the ROAS ranking (among those with real spend), and the overall ROAS; none with fewer than two. */
+function campaignRoasExtreme(input: InsightInput, end: 'best' | 'worst'): { campaign: RoasGroup; overall: number } | undefined {
+  const candidates = funded(input.breakdowns.campaign, input).filter((group): group is RoasGroup => group.roas !== null);
+  if (candidates.length < 2 || input.totals.roas === null) return undefined;
+  const campaign = candidates.reduce((a, b) => ((end === 'best' ? b.roas > a.roas : b.roas < a.roas) ? b : a));
+  return { campaign, overall: input.totals.roas };
+}
+
+/** A finding about a campaign's ROAS against the overall one, with the same sentence and evidence at both ends. */
+function campaignRoasFinding(rule: InsightRule, input: InsightInput, campaign: RoasGroup, overall: number, title: string, recommendation: RecommendationDraft): Finding {
+  return {
+    ruleId: rule.id, category: rule.category, priority: rule.priority, subject: campaign.name, title,
+    sentence: `${campaign.name} has a ROAS of ${round(campaign.roas)} against ${round(overall)} overall, on ${money(campaign.spend ?? 0, input.currency)} of spend.`,
+    evidence: { figures: { roas: round(campaign.roas), overallRoas: round(overall), spend: round(campaign.spend ?? 0) }, rows: [row('campaign', campaign, ['spend', 'revenue', 'roas', 'conversions', 'cpa'])] },
+    weight: share(campaign.spend, input.totals.spend),
+    recommendation,
+  };
+}
 
 /** The best campaign by ROAS among those with real spend. */
 export const topCampaignRoas: InsightRule = {
@@ -8,24 +30,18 @@ export const topCampaignRoas: InsightRule = {
   priority: 'medium',
   description: 'The campaign with the highest ROAS among campaigns with at least 5 % of spend.',
   evaluate(input) {
-    const candidates = funded(input.breakdowns.campaign, input).filter((group) => group.roas !== null);
-    if (candidates.length < 2 || input.totals.roas === null) return [];
-    const best = candidates.reduce((a, b) => (b.roas! > a.roas! ? b : a));
-    if (best.roas! <= input.totals.roas * 1.2) return [];
+    const extreme = campaignRoasExtreme(input, 'best');
+    if (!extreme || extreme.campaign.roas <= extreme.overall * 1.2) return [];
+    const best = extreme.campaign;
     const extraSpend = (best.spend ?? 0) * 0.2;
-    return [{
-      ruleId: this.id, category: this.category, priority: this.priority, subject: best.name,
-      title: `${best.name} returns the most per unit spent`,
-      sentence: `${best.name} has a ROAS of ${round(best.roas!)} against ${round(input.totals.roas)} overall, on ${money(best.spend ?? 0, input.currency)} of spend.`,
-      evidence: { figures: { roas: round(best.roas!), overallRoas: round(input.totals.roas), spend: round(best.spend ?? 0) }, rows: [row('campaign', best, ['spend', 'revenue', 'roas', 'conversions', 'cpa'])] },
-      weight: share(best.spend, input.totals.spend),
-      recommendation: {
+    return [
+      campaignRoasFinding(this, input, best, extreme.overall, `${best.name} returns the most per unit spent`, {
         type: 'scale',
         action: `Raise ${best.name}'s budget by 20 % and watch its ROAS.`,
-        expectedImpact: { metric: 'revenue', value: round(extraSpend * best.roas!), currency: input.currency },
-        assumptions: [`ROAS stays at ${round(best.roas!)} on the extra ${money(extraSpend, input.currency)} (diminishing returns will lower it)`],
-      },
-    }];
+        expectedImpact: { metric: 'revenue', value: round(extraSpend * best.roas), currency: input.currency },
+        assumptions: [`ROAS stays at ${round(best.roas)} on the extra ${money(extraSpend, input.currency)} (diminishing returns will lower it)`],
+      }),
+    ];
   },
 };
 
@@ -36,24 +52,18 @@ export const bottomCampaignRoas: InsightRule = {
   priority: 'high',
   description: 'The campaign with the lowest ROAS (below 1, or under half the average) among campaigns with at least 5 % of spend.',
   evaluate(input) {
-    const candidates = funded(input.breakdowns.campaign, input).filter((group) => group.roas !== null);
-    if (candidates.length < 2 || input.totals.roas === null) return [];
-    const worst = candidates.reduce((a, b) => (b.roas! < a.roas! ? b : a));
-    if (worst.roas! >= 1 && worst.roas! >= input.totals.roas * 0.5) return [];
+    const extreme = campaignRoasExtreme(input, 'worst');
+    if (!extreme || (extreme.campaign.roas >= 1 && extreme.campaign.roas >= extreme.overall * 0.5)) return [];
+    const worst = extreme.campaign;
     const cut = (worst.spend ?? 0) * 0.5;
-    return [{
-      ruleId: this.id, category: this.category, priority: this.priority, subject: worst.name,
-      title: `${worst.name} returns the least per unit spent`,
-      sentence: `${worst.name} has a ROAS of ${round(worst.roas!)} against ${round(input.totals.roas)} overall, on ${money(worst.spend ?? 0, input.currency)} of spend.`,
-      evidence: { figures: { roas: round(worst.roas!), overallRoas: round(input.totals.roas), spend: round(worst.spend ?? 0) }, rows: [row('campaign', worst, ['spend', 'revenue', 'roas', 'conversions', 'cpa'])] },
-      weight: share(worst.spend, input.totals.spend),
-      recommendation: {
+    return [
+      campaignRoasFinding(this, input, worst, extreme.overall, `${worst.name} returns the least per unit spent`, {
         type: 'cut',
         action: `Halve ${worst.name}'s budget, or fix it before spending more.`,
-        expectedImpact: { metric: 'spend', value: round(cut - cut * worst.roas!), currency: input.currency },
-        assumptions: [`Saves ${money(cut, input.currency)} of spend and loses its revenue at ROAS ${round(worst.roas!)}; the figure is the net gain`],
-      },
-    }];
+        expectedImpact: { metric: 'spend', value: round(cut - cut * worst.roas), currency: input.currency },
+        assumptions: [`Saves ${money(cut, input.currency)} of spend and loses its revenue at ROAS ${round(worst.roas)}; the figure is the net gain`],
+      }),
+    ];
   },
 };
 
