@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { exportEvents } from '../dist/audit/export.js';
 import { systemRecorder } from '../dist/audit/recorder.js';
+import { nativeHmacLoaded } from '../dist/audit/hmac-lines.js';
 import { verifyChain } from '../dist/audit/verify.js';
 import { migrateToLatest, openStore } from '../dist/store/store.js';
 import { inTransaction } from '../dist/store/transactions.js';
@@ -65,10 +66,14 @@ async function chainFigures() {
         for (let i = start; i < start + 1_000; i++) await audit.record(trx, entry(i));
       });
     }
-    const verifyStarted = performance.now();
-    const verdict = await verifyChain(store.db, log.key, 'org_bench');
-    const verifySeconds = (performance.now() - verifyStarted) / 1000;
-    if (!verdict.valid || verdict.checked !== CHAIN) throw new Error(`chain did not verify: ${JSON.stringify(verdict)}`);
+    const verifyRuns = [];
+    for (let run = 0; run < 3; run++) {
+      const verifyStarted = performance.now();
+      const verdict = await verifyChain(store.db, log.key, 'org_bench');
+      verifyRuns.push((performance.now() - verifyStarted) / 1000);
+      if (!verdict.valid || verdict.checked !== CHAIN) throw new Error(`chain did not verify: ${JSON.stringify(verdict)}`);
+    }
+    const verifySeconds = [...verifyRuns].sort((a, b) => a - b)[1];
 
     globalThis.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -101,7 +106,7 @@ export async function run() {
   }
   const chain = await chainFigures();
   results.push(
-    { name: `verification, ${CHAIN.toLocaleString('en')} events`, value: Math.round(chain.verifyRate), unit: 'events/s', target: '≥ 200,000/s', ok: chain.verifyRate >= 200_000 },
+    { name: `verification, ${CHAIN.toLocaleString('en')} events (median of 3${nativeHmacLoaded ? '' : ', node:crypto fallback'})`, value: Math.round(chain.verifyRate), unit: 'events/s', target: '≥ 200,000/s', ok: chain.verifyRate >= 200_000 },
     { name: `JSONL export, ${CHAIN.toLocaleString('en')} events`, value: Math.round(chain.exportSeconds * 1000), unit: `ms (${chain.exportMb.toFixed(0)} MB)` },
     { name: 'export heap growth (streamed, not held)', value: Math.round(chain.heapGrowthMb), unit: 'MB', target: '< 64 MB', ok: chain.heapGrowthMb < 64 },
   );

@@ -33,7 +33,7 @@ export function canonicalEventSql(): RawBuilder<string> {
   return sql<string>`json_array(${VERSION}, ${sql.join(CANONICAL_FIELDS.map((field) => sql.ref(field)))})`;
 }
 
-export function hmacHex(key: Buffer, text: string): string {
+function hmacHex(key: Buffer, text: string): string {
   return createHmac('sha256', key).update(text).digest('hex');
 }
 

@@ -1,7 +1,8 @@
-import { SqliteAdapter, type Kysely, type Selectable } from 'kysely';
+import { SqliteAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { AuditEventTable, Database } from '../store/schema.js';
 import { listManifests, readArchiveRows, verifyManifest, type ArchiveManifest } from './archive.js';
-import { GENESIS_HASH, canonicalEventSql, eventHash, headMac, hmacHex } from './chain.js';
+import { GENESIS_HASH, canonicalEvent, canonicalEventSql, eventHash, headMac } from './chain.js';
+import { hmacLines } from './hmac-lines.js';
 
 export interface VerifyResult {
   readonly orgId: string;
@@ -15,69 +16,170 @@ export interface VerifyResult {
 
 type Row = Selectable<AuditEventTable>;
 
-/** What the walker needs of an event: its place, its links, and whether its HMAC holds. */
-interface CheckedRow {
-  readonly seq: number;
-  readonly prevHash: string;
-  readonly hash: string;
-  readonly intact: boolean;
+/**
+ * A run of events in sequence order, as the fast check reads it: their
+ * canonical forms one per line, and their links and hashes concatenated.
+ */
+interface Page {
+  readonly count: number;
+  readonly lastSeq: number;
+  /** Whether the events are numbered firstSeq, firstSeq + 1, … without a gap or a repeat. */
+  readonly consecutiveFrom: number | undefined;
+  readonly lines: Buffer;
+  readonly prevHashes: string;
+  readonly hashes: string;
+  /** The page's events one by one, for finding where and why a page that failed the fast check broke. */
+  readonly rows: () => Promise<Row[]>;
 }
 
-const checked = (key: Buffer, row: Row): CheckedRow => ({ seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash, intact: eventHash(key, row) === row.hash });
+/** Where a walk stands: the next event it expects and the hash that event must link to. */
+interface WalkState {
+  readonly nextSeq: number;
+  readonly prevHash: string;
+  readonly checked: number;
+}
 
-/** Walks a chain in sequence order; the first event that does not fit is where it broke. */
+const HASH_HEX = 64;
+
+/** Checks a chain page by page; the first event that does not fit is where it broke. */
 class ChainWalker {
-  checked = 0;
-  constructor(
-    private nextSeq: number,
-    private prevHash: string,
-  ) {}
+  constructor(public state: WalkState) {}
+
+  /** Whether the page continues the chain (numbering and links); if so, the walk moves past it. */
+  links(page: Page): boolean {
+    const { nextSeq, prevHash, checked } = this.state;
+    const fits =
+      page.consecutiveFrom === nextSeq &&
+      page.prevHashes.length === page.count * HASH_HEX &&
+      page.hashes.length === page.count * HASH_HEX &&
+      page.prevHashes.startsWith(prevHash) &&
+      page.prevHashes.slice(HASH_HEX) === page.hashes.slice(0, -HASH_HEX);
+    if (fits) this.state = { nextSeq: page.lastSeq + 1, prevHash: page.hashes.slice(-HASH_HEX), checked: checked + page.count };
+    return fits;
+  }
 
   /** Undefined when the row fits; otherwise why it does not. */
-  feed(row: CheckedRow): string | undefined {
-    const seq = row.seq;
-    if (seq !== this.nextSeq) return seq > this.nextSeq ? `events ${this.nextSeq}..${seq - 1} are missing` : `event ${seq} is out of order`;
-    if (row.prevHash !== this.prevHash) return `event ${seq} does not link to the event before it`;
-    if (!row.intact) return `event ${seq} was altered`;
-    this.checked += 1;
-    this.nextSeq = seq + 1;
-    this.prevHash = row.hash;
+  feed(key: Buffer, row: Row): string | undefined {
+    const { nextSeq, prevHash, checked } = this.state;
+    const seq = Number(row.seq);
+    if (seq !== nextSeq) return seq > nextSeq ? `events ${nextSeq}..${seq - 1} are missing` : `event ${seq} is out of order`;
+    if (row.prev_hash !== prevHash) return `event ${seq} does not link to the event before it`;
+    if (eventHash(key, row) !== row.hash) return `event ${seq} was altered`;
+    this.state = { nextSeq: seq + 1, prevHash: row.hash, checked: checked + 1 };
     return undefined;
-  }
-
-  get expectedSeq(): number {
-    return this.nextSeq;
-  }
-
-  get lastHash(): string {
-    return this.prevHash;
   }
 }
 
-const BATCH = 5_000;
+/** Whether every event of the page carries the HMAC of its canonical form. */
+async function hmacsHold(key: Buffer, page: Page): Promise<boolean> {
+  const digests = await hmacLines(key, page.lines, page.count);
+  return digests.length === page.count * 32 && digests.equals(Buffer.from(page.hashes, 'hex'));
+}
 
-async function* tableRows(db: Kysely<Database>, key: Buffer, orgId: string, afterSeq: number): AsyncGenerator<CheckedRow> {
-  // On SQLite the canonical form comes out of the query: four columns per row instead of twenty.
-  const inSql = db.getExecutor().adapter instanceof SqliteAdapter;
-  let last = afterSeq;
-  for (;;) {
-    const page = db.selectFrom('audit_events').where('org_id', '=', orgId).where('seq', '>', last).orderBy('seq').limit(BATCH);
-    let rows: CheckedRow[];
-    if (inSql) {
-      const raw = await page.select(['seq', 'prev_hash', 'hash', canonicalEventSql().as('canonical')]).execute();
-      rows = [];
-      for (const row of raw) {
-        const intact = hmacHex(key, row.canonical) === row.hash;
-        // A row whose SQL rendering differs from JavaScript's (an unusual string) is judged from its columns.
-        const full = intact ? undefined : await db.selectFrom('audit_events').selectAll().where('org_id', '=', orgId).where('seq', '=', row.seq).executeTakeFirst();
-        rows.push(full ? checked(key, full) : { seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash, intact });
-      }
-    } else {
-      rows = (await page.selectAll().execute()).map((row) => checked(key, row));
+interface Break {
+  readonly seq: number;
+  readonly reason: string;
+}
+
+/**
+ * Checks pages in order, hashing one page while the next is read. A page that
+ * fails the fast check is walked event by event from where it began: that finds
+ * the first broken event and its reason, and clears a page whose only fault was
+ * how SQL rendered an unusual string.
+ */
+async function walkPages(key: Buffer, walker: ChainWalker, pages: AsyncIterable<Page> | Iterable<Page>): Promise<Break | undefined> {
+  let hashing: { page: Page; from: WalkState; intact: Promise<boolean> } | undefined;
+  const settle = async (): Promise<Break | undefined> => {
+    if (!hashing || (await hashing.intact)) return undefined;
+    return walkRows(key, hashing.from, hashing.page, walker);
+  };
+  for await (const page of pages) {
+    const from = walker.state;
+    const linked = walker.links(page);
+    const next = linked ? { page, from, intact: hmacsHold(key, page) } : undefined;
+    const earlier = await settle();
+    if (earlier) return earlier;
+    hashing = next;
+    if (!linked) {
+      const problem = await walkRows(key, from, page, walker);
+      if (problem) return problem;
     }
-    for (const row of rows) yield row;
-    if (rows.length < BATCH) return;
-    last = rows[rows.length - 1]!.seq;
+  }
+  return settle();
+}
+
+/** The event-by-event walk of one page; when the page holds, the walk continues after it. */
+async function walkRows(key: Buffer, from: WalkState, page: Page, walker: ChainWalker): Promise<Break | undefined> {
+  const precise = new ChainWalker(from);
+  for (const row of await page.rows()) {
+    const reason = precise.feed(key, row);
+    if (reason) {
+      walker.state = precise.state;
+      return { seq: Math.min(precise.state.nextSeq, Number(row.seq)), reason };
+    }
+  }
+  if (precise.state.nextSeq > walker.state.nextSeq) walker.state = precise.state;
+  return undefined;
+}
+
+/** A page built from rows already in hand (PostgreSQL, archives). */
+function pageOf(rows: Row[]): Page {
+  const first = Number(rows[0]!.seq);
+  const consecutive = rows.every((row, i) => Number(row.seq) === first + i);
+  return {
+    count: rows.length,
+    lastSeq: Number(rows[rows.length - 1]!.seq),
+    consecutiveFrom: consecutive ? first : undefined,
+    lines: Buffer.from(rows.map((row) => canonicalEvent(row)).join('\n')),
+    prevHashes: rows.map((row) => row.prev_hash).join(''),
+    hashes: rows.map((row) => row.hash).join(''),
+    rows: async () => rows,
+  };
+}
+
+/** Events per page: big enough that per-query costs vanish, small enough to hold a few pages in memory. */
+const PAGE_SIZE = 10_000;
+
+async function* tablePages(db: Kysely<Database>, orgId: string, afterSeq: number, pageSize: number): AsyncGenerator<Page> {
+  const after = (seq: number) => db.selectFrom('audit_events').where('org_id', '=', orgId).where('seq', '>', seq).orderBy('seq').limit(pageSize);
+  const rowsBetween = (from: number, to: number) => () => after(from).where('seq', '<=', to).selectAll().execute();
+  // On SQLite one query returns the whole page already in canonical form, so no per-event object is made.
+  if (db.getExecutor().adapter instanceof SqliteAdapter) {
+    for (let last = afterSeq; ; ) {
+      const page = await db
+        .selectFrom(after(last).select(['seq', 'prev_hash', 'hash', canonicalEventSql().as('canonical')]).as('page'))
+        .select([
+          sql<number>`count(*)`.as('count'),
+          sql<number | null>`min(seq)`.as('first_seq'),
+          sql<number | null>`max(seq)`.as('last_seq'),
+          sql<string | null>`group_concat(canonical, char(10))`.as('lines'),
+          sql<string | null>`group_concat(prev_hash, '')`.as('prev_hashes'),
+          sql<string | null>`group_concat(hash, '')`.as('hashes'),
+        ])
+        .executeTakeFirstOrThrow();
+      const count = Number(page.count);
+      if (count === 0) return;
+      const [first, lastSeq] = [Number(page.first_seq), Number(page.last_seq)];
+      yield {
+        count,
+        lastSeq,
+        // (org_id, seq) is the key, so count, first and last decide whether the numbers run without a gap.
+        consecutiveFrom: lastSeq - first + 1 === count ? first : undefined,
+        lines: Buffer.from(page.lines ?? ''),
+        prevHashes: page.prev_hashes ?? '',
+        hashes: page.hashes ?? '',
+        rows: rowsBetween(last, lastSeq),
+      };
+      if (count < pageSize) return;
+      last = lastSeq;
+    }
+  }
+  for (let last = afterSeq; ; ) {
+    const rows = await after(last).selectAll().execute();
+    if (rows.length === 0) return;
+    yield pageOf(rows);
+    if (rows.length < pageSize) return;
+    last = Number(rows[rows.length - 1]!.seq);
   }
 }
 
@@ -94,9 +196,10 @@ const broken = (orgId: string, checked: number, seq: number, reason: string, arc
  * Verifies one organisation's chain: the sealed head, every event's HMAC and
  * link, no gaps, and a tail that reaches the head (so truncation shows). With
  * `archiveRoot`, the archive files are checked first and the chain must run
- * through them into the table.
+ * through them into the table. `pageSize` (events read per query) is only
+ * ever lowered by tests, to cross page boundaries with a short chain.
  */
-export async function verifyChain(db: Kysely<Database>, key: Buffer, orgId: string, options: { archiveRoot?: string } = {}): Promise<VerifyResult> {
+export async function verifyChain(db: Kysely<Database>, key: Buffer, orgId: string, options: { archiveRoot?: string; pageSize?: number } = {}): Promise<VerifyResult> {
   const head = await db.selectFrom('audit_heads').selectAll().where('org_id', '=', orgId).executeTakeFirst();
   if (!head) {
     const any = await db.selectFrom('audit_events').select('seq').where('org_id', '=', orgId).orderBy('seq').limit(1).executeTakeFirst();
@@ -108,41 +211,38 @@ export async function verifyChain(db: Kysely<Database>, key: Buffer, orgId: stri
     return broken(orgId, 0, headSeq, 'the chain head was altered');
   }
 
-  let walker = new ChainWalker(archivedSeq + 1, head.archived_hash);
+  let walker = new ChainWalker({ nextSeq: archivedSeq + 1, prevHash: head.archived_hash, checked: 0 });
   let archivesChecked: number | undefined;
   if (options.archiveRoot !== undefined) {
     archivesChecked = 0;
-    walker = new ChainWalker(1, GENESIS_HASH);
+    walker = new ChainWalker({ nextSeq: 1, prevHash: GENESIS_HASH, checked: 0 });
     for (const manifest of await listManifests(options.archiveRoot, orgId)) {
       const problem = await checkArchive(key, options.archiveRoot, manifest, walker);
-      if (problem) return broken(orgId, walker.checked, problem.seq, problem.reason, archivesChecked);
+      if (problem) return broken(orgId, walker.state.checked, problem.seq, problem.reason, archivesChecked);
       archivesChecked += 1;
     }
-    if (walker.expectedSeq !== archivedSeq + 1 || walker.lastHash !== head.archived_hash) {
-      return broken(orgId, walker.checked, walker.expectedSeq, 'the archives do not reach where the table begins', archivesChecked);
+    if (walker.state.nextSeq !== archivedSeq + 1 || walker.state.prevHash !== head.archived_hash) {
+      return broken(orgId, walker.state.checked, walker.state.nextSeq, 'the archives do not reach where the table begins', archivesChecked);
     }
   }
 
-  for await (const row of tableRows(db, key, orgId, archivedSeq)) {
-    const reason = walker.feed(row);
-    if (reason) return broken(orgId, walker.checked, Math.min(walker.expectedSeq, row.seq), reason, archivesChecked);
+  const problem = await walkPages(key, walker, tablePages(db, orgId, archivedSeq, options.pageSize ?? PAGE_SIZE));
+  if (problem) return broken(orgId, walker.state.checked, problem.seq, problem.reason, archivesChecked);
+  const { nextSeq, prevHash, checked } = walker.state;
+  if (nextSeq - 1 !== headSeq || prevHash !== head.hash) {
+    return broken(orgId, checked, nextSeq, `the chain ends at ${nextSeq - 1} but its head is at ${headSeq}`, archivesChecked);
   }
-  if (walker.expectedSeq - 1 !== headSeq || walker.lastHash !== head.hash) {
-    return broken(orgId, walker.checked, walker.expectedSeq, `the chain ends at ${walker.expectedSeq - 1} but its head is at ${headSeq}`, archivesChecked);
-  }
-  return { orgId, valid: true, checked: walker.checked, ...(archivesChecked !== undefined ? { archivesChecked } : {}) };
+  return { orgId, valid: true, checked, ...(archivesChecked !== undefined ? { archivesChecked } : {}) };
 }
 
-async function checkArchive(key: Buffer, root: string, manifest: ArchiveManifest, walker: ChainWalker): Promise<{ seq: number; reason: string } | undefined> {
+async function checkArchive(key: Buffer, root: string, manifest: ArchiveManifest, walker: ChainWalker): Promise<Break | undefined> {
   const problem = await verifyManifest(key, root, manifest);
   if (problem) return { seq: manifest.fromSeq, reason: problem };
   const rows = await readArchiveRows(root, manifest);
-  for (const row of rows) {
-    const reason = walker.feed(checked(key, row));
-    if (reason) return { seq: Math.min(walker.expectedSeq, Number(row.seq)), reason: `archive ${manifest.file}: ${reason}` };
-  }
-  if (walker.expectedSeq !== manifest.toSeq + 1 || walker.lastHash !== manifest.lastHash) {
-    return { seq: walker.expectedSeq, reason: `archive ${manifest.file} does not match its manifest` };
+  const broke = rows.length > 0 ? await walkPages(key, walker, [pageOf(rows)]) : undefined;
+  if (broke) return { seq: broke.seq, reason: `archive ${manifest.file}: ${broke.reason}` };
+  if (walker.state.nextSeq !== manifest.toSeq + 1 || walker.state.prevHash !== manifest.lastHash) {
+    return { seq: walker.state.nextSeq, reason: `archive ${manifest.file} does not match its manifest` };
   }
   return undefined;
 }
