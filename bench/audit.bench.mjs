@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { exportEvents } from '../dist/audit/export.js';
 import { systemRecorder } from '../dist/audit/recorder.js';
-import { nativeHmacLoaded } from '../dist/audit/hmac-lines.js';
+import { nativeHmacLoaded } from '../dist/audit/hmac.js';
 import { verifyChain } from '../dist/audit/verify.js';
 import { migrateToLatest, openStore } from '../dist/store/store.js';
 import { inTransaction } from '../dist/store/transactions.js';

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { CompiledQuery, SqliteAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import type { AuditEventTable, AuditHeadTable, Database } from '../store/schema.js';
 import { GENESIS_HASH, eventHash, headMac } from './chain.js';
@@ -25,9 +25,9 @@ const EVENT_COLUMNS = [
 ] as const satisfies readonly (keyof EventRow)[];
 
 interface AppendSql {
-  readonly bump: string;
+  readonly claim: string;
   readonly insert: string;
-  readonly seal: string;
+  readonly advance: string;
 }
 
 /**
@@ -40,10 +40,12 @@ function appendSql(db: Kysely<Database>): AppendSql {
   let texts = compiled.get(adapter.constructor);
   if (texts === undefined) {
     const text = (query: RawBuilder<unknown>) => query.compile(db).sql;
+    // SQLite has no row locks and needs none: every write transaction begins IMMEDIATE, holding the write lock.
+    const lock = adapter instanceof SqliteAdapter ? sql`` : sql` for update`;
     texts = {
-      bump: text(sql`update audit_heads set seq = seq + 1 where org_id = ${''} returning seq, hash, archived_seq, archived_hash, mac`),
+      claim: text(sql`select seq, hash, archived_seq, archived_hash, mac from audit_heads where org_id = ${''}${lock}`),
       insert: text(sql`insert into audit_events (${sql.join(EVENT_COLUMNS.map((column) => sql.id(column)))}) values (${sql.join(EVENT_COLUMNS.map(() => ''))})`),
-      seal: text(sql`update audit_heads set hash = ${''}, mac = ${''} where org_id = ${''}`),
+      advance: text(sql`update audit_heads set seq = ${0}, hash = ${''}, mac = ${''} where org_id = ${''}`),
     };
     compiled.set(adapter.constructor, texts);
   }
@@ -52,11 +54,10 @@ function appendSql(db: Kysely<Database>): AppendSql {
 
 const run = <R>(db: Kysely<Database>, text: string, parameters: readonly unknown[]) => db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]));
 
-async function claimNextSeq(db: Kysely<Database>, key: Buffer, orgId: string) {
-  // Raising seq first takes the head's row lock (PostgreSQL) or the write lock (SQLite),
-  // so appends to one organisation's chain queue up, across processes too.
-  const bump = async () => (await run<HeadRow>(db, appendSql(db).bump, [orgId])).rows[0];
-  const head = await bump();
+/** The organisation's head, locked until the caller's transaction ends, so appends to one chain queue up across processes. */
+async function lockHead(db: Kysely<Database>, key: Buffer, orgId: string): Promise<HeadRow> {
+  const claim = async () => (await run<HeadRow>(db, appendSql(db).claim, [orgId])).rows[0];
+  const head = await claim();
   if (head) return head;
   const genesis = { org_id: orgId, seq: 0, hash: GENESIS_HASH, archived_seq: 0, archived_hash: GENESIS_HASH };
   await db
@@ -64,7 +65,7 @@ async function claimNextSeq(db: Kysely<Database>, key: Buffer, orgId: string) {
     .values({ ...genesis, mac: headMac(key, genesis) })
     .onConflict((oc) => oc.column('org_id').doNothing())
     .execute();
-  const created = await bump();
+  const created = await claim();
   if (!created) throw new Error(`audit head of ${orgId} could not be created`);
   return created;
 }
@@ -74,14 +75,14 @@ async function claimNextSeq(db: Kysely<Database>, key: Buffer, orgId: string) {
  * transaction: it commits or rolls back together with the change it describes.
  */
 export async function appendEvent(db: Kysely<Database>, key: Buffer, event: UnchainedEvent): Promise<Selectable<AuditEventTable>> {
-  const head = await claimNextSeq(db, key, event.org_id);
-  const seq = Number(head.seq);
+  const head = await lockHead(db, key, event.org_id);
+  const before = { org_id: event.org_id, seq: Number(head.seq), hash: head.hash, archived_seq: head.archived_seq, archived_hash: head.archived_hash };
+  const seq = before.seq + 1;
   const unhashed = { id: newId('aud'), seq, ...event, prev_hash: head.hash };
   const row: EventRow = { ...unhashed, hash: eventHash(key, unhashed) };
   const texts = appendSql(db);
   await run(db, texts.insert, EVENT_COLUMNS.map((column) => row[column]));
-  const before = { org_id: event.org_id, seq: seq - 1, hash: head.hash, archived_seq: head.archived_seq, archived_hash: head.archived_hash };
-  await run(db, texts.seal, [row.hash, resealed(key, head.mac, before, { ...before, seq, hash: row.hash }), event.org_id]);
+  await run(db, texts.advance, [seq, row.hash, resealed(key, head.mac, before, { ...before, seq, hash: row.hash }), event.org_id]);
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { inTransaction } from '../store/transactions.js';
 import type { Organization } from '../tenancy/organizations.js';
 import { advanceArchiveAnchor } from './append.js';
 import { eventHash } from './chain.js';
+import { hmacHex } from './hmac.js';
 import { systemRecorder, type AuditLog } from './recorder.js';
 
 const gzipAsync = promisify(gzip);
@@ -46,9 +47,7 @@ function orgDir(root: string, orgId: string): string {
 
 function manifestMac(key: Buffer, manifest: Omit<ArchiveManifest, 'mac'>): string {
   const { orgId, file, fromSeq, toSeq, count, fromTime, toTime, prevHash, firstHash, lastHash, sha256, createdAt } = manifest;
-  return createHmac('sha256', key)
-    .update(JSON.stringify(['pca-audit-archive-1', orgId, file, fromSeq, toSeq, count, fromTime, toTime, prevHash, firstHash, lastHash, sha256, createdAt]))
-    .digest('hex');
+  return hmacHex(key, JSON.stringify(['pca-audit-archive-1', orgId, file, fromSeq, toSeq, count, fromTime, toTime, prevHash, firstHash, lastHash, sha256, createdAt]));
 }
 
 /** An organisation's archive manifests, oldest first. */

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { AuditEventTable, AuditHeadTable } from '../store/schema.js';
+import { hmacHex } from './hmac.js';
 
 /** The `prevHash` of an organisation's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -33,10 +33,6 @@ export function canonicalEventSql(): RawBuilder<string> {
   return sql<string>`json_array(${VERSION}, ${sql.join(CANONICAL_FIELDS.map((field) => sql.ref(field)))})`;
 }
 
-function hmacHex(key: Buffer, text: string): string {
-  return createHmac('sha256', key).update(text).digest('hex');
-}
-
 export function eventHash(key: Buffer, row: HashedFields): string {
   return hmacHex(key, canonicalEvent(row));
 }
@@ -45,7 +41,5 @@ type HeadFields = Omit<Selectable<AuditHeadTable>, 'mac'>;
 
 /** Seals the head row, so that moving it back (to hide a truncated tail) needs the key. */
 export function headMac(key: Buffer, head: HeadFields): string {
-  return createHmac('sha256', key)
-    .update(JSON.stringify([VERSION, 'head', head.org_id, Number(head.seq), head.hash, Number(head.archived_seq), head.archived_hash]))
-    .digest('hex');
+  return hmacHex(key, JSON.stringify([VERSION, 'head', head.org_id, Number(head.seq), head.hash, Number(head.archived_seq), head.archived_hash]));
 }

@@ -2,7 +2,7 @@ import { SqliteAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { AuditEventTable, Database } from '../store/schema.js';
 import { listManifests, readArchiveRows, verifyManifest, type ArchiveManifest } from './archive.js';
 import { GENESIS_HASH, canonicalEvent, canonicalEventSql, eventHash, headMac } from './chain.js';
-import { hmacLines } from './hmac-lines.js';
+import { hmacLines } from './hmac.js';
 
 export interface VerifyResult {
   readonly orgId: string;

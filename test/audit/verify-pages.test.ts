@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hmacLines, nativeHmacLoaded } from '../../src/audit/hmac-lines.js';
+import { hmacHex, hmacLines, nativeHmacLoaded } from '../../src/audit/hmac.js';
 import { systemRecorder } from '../../src/audit/recorder.js';
 import { verifyChain } from '../../src/audit/verify.js';
 import { inTransaction } from '../../src/store/transactions.js';
@@ -8,13 +8,18 @@ import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
 
-describe('HMAC of many texts at once', () => {
+describe('the chain’s HMAC, one text or many at once', () => {
   const key = Buffer.from('k'.repeat(40));
   const texts = ['["pca-audit-1","org_a",1]', 'é 🚀 \u2028 "quoted"', 'x'.repeat(300), 'last'];
   const expected = (text: string) => createHmac('sha256', key).update(text).digest('hex');
 
   it('is built and loaded (npm install compiles native/audit_hmac.c)', () => {
     expect(nativeHmacLoaded).toBe(true);
+  });
+
+  it('gives node:crypto’s digest for one text, long and multi-byte ones included', () => {
+    for (const text of [...texts, '', 'ü'.repeat(5_000)]) expect(hmacHex(key, text)).toBe(expected(text));
+    expect(hmacHex(Buffer.alloc(100, 7), 'long key')).toBe(createHmac('sha256', Buffer.alloc(100, 7)).update('long key').digest('hex'));
   });
 
   it('gives node:crypto’s digest for every line, in order, multi-byte text included', async () => {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 interface NativeHmac {
+  hmacHex(key: Buffer, text: string): string;
   /** Resolves with how many digests it wrote into `out`. */
   hmacLines(key: Buffer, lines: Buffer, out: Buffer): Promise<number>;
 }
@@ -9,7 +10,7 @@ interface NativeHmac {
 /**
  * The addon in native/audit_hmac.c, built by `npm install`. Missing only when
  * install scripts were skipped; then hashing falls back to node:crypto (same
- * digests, several times slower per event).
+ * digests, a few times slower per event).
  */
 function loadNative(): NativeHmac | undefined {
   try {
@@ -22,8 +23,13 @@ function loadNative(): NativeHmac | undefined {
 
 const native = loadNative();
 
-/** Whether chain verification hashes with the native addon. */
+/** Whether the chain is hashed by the native addon. */
 export const nativeHmacLoaded = native !== undefined;
+
+/** The hex HMAC-SHA256 of a text's UTF-8 bytes. */
+export const hmacHex: (key: Buffer, text: string) => string = native
+  ? (key, text) => native.hmacHex(key, text)
+  : (key, text) => createHmac('sha256', key).update(text).digest('hex');
 
 const DIGEST_BYTES = 32;
 
