@@ -45,7 +45,9 @@ function platformSql(column: string): string {
   const names = new Map<string, string>(spellings.map((spelling) => [spelling, canonicalPlatform(spelling) ?? spelling]));
   for (const platform of PLATFORMS) names.set(platform.toLowerCase(), platform);
   const whens = [...names].map(([spelling, canonical]) => `WHEN ${sqlString(spelling)} THEN ${sqlString(canonical)}`).join(' ');
-  return `(CASE lower(trim(${column})) ${whens} ELSE NULLIF(trim(${column}), '') END)`;
+  // Most files already spell the platform canonically: an exact match spares each row lower(), trim() and the long CASE.
+  const canonical = PLATFORMS.map((platform) => sqlString(platform)).join(', ');
+  return `(CASE WHEN ${column} IN (${canonical}) THEN ${column} ELSE (CASE lower(trim(${column})) ${whens} ELSE NULLIF(trim(${column}), '') END) END)`;
 }
 
 function dimensionSql(dimension: Dimension, plan: IngestPlan, typed: boolean): string {
