@@ -51,12 +51,19 @@ async function appendRate(kind) {
   return withStore(kind, async (store) => {
     const log = { key: randomBytes(32), clock: () => new Date() };
     const audit = systemRecorder(log, 'bench', 'org_bench');
-    for (let i = 0; i < 200; i++) await audit.record(store.db, entry(i));
-    const started = performance.now();
-    for (let i = 0; i < APPENDS; i++) await audit.record(store.db, entry(i));
-    return APPENDS / ((performance.now() - started) / 1000);
+    // A server appends on every request for days: the figure is the steady state, after warm-up.
+    for (let i = 0; i < 1_000; i++) await audit.record(store.db, entry(i));
+    const rates = [];
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      for (let i = 0; i < APPENDS; i++) await audit.record(store.db, entry(i));
+      rates.push(APPENDS / ((performance.now() - started) / 1000));
+    }
+    return median(rates);
   });
 }
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * The floor under the SQLite figure: the append's three statements in their
@@ -111,7 +118,7 @@ async function chainFigures() {
       verifyRuns.push((performance.now() - verifyStarted) / 1000);
       if (!verdict.valid || verdict.checked !== CHAIN) throw new Error(`chain did not verify: ${JSON.stringify(verdict)}`);
     }
-    const verifySeconds = [...verifyRuns].sort((a, b) => a - b)[1];
+    const verifySeconds = median(verifyRuns);
 
     globalThis.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -139,12 +146,12 @@ export async function run() {
   const sqlite = await appendRate('sqlite');
   const floor = await bareSqliteRate();
   const results = [
-    { name: 'appends/s, SQLite (one transaction each)', value: Math.round(sqlite), unit: '/s', target: '≥ 5,000/s', ok: sqlite >= 5_000 },
+    { name: 'appends/s, SQLite (one transaction each, median of 3)', value: Math.round(sqlite), unit: '/s', target: '≥ 5,000/s', ok: sqlite >= 5_000 },
     { name: '  same statements on bare better-sqlite3 (the floor)', value: Math.round(floor), unit: '/s' },
   ];
   if (process.env.PCA_BENCH_DATABASE_URL ?? process.env.PCA_TEST_DATABASE_URL) {
     const postgres = await appendRate('postgres');
-    results.push({ name: 'appends/s, PostgreSQL (one transaction each)', value: Math.round(postgres), unit: '/s' });
+    results.push({ name: 'appends/s, PostgreSQL (one transaction each, median of 3)', value: Math.round(postgres), unit: '/s' });
   }
   const chain = await chainFigures();
   results.push(

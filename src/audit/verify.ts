@@ -152,7 +152,8 @@ async function* tablePages(db: Kysely<Database>, orgId: string, afterSeq: number
           sql<number>`count(*)`.as('count'),
           sql<number | null>`min(seq)`.as('first_seq'),
           sql<number | null>`max(seq)`.as('last_seq'),
-          sql<string | null>`group_concat(canonical, char(10))`.as('lines'),
+          // As a blob the page reaches JavaScript as bytes, with no UTF-8 decoding and re-encoding on the way.
+          sql<Buffer | null>`cast(group_concat(canonical, char(10)) as blob)`.as('lines'),
           sql<string | null>`group_concat(prev_hash, '')`.as('prev_hashes'),
           sql<string | null>`group_concat(hash, '')`.as('hashes'),
         ])
@@ -165,7 +166,7 @@ async function* tablePages(db: Kysely<Database>, orgId: string, afterSeq: number
         lastSeq,
         // (org_id, seq) is the key, so count, first and last decide whether the numbers run without a gap.
         consecutiveFrom: lastSeq - first + 1 === count ? first : undefined,
-        lines: Buffer.from(page.lines ?? ''),
+        lines: page.lines ?? Buffer.alloc(0),
         prevHashes: page.prev_hashes ?? '',
         hashes: page.hashes ?? '',
         rows: rowsBetween(last, lastSeq),
