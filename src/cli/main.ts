@@ -9,6 +9,12 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
+// A reader that stops early (`pca analyze … | head`) closes the pipe; that ends the command quietly, as it does for any Unix tool.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  fail(error);
+});
+
 try {
   await buildProgram().exitOverride().parseAsync(process.argv);
 } catch (error) {

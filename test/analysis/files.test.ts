@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { analysisHarness, fixture, flatTotals, type AnalysisHarness } from './helpers.js';
-import { runCli } from '../helpers/cli.js';
+import { CLI, childEnv, runCli } from '../helpers/cli.js';
 
 async function workbook(sheets: Record<string, unknown[][]>): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
@@ -129,6 +130,24 @@ describe('pca analyze', () => {
       expect(cells).toContain("'+cmd");
       const noOut = await runCli(['analyze', source, '--format', 'xlsx'], {});
       expect(noOut.code).not.toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('ends quietly when its reader stops early (`pca analyze … | head`)', async () => {
+    const h = await analysisHarness();
+    try {
+      // Thousands of campaigns: far more JSON than a pipe holds, so the CLI is still writing when the pipe closes.
+      const rows = Array.from({ length: 5_000 }, (_, i) => `2025-11-01,Meta,Campaign ${i},1000,10,5`);
+      const file = await h.write('many.csv', ['Date,Platform,Campaign,Impressions,Clicks,Spend', ...rows].join('\n'));
+      const child = spawn(process.execPath, [CLI, 'analyze', file, '--format', 'json'], { env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
     } finally {
       await h.close();
     }
