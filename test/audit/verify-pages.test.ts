@@ -1,9 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KyselyPlugin } from 'kysely';
+import { archiveExpiredEvents } from '../../src/audit/archive.js';
 import { hmacHex, hmacLines, nativeHmacLoaded } from '../../src/audit/hmac.js';
 import { systemRecorder } from '../../src/audit/recorder.js';
 import { verifyChain } from '../../src/audit/verify.js';
+import { openStore } from '../../src/store/store.js';
 import { inTransaction } from '../../src/store/transactions.js';
+import type { OrgId } from '../../src/ids.js';
+import { DEFAULT_RETENTION } from '../../src/tenancy/policy.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
@@ -96,5 +101,35 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
     expect(await verify()).toMatchObject({ valid: false, firstBrokenSeq: Number(target.seq), reason: `event ${target.seq} was altered` });
     await db().updateTable('audit_events').set({ hash: target.hash }).where('id', '=', target.id).execute();
     expect((await verify()).valid).toBe(true);
+  });
+  // Last: it archives the chain.
+  it('does not call the chain broken when archival moves its start while it is read', async () => {
+    const before = await rows();
+    // Another instance, as the retention scheduler would be: its own connection to the same database.
+    const other = openStore(t.ctx.config.database);
+    let raced = false;
+    // Archival commits right after the verifier has read the head, before it reads the first page.
+    const archiveAfterFirstQuery: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        if (!raced) {
+          raced = true;
+          const later = new Date(Date.now() + 3 * 86_400_000);
+          const organization = { id: org.orgId as OrgId, retention: { ...DEFAULT_RETENTION, auditDays: 1 } };
+          await archiveExpiredEvents({ db: other.db, layout: t.ctx.layout, audit: t.ctx.audit }, organization, later);
+        }
+        return args.result;
+      },
+    };
+    let verdict;
+    try {
+      verdict = await verifyChain(db().withPlugin(archiveAfterFirstQuery), t.ctx.audit.key, org.orgId, { pageSize: PAGE });
+    } finally {
+      await other.close();
+    }
+    expect(raced).toBe(true);
+    expect((await rows())[0]!.seq).toBeGreaterThan(before[before.length - 1]!.seq);
+    expect(verdict).toMatchObject({ valid: true });
+    expect(await verifyChain(db(), t.ctx.audit.key, org.orgId, { archiveRoot: t.ctx.layout.auditArchive })).toMatchObject({ valid: true, archivesChecked: 1 });
   });
 });
