@@ -23,7 +23,7 @@ type Row = Selectable<AuditEventTable>;
 interface Page {
   readonly count: number;
   readonly lastSeq: number;
-  /** Whether the events are numbered firstSeq, firstSeq + 1, … without a gap or a repeat. */
+  /** The first seq when the events are numbered on from it without a gap or a repeat; otherwise undefined. */
   readonly consecutiveFrom: number | undefined;
   readonly lines: Buffer;
   readonly prevHashes: string;
@@ -96,7 +96,8 @@ async function walkPages(key: Buffer, walker: ChainWalker, pages: AsyncIterable<
   for await (const page of pages) {
     const from = walker.state;
     const linked = walker.links(page);
-    const next = linked ? { page, from, intact: hmacsHold(key, page) } : undefined;
+    // Hashing that fails (it should not) leaves the page to the event-by-event walk, and no promise unheeded.
+    const next = linked ? { page, from, intact: hmacsHold(key, page).catch(() => false) } : undefined;
     const earlier = await settle();
     if (earlier) return earlier;
     hashing = next;
