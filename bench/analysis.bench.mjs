@@ -83,8 +83,9 @@ export async function run() {
     for (let i = 0; i < 3; i++) runs.push(await inProcess(file, work));
     const ingestMs = median(runs.map((r) => r.ingestMs));
     const analysisMs = median(runs.map((r) => r.analysisMs));
+    // Five runs: on these noisy machines one process in three can take half again as long.
     const processes = [];
-    for (let i = 0; i < 3; i++) processes.push(await wholeProcess(file));
+    for (let i = 0; i < 5; i++) processes.push(await wholeProcess(file));
     const wholeMs = median(processes.map((p) => p.ms));
     const rssMb = Math.max(...processes.map((p) => p.rssMb));
     results.push(
@@ -92,7 +93,7 @@ export async function run() {
       { name: '1M rows: analysis (totals, 5 breakdowns, daily)', value: Math.round(analysisMs), unit: 'ms', target: '≤ 200 ms', ok: analysisMs <= 200 },
       { name: '1M rows: write Parquet (API datasets)', value: Math.round(median(runs.map((r) => r.parquetMs))), unit: 'ms' },
       { name: '1M rows: same analysis over Parquet', value: Math.round(median(runs.map((r) => r.parquetAnalysisMs))), unit: 'ms' },
-      { name: '1M rows: whole `pca analyze --format json`', value: Math.round(wholeMs), unit: 'ms', target: '≤ 1250 ms', ok: wholeMs <= 1250 },
+      { name: '1M rows: whole `pca analyze --format json` (median of 5)', value: Math.round(wholeMs), unit: 'ms', target: '≤ 1250 ms', ok: wholeMs <= 1250 },
       { name: '1M rows: peak RSS of that process', value: Math.round(rssMb), unit: 'MB', target: '≤ 600 MB', ok: rssMb <= 600 },
     );
     await rm(file, { force: true });
