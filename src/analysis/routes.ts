@@ -10,7 +10,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { principalOf } from '../server/access.js';
-import type { HttpServer } from '../server/http.js';
+import { sendDownload, type HttpServer } from '../server/http.js';
 import { IdParams, OpenObject, PageQuery, pageOf } from '../server/schemas.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { createAnalysis, deleteAnalysis, getAnalysis, listAnalyses, queryDatasets } from './analyses.js';
@@ -279,10 +279,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
         details: { format: request.query.format },
       });
       ctx.monitoring.metrics.exports.inc({ format: request.query.format });
-      return reply
-        .type(file.contentType)
-        .header('content-disposition', `attachment; filename="analysis-${analysis.id}.${file.extension}"`)
-        .send(file.body);
+      return sendDownload(reply, file, `analysis-${analysis.id}`);
     },
   );
 

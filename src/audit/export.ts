@@ -1,19 +1,13 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Kysely, Selectable } from 'kysely';
+import type { Download } from '../export/download.js';
 import { csvField, neutraliseFormula } from '../export/safe-cell.js';
 import type { AuditEventTable, Database } from '../store/schema.js';
 import { filtered, presentEvent, type EventFilters } from './query.js';
 
 export const AUDIT_EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'jsonl'] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
-
-const CONTENT_TYPES: Record<AuditExportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  json: 'application/json; charset=utf-8',
-  jsonl: 'application/x-ndjson; charset=utf-8',
-};
 
 const COLUMNS = [
   'seq', 'id', 'occurredAt', 'actorType', 'actorId', 'actorName', 'actorIp', 'actorUserAgent', 'action', 'targetType', 'targetId',
@@ -80,22 +74,15 @@ function workbookStream(rows: AsyncGenerator<Row>): Readable {
   return out;
 }
 
-export interface AuditExport {
-  readonly contentType: string;
-  readonly extension: string;
-  readonly body: Readable;
-}
-
 /**
  * Streams the organisation's events as the chain stood when the export began
  * (through its head then); spreadsheet cells are neutralised against formula injection.
  */
-export async function exportEvents(db: Kysely<Database>, orgId: string, filters: EventFilters, format: AuditExportFormat): Promise<AuditExport> {
+export async function exportEvents(db: Kysely<Database>, orgId: string, filters: EventFilters, format: AuditExportFormat): Promise<Download & { readonly body: Readable }> {
   const head = await db.selectFrom('audit_heads').select('seq').where('org_id', '=', orgId).executeTakeFirst();
   const rows = eventRows(db, orgId, filters, Number(head?.seq ?? 0));
   return {
-    contentType: CONTENT_TYPES[format],
-    extension: format,
+    format,
     body: format === 'xlsx' ? workbookStream(rows) : Readable.from(textChunks(rows, format)),
   };
 }

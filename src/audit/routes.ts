@@ -4,7 +4,7 @@ import { getUser } from '../auth/users.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { principalOf } from '../server/access.js';
-import type { HttpServer } from '../server/http.js';
+import { sendDownload, type HttpServer } from '../server/http.js';
 import { IdParams, OpenObject } from '../server/schemas.js';
 import { listManifests } from './archive.js';
 import { AUDIT_ACTIONS, AUDIT_CATALOG } from './catalog.js';
@@ -144,10 +144,8 @@ export function registerAuditRoutes(app: HttpServer, ctx: AppContext): void {
       const report = await complianceReport(db, principalOf(request).orgId, { from, to }, now);
       await recordRead(request, 'report', { from, to, format: request.query.format });
       if (request.query.format === 'json') return report;
-      const name = `audit-report-${from.slice(0, 10)}-${to.slice(0, 10)}.${request.query.format}`;
-      reply.header('content-disposition', `attachment; filename="${name}"`);
-      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(reportCsv(report));
-      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportXlsx(report));
+      const body = request.query.format === 'csv' ? reportCsv(report) : await reportXlsx(report);
+      return sendDownload(reply, { format: request.query.format, body }, `audit-report-${from.slice(0, 10)}-${to.slice(0, 10)}`);
     },
   );
 
@@ -168,10 +166,7 @@ export function registerAuditRoutes(app: HttpServer, ctx: AppContext): void {
       // Recorded before the stream starts: the export ends with its own event.
       await auditOf(request).record(db, { action: 'audit.exported', target: { type: 'audit_trail', id: 'export' }, details: { filters, format } });
       const file = await exportEvents(db, orgId, filters, format);
-      return reply
-        .type(file.contentType)
-        .header('content-disposition', `attachment; filename="audit-${orgId}.${file.extension}"`)
-        .send(file.body);
+      return sendDownload(reply, file, `audit-${orgId}`);
     },
   );
 

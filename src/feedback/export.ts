@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import type { Download } from '../export/download.js';
 import { csvField, neutraliseFormula } from '../export/safe-cell.js';
 import type { FeedbackView } from './service.js';
 
@@ -18,14 +19,14 @@ function cells(item: FeedbackView): (string | number | boolean | null)[] {
 }
 
 /** Every feedback row of the organisation; spreadsheet cells are neutralised against formula injection. */
-export async function exportFeedback(items: readonly FeedbackView[], format: FeedbackExportFormat): Promise<{ contentType: string; body: string | Buffer }> {
-  if (format === 'json') return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(items, null, 2) };
+export async function exportFeedback(items: readonly FeedbackView[], format: FeedbackExportFormat): Promise<Download> {
+  if (format === 'json') return { format, body: JSON.stringify(items, null, 2) };
   if (format === 'csv') {
-    return { contentType: 'text/csv; charset=utf-8', body: [COLUMNS.join(','), ...items.map((item) => cells(item).map(csvField).join(','))].join('\r\n') + '\r\n' };
+    return { format, body: [COLUMNS.join(','), ...items.map((item) => cells(item).map(csvField).join(','))].join('\r\n') + '\r\n' };
   }
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Feedback');
   sheet.addRow([...COLUMNS]).font = { bold: true };
   for (const item of items) sheet.addRow(cells(item).map((cell) => (typeof cell === 'string' ? neutraliseFormula(cell) : cell)));
-  return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body: Buffer.from(await workbook.xlsx.writeBuffer()) };
+  return { format, body: Buffer.from(await workbook.xlsx.writeBuffer()) };
 }

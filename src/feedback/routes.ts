@@ -5,7 +5,7 @@ import { INSIGHT_RULES } from '../insights/rules/index.js';
 import { analysisItems } from '../insights/store.js';
 import { getAnalysis } from '../analysis/analyses.js';
 import { principalOf } from '../server/access.js';
-import type { HttpServer } from '../server/http.js';
+import { sendDownload, type HttpServer } from '../server/http.js';
 import { IdParams, OpenObject } from '../server/schemas.js';
 import { feedbackAnalytics, feedbackSuggestions, organizationFeedback } from './analytics.js';
 import { FEEDBACK_EXPORT_FORMATS, exportFeedback } from './export.js';
@@ -144,7 +144,7 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
       const orgId = principalOf(request).orgId;
       const file = await exportFeedback(await organizationFeedback(db, orgId), request.query.format);
       await auditOf(request).record(db, { action: 'feedback.exported', target: { type: 'feedback', id: null }, details: { format: request.query.format } });
-      return reply.type(file.contentType).header('content-disposition', `attachment; filename="feedback-${orgId}.${request.query.format}"`).send(file.body);
+      return sendDownload(reply, file, `feedback-${orgId}`);
     },
   );
 

@@ -2,10 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyReply,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import { MEDIA_TYPES, type Download } from '../export/download.js';
 
 /** The Fastify instance every feature's routes receive: TypeBox schemas type the handlers. */
 export type HttpServer = FastifyInstance<
@@ -15,3 +17,11 @@ export type HttpServer = FastifyInstance<
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
+
+/** Sends an export as an attachment named `<baseName>.<format>`. */
+export function sendDownload(reply: FastifyReply, download: Download, baseName: string): FastifyReply {
+  return reply
+    .type(MEDIA_TYPES[download.format])
+    .header('content-disposition', `attachment; filename="${baseName}.${download.format}"`)
+    .send(download.body);
+}

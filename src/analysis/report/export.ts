@@ -1,15 +1,10 @@
+import type { Download } from '../../export/download.js';
 import { csvField } from '../../export/safe-cell.js';
 import { renderReport } from './render.js';
 import { totalRows, type AnalysisReport, type ReportRow } from './report.js';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export interface ExportFile {
-  readonly contentType: string;
-  readonly extension: string;
-  readonly body: string | Buffer;
-}
 
 /** Every table of a report as one long sheet: a section column, then the group's keys and figures. */
 function csvOf(report: AnalysisReport): string {
@@ -26,21 +21,17 @@ function csvOf(report: AnalysisReport): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export async function exportReport(report: AnalysisReport, format: ExportFormat): Promise<ExportFile> {
+export async function exportReport(report: AnalysisReport, format: ExportFormat): Promise<Download> {
   switch (format) {
     case 'json':
-      return { contentType: 'application/json; charset=utf-8', extension: 'json', body: JSON.stringify(report, null, 2) };
+      return { format, body: JSON.stringify(report, null, 2) };
     case 'csv':
-      return { contentType: 'text/csv; charset=utf-8', extension: 'csv', body: csvOf(report) };
+      return { format, body: csvOf(report) };
     case 'md':
-      return { contentType: 'text/markdown; charset=utf-8', extension: 'md', body: renderReport(report, 'md') };
+      return { format, body: renderReport(report, 'md') };
     case 'xlsx': {
       const { reportWorkbook } = await import('./xlsx-report.js');
-      return {
-        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        extension: 'xlsx',
-        body: await reportWorkbook(report),
-      };
+      return { format, body: await reportWorkbook(report) };
     }
   }
 }
