@@ -9,9 +9,9 @@ import type { AuditEventTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import type { Organization } from '../tenancy/organizations.js';
 import { advanceArchiveAnchor } from './append.js';
-import { eventHash } from './chain.js';
 import { hmacHex } from './hmac.js';
 import { systemRecorder, type AuditLog } from './recorder.js';
+import { breakIn } from './walk.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -158,15 +158,8 @@ export async function archiveExpiredEvents(deps: ArchiveDeps, org: Pick<Organiza
       .limit(EVENTS_PER_FILE)
       .execute();
     if (rows.length === 0) break;
-    let expected = Number(head.archived_seq) + 1;
-    let prev = head.archived_hash;
-    for (const row of rows) {
-      if (Number(row.seq) !== expected || row.prev_hash !== prev || eventHash(deps.audit.key, row) !== row.hash) {
-        throw new Error(`audit chain of ${org.id} is broken at ${expected}; archiving stopped (run pca audit verify)`);
-      }
-      expected += 1;
-      prev = row.hash;
-    }
+    const broke = await breakIn(deps.audit.key, { nextSeq: Number(head.archived_seq) + 1, prevHash: head.archived_hash, checked: 0 }, rows);
+    if (broke) throw new Error(`audit chain of ${org.id} is broken at ${broke.seq}; archiving stopped (run pca audit verify)`);
     const manifest = await writeArchive(deps, org.id, rows, now);
     try {
       await inTransaction(deps.db, async (trx) => {

@@ -102,6 +102,20 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
     await db().updateTable('audit_events').set({ hash: target.hash }).where('id', '=', target.id).execute();
     expect((await verify()).valid).toBe(true);
   });
+  it('never archives a broken chain: archival stops at the first broken event and leaves the table as it was', async () => {
+    const before = await rows();
+    const target = before[3 * PAGE + 2]!;
+    await db().updateTable('audit_events').set({ reason: 'rewritten' }).where('id', '=', target.id).execute();
+    const later = new Date(Date.now() + 3 * 86_400_000);
+    const organization = { id: org.orgId as OrgId, retention: { ...DEFAULT_RETENTION, auditDays: 1 } };
+    await expect(archiveExpiredEvents({ db: db(), layout: t.ctx.layout, audit: t.ctx.audit }, organization, later)).rejects.toThrow(
+      `audit chain of ${org.orgId} is broken at ${target.seq}; archiving stopped`,
+    );
+    expect((await rows()).map((row) => row.id)).toEqual(before.map((row) => row.id));
+    await db().updateTable('audit_events').set({ reason: target.reason }).where('id', '=', target.id).execute();
+    expect((await verify()).valid).toBe(true);
+  });
+
   // Last: it archives the chain.
   it('does not call the chain broken when archival moves its start while it is read', async () => {
     const before = await rows();
