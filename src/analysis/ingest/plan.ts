@@ -62,13 +62,14 @@ function dataSample(shape: FileShape): string[][] {
   );
 }
 
-function sampleOf(shape: FileShape, index: number): string[] {
-  return dataSample(shape)
+/** The non-empty values of one column of the data sample. */
+function sampleOf(rows: readonly string[][], index: number): string[] {
+  return rows
     .map((record) => record[index] ?? '')
     .filter((value) => value.trim() !== '');
 }
 
-function detectCurrency(shape: FileShape, mapping: readonly ColumnMapping[], qualifiers: Map<number, string>, user?: string): CurrencySource {
+function detectCurrency(rows: readonly string[][], mapping: readonly ColumnMapping[], qualifiers: Map<number, string>, user?: string): CurrencySource {
   if (mapping.some((column) => column.field === 'currency')) return { kind: 'column' };
   if (user) return { kind: 'constant', code: user.toUpperCase(), from: 'user' };
   for (const column of mapping.filter((candidate) => candidate.field === 'spend' || candidate.field === 'revenue')) {
@@ -76,7 +77,7 @@ function detectCurrency(shape: FileShape, mapping: readonly ColumnMapping[], qua
     if (qualifier) return { kind: 'constant', code: qualifier, from: 'header' };
   }
   for (const column of mapping.filter((candidate) => candidate.field === 'spend' || candidate.field === 'revenue')) {
-    for (const value of sampleOf(shape, column.index).slice(0, 200)) {
+    for (const value of sampleOf(rows, column.index).slice(0, 200)) {
       const symbol = Object.keys(SYMBOLS)
         .sort((a, b) => b.length - a.length)
         .find((candidate) => value.includes(candidate));
@@ -149,22 +150,24 @@ export function planIngest(shape: FileShape, options: IngestOptions = {}): Inges
     platform = { ...platform, source: 'column' };
   }
 
+  const rows = dataSample(shape);
   const measureColumns = mapping.filter((column) => isMeasure(column.field));
-  const measureSample = measureColumns.flatMap((column) => sampleOf(shape, column.index));
+  const measureSample = measureColumns.flatMap((column) => sampleOf(rows, column.index));
   const europeanHint = shape.delimiter === ';';
   const decimalMark = decideDecimalMark(measureSample);
   const dateColumn = mapping.find((column) => column.field === 'date');
-  const date = dateColumn ? decideDateFormat(sampleOf(shape, dateColumn.index), europeanHint || decimalMark === ',') : undefined;
+  const dateSample = dateColumn ? sampleOf(rows, dateColumn.index) : [];
+  const date = dateColumn ? decideDateFormat(dateSample, europeanHint || decimalMark === ',') : undefined;
   const typedFastPath =
     decimalMark === '.' &&
     !shape.raggedTail &&
     measureSample.every(isPlainNumber) &&
-    (dateColumn === undefined || (date?.format.kind === 'iso' && !date.ranges && sampleOf(shape, dateColumn.index).every((value) => /^\d{4}-\d{2}-\d{2}$/.test(value.trim()))));
+    (dateColumn === undefined || (date?.format.kind === 'iso' && !date.ranges && dateSample.every((value) => /^\d{4}-\d{2}-\d{2}$/.test(value.trim()))));
 
   const paddedColumns = mapping
     .filter((column) => !isMeasure(column.field))
     .map((column) => column.index)
-    .filter((index) => dataSample(shape).some((record) => /^\s|\s$/.test(record[index] ?? '')));
+    .filter((index) => rows.some((record) => /^\s|\s$/.test(record[index] ?? '')));
   return {
     platform,
     mapping,
@@ -172,7 +175,7 @@ export function planIngest(shape: FileShape, options: IngestOptions = {}): Inges
     paddedColumns,
     decimalMark,
     date,
-    currency: detectCurrency(shape, mapping, qualifiers, options.currency),
+    currency: detectCurrency(rows, mapping, qualifiers, options.currency),
     typedFastPath,
   };
 }

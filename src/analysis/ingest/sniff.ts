@@ -63,8 +63,8 @@ function decode(bytes: Buffer, encoding: TextEncoding): string {
 function assertText(text: string): void {
   if (text.length === 0) return;
   let suspicious = 0;
-  for (const char of text) {
-    const code = char.charCodeAt(0);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
     if (code === 0xfffd || code === 0 || (code < 32 && code !== 9 && code !== 10 && code !== 13)) suspicious++;
   }
   if (suspicious / text.length > 0.01) {
