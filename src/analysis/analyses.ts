@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError } from '../errors.js';
+import type { DuckConnection } from './engine/duckdb.js';
 import { newId } from '../ids.js';
 import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
@@ -19,7 +20,6 @@ import type { ExecutiveSummary } from '../insights/summary.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datasets/datasets.js';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { analyse, GRANULARITIES, profile, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
 import { sqlString } from './ingest/values.js';
 import { previousRange, runQuery, type QueryResult, type QuerySpec } from './query.js';
@@ -200,7 +200,7 @@ export async function createAnalysis(
 }
 
 /** Daily series per platform and per campaign: what the trend, anomaly, tracking and pacing rules read. */
-async function dailyBreakdowns(connection: DuckDBConnection, source: string, scope: Scope, now: Date): Promise<DailyBreakdowns> {
+async function dailyBreakdowns(connection: DuckConnection, source: string, scope: Scope, now: Date): Promise<DailyBreakdowns> {
   const pairs = buildReport([], await analyse(connection, source, { ...scope, breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] }), now).breakdowns;
   return { platform: pairs['platform×date'] ?? [], campaign: pairs['campaign×date'] ?? [] };
 }

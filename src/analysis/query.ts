@@ -1,5 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
+import type { DuckConnection } from './engine/duckdb.js';
 import { convertedSource, scopeWhere, type CurrencyConversion, type DateRange, type DimensionFilter, type Granularity } from './engine/analysis.js';
 import { ident, kpiOverSums, measureSums, Params, sumAlias } from './engine/sql.js';
 import { isKpi, type Kpi } from './kpis.js';
@@ -59,7 +59,7 @@ function toValue(value: unknown): number | string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-async function runOnce(connection: DuckDBConnection, source: string, spec: QuerySpec, currencies: readonly (string | null)[]): Promise<QueryResult> {
+async function runOnce(connection: DuckConnection, source: string, spec: QuerySpec, currencies: readonly (string | null)[]): Promise<QueryResult> {
   const params = new Params();
   const relation = convertedSource(source, spec, params, currencies);
   const where = scopeWhere(spec, params);
@@ -87,13 +87,12 @@ async function runOnce(connection: DuckDBConnection, source: string, spec: Query
       FROM ${relation} ${where}
       GROUP BY ${groups.map((group) => group.sql).join(', ')} ${having}
     ) AS grouped_rows ${order} ${limit}`;
-  const reader = await connection.runAndReadAll(sql, params.values);
-  const rows = reader.getRowObjectsJS().map((row) => Object.fromEntries(columns.map((column) => [column, toValue(row[column])])) as QueryRow);
+  const rows = (await connection.rows(sql, params.values)).map((row) => Object.fromEntries(columns.map((column) => [column, toValue(row[column])])) as QueryRow);
   return { columns, rows };
 }
 
 /** The one query surface: validated names, bound values, sums first and ratios of sums. */
-export async function runQuery(connection: DuckDBConnection, source: string, spec: QuerySpec, currencies: readonly (string | null)[]): Promise<QueryResult> {
+export async function runQuery(connection: DuckConnection, source: string, spec: QuerySpec, currencies: readonly (string | null)[]): Promise<QueryResult> {
   const current = await runOnce(connection, source, spec, currencies);
   if (!spec.comparePrevious) return current;
   const range = previousRange(spec.dateRange ?? {});

@@ -1,29 +1,40 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type * as DuckDB from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type * as Bindings from '@duckdb/node-bindings';
 import type { DuckDbConfig } from '../../config.js';
+import { rowsOfResult, type DuckBindings, type DuckRow } from './results.js';
 
-// The package is CommonJS re-exporting some 120 files: imported as ESM, Node scans each for its export
-// names (≈ 200 ms of every `pca analyze` here); required, it only loads them.
-const { DuckDBInstance } = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckDB;
+export type { DuckRow, DuckValue } from './results.js';
 
-export type DuckRow = Record<string, unknown>;
+/**
+ * DuckDB's C API as the project's own Node binding exposes it: one small
+ * CommonJS file and the native library. The higher-level `@duckdb/node-api`
+ * wraps it in some 120 files whose loading cost ≈ 100 ms of every
+ * `pca analyze`; this engine needs only statements, bound parameters and rows.
+ */
+const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as DuckBindings;
+
+/** A bound parameter: numbers bind as INTEGER, BIGINT or DOUBLE as they are, like DuckDB's own literals. */
+export type SqlParam = string | number | boolean | null;
+
+/** One connection's statements; a connection runs one at a time. */
+export interface DuckConnection {
+  /** Runs SQL and discards any result; without parameters it may hold several statements. */
+  run(sql: string, params?: readonly SqlParam[]): Promise<void>;
+  /** Runs one statement and returns its rows as plain JS values (see results.ts for the mapping). */
+  rows(sql: string, params?: readonly SqlParam[]): Promise<DuckRow[]>;
+}
 
 /** The process's one DuckDB instance; analysis code reaches DuckDB only through this. */
 export interface DuckEngine {
   /** Runs one statement with bound parameters and returns its rows as plain JS values. */
-  query(sql: string, params?: readonly DuckDBValue[]): Promise<DuckRow[]>;
+  query(sql: string, params?: readonly SqlParam[]): Promise<DuckRow[]>;
   /** Lends a connection for several statements (e.g. a temp table then a query). */
-  withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+  withConnection<T>(work: (connection: DuckConnection) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): void;
 }
 
-/**
- * Opens an in-memory DuckDB with the configured threads and memory limit.
- * Extensions are never downloaded: only the built-in ones (parquet, json, icu) are used.
- */
 export interface DuckEngineOptions {
   /**
    * Whether scans keep file order. A one-shot analysis (the CLI) only
@@ -33,9 +44,43 @@ export interface DuckEngineOptions {
   readonly preserveInsertionOrder?: boolean;
 }
 
+function bind(prepared: Bindings.PreparedStatement, index: number, value: SqlParam): void {
+  if (value === null) duckdb.bind_null(prepared, index);
+  else if (typeof value === 'string') duckdb.bind_varchar(prepared, index, value);
+  else if (typeof value === 'boolean') duckdb.bind_boolean(prepared, index, value);
+  else if (!Number.isInteger(value)) duckdb.bind_double(prepared, index, value);
+  else if (value >= -2_147_483_648 && value <= 2_147_483_647) duckdb.bind_int32(prepared, index, value);
+  else if (Number.isSafeInteger(value)) duckdb.bind_int64(prepared, index, BigInt(value));
+  else duckdb.bind_double(prepared, index, value);
+}
+
+function connectionOf(raw: Bindings.Connection): DuckConnection {
+  async function execute(sql: string, params: readonly SqlParam[]): Promise<Bindings.Result> {
+    if (params.length === 0) return duckdb.query(raw, sql);
+    const prepared = await duckdb.prepare(raw, sql);
+    try {
+      params.forEach((value, index) => bind(prepared, index + 1, value));
+      return await duckdb.execute_prepared(prepared);
+    } finally {
+      duckdb.destroy_prepare_sync(prepared);
+    }
+  }
+  return {
+    run: async (sql, params = []) => {
+      await execute(sql, params);
+    },
+    rows: async (sql, params = []) => rowsOfResult(duckdb, await execute(sql, params)),
+  };
+}
+
+/**
+ * Opens an in-memory DuckDB with the configured threads and memory limit.
+ * Extensions are never downloaded: only the built-in ones (parquet, json, icu) are used.
+ */
 export async function openDuckEngine(config: DuckDbConfig, tempDir: string, options: DuckEngineOptions = {}): Promise<DuckEngine> {
   await mkdir(tempDir, { recursive: true, mode: 0o700 });
-  const instance = await DuckDBInstance.create(':memory:', {
+  const settings = duckdb.create_config();
+  for (const [name, value] of Object.entries({
     threads: String(config.threads),
     memory_limit: config.memoryLimit,
     temp_directory: tempDir,
@@ -43,33 +88,30 @@ export async function openDuckEngine(config: DuckDbConfig, tempDir: string, opti
     autoload_known_extensions: 'false',
     enable_external_access: 'true',
     preserve_insertion_order: String(options.preserveInsertionOrder ?? true),
-  });
+  })) {
+    duckdb.set_config(settings, name, value);
+  }
+  const database = await duckdb.open(':memory:', settings);
   let closed = false;
 
-  async function withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  async function withConnection<T>(work: (connection: DuckConnection) => Promise<T>): Promise<T> {
     if (closed) throw new Error('DuckDB engine is closed');
-    const connection = await instance.connect();
+    const raw = await duckdb.connect(database);
     try {
-      return await work(connection);
+      return await work(connectionOf(raw));
     } finally {
-      connection.closeSync();
+      duckdb.disconnect_sync(raw);
     }
   }
 
   return {
     withConnection,
-    query: (sql, params = []) =>
-      withConnection(async (connection) => {
-        const reader = await connection.runAndReadAll(sql, [...params]);
-        return reader.getRowObjectsJS();
-      }),
-    ping: async () => {
-      await withConnection((connection) => connection.run('select 1'));
-    },
+    query: (sql, params = []) => withConnection((connection) => connection.rows(sql, params)),
+    ping: () => withConnection((connection) => connection.run('select 1')),
     close: () => {
       if (closed) return;
       closed = true;
-      instance.closeSync();
+      duckdb.close_sync(database);
     },
   };
 }

@@ -1,11 +1,11 @@
-import type { DuckDBValue } from '@duckdb/node-api';
+import type { SqlParam } from './duckdb.js';
 import { kpiSql, type Kpi, type KpiValues, type MeasureTotals, computeKpis } from '../kpis.js';
 import { MEASURES, type Measure } from '../schema.js';
 
 /** Parameters bound to a statement: values never enter SQL text. */
 export class Params {
-  readonly values: DuckDBValue[] = [];
-  add(value: DuckDBValue): string {
+  readonly values: SqlParam[] = [];
+  add(value: SqlParam): string {
     this.values.push(value);
     return `$${this.values.length}`;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckConnection } from '../engine/duckdb.js';
 import { AppError } from '../../errors.js';
 import { allRowsSql, isConversionError, keptRowsSql, storedFields, unifiedRelationSql } from './load.js';
 import type { Profile } from '../engine/analysis.js';
@@ -68,7 +68,7 @@ async function sniffFormat(file: string, originalName: string): Promise<SourceFo
  * that table. Tries the typed fast path and falls back to parsing every value
  * as text when the file is messier than its first rows.
  */
-export async function ingest(connection: DuckDBConnection, table: string, request: IngestRequest): Promise<IngestResult> {
+export async function ingest(connection: DuckConnection, table: string, request: IngestRequest): Promise<IngestResult> {
   const format = await sniffFormat(request.file, request.originalName);
   let csv = request.file;
   let sheets: SheetInfo[] | undefined;

@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckConnection } from '../engine/duckdb.js';
 import type { Profile } from '../engine/analysis.js';
 import { DIMENSIONS, MEASURES, type Field, type Measure } from '../schema.js';
 import { ident } from '../engine/sql.js';
@@ -33,7 +33,7 @@ const round = (value: number) => Math.round(value * 10_000) / 10_000;
  * profile (present fields, dates, currencies) of its data rows.
  */
 export async function summariseRelation(
-  connection: DuckDBConnection,
+  connection: DuckConnection,
   relation: string,
   shape: FileShape,
   plan: IngestPlan,
@@ -45,7 +45,7 @@ export async function summariseRelation(
   // Fields the file does not store are NULL by construction; only stored ones are counted.
   const stored = new Set<Field>([...mapped, 'platform', ...(plan.currency.kind === 'unknown' ? [] : (['currency'] as const))]);
   const present = [...stored].map((field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`);
-  const reader = await connection.runAndReadAll(
+  const [row = {}] = await connection.rows(
     `SELECT count(*) AS n,
       count_if(${kept}) AS kept,
       count_if(_drop = 'total') AS totals,
@@ -62,7 +62,6 @@ export async function summariseRelation(
       ${[...negatives, ...present].join(', ')}
     FROM ${relation}`,
   );
-  const row = reader.getRowObjectsJS()[0] ?? {};
   const num = (name: string) => Number(row[name] ?? 0);
   const rowsKept = num('kept');
   const negativeValues: Partial<Record<Measure, number>> = {};

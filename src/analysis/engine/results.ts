@@ -1,0 +1,152 @@
+import type * as Bindings from '@duckdb/node-bindings';
+
+export type DuckBindings = typeof Bindings;
+
+/** A value as analysis code receives it from DuckDB. */
+export type DuckValue = string | number | boolean | null | DuckValue[];
+export type DuckRow = Record<string, DuckValue>;
+
+/**
+ * How results map to JavaScript: every number type (integers of any width,
+ * decimals, floats) to a number, since counts and sums of campaign data stay
+ * far below 2^53; DATE to `YYYY-MM-DD`; timestamps to ISO 8601 (UTC, ms);
+ * VARCHAR and ENUM to strings; LIST to arrays. Any other type is refused
+ * rather than guessed: the query should cast it.
+ */
+interface Column {
+  /** Bytes per entry in the vector's data. */
+  readonly width: number;
+  readonly read: (view: DataView, offset: number) => DuckValue;
+  /** For LIST: how to read the child vector. */
+  readonly child?: { readonly type: Bindings.LogicalType; readonly column: Column };
+}
+
+const decoder = new TextDecoder();
+const TWO_TO_64 = 2n ** 64n;
+const DAY_MS = 86_400_000;
+
+function isoDate(ms: number): string {
+  const date = new Date(ms);
+  // DuckDB's ±infinity dates and timestamps fall outside what Date holds.
+  if (Number.isNaN(date.getTime())) return ms > 0 ? 'infinity' : '-infinity';
+  return date.toISOString();
+}
+
+function columnOf(duckdb: DuckBindings, type: Bindings.LogicalType): Column {
+  const T = duckdb.Type;
+  const id = duckdb.get_type_id(type);
+  switch (id) {
+    case T.BOOLEAN:
+      return { width: 1, read: (view, offset) => view.getUint8(offset) !== 0 };
+    case T.TINYINT:
+      return { width: 1, read: (view, offset) => view.getInt8(offset) };
+    case T.UTINYINT:
+      return { width: 1, read: (view, offset) => view.getUint8(offset) };
+    case T.SMALLINT:
+      return { width: 2, read: (view, offset) => view.getInt16(offset, true) };
+    case T.USMALLINT:
+      return { width: 2, read: (view, offset) => view.getUint16(offset, true) };
+    case T.INTEGER:
+      return { width: 4, read: (view, offset) => view.getInt32(offset, true) };
+    case T.UINTEGER:
+      return { width: 4, read: (view, offset) => view.getUint32(offset, true) };
+    case T.BIGINT:
+      return { width: 8, read: (view, offset) => Number(view.getBigInt64(offset, true)) };
+    case T.UBIGINT:
+      return { width: 8, read: (view, offset) => Number(view.getBigUint64(offset, true)) };
+    case T.HUGEINT:
+      return { width: 16, read: (view, offset) => Number(view.getBigInt64(offset + 8, true) * TWO_TO_64 + view.getBigUint64(offset, true)) };
+    case T.UHUGEINT:
+      return { width: 16, read: (view, offset) => Number(view.getBigUint64(offset + 8, true) * TWO_TO_64 + view.getBigUint64(offset, true)) };
+    case T.FLOAT:
+      return { width: 4, read: (view, offset) => view.getFloat32(offset, true) };
+    case T.DOUBLE:
+      return { width: 8, read: (view, offset) => view.getFloat64(offset, true) };
+    case T.DECIMAL: {
+      const scale = 10 ** duckdb.decimal_scale(type);
+      const internal = columnOf(duckdb, internalType(duckdb, duckdb.decimal_internal_type(type)));
+      return { width: internal.width, read: (view, offset) => (internal.read(view, offset) as number) / scale };
+    }
+    case T.DATE:
+      return { width: 4, read: (view, offset) => isoDate(view.getInt32(offset, true) * DAY_MS).slice(0, 10) };
+    case T.TIMESTAMP:
+    case T.TIMESTAMP_TZ:
+      return { width: 8, read: (view, offset) => isoDate(Number(view.getBigInt64(offset, true) / 1000n)) };
+    case T.TIMESTAMP_MS:
+      return { width: 8, read: (view, offset) => isoDate(Number(view.getBigInt64(offset, true))) };
+    case T.TIMESTAMP_S:
+      return { width: 8, read: (view, offset) => isoDate(Number(view.getBigInt64(offset, true)) * 1000) };
+    case T.TIMESTAMP_NS:
+      return { width: 8, read: (view, offset) => isoDate(Number(view.getBigInt64(offset, true) / 1_000_000n)) };
+    case T.VARCHAR:
+      return { width: 16, read: (view, offset) => decoder.decode(stringBytes(duckdb, view, offset)) };
+    case T.ENUM: {
+      const index = columnOf(duckdb, internalType(duckdb, duckdb.enum_internal_type(type)));
+      return { width: index.width, read: (view, offset) => duckdb.enum_dictionary_value(type, index.read(view, offset) as number) };
+    }
+    case T.LIST: {
+      const childType = duckdb.list_type_child_type(type);
+      // Entries are (offset, length) pairs into the child vector, read by readVector.
+      return { width: 16, read: () => null, child: { type: childType, column: columnOf(duckdb, childType) } };
+    }
+    default:
+      throw new Error(`DuckDB returned a column of type ${Object.entries(T).find(([, value]) => value === id)?.[0] ?? id}, which is not read here: cast it in the query.`);
+  }
+}
+
+/** The logical type of a physical type id (the storage of a DECIMAL or an ENUM). */
+function internalType(duckdb: DuckBindings, id: Bindings.Type): Bindings.LogicalType {
+  return duckdb.create_logical_type(id);
+}
+
+/** A string_t: 4 bytes of length, then up to 12 bytes inline or a 4-byte prefix and a pointer. */
+function stringBytes(duckdb: DuckBindings, view: DataView, offset: number): Uint8Array {
+  const length = view.getUint32(offset, true);
+  if (length <= 12) return new Uint8Array(view.buffer, view.byteOffset + offset + 4, length);
+  return duckdb.get_data_from_pointer(view.buffer as ArrayBuffer, view.byteOffset + offset + 8, length);
+}
+
+function readVector(duckdb: DuckBindings, column: Column, vector: Bindings.Vector, count: number): DuckValue[] {
+  const data = duckdb.vector_get_data(vector, count * column.width);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const validity = duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8);
+  const children = column.child
+    ? readVector(duckdb, column.child.column, duckdb.list_vector_get_child(vector), duckdb.list_vector_get_size(vector))
+    : undefined;
+  const values: DuckValue[] = new Array<DuckValue>(count);
+  for (let row = 0; row < count; row++) {
+    if (validity && (validity[row >> 3]! & (1 << (row & 7))) === 0) {
+      values[row] = null;
+    } else if (children) {
+      const start = Number(view.getBigUint64(row * 16, true));
+      values[row] = children.slice(start, start + Number(view.getBigUint64(row * 16 + 8, true)));
+    } else {
+      values[row] = column.read(view, row * column.width);
+    }
+  }
+  return values;
+}
+
+/** Every row of a materialised result, as objects keyed by column name. */
+export function rowsOfResult(duckdb: DuckBindings, result: Bindings.Result): DuckRow[] {
+  const count = duckdb.column_count(result);
+  const names: string[] = [];
+  const columns: Column[] = [];
+  for (let index = 0; index < count; index++) {
+    names.push(duckdb.column_name(result, index));
+    columns.push(columnOf(duckdb, duckdb.column_logical_type(result, index)));
+  }
+  const rows: DuckRow[] = [];
+  const chunks = duckdb.result_chunk_count(result);
+  for (let chunkIndex = 0; chunkIndex < chunks; chunkIndex++) {
+    const chunk = duckdb.result_get_chunk(result, chunkIndex);
+    const size = duckdb.data_chunk_get_size(chunk);
+    const values = columns.map((column, index) => readVector(duckdb, column, duckdb.data_chunk_get_vector(chunk, index), size));
+    for (let row = 0; row < size; row++) {
+      const record: DuckRow = {};
+      for (let index = 0; index < count; index++) record[names[index]!] = values[index]![row]!;
+      rows.push(record);
+    }
+  }
+  return rows;
+}
