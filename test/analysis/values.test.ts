@@ -71,6 +71,31 @@ describe('values and dates end to end', () => {
     expect(report.datasets[0]!.quality.unparseableValues).toBe(0);
   });
 
+  it('labels every group with the one currency of a currency column, and keeps several apart', async () => {
+    const single = await h.write('one-currency.csv', 'Date,Campaign,Currency,Spend,Clicks\n2025-11-01,A,eur,10,1\n2025-11-02,B,EUR,5,2\n2025-11-02,A,EUR,1,0\n');
+    const one = await h.analyze([single]);
+    expect(flatTotals(one)).toMatchObject({ currency: 'EUR', spend: 16, clicks: 3 });
+    expect(one.breakdowns.campaign).toEqual([
+      expect.objectContaining({ campaign: 'A', currency: 'EUR', spend: 11, clicks: 1 }),
+      expect.objectContaining({ campaign: 'B', currency: 'EUR', spend: 5, clicks: 2 }),
+    ]);
+    expect(one.timeSeries.day?.map((point) => [point.period, point.currency, point.spend])).toEqual([
+      ['2025-11-01', 'EUR', 10],
+      ['2025-11-02', 'EUR', 6],
+    ]);
+
+    const mixed = await h.write('two-currencies.csv', 'Date,Campaign,Currency,Spend\n2025-11-01,A,EUR,10\n2025-11-01,A,USD,4\n2025-11-02,B,USD,5\n');
+    const two = await h.analyze([mixed]);
+    expect(two.totals).toEqual({ byCurrency: { EUR: expect.objectContaining({ spend: 10 }), USD: expect.objectContaining({ spend: 9 }) } });
+    expect(two.breakdowns.campaign?.map((row) => [row.campaign, row.currency, row.spend])).toEqual([
+      ['A', 'EUR', 10],
+      ['B', 'USD', 5],
+      ['A', 'USD', 4],
+    ]);
+    const converted = await h.analyze([mixed], { conversion: { to: 'USD', rates: { EUR: 1.1 } } });
+    expect(flatTotals(converted)).toMatchObject({ currency: 'USD', spend: 20 });
+  });
+
   it('counts values that are not numbers instead of guessing', async () => {
     const file = await h.write('bad-values.csv', 'Date,Campaign,Impressions,Spend\n2025-11-01,A,lots,1\n2025-11-02,A,10,abc\n');
     const report = await h.analyze([file]);

@@ -18,12 +18,9 @@ export function ident(name: string): string {
 
 export const sumAlias = (measure: Measure) => `sum_${measure}`;
 
-/** `sum(x) AS sum_x` for every measure, with money converted by rate when rates are given. */
-export function measureSums(moneyFactor?: string): string[] {
-  return MEASURES.map((measure) => {
-    const value = moneyFactor && (measure === 'spend' || measure === 'revenue') ? `${ident(measure)} * ${moneyFactor}` : ident(measure);
-    return `sum(${value}) AS ${sumAlias(measure)}`;
-  });
+/** `sum(x) AS sum_x` for each measure (every one unless told which). */
+export function measureSums(measures: readonly Measure[] = MEASURES): string[] {
+  return measures.map((measure) => `sum(${ident(measure)}) AS ${sumAlias(measure)}`);
 }
 
 /** KPI expressions over the sums of one grouped query (for ORDER BY and HAVING). */
