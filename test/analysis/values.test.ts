@@ -100,6 +100,18 @@ describe('values and dates end to end', () => {
     expect(flatTotals(converted)).toMatchObject({ currency: 'USD', spend: 20 });
   });
 
+  it('reads a file again as text when rows past the sniffed head are messier than the sample', async () => {
+    const clean = Array.from({ length: 5000 }, (_, index) => `2025-11-01,Campaign ${index % 7},10,1`);
+    const messy = await h.write('messy-tail.csv', ['Date,Campaign,Impressions,Spend', ...clean, '2025-11-02,Late,"1,204",$5.00'].join('\n'));
+    const tidy = await h.write('tidy.csv', 'Date,Campaign,Impressions,Spend\n2025-11-03,Other,7,2\n');
+    for (const files of [[messy], [tidy, messy]]) {
+      const report = await h.analyze(files);
+      expect(flatTotals(report)).toMatchObject({ impressions: 50_000 + 1204 + (files.length > 1 ? 7 : 0), spend: 5000 + 5 + (files.length > 1 ? 2 : 0) });
+      expect(report.datasets.map((dataset) => dataset.rows)).toEqual(files.length > 1 ? [1, 5001] : [5001]);
+      expect(report.datasets.at(-1)!.quality.unparseableValues).toBe(0);
+    }
+  });
+
   it('counts values that are not numbers instead of guessing', async () => {
     const file = await h.write('bad-values.csv', 'Date,Campaign,Impressions,Spend\n2025-11-01,A,lots,1\n2025-11-02,A,10,abc\n');
     const report = await h.analyze([file]);

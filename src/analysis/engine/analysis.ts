@@ -137,10 +137,8 @@ export function scopeWhere(scope: Scope, params: Params): string {
   return clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
-/** A relation with money converted to one currency when rates are given; otherwise the source itself. */
-export function convertedSource(source: string, scope: Scope, params: Params, currencies: readonly (string | null)[]): string {
-  const conversion = scope.conversion;
-  if (!conversion) return source;
+/** Refuses a conversion that lacks the rate of a currency in the data. */
+export function assertRates(conversion: CurrencyConversion, currencies: readonly (string | null)[]): void {
   const missing = currencies.filter((currency) => currency === null || conversion.rates[currency] === undefined);
   const needed = missing.filter((currency) => currency !== conversion.to);
   if (needed.length > 0) {
@@ -148,6 +146,13 @@ export function convertedSource(source: string, scope: Scope, params: Params, cu
       { field: '/rates', message: `needs ${needed.map(String).join(', ')}` },
     ]);
   }
+}
+
+/** A relation with money converted to one currency when rates are given; otherwise the source itself. */
+export function convertedSource(source: string, scope: Scope, params: Params, currencies: readonly (string | null)[]): string {
+  const conversion = scope.conversion;
+  if (!conversion) return source;
+  assertRates(conversion, currencies);
   const whens = Object.entries(conversion.rates)
     .map(([currency, rate]) => `WHEN currency = ${params.add(currency)} THEN CAST(${params.add(rate)} AS DOUBLE)`)
     .join(' ');
@@ -157,25 +162,29 @@ export function convertedSource(source: string, scope: Scope, params: Params, cu
   return `(SELECT ${[...columns, ...measures].join(', ')} FROM ${source})`;
 }
 
-/** Which measures and dimensions the data has, its date range and currencies. */
-export async function profile(connection: DuckConnection, source: string, scope: Scope = {}): Promise<Profile> {
-  const params = new Params();
-  const where = scopeWhere(scope, params);
+/** One row: which fields of `source` (within a scope) have values, its dates, currencies and platforms. */
+export function profileSql(source: string, where: string): string {
   const counts = [...MEASURES, ...DIMENSIONS].map((field) => `count(${ident(field)}) AS ${ident(`n_${field}`)}`);
-  const [row] = await connection.rows(
-    `SELECT count(*) AS n, ${counts.join(', ')}, strftime(min("date"), '%Y-%m-%d') AS date_from, strftime(max("date"), '%Y-%m-%d') AS date_to, list(DISTINCT currency) AS currencies, list(DISTINCT platform) FILTER (WHERE platform IS NOT NULL) AS platforms FROM ${source} ${where}`,
-    params.values,
-  );
+  return `SELECT count(*) AS n, ${counts.join(', ')}, strftime(min("date"), '%Y-%m-%d') AS date_from, strftime(max("date"), '%Y-%m-%d') AS date_to, list(DISTINCT currency) AS currencies, list(DISTINCT platform) FILTER (WHERE platform IS NOT NULL) AS platforms FROM ${source} ${where}`;
+}
+
+export function readProfile(row: Readonly<Record<string, unknown>> | undefined): Profile {
   const count = (field: string) => Number(row?.[`n_${field}`] ?? 0);
-  const currencies = ((row?.currencies as (string | null)[] | null) ?? []).slice().sort();
   return {
     rows: Number(row?.n ?? 0),
     measures: MEASURES.filter((measure) => count(measure) > 0),
     dimensions: DIMENSIONS.filter((dimension) => count(dimension) > 0),
-    currencies: currencies.length > 0 ? currencies : [],
+    currencies: ((row?.currencies as (string | null)[] | null) ?? []).slice().sort(),
     platforms: ((row?.platforms as string[] | null) ?? []).slice().sort(),
     dateRange: { from: (row?.date_from as string | null) ?? null, to: (row?.date_to as string | null) ?? null },
   };
+}
+
+/** Which measures and dimensions the data has, its date range and currencies. */
+export async function profile(connection: DuckConnection, source: string, scope: Scope = {}): Promise<Profile> {
+  const params = new Params();
+  const [row] = await connection.rows(profileSql(source, scopeWhere(scope, params)), params.values);
+  return readProfile(row);
 }
 
 export interface AnalysisOptions extends Scope {
@@ -202,71 +211,108 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
   };
 }
 
-/**
- * Totals, breakdowns and the daily series in one scan: every group is a sum of
- * measures, every KPI a ratio of those sums, money grouped by currency. Weeks,
- * months and quarters are summed from the days.
- */
-export async function analyse(
-  connection: DuckConnection,
-  source: string,
-  options: AnalysisOptions = {},
-  knownProfile?: Profile,
-): Promise<AnalysisResult> {
-  const scoped = (options.filters?.length ?? 0) > 0 || options.dateRange?.from !== undefined || options.dateRange?.to !== undefined;
-  const shape = knownProfile && !scoped ? knownProfile : await profile(connection, source, options);
-  const present = new Set(shape.measures);
-  const params = new Params();
-  const relation = convertedSource(source, options, params, shape.currencies);
-  const where = scopeWhere(options, params);
-  const breakdowns = (options.breakdowns ?? shape.dimensions.filter((dimension) => dimension !== 'date' && dimension !== 'currency'))
-    .filter((breakdown) => (typeof breakdown === 'string' ? [breakdown] : [...breakdown]).every((dimension) => shape.dimensions.includes(dimension)));
-  const hasDates = shape.dimensions.includes('date');
-  const granularities = hasDates ? (options.granularities ?? ['day', 'week', 'month']) : [];
+export function isScoped(scope: Scope): boolean {
+  return (scope.filters?.length ?? 0) > 0 || scope.dateRange?.from !== undefined || scope.dateRange?.to !== undefined;
+}
 
-  const sets: { name: string; columns: string[]; kind: 'total' | 'breakdown' | 'day' }[] = [
+interface GroupingSet {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly kind: 'total' | 'breakdown' | 'day';
+}
+
+/** The one grouped scan of an analysis, and what `readGroups` needs to read its rows. */
+export interface GroupingQuery {
+  readonly sql: string;
+  readonly sets: readonly GroupingSet[];
+  /** Every grouped column, in GROUPING() order. */
+  readonly columns: readonly string[];
+  /** Set when money is not grouped by currency: the one currency of the data (null: not stated). */
+  readonly soleCurrency: string | null | undefined;
+}
+
+/**
+ * Totals, breakdowns and the daily series as GROUPING SETS of one scan: every
+ * group a sum of measures, money grouped by currency. `shape` says which
+ * fields to group and sum; `readGroups` may read fewer of them. `currencies`
+ * are those of the data, or 'unknown' when it is read in the same statement.
+ */
+export function groupingQuery(
+  source: string,
+  options: AnalysisOptions,
+  shape: Profile,
+  params: Params,
+  currencies: readonly (string | null)[] | 'unknown' = shape.currencies,
+): GroupingQuery {
+  // Currencies not known yet (read in the same statement) are checked against the rates by the caller.
+  const relation = convertedSource(source, options, params, currencies === 'unknown' ? [] : currencies);
+  const where = scopeWhere(options, params);
+  const sets: GroupingSet[] = [
     { name: 'total', columns: [], kind: 'total' },
-    ...breakdowns.map((breakdown) => ({
+    ...breakdownsOf(options, shape).map((breakdown) => ({
       name: breakdownName(breakdown),
       columns: typeof breakdown === 'string' ? [breakdown] : [...breakdown],
       kind: 'breakdown' as const,
     })),
-    ...(granularities.length > 0 ? [{ name: 'day', columns: ['date'], kind: 'day' as const }] : []),
+    ...(granularitiesOf(options, shape).length > 0 ? [{ name: 'day', columns: ['date'], kind: 'day' as const }] : []),
   ];
-  const allColumns = [...new Set(sets.flatMap((set) => set.columns))];
-  const selectColumns = allColumns.map((column) => (column === 'date' ? `strftime("date", '%Y-%m-%d') AS "date"` : ident(column)));
-  const groupingId = allColumns.length > 0 ? `GROUPING(${allColumns.map(ident).join(', ')}) AS _set` : '0 AS _set';
+  const columns = [...new Set(sets.flatMap((set) => set.columns))];
+  const selectColumns = columns.map((column) => (column === 'date' ? `strftime("date", '%Y-%m-%d') AS "date"` : ident(column)));
+  const groupingId = columns.length > 0 ? `GROUPING(${columns.map(ident).join(', ')}) AS _set` : '0 AS _set';
   // Money is grouped by currency; with one currency in the data (or all converted to one) that
   // grouping changes nothing and costs ≈ a third of the scan, so it is left out.
-  const soleCurrency = options.conversion ? options.conversion.to : shape.currencies.length <= 1 ? (shape.currencies[0] ?? null) : undefined;
-  const byCurrency = soleCurrency === undefined;
-  const groupColumns = (columns: readonly string[]) => [...(byCurrency ? ['currency'] : []), ...columns.map(ident)].join(', ');
-  const sql = `SELECT ${[...(byCurrency ? ['currency'] : []), ...selectColumns, groupingId, ...measureSums(shape.measures)].join(', ')}
+  const soleCurrency = options.conversion ? options.conversion.to : currencies !== 'unknown' && currencies.length <= 1 ? (currencies[0] ?? null) : undefined;
+  const byCurrency = soleCurrency === undefined ? ['currency'] : [];
+  const groupColumns = (set: GroupingSet) => [...byCurrency, ...set.columns.map(ident)].join(', ');
+  const sql = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures)].join(', ')}
     FROM ${relation} ${where}
-    GROUP BY GROUPING SETS (${sets.map((set) => `(${groupColumns(set.columns)})`).join(', ')})`;
-  const rows = await connection.rows(sql, params.values);
-  const currencyOf = (row: Record<string, unknown>) => (byCurrency ? ((row.currency as string | null) ?? null) : soleCurrency);
+    GROUP BY GROUPING SETS (${sets.map((set) => `(${groupColumns(set)})`).join(', ')})`;
+  return { sql, sets, columns, soleCurrency };
+}
 
+function breakdownsOf(options: AnalysisOptions, shape: Profile): readonly (Dimension | readonly [Dimension, Dimension])[] {
+  return (options.breakdowns ?? shape.dimensions.filter((dimension) => dimension !== 'date' && dimension !== 'currency')).filter((breakdown) =>
+    (typeof breakdown === 'string' ? [breakdown] : [...breakdown]).every((dimension) => shape.dimensions.includes(dimension)),
+  );
+}
+
+function granularitiesOf(options: AnalysisOptions, shape: Profile): readonly Granularity[] {
+  return shape.dimensions.includes('date') ? (options.granularities ?? ['day', 'week', 'month']) : [];
+}
+
+/**
+ * The analysis from the rows of a grouping query. `shape` is what the data
+ * in scope has: sets over fields it lacks are left out, and KPIs are computed
+ * once from the summed measures; weeks, months and quarters are summed from
+ * the days.
+ */
+export function readGroups(rows: readonly Readonly<Record<string, unknown>>[], query: GroupingQuery, options: AnalysisOptions, shape: Profile): AnalysisResult {
+  const present = new Set(shape.measures);
+  const breakdowns = new Set(breakdownsOf(options, shape).map(breakdownName));
+  const granularities = granularitiesOf(options, shape);
   // GROUPING() sets a bit for each column NOT in the set, first column highest.
   const bitsOf = (columns: readonly string[]) =>
-    allColumns.reduce((bits, column, index) => (columns.includes(column) ? bits : bits | (1 << (allColumns.length - 1 - index))), 0);
-  const bySet = new Map<number, Record<string, unknown>[]>();
+    query.columns.reduce((bits, column, index) => (columns.includes(column) ? bits : bits | (1 << (query.columns.length - 1 - index))), 0);
+  const bySet = new Map<number, Readonly<Record<string, unknown>>[]>();
   for (const row of rows) {
     const id = Number(row._set);
     const list = bySet.get(id);
     if (list) list.push(row);
     else bySet.set(id, [row]);
   }
+  const currencyOf = (row: Readonly<Record<string, unknown>>) =>
+    query.soleCurrency === undefined ? ((row.currency as string | null) ?? null) : query.soleCurrency;
 
   const spendOf = (row: GroupRow) => row.measures.spend ?? -Infinity;
   const totals: GroupRow[] = [];
   const breakdownRows: Record<string, GroupRow[]> = {};
   let days: SeriesPoint[] = [];
-  for (const set of sets) {
+  for (const set of query.sets) {
     const setRows = bySet.get(bitsOf(set.columns)) ?? [];
     if (set.kind === 'total') {
       totals.push(...setRows.map((row) => ({ key: {}, currency: currencyOf(row), ...metricsOf(row, present) })));
     } else if (set.kind === 'breakdown') {
+      if (!breakdowns.has(set.name)) continue;
       breakdownRows[set.name] = setRows
         .map((row) => ({
           key: Object.fromEntries(set.columns.map((column) => [column, (row[column] as string | null) ?? null])),
@@ -274,7 +320,7 @@ export async function analyse(
           ...metricsOf(row, present),
         }))
         .sort((a, b) => spendOf(b) - spendOf(a) || compareText(JSON.stringify(a.key), JSON.stringify(b.key)));
-    } else {
+    } else if (granularities.length > 0) {
       days = setRows
         .filter((row) => row.date !== null)
         .map((row) => ({ period: row.date as string, currency: currencyOf(row), ...metricsOf(row, present) }))
@@ -285,4 +331,17 @@ export async function analyse(
   for (const granularity of granularities) timeSeries[granularity] = rollUp(days, granularity, present);
   totals.sort((a, b) => compareText(String(a.currency), String(b.currency)));
   return { profile: shape, conversion: options.conversion, totals, breakdowns: breakdownRows, timeSeries };
+}
+
+/** Totals, breakdowns and the daily series of a relation, in one scan (after a profile scan when scoped). */
+export async function analyse(
+  connection: DuckConnection,
+  source: string,
+  options: AnalysisOptions = {},
+  knownProfile?: Profile,
+): Promise<AnalysisResult> {
+  const shape = knownProfile && !isScoped(options) ? knownProfile : await profile(connection, source, options);
+  const params = new Params();
+  const query = groupingQuery(source, options, shape, params);
+  return readGroups(await connection.rows(query.sql, params.values), query, options, shape);
 }

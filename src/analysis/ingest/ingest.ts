@@ -21,16 +21,26 @@ export interface IngestRequest extends IngestOptions {
   readonly sheet?: string;
 }
 
-export interface IngestResult {
+/** A file ready to be read: its format, the CSV DuckDB reads, and what sniffing and planning decided. */
+export interface IngestSource {
   readonly format: SourceFormat;
   readonly sheets: SheetInfo[] | undefined;
   readonly sheet: string | undefined;
+  /** The delimited text DuckDB reads: the file itself, or its sheet written as CSV. */
+  readonly csv: string;
   readonly shape: FileShape;
   readonly plan: IngestPlan;
+}
+
+/** What reading a file found: the source, its quality report and the profile of its data rows. */
+export interface IngestSummary extends Omit<IngestSource, 'csv'> {
   readonly quality: QualityReport;
   readonly profile: Profile;
   /** Whether the reader typed the columns itself (fast path) or every value was parsed from text. */
   readonly typed: boolean;
+}
+
+export interface IngestResult extends IngestSummary {
   /** The DuckDB table (on the ingesting connection) that holds the file in the unified schema. */
   readonly table: string;
   /** SQL of its data rows: the unified columns of the rows not dropped. */
@@ -63,44 +73,73 @@ async function sniffFormat(file: string, originalName: string): Promise<SourceFo
 }
 
 /**
+ * Checks a file's format, writes a workbook's sheet as CSV, sniffs and plans
+ * it. `close` removes what was written; call it when DuckDB has read the file.
+ */
+export async function openSource(request: IngestRequest): Promise<{ source: IngestSource; close: () => Promise<void> }> {
+  const format = await sniffFormat(request.file, request.originalName);
+  const converted = format === 'xlsx' ? path.join(request.tmpDir, `sheet-${randomUUID()}.csv`) : undefined;
+  const close = async () => {
+    if (converted) await rm(converted, { force: true });
+  };
+  try {
+    const { sheets, sheet } = converted ? await xlsxToCsv(request.file, converted, request.sheet) : { sheets: undefined, sheet: undefined };
+    const csv = converted ?? request.file;
+    const shape = await sniffFile(csv);
+    return { source: { format, sheets, sheet, csv, shape, plan: planIngest(shape, request) }, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Runs a statement that reads files: first with `typed` true, when a file's
+ * sample allows its columns to be typed by the reader (`run` types those
+ * files), and, when the data turns out messier than a sample, once more with
+ * every value parsed from text.
+ */
+export async function readTypedOrText<T>(sources: readonly IngestSource[], run: (typed: boolean) => Promise<T>): Promise<{ value: T; typed: boolean }> {
+  const typed = sources.some((source) => source.plan.typedFastPath);
+  const delimiter = sources[0]?.shape.delimiter ?? ',';
+  try {
+    return { value: await run(typed), typed };
+  } catch (error) {
+    if (!typed || !isConversionError(error)) throw readError(error, delimiter);
+  }
+  try {
+    return { value: await run(false), typed: false };
+  } catch (error) {
+    throw readError(error, delimiter);
+  }
+}
+
+/** The refusal for a file whose only content is a header, totals, blank lines or metadata. */
+export function assertHasRows(quality: QualityReport): void {
+  if (quality.rowsKept === 0) {
+    throw new AppError('unprocessable', 'The file has a header but no data rows (only totals, blank lines or report metadata).');
+  }
+}
+
+/**
  * Reads any supported export into a temporary DuckDB table of the unified
  * schema (one pass over the file), then measures its quality and profile on
  * that table. Tries the typed fast path and falls back to parsing every value
  * as text when the file is messier than its first rows.
  */
 export async function ingest(connection: DuckConnection, table: string, request: IngestRequest): Promise<IngestResult> {
-  const format = await sniffFormat(request.file, request.originalName);
-  let csv = request.file;
-  let sheets: SheetInfo[] | undefined;
-  let sheet: string | undefined;
-  const converted = format === 'xlsx' ? path.join(request.tmpDir, `sheet-${randomUUID()}.csv`) : undefined;
+  const { source, close } = await openSource(request);
   try {
-    if (converted) {
-      ({ sheets, sheet } = await xlsxToCsv(request.file, converted, request.sheet));
-      csv = converted;
-    }
-    const shape = await sniffFile(csv);
-    const plan = planIngest(shape, request);
-    let typed = plan.typedFastPath;
-    const load = (asTyped: boolean) =>
-      connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`);
-    try {
-      await load(typed);
-    } catch (error) {
-      if (!typed || !isConversionError(error)) throw readError(error, shape.delimiter);
-      typed = false;
-      await load(false).catch((retryError: unknown) => {
-        throw readError(retryError, shape.delimiter);
-      });
-    }
+    const { csv, shape, plan, ...rest } = source;
+    const { typed } = await readTypedOrText([source], (asTyped) =>
+      connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`),
+    );
     const stored = storedFields(plan);
     const summary = await summariseRelation(connection, allRowsSql(table, stored, !typed), shape, plan);
-    if (summary.quality.rowsKept === 0) {
-      throw new AppError('unprocessable', 'The file has a header but no data rows (only totals, blank lines or report metadata).');
-    }
-    return { format, sheets, sheet, shape, plan, ...summary, typed, table, relation: keptRowsSql(table, stored) };
+    assertHasRows(summary.quality);
+    return { ...rest, shape, plan, ...summary, typed, table, relation: keptRowsSql(table, stored) };
   } finally {
-    if (converted) await rm(converted, { force: true });
+    await close();
   }
 }
 

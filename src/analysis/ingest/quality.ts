@@ -28,25 +28,24 @@ export interface QualityReport {
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
-/**
- * One scan of a unified relation: the quality report of the file and the
- * profile (present fields, dates, currencies) of its data rows.
- */
-export async function summariseRelation(
-  connection: DuckConnection,
-  relation: string,
-  shape: FileShape,
-  plan: IngestPlan,
-): Promise<{ quality: QualityReport; profile: Profile }> {
+function mappedFields(plan: IngestPlan): { mapped: Field[]; mappedMeasures: Measure[] } {
   const mapped = [...new Set(plan.mapping.map((column) => column.field))];
-  const mappedMeasures = MEASURES.filter((measure) => mapped.includes(measure));
+  return { mapped, mappedMeasures: MEASURES.filter((measure) => mapped.includes(measure)) };
+}
+
+/**
+ * One scan of a unified relation (every line, with `_drop`, `_unparseable`
+ * and `_rowhash`): the quality counts of the file and the profile of its data
+ * rows, as one row that `readQuality` turns into a report.
+ */
+export function qualitySql(relation: string, plan: IngestPlan): string {
+  const { mapped, mappedMeasures } = mappedFields(plan);
   const kept = `_drop IS NULL`;
   const negatives = mappedMeasures.map((measure) => `count_if(${kept} AND ${ident(measure)} < 0) AS ${ident(`neg_${measure}`)}`);
   // Fields the file does not store are NULL by construction; only stored ones are counted.
   const stored = new Set<Field>([...mapped, 'platform', ...(plan.currency.kind === 'unknown' ? [] : (['currency'] as const))]);
   const present = [...stored].map((field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`);
-  const [row = {}] = await connection.rows(
-    `SELECT count(*) AS n,
+  return `SELECT count(*) AS n,
       count_if(${kept}) AS kept,
       count_if(_drop = 'total') AS totals,
       count_if(_drop = 'blank') AS blank,
@@ -60,8 +59,12 @@ export async function summariseRelation(
       list(DISTINCT currency) FILTER (WHERE ${kept}) AS currencies,
       list(DISTINCT platform) FILTER (WHERE ${kept} AND platform IS NOT NULL) AS platforms,
       ${[...negatives, ...present].join(', ')}
-    FROM ${relation}`,
-  );
+    FROM ${relation}`;
+}
+
+/** The quality report and profile from the row of `qualitySql`. */
+export function readQuality(row: Readonly<Record<string, unknown>>, shape: FileShape, plan: IngestPlan): { quality: QualityReport; profile: Profile } {
+  const { mapped, mappedMeasures } = mappedFields(plan);
   const num = (name: string) => Number(row[name] ?? 0);
   const rowsKept = num('kept');
   const negativeValues: Partial<Record<Measure, number>> = {};
@@ -118,4 +121,15 @@ function warningsOf(report: Omit<QualityReport, 'warnings'>, plan: IngestPlan): 
   const derived = plan.unmapped.filter((column) => column.reason === 'derived').map((column) => column.source);
   if (derived.length > 0) warnings.push(`Rates in the file (${derived.join(', ')}) were not used: KPIs are recomputed from the measures.`);
   return warnings;
+}
+
+/** The quality report and profile of a unified relation, in one scan. */
+export async function summariseRelation(
+  connection: DuckConnection,
+  relation: string,
+  shape: FileShape,
+  plan: IngestPlan,
+): Promise<{ quality: QualityReport; profile: Profile }> {
+  const [row = {}] = await connection.rows(qualitySql(relation, plan));
+  return readQuality(row, shape, plan);
 }

@@ -1,5 +1,5 @@
 import type { AnalysisResult, GroupRow } from '../engine/analysis.js';
-import type { IngestResult } from '../ingest/ingest.js';
+import type { IngestSummary } from '../ingest/ingest.js';
 import { KPIS } from '../kpis.js';
 import type { Measure } from '../schema.js';
 
@@ -21,7 +21,7 @@ export interface DatasetSummary {
   readonly currencies: (string | null)[];
   readonly mapping: { source: string; field: string; confidence: number }[];
   readonly unmapped: { source: string; reason: string }[];
-  readonly quality: IngestResult['quality'];
+  readonly quality: IngestSummary['quality'];
 }
 
 export interface AnalysisReport {
@@ -61,7 +61,7 @@ function flatten(row: Pick<GroupRow, 'measures' | 'kpis' | 'currency'>, measures
   return out;
 }
 
-export function summariseDataset(file: string, result: IngestResult): DatasetSummary {
+export function summariseDataset(file: string, result: IngestSummary): DatasetSummary {
   const { profile } = result;
   return {
     file,
