@@ -28,6 +28,10 @@ export interface QualityReport {
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
+function hasColumn(plan: IngestPlan, field: Field): boolean {
+  return plan.mapping.some((column) => column.field === field);
+}
+
 function mappedFields(plan: IngestPlan): { mapped: Field[]; mappedMeasures: Measure[] } {
   const mapped = [...new Set(plan.mapping.map((column) => column.field))];
   return { mapped, mappedMeasures: MEASURES.filter((measure) => mapped.includes(measure)) };
@@ -56,8 +60,8 @@ export function qualitySql(relation: string, plan: IngestPlan): string {
       count(DISTINCT _rowhash) FILTER (WHERE ${kept}) AS distinct_rows,
       strftime(min("date") FILTER (WHERE ${kept}), '%Y-%m-%d') AS date_from,
       strftime(max("date") FILTER (WHERE ${kept}), '%Y-%m-%d') AS date_to,
-      list(DISTINCT currency) FILTER (WHERE ${kept}) AS currencies,
-      list(DISTINCT platform) FILTER (WHERE ${kept} AND platform IS NOT NULL) AS platforms,
+      ${hasColumn(plan, 'currency') ? `list(DISTINCT currency) FILTER (WHERE ${kept}) AS currencies,` : ''}
+      ${hasColumn(plan, 'platform') ? `list(DISTINCT platform) FILTER (WHERE ${kept} AND platform IS NOT NULL) AS platforms,` : ''}
       ${[...negatives, ...present].join(', ')}
     FROM ${relation}`;
 }
@@ -71,7 +75,14 @@ export function readQuality(row: Readonly<Record<string, unknown>>, shape: FileS
   for (const measure of mappedMeasures) if (num(`neg_${measure}`) > 0) negativeValues[measure] = num(`neg_${measure}`);
   const nullRate: Partial<Record<Field, number>> = {};
   for (const field of mapped) nullRate[field] = rowsKept === 0 ? 1 : round((rowsKept - num(`n_${field}`)) / rowsKept);
-  const currencies = ((row.currencies as (string | null)[] | null) ?? []).slice().sort();
+  // A currency or platform the file states once (or not at all) is the same on every row: the plan knows it.
+  const constantCurrency = plan.currency.kind === 'constant' ? plan.currency.code : null;
+  const currencies = hasColumn(plan, 'currency')
+    ? ((row.currencies as (string | null)[] | null) ?? []).slice().sort()
+    : rowsKept > 0
+      ? [constantCurrency]
+      : [];
+  const platforms = hasColumn(plan, 'platform') ? ((row.platforms as string[] | null) ?? []).slice().sort() : rowsKept > 0 ? [plan.platform.platform] : [];
 
   const report = {
     rowsRead: num('n'),
@@ -95,7 +106,7 @@ export function readQuality(row: Readonly<Record<string, unknown>>, shape: FileS
       measures: MEASURES.filter((measure) => num(`n_${measure}`) > 0),
       dimensions: DIMENSIONS.filter((dimension) => num(`n_${dimension}`) > 0),
       currencies,
-      platforms: ((row.platforms as string[] | null) ?? []).slice().sort(),
+      platforms,
       dateRange: { from: (row.date_from as string | null) ?? null, to: (row.date_to as string | null) ?? null },
     },
   };
