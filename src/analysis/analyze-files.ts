@@ -78,7 +78,7 @@ export async function analyzeFiles(duck: DuckEngine, request: AnalyzeFilesReques
   try {
     for (const file of request.files) opened.push({ file, ...(await openSource({ ...request, file, originalName: path.basename(file) })) });
     const sources = opened.map(({ source }) => source);
-    const { value, typed } = await readTypedOrText(sources, (asTyped) =>
+    const { value } = await readTypedOrText(sources, (asTyped) =>
       duck.withConnection(async (connection) => {
         const fast = sources.map((source) => asTyped && source.plan.typedFastPath);
         const statement = analysisSql(sources, fast, request);
@@ -90,7 +90,7 @@ export async function analyzeFiles(duck: DuckEngine, request: AnalyzeFilesReques
       const row = part('quality').find((candidate) => candidate._file === index) ?? {};
       const summary = readQuality(row, source.shape, source.plan);
       assertHasRows(summary.quality);
-      return { ...source, ...summary, typed: typed && value.fast[index]! };
+      return { ...source, ...summary, typed: value.fast[index]! };
     });
     const merged = mergeProfiles(summaries.map((summary) => summary.profile));
     if (request.conversion) assertRates(request.conversion, merged.currencies);
