@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpis, ratio } from '../../src/analysis/kpis.js';
 import { decideDateFormat, decideDecimalMark } from '../../src/analysis/ingest/values.js';
-import { analysisHarness, flatTotals, type AnalysisHarness } from './helpers.js';
+import { analysisHarness, fixture, flatTotals, type AnalysisHarness } from './helpers.js';
 
 describe('KPIs', () => {
   it('gives null, never 0 or Infinity, for a zero or missing denominator', () => {
@@ -98,6 +98,25 @@ describe('values and dates end to end', () => {
     ]);
     const converted = await h.analyze([mixed], { conversion: { to: 'USD', rates: { EUR: 1.1 } } });
     expect(flatTotals(converted)).toMatchObject({ currency: 'USD', spend: 20 });
+  });
+
+  it('analyses several files within a date range by what the range holds, and still reports every file whole', async () => {
+    const report = await h.analyze([fixture('meta.csv'), fixture('google-ads.csv')], { dateRange: { from: '2025-11-13', to: '2025-11-13' } });
+    expect(report.datasets.map((dataset) => [dataset.platform, dataset.rows, dataset.currencies])).toEqual([
+      ['Meta', 4, ['USD']],
+      ['Google Ads', 3, ['EUR']],
+    ]);
+    // Only the Google Ads row of 13 November is in range: one currency, no reach (a Meta measure).
+    const totals = flatTotals(report);
+    expect(totals).toMatchObject({ currency: 'EUR', spend: 200, clicks: 200, impressions: 4000 });
+    expect(totals).not.toHaveProperty('reach');
+    expect(report.breakdowns.campaign?.map((row) => row.campaign)).toEqual(['Generic Search']);
+    expect(report.breakdowns).not.toHaveProperty('age');
+    expect(report.timeSeries.day?.map((point) => point.period)).toEqual(['2025-11-13']);
+
+    const outside = await h.analyze([fixture('meta.csv')], { dateRange: { from: '2026-01-01' } });
+    expect(outside.totals).toEqual({ byCurrency: {} });
+    expect(outside.timeSeries).toEqual({});
   });
 
   it('reads a file again as text when rows past the sniffed head are messier than the sample', async () => {

@@ -310,7 +310,8 @@ export function readGroups(rows: readonly Readonly<Record<string, unknown>>[], q
   for (const set of query.sets) {
     const setRows = bySet.get(bitsOf(set.columns)) ?? [];
     if (set.kind === 'total') {
-      totals.push(...setRows.map((row) => ({ key: {}, currency: currencyOf(row), ...metricsOf(row, present) })));
+      // Grouped by nothing, SQL answers one row of NULL sums even for no rows; no rows have no totals.
+      if (shape.rows > 0) totals.push(...setRows.map((row) => ({ key: {}, currency: currencyOf(row), ...metricsOf(row, present) })));
     } else if (set.kind === 'breakdown') {
       if (!breakdowns.has(set.name)) continue;
       breakdownRows[set.name] = setRows
