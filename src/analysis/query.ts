@@ -54,7 +54,6 @@ export function previousRange(range: DateRange): { from: string; to: string } {
 
 function toValue(value: unknown): number | string | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -18,7 +18,7 @@ interface Column {
   readonly width: number;
   readonly read: (view: DataView, offset: number) => DuckValue;
   /** For LIST: how to read the child vector. */
-  readonly child?: { readonly type: Bindings.LogicalType; readonly column: Column };
+  readonly child?: Column;
 }
 
 const decoder = new TextDecoder();
@@ -85,9 +85,8 @@ function columnOf(duckdb: DuckBindings, type: Bindings.LogicalType): Column {
       return { width: index.width, read: (view, offset) => duckdb.enum_dictionary_value(type, index.read(view, offset) as number) };
     }
     case T.LIST: {
-      const childType = duckdb.list_type_child_type(type);
       // Entries are (offset, length) pairs into the child vector, read by readVector.
-      return { width: 16, read: () => null, child: { type: childType, column: columnOf(duckdb, childType) } };
+      return { width: 16, read: () => null, child: columnOf(duckdb, duckdb.list_type_child_type(type)) };
     }
     default:
       throw new Error(`DuckDB returned a column of type ${Object.entries(T).find(([, value]) => value === id)?.[0] ?? id}, which is not read here: cast it in the query.`);
@@ -111,7 +110,7 @@ function readVector(duckdb: DuckBindings, column: Column, vector: Bindings.Vecto
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const validity = duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8);
   const children = column.child
-    ? readVector(duckdb, column.child.column, duckdb.list_vector_get_child(vector), duckdb.list_vector_get_size(vector))
+    ? readVector(duckdb, column.child, duckdb.list_vector_get_child(vector), duckdb.list_vector_get_size(vector))
     : undefined;
   const values: DuckValue[] = new Array<DuckValue>(count);
   for (let row = 0; row < count; row++) {

@@ -35,7 +35,6 @@ export interface MetricRow {
 
 function toNumber(value: unknown): number | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   return Number(value);
 }

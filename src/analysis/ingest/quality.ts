@@ -1,7 +1,8 @@
 import type { DuckConnection } from '../engine/duckdb.js';
-import type { Profile } from '../engine/analysis.js';
-import { DIMENSIONS, MEASURES, type Field, type Measure } from '../schema.js';
+import { readProfile, type Profile } from '../engine/analysis.js';
+import { MEASURES, type Field, type Measure } from '../schema.js';
 import { ident } from '../engine/sql.js';
+import { storedFields } from './load.js';
 import type { IngestPlan } from './plan.js';
 import type { FileShape } from './sniff.js';
 
@@ -43,12 +44,11 @@ function mappedFields(plan: IngestPlan): { mapped: Field[]; mappedMeasures: Meas
  * rows, as one row that `readQuality` turns into a report.
  */
 export function qualitySql(relation: string, plan: IngestPlan): string {
-  const { mapped, mappedMeasures } = mappedFields(plan);
+  const { mappedMeasures } = mappedFields(plan);
   const kept = `_drop IS NULL`;
   const negatives = mappedMeasures.map((measure) => `count_if(${kept} AND ${ident(measure)} < 0) AS ${ident(`neg_${measure}`)}`);
   // Fields the file does not store are NULL by construction; only stored ones are counted.
-  const stored = new Set<Field>([...mapped, 'platform', ...(plan.currency.kind === 'unknown' ? [] : (['currency'] as const))]);
-  const present = [...stored].map((field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`);
+  const present = storedFields(plan).map((field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`);
   return `SELECT count(*) AS n,
       count_if(${kept}) AS kept,
       count_if(_drop = 'total') AS totals,
@@ -101,14 +101,8 @@ export function readQuality(row: Readonly<Record<string, unknown>>, shape: FileS
   };
   return {
     quality: { ...report, warnings: warningsOf(report, plan) },
-    profile: {
-      rows: rowsKept,
-      measures: MEASURES.filter((measure) => num(`n_${measure}`) > 0),
-      dimensions: DIMENSIONS.filter((dimension) => num(`n_${dimension}`) > 0),
-      currencies,
-      platforms,
-      dateRange: { from: (row.date_from as string | null) ?? null, to: (row.date_to as string | null) ?? null },
-    },
+    // The same n_* counts and date bounds as a profile query; rows are the kept ones, not all read.
+    profile: { ...readProfile(row), rows: rowsKept, currencies, platforms },
   };
 }
 
