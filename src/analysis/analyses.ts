@@ -211,12 +211,17 @@ export async function datasetDailySeries(deps: DatasetDeps, orgId: string, datas
   return deps.duck.withConnection((connection) => dailyBreakdowns(connection, source, {}, deps.clock()));
 }
 
+/** A stored result in today's shape: totals as rows, whatever shape they were stored in. */
+function withTotalRows(result: AnalysisResultDocument): AnalysisResultDocument {
+  return 'totals' in result ? { ...result, totals: totalRows(result) } : result;
+}
+
 export async function getAnalysis(db: Kysely<Database>, orgId: string, id: string): Promise<StoredAnalysis> {
   const row = await db.selectFrom('analyses').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such analysis.');
   return {
     ...summary(row),
-    result: fromJson<AnalysisResultDocument>(row.result, {} as AnalysisResultDocument),
+    result: withTotalRows(fromJson<AnalysisResultDocument>(row.result, {} as AnalysisResultDocument)),
     summary: fromJson<ExecutiveSummary | null>(row.summary, null),
   };
 }

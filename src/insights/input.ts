@@ -1,5 +1,5 @@
 import type { AnalysisReport, ReportRow } from '../analysis/report/report.js';
-import { isMultiCurrency } from '../analysis/report/report.js';
+import { totalRows } from '../analysis/report/report.js';
 import type { BenchmarkSettings } from './benchmarks.js';
 import type { Pacing } from './pacing.js';
 
@@ -105,8 +105,7 @@ export function insightInput(
   benchmarks: BenchmarkSettings,
   pacing: readonly Pacing[] = [],
 ): InsightInput {
-  const byCurrency = isMultiCurrency(report.totals) ? report.totals.byCurrency : { [String(report.totals.currency ?? '')]: report.totals };
-  const ranked = Object.values(byCurrency).sort((a, b) => (num(b.spend) ?? 0) - (num(a.spend) ?? 0));
+  const ranked = [...totalRows(report)].sort((a, b) => (num(b.spend) ?? 0) - (num(a.spend) ?? 0));
   const main = ranked[0] ?? {};
   const currency = (main.currency as string | null | undefined) ?? null;
   const inCurrency = (rows: readonly ReportRow[] | undefined) => (rows ?? []).filter((row) => (row.currency ?? null) === currency);

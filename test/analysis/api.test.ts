@@ -118,10 +118,12 @@ describe.each(BACKENDS)('datasets, analyses and the query API [%s]', (backend) =
       payload: { datasetIds: [meta.id, google.id, hostile.id], name: 'November cross-platform' },
     });
     expect(created.statusCode).toBe(201);
-    const analysis = created.json<{ id: string; result: { totals: { byCurrency: Record<string, { spend: number }> }; breakdowns: Record<string, unknown[]>; timeSeries: Record<string, unknown[]>; periodOverPeriod: unknown } }>();
+    const analysis = created.json<{ id: string; result: { totals: { currency: string; spend: number }[]; breakdowns: Record<string, unknown[]>; timeSeries: Record<string, unknown[]>; periodOverPeriod: unknown } }>();
     expect(analysis.id).toMatch(/^an_/);
-    expect(analysis.result.totals.byCurrency.USD?.spend).toBe(555);
-    expect(analysis.result.totals.byCurrency.EUR?.spend).toBe(310);
+    expect(analysis.result.totals.map((row) => [row.currency, row.spend])).toEqual([
+      ['EUR', 310],
+      ['USD', 555],
+    ]);
     expect(Object.keys(analysis.result.breakdowns)).toEqual(expect.arrayContaining(['platform', 'campaign', 'ad_group']));
     expect(Object.keys(analysis.result.timeSeries).sort()).toEqual(['day', 'month', 'quarter', 'week']);
     expect(analysis.result.periodOverPeriod).toMatchObject({ range: { from: '2025-11-01', to: '2025-11-13' }, previousRange: { from: '2025-10-19', to: '2025-10-31' } });

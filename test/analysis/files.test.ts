@@ -84,7 +84,7 @@ describe('pca analyze', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as {
       datasets: { file: string; platform: string; rows: number; dateRange: object; currencies: string[]; mapping: unknown[]; quality: object }[];
-      totals: { byCurrency: Record<string, Record<string, number>> };
+      totals: Record<string, string | number | null>[];
       breakdowns: Record<string, Record<string, unknown>[]>;
     };
     expect(report.datasets.map((dataset) => [dataset.platform, dataset.rows])).toEqual([
@@ -94,9 +94,9 @@ describe('pca analyze', () => {
     for (const dataset of report.datasets) {
       for (const key of ['file', 'platform', 'rows', 'dateRange', 'currencies', 'mapping', 'quality']) expect(dataset).toHaveProperty(key);
     }
-    expect(Object.keys(report.totals.byCurrency).sort()).toEqual(['EUR', 'USD']);
+    expect(report.totals.map((row) => row.currency)).toEqual(['EUR', 'USD']);
     for (const key of ['impressions', 'clicks', 'spend', 'conversions', 'revenue', 'ctr', 'cpc', 'cpm', 'cpa', 'roas', 'cvr']) {
-      expect(report.totals.byCurrency.USD).toHaveProperty(key);
+      expect(report.totals.find((row) => row.currency === 'USD')).toHaveProperty(key);
     }
     expect(report.breakdowns.platform?.map((row) => row.platform).sort()).toEqual(['Google Ads', 'Meta']);
     expect(report.breakdowns.campaign?.length).toBe(4);

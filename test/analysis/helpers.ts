@@ -41,6 +41,6 @@ export function fixture(name: string): string {
 
 /** The single-currency totals of a report (fails the test when money is mixed). */
 export function flatTotals(report: AnalysisReport): ReportRow {
-  if ('byCurrency' in report.totals && typeof report.totals.byCurrency === 'object') throw new Error('mixed currencies');
-  return report.totals as ReportRow;
+  if (report.totals.length !== 1) throw new Error(`expected one currency's totals, got ${report.totals.length}`);
+  return report.totals[0]!;
 }

@@ -139,7 +139,10 @@ describe('platform exports', () => {
   it('keeps currencies apart, and converts only with rates', async () => {
     const report = await h.analyze([fixture('mixed-currency.csv')]);
     expect(report.currencies).toEqual(['GBP', 'USD']);
-    expect(report.totals).toMatchObject({ byCurrency: { GBP: { spend: 100, revenue: 300 }, USD: { spend: 300, revenue: 500 } } });
+    expect(report.totals).toMatchObject([
+      { currency: 'GBP', spend: 100, revenue: 300 },
+      { currency: 'USD', spend: 300, revenue: 500 },
+    ]);
     const converted = await h.analyze([fixture('mixed-currency.csv')], { conversion: { to: 'USD', rates: { GBP: 1.25 } } });
     expect(flatTotals(converted)).toMatchObject({ currency: 'USD', spend: 425, revenue: 875 });
     await expect(h.analyze([fixture('mixed-currency.csv')], { conversion: { to: 'EUR', rates: { GBP: 1.1 } } })).rejects.toThrow(/No exchange rate for USD/);

@@ -86,8 +86,7 @@ describe('values and dates end to end', () => {
 
     const mixed = await h.write('two-currencies.csv', 'Date,Campaign,Currency,Spend\n2025-11-01,A,EUR,10\n2025-11-01,A,USD,4\n2025-11-02,B,USD,5\n');
     const two = await h.analyze([mixed]);
-    const byCurrency = 'byCurrency' in two.totals ? (two.totals.byCurrency as Record<string, { spend: number }>) : {};
-    expect(Object.entries(byCurrency).map(([currency, row]) => [currency, row.spend])).toEqual([
+    expect(two.totals.map((row) => [row.currency, row.spend])).toEqual([
       ['EUR', 10],
       ['USD', 9],
     ]);
@@ -115,7 +114,7 @@ describe('values and dates end to end', () => {
     expect(report.timeSeries.day?.map((point) => point.period)).toEqual(['2025-11-13']);
 
     const outside = await h.analyze([fixture('meta.csv')], { dateRange: { from: '2026-01-01' } });
-    expect(outside.totals).toEqual({ byCurrency: {} });
+    expect(outside.totals).toEqual([]);
     expect(outside.timeSeries).toEqual({});
   });
 

@@ -1,6 +1,6 @@
 import { KPI_DEFINITIONS, type Kpi } from '../kpis.js';
 import { MEASURES } from '../schema.js';
-import { isMultiCurrency, totalRows, type AnalysisReport, type ReportRow } from './report.js';
+import { totalRows, type AnalysisReport, type ReportRow } from './report.js';
 
 type Style = 'text' | 'md';
 
@@ -69,7 +69,7 @@ export function renderReport(report: AnalysisReport, style: Style): string {
   }
   const columns = metricColumns(report);
   out.push('', heading(style, 2, 'Totals'));
-  out.push(rowsTable(style, [], totalRows(report), columns, multiCurrency || isMultiCurrency(report.totals)));
+  out.push(rowsTable(style, [], totalRows(report), columns, multiCurrency || totalRows(report).length > 1));
   for (const [name, rows] of Object.entries(report.breakdowns)) {
     out.push('', heading(style, 2, `By ${name.replace('×', ' × ')}${rows.length > MAX_BREAKDOWN_ROWS ? ` (top ${MAX_BREAKDOWN_ROWS} of ${rows.length} by spend)` : ''}`));
     out.push(rowsTable(style, name.split('×'), rows.slice(0, MAX_BREAKDOWN_ROWS), columns, multiCurrency));

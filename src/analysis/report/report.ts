@@ -31,24 +31,23 @@ export interface AnalysisReport {
   readonly dateRange: { from: string | null; to: string | null };
   readonly currencies: (string | null)[];
   readonly conversion?: { to: string; rates: Record<string, number> };
-  /** Flat when there is one currency; `{ byCurrency: { USD: {...}, EUR: {...} } }` when money is mixed. */
-  readonly totals: ReportRow | MultiCurrencyTotals;
+  /** One row per currency (one row when money is in one currency or converted to one); none when no row is in scope. */
+  readonly totals: ReportRow[];
   readonly breakdowns: Record<string, ReportRow[]>;
   readonly timeSeries: Record<string, ReportRow[]>;
 }
 
-export interface MultiCurrencyTotals {
-  readonly byCurrency: Record<string, ReportRow>;
-}
-
-export function isMultiCurrency(totals: AnalysisReport['totals']): totals is MultiCurrencyTotals {
-  const candidate = (totals as { byCurrency?: unknown }).byCurrency;
-  return typeof candidate === 'object' && candidate !== null;
-}
-
-/** The totals as rows: one, or one per currency. */
-export function totalRows(report: AnalysisReport): ReportRow[] {
-  return isMultiCurrency(report.totals) ? Object.values(report.totals.byCurrency) : [report.totals];
+/**
+ * The totals of a report as rows. Reports stored before totals had one shape
+ * held a flat row (one currency) or `{ byCurrency: {...} }`; both still read.
+ */
+export function totalRows(report: Pick<AnalysisReport, 'totals'>): ReportRow[] {
+  const totals: unknown = report.totals;
+  if (Array.isArray(totals)) return totals as ReportRow[];
+  if (typeof totals !== 'object' || totals === null) return [];
+  const byCurrency = (totals as { byCurrency?: unknown }).byCurrency;
+  if (typeof byCurrency === 'object' && byCurrency !== null) return Object.values(byCurrency as Record<string, ReportRow>);
+  return [totals as ReportRow];
 }
 
 const round = (value: number | null | undefined, digits: number): number | null =>
@@ -88,10 +87,7 @@ export function summariseDataset(file: string, result: IngestSummary): DatasetSu
 
 export function buildReport(datasets: DatasetSummary[], analysis: AnalysisResult, now: Date): AnalysisReport {
   const measures = analysis.profile.measures;
-  const totals =
-    analysis.totals.length === 1
-      ? flatten(analysis.totals[0]!, measures)
-      : { byCurrency: Object.fromEntries(analysis.totals.map((row) => [row.currency ?? 'unknown', flatten(row, measures)])) };
+  const totals = analysis.totals.map((row) => flatten(row, measures));
   const breakdowns = Object.fromEntries(
     Object.entries(analysis.breakdowns).map(([name, rows]) => [name, rows.map((row) => ({ ...row.key, ...flatten(row, measures) }))]),
   );
