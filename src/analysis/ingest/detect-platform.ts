@@ -109,6 +109,7 @@ export function canonicalPlatform(name: string): Platform | undefined {
 export function detectPlatform(header: readonly string[], lines: readonly string[]): PlatformGuess {
   const normalised = new Set(header.flatMap((cell) => [normaliseHeader(cell), normaliseHeader(cell.replace(/\s*\([^)]*\)\s*$/, ''))]));
   let best: PlatformGuess = { platform: 'Unknown', confidence: 0, evidence: [] };
+  let bestScore = 0;
   for (const fingerprint of FINGERPRINTS) {
     const evidence: string[] = [];
     let score = 0;
@@ -125,9 +126,12 @@ export function detectPlatform(header: readonly string[], lines: readonly string
         evidence.push(`line "${line.trim().slice(0, 60)}"`);
       }
     }
-    // Six points of evidence is certainty; three is a fair guess.
+    // Six points of evidence is certainty; three is a fair guess. The most points win, even past certainty.
     const confidence = Math.min(1, score / 6);
-    if (confidence > best.confidence) best = { platform: fingerprint.platform, confidence: Math.round(confidence * 100) / 100, evidence };
+    if (score > bestScore) {
+      bestScore = score;
+      best = { platform: fingerprint.platform, confidence: Math.round(confidence * 100) / 100, evidence };
+    }
   }
   return best.confidence >= 0.5 ? best : { platform: 'Unknown', confidence: best.confidence, evidence: best.evidence };
 }
