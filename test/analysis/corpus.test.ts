@@ -45,7 +45,7 @@ const FILES = Object.keys(EXPECTED);
  * with several platforms each, run alone and are checked on the totals).
  */
 function runs(): string[][] {
-  const alone = FILES.filter((name) => EXPECTED[name]!.platforms && EXPECTED[name]!.platforms!.length > 1).map((name) => [name]);
+  const alone = FILES.filter((name) => EXPECTED[name]!.platforms && EXPECTED[name]!.platforms.length > 1).map((name) => [name]);
   const grouped: string[][] = [];
   for (const name of FILES.filter((candidate) => !alone.some(([single]) => single === candidate))) {
     const platform = EXPECTED[name]!.platform;
