@@ -139,7 +139,8 @@ function dimensionlessSql(plan: IngestPlan, typed: boolean, raw: (index: number)
   const groups = new Map<string, string[]>();
   for (const index of columns) {
     const type = typed && isTypedColumn(plan, index) ? 'date' : 'text';
-    groups.set(type, [...(groups.get(type) ?? []), type === 'text' ? `NULLIF(trim(${raw(index)}), '')` : raw(index)]);
+    // The reader gives NULL for an empty field.
+    groups.set(type, [...(groups.get(type) ?? []), raw(index)]);
   }
   return `(${[...groups.values()].map((group) => `coalesce(${group.join(', ')}) IS NULL`).join(' AND ')})`;
 }
@@ -233,15 +234,15 @@ function allColumns(stored: readonly Field[]): string {
 function sumsJoin(table: string, stored: readonly Field[]): { from: string; isTotal: string } {
   const measures = stored.filter((field) => (MEASURES as readonly string[]).includes(field));
   if (measures.length === 0) return { from: table, isTotal: 'false' };
-  const labelled = `FROM ${table} WHERE _drop IS NULL AND NOT _dimensionless`;
+  const sums = measures.map((measure) => `sum(${measure}) AS _sum_${measure}`).join(', ');
   const equal = measures
-    .map((measure) => {
-      const sum = `(SELECT sum(${measure}) ${labelled})`;
-      return `(${measure} IS NULL OR coalesce(abs(${measure} - ${sum}) <= 0.001 * abs(${sum}) + 0.01, false))`;
-    })
+    .map((measure) => `(${measure} IS NULL OR coalesce(abs(${measure} - _sum_${measure}) <= 0.001 * abs(_sum_${measure}) + 0.01, false))`)
     .join(' AND ');
-  // Two or more labelled lines, or a single one would "sum" itself; the CASE keeps the sums off lines that have labels.
-  return { from: table, isTotal: `(CASE WHEN _dimensionless THEN (SELECT count(*) ${labelled}) >= 2 AND ${equal} ELSE false END)` };
+  return {
+    from: `${table} CROSS JOIN (SELECT ${sums}, count(*) AS _sum_rows FROM ${table} WHERE _drop IS NULL AND NOT _dimensionless) AS _sums`,
+    // Two or more labelled lines, or a single one would "sum" itself; the CASE spares lines with labels the comparison.
+    isTotal: `(CASE WHEN _dimensionless THEN _sum_rows >= 2 AND ${equal} ELSE false END)`,
+  };
 }
 
 /** All lines of a stored table in the full unified schema, with the bookkeeping columns. */
