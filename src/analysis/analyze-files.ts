@@ -58,7 +58,7 @@ function analysisSql(sources: readonly IngestSource[], typed: readonly boolean[]
   );
   const parts = sources.map(
     (source, index) =>
-      `SELECT 'quality' AS _part, ${index} AS _file, * FROM (${qualitySql(allRowsSql(name(index), storedFields(source.plan), !typed[index]), source.plan)})`,
+      `SELECT 'quality' AS _part, ${index} AS _file, * FROM (${qualitySql(allRowsSql(name(index), storedFields(source.plan)), source.plan)})`,
   );
   const kept = sources.map((source, index) => `SELECT * FROM ${keptRowsSql(name(index), storedFields(source.plan))}`).join(' UNION ALL ');
   const source = `(${kept})`;

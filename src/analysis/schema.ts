@@ -47,6 +47,9 @@ export const PLATFORMS = [
   'DV360',
   'CM360',
   'Pinterest',
+  'Reddit',
+  'X Ads',
+  'Amazon Ads',
 ] as const;
 export type Platform = (typeof PLATFORMS)[number] | 'Unknown';
 

@@ -135,7 +135,7 @@ export async function ingest(connection: DuckConnection, table: string, request:
       connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`),
     );
     const stored = storedFields(plan);
-    const summary = await summariseRelation(connection, allRowsSql(table, stored, !typed), shape, plan);
+    const summary = await summariseRelation(connection, allRowsSql(table, stored), shape, plan);
     assertHasRows(summary.quality);
     return { ...rest, shape, plan, ...summary, typed, table, relation: keptRowsSql(table, stored) };
   } finally {

@@ -1,9 +1,9 @@
 import { AppError } from '../../errors.js';
 import { DIMENSIONS, MEASURES, PLATFORMS, type Dimension, type Field, type Measure } from '../schema.js';
-import { canonicalPlatform } from './detect-platform.js';
+import { canonicalPlatform, PLATFORM_SPELLINGS } from './detect-platform.js';
 import type { IngestPlan } from './plan.js';
 import type { FileShape } from './sniff.js';
-import { dateSql, numberSql, sqlString, textSql } from './values.js';
+import { dateSql, finiteSql, NUMBER_NULL_MARKERS, numberSql, sqlString, textSql } from './values.js';
 
 /** Why a row of the file is not campaign data. */
 export type DropKind = 'total' | 'blank' | 'no_measures';
@@ -41,7 +41,7 @@ function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boo
 
 /** Canonical names for the ways files write a platform ("facebook", "Bing Ads"); exact matches, no per-row regex. */
 function platformSql(column: string): string {
-  const spellings = ['meta', 'facebook', 'instagram', 'facebook ads', 'meta ads', 'google', 'google ads', 'adwords', 'microsoft', 'microsoft ads', 'microsoft advertising', 'bing', 'bing ads', 'linkedin', 'linkedin ads', 'tiktok', 'tiktok ads', 'snapchat', 'snap', 'snapchat ads', 'dv360', 'display video 360', 'cm360', 'campaign manager 360', 'campaign manager', 'pinterest', 'pinterest ads'];
+  const spellings = PLATFORM_SPELLINGS;
   const names = new Map<string, string>(spellings.map((spelling) => [spelling, canonicalPlatform(spelling) ?? spelling]));
   for (const platform of PLATFORMS) names.set(platform.toLowerCase(), platform);
   const whens = [...names].map(([spelling, canonical]) => `WHEN ${sqlString(spelling)} THEN ${sqlString(canonical)}`).join(' ');
@@ -110,15 +110,75 @@ function blankRowSql(shape: FileShape, plan: IngestPlan, typed: boolean, raw: (i
   return `(${[...groups.values()].map((columns) => `coalesce(${columns.join(', ')}) IS NULL`).join(' AND ')})`;
 }
 
+/**
+ * How many of a line's measure values could not be read: text that is no
+ * number (in text mode), NaN, or ±Infinity and overflow such as 1e309 (both
+ * modes, since the typed reader accepts them). Each became NULL.
+ */
 function unparseableSql(plan: IngestPlan, typed: boolean): string {
-  if (typed) return '0';
+  const markers = NUMBER_NULL_MARKERS.map(sqlString).join(', ');
   const parts = plan.mapping
     .filter((column) => (MEASURES as readonly string[]).includes(column.field))
     .map((column) => {
       const source = sourceColumn(column.index);
-      return `(CASE WHEN ${source} IS NOT NULL AND ${measureSql(column.field as Measure, plan, false)} IS NULL AND lower(trim(${source})) NOT IN ('', '-', '--', '—', 'n/a', 'na', 'null', 'none', '(not set)', 'nan') THEN 1 ELSE 0 END)`;
+      if (typed) return `(CASE WHEN ${source} IS NOT NULL AND NOT isfinite(${source}) THEN 1 ELSE 0 END)`;
+      return `(CASE WHEN ${source} IS NOT NULL AND coalesce(NOT isfinite(${measureSql(column.field as Measure, plan, false)}), true) AND lower(trim(${source})) NOT IN (${markers}) THEN 1 ELSE 0 END)`;
     });
   return parts.length > 0 ? parts.join(' + ') : '0';
+}
+
+/** The source columns of the dimensions the file maps (not constants such as a detected platform). */
+function dimensionColumns(plan: IngestPlan): number[] {
+  return plan.mapping.filter((column) => !(MEASURES as readonly string[]).includes(column.field)).map((column) => column.index);
+}
+
+/** A line with a value in no dimension column (false when the file maps no dimension: then no line has one). */
+function dimensionlessSql(plan: IngestPlan, typed: boolean, raw: (index: number) => string): string {
+  const columns = dimensionColumns(plan);
+  if (columns.length === 0) return 'false';
+  const groups = new Map<string, string[]>();
+  for (const index of columns) {
+    const type = typed && isTypedColumn(plan, index) ? 'date' : 'text';
+    // The reader gives NULL for an empty field.
+    groups.set(type, [...(groups.get(type) ?? []), raw(index)]);
+  }
+  return `(${[...groups.values()].map((group) => `coalesce(${group.join(', ')}) IS NULL`).join(' AND ')})`;
+}
+
+/**
+ * The unlabelled lines that end the file: of the header's width, with no
+ * dimension value but some measure, after the last line that has a dimension
+ * value (DV360 ends its data with the column sums so). Read from the sniffed tail.
+ */
+export function trailingTotals(shape: FileShape, plan: IngestPlan): string[][] {
+  const dimensions = dimensionColumns(plan);
+  if (dimensions.length === 0) return [];
+  const measures = plan.mapping.filter((column) => (MEASURES as readonly string[]).includes(column.field)).map((column) => column.index);
+  const found: string[][] = [];
+  for (const record of [...shape.tailRecords].reverse()) {
+    if (record.length !== shape.header.length) continue;
+    const blank = (index: number) => (record[index] ?? '').trim() === '';
+    if (!dimensions.every(blank)) break;
+    if (measures.some((index) => !blank(index))) found.push(record);
+  }
+  return found;
+}
+
+/** Whether a line's measure cells are those of one of the trailing totals. */
+function trailingTotalSql(shape: FileShape, plan: IngestPlan, typed: boolean, raw: (index: number) => string): string {
+  const measures = plan.mapping.filter((column) => (MEASURES as readonly string[]).includes(column.field)).map((column) => column.index);
+  const records = trailingTotals(shape, plan);
+  if (records.length === 0) return 'false';
+  const matches = records.map((record) =>
+    measures
+      .map((index) => {
+        const cell = (record[index] ?? '').trim();
+        if (typed) return cell === '' ? `${raw(index)} IS NULL` : `${raw(index)} = TRY_CAST(${sqlString(cell)} AS DOUBLE)`;
+        return `coalesce(trim(${raw(index)}), '') = ${sqlString(cell)}`;
+      })
+      .join(' AND '),
+  );
+  return `(${matches.map((match) => `(${match})`).join(' OR ')})`;
 }
 
 /** The unified fields a file actually stores: what it maps, plus platform and currency (possibly constants). */
@@ -145,13 +205,16 @@ export function unifiedRelationSql(file: string, shape: FileShape, plan: IngestP
   );
   const raw = (index: number) => `_raw${index}`;
   const rawColumns = shape.header.map((_, index) => `${sourceColumn(index)} AS ${raw(index)}`);
-  const unparseable = typed ? [] : [`${unparseableSql(plan, typed)} AS _unparseable`];
-  const inner = `SELECT ${[...columns, ...rawColumns, ...unparseable].join(', ')} FROM ${readCsvSql(file, shape, plan, typed)}`;
-  const measures = fields.filter((field) => (MEASURES as readonly string[]).includes(field));
+  const inner = `SELECT ${[...columns, ...rawColumns, `${unparseableSql(plan, typed)} AS _unparseable`].join(', ')} FROM ${readCsvSql(file, shape, plan, typed)}`;
+  // Measures are read in the inner query and made finite here, on the column: NaN and ±Infinity become NULL.
+  const measures = fields.filter((field) => (MEASURES as readonly string[]).includes(field)).map(finiteSql);
+  const outer = fields.map((field) => ((MEASURES as readonly string[]).includes(field) ? `${finiteSql(field)} AS ${field}` : field));
+  const dimensionless = dimensionlessSql(plan, typed, raw);
   const drop = `CASE WHEN ${totalRowSql(plan, shape, typed, raw)} THEN 'total'
     WHEN ${measures.length > 0 ? `coalesce(${measures.join(', ')}) IS NULL` : 'true'}
-      THEN (CASE WHEN ${blankRowSql(shape, plan, typed, raw)} THEN 'blank' ELSE 'no_measures' END) END`;
-  return `(SELECT ${[...fields, `${drop} AS _drop`, ...(typed ? [] : ['_unparseable'])].join(', ')} FROM (${inner}))`;
+      THEN (CASE WHEN ${blankRowSql(shape, plan, typed, raw)} THEN 'blank' ELSE 'no_measures' END)
+    WHEN ${dimensionless} AND ${trailingTotalSql(shape, plan, typed, raw)} THEN 'total' END`;
+  return `(SELECT ${[...outer, `${drop} AS _drop`, '_unparseable', `${dimensionless} AS _dimensionless`].join(', ')} FROM (${inner}))`;
 }
 
 /** Every unified column of a stored table, NULL where the file had none. */
@@ -163,14 +226,35 @@ function allColumns(stored: readonly Field[]): string {
     .join(', ');
 }
 
+/**
+ * An unlabelled line whose every measure is the sum of the lines with
+ * dimension values (within rounding) is a totals line wherever it stands.
+ * The sums come from one aggregate over the table, joined to every line.
+ */
+function sumsJoin(table: string, stored: readonly Field[]): { from: string; isTotal: string } {
+  const measures = stored.filter((field) => (MEASURES as readonly string[]).includes(field));
+  if (measures.length === 0) return { from: table, isTotal: 'false' };
+  const sums = measures.map((measure) => `sum(${measure}) AS _sum_${measure}`).join(', ');
+  const equal = measures
+    .map((measure) => `(${measure} IS NULL OR coalesce(abs(${measure} - _sum_${measure}) <= 0.001 * abs(_sum_${measure}) + 0.01, false))`)
+    .join(' AND ');
+  return {
+    from: `${table} CROSS JOIN (SELECT ${sums}, count(*) AS _sum_rows FROM ${table} WHERE _drop IS NULL AND NOT _dimensionless) AS _sums`,
+    // Two or more labelled lines, or a single one would "sum" itself; the CASE spares lines with labels the comparison.
+    isTotal: `(CASE WHEN _dimensionless THEN _sum_rows >= 2 AND ${equal} ELSE false END)`,
+  };
+}
+
 /** All lines of a stored table in the full unified schema, with the bookkeeping columns. */
-export function allRowsSql(table: string, stored: readonly Field[], parsedFromText: boolean): string {
-  return `(SELECT ${allColumns(stored)}, _drop, ${parsedFromText ? '_unparseable' : '0 AS _unparseable'}, hash(${stored.join(', ')}) AS _rowhash FROM ${table})`;
+export function allRowsSql(table: string, stored: readonly Field[]): string {
+  const { from, isTotal } = sumsJoin(table, stored);
+  return `(SELECT ${allColumns(stored)}, (CASE WHEN _drop IS NULL AND ${isTotal} THEN 'total' ELSE _drop END) AS _drop, _unparseable, hash(${stored.join(', ')}) AS _rowhash FROM ${from})`;
 }
 
 /** Only the data rows of a stored table, in the full unified schema. */
 export function keptRowsSql(table: string, stored: readonly Field[]): string {
-  return `(SELECT ${allColumns(stored)} FROM ${table} WHERE _drop IS NULL)`;
+  const { from, isTotal } = sumsJoin(table, stored);
+  return `(SELECT ${allColumns(stored)} FROM ${from} WHERE _drop IS NULL AND NOT ${isTotal})`;
 }
 
 /** Whether an error from the typed reader means "the file is messier than its sample" (retry as text). */

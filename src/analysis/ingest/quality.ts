@@ -24,6 +24,8 @@ export interface QualityReport {
   readonly nullRate: Partial<Record<Field, number>>;
   readonly dateFormat: string | null;
   readonly ambiguousDates: boolean;
+  /** Measures of which one kept row holds about half the file's sum: a totals line may have been kept. */
+  readonly suspectedTotals: Measure[];
   readonly warnings: string[];
 }
 
@@ -47,6 +49,11 @@ export function qualitySql(relation: string, plan: IngestPlan): string {
   const { mappedMeasures } = mappedFields(plan);
   const kept = `_drop IS NULL`;
   const negatives = mappedMeasures.map((measure) => `count_if(${kept} AND ${ident(measure)} < 0) AS ${ident(`neg_${measure}`)}`);
+  // For the last guard against a totals line that was kept: one line holding half of a measure.
+  const halves = mappedMeasures.flatMap((measure) => [
+    `sum(${ident(measure)}) FILTER (WHERE ${kept}) AS ${ident(`sum_${measure}`)}`,
+    `max(${ident(measure)}) FILTER (WHERE ${kept}) AS ${ident(`max_${measure}`)}`,
+  ]);
   // Fields the file does not store are NULL by construction; only stored ones are counted.
   const present = storedFields(plan).map((field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`);
   return `SELECT count(*) AS n,
@@ -54,7 +61,7 @@ export function qualitySql(relation: string, plan: IngestPlan): string {
       count_if(_drop = 'total') AS totals,
       count_if(_drop = 'blank') AS blank,
       count_if(_drop = 'no_measures') AS no_measures,
-      coalesce(sum(_unparseable) FILTER (WHERE ${kept}), 0) AS unparseable,
+      coalesce(sum(_unparseable) FILTER (WHERE ${kept} OR _drop = 'no_measures'), 0) AS unparseable,
       count_if(${kept} AND clicks > impressions) AS clicks_over_impressions,
       count_if(${kept} AND conversions > clicks) AS conversions_over_clicks,
       count(DISTINCT _rowhash) FILTER (WHERE ${kept}) AS distinct_rows,
@@ -62,7 +69,7 @@ export function qualitySql(relation: string, plan: IngestPlan): string {
       strftime(max("date") FILTER (WHERE ${kept}), '%Y-%m-%d') AS date_to,
       ${hasColumn(plan, 'currency') ? `list(DISTINCT currency) FILTER (WHERE ${kept}) AS currencies,` : ''}
       ${hasColumn(plan, 'platform') ? `list(DISTINCT platform) FILTER (WHERE ${kept} AND platform IS NOT NULL) AS platforms,` : ''}
-      ${[...negatives, ...present].join(', ')}
+      ${[...negatives, ...halves, ...present].join(', ')}
     FROM ${relation}`;
 }
 
@@ -98,12 +105,26 @@ export function readQuality(row: Readonly<Record<string, unknown>>, shape: FileS
     nullRate,
     dateFormat: plan.date ? (plan.date.format.kind === 'pattern' ? plan.date.format.label : plan.date.format.kind === 'iso' ? 'YYYY-MM-DD' : 'Excel serial') : null,
     ambiguousDates: plan.date?.ambiguous ?? false,
+    suspectedTotals: mappedMeasures.filter((measure) => holdsHalf(num(`sum_${measure}`), num(`max_${measure}`), rowsKept)),
   };
   return {
-    quality: { ...report, warnings: warningsOf(report, plan) },
+    quality: { ...report, warnings: [...warningsOf(report, plan), ...currencyWarnings(plan, currencies)] },
     // The same n_* counts and date bounds as a profile query; rows are the kept ones, not all read.
     profile: { ...readProfile(row), rows: rowsKept, currencies, platforms },
   };
+}
+
+/** Whether one row holds about half of a positive sum, with at least two other rows to make up the rest. */
+function holdsHalf(sum: number, max: number, rows: number): boolean {
+  return rows >= 3 && max > 0 && Math.abs(sum - 2 * max) <= 0.005 * sum;
+}
+
+/** A currency given at upload that the file's currency column contradicts: the column is used, and the user told. */
+function currencyWarnings(plan: IngestPlan, currencies: readonly (string | null)[]): string[] {
+  if (!plan.userCurrency || plan.currency.kind !== 'column') return [];
+  const others = currencies.filter((code): code is string => code !== null && code !== plan.userCurrency);
+  if (others.length === 0) return [];
+  return [`The currency given at upload (${plan.userCurrency}) contradicts the file's currency column (${others.join(', ')}); the column's currencies are used.`];
 }
 
 function warningsOf(report: Omit<QualityReport, 'warnings'>, plan: IngestPlan): string[] {
@@ -125,6 +146,12 @@ function warningsOf(report: Omit<QualityReport, 'warnings'>, plan: IngestPlan): 
   }
   const derived = plan.unmapped.filter((column) => column.reason === 'derived').map((column) => column.source);
   if (derived.length > 0) warnings.push(`Rates in the file (${derived.join(', ')}) were not used: KPIs are recomputed from the measures.`);
+  if (report.suspectedTotals.length > 0) {
+    warnings.push(
+      `One row holds about half of the file's ${report.suspectedTotals.join(', ')}: it may be a totals line kept as data, which would double the figures. Check the file, or remove that row.`,
+    );
+  }
+  warnings.push(...plan.notes);
   return warnings;
 }
 

@@ -20,6 +20,8 @@ export interface FileShape {
   readonly raggedTail: boolean;
   /** The last lines of the file, for recognising report footers. */
   readonly tailLines: string[];
+  /** The same last records as cells, for recognising unlabelled totals after the data. */
+  readonly tailRecords: string[][];
   readonly sizeBytes: number;
 }
 
@@ -168,6 +170,7 @@ export async function sniffFile(file: string): Promise<FileShape> {
       sample: sample.slice(0, 1000),
       raggedTail,
       tailLines: tailRecords.slice(-20).map((record) => record.join(delimiter)),
+      tailRecords: tailRecords.slice(-20),
       sizeBytes: size,
     };
   } finally {

@@ -109,9 +109,20 @@ export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-const NULL_LIST = NULL_MARKERS.map(sqlString).join(', ');
+/** Markers that mean "no value" in a number column; "NaN" is not one of them: it is a value that could not be read. */
+export const NUMBER_NULL_MARKERS = NULL_MARKERS.filter((marker) => marker !== 'nan');
+const NULL_LIST = NUMBER_NULL_MARKERS.map(sqlString).join(', ');
 
-/** SQL that reads a text column as a number as platforms write it: separators, symbols, %, (negatives). */
+/**
+ * A DOUBLE column with NaN and ±Infinity (overflow such as 1e309) made NULL:
+ * such values are unreadable, never summed. Apply it to a column, not to a
+ * parsing expression: the column is named twice.
+ */
+export function finiteSql(column: string): string {
+  return `(CASE WHEN isfinite(${column}) THEN ${column} END)`;
+}
+
+/** SQL that reads a text column as a number as platforms write it: separators, symbols, %, (negatives); may give NaN or ±Infinity (see `finiteSql`). */
 export function numberSql(column: string, mark: DecimalMark): string {
   const t = `trim(${column})`;
   // A plain number is cast directly; with a decimal comma only integers are plain ("10.000" is ten thousand).
