@@ -6,6 +6,7 @@
 import type { Selectable } from 'kysely';
 import type { AuditEventTable } from '../store/schema.js';
 import { canonicalEvent, sealOf } from './chain.js';
+import { checkLines, type LinesVerdict } from './hashing.js';
 
 export type Row = Selectable<AuditEventTable>;
 
@@ -81,51 +82,51 @@ export class ChainWalker {
 }
 
 /**
- * The last keyed event of a page that links on from `state` when every
- * event's hash holds against its line; undefined when one does not, or when
- * the lines and the events do not pair up.
- */
-function pageHolds(key: Buffer, page: Page, state: WalkState): number | undefined {
-  const { lines, hashes } = page;
-  let { keyedSeq } = state;
-  let start = 0;
-  for (let i = 0; i < page.count; i++) {
-    if (start > lines.length) return undefined;
-    const newline = lines.indexOf(10, start);
-    const end = newline === -1 ? lines.length : newline;
-    const seq = state.nextSeq + i;
-    const seal = sealOf(key, seq, lines.subarray(start, end), hashes.slice(i * HASH_HEX, (i + 1) * HASH_HEX));
-    if (seal === 'keyed') keyedSeq = seq;
-    else if (seal !== 'linked') return undefined;
-    start = end + 1;
-  }
-  return start === lines.length + 1 ? keyedSeq : undefined;
-}
-
-/** Lets the event loop run between pages: hashing is on this thread, and a server must keep answering meanwhile. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Checks pages in order. A page that fails the fast check is walked event by
- * event from where it began: that finds the first broken event and its
- * reason, and clears a page whose only fault was how SQL rendered an unusual
- * string.
+ * Checks pages in order, hashing one page (off this thread) while the next is
+ * read. A page that fails the fast check is walked event by event from where
+ * it began: that finds the first broken event and its reason, and clears a
+ * page whose only fault was how SQL rendered an unusual string.
  */
 export async function walkPages(key: Buffer, walker: ChainWalker, pages: AsyncIterable<Page> | Iterable<Page>): Promise<Break | undefined> {
+  // The last keyed event among the pages whose hashes are settled: pages ahead of it have only been linked.
+  let keyedSeq = walker.state.keyedSeq;
+  let hashing: { page: Page; from: WalkState; holds: Promise<LinesVerdict> } | undefined;
+  const settle = async (): Promise<Break | undefined> => {
+    if (!hashing) return undefined;
+    const { page, from, holds } = hashing;
+    hashing = undefined;
+    const verdict = await holds;
+    if (verdict.holds) {
+      keyedSeq = verdict.keyedSeq ?? keyedSeq;
+      walker.state = { ...walker.state, keyedSeq };
+      return undefined;
+    }
+    // The walk may already stand past this page (the next one linked on): it moves only if the page broke or was the last.
+    const precise = new ChainWalker({ ...from, keyedSeq });
+    const problem = await walkRows(key, page, precise);
+    keyedSeq = precise.state.keyedSeq;
+    walker.state = problem || precise.state.nextSeq >= walker.state.nextSeq ? precise.state : { ...walker.state, keyedSeq };
+    return problem;
+  };
   for await (const page of pages) {
-    const keyedSeq = walker.links(page) ? pageHolds(key, page, walker.state) : undefined;
-    if (keyedSeq !== undefined) {
-      walker.pass(page, keyedSeq);
-    } else {
+    const from = walker.state;
+    const linked = walker.links(page);
+    if (linked) walker.pass(page, from.keyedSeq);
+    const next = linked ? { page, from, holds: checkLines(key, { lines: page.lines, hashes: page.hashes, firstSeq: from.nextSeq, count: page.count }) } : undefined;
+    const earlier = await settle();
+    if (earlier) return earlier;
+    hashing = next;
+    if (!linked) {
+      walker.state = { ...walker.state, keyedSeq };
       const problem = await walkRows(key, page, walker);
       if (problem) return problem;
+      keyedSeq = walker.state.keyedSeq;
     }
-    await yieldToEventLoop();
   }
-  return undefined;
+  return settle();
 }
 
-/** The event-by-event walk of one page; when the page holds, the walk continues after it. */
+/** The event-by-event walk of one page from where the walker stands; when the page holds, the walk continues after it. */
 async function walkRows(key: Buffer, page: Page, walker: ChainWalker): Promise<Break | undefined> {
   for (const row of await page.rows()) {
     const problem = walker.feed(key, row);
