@@ -5,13 +5,14 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { Kysely, Selectable } from 'kysely';
 import type { DataDirLayout } from '../store/data-dir.js';
-import type { AuditEventTable, Database } from '../store/schema.js';
+import type { AuditEventTable, AuditHeadTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import type { Organization } from '../tenancy/organizations.js';
 import { advanceArchiveAnchor } from './append.js';
+import { CHECKPOINT_INTERVAL, headMac } from './chain.js';
 import { hmacHex } from './hmac.js';
 import { systemRecorder, type AuditLog } from './recorder.js';
-import { breakIn } from './walk.js';
+import { ChainWalker, breakIn, type Break } from './walk.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -130,6 +131,35 @@ async function writeArchive(deps: ArchiveDeps, orgId: string, rows: Row[], now: 
   return manifest;
 }
 
+type HeadRow = Selectable<AuditHeadTable>;
+
+/**
+ * Where and why a batch about to be archived does not hold. Its last events
+ * are vouched for only by the next keyed link, so the walk reads on to the
+ * next checkpoint (at most one interval), or to the sealed head: the manifest
+ * must not seal links that someone without the key could have recomputed.
+ */
+async function batchBreak(deps: ArchiveDeps, head: HeadRow, rows: Row[]): Promise<Break | undefined> {
+  const [headSeq, lastSeq] = [Number(head.seq), Number(rows[rows.length - 1]!.seq)];
+  const walker = new ChainWalker({ nextSeq: Number(head.archived_seq) + 1, prevHash: head.archived_hash, checked: 0, keyedSeq: Number(head.archived_seq) });
+  const vouchedBy = Math.min(headSeq, Math.ceil(lastSeq / CHECKPOINT_INTERVAL) * CHECKPOINT_INTERVAL);
+  const following = await deps.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('org_id', '=', head.org_id)
+    .where('seq', '>', lastSeq)
+    .where('seq', '<=', vouchedBy)
+    .orderBy('seq')
+    .execute();
+  const broke = await breakIn(deps.audit.key, walker, [...rows, ...following]);
+  if (broke) return broke;
+  const { nextSeq, prevHash, keyedSeq } = walker.state;
+  if (keyedSeq >= lastSeq) return undefined;
+  const headHolds = head.mac === headMac(deps.audit.key, { ...head, seq: headSeq, archived_seq: Number(head.archived_seq) });
+  if (headHolds && nextSeq - 1 === headSeq && prevHash === head.hash) return undefined;
+  return { seq: keyedSeq + 1, reason: `events ${keyedSeq + 1}..${nextSeq - 1} do not match the sealed head` };
+}
+
 export interface ArchiveOutcome {
   readonly events: number;
   readonly files: readonly string[];
@@ -154,11 +184,12 @@ export async function archiveExpiredEvents(deps: ArchiveDeps, org: Pick<Organiza
       .selectAll()
       .where('org_id', '=', org.id)
       .where('occurred_at', '<', cutoff)
+      .where('seq', '<=', head.seq)
       .orderBy('seq')
       .limit(EVENTS_PER_FILE)
       .execute();
     if (rows.length === 0) break;
-    const broke = await breakIn(deps.audit.key, { nextSeq: Number(head.archived_seq) + 1, prevHash: head.archived_hash, checked: 0 }, rows);
+    const broke = await batchBreak(deps, head, rows);
     if (broke) throw new Error(`audit chain of ${org.id} is broken at ${broke.seq}; archiving stopped (run pca audit verify)`);
     const manifest = await writeArchive(deps, org.id, rows, now);
     try {

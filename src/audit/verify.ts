@@ -78,8 +78,9 @@ export interface VerifyOptions {
 }
 
 /**
- * Verifies one organisation's chain: the sealed head, every event's HMAC and
- * link, no gaps, and a tail that reaches the head (so truncation shows).
+ * Verifies one organisation's chain: the sealed head, every event's hash and
+ * link, every checkpoint's seal, no gaps, and a tail that reaches the head
+ * (so truncation shows).
  *
  * The chain is read in several queries, and archival may move its start
  * between them (the oldest rows leave the table, the anchor moves, new archive
@@ -104,11 +105,12 @@ async function verifyOnce(db: Kysely<Database>, key: Buffer, orgId: string, opti
     return broken(orgId, 0, headSeq, 'the chain head was altered');
   }
 
-  let walker = new ChainWalker({ nextSeq: archivedSeq + 1, prevHash: head.archived_hash, checked: 0 });
+  // The anchor is sealed with the head, so the key vouches for where the table begins.
+  let walker = new ChainWalker({ nextSeq: archivedSeq + 1, prevHash: head.archived_hash, checked: 0, keyedSeq: archivedSeq });
   let archivesChecked: number | undefined;
   if (options.archiveRoot !== undefined) {
     archivesChecked = 0;
-    walker = new ChainWalker({ nextSeq: 1, prevHash: GENESIS_HASH, checked: 0 });
+    walker = new ChainWalker({ nextSeq: 1, prevHash: GENESIS_HASH, checked: 0, keyedSeq: 0 });
     for (const manifest of await listManifests(options.archiveRoot, orgId)) {
       const problem = await checkArchive(key, options.archiveRoot, manifest, walker);
       if (problem) return broken(orgId, walker.state.checked, problem.seq, problem.reason, archivesChecked);
@@ -121,9 +123,13 @@ async function verifyOnce(db: Kysely<Database>, key: Buffer, orgId: string, opti
 
   const problem = await walkPages(key, walker, tablePages(db, orgId, archivedSeq, options.pageSize ?? PAGE_SIZE));
   if (problem) return broken(orgId, walker.state.checked, problem.seq, problem.reason, archivesChecked);
-  const { nextSeq, prevHash, checked } = walker.state;
-  if (nextSeq - 1 !== headSeq || prevHash !== head.hash) {
+  const { nextSeq, prevHash, checked, keyedSeq } = walker.state;
+  if (nextSeq - 1 !== headSeq) {
     return broken(orgId, checked, nextSeq, `the chain ends at ${nextSeq - 1} but its head is at ${headSeq}`, archivesChecked);
+  }
+  // The events since the last keyed link hold only through the sealed head's hash.
+  if (prevHash !== head.hash) {
+    return broken(orgId, checked, keyedSeq + 1, `events ${keyedSeq + 1}..${headSeq} do not match the sealed head`, archivesChecked);
   }
   return { orgId, valid: true, checked, ...(archivesChecked !== undefined ? { archivesChecked } : {}) };
 }
@@ -137,6 +143,8 @@ async function checkArchive(key: Buffer, root: string, manifest: ArchiveManifest
   if (walker.state.nextSeq !== manifest.toSeq + 1 || walker.state.prevHash !== manifest.lastHash) {
     return { seq: walker.state.nextSeq, reason: `archive ${manifest.file} does not match its manifest` };
   }
+  // The manifest is sealed: it vouches for the file's last event.
+  walker.state = { ...walker.state, keyedSeq: manifest.toSeq };
   return undefined;
 }
 

@@ -106,8 +106,15 @@ describe.each(BACKENDS)('login, tokens and sessions [%s]', (backend) => {
     const results = await Promise.all(
       [1, 2].map(() => app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } })),
     );
-    const codes = results.map((result) => result.statusCode).sort();
-    expect(codes[1]).toBe(401);
+    // Exactly one wins: two refusals (or two successes) would both fail here.
+    expect(results.map((result) => result.statusCode).sort()).toEqual([200, 401]);
+    const winner = results.find((result) => result.statusCode === 200)!.json<{ accessToken: string; refreshToken: string }>();
+    expect(winner.refreshToken).not.toBe(session.refreshToken);
+    // The loser presented a used token: a reuse, which ends the session, the winner's new tokens included.
+    const events = await t!.ctx.store.db.selectFrom('audit_events').select('action').where('action', 'in', ['auth.session.refreshed', 'auth.refresh_token.reused']).execute();
+    expect(events.map((event) => event.action).sort()).toEqual(['auth.refresh_token.reused', 'auth.session.refreshed']);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: winner.refreshToken } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(winner.accessToken) })).statusCode).toBe(401);
   });
 
   it('refuses an expired refresh token (30-day absolute lifetime)', async () => {
