@@ -68,6 +68,8 @@ function monthOf(word: string | undefined): number | undefined {
   if (word === undefined) return undefined;
   const short = MONTH_SHORT.indexOf(word === 'sept' ? 'sep' : word);
   if (short >= 0) return short;
+  const exact = MONTHS.indexOf(word);
+  if (exact >= 0) return exact;
   const index = MONTHS.findIndex((month) => month.length >= 5 && word.length >= 4 && sameWord(word, month, known));
   return index >= 0 ? index : undefined;
 }
@@ -147,7 +149,11 @@ function dayAt(w: readonly string[], i: number, anchor: string, monthHint?: numb
 
 type Hit = { from: string; to: string; length: number };
 
-/** The span starting at position i, if any: the longest reading wins. */
+/**
+ * The span starting at position i, if any. The data's last day stands for
+ * yesterday (exports run to the day before): "last 7 days" end on it, "this
+ * week/month" is the period holding it and "last week/month" the one before.
+ */
 function spanAt(w: readonly string[], i: number, anchor: string): Hit | undefined {
   const today = addDays(anchor, 1);
   const word = w[i]!;
@@ -193,7 +199,7 @@ function spanAt(w: readonly string[], i: number, anchor: string): Hit | undefine
     if (unit === 'fortnight') return { from: addDays(today, -14), to: anchor, length: unitAt + 1 - i };
     if (unit === 'week' || unit === 'weeks') {
       if (count === undefined && word !== 'past') {
-        const monday = addDays(mondayOf(today), -7);
+        const monday = addDays(mondayOf(anchor), -7);
         return { from: monday, to: addDays(monday, 6), length: 2 };
       }
       return { from: addDays(today, -7 * n), to: anchor, length: unitAt + 1 - i };
@@ -269,11 +275,18 @@ export function periodMarkers(w: readonly string[], used: readonly boolean[]): P
   return found;
 }
 
+const STARTS = new Set(['from', 'between', 'since', 'starting', 'yesterday', 'ytd', 'mtd', 'year', 'month', 'weekend', 'the', 'last', 'past', 'previous', 'prior', 'trailing', 'this', 'current', ...Object.keys(ORDINAL_WORDS)]);
+
+/** Whether a span of days may start at a word: the rest of the question is not read for dates. */
+function mayStart(word: string, isKnown: (word: string) => boolean): boolean {
+  return STARTS.has(word) || /^(\d|iso|q[1-4]$)/.test(word) || MONTHS.includes(word) || MONTH_SHORT.includes(word) || word === 'sept' || (word.length >= 4 && !isKnown(word) && monthOf(word) !== undefined);
+}
+
 /** Every span of days the question names, in order. */
-export function dateMentions(w: readonly string[], used: readonly boolean[], anchor: string): DateMention[] {
+export function dateMentions(w: readonly string[], used: readonly boolean[], anchor: string, isKnown: (word: string) => boolean): DateMention[] {
   const found: DateMention[] = [];
   for (let i = 0; i < w.length; i++) {
-    if (used[i]) continue;
+    if (used[i] || !mayStart(w[i]!, isKnown)) continue;
     const hit = spanAt(w, i, anchor);
     if (!hit || w.slice(i, i + hit.length).some((_, k) => used[i + k])) continue;
     found.push({ from: hit.from, to: hit.to, label: w.slice(i, i + hit.length).join(' ').replace(/iso(\d{4})(\d{2})(\d{2})/g, '$1-$2-$3'), start: i, length: hit.length });

@@ -1,7 +1,7 @@
 import type { DimensionFilter, Granularity } from '../analysis/engine/analysis.js';
 import { KPI_DEFINITIONS, isKpi } from '../analysis/kpis.js';
 import type { Metric, Threshold, ThresholdOp } from '../analysis/query.js';
-import type { Dimension, Measure } from '../analysis/schema.js';
+import { PLATFORMS, type Dimension, type Measure } from '../analysis/schema.js';
 import { addDays, dateMentions, dayMs, periodBefore, periodMarkers, mondayOf, numberOf, type DateMention, type PeriodMarker } from './dates.js';
 import {
   AMBIGUOUS_METRICS,
@@ -12,11 +12,12 @@ import {
   METRIC_PHRASES,
   STOP_WORDS,
   VALUE_ALIASES,
-  VALUE_DIMENSIONS,
-  type ValueDimension,
 } from './lexicon.js';
-import { fold, sameWord, words } from './text.js';
+import { fold, sameWord, singular, words } from './text.js';
+import { matchValues, valueLabel, type Span, type ValueMatch } from './values.js';
 import type { Vocabulary } from './vocabulary.js';
+
+export type { ValueMatch };
 
 /** The structured query a question becomes: exactly the body of /api/v1/query without its dataset ids. */
 export interface AskQuery {
@@ -34,14 +35,6 @@ export interface AskQuery {
 /** "figures": the query's rows are the answer; "why": the change is also broken down by platform and campaign. */
 export type AskIntent = 'figures' | 'why';
 
-export interface ValueMatch {
-  readonly dimension: Dimension;
-  readonly value: string;
-  /** The words of the question it was read from. */
-  readonly said: string;
-  readonly how: 'exact' | 'alias' | 'typo' | 'partial';
-}
-
 export interface ClarifyOption {
   readonly label: string;
   /** The question reworded so that it reads one way: asking it again gets an answer. */
@@ -52,11 +45,6 @@ export type ParseOutcome =
   | { readonly kind: 'query'; readonly intent: AskIntent; readonly query: AskQuery; readonly interpretation: string; readonly matches: ValueMatch[]; readonly notes: string[] }
   | { readonly kind: 'clarify'; readonly question: string; readonly options: ClarifyOption[] }
   | { readonly kind: 'unreadable'; readonly reason: string };
-
-interface Span {
-  readonly start: number;
-  readonly length: number;
-}
 
 type Phrase =
   | { kind: 'metric'; metric: Metric; tokens: string[] }
@@ -70,6 +58,11 @@ const PHRASES: readonly Phrase[] = [
     phrases.map((text): Phrase => ({ kind: 'dimension', dimension: dimension as Dimension, tokens: words(text), plural: /s$/.test(text) && !/(ss|us)$/.test(text) })),
   ),
 ].sort((a, b) => b.tokens.length - a.tokens.length);
+
+/** Every platform the product knows, by its words: naming one the data lacks is asked back, not ignored. */
+const PLATFORM_WORDS = new Map<string, string>(
+  PLATFORMS.flatMap((platform) => [fold(platform), ...(VALUE_ALIASES[fold(platform)] ?? [])].filter((text) => !text.includes(' ')).map((text): [string, string] => [text, platform])),
+);
 
 const OPERATORS: readonly { tokens: string[]; op: ThresholdOp }[] = [
   ...['under', 'below', 'less than', 'lower than', 'fewer than', '<', 'beneath', 'smaller than', 'worse than', 'sub'].map((text) => ({ tokens: words(text), op: 'lt' as const })),
@@ -93,7 +86,7 @@ const TIME_UNITS: Readonly<Record<string, Granularity>> = {
 };
 
 const COMPARE_WORDS = new Set(['vs', 'versus', 'compared', 'against', 'compare', 'v']);
-const CHANGE_WORDS = new Set(['change', 'changed', 'changes', 'changing', 'evolve', 'evolved', 'move', 'moved', 'shift', 'shifted', 'differ', 'difference', 'trend']);
+const CHANGE_WORDS = new Set(['change', 'changed', 'changes', 'changing', 'evolve', 'evolved', 'move', 'moved', 'shift', 'shifted', 'differ', 'difference']);
 const WHY_WORDS = new Set(['why', 'explain', 'explains', 'caused', 'cause', 'drove', 'driver', 'drivers', 'reason']);
 const TOTAL_WORDS = new Set(['total', 'overall', 'combined', 'altogether', 'sum']);
 const OVERVIEW: readonly Metric[] = ['spend', 'impressions', 'clicks', 'conversions', 'revenue', 'ctr', 'cpa', 'roas'];
@@ -125,85 +118,19 @@ function measuresOf(metric: Metric): Measure[] {
   return [metric];
 }
 
-interface ValueCandidate {
-  readonly dimension: ValueDimension;
-  readonly value: string;
-  readonly tokens: string[];
-  readonly alias: boolean;
-}
+const PHRASE_KEYS = new Set(PHRASES.flatMap((phrase) => phrase.tokens.map(singular)));
+const PHRASE_FUZZY = [...new Set(PHRASES.flatMap((phrase) => phrase.tokens))].filter((token) => token.length >= 4 && !/\d/.test(token));
 
-function valueCandidates(vocabulary: Vocabulary): ValueCandidate[] {
-  const out: ValueCandidate[] = [];
-  for (const dimension of VALUE_DIMENSIONS) {
-    for (const value of vocabulary.values[dimension] ?? []) {
-      const tokens = words(value).filter((token) => /[a-z0-9]/.test(token));
-      // A value made only of words the parser knows ("Search", "Conversions") would shadow them.
-      if (tokens.length === 0 || tokens.every((token) => isKnown(token) && !/\d/.test(token))) continue;
-      out.push({ dimension, value, tokens, alias: false });
-      for (const alias of VALUE_ALIASES[fold(value)] ?? []) out.push({ dimension, value, tokens: words(alias), alias: true });
+/** The schema words each question word stands for: itself or its singular, or (for a word the parser does not know) a near spelling. */
+function phraseKeys(w: readonly string[]): Set<string>[] {
+  return w.map((word) => {
+    const found = new Set<string>();
+    if (PHRASE_KEYS.has(singular(word))) found.add(singular(word));
+    if (word.length >= 4 && !/\d/.test(word) && !isKnown(word)) {
+      for (const token of PHRASE_FUZZY) if (sameWord(word, token, isKnown)) found.add(singular(token));
     }
-  }
-  return out;
-}
-
-const vocabularyCache = new WeakMap<Vocabulary, ValueCandidate[]>();
-
-interface ValueHit {
-  readonly candidate: ValueCandidate;
-  readonly span: Span;
-  /** 0 exact, 1 typo, 2 partial. */
-  readonly quality: number;
-}
-
-/** Values named in the question, best reading first; `ambiguous` when one phrase names several. */
-function matchValues(w: readonly string[], used: boolean[], vocabulary: Vocabulary): { matches: ValueMatch[]; ambiguous?: { said: string; values: ValueCandidate[] } } {
-  let candidates = vocabularyCache.get(vocabulary);
-  if (!candidates) {
-    candidates = valueCandidates(vocabulary);
-    vocabularyCache.set(vocabulary, candidates);
-  }
-  const hits: ValueHit[] = [];
-  for (const candidate of candidates) {
-    const n = candidate.tokens.length;
-    for (let i = 0; i < w.length; i++) {
-      if (used[i]) continue;
-      // The whole value, word for word (typos allowed on unknown words).
-      if (i + n <= w.length && candidate.tokens.every((token, k) => !used[i + k] && sameWord(w[i + k]!, token, isKnown))) {
-        const exact = candidate.tokens.every((token, k) => w[i + k] === token || w[i + k] === `${token}s`);
-        hits.push({ candidate, span: { start: i, length: n }, quality: exact ? 0 : 1 });
-        continue;
-      }
-      // Part of a value ("prospecting" for "Prospecting - Broad"): it must hold a word the parser does not otherwise know.
-      if (candidate.alias) continue;
-      for (let from = 0; from < n; from++) {
-        let length = 0;
-        while (i + length < w.length && from + length < n && !used[i + length] && sameWord(w[i + length]!, candidate.tokens[from + length]!, isKnown)) length++;
-        const part = candidate.tokens.slice(from, from + length);
-        if (length > 0 && length < n && part.some((token) => !isKnown(token) && !/^\d/.test(token) && token.length >= 3)) {
-          hits.push({ candidate, span: { start: i, length }, quality: 2 });
-        }
-      }
-    }
-  }
-  hits.sort((a, b) => a.quality - b.quality || b.span.length - a.span.length || a.span.start - b.span.start);
-  const matches: ValueMatch[] = [];
-  for (const hit of hits) {
-    const { start, length } = hit.span;
-    if (w.slice(start, start + length).some((_, k) => used[start + k])) continue;
-    const rivals = hits.filter(
-      (other) => other.quality === hit.quality && other.span.start === start && other.span.length === length && other.candidate.value !== hit.candidate.value,
-    );
-    const said = w.slice(start, start + length).join(' ');
-    if (rivals.length > 0) return { matches, ambiguous: { said, values: [hit.candidate, ...rivals.map((rival) => rival.candidate)] } };
-    for (let k = 0; k < length; k++) used[start + k] = true;
-    matches.push({
-      dimension: hit.candidate.dimension,
-      value: hit.candidate.value,
-      said,
-      how: hit.quality === 2 ? 'partial' : hit.quality === 1 ? 'typo' : hit.candidate.alias ? 'alias' : 'exact',
-    });
-  }
-  return { matches };
+    return found;
+  });
 }
 
 interface PhraseHit<P extends Phrase = Phrase> {
@@ -211,12 +138,17 @@ interface PhraseHit<P extends Phrase = Phrase> {
   readonly span: Span;
 }
 
+const PHRASE_TOKEN_KEYS = new Map(PHRASES.map((phrase) => [phrase, phrase.tokens.map(singular)]));
+
 function matchPhrases(w: readonly string[], used: boolean[]): PhraseHit[] {
+  const keys = phraseKeys(w);
   const hits: PhraseHit[] = [];
   for (const phrase of PHRASES) {
-    const n = phrase.tokens.length;
+    const phraseKeys = PHRASE_TOKEN_KEYS.get(phrase)!;
+    const n = phraseKeys.length;
     for (let i = 0; i + n <= w.length; i++) {
-      if (phrase.tokens.every((token, k) => !used[i + k] && sameWord(w[i + k]!, token, isKnown))) {
+      if (!keys[i]!.has(phraseKeys[0]!)) continue;
+      if (phraseKeys.every((key, k) => !used[i + k] && keys[i + k]!.has(key))) {
         for (let k = 0; k < n; k++) used[i + k] = true;
         hits.push({ phrase, span: { start: i, length: n } });
       }
@@ -285,11 +217,15 @@ function matchThresholds(w: readonly string[], used: boolean[]): ThresholdHit[] 
     }
     const number = numberAt(w, i);
     if (number && !w.slice(i, i + number.length).some((_, k) => used[i + k])) {
-      const after = i + number.length;
+      // "100 or more", and "50 conversions or more" (the metric's words in between).
+      let after = i + number.length;
+      for (let gap = 0; gap < 3 && w[after] !== 'or' && after < w.length; gap++) after++;
+      if (w[after] !== 'or') after = i + number.length;
       const postfix = (w[after] === 'or' && ['more', 'above', 'over', 'greater'].includes(w[after + 1] ?? '')) ? 'gte' : w[after] === 'or' && ['less', 'fewer', 'below', 'under'].includes(w[after + 1] ?? '') ? 'lte' : undefined;
       if (postfix) {
-        found.push({ threshold: { op: postfix, value: number.value }, span: { start: i, length: number.length + 2 }, money: number.money });
-        take(i, number.length + 2);
+        found.push({ threshold: { op: postfix, value: number.value }, span: { start: i, length: number.length }, money: number.money });
+        take(i, number.length);
+        take(after, 2);
         continue;
       }
     }
@@ -338,19 +274,28 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   const anchor = vocabulary.dateRange.to;
 
   // Names in the data first ("Awareness Q4" is a campaign, not a quarter), then periods, then the schema's words.
-  const { matches, ambiguous } = matchValues(w, used, vocabulary);
+  const { matches, spans: matchSpans, ambiguous } = matchValues(w, used, vocabulary, isKnown);
+  const relative = relativeComparison(w, used);
   const markers: PeriodMarker[] = periodMarkers(w, used);
   for (const marker of markers) for (let k = 0; k < marker.length; k++) used[marker.start + k] = true;
-  const dates: DateMention[] = anchor ? dateMentions(w, used, anchor) : [];
+  const dates: DateMention[] = anchor ? dateMentions(w, used, anchor, isKnown) : [];
   for (const mention of dates) for (let k = 0; k < mention.length; k++) used[mention.start + k] = true;
   if (ambiguous) {
     return {
       kind: 'clarify',
       question: `"${ambiguous.said}" matches more than one name in the data. Which did you mean?`,
       options: ambiguous.values.slice(0, 8).map((candidate) => ({
-        label: `${candidate.value} (${DIMENSION_LABELS[candidate.dimension]})`,
+        label: valueLabel(candidate),
         question: replaceWords(question, ambiguous.said, candidate.value),
       })),
+    };
+  }
+  const absent = w.findIndex((word, i) => !used[i] && PLATFORM_WORDS.has(word));
+  if (absent >= 0 && vocabulary.values.platform) {
+    return {
+      kind: 'clarify',
+      question: `The data has no ${PLATFORM_WORDS.get(w[absent]!)} rows. Ask about one of its platforms?`,
+      options: vocabulary.values.platform.map((platform) => ({ label: platform, question: replaceWords(question, w[absent]!, platform) })),
     };
   }
   const thresholds = matchThresholds(w, used);
@@ -445,6 +390,9 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
     let dimension = hit.phrase.dimension;
     const previous = w[hit.span.start - 1];
     if (totalAsked && (previous === 'all' || previous === 'every')) continue;
+    // "the Holiday campaign", "campaign 7": the word names the value's dimension, not a breakdown.
+    const end = hit.span.start + hit.span.length;
+    if (matches.some((match, index) => match.dimension === dimension && (matchSpans[index]!.start === end || matchSpans[index]!.start + matchSpans[index]!.length === hit.span.start))) continue;
     if (dimension === 'channel' && !vocabulary.dimensions.includes('channel')) {
       dimension = 'platform';
       notes.push('"channel" read as platform: the data has no channel column.');
@@ -543,7 +491,9 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
     dateRange = { from: dates[0]!.from, to: dates[0]!.to };
   }
   const marker = markers[0];
-  if (marker && anchor) {
+  if (relative && dateRange && !compareTo) {
+    compareTo = periodBefore(dateRange, relative.unit ?? wholeUnit(dateRange));
+  } else if (marker && anchor) {
     if (!dateRange) dateRange = lastWhole(marker.unit, anchor);
     if (!compareTo) compareTo = periodBefore(dateRange, marker.unit);
   } else if (!compareTo && dateRange && (why || changeAsked || (comparing && w.some((word) => ['previous', 'prior', 'preceding', 'before'].includes(word))))) {
@@ -611,6 +561,37 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   const ignored = w.filter((word, i) => !used[i] && !isKnown(word) && /^[a-z]{4,}$/.test(word));
   if (ignored.length > 0) notes.push(`Not understood, left out: ${ignored.join(', ')}.`);
   return { kind: 'query', intent: why ? 'why' : 'figures', query, interpretation: interpret(query, why ? 'why' : 'figures', dates, markers), matches, notes };
+}
+
+const RELATIVE_UNITS: Readonly<Record<string, PeriodMarker['unit'] | 'period'>> = { week: 'week', month: 'month', quarter: 'quarter', year: 'year', period: 'period', day: 'period' };
+
+/**
+ * "vs the week before", "compared to the previous period": the period before
+ * the one named, not a second named period. Only after a word of comparison,
+ * since "previous week" alone names last week.
+ */
+function relativeComparison(w: readonly string[], used: boolean[]): { unit?: PeriodMarker['unit'] } | undefined {
+  for (let i = 0; i < w.length; i++) {
+    if (!COMPARE_WORDS.has(w[i]!) && !(w[i] === 'to' && w[i - 1] === 'compared') && !(w[i] === 'with' && w[i - 1] === 'compared')) continue;
+    let j = i + 1;
+    if (w[j] === 'to' || w[j] === 'with') j++;
+    if (w[j] === 'the') j++;
+    const first = w[j];
+    const second = w[j + 1];
+    let unit: string | undefined;
+    let length = 0;
+    if (['previous', 'prior', 'preceding', 'last'].includes(first ?? '') && second && RELATIVE_UNITS[second]) {
+      unit = RELATIVE_UNITS[second];
+      length = 2;
+    } else if (first && RELATIVE_UNITS[first] && second === 'before') {
+      unit = RELATIVE_UNITS[first];
+      length = 2;
+    }
+    if (!unit || (first === 'last' && unit !== 'period')) continue;
+    for (let k = 0; k < length; k++) used[j + k] = true;
+    return unit === 'period' ? {} : { unit: unit as PeriodMarker['unit'] };
+  }
+  return undefined;
 }
 
 /** The last whole week, month, quarter or year before the data's last day (the period a "week over week" question starts from). */
