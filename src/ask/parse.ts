@@ -622,7 +622,7 @@ export function interpret(query: AskQuery, intent: AskIntent, dates: readonly Da
   const parts: string[] = [];
   const metrics = listText(query.metrics.map((metric) => METRIC_LABELS[metric]));
   const by = [...query.dimensions.map((dimension) => DIMENSION_LABELS[dimension] ?? dimension), ...(query.granularity ? [query.granularity] : [])];
-  const lead = intent === 'why' ? `What changed ${metrics}` : `${metrics}${by.length > 0 ? ` by ${listText(by)}` : ''}`;
+  const lead = intent === 'why' ? `The change in ${metrics}` : `${metrics}${by.length > 0 ? ` by ${listText(by)}` : ''}`;
   parts.push(`${lead.charAt(0).toUpperCase()}${lead.slice(1)}`);
   for (const filter of query.filters ?? []) parts.push(`for ${DIMENSION_LABELS[filter.dimension] ?? filter.dimension} ${listText(filter.values)}`);
   if (query.dateRange) {
