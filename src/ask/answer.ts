@@ -58,6 +58,18 @@ interface Comparison {
   readonly change?: Record<string, { absolute: number | null; relative: number | null }>;
 }
 
+/** The previous figures and changes runQuery adds to a row when comparing periods. */
+function comparisonOf(row: QueryRow): Comparison {
+  const previous = row.previous;
+  const change = row.change;
+  return {
+    ...(typeof previous === 'object' && previous !== null ? { previous: previous as Comparison['previous'] } : {}),
+    ...(typeof change === 'object' && change !== null ? { change: change as Comparison['change'] } : {}),
+  };
+}
+
+const numberOf = (value: QueryRow[string] | undefined): number | null => (typeof value === 'number' ? value : null);
+
 /** Query rows as flat table rows: each compared metric gains its previous value and its change in %. */
 function flatten(query: AskQuery, result: QueryResult): { columns: string[]; rows: AnswerRow[] } {
   const compared = query.compareTo !== undefined;
@@ -81,8 +93,13 @@ function flatten(query: AskQuery, result: QueryResult): { columns: string[]; row
   return { columns, rows };
 }
 
+function textOf(value: QueryRow[string] | undefined): string {
+  if (value === null || value === undefined) return '(none)';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 function keyOf(row: QueryRow, keys: readonly string[]): string {
-  return keys.map((key) => String(row[key] ?? '(none)')).join(' · ');
+  return keys.map((key) => textOf(row[key])).join(' · ');
 }
 
 function figuresOf(query: AskQuery, row: QueryRow & Comparison): string {
@@ -117,15 +134,15 @@ export function buildAnswer(query: AskQuery, result: QueryResult): Answer {
     const last = result.rows.at(-1)!;
     sentence =
       query.orderBy && query.limit !== undefined
-        ? `${keyOf(first, keys)} comes first: ${figuresOf(query, first as QueryRow & Comparison)} (${period}${versus}).`
-        : `${result.rows.length} ${query.granularity ?? 'day'}s ${period}${versus}; the latest, ${keyOf(last, keys)}: ${figuresOf(query, last as QueryRow & Comparison)}.`;
+        ? `${keyOf(first, keys)} comes first: ${figuresOf(query, first)} (${period}${versus}).`
+        : `${result.rows.length} ${query.granularity ?? 'day'}s ${period}${versus}; the latest, ${keyOf(last, keys)}: ${figuresOf(query, last)}.`;
   } else {
     const first = result.rows[0]!;
     const noun = DIMENSION_LABELS[query.dimensions[0] as Dimension] ?? query.dimensions[0]!;
     const lead = query.orderBy ? (query.orderBy.direction === 'desc' ? 'highest' : 'lowest') : 'first';
     const metric = (query.orderBy?.field ?? query.metrics[0]) as Metric;
     const judged = METRIC_DIRECTION[metric] === 0 || !query.orderBy ? lead : (query.orderBy.direction === 'desc') === METRIC_DIRECTION[metric] > 0 ? 'best' : 'worst';
-    sentence = `${result.rows.length} ${noun}${result.rows.length === 1 ? '' : 's'} ${period}${versus}${query.having ? ' meet the conditions' : ''}; ${judged === lead ? `the ${lead}` : `the ${judged} (${lead} ${label(metric)})`} is ${keyOf(first, keys)}: ${figuresOf(query, first as QueryRow & Comparison)}.`;
+    sentence = `${result.rows.length} ${noun}${result.rows.length === 1 ? '' : 's'} ${period}${versus}${query.having ? ' meet the conditions' : ''}; ${judged === lead ? `the ${lead}` : `the ${judged} (${lead} ${label(metric)})`} is ${keyOf(first, keys)}: ${figuresOf(query, first)}.`;
   }
   if (currencies.size > 1) sentence += ' Money is shown per currency (no exchange rates were given).';
   const chart: ChartSpec | null =
@@ -154,7 +171,7 @@ export function contributions(dimension: Dimension, metric: Metric, result: Quer
       const extra = row as QueryRow & Comparison;
       return {
         dimension,
-        value: String(row[dimension] ?? '(none)'),
+        value: textOf(row[dimension]),
         current: (row[metric] as number | null) ?? null,
         previous: extra.previous?.[metric] ?? null,
         change: extra.change?.[metric]?.absolute ?? null,
@@ -168,16 +185,17 @@ export function contributions(dimension: Dimension, metric: Metric, result: Quer
 /** The answer to "why did X change": the total's move, then the rows that moved most the same way. */
 export function buildWhyAnswer(query: AskQuery, total: QueryResult, parts: readonly Contribution[]): Answer {
   const metric = query.metrics[0]!;
-  const row = total.rows[0] as (QueryRow & Comparison) | undefined;
-  const currency = (row?.currency as string | null | undefined) ?? null;
+  const row = total.rows[0];
+  const currency = typeof row?.currency === 'string' ? row.currency : null;
   const range = query.dateRange!;
   const when = range.from === range.to ? `on ${range.from}` : `from ${range.from} to ${range.to}`;
   const before = query.compareTo!.from === query.compareTo!.to ? query.compareTo!.from : `${query.compareTo!.from} to ${query.compareTo!.to}`;
   const columns = ['dimension', 'value', metric, `${metric}_previous`, `${metric}_change`];
   const rows: AnswerRow[] = parts.map((part) => ({ dimension: part.dimension, value: part.value, [metric]: part.current, [`${metric}_previous`]: part.previous, [`${metric}_change`]: part.change }));
   if (!row) return { sentence: `No rows ${when}.`, columns, rows, chart: null };
-  const change = row.change?.[metric];
-  let sentence = `${capital(label(metric))} was ${formatMetric(metric, row[metric] as number | null, currency)} ${when}, ${changeText(change?.relative, change?.absolute, metric, currency)} from ${formatMetric(metric, row.previous?.[metric], currency)} (${before}).`;
+  const { previous, change: changes } = comparisonOf(row);
+  const change = changes?.[metric];
+  let sentence = `${capital(label(metric))} was ${formatMetric(metric, numberOf(row[metric]), currency)} ${when}, ${changeText(change?.relative, change?.absolute, metric, currency)} from ${formatMetric(metric, previous?.[metric], currency)} (${before}).`;
   if (parts.length > 0) {
     const named = parts
       .slice(0, 4)
