@@ -20,8 +20,8 @@ export interface AskResponse {
   /** How the question was read, in words; null when it could not be. */
   readonly interpretation: string | null;
   readonly intent: AskIntent | null;
-  /** The /api/v1/query body the question became (without datasetIds). */
-  readonly query: AskQuery | null;
+  /** The /api/v1/query body the question became (without datasetIds), bounded by the analysis asked about. */
+  readonly query: QuerySpec | null;
   readonly matches: ValueMatch[];
   readonly notes: string[];
   readonly answer?: Answer;
@@ -92,7 +92,7 @@ export async function askDatasets(deps: DatasetDeps, orgId: string, request: Ask
   } else {
     const spec = withinScope(parsed.query, scope);
     const answer = await answerQuery(parsed.query, parsed.intent, spec, (next) => queryDatasets(deps, orgId, scope.datasetIds, next), vocabulary);
-    response = { question: request.question, interpretation: parsed.interpretation, intent: parsed.intent, query: parsed.query, matches: parsed.matches, notes: parsed.notes, answer };
+    response = { question: request.question, interpretation: parsed.interpretation, intent: parsed.intent, query: spec, matches: parsed.matches, notes: parsed.notes, answer };
   }
   await audit.record(deps.db, {
     action: 'analysis.question_asked',
