@@ -85,7 +85,7 @@ export async function analysesThisMonth(db: Kysely<Database>, orgId: string, now
 }
 
 /** The Parquet files of the caller's datasets; any id that is not theirs is "not found". */
-async function datasetSource(deps: DatasetDeps, orgId: string, ids: readonly string[]): Promise<{ datasets: Dataset[]; source: string }> {
+export async function datasetSource(deps: DatasetDeps, orgId: string, ids: readonly string[]): Promise<{ datasets: Dataset[]; source: string }> {
   const unique = [...new Set(ids)];
   const datasets = await Promise.all(unique.map((id) => getDataset(deps.db, orgId, id)));
   const files = unique.map((id) => sqlString(parquetPath(deps.layout, orgId, id)));

@@ -2,10 +2,20 @@ import { AppError } from '../errors.js';
 import type { DuckConnection } from './engine/duckdb.js';
 import { convertedSource, scopeWhere, type CurrencyConversion, type DateRange, type DimensionFilter, type Granularity } from './engine/analysis.js';
 import { ident, kpiOverSums, measureSums, Params, sumAlias } from './engine/sql.js';
-import { isKpi, type Kpi } from './kpis.js';
+import { isKpi, kpiSql, type Kpi } from './kpis.js';
 import type { Dimension, Measure } from './schema.js';
 
 export type Metric = Measure | Kpi;
+
+export const THRESHOLD_OPS = ['lt', 'lte', 'gt', 'gte'] as const;
+export type ThresholdOp = (typeof THRESHOLD_OPS)[number];
+
+/** A condition on a group's figure ("ROAS under 1"): groups that fail it are left out. */
+export interface Threshold {
+  readonly metric: Metric;
+  readonly op: ThresholdOp;
+  readonly value: number;
+}
 
 export interface QuerySpec {
   readonly metrics: readonly Metric[];
@@ -19,6 +29,10 @@ export interface QuerySpec {
   readonly minSpend?: number;
   /** Adds the same figures for the equal-length range just before `dateRange`. */
   readonly comparePrevious?: boolean;
+  /** Compare with this range instead of the one just before (November vs October); implies comparePrevious. */
+  readonly compareTo?: DateRange;
+  /** Conditions on each group's figures, all of which must hold. */
+  readonly having?: readonly Threshold[];
   readonly conversion?: CurrencyConversion;
 }
 
@@ -37,6 +51,8 @@ const PERIOD_SQL: Record<Granularity, string> = {
   quarter: `(strftime("date", '%Y') || '-Q' || CAST(quarter("date") AS VARCHAR))`,
 };
 
+const THRESHOLD_SQL: Record<ThresholdOp, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
+
 const DAY_MS = 86_400_000;
 
 export function previousRange(range: DateRange): { from: string; to: string } {
@@ -50,6 +66,13 @@ export function previousRange(range: DateRange): { from: string; to: string } {
   const days = Math.round((to - from) / DAY_MS) + 1;
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return { from: iso(from - days * DAY_MS), to: iso(from - DAY_MS) };
+}
+
+function fullRange(range: DateRange): { from: string; to: string } {
+  if (!range.from || !range.to) {
+    throw new AppError('validation', 'compareTo needs both from and to.', {}, [{ field: '/body/compareTo', message: 'needs from and to' }]);
+  }
+  return { from: range.from, to: range.to };
 }
 
 function toValue(value: unknown): number | string | null {
@@ -67,7 +90,12 @@ async function runOnce(connection: DuckConnection, source: string, spec: QuerySp
   if (spec.granularity) groups.push({ name: 'period', sql: PERIOD_SQL[spec.granularity] });
   groups.push({ name: 'currency', sql: 'currency' });
   const metricSql = spec.metrics.map((metric) => (isKpi(metric) ? `${kpiOverSums(metric)} AS ${ident(metric)}` : `${sumAlias(metric)} AS ${ident(metric)}`));
-  const having = spec.minSpend !== undefined ? `HAVING sum(spend) >= CAST(${params.add(spec.minSpend)} AS DOUBLE)` : '';
+  const conditions = spec.minSpend !== undefined ? [`sum(spend) >= CAST(${params.add(spec.minSpend)} AS DOUBLE)`] : [];
+  for (const threshold of spec.having ?? []) {
+    const figure = isKpi(threshold.metric) ? kpiSql(threshold.metric, (measure) => `sum(${ident(measure)})`) : `sum(${ident(threshold.metric)})`;
+    conditions.push(`${figure} ${THRESHOLD_SQL[threshold.op]} CAST(${params.add(threshold.value)} AS DOUBLE)`);
+  }
+  const having = conditions.length > 0 ? `HAVING ${conditions.join(' AND ')}` : '';
   const columns: string[] = [...groups.map((group) => group.name), ...spec.metrics];
   let order = '';
   if (spec.orderBy) {
@@ -93,8 +121,8 @@ async function runOnce(connection: DuckConnection, source: string, spec: QuerySp
 /** The one query surface: validated names, bound values, sums first and ratios of sums. */
 export async function runQuery(connection: DuckConnection, source: string, spec: QuerySpec, currencies: readonly (string | null)[]): Promise<QueryResult> {
   const current = await runOnce(connection, source, spec, currencies);
-  if (!spec.comparePrevious) return current;
-  const range = previousRange(spec.dateRange ?? {});
+  if (!spec.comparePrevious && !spec.compareTo) return current;
+  const range = spec.compareTo ? fullRange(spec.compareTo) : previousRange(spec.dateRange ?? {});
   const previous = await runOnce(connection, source, { ...spec, dateRange: range, limit: 10_000, orderBy: undefined }, currencies);
   const keyColumns = current.columns.filter((column) => !spec.metrics.includes(column as Metric));
   const keyOf = (row: QueryRow) => JSON.stringify(keyColumns.map((column) => row[column] ?? null));

@@ -17,6 +17,7 @@ import { createAnalysis, deleteAnalysis, getAnalysis, listAnalyses, queryDataset
 import { createDataset, deleteDataset, getDataset, listDatasets, previewDataset, remapDataset, type DatasetDeps, type UploadOptions } from './datasets/datasets.js';
 import { GRANULARITIES } from './engine/analysis.js';
 import { KPIS } from './kpis.js';
+import { THRESHOLD_OPS } from './query.js';
 import { EXPORT_FORMATS, exportReport } from './report/export.js';
 import { DIMENSIONS, MEASURES, isField, type Field } from './schema.js';
 
@@ -34,6 +35,10 @@ const ConversionSchema = Type.Object(
     to: Type.String({ pattern: '^[A-Z]{3}$' }),
     rates: Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Number({ exclusiveMinimum: 0 })),
   },
+  { additionalProperties: false },
+);
+const ThresholdSchema = Type.Object(
+  { metric: Type.Enum([...MEASURES, ...KPIS]), op: Type.Enum(THRESHOLD_OPS), value: Type.Number() },
   { additionalProperties: false },
 );
 const DatasetIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 });
@@ -302,6 +307,8 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
             minSpend: Type.Optional(Type.Number({ minimum: 0 })),
             comparePrevious: Type.Optional(Type.Boolean()),
+            compareTo: Type.Optional(DateRangeSchema),
+            having: Type.Optional(Type.Array(ThresholdSchema, { maxItems: 10 })),
             conversion: Type.Optional(ConversionSchema),
           },
           { additionalProperties: false },

@@ -4,6 +4,7 @@ import { PRODUCT_VERSION } from '../version.js';
 import { adminCommand, retentionCommand } from './admin.js';
 import { auditCommand } from './audit.js';
 import { analyzeCommand } from './analyze.js';
+import { askCommand } from './ask.js';
 import { statusCommand } from './status.js';
 
 const ENVIRONMENT_HELP = `
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
     .action(async () => (await import('./migrate.js')).runMigrate());
 
   program.addCommand(analyzeCommand());
+  program.addCommand(askCommand());
   program.addCommand(adminCommand());
   program.addCommand(retentionCommand());
   program.addCommand(auditCommand());

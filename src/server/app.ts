@@ -12,6 +12,7 @@ import { registerApiKeyRoutes } from '../auth/api-key-routes.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerUserRoutes } from '../auth/user-routes.js';
 import { registerAnalysisRoutes } from '../analysis/routes.js';
+import { registerAskRoutes } from '../ask/routes.js';
 import type { AppContext } from '../context.js';
 import { registerHealthRoutes } from '../monitoring/health-routes.js';
 import { registerAlertRoutes } from '../monitoring/alerts/routes.js';
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerAuditRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);
   registerBudgetRoutes(app, ctx);
+  registerAskRoutes(app, ctx);
 
   return app;
 }

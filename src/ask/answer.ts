@@ -1,0 +1,208 @@
+import type { Metric, QueryResult, QueryRow } from '../analysis/query.js';
+import type { Dimension } from '../analysis/schema.js';
+import { DIMENSION_LABELS, METRIC_DIRECTION, METRIC_LABELS } from './lexicon.js';
+import type { AskQuery } from './parse.js';
+
+/** A small chart description a page (or a deck) can draw; null when a sentence says it all. */
+export interface ChartSpec {
+  readonly type: 'bar' | 'line';
+  readonly x: string;
+  readonly series: { readonly field: string; readonly label: string }[];
+}
+
+export type AnswerRow = Record<string, string | number | null>;
+
+export interface Answer {
+  /** Figures formatted for people; every one comes from the engine's rows. */
+  readonly sentence: string;
+  readonly columns: string[];
+  readonly rows: AnswerRow[];
+  readonly chart: ChartSpec | null;
+}
+
+const MONEY = new Set<Metric>(['spend', 'revenue', 'cpa', 'cpc', 'cpm', 'aov', 'profit']);
+const PERCENT = new Set<Metric>(['ctr', 'cvr']);
+const RATIO = new Set<Metric>(['roas', 'frequency']);
+
+const grouping = (digits: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const TWO = grouping(2);
+const ONE = grouping(1);
+
+/** A figure as a person reads it: money with its currency and 2 decimals, counts with separators, rates with their unit. */
+export function formatMetric(metric: Metric, value: number | null | undefined, currency: string | null | undefined): string {
+  if (value === null || value === undefined) return 'not defined';
+  if (MONEY.has(metric)) {
+    if (currency && /^[A-Z]{3}$/.test(currency)) return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+    return TWO.format(value);
+  }
+  if (PERCENT.has(metric)) return `${TWO.format(value)} %`;
+  if (RATIO.has(metric)) return TWO.format(value);
+  return COUNT.format(value);
+}
+
+function changeText(relative: number | null | undefined, absolute: number | null | undefined, metric: Metric, currency: string | null): string {
+  if (absolute === null || absolute === undefined) return 'with nothing to compare with';
+  if (absolute === 0) return 'unchanged';
+  const direction = absolute > 0 ? 'up' : 'down';
+  const amount = formatMetric(metric, Math.abs(absolute), currency);
+  return relative === null || relative === undefined ? `${direction} ${amount}` : `${direction} ${ONE.format(Math.abs(relative) * 100)} % (${amount})`;
+}
+
+const label = (metric: Metric) => METRIC_LABELS[metric];
+const capital = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+const keyColumns = (query: AskQuery) => [...query.dimensions, ...(query.granularity ? ['period'] : [])];
+
+interface Comparison {
+  readonly previous?: Record<string, number | null>;
+  readonly change?: Record<string, { absolute: number | null; relative: number | null }>;
+}
+
+/** The previous figures and changes runQuery adds to a row when comparing periods. */
+function comparisonOf(row: QueryRow): Comparison {
+  const previous = row.previous;
+  const change = row.change;
+  return {
+    ...(typeof previous === 'object' && previous !== null ? { previous: previous as Comparison['previous'] } : {}),
+    ...(typeof change === 'object' && change !== null ? { change: change as Comparison['change'] } : {}),
+  };
+}
+
+const numberOf = (value: QueryRow[string] | undefined): number | null => (typeof value === 'number' ? value : null);
+
+/** Query rows as flat table rows: each compared metric gains its previous value and its change in %. */
+function flatten(query: AskQuery, result: QueryResult): { columns: string[]; rows: AnswerRow[] } {
+  const compared = query.compareTo !== undefined;
+  const columns = result.columns.flatMap((column) =>
+    compared && query.metrics.includes(column as Metric) ? [column, `${column}_previous`, `${column}_change_pct`] : [column],
+  );
+  const rows = result.rows.map((row) => {
+    const flat: AnswerRow = {};
+    const extra = row as QueryRow & Comparison;
+    for (const column of result.columns) {
+      const value = row[column];
+      flat[column] = typeof value === 'object' && value !== null ? JSON.stringify(value) : (value ?? null);
+      if (compared && query.metrics.includes(column as Metric)) {
+        flat[`${column}_previous`] = extra.previous?.[column] ?? null;
+        const relative = extra.change?.[column]?.relative;
+        flat[`${column}_change_pct`] = relative === null || relative === undefined ? null : Math.round(relative * 10_000) / 100;
+      }
+    }
+    return flat;
+  });
+  return { columns, rows };
+}
+
+function textOf(value: QueryRow[string] | undefined): string {
+  if (value === null || value === undefined) return '(none)';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function keyOf(row: QueryRow, keys: readonly string[]): string {
+  return keys.map((key) => textOf(row[key])).join(' · ');
+}
+
+function figuresOf(query: AskQuery, row: QueryRow & Comparison): string {
+  const currency = (row.currency as string | null | undefined) ?? null;
+  return query.metrics
+    .map((metric) => {
+      const value = row[metric] as number | null;
+      const base = `${label(metric)} ${formatMetric(metric, value, currency)}`;
+      if (!query.compareTo) return base;
+      const change = row.change?.[metric];
+      const before = row.previous?.[metric];
+      return `${base}, ${changeText(change?.relative, change?.absolute, metric, currency)}${before !== null && before !== undefined ? ` from ${formatMetric(metric, before, currency)}` : ''}`;
+    })
+    .join('; ');
+}
+
+/** The sentence, table and chart of a figures question, from the engine's result. */
+export function buildAnswer(query: AskQuery, result: QueryResult): Answer {
+  const { columns, rows } = flatten(query, result);
+  const keys = keyColumns(query);
+  const period = query.dateRange ? (query.dateRange.from === query.dateRange.to ? `on ${query.dateRange.from}` : `from ${query.dateRange.from} to ${query.dateRange.to}`) : 'over all the data';
+  const versus = query.compareTo ? `, compared with ${query.compareTo.from} to ${query.compareTo.to}` : '';
+  if (result.rows.length === 0) {
+    return { sentence: `No rows match ${period}${query.having ? ' and the conditions asked' : ''}.`, columns, rows, chart: null };
+  }
+  const currencies = new Set(result.rows.map((row) => row.currency ?? null));
+  let sentence: string;
+  if (keys.length === 0) {
+    sentence = `${result.rows.map((row) => capital(figuresOf(query, row as QueryRow & Comparison))).join('. In another currency: ')} ${period}${versus}.`;
+  } else if (query.granularity || query.dimensions.includes('date')) {
+    const first = result.rows[0]!;
+    const last = result.rows.at(-1)!;
+    sentence =
+      query.orderBy && query.limit !== undefined
+        ? `${keyOf(first, keys)} comes first: ${figuresOf(query, first)} (${period}${versus}).`
+        : `${result.rows.length} ${query.granularity ?? 'day'}s ${period}${versus}; the latest, ${keyOf(last, keys)}: ${figuresOf(query, last)}.`;
+  } else {
+    const first = result.rows[0]!;
+    const noun = DIMENSION_LABELS[query.dimensions[0] as Dimension] ?? query.dimensions[0]!;
+    const lead = query.orderBy ? (query.orderBy.direction === 'desc' ? 'highest' : 'lowest') : 'first';
+    const metric = (query.orderBy?.field ?? query.metrics[0]) as Metric;
+    const judged = METRIC_DIRECTION[metric] === 0 || !query.orderBy ? lead : (query.orderBy.direction === 'desc') === METRIC_DIRECTION[metric] > 0 ? 'best' : 'worst';
+    sentence = `${result.rows.length} ${noun}${result.rows.length === 1 ? '' : 's'} ${period}${versus}${query.having ? ' meet the conditions' : ''}; ${judged === lead ? `the ${lead}` : `the ${judged} (${lead} ${label(metric)})`} is ${keyOf(first, keys)}: ${figuresOf(query, first)}.`;
+  }
+  if (currencies.size > 1) sentence += ' Money is shown per currency (no exchange rates were given).';
+  const chart: ChartSpec | null =
+    keys.length === 0
+      ? null
+      : {
+          type: query.granularity || query.dimensions.includes('date') ? 'line' : 'bar',
+          x: keys[0]!,
+          series: query.metrics.map((metric) => ({ field: metric, label: label(metric) })),
+        };
+  return { sentence, columns, rows, chart };
+}
+
+/** A breakdown's rows that explain a change: the largest moves in the direction of the total's. */
+export interface Contribution {
+  readonly dimension: Dimension;
+  readonly value: string;
+  readonly current: number | null;
+  readonly previous: number | null;
+  readonly change: number | null;
+}
+
+export function contributions(dimension: Dimension, metric: Metric, result: QueryResult, direction: number): Contribution[] {
+  return result.rows
+    .map((row) => {
+      const extra = row as QueryRow & Comparison;
+      return {
+        dimension,
+        value: textOf(row[dimension]),
+        current: (row[metric] as number | null) ?? null,
+        previous: extra.previous?.[metric] ?? null,
+        change: extra.change?.[metric]?.absolute ?? null,
+      };
+    })
+    .filter((item) => item.change !== null && item.change !== 0 && Math.sign(item.change) === (direction === 0 ? Math.sign(item.change) : direction))
+    .sort((a, b) => Math.abs(b.change!) - Math.abs(a.change!))
+    .slice(0, 5);
+}
+
+/** The answer to "why did X change": the total's move, then the rows that moved most the same way. */
+export function buildWhyAnswer(query: AskQuery, total: QueryResult, parts: readonly Contribution[]): Answer {
+  const metric = query.metrics[0]!;
+  const row = total.rows[0];
+  const currency = typeof row?.currency === 'string' ? row.currency : null;
+  const range = query.dateRange!;
+  const when = range.from === range.to ? `on ${range.from}` : `from ${range.from} to ${range.to}`;
+  const before = query.compareTo!.from === query.compareTo!.to ? query.compareTo!.from : `${query.compareTo!.from} to ${query.compareTo!.to}`;
+  const columns = ['dimension', 'value', metric, `${metric}_previous`, `${metric}_change`];
+  const rows: AnswerRow[] = parts.map((part) => ({ dimension: part.dimension, value: part.value, [metric]: part.current, [`${metric}_previous`]: part.previous, [`${metric}_change`]: part.change }));
+  if (!row) return { sentence: `No rows ${when}.`, columns, rows, chart: null };
+  const { previous, change: changes } = comparisonOf(row);
+  const change = changes?.[metric];
+  let sentence = `${capital(label(metric))} was ${formatMetric(metric, numberOf(row[metric]), currency)} ${when}, ${changeText(change?.relative, change?.absolute, metric, currency)} from ${formatMetric(metric, previous?.[metric], currency)} (${before}).`;
+  if (parts.length > 0) {
+    const named = parts
+      .slice(0, 4)
+      .map((part) => `${DIMENSION_LABELS[part.dimension]} ${part.value} (${part.change! > 0 ? '+' : '−'}${formatMetric(metric, Math.abs(part.change!), currency)})`);
+    sentence += ` The largest moves the same way: ${named.join(', ')}.`;
+  } else if (change?.absolute) {
+    sentence += ' No platform or campaign moved the same way on its own: the change is spread thin.';
+  }
+  return { sentence, columns, rows, chart: rows.length > 0 ? { type: 'bar', x: 'value', series: [{ field: `${metric}_change`, label: `change in ${label(metric)}` }] } : null };
+}

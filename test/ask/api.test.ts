@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { multipart } from '../helpers/multipart.js';
+
+/** A small deterministic export in the generated data's shape: November and December 2025, six platforms. */
+function campaignExport(rows: number): string {
+  let seed = 11;
+  const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+  const platforms = ['Meta', 'Google Ads', 'LinkedIn', 'DV360', 'Snapchat', 'TikTok'];
+  const lines = ['Date,Platform,Campaign_Name,Ad_Set_Name,Device,Impressions,Clicks,Spend,Conversions,Revenue'];
+  for (let i = 0; i < rows; i++) {
+    const day = new Date(Date.UTC(2025, 10, 1) + (i % 61) * 86_400_000).toISOString().slice(0, 10);
+    const impressions = 1000 + Math.floor(next() * 20_000);
+    const clicks = Math.floor(impressions * (0.005 + next() * 0.03));
+    const spend = (clicks * (0.3 + next() * 2)).toFixed(2);
+    const conversions = Math.floor(clicks * next() * 0.1);
+    lines.push(
+      `${day},${platforms[i % 6]},Campaign ${Math.floor(next() * 12)},Ad Set ${Math.floor(next() * 8)},${['Mobile', 'Desktop', 'Tablet'][i % 3]},${impressions},${clicks},${spend},${conversions},${(conversions * (20 + next() * 60)).toFixed(2)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+interface AskBody {
+  interpretation: string | null;
+  intent: string | null;
+  query: Record<string, unknown> | null;
+  answer?: { sentence: string; columns: string[]; rows: Record<string, unknown>[]; chart: { type: string; x: string } | null };
+  clarification?: { question: string; options: { label: string; question: string }[] };
+}
+
+describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
+  let t: TestApp;
+  let org: TestOrg;
+  let other: TestOrg;
+  let datasetId: string;
+  let otherDatasetId: string;
+  const as = (session: Session) => bearer(session.accessToken);
+  const ask = (session: Session, payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/ask', headers: as(session), payload });
+  const query = (session: Session, payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/query', headers: as(session), payload });
+
+  async function upload(owner: TestOrg, content: string): Promise<string> {
+    const body = multipart({ name: 'campaigns.csv', content }, {});
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(owner.users.analyst), ...body.headers }, payload: body.payload });
+    expect(response.statusCode).toBe(201);
+    return response.json<{ id: string }>().id;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
+    const operator = await operatorSession(t.app);
+    org = await orgWithEveryRole(t.app, operator, 'askers');
+    other = await orgWithEveryRole(t.app, operator, 'others');
+    datasetId = await upload(org, campaignExport(900));
+    otherDatasetId = await upload(other, campaignExport(60));
+  }, 180_000);
+  afterAll(() => t.dispose());
+
+  it('answers a viewer with the numbers /api/v1/query gives for the same structured query', async () => {
+    const response = await ask(org.users.viewer, { question: 'Top 5 campaigns by spend in December', datasetIds: [datasetId] });
+    expect(response.statusCode).toBe(200);
+    const body = response.json<AskBody>();
+    expect(body.query).toEqual({
+      metrics: ['spend'],
+      dimensions: ['campaign'],
+      dateRange: { from: '2025-12-01', to: '2025-12-31' },
+      orderBy: { field: 'spend', direction: 'desc' },
+      limit: 5,
+    });
+    expect(body.interpretation).toContain('2025-12-01 to 2025-12-31');
+    const direct = await query(org.users.viewer, { datasetIds: [datasetId], ...body.query });
+    expect(direct.statusCode).toBe(200);
+    const rows = direct.json<{ rows: { campaign: string; spend: number }[] }>().rows;
+    expect(rows).toHaveLength(5);
+    expect(body.answer!.rows.map((row) => [row.campaign, row.spend])).toEqual(rows.map((row) => [row.campaign, row.spend]));
+    const top = rows[0]!.spend.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    expect(body.answer!.sentence).toContain(`${rows[0]!.campaign}: spend ${top}`);
+    expect(body.answer!.chart).toEqual({ type: 'bar', x: 'campaign', series: [{ field: 'spend', label: 'spend' }] });
+  });
+
+  it('compares two named periods and thresholds a KPI through the extended query surface', async () => {
+    const compared = (await ask(org.users.analyst, { question: 'spend by platform in December vs November', datasetIds: [datasetId] })).json<AskBody>();
+    expect(compared.query).toMatchObject({ dateRange: { from: '2025-12-01', to: '2025-12-31' }, compareTo: { from: '2025-11-01', to: '2025-11-30' } });
+    const direct = (await query(org.users.analyst, { datasetIds: [datasetId], ...compared.query })).json<{ rows: { platform: string; previous: { spend: number } }[] }>();
+    expect(direct.rows).toHaveLength(6);
+    expect(compared.answer!.rows.map((row) => [row.platform, row.spend_previous])).toEqual(direct.rows.map((row) => [row.platform, row.previous.spend]));
+
+    const all = (await query(org.users.analyst, { datasetIds: [datasetId], metrics: ['roas'], dimensions: ['campaign'] })).json<{ rows: { campaign: string; roas: number | null }[] }>();
+    const values = all.rows.map((row) => row.roas!).sort((a, b) => a - b);
+    const cut = Math.round(values[Math.floor(values.length / 2)]! * 100) / 100;
+    const threshold = (await ask(org.users.analyst, { question: `Which campaigns had ROAS under ${cut}?`, datasetIds: [datasetId] })).json<AskBody>();
+    expect(threshold.query).toMatchObject({ having: [{ metric: 'roas', op: 'lt', value: cut }] });
+    const expected = all.rows.filter((row) => row.roas !== null && row.roas < cut).map((row) => row.campaign).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.rows.length);
+    expect(threshold.answer!.rows.map((row) => row.campaign).sort()).toEqual(expected);
+  });
+
+  it('explains a change by the platforms that moved the same way', async () => {
+    const body = (await ask(org.users.analyst, { question: 'Why did revenue change on the 17th?', datasetIds: [datasetId] })).json<AskBody>();
+    expect(body.intent).toBe('why');
+    expect(body.query).toMatchObject({ dateRange: { from: '2025-12-17', to: '2025-12-17' }, compareTo: { from: '2025-12-16', to: '2025-12-16' } });
+    const day = (range: string) => query(org.users.analyst, { datasetIds: [datasetId], metrics: ['revenue'], dimensions: [], dateRange: { from: range, to: range } });
+    const now = (await day('2025-12-17')).json<{ rows: { revenue: number }[] }>().rows[0]!.revenue;
+    const before = (await day('2025-12-16')).json<{ rows: { revenue: number }[] }>().rows[0]!.revenue;
+    expect(body.answer!.sentence).toContain(`Revenue was ${now.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} on 2025-12-17`);
+    const moves = body.answer!.rows.map((row) => row.revenue_change as number);
+    expect(moves.length).toBeGreaterThan(0);
+    for (const move of moves) expect(Math.sign(move)).toBe(Math.sign(now - before));
+  });
+
+  it('asks back when a question reads more than one way, and each option reads one way', async () => {
+    const body = (await ask(org.users.analyst, { question: 'best campaigns', datasetIds: [datasetId] })).json<AskBody>();
+    expect(body.answer).toBeUndefined();
+    expect(body.query).toBeNull();
+    expect(body.clarification!.options.length).toBeGreaterThan(1);
+    const chosen = (await ask(org.users.analyst, { question: body.clarification!.options[0]!.question, datasetIds: [datasetId] })).json<AskBody>();
+    expect(chosen.answer).toBeDefined();
+    const nonsense = (await ask(org.users.analyst, { question: 'what is the weather in Paris', datasetIds: [datasetId] })).json<AskBody>();
+    expect(nonsense.clarification!.question).toMatch(/No metric/);
+  });
+
+  it("answers 404 for another organisation's dataset or analysis, exactly as for a missing one", async () => {
+    for (const payload of [
+      { question: 'spend by platform', datasetIds: [otherDatasetId] },
+      { question: 'spend by platform', datasetIds: [datasetId, otherDatasetId] },
+      { question: 'spend by platform', datasetIds: ['ds_missing'] },
+      { question: 'spend by platform', analysisId: 'an_missing' },
+    ]) {
+      const response = await ask(org.users.admin, payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(404);
+      expect(response.headers['content-type']).toMatch(/problem\+json/);
+    }
+    const theirs = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: as(other.users.analyst), payload: { datasetIds: [otherDatasetId] } });
+    expect(theirs.statusCode).toBe(201);
+    expect((await ask(org.users.admin, { question: 'spend', analysisId: theirs.json<{ id: string }>().id })).statusCode).toBe(404);
+  });
+
+  it('bounds a question asked of an analysis by its days, and refuses a body naming both or neither scope', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: as(org.users.analyst),
+      payload: { datasetIds: [datasetId], dateRange: { from: '2025-11-01', to: '2025-11-30' } },
+    });
+    const body = (await ask(org.users.viewer, { question: 'total spend', analysisId: created.json<{ id: string }>().id })).json<AskBody>();
+    expect(body.query).toMatchObject({ metrics: ['spend'], dateRange: { from: '2025-11-01', to: '2025-11-30' } });
+    const yesterday = (await ask(org.users.viewer, { question: 'spend yesterday', analysisId: created.json<{ id: string }>().id })).json<AskBody>();
+    expect(yesterday.query).toMatchObject({ dateRange: { from: '2025-11-30', to: '2025-11-30' } });
+    for (const payload of [{ question: 'spend', datasetIds: [datasetId], analysisId: created.json<{ id: string }>().id }, { question: 'spend' }, { datasetIds: [datasetId] }, { question: '', datasetIds: [datasetId] }]) {
+      const response = await ask(org.users.viewer, payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(422);
+    }
+  });
+
+  it('audits every question, answered or asked back, with how it was read', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=analysis.question_asked&limit=100', headers: as(org.users.auditor) });
+    expect(response.statusCode).toBe(200);
+    const events = response.json<{ items: { actor: { id: string | null }; details: { question: string; outcome: string; query?: string } }[] }>().items;
+    const top = events.find((event) => event.details.question === 'Top 5 campaigns by spend in December');
+    expect(top).toMatchObject({ actor: { id: org.users.viewer.userId }, details: { outcome: 'answered' } });
+    expect(JSON.parse(top!.details.query!)).toMatchObject({ limit: 5 });
+    expect(events.find((event) => event.details.question === 'best campaigns')?.details.outcome).toBe('clarification');
+    const theirs = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=analysis.question_asked', headers: as(other.users.auditor) });
+    expect(theirs.json<{ items: unknown[] }>().items).toEqual([]);
+  });
+});
