@@ -32,6 +32,8 @@ export interface PerformanceConfig {
   readonly orgConcurrentAnalyses: number;
   /** Uploads one organisation may have in progress at once on an instance; more are refused with 429. */
   readonly orgConcurrentUploads: number;
+  /** Bytes of DuckDB results kept in memory for repeated analyses; 0 turns the cache off. */
+  readonly analysisCacheBytes: number;
 }
 
 export interface LlmConfig {
@@ -133,6 +135,7 @@ export const SETTINGS = {
   PCA_WORKER_THREADS: 'worker threads for the JavaScript of analyses (report, insights) (default: cores - 1, at least 1, at most 8)',
   PCA_ORG_CONCURRENT_ANALYSES: 'analyses one organisation may run at once per instance; more get 429 with Retry-After (default 2)',
   PCA_ORG_CONCURRENT_UPLOADS: 'uploads one organisation may send at once per instance; more get 429 with Retry-After (default 2)',
+  PCA_ANALYSIS_CACHE_MB: 'megabytes of DuckDB results kept per instance for repeated analyses, 0 = off (default 64)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -234,6 +237,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       workerThreads: integer(env, 'PCA_WORKER_THREADS', Math.max(1, Math.min(8, availableParallelism() - 1)), 1, 64),
       orgConcurrentAnalyses: integer(env, 'PCA_ORG_CONCURRENT_ANALYSES', 2, 1, 1_000),
       orgConcurrentUploads: integer(env, 'PCA_ORG_CONCURRENT_UPLOADS', 2, 1, 1_000),
+      analysisCacheBytes: integer(env, 'PCA_ANALYSIS_CACHE_MB', 64, 0, 65_536) * 1024 * 1024,
     },
   };
 }

@@ -3,6 +3,7 @@ import { loadAuditKey } from './audit/key.js';
 import { systemRecorder, type AuditLog } from './audit/recorder.js';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
 import { createAnalysisPool } from './analysis/workers/analysis-pool.js';
+import { GroupedCache } from './analysis/workers/grouped-cache.js';
 import { OrgConcurrency } from './runtime/org-concurrency.js';
 import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
 import { ensureOperator, platformOrganizationId, type BootstrapResult } from './auth/bootstrap.js';
@@ -87,6 +88,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
       analyses: new OrgConcurrency(config.performance.orgConcurrentAnalyses, 'analyses'),
       uploads: new OrgConcurrency(config.performance.orgConcurrentUploads, 'uploads'),
     },
+    analysisCache: new GroupedCache(config.performance.analysisCacheBytes),
     close: () => {
       closing ??= (async () => {
         monitoring.system.stop();

@@ -23,6 +23,7 @@ import { previousRange, runQuery, type QueryResult, type QuerySpec } from './que
 import { buildReport, type AnalysisReport, type ReportRow } from './report/report.js';
 import type { AnalysisPool } from './workers/analysis-pool.js';
 import type { AnalysisTaskInput } from './workers/analysis-task.js';
+import { groupedKey, type GroupedCache, type GroupedInputs } from './workers/grouped-cache.js';
 import { groupedRows } from './workers/grouped-rows.js';
 
 export interface AnalysisRequest {
@@ -95,6 +96,7 @@ async function datasetSource(deps: DatasetDeps, orgId: string, ids: readonly str
 /** What running an analysis needs beyond the datasets: the worker threads its JavaScript runs in. */
 export interface AnalysisDeps extends DatasetDeps {
   readonly pool: AnalysisPool;
+  readonly cache: GroupedCache;
 }
 
 /** A stored analysis whose result is still the JSON text it was stored as (what the API sends). */
@@ -116,7 +118,7 @@ const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'], ['camp
  * DuckDB's part of an analysis: the scope's profile, then its grouped rows,
  * the previous period's and the daily pairs, each as JSON text for the worker.
  */
-async function groupedInputs(connection: DuckConnection, source: string, scope: Scope, dateRange: DateRange | undefined) {
+async function groupedInputs(connection: DuckConnection, source: string, scope: Scope, dateRange: DateRange | undefined): Promise<GroupedInputs> {
   const shape = await profile(connection, source, scope);
   if (shape.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
   const current = await groupedRows(connection, source, { ...scope, granularities: GRANULARITIES }, shape);
@@ -150,7 +152,12 @@ export async function createAnalysis(
     ...(request.dateRange ? { dateRange: request.dateRange } : {}),
     ...(request.conversion ? { conversion: request.conversion } : {}),
   };
-  const grouped = await deps.duck.withConnection((connection) => groupedInputs(connection, source, scope, request.dateRange));
+  const key = groupedKey(owner.orgId, datasets, scope);
+  let grouped = deps.cache.get(key);
+  if (!grouped) {
+    grouped = await deps.duck.withConnection((connection) => groupedInputs(connection, source, scope, request.dateRange));
+    deps.cache.set(key, grouped, datasets.map((dataset) => dataset.id));
+  }
   const { from, to: asOf } = grouped.shape.dateRange;
   const budgets = asOf === null ? [] : (await listBudgets(deps.db, owner.orgId)).filter((budget) => from !== null && budget.startDate <= asOf && budget.endDate >= from);
   // The report, pacing and insights are JavaScript over tens of thousands of rows: a worker thread's job.

@@ -167,6 +167,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     { config: { access: { permission: 'datasets:delete' }, audit: ['dataset.deleted'] }, schema: { tags: ['datasets'], params: IdParams } },
     async (request, reply) => {
       await deleteDataset(deps, principalOf(request).orgId, request.params.id, auditOf(request));
+      ctx.analysisCache.forgetDataset(request.params.id);
       return reply.code(204).send();
     },
   );
@@ -190,6 +191,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       const mapping: Record<string, Field | null> = {};
       for (const [header, field] of Object.entries(request.body.mapping)) mapping[header] = field !== null && isField(field) ? field : null;
       const { after } = await remapDataset(deps, principalOf(request).orgId, request.params.id, mapping, auditOf(request));
+      ctx.analysisCache.forgetDataset(request.params.id);
       return after;
     },
   );
@@ -232,7 +234,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const analysis = await ctx.orgLimits.analyses.run(principal.orgId, () =>
-        createAnalysis({ ...deps, pool: ctx.analysisPool }, principal, request.body, auditOf(request), ctx.config.llm),
+        createAnalysis({ ...deps, pool: ctx.analysisPool, cache: ctx.analysisCache }, principal, request.body, auditOf(request), ctx.config.llm),
       );
       ctx.monitoring.metrics.analyses.inc();
       // The result is sent as the JSON text it was stored as: re-serialising megabytes would block the event loop.
