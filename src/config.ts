@@ -22,6 +22,18 @@ export interface Config {
   readonly auditKey: string | undefined;
   /** An OpenAI-compatible endpoint for executive summaries; unset: deterministic summaries only. */
   readonly llm: LlmConfig | undefined;
+  readonly performance: PerformanceConfig;
+}
+
+export interface PerformanceConfig {
+  /** Worker threads that run an analysis's JavaScript (report, insights) off the event loop. */
+  readonly workerThreads: number;
+  /** Analyses one organisation may run at once on an instance; more are refused with 429. */
+  readonly orgConcurrentAnalyses: number;
+  /** Uploads one organisation may have in progress at once on an instance; more are refused with 429. */
+  readonly orgConcurrentUploads: number;
+  /** Bytes of DuckDB results kept in memory for repeated analyses; 0 turns the cache off. */
+  readonly analysisCacheBytes: number;
 }
 
 export interface LlmConfig {
@@ -120,6 +132,10 @@ export const SETTINGS = {
   PCA_LLM_MODEL: 'model name for the LLM endpoint (required with PCA_LLM_BASE_URL)',
   PCA_LLM_TIMEOUT_MS: 'how long to wait for an LLM summary before using the deterministic one (default 20000)',
   PCA_WEBHOOK_RETRY_DELAYS_MS: 'comma-separated waits before webhook retries (default 1000,5000,30000)',
+  PCA_WORKER_THREADS: 'worker threads for the JavaScript of analyses (report, insights) (default: cores - 1, at least 1, at most 8)',
+  PCA_ORG_CONCURRENT_ANALYSES: 'analyses one organisation may run at once per instance; more get 429 with Retry-After (default 2)',
+  PCA_ORG_CONCURRENT_UPLOADS: 'uploads one organisation may send at once per instance; more get 429 with Retry-After (default 2)',
+  PCA_ANALYSIS_CACHE_MB: 'megabytes of DuckDB results kept per instance for repeated analyses, 0 = off (default 64)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -217,6 +233,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     auditKey: auditKey(env),
     llm: llmConfig(env),
+    performance: {
+      workerThreads: integer(env, 'PCA_WORKER_THREADS', Math.max(1, Math.min(8, availableParallelism() - 1)), 1, 64),
+      orgConcurrentAnalyses: integer(env, 'PCA_ORG_CONCURRENT_ANALYSES', 2, 1, 1_000),
+      orgConcurrentUploads: integer(env, 'PCA_ORG_CONCURRENT_UPLOADS', 2, 1, 1_000),
+      analysisCacheBytes: integer(env, 'PCA_ANALYSIS_CACHE_MB', 64, 0, 65_536) * 1024 * 1024,
+    },
   };
 }
 

@@ -1,5 +1,8 @@
 import type { AuditLog } from './audit/recorder.js';
 import type { DuckEngine } from './analysis/engine/duckdb.js';
+import type { AnalysisPool } from './analysis/workers/analysis-pool.js';
+import type { GroupedCache } from './analysis/workers/grouped-cache.js';
+import type { OrgConcurrency } from './runtime/org-concurrency.js';
 import type { AuthDeps } from './auth/auth-deps.js';
 import type { Config } from './config.js';
 import type { Alert } from './monitoring/alerts/alerts.js';
@@ -24,6 +27,12 @@ export interface AppContext {
   readonly audit: AuditLog;
   /** Injectable for tests of time-dependent rules. */
   readonly clock: () => Date;
+  /** Worker threads for the JavaScript of analyses. */
+  readonly analysisPool: AnalysisPool;
+  /** Per-organisation limits on concurrent analyses and uploads on this instance. */
+  readonly orgLimits: { readonly analyses: OrgConcurrency; readonly uploads: OrgConcurrency };
+  /** DuckDB results of recent analyses, by their inputs. */
+  readonly analysisCache: GroupedCache;
 }
 
 /** What the instance measures about itself. */

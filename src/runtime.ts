@@ -2,6 +2,9 @@ import path from 'node:path';
 import { loadAuditKey } from './audit/key.js';
 import { systemRecorder, type AuditLog } from './audit/recorder.js';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
+import { createAnalysisPool } from './analysis/workers/analysis-pool.js';
+import { GroupedCache } from './analysis/workers/grouped-cache.js';
+import { OrgConcurrency } from './runtime/org-concurrency.js';
 import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
 import { ensureOperator, platformOrganizationId, type BootstrapResult } from './auth/bootstrap.js';
 import type { Alert } from './monitoring/alerts/alerts.js';
@@ -67,6 +70,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
       return notifyChannels({ db: store.db, box: auth.box, clock, retryDelaysMs: config.monitoring.webhookRetryDelaysMs, timeoutMs: 5_000 }, orgId, alert, event);
     },
   };
+  const analysisPool = createAnalysisPool(config.performance.workerThreads);
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -79,9 +83,16 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     audit,
     bootstrap,
     monitoring,
+    analysisPool,
+    orgLimits: {
+      analyses: new OrgConcurrency(config.performance.orgConcurrentAnalyses, 'analyses'),
+      uploads: new OrgConcurrency(config.performance.orgConcurrentUploads, 'uploads'),
+    },
+    analysisCache: new GroupedCache(config.performance.analysisCacheBytes),
     close: () => {
       closing ??= (async () => {
         monitoring.system.stop();
+        await analysisPool.close();
         duck.close();
         await store.close();
       })();

@@ -10,20 +10,21 @@ import { inTransaction } from '../store/transactions.js';
 import { categoryGuidance, feedbackContext } from '../feedback/stats.js';
 import { llmSummary } from '../insights/llm-summary.js';
 import type { LlmConfig } from '../config.js';
-import { benchmarkSettings } from '../insights/benchmarks.js';
-import { generateInsights } from '../insights/generate.js';
-import { insightInput, type DailyBreakdowns } from '../insights/input.js';
-import { paceBudgets, pacingThresholds } from '../insights/pacing.js';
+import type { DailyBreakdowns } from '../insights/input.js';
 import { listBudgets } from '../budgets/budgets.js';
 import { storeItems } from '../insights/store.js';
 import type { ExecutiveSummary } from '../insights/summary.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datasets/datasets.js';
-import { analyse, GRANULARITIES, profile, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
+import { analyse, GRANULARITIES, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
 import { sqlString } from './ingest/values.js';
 import { previousRange, runQuery, type QueryResult, type QuerySpec } from './query.js';
-import { buildReport, totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
+import { buildReport, type AnalysisReport, type ReportRow } from './report/report.js';
+import type { AnalysisPool } from './workers/analysis-pool.js';
+import type { AnalysisTaskInput } from './workers/analysis-task.js';
+import { groupedKey, type GroupedCache, type GroupedInputs } from './workers/grouped-cache.js';
+import { groupedRows } from './workers/grouped-rows.js';
 
 export interface AnalysisRequest {
   readonly name?: string;
@@ -92,27 +93,56 @@ export async function datasetSource(deps: DatasetDeps, orgId: string, ids: reado
   return { datasets, source: `read_parquet([${files.join(', ')}])` };
 }
 
-function changeOf(current: ReportRow, previous: ReportRow | null): PeriodComparison['byCurrency'][string]['change'] {
-  const change: PeriodComparison['byCurrency'][string]['change'] = {};
-  for (const [key, value] of Object.entries(current)) {
-    if (typeof value !== 'number') continue;
-    const before = previous && typeof previous[key] === 'number' ? (previous[key]) : null;
-    change[key] = {
-      absolute: before === null ? null : value - before,
-      relative: before === null || before === 0 ? null : (value - before) / Math.abs(before),
-    };
+/** What running an analysis needs beyond the datasets: the worker threads its JavaScript runs in. */
+export interface AnalysisDeps extends DatasetDeps {
+  readonly pool: AnalysisPool;
+  readonly cache: GroupedCache;
+}
+
+/** A stored analysis whose result is still the JSON text it was stored as (what the API sends). */
+export interface CreatedAnalysis extends AnalysisSummary {
+  readonly resultJson: string;
+  readonly summary: ExecutiveSummary;
+}
+
+/** The created analysis as the API's JSON body, without parsing and re-serialising its result. */
+export function createdAnalysisJson(analysis: CreatedAnalysis): string {
+  const { resultJson, ...rest } = analysis;
+  return `${JSON.stringify(rest).slice(0, -1)},"result":${resultJson}}`;
+}
+
+/** The daily platform and campaign pairs: what the trend, anomaly, tracking and pacing rules read. */
+const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] };
+
+/**
+ * DuckDB's part of an analysis: the scope's profile, then its grouped rows,
+ * the previous period's and the daily pairs, each as JSON text for the worker.
+ */
+async function groupedInputs(connection: DuckConnection, source: string, scope: Scope, dateRange: DateRange | undefined): Promise<GroupedInputs> {
+  const shape = await profile(connection, source, scope);
+  if (shape.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
+  const current = await groupedRows(connection, source, { ...scope, granularities: GRANULARITIES }, shape);
+  let previous: AnalysisTaskInput['previous'] = null;
+  const range = { from: dateRange?.from ?? shape.dateRange.from, to: dateRange?.to ?? shape.dateRange.to };
+  if (range.from && range.to) {
+    const before = previousRange({ from: range.from, to: range.to });
+    const previousScope = { ...scope, dateRange: before };
+    const previousShape = await profile(connection, source, previousScope);
+    const rows = previousShape.rows === 0 ? null : await groupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, previousShape);
+    previous = { range: { from: range.from, to: range.to }, before, rows };
   }
-  return change;
+  const daily = await groupedRows(connection, source, { ...scope, ...DAILY_PAIRS }, shape);
+  return { shape, current, previous, daily };
 }
 
 /** Runs and stores an analysis over some of the organisation's datasets; counts against maxAnalysesPerMonth. */
 export async function createAnalysis(
-  deps: DatasetDeps,
+  deps: AnalysisDeps,
   owner: { orgId: string; userId: string },
   request: AnalysisRequest,
   audit: AuditRecorder,
   llm?: LlmConfig,
-): Promise<StoredAnalysis> {
+): Promise<CreatedAnalysis> {
   const now = deps.clock();
   const org = await requireOrganization(deps.db, owner.orgId);
   assertWithinQuota(org.quotas, 'maxAnalysesPerMonth', await analysesThisMonth(deps.db, owner.orgId, now));
@@ -122,43 +152,27 @@ export async function createAnalysis(
     ...(request.dateRange ? { dateRange: request.dateRange } : {}),
     ...(request.conversion ? { conversion: request.conversion } : {}),
   };
-  const computed = await deps.duck.withConnection(async (connection) => {
-    const analysis = await analyse(connection, source, { ...scope, granularities: GRANULARITIES });
-    if (analysis.profile.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
-    const report = buildReport(
-      datasets.map(({ id: _id, name, originalFilename: _o, bytes: _b, createdBy: _c, createdAt: _a, updatedAt: _u, ...rest }) => ({ ...rest, file: name })),
-      analysis,
-      now,
-    );
-    let periodOverPeriod: PeriodComparison | null = null;
-    const range = {
-      from: request.dateRange?.from ?? analysis.profile.dateRange.from,
-      to: request.dateRange?.to ?? analysis.profile.dateRange.to,
-    };
-    if (range.from && range.to) {
-      const before = previousRange({ from: range.from, to: range.to });
-      const shape = await profile(connection, source, { ...scope, dateRange: before });
-      const previous = shape.rows === 0 ? null : await analyse(connection, source, { ...scope, dateRange: before, breakdowns: [], granularities: [] });
-      const previousRows = previous ? totalRows(buildReport([], previous, now)) : [];
-      const byCurrency: PeriodComparison['byCurrency'] = {};
-      for (const current of totalRows(report)) {
-        const key = String(current.currency ?? 'unknown');
-        const old = previousRows.find((row) => row.currency === current.currency) ?? null;
-        byCurrency[key] = { current, previous: old, change: changeOf(current, old) };
-      }
-      periodOverPeriod = { range: { from: range.from, to: range.to }, previousRange: before, byCurrency };
-    }
-    return { report: { ...report, periodOverPeriod }, daily: await dailyBreakdowns(connection, source, scope, now) };
+  const key = groupedKey(owner.orgId, datasets, scope);
+  let grouped = deps.cache.get(key);
+  if (!grouped) {
+    grouped = await deps.duck.withConnection((connection) => groupedInputs(connection, source, scope, request.dateRange));
+    deps.cache.set(key, grouped, datasets.map((dataset) => dataset.id));
+  }
+  const { from, to: asOf } = grouped.shape.dateRange;
+  const budgets = asOf === null ? [] : (await listBudgets(deps.db, owner.orgId)).filter((budget) => from !== null && budget.startDate <= asOf && budget.endDate >= from);
+  // The report, pacing and insights are JavaScript over tens of thousands of rows: a worker thread's job.
+  const generated = await deps.pool.run({
+    now: now.toISOString(),
+    datasets: datasets.map(({ id: _id, name, originalFilename: _o, bytes: _b, createdBy: _c, createdAt: _a, updatedAt: _u, ...rest }) => ({ ...rest, file: name })),
+    current: grouped.current,
+    previous: grouped.previous,
+    daily: grouped.daily,
+    budgets,
+    settings: org.settings,
+    feedback: await feedbackContext(deps.db, owner.orgId),
   });
-  const result = computed.report;
-  const asOf = result.dateRange.to;
-  const budgets = asOf === null ? [] : (await listBudgets(deps.db, owner.orgId)).filter((budget) => result.dateRange.from !== null && budget.startDate <= asOf && budget.endDate >= result.dateRange.from);
-  const pacing = asOf === null ? [] : paceBudgets(budgets, computed.daily, asOf, pacingThresholds(org.settings));
-  const previousTotals = Object.values(result.periodOverPeriod?.byCurrency ?? {}).flatMap((comparison) => (comparison.previous ? [comparison.previous] : []));
-  const input = insightInput(result, previousTotals, computed.daily, benchmarkSettings(org.settings), pacing);
-  const generated = generateInsights(input, await feedbackContext(deps.db, owner.orgId), result.dateRange);
   // Written before the transaction: a slow endpoint must not hold the organisation's lock.
-  const llmOutcome = llm && org.features.llm_insights ? await llmSummary(llm, generated.summary.facts, generated.ranked.slice(0, 8), await categoryGuidance(deps.db, owner.orgId)) : undefined;
+  const llmOutcome = llm && org.features.llm_insights ? await llmSummary(llm, generated.summary.facts, generated.ranked, await categoryGuidance(deps.db, owner.orgId)) : undefined;
   const executive: ExecutiveSummary =
     llmOutcome === undefined
       ? generated.summary
@@ -171,7 +185,7 @@ export async function createAnalysis(
     name: request.name ?? `Analysis of ${datasets.map((dataset) => dataset.name).join(', ')}`.slice(0, 200),
     dataset_ids: toJson([...new Set(request.datasetIds)]),
     request: toJson(scope),
-    result: toJson(result),
+    result: generated.resultJson,
     summary: toJson(executive),
     created_by: owner.userId,
     created_at: now.toISOString(),
@@ -196,7 +210,7 @@ export async function createAnalysis(
       });
     }
   });
-  return { ...summary(row), result, summary: executive };
+  return { ...summary(row), resultJson: generated.resultJson, summary: executive };
 }
 
 /** Daily series per platform and per campaign: what the trend, anomaly, tracking and pacing rules read. */

@@ -10,10 +10,10 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { principalOf } from '../server/access.js';
-import { sendDownload, type HttpServer } from '../server/http.js';
+import { sendDownload, sendJsonText, type HttpServer } from '../server/http.js';
 import { IdParams, OpenObject, PageQuery, pageOf } from '../server/schemas.js';
 import { requireOrganization } from '../tenancy/organizations.js';
-import { createAnalysis, deleteAnalysis, getAnalysis, listAnalyses, queryDatasets } from './analyses.js';
+import { createAnalysis, createdAnalysisJson, deleteAnalysis, getAnalysis, listAnalyses, queryDatasets } from './analyses.js';
 import { createDataset, deleteDataset, getDataset, listDatasets, previewDataset, remapDataset, type DatasetDeps, type UploadOptions } from './datasets/datasets.js';
 import { GRANULARITIES } from './engine/analysis.js';
 import { KPIS } from './kpis.js';
@@ -141,8 +141,10 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       const org = await requireOrganization(ctx.store.db, principal.orgId);
       const { metrics } = ctx.monitoring;
       try {
-        const upload = await receiveUpload(request, ctx.layout.tmp, org.quotas.maxUploadBytes);
-        const dataset = await createDataset(deps, principal, upload, upload.options, auditOf(request));
+        const dataset = await ctx.orgLimits.uploads.run(principal.orgId, async () => {
+          const upload = await receiveUpload(request, ctx.layout.tmp, org.quotas.maxUploadBytes);
+          return createDataset(deps, principal, upload, upload.options, auditOf(request));
+        });
         metrics.uploads.inc({ outcome: 'stored' });
         metrics.rowsIngested.inc(dataset.rows);
         return await reply.code(201).send(dataset);
@@ -170,6 +172,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     { config: { access: { permission: 'datasets:delete' }, audit: ['dataset.deleted'] }, schema: { tags: ['datasets'], params: IdParams } },
     async (request, reply) => {
       await deleteDataset(deps, principalOf(request).orgId, request.params.id, auditOf(request));
+      ctx.analysisCache.forgetDataset(request.params.id);
       return reply.code(204).send();
     },
   );
@@ -193,6 +196,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       const mapping: Record<string, Field | null> = {};
       for (const [header, field] of Object.entries(request.body.mapping)) mapping[header] = field !== null && isField(field) ? field : null;
       const { after } = await remapDataset(deps, principalOf(request).orgId, request.params.id, mapping, auditOf(request));
+      ctx.analysisCache.forgetDataset(request.params.id);
       return after;
     },
   );
@@ -233,9 +237,13 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const analysis = await createAnalysis(deps, principalOf(request), request.body, auditOf(request), ctx.config.llm);
+      const principal = principalOf(request);
+      const analysis = await ctx.orgLimits.analyses.run(principal.orgId, () =>
+        createAnalysis({ ...deps, pool: ctx.analysisPool, cache: ctx.analysisCache }, principal, request.body, auditOf(request), ctx.config.llm),
+      );
       ctx.monitoring.metrics.analyses.inc();
-      return reply.code(201).send(analysis);
+      // The result is sent as the JSON text it was stored as: re-serialising megabytes would block the event loop.
+      return sendJsonText(reply, 201, createdAnalysisJson(analysis));
     },
   );
 

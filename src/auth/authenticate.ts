@@ -4,6 +4,7 @@ import { fromJson } from '../store/json.js';
 import { API_KEY_PREFIX } from './api-keys.js';
 import type { AuthDeps } from './auth-deps.js';
 import { hashToken } from './opaque-tokens.js';
+import { principalCacheOf } from './principal-cache.js';
 import { isPermission, isRole, permissionsOf, type Permission } from './permissions.js';
 import type { Principal } from './principal.js';
 
@@ -23,16 +24,33 @@ export async function authenticate(deps: AuthDeps, bearer: string): Promise<Prin
   return bearer.startsWith(API_KEY_PREFIX) ? authenticateApiKey(deps, bearer) : authenticateAccessToken(deps, bearer);
 }
 
+/** A cached principal (see principal-cache.ts), its last_used_at written when a minute has passed. */
+async function cached(deps: AuthDeps, key: string, epoch: number, now: Date, touch: (at: string) => Promise<unknown>): Promise<Principal | undefined> {
+  const hit = principalCacheOf(deps.db).get(key, epoch, now.getTime());
+  if (!hit) return undefined;
+  if (now.getTime() - hit.touchedAt > TOUCH_INTERVAL_MS) {
+    hit.touchedAt = now.getTime();
+    await touch(now.toISOString());
+  }
+  return hit.principal;
+}
+
 async function authenticateAccessToken(deps: AuthDeps, token: string): Promise<Principal | undefined> {
   const now = deps.clock();
   const claims = await deps.signer.verify(token, now);
   if (!claims) return undefined;
+  const cache = principalCacheOf(deps.db);
+  const key = `session:${claims.sid}:${claims.sub}:${claims.org}`;
+  const epoch = await cache.epoch(deps.db);
+  const hit = await cached(deps, key, epoch, now, (at) => deps.db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', claims.sid).execute());
+  if (hit) return hit;
   const at = now.toISOString();
   const row = await deps.db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('organizations', 'organizations.id', 'users.org_id')
     .select([
+      'sessions.expires_at',
       'sessions.last_used_at',
       'users.username',
       'users.role',
@@ -49,11 +67,13 @@ async function authenticateAccessToken(deps: AuthDeps, token: string): Promise<P
     .where('organizations.status', '=', 'active')
     .executeTakeFirst();
   if (!row || !isRole(row.role)) return undefined;
-  if (now.getTime() - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS) {
+  let touchedAt = Date.parse(row.last_used_at);
+  if (now.getTime() - touchedAt > TOUCH_INTERVAL_MS) {
     await deps.db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', claims.sid).execute();
+    touchedAt = now.getTime();
   }
   const isOperator = row.is_operator === 1;
-  return {
+  const principal: Principal = {
     kind: 'user',
     userId: claims.sub,
     orgId: claims.org,
@@ -66,10 +86,18 @@ async function authenticateAccessToken(deps: AuthDeps, token: string): Promise<P
     permissions: permissionsOf(row.role, isOperator),
     features: features(row.features),
   };
+  cache.set(key, epoch, { principal, validUntil: Date.parse(row.expires_at), touchedAt });
+  return principal;
 }
 
 async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principal | undefined> {
   const now = deps.clock();
+  const cache = principalCacheOf(deps.db);
+  const keyHash = hashToken(key);
+  const cacheKey = `key:${keyHash}`;
+  const epoch = await cache.epoch(deps.db);
+  const hit = await cached(deps, cacheKey, epoch, now, (at) => deps.db.updateTable('api_keys').set({ last_used_at: at }).where('key_hash', '=', keyHash).execute());
+  if (hit) return hit;
   const at = now.toISOString();
   const row = await deps.db
     .selectFrom('api_keys')
@@ -87,7 +115,7 @@ async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principa
       'users.role',
       'organizations.features',
     ])
-    .where('api_keys.key_hash', '=', hashToken(key))
+    .where('api_keys.key_hash', '=', keyHash)
     .where('api_keys.revoked_at', 'is', null)
     .where('users.status', '=', 'active')
     .where('organizations.status', '=', 'active')
@@ -96,14 +124,16 @@ async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principa
   if (row.expires_at !== null && row.expires_at <= at) return undefined;
   const orgFeatures = features(row.features);
   if (!orgFeatures.api_access) return undefined;
-  if (row.last_used_at === null || now.getTime() - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS) {
+  let touchedAt = row.last_used_at === null ? -Infinity : Date.parse(row.last_used_at);
+  if (now.getTime() - touchedAt > TOUCH_INTERVAL_MS) {
     await deps.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', row.id).execute();
+    touchedAt = now.getTime();
   }
   // A key never holds more than its creator holds today.
   const creator = permissionsOf(row.role, false);
   const scopes = fromJson<string[]>(row.scopes, []).filter(isPermission);
   const permissions = new Set<Permission>(scopes.filter((scope) => creator.has(scope)));
-  return {
+  const principal: Principal = {
     kind: 'api_key',
     apiKeyId: row.id as ApiKeyId,
     apiKeyName: row.name,
@@ -114,5 +144,7 @@ async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principa
     permissions,
     features: orgFeatures,
   };
+  cache.set(cacheKey, epoch, { principal, validUntil: row.expires_at === null ? Infinity : Date.parse(row.expires_at), touchedAt });
+  return principal;
 }
 

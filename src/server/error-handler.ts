@@ -53,6 +53,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(error)) {
       if (PROBLEMS[error.kind].status >= 500) request.log.error({ err: error }, 'service error');
+      if (error.kind === 'rate-limited' && typeof error.extensions.retryAfter === 'number') reply.header('retry-after', String(error.extensions.retryAfter));
       return sendProblem(reply, problemBody(error.kind, error.message, request.id, error.extensions, error.fieldErrors), error.kind);
     }
     if (error.validation) {

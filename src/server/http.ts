@@ -25,3 +25,8 @@ export function sendDownload(reply: FastifyReply, download: Download, baseName: 
     .header('content-disposition', `attachment; filename="${baseName}.${download.format}"`)
     .send(download.body);
 }
+
+/** Sends JSON that is already serialised (e.g. a stored document), so megabytes are not parsed and re-serialised. */
+export function sendJsonText(reply: FastifyReply, status: number, json: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(json);
+}

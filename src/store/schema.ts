@@ -27,6 +27,7 @@ export interface Database {
   feedback: FeedbackTable;
   rule_preferences: RulePreferenceTable;
   budgets: BudgetTable;
+  auth_epoch: AuthEpochTable;
 }
 
 export interface OrganizationTable {
@@ -343,4 +344,10 @@ export interface BudgetTable {
   end_date: string;
   created_by: string;
   created_at: string;
+}
+
+/** One row (id 1): bumped by triggers whenever what a principal is built from changes (0010_perf). */
+export interface AuthEpochTable {
+  id: number;
+  epoch: number;
 }

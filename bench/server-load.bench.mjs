@@ -1,0 +1,159 @@
+// The server under load (issue 16): authenticated GET throughput, upload, query and analysis of a
+// stored 1M-row dataset, and the event loop while four analyses run at once. BENCH_10M=1 adds the
+// 10M-row analysis (generating and uploading it takes minutes).
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openAsBlob, openSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { BENCH_ADMIN_PASSWORD, startServe } from './serve.mjs';
+
+export const title = 'Server under load (auth GET, 1M-row upload/query/analysis, event loop during 4 analyses)';
+
+const root = path.resolve(import.meta.dirname, '..');
+const generator = process.env.PCA_GEN_CAMPAIGNS ?? path.resolve(root, '../shared/data/gen-campaigns.mjs');
+const CHOSEN = 'bench-Chosen-pass-2026!';
+
+async function generate(rows, file) {
+  const fd = openSync(file, 'w');
+  try {
+    await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [generator, String(rows), '42'], { stdio: ['ignore', fd, 'inherit'] });
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`generator exited ${code}`))));
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function serve(env) {
+  const server = await startServe(env);
+  const post = async (route, body, token) =>
+    (await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json();
+  const { accessToken } = await post('/api/v1/auth/login', { username: 'admin', password: BENCH_ADMIN_PASSWORD });
+  await post('/api/v1/auth/password', { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: CHOSEN }, accessToken);
+  const auth = { authorization: `Bearer ${accessToken}` };
+  return {
+    ...server,
+    auth,
+    json: async (route, body) => {
+      const response = await fetch(`${server.url}${route}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const parsed = await response.json();
+      if (!response.ok) throw new Error(`${route}: ${response.status} ${JSON.stringify(parsed).slice(0, 300)}`);
+      return parsed;
+    },
+    upload: async (file) => {
+      const form = new FormData();
+      form.append('file', await openAsBlob(file), path.basename(file));
+      const response = await fetch(`${server.url}/api/v1/datasets`, { method: 'POST', headers: auth, body: form });
+      const parsed = await response.json();
+      if (response.status !== 201) throw new Error(`upload: ${response.status} ${JSON.stringify(parsed).slice(0, 300)}`);
+      return parsed;
+    },
+  };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const timed = async (work) => {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+};
+
+/** prom-client resets its event-loop histogram on every scrape: a scrape before and after brackets a window. */
+async function loopLagP99Ms(server) {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const match = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
+  return match ? Number(match[1]) * 1000 : NaN;
+}
+
+async function authThroughput(server) {
+  const rates = [];
+  const load = (duration) => autocannon({ url: `${server.url}/api/v1/auth/me`, connections: 10, duration, headers: server.auth });
+  await load(2);
+  for (let round = 0; round < 3; round++) {
+    const result = await load(3);
+    if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers`);
+    rates.push(result.requests.average);
+  }
+  return median(rates);
+}
+
+/** Four analyses at once (different scopes, so none is a cache hit) while /health/live is probed every 10 ms. */
+async function fourAtOnce(server, datasetId) {
+  const scopes = [{}, { filters: [{ dimension: 'platform', values: ['Meta', 'Google Ads'] }] }, { filters: [{ dimension: 'device', values: ['Mobile'] }] }, { dateRange: { from: '2025-03-01' } }];
+  await loopLagP99Ms(server);
+  let running = true;
+  const probes = [];
+  const probing = (async () => {
+    while (running) {
+      const started = performance.now();
+      await fetch(`${server.url}/health/live`).then((response) => response.text());
+      probes.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  const each = await Promise.all(scopes.map((scope) => timed(() => server.json('/api/v1/analyses', { datasetIds: [datasetId], ...scope }))));
+  running = false;
+  await probing;
+  return { maxMs: Math.max(...each.map((run) => run.ms)), healthP99: percentile(probes, 99), lagP99: await loopLagP99Ms(server) };
+}
+
+export async function run() {
+  if (!existsSync(generator)) return [{ name: `generator not found at ${generator}`, value: 'skipped', unit: '' }];
+  const work = await mkdtemp(path.join(tmpdir(), 'pca-bench-load-'));
+  const results = [];
+  // The cache is off so every analysis is computed; four per organisation may run at once.
+  const server = await serve({ PCA_ANALYSIS_CACHE_MB: '0', PCA_ORG_CONCURRENT_ANALYSES: '4', PCA_ORG_CONCURRENT_UPLOADS: '4' });
+  try {
+    const rps = await authThroughput(server);
+    results.push({ name: 'authenticated GET /api/v1/auth/me (median of 3 × 3 s)', value: Math.round(rps), unit: 'req/s', target: '≥ 5000 req/s', ok: rps >= 5000 });
+
+    const file = path.join(work, 'export-1m.csv');
+    await generate(1_000_000, file);
+    const uploads = [];
+    let dataset;
+    for (let i = 0; i < 3; i++) {
+      const upload = await timed(() => server.upload(file));
+      uploads.push(upload.ms);
+      dataset = upload.value;
+    }
+    const uploadMs = median(uploads);
+    results.push({ name: '1M rows: upload CSV to a ready dataset (median of 3)', value: Math.round(uploadMs), unit: 'ms', target: '≤ 2000 ms', ok: uploadMs <= 2000 });
+
+    const query = { datasetIds: [dataset.id], metrics: ['spend', 'ctr'], dimensions: ['platform'], filters: [{ dimension: 'device', values: ['Mobile'] }] };
+    await server.json('/api/v1/query', query);
+    const queries = [];
+    for (let i = 0; i < 7; i++) queries.push((await timed(() => server.json('/api/v1/query', query))).ms);
+    const queryMs = median(queries);
+    results.push({ name: '1M rows: /api/v1/query metric by dimension + filter (median of 7)', value: Math.round(queryMs), unit: 'ms', target: '≤ 100 ms', ok: queryMs <= 100 });
+
+    const alone = [];
+    for (let i = 0; i < 3; i++) alone.push((await timed(() => server.json('/api/v1/analyses', { datasetIds: [dataset.id] }))).ms);
+    const aloneMs = median(alone);
+    results.push({ name: '1M rows: analysis alone, insights included (median of 3)', value: Math.round(aloneMs), unit: 'ms', target: '≤ 500 ms', ok: aloneMs <= 500 });
+
+    const four = await fourAtOnce(server, dataset.id);
+    results.push(
+      { name: '1M rows: slowest of 4 analyses at once', value: Math.round(four.maxMs), unit: 'ms', target: '≤ 1500 ms', ok: four.maxMs <= 1500 },
+      { name: 'GET /health/live p99 during the 4 analyses', value: Math.round(four.healthP99), unit: 'ms', target: '≤ 50 ms', ok: four.healthP99 <= 50 },
+      { name: 'event-loop lag p99 during the 4 analyses', value: Math.round(four.lagP99), unit: 'ms', target: '≤ 50 ms', ok: four.lagP99 <= 50 },
+    );
+    await rm(file, { force: true });
+
+    if (process.env.BENCH_10M === '1') {
+      const big = path.join(work, 'export-10m.csv');
+      await generate(10_000_000, big);
+      const stored = await server.upload(big);
+      await rm(big, { force: true });
+      const ten = await timed(() => server.json('/api/v1/analyses', { datasetIds: [stored.id] }));
+      results.push({ name: '10M rows: analysis (DuckDB memory limit 2GB)', value: Math.round(ten.ms), unit: 'ms', target: '≤ 3000 ms', ok: ten.ms <= 3000 });
+    }
+  } finally {
+    await server.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+  return results;
+}

@@ -1,0 +1,88 @@
+import { benchmarkSettings } from '../../insights/benchmarks.js';
+import type { Finding } from '../../insights/finding.js';
+import { generateInsights, type FeedbackContext, type GeneratedItem } from '../../insights/generate.js';
+import { insightInput, type DailyBreakdowns } from '../../insights/input.js';
+import { paceBudgets, pacingThresholds, type BudgetFlight } from '../../insights/pacing.js';
+import type { ExecutiveSummary } from '../../insights/summary.js';
+import { readGroups, type AnalysisOptions, type GroupingQuery, type Profile } from '../engine/analysis.js';
+import { buildReport, totalRows, type DatasetSummary, type ReportRow } from '../report/report.js';
+import type { AnalysisResultDocument, PeriodComparison } from '../analyses.js';
+
+/** One grouping query's rows as DuckDB wrote them (a JSON array), with what `readGroups` needs to read them. */
+export interface GroupedRows {
+  readonly json: string;
+  readonly query: GroupingQuery;
+  readonly options: AnalysisOptions;
+  readonly shape: Profile;
+}
+
+/** Everything an analysis needs once DuckDB has answered: plain data, so it crosses to a worker thread. */
+export interface AnalysisTaskInput {
+  readonly now: string;
+  readonly datasets: DatasetSummary[];
+  readonly current: GroupedRows;
+  /** The period before, when the analysis has dates; `rows` null when that period has no rows. */
+  readonly previous: { readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly rows: GroupedRows | null } | null;
+  readonly daily: GroupedRows;
+  readonly budgets: readonly BudgetFlight[];
+  readonly settings: Record<string, unknown>;
+  readonly feedback: FeedbackContext;
+}
+
+export interface AnalysisTaskOutput {
+  /** The stored result document, already serialised (it is stored and sent as is). */
+  readonly resultJson: string;
+  readonly items: GeneratedItem[];
+  readonly summary: ExecutiveSummary;
+  /** The best shown insights, what an LLM summary may draw on. */
+  readonly ranked: Finding[];
+}
+
+const RANKED_FOR_SUMMARY = 8;
+
+function readRows(grouped: GroupedRows) {
+  return readGroups(JSON.parse(grouped.json) as Record<string, unknown>[], grouped.query, grouped.options, grouped.shape);
+}
+
+function changeOf(current: ReportRow, previous: ReportRow | null): PeriodComparison['byCurrency'][string]['change'] {
+  const change: PeriodComparison['byCurrency'][string]['change'] = {};
+  for (const [key, value] of Object.entries(current)) {
+    if (typeof value !== 'number') continue;
+    const before = previous && typeof previous[key] === 'number' ? (previous[key]) : null;
+    change[key] = {
+      absolute: before === null ? null : value - before,
+      relative: before === null || before === 0 ? null : (value - before) / Math.abs(before),
+    };
+  }
+  return change;
+}
+
+/**
+ * The CPU-heavy half of an analysis, in JavaScript: the report, period over
+ * period, daily series per platform and campaign, budget pacing and the
+ * insights. It reads no store and no files, so it runs in a worker thread
+ * and the event loop stays free.
+ */
+export function runAnalysisTask(input: AnalysisTaskInput): AnalysisTaskOutput {
+  const now = new Date(input.now);
+  const report = buildReport(input.datasets, readRows(input.current), now);
+  let periodOverPeriod: PeriodComparison | null = null;
+  if (input.previous) {
+    const previousRows = input.previous.rows ? totalRows(buildReport([], readRows(input.previous.rows), now)) : [];
+    const byCurrency: PeriodComparison['byCurrency'] = {};
+    for (const current of totalRows(report)) {
+      const key = String(current.currency ?? 'unknown');
+      const old = previousRows.find((row) => row.currency === current.currency) ?? null;
+      byCurrency[key] = { current, previous: old, change: changeOf(current, old) };
+    }
+    periodOverPeriod = { range: input.previous.range, previousRange: input.previous.before, byCurrency };
+  }
+  const result: AnalysisResultDocument = { ...report, periodOverPeriod };
+  const pairs = buildReport([], readRows(input.daily), now).breakdowns;
+  const daily: DailyBreakdowns = { platform: pairs['platform×date'] ?? [], campaign: pairs['campaign×date'] ?? [] };
+  const asOf = result.dateRange.to;
+  const pacing = asOf === null ? [] : paceBudgets(input.budgets, daily, asOf, pacingThresholds(input.settings));
+  const previousTotals = Object.values(result.periodOverPeriod?.byCurrency ?? {}).flatMap((comparison) => (comparison.previous ? [comparison.previous] : []));
+  const generated = generateInsights(insightInput(result, previousTotals, daily, benchmarkSettings(input.settings), pacing), input.feedback, result.dateRange);
+  return { resultJson: JSON.stringify(result), items: generated.items, summary: generated.summary, ranked: generated.ranked.slice(0, RANKED_FOR_SUMMARY) };
+}

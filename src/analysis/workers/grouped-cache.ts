@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import type { Dataset } from '../datasets/datasets.js';
+import type { Scope } from '../engine/analysis.js';
+import type { AnalysisTaskInput, GroupedRows } from './analysis-task.js';
+
+/** DuckDB's answers for one analysis: what the worker turns into a report and insights. */
+export interface GroupedInputs {
+  readonly shape: GroupedRows['shape'];
+  readonly current: GroupedRows;
+  readonly previous: AnalysisTaskInput['previous'];
+  readonly daily: GroupedRows;
+}
+
+interface Entry {
+  readonly value: GroupedInputs;
+  readonly bytes: number;
+  readonly datasetIds: readonly string[];
+}
+
+function bytesOf(value: GroupedInputs): number {
+  return 2 * (value.current.json.length + value.daily.json.length + (value.previous?.rows?.json.length ?? 0)) + 4_096;
+}
+
+/**
+ * The key of an analysis's DuckDB work: the organisation, each dataset as it
+ * stands (id, update time, mapping, rows, bytes: a remap changes them) and
+ * the scope. Because the dataset's facts are read from the store for every
+ * analysis, an entry computed before a remap on any instance is never used
+ * after it, and a deleted dataset is "not found" before the cache is asked.
+ */
+export function groupedKey(orgId: string, datasets: readonly Dataset[], scope: Scope): string {
+  const versions = datasets.map((dataset) => [dataset.id, dataset.updatedAt, dataset.rows, dataset.bytes, dataset.mapping]);
+  return createHash('sha256').update(JSON.stringify([orgId, versions, scope])).digest('hex');
+}
+
+/**
+ * An in-process LRU of DuckDB's grouped rows by their inputs, bounded in
+ * bytes. Every instance computes the same answer for the same key, so a
+ * per-instance cache needs no coordination; the report and insights are
+ * still built per analysis (fresh ids, the organisation's current budgets,
+ * settings and feedback).
+ */
+export class GroupedCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+  private hitCount = 0;
+  private missCount = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): GroupedInputs | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) {
+      this.missCount++;
+      return undefined;
+    }
+    this.hitCount++;
+    // Re-inserted: a Map iterates in insertion order, so the first key is the least recently used.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: string, value: GroupedInputs, datasetIds: readonly string[]): void {
+    const bytes = bytesOf(value);
+    if (bytes > this.maxBytes) return;
+    this.delete(key);
+    this.entries.set(key, { value, bytes, datasetIds });
+    this.bytes += bytes;
+    for (const [oldest] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.delete(oldest);
+    }
+  }
+
+  /** Drops every entry that read a dataset (after its remap or deletion here: memory back at once). */
+  forgetDataset(id: string): void {
+    for (const [key, entry] of this.entries) if (entry.datasetIds.includes(id)) this.delete(key);
+  }
+
+  stats(): { readonly entries: number; readonly bytes: number; readonly hits: number; readonly misses: number } {
+    return { entries: this.entries.size, bytes: this.bytes, hits: this.hitCount, misses: this.missCount };
+  }
+
+  private delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+}

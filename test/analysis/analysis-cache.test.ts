@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemRecorder } from '../../src/audit/recorder.js';
+import { remapDataset } from '../../src/analysis/datasets/datasets.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { multipart } from '../helpers/multipart.js';
+import { campaignCsv } from './generated.js';
+
+interface Created {
+  id: string;
+  result: { rows: number; totals: Record<string, unknown>; generatedAt: string };
+}
+
+describe.each(BACKENDS)('the cache of analysis results by their inputs [%s]', (backend) => {
+  let t: TestApp;
+  let operator: Session;
+  let org: TestOrg;
+  const as = () => bearer(org.users.analyst.accessToken);
+
+  beforeAll(async () => {
+    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
+    operator = await operatorSession(t.app);
+    org = await orgWithEveryRole(t.app, operator, 'cached');
+  }, 120_000);
+  afterAll(() => t.dispose());
+
+  async function upload(): Promise<string> {
+    const body = multipart({ name: 'export.csv', content: campaignCsv(3_000, 20) });
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(), ...body.headers }, payload: body.payload });
+    expect(response.statusCode).toBe(201);
+    return response.json<{ id: string }>().id;
+  }
+
+  async function analyse(datasetId: string, extra: Record<string, unknown> = {}) {
+    return t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: as(), payload: { datasetIds: [datasetId], ...extra } });
+  }
+
+  const stats = () => t.ctx.analysisCache.stats();
+
+  it('answers a repeated analysis from the cache with the same figures, and a new scope from DuckDB', async () => {
+    const id = await upload();
+    const before = stats();
+    const first = await analyse(id);
+    expect(first.statusCode).toBe(201);
+    expect(stats()).toMatchObject({ misses: before.misses + 1, hits: before.hits, entries: before.entries + 1 });
+    const second = await analyse(id);
+    expect(second.statusCode).toBe(201);
+    expect(stats()).toMatchObject({ misses: before.misses + 1, hits: before.hits + 1 });
+    const [a, b] = [first.json<Created>(), second.json<Created>()];
+    expect(b.id).not.toBe(a.id);
+    expect(b.result.totals).toEqual(a.result.totals);
+    const filtered = await analyse(id, { filters: [{ dimension: 'platform', values: ['Meta'] }] });
+    expect(filtered.statusCode).toBe(201);
+    expect(stats().misses).toBe(before.misses + 2);
+    expect(filtered.json<Created>().result.rows).toBeLessThan(a.result.rows);
+  });
+
+  it('recomputes after the mapping changes, through the API (entries dropped) and on another path (key changed)', async () => {
+    const id = await upload();
+    const first = (await analyse(id)).json<Created>();
+    expect(first.result.totals.revenue).toEqual(expect.any(Number));
+    const entries = stats().entries;
+    const remapped = await t.app.inject({ method: 'PATCH', url: `/api/v1/datasets/${id}/mapping`, headers: as(), payload: { mapping: { Revenue: null } } });
+    expect(remapped.statusCode).toBe(200);
+    expect(stats().entries).toBe(entries - 1);
+    const misses = stats().misses;
+    const after = (await analyse(id)).json<Created>();
+    expect(stats().misses).toBe(misses + 1);
+    expect(after.result.totals.revenue).toBeUndefined();
+    expect(after.result.totals.spend).toEqual(first.result.totals.spend);
+    // A remap that this instance's routes did not see (as on another instance) still changes the key.
+    await remapDataset({ db: t.ctx.store.db, duck: t.ctx.duck, layout: t.ctx.layout, clock: () => new Date(Date.now() + 1_000) }, org.orgId, id, { Revenue: 'revenue' }, systemRecorder(t.ctx.audit, 'test', org.orgId));
+    const restored = (await analyse(id)).json<Created>();
+    expect(stats().misses).toBe(misses + 2);
+    expect(restored.result.totals.revenue).toEqual(first.result.totals.revenue);
+  });
+
+  it('forgets a deleted dataset and answers 404 for it afterwards', async () => {
+    const id = await upload();
+    expect((await analyse(id)).statusCode).toBe(201);
+    const entries = stats().entries;
+    const deleted = await t.app.inject({ method: 'DELETE', url: `/api/v1/datasets/${id}`, headers: bearer(org.users.admin.accessToken) });
+    expect(deleted.statusCode).toBe(204);
+    expect(stats().entries).toBe(entries - 1);
+    const hits = stats().hits;
+    expect((await analyse(id)).statusCode).toBe(404);
+    expect(stats().hits).toBe(hits);
+  });
+
+  it('is off with PCA_ANALYSIS_CACHE_MB=0', async () => {
+    const off = await createTestApp(backend, { env: { PCA_ANALYSIS_CACHE_MB: '0' } });
+    try {
+      const admin = await operatorSession(off.app);
+      const body = multipart({ name: 'export.csv', content: campaignCsv(500, 5) });
+      const uploaded = await off.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(admin.accessToken), ...body.headers }, payload: body.payload });
+      const id = uploaded.json<{ id: string }>().id;
+      for (let i = 0; i < 2; i++) {
+        expect((await off.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(admin.accessToken), payload: { datasetIds: [id] } })).statusCode).toBe(201);
+      }
+      expect(off.ctx.analysisCache.stats()).toMatchObject({ entries: 0, hits: 0 });
+    } finally {
+      await off.dispose();
+    }
+  }, 60_000);
+});

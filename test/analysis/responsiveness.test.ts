@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, operatorSession, type Session } from '../helpers/identity.js';
+import { multipart } from '../helpers/multipart.js';
+import { campaignCsv } from './generated.js';
+
+const ROWS = 300_000;
+const CAMPAIGNS = 100;
+
+describe.each(BACKENDS)('the event loop while a large analysis runs [%s]', (backend) => {
+  let t: TestApp;
+  let operator: Session;
+  let datasetId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(backend, { env: { PCA_WORKER_THREADS: '1' } });
+    operator = await operatorSession(t.app);
+    const body = multipart({ name: 'large.csv', content: campaignCsv(ROWS, CAMPAIGNS) });
+    const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(operator.accessToken), ...body.headers }, payload: body.payload });
+    expect(uploaded.statusCode).toBe(201);
+    datasetId = uploaded.json<{ id: string }>().id;
+  }, 180_000);
+  afterAll(() => t.dispose());
+
+  it('answers GET /health/live promptly during the analysis of 300,000 rows', async () => {
+    let finished = false;
+    const analysis = t.app
+      .inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(operator.accessToken), payload: { datasetIds: [datasetId] } })
+      .finally(() => (finished = true));
+    const latencies: number[] = [];
+    while (!finished) {
+      // Measured from before the pause, so a loop blocked during the pause counts too.
+      const started = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const health = await t.app.inject({ method: 'GET', url: '/health/live' });
+      latencies.push(performance.now() - started - 20);
+      expect(health.statusCode).toBe(200);
+    }
+    const response = await analysis;
+    expect(response.statusCode).toBe(201);
+    const stored = response.json<{ id: string; result: { rows: number; breakdowns: Record<string, unknown[]> }; summary: { text: string } }>();
+    expect(stored.result.rows).toBe(ROWS);
+    expect(stored.result.breakdowns.campaign).toHaveLength(CAMPAIGNS);
+    expect(stored.summary.text.length).toBeGreaterThan(0);
+    // The analysis is long enough to be probed several times; blocking the loop held a probe for seconds.
+    expect(latencies.length).toBeGreaterThan(3);
+    expect(Math.max(...latencies)).toBeLessThan(1_000);
+    // What the API answered is what it stored.
+    const fetched = await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${stored.id}`, headers: bearer(operator.accessToken) });
+    expect(fetched.json<{ result: unknown }>().result).toEqual(stored.result);
+  }, 180_000);
+});
