@@ -57,7 +57,7 @@ export function registerApiKeyRoutes(app: HttpServer, auth: AuthDeps): void {
     '/api/v1/api-keys/:id',
     { config: { ...access, audit: ['api_key.revoked'] }, schema: { tags: ['api-keys'], summary: 'Revoke a key; it stops working at once', params: IdParams } },
     async (request, reply) => {
-      await revokeApiKey(auth, principalOf(request).orgId, request.params.id, auditOf(request));
+      await revokeApiKey(auth, principalOf(request).orgId, principalOf(request), request.params.id, auditOf(request));
       return reply.code(204).send();
     },
   );

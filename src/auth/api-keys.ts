@@ -8,6 +8,7 @@ import type { ApiKeyTable, Database } from '../store/schema.js';
 import type { AuthDeps } from './auth-deps.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
 import type { Permission } from './permissions.js';
+import { assertMayManage, type Manager } from './management.js';
 
 export const API_KEY_PREFIX = 'pca_';
 
@@ -91,7 +92,7 @@ export async function listApiKeys(db: Kysely<Database>, orgId: string): Promise<
   return rows.map(present);
 }
 
-export async function revokeApiKey(deps: AuthDeps, orgId: string, id: string, audit: AuditRecorder): Promise<ApiKey> {
+export async function revokeApiKey(deps: AuthDeps, orgId: string, manager: Manager, id: string, audit: AuditRecorder): Promise<ApiKey> {
   const row = await deps.db
     .selectFrom('api_keys')
     .selectAll()
@@ -99,6 +100,10 @@ export async function revokeApiKey(deps: AuthDeps, orgId: string, id: string, au
     .where('org_id', '=', orgId)
     .executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such API key.');
+  if (row.user_id !== manager.userId) {
+    const owner = await deps.db.selectFrom('users').select(['role', 'is_operator']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
+    assertMayManage(manager, owner, 'revoke the keys of');
+  }
   const revokedAt = row.revoked_at ?? deps.clock().toISOString();
   await inTransaction(deps.db, async (trx) => {
     await trx.updateTable('api_keys').set({ revoked_at: revokedAt }).where('id', '=', id).execute();
