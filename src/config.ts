@@ -41,6 +41,8 @@ export interface MonitoringConfig {
   readonly requestMetrics: boolean;
   /** Waits between webhook attempts (so the number of retries is its length). */
   readonly webhookRetryDelaysMs: number[];
+  /** Webhooks may reach loopback and private addresses (on-premises installs); link-local and reserved ones never. */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export type PasswordAlgorithm = 'argon2id' | 'bcrypt';
@@ -120,6 +122,7 @@ export const SETTINGS = {
   PCA_LLM_MODEL: 'model name for the LLM endpoint (required with PCA_LLM_BASE_URL)',
   PCA_LLM_TIMEOUT_MS: 'how long to wait for an LLM summary before using the deterministic one (default 20000)',
   PCA_WEBHOOK_RETRY_DELAYS_MS: 'comma-separated waits before webhook retries (default 1000,5000,30000)',
+  PCA_WEBHOOK_ALLOW_PRIVATE: 'true|false: webhooks may reach loopback and private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), for on-premises installs; link-local, multicast and reserved addresses are always refused (default false)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -214,6 +217,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       alertIntervalSeconds: integer(env, 'PCA_ALERT_INTERVAL_SECONDS', 30, 1, 3_600),
       webhookRetryDelaysMs: delays(env, 'PCA_WEBHOOK_RETRY_DELAYS_MS', [1_000, 5_000, 30_000]),
       requestMetrics: boolean(env, 'PCA_REQUEST_METRICS', true),
+      webhookAllowPrivate: boolean(env, 'PCA_WEBHOOK_ALLOW_PRIVATE', false),
     },
     auditKey: auditKey(env),
     llm: llmConfig(env),
