@@ -42,7 +42,8 @@ export function registerApiKeyRoutes(app: HttpServer, auth: AuthDeps): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const created = await createApiKey(auth, principal, request.body, auditOf(request));
+      const creator = { ...principal, ...(principal.kind === 'api_key' ? { parentKeyId: principal.apiKeyId } : {}) };
+      const created = await createApiKey(auth, creator, request.body, auditOf(request));
       return reply.code(201).send(created);
     },
   );

@@ -11,6 +11,7 @@ import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import type { AuthDeps } from './auth-deps.js';
 import { assertPasswordPolicy } from './passwords.js';
+import { revokeUserApiKeys } from './api-keys.js';
 import { assertMayManage, type Manager } from './management.js';
 import type { Role } from './permissions.js';
 import { revokeUserSessions } from './sessions.js';
@@ -292,10 +293,11 @@ export async function resetPassword(
   await inTransaction(deps.db, async (trx) => {
     await trx.updateTable('users').set(changes).where('id', '=', userId).execute();
     const revokedSessions = await revokeUserSessions(trx, userId, 'password_reset', now);
+    const revokedApiKeys = await revokeUserApiKeys(trx, userId, now);
     await audit.record(trx, {
       action: 'auth.password.reset',
       target: { type: 'user', id: userId, name: row.username },
-      details: { revokedSessions, lockoutCleared: row.locked_until !== null },
+      details: { revokedSessions, revokedApiKeys, lockoutCleared: row.locked_until !== null },
     });
   });
   return { user: presentUser({ ...row, ...changes }), oneTimePassword: password };
