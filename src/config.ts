@@ -46,9 +46,6 @@ export interface HttpLimits {
   readonly maxConnections: number;
   /** Requests without valid credentials per client address per minute (then 429). */
   readonly anonymousPerMinute: number;
-  /** Password hashes computed at once; more wait in a queue of `hashQueue`, beyond which 503. */
-  readonly hashConcurrency: number;
-  readonly hashQueue: number;
 }
 
 export interface LlmConfig {
@@ -87,6 +84,9 @@ export interface AuthConfig {
   readonly lockoutMinutes: number;
   /** Login attempts allowed per client IP per minute. */
   readonly loginRateLimitPerMinute: number;
+  /** Password hashes computed at once; more wait in a queue of `hashQueue`, beyond which 429 + Retry-After. */
+  readonly hashConcurrency: number;
+  readonly hashQueue: number;
 }
 
 export type DatabaseConfig =
@@ -156,7 +156,7 @@ export const SETTINGS = {
   PCA_MAX_REQUESTS_PER_SOCKET: 'requests one keep-alive connection may carry (default 1000)',
   PCA_ANON_RATE_LIMIT: 'requests without valid credentials per client address per minute before 429 (default 60)',
   PCA_HASH_CONCURRENCY: 'password hashes computed at once (default: number of cores)',
-  PCA_HASH_QUEUE: 'sign-ins waiting for a hash slot before 503 + Retry-After (default 64)',
+  PCA_HASH_QUEUE: 'password checks waiting for a hash slot before 429 + Retry-After (default 64)',
   PCA_FEEDBACK_SUPPRESS_MIN_RATERS: 'distinct people whose low ratings it takes to suppress an insight rule (default 3)',
   PCA_WEBHOOK_ALLOW_PRIVATE: 'true|false: webhooks may reach loopback and private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), for on-premises installs; link-local, multicast and reserved addresses are always refused (default false)',
 } as const;
@@ -265,8 +265,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxConnections: integer(env, 'PCA_MAX_CONNECTIONS', 1_024, 1, 1_000_000),
       maxRequestsPerSocket: integer(env, 'PCA_MAX_REQUESTS_PER_SOCKET', 1_000, 1, 1_000_000),
       anonymousPerMinute: integer(env, 'PCA_ANON_RATE_LIMIT', 60, 1, 1_000_000),
-      hashConcurrency: integer(env, 'PCA_HASH_CONCURRENCY', availableParallelism(), 1, 256),
-      hashQueue: integer(env, 'PCA_HASH_QUEUE', 64, 0, 100_000),
     },
     feedbackSuppressMinRaters: integer(env, 'PCA_FEEDBACK_SUPPRESS_MIN_RATERS', 3, 1, 1_000),
   };
@@ -342,5 +340,7 @@ function authConfig(env: Env): AuthConfig {
     lockoutThreshold: integer(env, 'PCA_LOCKOUT_THRESHOLD', 5, 1, 100),
     lockoutMinutes: integer(env, 'PCA_LOCKOUT_MINUTES', 15, 1, 1_440),
     loginRateLimitPerMinute: integer(env, 'PCA_LOGIN_RATE_LIMIT', 20, 1, 100_000),
+    hashConcurrency: integer(env, 'PCA_HASH_CONCURRENCY', availableParallelism(), 1, 256),
+    hashQueue: integer(env, 'PCA_HASH_QUEUE', 64, 0, 100_000),
   };
 }
