@@ -1,5 +1,6 @@
 // Health latency while 1,000 sign-ins arrive at once: password hashing bounded (the default) against unbounded.
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startServe } from './serve.mjs';
 
 export const title = 'Login storm (1,000 concurrent sign-ins; GET /health/live latency meanwhile)';
@@ -28,7 +29,7 @@ async function storm(url) {
       } catch {
         probeErrors++;
       }
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
     }
   })();
   const started = performance.now();
