@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Every setting of the product, read once from the environment and validated. */
@@ -12,8 +13,12 @@ export interface Config {
   readonly duckdb: DuckDbConfig;
   /** How long a graceful shutdown waits for in-flight requests before giving up. */
   readonly shutdownTimeoutMs: number;
-  /** Trust X-Forwarded-* headers (only behind a proxy you control). */
-  readonly trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For entries to believe: `false` none; a number, that
+   * many proxy hops from the socket; a list, only entries added by those
+   * proxy addresses/CIDRs. Never the client's own leftmost entry.
+   */
+  readonly trustProxy: TrustProxy;
   readonly auth: AuthConfig;
   /** Minutes between background retention runs; 0 disables the scheduler (`pca retention run` still works). */
   readonly retentionIntervalMinutes: number;
@@ -23,6 +28,9 @@ export interface Config {
   /** An OpenAI-compatible endpoint for executive summaries; unset: deterministic summaries only. */
   readonly llm: LlmConfig | undefined;
   readonly performance: PerformanceConfig;
+  readonly http: HttpLimits;
+  /** Distinct people whose ratings it takes before a rule can be suppressed for the organisation. */
+  readonly feedbackSuppressMinRaters: number;
 }
 
 export interface PerformanceConfig {
@@ -34,6 +42,22 @@ export interface PerformanceConfig {
   readonly orgConcurrentUploads: number;
   /** Bytes of DuckDB results kept in memory for repeated analyses; 0 turns the cache off. */
   readonly analysisCacheBytes: number;
+}
+
+export type TrustProxy = false | number | readonly string[];
+
+/** Bounds on what one connection and one client may hold. */
+export interface HttpLimits {
+  /** The whole request (headers and body) must arrive within this. */
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  /** A socket with no traffic for this long is closed. */
+  readonly idleTimeoutMs: number;
+  readonly maxRequestsPerSocket: number;
+  readonly maxConnections: number;
+  /** Requests without valid credentials per client address per minute (then 429). */
+  readonly anonymousPerMinute: number;
 }
 
 export interface LlmConfig {
@@ -53,6 +77,8 @@ export interface MonitoringConfig {
   readonly requestMetrics: boolean;
   /** Waits between webhook attempts (so the number of retries is its length). */
   readonly webhookRetryDelaysMs: number[];
+  /** Webhooks may reach loopback and private addresses (on-premises installs); link-local and reserved ones never. */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export type PasswordAlgorithm = 'argon2id' | 'bcrypt';
@@ -70,6 +96,9 @@ export interface AuthConfig {
   readonly lockoutMinutes: number;
   /** Login attempts allowed per client IP per minute. */
   readonly loginRateLimitPerMinute: number;
+  /** Password hashes computed at once; more wait in a queue of `hashQueue`, beyond which 429 + Retry-After. */
+  readonly hashConcurrency: number;
+  readonly hashQueue: number;
 }
 
 export type DatabaseConfig =
@@ -111,7 +140,7 @@ export const SETTINGS = {
   PCA_DUCKDB_THREADS: 'DuckDB worker threads (default: number of cores)',
   PCA_DUCKDB_MEMORY_LIMIT: 'DuckDB memory limit, e.g. 512MB, 2GB (default 2GB)',
   PCA_SHUTDOWN_TIMEOUT_MS: 'grace period for in-flight requests on SIGTERM (default 10000)',
-  PCA_TRUST_PROXY: 'true|false: trust X-Forwarded-For from a proxy (default false)',
+  PCA_TRUST_PROXY: 'false | true (= 1 hop) | a hop count | comma-separated proxy addresses/CIDRs: which X-Forwarded-For entries to trust (default false)',
   PCA_JWT_SECRET: 'HS256 signing secret, at least 32 bytes (default: generated once into the data dir)',
   PCA_AUDIT_KEY: 'HMAC key of the audit chain, at least 32 bytes (default: generated once into the data dir)',
   PCA_ADMIN_PASSWORD: "operator's first password (default: random, printed once on the console)",
@@ -136,6 +165,16 @@ export const SETTINGS = {
   PCA_ORG_CONCURRENT_ANALYSES: 'analyses one organisation may run at once per instance; more get 429 with Retry-After (default 2)',
   PCA_ORG_CONCURRENT_UPLOADS: 'uploads one organisation may send at once per instance; more get 429 with Retry-After (default 2)',
   PCA_ANALYSIS_CACHE_MB: 'megabytes of DuckDB results kept per instance for repeated analyses, 0 = off (default 64)',
+  PCA_REQUEST_TIMEOUT_MS: 'the whole request, body included, must arrive within this (default 120000)',
+  PCA_HEADERS_TIMEOUT_MS: 'request headers must arrive within this (default 10000)',
+  PCA_KEEP_ALIVE_TIMEOUT_MS: 'an idle keep-alive connection is closed after this (default 5000)',
+  PCA_MAX_CONNECTIONS: 'open connections at once; more are closed on arrival (default 1024)',
+  PCA_MAX_REQUESTS_PER_SOCKET: 'requests one keep-alive connection may carry (default 1000)',
+  PCA_ANON_RATE_LIMIT: 'requests without valid credentials per client address per minute before 429 (default 60)',
+  PCA_HASH_CONCURRENCY: 'password hashes computed at once (default: number of cores)',
+  PCA_HASH_QUEUE: 'password checks waiting for a hash slot before 429 + Retry-After (default 64)',
+  PCA_FEEDBACK_SUPPRESS_MIN_RATERS: 'distinct people whose low ratings it takes to suppress an insight rule (default 3)',
+  PCA_WEBHOOK_ALLOW_PRIVATE: 'true|false: webhooks may reach loopback and private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), for on-premises installs; link-local, multicast and reserved addresses are always refused (default false)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -221,7 +260,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       memoryLimit: sizeString(env, 'PCA_DUCKDB_MEMORY_LIMIT', '2GB'),
     },
     shutdownTimeoutMs: integer(env, 'PCA_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
-    trustProxy: boolean(env, 'PCA_TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     auth: authConfig(env),
     retentionIntervalMinutes: integer(env, 'PCA_RETENTION_INTERVAL_MINUTES', 60, 0, 10_080),
     monitoring: {
@@ -230,6 +269,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       alertIntervalSeconds: integer(env, 'PCA_ALERT_INTERVAL_SECONDS', 30, 1, 3_600),
       webhookRetryDelaysMs: delays(env, 'PCA_WEBHOOK_RETRY_DELAYS_MS', [1_000, 5_000, 30_000]),
       requestMetrics: boolean(env, 'PCA_REQUEST_METRICS', true),
+      webhookAllowPrivate: boolean(env, 'PCA_WEBHOOK_ALLOW_PRIVATE', false),
     },
     auditKey: auditKey(env),
     llm: llmConfig(env),
@@ -239,7 +279,32 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       orgConcurrentUploads: integer(env, 'PCA_ORG_CONCURRENT_UPLOADS', 2, 1, 1_000),
       analysisCacheBytes: integer(env, 'PCA_ANALYSIS_CACHE_MB', 64, 0, 65_536) * 1024 * 1024,
     },
+    http: {
+      requestTimeoutMs: integer(env, 'PCA_REQUEST_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+      headersTimeoutMs: integer(env, 'PCA_HEADERS_TIMEOUT_MS', 10_000, 100, 120_000),
+      keepAliveTimeoutMs: integer(env, 'PCA_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+      idleTimeoutMs: 60_000,
+      maxConnections: integer(env, 'PCA_MAX_CONNECTIONS', 1_024, 1, 1_000_000),
+      maxRequestsPerSocket: integer(env, 'PCA_MAX_REQUESTS_PER_SOCKET', 1_000, 1, 1_000_000),
+      anonymousPerMinute: integer(env, 'PCA_ANON_RATE_LIMIT', 60, 1, 1_000_000),
+    },
+    feedbackSuppressMinRaters: integer(env, 'PCA_FEEDBACK_SUPPRESS_MIN_RATERS', 3, 1, 1_000),
   };
+}
+
+const PROXY_ENTRY = /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/;
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = read(env, 'PCA_TRUST_PROXY');
+  if (raw === undefined || ['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  // "true" once meant "believe every entry"; it now trusts the one proxy in front (the socket's peer) only.
+  if (['true', 'yes'].includes(raw.toLowerCase())) return 1;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  if (!entries.every((entry) => PROXY_ENTRY.test(entry) && isIP(entry.split('/')[0]!) !== 0)) {
+    throw new ConfigError('PCA_TRUST_PROXY', 'false, true, a hop count or comma-separated proxy addresses/CIDRs', raw);
+  }
+  return entries;
 }
 
 function delays(env: Env, name: keyof typeof SETTINGS, fallback: number[]): number[] {
@@ -297,5 +362,7 @@ function authConfig(env: Env): AuthConfig {
     lockoutThreshold: integer(env, 'PCA_LOCKOUT_THRESHOLD', 5, 1, 100),
     lockoutMinutes: integer(env, 'PCA_LOCKOUT_MINUTES', 15, 1, 1_440),
     loginRateLimitPerMinute: integer(env, 'PCA_LOGIN_RATE_LIMIT', 20, 1, 100_000),
+    hashConcurrency: integer(env, 'PCA_HASH_CONCURRENCY', availableParallelism(), 1, 256),
+    hashQueue: integer(env, 'PCA_HASH_QUEUE', 64, 0, 100_000),
   };
 }

@@ -67,7 +67,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     system: startSystemSampler(layout.root, () => store.poolStats()),
     notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => {
       if (event === 'opened') metrics.alerts.inc({ severity: alert.severity });
-      return notifyChannels({ db: store.db, box: auth.box, clock, retryDelaysMs: config.monitoring.webhookRetryDelaysMs, timeoutMs: 5_000 }, orgId, alert, event);
+      return notifyChannels({ db: store.db, box: auth.box, clock, retryDelaysMs: config.monitoring.webhookRetryDelaysMs, timeoutMs: 5_000, egress: { allowPrivate: config.monitoring.webhookAllowPrivate } }, orgId, alert, event);
     },
   };
   const analysisPool = createAnalysisPool(config.performance.workerThreads);

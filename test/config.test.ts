@@ -54,7 +54,7 @@ describe('config', () => {
       logLevel: 'warn',
       duckdb: { threads: 3, memoryLimit: '512MB' },
       shutdownTimeoutMs: 2500,
-      trustProxy: true,
+      trustProxy: 1,
     });
   });
 

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { platformOrganizationId } from '../auth/bootstrap.js';
 import type { ProblemKind } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { AuditAction } from './catalog.js';
 import type { AuditActor, AuditEntry } from './event.js';
 import { ownedElsewhere } from './ownership.js';
+import { RefusalSummaries } from './refusals.js';
 import { auditRecorder, type AuditLog, type AuditRecorder } from './recorder.js';
 
 /**
@@ -73,14 +75,8 @@ async function refusalEntry(db: Kysely<Database>, request: FastifyRequest, statu
   }
   const id = (request.params as { id?: unknown } | undefined)?.id;
   if (kind === 'not-found' && typeof id === 'string' && request.principal) {
-    const crossTenant = await ownedElsewhere(db, id, request.principal.orgId);
-    return {
-      action: 'access.not_found',
-      outcome: crossTenant ? 'denied' : 'failure',
-      severity: crossTenant ? 'warning' : 'info',
-      target: { type: 'id', id },
-      details: { ...route, crossTenant },
-    };
+    // The prober's own trail gets a plain 404: it must not learn that the id exists elsewhere.
+    return { action: 'access.not_found', outcome: 'failure', severity: 'info', target: { type: 'id', id }, details: route };
   }
   const primary = declaredActions(request)[0];
   if (primary !== undefined && MUTATING.has(request.method)) {
@@ -90,12 +86,36 @@ async function refusalEntry(db: Kysely<Database>, request: FastifyRequest, statu
   return undefined;
 }
 
+/** A 404 for an id another organisation owns: a cross-tenant probe, recorded in the operator's trail only. */
+async function recordProbe(db: Kysely<Database>, hook: AuditRecorder, request: FastifyRequest, entry: AuditEntry): Promise<void> {
+  const id = entry.target?.id;
+  const prober = request.principal?.orgId;
+  if (typeof id !== 'string' || prober === undefined || !(await ownedElsewhere(db, id, prober))) return;
+  const platform = await platformOrganizationId(db);
+  if (platform === undefined) return;
+  await hook.record(db, {
+    ...entry,
+    orgId: platform,
+    outcome: 'denied',
+    severity: 'warning',
+    details: { ...entry.details, crossTenant: true, proberOrgId: prober },
+  });
+}
+
 /**
  * Request-level recording: refusals (401/403, disabled features, quotas,
  * 404s, with cross-tenant probes flagged), server errors, every API-key call,
  * and a loud complaint when a mutating route succeeded without its event.
  */
 export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysely<Database>): void {
+  const anonymous = new RefusalSummaries(log, db);
+  const sweeper = setInterval(() => {
+    anonymous.flush(false).catch((error: unknown) => app.log.error({ err: error }, 'audit event could not be written'));
+  }, 10_000).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    await anonymous.flush(true);
+  });
   app.addHook('onRequest', async (request) => {
     request.auditRecorder = recorderFor(log, request, declaredActions(request));
   });
@@ -110,9 +130,16 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
     const hook = recorderFor(log, request);
     const status = reply.statusCode;
     try {
+      const kind = request.problemKind;
+      if (!request.principal && !request.reachedHandler && kind !== undefined && (ACCESS_KINDS.has(kind) || kind === 'rate-limited')) {
+        const agent = request.headers['user-agent'];
+        await anonymous.note(request.ip, typeof agent === 'string' ? agent : null, `${request.method} ${url}`, kind);
+        return;
+      }
       if (status >= 400 && recorder.refusals === 0) {
         const entry = await refusalEntry(db, request, status);
         if (entry) await hook.record(db, entry);
+        if (entry?.action === 'access.not_found') await recordProbe(db, hook, request, entry);
       }
       const primary = declaredActions(request)[0];
       if (status < 400 && primary !== undefined && MUTATING.has(request.method) && recorder.successes === 0) {

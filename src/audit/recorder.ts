@@ -31,8 +31,10 @@ export interface AuditOrigin {
 }
 
 const MAX_FIELD = 512;
-const cut = (value: string | null | undefined): string | null =>
-  value === null || value === undefined ? null : value.length > MAX_FIELD ? value.slice(0, MAX_FIELD) : value;
+/** Client-supplied headers are kept short: enough to recognise a client, not to store what it chose to send. */
+const MAX_HEADER = 200;
+const cut = (value: string | null | undefined, max = MAX_FIELD): string | null =>
+  value === null || value === undefined ? null : value.length > max ? value.slice(0, max) : value;
 
 export function auditRecorder(log: AuditLog, origin: AuditOrigin): AuditRecorder {
   let successes = 0;
@@ -58,8 +60,8 @@ export function auditRecorder(log: AuditLog, origin: AuditOrigin): AuditRecorder
         actor_type: entry.actor?.type ?? actor.type,
         actor_id: cut(entry.actor?.id !== undefined ? entry.actor.id : actor.id),
         actor_name: cut(entry.actor?.name !== undefined ? entry.actor.name : actor.name),
-        actor_ip: cut(actor.ip),
-        actor_user_agent: cut(actor.userAgent),
+        actor_ip: cut(actor.ip, 64),
+        actor_user_agent: cut(actor.userAgent, MAX_HEADER),
         action: entry.action,
         target_type: cut(entry.target?.type),
         target_id: cut(entry.target?.id),

@@ -1,4 +1,7 @@
+import { sql, type Selectable } from 'kysely';
 import type { AuditRecorder } from '../audit/recorder.js';
+import { consumeRateLimit } from '../store/rate-limits.js';
+import type { UserTable } from '../store/schema.js';
 import { AppError } from '../errors.js';
 import { inTransaction } from '../store/transactions.js';
 import type { OrgId, SessionId, UserId } from '../ids.js';
@@ -7,6 +10,48 @@ import { issueTokens, type TokenPair } from './login.js';
 import { assertPasswordPolicy } from './passwords.js';
 import type { Role } from './permissions.js';
 import { revokeUserSessions, rotateRefreshToken, type RotationResult } from './sessions.js';
+
+/** Checks of the current password per account per minute (password change, MFA changes); the lockout usually stops guessing first. */
+export const PASSWORD_CHECKS_PER_MINUTE = 10;
+
+/**
+ * The check of a signed-in user's own password before a sensitive change:
+ * throttled per account, refused while the account is locked, and each
+ * failure counted toward the lockout exactly as a failed sign-in is, so a
+ * stolen session cannot guess the password at leisure.
+ */
+export async function checkCurrentPassword(deps: AuthDeps, row: Selectable<UserTable>, password: string, audit: AuditRecorder): Promise<void> {
+  const now = deps.clock();
+  const rate = await consumeRateLimit(deps.db, `password-check:${row.id}`, PASSWORD_CHECKS_PER_MINUTE, 60_000, now);
+  if (!rate.allowed) {
+    throw new AppError('rate-limited', 'Too many password checks for this account; try again later.', { retryAfter: rate.retryAfterSeconds });
+  }
+  const locked = row.locked_until !== null && row.locked_until > now.toISOString();
+  const ok = await deps.hasher.verify(locked ? deps.dummyHash : row.password_hash, password);
+  if (locked) throw new AppError('unauthorized', 'The account is locked after repeated failures; try again later.');
+  if (ok) return;
+  await inTransaction(deps.db, async (trx) => {
+    // Incremented in the statement, so concurrent guesses each count.
+    const counted = await trx
+      .updateTable('users')
+      .set({ failed_logins: sql<number>`failed_logins + 1` })
+      .where('id', '=', row.id)
+      .returning('failed_logins')
+      .executeTakeFirstOrThrow();
+    if (counted.failed_logins < deps.config.lockoutThreshold) return;
+    const lockedUntil = new Date(now.getTime() + deps.config.lockoutMinutes * 60_000).toISOString();
+    await trx.updateTable('users').set({ failed_logins: 0, locked_until: lockedUntil }).where('id', '=', row.id).execute();
+    await audit.record(trx, {
+      action: 'auth.account.locked',
+      actor: { type: 'user', id: row.id, name: row.username },
+      target: { type: 'user', id: row.id, name: row.username },
+      outcome: 'denied',
+      reason: `${counted.failed_logins} consecutive failed password checks`,
+      details: { lockedUntil },
+    });
+  });
+  throw new AppError('unauthorized', 'The current password is not correct.');
+}
 
 /** Changing one's own password ends every other session of the account. */
 export async function changePassword(
@@ -18,9 +63,8 @@ export async function changePassword(
   audit: AuditRecorder,
 ): Promise<{ revokedSessions: number }> {
   const row = await deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
-  if (!row || !(await deps.hasher.verify(row.password_hash, currentPassword))) {
-    throw new AppError('unauthorized', 'The current password is not correct.');
-  }
+  if (!row) throw new AppError('unauthorized', 'The current password is not correct.');
+  await checkCurrentPassword(deps, row, currentPassword, audit);
   assertPasswordPolicy(newPassword, { username: row.username, email: row.email });
   if (await deps.hasher.verify(row.password_hash, newPassword)) {
     throw new AppError('validation', 'The new password must differ from the current one.', {}, [
@@ -32,7 +76,7 @@ export async function changePassword(
   return inTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('users')
-      .set({ password_hash: passwordHash, must_change_password: 0, password_changed_at: now, updated_at: now })
+      .set({ password_hash: passwordHash, must_change_password: 0, password_changed_at: now, updated_at: now, failed_logins: 0 })
       .where('id', '=', userId)
       .execute();
     const revokedSessions = await revokeUserSessions(trx, userId, 'password_changed', now, currentSessionId);

@@ -42,7 +42,8 @@ export function registerApiKeyRoutes(app: HttpServer, auth: AuthDeps): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const created = await createApiKey(auth, principal, request.body, auditOf(request));
+      const creator = { ...principal, ...(principal.kind === 'api_key' ? { parentKeyId: principal.apiKeyId } : {}) };
+      const created = await createApiKey(auth, creator, request.body, auditOf(request));
       return reply.code(201).send(created);
     },
   );
@@ -57,7 +58,7 @@ export function registerApiKeyRoutes(app: HttpServer, auth: AuthDeps): void {
     '/api/v1/api-keys/:id',
     { config: { ...access, audit: ['api_key.revoked'] }, schema: { tags: ['api-keys'], summary: 'Revoke a key; it stops working at once', params: IdParams } },
     async (request, reply) => {
-      await revokeApiKey(auth, principalOf(request).orgId, request.params.id, auditOf(request));
+      await revokeApiKey(auth, principalOf(request).orgId, principalOf(request), request.params.id, auditOf(request));
       return reply.code(204).send();
     },
   );

@@ -8,6 +8,7 @@ import type { ApiKeyTable, Database } from '../store/schema.js';
 import type { AuthDeps } from './auth-deps.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
 import type { Permission } from './permissions.js';
+import { assertMayManage, type Manager } from './management.js';
 
 export const API_KEY_PREFIX = 'pca_';
 
@@ -38,10 +39,23 @@ function present(row: Selectable<ApiKeyTable>): ApiKey {
   };
 }
 
-/** Creates a key whose scopes are a subset of the creator's permissions; the key is shown once. */
+export interface KeyCreator {
+  readonly userId: string;
+  readonly orgId: string;
+  /** What the creator may do now: a key made by a key gets at most its parent's effective scopes. */
+  readonly permissions: ReadonlySet<Permission>;
+  /** Set when a key creates the key: the child expires no later than it and is revoked with it. */
+  readonly parentKeyId?: string;
+}
+
+/**
+ * Creates a key whose scopes are a subset of the creator's permissions; the
+ * key is shown once. A key created by another key neither outranks nor
+ * outlives it.
+ */
 export async function createApiKey(
   deps: AuthDeps,
-  creator: { userId: string; orgId: string; permissions: ReadonlySet<Permission> },
+  creator: KeyCreator,
   input: { name: string; scopes: Permission[]; expiresAt?: string },
   audit: AuditRecorder,
 ): Promise<{ apiKey: ApiKey; key: string }> {
@@ -54,6 +68,14 @@ export async function createApiKey(
     throw new AppError('validation', 'The expiry must be in the future.', {}, [
       { field: '/body/expiresAt', message: 'must be in the future' },
     ]);
+  }
+  if (creator.parentKeyId !== undefined) {
+    const parent = await deps.db.selectFrom('api_keys').select('expires_at').where('id', '=', creator.parentKeyId).executeTakeFirstOrThrow();
+    if (parent.expires_at !== null && (input.expiresAt === undefined || Date.parse(input.expiresAt) > Date.parse(parent.expires_at))) {
+      throw new AppError('validation', `A key created by a key expires no later than it (${parent.expires_at}).`, { parentExpiresAt: parent.expires_at }, [
+        { field: '/body/expiresAt', message: `must be at or before ${parent.expires_at}` },
+      ]);
+    }
   }
   const key = newOpaqueToken(API_KEY_PREFIX);
   const row = {
@@ -68,13 +90,14 @@ export async function createApiKey(
     last_used_at: null,
     revoked_at: null,
     created_at: now.toISOString(),
+    parent_key_id: creator.parentKeyId ?? null,
   };
   await inTransaction(deps.db, async (trx) => {
     await trx.insertInto('api_keys').values(row).execute();
     await audit.record(trx, {
       action: 'api_key.created',
       target: { type: 'api_key', id: row.id, name: row.name },
-      details: { scopes: [...new Set(input.scopes)], expiresAt: row.expires_at, prefix: row.prefix },
+      details: { scopes: [...new Set(input.scopes)], expiresAt: row.expires_at, prefix: row.prefix, parentKeyId: row.parent_key_id },
     });
   });
   return { apiKey: present(row), key };
@@ -91,7 +114,7 @@ export async function listApiKeys(db: Kysely<Database>, orgId: string): Promise<
   return rows.map(present);
 }
 
-export async function revokeApiKey(deps: AuthDeps, orgId: string, id: string, audit: AuditRecorder): Promise<ApiKey> {
+export async function revokeApiKey(deps: AuthDeps, orgId: string, manager: Manager, id: string, audit: AuditRecorder): Promise<ApiKey> {
   const row = await deps.db
     .selectFrom('api_keys')
     .selectAll()
@@ -99,14 +122,51 @@ export async function revokeApiKey(deps: AuthDeps, orgId: string, id: string, au
     .where('org_id', '=', orgId)
     .executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such API key.');
+  if (row.user_id !== manager.userId) {
+    const owner = await deps.db.selectFrom('users').select(['role', 'is_operator']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
+    assertMayManage(manager, owner, 'revoke the keys of');
+  }
   const revokedAt = row.revoked_at ?? deps.clock().toISOString();
   await inTransaction(deps.db, async (trx) => {
     await trx.updateTable('api_keys').set({ revoked_at: revokedAt }).where('id', '=', id).execute();
+    const revokedDescendants = await revokeDescendants(trx, [id], revokedAt);
     await audit.record(trx, {
       action: 'api_key.revoked',
       target: { type: 'api_key', id, name: row.name },
-      details: { alreadyRevoked: row.revoked_at !== null },
+      details: { alreadyRevoked: row.revoked_at !== null, revokedDescendants },
     });
   });
   return present({ ...row, revoked_at: revokedAt });
+}
+
+/** Revokes every live key minted, directly or not, by one of `parents`. */
+async function revokeDescendants(db: Kysely<Database>, parents: string[], at: string): Promise<number> {
+  let revoked = 0;
+  for (let level = parents; level.length > 0; ) {
+    const children = await db.selectFrom('api_keys').select(['id', 'revoked_at']).where('parent_key_id', 'in', level).execute();
+    const live = children.filter((child) => child.revoked_at === null).map((child) => child.id);
+    if (live.length > 0) {
+      await db.updateTable('api_keys').set({ revoked_at: at }).where('id', 'in', live).execute();
+      revoked += live.length;
+    }
+    level = children.map((child) => child.id);
+  }
+  return revoked;
+}
+
+/**
+ * Revokes every live key of a user: an admin's password reset and a
+ * sign-out of every session are what one does when an account may be in
+ * someone else's hands, and a key minted from a stolen session would
+ * otherwise outlive both.
+ */
+export async function revokeUserApiKeys(db: Kysely<Database>, userId: string, at: string): Promise<number> {
+  const result = await db.updateTable('api_keys').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Revokes every live key of an organisation (suspension): reactivation starts with new keys. */
+export async function revokeOrganizationApiKeys(db: Kysely<Database>, orgId: string, at: string): Promise<number> {
+  const result = await db.updateTable('api_keys').set({ revoked_at: at }).where('org_id', '=', orgId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -5,7 +5,7 @@ import type { DataDirLayout } from '../store/data-dir.js';
 import type { Database } from '../store/schema.js';
 import { loadOrCreateSecret } from '../store/secret-files.js';
 import { accessTokenSigner, type AccessTokenSigner } from './access-tokens.js';
-import { passwordHasher, type PasswordHasher } from './passwords.js';
+import { boundedHasher, passwordHasher, type PasswordHasher } from './passwords.js';
 import { secretBox, type SecretBox } from './secret-box.js';
 
 /** Everything the identity services need, built once per process. */
@@ -30,7 +30,7 @@ export interface AuthKeys {
 export async function loadAuthKeys(config: AuthConfig, layout: DataDirLayout): Promise<AuthKeys> {
   const jwtSecret =
     config.jwtSecret !== undefined ? Buffer.from(config.jwtSecret, 'utf8') : await loadOrCreateSecret(layout, 'jwt.key');
-  const hasher = passwordHasher(config.passwordHash, config.bcryptCost);
+  const hasher = boundedHasher(passwordHasher(config.passwordHash, config.bcryptCost), config.hashConcurrency, config.hashQueue);
   return {
     signer: await accessTokenSigner(jwtSecret, config.accessTokenSeconds),
     hasher,

@@ -113,6 +113,7 @@ async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principa
       'users.org_id',
       'users.username',
       'users.role',
+      'users.is_operator',
       'organizations.features',
     ])
     .where('api_keys.key_hash', '=', keyHash)
@@ -129,8 +130,8 @@ async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principa
     await deps.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', row.id).execute();
     touchedAt = now.getTime();
   }
-  // A key never holds more than its creator holds today.
-  const creator = permissionsOf(row.role, false);
+  // A key never holds more than its creator holds today (the operator's platform scope included).
+  const creator = permissionsOf(row.role, row.is_operator === 1);
   const scopes = fromJson<string[]>(row.scopes, []).filter(isPermission);
   const permissions = new Set<Permission>(scopes.filter((scope) => creator.has(scope)));
   const principal: Principal = {

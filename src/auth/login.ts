@@ -35,7 +35,9 @@ export type LoginFailure =
   | 'org_inactive'
   | 'mfa_required'
   | 'bad_second_factor'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** Too many password checks already running or queued on this instance. */
+  | 'busy';
 
 export type LoginOutcome =
   | { readonly kind: 'success'; readonly tokens: TokenPair; readonly user: User; readonly sessionId: SessionId }
@@ -57,6 +59,9 @@ export function loginRefusal(outcome: Extract<LoginOutcome, { kind: 'failure' }>
     return new AppError('rate-limited', 'Too many login attempts from this address; try again later.', {
       retryAfter: outcome.retryAfterSeconds,
     });
+  }
+  if (outcome.reason === 'busy') {
+    return new AppError('rate-limited', 'Too many sign-ins at once; try again in a moment.', { retryAfter: outcome.retryAfterSeconds });
   }
   if (outcome.reason === 'mfa_required') {
     return new AppError('mfa-required', 'This account needs a second factor: send `totp` with the login.');
@@ -142,14 +147,16 @@ export async function login(deps: AuthDeps, input: LoginInput, client: ClientInf
   }
 
   const { row, orgStatus, orgId } = await findCandidate(deps, input);
+  const busy = (): Promise<Failure> => refused(deps.db, audit, attempted, { kind: 'failure', reason: 'busy', retryAfterSeconds: 1 }, orgId);
   if (!row) {
-    await deps.hasher.verify(deps.dummyHash, input.password);
+    if ((await boundedVerify(deps, deps.dummyHash, input.password)) === 'busy') return busy();
     return refused(deps.db, audit, attempted, { kind: 'failure', reason: 'unknown_user' }, orgId);
   }
   const ids = { userId: row.id as UserId, orgId: row.org_id as OrgId };
   const deny = (reason: LoginFailure) => refused(deps.db, audit, attempted, { kind: 'failure', reason, ...ids }, row.org_id);
   const locked = row.locked_until !== null && row.locked_until > at;
-  const passwordOk = await deps.hasher.verify(locked ? deps.dummyHash : row.password_hash, input.password);
+  const passwordOk = await boundedVerify(deps, locked ? deps.dummyHash : row.password_hash, input.password);
+  if (passwordOk === 'busy') return busy();
   if (locked) return deny('locked');
   if (!passwordOk) return recordFailure(deps, row, now, 'bad_password', audit);
   if (row.status !== 'active') return deny('user_inactive');
@@ -181,6 +188,16 @@ export async function login(deps: AuthDeps, input: LoginInput, client: ClientInf
     return session;
   });
   return { kind: 'success', user, sessionId, tokens: await issueTokens(deps, user, sessionId, refreshToken, now) };
+}
+
+/** A verify through the bounded hasher; a full queue is an answer of its own, not an error. */
+async function boundedVerify(deps: AuthDeps, stored: string, password: string): Promise<boolean | 'busy'> {
+  try {
+    return await deps.hasher.verify(stored, password);
+  } catch (error) {
+    if (error instanceof AppError && error.kind === 'rate-limited') return 'busy';
+    throw error;
+  }
 }
 
 async function recordFailure(

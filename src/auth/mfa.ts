@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { inTransaction } from '../store/transactions.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { UserTable } from '../store/schema.js';
+import { checkCurrentPassword } from './account.js';
 import type { AuthDeps } from './auth-deps.js';
 import { hashToken } from './opaque-tokens.js';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.js';
@@ -23,10 +24,15 @@ function recoveryCode(): string {
   return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8, 12)}`;
 }
 
-/** Starts enrolment: a new secret, kept pending (encrypted) until a code confirms it. */
-export async function setupMfa(deps: AuthDeps, userId: string, audit: AuditRecorder): Promise<{ secret: string; otpauthUri: string }> {
+/**
+ * Starts enrolment: a new secret, kept pending (encrypted) until a code
+ * confirms it. Needs the password, so a stolen session cannot enrol its own
+ * device and lock the owner out.
+ */
+export async function setupMfa(deps: AuthDeps, userId: string, password: string, audit: AuditRecorder): Promise<{ secret: string; otpauthUri: string }> {
   const row = await userRow(deps, userId);
   if (row.mfa_secret !== null) throw new AppError('conflict', 'MFA is already enabled; disable it first.');
+  await checkCurrentPassword(deps, row, password, audit);
   const secret = newTotpSecret();
   await inTransaction(deps.db, async (trx) => {
     await trx
@@ -39,11 +45,12 @@ export async function setupMfa(deps: AuthDeps, userId: string, audit: AuditRecor
   return { secret, otpauthUri: otpauthUri(secret, row.username, MFA_ISSUER) };
 }
 
-/** Confirms enrolment with a code from the app; returns one-time recovery codes, shown once. */
-export async function enableMfa(deps: AuthDeps, userId: string, code: string, audit: AuditRecorder): Promise<{ recoveryCodes: string[] }> {
+/** Confirms enrolment with the password and a code from the app; returns one-time recovery codes, shown once. */
+export async function enableMfa(deps: AuthDeps, userId: string, password: string, code: string, audit: AuditRecorder): Promise<{ recoveryCodes: string[] }> {
   const row = await userRow(deps, userId);
   if (row.mfa_secret !== null) throw new AppError('conflict', 'MFA is already enabled.');
   if (row.mfa_pending_secret === null) throw new AppError('conflict', 'Start with POST /api/v1/auth/mfa/setup.');
+  await checkCurrentPassword(deps, row, password, audit);
   const secret = deps.box.open(row.mfa_pending_secret);
   const step = verifyTotp(secret, code, deps.clock(), null);
   if (step === undefined) {
@@ -108,8 +115,8 @@ export async function consumeSecondFactor(
 export async function disableMfa(deps: AuthDeps, userId: string, password: string, code: string, audit: AuditRecorder): Promise<void> {
   const row = await userRow(deps, userId);
   if (row.mfa_secret === null) throw new AppError('conflict', 'MFA is not enabled.');
-  const ok = (await deps.hasher.verify(row.password_hash, password)) && (await consumeSecondFactor(deps, row, code, deps.clock()));
-  if (!ok) throw new AppError('unauthorized', 'Invalid credentials.');
+  await checkCurrentPassword(deps, row, password, audit);
+  if (!(await consumeSecondFactor(deps, row, code, deps.clock()))) throw new AppError('unauthorized', 'Invalid credentials.');
   await inTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('users')

@@ -52,6 +52,36 @@ export function passwordHasher(algorithm: PasswordAlgorithm, bcryptCost: number)
   };
 }
 
+/**
+ * At most `concurrency` hashes at once, `queue` more waiting; past that the
+ * caller is told to come back (429 + Retry-After). A storm of sign-ins then
+ * holds a bounded share of the libuv pool and CPU, and every other route
+ * keeps its latency.
+ */
+export function boundedHasher(inner: PasswordHasher, concurrency: number, queue: number): PasswordHasher {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const run = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (active < concurrency) active++;
+    else if (waiting.length >= queue) {
+      throw new AppError('rate-limited', 'Too many sign-ins at once; try again in a moment.', { retryAfter: 1 });
+    } else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next waiter, or is freed.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+  return {
+    hash: (password) => run(() => inner.hash(password)),
+    verify: (stored, password) => run(() => inner.verify(stored, password)),
+    needsRehash: (stored) => inner.needsRehash(stored),
+  };
+}
+
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 

@@ -172,7 +172,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
   app.post(
     '/api/v1/auth/password',
     {
-      config: { access: selfAccess, audit: ['auth.password.changed'] },
+      config: { access: selfAccess, audit: ['auth.password.changed', 'auth.account.locked'] },
       schema: {
         tags: ['auth'],
         summary: 'Change your password; every other session of the account ends',
@@ -194,34 +194,35 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
   app.post(
     '/api/v1/auth/mfa/setup',
     {
-      config: { access: mfaAccess, audit: ['auth.mfa.setup_started'] },
+      config: { access: mfaAccess, audit: ['auth.mfa.setup_started', 'auth.account.locked'] },
       schema: {
         tags: ['auth'],
-        summary: 'Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app',
+        summary: 'Start TOTP enrolment (needs the password): a secret and an otpauth:// URI for an authenticator app',
+        body: Type.Object({ password: Password }, { additionalProperties: false }),
         response: { 200: Type.Object({ secret: Type.String(), otpauthUri: Type.String() }) },
       },
     },
-    async (request) => setupMfa(auth, userPrincipalOf(request).userId, auditOf(request)),
+    async (request) => setupMfa(auth, userPrincipalOf(request).userId, request.body.password, auditOf(request)),
   );
 
   app.post(
     '/api/v1/auth/mfa/enable',
     {
-      config: { access: mfaAccess, audit: ['auth.mfa.enabled'] },
+      config: { access: mfaAccess, audit: ['auth.mfa.enabled', 'auth.account.locked'] },
       schema: {
         tags: ['auth'],
-        summary: 'Confirm enrolment with a current code; returns one-time recovery codes (shown once)',
-        body: Type.Object({ code: Type.String({ pattern: '^\\d{6}$' }) }, { additionalProperties: false }),
+        summary: 'Confirm enrolment with the password and a current code; returns one-time recovery codes (shown once)',
+        body: Type.Object({ password: Password, code: Type.String({ pattern: '^\\d{6}$' }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) },
       },
     },
-    async (request) => enableMfa(auth, userPrincipalOf(request).userId, request.body.code, auditOf(request)),
+    async (request) => enableMfa(auth, userPrincipalOf(request).userId, request.body.password, request.body.code, auditOf(request)),
   );
 
   app.post(
     '/api/v1/auth/mfa/disable',
     {
-      config: { access: mfaAccess, audit: ['auth.mfa.disabled'] },
+      config: { access: mfaAccess, audit: ['auth.mfa.disabled', 'auth.account.locked'] },
       schema: {
         tags: ['auth'],
         summary: 'Turn TOTP off; needs the password and a current code or recovery code',

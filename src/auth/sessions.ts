@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { newId, type SessionId } from '../ids.js';
 import type { Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
+import { revokeUserApiKeys } from './api-keys.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
 
 export const REFRESH_TOKEN_PREFIX = 'rt_';
@@ -155,6 +156,12 @@ export async function revokeUserSessions(
   return Number(result.numUpdatedRows);
 }
 
+/** Ends every live session of an organisation's users (suspension: nothing comes back on reactivation). */
+export async function revokeOrganizationSessions(db: Kysely<Database>, orgId: string, reason: string, at: string): Promise<number> {
+  const result = await db.updateTable('sessions').set({ revoked_at: at, revoked_reason: reason }).where('org_id', '=', orgId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function listSessions(
   db: Kysely<Database>,
   userId: string,
@@ -206,12 +213,15 @@ export async function logout(
 ): Promise<number> {
   return inTransaction(db, async (trx) => {
     let revoked = 1;
-    if (scope === 'all') revoked = await revokeUserSessions(trx, user.userId, 'logout_all', at);
-    else await revokeSession(trx, user.sessionId, 'logout', at);
+    let revokedApiKeys = 0;
+    if (scope === 'all') {
+      revoked = await revokeUserSessions(trx, user.userId, 'logout_all', at);
+      revokedApiKeys = await revokeUserApiKeys(trx, user.userId, at);
+    } else await revokeSession(trx, user.sessionId, 'logout', at);
     await audit.record(trx, {
       action: 'auth.logout',
       target: { type: scope === 'all' ? 'user' : 'session', id: scope === 'all' ? user.userId : user.sessionId },
-      details: { scope, revokedSessions: revoked },
+      details: { scope, revokedSessions: revoked, ...(scope === 'all' ? { revokedApiKeys } : {}) },
     });
     return revoked;
   });

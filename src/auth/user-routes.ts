@@ -71,7 +71,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      const { after } = await updateUser(auth, principal.orgId, principal.userId, request.params.id, request.body, auditOf(request));
+      const { after } = await updateUser(auth, principal.orgId, principal, request.params.id, request.body, auditOf(request));
       return after;
     },
   );
@@ -79,13 +79,13 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
   app.post(
     '/api/v1/users/:id/deactivate',
     { config: managing('user.deactivated'), schema: { tags: ['users'], summary: 'Deactivate: sessions end at once', params: IdParams, response: { 200: UserSchema } } },
-    async (request) => setUserStatus(auth, principalOf(request).orgId, request.params.id, 'deactivated', auditOf(request)),
+    async (request) => setUserStatus(auth, principalOf(request).orgId, principalOf(request), request.params.id, 'deactivated', auditOf(request)),
   );
 
   app.post(
     '/api/v1/users/:id/reactivate',
     { config: managing('user.reactivated'), schema: { tags: ['users'], params: IdParams, response: { 200: UserSchema } } },
-    async (request) => setUserStatus(auth, principalOf(request).orgId, request.params.id, 'active', auditOf(request)),
+    async (request) => setUserStatus(auth, principalOf(request).orgId, principalOf(request), request.params.id, 'active', auditOf(request)),
   );
 
   app.post(
@@ -99,6 +99,6 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
         response: { 200: Type.Object({ user: UserSchema, oneTimePassword: Type.String() }) },
       },
     },
-    async (request) => resetPassword(auth, principalOf(request).orgId, request.params.id, auditOf(request)),
+    async (request) => resetPassword(auth, principalOf(request).orgId, principalOf(request), request.params.id, auditOf(request)),
   );
 }

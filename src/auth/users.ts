@@ -11,6 +11,8 @@ import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import type { AuthDeps } from './auth-deps.js';
 import { assertPasswordPolicy } from './passwords.js';
+import { revokeUserApiKeys } from './api-keys.js';
+import { assertMayManage, type Manager } from './management.js';
 import type { Role } from './permissions.js';
 import { revokeUserSessions } from './sessions.js';
 
@@ -201,7 +203,7 @@ export interface UserPatch {
 export async function updateUser(
   deps: AuthDeps,
   orgId: string,
-  actorId: string,
+  manager: Manager,
   userId: string,
   patch: UserPatch,
   audit: AuditRecorder,
@@ -209,8 +211,9 @@ export async function updateUser(
   return withOrganizationLock(deps.db, orgId, async (trx) => {
     const row = await userRow(trx, orgId, userId);
     const before = presentUser(row);
+    assertMayManage(manager, row, patch.role !== undefined && patch.role !== before.role ? 'change the role of' : 'edit', patch.role);
     if (patch.role !== undefined && patch.role !== before.role) {
-      if (userId === actorId) throw new AppError('forbidden', 'Nobody may change their own role.');
+      if (userId === manager.userId) throw new AppError('forbidden', 'Nobody may change their own role.');
       if (before.role === 'admin' && before.status === 'active') {
         await assertNotLastAdmin(trx, orgId, userId, 'demoted');
       }
@@ -240,12 +243,14 @@ export async function updateUser(
 export async function setUserStatus(
   deps: AuthDeps,
   orgId: string,
+  manager: Manager,
   userId: string,
   status: UserStatus,
   audit: AuditRecorder,
 ): Promise<User> {
   return withOrganizationLock(deps.db, orgId, async (trx) => {
     const row = await userRow(trx, orgId, userId);
+    assertMayManage(manager, row, status === 'deactivated' ? 'deactivate' : 'reactivate');
     if (status === 'deactivated' && row.status === 'active' && row.role === 'admin') {
       await assertNotLastAdmin(trx, orgId, userId, 'deactivated');
     }
@@ -269,10 +274,12 @@ export async function setUserStatus(
 export async function resetPassword(
   deps: AuthDeps,
   orgId: string,
+  manager: Manager,
   userId: string,
   audit: AuditRecorder,
 ): Promise<{ user: User; oneTimePassword: string }> {
   const row = await userRow(deps.db, orgId, userId);
+  assertMayManage(manager, row, 'reset the password of');
   const password = oneTimePassword();
   const now = deps.clock().toISOString();
   const changes = {
@@ -286,10 +293,11 @@ export async function resetPassword(
   await inTransaction(deps.db, async (trx) => {
     await trx.updateTable('users').set(changes).where('id', '=', userId).execute();
     const revokedSessions = await revokeUserSessions(trx, userId, 'password_reset', now);
+    const revokedApiKeys = await revokeUserApiKeys(trx, userId, now);
     await audit.record(trx, {
       action: 'auth.password.reset',
       target: { type: 'user', id: userId, name: row.username },
-      details: { revokedSessions, lockoutCleared: row.locked_until !== null },
+      details: { revokedSessions, revokedApiKeys, lockoutCleared: row.locked_until !== null },
     });
   });
   return { user: presentUser({ ...row, ...changes }), oneTimePassword: password };

@@ -1,5 +1,6 @@
 import { systemRecorder } from '../audit/recorder.js';
 import { isRole } from '../auth/permissions.js';
+import { CONSOLE_MANAGER } from '../auth/management.js';
 import { createUser, listUsers, normaliseUsername, resetPassword, setUserStatus } from '../auth/users.js';
 import type { OpenContext } from '../runtime.js';
 import { AppError } from '../errors.js';
@@ -99,7 +100,7 @@ export const userDeactivate = (username: string, options: { org: string }) =>
   withLocalContext((ctx) =>
     plain(async () => {
       const target = await findOrg(ctx, options.org);
-      const updated = await setUserStatus(ctx.auth, target.id, await findUserId(ctx, target, username), 'deactivated', systemRecorder(ctx.audit, 'cli', target.id));
+      const updated = await setUserStatus(ctx.auth, target.id, CONSOLE_MANAGER, await findUserId(ctx, target, username), 'deactivated', systemRecorder(ctx.audit, 'cli', target.id));
       process.stdout.write(`deactivated ${updated.username} in ${target.slug}\n`);
     }),
   );
@@ -108,7 +109,7 @@ export const userResetPassword = (username: string, options: { org: string }) =>
   withLocalContext((ctx) =>
     plain(async () => {
       const target = await findOrg(ctx, options.org);
-      const reset = await resetPassword(ctx.auth, target.id, await findUserId(ctx, target, username), systemRecorder(ctx.audit, 'cli', target.id));
+      const reset = await resetPassword(ctx.auth, target.id, CONSOLE_MANAGER, await findUserId(ctx, target, username), systemRecorder(ctx.audit, 'cli', target.id));
       process.stdout.write(`reset ${reset.user.username} in ${target.slug}; one-time password: ${reset.oneTimePassword}\n`);
     }),
   );

@@ -22,8 +22,24 @@ export function smoothedRating(stats: RatingStats | undefined): number {
   return (PRIOR_MEAN * PRIOR_VOTES + sum) / (PRIOR_VOTES + count);
 }
 
-export function shouldSuppress(stats: RatingStats | undefined): boolean {
-  return (stats?.count ?? 0) >= SUPPRESS_MIN_VOTES && smoothedRating(stats) <= SUPPRESS_AT;
+/** A rule's ratings, and how they fall per person: one person's many votes count once there. */
+export interface RuleRatingStats extends RatingStats {
+  /** Distinct people who rated the rule. */
+  readonly raters: number;
+  /** The mean, over those people, of each one's mean rating. */
+  readonly personMean: number;
+}
+
+export const DEFAULT_SUPPRESS_MIN_RATERS = 3;
+
+/**
+ * Suppression needs enough ratings, low on the whole and low person by
+ * person, from at least `minRaters` distinct people: one unhappy viewer
+ * rating many insights cannot switch a rule off for everyone.
+ */
+export function shouldSuppress(stats: RuleRatingStats | undefined, minRaters = DEFAULT_SUPPRESS_MIN_RATERS): boolean {
+  if (stats === undefined) return false;
+  return stats.raters >= minRaters && stats.count >= SUPPRESS_MIN_VOTES && smoothedRating(stats) <= SUPPRESS_AT && stats.personMean <= SUPPRESS_AT;
 }
 
 const PRIORITY_BASE = { high: 3, medium: 2, low: 1 } as const;

@@ -59,7 +59,7 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 200: OpenObject },
       },
     },
-    async (request) => rateInsight(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
+    async (request) => rateInsight(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request), ctx.config.feedbackSuppressMinRaters),
   );
 
   app.delete(

@@ -7,7 +7,7 @@ import { requireItem, type StoredItem } from '../insights/store.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Database, FeedbackTable } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
-import { shouldSuppress } from './loop.js';
+import { DEFAULT_SUPPRESS_MIN_RATERS, shouldSuppress } from './loop.js';
 import { ruleRatings } from './stats.js';
 import { round } from '../insights/rules/helpers.js';
 
@@ -88,11 +88,11 @@ const notesOf = (notes: Record<string, string | undefined>): string =>
  * restored it) fall to the suppression point, the rule is suppressed for the
  * organisation, in the same transaction, and that is recorded.
  */
-async function reconsiderRule(db: Kysely<Database>, orgId: string, ruleId: string, now: string, audit: AuditRecorder): Promise<boolean> {
+async function reconsiderRule(db: Kysely<Database>, orgId: string, ruleId: string, now: string, minRaters: number, audit: AuditRecorder): Promise<boolean> {
   const preference = await db.selectFrom('rule_preferences').selectAll().where('org_id', '=', orgId).where('rule_id', '=', ruleId).executeTakeFirst();
   if (preference?.suppressed_at) return true;
   const stats = (await ruleRatings(db, orgId, { ruleId, since: preference?.restored_at ?? null })).get(ruleId);
-  if (!shouldSuppress(stats)) return false;
+  if (!shouldSuppress(stats, minRaters)) return false;
   await db
     .insertInto('rule_preferences')
     .values({ org_id: orgId, rule_id: ruleId, suppressed_at: now, restored_at: preference?.restored_at ?? null, restored_by: preference?.restored_by ?? null })
@@ -102,7 +102,7 @@ async function reconsiderRule(db: Kysely<Database>, orgId: string, ruleId: strin
     action: 'insight.rule_suppressed',
     orgId,
     target: { type: 'insight_rule', id: ruleId },
-    details: { ratings: stats?.count ?? 0, average: stats ? round(stats.sum / stats.count) : null },
+    details: { ratings: stats?.count ?? 0, raters: stats?.raters ?? 0, average: stats ? round(stats.sum / stats.count) : null },
   });
   return true;
 }
@@ -114,6 +114,8 @@ export async function rateInsight(
   input: { rating: number; comment?: string },
   now: Date,
   audit: AuditRecorder,
+  /** Distinct people it takes to suppress a rule (PCA_FEEDBACK_SUPPRESS_MIN_RATERS). */
+  minRaters = DEFAULT_SUPPRESS_MIN_RATERS,
 ): Promise<FeedbackView & { ruleSuppressed: boolean }> {
   return inTransaction(db, async (trx) => {
     const insight = await requireItem(trx, rater.orgId, insightId, 'insight');
@@ -129,7 +131,7 @@ export async function rateInsight(
       at,
     );
     await audit.record(trx, { action: 'feedback.given', target: { type: 'insight', id: insight.id, name: insight.ruleId }, details: { rating: input.rating, updated: !created } });
-    const ruleSuppressed = await reconsiderRule(trx, rater.orgId, insight.ruleId, at, audit);
+    const ruleSuppressed = await reconsiderRule(trx, rater.orgId, insight.ruleId, at, minRaters, audit);
     return { ...view, ruleSuppressed };
   });
 }

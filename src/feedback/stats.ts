@@ -2,22 +2,29 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { FeedbackContext } from '../insights/generate.js';
 import type { CategoryGuidance } from '../insights/llm-summary.js';
-import type { OutcomeStats, RatingStats } from './loop.js';
+import type { OutcomeStats, RuleRatingStats } from './loop.js';
 import { round } from '../insights/rules/helpers.js';
 
-/** Insight ratings per rule in one organisation (ratings updated after a restore only, for `since`). */
-export async function ruleRatings(db: Kysely<Database>, orgId: string, options: { ruleId?: string; since?: string | null } = {}): Promise<Map<string, RatingStats>> {
+/** Insight ratings per rule in one organisation (ratings updated after a restore only, for `since`), with each person's share. */
+export async function ruleRatings(db: Kysely<Database>, orgId: string, options: { ruleId?: string; since?: string | null } = {}): Promise<Map<string, RuleRatingStats>> {
   let query = db
     .selectFrom('feedback')
-    .select(['rule_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('rating').as('total')])
+    .select(['rule_id', 'user_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('rating').as('total')])
     .where('org_id', '=', orgId)
     .where('target_type', '=', 'insight')
     .where('rating', 'is not', null)
-    .groupBy('rule_id');
+    .groupBy(['rule_id', 'user_id']);
   if (options.ruleId !== undefined) query = query.where('rule_id', '=', options.ruleId);
   if (options.since) query = query.where('updated_at', '>', options.since);
-  const rows = await query.execute();
-  return new Map(rows.map((row) => [row.rule_id ?? '', { count: Number(row.n), sum: Number(row.total) }]));
+  const byRule = new Map<string, { count: number; sum: number; raters: number; personMeans: number }>();
+  for (const row of await query.execute()) {
+    const key = row.rule_id ?? '';
+    const n = Number(row.n);
+    const total = Number(row.total);
+    const entry = byRule.get(key) ?? { count: 0, sum: 0, raters: 0, personMeans: 0 };
+    byRule.set(key, { count: entry.count + n, sum: entry.sum + total, raters: entry.raters + 1, personMeans: entry.personMeans + total / n });
+  }
+  return new Map([...byRule].map(([rule, entry]) => [rule, { count: entry.count, sum: entry.sum, raters: entry.raters, personMean: entry.personMeans / entry.raters }]));
 }
 
 /** Reported outcomes per recommendation type in one organisation. */

@@ -25,7 +25,8 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
         reply.header('www-authenticate', 'Bearer realm="metrics"');
         throw new AppError('unauthorized', 'The metrics endpoint needs its bearer token.');
       }
-    } else if (!isLoopback(request.ip)) {
+    } else if (!isLoopback(request.socket.remoteAddress ?? '')) {
+      // The socket's peer, never request.ip: a forwarded header must not make a remote caller look local.
       throw new AppError('forbidden', 'Without PCA_METRICS_TOKEN, metrics are served to loopback callers only.');
     }
     return reply.type(ctx.monitoring.metrics.registry.contentType).send(await ctx.monitoring.metrics.registry.metrics());

@@ -6,6 +6,7 @@ import type { Permission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../errors.js';
 import type { FeatureFlag } from '../tenancy/policy.js';
+import type { SlidingCounter } from './sliding-counter.js';
 
 /**
  * What a route needs before its handler runs. Every /api/v1 route declares
@@ -55,8 +56,12 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** onRequest: runs before the body is even read, so refused callers cost nothing. */
-export function accessHook(auth: AuthDeps) {
+/**
+ * onRequest: runs before the body is even read, so refused callers cost
+ * nothing; callers without valid credentials are also counted per address
+ * by `anonymous` and get 429 past its limit.
+ */
+export function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const url = request.routeOptions.url;
     if (url === undefined || !url.startsWith('/api/')) return;
@@ -66,6 +71,11 @@ export function accessHook(auth: AuthDeps) {
     const token = bearerToken(request);
     const principal = token === undefined ? undefined : await authenticate(auth, token);
     if (!principal) {
+      const rate = anonymous.consume(request.ip, auth.clock().getTime());
+      if (!rate.allowed) {
+        reply.header('retry-after', String(rate.retryAfterSeconds));
+        throw new AppError('rate-limited', 'Too many requests without valid credentials from this address; try again later.', { retryAfter: rate.retryAfterSeconds });
+      }
       reply.header('www-authenticate', 'Bearer realm="pca-agent"');
       throw new AppError('unauthorized', 'Authentication required: send a valid bearer token or API key.');
     }

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import { installAuditHooks } from '../audit/http.js';
 import { registerAuditRoutes } from '../audit/routes.js';
 import { registerFeedbackRoutes } from '../feedback/routes.js';
@@ -13,6 +13,7 @@ import { registerAuthRoutes } from '../auth/routes.js';
 import { registerUserRoutes } from '../auth/user-routes.js';
 import { registerAnalysisRoutes } from '../analysis/routes.js';
 import { registerAskRoutes } from '../ask/routes.js';
+import type { TrustProxy } from '../config.js';
 import type { AppContext } from '../context.js';
 import { registerHealthRoutes } from '../monitoring/health-routes.js';
 import { registerAlertRoutes } from '../monitoring/alerts/routes.js';
@@ -22,10 +23,19 @@ import { PRODUCT_VERSION } from '../version.js';
 import { accessHook } from './access.js';
 import { installErrorHandling } from './error-handler.js';
 import { instrument } from './instrumentation.js';
+import { redactUrlForLog } from './log-redaction.js';
+import { SlidingCounter } from './sliding-counter.js';
 import type { HttpServer } from './http.js';
 import { registerProblemRoutes } from './problem-routes.js';
 import { recordRoutes } from './route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+
+/** Fastify's trustProxy: a hop count becomes "the n nearest hops", addresses a list. */
+function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
 
 export interface BuildAppOptions {
   /** A pino destination stream for tests; default stdout. */
@@ -34,6 +44,7 @@ export interface BuildAppOptions {
 
 /** Assembles the HTTP app over an already-open context. Closing the app does not close the context. */
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<HttpServer> {
+  const limits = ctx.config.http;
   const app = Fastify({
     logger: {
       level: ctx.config.logLevel,
@@ -42,14 +53,36 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',
       },
+      serializers: {
+        // Fastify's own fields, with sensitive query parameters (token=, key=, code=…) redacted.
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactUrlForLog(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
     },
     genReqId: requestIdFor,
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     return503OnClosing: true,
+    // Bounded connections: a client that trickles headers or a body, or idles, loses its socket.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks those two timeouts only this often (30 s by default).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.server.maxConnections = limits.maxConnections;
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -68,7 +101,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   recordRoutes(app);
   if (ctx.config.monitoring.requestMetrics) instrument(app, ctx.monitoring);
   installAuditHooks(app, ctx.audit, ctx.store.db);
-  app.addHook('onRequest', accessHook(ctx.auth));
+  app.addHook('onRequest', accessHook(ctx.auth, new SlidingCounter(limits.anonymousPerMinute, 60_000)));
+
+  // Responses may carry tokens, keys and one-time passwords: no cache keeps any /api response.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
 
   installErrorHandling(app);
 

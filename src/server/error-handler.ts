@@ -52,8 +52,10 @@ function fieldErrors(context: string | undefined, issues: readonly AjvIssue[]): 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(error)) {
-      if (PROBLEMS[error.kind].status >= 500) request.log.error({ err: error }, 'service error');
-      if (error.kind === 'rate-limited' && typeof error.extensions.retryAfter === 'number') reply.header('retry-after', String(error.extensions.retryAfter));
+      if (PROBLEMS[error.kind].status >= 500 && error.kind !== 'service-unavailable') request.log.error({ err: error }, 'service error');
+      // A service that says when to come back (a rate limit, a full queue) gets the standard header too.
+      const retryAfter = error.extensions.retryAfter;
+      if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfter));
       return sendProblem(reply, problemBody(error.kind, error.message, request.id, error.extensions, error.fieldErrors), error.kind);
     }
     if (error.validation) {

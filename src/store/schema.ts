@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The state store's tables as Kysely sees them. Each feature adds its tables
  * here together with the migration that creates them.
@@ -105,12 +107,16 @@ export interface ApiKeyTable {
   last_used_at: string | null;
   revoked_at: string | null;
   created_at: string;
+  /** The key that created this one (null: created by a signed-in user). */
+  parent_key_id: string | null;
 }
 
 export interface RateLimitTable {
   key: string;
   window_start: string;
   count: number;
+  /** The count of the window before `window_start`, for the sliding estimate. */
+  prev_count: Generated<number>;
 }
 
 /** A lease names the one instance that runs a singleton job (retention, alert evaluation). */

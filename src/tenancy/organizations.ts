@@ -15,6 +15,8 @@ import {
   type Quotas,
   type Retention,
 } from './policy.js';
+import { revokeOrganizationApiKeys } from '../auth/api-keys.js';
+import { revokeOrganizationSessions } from '../auth/sessions.js';
 
 export type OrgStatus = 'active' | 'suspended';
 
@@ -198,7 +200,12 @@ export async function updateOrganization(
   return { before, after };
 }
 
-/** Suspension takes effect at once: every request re-checks the organisation's status. */
+/**
+ * Suspension takes effect at once (every request re-checks the
+ * organisation's status) and for good: its sessions and API keys are
+ * revoked, so reactivation brings none of them back; users sign in again and
+ * admins issue new keys.
+ */
 export async function setOrganizationStatus(
   deps: TenancyDeps,
   id: string,
@@ -213,11 +220,15 @@ export async function setOrganizationStatus(
   const updatedAt = deps.clock().toISOString();
   await inTransaction(deps.db, async (trx) => {
     await trx.updateTable('organizations').set({ status, updated_at: updatedAt }).where('id', '=', id).execute();
+    const revoked =
+      status === 'suspended'
+        ? { revokedSessions: await revokeOrganizationSessions(trx, id, 'org_suspended', updatedAt), revokedApiKeys: await revokeOrganizationApiKeys(trx, id, updatedAt) }
+        : {};
     await audit.record(trx, {
       action: status === 'suspended' ? 'org.suspended' : 'org.reactivated',
       orgId: id,
       target: { type: 'organization', id, name: org.name },
-      details: { changes: { status: { from: org.status, to: status } } },
+      details: { changes: { status: { from: org.status, to: status } }, ...revoked },
     });
   });
   return { ...org, status, updatedAt };

@@ -118,7 +118,7 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
   let b: TestOrg;
 
   beforeAll(async () => {
-    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
+    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_ALLOW_PRIVATE: 'true' } });
     // Every /api/v1 route the app serves, read from the app itself.
     routes = t.app.routeTable.filter((route) => route.url.startsWith('/api/'));
     operator = await operatorSession(t.app);

@@ -41,15 +41,15 @@ describe.each(BACKENDS)('MFA enrolment and login [%s]', (backend) => {
   afterAll(() => t.dispose());
 
   it('enrols, then requires a code at login, accepts recovery codes once, and disables', async () => {
-    const setup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/setup', headers: bearer(session.accessToken) });
+    const setup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/setup', headers: bearer(session.accessToken), payload: { password: OPERATOR_PASSWORD } });
     const { secret, otpauthUri } = setup.json<{ secret: string; otpauthUri: string }>();
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/PCA%20Agent%3Aadmin\?secret=/);
     const stored = await t.ctx.store.db.selectFrom('users').select(['mfa_pending_secret']).where('id', '=', session.userId).executeTakeFirstOrThrow();
     expect(stored.mfa_pending_secret).not.toContain(secret);
 
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enable', headers: bearer(session.accessToken), payload: { code: '000000' } });
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enable', headers: bearer(session.accessToken), payload: { password: OPERATOR_PASSWORD, code: '000000' } });
     expect(wrong.statusCode).toBe(422);
-    const enabled = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enable', headers: bearer(session.accessToken), payload: { code: totpCode(secret, now) } });
+    const enabled = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enable', headers: bearer(session.accessToken), payload: { password: OPERATOR_PASSWORD, code: totpCode(secret, now) } });
     const { recoveryCodes } = enabled.json<{ recoveryCodes: string[] }>();
     expect(recoveryCodes).toHaveLength(10);
 

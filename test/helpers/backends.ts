@@ -42,6 +42,8 @@ export async function createTestEnvironment(
     PCA_DUCKDB_THREADS: '1',
     PCA_DUCKDB_MEMORY_LIMIT: '256MB',
     PCA_ADMIN_PASSWORD: OPERATOR_FIRST_PASSWORD,
+    // Suites probe many routes without credentials from one address; test/security/anonymous-flood sets its own limit.
+    PCA_ANON_RATE_LIMIT: '100000',
     ...extraEnv,
   };
   let schema: string | undefined;

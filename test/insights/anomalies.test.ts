@@ -41,9 +41,15 @@ describe('the feedback loop arithmetic', () => {
   });
 
   it('suppresses only with enough consistently low votes', () => {
-    expect(shouldSuppress({ count: 7, sum: 7 })).toBe(false);
-    expect(shouldSuppress({ count: 8, sum: 8 })).toBe(true);
-    expect(shouldSuppress({ count: 20, sum: 50 })).toBe(false);
+    expect(shouldSuppress({ count: 7, sum: 7, raters: 3, personMean: 1 })).toBe(false);
+    expect(shouldSuppress({ count: 8, sum: 8, raters: 3, personMean: 1 })).toBe(true);
+    expect(shouldSuppress({ count: 20, sum: 50, raters: 5, personMean: 2.5 })).toBe(false);
+    // One person's eight low votes, or two people's, are not enough; a configured minimum of 2 makes two enough.
+    expect(shouldSuppress({ count: 8, sum: 8, raters: 1, personMean: 1 })).toBe(false);
+    expect(shouldSuppress({ count: 8, sum: 8, raters: 2, personMean: 1 })).toBe(false);
+    expect(shouldSuppress({ count: 8, sum: 8, raters: 2, personMean: 1 }, 2)).toBe(true);
+    // Low overall only because one person voted often: per person the rule is fine.
+    expect(shouldSuppress({ count: 10, sum: 17, raters: 3, personMean: 3 })).toBe(false);
   });
 
   it('ranks a well-rated medium rule above a badly rated high one', () => {

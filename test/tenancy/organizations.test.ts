@@ -76,7 +76,7 @@ describe.each(BACKENDS)('organisations, quotas and features [%s]', (backend) => 
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(key) })).statusCode).toBe(200);
   });
 
-  it('suspension stops every session and API key at once; reactivation restores keys', async () => {
+  it('suspension stops every session and API key at once and for good: reactivation brings none back', async () => {
     const created = await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: admin(), payload: { name: 'job', scopes: ['users:manage'] } });
     const { key } = created.json<{ key: string }>();
     const suspended = await t.app.inject({ method: 'POST', url: `/api/v1/orgs/${org.orgId}/suspend`, headers: op() });
@@ -89,7 +89,11 @@ describe.each(BACKENDS)('organisations, quotas and features [%s]', (backend) => 
     const self = await t.app.inject({ method: 'POST', url: `/api/v1/orgs/${operator.orgId}/suspend`, headers: op() });
     expect(self.statusCode).toBe(409);
     await t.app.inject({ method: 'POST', url: `/api/v1/orgs/${org.orgId}/reactivate`, headers: op() });
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(key) })).statusCode).toBe(200);
+    for (const token of [org.users.admin.accessToken, key]) {
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(token) })).statusCode).toBe(401);
+    }
+    const refreshAfter = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: org.users.viewer.refreshToken } });
+    expect(refreshAfter.statusCode).toBe(401);
   });
 
   it('pages through organisations for the operator', async () => {

@@ -7,7 +7,7 @@ import { principalOf } from '../../server/access.js';
 import type { HttpServer } from '../../server/http.js';
 import { IdParams, OpenObject } from '../../server/schemas.js';
 import { CATEGORIES, SEVERITIES, STATUSES, acknowledgeAlert, getAlert, listAlerts, raiseAlert, resolveAlert } from './alerts.js';
-import { createChannel, deleteChannel, listChannels, listDeliveries } from './channels.js';
+import { checkWebhookUrl, createChannel, deleteChannel, listChannels, listDeliveries } from './channels.js';
 import { RULE_METRICS, ensureDefaultRules, listRules, updateRules } from './rules.js';
 
 const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
@@ -200,10 +200,12 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
+      // Resolved before the transaction opens: a slow name server must not hold the store's write lock.
+      const url = await checkWebhookUrl(request.body.url, { allowPrivate: ctx.config.monitoring.webhookAllowPrivate });
       const created = await withAudit(
         db,
         auditOf(request),
-        (trx) => createChannel(trx, ctx.auth.box, principalOf(request).orgId, request.body, ctx.clock()),
+        (trx) => createChannel(trx, ctx.auth.box, principalOf(request).orgId, { name: request.body.name, url }, ctx.clock()),
         ({ channel }) => ({ action: 'alert.channel_created', target: { type: 'alert_channel', id: channel.id, name: channel.name }, details: { url: channel.url } }),
       );
       return reply.code(201).send(created);

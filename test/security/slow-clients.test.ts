@@ -1,0 +1,48 @@
+import { connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+// The connection bounds live in Node's HTTP server, not the store: one backend is enough.
+describe('slow and idle clients', () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await createTestApp('sqlite', { env: { PCA_HEADERS_TIMEOUT_MS: '500', PCA_MAX_CONNECTIONS: '40', PCA_LOG_LEVEL: 'warn' } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (t.app.server.address() as AddressInfo).port;
+  }, 60_000);
+  afterAll(() => t.dispose());
+
+  it('closes sockets that send half a header, refuses past the connection cap, and serves a fresh client', async () => {
+    const sockets: Socket[] = [];
+    const closed = await Promise.all(
+      Array.from({ length: 120 }, () =>
+        new Promise<number>((resolve) => {
+          const opened = Date.now();
+          const socket = connect(port, '127.0.0.1', () => socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: '));
+          socket.on('error', () => undefined);
+          // Read what the server sends (a 408), or 'close' would wait for a reader.
+          socket.resume();
+          socket.on('close', () => resolve(Date.now() - opened));
+          sockets.push(socket);
+        }),
+      ),
+    );
+    // Every socket was closed by the server (none by us), well before the old 75 s.
+    expect(closed).toHaveLength(120);
+    expect(Math.max(...closed)).toBeLessThan(10_000);
+    const response = await fetch(`http://127.0.0.1:${port}/health/live`);
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    for (const socket of sockets) socket.destroy();
+  }, 30_000);
+
+  it('sets the bounds on the server', () => {
+    expect(t.app.server.headersTimeout).toBe(500);
+    expect(t.app.server.maxConnections).toBe(40);
+    expect(t.app.server.keepAliveTimeout).toBe(5_000);
+    expect(t.app.server.requestTimeout).toBe(120_000);
+    expect(t.app.server.maxRequestsPerSocket).toBe(1_000);
+  });
+});
