@@ -113,11 +113,14 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
 
   app.post(
     '/api/v1/auth/logout',
-    { config: { access: selfAccess, audit: ['auth.logout'] }, schema: { tags: ['auth'], summary: 'End this session' } },
+    {
+      config: { access: selfAccess, audit: ['auth.logout'] },
+      schema: { tags: ['auth'], summary: 'End this session (and clear the browser session cookie)', response: { 204: Type.Null() } },
+    },
     async (request, reply) => {
       await logout(auth.db, userPrincipalOf(request), 'session', auth.clock().toISOString(), auditOf(request));
       clearRefreshCookie(request, reply);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

@@ -113,6 +113,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // Every protected operation names the bearer scheme, so typed clients and "Try it out" send it.
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (!route.url.startsWith('/api/') || access === undefined || 'public' in access) return;
+    route.schema = { ...route.schema, security: [{ bearer: [] }] };
+  });
 
   registerProblemRoutes(app);
   registerHealthRoutes(app, ctx);

@@ -56,6 +56,17 @@ describe.each(BACKENDS)('serving the web app [%s]', (backend) => {
     expect(post.statusCode).toBe(404);
   });
 
+  it('documents the bearer scheme on every protected operation, so the typed client and "Try it out" send it', async () => {
+    const app = await builtApp();
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{
+      paths: Record<string, Record<string, { security?: unknown; responses?: Record<string, unknown> }>>;
+    }>();
+    expect(doc.paths['/api/v1/datasets']?.get?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/v1/analyses/{id}']?.delete?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/v1/auth/login']?.post?.security).toBeUndefined();
+    expect(Object.keys(doc.paths['/api/v1/auth/logout']?.post?.responses ?? {})).toEqual(['204']);
+  });
+
   it('explains how to build the app when it is not built, and still serves the API', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'pca-web-empty-'));
     t = await createTestApp(backend, { webRoot: `${dir}/` });

@@ -63,7 +63,7 @@ test('the operator signs in the first time, must change the password, and sets u
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await expect(page.getByText('must be at least 12 characters')).toBeVisible();
   await forcedChange(page, OPERATOR_FIRST_PASSWORD);
-  await expect(page.getByRole('heading', { name: 'Analyses' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Analyses', exact: true })).toBeVisible();
 
   // The organisation console is the next issue: the organisation and its people are made through the API here.
   const operator = await apiLogin(request, 'admin', PASSWORD);
@@ -170,9 +170,14 @@ test('the analyst uploads two exports, fixes a mapping, analyses them, rates an 
   await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
   await expect(page.getByText('This session')).toBeVisible();
   await checkA11y(page, 'profile');
+  // The API sign-in above is another session: sign it out from here.
+  await expect(page.getByRole('button', { name: 'End session' })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Sign out other sessions' }).click();
+  await expect(page.getByRole('button', { name: 'End session' })).toHaveCount(0);
+  expect((await request.get('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
 
   // Signing out ends the session: a reload does not bring it back.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to PCA Agent' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Sign in to PCA Agent' })).toBeVisible();

@@ -30,7 +30,7 @@ function Sessions() {
                 <p className="font-medium">{session.userAgent?.slice(0, 80) ?? 'Unknown client'} {session.current && <Badge tone="green">This session</Badge>}</p>
                 <p className="text-xs text-slate-500">{session.ip ?? 'unknown address'} · last active {formatDateTime(session.lastUsedAt)} · started {formatDateTime(session.createdAt)}</p>
               </div>
-              {!session.current && <Button variant="ghost" size="sm" onClick={() => revoke.mutate([session.id])}>Sign out</Button>}
+              {!session.current && <Button variant="ghost" size="sm" onClick={() => revoke.mutate([session.id])}>End session</Button>}
             </li>
           ))}
         </ul>
