@@ -12,9 +12,9 @@ async function fetchMe() {
 interface AuthState {
   status: 'loading' | 'signed-out' | 'signed-in';
   me: Me | undefined;
-  can(permission: string): boolean;
-  signOut(): Promise<void>;
-  reload(): Promise<void>;
+  can: (permission: string) => boolean;
+  signOut: () => Promise<void>;
+  reload: () => Promise<void>;
 }
 
 const AuthContext = createContext<AuthState | null>(null);

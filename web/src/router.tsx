@@ -7,7 +7,7 @@ const rootRoute = createRootRoute({
   notFoundComponent: () => <EmptyState title="Page not found">This address does not lead anywhere. Use the menu above.</EmptyState>,
 });
 
-const index = createRoute({ getParentRoute: () => rootRoute, path: '/', beforeLoad: () => { throw redirect({ to: '/analyses' }); } });
+const index = createRoute({ getParentRoute: () => rootRoute, path: '/', beforeLoad: () => redirect({ to: '/analyses', throw: true }) });
 const datasets = createRoute({ getParentRoute: () => rootRoute, path: '/datasets', component: lazyRouteComponent(() => import('./routes/datasets'), 'DatasetsPage') });
 const dataset = createRoute({ getParentRoute: () => rootRoute, path: '/datasets/$id', component: lazyRouteComponent(() => import('./routes/dataset'), 'DatasetPage') });
 const analyses = createRoute({ getParentRoute: () => rootRoute, path: '/analyses', component: lazyRouteComponent(() => import('./routes/analyses'), 'AnalysesPage') });

@@ -29,7 +29,7 @@ api.use(bearer);
 /** The data of an openapi-fetch answer, or an ApiError carrying its problem+json. */
 export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
-  if (error !== undefined || !response.ok) throw new ApiError(response.status, (error ?? {}) as Partial<Problem>);
+  if (error !== undefined || !response.ok) throw new ApiError(response.status, error ?? {});
   return data as T;
 }
 

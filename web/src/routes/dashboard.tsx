@@ -10,7 +10,7 @@ import { useAuth } from '../auth';
 import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { cn } from '../lib/cn';
-import { formatDate, formatMoney, formatNumber, formatPercent, formatSignedPercent } from '../lib/format';
+import { cellText, formatDate, formatMoney, formatNumber, formatPercent, formatSignedPercent } from '../lib/format';
 
 const Chart = lazy(() => import('../components/chart'));
 
@@ -118,7 +118,7 @@ const column = createColumnHelper<BreakdownRow>();
 function BreakdownTable({ rows, dimension, label, currency, total }: { rows: BreakdownRow[]; dimension: string; label: string; currency: string; total: MetricRow | undefined }) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'spend', desc: true }]);
   const columns = useMemo(() => [
-    column.accessor((row) => String(row[dimension] ?? '(none)'), { id: dimension, header: label }),
+    column.accessor((row) => cellText(row[dimension], '(none)'), { id: dimension, header: label }),
     ...TABLE_METRICS.map((kpi) => column.accessor((row) => row[kpi.key] ?? null, { id: kpi.key, header: kpi.label, sortUndefined: 'last', cell: (info) => formatValue(info.getValue(), kpi.kind, currency) })),
   ], [dimension, label, currency]);
   const table = useReactTable({ data: rows, columns, state: { sorting }, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel() });
@@ -271,7 +271,9 @@ function ExportMenu({ id }: { id: string }) {
         <DropdownMenu.Portal>
           <DropdownMenu.Content align="end" sideOffset={4} className="min-w-48 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
             {formats.map((item) => (
-              <DropdownMenu.Item key={item.format} onSelect={() => download(`/api/v1/analyses/${id}/export?format=${item.format}`, `analysis-${id}.${item.format}`).catch((caught: unknown) => setError(messageOf(caught)))} className="cursor-pointer rounded px-3 py-2 text-sm outline-none data-[highlighted]:bg-slate-100">
+              <DropdownMenu.Item key={item.format} onSelect={() => {
+                void download(`/api/v1/analyses/${id}/export?format=${item.format}`, `analysis-${id}.${item.format}`).catch((caught: unknown) => setError(messageOf(caught)));
+              }} className="cursor-pointer rounded px-3 py-2 text-sm outline-none data-[highlighted]:bg-slate-100">
                 {item.label}
               </DropdownMenu.Item>
             ))}

@@ -8,7 +8,7 @@ import { useAuth } from '../auth';
 import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { ConfirmButton } from '../components/ui/confirm';
-import { formatDate, formatNumber, formatPercent } from '../lib/format';
+import { cellText, formatDate, formatNumber, formatPercent } from '../lib/format';
 
 /** The unified fields a column can map to (src/analysis/schema.ts). */
 const FIELDS = ['date', 'platform', 'channel', 'account', 'campaign', 'ad_group', 'ad', 'device', 'country', 'region', 'age', 'gender', 'placement', 'objective', 'funnel_stage', 'currency', 'impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue', 'leads', 'video_views', 'engagements'] as const;
@@ -39,7 +39,7 @@ function MappingEditor({ dataset, editable, onApplied }: { dataset: Dataset; edi
   const save = useMutation({
     mutationFn: () => unwrap(api.PATCH('/api/v1/datasets/{id}/mapping', { params: { path: { id: dataset.id } }, body: { mapping: draft } })),
     onSuccess: (after) => {
-      onApplied(after as Dataset);
+      onApplied(after);
       queryClient.setQueryData(['dataset', dataset.id], after);
       void queryClient.invalidateQueries({ queryKey: ['preview', dataset.id] });
       void queryClient.invalidateQueries({ queryKey: ['datasets'] });
@@ -117,7 +117,7 @@ function Preview({ id }: { id: string }) {
             <tbody className="divide-y divide-slate-100">
               {rows.map((row, index) => (
                 <tr key={index}>
-                  {columns.map((column) => <td key={column} className="px-3 py-1.5 whitespace-nowrap tabular-nums">{typeof row[column] === 'number' ? formatNumber(row[column] as number, Number.isInteger(row[column]) ? 0 : 2) : String(row[column] ?? '')}</td>)}
+                  {columns.map((column) => <td key={column} className="px-3 py-1.5 whitespace-nowrap tabular-nums">{typeof row[column] === 'number' ? formatNumber(row[column], Number.isInteger(row[column]) ? 0 : 2) : cellText(row[column])}</td>)}
                 </tr>
               ))}
             </tbody>
