@@ -20,7 +20,7 @@ import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datas
 import { analyse, GRANULARITIES, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
 import { sqlString } from './ingest/values.js';
 import { previousRange, runQuery, type QueryResult, type QuerySpec } from './query.js';
-import { buildReport, type AnalysisReport, type ReportRow } from './report/report.js';
+import { buildReport, totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
 import type { AnalysisPool } from './workers/analysis-pool.js';
 import type { AnalysisTaskInput } from './workers/analysis-task.js';
 import { groupedKey, type GroupedCache, type GroupedInputs } from './workers/grouped-cache.js';

@@ -8,10 +8,17 @@ import { IdParams } from '../server/schemas.js';
 import { changePassword, refreshSession } from './account.js';
 import type { Metrics } from '../monitoring/metrics.js';
 import type { AuthDeps } from './auth-deps.js';
+import {
+  assertSameOriginBrowser,
+  clearRefreshCookie,
+  refreshCookieOf,
+  setRefreshCookie,
+  wantsCookieSession,
+} from './browser-session.js';
 import { login, loginRefusal } from './login.js';
 import { disableMfa, enableMfa, setupMfa } from './mfa.js';
 import { PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
-import { PermissionSchema, RoleSchema, TokenPairSchema, UserSchema } from './schemas.js';
+import { PermissionSchema, RoleSchema, UserSchema } from './schemas.js';
 import { listSessions, logout, revokeOwnSession, type ClientInfo } from './sessions.js';
 import { getUser } from './users.js';
 
@@ -21,6 +28,14 @@ function clientOf(request: FastifyRequest): ClientInfo {
 }
 
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
+
+/** A browser client (X-PCA-CSRF) gets its refresh token as a cookie only, never in the body. */
+const SessionTokensSchema = Type.Object({
+  accessToken: Type.String(),
+  refreshToken: Type.Optional(Type.String()),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer(),
+});
 
 export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pick<Metrics, 'logins'>): void {
   app.post(
@@ -39,17 +54,22 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Intersect([TokenPairSchema, Type.Object({ user: UserSchema })]) },
+        response: { 200: Type.Intersect([SessionTokensSchema, Type.Object({ user: UserSchema })]) },
       },
     },
     async (request, reply) => {
+      const browser = wantsCookieSession(request);
+      if (browser) assertSameOriginBrowser(request);
       const outcome = await login(auth, request.body, clientOf(request), auditOf(request));
       metrics.logins.inc({ outcome: outcome.kind === 'success' ? 'success' : outcome.reason });
       if (outcome.kind === 'failure') {
         if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
         throw loginRefusal(outcome);
       }
-      return { ...outcome.tokens, user: outcome.user };
+      if (!browser) return { ...outcome.tokens, user: outcome.user };
+      const { refreshToken, ...tokens } = outcome.tokens;
+      setRefreshCookie(request, reply, refreshToken, auth.config.refreshTokenDays * 86_400);
+      return { ...tokens, user: outcome.user };
     },
   );
 
@@ -59,15 +79,33 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
       config: { access: { public: true }, audit: ['auth.session.refreshed', 'auth.refresh_token.reused'] },
       schema: {
         tags: ['auth'],
-        summary: 'Exchange a refresh token for new tokens; a reused refresh token ends its whole session',
-        body: Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-        response: { 200: TokenPairSchema },
+        summary:
+          'Exchange a refresh token (in the body, or the session cookie with X-PCA-CSRF: 1) for new tokens; a reused refresh token ends its whole session',
+        body: Type.Object(
+          { refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: SessionTokensSchema },
       },
     },
-    async (request) => {
-      const outcome = await refreshSession(auth, request.body.refreshToken, auditOf(request));
-      if (outcome.kind !== 'refreshed') throw new AppError('unauthorized', 'The refresh token is not valid.');
-      return outcome.tokens;
+    async (request, reply) => {
+      const fromBody = request.body.refreshToken;
+      if (fromBody !== undefined && !wantsCookieSession(request)) {
+        const outcome = await refreshSession(auth, fromBody, auditOf(request));
+        if (outcome.kind !== 'refreshed') throw new AppError('unauthorized', 'The refresh token is not valid.');
+        return outcome.tokens;
+      }
+      assertSameOriginBrowser(request);
+      const cookie = fromBody ?? refreshCookieOf(request);
+      if (cookie === undefined) throw new AppError('unauthorized', 'No session: sign in again.');
+      const outcome = await refreshSession(auth, cookie, auditOf(request));
+      if (outcome.kind !== 'refreshed') {
+        clearRefreshCookie(request, reply);
+        throw new AppError('unauthorized', 'The session has ended: sign in again.');
+      }
+      const { refreshToken, ...tokens } = outcome.tokens;
+      setRefreshCookie(request, reply, refreshToken, auth.config.refreshTokenDays * 86_400);
+      return tokens;
     },
   );
 
@@ -75,10 +113,14 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
 
   app.post(
     '/api/v1/auth/logout',
-    { config: { access: selfAccess, audit: ['auth.logout'] }, schema: { tags: ['auth'], summary: 'End this session' } },
+    {
+      config: { access: selfAccess, audit: ['auth.logout'] },
+      schema: { tags: ['auth'], summary: 'End this session (and clear the browser session cookie)', response: { 204: Type.Null() } },
+    },
     async (request, reply) => {
       await logout(auth.db, userPrincipalOf(request), 'session', auth.clock().toISOString(), auditOf(request));
-      return reply.code(204).send();
+      clearRefreshCookie(request, reply);
+      return reply.code(204).send(null);
     },
   );
 
@@ -92,8 +134,9 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
         response: { 200: Type.Object({ revokedSessions: Type.Integer() }) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const revokedSessions = await logout(auth.db, userPrincipalOf(request), 'all', auth.clock().toISOString(), auditOf(request));
+      clearRefreshCookie(request, reply);
       return { revokedSessions };
     },
   );

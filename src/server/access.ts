@@ -4,6 +4,7 @@ import type { AuthDeps } from '../auth/auth-deps.js';
 import { platformOrganizationId } from '../auth/bootstrap.js';
 import type { Permission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
+import { bearerChallenge, diagnoseBearer } from '../auth/token-diagnosis.js';
 import { AppError } from '../errors.js';
 import type { FeatureFlag } from '../tenancy/policy.js';
 import type { SlidingCounter } from './sliding-counter.js';
@@ -76,7 +77,8 @@ export function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
         reply.header('retry-after', String(rate.retryAfterSeconds));
         throw new AppError('rate-limited', 'Too many requests without valid credentials from this address; try again later.', { retryAfter: rate.retryAfterSeconds });
       }
-      reply.header('www-authenticate', 'Bearer realm="pca-agent"');
+      const refusal = token === undefined ? 'missing' : await diagnoseBearer(auth.signer, token, auth.clock());
+      reply.header('www-authenticate', bearerChallenge(refusal));
       throw new AppError('unauthorized', 'Authentication required: send a valid bearer token or API key.');
     }
     request.principal = principal;

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -29,6 +30,7 @@ import type { HttpServer } from './http.js';
 import { registerProblemRoutes } from './problem-routes.js';
 import { recordRoutes } from './route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { registerWebApp, type WebApp } from './web.js';
 
 /** Fastify's trustProxy: a hop count becomes "the n nearest hops", addresses a list. */
 function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
@@ -40,6 +42,8 @@ function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: st
 export interface BuildAppOptions {
   /** A pino destination stream for tests; default stdout. */
   readonly logStream?: NodeJS.WritableStream;
+  /** Where the built web app is; default dist/web. */
+  readonly webRoot?: string;
 }
 
 /** Assembles the HTTP app over an already-open context. Closing the app does not close the context. */
@@ -108,14 +112,30 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
-  installErrorHandling(app);
+  // The web app registers after helmet so its files get the same headers; the fallback is looked up when called.
+  const web: { app?: WebApp } = {};
+  installErrorHandling(app, (request, reply) => web.app?.fallback(request, reply) ?? false);
 
   // A POST with no body at all is validated as an empty object: its required fields are then reported by name.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
   });
 
-  await app.register(helmet, { global: true });
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      directives: {
+        // The web app: its own scripts only; ECharts' SVG and Radix set inline style attributes.
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  web.app = await registerWebApp(app, options.webRoot);
   // Per-route limits (the organisation's maxUploadBytes) are applied where the file is read.
   await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } });
   await app.register(swagger, {
@@ -132,6 +152,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // Every protected operation names the bearer scheme, so typed clients and "Try it out" send it.
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (!route.url.startsWith('/api/') || access === undefined || 'public' in access) return;
+    route.schema = { ...route.schema, security: [{ bearer: [] }] };
+  });
 
   registerProblemRoutes(app);
   registerHealthRoutes(app, ctx);

@@ -49,7 +49,11 @@ function fieldErrors(context: string | undefined, issues: readonly AjvIssue[]): 
 }
 
 /** Every error leaves as RFC 9457 problem+json; a 5xx never shows internals. */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  /** Answers what is not an API route, e.g. a browser navigation to the web app; false passes it on. */
+  notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | false,
+): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(error)) {
       if (PROBLEMS[error.kind].status >= 500 && error.kind !== 'service-unavailable') request.log.error({ err: error }, 'service error');
@@ -74,6 +78,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
+    notFoundFallback?.(request, reply) ||
     sendProblem(reply, problemBody('not-found', `No route ${request.method} ${request.url.split('?')[0]}`, request.id)),
   );
 }

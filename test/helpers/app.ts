@@ -21,6 +21,8 @@ export async function createTestApp(
     clock?: () => Date;
     /** Start on the data dir and store of an earlier (closed) instance, as a restart would. */
     reuse?: TestEnvironment;
+    /** Where the built web app is (default dist/web). */
+    webRoot?: string;
   } = {},
 ): Promise<TestApp> {
   const environment = options.reuse
@@ -35,7 +37,11 @@ export async function createTestApp(
       done();
     },
   });
-  const runtime = await startRuntime(environment.config, { logStream, ...(options.clock ? { clock: options.clock } : {}) });
+  const runtime = await startRuntime(environment.config, {
+    logStream,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
+  });
   options.beforeReady?.(runtime);
   await runtime.app.ready();
   return {
