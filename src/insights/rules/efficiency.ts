@@ -1,4 +1,5 @@
 import { benchmarkFor, type BenchmarkKpi } from '../benchmarks.js';
+import { metricName, possessive } from '../../analysis/format.js';
 import type { Finding, InsightRule } from '../finding.js';
 import { money, pct, round, row, share, sumStats } from './helpers.js';
 
@@ -17,13 +18,13 @@ function costAboveBenchmark(kpi: Extract<BenchmarkKpi, 'cpc' | 'cpm'>, id: strin
           if (!benchmark || group[kpi]! < benchmark.value * 1.5) return [];
           return [{
             ruleId: id, category: 'efficiency', priority: 'low', subject: group.name,
-            title: `${group.name}'s ${kpi.toUpperCase()} is high`,
+            title: `${possessive(group.name)} ${metricName(kpi)} is high`,
             sentence: `${group.name} pays ${money(group[kpi]!, input.currency)} ${kpi === 'cpc' ? 'per click' : 'per thousand impressions'}, against a benchmark of ${money(benchmark.value, null)}.`,
             evidence: { figures: { [kpi]: round(group[kpi]!, 4), benchmark: benchmark.value, benchmarkSource: benchmark.source }, rows: [row('platform', group, ['spend', minimum, kpi])] },
             weight: share(group.spend, input.totals.spend),
             recommendation: {
               type: 'bid_review',
-              action: `Review ${group.name}'s bids, targeting breadth and placements.`,
+              action: `Review ${possessive(group.name)} bids, targeting breadth and placements.`,
               expectedImpact: null,
               assumptions: ['Benchmarks are cross-industry averages; a niche audience can justify a higher price'],
             },

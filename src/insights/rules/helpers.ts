@@ -1,14 +1,14 @@
+import { formatMoney, formatPercent } from '../../analysis/format.js';
 import { COVERED_SUMS, computeKpis, coverage, sumOf, type MeasureTotals } from '../../analysis/kpis.js';
 import type { Group, InsightInput, Stat } from '../input.js';
 
 export const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function money(value: number, currency: string | null): string {
-  const amount = Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
-  return currency ? `${amount} ${currency}` : amount;
-}
+/** Money as sentences write it: "1,234.50 USD" (format.ts). */
+export const money = (value: number, currency: string | null): string => formatMoney(value, currency);
 
-export const pct = (value: number, digits = 1): string => `${round(value, digits)}%`;
+/** A percentage as sentences write it: "2.35%", "62.0%" (format.ts). */
+export const pct = (value: number): string => formatPercent(value);
 
 /** Spend a group needs before it can top or tail a ranking: 5 % of the total, so a $3 row never leads. */
 export function spendFloor(input: InsightInput): number {
