@@ -2,7 +2,7 @@ import { benchmarkFor } from '../benchmarks.js';
 import { formatRatio, plural, possessive } from '../../analysis/format.js';
 import type { Finding, InsightRule } from '../finding.js';
 import type { Day } from '../input.js';
-import { pct, round, row, share, sumStats } from './helpers.js';
+import { benchmarkContext, pct, round, row, share, sumStats } from './helpers.js';
 
 /** Impressions enough for a CTR to mean something. */
 const MIN_IMPRESSIONS = 10_000;
@@ -17,7 +17,7 @@ export const ctrBelowBenchmark: InsightRule = {
     return (input.breakdowns.platform ?? [])
       .filter((group) => (group.impressions ?? 0) >= MIN_IMPRESSIONS && group.ctr !== null)
       .flatMap((group): Finding[] => {
-        const benchmark = benchmarkFor('ctr', group.name, input.benchmarks);
+        const benchmark = benchmarkFor('ctr', group.name, input.benchmarks, benchmarkContext(input));
         if (!benchmark || group.ctr! >= benchmark.value * 0.7) return [];
         const clicksAtBenchmark = ((group.impressions ?? 0) * benchmark.value) / 100;
         const extraConversions = group.cvr !== null ? ((clicksAtBenchmark - (group.clicks ?? 0)) * group.cvr) / 100 : null;
@@ -48,8 +48,8 @@ export const landingPageGap: InsightRule = {
     return (input.breakdowns.platform ?? [])
       .filter((group) => group.ctr !== null && group.cvr !== null && (group.clicks ?? 0) >= 200)
       .flatMap((group): Finding[] => {
-        const ctr = benchmarkFor('ctr', group.name, input.benchmarks);
-        const cvr = benchmarkFor('cvr', group.name, input.benchmarks);
+        const ctr = benchmarkFor('ctr', group.name, input.benchmarks, benchmarkContext(input));
+        const cvr = benchmarkFor('cvr', group.name, input.benchmarks, benchmarkContext(input));
         if (!ctr || !cvr || group.ctr! < ctr.value || group.cvr! >= cvr.value * 0.6) return [];
         const extra = ((group.clicks ?? 0) * (cvr.value - group.cvr!)) / 100;
         return [{

@@ -1,5 +1,6 @@
 import { formatMoney, formatPercent } from '../../analysis/format.js';
 import { COVERED_SUMS, computeKpis, coverage, sumOf, type MeasureTotals } from '../../analysis/kpis.js';
+import { dominantChannel, type BenchmarkContext } from '../benchmarks.js';
 import type { Group, InsightInput, Stat } from '../input.js';
 
 export const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -9,6 +10,12 @@ export const money = (value: number, currency: string | null): string => formatM
 
 /** A percentage as sentences write it: "2.35%", "62.0%" (format.ts). */
 export const pct = (value: number): string => formatPercent(value);
+
+/** What a benchmark must fit: the analysis's currency and the channel its campaigns (or channel column) show. */
+export function benchmarkContext(input: InsightInput): BenchmarkContext {
+  const channel = dominantChannel([...(input.breakdowns.channel ?? []), ...(input.breakdowns.campaign ?? [])]);
+  return { currency: input.currency, ...(channel === undefined ? {} : { channel }) };
+}
 
 /** Spend a group needs before it can top or tail a ranking: 5 % of the total, so a $3 row never leads. */
 export function spendFloor(input: InsightInput): number {
