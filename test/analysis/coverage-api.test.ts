@@ -69,7 +69,7 @@ describe.each(BACKENDS)('KPIs over partial measures, through the API [%s]', (bac
     expect(query.statusCode).toBe(200);
     const body = query.json<{ columns: string[]; rows: Row[] }>();
     expect(body.columns).toEqual(['platform', 'currency', 'spend', 'revenue', 'roas', 'cpa', 'revenueCoverage', 'conversionsCoverage']);
-    const byPlatform = Object.fromEntries(body.rows.map((row) => [row.platform, row]));
+    const byPlatform = Object.fromEntries(body.rows.map((row): [string, Row] => [String(row.platform), row]));
     expect(byPlatform.LinkedIn).toMatchObject({ spend: 380, revenue: null, roas: null, revenueCoverage: 0, cpa: 190, conversionsCoverage: 1 });
     expect(byPlatform['Google Ads']).toMatchObject({ spend: 620, revenue: 862, roas: 1.390323, revenueCoverage: 1 });
     const total = await t.app.inject({

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coverage, computeKpis, negativeOperands, ratio } from '../../src/analysis/kpis.js';
 import { atEdge } from '../../src/analysis/precision.js';
 import { rollUp } from '../../src/analysis/engine/analysis.js';
+import type { ReportRow } from '../../src/analysis/report/report.js';
 import { flatTotals, analysisHarness, type AnalysisHarness } from './helpers.js';
 
 describe('KPIs at their edges', () => {
@@ -92,7 +93,7 @@ describe('KPIs through the engine', () => {
     expect(totals.revenueCoverage).toBeCloseTo(0.62, 6);
     expect(totals.conversionsCoverage).toBe(1);
     expect(totals.profit).toBe(242);
-    const byPlatform = Object.fromEntries(report.breakdowns.platform!.map((row) => [row.platform, row]));
+    const byPlatform = Object.fromEntries(report.breakdowns.platform!.map((row): [string, ReportRow] => [String(row.platform), row]));
     expect(byPlatform.LinkedIn).toMatchObject({ roas: null, revenueCoverage: 0 });
     expect(byPlatform['Google Ads']).toMatchObject({ revenueCoverage: 1 });
     const monday = report.timeSeries.day!.find((row) => row.period === '2025-11-03')!;
@@ -107,10 +108,10 @@ describe('KPIs through the engine', () => {
     );
     const report = await h.analyze([file]);
     expect(flatTotals(report)).toMatchObject({ reach: null, frequency: null });
-    const days = Object.fromEntries(report.timeSeries.day!.map((row) => [row.period, row]));
+    const days = Object.fromEntries(report.timeSeries.day!.map((row): [string, ReportRow] => [String(row.period), row]));
     expect(days['2025-11-01']).toMatchObject({ reach: 800, frequency: 1.25 });
     expect(days['2025-11-02']).toMatchObject({ reach: null, frequency: null });
-    const byCampaign = Object.fromEntries(report.breakdowns.campaign!.map((row) => [row.campaign, row]));
+    const byCampaign = Object.fromEntries(report.breakdowns.campaign!.map((row): [string, ReportRow] => [String(row.campaign), row]));
     expect(byCampaign.A).toMatchObject({ reach: null, frequency: null });
     expect(byCampaign.B).toMatchObject({ reach: 400, frequency: 1.25 });
   });
