@@ -2,7 +2,9 @@ import { AppError } from '../errors.js';
 import type { DuckConnection } from './engine/duckdb.js';
 import { convertedSource, scopeWhere, type CurrencyConversion, type DateRange, type DimensionFilter, type Granularity } from './engine/analysis.js';
 import { ident, kpiOverSums, measureSums, Params, sumAlias } from './engine/sql.js';
-import { isKpi, kpiSql, type Kpi } from './kpis.js';
+import { coverageSql, coveredBy, isKpi, type Kpi } from './kpis.js';
+import { atEdge } from './precision.js';
+import { COVERAGE_COLUMNS } from './report/report.js';
 import type { Dimension, Measure } from './schema.js';
 
 export type Metric = Measure | Kpi;
@@ -75,9 +77,10 @@ function fullRange(range: DateRange): { from: string; to: string } {
   return { from: range.from, to: range.to };
 }
 
-function toValue(value: unknown): number | string | null {
+/** A value as the API returns it: figures rounded at the edge (precision.ts), full precision inside. */
+function toValue(column: string, value: unknown): number | string | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'number') return atEdge(column, value);
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
@@ -90,13 +93,20 @@ async function runOnce(connection: DuckConnection, source: string, spec: QuerySp
   if (spec.granularity) groups.push({ name: 'period', sql: PERIOD_SQL[spec.granularity] });
   groups.push({ name: 'currency', sql: 'currency' });
   const metricSql = spec.metrics.map((metric) => (isKpi(metric) ? `${kpiOverSums(metric)} AS ${ident(metric)}` : `${sumAlias(metric)} AS ${ident(metric)}`));
-  const conditions = spec.minSpend !== undefined ? [`sum(spend) >= CAST(${params.add(spec.minSpend)} AS DOUBLE)`] : [];
-  for (const threshold of spec.having ?? []) {
-    const figure = isKpi(threshold.metric) ? kpiSql(threshold.metric, (measure) => `sum(${ident(measure)})`) : `sum(${ident(threshold.metric)})`;
-    conditions.push(`${figure} ${THRESHOLD_SQL[threshold.op]} CAST(${params.add(threshold.value)} AS DOUBLE)`);
-  }
-  const having = conditions.length > 0 ? `HAVING ${conditions.join(' AND ')}` : '';
-  const columns: string[] = [...groups.map((group) => group.name), ...spec.metrics];
+  // A KPI over revenue or conversions says beside it what share of spend reports that measure.
+  const coverageColumns = [...new Set(spec.metrics.flatMap((metric) => (isKpi(metric) ? (coveredBy(metric) ?? []) : [])))].map((measure) => ({
+    name: COVERAGE_COLUMNS[measure],
+    sql: coverageSql(measure, sumAlias),
+  }));
+  metricSql.push(...coverageColumns.map((column) => `${column.sql} AS ${ident(column.name)}`));
+  const having = spec.minSpend !== undefined ? `HAVING sum(spend) >= CAST(${params.add(spec.minSpend)} AS DOUBLE)` : '';
+  // Thresholds judge the same figures the query returns: KPIs as ratios of the group's sums.
+  const thresholds = (spec.having ?? []).map(
+    (threshold) =>
+      `${isKpi(threshold.metric) ? kpiOverSums(threshold.metric) : sumAlias(threshold.metric)} ${THRESHOLD_SQL[threshold.op]} CAST(${params.add(threshold.value)} AS DOUBLE)`,
+  );
+  const filter = thresholds.length > 0 ? `WHERE ${thresholds.join(' AND ')}` : '';
+  const columns: string[] = [...groups.map((group) => group.name), ...spec.metrics, ...coverageColumns.map((column) => column.name)];
   let order = '';
   if (spec.orderBy) {
     if (!columns.includes(spec.orderBy.field)) {
@@ -113,8 +123,8 @@ async function runOnce(connection: DuckConnection, source: string, spec: QuerySp
       SELECT ${groups.map((group) => `${group.sql} AS ${ident(group.name)}`).join(', ')}, ${measureSums().join(', ')}
       FROM ${relation} ${where}
       GROUP BY ${groups.map((group) => group.sql).join(', ')} ${having}
-    ) AS grouped_rows ${order} ${limit}`;
-  const rows = (await connection.rows(sql, params.values)).map((row) => Object.fromEntries(columns.map((column) => [column, toValue(row[column])])) as QueryRow);
+    ) AS grouped_rows ${filter} ${order} ${limit}`;
+  const rows = (await connection.rows(sql, params.values)).map((row) => Object.fromEntries(columns.map((column) => [column, toValue(column, row[column])])) as QueryRow);
   return { columns, rows };
 }
 
@@ -124,20 +134,21 @@ export async function runQuery(connection: DuckConnection, source: string, spec:
   if (!spec.comparePrevious && !spec.compareTo) return current;
   const range = spec.compareTo ? fullRange(spec.compareTo) : previousRange(spec.dateRange ?? {});
   const previous = await runOnce(connection, source, { ...spec, dateRange: range, limit: 10_000, orderBy: undefined }, currencies);
-  const keyColumns = current.columns.filter((column) => !spec.metrics.includes(column as Metric));
+  const figures = current.columns.filter((column) => spec.metrics.includes(column as Metric) || column.endsWith('Coverage'));
+  const keyColumns = current.columns.filter((column) => !figures.includes(column));
   const keyOf = (row: QueryRow) => JSON.stringify(keyColumns.map((column) => row[column] ?? null));
   const before = new Map(previous.rows.map((row) => [keyOf(row), row]));
   const rows = current.rows.map((row) => {
     const old = before.get(keyOf(row));
     const change: Record<string, { absolute: number | null; relative: number | null }> = {};
     const prior: Record<string, number | null> = {};
-    for (const metric of spec.metrics) {
+    for (const metric of figures) {
       const now = typeof row[metric] === 'number' ? (row[metric]) : null;
       const then = old && typeof old[metric] === 'number' ? (old[metric]) : null;
       prior[metric] = then;
       change[metric] = {
-        absolute: now === null || then === null ? null : now - then,
-        relative: now === null || then === null || then === 0 ? null : (now - then) / Math.abs(then),
+        absolute: now === null || then === null ? null : atEdge(metric, now - then),
+        relative: now === null || then === null || then === 0 ? null : atEdge('relative', (now - then) / Math.abs(then)),
       };
     }
     return { ...row, previous: prior, change };

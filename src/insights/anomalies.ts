@@ -1,5 +1,6 @@
+import { formatMetric, metricName } from '../analysis/format.js';
 import type { Day, InsightInput } from './input.js';
-import { median, round } from './rules/helpers.js';
+import { round } from './rules/helpers.js';
 
 export const ANOMALY_METRICS = ['spend', 'ctr', 'cpa', 'roas', 'conversions'] as const;
 export type AnomalyMetric = (typeof ANOMALY_METRICS)[number];
@@ -16,32 +17,145 @@ export interface Anomaly {
   readonly deviation: number;
   readonly direction: 'above' | 'below';
   readonly severity: 'high' | 'medium';
+  /** Money the move puts at stake that day, in the analysis's currency (what ranks anomalies). */
+  readonly stake: number;
+  /** The same move seen at broader levels ("platform:Meta", "total:all"), reported here once. */
+  readonly linked: string[];
 }
 
 /** Days of history each day is judged against, and the fewest that make a judgement. */
 const WINDOW = 14;
-const MIN_HISTORY = 7;
+const MIN_HISTORY = 10;
 const THRESHOLD = 3.5;
 const HIGH = 6;
+/** Volume a rate needs behind it, on average over the history: a CTR over 3 clicks moves by chance. */
+const MIN_CLICKS = 20;
+const MIN_CONVERSIONS = 5;
+const MIN_IMPRESSIONS = 1000;
+
+/** Values of the last WINDOW days, kept sorted (binary insert and remove), so no day sorts its history. */
+export class SortedWindow {
+  private readonly values: number[] = [];
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  private indexOf(value: number): number {
+    let low = 0;
+    let high = this.values.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.values[middle]! < value) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  insert(value: number): void {
+    this.values.splice(this.indexOf(value), 0, value);
+  }
+
+  remove(value: number): void {
+    const index = this.indexOf(value);
+    if (this.values[index] === value) this.values.splice(index, 1);
+  }
+
+  median(): number {
+    const n = this.values.length;
+    const middle = n >>> 1;
+    return n === 0 ? NaN : n % 2 === 1 ? this.values[middle]! : (this.values[middle - 1]! + this.values[middle]!) / 2;
+  }
+
+  /** Median absolute deviation from `center`: the sorted values walked outwards from it, no sort. */
+  mad(center: number): number {
+    const n = this.values.length;
+    if (n === 0) return NaN;
+    let right = this.indexOf(center);
+    let left = right - 1;
+    const wanted = (n >>> 1) + 1;
+    let previous = 0;
+    let current = 0;
+    for (let taken = 0; taken < wanted; taken++) {
+      const fromLeft = left >= 0 ? center - this.values[left]! : Infinity;
+      const fromRight = right < n ? this.values[right]! - center : Infinity;
+      previous = current;
+      if (fromLeft <= fromRight) {
+        current = fromLeft;
+        left--;
+      } else {
+        current = fromRight;
+        right++;
+      }
+    }
+    return n % 2 === 1 ? current : (previous + current) / 2;
+  }
+}
+
+/** Sliding sums of the volume behind the rates, over the same window. */
+interface Volume {
+  impressions: number;
+  clicks: number;
+  spend: number;
+  conversions: number;
+  days: number;
+}
+
+function enoughVolume(metric: AnomalyMetric, day: Day, history: Volume): boolean {
+  const mean = (value: number) => value / Math.max(1, history.days);
+  if (metric === 'ctr') return (day.impressions ?? 0) >= MIN_IMPRESSIONS && mean(history.clicks) >= MIN_CLICKS;
+  if (metric === 'cpa' || metric === 'roas' || metric === 'conversions') return mean(history.conversions) >= MIN_CONVERSIONS;
+  return true;
+}
+
+/** Money a move puts at stake on its day: the spend gap, the cost of the conversions gained or lost, the revenue gap. */
+function stakeOf(metric: AnomalyMetric, day: Day, value: number, center: number, history: Volume): number {
+  const gap = Math.abs(value - center);
+  if (metric === 'spend') return gap;
+  if (metric === 'conversions') return history.conversions > 0 ? gap * (history.spend / history.conversions) : 0;
+  if (metric === 'cpa') return gap * (day.conversions ?? 0);
+  if (metric === 'roas') return gap * (day.spend ?? 0);
+  return center > 0 ? (day.spend ?? 0) * Math.min(1, gap / center) : 0;
+}
 
 /**
  * Median/MAD outliers on a daily series: each day against the days before it,
- * so a spike does not hide itself by raising its own baseline. Nothing is
- * said about causes; only what moved, when, and how far.
+ * so a spike does not hide itself by raising its own baseline. A rate is
+ * judged only with enough volume behind it, a day only with enough history.
+ * Nothing is said about causes; only what moved, when, how far, and how much
+ * money that puts at stake.
  */
 export function seriesAnomalies(days: readonly Day[], metric: AnomalyMetric, scope: Anomaly['scope'], key: string): Anomaly[] {
   const out: Anomaly[] = [];
-  for (let index = MIN_HISTORY; index < days.length; index++) {
-    const value = days[index]![metric];
-    if (value === null) continue;
-    const history = days
-      .slice(Math.max(0, index - WINDOW), index)
-      .map((day) => day[metric])
-      .filter((item): item is number => item !== null);
-    if (history.length < MIN_HISTORY) continue;
-    const center = median(history);
+  const window = new SortedWindow();
+  const volume: Volume = { impressions: 0, clicks: 0, spend: 0, conversions: 0, days: 0 };
+  // Read once: the loop then touches plain numbers (NaN for a day without the figure).
+  const values = days.map((day) => day[metric] ?? NaN);
+  for (let index = 0; index < days.length; index++) {
+    if (index > 0) {
+      const entering = days[index - 1]!;
+      if (!Number.isNaN(values[index - 1]!)) window.insert(values[index - 1]!);
+      volume.impressions += entering.impressions ?? 0;
+      volume.clicks += entering.clicks ?? 0;
+      volume.spend += entering.spend ?? 0;
+      volume.conversions += entering.conversions ?? 0;
+      volume.days += 1;
+    }
+    if (index > WINDOW) {
+      const leaving = days[index - 1 - WINDOW]!;
+      if (!Number.isNaN(values[index - 1 - WINDOW]!)) window.remove(values[index - 1 - WINDOW]!);
+      volume.impressions -= leaving.impressions ?? 0;
+      volume.clicks -= leaving.clicks ?? 0;
+      volume.spend -= leaving.spend ?? 0;
+      volume.conversions -= leaving.conversions ?? 0;
+      volume.days -= 1;
+    }
+    const day = days[index]!;
+    const value = values[index]!;
+    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, day, volume)) continue;
+    const center = window.median();
     // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.
-    const mad = Math.max(median(history.map((item) => Math.abs(item - center))), Math.abs(center) * 0.05);
+    const mad = Math.max(window.mad(center), Math.abs(center) * 0.05);
     if (mad === 0) continue;
     const deviation = (0.6745 * (value - center)) / mad;
     if (Math.abs(deviation) < THRESHOLD) continue;
@@ -50,25 +164,73 @@ export function seriesAnomalies(days: readonly Day[], metric: AnomalyMetric, sco
       scope,
       key,
       metric,
-      date: days[index]!.date,
+      date: day.date,
       value: round(value, 4),
       expected: { median: round(center, 4), low: round(Math.max(0, center - spread), 4), high: round(center + spread, 4) },
       deviation: round(deviation, 2),
       direction: deviation > 0 ? 'above' : 'below',
       severity: Math.abs(deviation) >= HIGH ? 'high' : 'medium',
+      stake: round(stakeOf(metric, day, value, center, volume), 2),
+      linked: [],
     });
   }
   return out;
 }
 
-/** Outliers on the account's, each platform's and each campaign's daily KPIs, most extreme first. */
-export function detectAnomalies(input: InsightInput): Anomaly[] {
+const SPECIFICITY: Record<Anomaly['scope'], number> = { campaign: 2, platform: 1, total: 0 };
+
+/**
+ * One event per move: the same metric moving the same way on the same day at
+ * the account, a platform and a campaign is reported once, at the most
+ * specific level whose stake explains at least half of the broader one's, with
+ * the broader ones linked. A single-platform, single-campaign file thus says
+ * each thing once, not three times.
+ */
+function oneEventEach(anomalies: readonly Anomaly[]): Anomaly[] {
+  const byMove = new Map<string, Anomaly[]>();
+  for (const anomaly of anomalies) {
+    const move = `${anomaly.date}\u0000${anomaly.metric}\u0000${anomaly.direction}`;
+    byMove.set(move, [...(byMove.get(move) ?? []), anomaly]);
+  }
+  const out: Anomaly[] = [];
+  for (const group of byMove.values()) {
+    const kept = group.filter((anomaly) => {
+      const narrower = group.filter((other) => SPECIFICITY[other.scope] > SPECIFICITY[anomaly.scope]);
+      return narrower.reduce((sum, other) => sum + other.stake, 0) < anomaly.stake * 0.5 || narrower.length === 0;
+    });
+    const absorbed = group.filter((anomaly) => !kept.includes(anomaly));
+    for (const anomaly of kept) {
+      const linked = absorbed
+        .filter((other) => SPECIFICITY[other.scope] < SPECIFICITY[anomaly.scope])
+        .sort((x, y) => SPECIFICITY[y.scope] - SPECIFICITY[x.scope])
+        .map((other) => `${other.scope}:${other.key}`);
+      out.push({ ...anomaly, linked });
+    }
+  }
+  return out;
+}
+
+/** Outliers on the account's, each platform's and each campaign's daily KPIs: one per event, most money at stake first. */
+export function detectAnomalies(input: Pick<InsightInput, 'daily' | 'dailyByPlatform' | 'dailyByCampaign'>): Anomaly[] {
   const series: [Anomaly['scope'], string, readonly Day[]][] = [
     ['total', 'all', input.daily],
     ...Object.entries(input.dailyByPlatform).map(([key, days]) => ['platform', key, days] as [Anomaly['scope'], string, readonly Day[]]),
     ...Object.entries(input.dailyByCampaign).map(([key, days]) => ['campaign', key, days] as [Anomaly['scope'], string, readonly Day[]]),
   ];
-  return series
-    .flatMap(([scope, key, days]) => ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(days, metric, scope, key)))
-    .sort((a, b) => Math.abs(b.deviation) - Math.abs(a.deviation) || a.date.localeCompare(b.date));
+  return oneEventEach(series.flatMap(([scope, key, days]) => ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(days, metric, scope, key)))).sort(
+    (a, b) => b.stake - a.stake || Math.abs(b.deviation) - Math.abs(a.deviation) || a.date.localeCompare(b.date),
+  );
+}
+
+/** The sentence of an anomaly, numbers formatted for people. */
+export function anomalySentence(anomaly: Anomaly, currency: string | null): string {
+  const figure = (value: number) => formatMetric(anomaly.metric, value, currency);
+  const who = anomaly.scope === 'total' ? 'the account' : anomaly.key;
+  const also = anomaly.linked.length > 0 ? ` (also seen in ${anomaly.linked.map((link) => (link === 'total:all' ? 'the account' : link.slice(link.indexOf(':') + 1))).join(', ')})` : '';
+  return `On ${anomaly.date}, ${who} had ${metricName(anomaly.metric)} of ${figure(anomaly.value)}, against a usual range of ${figure(anomaly.expected.low)} to ${figure(anomaly.expected.high)}${also}; ${formatMetric('spend', anomaly.stake, currency)} at stake.`;
+}
+
+/** The title of an anomaly. */
+export function anomalyTitle(anomaly: Anomaly): string {
+  return `${metricName(anomaly.metric)} ${anomaly.direction} its usual range on ${anomaly.date}${anomaly.scope === 'total' ? '' : ` (${anomaly.key})`}`;
 }

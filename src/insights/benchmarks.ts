@@ -47,20 +47,81 @@ export function channelOf(platform: string | null, channel?: string | null): Cha
   }
 }
 
+/** The currency of the built-in money benchmarks (CPC, CPM, CPA): they are US averages in dollars. */
+export const BENCHMARK_CURRENCY = 'USD';
+const MONEY_KPIS: readonly BenchmarkKpi[] = ['cpc', 'cpm', 'cpa'];
+
+/**
+ * Which platforms a channel's table describes: the search figures are Google
+ * Ads data, the social ones Facebook's, the programmatic ones Google Display
+ * Network's. Snapchat's CPC is not Facebook's; an unknown platform has none.
+ */
+const CHANNEL_TABLE_FITS: Record<Channel, readonly string[]> = {
+  search: ['Google Ads', 'Microsoft Ads'],
+  social: ['Meta'],
+  programmatic: ['Google Ads', 'Microsoft Ads', 'DV360', 'CM360'],
+  video: ['Google Ads', 'DV360'],
+};
+
+/** Platforms that sell several channels: their campaign types decide which benchmark fits. */
+const MULTI_CHANNEL = new Set(['Google Ads', 'Microsoft Ads', 'DV360']);
+
+/** The channel a campaign's name or type states, if any ("PMax", "Performance Max" and "Shopping" fit no table: 'other'). */
+export function campaignChannel(name: string): Channel | 'other' | undefined {
+  const text = name.toLowerCase();
+  if (/\bpmax\b|performance max|shopping|\bpla\b|demand gen|discovery/.test(text)) return 'other';
+  if (/display|\bgdn\b|banner|programmatic/.test(text)) return 'programmatic';
+  if (/video|youtube|\byt\b|in-stream|bumper/.test(text)) return 'video';
+  if (/search|\bsem\b|\bbrand\b|\bgeneric\b|\bexact\b|\bdsa\b|keyword/.test(text)) return 'search';
+  return undefined;
+}
+
+/**
+ * The channel the data shows for a multi-channel platform: the one holding 80 %
+ * or more of the spend of the campaigns (or channel values) whose type can be
+ * read; null when they are mixed or mostly of a type no table fits (Performance
+ * Max, Shopping); undefined when nothing says.
+ */
+export function dominantChannel(groups: readonly { readonly name: string; readonly spend: number | null }[]): Channel | null | undefined {
+  const byChannel = new Map<Channel | 'other', number>();
+  for (const group of groups) {
+    const channel = campaignChannel(group.name);
+    if (channel !== undefined) byChannel.set(channel, (byChannel.get(channel) ?? 0) + Math.max(0, group.spend ?? 0));
+  }
+  const total = [...byChannel.values()].reduce((a, b) => a + b, 0);
+  if (total <= 0) return undefined;
+  const [top, spend] = [...byChannel].sort((a, b) => b[1] - a[1])[0]!;
+  return top !== 'other' && spend >= total * 0.8 ? top : null;
+}
+
+export interface BenchmarkContext {
+  /** The currency of the figure compared: a money benchmark fits only its own. */
+  readonly currency: string | null;
+  /** The channel the data shows (dominantChannel); null: mixed, so no table fits a multi-channel platform. */
+  readonly channel?: Channel | null;
+}
+
 /**
  * The benchmark for a KPI on a platform: the organisation's override, then its
  * industry and segment for the channel, then the platform's own, then the
- * channel's. Undefined when nothing is known.
+ * channel's when that table describes the platform. Undefined when nothing
+ * fits: an unknown platform, a platform whose campaigns mix channels, a money
+ * KPI in another currency than the benchmark's.
  */
-export function benchmarkFor(kpi: BenchmarkKpi, platform: string | null, settings: BenchmarkSettings = {}, channel?: string | null): Benchmark | undefined {
-  const ch = channelOf(platform, channel);
-  const override = (platform !== null ? settings.overrides?.[platform]?.[kpi] : undefined) ?? settings.overrides?.[ch]?.[kpi];
+export function benchmarkFor(kpi: BenchmarkKpi, platform: string | null, settings: BenchmarkSettings = {}, context: BenchmarkContext = { currency: BENCHMARK_CURRENCY }): Benchmark | undefined {
+  const stated = platform !== null && MULTI_CHANNEL.has(platform) ? context.channel : undefined;
+  const ch = stated ?? channelOf(platform);
+  // The organisation's own figures are in its own terms: they fit whatever it says they fit.
+  const override = (platform !== null ? settings.overrides?.[platform]?.[kpi] : undefined) ?? (stated === null ? undefined : settings.overrides?.[ch]?.[kpi]);
   if (typeof override === 'number' && Number.isFinite(override)) return { value: override, source: "the organisation's own benchmark (settings)" };
+  if (platform === null || stated === null) return undefined;
+  if (MONEY_KPIS.includes(kpi) && context.currency !== BENCHMARK_CURRENCY) return undefined;
+  const fits = CHANNEL_TABLE_FITS[ch].includes(platform);
   return (
-    (settings.industry ? BENCHMARKS.industries[settings.industry]?.[ch]?.[kpi] : undefined) ??
-    (settings.segment ? BENCHMARKS.segments[settings.segment]?.[ch]?.[kpi] : undefined) ??
-    (platform !== null ? BENCHMARKS.platforms[platform]?.[kpi] : undefined) ??
-    BENCHMARKS.channels[ch][kpi]
+    (fits && settings.industry ? BENCHMARKS.industries[settings.industry]?.[ch]?.[kpi] : undefined) ??
+    (fits && settings.segment ? BENCHMARKS.segments[settings.segment]?.[ch]?.[kpi] : undefined) ??
+    BENCHMARKS.platforms[platform]?.[kpi] ??
+    (fits ? BENCHMARKS.channels[ch][kpi] : undefined)
   );
 }
 

@@ -1,6 +1,6 @@
 import { newId } from '../ids.js';
 import { insightScore, recommendationScore, type OutcomeStats, type RatingStats } from '../feedback/loop.js';
-import { detectAnomalies } from './anomalies.js';
+import { anomalySentence, anomalyTitle, detectAnomalies } from './anomalies.js';
 import type { Finding } from './finding.js';
 import type { InsightInput } from './input.js';
 import { INSIGHT_RULES } from './rules/index.js';
@@ -106,13 +106,13 @@ export function generateInsights(input: InsightInput, feedback: FeedbackContext,
       category: 'anomaly',
       priority: anomaly.severity === 'high' ? 'high' : 'medium',
       subject: `${anomaly.scope}:${anomaly.key}:${anomaly.metric}:${anomaly.date}`,
-      title: `${anomaly.metric} ${anomaly.direction} usual range on ${anomaly.date}`,
-      sentence: `${anomaly.scope === 'total' ? 'The account' : anomaly.key} had ${anomaly.metric} of ${anomaly.value} on ${anomaly.date}, against a usual range of ${anomaly.expected.low} to ${anomaly.expected.high}.`,
+      title: anomalyTitle(anomaly),
+      sentence: anomalySentence(anomaly, input.currency),
       evidence: { figures: { value: anomaly.value, median: anomaly.expected.median, low: anomaly.expected.low, high: anomaly.expected.high, deviation: anomaly.deviation }, rows: [] },
       payload: { ...anomaly },
       sourceId: null,
       rank: index + 1,
-      score: Math.abs(anomaly.deviation),
+      score: anomaly.stake,
       suppressed: false,
     }));
   const ranked = scored.filter((entry) => !entry.suppressed).map((entry) => entry.finding);

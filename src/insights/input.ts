@@ -1,3 +1,4 @@
+import { COVERED_SUMS, type CoveredSum } from '../analysis/kpis.js';
 import type { AnalysisReport, ReportRow } from '../analysis/report/report.js';
 import { totalRows } from '../analysis/report/report.js';
 import type { BenchmarkSettings } from './benchmarks.js';
@@ -18,6 +19,8 @@ export interface Stat {
   readonly cpa: number | null;
   readonly roas: number | null;
   readonly frequency: number | null;
+  /** Measures summed over only the rows that report revenue or conversions, where that differs from the whole. */
+  readonly covered?: Partial<Record<CoveredSum, number | null>>;
 }
 
 export interface Group extends Stat {
@@ -77,6 +80,7 @@ export function statOf(row: ReportRow): Stat {
     cpa: num(row.cpa),
     roas: num(row.roas),
     frequency: num(row.frequency),
+    covered: Object.fromEntries(COVERED_SUMS.filter((sum) => sum.name in row).map((sum) => [sum.name, num(row[sum.name])])),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Finding } from './finding.js';
 import type { InsightInput } from './input.js';
-import { money, round } from './rules/helpers.js';
+import { formatMoney, formatRatio, listOf, plural } from '../analysis/format.js';
+import { coverageOf, notReporting, round } from './rules/helpers.js';
 
 export interface ExecutiveSummary {
   readonly id: string;
@@ -17,6 +18,8 @@ export interface ExecutiveSummary {
 /** The figures a summary may cite, named. */
 export function summaryFacts(input: InsightInput, from: string | null, to: string | null): Record<string, number | string | null> {
   const t = input.totals;
+  const revenueCoverage = t.revenue === null ? null : coverageOf(t, 'revenue');
+  const conversionsCoverage = t.conversions === null ? null : coverageOf(t, 'conversions');
   return {
     currency: input.currency,
     from,
@@ -25,10 +28,21 @@ export function summaryFacts(input: InsightInput, from: string | null, to: strin
     spend: t.spend === null ? null : round(t.spend),
     revenue: t.revenue === null ? null : round(t.revenue),
     roas: t.roas === null ? null : round(t.roas),
+    /** Percent of spend on rows that report revenue (ROAS's base); the same for conversions (CPA's). */
+    roasCoveragePercent: revenueCoverage === null ? null : round(revenueCoverage * 100, 0),
     conversions: t.conversions === null ? null : round(t.conversions),
     cpa: t.cpa === null ? null : round(t.cpa),
+    cpaCoveragePercent: conversionsCoverage === null ? null : round(conversionsCoverage * 100, 0),
     ctr: t.ctr === null ? null : round(t.ctr),
   };
+}
+
+/** " on 62% of spend; LinkedIn reports no revenue" when a KPI covers only part of the spend. */
+function coverageClause(input: InsightInput, percent: number | string | null | undefined, measure: 'revenue' | 'conversions'): string {
+  if (typeof percent !== 'number' || percent >= 100) return '';
+  const missing = notReporting(input, measure);
+  const who = missing.length === 0 ? '' : `; ${listOf(missing)} ${missing.length === 1 ? 'reports' : 'report'} no ${measure}`;
+  return ` on ${percent}% of spend${who}`;
 }
 
 /** A narrative built only from computed facts and the top findings' own sentences: always available. */
@@ -37,9 +51,15 @@ export function deterministicSummary(input: InsightInput, facts: Record<string, 
   const span = facts.from && facts.to ? ` from ${facts.from} to ${facts.to}` : '';
   const platforms = typeof facts.platforms === 'number' && facts.platforms > 1 ? ` across ${facts.platforms} platforms` : '';
   if (typeof facts.spend === 'number') {
-    let line = `Spend was ${money(facts.spend, input.currency)}${platforms}${span}`;
-    if (typeof facts.revenue === 'number') line += `, returning ${money(facts.revenue, input.currency)} (ROAS ${facts.roas ?? 'not defined'})`;
-    if (typeof facts.conversions === 'number') line += `, with ${facts.conversions} conversions${typeof facts.cpa === 'number' ? ` at ${money(facts.cpa, input.currency)} each` : ''}`;
+    let line = `Spend was ${formatMoney(facts.spend, input.currency)}${platforms}${span}`;
+    if (typeof facts.revenue === 'number') {
+      const roas = typeof facts.roas === 'number' ? formatRatio(facts.roas) : 'not defined';
+      line += `, returning ${formatMoney(facts.revenue, input.currency)} (ROAS ${roas}${coverageClause(input, facts.roasCoveragePercent, 'revenue')})`;
+    }
+    if (typeof facts.conversions === 'number') {
+      const cpa = typeof facts.cpa === 'number' ? ` at ${formatMoney(facts.cpa, input.currency)} each${coverageClause(input, facts.cpaCoveragePercent, 'conversions')}` : '';
+      line += `, with ${plural(facts.conversions, 'conversion')}${cpa}`;
+    }
     parts.push(`${line}.`);
   }
   const top = ranked.slice(0, 3);

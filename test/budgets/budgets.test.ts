@@ -76,12 +76,12 @@ describe.each(BACKENDS)('budgets and pacing [%s]', (backend) => {
     const insights = items.json<{ insights: { ruleId: string; sentence: string }[]; recommendations: { ruleId: string; title: string }[] }>();
     const pacing = insights.insights.filter((item) => item.ruleId === 'pacing.budget_off_track');
     expect(pacing.map((item) => item.sentence).sort()).toEqual([
-      'Google Ads has spent 1,000 USD of 6,000 USD after 10 of 30 days (50% of the expected 2,000 USD); at this rate it will spend 3,000 USD.',
-      'Spring Sale has spent 2,000 USD of 3,000 USD after 10 of 30 days (200% of the expected 1,000 USD); at this rate it will spend 6,000 USD.',
+      'Google Ads has spent 1,000.00 USD of 6,000.00 USD after 10 of 30 days (50.0% of the expected 2,000.00 USD); at this rate it will spend 3,000.00 USD.',
+      'Spring Sale has spent 2,000.00 USD of 3,000.00 USD after 10 of 30 days (200% of the expected 1,000.00 USD); at this rate it will spend 6,000.00 USD.',
     ]);
     expect(insights.recommendations.filter((item) => item.ruleId === 'pacing.budget_off_track').map((item) => item.title).sort()).toEqual([
       "Lower Spring Sale's daily spend to about 50.00 USD for the remaining 20 days to land on budget.",
-      "Raise Google Ads's daily spend to about 250 USD for the remaining 20 days to land on budget.",
+      "Raise Google Ads' daily spend to about 250.00 USD for the remaining 20 days to land on budget.",
     ]);
   });
 

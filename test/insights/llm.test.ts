@@ -87,7 +87,7 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
     const before = llm.seen.length;
     const analysis = await analyse();
     expect(analysis.summary).toMatchObject({ source: 'llm', text: llm.answer.content });
-    expect(analysis.summary.deterministic).toContain('Spend was 2,800 USD');
+    expect(analysis.summary.deterministic).toContain('Spend was 2,800.00 USD');
     const request = llm.seen[before]!;
     expect(request.authorization).toBe('Bearer sk-test-key-123');
     expect(request.body.model).toBe('summary-model');
@@ -103,7 +103,7 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
     const analysis = await analyse();
     expect(analysis.summary.source).toBe('deterministic');
     expect(analysis.summary.rejection).toBe('cites numbers not among the facts: 37');
-    expect(analysis.summary.text).toContain('Spend was 2,800 USD');
+    expect(analysis.summary.text).toContain('Spend was 2,800.00 USD');
     const trail = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=llm.summary_rejected', headers: bearer(org.users.auditor.accessToken) });
     expect(trail.json<{ items: { target: { id: string }; reason: string }[] }>().items[0]).toMatchObject({ target: { id: analysis.id }, reason: 'cites numbers not among the facts: 37' });
   });

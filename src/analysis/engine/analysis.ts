@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { DuckConnection } from './duckdb.js';
-import { computeKpis, type KpiValues, type MeasureTotals } from '../kpis.js';
+import { COVERED_SUMS, computeKpis, type KpiValues, type MeasureTotals, type SumName } from '../kpis.js';
 import { DIMENSIONS, MEASURES, type Dimension, type Measure } from '../schema.js';
 import { ident, measureSums, metricsOf, Params } from './sql.js';
 
@@ -89,21 +89,33 @@ function byPeriodAndCurrency(a: SeriesPoint, b: SeriesPoint): number {
   return compareText(a.period, b.period) || compareText(String(a.currency), String(b.currency));
 }
 
+/** The sums a group carries: its measures, the covered sums of its partial measures, and the count of rows with reach. */
+function summedNames(present: ReadonlySet<Measure>): SumName[] {
+  return [
+    ...present,
+    ...COVERED_SUMS.filter((sum) => present.has(sum.measure) && present.has(sum.reportedBy)).map((sum) => sum.name),
+    ...(present.has('reach') ? (['reach_rows'] as const) : []),
+  ];
+}
+
 /** Sums daily points into longer periods; KPIs are recomputed from the summed measures. */
 export function rollUp(days: readonly SeriesPoint[], granularity: Granularity, present: ReadonlySet<Measure>): SeriesPoint[] {
   if (granularity === 'day') return [...days];
   const groups = new Map<string, { period: string; currency: string | null; measures: MeasureTotals }>();
+  const sums = summedNames(present);
   for (const point of days) {
     const period = periodOf(point.period, granularity);
     const key = `${period}\u0000${point.currency}`;
     const group = groups.get(key) ?? { period, currency: point.currency, measures: {} };
-    for (const measure of present) {
-      const value = point.measures[measure];
-      if (value !== null && value !== undefined) group.measures[measure] = (group.measures[measure] ?? 0) + value;
-      else if (!(measure in group.measures)) group.measures[measure] = null;
+    for (const name of sums) {
+      const value = point.measures[name];
+      if (value !== null && value !== undefined) group.measures[name] = (group.measures[name] ?? 0) + value;
+      else if (!(name in group.measures)) group.measures[name] = null;
     }
     groups.set(key, group);
   }
+  // Reach is not additive: a period keeps it only when one row of the file reports it.
+  if (present.has('reach')) for (const group of groups.values()) if (group.measures.reach_rows !== 1) group.measures.reach = null;
   return [...groups.values()]
     .map((group) => ({ ...group, kpis: computeKpis(group.measures) }))
     .sort(byPeriodAndCurrency);

@@ -1,5 +1,5 @@
 import type { SqlParam } from './duckdb.js';
-import { kpiSql, type Kpi, type KpiValues, type MeasureTotals, computeKpis } from '../kpis.js';
+import { COVERED_SUMS, kpiSql, type CoveredSum, type Kpi, type KpiValues, type MeasureTotals, computeKpis } from '../kpis.js';
 import { MEASURES, type Measure } from '../schema.js';
 
 /** Parameters bound to a statement: values never enter SQL text. */
@@ -16,16 +16,28 @@ export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export const sumAlias = (measure: Measure) => `sum_${measure}`;
+export const sumAlias = (measure: Measure | CoveredSum) => `sum_${measure}`;
+const REACH_ROWS = 'reach_rows';
 
-/** `sum(x) AS sum_x` for each measure (every one unless told which). */
+/**
+ * `sum(x) AS sum_x` for each measure (every one unless told which), and the
+ * covered sums of the KPIs over partial measures (`sum_spend_with_revenue`:
+ * spend of the rows that report revenue). Reach is not additive: a group's
+ * reach is its one row's reach, null when several rows report one.
+ */
 export function measureSums(measures: readonly Measure[] = MEASURES): string[] {
-  return measures.map((measure) => `sum(${ident(measure)}) AS ${sumAlias(measure)}`);
+  const sums = measures.map((measure) =>
+    measure === 'reach' ? `CASE WHEN count("reach") = 1 THEN sum("reach") END AS ${sumAlias(measure)}` : `sum(${ident(measure)}) AS ${sumAlias(measure)}`,
+  );
+  const covered = COVERED_SUMS.filter((sum) => measures.includes(sum.measure) && measures.includes(sum.reportedBy)).map(
+    (sum) => `sum(${ident(sum.measure)}) FILTER (WHERE ${ident(sum.reportedBy)} IS NOT NULL) AS ${sumAlias(sum.name)}`,
+  );
+  return [...sums, ...covered, ...(measures.includes('reach') ? [`count("reach") AS ${REACH_ROWS}`] : [])];
 }
 
 /** KPI expressions over the sums of one grouped query (for ORDER BY and HAVING). */
 export function kpiOverSums(kpi: Kpi): string {
-  return kpiSql(kpi, (measure) => `sum_${measure}`);
+  return kpiSql(kpi, sumAlias);
 }
 
 export interface MetricRow {
@@ -45,6 +57,10 @@ export function metricsOf(row: Record<string, unknown>, present: ReadonlySet<Mea
   for (const measure of MEASURES) {
     if (present.has(measure)) measures[measure] = toNumber(row[sumAlias(measure)]);
   }
+  for (const sum of COVERED_SUMS) {
+    if (present.has(sum.measure) && present.has(sum.reportedBy)) measures[sum.name] = toNumber(row[sumAlias(sum.name)]);
+  }
+  if (present.has('reach')) measures.reach_rows = toNumber(row[REACH_ROWS]);
   return { measures, kpis: computeKpis(measures) };
 }
 

@@ -1,6 +1,7 @@
 import { KPI_DEFINITIONS, type Kpi } from '../kpis.js';
 import { MEASURES } from '../schema.js';
-import { totalRows, type AnalysisReport, type ReportRow } from './report.js';
+import { formatMetric, formatShare, plural } from '../format.js';
+import { COVERAGE_COLUMNS, totalRows, type AnalysisReport, type ReportRow } from './report.js';
 
 type Style = 'text' | 'md';
 
@@ -9,11 +10,11 @@ const KPI_LABELS: Record<Kpi, string> = {
   profit: 'Profit',
 };
 
+/** A cell: figures as format.ts writes them for people (the table states the currency), an empty one as a dash. */
 function formatValue(column: string, value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value;
-  const digits = ['ctr', 'cvr', 'roas', 'frequency'].includes(column) ? 2 : ['cpc', 'cpm', 'cpa', 'aov', 'spend', 'revenue', 'profit'].includes(column) ? 2 : 0;
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return formatMetric(column, value);
 }
 
 function table(style: Style, headers: string[], rows: string[][]): string {
@@ -51,6 +52,16 @@ function rowsTable(style: Style, keyColumns: string[], rows: ReportRow[], column
   return table(style, headers, body);
 }
 
+/** "ROAS, AOV and profit cover 62% of spend (the rows that report revenue)." when a KPI covers part of it. */
+function coverageLines(row: ReportRow, withCurrency: boolean): string[] {
+  const kpis = { revenue: 'ROAS, AOV and profit', conversions: 'CPA and CVR' } as const;
+  return (Object.entries(COVERAGE_COLUMNS) as [keyof typeof COVERAGE_COLUMNS, string][]).flatMap(([measure, column]) => {
+    const share = row[column];
+    if (typeof share !== 'number' || share >= 1 || share <= 0) return [];
+    return [`${withCurrency ? `${row.currency ?? 'no stated currency'}: ` : ''}${kpis[measure]} cover ${formatShare(share)} of spend (the rows that report ${measure}).`];
+  });
+}
+
 const MAX_BREAKDOWN_ROWS = 15;
 
 /** The readable report of `pca analyze`: plain text for a terminal, or Markdown. */
@@ -70,6 +81,8 @@ export function renderReport(report: AnalysisReport, style: Style): string {
   const columns = metricColumns(report);
   out.push('', heading(style, 2, 'Totals'));
   out.push(rowsTable(style, [], totalRows(report), columns, multiCurrency || totalRows(report).length > 1));
+  for (const row of totalRows(report)) out.push(...coverageLines(row, multiCurrency || totalRows(report).length > 1));
+  for (const warning of report.warnings ?? []) out.push(`${style === 'md' ? '- ' : '  ! '}${warning}`);
   for (const [name, rows] of Object.entries(report.breakdowns)) {
     out.push('', heading(style, 2, `By ${name.replace('×', ' × ')}${rows.length > MAX_BREAKDOWN_ROWS ? ` (top ${MAX_BREAKDOWN_ROWS} of ${rows.length} by spend)` : ''}`));
     out.push(rowsTable(style, name.split('×'), rows.slice(0, MAX_BREAKDOWN_ROWS), columns, multiCurrency));
@@ -85,7 +98,7 @@ export function renderReport(report: AnalysisReport, style: Style): string {
       const peak = points[spend.indexOf(Math.max(...spend))];
       const low = points[spend.indexOf(Math.min(...spend))];
       out.push(
-        `${multiCurrency ? `${currency}: ` : ''}${points.length} ${granularity}s · highest spend ${peak?.period} (${formatValue('spend', peak?.spend)}) · lowest ${low?.period} (${formatValue('spend', low?.spend)})`,
+        `${multiCurrency ? `${currency}: ` : ''}${plural(points.length, granularity)} · highest spend ${peak?.period} (${formatValue('spend', peak?.spend)}) · lowest ${low?.period} (${formatValue('spend', low?.spend)})`,
       );
       const shown = points.length > 12 ? points.slice(-12) : points;
       out.push(rowsTable(style, ['period'], shown, columns.filter((column) => ['impressions', 'clicks', 'spend', 'conversions', 'revenue', 'ctr', 'cpa', 'roas'].includes(column)), false));

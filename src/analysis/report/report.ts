@@ -1,6 +1,8 @@
 import type { AnalysisResult, GroupRow } from '../engine/analysis.js';
 import type { IngestSummary } from '../ingest/ingest.js';
-import { KPIS } from '../kpis.js';
+import { formatMetric, listOf, metricName } from '../format.js';
+import { COVERED_SUMS, coverage, KPIS, negativeOperands } from '../kpis.js';
+import { atEdge } from '../precision.js';
 import type { Measure } from '../schema.js';
 
 /** One flat record of a group: its key, currency, present measures and every KPI. */
@@ -35,6 +37,8 @@ export interface AnalysisReport {
   readonly totals: ReportRow[];
   readonly breakdowns: Record<string, ReportRow[]>;
   readonly timeSeries: Record<string, ReportRow[]>;
+  /** KPIs left undefined by negative sums, said in words (absent from reports stored before). */
+  readonly warnings?: string[];
 }
 
 /**
@@ -50,14 +54,37 @@ export function totalRows(report: Pick<AnalysisReport, 'totals'>): ReportRow[] {
   return [totals as ReportRow];
 }
 
-const round = (value: number | null | undefined, digits: number): number | null =>
-  value === null || value === undefined ? null : Math.round(value * 10 ** digits) / 10 ** digits;
+/** The coverage columns: share of spend on rows that report revenue (ROAS, AOV, profit) and conversions (CPA, CVR). */
+export const COVERAGE_COLUMNS = { revenue: 'revenueCoverage', conversions: 'conversionsCoverage' } as const;
 
 function flatten(row: Pick<GroupRow, 'measures' | 'kpis' | 'currency'>, measures: readonly Measure[]): ReportRow {
   const out: ReportRow = { currency: row.currency };
-  for (const measure of measures) out[measure] = round(row.measures[measure], 4);
-  for (const kpi of KPIS) out[kpi] = round(row.kpis[kpi], 6);
+  for (const measure of measures) out[measure] = atEdge(measure, row.measures[measure]);
+  for (const kpi of KPIS) out[kpi] = atEdge(kpi, row.kpis[kpi]);
+  for (const [measure, column] of Object.entries(COVERAGE_COLUMNS) as [keyof typeof COVERAGE_COLUMNS, string][]) {
+    if (measures.includes(measure)) out[column] = atEdge(column, coverage(row.measures, measure));
+  }
+  // A covered sum is written only where it differs from the whole, so stored rows stay small
+  // and rules that sum rows again (weeks, weekdays) keep the KPIs over the rows that report.
+  for (const sum of COVERED_SUMS) {
+    const value = row.measures[sum.name];
+    if (value !== undefined && value !== row.measures[sum.measure]) out[sum.name] = atEdge(sum.name, value);
+  }
   return out;
+}
+
+/** Why a KPI of a row is empty although its measures are there: a negative sum (spend −500 makes no CPC). */
+export function negativeWarnings(label: string, row: Pick<GroupRow, 'measures' | 'currency'>): string[] {
+  const byMeasure = new Map<Measure, { value: number; kpis: string[] }>();
+  for (const { kpi, measure, value } of negativeOperands(row.measures)) {
+    const entry = byMeasure.get(measure) ?? { value, kpis: [] };
+    entry.kpis.push(metricName(kpi));
+    byMeasure.set(measure, entry);
+  }
+  return [...byMeasure].map(
+    ([measure, { value, kpis }]) =>
+      `${label}: ${metricName(measure)} sums to ${formatMetric(measure, value, row.currency)}, so ${listOf(kpis)} ${kpis.length === 1 ? 'is' : 'are'} not defined.`,
+  );
 }
 
 export function summariseDataset(file: string, result: IngestSummary): DatasetSummary {
@@ -107,5 +134,11 @@ export function buildReport(datasets: DatasetSummary[], analysis: AnalysisResult
     totals,
     breakdowns,
     timeSeries,
+    warnings: [
+      ...analysis.totals.flatMap((row) => negativeWarnings(analysis.totals.length > 1 ? `Totals in ${row.currency ?? 'no stated currency'}` : 'Totals', row)),
+      ...Object.entries(analysis.breakdowns).flatMap(([name, rows]) =>
+        rows.flatMap((row) => negativeWarnings(`${name.replace('×', ' × ')} ${Object.values(row.key).map((value) => value ?? '(none)').join(' × ')}`, row)),
+      ),
+    ],
   };
 }

@@ -1,24 +1,47 @@
-import { detectAnomalies } from '../anomalies.js';
-import type { InsightRule } from '../finding.js';
+import { plural } from '../../analysis/format.js';
+import { anomalySentence, anomalyTitle, detectAnomalies } from '../anomalies.js';
+import type { Finding, InsightRule } from '../finding.js';
+import { share } from './helpers.js';
 
-/** The most extreme daily outliers, one finding each. */
+/** Daily outliers shown as findings; the rest are counted in one line. */
+const SHOWN = 5;
+
+/** The daily outliers with the most money at stake, one finding each, and how many more there are. */
 export const dailyOutliers: InsightRule = {
   id: 'anomaly.daily_kpi_outlier',
   category: 'anomaly',
   priority: 'medium',
-  description: 'A day whose spend, CTR, CPA, ROAS or conversions lies 3.5+ robust deviations (median/MAD over the 14 days before) from the usual.',
+  description:
+    'A day whose spend, CTR, CPA, ROAS or conversions lies 3.5+ robust deviations (median/MAD over the 14 days before, at least 10 of them) from the usual, with enough clicks or conversions behind a rate; one per event, ranked by money at stake.',
   evaluate(input) {
-    return detectAnomalies(input)
-      .slice(0, 5)
-      .map((anomaly) => ({
+    const anomalies = detectAnomalies(input);
+    const shown = anomalies.slice(0, SHOWN).map((anomaly): Finding => ({
+      ruleId: this.id,
+      category: this.category,
+      priority: anomaly.severity === 'high' ? 'high' : 'medium',
+      subject: `${anomaly.scope}:${anomaly.key}:${anomaly.metric}:${anomaly.date}`,
+      title: anomalyTitle(anomaly),
+      sentence: anomalySentence(anomaly, input.currency),
+      evidence: {
+        figures: { value: anomaly.value, median: anomaly.expected.median, low: anomaly.expected.low, high: anomaly.expected.high, deviation: anomaly.deviation, date: anomaly.date, stake: anomaly.stake, linked: anomaly.linked.join(', ') },
+        rows: [],
+      },
+      weight: Math.min(1, Math.max(share(anomaly.stake, input.totals.spend) * 10, Math.abs(anomaly.deviation) / 20)),
+    }));
+    const rest = anomalies.slice(SHOWN);
+    if (rest.length === 0) return shown;
+    return [
+      ...shown,
+      {
         ruleId: this.id,
         category: this.category,
-        priority: anomaly.severity === 'high' ? ('high' as const) : ('medium' as const),
-        subject: `${anomaly.scope}:${anomaly.key}:${anomaly.metric}:${anomaly.date}`,
-        title: `${anomaly.metric.toUpperCase()} ${anomaly.direction} its usual range on ${anomaly.date}${anomaly.scope === 'total' ? '' : ` (${anomaly.key})`}`,
-        sentence: `On ${anomaly.date}, ${anomaly.scope === 'total' ? 'the account' : anomaly.key} had ${anomaly.metric} of ${anomaly.value}, against a usual range of ${anomaly.expected.low} to ${anomaly.expected.high}.`,
-        evidence: { figures: { value: anomaly.value, median: anomaly.expected.median, low: anomaly.expected.low, high: anomaly.expected.high, deviation: anomaly.deviation, date: anomaly.date }, rows: [] },
-        weight: Math.min(1, Math.abs(anomaly.deviation) / 10),
-      }));
+        priority: 'low',
+        subject: 'more',
+        title: `${plural(rest.length, 'more daily outlier')}`,
+        sentence: `${plural(rest.length, 'more daily outlier')} with less money at stake ${rest.length === 1 ? 'is' : 'are'} listed with the analysis's anomalies.`,
+        evidence: { figures: { more: rest.length, stake: rest.reduce((sum, anomaly) => sum + anomaly.stake, 0) }, rows: [] },
+        weight: 0,
+      },
+    ];
   },
 };

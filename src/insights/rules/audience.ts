@@ -21,7 +21,7 @@ export const deviceGap: InsightRule = {
       return [{
         ruleId: this.id, category: this.category, priority: this.priority, subject: device.name,
         title: `${device.name} converts ${worse ? 'far worse' : 'far better'} than other devices`,
-        sentence: `${device.name} converts ${pct(device.cvr!, 2)} of clicks against ${pct(othersCvr, 2)} on other devices, with ${pct(share(device.spend, input.totals.spend) * 100)} of spend.`,
+        sentence: `${device.name} converts ${pct(device.cvr!)} of clicks against ${pct(othersCvr)} on other devices, with ${pct(share(device.spend, input.totals.spend) * 100)} of spend.`,
         evidence: { figures: { cvr: round(device.cvr!, 4), othersCvr: round(othersCvr, 4), share: round(share(device.spend, input.totals.spend), 4) }, rows: devices.map((group) => row('device', group, ['spend', 'clicks', 'conversions', 'cvr'])) },
         weight: share(device.spend, input.totals.spend),
         ...(worse ? { recommendation: { type: 'fix_landing_page' as const, action: `Check the ${device.name} experience after the click, or lower ${device.name} bids.`, expectedImpact: null, assumptions: ['The gap comes from the page or the bids, not from who uses the device'] } } : {}),

@@ -1,4 +1,5 @@
 import type { InsightRule } from '../finding.js';
+import { formatRatio, plural, possessive } from '../../analysis/format.js';
 import { funded, money, pct, round, row, share } from './helpers.js';
 
 /** Most of the money in one platform. */
@@ -15,8 +16,8 @@ export const spendConcentration: InsightRule = {
     if (topShare < 0.7) return [];
     return [{
       ruleId: this.id, category: this.category, priority: this.priority, subject: top.name,
-      title: `${pct(topShare * 100, 0)} of spend is on ${top.name}`,
-      sentence: `${top.name} took ${money(top.spend ?? 0, input.currency)} of ${money(input.totals.spend ?? 0, input.currency)}, ${pct(topShare * 100)} of spend, across ${platforms.length} platforms.`,
+      title: `${pct(topShare * 100)} of spend is on ${top.name}`,
+      sentence: `${top.name} took ${money(top.spend ?? 0, input.currency)} of ${money(input.totals.spend ?? 0, input.currency)}, ${pct(topShare * 100)} of spend, across ${plural(platforms.length, 'platform')}.`,
       evidence: { figures: { share: round(topShare, 4), spend: round(top.spend ?? 0), totalSpend: round(input.totals.spend ?? 0) }, rows: platforms.map((group) => row('platform', group, ['spend', 'roas', 'cpa'])) },
       weight: topShare,
     }];
@@ -44,14 +45,14 @@ export const underfundedWinner: InsightRule = {
         return {
           ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
           title: `${group.name} earns the most but gets little budget`,
-          sentence: `${group.name} has a ROAS of ${round(group.roas!)} (overall ${round(overall)}) on only ${pct(share(group.spend, input.totals.spend) * 100)} of spend.`,
+          sentence: `${group.name} has a ROAS of ${formatRatio(group.roas!)} (overall ${formatRatio(overall)}) on only ${pct(share(group.spend, input.totals.spend) * 100)} of spend.`,
           evidence: { figures: { roas: round(group.roas!), overallRoas: round(overall), share: round(share(group.spend, input.totals.spend), 4), lowestRoasPlatform: worst!.name, lowestRoas: round(worst!.roas!) }, rows: [row('platform', group, ['spend', 'roas']), row('platform', worst!, ['spend', 'roas'])] },
           weight: share(group.spend, input.totals.spend) + 0.2,
           recommendation: {
             type: 'shift_budget' as const,
-            action: `Move 10 % of ${worst!.name}'s spend (${money(moved, input.currency)}) to ${group.name}.`,
+            action: `Move 10 % of ${possessive(worst!.name)} spend (${money(moved, input.currency)}) to ${group.name}.`,
             expectedImpact: { metric: 'revenue' as const, value: round(gain), currency: input.currency },
-            assumptions: [`Both platforms keep their current ROAS (${round(group.roas!)} and ${round(worst!.roas!)}) on the moved budget`],
+            assumptions: [`Both platforms keep their current ROAS (${formatRatio(group.roas!)} and ${formatRatio(worst!.roas!)}) on the moved budget`],
           },
         };
       });
@@ -71,7 +72,7 @@ export const spendWithoutConversions: InsightRule = {
       .map((group) => ({
         ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
         title: `${group.name} spent without a conversion`,
-        sentence: `${group.name} spent ${money(group.spend ?? 0, input.currency)} with no conversion, while the account converted ${round(input.totals.conversions ?? 0, 0)} times.`,
+        sentence: `${group.name} spent ${money(group.spend ?? 0, input.currency)} with no conversion, while the account recorded ${plural(input.totals.conversions ?? 0, 'conversion')}.`,
         evidence: { figures: { spend: round(group.spend ?? 0), conversions: 0, accountConversions: round(input.totals.conversions ?? 0, 0) }, rows: [row('campaign', group, ['spend', 'clicks', 'conversions'])] },
         weight: share(group.spend, input.totals.spend),
         recommendation: {

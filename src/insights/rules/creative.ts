@@ -1,7 +1,8 @@
 import { benchmarkFor } from '../benchmarks.js';
+import { formatRatio, plural, possessive } from '../../analysis/format.js';
 import type { Finding, InsightRule } from '../finding.js';
 import type { Day } from '../input.js';
-import { pct, round, row, share, sumStats } from './helpers.js';
+import { benchmarkContext, pct, round, row, share, sumStats } from './helpers.js';
 
 /** Impressions enough for a CTR to mean something. */
 const MIN_IMPRESSIONS = 10_000;
@@ -16,21 +17,21 @@ export const ctrBelowBenchmark: InsightRule = {
     return (input.breakdowns.platform ?? [])
       .filter((group) => (group.impressions ?? 0) >= MIN_IMPRESSIONS && group.ctr !== null)
       .flatMap((group): Finding[] => {
-        const benchmark = benchmarkFor('ctr', group.name, input.benchmarks);
+        const benchmark = benchmarkFor('ctr', group.name, input.benchmarks, benchmarkContext(input));
         if (!benchmark || group.ctr! >= benchmark.value * 0.7) return [];
         const clicksAtBenchmark = ((group.impressions ?? 0) * benchmark.value) / 100;
         const extraConversions = group.cvr !== null ? ((clicksAtBenchmark - (group.clicks ?? 0)) * group.cvr) / 100 : null;
         return [{
           ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
-          title: `${group.name}'s CTR is well under benchmark`,
-          sentence: `${group.name} has a CTR of ${pct(group.ctr!, 2)} on ${round(group.impressions ?? 0, 0)} impressions, against a benchmark of ${pct(benchmark.value, 2)}.`,
+          title: `${possessive(group.name)} CTR is well under benchmark`,
+          sentence: `${group.name} has a CTR of ${pct(group.ctr!)} on ${plural(group.impressions ?? 0, 'impression')}, against a benchmark of ${pct(benchmark.value)}.`,
           evidence: { figures: { ctr: round(group.ctr!, 4), benchmark: benchmark.value, benchmarkSource: benchmark.source, impressions: group.impressions }, rows: [row('platform', group, ['impressions', 'clicks', 'ctr'])] },
           weight: share(group.spend, input.totals.spend),
           recommendation: {
             type: 'refresh_creative',
-            action: `Refresh ${group.name}'s creative (new hooks, formats, messages) and test it against the current ads.`,
+            action: `Refresh ${possessive(group.name)} creative (new hooks, formats, messages) and test it against the current ads.`,
             expectedImpact: extraConversions !== null ? { metric: 'conversions', value: round(extraConversions, 1), currency: null } : null,
-            assumptions: [`CTR reaches the benchmark of ${pct(benchmark.value, 2)} on the same impressions`, 'Conversion rate after the click stays the same'],
+            assumptions: [`CTR reaches the benchmark of ${pct(benchmark.value)} on the same impressions`, 'Conversion rate after the click stays the same'],
           },
         }];
       });
@@ -47,21 +48,21 @@ export const landingPageGap: InsightRule = {
     return (input.breakdowns.platform ?? [])
       .filter((group) => group.ctr !== null && group.cvr !== null && (group.clicks ?? 0) >= 200)
       .flatMap((group): Finding[] => {
-        const ctr = benchmarkFor('ctr', group.name, input.benchmarks);
-        const cvr = benchmarkFor('cvr', group.name, input.benchmarks);
+        const ctr = benchmarkFor('ctr', group.name, input.benchmarks, benchmarkContext(input));
+        const cvr = benchmarkFor('cvr', group.name, input.benchmarks, benchmarkContext(input));
         if (!ctr || !cvr || group.ctr! < ctr.value || group.cvr! >= cvr.value * 0.6) return [];
         const extra = ((group.clicks ?? 0) * (cvr.value - group.cvr!)) / 100;
         return [{
           ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
           title: `${group.name} gets the clicks but not the conversions`,
-          sentence: `${group.name} has a CTR of ${pct(group.ctr!, 2)} (benchmark ${pct(ctr.value, 2)}) but a CVR of ${pct(group.cvr!, 2)} (benchmark ${pct(cvr.value, 2)}).`,
+          sentence: `${group.name} has a CTR of ${pct(group.ctr!)} (benchmark ${pct(ctr.value)}) but a CVR of ${pct(group.cvr!)} (benchmark ${pct(cvr.value)}).`,
           evidence: { figures: { ctr: round(group.ctr!, 4), ctrBenchmark: ctr.value, cvr: round(group.cvr!, 4), cvrBenchmark: cvr.value }, rows: [row('platform', group, ['clicks', 'conversions', 'ctr', 'cvr'])] },
           weight: share(group.spend, input.totals.spend),
           recommendation: {
             type: 'fix_landing_page',
-            action: `Check ${group.name}'s landing pages: speed, message match with the ads, the form or checkout.`,
+            action: `Check ${possessive(group.name)} landing pages: speed, message match with the ads, the form or checkout.`,
             expectedImpact: { metric: 'conversions', value: round(extra, 1), currency: null },
-            assumptions: [`CVR rises to the benchmark of ${pct(cvr.value, 2)} on the same clicks`],
+            assumptions: [`CVR rises to the benchmark of ${pct(cvr.value)} on the same clicks`],
           },
         }];
       });
@@ -93,7 +94,7 @@ export const creativeFatigue: InsightRule = {
       return [{
         ruleId: this.id, category: this.category, priority: this.priority, subject: name,
         title: `${name} shows creative fatigue`,
-        sentence: `${name}'s CTR fell from ${pct(first.ctr, 2)} to ${pct(last.ctr, 2)} while daily frequency rose from ${round(firstFrequency)} to ${round(lastFrequency)}.`,
+        sentence: `${possessive(name)} CTR fell from ${pct(first.ctr)} to ${pct(last.ctr)} while daily frequency rose from ${formatRatio(firstFrequency)} to ${formatRatio(lastFrequency)}.`,
         evidence: { figures: { ctrFirst: round(first.ctr, 4), ctrLast: round(last.ctr, 4), frequencyFirst: round(firstFrequency), frequencyLast: round(lastFrequency), days: withReach.length }, rows: [] },
         weight: share(spend, input.totals.spend),
         recommendation: {

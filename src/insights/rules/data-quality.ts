@@ -1,3 +1,4 @@
+import { formatCount, plural } from '../../analysis/format.js';
 import type { Finding, InsightRule } from '../finding.js';
 import { pct, round } from './helpers.js';
 
@@ -38,8 +39,8 @@ export const duplicateRows = qualityRule({
   priority: 'high',
   count: (input) => input.quality.duplicates,
   minimumShare: 0.01,
-  title: (count) => `${count} duplicated rows`,
-  sentence: (count, rows) => `${count} of ${rows} rows (${pct((count / rows) * 100)}) are exact duplicates, so their spend and results may be counted twice.`,
+  title: (count) => plural(count, 'duplicated row'),
+  sentence: (count, rows) => `${formatCount(count)} of ${plural(rows, 'row')} (${pct((count / rows) * 100)}) ${count === 1 ? 'is an exact duplicate' : 'are exact duplicates'}, so their spend and results may be counted twice.`,
   action: 'Export again without overlapping date ranges or duplicated sheets, or remove the duplicates.',
 });
 
@@ -49,8 +50,8 @@ export const clicksOverImpressions = qualityRule({
   priority: 'high',
   count: (input) => input.quality.clicksOverImpressions,
   minimumShare: 0,
-  title: (count) => `${count} rows with more clicks than impressions`,
-  sentence: (count, rows) => `${count} of ${rows} rows report more clicks than impressions, so CTR cannot be trusted for them.`,
+  title: (count) => `${plural(count, 'row')} with more clicks than impressions`,
+  sentence: (count, rows) => `${formatCount(count)} of ${plural(rows, 'row')} ${count === 1 ? 'reports' : 'report'} more clicks than impressions, so CTR cannot be trusted for them.`,
   action: 'Check the column mapping of clicks and impressions, and override it if it is wrong.',
 });
 
@@ -60,8 +61,8 @@ export const conversionsOverClicks = qualityRule({
   priority: 'medium',
   count: (input) => input.quality.conversionsOverClicks,
   minimumShare: 0.05,
-  title: (count) => `${count} rows with more conversions than clicks`,
-  sentence: (count, rows) => `${count} of ${rows} rows report more conversions than clicks, which inflates CVR (view-through conversions or a mapping error).`,
+  title: (count) => `${plural(count, 'row')} with more conversions than clicks`,
+  sentence: (count, rows) => `${formatCount(count)} of ${plural(rows, 'row')} ${count === 1 ? 'reports' : 'report'} more conversions than clicks, which inflates CVR (view-through conversions or a mapping error).`,
   action: 'Check whether conversions include view-through ones, and the column mapping.',
 });
 
@@ -71,8 +72,8 @@ export const negativeValues = qualityRule({
   priority: 'medium',
   count: (input) => input.quality.negativeValues,
   minimumShare: 0,
-  title: (count) => `${count} negative values`,
-  sentence: (count, rows) => `The data holds ${count} negative measure values across ${rows} rows, which lower the totals they are in.`,
+  title: (count) => plural(count, 'negative value'),
+  sentence: (count, rows) => `The data holds ${plural(count, 'negative measure value')} across ${plural(rows, 'row')}, which ${count === 1 ? 'lowers' : 'lower'} the totals ${count === 1 ? 'it is' : 'they are'} in.`,
   action: 'Confirm the negative values are real corrections or refunds.',
 });
 

@@ -1,6 +1,7 @@
 import { benchmarkFor, type BenchmarkKpi } from '../benchmarks.js';
+import { metricName, possessive } from '../../analysis/format.js';
 import type { Finding, InsightRule } from '../finding.js';
-import { money, pct, round, row, share, sumStats } from './helpers.js';
+import { benchmarkContext, money, pct, round, row, share, sumStats } from './helpers.js';
 
 /** A cost KPI far above what the platform usually costs. */
 function costAboveBenchmark(kpi: Extract<BenchmarkKpi, 'cpc' | 'cpm'>, id: string, minimum: 'clicks' | 'impressions', floor: number): InsightRule {
@@ -13,17 +14,17 @@ function costAboveBenchmark(kpi: Extract<BenchmarkKpi, 'cpc' | 'cpm'>, id: strin
       return (input.breakdowns.platform ?? [])
         .filter((group) => (group[minimum] ?? 0) >= floor && group[kpi] !== null)
         .flatMap((group): Finding[] => {
-          const benchmark = benchmarkFor(kpi, group.name, input.benchmarks);
+          const benchmark = benchmarkFor(kpi, group.name, input.benchmarks, benchmarkContext(input));
           if (!benchmark || group[kpi]! < benchmark.value * 1.5) return [];
           return [{
             ruleId: id, category: 'efficiency', priority: 'low', subject: group.name,
-            title: `${group.name}'s ${kpi.toUpperCase()} is high`,
-            sentence: `${group.name} pays ${money(group[kpi]!, input.currency)} ${kpi === 'cpc' ? 'per click' : 'per thousand impressions'}, against a benchmark of ${money(benchmark.value, null)}.`,
+            title: `${possessive(group.name)} ${metricName(kpi)} is high`,
+            sentence: `${group.name} pays ${money(group[kpi]!, input.currency)} ${kpi === 'cpc' ? 'per click' : 'per thousand impressions'}, against a benchmark of ${money(benchmark.value, input.currency)}.`,
             evidence: { figures: { [kpi]: round(group[kpi]!, 4), benchmark: benchmark.value, benchmarkSource: benchmark.source }, rows: [row('platform', group, ['spend', minimum, kpi])] },
             weight: share(group.spend, input.totals.spend),
             recommendation: {
               type: 'bid_review',
-              action: `Review ${group.name}'s bids, targeting breadth and placements.`,
+              action: `Review ${possessive(group.name)} bids, targeting breadth and placements.`,
               expectedImpact: null,
               assumptions: ['Benchmarks are cross-industry averages; a niche audience can justify a higher price'],
             },

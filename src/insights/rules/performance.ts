@@ -1,4 +1,5 @@
 import type { Finding, InsightRule, RecommendationDraft } from '../finding.js';
+import { formatMetric, formatRatio, metricName, possessive } from '../../analysis/format.js';
 import type { Group, InsightInput } from '../input.js';
 import { funded, money, pct, round, row, share } from './helpers.js';
 
@@ -16,7 +17,7 @@ function campaignRoasExtreme(input: InsightInput, end: 'best' | 'worst'): { camp
 function campaignRoasFinding(rule: InsightRule, input: InsightInput, campaign: RoasGroup, overall: number, title: string, recommendation: RecommendationDraft): Finding {
   return {
     ruleId: rule.id, category: rule.category, priority: rule.priority, subject: campaign.name, title,
-    sentence: `${campaign.name} has a ROAS of ${round(campaign.roas)} against ${round(overall)} overall, on ${money(campaign.spend ?? 0, input.currency)} of spend.`,
+    sentence: `${campaign.name} has a ROAS of ${formatRatio(campaign.roas)} against ${formatRatio(overall)} overall, on ${money(campaign.spend ?? 0, input.currency)} of spend.`,
     evidence: { figures: { roas: round(campaign.roas), overallRoas: round(overall), spend: round(campaign.spend ?? 0) }, rows: [row('campaign', campaign, ['spend', 'revenue', 'roas', 'conversions', 'cpa'])] },
     weight: share(campaign.spend, input.totals.spend),
     recommendation,
@@ -37,9 +38,9 @@ export const topCampaignRoas: InsightRule = {
     return [
       campaignRoasFinding(this, input, best, extreme.overall, `${best.name} returns the most per unit spent`, {
         type: 'scale',
-        action: `Raise ${best.name}'s budget by 20 % and watch its ROAS.`,
+        action: `Raise ${possessive(best.name)} budget by 20 % and watch its ROAS.`,
         expectedImpact: { metric: 'revenue', value: round(extraSpend * best.roas), currency: input.currency },
-        assumptions: [`ROAS stays at ${round(best.roas)} on the extra ${money(extraSpend, input.currency)} (diminishing returns will lower it)`],
+        assumptions: [`ROAS stays at ${formatRatio(best.roas)} on the extra ${money(extraSpend, input.currency)} (diminishing returns will lower it)`],
       }),
     ];
   },
@@ -59,9 +60,9 @@ export const bottomCampaignRoas: InsightRule = {
     return [
       campaignRoasFinding(this, input, worst, extreme.overall, `${worst.name} returns the least per unit spent`, {
         type: 'cut',
-        action: `Halve ${worst.name}'s budget, or fix it before spending more.`,
+        action: `Halve ${possessive(worst.name)} budget, or fix it before spending more.`,
         expectedImpact: { metric: 'spend', value: round(cut - cut * worst.roas), currency: input.currency },
-        assumptions: [`Saves ${money(cut, input.currency)} of spend and loses its revenue at ROAS ${round(worst.roas)}; the figure is the net gain`],
+        assumptions: [`Saves ${money(cut, input.currency)} of spend and loses its revenue at ROAS ${formatRatio(worst.roas)}; the figure is the net gain`],
       }),
     ];
   },
@@ -79,7 +80,7 @@ export const unprofitablePlatform: InsightRule = {
       .map((group) => ({
         ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
         title: `${group.name} spends more than it returns`,
-        sentence: `${group.name} returned ${money(group.revenue ?? 0, input.currency)} on ${money(group.spend ?? 0, input.currency)} of spend, a ROAS of ${round(group.roas!)}.`,
+        sentence: `${group.name} returned ${money(group.revenue ?? 0, input.currency)} on ${money(group.spend ?? 0, input.currency)} of spend, a ROAS of ${formatRatio(group.roas!)}.`,
         evidence: { figures: { roas: round(group.roas!), spend: round(group.spend ?? 0), revenue: round(group.revenue ?? 0) }, rows: [row('platform', group, ['spend', 'revenue', 'roas'])] },
         weight: share(group.spend, input.totals.spend),
       }));
@@ -107,8 +108,8 @@ export const kpiAgainstPrevious: InsightRule = {
       const change = ((now - before) / before) * 100;
       return [{
         ruleId: this.id, category: this.category, priority: this.priority, subject: kpi,
-        title: `${kpi.toUpperCase()} moved against the previous period`,
-        sentence: `${kpi.toUpperCase()} is ${round(now)} against ${round(before)} in the previous period (${change > 0 ? '+' : ''}${pct(change)}).`,
+        title: `${metricName(kpi)} moved against the previous period`,
+        sentence: `${metricName(kpi)} is ${formatMetric(kpi, now, input.currency)} against ${formatMetric(kpi, before, input.currency)} in the previous period (${change > 0 ? '+' : ''}${pct(change)}).`,
         evidence: { figures: { current: round(now, 4), previous: round(before, 4), changePercent: round(change) }, rows: [] },
         weight: 1,
       }];

@@ -1,4 +1,5 @@
 import type { Finding, InsightRule } from '../finding.js';
+import { plural, possessive } from '../../analysis/format.js';
 import type { Day } from '../input.js';
 import { money, pct, round, share, sumStats } from './helpers.js';
 
@@ -21,7 +22,7 @@ export const weekdayEffect: InsightRule = {
     return [{
       ruleId: this.id, category: this.category, priority: this.priority, subject: `${best.name}/${worst.name}`,
       title: `${best.name}s convert best, ${worst.name}s worst`,
-      sentence: `CVR on ${best.name}s is ${pct(best.stat.cvr!, 2)} against ${pct(worst.stat.cvr!, 2)} on ${worst.name}s.`,
+      sentence: `CVR on ${best.name}s is ${pct(best.stat.cvr!)} against ${pct(worst.stat.cvr!)} on ${worst.name}s.`,
       evidence: { figures: { bestDay: best.name, bestCvr: round(best.stat.cvr!, 4), worstDay: worst.name, worstCvr: round(worst.stat.cvr!, 4) }, rows: rated.map((day) => ({ dimension: 'weekday', key: day.name, values: { spend: day.stat.spend, clicks: day.stat.clicks, conversions: day.stat.conversions, cvr: day.stat.cvr === null ? null : round(day.stat.cvr, 4) } })) },
       weight: 0.5,
       recommendation: { type: 'rebalance_schedule', action: `Weight budget towards ${best.name}s and away from ${worst.name}s (dayparting).`, expectedImpact: null, assumptions: ['The weekday pattern holds in the coming weeks'] },
@@ -55,13 +56,13 @@ export const trackingGap: InsightRule = {
       const before = sumStats(earlier);
       return [{
         ruleId: this.id, category: this.category, priority: this.priority, subject: name,
-        title: `${name} recorded no conversions for ${gap.length} days`,
-        sentence: `${name} spent ${money(spent, input.currency)} over the last ${gap.length} days (${gap[0]!.date} to ${gap.at(-1)!.date}) with no conversion recorded, after converting before.`,
+        title: `${name} recorded no conversions for ${plural(gap.length, 'day')}`,
+        sentence: `${name} spent ${money(spent, input.currency)} over the last ${plural(gap.length, 'day')} (${gap[0]!.date} to ${gap.at(-1)!.date}) with no conversion recorded, after converting before.`,
         evidence: { figures: { days: gap.length, spend: round(spent), from: gap[0]!.date, to: gap.at(-1)!.date, earlierCvr: before.cvr === null ? null : round(before.cvr, 4) }, rows: gap.map((day) => ({ dimension: 'date', key: day.date, values: { spend: day.spend, clicks: day.clicks, conversions: day.conversions } })) },
         weight: share(spent, input.totals.spend) + 0.3,
         recommendation: {
           type: 'fix_tracking',
-          action: `Check ${name}'s conversion tracking (pixel, tag, conversion API, attribution settings) for the dates from ${gap[0]!.date}.`,
+          action: `Check ${possessive(name)} conversion tracking (pixel, tag, conversion API, attribution settings) for the dates from ${gap[0]!.date}.`,
           expectedImpact: before.cvr !== null ? { metric: 'conversions', value: round((gap.reduce((sum, day) => sum + (day.clicks ?? 0), 0) * before.cvr) / 100, 1), currency: null } : null,
           assumptions: ['The missing conversions happened and were not recorded; at the earlier CVR this many are unaccounted for'],
         },

@@ -1,0 +1,89 @@
+import { isKpi, type Kpi } from './kpis.js';
+import { isMeasure, type Measure } from './schema.js';
+
+/**
+ * Numbers for people: every sentence, recommendation, summary and text report
+ * formats its figures here, so "CPA of 238.79 USD" reads the same everywhere.
+ * Figures keep full precision until they are written.
+ */
+
+type Kind = 'money' | 'count' | 'percent' | 'ratio';
+
+const KINDS: Record<Measure | Kpi, Kind> = {
+  impressions: 'count', reach: 'count', clicks: 'count', conversions: 'count', leads: 'count', video_views: 'count', engagements: 'count',
+  spend: 'money', revenue: 'money', profit: 'money', cpc: 'money', cpm: 'money', cpa: 'money', aov: 'money',
+  ctr: 'percent', cvr: 'percent',
+  roas: 'ratio', frequency: 'ratio',
+};
+
+/** One casing for metric names: acronyms upper case, words lower case. */
+const NAMES: Record<Measure | Kpi, string> = {
+  impressions: 'impressions', reach: 'reach', clicks: 'clicks', conversions: 'conversions', leads: 'leads', video_views: 'video views', engagements: 'engagements',
+  spend: 'spend', revenue: 'revenue', profit: 'profit',
+  cpc: 'CPC', cpm: 'CPM', cpa: 'CPA', aov: 'AOV', ctr: 'CTR', cvr: 'CVR', roas: 'ROAS', frequency: 'frequency',
+};
+
+const MINUS = '−';
+
+function fixed(value: number, digits: number): string {
+  const text = Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  // Rounding can leave "-0.00": no sign on a zero.
+  return value < 0 && Number(text.replace(/,/g, '')) !== 0 ? `${MINUS}${text}` : text;
+}
+
+/** Money with two decimals, thousands separators and its currency code: "1,234.50 USD". */
+export function formatMoney(value: number, currency: string | null | undefined): string {
+  const amount = fixed(value, 2);
+  return currency ? `${amount} ${currency}` : amount;
+}
+
+/** A count with separators; a fractional one (attributed conversions) keeps one decimal: "2,805", "12.5". */
+export function formatCount(value: number): string {
+  return fixed(value, Number.isInteger(Math.round(value * 10) / 10) ? 0 : 1);
+}
+
+/** A percentage: two decimals below 10 %, one above: "2.35%", "62.0%"... whole percentages above 100: "138%". */
+export function formatPercent(value: number): string {
+  const digits = Math.abs(value) < 10 ? 2 : Math.abs(value) < 100 ? 1 : 0;
+  return `${fixed(value, digits)}%`;
+}
+
+/** A share (0..1) as a percentage of whole numbers: "62%". */
+export function formatShare(value: number): string {
+  return `${fixed(value * 100, value > 0 && value < 0.01 ? 1 : 0)}%`;
+}
+
+/** A ratio such as ROAS or frequency: two decimals. */
+export function formatRatio(value: number): string {
+  return fixed(value, 2);
+}
+
+/** The name of a metric as sentences write it. */
+export function metricName(metric: string): string {
+  return isMeasure(metric) || isKpi(metric) ? NAMES[metric] : metric.replace(/_/g, ' ');
+}
+
+/** A figure of a named metric, formatted by its kind; null reads "not defined". */
+export function formatMetric(metric: string, value: number | null | undefined, currency: string | null | undefined = null): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'not defined';
+  const kind = isMeasure(metric) || isKpi(metric) ? KINDS[metric] : 'ratio';
+  if (kind === 'money') return formatMoney(value, currency);
+  if (kind === 'count') return formatCount(value);
+  if (kind === 'percent') return formatPercent(value);
+  return formatRatio(value);
+}
+
+/** "1 week", "3 weeks", "2,805 conversions": the count formatted and the noun agreeing with it. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** "Google Ads'", "Meta's". */
+export function possessive(name: string): string {
+  return /s$/i.test(name) ? `${name}'` : `${name}'s`;
+}
+
+/** A list read as a sentence: "A", "A and B", "A, B and C". */
+export function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}

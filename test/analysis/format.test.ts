@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { formatCount, formatMetric, formatMoney, formatPercent, formatShare, listOf, metricName, plural, possessive } from '../../src/analysis/format.js';
+import { renderReport } from '../../src/analysis/report/render.js';
+import type { AnalysisReport } from '../../src/analysis/report/report.js';
+
+describe('numbers for people', () => {
+  it('writes money with two decimals, separators and its currency', () => {
+    expect(formatMoney(238.788, 'USD')).toBe('238.79 USD');
+    expect(formatMoney(28006.380000000005, 'EUR')).toBe('28,006.38 EUR');
+    expect(formatMoney(-1.666, null)).toBe('−1.67');
+    expect(formatMoney(-0.001, 'USD')).toBe('0.00 USD');
+  });
+
+  it('writes counts with separators, rates with sensible decimals, and one casing for names', () => {
+    expect(formatCount(2805)).toBe('2,805');
+    expect(formatCount(12.46)).toBe('12.5');
+    expect(formatPercent(2.3456)).toBe('2.35%');
+    expect(formatPercent(62.04)).toBe('62.0%');
+    expect(formatPercent(138.2)).toBe('138%');
+    expect(formatShare(0.62)).toBe('62%');
+    expect(formatMetric('cpa', 238.788, 'USD')).toBe('238.79 USD');
+    expect(formatMetric('ctr', 1.5)).toBe('1.50%');
+    expect(formatMetric('roas', 1.3903)).toBe('1.39');
+    expect(formatMetric('conversions', 2805)).toBe('2,805');
+    expect(formatMetric('cpa', null)).toBe('not defined');
+    expect(metricName('cpa')).toBe('CPA');
+    expect(metricName('video_views')).toBe('video views');
+  });
+
+  it('agrees plurals and possessives', () => {
+    expect(plural(1, 'week')).toBe('1 week');
+    expect(plural(3, 'week')).toBe('3 weeks');
+    expect(plural(2805, 'conversion')).toBe('2,805 conversions');
+    expect(possessive('Google Ads')).toBe("Google Ads'");
+    expect(possessive('Meta')).toBe("Meta's");
+    expect(listOf(['LinkedIn'])).toBe('LinkedIn');
+    expect(listOf(['A', 'B', 'C'])).toBe('A, B and C');
+  });
+
+  it('renders the text report with formatted cells, coverage and agreeing plurals', () => {
+    const row = { currency: 'USD', spend: 1000, revenue: 862, clicks: 2805, ctr: 2.3456, roas: 862 / 620, revenueCoverage: 0.62 };
+    const report: AnalysisReport = {
+      generatedAt: '2026-01-01T00:00:00.000Z', datasets: [], rows: 3, dateRange: { from: '2025-11-03', to: '2025-11-04' }, currencies: ['USD'],
+      totals: [row], breakdowns: {}, timeSeries: { week: [{ period: '2025-W45', ...row }] }, warnings: [],
+    };
+    const text = renderReport(report, 'text');
+    expect(text).toContain('1,000.00');
+    expect(text).toContain('2,805');
+    expect(text).toContain('2.35%');
+    expect(text).toContain('ROAS, AOV and profit cover 62% of spend (the rows that report revenue).');
+    expect(text).toContain('1 week · highest spend');
+  });
+});
