@@ -19,7 +19,7 @@ import { storeItems } from '../insights/store.js';
 import type { ExecutiveSummary } from '../insights/summary.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
-import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datasets/datasets.js';
+import { withDatasetFiles, type DatasetDeps } from './datasets/datasets.js';
 import { analyse, GRANULARITIES, profile, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
 import { sqlString } from './ingest/values.js';
 import { previousRange, runQuery, type QueryResult, type QuerySpec } from './query.js';
@@ -84,13 +84,8 @@ export async function analysesThisMonth(db: Kysely<Database>, orgId: string, now
   return Number(row.n);
 }
 
-/** The Parquet files of the caller's datasets; any id that is not theirs is "not found". */
-async function datasetSource(deps: DatasetDeps, orgId: string, ids: readonly string[]): Promise<{ datasets: Dataset[]; source: string }> {
-  const unique = [...new Set(ids)];
-  const datasets = await Promise.all(unique.map((id) => getDataset(deps.db, orgId, id)));
-  const files = unique.map((id) => sqlString(parquetPath(deps.layout, orgId, id)));
-  return { datasets, source: `read_parquet([${files.join(', ')}])` };
-}
+/** The relation over datasets' current Parquet versions. */
+const parquetSource = (files: readonly string[]) => `read_parquet([${files.map(sqlString).join(', ')}])`;
 
 function changeOf(current: ReportRow, previous: ReportRow | null): PeriodComparison['byCurrency'][string]['change'] {
   const change: PeriodComparison['byCurrency'][string]['change'] = {};
@@ -116,13 +111,13 @@ export async function createAnalysis(
   const now = deps.clock();
   const org = await requireOrganization(deps.db, owner.orgId);
   assertWithinQuota(org.quotas, 'maxAnalysesPerMonth', await analysesThisMonth(deps.db, owner.orgId, now));
-  const { datasets, source } = await datasetSource(deps, owner.orgId, request.datasetIds);
   const scope = {
     ...(request.filters ? { filters: request.filters } : {}),
     ...(request.dateRange ? { dateRange: request.dateRange } : {}),
     ...(request.conversion ? { conversion: request.conversion } : {}),
   };
-  const computed = await deps.duck.withConnection(async (connection) => {
+  const computed = await withDatasetFiles(deps, owner.orgId, request.datasetIds, (files, datasets) => deps.duck.withConnection(async (connection) => {
+    const source = parquetSource(files);
     const analysis = await analyse(connection, source, { ...scope, granularities: GRANULARITIES });
     if (analysis.profile.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
     const report = buildReport(
@@ -148,8 +143,9 @@ export async function createAnalysis(
       }
       periodOverPeriod = { range: { from: range.from, to: range.to }, previousRange: before, byCurrency };
     }
-    return { report: { ...report, periodOverPeriod }, daily: await dailyBreakdowns(connection, source, scope, now) };
-  });
+    return { datasets, report: { ...report, periodOverPeriod }, daily: await dailyBreakdowns(connection, source, scope, now) };
+  }));
+  const { datasets } = computed;
   const result = computed.report;
   const asOf = result.dateRange.to;
   const budgets = asOf === null ? [] : (await listBudgets(deps.db, owner.orgId)).filter((budget) => result.dateRange.from !== null && budget.startDate <= asOf && budget.endDate >= result.dateRange.from);
@@ -207,8 +203,7 @@ async function dailyBreakdowns(connection: DuckConnection, source: string, scope
 
 /** The daily platform and campaign series of some of the organisation's datasets (budget pacing reads them). */
 export async function datasetDailySeries(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<DailyBreakdowns> {
-  const { source } = await datasetSource(deps, orgId, datasetIds);
-  return deps.duck.withConnection((connection) => dailyBreakdowns(connection, source, {}, deps.clock()));
+  return withDatasetFiles(deps, orgId, datasetIds, (files) => deps.duck.withConnection((connection) => dailyBreakdowns(connection, parquetSource(files), {}, deps.clock())));
 }
 
 export async function getAnalysis(db: Kysely<Database>, orgId: string, id: string): Promise<StoredAnalysis> {
@@ -248,10 +243,12 @@ export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: st
 
 /** The query surface over the caller's datasets. */
 export async function queryDatasets(deps: DatasetDeps, orgId: string, datasetIds: readonly string[], spec: QuerySpec): Promise<QueryResult> {
-  const { source } = await datasetSource(deps, orgId, datasetIds);
-  return deps.duck.withConnection(async (connection) => {
-    const shape = await profile(connection, source);
-    return runQuery(connection, source, spec, shape.currencies);
-  });
+  return withDatasetFiles(deps, orgId, datasetIds, (files) =>
+    deps.duck.withConnection(async (connection) => {
+      const source = parquetSource(files);
+      const shape = await profile(connection, source);
+      return runQuery(connection, source, spec, shape.currencies);
+    }),
+  );
 }
 
