@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadAuditKey } from './audit/key.js';
 import { systemRecorder, type AuditLog } from './audit/recorder.js';
+import { sweepDatasetStorage } from './analysis/datasets/datasets.js';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
 import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
 import { ensureOperator, platformOrganizationId, type BootstrapResult } from './auth/bootstrap.js';
@@ -108,6 +109,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const ctx = await openContext(config, options.clock);
   let app: HttpServer;
   try {
+    // What a crash left behind (the retention schedule sweeps again later).
+    await sweepDatasetStorage({ db: ctx.store.db, layout: ctx.layout }, ctx.clock());
     app = await buildApp(ctx, options);
   } catch (error) {
     await ctx.close();

@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where things live under the data dir; the one place that knows the layout. */
@@ -30,4 +30,27 @@ export async function prepareDataDir(root: string): Promise<DataDirLayout> {
     if (!info.isDirectory()) throw new Error(`${dir} exists and is not a directory`);
   }
   return layout;
+}
+
+/** Temp work a crash can leave behind: staging folders of uploads and remaps, received uploads, converted sheets. */
+const TEMP_WORK = /^(dataset-|remap-|retired-|upload-|sheet-)/;
+
+/**
+ * Temp work older than this is abandoned: longer than any upload takes to
+ * read. Instances may share the data dir, so younger work may be another's.
+ */
+export const TEMP_SWEEP_AGE_MS = 15 * 60_000;
+
+/** Removes abandoned temp work; returns how many entries went. Run at start and on the retention schedule. */
+export async function sweepTemp(layout: DataDirLayout, now: Date, olderThanMs = TEMP_SWEEP_AGE_MS): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(layout.tmp).catch(() => [])) {
+    if (!TEMP_WORK.test(name)) continue;
+    const entry = path.join(layout.tmp, name);
+    const info = await stat(entry).catch(() => undefined);
+    if (!info || now.getTime() - info.mtimeMs < olderThanMs) continue;
+    await rm(entry, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }
