@@ -49,7 +49,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     await store.close();
     throw error;
   }
-  const duck = await openDuckEngine(config.duckdb, path.join(layout.tmp, 'duckdb'));
+  const duck = await openDuckEngine(config.duckdb, path.join(layout.tmp, 'duckdb'), { allowedDirectories: [layout.root] });
   const health = new HealthRegistry();
   health.register(storeCheck(store));
   health.register(duckdbCheck(duck));
