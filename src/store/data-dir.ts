@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where things live under the data dir; the one place that knows the layout. */
@@ -21,13 +21,15 @@ export function dataDirLayout(root: string): DataDirLayout {
   };
 }
 
-/** Creates the data dir and its folders, owner-only (0700), and checks it is a directory. */
+/** Creates the data dir and its folders owner-only (0700), tightens existing ones to that, and checks they are directories. */
 export async function prepareDataDir(root: string): Promise<DataDirLayout> {
   const layout = dataDirLayout(root);
   for (const dir of [layout.root, layout.datasets, layout.tmp, layout.secrets, layout.auditArchive]) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const info = await stat(dir);
     if (!info.isDirectory()) throw new Error(`${dir} exists and is not a directory`);
+    // A data dir made by hand or an older version may be open to others: it is fixed, not refused, since only its owner runs the server.
+    if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
   }
   return layout;
 }

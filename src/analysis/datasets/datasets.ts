@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditRecorder } from '../../audit/recorder.js';
@@ -139,6 +139,8 @@ async function build(
     await connection.run('DROP TABLE IF EXISTS upload');
     return summariseDataset(originalName, result);
   });
+  // DuckDB writes with the process umask; a dataset is the organisation's data.
+  await chmod(parquet, 0o600);
   const bytes = (await stat(source)).size + (await stat(parquet)).size;
   return { summary, bytes };
 }
