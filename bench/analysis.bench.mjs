@@ -32,7 +32,7 @@ async function generate(rows, file) {
 
 async function inProcess(file, work) {
   // As `pca analyze` opens it: file order is not kept, since analysis only aggregates.
-  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), { preserveInsertionOrder: false });
+  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: [file] });
   try {
     return await duck.withConnection(async (connection) => {
       let started = performance.now();
@@ -57,7 +57,7 @@ async function inProcess(file, work) {
 
 /** What `pca analyze` does between start-up and output: read, quality and analysis of the file in one statement. */
 async function offline(file, work) {
-  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), { preserveInsertionOrder: false });
+  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: [file] });
   try {
     const started = performance.now();
     await analyzeFiles(duck, { files: [file], tmpDir: work, breakdowns: BREAKDOWNS, granularities: ['day'] }, new Date());

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadAuditKey } from './audit/key.js';
 import { systemRecorder, type AuditLog } from './audit/recorder.js';
+import { sweepDatasetStorage } from './analysis/datasets/datasets.js';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
 import { createAnalysisPool } from './analysis/workers/analysis-pool.js';
 import { GroupedCache } from './analysis/workers/grouped-cache.js';
@@ -51,7 +52,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     await store.close();
     throw error;
   }
-  const duck = await openDuckEngine(config.duckdb, path.join(layout.tmp, 'duckdb'));
+  const duck = await openDuckEngine(config.duckdb, path.join(layout.tmp, 'duckdb'), { allowedDirectories: [layout.root] });
   const health = new HealthRegistry();
   health.register(storeCheck(store));
   health.register(duckdbCheck(duck));
@@ -119,6 +120,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const ctx = await openContext(config, options.clock);
   let app: HttpServer;
   try {
+    // What a crash left behind (the retention schedule sweeps again later).
+    await sweepDatasetStorage({ db: ctx.store.db, layout: ctx.layout }, ctx.clock());
     app = await buildApp(ctx, options);
   } catch (error) {
     await ctx.close();

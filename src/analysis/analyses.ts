@@ -16,7 +16,7 @@ import { storeItems } from '../insights/store.js';
 import type { ExecutiveSummary } from '../insights/summary.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
-import { getDataset, parquetPath, type Dataset, type DatasetDeps } from './datasets/datasets.js';
+import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
 import { analyse, GRANULARITIES, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
 import { sqlString } from './ingest/values.js';
 import { previousRange, runQuery, type QueryResult, type QuerySpec } from './query.js';
@@ -85,12 +85,16 @@ export async function analysesThisMonth(db: Kysely<Database>, orgId: string, now
   return Number(row.n);
 }
 
-/** The Parquet files of the caller's datasets; any id that is not theirs is "not found". */
-export async function datasetSource(deps: DatasetDeps, orgId: string, ids: readonly string[]): Promise<{ datasets: Dataset[]; source: string }> {
-  const unique = [...new Set(ids)];
-  const datasets = await Promise.all(unique.map((id) => getDataset(deps.db, orgId, id)));
-  const files = unique.map((id) => sqlString(parquetPath(deps.layout, orgId, id)));
-  return { datasets, source: `read_parquet([${files.join(', ')}])` };
+/** The relation over datasets' current Parquet versions. */
+const parquetSource = (files: readonly string[]) => `read_parquet([${files.map(sqlString).join(', ')}])`;
+
+/**
+ * Runs `work` over the caller's datasets as one relation, their current
+ * Parquet versions held until it ends (a remap meanwhile removes them only
+ * after); any id that is not the caller's is "not found".
+ */
+export function withDatasetSource<T>(deps: DatasetDeps, orgId: string, ids: readonly string[], work: (source: string, datasets: Dataset[]) => Promise<T>): Promise<T> {
+  return withDatasetFiles(deps, orgId, ids, (files, datasets) => work(parquetSource(files), datasets));
 }
 
 /** What running an analysis needs beyond the datasets: the worker threads its JavaScript runs in. */
@@ -146,18 +150,19 @@ export async function createAnalysis(
   const now = deps.clock();
   const org = await requireOrganization(deps.db, owner.orgId);
   assertWithinQuota(org.quotas, 'maxAnalysesPerMonth', await analysesThisMonth(deps.db, owner.orgId, now));
-  const { datasets, source } = await datasetSource(deps, owner.orgId, request.datasetIds);
   const scope = {
     ...(request.filters ? { filters: request.filters } : {}),
     ...(request.dateRange ? { dateRange: request.dateRange } : {}),
     ...(request.conversion ? { conversion: request.conversion } : {}),
   };
-  const key = groupedKey(owner.orgId, datasets, scope);
-  let grouped = deps.cache.get(key);
-  if (!grouped) {
-    grouped = await deps.duck.withConnection((connection) => groupedInputs(connection, source, scope, request.dateRange));
-    deps.cache.set(key, grouped, datasets.map((dataset) => dataset.id));
-  }
+  const { datasets, grouped } = await withDatasetSource(deps, owner.orgId, request.datasetIds, async (source, datasets) => {
+    const key = groupedKey(owner.orgId, datasets, scope);
+    const cached = deps.cache.get(key);
+    if (cached) return { datasets, grouped: cached };
+    const computed = await deps.duck.withConnection((connection) => groupedInputs(connection, source, scope, request.dateRange));
+    deps.cache.set(key, computed, datasets.map((dataset) => dataset.id));
+    return { datasets, grouped: computed };
+  });
   const { from, to: asOf } = grouped.shape.dateRange;
   const budgets = asOf === null ? [] : (await listBudgets(deps.db, owner.orgId)).filter((budget) => from !== null && budget.startDate <= asOf && budget.endDate >= from);
   // The report, pacing and insights are JavaScript over tens of thousands of rows: a worker thread's job.
@@ -221,8 +226,7 @@ async function dailyBreakdowns(connection: DuckConnection, source: string, scope
 
 /** The daily platform and campaign series of some of the organisation's datasets (budget pacing reads them). */
 export async function datasetDailySeries(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<DailyBreakdowns> {
-  const { source } = await datasetSource(deps, orgId, datasetIds);
-  return deps.duck.withConnection((connection) => dailyBreakdowns(connection, source, {}, deps.clock()));
+  return withDatasetFiles(deps, orgId, datasetIds, (files) => deps.duck.withConnection((connection) => dailyBreakdowns(connection, parquetSource(files), {}, deps.clock())));
 }
 
 /** A stored result in today's shape: totals as rows, whatever shape they were stored in. */
@@ -267,10 +271,12 @@ export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: st
 
 /** The query surface over the caller's datasets. */
 export async function queryDatasets(deps: DatasetDeps, orgId: string, datasetIds: readonly string[], spec: QuerySpec): Promise<QueryResult> {
-  const { source } = await datasetSource(deps, orgId, datasetIds);
-  return deps.duck.withConnection(async (connection) => {
-    const shape = await profile(connection, source);
-    return runQuery(connection, source, spec, shape.currencies);
-  });
+  return withDatasetFiles(deps, orgId, datasetIds, (files) =>
+    deps.duck.withConnection(async (connection) => {
+      const source = parquetSource(files);
+      const shape = await profile(connection, source);
+      return runQuery(connection, source, spec, shape.currencies);
+    }),
+  );
 }
 

@@ -111,14 +111,20 @@ async function receiveUpload(
     throw error;
   }
   if (!upload) throw new AppError('validation', 'No file was uploaded.', {}, [{ field: '/body/file', message: 'is required' }]);
-  const options: UploadOptions = {
-    ...(fields.name ? { name: fields.name.slice(0, 200) } : {}),
-    ...(fields.platform ? { platform: fields.platform } : {}),
-    ...(fields.sheet ? { sheet: fields.sheet } : {}),
-    ...(fields.currency && /^[A-Za-z]{3}$/.test(fields.currency) ? { currency: fields.currency.toUpperCase() } : {}),
-    ...(fields.mapping ? { mapping: parseMapping(fields.mapping) } : {}),
-  };
-  return { ...upload, options };
+  try {
+    const options: UploadOptions = {
+      ...(fields.name ? { name: fields.name.slice(0, 200) } : {}),
+      ...(fields.platform ? { platform: fields.platform } : {}),
+      ...(fields.sheet ? { sheet: fields.sheet } : {}),
+      ...(fields.currency && /^[A-Za-z]{3}$/.test(fields.currency) ? { currency: fields.currency.toUpperCase() } : {}),
+      ...(fields.mapping ? { mapping: parseMapping(fields.mapping) } : {}),
+    };
+    return { ...upload, options };
+  } catch (error) {
+    // The file is already written when a field after it turns out invalid.
+    await rm(upload.file, { force: true });
+    throw error;
+  }
 }
 
 export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {

@@ -1,5 +1,5 @@
 import type { AuditRecorder } from '../audit/recorder.js';
-import { datasetSource, getAnalysis, queryDatasets } from '../analysis/analyses.js';
+import { getAnalysis, queryDatasets, withDatasetSource } from '../analysis/analyses.js';
 import type { DatasetDeps } from '../analysis/datasets/datasets.js';
 import type { DimensionFilter } from '../analysis/engine/analysis.js';
 import type { QueryResult, QuerySpec } from '../analysis/query.js';
@@ -68,8 +68,7 @@ function withinScope(query: AskQuery, scope: Scope): QuerySpec {
 
 /** The data's vocabulary; an analysis's last day is the day its questions are relative to. */
 async function vocabularyOf(deps: DatasetDeps, orgId: string, scope: Scope): Promise<Vocabulary> {
-  const { source } = await datasetSource(deps, orgId, scope.datasetIds);
-  const vocabulary = await deps.duck.withConnection((connection) => readVocabulary(connection, source));
+  const vocabulary = await withDatasetSource(deps, orgId, scope.datasetIds, (source) => deps.duck.withConnection((connection) => readVocabulary(connection, source)));
   const to = scope.dateRange?.to;
   return to && vocabulary.dateRange.to && to < vocabulary.dateRange.to ? { ...vocabulary, dateRange: { ...vocabulary.dateRange, to } } : vocabulary;
 }

@@ -60,13 +60,14 @@ export async function runAnalyze(files: string[], options: AnalyzeOptions): Prom
   if (options.format === 'xlsx' && !options.out) throw new Error('--format xlsx needs --out FILE.xlsx');
   const config = loadConfig();
   const work = await mkdtemp(path.join(tmpdir(), 'pca-analyze-'));
-  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), { preserveInsertionOrder: false });
+  const inputs = files.map((file) => path.resolve(file));
+  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: inputs });
   try {
     const conversion = parseConversion(options.rate, options.toCurrency);
     const report = await analyzeFiles(
       duck,
       {
-        files: files.map((file) => path.resolve(file)),
+        files: inputs,
         tmpDir: work,
         ...(options.platform ? { platform: options.platform } : {}),
         ...(options.sheet ? { sheet: options.sheet } : {}),

@@ -47,7 +47,7 @@ export async function runAsk(args: string[], options: AskOptions): Promise<void>
   const files = args.slice(0, -1).map((file) => path.resolve(file));
   const config = loadConfig();
   const work = await mkdtemp(path.join(tmpdir(), 'pca-ask-'));
-  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), { preserveInsertionOrder: false });
+  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: files });
   try {
     const output = await duck.withConnection(async (connection) => {
       const relations: string[] = [];

@@ -44,7 +44,7 @@ export function diskSpaceCheck(dataDir: string): HealthCheck {
       const freePercent = stats.blocks === 0 ? 100 : (stats.bavail / stats.blocks) * 100;
       const rounded = Math.round(freePercent * 10) / 10;
       const status = freePercent < 2 ? 'fail' : freePercent < 10 ? 'warn' : 'pass';
-      return { status, observedValue: rounded, observedUnit: 'percent free', output: `${rounded}% free in ${dataDir}` };
+      return { status, observedValue: rounded, observedUnit: 'percent free', output: `${rounded}% free in the data directory` };
     },
   };
 }

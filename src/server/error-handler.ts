@@ -37,6 +37,9 @@ interface AjvIssue {
   params: Record<string, unknown>;
 }
 
+/** Field errors listed in a problem body; `errorCount` tells how many there were. */
+const MAX_FIELD_ERRORS = 20;
+
 function fieldErrors(context: string | undefined, issues: readonly AjvIssue[]): FieldError[] {
   return issues.map((issue) => {
     const missing = issue.keyword === 'required' ? `/${String(issue.params.missingProperty)}` : '';
@@ -64,7 +67,10 @@ export function installErrorHandling(
     }
     if (error.validation) {
       const errors = fieldErrors(error.validationContext, error.validation);
-      return sendProblem(reply, problemBody('validation', 'The request has invalid fields; see errors.', request.id, {}, errors), 'validation');
+      // A body of thousands of unknown fields must not make a response of megabytes.
+      const shown = errors.slice(0, MAX_FIELD_ERRORS);
+      const extras = errors.length > shown.length ? { errorCount: errors.length } : {};
+      return sendProblem(reply, problemBody('validation', 'The request has invalid fields; see errors.', request.id, extras, shown), 'validation');
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 500) {

@@ -143,6 +143,8 @@ export interface DatasetTable {
   options: string;
   /** The upload plus its Parquet file, counted against maxStorageBytes. */
   bytes: number;
+  /** The current Parquet version's file name in the dataset's folder; NULL: `data.parquet` (datasets stored before versions). */
+  data_file: string | null;
   created_by: string;
   created_at: string;
   updated_at: string;

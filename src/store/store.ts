@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
@@ -69,6 +70,8 @@ function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
 
 function openSqlite(file: string): Store {
   const database = new BetterSqlite3(file);
+  // The store holds password hashes and sealed secrets: owner-only, whatever the umask.
+  chmodSync(file, 0o600);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');

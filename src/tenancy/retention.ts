@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { archiveExpiredEvents } from '../audit/archive.js';
 import { systemRecorder, type AuditLog, type AuditRecorder } from '../audit/recorder.js';
-import { deleteDataset } from '../analysis/datasets/datasets.js';
+import { deleteDataset, sweepDatasetStorage } from '../analysis/datasets/datasets.js';
 import type { DuckEngine } from '../analysis/engine/duckdb.js';
 import type { DataDirLayout } from '../store/data-dir.js';
 import { purgeRateLimits } from '../store/rate-limits.js';
@@ -91,5 +91,6 @@ export async function runRetention(deps: RetentionDeps, now: Date): Promise<Rete
     for (const [kind, count] of Object.entries(await retainOrganization(deps, org, now))) removed[kind] = (removed[kind] ?? 0) + count;
   }
   removed.rate_limits = await purgeRateLimits(deps.db, new Date(now.getTime() - DAY_MS).toISOString());
+  removed.abandoned_files = await sweepDatasetStorage(deps, now);
   return { ranAt: now.toISOString(), organizations: rows.length, removed };
 }

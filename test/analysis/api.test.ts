@@ -48,7 +48,7 @@ describe.each(BACKENDS)('datasets, analyses and the query API [%s]', (backend) =
     const dataset = response.json<DatasetBody>();
     expect(dataset).toMatchObject({ name: 'Meta November', platform: 'Meta', rows: 4, quality: { rowsKept: 4 } });
     expect(dataset.id).toMatch(/^ds_/);
-    expect(await readdir(`${t.ctx.layout.datasets}/${org.orgId}/${dataset.id}`)).toEqual(expect.arrayContaining(['data.parquet', 'source.csv']));
+    expect((await readdir(`${t.ctx.layout.datasets}/${org.orgId}/${dataset.id}`)).sort()).toEqual([expect.stringMatching(/^data-[0-9a-f-]{36}\.parquet$/), 'source.csv']);
     const preview = await t.app.inject({ method: 'GET', url: `/api/v1/datasets/${dataset.id}/preview?limit=2`, headers: as(org.users.viewer) });
     const rows = preview.json<{ rows: Record<string, unknown>[] }>().rows;
     expect(rows).toHaveLength(2);

@@ -10,7 +10,7 @@ describe('DuckDB engine results', () => {
   let duck: DuckEngine;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'pca-duck-'));
-    duck = await openDuckEngine({ threads: 2, memoryLimit: '256MB' }, path.join(dir, 'duckdb'));
+    duck = await openDuckEngine({ threads: 2, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), { allowedDirectories: [dir] });
   });
   afterAll(async () => {
     duck.close();
@@ -112,7 +112,7 @@ describe('DuckDB engine results', () => {
   });
 
   it('is unusable once closed', async () => {
-    const other = await openDuckEngine({ threads: 1, memoryLimit: '64MB' }, path.join(dir, 'other'));
+    const other = await openDuckEngine({ threads: 1, memoryLimit: '64MB' }, path.join(dir, 'other'), { allowedDirectories: [dir] });
     await other.ping();
     other.close();
     await expect(other.ping()).rejects.toThrow(/closed/);

@@ -18,7 +18,7 @@ export interface AnalysisHarness {
 
 export async function analysisHarness(): Promise<AnalysisHarness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pca-analysis-'));
-  const duck = await openDuckEngine({ threads: 1, memoryLimit: '256MB' }, path.join(dir, 'duckdb'));
+  const duck = await openDuckEngine({ threads: 1, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), { allowedDirectories: [dir, FIXTURES] });
   return {
     duck,
     dir,

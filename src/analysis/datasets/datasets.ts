@@ -1,11 +1,12 @@
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditRecorder } from '../../audit/recorder.js';
 import { changesBetween } from '../../audit/event.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
-import type { DataDirLayout } from '../../store/data-dir.js';
+import { sweepTemp, TEMP_SWEEP_AGE_MS, type DataDirLayout } from '../../store/data-dir.js';
 import { fromJson, toJson } from '../../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../../store/pagination.js';
 import { inTransaction } from '../../store/transactions.js';
@@ -14,6 +15,7 @@ import { assertWithinQuota, withOrganizationLock } from '../../tenancy/enforce.j
 import { requireOrganization } from '../../tenancy/organizations.js';
 import type { DuckEngine } from '../engine/duckdb.js';
 import { ingest } from '../ingest/ingest.js';
+import { holdFiles, retireWhenFree } from './dataset-files.js';
 import type { IngestOptions } from '../ingest/plan.js';
 import { sqlString } from '../ingest/values.js';
 import { summariseDataset, type DatasetSummary } from '../report/report.js';
@@ -45,14 +47,35 @@ export interface Dataset extends Omit<DatasetSummary, 'file'> {
 }
 
 const SOURCE = 'source';
-const PARQUET = 'data.parquet';
+/** The one Parquet file of datasets stored before versions. */
+const LEGACY_PARQUET = 'data.parquet';
 
 function datasetDir(layout: DataDirLayout, orgId: string, id: string): string {
   return path.join(layout.datasets, orgId, id);
 }
 
-export function parquetPath(layout: DataDirLayout, orgId: string, id: string): string {
-  return path.join(datasetDir(layout, orgId, id), PARQUET);
+/** A new version's file name: every build writes a file of its own, never over one a query may read. */
+const newDataFile = () => `data-${randomUUID()}.parquet`;
+
+function parquetPath(layout: DataDirLayout, row: Pick<Selectable<DatasetTable>, 'org_id' | 'id' | 'data_file'>): string {
+  return path.join(datasetDir(layout, row.org_id, row.id), row.data_file ?? LEGACY_PARQUET);
+}
+
+/**
+ * Runs `work` over the current Parquet versions of the caller's datasets,
+ * resolved once: a remap during the work switches later readers to its
+ * version and removes this one only when the work is done. Any id that is
+ * not the caller's is "not found".
+ */
+export async function withDatasetFiles<T>(deps: DatasetDeps, orgId: string, ids: readonly string[], work: (files: string[], datasets: Dataset[]) => Promise<T>): Promise<T> {
+  const rows = await Promise.all([...new Set(ids)].map((id) => datasetRow(deps.db, orgId, id)));
+  const files = rows.map((row) => parquetPath(deps.layout, row));
+  const release = holdFiles(files);
+  try {
+    return await work(files, rows.map(present));
+  } finally {
+    release();
+  }
 }
 
 function present(row: Selectable<DatasetTable>): Dataset {
@@ -107,14 +130,17 @@ async function build(
   source: string,
   originalName: string,
   options: IngestOptions & { sheet?: string },
+  dataFile: string,
 ): Promise<{ summary: DatasetSummary; bytes: number }> {
-  const parquet = path.join(staging, PARQUET);
+  const parquet = path.join(staging, dataFile);
   const summary = await deps.duck.withConnection(async (connection) => {
     const result = await ingest(connection, 'upload', { ...options, file: source, originalName, tmpDir: staging });
     await connection.run(`COPY (SELECT * FROM ${result.relation}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
     await connection.run('DROP TABLE IF EXISTS upload');
     return summariseDataset(originalName, result);
   });
+  // DuckDB writes with the process umask; a dataset is the organisation's data.
+  await chmod(parquet, 0o600);
   const bytes = (await stat(source)).size + (await stat(parquet)).size;
   return { summary, bytes };
 }
@@ -143,10 +169,23 @@ function builtColumns(summary: DatasetSummary, options: UploadOptions, bytes: nu
   };
 }
 
+/** Bytes of uploads being read in this process, per organisation: counted against maxStorageBytes until stored or refused. */
+const inFlight = new Map<string, number>();
+
+function reserveInFlight(orgId: string, bytes: number): () => void {
+  inFlight.set(orgId, (inFlight.get(orgId) ?? 0) + bytes);
+  return () => {
+    const left = (inFlight.get(orgId) ?? bytes) - bytes;
+    if (left > 0) inFlight.set(orgId, left);
+    else inFlight.delete(orgId);
+  };
+}
+
 /**
  * Stores an upload as a dataset: counted against maxDatasets and
- * maxStorageBytes, written as Parquet beside the original, recorded only once
- * both files are in place. `upload` is moved, never copied.
+ * maxStorageBytes (with the other uploads in flight), written as Parquet
+ * beside the original, recorded only once both files are in place.
+ * `upload` is moved, never copied, and removed on every failure.
  */
 export async function createDataset(
   deps: DatasetDeps,
@@ -155,21 +194,24 @@ export async function createDataset(
   options: UploadOptions,
   audit: AuditRecorder,
 ): Promise<Dataset> {
-  const org = await requireOrganization(deps.db, owner.orgId);
-  const usage = await datasetUsage(deps.db, owner.orgId);
-  assertWithinQuota(org.quotas, 'maxDatasets', usage.datasets);
-  const uploadBytes = (await stat(upload.file)).size;
-  assertWithinQuota(org.quotas, 'maxStorageBytes', usage.bytes, uploadBytes);
-
   const id = newId('ds');
   const staging = path.join(deps.layout.tmp, `dataset-${id}`);
-  const final = datasetDir(deps.layout, owner.orgId, id);
-  await mkdir(staging, { recursive: true, mode: 0o700 });
+  let release: (() => void) | undefined;
   try {
+    const org = await requireOrganization(deps.db, owner.orgId);
+    const usage = await datasetUsage(deps.db, owner.orgId);
+    assertWithinQuota(org.quotas, 'maxDatasets', usage.datasets);
+    const uploadBytes = (await stat(upload.file)).size;
+    assertWithinQuota(org.quotas, 'maxStorageBytes', usage.bytes + (inFlight.get(owner.orgId) ?? 0), uploadBytes);
+    release = reserveInFlight(owner.orgId, uploadBytes);
+
+    const final = datasetDir(deps.layout, owner.orgId, id);
+    await mkdir(staging, { recursive: true, mode: 0o700 });
     const extension = path.extname(upload.originalName).toLowerCase().replace(/[^a-z.]/g, '').slice(0, 6);
     const source = path.join(staging, `${SOURCE}${extension}`);
     await rename(upload.file, source);
-    const { summary, bytes } = await build(deps, staging, source, upload.originalName, ingestOptions(options));
+    const dataFile = newDataFile();
+    const { summary, bytes } = await build(deps, staging, source, upload.originalName, ingestOptions(options), dataFile);
     await mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
     await rename(staging, final);
     const now = deps.clock().toISOString();
@@ -181,6 +223,7 @@ export async function createDataset(
       format: summary.format,
       sheet: summary.sheet ?? null,
       ...builtColumns(summary, options, bytes, now),
+      data_file: dataFile,
       created_by: owner.userId,
       created_at: now,
     };
@@ -203,12 +246,18 @@ export async function createDataset(
     }
     return present(row);
   } finally {
+    release?.();
     await rm(staging, { recursive: true, force: true });
     await rm(upload.file, { force: true });
   }
 }
 
-/** Rebuilds a dataset from its original upload with the user's mapping; the old files stay until the new ones are in place. */
+/**
+ * Rebuilds a dataset from its original upload with the user's mapping into a
+ * new Parquet version, switches the record to it in one transaction, and
+ * removes the version it replaced once no query reads it. Concurrent remaps
+ * each build their own version; the last to commit is current.
+ */
 export async function remapDataset(
   deps: DatasetDeps,
   orgId: string,
@@ -217,34 +266,38 @@ export async function remapDataset(
   audit: AuditRecorder,
 ): Promise<{ before: Dataset; after: Dataset }> {
   const row = await datasetRow(deps.db, orgId, id);
-  const before = present(row);
   const options: UploadOptions = { ...fromJson<UploadOptions>(row.options, {}), mapping };
   const final = datasetDir(deps.layout, orgId, id);
   const staging = path.join(deps.layout.tmp, `remap-${newId('ds')}`);
-  const retired = path.join(deps.layout.tmp, `retired-${newId('ds')}`);
+  const dataFile = newDataFile();
   await mkdir(staging, { recursive: true, mode: 0o700 });
+  let switched = false;
   try {
+    // The original upload is never rewritten, so it is read in place.
     const original = (await readdir(final)).find((name) => name.startsWith(SOURCE));
     if (!original) throw new AppError('conflict', 'The original upload of this dataset is no longer stored; upload it again.');
-    const source = path.join(staging, original);
-    await copyFile(path.join(final, original), source);
-    const { summary, bytes } = await build(deps, staging, source, row.original_filename, ingestOptions(options));
-    await rename(final, retired);
-    await rename(staging, final);
-    const changes = builtColumns(summary, options, bytes, deps.clock().toISOString());
-    const after = present({ ...row, ...changes });
-    await inTransaction(deps.db, async (trx) => {
+    const { summary, bytes } = await build(deps, staging, path.join(final, original), row.original_filename, ingestOptions(options), dataFile);
+    await rename(path.join(staging, dataFile), path.join(final, dataFile));
+    const changes = { ...builtColumns(summary, options, bytes, deps.clock().toISOString()), data_file: dataFile };
+    const { before, after, replaced } = await withOrganizationLock(deps.db, orgId, async (trx) => {
+      const current = await trx.selectFrom('datasets').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+      if (!current) throw new AppError('not-found', 'No such dataset.');
+      const was = present(current);
+      const now = present({ ...current, ...changes });
       await trx.updateTable('datasets').set(changes).where('id', '=', id).where('org_id', '=', orgId).execute();
       await audit.record(trx, {
         action: 'dataset.mapping_changed',
-        target: { type: 'dataset', id, name: row.name },
-        details: { requested: mapping, changes: changesBetween(before, after, ['mapping', 'unmapped', 'rows', 'platform']) },
+        target: { type: 'dataset', id, name: current.name },
+        details: { requested: mapping, changes: changesBetween(was, now, ['mapping', 'unmapped', 'rows', 'platform']) },
       });
+      return { before: was, after: now, replaced: parquetPath(deps.layout, current) };
     });
+    switched = true;
+    void retireWhenFree(replaced).catch(() => undefined);
     return { before, after };
   } finally {
+    if (!switched) await rm(path.join(final, dataFile), { force: true });
     await rm(staging, { recursive: true, force: true });
-    await rm(retired, { recursive: true, force: true });
   }
 }
 
@@ -259,15 +312,42 @@ export async function deleteDataset(deps: DatasetDeps, orgId: string, id: string
       details: { rows: row.rows, bytes: row.bytes, platform: row.platform },
     });
   });
-  await rm(datasetDir(deps.layout, orgId, id), { recursive: true, force: true });
+  // Queries already reading the dataset finish first.
+  await retireWhenFree(datasetDir(deps.layout, orgId, id), 0);
   return present(row);
 }
 
 /** The first rows of a dataset in the unified schema. */
 export async function previewDataset(deps: DatasetDeps, orgId: string, id: string, limit: number): Promise<Record<string, unknown>[]> {
-  await datasetRow(deps.db, orgId, id);
-  const rows = await deps.duck.query(
-    `SELECT * REPLACE (strftime("date", '%Y-%m-%d') AS "date") FROM read_parquet(${sqlString(parquetPath(deps.layout, orgId, id))}) LIMIT ${Math.max(1, Math.min(limit, 1000))}`,
+  return withDatasetFiles(deps, orgId, [id], ([file]) =>
+    deps.duck.query(`SELECT * REPLACE (strftime("date", '%Y-%m-%d') AS "date") FROM read_parquet(${sqlString(file!)}) LIMIT ${Math.max(1, Math.min(limit, 1000))}`),
   );
-  return rows;
+}
+
+/**
+ * Removes what a crash left in the data dir: abandoned temp work, Parquet
+ * versions no record points to, and dataset folders without a record, each
+ * only once older than the sweep age (another instance may be writing it).
+ */
+export async function sweepDatasetStorage(deps: Pick<DatasetDeps, 'db' | 'layout'>, now: Date, olderThanMs = TEMP_SWEEP_AGE_MS): Promise<number> {
+  let removed = await sweepTemp(deps.layout, now, olderThanMs);
+  const rows = await deps.db.selectFrom('datasets').select(['id', 'org_id', 'data_file']).execute();
+  const current = new Map(rows.map((row) => [`${row.org_id}/${row.id}`, row.data_file ?? LEGACY_PARQUET]));
+  const old = async (entry: string) => {
+    const info = await stat(entry).catch(() => undefined);
+    return info !== undefined && now.getTime() - info.mtimeMs >= olderThanMs;
+  };
+  for (const orgId of await readdir(deps.layout.datasets).catch(() => [])) {
+    for (const id of await readdir(path.join(deps.layout.datasets, orgId)).catch(() => [])) {
+      const dir = path.join(deps.layout.datasets, orgId, id);
+      const dataFile = current.get(`${orgId}/${id}`);
+      const stale = dataFile === undefined ? [dir] : (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('.parquet') && name !== dataFile).map((name) => path.join(dir, name));
+      for (const entry of stale) {
+        if (!(await old(entry))) continue;
+        await rm(entry, { recursive: true, force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
 }

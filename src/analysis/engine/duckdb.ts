@@ -42,7 +42,17 @@ export interface DuckEngineOptions {
    * keeps it so a dataset's preview shows the file's first rows.
    */
   readonly preserveInsertionOrder?: boolean;
+  /**
+   * The only folders (and their contents) statements may read or write: the
+   * data dir for the server, the temp folder for the CLI. Everything else on
+   * disk is out of reach, whatever SQL reaches the engine.
+   */
+  readonly allowedDirectories: readonly string[];
+  /** Single files also allowed (the CLI's input files, wherever they are). */
+  readonly allowedPaths?: readonly string[];
 }
+
+const sqlList = (values: readonly string[]) => `[${values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ')}]`;
 
 function bind(prepared: Bindings.PreparedStatement, index: number, value: SqlParam): void {
   if (value === null) duckdb.bind_null(prepared, index);
@@ -76,8 +86,9 @@ function connectionOf(raw: Bindings.Connection): DuckConnection {
 /**
  * Opens an in-memory DuckDB with the configured threads and memory limit.
  * Extensions are never downloaded: only the built-in ones (parquet, json, icu) are used.
+ * Files are reachable only in the allowed folders and paths.
  */
-export async function openDuckEngine(config: DuckDbConfig, tempDir: string, options: DuckEngineOptions = {}): Promise<DuckEngine> {
+export async function openDuckEngine(config: DuckDbConfig, tempDir: string, options: DuckEngineOptions): Promise<DuckEngine> {
   await mkdir(tempDir, { recursive: true, mode: 0o700 });
   const settings = duckdb.create_config();
   for (const [name, value] of Object.entries({
@@ -86,12 +97,25 @@ export async function openDuckEngine(config: DuckDbConfig, tempDir: string, opti
     temp_directory: tempDir,
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
-    enable_external_access: 'true',
     preserve_insertion_order: String(options.preserveInsertionOrder ?? true),
   })) {
     duckdb.set_config(settings, name, value);
   }
   const database = await duckdb.open(':memory:', settings);
+  // External access goes off only after the allowed lists are set, and the configuration is locked so no statement can turn it back on.
+  const setup = await duckdb.connect(database);
+  try {
+    const directories = [...options.allowedDirectories, tempDir].map((dir) => (dir.endsWith('/') ? dir : `${dir}/`));
+    await duckdb.query(setup, `SET allowed_directories = ${sqlList(directories)}`);
+    if (options.allowedPaths && options.allowedPaths.length > 0) await duckdb.query(setup, `SET allowed_paths = ${sqlList(options.allowedPaths)}`);
+    await duckdb.query(setup, 'SET enable_external_access = false');
+    await duckdb.query(setup, 'SET lock_configuration = true');
+  } catch (error) {
+    duckdb.close_sync(database);
+    throw error;
+  } finally {
+    duckdb.disconnect_sync(setup);
+  }
   let closed = false;
 
   async function withConnection<T>(work: (connection: DuckConnection) => Promise<T>): Promise<T> {

@@ -146,5 +146,9 @@ export async function ingest(connection: DuckConnection, table: string, request:
 function readError(error: unknown, delimiter: string): Error {
   if (error instanceof AppError) return error;
   const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  // DuckDB's out-of-memory message tells the server's memory use and limits: none of the uploader's business.
+  if (/out of memory/i.test(reason)) {
+    return new AppError('unprocessable', 'The file needs more memory to read than this server allows for one file; split it into smaller files.');
+  }
   return new AppError('unprocessable', `The file could not be read as ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text: ${reason}`);
 }

@@ -17,9 +17,19 @@ function formatValue(column: string, value: string | number | null | undefined):
   return formatMetric(column, value);
 }
 
+/** Text from a file as Markdown that shows as itself: no raw HTML, links, images, emphasis or table breaks. */
+function mdText(value: string): string {
+  return value
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]()!#|~]/g, '\\$&');
+}
+
 function table(style: Style, headers: string[], rows: string[][]): string {
   if (style === 'md') {
-    const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+    const escape = mdText;
     return [
       `| ${headers.map(escape).join(' | ')} |`,
       `| ${headers.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`,
@@ -68,15 +78,16 @@ const MAX_BREAKDOWN_ROWS = 15;
 export function renderReport(report: AnalysisReport, style: Style): string {
   const out: string[] = [heading(style, 1, 'PCA Agent — campaign analysis')];
   const multiCurrency = report.currencies.length > 1;
+  const text = (value: string) => (style === 'md' ? mdText(value) : value);
   out.push(
-    `${report.rows.toLocaleString('en-US')} rows · ${report.dateRange.from ?? '?'} to ${report.dateRange.to ?? '?'} · currency: ${report.currencies.map((currency) => currency ?? 'not stated').join(', ') || 'not stated'}${report.conversion ? ` (converted to ${report.conversion.to})` : ''}`,
+    `${report.rows.toLocaleString('en-US')} rows · ${report.dateRange.from ?? '?'} to ${report.dateRange.to ?? '?'} · currency: ${report.currencies.map((currency) => text(currency ?? 'not stated')).join(', ') || 'not stated'}${report.conversion ? ` (converted to ${report.conversion.to})` : ''}`,
   );
   for (const dataset of report.datasets) {
-    out.push('', heading(style, 2, `Dataset: ${dataset.file}`));
-    out.push(`Platform: ${dataset.platform} (${dataset.platformSource}, confidence ${dataset.platformConfidence}) · ${dataset.rows.toLocaleString('en-US')} rows kept of ${dataset.quality.rowsRead.toLocaleString('en-US')}`);
-    out.push(`Mapping: ${dataset.mapping.map((column) => `${column.source} → ${column.field}${column.confidence < 1 ? ` (${column.confidence})` : ''}`).join(', ')}`);
-    if (dataset.unmapped.length > 0) out.push(`Not used: ${dataset.unmapped.map((column) => `${column.source} (${column.reason})`).join(', ')}`);
-    for (const warning of dataset.quality.warnings) out.push(`${style === 'md' ? '- ' : '  ! '}${warning}`);
+    out.push('', heading(style, 2, `Dataset: ${text(dataset.file)}`));
+    out.push(`Platform: ${text(dataset.platform)} (${dataset.platformSource}, confidence ${dataset.platformConfidence}) · ${dataset.rows.toLocaleString('en-US')} rows kept of ${dataset.quality.rowsRead.toLocaleString('en-US')}`);
+    out.push(`Mapping: ${dataset.mapping.map((column) => `${text(column.source)} → ${column.field}${column.confidence < 1 ? ` (${column.confidence})` : ''}`).join(', ')}`);
+    if (dataset.unmapped.length > 0) out.push(`Not used: ${dataset.unmapped.map((column) => `${text(column.source)} (${column.reason})`).join(', ')}`);
+    for (const warning of dataset.quality.warnings) out.push(`${style === 'md' ? '- ' : '  ! '}${text(warning)}`);
   }
   const columns = metricColumns(report);
   out.push('', heading(style, 2, 'Totals'));

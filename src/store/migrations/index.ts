@@ -6,6 +6,7 @@ import * as alerts from './0004_alerts.js';
 import * as alertChannels from './0005_alert_channels.js';
 import * as audit from './0006_audit.js';
 import * as insights from './0007_insights.js';
+import * as datasetVersions from './0008_dataset_versions.js';
 import * as hardening from './0009_hardening.js';
 import * as perf from './0010_perf.js';
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_alert_channels': alertChannels,
   '0006_audit': audit,
   '0007_insights': insights,
+  '0008_dataset_versions': datasetVersions,
   '0009_hardening': hardening,
   '0010_perf': perf,
 };
