@@ -48,6 +48,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/users/:id/reactivate': 'users:manage',
   'POST /api/v1/users/:id/reset-password': 'users:manage',
   'POST /api/v1/api-keys': 'api_keys:manage feature:api_access',
+  'POST /api/v1/ask': 'analyses:read',
   'GET /api/v1/api-keys': 'api_keys:manage feature:api_access',
   'DELETE /api/v1/api-keys/:id': 'api_keys:manage feature:api_access',
   'POST /api/v1/orgs': 'platform:orgs',
