@@ -31,7 +31,7 @@ interface DatasetBody {
 
 interface ReportBody {
   datasets: DatasetBody[];
-  totals: Record<string, unknown>;
+  totals: Record<string, unknown>[];
   breakdowns: Record<string, Record<string, unknown>[]>;
 }
 
@@ -66,8 +66,8 @@ function check(name: string, dataset: DatasetBody, report: ReportBody): void {
   expect(dataset.currencies, 'currencies').toEqual([expected.currency]);
   expect(dataset.quality.unparseableValues, 'unparseable values').toBe(0);
   if (expected.dateRange.from !== null) expect(dataset.quality.rowsWithoutDate, 'rows without date').toBe(0);
-  const alone = report.datasets.length === 1 && !('byCurrency' in report.totals);
-  const totals = alone ? report.totals : report.breakdowns.platform?.find((row) => row.platform === expected.platform);
+  const alone = report.datasets.length === 1 && report.totals.length === 1;
+  const totals = alone ? report.totals[0] : report.breakdowns.platform?.find((row) => row.platform === expected.platform);
   expect(totals, 'totals of the file').toBeDefined();
   expect(totals!.currency, 'totals currency').toBe(expected.currency);
   for (const [measure, value] of Object.entries(expected.totals)) expect(totals![measure], measure).toBeCloseTo(value, 2);
