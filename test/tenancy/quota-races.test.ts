@@ -9,8 +9,9 @@ describe.each(BACKENDS)('quotas under concurrent requests [%s]', (backend) => {
   let operator: Session;
   let org: TestOrg;
 
+  // Concurrent uploads past the per-organisation limit would get 429 before the quota is reached; the race under test is the quota's.
   beforeAll(async () => {
-    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
+    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_ORG_CONCURRENT_UPLOADS: '10' } });
     operator = await operatorSession(t.app);
     org = await orgWithEveryRole(t.app, operator, 'racing');
   }, 120_000);
