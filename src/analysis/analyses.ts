@@ -226,7 +226,7 @@ async function dailyBreakdowns(connection: DuckConnection, source: string, scope
 
 /** The daily platform and campaign series of some of the organisation's datasets (budget pacing reads them). */
 export async function datasetDailySeries(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<DailyBreakdowns> {
-  return withDatasetFiles(deps, orgId, datasetIds, (files) => deps.duck.withConnection((connection) => dailyBreakdowns(connection, parquetSource(files), {}, deps.clock())));
+  return withDatasetSource(deps, orgId, datasetIds, (source) => deps.duck.withConnection((connection) => dailyBreakdowns(connection, source, {}, deps.clock())));
 }
 
 /** A stored result in today's shape: totals as rows, whatever shape they were stored in. */
@@ -271,9 +271,8 @@ export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: st
 
 /** The query surface over the caller's datasets. */
 export async function queryDatasets(deps: DatasetDeps, orgId: string, datasetIds: readonly string[], spec: QuerySpec): Promise<QueryResult> {
-  return withDatasetFiles(deps, orgId, datasetIds, (files) =>
+  return withDatasetSource(deps, orgId, datasetIds, (source) =>
     deps.duck.withConnection(async (connection) => {
-      const source = parquetSource(files);
       const shape = await profile(connection, source);
       return runQuery(connection, source, spec, shape.currencies);
     }),
