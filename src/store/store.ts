@@ -69,12 +69,13 @@ function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
 }
 
 function openSqlite(file: string): Store {
-  const database = new BetterSqlite3(file);
+  // The busy timeout is set at open: switching a new file to WAL takes an exclusive lock,
+  // and a second process opening the same store at that moment must wait, not fail.
+  const database = new BetterSqlite3(file, { timeout: 5000 });
   // The store holds password hashes and sealed secrets: owner-only, whatever the umask.
   chmodSync(file, 0o600);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
   // Checkpoint every ~40 MB of WAL, not every ~4 MB: every request appends to the audit
   // trail, changing the same few index pages again and again, and a checkpoint copies each
