@@ -18,8 +18,9 @@ import { createDataset, deleteDataset, getDataset, listDatasets, previewDataset,
 import { GRANULARITIES } from './engine/analysis.js';
 import { KPIS } from './kpis.js';
 import { THRESHOLD_OPS } from './query.js';
-import { EXPORT_FORMATS, exportReport } from './report/export.js';
+import { EXPORT_FORMATS } from './report/export.js';
 import { DIMENSIONS, MEASURES, isField, type Field } from './schema.js';
+import { exportAnalysis } from '../commands/export-analysis.js';
 
 const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const DateRangeSchema = Type.Object({ from: Type.Optional(DateText), to: Type.Optional(DateText) }, { additionalProperties: false });
@@ -290,8 +291,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const analysis = await getAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id);
-      const file = await exportReport(analysis.result, request.query.format);
+      const { analysis, file } = await exportAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id, request.query.format);
       await auditOf(request).record(ctx.store.db, {
         action: 'analysis.exported',
         target: { type: 'analysis', id: analysis.id, name: analysis.name },
