@@ -8,6 +8,8 @@ export async function runServe(options: { host?: string; port?: string }): Promi
   if (options.host !== undefined) env.PCA_HOST = options.host;
   if (options.port !== undefined) env.PCA_PORT = options.port;
   const config = loadConfig(env);
+  // Everything the server writes is owner-only, files made by DuckDB or SQLite themselves included.
+  process.umask(0o077);
   const runtime = await startRuntime(config);
   announceBootstrap(runtime.ctx);
   installGracefulShutdown({

@@ -31,7 +31,20 @@ export async function prepareDataDir(root: string): Promise<DataDirLayout> {
     // A data dir made by hand or an older version may be open to others: it is fixed, not refused, since only its owner runs the server.
     if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
   }
+  await tightenTree(layout.root);
   return layout;
+}
+
+/** Files and folders an older version or a hand left open to others become owner-only (files 0600, folders 0700). */
+async function tightenTree(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isSymbolicLink()) continue;
+    const info = await stat(full).catch(() => undefined);
+    if (!info) continue;
+    if ((info.mode & 0o077) !== 0) await chmod(full, entry.isDirectory() ? 0o700 : 0o600).catch(() => undefined);
+    if (entry.isDirectory()) await tightenTree(full);
+  }
 }
 
 /** Temp work a crash can leave behind: staging folders of uploads and remaps, received uploads, converted sheets. */

@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 
 const inProcess = new Map<string, Promise<unknown>>();
@@ -13,6 +14,8 @@ export async function withSqliteFileLock<T>(lockFile: string, work: () => Promis
   const previous = inProcess.get(lockFile) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(async () => {
     const lock = new BetterSqlite3(lockFile, { timeout: timeoutMs });
+    // SQLite creates files 0644 and its journal copies that mode: owner-only, like the store.
+    chmodSync(lockFile, 0o600);
     try {
       lock.exec('BEGIN EXCLUSIVE');
       try {
