@@ -84,6 +84,13 @@ function parseMapping(text: string): Record<string, Field | null> {
   return mapping;
 }
 
+/** Names from the client lose control characters: they mean nothing in a name, and PostgreSQL text cannot hold NUL. */
+const cleanName = (text: string) =>
+  [...text]
+    .filter((character) => character >= ' ' && character !== '\u007f')
+    .join('')
+    .slice(0, 200);
+
 /** Reads a multipart upload: its file goes to a temp file under the data dir (size-limited), its fields to options. */
 async function receiveUpload(
   request: FastifyRequest,
@@ -98,7 +105,7 @@ async function receiveUpload(
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw new AppError('validation', 'The file field must be named "file".', {}, [{ field: '/body/file', message: 'is required' }]);
         const file = path.join(tmpDir, `upload-${randomUUID()}`);
-        upload = { file, originalName: path.basename(part.filename || 'upload.csv').slice(0, 200) };
+        upload = { file, originalName: cleanName(path.basename(part.filename ?? '')) || 'upload.csv' };
         await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
       } else {
         fields[part.fieldname] = String(part.value);
@@ -114,7 +121,7 @@ async function receiveUpload(
   if (!upload) throw new AppError('validation', 'No file was uploaded.', {}, [{ field: '/body/file', message: 'is required' }]);
   try {
     const options: UploadOptions = {
-      ...(fields.name ? { name: fields.name.slice(0, 200) } : {}),
+      ...(fields.name && cleanName(fields.name) ? { name: cleanName(fields.name) } : {}),
       ...(fields.platform ? { platform: fields.platform } : {}),
       ...(fields.sheet ? { sheet: fields.sheet } : {}),
       ...(fields.currency && /^[A-Za-z]{3}$/.test(fields.currency) ? { currency: fields.currency.toUpperCase() } : {}),

@@ -52,4 +52,23 @@ describe.each(BACKENDS)('malformed uploads through the API, generated [%s]', (ba
       await t.dispose();
     }
   }, 900_000);
+
+  it('stores a file name and dataset name with control characters (NUL included) without them', async () => {
+    const t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
+    try {
+      const org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'names');
+      const csv = 'Day,Campaign name,Amount spent (USD)\n2025-11-01,A,10\n';
+      for (const [fields, expected] of [
+        [{}, { name: 'ab.csv', originalFilename: 'ab.csv' }],
+        [{ name: 'My\u0000 set\u0007' }, { name: 'My set', originalFilename: 'ab.csv' }],
+      ] as const) {
+        const body = multipart({ name: 'a\u0000b\u0007.csv', content: csv }, fields);
+        const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload });
+        expect(response.statusCode, response.body).toBe(201);
+        expect(response.json()).toMatchObject(expected);
+      }
+    } finally {
+      await t.dispose();
+    }
+  });
 });

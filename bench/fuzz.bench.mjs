@@ -1,0 +1,156 @@
+// Malformed uploads against a running `pca serve`: first the hostile workbooks
+// one by one (peak memory and time each), then 10,000 generated cases
+// (bench/fuzz-cases.mjs): no 5xx, a problem+json for every refusal, no file or
+// row left by one, bounded memory growth and time per case, and the process alive.
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HOSTILE_FILES, fuzzCase } from './fuzz-cases.mjs';
+import { BENCH_ADMIN_PASSWORD, startServe } from './serve.mjs';
+
+export const title = 'Fuzzed uploads (hostile workbooks, then generated malformed CSV/XLSX) against pca serve';
+
+const CASES = Number(process.env.PCA_BENCH_FUZZ_CASES ?? 10_000);
+const SEED = Number(process.env.PCA_BENCH_FUZZ_SEED ?? 2026);
+const MIB = 1024 ** 2;
+/** The issue's bound for a hostile workbook: refused within 2 s and 100 MB of extra memory. */
+const HOSTILE_MS = 2_000;
+const HOSTILE_BYTES = 100 * 1e6;
+const CASE_P99_MS = 2_000;
+const RSS_GROWTH_BYTES = 150 * MIB;
+
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+
+/** Resident and peak resident memory of a process, from /proc (Linux). */
+async function memory(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+/** Writing 5 to clear_refs resets the peak (VmHWM) to the current RSS, so each file gets its own peak. */
+const resetPeak = (pid) => writeFile(`/proc/${pid}/clear_refs`, '5');
+
+async function loopLag(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
+}
+
+async function signIn(url) {
+  const post = async (route, body, token) =>
+    (await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json();
+  const { accessToken } = await post('/api/v1/auth/login', { username: 'admin', password: BENCH_ADMIN_PASSWORD });
+  await post('/api/v1/auth/password', { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: 'bench-Chosen-pass-2026!' }, accessToken);
+  return { authorization: `Bearer ${accessToken}` };
+}
+
+/** Every dataset folder and temp entry under the data dir (temp work of DuckDB itself aside). */
+async function filesOf(dataDir) {
+  const found = new Set();
+  for (const org of await readdir(path.join(dataDir, 'datasets')).catch(() => [])) {
+    for (const dataset of await readdir(path.join(dataDir, 'datasets', org)).catch(() => [])) found.add(`datasets/${org}/${dataset}`);
+  }
+  for (const name of await readdir(path.join(dataDir, 'tmp')).catch(() => [])) if (name !== 'duckdb') found.add(`tmp/${name}`);
+  return found;
+}
+
+async function upload(url, auth, { name, bytes }) {
+  const form = new FormData();
+  form.append('file', new Blob([bytes], { type: 'application/octet-stream' }), name);
+  const started = performance.now();
+  const response = await fetch(`${url}/api/v1/datasets`, { method: 'POST', headers: auth, body: form });
+  const text = await response.text();
+  return { status: response.status, type: response.headers.get('content-type') ?? '', text, ms: performance.now() - started };
+}
+
+export async function run() {
+  const server = await startServe({ PCA_LOGIN_RATE_LIMIT: '100000', PCA_ANON_RATE_LIMIT: '100000' });
+  const results = [];
+  try {
+    const auth = await signIn(server.url);
+    for (let i = 0; i < 20; i++) await upload(server.url, auth, fuzzCase(SEED + 1, i));
+
+    // Hostile files, one at a time, each with its own peak.
+    for (const [label, make] of Object.entries(HOSTILE_FILES)) {
+      const file = make();
+      await sleep(500);
+      await resetPeak(server.pid);
+      const before = await memory(server.pid);
+      const answer = await upload(server.url, auth, file);
+      const after = await memory(server.pid);
+      const extra = after.peak - before.rss;
+      const ok = answer.status >= 400 && answer.status < 500 && answer.type.startsWith('application/problem+json') && answer.ms <= HOSTILE_MS && extra <= HOSTILE_BYTES;
+      results.push({
+        name: `${label} (${(file.bytes.length / 1024).toFixed(1)} KB)`,
+        value: `${answer.status} ${Math.round(answer.ms)} ms +${(extra / 1e6).toFixed(0)} MB`,
+        unit: 'status, time, peak RSS',
+        target: '4xx ≤ 2 s ≤ +100 MB',
+        ok,
+      });
+    }
+
+    // The generated run.
+    // A scrape resets prom-client's event-loop histogram: the one after the run covers the run alone.
+    await loopLag(server.url);
+    const baseline = (await memory(server.pid)).rss;
+    let maxRss = baseline;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        maxRss = Math.max(maxRss, (await memory(server.pid)).rss);
+        await sleep(100);
+      }
+    })();
+    const times = [];
+    const failures = { serverError: [], notProblem: [], validRefused: [], leftBehind: [] };
+    const statuses = new Map();
+    const started = performance.now();
+    for (let index = 0; index < CASES; index++) {
+      const sample = fuzzCase(SEED, index);
+      const before = await filesOf(server.dataDir);
+      const answer = await upload(server.url, auth, sample).catch((error) => ({ status: 0, type: '', text: String(error), ms: NaN }));
+      times.push(answer.ms);
+      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      const label = `${index} ${sample.kind}: ${answer.status} ${answer.text.slice(0, 120)}`;
+      if (answer.status === 201) {
+        // Keep the store small: accepted datasets go again (their files retire a few seconds later).
+        const { id } = JSON.parse(answer.text);
+        await (await fetch(`${server.url}/api/v1/datasets/${id}`, { method: 'DELETE', headers: auth })).arrayBuffer();
+        continue;
+      }
+      if (answer.status === 0 || answer.status >= 500) failures.serverError.push(label);
+      else if (!answer.type.startsWith('application/problem+json')) failures.notProblem.push(label);
+      if (sample.valid) failures.validRefused.push(label);
+      const added = [...(await filesOf(server.dataDir))].filter((name) => !before.has(name));
+      if (added.length > 0) failures.leftBehind.push(`${label} left ${added.join(', ')}`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    sampling = false;
+    await sampler;
+    const lag = await loopLag(server.url);
+    const alive = (await fetch(`${server.url}/health/live`).catch(() => undefined))?.status === 200;
+    for (const [kind, list] of Object.entries(failures)) if (list.length > 0) console.error(`${kind}:`, list.slice(0, 10));
+    const p99 = percentile(times, 99);
+    const growth = maxRss - baseline;
+    results.push(
+      { name: `cases (seed ${SEED}), wall time`, value: `${CASES} in ${seconds.toFixed(0)} s`, unit: '' },
+      { name: 'answers by status', value: [...statuses].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status}×${count}`).join(' '), unit: '' },
+      { name: '5xx or no answer', value: failures.serverError.length, unit: '', target: '0', ok: failures.serverError.length === 0 },
+      { name: 'refusals that are not problem+json', value: failures.notProblem.length, unit: '', target: '0', ok: failures.notProblem.length === 0 },
+      { name: 'valid exports refused', value: failures.validRefused.length, unit: '', target: '0', ok: failures.validRefused.length === 0 },
+      { name: 'refusals that left a dataset folder or temp file', value: failures.leftBehind.length, unit: '', target: '0', ok: failures.leftBehind.length === 0 },
+      { name: 'time per case p50 / p99', value: `${Math.round(percentile(times, 50))} / ${Math.round(p99)}`, unit: 'ms', target: `p99 ≤ ${CASE_P99_MS} ms`, ok: p99 <= CASE_P99_MS },
+      { name: 'max RSS growth over the run', value: (growth / MIB).toFixed(0), unit: 'MiB', target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`, ok: growth <= RSS_GROWTH_BYTES },
+      { name: 'server event-loop lag p99 / max during the run', value: `${lag.p99.toFixed(1)} / ${lag.max.toFixed(0)}`, unit: 'ms' },
+      { name: 'server alive afterwards', value: alive ? 'yes' : 'no', unit: '', target: 'yes', ok: alive },
+    );
+  } finally {
+    await server.stop();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const result of await run()) console.log(result);
+}

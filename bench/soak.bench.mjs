@@ -1,0 +1,195 @@
+// Two `pca serve` instances on one store (a SQLite file in a shared data dir,
+// then PostgreSQL when PCA_BENCH_DATABASE_URL or PCA_TEST_DATABASE_URL is set),
+// taken in turn by simulated users (round robin, as a proxy would) for a
+// bounded time: sign-ins, uploads, analyses, dataset lists, audit reads.
+// Checks: no 5xx, the audit chain verifies from both instances, one audit
+// event per successful upload and analysis, retention (leased) never runs on
+// both instances at once, bounded memory.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { BENCH_ADMIN_PASSWORD, startServe } from './serve.mjs';
+
+export const title = 'Soak: two pca serve instances on one store under mixed load';
+
+const SECONDS = Number(process.env.PCA_BENCH_SOAK_SECONDS ?? 300);
+const USERS = Number(process.env.PCA_BENCH_SOAK_USERS ?? 50);
+const PG_URL = process.env.PCA_BENCH_DATABASE_URL ?? process.env.PCA_TEST_DATABASE_URL;
+const PASSWORD = 'soak-Chosen-pass-2026!';
+const MIB = 1024 ** 2;
+const RSS_GROWTH_BYTES = 300 * MIB;
+/** Retention runs every minute under a lease: two runs closer than this came from two holders at once. */
+const RETENTION_MIN_GAP_MS = 45_000;
+
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const rssOf = async (pid) => Number(/^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+
+function csv(seed) {
+  const rows = ['Day,Campaign name,Amount spent (USD),Impressions,Link clicks'];
+  for (let i = 0; i < 40; i++) rows.push(`2025-11-${String((i % 28) + 1).padStart(2, '0')},Campaign ${(seed + i) % 5},${((seed * 7 + i * 13) % 900) + 10}.50,${(seed + i) * 97 + 1000},${(seed + i) % 60}`);
+  return `${rows.join('\n')}\n`;
+}
+
+/** A client that spreads its requests over the instances in turn. */
+function roundRobin(urls) {
+  let next = 0;
+  const stats = { statuses: new Map(), errors: 0, times: [] };
+  const call = async (method, route, { token, json, form } = {}) => {
+    const url = urls[next++ % urls.length];
+    const started = performance.now();
+    try {
+      const response = await fetch(`${url}${route}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) },
+        ...(json ? { body: JSON.stringify(json) } : form ? { body: form } : {}),
+      });
+      const text = await response.text();
+      stats.times.push(performance.now() - started);
+      stats.statuses.set(response.status, (stats.statuses.get(response.status) ?? 0) + 1);
+      return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+    } catch (error) {
+      stats.errors++;
+      return { status: 0, body: String(error) };
+    }
+  };
+  return { call, stats };
+}
+
+async function must(promise, what) {
+  const answer = await promise;
+  if (answer.status >= 300) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+  return answer.body;
+}
+
+async function setUp(call) {
+  const operator = await must(call('POST', '/api/v1/auth/login', { json: { username: 'admin', password: BENCH_ADMIN_PASSWORD } }), 'operator login');
+  await must(call('POST', '/api/v1/auth/password', { token: operator.accessToken, json: { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: PASSWORD } }), 'operator password');
+  const created = await must(call('POST', '/api/v1/orgs', { token: operator.accessToken, json: { name: 'Soak', slug: 'soak', admin: { username: 'boss' } } }), 'org');
+  const first = async (username, oneTimePassword) => {
+    const session = await must(call('POST', '/api/v1/auth/login', { json: { username, password: oneTimePassword, organization: 'soak' } }), `login ${username}`);
+    await must(call('POST', '/api/v1/auth/password', { token: session.accessToken, json: { currentPassword: oneTimePassword, newPassword: PASSWORD } }), `password ${username}`);
+    return session.accessToken;
+  };
+  const admin = await first('boss', created.admin.oneTimePassword);
+  const users = [];
+  for (let i = 0; i < USERS; i++) {
+    const user = await must(call('POST', '/api/v1/users', { token: admin, json: { username: `user-${i}`, role: 'analyst' } }), 'user');
+    users.push({ username: `user-${i}`, token: await first(`user-${i}`, user.oneTimePassword) });
+  }
+  return { operator: operator.accessToken, admin, users, orgId: created.organization.id };
+}
+
+/** Every event of an action and outcome in the organisation's trail, following the cursor. */
+async function countEvents(call, token, action) {
+  let count = 0;
+  let cursor;
+  do {
+    const page = await must(call('GET', `/api/v1/audit/events?action=${action}&outcome=success&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token }), 'audit events');
+    count += page.items.length;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return count;
+}
+
+async function soak(label, env) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'pca-soak-'));
+  const retentionRuns = [];
+  const onLog = (line) => {
+    if (line.msg === 'retention run') retentionRuns.push(Date.parse(line.retention?.ranAt ?? '') || line.time);
+  };
+  const shared = { ...env, PCA_DATA_DIR: dataDir, PCA_LOGIN_RATE_LIMIT: '100000', PCA_ANON_RATE_LIMIT: '100000', PCA_RETENTION_INTERVAL_MINUTES: '1' };
+  const instances = [await startServe(shared, { onLog })];
+  instances.push(await startServe(shared, { onLog }));
+  const results = [];
+  try {
+    const { call, stats } = roundRobin(instances.map((instance) => instance.url));
+    const world = await setUp(call);
+    const baseline = await Promise.all(instances.map((instance) => rssOf(instance.pid)));
+    const peak = [...baseline];
+    const done = { uploads: 0, analyses: 0 };
+    const datasets = [];
+    const deadline = performance.now() + SECONDS * 1000;
+    const sampler = (async () => {
+      while (performance.now() < deadline) {
+        (await Promise.all(instances.map((instance) => rssOf(instance.pid)))).forEach((rss, i) => (peak[i] = Math.max(peak[i], rss)));
+        await sleep(500);
+      }
+    })();
+    await Promise.all(
+      world.users.map(async (user, u) => {
+        for (let step = 0; performance.now() < deadline; step++) {
+          const roll = (u * 31 + step * 17) % 20;
+          if (roll < 2) {
+            const session = await call('POST', '/api/v1/auth/login', { json: { username: user.username, password: PASSWORD, organization: 'soak' } });
+            if (session.status === 200) user.token = session.body.accessToken;
+          } else if (roll < 6 || datasets.length === 0) {
+            const form = new FormData();
+            form.append('file', new Blob([csv(u * 1000 + step)], { type: 'text/csv' }), `soak-${u}-${step}.csv`);
+            const answer = await call('POST', '/api/v1/datasets', { token: user.token, form });
+            if (answer.status === 201) {
+              done.uploads++;
+              datasets.push(answer.body.id);
+            }
+          } else if (roll < 12) {
+            const answer = await call('POST', '/api/v1/analyses', { token: user.token, json: { datasetIds: [datasets[(u + step) % datasets.length]] } });
+            if (answer.status === 201) done.analyses++;
+          } else if (roll < 16) {
+            await call('GET', '/api/v1/datasets?limit=20', { token: user.token });
+          } else {
+            await call('GET', '/api/v1/audit/events?limit=50', { token: world.admin });
+          }
+        }
+      }),
+    );
+    await sampler;
+    const verdicts = await Promise.all(
+      instances.map(async () => [await must(call('GET', '/api/v1/audit/verify', { token: world.admin }), 'verify org'), await must(call('GET', '/api/v1/audit/verify', { token: world.operator }), 'verify platform')]),
+    );
+    const chainsValid = verdicts.flat().every((verdict) => verdict.valid === true);
+    const [uploadEvents, analysisEvents] = [await countEvents(call, world.admin, 'dataset.uploaded'), await countEvents(call, world.admin, 'analysis.created')];
+    const serverErrors = [...stats.statuses].filter(([status]) => status >= 500).reduce((n, [, count]) => n + count, 0);
+    const runs = [...retentionRuns].sort((a, b) => a - b);
+    const gaps = runs.slice(1).map((time, i) => time - runs[i]);
+    const close = gaps.filter((gap) => gap < RETENTION_MIN_GAP_MS).length;
+    const growth = Math.max(...peak.map((value, i) => value - baseline[i]));
+    results.push(
+      { name: `${label}: ${USERS} users × ${SECONDS} s, requests`, value: [...stats.statuses].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status}×${count}`).join(' '), unit: '' },
+      { name: `${label}: 5xx or failed connections`, value: serverErrors + stats.errors, unit: '', target: '0', ok: serverErrors + stats.errors === 0 },
+      { name: `${label}: request p50 / p99`, value: `${Math.round(percentile(stats.times, 50))} / ${Math.round(percentile(stats.times, 99))}`, unit: 'ms' },
+      { name: `${label}: audit chains verify (org + platform, both instances)`, value: chainsValid ? 'yes' : 'no', unit: '', target: 'yes', ok: chainsValid },
+      { name: `${label}: upload events / successful uploads`, value: `${uploadEvents} / ${done.uploads}`, unit: '', target: 'equal', ok: uploadEvents === done.uploads },
+      { name: `${label}: analysis events / successful analyses`, value: `${analysisEvents} / ${done.analyses}`, unit: '', target: 'equal', ok: analysisEvents === done.analyses },
+      { name: `${label}: retention runs, of which < 45 s after another`, value: `${runs.length}, ${close}`, unit: '', target: 'none close', ok: close === 0 },
+      { name: `${label}: max RSS growth of an instance`, value: (growth / MIB).toFixed(0), unit: 'MiB', target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`, ok: growth <= RSS_GROWTH_BYTES },
+    );
+  } finally {
+    for (const instance of instances) await instance.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+export async function run() {
+  const results = await soak('SQLite', {});
+  if (PG_URL) {
+    const schema = `soak_${randomBytes(5).toString('hex')}`;
+    try {
+      results.push(...(await soak('PostgreSQL', { PCA_DATABASE_URL: PG_URL, PCA_DATABASE_SCHEMA: schema })));
+    } finally {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`).finally(() => client.end());
+    }
+  } else {
+    results.push({ name: 'PostgreSQL: skipped (set PCA_BENCH_DATABASE_URL)', value: '', unit: '' });
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const result of await run()) console.log(result);
+}
