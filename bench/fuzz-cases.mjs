@@ -200,6 +200,12 @@ const MUTATIONS = {
     ]),
   }),
   'xlsx missing part': (r) => ({ name: 'export.xlsx', bytes: zip([...parts({ skip: r.pick(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', '_rels/.rels', 'xl/sharedStrings.xml']) }), entry('xl/worksheets/sheet1.xml', SHEET_HEAD + rowXml(1, HEADER) + SHEET_TAIL)]) }),
+  'xlsx control characters': (r) => {
+    const raw = r.pick(['\u0000', '&#0;', '&#1;', '\u0001', '&#xFFFE;', '&#x110000;', '\ud800']);
+    const sheet = entry('xl/worksheets/sheet1.xml', SHEET_HEAD + rowXml(1, HEADER).replace('Campaign name', `Campaign${raw}name`) + table(r).map((row, i) => rowXml(i + 2, row)).join('') + SHEET_TAIL);
+    const workbook = entry('xl/workbook.xml', `<?xml version="1.0"?><workbook xmlns="${NS}" xmlns:r="${REL}"><sheets><sheet name="Ex${raw}port" sheetId="1" r:id="rId1"/></sheets></workbook>`);
+    return { name: 'export.xlsx', bytes: zip([...parts({ skip: 'xl/workbook.xml' }), workbook, sheet]) };
+  },
   'xlsx hostile entry names': (r) => ({ name: 'export.xlsx', bytes: zip([...parts(), entry(r.pick(['../../../../tmp/evil', '/etc/passwd', 'xl/worksheets/sheet1.xml\u0000']), 'x'), entry('xl/worksheets/sheet1.xml', SHEET_HEAD + rowXml(1, HEADER) + SHEET_TAIL)]) }),
 };
 

@@ -6,6 +6,7 @@ import { createTestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { bearer, operatorSession, orgWithEveryRole } from '../helpers/identity.js';
 import { multipart } from '../helpers/multipart.js';
+import { deflatedEntry, inlineRow, sheetXml, workbookParts, zip } from './workbooks.js';
 
 /** Cases per backend; bench/fuzz.bench.mjs runs 10,000 against a `pca serve`. */
 const CASES = 200;
@@ -53,7 +54,7 @@ describe.each(BACKENDS)('malformed uploads through the API, generated [%s]', (ba
     }
   }, 900_000);
 
-  it('stores a file name and dataset name with control characters (NUL included) without them', async () => {
+  it('stores a file name, dataset name and sheet name with control characters (NUL included) without them', async () => {
     const t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     try {
       const org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'names');
@@ -67,6 +68,12 @@ describe.each(BACKENDS)('malformed uploads through the API, generated [%s]', (ba
         expect(response.statusCode, response.body).toBe(201);
         expect(response.json()).toMatchObject(expected);
       }
+      // A crafted workbook's sheet name with a NUL.
+      const rows = [inlineRow(1, ['Day', 'Campaign name', 'Amount spent (USD)']), inlineRow(2, ['2025-11-01', 'A', '10'])].join('');
+      const book = multipart({ name: 'book.xlsx', content: zip([...workbookParts(['S\u0000x\u0001']), deflatedEntry('xl/worksheets/sheet1.xml', sheetXml(rows))]) });
+      const stored = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...book.headers }, payload: book.payload });
+      expect(stored.statusCode, stored.body).toBe(201);
+      expect(stored.json()).toMatchObject({ sheet: 'Sx' });
     } finally {
       await t.dispose();
     }

@@ -24,6 +24,13 @@ export function isDateFormat(code: string): boolean {
 
 const unreadable = () => new AppError('unprocessable', 'The file is not a readable XLSX workbook.');
 
+/** Excel allows no control character in a sheet name; a crafted file's are dropped (PostgreSQL text cannot hold NUL). */
+const sheetName = (raw: string) =>
+  [...raw]
+    .filter((character) => character >= ' ' && character !== '\u007f')
+    .join('')
+    .slice(0, 200);
+
 /** Resolves a relationship target against the folder of the part that names it. */
 function resolveTarget(base: string, target: string): string {
   if (target.startsWith('/')) return target.slice(1);
@@ -132,7 +139,7 @@ export async function readWorkbookParts(zip: ZipReader, maxSharedStringsBytes: n
       } else if (name === 'sheet') {
         const attributes = attributesOf(source);
         const relation = relations.get(attributes.get('id') ?? '');
-        if (relation && relation.type.endsWith('/worksheet') && zip.has(relation.target)) sheets.push({ name: attributes.get('name') ?? '', part: relation.target });
+        if (relation && relation.type.endsWith('/worksheet') && zip.has(relation.target)) sheets.push({ name: sheetName(attributes.get('name') ?? ''), part: relation.target });
       }
     },
     close: () => undefined,
