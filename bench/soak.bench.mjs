@@ -34,6 +34,12 @@ function csv(seed) {
   return `${rows.join('\n')}\n`;
 }
 
+async function loopLag(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
+}
+
 /** A client that spreads its requests over the instances in turn. */
 function roundRobin(urls) {
   let next = 0;
@@ -109,6 +115,8 @@ async function soak(label, env) {
     const { call, stats } = roundRobin(instances.map((instance) => instance.url));
     const world = await setUp(call);
     const baseline = await Promise.all(instances.map((instance) => rssOf(instance.pid)));
+    // A scrape resets prom-client's event-loop histogram: the one after the load covers the load alone.
+    await Promise.all(instances.map((instance) => loopLag(instance.url)));
     const peak = [...baseline];
     const done = { uploads: 0, analyses: 0 };
     const datasets = [];
@@ -146,6 +154,7 @@ async function soak(label, env) {
       }),
     );
     await sampler;
+    const lags = await Promise.all(instances.map((instance) => loopLag(instance.url)));
     const verdicts = await Promise.all(
       instances.map(async () => [await must(call('GET', '/api/v1/audit/verify', { token: world.admin }), 'verify org'), await must(call('GET', '/api/v1/audit/verify', { token: world.operator }), 'verify platform')]),
     );
@@ -160,10 +169,11 @@ async function soak(label, env) {
       { name: `${label}: ${USERS} users × ${SECONDS} s, requests`, value: [...stats.statuses].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status}×${count}`).join(' '), unit: '' },
       { name: `${label}: 5xx or failed connections`, value: serverErrors + stats.errors, unit: '', target: '0', ok: serverErrors + stats.errors === 0 },
       { name: `${label}: request p50 / p99`, value: `${Math.round(percentile(stats.times, 50))} / ${Math.round(percentile(stats.times, 99))}`, unit: 'ms' },
+      { name: `${label}: event-loop lag p99 / max, instance A | B`, value: lags.map((lag) => `${lag.p99.toFixed(0)} / ${lag.max.toFixed(0)}`).join(' | '), unit: 'ms' },
       { name: `${label}: audit chains verify (org + platform, both instances)`, value: chainsValid ? 'yes' : 'no', unit: '', target: 'yes', ok: chainsValid },
       { name: `${label}: upload events / successful uploads`, value: `${uploadEvents} / ${done.uploads}`, unit: '', target: 'equal', ok: uploadEvents === done.uploads },
       { name: `${label}: analysis events / successful analyses`, value: `${analysisEvents} / ${done.analyses}`, unit: '', target: 'equal', ok: analysisEvents === done.analyses },
-      { name: `${label}: retention runs, of which < 45 s after another`, value: `${runs.length}, ${close}`, unit: '', target: 'none close', ok: close === 0 },
+      { name: `${label}: retention runs, of which < 45 s after another`, value: `${runs.length}, ${close}`, unit: '', target: 'none close (≥ 1 run past 90 s)', ok: close === 0 && (SECONDS < 90 || runs.length > 0) },
       { name: `${label}: max RSS growth of an instance`, value: (growth / MIB).toFixed(0), unit: 'MiB', target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`, ok: growth <= RSS_GROWTH_BYTES },
     );
   } finally {
