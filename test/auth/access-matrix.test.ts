@@ -43,6 +43,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/users': 'users:manage',
   'POST /api/v1/users': 'users:manage',
   'GET /api/v1/users/:id': 'users:manage',
+  'GET /api/v1/users/:id/sessions': 'users:manage',
   'PATCH /api/v1/users/:id': 'users:manage',
   'POST /api/v1/users/:id/deactivate': 'users:manage',
   'POST /api/v1/users/:id/reactivate': 'users:manage',
