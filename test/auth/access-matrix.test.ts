@@ -92,6 +92,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/budgets/upload': 'analyses:create',
   'GET /api/v1/budgets': 'analyses:read',
   'DELETE /api/v1/budgets/:id': 'analyses:create',
+  'PUT /api/v1/budgets/:id': 'analyses:create',
   'GET /api/v1/budgets/pacing': 'analyses:read',
 };
 
@@ -241,7 +242,9 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
         headers: bearer(a.users[role].accessToken),
         payload:
           route.method === 'PUT'
-            ? route.url.startsWith('/api/v1/insights')
+            ? route.url.startsWith('/api/v1/budgets')
+              ? { scope: 'campaign', name: 'taken over', amount: 1, startDate: '2025-11-01', endDate: '2025-11-30' }
+              : route.url.startsWith('/api/v1/insights')
               ? { rating: 3 }
               : route.url.startsWith('/api/v1/recommendations')
                 ? { implemented: true }
