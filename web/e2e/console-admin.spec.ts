@@ -117,9 +117,9 @@ test('the organisation admin runs users, API keys, settings and budgets, and is 
   // The operator's page is not offered; an address typed by hand explains, and the server refuses anyway.
   await page.goto('/console/organisations');
   await expect(page.getByRole('heading', { name: 'Not available to your role' })).toBeVisible();
-  const chief = (await apiLogin(request, 'chief', PASSWORD, ORG)).token;
-  const auth = { authorization: `Bearer ${chief}` };
-  expect((await request.get('/api/v1/orgs', { headers: auth })).status()).toBe(403);
+  // Access tokens live 30 s here: a fresh one for each check.
+  const auth = async () => ({ authorization: `Bearer ${(await apiLogin(request, 'chief', PASSWORD, ORG)).token}` });
+  expect((await request.get('/api/v1/orgs', { headers: await auth() })).status()).toBe(403);
 
   // Users: create with a role, the one-time password shown once.
   await page.goto('/console/users');
@@ -185,8 +185,8 @@ test('the organisation admin runs users, API keys, settings and budgets, and is 
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   await expect(page.getByRole('meter', { name: 'Active users' })).toHaveAttribute('aria-valuetext', '4 of 9');
-  const me = (await (await request.get('/api/v1/auth/me', { headers: auth })).json()) as { user: { orgId: string } };
-  const org = (await (await request.get(`/api/v1/orgs/${me.user.orgId}`, { headers: auth })).json()) as Record<string, unknown>;
+  const me = (await (await request.get('/api/v1/auth/me', { headers: await auth() })).json()) as { user: { orgId: string } };
+  const org = (await (await request.get(`/api/v1/orgs/${me.user.orgId}`, { headers: await auth() })).json()) as Record<string, unknown>;
   expect(org).toMatchObject({
     settings: { benchmarks: { industry: 'saas', segment: 'B2B', overrides: { Meta: { ctr: 1.4 } } }, pacing: { under: 0.85, over: 1.15 } },
     retention: { analysesDays: 400 },
@@ -204,6 +204,11 @@ test('the organisation admin runs users, API keys, settings and budgets, and is 
   await page.getByLabel('Ends').fill('2026-03-31');
   await page.getByRole('button', { name: 'Add budget' }).click();
   await expect(page.getByRole('cell', { name: 'Spring sale' })).toBeVisible();
+  await page.getByRole('row', { name: /Spring sale/ }).getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Amount').fill('6500');
+  await page.getByRole('button', { name: 'Save budget' }).click();
+  await expect(page.getByRole('status')).toHaveText('Budget "Spring sale" saved.');
+  await expect(page.getByRole('row', { name: /Spring sale/ })).toContainText('€6,500.00');
   const bad = 'scope,name,amount,startDate,endDate\ncampaign,Fine,100,2026-04-01,2026-04-30\nchannel,Wrong scope,100,2026-04-01,2026-04-30\ncampaign,Backwards,-5,2026-04-30,2026-04-01\n';
   await page.getByLabel('Budget file (.csv)').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   const problems = page.getByRole('list', { name: 'Rows with problems' });

@@ -46,22 +46,28 @@ export function BudgetsPage() {
   const queryClient = useQueryClient();
   const file = useRef<HTMLInputElement>(null);
   const [form, setForm] = useState(EMPTY);
+  const [editing, setEditing] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const budgets = useQuery({ queryKey: ['budgets'], queryFn: async () => (await unwrap(api.GET('/api/v1/budgets'))).items as unknown as Budget[] });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['budgets'] });
   const add = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/budgets', {
-          body: { scope: form.scope, name: form.name, amount: Number(form.amount), currency: form.currency === '' ? null : form.currency.toUpperCase(), startDate: form.startDate, endDate: form.endDate },
-        }),
-      ),
+    mutationFn: () => {
+      const body = { scope: form.scope, name: form.name, amount: Number(form.amount), currency: form.currency === '' ? null : form.currency.toUpperCase(), startDate: form.startDate, endDate: form.endDate };
+      return editing === null ? unwrap(api.POST('/api/v1/budgets', { body })) : unwrap(api.PUT('/api/v1/budgets/{id}', { params: { path: { id: editing } }, body }));
+    },
     onSuccess: () => {
-      setNotice(`Budget "${form.name}" added.`);
+      setNotice(`Budget "${form.name}" ${editing === null ? 'added' : 'saved'}.`);
       setForm(EMPTY);
+      setEditing(null);
       void refresh();
     },
   });
+  const edit = (budget: Budget) => {
+    setNotice(null);
+    add.reset();
+    setEditing(budget.id);
+    setForm({ scope: budget.scope, name: budget.name, amount: String(budget.amount), currency: budget.currency ?? '', startDate: budget.startDate, endDate: budget.endDate });
+  };
   const upload = useMutation({
     mutationFn: uploadCsv,
     onSuccess: (count) => {
@@ -88,7 +94,7 @@ export function BudgetsPage() {
         {notice && <p role="status" className="text-sm text-emerald-700">{notice}</p>}
         <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
           <Card>
-            <CardHeader title="Add a budget" />
+            <CardHeader title={editing === null ? 'Add a budget' : `Edit "${budgets.data?.find((budget) => budget.id === editing)?.name ?? ''}"`} />
             <form onSubmit={submit} className="grid gap-4 px-5 py-4 sm:grid-cols-3">
               <SelectField label="Scope" value={form.scope} onChange={set('scope')}>
                 <option value="campaign">Campaign</option>
@@ -100,7 +106,10 @@ export function BudgetsPage() {
               <div />
               <TextField label="Starts" type="date" value={form.startDate} onChange={set('startDate')} required error={fieldError('/body/startDate')} />
               <TextField label="Ends" type="date" value={form.endDate} onChange={set('endDate')} required error={fieldError('/body/endDate')} />
-              <div className="flex items-end"><Button type="submit" disabled={add.isPending}>Add budget</Button></div>
+              <div className="flex items-end gap-2">
+                <Button type="submit" disabled={add.isPending}>{editing === null ? 'Add budget' : 'Save budget'}</Button>
+                {editing !== null && <Button variant="ghost" onClick={() => { setEditing(null); setForm(EMPTY); }}>Cancel</Button>}
+              </div>
               {add.error && !fieldError('/body/name') && <div className="sm:col-span-3"><ErrorNote>{messageOf(add.error)}</ErrorNote></div>}
             </form>
           </Card>
@@ -158,7 +167,8 @@ export function BudgetsPage() {
                       <td className="px-3 py-2 capitalize text-slate-700">{budget.scope}</td>
                       <td className="px-3 py-2 text-right tabular-nums">{budget.currency ? formatMoney(budget.amount, budget.currency) : formatNumber(budget.amount, 2)}</td>
                       <td className="px-3 py-2 text-slate-700">{formatDate(budget.startDate)} – {formatDate(budget.endDate)}</td>
-                      <td className="px-5 py-2 text-right">
+                      <td className="space-x-2 px-5 py-2 text-right">
+                        <Button variant="secondary" size="sm" onClick={() => edit(budget)}>Edit</Button>
                         <ConfirmButton label="Delete" title={`Delete the budget "${budget.name}"?`} onConfirm={() => remove.mutate(budget.id)}>
                           Pacing stops comparing this flight with its plan.
                         </ConfirmButton>

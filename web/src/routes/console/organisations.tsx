@@ -7,7 +7,7 @@ import { Button } from '../../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../../components/ui/card';
 import { ConfirmButton } from '../../components/ui/confirm';
 import { TextField } from '../../components/ui/field';
-import { formatDate } from '../../lib/format';
+import { formatBytes, formatDate } from '../../lib/format';
 import { OneTimeSecret } from './secret';
 import { UsageBars } from './usage';
 
@@ -19,12 +19,12 @@ async function listOrganisations() {
   return (await unwrap(api.GET('/api/v1/orgs', { params: { query: { limit: 200 } } }))).items;
 }
 
-const QUOTAS: { key: keyof Quotas; label: string; unit?: string }[] = [
+const QUOTAS: { key: keyof Quotas; label: string; bytes?: true }[] = [
   { key: 'maxUsers', label: 'Users' },
   { key: 'maxAnalysesPerMonth', label: 'Analyses a month' },
   { key: 'maxDatasets', label: 'Datasets' },
-  { key: 'maxStorageBytes', label: 'Storage (bytes)' },
-  { key: 'maxUploadBytes', label: 'Upload size (bytes)' },
+  { key: 'maxStorageBytes', label: 'Storage (bytes)', bytes: true },
+  { key: 'maxUploadBytes', label: 'Upload size (bytes)', bytes: true },
 ];
 const FEATURES: { key: keyof Features; label: string }[] = [
   { key: 'exports', label: 'Exports' },
@@ -104,7 +104,7 @@ function EditOrganisation({ org, own }: { org: Organisation; own: boolean }) {
           <legend className="text-sm font-semibold text-slate-900">Quotas</legend>
           <div className="mt-2 grid gap-3 sm:grid-cols-3">
             {QUOTAS.map((quota) => (
-              <TextField key={quota.key} label={quota.label} type="number" min="0" value={quotas[quota.key]} onChange={(event) => setQuotas({ ...quotas, [quota.key]: event.target.value })} error={fieldError(`/body/quotas/${quota.key}`)} />
+              <TextField key={quota.key} label={quota.label} type="number" min="0" value={quotas[quota.key]} onChange={(event) => setQuotas({ ...quotas, [quota.key]: event.target.value })} error={fieldError(`/body/quotas/${quota.key}`)} hint={quota.bytes && quotas[quota.key] !== '' ? formatBytes(Number(quotas[quota.key])) : undefined} />
             ))}
           </div>
         </fieldset>

@@ -120,7 +120,9 @@ export function UsersPage() {
                       <tr key={user.id} data-username={user.username}>
                         <td className="px-5 py-2">
                           <p className="font-medium text-slate-900">{user.displayName ?? user.username}</p>
-                          <p className="text-xs text-slate-600">{user.username}{user.email ? ` · ${user.email}` : ''}</p>
+                          {(user.displayName !== null || user.email !== null) && (
+                            <p className="text-xs text-slate-600">{[user.displayName === null ? null : user.username, user.email].filter(Boolean).join(' · ')}</p>
+                          )}
                         </td>
                         <td className="px-3 py-2">
                           <label className="sr-only" htmlFor={`role-${user.id}`}>Role of {user.username}</label>
