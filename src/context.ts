@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import type { Alert } from './monitoring/alerts/alerts.js';
 import type { HealthRegistry } from './monitoring/health.js';
 import type { Metrics } from './monitoring/metrics.js';
-import type { RequestStats } from './monitoring/request-stats.js';
+import type { OrgRequestStats, RequestStats } from './monitoring/request-stats.js';
 import type { SystemSampler } from './monitoring/system.js';
 import type { DataDirLayout } from './store/data-dir.js';
 import type { Store } from './store/store.js';
@@ -39,6 +39,8 @@ export interface AppContext {
 export interface Monitoring {
   readonly metrics: Metrics;
   readonly requests: RequestStats;
+  /** The same, per organisation of the authenticated caller. */
+  readonly orgRequests: OrgRequestStats;
   readonly system: SystemSampler;
   /** Sends an alert event to the organisation's webhooks (in the background; failures are in the delivery log). */
   readonly notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => Promise<void>;

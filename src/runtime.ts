@@ -15,7 +15,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { diskSpaceCheck, duckdbCheck, schedulerCheck, storeCheck } from './monitoring/core-checks.js';
 import { createMetrics, registerAuditEventsGauge } from './monitoring/metrics.js';
-import { RequestStats } from './monitoring/request-stats.js';
+import { OrgRequestStats, RequestStats } from './monitoring/request-stats.js';
 import { startSystemSampler } from './monitoring/system.js';
 import { HealthRegistry } from './monitoring/health.js';
 import { buildApp, type BuildAppOptions } from './server/app.js';
@@ -65,6 +65,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   const monitoring = {
     metrics,
     requests: new RequestStats({ clock: () => clock().getTime() }),
+    orgRequests: new OrgRequestStats({ clock: () => clock().getTime() }),
     system: startSystemSampler(layout.root, () => store.poolStats()),
     notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => {
       if (event === 'opened') metrics.alerts.inc({ severity: alert.severity });

@@ -66,6 +66,7 @@ export const AUDIT_CATALOG = {
   'security.alert': { category: 'alerts', severity: 'critical', description: 'A security alert rule fired for this organisation.' },
   'budget.created': { category: 'data', severity: 'info', description: 'Budgets were added (one, or a CSV of them).' },
   'budget.deleted': { category: 'data', severity: 'info', description: 'A budget was deleted.' },
+  'budget.updated': { category: 'data', severity: 'info', description: 'A budget was changed (its changes from/to).' },
   'feedback.given': { category: 'feedback', severity: 'info', description: 'A user rated an insight, a recommendation or an analysis.' },
   'feedback.removed': { category: 'feedback', severity: 'info', description: 'A user withdrew their rating of an insight.' },
   'feedback.exported': { category: 'feedback', severity: 'info', description: 'Someone exported the feedback.' },

@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'monitoring:read',
   'api_keys:manage',
   'platform:orgs',
+  'platform:monitoring',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -22,10 +23,14 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = ['admin', 'analyst', 'viewer', 'api_user', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** The one table of who may do what. `platform:orgs` belongs to no role: only the operator has it. */
+/**
+ * The one table of who may do what. The `platform:*` permissions belong to no
+ * role: only the operator has them (OPERATOR_PERMISSIONS). Every permission a
+ * role holds opens at least one route to it (the access-matrix test checks).
+ */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   // An organisation's admin holds every permission but the operator's.
-  admin: PERMISSIONS.filter((permission) => permission !== 'platform:orgs'),
+  admin: PERMISSIONS.filter((permission) => !permission.startsWith('platform:')),
   analyst: [
     'analyses:read',
     'analyses:create',
@@ -38,18 +43,20 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
   viewer: ['analyses:read', 'feedback:write'],
   api_user: ['analyses:read', 'analyses:create', 'datasets:upload', 'data:export', 'api_keys:manage'],
-  auditor: ['audit:read', 'feedback:write'],
+  // Rating an insight needs reading it (routes check analyses:read too): an auditor reads the trail only.
+  auditor: ['audit:read'],
 };
 
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
-  admin: 'Runs the organisation: users, settings, API keys, alerts, audit, and all analysis work.',
+  admin: "Runs the organisation: users, settings, API keys, budgets, its own alerts and request statistics, audit, and all analysis work.",
   analyst: 'Uploads data, creates, exports and deletes analyses, reads feedback analytics.',
   viewer: 'Reads analyses and rates insights.',
   api_user: 'An integration account: uploads and analyses through API keys.',
   auditor: 'Reads the audit trail and nothing else that is sensitive.',
 };
 
-export const OPERATOR_PERMISSIONS: readonly Permission[] = ['platform:orgs'];
+/** The operator's on top of its role: organisations, and the instance's monitoring (system, health, instance alert rules, every organisation's requests). */
+export const OPERATOR_PERMISSIONS: readonly Permission[] = ['platform:orgs', 'platform:monitoring'];
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);

@@ -17,7 +17,7 @@ import {
 } from './browser-session.js';
 import { login, loginRefusal } from './login.js';
 import { disableMfa, enableMfa, setupMfa } from './mfa.js';
-import { PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
+import { OPERATOR_PERMISSIONS, PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
 import { PermissionSchema, RoleSchema, UserSchema } from './schemas.js';
 import { listSessions, logout, revokeOwnSession, type ClientInfo } from './sessions.js';
 import { getUser } from './users.js';
@@ -299,7 +299,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     async () => ({
       roles: ROLES.map((name) => ({ name, description: ROLE_DESCRIPTIONS[name], permissions: [...ROLE_PERMISSIONS[name]] })),
       permissions: [...PERMISSIONS],
-      operatorPermissions: ['platform:orgs' as const],
+      operatorPermissions: [...OPERATOR_PERMISSIONS],
     }),
   );
 }

@@ -5,6 +5,7 @@ import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams, Nullable, PageQuery, pageOf } from '../server/schemas.js';
 import type { AuthDeps } from './auth-deps.js';
+import { listSessions } from './sessions.js';
 import { Email, RoleSchema, UserSchema } from './schemas.js';
 import { USERNAME_PATTERN, createUser, getUser, listUsers, resetPassword, setUserStatus, updateUser } from './users.js';
 
@@ -41,6 +42,40 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
     async (request, reply) => {
       const created = await createUser(auth, principalOf(request).orgId, request.body, auditOf(request));
       return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/v1/users/:id/sessions',
+    {
+      config: manage,
+      schema: {
+        tags: ['users'],
+        summary: "A user's live sessions (where and since when they are signed in); end them with reset-password or deactivate",
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                createdAt: Type.String(),
+                expiresAt: Type.String(),
+                lastUsedAt: Type.String(),
+                ip: Nullable(Type.String()),
+                userAgent: Nullable(Type.String()),
+                current: Type.Boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      // Looked up in the caller's organisation first: another organisation's user is "not found".
+      const user = await getUser(auth.db, principal.orgId, request.params.id);
+      const current = principal.kind === 'user' ? principal.sessionId : undefined;
+      return { items: await listSessions(auth.db, user.id, current, auth.clock()) };
     },
   );
 

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { changesBetween } from '../audit/event.js';
 import type { AuditRecorder } from '../audit/recorder.js';
 import { AppError, type FieldError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -90,6 +91,26 @@ export async function addBudgets(
 
 export async function listBudgets(db: Kysely<Database>, orgId: string): Promise<Budget[]> {
   return (await db.selectFrom('budgets').selectAll().where('org_id', '=', orgId).orderBy('start_date').orderBy('name').orderBy('id').execute()).map(presentBudget);
+}
+
+/** Replaces a budget's fields; another organisation's budget is "not found". */
+export async function updateBudget(db: Kysely<Database>, orgId: string, id: string, input: BudgetInput, audit: AuditRecorder): Promise<Budget> {
+  const errors = budgetProblems(input, '/body');
+  if (errors.length > 0) throw new AppError('validation', 'The budget is not valid; nothing was changed.', {}, errors);
+  return inTransaction(db, async (trx) => {
+    const row = await trx.selectFrom('budgets').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+    if (!row) throw new AppError('not-found', 'No such budget.');
+    const before = presentBudget(row);
+    const values = { scope: input.scope, name: input.name.trim(), amount: input.amount, currency: input.currency ?? null, start_date: input.startDate, end_date: input.endDate };
+    await trx.updateTable('budgets').set(values).where('id', '=', id).execute();
+    const after = presentBudget({ ...row, ...values });
+    await audit.record(trx, {
+      action: 'budget.updated',
+      target: { type: 'budget', id, name: after.name },
+      details: { changes: changesBetween(before, after, ['scope', 'name', 'amount', 'currency', 'startDate', 'endDate']) },
+    });
+    return after;
+  });
 }
 
 export async function deleteBudget(db: Kysely<Database>, orgId: string, id: string, audit: AuditRecorder): Promise<void> {

@@ -9,7 +9,7 @@ import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams, OpenObject } from '../server/schemas.js';
 import { requireOrganization } from '../tenancy/organizations.js';
-import { addBudgets, deleteBudget, listBudgets } from './budgets.js';
+import { addBudgets, deleteBudget, listBudgets, updateBudget } from './budgets.js';
 import { parseBudgetCsv } from './csv.js';
 
 const CSV_LIMIT = 1024 * 1024;
@@ -76,6 +76,15 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
     '/api/v1/budgets',
     { config: read, schema: { tags: ['budgets'], response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } } },
     async (request) => ({ items: await listBudgets(db, principalOf(request).orgId) }),
+  );
+
+  app.put(
+    '/api/v1/budgets/:id',
+    {
+      config: { ...manage, audit: ['budget.updated'] },
+      schema: { tags: ['budgets'], summary: "Change a budget's scope, name, amount, currency or flight", params: IdParams, body: BudgetBody, response: { 200: OpenObject } },
+    },
+    async (request) => updateBudget(db, principalOf(request).orgId, request.params.id, request.body, auditOf(request)),
   );
 
   app.delete(

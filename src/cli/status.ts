@@ -46,7 +46,7 @@ async function runStatus(options: { url?: string; token?: string }): Promise<voi
     const alerts = await getJson<{ items: AlertItem[] }>(`${base}/api/v1/alerts?status=open&limit=20`, token);
     const requests = await getJson<Requests>(`${base}/api/v1/monitoring/requests?minutes=60`, token);
     if (alerts.status !== 200 || requests.status !== 200) {
-      throw new Error(`the token was refused (HTTP ${alerts.status}/${requests.status}); it needs monitoring:read in the operator's organisation`);
+      throw new Error(`the token was refused (HTTP ${alerts.status}/${requests.status}); it needs monitoring:read (the instance's figures need the operator's platform:monitoring)`);
     }
     lines.push(`open alerts: ${alerts.body.items.length}`);
     for (const alert of alerts.body.items) lines.push(`  [${alert.severity}] ${alert.category}: ${alert.title} (×${alert.count}, last ${alert.lastSeenAt})`);

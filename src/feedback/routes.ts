@@ -19,7 +19,7 @@ const Text = Type.String({ maxLength: 2000 });
 
 export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
   const db = ctx.store.db;
-  const write = { access: { permission: 'feedback:write' }, audit: ['feedback.given', 'insight.rule_suppressed'] } as const;
+  const write = { access: { permission: 'feedback:write', readsTarget: 'analyses:read' }, audit: ['feedback.given', 'insight.rule_suppressed'] } as const;
   const read = { access: { permission: 'feedback:read' } } as const;
 
   app.get(
@@ -64,7 +64,7 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.delete(
     '/api/v1/insights/:id/feedback',
-    { config: { access: { permission: 'feedback:write' }, audit: ['feedback.removed'] }, schema: { tags: ['feedback'], summary: 'Withdraw your rating of an insight', params: IdParams } },
+    { config: { access: { permission: 'feedback:write', readsTarget: 'analyses:read' }, audit: ['feedback.removed'] }, schema: { tags: ['feedback'], summary: 'Withdraw your rating of an insight', params: IdParams } },
     async (request, reply) => {
       await unrateInsight(db, principalOf(request), request.params.id, auditOf(request));
       return reply.code(204).send();
@@ -74,7 +74,7 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
   app.put(
     '/api/v1/recommendations/:id/feedback',
     {
-      config: { access: { permission: 'feedback:write' }, audit: ['feedback.given'] },
+      config: { access: { permission: 'feedback:write', readsTarget: 'analyses:read' }, audit: ['feedback.given'] },
       schema: {
         tags: ['feedback'],
         summary: 'Report what came of a recommendation: implemented, how effective (1-5), the actual impact',
@@ -98,7 +98,7 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
   app.put(
     '/api/v1/analyses/:id/feedback',
     {
-      config: { access: { permission: 'feedback:write' }, audit: ['feedback.given'] },
+      config: { access: { permission: 'feedback:write', readsTarget: 'analyses:read' }, audit: ['feedback.given'] },
       schema: {
         tags: ['feedback'],
         summary: 'Rate an analysis: overall, usefulness, accuracy, actionability (1-5 each), and what was most and least valuable or missing',

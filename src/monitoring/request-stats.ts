@@ -178,3 +178,31 @@ export class RequestStats {
     };
   }
 }
+
+/**
+ * The same statistics kept per organisation, for its administrator: only
+ * requests whose caller was authenticated belong to an organisation. Memory
+ * is bounded as RequestStats' is, times the organisations that made requests.
+ */
+export class OrgRequestStats {
+  readonly #byOrg = new Map<string, RequestStats>();
+  readonly #options: { keepMinutes?: number; clock?: () => number };
+
+  constructor(options: { keepMinutes?: number; clock?: () => number } = {}) {
+    this.#options = options;
+  }
+
+  record(orgId: string, route: string, status: number, durationMs: number): void {
+    let stats = this.#byOrg.get(orgId);
+    if (!stats) {
+      stats = new RequestStats(this.#options);
+      this.#byOrg.set(orgId, stats);
+    }
+    stats.record(route, status, durationMs);
+  }
+
+  /** An organisation that made no request yet gets an empty report, not an error. */
+  report(orgId: string, minutes: number): RequestReport {
+    return (this.#byOrg.get(orgId) ?? new RequestStats(this.#options)).report(minutes);
+  }
+}

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { bearerToken } from '../server/access.js';
+import { bearerToken, principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { OpenObject } from '../server/schemas.js';
 
@@ -32,21 +32,27 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
     return reply.type(ctx.monitoring.metrics.registry.contentType).send(await ctx.monitoring.metrics.registry.metrics());
   });
 
-  // Instance-wide figures belong to the platform: the operator's organisation only.
-  const access = { access: { permission: 'monitoring:read', platform: true } } as const;
+  // Instance-wide figures belong to the operator; request statistics also exist per organisation, for its admin.
+  const access = { access: { permission: 'platform:monitoring' } } as const;
 
   app.get(
     '/api/v1/monitoring/requests',
     {
-      config: access,
+      config: { access: { permission: 'monitoring:read' } },
       schema: {
         tags: ['monitoring'],
-        summary: 'Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes',
+        summary:
+          "Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes: the instance's for the operator, the caller's organisation's otherwise (scope says which)",
         querystring: Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }) }, { additionalProperties: false }),
         response: { 200: OpenObject },
       },
     },
-    async (request) => ctx.monitoring.requests.report(request.query.minutes),
+    async (request) => {
+      const principal = principalOf(request);
+      return principal.permissions.has('platform:monitoring')
+        ? { scope: 'instance', ...ctx.monitoring.requests.report(request.query.minutes) }
+        : { scope: 'organization', ...ctx.monitoring.orgRequests.report(principal.orgId, request.query.minutes) };
+    },
   );
 
   app.get(

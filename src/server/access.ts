@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/authenticate.js';
 import type { AuthDeps } from '../auth/auth-deps.js';
-import { platformOrganizationId } from '../auth/bootstrap.js';
 import type { Permission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { bearerChallenge, diagnoseBearer } from '../auth/token-diagnosis.js';
@@ -23,8 +22,11 @@ export type RouteAccess =
       readonly duringPasswordChange?: boolean;
       /** Routes about one's own login session refuse API keys. */
       readonly usersOnly?: boolean;
-      /** Instance-wide data: only callers in the platform operator's organisation. */
-      readonly platform?: boolean;
+      /**
+       * The permission to read what the route acts on, needed on top of
+       * `permission` (rating an insight needs reading the analysis it is in).
+       */
+      readonly readsTarget?: Permission;
     };
 
 declare module 'fastify' {
@@ -97,8 +99,10 @@ export function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
         permission: access.permission,
       });
     }
-    if (access.platform && (await platformOrganizationId(auth.db)) !== principal.orgId) {
-      throw new AppError('forbidden', "Instance-wide data is for the platform operator's organisation.");
+    if (access.readsTarget !== undefined && !principal.permissions.has(access.readsTarget)) {
+      throw new AppError('forbidden', `This action needs read access to its target (the permission "${access.readsTarget}").`, {
+        permission: access.readsTarget,
+      });
     }
     if (access.feature !== undefined && !principal.features[access.feature]) {
       throw new AppError('feature-disabled', `The feature "${access.feature}" is not enabled for this organisation.`, {

@@ -3,7 +3,7 @@ import type { HttpServer } from './http.js';
 
 /** Measures every request: in flight, duration by route template and status class, and the per-minute stats. */
 export function instrument(app: HttpServer, monitoring: Monitoring): void {
-  const { metrics, requests } = monitoring;
+  const { metrics, requests, orgRequests } = monitoring;
   app.addHook('onRequest', async () => {
     metrics.inFlight.inc();
   });
@@ -14,5 +14,6 @@ export function instrument(app: HttpServer, monitoring: Monitoring): void {
     const ms = reply.elapsedTime;
     metrics.httpDuration.observe({ method: request.method, route, status_class: `${Math.floor(status / 100)}xx` }, ms / 1000);
     requests.record(`${request.method} ${route}`, status, ms);
+    if (request.principal) orgRequests.record(request.principal.orgId, `${request.method} ${route}`, status, ms);
   });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../src/auth/permissions.js';
+import { OPERATOR_PERMISSIONS, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../src/auth/permissions.js';
 import type { RouteEntry } from '../../src/server/route-table.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -14,11 +14,11 @@ type RouteInfo = RouteEntry;
  * re-guarded changes this table on purpose, in review.
  */
 const EXPECTED_ACCESS: Record<string, string> = {
-  'GET /api/v1/monitoring/requests': 'monitoring:read platform',
-  'GET /api/v1/monitoring/system': 'monitoring:read platform',
-  'GET /api/v1/monitoring/health': 'monitoring:read platform',
-  'GET /api/v1/alerts/rules': 'alerts:manage platform',
-  'PUT /api/v1/alerts/rules': 'alerts:manage platform',
+  'GET /api/v1/monitoring/requests': 'monitoring:read',
+  'GET /api/v1/monitoring/system': 'platform:monitoring',
+  'GET /api/v1/monitoring/health': 'platform:monitoring',
+  'GET /api/v1/alerts/rules': 'platform:monitoring',
+  'PUT /api/v1/alerts/rules': 'platform:monitoring',
   'GET /api/v1/alerts': 'monitoring:read',
   'POST /api/v1/alerts': 'alerts:manage',
   'GET /api/v1/alerts/:id': 'monitoring:read',
@@ -43,6 +43,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/users': 'users:manage',
   'POST /api/v1/users': 'users:manage',
   'GET /api/v1/users/:id': 'users:manage',
+  'GET /api/v1/users/:id/sessions': 'users:manage',
   'PATCH /api/v1/users/:id': 'users:manage',
   'POST /api/v1/users/:id/deactivate': 'users:manage',
   'POST /api/v1/users/:id/reactivate': 'users:manage',
@@ -78,10 +79,10 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/audit/archives': 'audit:read',
   'GET /api/v1/audit/catalog': 'audit:read',
   'GET /api/v1/analyses/:id/insights': 'analyses:read',
-  'PUT /api/v1/insights/:id/feedback': 'feedback:write',
-  'DELETE /api/v1/insights/:id/feedback': 'feedback:write',
-  'PUT /api/v1/recommendations/:id/feedback': 'feedback:write',
-  'PUT /api/v1/analyses/:id/feedback': 'feedback:write',
+  'PUT /api/v1/insights/:id/feedback': 'feedback:write reads:analyses:read',
+  'DELETE /api/v1/insights/:id/feedback': 'feedback:write reads:analyses:read',
+  'PUT /api/v1/recommendations/:id/feedback': 'feedback:write reads:analyses:read',
+  'PUT /api/v1/analyses/:id/feedback': 'feedback:write reads:analyses:read',
   'GET /api/v1/feedback/analytics': 'feedback:read',
   'GET /api/v1/feedback/suggestions': 'feedback:read',
   'GET /api/v1/feedback/export': 'feedback:read',
@@ -91,6 +92,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/budgets/upload': 'analyses:create',
   'GET /api/v1/budgets': 'analyses:read',
   'DELETE /api/v1/budgets/:id': 'analyses:create',
+  'PUT /api/v1/budgets/:id': 'analyses:create',
   'GET /api/v1/budgets/pacing': 'analyses:read',
 };
 
@@ -99,7 +101,7 @@ function ruleOf(access: RouteInfo['access']): string {
   if (access === undefined) return 'undeclared';
   if ('public' in access) return 'public';
   const flags = [
-    access.platform ? 'platform' : undefined,
+    access.readsTarget !== undefined ? `reads:${access.readsTarget}` : undefined,
     access.feature !== undefined ? `feature:${access.feature}` : undefined,
     access.usersOnly ? 'users-only' : undefined,
     access.duringPasswordChange ? 'during-password-change' : undefined,
@@ -151,8 +153,8 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
       if (!access || 'public' in access || access.permission === null) continue;
       const permission: Permission = access.permission;
       for (const role of ROLES) {
-        // Org a is not the platform's organisation: instance-wide routes refuse all of its roles.
-        const allowed = ROLE_PERMISSIONS[role].includes(permission) && !access.platform;
+        const held: readonly Permission[] = ROLE_PERMISSIONS[role];
+        const allowed = held.includes(permission) && (access.readsTarget === undefined || held.includes(access.readsTarget));
         const response = await t.app.inject({
           method: route.method as 'GET',
           url: fill(route.url, 'missing_1'),
@@ -166,8 +168,8 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     expect(failures).toEqual([]);
   });
 
-  it('serves instance-wide monitoring to the operator’s organisation only', async () => {
-    const platformRoutes = routes.filter((route) => route.method === 'GET' && route.access && !('public' in route.access) && route.access.platform);
+  it('serves instance-wide monitoring to the operator only', async () => {
+    const platformRoutes = routes.filter((route) => route.method === 'GET' && route.access && !('public' in route.access) && route.access.permission === 'platform:monitoring');
     expect(platformRoutes.length).toBeGreaterThan(0);
     for (const route of platformRoutes) {
       const response = await t.app.inject({ method: route.method as 'GET', url: route.url, headers: bearer(operator.accessToken) });
@@ -232,7 +234,7 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const failures: string[] = [];
     for (const route of routes.filter((candidate) => candidate.url.includes(':id'))) {
       const access = route.access;
-      if (access && !('public' in access) && (access.permission === 'platform:orgs' || access.platform)) continue;
+      if (access && !('public' in access) && access.permission?.startsWith('platform:')) continue;
       const role = roleFor(route);
       const response = await t.app.inject({
         method: route.method as 'GET',
@@ -240,7 +242,9 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
         headers: bearer(a.users[role].accessToken),
         payload:
           route.method === 'PUT'
-            ? route.url.startsWith('/api/v1/insights')
+            ? route.url.startsWith('/api/v1/budgets')
+              ? { scope: 'campaign', name: 'taken over', amount: 1, startDate: '2025-11-01', endDate: '2025-11-30' }
+              : route.url.startsWith('/api/v1/insights')
               ? { rating: 3 }
               : route.url.startsWith('/api/v1/recommendations')
                 ? { implemented: true }
@@ -271,9 +275,75 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
 
   it('serves the permission table at /api/v1/roles', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/v1/roles', headers: bearer(a.users.viewer.accessToken) });
-    const body = response.json<{ roles: { name: Role; permissions: Permission[] }[] }>();
+    const body = response.json<{ roles: { name: Role; permissions: Permission[] }[]; operatorPermissions: Permission[] }>();
     for (const role of ROLES) {
       expect(body.roles.find((entry) => entry.name === role)?.permissions).toEqual([...ROLE_PERMISSIONS[role]]);
     }
+    expect(body.operatorPermissions).toEqual([...OPERATOR_PERMISSIONS]);
+  });
+
+  it('gives no role a permission that no route lets it use, and routes check no permission nobody holds', () => {
+    const usable = (role: Role, permission: Permission): boolean =>
+      routes.some((route) => {
+        const access = route.access;
+        if (!access || 'public' in access || access.permission !== permission) return false;
+        return access.readsTarget === undefined || (ROLE_PERMISSIONS[role]).includes(access.readsTarget);
+      });
+    const dead = ROLES.flatMap((role) => ROLE_PERMISSIONS[role].filter((permission) => !usable(role, permission)).map((permission) => `${role} ${permission}`));
+    expect(dead).toEqual([]);
+    const checked = new Set(routes.flatMap((route) => (route.access && !('public' in route.access) && route.access.permission ? [route.access.permission] : [])));
+    expect([...PERMISSIONS].filter((permission) => !checked.has(permission))).toEqual([]);
+  });
+
+  it('gives an organisation’s admin its own request statistics and the operator the instance’s', async () => {
+    type Report = { scope: string; total: number; routes: { route: string; count: number }[] };
+    const requests = async (session: Session): Promise<Report> => {
+      const response = await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/requests?minutes=60', headers: bearer(session.accessToken) });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<Report>();
+    };
+    const countOf = (report: Report, route: string) => report.routes.find((entry) => entry.route === route)?.count ?? 0;
+    const before = await requests(a.users.admin);
+    const instanceBefore = await requests(operator);
+    for (let i = 0; i < 5; i++) await t.app.inject({ method: 'GET', url: '/api/v1/datasets', headers: bearer(b.users.viewer.accessToken) });
+    await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(a.users.admin.accessToken) });
+    const after = await requests(a.users.admin);
+    const instance = await requests(operator);
+    expect(after.scope).toBe('organization');
+    expect(instance.scope).toBe('instance');
+    // b's requests count for the instance, not for a; a's own do.
+    expect(countOf(after, 'GET /api/v1/datasets')).toBe(countOf(before, 'GET /api/v1/datasets'));
+    expect(countOf(instance, 'GET /api/v1/datasets')).toBe(countOf(instanceBefore, 'GET /api/v1/datasets') + 5);
+    expect(countOf(after, 'GET /api/v1/users')).toBe(countOf(before, 'GET /api/v1/users') + 1);
+    // Anonymous requests (sign-ins) belong to no organisation.
+    expect(countOf(after, 'POST /api/v1/auth/login')).toBe(0);
+    expect(countOf(instance, 'POST /api/v1/auth/login')).toBeGreaterThan(0);
+    expect(instance.total).toBeGreaterThan(after.total);
+    // Its own alerts too, but not the instance's system figures or alert rules.
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: bearer(a.users.admin.accessToken) })).statusCode).toBe(200);
+    for (const url of ['/api/v1/monitoring/system', '/api/v1/monitoring/health', '/api/v1/alerts/rules']) {
+      expect((await t.app.inject({ method: 'GET', url, headers: bearer(a.users.admin.accessToken) })).statusCode, url).toBe(403);
+    }
+  });
+
+  it('refuses feedback on an insight to a caller that cannot read it: the auditor, and a key scoped to feedback only', async () => {
+    const form = multipart({ name: 'a.csv', content: 'Date,Campaign,Impressions,Clicks,Spend,Conversions,Revenue\n2025-11-01,A one,1000,20,50,2,90\n2025-11-02,A two,1000,10,50,1,20\n' });
+    const dataset = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(a.users.analyst.accessToken), ...form.headers }, payload: form.payload });
+    const analysis = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(a.users.analyst.accessToken), payload: { datasetIds: [dataset.json<{ id: string }>().id] } });
+    const analysisId = analysis.json<{ id: string }>().id;
+    const items = (await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${analysisId}/insights`, headers: bearer(a.users.viewer.accessToken) })).json<{ insights: { id: string }[] }>();
+    const insightId = items.insights[0]!.id;
+    const rate = (token: string) => t.app.inject({ method: 'PUT', url: `/api/v1/insights/${insightId}/feedback`, headers: bearer(token), payload: { rating: 2 } });
+    // The auditor cannot read the analysis, so it cannot rate it either.
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${analysisId}`, headers: bearer(a.users.auditor.accessToken) })).statusCode).toBe(403);
+    const byAuditor = await rate(a.users.auditor.accessToken);
+    expect(byAuditor.statusCode).toBe(403);
+    const overall = await t.app.inject({ method: 'PUT', url: `/api/v1/analyses/${analysisId}/feedback`, headers: bearer(a.users.auditor.accessToken), payload: { overall: 1, usefulness: 1, accuracy: 1, actionability: 1 } });
+    expect(overall.statusCode).toBe(403);
+    const key = await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(a.users.admin.accessToken), payload: { name: 'feedback only', scopes: ['feedback:write'] } });
+    const secret = key.json<{ key: string }>().key;
+    expect((await rate(secret)).json<{ type: string; permission: string }>()).toMatchObject({ type: '/problems/forbidden', permission: 'analyses:read' });
+    // A viewer reads the analysis and rates it.
+    expect((await rate(a.users.viewer.accessToken)).statusCode).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, firstLogin, login, operatorSession, orgWithEveryRole, USER_PASSWORD, type TestOrg } from '../helpers/identity.js';
+import { bearer, firstLogin, login, OPERATOR_PASSWORD, operatorSession, orgWithEveryRole, USER_PASSWORD, type TestOrg } from '../helpers/identity.js';
 
 describe.each(BACKENDS)('users [%s]', (backend) => {
   let t: TestApp;
@@ -107,5 +107,22 @@ describe.each(BACKENDS)('users [%s]', (backend) => {
     expect(user).toMatchObject({ mustChangePassword: true, lockedUntil: null });
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(target.accessToken) })).statusCode).toBe(401);
     org.users.auditor = await firstLogin(t.app, 'auditor-user', oneTimePassword, 'auditor-New-pass-2026', 'acme');
+  });
+
+  it('shows an admin a user’s live sessions, ended ones gone, and no other organisation’s', async () => {
+    const sessionsOf = (userId: string, headers = asAdmin()) => t.app.inject({ method: 'GET', url: `/api/v1/users/${userId}/sessions`, headers });
+    const second = await login(t.app, 'viewer-user', USER_PASSWORD, 'acme');
+    const live = await sessionsOf(org.users.viewer.userId);
+    expect(live.statusCode).toBe(200);
+    const items = live.json<{ items: { id: string; current: boolean; lastUsedAt: string }[] }>().items;
+    expect(items).toHaveLength(2);
+    // "current" is the caller's own session, never the user's.
+    expect(items.every((item) => !item.current)).toBe(true);
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(second.accessToken) });
+    expect((await sessionsOf(org.users.viewer.userId)).json<{ items: unknown[] }>().items).toHaveLength(1);
+    // An analyst may not look; another organisation's admin gets "not found".
+    expect((await sessionsOf(org.users.viewer.userId, bearer(org.users.analyst.accessToken))).statusCode).toBe(403);
+    const other = await orgWithEveryRole(t.app, await login(t.app, 'admin', OPERATOR_PASSWORD), 'other');
+    expect((await sessionsOf(org.users.viewer.userId, bearer(other.users.admin.accessToken))).statusCode).toBe(404);
   });
 });

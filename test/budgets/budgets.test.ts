@@ -93,4 +93,23 @@ describe.each(BACKENDS)('budgets and pacing [%s]', (backend) => {
     expect(removed.statusCode).toBe(204);
     expect((await list()).map((budget) => budget.id)).not.toContain(first!.id);
   });
+
+  it('changes a budget in place, audited with its from/to, and refuses bad values, viewers and other tenants', async () => {
+    const created = (await post({ scope: 'campaign', name: 'Autumn', amount: 1000, currency: 'USD', startDate: '2026-09-01', endDate: '2026-09-30' })).json<{ id: string }>();
+    const put = (id: string, body: Record<string, unknown>, session = org.users.analyst) =>
+      t.app.inject({ method: 'PUT', url: `/api/v1/budgets/${id}`, headers: bearer(session.accessToken), payload: body });
+    const changed = { scope: 'campaign', name: 'Autumn', amount: 1500, currency: 'USD', startDate: '2026-09-01', endDate: '2026-10-15' };
+    const response = await put(created.id, changed);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ id: created.id, amount: 1500, endDate: '2026-10-15' });
+    expect((await list()).filter((budget) => budget.name === 'Autumn')).toHaveLength(1);
+    const trail = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=budget.updated', headers: bearer(org.users.auditor.accessToken) });
+    expect(trail.json<{ items: { details: unknown }[] }>().items[0]?.details).toEqual({ changes: { amount: { from: 1000, to: 1500 }, endDate: { from: '2026-09-30', to: '2026-10-15' } } });
+    // A flight that ends before it starts changes nothing.
+    const bad = await put(created.id, { ...changed, amount: 9, endDate: '2026-08-01' });
+    expect(bad.json<{ errors: { field: string }[] }>().errors.map((error) => error.field)).toEqual(['/body/endDate']);
+    expect((await list()).find((budget) => budget.id === created.id)).toMatchObject({ amount: 1500 });
+    expect((await put(created.id, changed, org.users.viewer)).statusCode).toBe(403);
+    expect((await put(created.id, changed, other.users.analyst)).statusCode).toBe(404);
+  });
 });

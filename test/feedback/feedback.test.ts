@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, firstLogin, operatorSession, orgWithEveryRole, USER_PASSWORD, type Session, type TestOrg } from '../helpers/identity.js';
 import { multipart } from '../helpers/multipart.js';
 
 interface Item {
@@ -141,7 +141,9 @@ describe.each(BACKENDS)('insights and feedback [%s]', (backend) => {
   });
 
   it('learns: low ratings for rule A and high for rule B put B above A next time; enough low ratings suppress A until an admin restores it', async () => {
-    const raters = [org.users.admin, org.users.analyst, org.users.viewer, org.users.auditor];
+    // Four people who may read (and so rate) the analyses: the auditor may not.
+    const secondViewer = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(org.users.admin.accessToken), payload: { username: 'second-viewer', role: 'viewer' } });
+    const raters = [org.users.admin, org.users.analyst, org.users.viewer, await firstLogin(t.app, 'second-viewer', secondViewer.json<{ oneTimePassword: string }>().oneTimePassword, USER_PASSWORD, org.slug)];
     const first = await insightsOf((await analyse(org, datasetId)).id);
     const second = await insightsOf((await analyse(org, datasetId)).id);
     // Six ratings each: the four raters on the first analysis, two on the second.

@@ -14,8 +14,14 @@ const analyses = createRoute({ getParentRoute: () => rootRoute, path: '/analyses
 const newAnalysis = createRoute({ getParentRoute: () => rootRoute, path: '/analyses/new', component: lazyRouteComponent(() => import('./routes/new-analysis'), 'NewAnalysisPage') });
 const analysis = createRoute({ getParentRoute: () => rootRoute, path: '/analyses/$id', component: lazyRouteComponent(() => import('./routes/dashboard'), 'DashboardPage') });
 const profile = createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: lazyRouteComponent(() => import('./routes/profile'), 'ProfilePage') });
+const console_ = createRoute({ getParentRoute: () => rootRoute, path: '/console', component: lazyRouteComponent(() => import('./routes/console/console-layout'), 'ConsoleLayout') });
+const consoleUsers = createRoute({ getParentRoute: () => console_, path: '/users', component: lazyRouteComponent(() => import('./routes/console/users'), 'UsersPage') });
+const consoleApiKeys = createRoute({ getParentRoute: () => console_, path: '/api-keys', component: lazyRouteComponent(() => import('./routes/console/api-keys'), 'ApiKeysPage') });
+const consoleSettings = createRoute({ getParentRoute: () => console_, path: '/settings', component: lazyRouteComponent(() => import('./routes/console/settings'), 'SettingsPage') });
+const consoleBudgets = createRoute({ getParentRoute: () => console_, path: '/budgets', component: lazyRouteComponent(() => import('./routes/console/budgets'), 'BudgetsPage') });
+const consoleOrgs = createRoute({ getParentRoute: () => console_, path: '/organisations', component: lazyRouteComponent(() => import('./routes/console/organisations'), 'OrganisationsPage') });
 
-const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile]);
+const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, console_.addChildren([consoleUsers, consoleApiKeys, consoleSettings, consoleBudgets, consoleOrgs])]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });
 

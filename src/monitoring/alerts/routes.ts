@@ -16,7 +16,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
   const db = ctx.store.db;
   const manage = { access: { permission: 'alerts:manage' } } as const;
   const read = { access: { permission: 'monitoring:read' } } as const;
-  const platformManage = { access: { permission: 'alerts:manage', platform: true } } as const;
+  const platformManage = { access: { permission: 'platform:monitoring' } } as const;
 
   app.get(
     '/api/v1/alerts/rules',

@@ -121,7 +121,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes */
+        /** Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes: the instance's for the operator, the caller's organisation's otherwise (scope says which) */
         get: {
             parameters: {
                 query: {
@@ -993,7 +993,7 @@ export interface paths {
                                 updatedAt: string;
                             };
                             via: "session" | "api_key";
-                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
                             features: {
                                 [key: string]: boolean;
                             };
@@ -1064,7 +1064,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app */
+        /** Start TOTP enrolment (needs the password): a secret and an otpauth:// URI for an authenticator app */
         post: {
             parameters: {
                 query?: never;
@@ -1072,7 +1072,13 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1103,7 +1109,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm enrolment with a current code; returns one-time recovery codes (shown once) */
+        /** Confirm enrolment with the password and a current code; returns one-time recovery codes (shown once) */
         post: {
             parameters: {
                 query?: never;
@@ -1114,6 +1120,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        password: string;
                         code: string;
                     };
                 };
@@ -1207,10 +1214,10 @@ export interface paths {
                                 /** @enum {unknown} */
                                 name: "admin" | "analyst" | "viewer" | "api_user" | "auditor";
                                 description: string;
-                                permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                                permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
                             }[];
-                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
-                            operatorPermissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
+                            operatorPermissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
                         };
                     };
                 };
@@ -1328,6 +1335,54 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's live sessions (where and since when they are signed in); end them with reset-password or deactivate */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                createdAt: string;
+                                expiresAt: string;
+                                lastUsedAt: string;
+                                ip: string | null;
+                                userAgent: string | null;
+                                current: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1630,7 +1685,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 prefix: string;
-                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
                                 createdBy: string;
                                 createdAt: string;
                                 expiresAt: string | null;
@@ -1655,7 +1710,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                        scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
                         /** Format: date-time */
                         expiresAt?: string;
                     };
@@ -1673,7 +1728,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 prefix: string;
-                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
                                 createdBy: string;
                                 createdAt: string;
                                 expiresAt: string | null;
@@ -2739,6 +2794,17 @@ export interface paths {
                         limit?: number;
                         minSpend?: number;
                         comparePrevious?: boolean;
+                        compareTo?: {
+                            from?: string;
+                            to?: string;
+                        };
+                        having?: {
+                            /** @enum {unknown} */
+                            metric: "impressions" | "reach" | "clicks" | "spend" | "conversions" | "revenue" | "leads" | "video_views" | "engagements" | "ctr" | "cpc" | "cpm" | "cpa" | "roas" | "cvr" | "aov" | "frequency" | "profit";
+                            /** @enum {unknown} */
+                            op: "lt" | "lte" | "gt" | "gte";
+                            value: number;
+                        }[];
                         conversion?: {
                             to: string;
                             rates: {
@@ -3627,7 +3693,43 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /** Change a budget's scope, name, amount, currency or flight */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        scope: "campaign" | "platform";
+                        name: string;
+                        amount: number;
+                        currency?: string | null;
+                        startDate: string;
+                        endDate: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete: {
             parameters: {
@@ -3697,6 +3799,78 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the data a question in plain language: it is read into the structured query of /api/v1/query (shown), run by the engine, and answered with a sentence, a table and a chart, or asked back when it reads more than one way */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        question: string;
+                        datasetIds?: string[];
+                        analysisId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            question: string;
+                            interpretation: string | null;
+                            intent: string | null;
+                            query: {
+                                [key: string]: unknown;
+                            } | null;
+                            matches: {
+                                [key: string]: unknown;
+                            }[];
+                            notes: string[];
+                            answer?: {
+                                sentence: string;
+                                columns: string[];
+                                rows: {
+                                    [key: string]: unknown;
+                                }[];
+                                chart: {
+                                    [key: string]: unknown;
+                                } | null;
+                            };
+                            clarification?: {
+                                question: string;
+                                options: {
+                                    label: string;
+                                    question: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

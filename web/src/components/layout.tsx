@@ -1,5 +1,6 @@
 import { Link, Outlet } from '@tanstack/react-router';
 import { useAuth } from '../auth';
+import { consoleEntriesFor } from '../routes/console/entries';
 import { Button } from './ui/button';
 
 const NAV = [
@@ -31,6 +32,11 @@ export function Layout() {
                 {item.label}
               </Link>
             ))}
+            {consoleEntriesFor(me).length > 0 && (
+              <Link to="/console" className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900" activeProps={{ className: 'bg-slate-100 text-slate-900', 'aria-current': 'page' }}>
+                Console
+              </Link>
+            )}
           </nav>
           <div className="ml-auto flex items-center gap-2">
             <Link to="/profile" className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
