@@ -15,7 +15,10 @@ const newAnalysis = createRoute({ getParentRoute: () => rootRoute, path: '/analy
 const analysis = createRoute({ getParentRoute: () => rootRoute, path: '/analyses/$id', component: lazyRouteComponent(() => import('./routes/dashboard'), 'DashboardPage') });
 const profile = createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: lazyRouteComponent(() => import('./routes/profile'), 'ProfilePage') });
 
-const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile]);
+const auditTrail = createRoute({ getParentRoute: () => rootRoute, path: '/console/audit', component: lazyRouteComponent(() => import('./routes/console/audit-explorer'), 'AuditExplorerPage') });
+const auditReport = createRoute({ getParentRoute: () => rootRoute, path: '/console/audit/report', component: lazyRouteComponent(() => import('./routes/console/audit-report'), 'AuditReportPage') });
+
+const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, auditTrail, auditReport]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });
 

@@ -6,9 +6,13 @@ const NAV = [
   { to: '/analyses', label: 'Analyses' },
   { to: '/datasets', label: 'Datasets' },
 ] as const;
+/** Console pages, each offered only to a principal holding its permission (the server's 403 stays the authority). */
+const CONSOLE_NAV = [
+  { to: '/console/audit', label: 'Audit', permission: 'audit:read' },
+] as const;
 
 export function Layout() {
-  const { me, signOut } = useAuth();
+  const { me, signOut, can } = useAuth();
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -22,6 +26,16 @@ export function Layout() {
           </Link>
           <nav aria-label="Main" className="flex gap-1">
             {NAV.map((item) => (
+              <Link
+                key={item.to}
+                to={item.to}
+                className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+                activeProps={{ className: 'bg-slate-100 text-slate-900', 'aria-current': 'page' }}
+              >
+                {item.label}
+              </Link>
+            ))}
+            {CONSOLE_NAV.filter((item) => can(item.permission)).map((item) => (
               <Link
                 key={item.to}
                 to={item.to}
