@@ -16,6 +16,7 @@ type RouteInfo = RouteEntry;
 const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/monitoring/requests': 'monitoring:read platform',
   'GET /api/v1/monitoring/system': 'monitoring:read platform',
+  'GET /api/v1/monitoring/system/history': 'monitoring:read platform',
   'GET /api/v1/monitoring/health': 'monitoring:read platform',
   'GET /api/v1/alerts/rules': 'alerts:manage platform',
   'PUT /api/v1/alerts/rules': 'alerts:manage platform',
