@@ -17,8 +17,10 @@ const profile = createRoute({ getParentRoute: () => rootRoute, path: '/profile',
 
 const auditTrail = createRoute({ getParentRoute: () => rootRoute, path: '/console/audit', component: lazyRouteComponent(() => import('./routes/console/audit-explorer'), 'AuditExplorerPage') });
 const auditReport = createRoute({ getParentRoute: () => rootRoute, path: '/console/audit/report', component: lazyRouteComponent(() => import('./routes/console/audit-report'), 'AuditReportPage') });
+const monitoring = createRoute({ getParentRoute: () => rootRoute, path: '/console/monitoring', component: lazyRouteComponent(() => import('./routes/console/monitoring-overview'), 'MonitoringPage') });
+const alerts = createRoute({ getParentRoute: () => rootRoute, path: '/console/alerts', component: lazyRouteComponent(() => import('./routes/console/alerts-list'), 'AlertsPage') });
 
-const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, auditTrail, auditReport]);
+const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, auditTrail, auditReport, monitoring, alerts]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });
 

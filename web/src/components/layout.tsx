@@ -8,7 +8,10 @@ const NAV = [
 ] as const;
 /** Console pages, each offered only to a principal holding its permission (the server's 403 stays the authority). */
 const CONSOLE_NAV = [
-  { to: '/console/audit', label: 'Audit', permission: 'audit:read' },
+  { to: '/console/audit', label: 'Audit', permissions: ['audit:read'] },
+  // Instance figures are the platform's: the operator holds platform:orgs.
+  { to: '/console/monitoring', label: 'Monitoring', permissions: ['monitoring:read', 'platform:orgs'] },
+  { to: '/console/alerts', label: 'Alerts', permissions: ['monitoring:read'] },
 ] as const;
 
 export function Layout() {
@@ -35,7 +38,7 @@ export function Layout() {
                 {item.label}
               </Link>
             ))}
-            {CONSOLE_NAV.filter((item) => can(item.permission)).map((item) => (
+            {CONSOLE_NAV.filter((item) => item.permissions.every((permission) => can(permission))).map((item) => (
               <Link
                 key={item.to}
                 to={item.to}
