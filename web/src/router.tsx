@@ -19,8 +19,9 @@ const auditTrail = createRoute({ getParentRoute: () => rootRoute, path: '/consol
 const auditReport = createRoute({ getParentRoute: () => rootRoute, path: '/console/audit/report', component: lazyRouteComponent(() => import('./routes/console/audit-report'), 'AuditReportPage') });
 const monitoring = createRoute({ getParentRoute: () => rootRoute, path: '/console/monitoring', component: lazyRouteComponent(() => import('./routes/console/monitoring-overview'), 'MonitoringPage') });
 const alerts = createRoute({ getParentRoute: () => rootRoute, path: '/console/alerts', component: lazyRouteComponent(() => import('./routes/console/alerts-list'), 'AlertsPage') });
+const feedback = createRoute({ getParentRoute: () => rootRoute, path: '/console/feedback', component: lazyRouteComponent(() => import('./routes/console/feedback-analytics'), 'FeedbackAnalyticsPage') });
 
-const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, auditTrail, auditReport, monitoring, alerts]);
+const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, auditTrail, auditReport, monitoring, alerts, feedback]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });
 

@@ -12,6 +12,7 @@ const CONSOLE_NAV = [
   // Instance figures are the platform's: the operator holds platform:orgs.
   { to: '/console/monitoring', label: 'Monitoring', permissions: ['monitoring:read', 'platform:orgs'] },
   { to: '/console/alerts', label: 'Alerts', permissions: ['monitoring:read'] },
+  { to: '/console/feedback', label: 'Feedback', permissions: ['feedback:read'] },
 ] as const;
 
 export function Layout() {
