@@ -141,7 +141,7 @@ function ReportView({ report }: { report: ComplianceReport }) {
       grid: { left: 40, right: 16, top: 16, bottom: 32 },
       xAxis: { type: 'category', data: report.activityByHour.map((_, hour) => `${String(hour).padStart(2, '0')}:00`) },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', name: 'Events', data: report.activityByHour, itemStyle: { color: '#2563eb' } }],
+      series: [{ type: 'bar', name: 'Events', barMaxWidth: 24, data: report.activityByHour, itemStyle: { color: '#2563eb' } }],
     }),
     [report],
   );
@@ -161,7 +161,7 @@ function ReportView({ report }: { report: ComplianceReport }) {
       grid: { left: 40, right: 16, top: 16, bottom: 32 },
       xAxis: { type: 'category', data: ['Failed sign-ins', 'Lockouts', 'Cross-tenant probes'] },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', name: 'Events', data: [report.failedLogins, report.lockouts, report.crossTenantProbes], itemStyle: { color: '#b91c1c' } }],
+      series: [{ type: 'bar', name: 'Events', barMaxWidth: 64, data: [report.failedLogins, report.lockouts, report.crossTenantProbes], itemStyle: { color: '#b91c1c' } }],
     }),
     [report],
   );
@@ -172,7 +172,7 @@ function ReportView({ report }: { report: ComplianceReport }) {
       </p>
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
         {tiles.map(([label, value]) => (
-          <Card key={label} className="px-4 py-3">
+          <Card key={label} className="px-4 py-3" role="group" aria-label={label}>
             <p className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</p>
             <p className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{formatNumber(value)}</p>
           </Card>
@@ -188,7 +188,13 @@ function ReportView({ report }: { report: ComplianceReport }) {
           </Card>
           <Card>
             <CardHeader title="Failed sign-ins, lockouts and probes" />
-            <div className="p-4"><Suspense fallback={<Skeleton className="h-[260px] w-full" />}><Chart option={security} label="Failed sign-ins, lockouts and cross-tenant probes" height={260} /></Suspense></div>
+            <div className="p-4">
+              {report.failedLogins + report.lockouts + report.crossTenantProbes === 0 ? (
+                <p className="flex h-[260px] items-center justify-center text-sm text-slate-600">No failed sign-in, lockout or cross-tenant probe in this period.</p>
+              ) : (
+                <Suspense fallback={<Skeleton className="h-[260px] w-full" />}><Chart option={security} label="Failed sign-ins, lockouts and cross-tenant probes" height={260} /></Suspense>
+              )}
+            </div>
           </Card>
           <Card className="lg:col-span-2">
             <CardHeader title="Events by action" description={actions.length === 15 ? 'The 15 most frequent actions.' : undefined} />

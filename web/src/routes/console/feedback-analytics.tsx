@@ -90,7 +90,7 @@ function Analytics({ data }: { data: FeedbackAnalytics }) {
       grid: { left: 40, right: 16, top: 16, bottom: 32 },
       xAxis: { type: 'category', data: STARS.map((star) => `${star} ★`) },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', name: 'Ratings', data: STARS.map((star) => data.insights.distribution[star]), itemStyle: { color: '#d97706' } }],
+      series: [{ type: 'bar', name: 'Ratings', barMaxWidth: 48, data: STARS.map((star) => data.insights.distribution[star]), itemStyle: { color: '#d97706' } }],
     }),
     [data],
   );
@@ -105,7 +105,7 @@ function Analytics({ data }: { data: FeedbackAnalytics }) {
         { type: 'value', min: 0, max: 5, name: 'Rating', splitLine: { show: false } },
       ],
       series: [
-        { type: 'bar', name: 'Feedback given', data: data.weekly.map((week) => week.feedback), itemStyle: { color: '#93c5fd' } },
+        { type: 'bar', name: 'Feedback given', barMaxWidth: 48, data: data.weekly.map((week) => week.feedback), itemStyle: { color: '#93c5fd' } },
         { type: 'line', name: 'Average insight rating', yAxisIndex: 1, data: data.weekly.map((week) => week.averageInsightRating), itemStyle: { color: '#1d4ed8' } },
       ],
     }),
@@ -114,7 +114,7 @@ function Analytics({ data }: { data: FeedbackAnalytics }) {
   const tiles = [
     ['Insight ratings', formatNumber(data.insights.count)],
     ['Average rating', stars(data.insights.average)],
-    ['Recommendations implemented', `${share(data.recommendations.implementationRate)} (${formatNumber(data.recommendations.implemented)} of ${formatNumber(data.recommendations.reported)})`],
+    ['Recommendations implemented', data.recommendations.reported === 0 ? 'No report yet' : `${share(data.recommendations.implementationRate)} (${formatNumber(data.recommendations.implemented)} of ${formatNumber(data.recommendations.reported)})`],
     ['Effectiveness', stars(data.recommendations.effectiveness.average)],
   ] as const;
   const rules = Object.entries(data.insights.byRule).sort(([, a], [, b]) => (a.average ?? 0) - (b.average ?? 0));
@@ -123,7 +123,7 @@ function Analytics({ data }: { data: FeedbackAnalytics }) {
     <div className="space-y-6">
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
         {tiles.map(([label, value]) => (
-          <Card key={label} className="px-4 py-3">
+          <Card key={label} className="px-4 py-3" role="group" aria-label={label}>
             <p className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</p>
             <p className="mt-1 text-xl font-semibold tabular-nums text-slate-900">{value}</p>
           </Card>

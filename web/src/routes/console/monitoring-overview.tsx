@@ -151,7 +151,7 @@ function RequestsSection() {
               <Chart option={option} label="p50, p95 and p99 latency of the ten slowest routes" height={Math.max(200, Math.min(10, routes.length) * 36 + 60)} />
             </Suspense>
           </div>
-          <div className="max-h-96 overflow-auto">
+          <div className="max-h-96 overflow-auto" tabIndex={0} role="region" aria-label="Latency per route, scrollable">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Latency per route</caption>
               <thead className="sticky top-0 border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
@@ -206,8 +206,7 @@ function HealthSection() {
                 </div>
                 {latest && <Badge tone={STATUS_TONE[latest.status]}>{latest.status}</Badge>}
                 <p className="min-w-48 flex-1 text-sm text-slate-700">
-                  {latest?.output ?? ''}
-                  {latest?.observedValue !== undefined && ` ${formatNumber(latest.observedValue, 1)} ${latest.observedUnit ?? ''}`}
+                  {latest?.output ?? (latest?.observedValue !== undefined ? `${formatNumber(latest.observedValue, 1)} ${latest.observedUnit ?? ''}` : '')}
                 </p>
                 <div className="flex items-center gap-0.5" aria-label={`History of ${name}: ${counts.map(([status, count]) => `${count} ${status}`).join(', ')}`} role="img">
                   {[...results].reverse().map((result) => (
