@@ -65,6 +65,31 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
   );
 
   app.get(
+    '/api/v1/monitoring/system/history',
+    {
+      config: access,
+      schema: {
+        tags: ['monitoring'],
+        summary: 'The last system samples, oldest first (about 10 minutes): CPU, memory and disk used %, how late each sample fired (event-loop stall)',
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                at: Type.String(),
+                cpuPercent: Type.Union([Type.Number(), Type.Null()]),
+                memoryUsedPercent: Type.Number(),
+                diskUsedPercent: Type.Union([Type.Number(), Type.Null()]),
+                eventLoopDelayMs: Type.Number(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({ items: ctx.monitoring.system.history() }),
+  );
+
+  app.get(
     '/api/v1/monitoring/health',
     {
       config: access,

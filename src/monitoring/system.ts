@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { PoolStats } from '../store/store.js';
 
 export interface SystemSnapshot {
@@ -18,8 +18,23 @@ export interface SystemSnapshot {
   readonly store: PoolStats;
 }
 
+/** One background sample: what the gauges showed at `at`. */
+export interface SystemSample {
+  readonly at: string;
+  readonly cpuPercent: number | null;
+  readonly memoryUsedPercent: number;
+  readonly diskUsedPercent: number | null;
+  /** How late this sample's timer fired: the longest stall of the event loop the interval saw. */
+  readonly eventLoopDelayMs: number;
+}
+
+/** Samples kept: 10 minutes at the default 5 s interval, a few kilobytes. */
+export const SYSTEM_HISTORY_SAMPLES = 120;
+
 export interface SystemSampler {
   snapshot(): Promise<SystemSnapshot>;
+  /** The last samples, oldest first (bounded by SYSTEM_HISTORY_SAMPLES). */
+  history(): SystemSample[];
   /** CPU % of the whole machine over the last sampling interval (null before the first one). */
   cpuPercent(): number | null;
   stop(): void;
@@ -42,19 +57,41 @@ function cpuTimes(): { idle: number; total: number } {
 export function startSystemSampler(dataDir: string, poolStats: () => PoolStats, intervalMs = 5_000): SystemSampler {
   let previous = cpuTimes();
   let percent: number | null = null;
+  const samples: SystemSample[] = [];
+  const lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const ms = (nanoseconds: number) => Math.round((nanoseconds / 1e6) * 100) / 100;
+  const diskUsedPercent = async (): Promise<number | null> => {
+    try {
+      const stats = await statfs(dataDir);
+      const totalBytes = stats.blocks * stats.bsize;
+      return totalBytes === 0 ? 0 : Math.round((1 - (stats.bavail * stats.bsize) / totalBytes) * 1000) / 10;
+    } catch {
+      return null;
+    }
+  };
+  let lastTick = performance.now();
   const timer = setInterval(() => {
+    const tick = performance.now();
+    const delay = Math.max(0, Math.round((tick - lastTick - intervalMs) * 100) / 100);
+    lastTick = tick;
     const current = cpuTimes();
     const total = current.total - previous.total;
     percent = total > 0 ? Math.round((1 - (current.idle - previous.idle) / total) * 1000) / 10 : percent;
     previous = current;
+    const at = new Date().toISOString();
+    const memoryUsedPercent = Math.round((1 - freemem() / totalmem()) * 1000) / 10;
+    const cpuPercent = percent;
+    void diskUsedPercent().then((disk) => {
+      samples.push({ at, cpuPercent, memoryUsedPercent, diskUsedPercent: disk, eventLoopDelayMs: delay });
+      if (samples.length > SYSTEM_HISTORY_SAMPLES) samples.splice(0, samples.length - SYSTEM_HISTORY_SAMPLES);
+    });
   }, intervalMs);
   timer.unref();
-  const lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  const ms = (nanoseconds: number) => Math.round((nanoseconds / 1e6) * 100) / 100;
 
   return {
     cpuPercent: () => percent,
+    history: () => samples.slice(),
     snapshot: async () => {
       let disk: SystemSnapshot['disk'] = null;
       try {

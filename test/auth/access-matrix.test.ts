@@ -16,6 +16,7 @@ type RouteInfo = RouteEntry;
 const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/monitoring/requests': 'monitoring:read',
   'GET /api/v1/monitoring/system': 'platform:monitoring',
+  'GET /api/v1/monitoring/system/history': 'platform:monitoring',
   'GET /api/v1/monitoring/health': 'platform:monitoring',
   'GET /api/v1/alerts/rules': 'platform:monitoring',
   'PUT /api/v1/alerts/rules': 'platform:monitoring',

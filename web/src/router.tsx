@@ -21,7 +21,14 @@ const consoleSettings = createRoute({ getParentRoute: () => console_, path: '/se
 const consoleBudgets = createRoute({ getParentRoute: () => console_, path: '/budgets', component: lazyRouteComponent(() => import('./routes/console/budgets'), 'BudgetsPage') });
 const consoleOrgs = createRoute({ getParentRoute: () => console_, path: '/organisations', component: lazyRouteComponent(() => import('./routes/console/organisations'), 'OrganisationsPage') });
 
-const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, console_.addChildren([consoleUsers, consoleApiKeys, consoleSettings, consoleBudgets, consoleOrgs])]);
+const consoleAudit = createRoute({ getParentRoute: () => console_, path: '/audit', component: lazyRouteComponent(() => import('./routes/console/audit-explorer'), 'AuditExplorerPage') });
+const consoleAuditReport = createRoute({ getParentRoute: () => console_, path: '/audit/report', component: lazyRouteComponent(() => import('./routes/console/audit-report'), 'AuditReportPage') });
+const consoleMonitoring = createRoute({ getParentRoute: () => console_, path: '/monitoring', component: lazyRouteComponent(() => import('./routes/console/monitoring-overview'), 'MonitoringPage') });
+const consoleAlerts = createRoute({ getParentRoute: () => console_, path: '/alerts', component: lazyRouteComponent(() => import('./routes/console/alerts-list'), 'AlertsPage') });
+const consoleFeedback = createRoute({ getParentRoute: () => console_, path: '/feedback', component: lazyRouteComponent(() => import('./routes/console/feedback-analytics'), 'FeedbackAnalyticsPage') });
+
+const consolePages = [consoleUsers, consoleApiKeys, consoleSettings, consoleBudgets, consoleOrgs, consoleAudit, consoleAuditReport, consoleMonitoring, consoleAlerts, consoleFeedback];
+const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, console_.addChildren(consolePages)]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });
 

@@ -8,6 +8,10 @@ export const CONSOLE_ENTRIES = [
   { to: '/console/settings', label: 'Settings', permission: 'org:settings' },
   { to: '/console/budgets', label: 'Budgets', permission: 'analyses:create' },
   { to: '/console/organisations', label: 'Organisations', permission: 'platform:orgs' },
+  { to: '/console/audit', label: 'Audit trail', permission: 'audit:read' },
+  { to: '/console/monitoring', label: 'Monitoring', permission: 'platform:monitoring' },
+  { to: '/console/alerts', label: 'Alerts', permission: 'monitoring:read' },
+  { to: '/console/feedback', label: 'Feedback', permission: 'feedback:read' },
 ] as const;
 
 export type ConsoleEntry = (typeof CONSOLE_ENTRIES)[number];
