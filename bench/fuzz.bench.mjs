@@ -37,12 +37,19 @@ async function loopLag(url) {
   return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
 }
 
+const CHOSEN = 'bench-Chosen-pass-2026!';
+const post = async (url, route, body, token) =>
+  (await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json();
+
+/** Signs the operator in (setting its password the first time); the header is renewed in place when the token expires. */
 async function signIn(url) {
-  const post = async (route, body, token) =>
-    (await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json();
-  const { accessToken } = await post('/api/v1/auth/login', { username: 'admin', password: BENCH_ADMIN_PASSWORD });
-  await post('/api/v1/auth/password', { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: 'bench-Chosen-pass-2026!' }, accessToken);
-  return { authorization: `Bearer ${accessToken}` };
+  const { accessToken } = await post(url, '/api/v1/auth/login', { username: 'admin', password: BENCH_ADMIN_PASSWORD });
+  await post(url, '/api/v1/auth/password', { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: CHOSEN }, accessToken);
+  const auth = { authorization: `Bearer ${accessToken}` };
+  auth.renew = async () => {
+    auth.authorization = `Bearer ${(await post(url, '/api/v1/auth/login', { username: 'admin', password: CHOSEN })).accessToken}`;
+  };
+  return auth;
 }
 
 /** Every dataset folder and temp entry under the data dir (temp work of DuckDB itself aside). */
@@ -59,7 +66,13 @@ async function upload(url, auth, { name, bytes }) {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type: 'application/octet-stream' }), name);
   const started = performance.now();
-  const response = await fetch(`${url}/api/v1/datasets`, { method: 'POST', headers: auth, body: form });
+  let response = await fetch(`${url}/api/v1/datasets`, { method: 'POST', headers: { authorization: auth.authorization }, body: form });
+  if (response.status === 401) {
+    // Access tokens live 15 minutes; a long run outlives several.
+    await response.arrayBuffer();
+    await auth.renew();
+    response = await fetch(`${url}/api/v1/datasets`, { method: 'POST', headers: { authorization: auth.authorization }, body: form });
+  }
   const text = await response.text();
   return { status: response.status, type: response.headers.get('content-type') ?? '', text, ms: performance.now() - started };
 }
@@ -116,7 +129,7 @@ export async function run() {
       if (answer.status === 201) {
         // Keep the store small: accepted datasets go again (their files retire a few seconds later).
         const { id } = JSON.parse(answer.text);
-        await (await fetch(`${server.url}/api/v1/datasets/${id}`, { method: 'DELETE', headers: auth })).arrayBuffer();
+        await (await fetch(`${server.url}/api/v1/datasets/${id}`, { method: 'DELETE', headers: { authorization: auth.authorization } })).arrayBuffer();
         continue;
       }
       if (answer.status === 0 || answer.status >= 500) failures.serverError.push(label);
