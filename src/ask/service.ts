@@ -218,7 +218,12 @@ async function anomalyEvidence(deps: DatasetDeps, orgId: string, analysisId: str
   const named = new Set(anomalies.map((item) => String(item.payload.key)));
   // Insights about the platforms or campaigns the anomalies name: what the analysis already said about them.
   const insights = items.filter((item) => item.kind === 'insight' && [...named].some((key) => key !== 'all' && item.subject.includes(key)));
-  return [...anomalies.slice(0, 5), ...insights.slice(0, 3)].map((item) => ({ kind: item.kind === 'anomaly' ? 'anomaly' : 'insight', id: item.id, title: item.title, sentence: item.sentence }));
+  // An insight rule may restate an anomaly word for word: each finding is shown once.
+  const seen = new Set<string>();
+  return [...anomalies.slice(0, 5), ...insights]
+    .filter((item) => !seen.has(item.sentence) && seen.add(item.sentence))
+    .slice(0, 8)
+    .map((item) => ({ kind: item.kind === 'anomaly' ? 'anomaly' : 'insight', id: item.id, title: item.title, sentence: item.sentence }));
 }
 
 /** Runs one structured query over the data in scope (the server's query service, or the CLI's files). */

@@ -15,7 +15,9 @@ const newAnalysis = createRoute({ getParentRoute: () => rootRoute, path: '/analy
 const analysis = createRoute({ getParentRoute: () => rootRoute, path: '/analyses/$id', component: lazyRouteComponent(() => import('./routes/dashboard'), 'DashboardPage') });
 const profile = createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: lazyRouteComponent(() => import('./routes/profile'), 'ProfilePage') });
 
-const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile]);
+const askReviews = createRoute({ getParentRoute: () => rootRoute, path: '/ask-reviews', component: lazyRouteComponent(() => import('./routes/ask-reviews'), 'AskReviewsPage') });
+
+const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, askReviews]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });
 

@@ -1064,7 +1064,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app */
+        /** Start TOTP enrolment (needs the password): a secret and an otpauth:// URI for an authenticator app */
         post: {
             parameters: {
                 query?: never;
@@ -1072,7 +1072,13 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1103,7 +1109,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm enrolment with a current code; returns one-time recovery codes (shown once) */
+        /** Confirm enrolment with the password and a current code; returns one-time recovery codes (shown once) */
         post: {
             parameters: {
                 query?: never;
@@ -1114,6 +1120,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        password: string;
                         code: string;
                     };
                 };
@@ -2739,6 +2746,17 @@ export interface paths {
                         limit?: number;
                         minSpend?: number;
                         comparePrevious?: boolean;
+                        compareTo?: {
+                            from?: string;
+                            to?: string;
+                        };
+                        having?: {
+                            /** @enum {unknown} */
+                            metric: "impressions" | "reach" | "clicks" | "spend" | "conversions" | "revenue" | "leads" | "video_views" | "engagements" | "ctr" | "cpc" | "cpm" | "cpa" | "roas" | "cvr" | "aov" | "frequency" | "profit";
+                            /** @enum {unknown} */
+                            op: "lt" | "lte" | "gt" | "gte";
+                            value: number;
+                        }[];
                         conversion?: {
                             to: string;
                             rates: {
@@ -3690,6 +3708,290 @@ export interface paths {
                             items: {
                                 [key: string]: unknown;
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the data a question in plain language: it is read into the structured query of /api/v1/query (shown), run by the engine, and answered with a sentence, a table and a chart, or asked back when it reads more than one way */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        question: string;
+                        datasetIds?: string[];
+                        analysisId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            question: string;
+                            interpretation: string | null;
+                            intent: string | null;
+                            query: {
+                                [key: string]: unknown;
+                            } | null;
+                            matches: {
+                                [key: string]: unknown;
+                            }[];
+                            notes: string[];
+                            answer?: {
+                                sentence: string;
+                                columns: string[];
+                                rows: {
+                                    [key: string]: unknown;
+                                }[];
+                                chart: {
+                                    [key: string]: unknown;
+                                } | null;
+                                evidence?: {
+                                    kind: "anomaly" | "insight";
+                                    id: string;
+                                    title: string;
+                                    sentence: string;
+                                }[];
+                            };
+                            clarification?: {
+                                question: string;
+                                options: {
+                                    label: string;
+                                    question: string;
+                                }[];
+                            };
+                            correctedTo?: string;
+                            reportedWrong?: {
+                                count: number;
+                                comments: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rate the answer to one of your questions useful or wrong; a wrong one may carry a correction (the question reworded), which later askings of the same question in the organisation read instead */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rating: "useful" | "wrong";
+                        comment?: string;
+                        correction?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            rating: "useful" | "wrong";
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own questions, newest first, with how each was read, its answer and your rating */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                userId: string;
+                                question: string;
+                                scope: {
+                                    [key: string]: unknown;
+                                };
+                                outcome: string;
+                                interpretation: string | null;
+                                query: {
+                                    [key: string]: unknown;
+                                } | null;
+                                answer: {
+                                    sentence: string;
+                                    columns: string[];
+                                    rows: {
+                                        [key: string]: unknown;
+                                    }[];
+                                    chart: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    evidence?: {
+                                        kind: "anomaly" | "insight";
+                                        id: string;
+                                        title: string;
+                                        sentence: string;
+                                    }[];
+                                } | null;
+                                createdAt: string;
+                                rating: ("useful" | "wrong") | null;
+                                comment: string | null;
+                                correction: string | null;
+                                ratedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's rated answers for review, newest first: wrong ones by default, with the question, its reading, the answer, the comment and any correction */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    cursor?: string;
+                    rating?: "useful" | "wrong";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                userId: string;
+                                question: string;
+                                scope: {
+                                    [key: string]: unknown;
+                                };
+                                outcome: string;
+                                interpretation: string | null;
+                                query: {
+                                    [key: string]: unknown;
+                                } | null;
+                                answer: {
+                                    sentence: string;
+                                    columns: string[];
+                                    rows: {
+                                        [key: string]: unknown;
+                                    }[];
+                                    chart: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    evidence?: {
+                                        kind: "anomaly" | "insight";
+                                        id: string;
+                                        title: string;
+                                        sentence: string;
+                                    }[];
+                                } | null;
+                                createdAt: string;
+                                rating: ("useful" | "wrong") | null;
+                                comment: string | null;
+                                correction: string | null;
+                                ratedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
