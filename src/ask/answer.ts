@@ -12,12 +12,22 @@ export interface ChartSpec {
 
 export type AnswerRow = Record<string, string | number | null>;
 
+/** What the stored analysis already found that bears on a "why" question (its anomalies on those days, insights about what moved). */
+export interface Evidence {
+  readonly kind: 'anomaly' | 'insight';
+  readonly id: string;
+  readonly title: string;
+  readonly sentence: string;
+}
+
 export interface Answer {
   /** Figures formatted for people; every one comes from the engine's rows. */
   readonly sentence: string;
   readonly columns: string[];
   readonly rows: AnswerRow[];
   readonly chart: ChartSpec | null;
+  /** Only for "why" about an analysis. */
+  readonly evidence?: Evidence[];
 }
 
 const MONEY = new Set<Metric>(['spend', 'revenue', 'cpa', 'cpc', 'cpm', 'aov', 'profit']);
@@ -183,7 +193,7 @@ export function contributions(dimension: Dimension, metric: Metric, result: Quer
 }
 
 /** The answer to "why did X change": the total's move, then the rows that moved most the same way. */
-export function buildWhyAnswer(query: AskQuery, total: QueryResult, parts: readonly Contribution[]): Answer {
+export function buildWhyAnswer(query: AskQuery, total: QueryResult, parts: readonly Contribution[], evidence: readonly Evidence[] = []): Answer {
   const metric = query.metrics[0]!;
   const row = total.rows[0];
   const currency = typeof row?.currency === 'string' ? row.currency : null;
@@ -192,7 +202,8 @@ export function buildWhyAnswer(query: AskQuery, total: QueryResult, parts: reado
   const before = query.compareTo!.from === query.compareTo!.to ? query.compareTo!.from : `${query.compareTo!.from} to ${query.compareTo!.to}`;
   const columns = ['dimension', 'value', metric, `${metric}_previous`, `${metric}_change`];
   const rows: AnswerRow[] = parts.map((part) => ({ dimension: part.dimension, value: part.value, [metric]: part.current, [`${metric}_previous`]: part.previous, [`${metric}_change`]: part.change }));
-  if (!row) return { sentence: `No rows ${when}.`, columns, rows, chart: null };
+  const found = evidence.length > 0 ? { evidence: [...evidence] } : {};
+  if (!row) return { sentence: `No rows ${when}.`, columns, rows, chart: null, ...found };
   const { previous, change: changes } = comparisonOf(row);
   const change = changes?.[metric];
   let sentence = `${capital(label(metric))} was ${formatMetric(metric, numberOf(row[metric]), currency)} ${when}, ${changeText(change?.relative, change?.absolute, metric, currency)} from ${formatMetric(metric, previous?.[metric], currency)} (${before}).`;
@@ -204,5 +215,7 @@ export function buildWhyAnswer(query: AskQuery, total: QueryResult, parts: reado
   } else if (change?.absolute) {
     sentence += ' No platform or campaign moved the same way on its own: the change is spread thin.';
   }
-  return { sentence, columns, rows, chart: rows.length > 0 ? { type: 'bar', x: 'value', series: [{ field: `${metric}_change`, label: `change in ${label(metric)}` }] } : null };
+  const anomalies = evidence.filter((item) => item.kind === 'anomaly');
+  if (anomalies.length > 0) sentence += ` The analysis flagged ${anomalies.length === 1 ? 'an anomaly' : `${anomalies.length} anomalies`} in that period: ${anomalies[0]!.title}${anomalies.length > 1 ? ', and more below' : ''}.`;
+  return { sentence, columns, rows, chart: rows.length > 0 ? { type: 'bar', x: 'value', series: [{ field: `${metric}_change`, label: `change in ${label(metric)}` }] } : null, ...found };
 }

@@ -88,6 +88,10 @@ const TIME_UNITS: Readonly<Record<string, Granularity>> = {
 const COMPARE_WORDS = new Set(['vs', 'versus', 'compared', 'against', 'compare', 'v']);
 const CHANGE_WORDS = new Set(['change', 'changed', 'changes', 'changing', 'evolve', 'evolved', 'move', 'moved', 'shift', 'shifted', 'differ', 'difference']);
 const WHY_WORDS = new Set(['why', 'explain', 'explains', 'caused', 'cause', 'drove', 'driver', 'drivers', 'reason']);
+/** Words that pass a verdict ("worth it", "wasting money"): with no figure named, which figure decides is asked, never guessed. */
+const JUDGEMENT_WORDS = new Set(['worth', 'worthwhile', 'waste', 'wasting', 'wasted', 'wasteful', 'efficient', 'efficiency', 'underperforming', 'overperforming']);
+/** "Cheapest … for clicks": the price of the thing named, not its count. */
+const COST_OF: Partial<Record<Metric, Metric>> = { clicks: 'cpc', conversions: 'cpa', impressions: 'cpm' };
 const TOTAL_WORDS = new Set(['total', 'overall', 'combined', 'altogether', 'sum']);
 const OVERVIEW: readonly Metric[] = ['spend', 'impressions', 'clicks', 'conversions', 'revenue', 'ctr', 'cpa', 'roas'];
 const CURRENCY_SIGNS = new Set(['$', '£', '€']);
@@ -436,7 +440,14 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   // Metrics, in the order they were named.
   let metrics: Metric[] = [];
   for (const hit of metricHits) if (!metrics.includes(hit.metric)) metrics.push(hit.metric);
-  const why = w.some((word, i) => WHY_WORDS.has(word) && (word !== 'drove' || i > 0) && (word !== 'cause' || w[i - 1] === 'the' || w[i - 1] === 'what'));
+  if (w.some((word) => word === 'cheapest' || word === 'expensive') && metrics.some((metric) => COST_OF[metric])) {
+    const priced = metrics.map((metric) => COST_OF[metric] ?? metric);
+    notes.push(`"${w.includes('cheapest') ? 'cheapest' : 'expensive'}" read as the cost per ${metrics.filter((metric) => COST_OF[metric]).map((metric) => METRIC_LABELS[metric]).join(', ')}: ${priced.filter((metric) => !metrics.includes(metric)).map((metric) => METRIC_LABELS[metric]).join(', ')}.`);
+    metrics = [...new Set(priced)];
+  }
+  const why =
+    w.some((word, i) => WHY_WORDS.has(word) && (word !== 'drove' || i > 0) && (word !== 'cause' || w[i - 1] === 'the' || w[i - 1] === 'what')) || /\bwhat (happened|went wrong)\b/.test(w.join(' '));
+  const judged = w.some((word) => JUDGEMENT_WORDS.has(word));
   const changeAsked = w.some((word) => CHANGE_WORDS.has(word)) || /\b(go|went|gone) (up|down)\b/.test(w.join(' '));
   const comparing = w.some((word) => COMPARE_WORDS.has(word));
 
@@ -445,11 +456,11 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
     return { kind: 'unreadable', reason: 'No metric, dimension, name from the data or period could be read in the question.' };
   }
   if (metrics.length === 0) {
-    if (rank || why) {
-      const options: Metric[] = rank ? (['roas', 'cpa', 'conversions', 'spend'] as Metric[]) : ['spend', 'revenue', 'conversions', 'roas'];
+    if (rank || why || judged) {
+      const options: Metric[] = rank || judged ? (['roas', 'cpa', 'conversions', 'spend'] as Metric[]) : ['spend', 'revenue', 'conversions', 'roas'];
       return {
         kind: 'clarify',
-        question: why ? 'Which figure do you want explained?' : 'Ranked by which figure?',
+        question: why ? 'Which figure do you want explained?' : rank ? 'Ranked by which figure?' : 'Judged by which figure?',
         options: options.filter((metric) => measuresOf(metric).every((measure) => vocabulary.measures.includes(measure))).map((metric) => ({ label: METRIC_LABELS[metric], question: replaceWords(question, '', METRIC_LABELS[metric]) })),
       };
     }

@@ -5,9 +5,17 @@ import type { DimensionFilter } from '../analysis/engine/analysis.js';
 import type { QueryResult, QuerySpec } from '../analysis/query.js';
 import type { Dimension } from '../analysis/schema.js';
 import { AppError } from '../errors.js';
-import { buildAnswer, buildWhyAnswer, contributions, type Answer } from './answer.js';
-import { parseQuestion, type AskIntent, type AskQuery, type ClarifyOption, type ValueMatch } from './parse.js';
+import { analysisItems } from '../insights/store.js';
+import { buildAnswer, buildWhyAnswer, contributions, type Answer, type Evidence } from './answer.js';
+import { correctionFor, ownQuestion, recordQuestion, storeRating, wrongReportsFor, type AskRating, type AskScopeRef, type WrongReports } from './history.js';
+import { parseQuestion, type AskIntent, type AskQuery, type ClarifyOption, type ParseOutcome, type ValueMatch } from './parse.js';
 import { readVocabulary, type Vocabulary } from './vocabulary.js';
+
+/** Who asks: answers are kept per user, corrections and wrong reports are shared within the organisation. */
+export interface Asker {
+  readonly orgId: string;
+  readonly userId: string;
+}
 
 export interface AskRequest {
   readonly question: string;
@@ -16,6 +24,8 @@ export interface AskRequest {
 }
 
 export interface AskResponse {
+  /** The stored question: what a rating names. */
+  readonly id: string;
   readonly question: string;
   /** How the question was read, in words; null when it could not be. */
   readonly interpretation: string | null;
@@ -26,6 +36,10 @@ export interface AskResponse {
   readonly notes: string[];
   readonly answer?: Answer;
   readonly clarification?: { readonly question: string; readonly options: ClarifyOption[] };
+  /** When a colleague rated an earlier reading of this question wrong and reworded it: the wording read instead. */
+  readonly correctedTo?: string;
+  /** When answers read exactly this way were rated wrong in the organisation. */
+  readonly reportedWrong?: WrongReports;
 }
 
 const EXAMPLES: ClarifyOption[] = [
@@ -41,7 +55,7 @@ interface Scope {
   readonly target: { type: string; id: string; name: string };
 }
 
-async function scopeOf(deps: DatasetDeps, orgId: string, request: AskRequest): Promise<Scope> {
+async function scopeOf(deps: DatasetDeps, orgId: string, request: AskScopeRef): Promise<Scope> {
   if ((request.analysisId === undefined) === (request.datasetIds === undefined)) {
     throw new AppError('validation', 'Ask about either datasetIds or an analysisId.', {}, [{ field: '/body', message: 'needs exactly one of datasetIds and analysisId' }]);
   }
@@ -73,44 +87,157 @@ async function vocabularyOf(deps: DatasetDeps, orgId: string, scope: Scope): Pro
   return to && vocabulary.dateRange.to && to < vocabulary.dateRange.to ? { ...vocabulary, dateRange: { ...vocabulary.dateRange, to } } : vocabulary;
 }
 
+/** The question as read, or a colleague's correction of it when one exists and reads as a query. */
+async function readQuestion(deps: DatasetDeps, orgId: string, question: string, vocabulary: Vocabulary): Promise<{ parsed: ParseOutcome; correctedTo?: string }> {
+  const corrected = await correctionFor(deps.db, orgId, question);
+  if (corrected) {
+    const parsed = parseQuestion(corrected.correction, vocabulary);
+    if (parsed.kind === 'query') return { parsed, correctedTo: corrected.correction };
+  }
+  return { parsed: parseQuestion(question, vocabulary) };
+}
+
+function cannotAnswer(reason: string): { question: string; options: ClarifyOption[] } {
+  return { question: `I can't answer that: ${reason.charAt(0).toLowerCase()}${reason.slice(1)} Questions I can answer look like these:`, options: EXAMPLES };
+}
+
 /**
  * Answers a question about some of the organisation's datasets (or a stored
  * analysis): the question is read into a structured query, which runs through
  * the same service as /api/v1/query; figures come only from its rows. A
- * question that cannot be read one way gets a clarification instead.
+ * question that cannot be read one way gets a clarification instead. Every
+ * question is kept for its asker's history and rating; the organisation's
+ * ratings change what the next asking gets (a correction is read instead, a
+ * reading rated wrong is flagged).
  */
-export async function askDatasets(deps: DatasetDeps, orgId: string, request: AskRequest, audit: AuditRecorder): Promise<AskResponse> {
+export async function askDatasets(deps: DatasetDeps, asker: Asker, request: AskRequest, audit: AuditRecorder): Promise<AskResponse> {
+  const orgId = asker.orgId;
   const scope = await scopeOf(deps, orgId, request);
   const vocabulary = await vocabularyOf(deps, orgId, scope);
-  const parsed = parseQuestion(request.question, vocabulary);
-  let response: AskResponse;
+  const { parsed, correctedTo } = await readQuestion(deps, orgId, request.question, vocabulary);
+  let body: Omit<AskResponse, 'id'>;
   if (parsed.kind === 'unreadable') {
-    response = { question: request.question, interpretation: null, intent: null, query: null, matches: [], notes: [], clarification: { question: `${parsed.reason} Ask about a figure, for example:`, options: EXAMPLES } };
+    body = { question: request.question, interpretation: null, intent: null, query: null, matches: [], notes: [], clarification: cannotAnswer(parsed.reason) };
   } else if (parsed.kind === 'clarify') {
-    response = { question: request.question, interpretation: null, intent: null, query: null, matches: [], notes: [], clarification: { question: parsed.question, options: parsed.options } };
+    body = { question: request.question, interpretation: null, intent: null, query: null, matches: [], notes: [], clarification: { question: parsed.question, options: parsed.options } };
   } else {
     const spec = withinScope(parsed.query, scope);
-    const answer = await answerQuery(parsed.query, parsed.intent, spec, (next) => queryDatasets(deps, orgId, scope.datasetIds, next), vocabulary);
-    response = { question: request.question, interpretation: parsed.interpretation, intent: parsed.intent, query: spec, matches: parsed.matches, notes: parsed.notes, answer };
+    const evidence = parsed.intent === 'why' && scope.target.type === 'analysis' ? () => anomalyEvidence(deps, orgId, scope.target.id, parsed.query) : undefined;
+    const answer = await answerQuery(parsed.query, parsed.intent, spec, (next) => queryDatasets(deps, orgId, scope.datasetIds, next), vocabulary, evidence);
+    const reported = await wrongReportsFor(deps.db, orgId, spec);
+    const notes = [
+      ...(correctedTo ? [`A colleague rated the earlier reading of this question wrong and reworded it as "${correctedTo}"; that is what was answered.`] : []),
+      ...parsed.notes,
+      ...(reported ? [`Others in your organisation rated this reading wrong ${reported.count === 1 ? 'once' : `${reported.count} times`}: check the interpretation.`] : []),
+    ];
+    body = {
+      question: request.question,
+      interpretation: parsed.interpretation,
+      intent: parsed.intent,
+      query: spec,
+      matches: parsed.matches,
+      notes,
+      answer,
+      ...(correctedTo ? { correctedTo } : {}),
+      ...(reported ? { reportedWrong: reported } : {}),
+    };
   }
+  const outcome = body.answer ? 'answered' : parsed.kind === 'clarify' ? 'clarification' : 'unreadable';
+  const id = await recordQuestion(deps.db, {
+    orgId,
+    userId: asker.userId,
+    question: request.question,
+    scope: scopeRef(request),
+    outcome,
+    interpretation: body.interpretation,
+    query: body.query,
+    answer: body.answer,
+    now: deps.clock(),
+  });
   await audit.record(deps.db, {
     action: 'analysis.question_asked',
     target: scope.target,
     details: {
+      questionId: id,
       question: request.question.slice(0, 500),
-      outcome: response.answer ? 'answered' : parsed.kind === 'clarify' ? 'clarification' : 'unreadable',
-      ...(response.query ? { query: JSON.stringify(response.query) } : {}),
+      outcome,
+      ...(body.query ? { query: JSON.stringify(body.query) } : {}),
+      ...(correctedTo ? { correctedTo } : {}),
       datasetIds: [...scope.datasetIds],
     },
   });
-  return response;
+  return { id, ...body };
+}
+
+function scopeRef(request: AskRequest): AskScopeRef {
+  return request.analysisId !== undefined ? { analysisId: request.analysisId } : { datasetIds: [...new Set(request.datasetIds)] };
+}
+
+export interface RateRequest {
+  readonly rating: AskRating;
+  readonly comment?: string;
+  readonly correction?: string;
+}
+
+/**
+ * The asker rates one of their answers. A correction (only with "wrong") must
+ * read as a query over the same data, or it could not be answered instead.
+ */
+export async function rateAnswer(deps: DatasetDeps, asker: Asker, id: string, request: RateRequest, audit: AuditRecorder): Promise<{ id: string; rating: AskRating }> {
+  const record = await ownQuestion(deps.db, asker.orgId, asker.userId, id);
+  const correction = request.correction?.trim() || null;
+  if (correction !== null) {
+    if (request.rating !== 'wrong') {
+      throw new AppError('validation', 'Only a wrong answer takes a correction.', {}, [{ field: '/body/correction', message: 'allowed only with rating "wrong"' }]);
+    }
+    const scope = await scopeOf(deps, asker.orgId, record.scope);
+    const parsed = parseQuestion(correction, await vocabularyOf(deps, asker.orgId, scope));
+    if (parsed.kind !== 'query') {
+      const why = parsed.kind === 'clarify' ? parsed.question : parsed.reason;
+      throw new AppError('unprocessable', `The correction does not read one way: ${why}`, {}, [{ field: '/body/correction', message: 'must read as one question over the same data' }]);
+    }
+  }
+  await storeRating(deps.db, asker.orgId, record.id, { rating: request.rating, comment: request.comment?.trim() || null, correction, now: deps.clock() });
+  await audit.record(deps.db, {
+    action: 'analysis.answer_rated',
+    target: { type: 'question', id: record.id, name: record.question.slice(0, 200) },
+    details: { rating: request.rating, ...(record.rating ? { previous: record.rating } : {}), corrected: correction !== null },
+  });
+  return { id: record.id, rating: request.rating };
+}
+
+/** Stored anomalies of the analysis on the days asked about: the metric's own first, then others those days. */
+async function anomalyEvidence(deps: DatasetDeps, orgId: string, analysisId: string, query: AskQuery): Promise<Evidence[]> {
+  const range = query.dateRange;
+  if (!range) return [];
+  const metric = query.metrics[0];
+  const items = await analysisItems(deps.db, orgId, analysisId, false);
+  const inRange = (date: unknown) => typeof date === 'string' && date >= range.from && date <= range.to;
+  const anomalies = items.filter((item) => item.kind === 'anomaly' && inRange(item.payload.date));
+  anomalies.sort((a, b) => Number(b.payload.metric === metric) - Number(a.payload.metric === metric) || a.rank - b.rank);
+  const named = new Set(anomalies.map((item) => String(item.payload.key)));
+  // Insights about the platforms or campaigns the anomalies name: what the analysis already said about them.
+  const insights = items.filter((item) => item.kind === 'insight' && [...named].some((key) => key !== 'all' && item.subject.includes(key)));
+  // An insight rule may restate an anomaly word for word: each finding is shown once.
+  const seen = new Set<string>();
+  return [...anomalies.slice(0, 5), ...insights]
+    .filter((item) => !seen.has(item.sentence) && seen.add(item.sentence))
+    .slice(0, 8)
+    .map((item) => ({ kind: item.kind === 'anomaly' ? 'anomaly' : 'insight', id: item.id, title: item.title, sentence: item.sentence }));
 }
 
 /** Runs one structured query over the data in scope (the server's query service, or the CLI's files). */
 export type RunQuery = (spec: QuerySpec) => Promise<QueryResult>;
 
 /** The answer to a question read as `query`: its rows, or for "why" the change and the rows that explain it. */
-export async function answerQuery(query: AskQuery, intent: AskIntent, spec: QuerySpec, run: RunQuery, vocabulary: Vocabulary): Promise<Answer> {
+export async function answerQuery(
+  query: AskQuery,
+  intent: AskIntent,
+  spec: QuerySpec,
+  run: RunQuery,
+  vocabulary: Vocabulary,
+  evidence?: () => Promise<Evidence[]>,
+): Promise<Answer> {
   if (intent !== 'why') return buildAnswer(query, await run(spec));
   const metric = query.metrics[0]!;
   const total = await run({ ...spec, dimensions: [] });
@@ -123,5 +250,5 @@ export async function answerQuery(query: AskQuery, intent: AskIntent, spec: Quer
     const result = await run({ ...spec, dimensions: [dimension], orderBy: undefined, limit: 10_000 });
     parts.push(...contributions(dimension, metric, result, direction));
   }
-  return buildWhyAnswer(query, total, parts);
+  return buildWhyAnswer(query, total, parts, evidence ? await evidence() : []);
 }

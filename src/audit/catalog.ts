@@ -52,6 +52,7 @@ export const AUDIT_CATALOG = {
   'analysis.exported': { category: 'analysis', severity: 'info', description: 'An analysis was downloaded as a file.' },
   'analysis.deleted': { category: 'analysis', severity: 'info', description: 'An analysis was deleted.' },
   'analysis.question_asked': { category: 'analysis', severity: 'info', description: 'A question was asked of some datasets: its text, how it was read, and whether it was answered.' },
+  'analysis.answer_rated': { category: 'feedback', severity: 'info', description: 'A user rated the answer to their question useful or wrong (with a correction, when given).' },
   'audit.read': { category: 'audit', severity: 'info', description: 'Someone read the audit trail, its report or its verification.' },
   'audit.exported': { category: 'audit', severity: 'warning', description: 'Someone exported the audit trail.' },
   'audit.archived': { category: 'audit', severity: 'info', description: 'Old events moved into an archive file.' },

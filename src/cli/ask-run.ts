@@ -34,7 +34,7 @@ function table(answer: Answer): string {
 }
 
 function render(outcome: ParseOutcome, answer: Answer | undefined): string {
-  if (outcome.kind === 'unreadable') return `${outcome.reason}\nTry, for example: "Spend by platform last week", "Top 5 campaigns by ROAS this month".\n`;
+  if (outcome.kind === 'unreadable') return `I can't answer that: ${outcome.reason}\nTry, for example: "Spend by platform last week", "Top 5 campaigns by ROAS this month".\n`;
   if (outcome.kind === 'clarify') return `${outcome.question}\n${outcome.options.map((option) => `  - ${option.label}: pca ask … "${option.question}"`).join('\n')}\n`;
   const notes = outcome.notes.map((note) => `  (${note})`).join('\n');
   return `Read as: ${outcome.interpretation}\n${notes ? `${notes}\n` : ''}\n${answer!.sentence}\n\n${table(answer!)}\n`;

@@ -30,6 +30,7 @@ export interface Database {
   rule_preferences: RulePreferenceTable;
   budgets: BudgetTable;
   auth_epoch: AuthEpochTable;
+  ask_questions: AskQuestionTable;
 }
 
 export interface OrganizationTable {
@@ -358,4 +359,32 @@ export interface BudgetTable {
 export interface AuthEpochTable {
   id: number;
   epoch: number;
+}
+
+/** A question asked through /api/v1/ask, its reading and answer, and the asker's rating of it (0012_ask_feedback). */
+export interface AskQuestionTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  question: string;
+  /** The question folded (case, accents, spacing): what a correction is matched on. */
+  question_key: string;
+  /** JSON: `{datasetIds}` or `{analysisId}`. */
+  scope: string;
+  /** `answered`, `clarification` or `unreadable`. */
+  outcome: string;
+  interpretation: string | null;
+  /** The structured query it was read as, JSON. */
+  query: string | null;
+  /** The query with sorted keys: what "others rated this reading wrong" is matched on. */
+  query_key: string | null;
+  /** The answer as given (sentence, columns, the first rows, chart), JSON. */
+  answer: string | null;
+  created_at: string;
+  /** `useful` or `wrong`; null until rated. */
+  rating: string | null;
+  comment: string | null;
+  /** For a wrong answer: the question reworded so it reads as meant; later askings of the same question in the organisation read this. */
+  correction: string | null;
+  rated_at: string | null;
 }

@@ -23,11 +23,29 @@ function campaignExport(rows: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Two platforms, steady for a month, then Meta's spend jumps fivefold on 2025-12-25: an anomaly the analysis must store. */
+function spikeExport(): string {
+  const lines = ['Date,Platform,Campaign_Name,Impressions,Clicks,Spend,Conversions,Revenue'];
+  for (let i = 0; i < 30; i++) {
+    const day = new Date(Date.UTC(2025, 11, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    const wobble = 1 + ((i * 7) % 11) / 100;
+    for (const [platform, campaign] of [['Meta', 'Winter Sale'], ['Google Ads', 'Brand Search']] as const) {
+      const spend = (platform === 'Meta' && day === '2025-12-25' ? 5000 : 1000) * wobble;
+      lines.push(`${day},${platform},${campaign},${Math.round(50_000 * wobble)},${Math.round(1000 * wobble)},${spend.toFixed(2)},${Math.round(40 * wobble)},${(4000 * wobble).toFixed(2)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 interface AskBody {
+  id: string;
+  notes: string[];
+  correctedTo?: string;
+  reportedWrong?: { count: number; comments: string[] };
   interpretation: string | null;
   intent: string | null;
   query: Record<string, unknown> | null;
-  answer?: { sentence: string; columns: string[]; rows: Record<string, unknown>[]; chart: { type: string; x: string } | null };
+  answer?: { sentence: string; columns: string[]; rows: Record<string, unknown>[]; chart: { type: string; x: string } | null; evidence?: { kind: string; id: string; title: string }[] };
   clarification?: { question: string; options: { label: string; question: string }[] };
 }
 
@@ -119,7 +137,9 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     const chosen = (await ask(org.users.analyst, { question: body.clarification!.options[0]!.question, datasetIds: [datasetId] })).json<AskBody>();
     expect(chosen.answer).toBeDefined();
     const nonsense = (await ask(org.users.analyst, { question: 'what is the weather in Paris', datasetIds: [datasetId] })).json<AskBody>();
-    expect(nonsense.clarification!.question).toMatch(/No metric/);
+    expect(nonsense.clarification!.question).toMatch(/^I can't answer that: no metric/);
+    expect(nonsense.answer).toBeUndefined();
+    expect(nonsense.clarification!.options.length).toBeGreaterThan(0);
   });
 
   it("answers 404 for another organisation's dataset or analysis, exactly as for a missing one", async () => {
@@ -165,5 +185,94 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     expect(events.find((event) => event.details.question === 'best campaigns')?.details.outcome).toBe('clarification');
     const theirs = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=analysis.question_asked', headers: as(other.users.auditor) });
     expect(theirs.json<{ items: unknown[] }>().items).toEqual([]);
+  });
+
+  const rate = (session: Session, id: string, payload: object) => t.app.inject({ method: 'PUT', url: `/api/v1/ask/${id}/rating`, headers: as(session), payload });
+  interface Listed { id: string; userId: string; question: string; interpretation: string | null; answer: { rows: unknown[] } | null; rating: string | null; comment: string | null; correction: string | null }
+  const list = async (session: Session, url: string) => {
+    const response = await t.app.inject({ method: 'GET', url, headers: as(session) });
+    expect(response.statusCode, url).toBe(200);
+    return response.json<{ items: Listed[] }>().items;
+  };
+
+  it('keeps each question for its asker alone to rate, and lists the wrong ones to reviewers of that organisation only', async () => {
+    const asked = (await ask(org.users.analyst, { question: 'Top 3 campaigns by clicks in November', datasetIds: [datasetId] })).json<AskBody>();
+    expect(asked.id).toMatch(/^ask_/);
+    expect((await rate(org.users.analyst, asked.id, { rating: 'wrong', comment: 'I meant ad sets' })).json()).toEqual({ id: asked.id, rating: 'wrong' });
+    const mine = await list(org.users.analyst, '/api/v1/ask/history?limit=200');
+    expect(mine.find((item) => item.id === asked.id)).toMatchObject({ question: 'Top 3 campaigns by clicks in November', rating: 'wrong', comment: 'I meant ad sets' });
+    expect((await list(org.users.viewer, '/api/v1/ask/history?limit=200')).map((item) => item.id)).not.toContain(asked.id);
+    // Someone else's question, in the organisation or not, is not found; so is a missing one.
+    for (const [session, id] of [[org.users.viewer, asked.id], [other.users.admin, asked.id], [org.users.analyst, 'ask_missing']] as const) {
+      const response = await rate(session, id, { rating: 'useful' });
+      expect(response.statusCode, id).toBe(404);
+      expect(response.headers['content-type']).toMatch(/problem\+json/);
+    }
+    expect((await rate(org.users.analyst, asked.id, { rating: 'maybe' })).statusCode).toBe(422);
+    const reviews = await list(org.users.admin, '/api/v1/ask/reviews');
+    const reviewed = reviews.find((item) => item.id === asked.id)!;
+    expect(reviewed).toMatchObject({ userId: org.users.analyst.userId, rating: 'wrong', comment: 'I meant ad sets' });
+    expect(reviewed.interpretation).toBe(asked.interpretation);
+    expect(reviewed.answer!.rows).toHaveLength(3);
+    expect(reviews.every((item) => item.rating === 'wrong')).toBe(true);
+    expect(await list(other.users.admin, '/api/v1/ask/reviews')).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/ask/reviews', headers: as(org.users.viewer) })).statusCode).toBe(403);
+    // Rated useful again: it leaves the wrong list.
+    await rate(org.users.analyst, asked.id, { rating: 'useful' });
+    expect((await list(org.users.admin, '/api/v1/ask/reviews')).map((item) => item.id)).not.toContain(asked.id);
+    expect((await list(org.users.admin, '/api/v1/ask/reviews?rating=useful')).map((item) => item.id)).toContain(asked.id);
+    const audit = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=analysis.answer_rated&limit=100', headers: as(org.users.auditor) });
+    const events = audit.json<{ items: { actor: { id: string | null }; target: { id: string }; details: { rating: string } }[] }>().items.filter((event) => event.target.id === asked.id);
+    expect(events.map((event) => event.details.rating)).toEqual(['useful', 'wrong']);
+    expect(events[0]!.actor.id).toBe(org.users.analyst.userId);
+  });
+
+  it('reads a correction the next time anyone in the organisation asks the same question, and refuses one that does not read one way', async () => {
+    const question = 'Top 3 campaigns in December by cost';
+    const asked = (await ask(org.users.analyst, { question, datasetIds: [datasetId] })).json<AskBody>();
+    expect(asked.query).toMatchObject({ orderBy: { field: 'spend' } });
+    for (const payload of [{ rating: 'wrong', correction: 'what is the weather' }, { rating: 'wrong', correction: 'best campaigns' }, { rating: 'useful', correction: 'Top 3 campaigns in December by CPA' }]) {
+      const refused = await rate(org.users.analyst, asked.id, payload);
+      expect(refused.statusCode, JSON.stringify(payload)).toBe(422);
+    }
+    expect((await list(org.users.admin, '/api/v1/ask/reviews')).map((item) => item.id)).not.toContain(asked.id);
+    expect((await rate(org.users.analyst, asked.id, { rating: 'wrong', correction: 'Top 3 campaigns in December by CPA' })).statusCode).toBe(200);
+    const again = (await ask(org.users.viewer, { question: 'top 3 campaigns in december by COST?', datasetIds: [datasetId] })).json<AskBody>();
+    expect(again.correctedTo).toBe('Top 3 campaigns in December by CPA');
+    expect(again.query).toMatchObject({ metrics: ['cpa'], orderBy: { field: 'cpa', direction: 'asc' }, limit: 3 });
+    expect(again.notes[0]).toMatch(/reworded it as "Top 3 campaigns in December by CPA"/);
+    const elsewhere = (await ask(other.users.analyst, { question, datasetIds: [otherDatasetId] })).json<AskBody>();
+    expect(elsewhere.correctedTo).toBeUndefined();
+    expect(elsewhere.query).toMatchObject({ orderBy: { field: 'spend' } });
+  });
+
+  it('flags an answer read exactly as one others rated wrong, with their comments', async () => {
+    const first = (await ask(org.users.analyst, { question: 'Conversions by device in November', datasetIds: [datasetId] })).json<AskBody>();
+    expect(first.reportedWrong).toBeUndefined();
+    await rate(org.users.analyst, first.id, { rating: 'wrong', comment: 'Tablet should be in Mobile' });
+    const second = (await ask(org.users.viewer, { question: 'conversions by device in november', datasetIds: [datasetId] })).json<AskBody>();
+    expect(second.reportedWrong).toEqual({ count: 1, comments: ['Tablet should be in Mobile'] });
+    expect(second.notes.at(-1)).toMatch(/rated this reading wrong once/);
+    expect(second.answer).toBeDefined();
+    const theirs = (await ask(other.users.viewer, { question: 'conversions by device in november', datasetIds: [otherDatasetId] })).json<AskBody>();
+    expect(theirs.reportedWrong).toBeUndefined();
+  });
+
+  it("answers 'why' about an analysis with the anomalies it stored on those days", async () => {
+    const spikeId = await upload(org, spikeExport());
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: as(org.users.analyst), payload: { datasetIds: [spikeId] } });
+    expect(created.statusCode).toBe(201);
+    const analysisId = created.json<{ id: string }>().id;
+    const stored = (await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${analysisId}/insights`, headers: as(org.users.viewer) })).json<{ anomalies: { id: string; title: string; payload: { date: string; metric: string } }[] }>().anomalies;
+    const spike = stored.filter((item) => item.payload.date === '2025-12-25' && item.payload.metric === 'spend');
+    expect(spike.length).toBeGreaterThan(0);
+    const body = (await ask(org.users.viewer, { question: 'Why did spend go up on the 25th?', analysisId })).json<AskBody>();
+    expect(body.intent).toBe('why');
+    expect(body.answer!.evidence!.map((item) => item.id)).toEqual(expect.arrayContaining(spike.map((item) => item.id)));
+    expect(body.answer!.evidence![0]!.kind).toBe('anomaly');
+    expect(body.answer!.sentence).toContain(`The analysis flagged`);
+    expect(body.answer!.rows[0]).toMatchObject({ dimension: 'platform', value: 'Meta' });
+    const calm = (await ask(org.users.viewer, { question: 'Why did spend change on the 10th?', analysisId })).json<AskBody>();
+    expect(calm.answer!.evidence ?? []).toEqual([]);
   });
 });

@@ -51,6 +51,9 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/users/:id/reset-password': 'users:manage',
   'POST /api/v1/api-keys': 'api_keys:manage feature:api_access',
   'POST /api/v1/ask': 'analyses:read',
+  'PUT /api/v1/ask/:id/rating': 'feedback:write',
+  'GET /api/v1/ask/history': 'analyses:read',
+  'GET /api/v1/ask/reviews': 'feedback:read',
   'GET /api/v1/api-keys': 'api_keys:manage feature:api_access',
   'DELETE /api/v1/api-keys/:id': 'api_keys:manage feature:api_access',
   'POST /api/v1/orgs': 'platform:orgs',
@@ -218,7 +221,10 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const bAlertId = bAlert.json<{ id: string }>().id;
     const bChannel = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: bearer(b.users.admin.accessToken), payload: { name: 'b hook', url: 'http://127.0.0.1:9/never' } });
     const bChannelId = bChannel.json<{ channel: { id: string } }>().channel.id;
+    const bQuestion = await t.app.inject({ method: 'POST', url: '/api/v1/ask', headers: bearer(b.users.admin.accessToken), payload: { question: 'spend by campaign', datasetIds: [bDatasetId] } });
+    const bQuestionId = bQuestion.json<{ id: string }>().id;
     const idFor = (url: string): string => {
+      if (url.startsWith('/api/v1/ask')) return bQuestionId;
       if (url.startsWith('/api/v1/alerts/channels')) return bChannelId;
       if (url.startsWith('/api/v1/alerts')) return bAlertId;
       if (url.startsWith('/api/v1/datasets')) return bDatasetId;
@@ -245,6 +251,8 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
           route.method === 'PUT'
             ? route.url.startsWith('/api/v1/budgets')
               ? { scope: 'campaign', name: 'taken over', amount: 1, startDate: '2025-11-01', endDate: '2025-11-30' }
+              : route.url.startsWith('/api/v1/ask')
+              ? { rating: 'wrong' }
               : route.url.startsWith('/api/v1/insights')
               ? { rating: 3 }
               : route.url.startsWith('/api/v1/recommendations')

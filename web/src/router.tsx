@@ -27,8 +27,10 @@ const consoleMonitoring = createRoute({ getParentRoute: () => console_, path: '/
 const consoleAlerts = createRoute({ getParentRoute: () => console_, path: '/alerts', component: lazyRouteComponent(() => import('./routes/console/alerts-list'), 'AlertsPage') });
 const consoleFeedback = createRoute({ getParentRoute: () => console_, path: '/feedback', component: lazyRouteComponent(() => import('./routes/console/feedback-analytics'), 'FeedbackAnalyticsPage') });
 
+const askReviews = createRoute({ getParentRoute: () => rootRoute, path: '/ask-reviews', component: lazyRouteComponent(() => import('./routes/ask-reviews'), 'AskReviewsPage') });
+
 const consolePages = [consoleUsers, consoleApiKeys, consoleSettings, consoleBudgets, consoleOrgs, consoleAudit, consoleAuditReport, consoleMonitoring, consoleAlerts, consoleFeedback];
-const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, console_.addChildren(consolePages)]);
+const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, askReviews, console_.addChildren(consolePages)]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });
 

@@ -3883,6 +3883,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
                             question: string;
                             interpretation: string | null;
                             intent: string | null;
@@ -3902,6 +3903,12 @@ export interface paths {
                                 chart: {
                                     [key: string]: unknown;
                                 } | null;
+                                evidence?: {
+                                    kind: "anomaly" | "insight";
+                                    id: string;
+                                    title: string;
+                                    sentence: string;
+                                }[];
                             };
                             clarification?: {
                                 question: string;
@@ -3910,11 +3917,216 @@ export interface paths {
                                     question: string;
                                 }[];
                             };
+                            correctedTo?: string;
+                            reportedWrong?: {
+                                count: number;
+                                comments: string[];
+                            };
                         };
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rate the answer to one of your questions useful or wrong; a wrong one may carry a correction (the question reworded), which later askings of the same question in the organisation read instead */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rating: "useful" | "wrong";
+                        comment?: string;
+                        correction?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            rating: "useful" | "wrong";
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own questions, newest first, with how each was read, its answer and your rating */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                userId: string;
+                                question: string;
+                                scope: {
+                                    [key: string]: unknown;
+                                };
+                                outcome: string;
+                                interpretation: string | null;
+                                query: {
+                                    [key: string]: unknown;
+                                } | null;
+                                answer: {
+                                    sentence: string;
+                                    columns: string[];
+                                    rows: {
+                                        [key: string]: unknown;
+                                    }[];
+                                    chart: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    evidence?: {
+                                        kind: "anomaly" | "insight";
+                                        id: string;
+                                        title: string;
+                                        sentence: string;
+                                    }[];
+                                } | null;
+                                createdAt: string;
+                                rating: ("useful" | "wrong") | null;
+                                comment: string | null;
+                                correction: string | null;
+                                ratedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's rated answers for review, newest first: wrong ones by default, with the question, its reading, the answer, the comment and any correction */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    cursor?: string;
+                    rating?: "useful" | "wrong";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                userId: string;
+                                question: string;
+                                scope: {
+                                    [key: string]: unknown;
+                                };
+                                outcome: string;
+                                interpretation: string | null;
+                                query: {
+                                    [key: string]: unknown;
+                                } | null;
+                                answer: {
+                                    sentence: string;
+                                    columns: string[];
+                                    rows: {
+                                        [key: string]: unknown;
+                                    }[];
+                                    chart: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    evidence?: {
+                                        kind: "anomaly" | "insight";
+                                        id: string;
+                                        title: string;
+                                        sentence: string;
+                                    }[];
+                                } | null;
+                                createdAt: string;
+                                rating: ("useful" | "wrong") | null;
+                                comment: string | null;
+                                correction: string | null;
+                                ratedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -6,10 +6,11 @@ import { Button } from './ui/button';
 const NAV = [
   { to: '/analyses', label: 'Analyses' },
   { to: '/datasets', label: 'Datasets' },
+  { to: '/ask-reviews', label: 'Answer reviews', permission: 'feedback:read' },
 ] as const;
 
 export function Layout() {
-  const { me, signOut } = useAuth();
+  const { me, signOut, can } = useAuth();
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -22,7 +23,7 @@ export function Layout() {
             PCA Agent
           </Link>
           <nav aria-label="Main" className="flex gap-1">
-            {NAV.map((item) => (
+            {NAV.filter((item) => !('permission' in item) || can(item.permission)).map((item) => (
               <Link
                 key={item.to}
                 to={item.to}

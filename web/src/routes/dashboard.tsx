@@ -7,6 +7,7 @@ import { api, download, unwrap } from '../api/client';
 import { messageOf } from '../api/problem';
 import type { Item, MetricKey, MetricRow, Report, Summary } from '../api/types';
 import { useAuth } from '../auth';
+import { AskBox } from '../components/ask-box';
 import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { cn } from '../lib/cn';
@@ -332,6 +333,7 @@ export function DashboardPage() {
         </div>
       )}
       <KpiTiles report={report} currency={currency} />
+      <AskBox analysisId={id} canRate={can('feedback:write')} />
       <Trend report={report} currency={currency} />
       <Breakdowns key={currency} report={report} currency={currency} />
       <div className="grid gap-6 lg:grid-cols-2">
