@@ -9,6 +9,7 @@ import * as insights from './0007_insights.js';
 import * as datasetVersions from './0008_dataset_versions.js';
 import * as hardening from './0009_hardening.js';
 import * as perf from './0010_perf.js';
+import * as reportSchedules from './0011_report_schedules.js';
 
 /**
  * The one migration set, for SQLite and PostgreSQL alike. Names sort in the
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_dataset_versions': datasetVersions,
   '0009_hardening': hardening,
   '0010_perf': perf,
+  '0011_report_schedules': reportSchedules,
 };
 
 export const migrationProvider: MigrationProvider = {
