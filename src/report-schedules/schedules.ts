@@ -125,9 +125,15 @@ async function resolveReport(deps: ScheduleDeps, orgId: string, source: ReportSo
     const analysis = await getAnalysis(deps.db, orgId, source.analysisId);
     return { basedOn: analysis.id, request: { ...analysis.request, datasetIds: analysis.datasetIds } };
   }
-  const { kind: _kind, ...request } = source;
-  for (const id of new Set(request.datasetIds)) await getDataset(deps.db, orgId, id);
-  return { basedOn: null, request: { ...request, datasetIds: [...new Set(request.datasetIds)] } };
+  const datasetIds = [...new Set(source.datasetIds)];
+  for (const id of datasetIds) await getDataset(deps.db, orgId, id);
+  const request = {
+    datasetIds,
+    ...(source.filters ? { filters: source.filters } : {}),
+    ...(source.dateRange ? { dateRange: source.dateRange } : {}),
+    ...(source.conversion ? { conversion: source.conversion } : {}),
+  };
+  return { basedOn: null, request };
 }
 
 async function checkDestination(deps: ScheduleDeps, orgId: string, destination: Destination): Promise<Destination> {
@@ -145,8 +151,7 @@ async function checkDestination(deps: ScheduleDeps, orgId: string, destination: 
 
 /** What the audit trail keeps of a schedule: everything but the timestamps. */
 function audited(schedule: Schedule) {
-  const { createdAt: _c, updatedAt: _u, nextRunAt: _n, failedAttempts: _f, createdBy: _b, ...rest } = schedule;
-  return rest;
+  return { name: schedule.name, report: schedule.report, format: schedule.format, cadence: schedule.cadence, destination: schedule.destination, enabled: schedule.enabled };
 }
 
 async function findRow(db: Kysely<Database>, orgId: string, id: string): Promise<Selectable<ReportScheduleTable>> {
