@@ -391,3 +391,49 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
     expect(JSON.parse(events[1]!.details) as unknown).toMatchObject({ changes: { cadence: { from: { kind: 'monthly' }, to: { kind: 'weekly' } } } });
   });
 });
+
+describe.each(BACKENDS)('scheduled reports without a mail server [%s]', (backend) => {
+  let now = new Date('2026-05-31T05:00:00.000Z');
+  let t: TestApp;
+  let org: TestOrg;
+  let operator: Session;
+  let datasetId: string;
+  beforeAll(async () => {
+    t = await createTestApp(backend, { clock: () => now, env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_ALLOW_PRIVATE: 'true', PCA_REPORT_INTERVAL_SECONDS: '0', PCA_REPORT_MAX_ATTEMPTS: '1' } });
+    operator = await operatorSession(t.app);
+    org = await orgWithEveryRole(t.app, operator, 'nomail');
+    const form = multipart({ name: 'campaigns.csv', content: CSV });
+    datasetId = (await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...form.headers }, payload: form.payload })).json<{ id: string }>().id;
+  }, 120_000);
+  afterAll(() => t?.dispose());
+
+  it('refuses an e-mail destination with 422 and keeps webhooks; a scheduled run fails once exports are turned off', async () => {
+    const admin = bearer(org.users.admin.accessToken);
+    const body = { name: 'Monthly', report: { kind: 'datasets', datasetIds: [datasetId] }, format: 'md', cadence: { kind: 'monthly', day: 31, time: '06:00' } };
+    const mail = await t.app.inject({ method: 'POST', url: '/api/v1/report-schedules', headers: admin, payload: { ...body, destination: { kind: 'email', to: ['x@example.com'] } } });
+    expect(mail.statusCode).toBe(422);
+    expect(mail.json<{ errors: { field: string }[] }>().errors.map((error) => error.field)).toEqual(['/body/destination']);
+
+    const hook = await receiver(0);
+    try {
+      const channelId = (await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: admin, payload: { name: 'h', url: hook.url } })).json<{ channel: { id: string } }>().channel.id;
+      const created = await t.app.inject({ method: 'POST', url: '/api/v1/report-schedules', headers: admin, payload: { ...body, destination: { kind: 'webhook', channelId } } });
+      expect(created.statusCode).toBe(201);
+      const schedule = created.json<{ id: string; nextRunAt: string }>();
+      expect(schedule.nextRunAt).toBe('2026-05-31T06:00:00.000Z');
+
+      const off = await t.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${org.orgId}`, headers: bearer(operator.accessToken), payload: { features: { exports: false } } });
+      expect(off.statusCode).toBe(200);
+      const listed = await t.app.inject({ method: 'GET', url: '/api/v1/report-schedules', headers: admin });
+      expect(listed.statusCode).toBe(403);
+      now = new Date('2026-05-31T06:00:00.000Z');
+      const runs = await t.reports.tick();
+      expect(runs.map((run) => [run.outcome, run.error])).toEqual([['failed', 'The exports feature is off for this organisation.']]);
+      expect(hook.received).toHaveLength(0);
+      const row = await t.ctx.store.db.selectFrom('report_schedules').select(['next_run_at', 'attempt']).where('id', '=', schedule.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ next_run_at: '2026-06-30T06:00:00.000Z', attempt: 0 });
+    } finally {
+      hook.server.close();
+    }
+  });
+});
