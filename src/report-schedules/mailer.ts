@@ -1,5 +1,7 @@
-import { createTransport } from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
 import type { SmtpConfig } from '../config.js';
+
+type Transport = ReturnType<typeof Nodemailer.createTransport>;
 
 export interface MailMessage {
   readonly to: readonly string[];
@@ -30,19 +32,24 @@ function describe(error: unknown): string {
  * never from a schedule, and messages may not pull content from files or URLs.
  */
 export function smtpMailer(config: SmtpConfig): Mailer {
-  const transport = createTransport({
-    url: config.url,
-    connectionTimeout: 30_000,
-    greetingTimeout: 30_000,
-    socketTimeout: 60_000,
-    disableFileAccess: true,
-    disableUrlAccess: true,
-    logger: false,
-  });
+  // Loaded at the first mail: nodemailer costs half a second of start-up that most instances never use.
+  let transport: Promise<Transport> | undefined;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        url: config.url,
+        connectionTimeout: 30_000,
+        greetingTimeout: 30_000,
+        socketTimeout: 60_000,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+        logger: false,
+      }),
+    ));
   return {
     async send(message) {
       try {
-        await transport.sendMail({
+        await (await open()).sendMail({
           from: config.from,
           to: [...message.to],
           subject: message.subject,
@@ -55,6 +62,9 @@ export function smtpMailer(config: SmtpConfig): Mailer {
         throw new MailError(describe(error));
       }
     },
-    close: () => transport.close(),
+    close: () => void transport?.then(
+      (opened) => opened.close(),
+      () => undefined,
+    ),
   };
 }
