@@ -31,6 +31,24 @@ export interface Config {
   readonly http: HttpLimits;
   /** Distinct people whose ratings it takes before a rule can be suppressed for the organisation. */
   readonly feedbackSuppressMinRaters: number;
+  /** The operator's mail server for scheduled reports; unset: e-mail destinations are refused. */
+  readonly smtp: SmtpConfig | undefined;
+  readonly reports: ReportScheduleConfig;
+}
+
+export interface SmtpConfig {
+  /** smtp:// or smtps:// with optional user:password; the only host reports are mailed through. Never logged. */
+  readonly url: string;
+  readonly from: string;
+}
+
+export interface ReportScheduleConfig {
+  /** Seconds between scheduler ticks; 0 turns the background scheduler off. */
+  readonly intervalSeconds: number;
+  /** The wait before the first retry of a failed delivery; each later one doubles it. */
+  readonly retryBaseSeconds: number;
+  /** Attempts per scheduled slot, the first included, before the run is recorded as failed. */
+  readonly maxAttempts: number;
 }
 
 export interface PerformanceConfig {
@@ -175,6 +193,11 @@ export const SETTINGS = {
   PCA_HASH_QUEUE: 'password checks waiting for a hash slot before 429 + Retry-After (default 64)',
   PCA_FEEDBACK_SUPPRESS_MIN_RATERS: 'distinct people whose low ratings it takes to suppress an insight rule (default 3)',
   PCA_WEBHOOK_ALLOW_PRIVATE: 'true|false: webhooks may reach loopback and private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), for on-premises installs; link-local, multicast and reserved addresses are always refused (default false)',
+  PCA_SMTP_URL: 'smtp://[user:pass@]host:port or smtps://…: the mail server scheduled reports are sent through (default: none, e-mail delivery off; never logged)',
+  PCA_SMTP_FROM: 'sender address of scheduled report mails (required with PCA_SMTP_URL)',
+  PCA_REPORT_INTERVAL_SECONDS: 'seconds between report scheduler ticks, 0 = off (default 60)',
+  PCA_REPORT_RETRY_BASE_SECONDS: 'wait before the first retry of a failed report delivery; each later retry doubles it (default 60)',
+  PCA_REPORT_MAX_ATTEMPTS: 'attempts per scheduled report, the first included, before it is recorded as failed (default 4)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -289,7 +312,34 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       anonymousPerMinute: integer(env, 'PCA_ANON_RATE_LIMIT', 60, 1, 1_000_000),
     },
     feedbackSuppressMinRaters: integer(env, 'PCA_FEEDBACK_SUPPRESS_MIN_RATERS', 3, 1, 1_000),
+    smtp: smtpConfig(env),
+    reports: {
+      intervalSeconds: integer(env, 'PCA_REPORT_INTERVAL_SECONDS', 60, 0, 3_600),
+      retryBaseSeconds: integer(env, 'PCA_REPORT_RETRY_BASE_SECONDS', 60, 1, 86_400),
+      maxAttempts: integer(env, 'PCA_REPORT_MAX_ATTEMPTS', 4, 1, 10),
+    },
   };
+}
+
+const MAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
+
+function smtpConfig(env: Env): SmtpConfig | undefined {
+  const url = read(env, 'PCA_SMTP_URL');
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') || parsed.hostname === '') {
+    throw new ConfigError('PCA_SMTP_URL', 'an smtp:// or smtps:// URL', redactUrl(url));
+  }
+  const from = read(env, 'PCA_SMTP_FROM');
+  if (from === undefined || !MAIL_ADDRESS.test(from.replace(/^.*<([^>]*)>\s*$/, '$1'))) {
+    throw new ConfigError('PCA_SMTP_FROM', 'a sender address when PCA_SMTP_URL is set', from ?? '(unset)');
+  }
+  return { url, from };
 }
 
 const PROXY_ENTRY = /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/;

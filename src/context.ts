@@ -12,6 +12,7 @@ import type { OrgRequestStats, RequestStats } from './monitoring/request-stats.j
 import type { SystemSampler } from './monitoring/system.js';
 import type { DataDirLayout } from './store/data-dir.js';
 import type { Store } from './store/store.js';
+import type { Mailer } from './report-schedules/mailer.js';
 
 /** What a running instance holds: built once at start, handed to routes and services. */
 export interface AppContext {
@@ -33,6 +34,8 @@ export interface AppContext {
   readonly orgLimits: { readonly analyses: OrgConcurrency; readonly uploads: OrgConcurrency };
   /** DuckDB results of recent analyses, by their inputs. */
   readonly analysisCache: GroupedCache;
+  /** The operator's mail server for scheduled reports (PCA_SMTP_URL); absent when none is configured. */
+  readonly mailer: Mailer | undefined;
 }
 
 /** What the instance measures about itself. */

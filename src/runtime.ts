@@ -23,6 +23,9 @@ import type { HttpServer } from './server/http.js';
 import { prepareDataDir } from './store/data-dir.js';
 import { migrateToLatest, openStore } from './store/store.js';
 import { startRetentionScheduler, type RetentionScheduler } from './tenancy/retention-scheduler.js';
+import { reportDeliveryDeps } from './commands/deliver-report.js';
+import { startReportScheduler, type ReportScheduler } from './commands/report-scheduler.js';
+import { smtpMailer } from './report-schedules/mailer.js';
 
 export interface OpenContext extends AppContext {
   /** What first-start bootstrapping did; a generated operator password is for the console only. */
@@ -73,6 +76,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     },
   };
   const analysisPool = createAnalysisPool(config.performance.workerThreads);
+  const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -91,9 +95,11 @@ export async function openContext(config: Config, clock: () => Date = () => new 
       uploads: new OrgConcurrency(config.performance.orgConcurrentUploads, 'uploads'),
     },
     analysisCache: new GroupedCache(config.performance.analysisCacheBytes),
+    mailer,
     close: () => {
       closing ??= (async () => {
         monitoring.system.stop();
+        mailer?.close();
         await analysisPool.close();
         duck.close();
         await store.close();
@@ -108,6 +114,7 @@ export interface Runtime {
   readonly app: HttpServer;
   readonly retention: RetentionScheduler;
   readonly alerts: AlertEvaluator;
+  readonly reports: ReportScheduler;
   /** Stops accepting, lets in-flight requests finish, then closes the context. */
   readonly close: () => Promise<void>;
 }
@@ -143,15 +150,18 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     log: app.log,
     notify: ctx.monitoring.notify,
   });
+  const reports = startReportScheduler({ ...reportDeliveryDeps(ctx, app.log), audit: ctx.audit }, config.reports, app.log);
   let closing: Promise<void> | undefined;
   return {
     ctx,
     app,
     retention,
     alerts,
+    reports,
     close: () => {
       closing ??= (async () => {
         retention.stop();
+        await reports.stop();
         stopHealth();
         alerts.stop();
         await app.close();

@@ -23,15 +23,15 @@ import { DIMENSIONS, MEASURES, isField, type Field } from './schema.js';
 import { exportAnalysis } from '../commands/export-analysis.js';
 
 const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-const DateRangeSchema = Type.Object({ from: Type.Optional(DateText), to: Type.Optional(DateText) }, { additionalProperties: false });
-const FilterSchema = Type.Object(
+export const DateRangeSchema = Type.Object({ from: Type.Optional(DateText), to: Type.Optional(DateText) }, { additionalProperties: false });
+export const FilterSchema = Type.Object(
   {
     dimension: Type.Enum(DIMENSIONS.filter((dimension) => dimension !== 'date')),
     values: Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 200 }),
   },
   { additionalProperties: false },
 );
-const ConversionSchema = Type.Object(
+export const ConversionSchema = Type.Object(
   {
     to: Type.String({ pattern: '^[A-Z]{3}$' }),
     rates: Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Number({ exclusiveMinimum: 0 })),
@@ -42,7 +42,7 @@ const ThresholdSchema = Type.Object(
   { metric: Type.Enum([...MEASURES, ...KPIS]), op: Type.Enum(THRESHOLD_OPS), value: Type.Number() },
   { additionalProperties: false },
 );
-const DatasetIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 });
+export const DatasetIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 });
 
 const DatasetSchema = Type.Object(
   {

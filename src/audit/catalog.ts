@@ -73,6 +73,12 @@ export const AUDIT_CATALOG = {
   'feedback.exported': { category: 'feedback', severity: 'info', description: 'Someone exported the feedback.' },
   'insight.rule_suppressed': { category: 'feedback', severity: 'warning', description: 'Consistently low ratings suppressed an insight rule for the organisation.' },
   'insight.rule_restored': { category: 'feedback', severity: 'warning', description: 'An admin restored a suppressed insight rule.' },
+  'report.schedule_created': { category: 'analysis', severity: 'info', description: 'A report schedule was created: what it analyses, how often, the format and where it goes.' },
+  'report.schedule_updated': { category: 'analysis', severity: 'info', description: 'A report schedule changed (from/to).' },
+  'report.schedule_deleted': { category: 'analysis', severity: 'info', description: 'A report schedule and its run history were deleted.' },
+  'report.run_requested': { category: 'analysis', severity: 'info', description: 'Someone ran a report schedule by hand, outside its cadence.' },
+  'report.delivered': { category: 'analysis', severity: 'info', description: 'A scheduled report was analysed, rendered and delivered (by e-mail or webhook).' },
+  'report.delivery_failed': { category: 'analysis', severity: 'warning', description: 'A scheduled report could not be analysed, rendered or delivered; the run history says whether it will be retried.' },
   error: { category: 'operations', severity: 'error', description: 'A request failed with a server error (5xx).' },
 } as const satisfies Record<string, ActionInfo>;
 

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'api_keys:manage',
   'platform:orgs',
   'platform:monitoring',
+  'reports:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -40,6 +41,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'data:export',
     'feedback:write',
     'feedback:read',
+    'reports:manage',
   ],
   viewer: ['analyses:read', 'feedback:write'],
   api_user: ['analyses:read', 'analyses:create', 'datasets:upload', 'data:export', 'api_keys:manage'],
@@ -48,8 +50,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
 };
 
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
-  admin: "Runs the organisation: users, settings, API keys, budgets, its own alerts and request statistics, audit, and all analysis work.",
-  analyst: 'Uploads data, creates, exports and deletes analyses, reads feedback analytics.',
+  admin: "Runs the organisation: users, settings, API keys, budgets, report schedules, its own alerts and request statistics, audit, and all analysis work.",
+  analyst: 'Uploads data, creates, exports and deletes analyses, schedules report deliveries, reads feedback analytics.',
   viewer: 'Reads analyses and rates insights.',
   api_user: 'An integration account: uploads and analyses through API keys.',
   auditor: 'Reads the audit trail and nothing else that is sensitive.',

@@ -20,6 +20,7 @@ import { registerHealthRoutes } from '../monitoring/health-routes.js';
 import { registerAlertRoutes } from '../monitoring/alerts/routes.js';
 import { registerMonitoringRoutes } from '../monitoring/routes.js';
 import { registerOrganizationRoutes } from '../tenancy/routes.js';
+import { registerReportScheduleRoutes } from '../report-schedules/routes.js';
 import { PRODUCT_VERSION } from '../version.js';
 import { accessHook } from './access.js';
 import { installErrorHandling } from './error-handler.js';
@@ -172,6 +173,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerFeedbackRoutes(app, ctx);
   registerBudgetRoutes(app, ctx);
   registerAskRoutes(app, ctx);
+  registerReportScheduleRoutes(app, ctx);
 
   return app;
 }

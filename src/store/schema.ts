@@ -31,6 +31,8 @@ export interface Database {
   budgets: BudgetTable;
   auth_epoch: AuthEpochTable;
   ask_questions: AskQuestionTable;
+  report_schedules: ReportScheduleTable;
+  report_runs: ReportRunTable;
 }
 
 export interface OrganizationTable {
@@ -387,4 +389,48 @@ export interface AskQuestionTable {
   /** For a wrong answer: the question reworded so it reads as meant; later askings of the same question in the organisation read this. */
   correction: string | null;
   rated_at: string | null;
+}
+
+/** A report an organisation has sent on a cadence (0011_report_schedules). */
+export interface ReportScheduleTable {
+  id: string;
+  org_id: string;
+  name: string;
+  /** JSON: what to analyse (datasets and options, or the request of a saved analysis). */
+  report: string;
+  format: string;
+  /** JSON: daily, weekly or monthly at a UTC time. */
+  cadence: string;
+  /** JSON: e-mail recipients or an alert channel. */
+  destination: string;
+  enabled: number;
+  /** When the next attempt is due: the next slot, or a retry of the current one. */
+  next_run_at: string;
+  /** Failed attempts for the slot being served; 0 when none is pending. */
+  attempt: number;
+  /** The analysis made for the slot being served, reused by its retries. */
+  pending_analysis_id: string | null;
+  /** Set while an instance runs the schedule: its claim, which lapses if that instance dies. */
+  running_until: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One attempt to deliver a scheduled report. */
+export interface ReportRunTable {
+  id: string;
+  schedule_id: string;
+  org_id: string;
+  /** `schedule` or `manual`. */
+  trigger: string;
+  scheduled_for: string | null;
+  attempt: number;
+  started_at: string;
+  finished_at: string | null;
+  /** `running`, `delivered`, `retrying` (failed, will try again) or `failed` (gave up). */
+  outcome: string;
+  error: string | null;
+  bytes: number | null;
+  analysis_id: string | null;
 }

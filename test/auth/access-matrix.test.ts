@@ -98,6 +98,13 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'DELETE /api/v1/budgets/:id': 'analyses:create',
   'PUT /api/v1/budgets/:id': 'analyses:create',
   'GET /api/v1/budgets/pacing': 'analyses:read',
+  'GET /api/v1/report-schedules': 'analyses:read feature:exports',
+  'POST /api/v1/report-schedules': 'reports:manage feature:exports',
+  'GET /api/v1/report-schedules/:id': 'analyses:read feature:exports',
+  'PATCH /api/v1/report-schedules/:id': 'reports:manage feature:exports',
+  'DELETE /api/v1/report-schedules/:id': 'reports:manage feature:exports',
+  'POST /api/v1/report-schedules/:id/run': 'reports:manage feature:exports',
+  'GET /api/v1/report-schedules/:id/runs': 'analyses:read feature:exports',
 };
 
 /** A declared rule in the table's words. */
@@ -223,9 +230,18 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const bChannelId = bChannel.json<{ channel: { id: string } }>().channel.id;
     const bQuestion = await t.app.inject({ method: 'POST', url: '/api/v1/ask', headers: bearer(b.users.admin.accessToken), payload: { question: 'spend by campaign', datasetIds: [bDatasetId] } });
     const bQuestionId = bQuestion.json<{ id: string }>().id;
+    const bSchedule = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/report-schedules',
+      headers: bearer(b.users.analyst.accessToken),
+      payload: { name: 'b report', report: { kind: 'datasets', datasetIds: [bDatasetId] }, format: 'csv', cadence: { kind: 'daily', time: '06:00' }, destination: { kind: 'webhook', channelId: bChannelId } },
+    });
+    expect(bSchedule.statusCode, bSchedule.body).toBe(201);
+    const bScheduleId = bSchedule.json<{ id: string }>().id;
     const idFor = (url: string): string => {
       if (url.startsWith('/api/v1/ask')) return bQuestionId;
       if (url.startsWith('/api/v1/alerts/channels')) return bChannelId;
+      if (url.startsWith('/api/v1/report-schedules')) return bScheduleId;
       if (url.startsWith('/api/v1/alerts')) return bAlertId;
       if (url.startsWith('/api/v1/datasets')) return bDatasetId;
       if (url.startsWith('/api/v1/analyses')) return bAnalysisId;
@@ -264,7 +280,9 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
               ? { name: 'x' }
               : route.url.startsWith('/api/v1/datasets')
                 ? { mapping: { Spend: 'spend' } }
-                : { displayName: 'x' },
+                : route.url.startsWith('/api/v1/report-schedules')
+                  ? { enabled: false }
+                  : { displayName: 'x' },
       });
       if (response.statusCode !== 404) failures.push(`${route.method} ${route.url}: ${response.statusCode} ${response.body}`);
     }

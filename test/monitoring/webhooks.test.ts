@@ -1,34 +1,10 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/monitoring/alerts/channels.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A real receiver on 127.0.0.1 that fails the first `failures` calls. */
-async function receiver(failures: number): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  let calls = 0;
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      calls++;
-      response.statusCode = calls <= failures ? 503 : 204;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/pca`, received, server };
-}
+import { receiver } from '../helpers/webhook-receiver.js';
 
 async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

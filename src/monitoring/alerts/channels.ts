@@ -114,6 +114,13 @@ export async function deleteChannel(db: Kysely<Database>, orgId: string, id: str
   if (Number(result.numDeletedRows) !== 1) throw new AppError('not-found', 'No such channel.');
 }
 
+/** One of the organisation's channels; another organisation's id is "not found". */
+export async function getChannel(db: Kysely<Database>, orgId: string, id: string): Promise<Channel> {
+  const row = await db.selectFrom('alert_channels').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  if (!row) throw new AppError('not-found', 'No such channel.');
+  return present(row);
+}
+
 export async function listDeliveries(db: Kysely<Database>, orgId: string, channelId: string): Promise<Delivery[]> {
   const channel = await db.selectFrom('alert_channels').select('id').where('id', '=', channelId).where('org_id', '=', orgId).executeTakeFirst();
   if (!channel) throw new AppError('not-found', 'No such channel.');
@@ -138,14 +145,14 @@ export interface NotifierOptions {
   readonly egress: EgressPolicy;
 }
 
-interface Attempt {
+export interface Attempt {
   readonly outcome: DeliveryOutcome;
   /** The status rounded down to its class (503 -> 500). */
   readonly statusClass: number | null;
 }
 
 /** One POST; the agent's lookup re-checks the address at connect time. Redirects are not followed. */
-async function post(url: string, headers: Record<string, string>, body: string, options: NotifierOptions, agents: { http: HttpAgent; https: HttpsAgent }): Promise<Attempt> {
+async function post(url: string, headers: Record<string, string>, body: string, options: Pick<NotifierOptions, 'timeoutMs' | 'egress'>, agents: { http: HttpAgent; https: HttpsAgent }): Promise<Attempt> {
   const target = new URL(url);
   try {
     // An address literal never reaches the lookup: check it here, every attempt.
@@ -225,4 +232,32 @@ async function deliverAll(
       }
     }),
   );
+}
+
+/**
+ * One JSON POST to one of the organisation's channels, signed and checked
+ * against the egress policy exactly as alert deliveries are: the way other
+ * features (scheduled reports) deliver through a channel. `refused` when the
+ * channel is missing, another organisation's or disabled.
+ */
+export async function postToChannel(
+  options: Pick<NotifierOptions, 'db' | 'box' | 'clock' | 'timeoutMs' | 'egress'>,
+  orgId: string,
+  channelId: string,
+  event: string,
+  body: string,
+): Promise<Attempt> {
+  const channel = await options.db.selectFrom('alert_channels').selectAll().where('id', '=', channelId).where('org_id', '=', orgId).executeTakeFirst();
+  if (!channel || channel.enabled !== 1) return { outcome: 'refused', statusClass: null };
+  const lookup = guardedLookup(options.egress);
+  const agents = { http: new HttpAgent({ lookup }), https: new HttpsAgent({ lookup }) };
+  try {
+    const timestamp = String(Math.floor(options.clock().getTime() / 1000));
+    const secret = options.box.open(channel.secret);
+    const headers = { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signPayload(secret, timestamp, body), 'x-pca-event': event };
+    return await post(channel.url, headers, body, options, agents);
+  } finally {
+    agents.http.destroy();
+    agents.https.destroy();
+  }
 }

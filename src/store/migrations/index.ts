@@ -9,6 +9,7 @@ import * as insights from './0007_insights.js';
 import * as datasetVersions from './0008_dataset_versions.js';
 import * as hardening from './0009_hardening.js';
 import * as perf from './0010_perf.js';
+import * as reportSchedules from './0011_report_schedules.js';
 import * as askFeedback from './0012_ask_feedback.js';
 
 /**
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_dataset_versions': datasetVersions,
   '0009_hardening': hardening,
   '0010_perf': perf,
+  '0011_report_schedules': reportSchedules,
   '0012_ask_feedback': askFeedback,
 };
 

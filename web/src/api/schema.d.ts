@@ -121,7 +121,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes: the instance's for the operator, the caller's organisation's otherwise (scope says which) */
+        /** Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes */
         get: {
             parameters: {
                 query: {
@@ -179,50 +179,6 @@ export interface paths {
                     content: {
                         "application/json": {
                             [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/monitoring/system/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The last system samples, oldest first (about 10 minutes): CPU, memory and disk used %, how late each sample fired (event-loop stall) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                at: string;
-                                cpuPercent: number | null;
-                                memoryUsedPercent: number;
-                                diskUsedPercent: number | null;
-                                eventLoopDelayMs: number;
-                            }[];
                         };
                     };
                 };
@@ -1037,7 +993,7 @@ export interface paths {
                                 updatedAt: string;
                             };
                             via: "session" | "api_key";
-                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
+                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
                             features: {
                                 [key: string]: boolean;
                             };
@@ -1258,10 +1214,10 @@ export interface paths {
                                 /** @enum {unknown} */
                                 name: "admin" | "analyst" | "viewer" | "api_user" | "auditor";
                                 description: string;
-                                permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
+                                permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
                             }[];
-                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
-                            operatorPermissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
+                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
+                            operatorPermissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
                         };
                     };
                 };
@@ -1379,54 +1335,6 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/{id}/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A user's live sessions (where and since when they are signed in); end them with reset-password or deactivate */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                createdAt: string;
-                                expiresAt: string;
-                                lastUsedAt: string;
-                                ip: string | null;
-                                userAgent: string | null;
-                                current: boolean;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1729,7 +1637,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 prefix: string;
-                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
+                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
                                 createdBy: string;
                                 createdAt: string;
                                 expiresAt: string | null;
@@ -1754,7 +1662,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
+                        scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
                         /** Format: date-time */
                         expiresAt?: string;
                     };
@@ -1772,7 +1680,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 prefix: string;
-                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring")[];
+                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
                                 createdBy: string;
                                 createdAt: string;
                                 expiresAt: string | null;
@@ -3737,43 +3645,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change a budget's scope, name, amount, currency or flight */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {unknown} */
-                        scope: "campaign" | "platform";
-                        name: string;
-                        amount: number;
-                        currency?: string | null;
-                        startDate: string;
-                        endDate: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        put?: never;
         post?: never;
         delete: {
             parameters: {
@@ -3883,7 +3755,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
                             question: string;
                             interpretation: string | null;
                             intent: string | null;
@@ -3903,12 +3774,6 @@ export interface paths {
                                 chart: {
                                     [key: string]: unknown;
                                 } | null;
-                                evidence?: {
-                                    kind: "anomaly" | "insight";
-                                    id: string;
-                                    title: string;
-                                    sentence: string;
-                                }[];
                             };
                             clarification?: {
                                 question: string;
@@ -3916,11 +3781,6 @@ export interface paths {
                                     label: string;
                                     question: string;
                                 }[];
-                            };
-                            correctedTo?: string;
-                            reportedWrong?: {
-                                count: number;
-                                comments: string[];
                             };
                         };
                     };
@@ -3933,16 +3793,191 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ask/{id}/rating": {
+    "/api/v1/report-schedules": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        /** Rate the answer to one of your questions useful or wrong; a wrong one may carry a correction (the question reworded), which later askings of the same question in the organisation read instead */
-        put: {
+        /** The organisation's report schedules */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Schedule a report: what to analyse, how often (UTC), the format, and where it goes (e-mail or an alert channel webhook) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        report: {
+                            /** @enum {string} */
+                            kind: "datasets";
+                            datasetIds: string[];
+                            filters?: {
+                                /** @enum {unknown} */
+                                dimension: "platform" | "channel" | "account" | "campaign" | "ad_group" | "ad" | "device" | "country" | "region" | "age" | "gender" | "placement" | "objective" | "funnel_stage" | "currency";
+                                values: string[];
+                            }[];
+                            dateRange?: {
+                                from?: string;
+                                to?: string;
+                            };
+                            conversion?: {
+                                to: string;
+                                rates: {
+                                    [key: string]: number;
+                                };
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "analysis";
+                            analysisId: string;
+                        };
+                        /** @enum {unknown} */
+                        format: "json" | "csv" | "xlsx" | "md";
+                        cadence: {
+                            /** @enum {string} */
+                            kind: "daily";
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "weekly";
+                            /** @enum {unknown} */
+                            weekday: "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "monthly";
+                            /** @description 29-31 mean the month's last day in shorter months */
+                            day: number;
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        };
+                        destination: {
+                            /** @enum {string} */
+                            kind: "email";
+                            to: string[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "webhook";
+                            channelId: string;
+                        };
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a schedule; a new cadence, or enabling it, starts from the next slot */
+        patch: {
             parameters: {
                 query?: never;
                 header?: never;
@@ -3954,126 +3989,140 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        rating: "useful" | "wrong";
-                        comment?: string;
-                        correction?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            rating: "useful" | "wrong";
-                        };
-                    };
-                };
-            };
-        };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/ask/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Your own questions, newest first, with how each was read, its answer and your rating */
-        get: {
-            parameters: {
-                query: {
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                userId: string;
-                                question: string;
-                                scope: {
-                                    [key: string]: unknown;
-                                };
-                                outcome: string;
-                                interpretation: string | null;
-                                query: {
-                                    [key: string]: unknown;
-                                } | null;
-                                answer: {
-                                    sentence: string;
-                                    columns: string[];
-                                    rows: {
-                                        [key: string]: unknown;
-                                    }[];
-                                    chart: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    evidence?: {
-                                        kind: "anomaly" | "insight";
-                                        id: string;
-                                        title: string;
-                                        sentence: string;
-                                    }[];
-                                } | null;
-                                createdAt: string;
-                                rating: ("useful" | "wrong") | null;
-                                comment: string | null;
-                                correction: string | null;
-                                ratedAt: string | null;
+                        name?: string;
+                        report?: {
+                            /** @enum {string} */
+                            kind: "datasets";
+                            datasetIds: string[];
+                            filters?: {
+                                /** @enum {unknown} */
+                                dimension: "platform" | "channel" | "account" | "campaign" | "ad_group" | "ad" | "device" | "country" | "region" | "age" | "gender" | "placement" | "objective" | "funnel_stage" | "currency";
+                                values: string[];
                             }[];
-                            nextCursor: string | null;
+                            dateRange?: {
+                                from?: string;
+                                to?: string;
+                            };
+                            conversion?: {
+                                to: string;
+                                rates: {
+                                    [key: string]: number;
+                                };
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "analysis";
+                            analysisId: string;
+                        };
+                        /** @enum {unknown} */
+                        format?: "json" | "csv" | "xlsx" | "md";
+                        cadence?: {
+                            /** @enum {string} */
+                            kind: "daily";
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "weekly";
+                            /** @enum {unknown} */
+                            weekday: "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "monthly";
+                            /** @description 29-31 mean the month's last day in shorter months */
+                            day: number;
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        };
+                        destination?: {
+                            /** @enum {string} */
+                            kind: "email";
+                            to: string[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "webhook";
+                            channelId: string;
+                        };
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
                         };
                     };
                 };
             };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
-    "/api/v1/ask/reviews": {
+    "/api/v1/report-schedules/{id}/run": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The organisation's rated answers for review, newest first: wrong ones by default, with the question, its reading, the answer, the comment and any correction */
+        get?: never;
+        put?: never;
+        /** Run a schedule now, once (no retries): analyse, render, deliver; the run, failed or not, is in its history */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A schedule's runs, newest first */
         get: {
             parameters: {
                 query: {
                     limit: number;
                     cursor?: string;
-                    rating?: "useful" | "wrong";
                 };
                 header?: never;
-                path?: never;
+                path: {
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -4086,38 +4135,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                id: string;
-                                userId: string;
-                                question: string;
-                                scope: {
-                                    [key: string]: unknown;
-                                };
-                                outcome: string;
-                                interpretation: string | null;
-                                query: {
-                                    [key: string]: unknown;
-                                } | null;
-                                answer: {
-                                    sentence: string;
-                                    columns: string[];
-                                    rows: {
-                                        [key: string]: unknown;
-                                    }[];
-                                    chart: {
-                                        [key: string]: unknown;
-                                    } | null;
-                                    evidence?: {
-                                        kind: "anomaly" | "insight";
-                                        id: string;
-                                        title: string;
-                                        sentence: string;
-                                    }[];
-                                } | null;
-                                createdAt: string;
-                                rating: ("useful" | "wrong") | null;
-                                comment: string | null;
-                                correction: string | null;
-                                ratedAt: string | null;
+                                [key: string]: unknown;
                             }[];
                             nextCursor: string | null;
                         };
