@@ -2,6 +2,7 @@ import type { AuditLog } from './audit/recorder.js';
 import type { DuckEngine } from './analysis/engine/duckdb.js';
 import type { AnalysisPool } from './analysis/workers/analysis-pool.js';
 import type { GroupedCache } from './analysis/workers/grouped-cache.js';
+import type { DeckPool } from './reports/deck-pool.js';
 import type { OrgConcurrency } from './runtime/org-concurrency.js';
 import type { AuthDeps } from './auth/auth-deps.js';
 import type { Config } from './config.js';
@@ -33,6 +34,8 @@ export interface AppContext {
   readonly orgLimits: { readonly analyses: OrgConcurrency; readonly uploads: OrgConcurrency };
   /** DuckDB results of recent analyses, by their inputs. */
   readonly analysisCache: GroupedCache;
+  /** Worker threads that draw PDF and PPTX decks. */
+  readonly deckPool: DeckPool;
 }
 
 /** What the instance measures about itself. */
