@@ -12,6 +12,8 @@ export type DeckFormat = Extract<ExportFormat, 'pdf' | 'pptx'>;
 /** Renders a deck; the server hands this to a worker thread, the CLI renders in its own thread. */
 export type DeckRenderer = (content: AnalysisContent, format: DeckFormat) => Promise<Buffer>;
 
+const NO_SUMMARY = 'No executive summary is stored for this analysis.';
+
 const ITEM_SECTIONS = [
   ['insight', 'insights'],
   ['recommendation', 'recommendations'],
@@ -29,7 +31,7 @@ function csvOf(content: AnalysisContent): string {
     { section: 'totals', rows: totalRows(report) },
     ...Object.entries(report.breakdowns).map(([name, rows]) => ({ section: `by ${name}`, rows })),
     ...Object.entries(report.timeSeries).map(([granularity, rows]) => ({ section: `by ${granularity}`, rows })),
-    { section: 'executive summary', rows: content.summary ? [{ sentence: content.summary.text }] : [] },
+    { section: 'executive summary', rows: [{ sentence: content.summary?.text ?? NO_SUMMARY }] },
     ...ITEM_SECTIONS.map(([kind, section]) => ({ section, rows: itemsOf(content, kind).map(itemRow) })),
   ];
   const columns = ['section', ...new Set(sections.flatMap(({ rows }) => rows.flatMap((row) => Object.keys(row))))];
@@ -43,7 +45,7 @@ function csvOf(content: AnalysisContent): string {
 /** The Markdown report with the executive summary after its headline and the words after the tables. */
 function markdownOf(content: AnalysisContent): string {
   const [title, headline, ...rest] = renderReport(content.result, 'md').split('\n');
-  const summary = ['', '## Executive summary', '', mdText(content.summary?.text ?? 'No executive summary is stored for this analysis.')];
+  const summary = ['', '## Executive summary', '', mdText(content.summary?.text ?? NO_SUMMARY)];
   const words = ITEM_SECTIONS.flatMap(([kind, section]) => {
     const items = itemsOf(content, kind);
     const heading = `## ${section[0]!.toUpperCase()}${section.slice(1)}`;

@@ -18,7 +18,8 @@ function addTable(workbook: ExcelJS.Workbook, name: string, rows: ReportRow[]): 
   sheet.addRow(columns);
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) sheet.addRow(columns.map((column) => safe(row[column])));
-  sheet.columns.forEach((column) => (column.width = 16));
+  // A sheet with no rows has no columns to size (ExcelJS gives null then).
+  if (columns.length > 0) sheet.columns.forEach((column) => (column.width = 16));
 }
 
 /** The words of an analysis as sheets: its executive summary, then one sheet per kind of item with the evidence's figures. */
