@@ -1064,7 +1064,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app */
+        /** Start TOTP enrolment (needs the password): a secret and an otpauth:// URI for an authenticator app */
         post: {
             parameters: {
                 query?: never;
@@ -1072,7 +1072,13 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1103,7 +1109,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm enrolment with a current code; returns one-time recovery codes (shown once) */
+        /** Confirm enrolment with the password and a current code; returns one-time recovery codes (shown once) */
         post: {
             parameters: {
                 query?: never;
@@ -1114,6 +1120,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        password: string;
                         code: string;
                     };
                 };
@@ -2662,11 +2669,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an analysis as JSON, CSV, XLSX or Markdown (spreadsheet cells are neutralised against formula injection) */
+        /** Download an analysis as a PDF report or a PowerPoint deck (charts, executive summary, insights, recommendations, anomalies), or as JSON, CSV, XLSX or Markdown with the same words (spreadsheet cells are neutralised against formula injection) */
         get: {
             parameters: {
                 query: {
-                    format: "json" | "csv" | "xlsx" | "md";
+                    format: "json" | "csv" | "xlsx" | "md" | "pdf" | "pptx";
                 };
                 header?: never;
                 path: {
@@ -2739,6 +2746,17 @@ export interface paths {
                         limit?: number;
                         minSpend?: number;
                         comparePrevious?: boolean;
+                        compareTo?: {
+                            from?: string;
+                            to?: string;
+                        };
+                        having?: {
+                            /** @enum {unknown} */
+                            metric: "impressions" | "reach" | "clicks" | "spend" | "conversions" | "revenue" | "leads" | "video_views" | "engagements" | "ctr" | "cpc" | "cpm" | "cpa" | "roas" | "cvr" | "aov" | "frequency" | "profit";
+                            /** @enum {unknown} */
+                            op: "lt" | "lte" | "gt" | "gte";
+                            value: number;
+                        }[];
                         conversion?: {
                             to: string;
                             rates: {
@@ -3697,6 +3715,78 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the data a question in plain language: it is read into the structured query of /api/v1/query (shown), run by the engine, and answered with a sentence, a table and a chart, or asked back when it reads more than one way */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        question: string;
+                        datasetIds?: string[];
+                        analysisId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            question: string;
+                            interpretation: string | null;
+                            intent: string | null;
+                            query: {
+                                [key: string]: unknown;
+                            } | null;
+                            matches: {
+                                [key: string]: unknown;
+                            }[];
+                            notes: string[];
+                            answer?: {
+                                sentence: string;
+                                columns: string[];
+                                rows: {
+                                    [key: string]: unknown;
+                                }[];
+                                chart: {
+                                    [key: string]: unknown;
+                                } | null;
+                            };
+                            clarification?: {
+                                question: string;
+                                options: {
+                                    label: string;
+                                    question: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
