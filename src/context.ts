@@ -2,6 +2,7 @@ import type { AuditLog } from './audit/recorder.js';
 import type { DuckEngine } from './analysis/engine/duckdb.js';
 import type { AnalysisPool } from './analysis/workers/analysis-pool.js';
 import type { GroupedCache } from './analysis/workers/grouped-cache.js';
+import type { DeckPool } from './reports/deck-pool.js';
 import type { OrgConcurrency } from './runtime/org-concurrency.js';
 import type { AuthDeps } from './auth/auth-deps.js';
 import type { Config } from './config.js';
@@ -36,6 +37,8 @@ export interface AppContext {
   readonly analysisCache: GroupedCache;
   /** The operator's mail server for scheduled reports (PCA_SMTP_URL); absent when none is configured. */
   readonly mailer: Mailer | undefined;
+  /** Worker threads that draw PDF and PPTX decks. */
+  readonly deckPool: DeckPool;
 }
 
 /** What the instance measures about itself. */

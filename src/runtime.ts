@@ -4,6 +4,7 @@ import { systemRecorder, type AuditLog } from './audit/recorder.js';
 import { sweepDatasetStorage } from './analysis/datasets/datasets.js';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
 import { createAnalysisPool } from './analysis/workers/analysis-pool.js';
+import { createDeckPool } from './reports/deck-pool.js';
 import { GroupedCache } from './analysis/workers/grouped-cache.js';
 import { OrgConcurrency } from './runtime/org-concurrency.js';
 import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
@@ -77,6 +78,8 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   };
   const analysisPool = createAnalysisPool(config.performance.workerThreads);
   const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
+  // Decks are rarer and lighter than analyses: one thread, so they never take the analyses' cores.
+  const deckPool = createDeckPool(1);
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -96,11 +99,13 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     },
     analysisCache: new GroupedCache(config.performance.analysisCacheBytes),
     mailer,
+    deckPool,
     close: () => {
       closing ??= (async () => {
         monitoring.system.stop();
         mailer?.close();
         await analysisPool.close();
+        await deckPool.close();
         duck.close();
         await store.close();
       })();

@@ -116,7 +116,7 @@ export function createdAnalysisJson(analysis: CreatedAnalysis): string {
 }
 
 /** The daily platform and campaign pairs: what the trend, anomaly, tracking and pacing rules read. */
-const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] };
+export const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] };
 
 /**
  * DuckDB's part of an analysis: the scope's profile, then its grouped rows,

@@ -21,6 +21,7 @@ import { THRESHOLD_OPS } from './query.js';
 import { EXPORT_FORMATS } from './report/export.js';
 import { DIMENSIONS, MEASURES, isField, type Field } from './schema.js';
 import { exportAnalysis } from '../commands/export-analysis.js';
+import { pooledRenderer } from '../reports/deck-pool.js';
 
 const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 export const DateRangeSchema = Type.Object({ from: Type.Optional(DateText), to: Type.Optional(DateText) }, { additionalProperties: false });
@@ -292,13 +293,14 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       config: { access: { permission: 'data:export', feature: 'exports' }, audit: ['analysis.exported'] },
       schema: {
         tags: ['analyses'],
-        summary: 'Download an analysis as JSON, CSV, XLSX or Markdown (spreadsheet cells are neutralised against formula injection)',
+        summary:
+          'Download an analysis as a PDF report or a PowerPoint deck (charts, executive summary, insights, recommendations, anomalies), or as JSON, CSV, XLSX or Markdown with the same words (spreadsheet cells are neutralised against formula injection)',
         params: IdParams,
         querystring: Type.Object({ format: Type.Enum(EXPORT_FORMATS, { default: 'json' }) }, { additionalProperties: false }),
       },
     },
     async (request, reply) => {
-      const { analysis, file } = await exportAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id, request.query.format);
+      const { analysis, file } = await exportAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id, request.query.format, { renderDeck: pooledRenderer(ctx.deckPool) });
       await auditOf(request).record(ctx.store.db, {
         action: 'analysis.exported',
         target: { type: 'analysis', id: analysis.id, name: analysis.name },

@@ -10,7 +10,7 @@ import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 
 export interface AnalyzeOptions {
-  format: 'text' | 'json' | 'md' | 'xlsx';
+  format: 'text' | 'json' | 'md' | 'xlsx' | 'pdf' | 'pptx';
   out?: string;
   groupBy?: string;
   from?: string;
@@ -57,26 +57,30 @@ async function writeAtomically(target: string, content: string | Buffer): Promis
 }
 
 export async function runAnalyze(files: string[], options: AnalyzeOptions): Promise<void> {
-  if (options.format === 'xlsx' && !options.out) throw new Error('--format xlsx needs --out FILE.xlsx');
+  if ((options.format === 'xlsx' || options.format === 'pdf' || options.format === 'pptx') && !options.out) throw new Error(`--format ${options.format} needs --out FILE.${options.format}`);
   const config = loadConfig();
   const work = await mkdtemp(path.join(tmpdir(), 'pca-analyze-'));
   const inputs = files.map((file) => path.resolve(file));
   const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: inputs });
   try {
     const conversion = parseConversion(options.rate, options.toCurrency);
-    const report = await analyzeFiles(
-      duck,
-      {
-        files: inputs,
-        tmpDir: work,
-        ...(options.platform ? { platform: options.platform } : {}),
-        ...(options.sheet ? { sheet: options.sheet } : {}),
-        ...(options.groupBy ? { breakdowns: parseGroupBy(options.groupBy) } : {}),
-        dateRange: { ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}) },
-        ...(conversion ? { conversion } : {}),
-      },
-      new Date(),
-    );
+    const request = {
+      files: inputs,
+      tmpDir: work,
+      ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.sheet ? { sheet: options.sheet } : {}),
+      ...(options.groupBy ? { breakdowns: parseGroupBy(options.groupBy) } : {}),
+      dateRange: { ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}) },
+      ...(conversion ? { conversion } : {}),
+    };
+    const now = new Date();
+    const report = await analyzeFiles(duck, request, now);
+    if (options.format === 'pdf' || options.format === 'pptx') {
+      const { offlineContent } = await import('../commands/analyze-offline.js');
+      const { renderDeck } = await import('../reports/render.js');
+      await writeAtomically(options.out!, await renderDeck(await offlineContent(duck, request, report, now), options.format));
+      return;
+    }
     const output =
       options.format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`

@@ -1,20 +1,38 @@
 import type { Kysely } from 'kysely';
 import { getAnalysis, type StoredAnalysis } from '../analysis/analyses.js';
-import { exportReport, type ExportFormat } from '../analysis/report/export.js';
+import { exportReport, type DeckRenderer, type ExportFormat } from '../analysis/report/export.js';
 import type { Download } from '../export/download.js';
+import { analysisItems } from '../insights/store.js';
+import { brandingOf, type AnalysisContent } from '../reports/content.js';
 import type { Database } from '../store/schema.js';
+import { requireOrganization } from '../tenancy/organizations.js';
 
 export interface ExportedAnalysis {
   readonly analysis: StoredAnalysis;
   readonly file: Download;
 }
 
+export interface ExportOptions {
+  /** Where decks (PDF, PPTX) are drawn: the instance's worker threads; in the caller's thread when absent. */
+  readonly renderDeck?: DeckRenderer;
+}
+
 /**
  * One stored analysis rendered in one format: the single entry point for every
  * surface that hands an analysis over (the download route, scheduled delivery).
- * Throws the analysis's 404 for another organisation's id.
+ * It carries the executive summary, the shown insights, recommendations and
+ * anomalies, and the organisation's branding when its `custom_branding`
+ * feature is on. Throws the analysis's 404 for another organisation's id.
  */
-export async function exportAnalysis(db: Kysely<Database>, orgId: string, analysisId: string, format: ExportFormat): Promise<ExportedAnalysis> {
+export async function exportAnalysis(db: Kysely<Database>, orgId: string, analysisId: string, format: ExportFormat, options: ExportOptions = {}): Promise<ExportedAnalysis> {
   const analysis = await getAnalysis(db, orgId, analysisId);
-  return { analysis, file: await exportReport(analysis.result, format) };
+  const [items, org] = await Promise.all([analysisItems(db, orgId, analysisId, false), requireOrganization(db, orgId)]);
+  const content: AnalysisContent = {
+    title: analysis.name,
+    result: analysis.result,
+    summary: analysis.summary,
+    items: items.map(({ kind, rank, priority, category, ruleId, title, sentence, evidence, payload }) => ({ kind, rank, priority, category, ruleId, title, sentence, evidence, payload })),
+    branding: org.features.custom_branding ? brandingOf(org.name, org.metadata) : null,
+  };
+  return { analysis, file: await exportReport(content, format, options.renderDeck) };
 }

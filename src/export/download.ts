@@ -7,6 +7,8 @@ export const MEDIA_TYPES = {
   csv: 'text/csv; charset=utf-8',
   md: 'text/markdown; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 } as const;
 
 export type DownloadFormat = keyof typeof MEDIA_TYPES;

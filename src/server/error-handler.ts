@@ -46,7 +46,13 @@ function fieldErrors(context: string | undefined, issues: readonly AjvIssue[]): 
     const extra = issue.keyword === 'additionalProperties' ? `/${String(issue.params.additionalProperty)}` : '';
     return {
       field: `/${context ?? 'body'}${issue.instancePath}${missing}${extra}`,
-      message: issue.keyword === 'additionalProperties' ? 'is not a known field' : (issue.message ?? 'is invalid'),
+      message:
+        issue.keyword === 'additionalProperties'
+          ? 'is not a known field'
+          : // A closed list names what it accepts, so the caller can correct the value without the docs.
+            issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)
+            ? `must be one of: ${issue.params.allowedValues.map(String).join(', ')}`
+            : (issue.message ?? 'is invalid'),
     };
   });
 }

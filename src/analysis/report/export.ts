@@ -1,17 +1,38 @@
 import type { Download } from '../../export/download.js';
 import { csvField } from '../../export/safe-cell.js';
-import { renderReport } from './render.js';
-import { totalRows, type AnalysisReport, type ReportRow } from './report.js';
+import { itemsOf, type AnalysisContent, type ReportItem } from '../../reports/content.js';
+import { mdText, renderReport } from './render.js';
+import { totalRows, type ReportRow } from './report.js';
 
-export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
+export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'md', 'pdf', 'pptx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The formats drawn as a deck (charts, slides or pages); the others are data. */
+export type DeckFormat = Extract<ExportFormat, 'pdf' | 'pptx'>;
 
-/** Every table of a report as one long sheet: a section column, then the group's keys and figures. */
-function csvOf(report: AnalysisReport): string {
+/** Renders a deck; the server hands this to a worker thread, the CLI renders in its own thread. */
+export type DeckRenderer = (content: AnalysisContent, format: DeckFormat) => Promise<Buffer>;
+
+const NO_SUMMARY = 'No executive summary is stored for this analysis.';
+
+const ITEM_SECTIONS = [
+  ['insight', 'insights'],
+  ['recommendation', 'recommendations'],
+  ['anomaly', 'anomalies'],
+] as const;
+
+function itemRow(item: ReportItem): ReportRow {
+  return { rank: item.rank, priority: item.priority, category: item.category, title: item.title, sentence: item.sentence, evidence: JSON.stringify(item.evidence.figures) };
+}
+
+/** Every table of a report as one long sheet: a section column, then the group's keys and figures; the words last. */
+function csvOf(content: AnalysisContent): string {
+  const report = content.result;
   const sections: { section: string; rows: ReportRow[] }[] = [
     { section: 'totals', rows: totalRows(report) },
     ...Object.entries(report.breakdowns).map(([name, rows]) => ({ section: `by ${name}`, rows })),
     ...Object.entries(report.timeSeries).map(([granularity, rows]) => ({ section: `by ${granularity}`, rows })),
+    { section: 'executive summary', rows: [{ sentence: content.summary?.text ?? NO_SUMMARY }] },
+    ...ITEM_SECTIONS.map(([kind, section]) => ({ section, rows: itemsOf(content, kind).map(itemRow) })),
   ];
   const columns = ['section', ...new Set(sections.flatMap(({ rows }) => rows.flatMap((row) => Object.keys(row))))];
   const lines = [columns.map(csvField).join(',')];
@@ -21,17 +42,41 @@ function csvOf(report: AnalysisReport): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export async function exportReport(report: AnalysisReport, format: ExportFormat): Promise<Download> {
+/** The Markdown report with the executive summary after its headline and the words after the tables. */
+function markdownOf(content: AnalysisContent): string {
+  const [title, headline, ...rest] = renderReport(content.result, 'md').split('\n');
+  const summary = ['', '## Executive summary', '', mdText(content.summary?.text ?? NO_SUMMARY)];
+  const words = ITEM_SECTIONS.flatMap(([kind, section]) => {
+    const items = itemsOf(content, kind);
+    const heading = `## ${section[0]!.toUpperCase()}${section.slice(1)}`;
+    if (items.length === 0) return ['', heading, '', `No ${section} for this analysis.`];
+    return ['', heading, '', ...items.map((item) => `${item.rank}. **${mdText(item.title)}** (${item.priority}, ${item.category.replace('_', ' ')}): ${mdText(item.sentence)}`)];
+  });
+  return `${[title, headline, ...summary, ...rest.slice(0, -1), ...words].join('\n')}\n`;
+}
+
+function jsonOf(content: AnalysisContent): string {
+  const pick = (kind: ReportItem['kind']) => itemsOf(content, kind);
+  return JSON.stringify({ ...content.result, summary: content.summary, insights: pick('insight'), recommendations: pick('recommendation'), anomalies: pick('anomaly') }, null, 2);
+}
+
+/** The report of an analysis as a file; a deck goes to the renderer given (a worker on the server). */
+export async function exportReport(content: AnalysisContent, format: ExportFormat, renderDeck?: DeckRenderer): Promise<Download> {
   switch (format) {
     case 'json':
-      return { format, body: JSON.stringify(report, null, 2) };
+      return { format, body: jsonOf(content) };
     case 'csv':
-      return { format, body: csvOf(report) };
+      return { format, body: csvOf(content) };
     case 'md':
-      return { format, body: renderReport(report, 'md') };
+      return { format, body: markdownOf(content) };
     case 'xlsx': {
       const { reportWorkbook } = await import('./xlsx-report.js');
-      return { format, body: await reportWorkbook(report) };
+      return { format, body: await reportWorkbook(content.result, content) };
+    }
+    case 'pdf':
+    case 'pptx': {
+      const render = renderDeck ?? (await import('../../reports/render.js')).renderDeck;
+      return { format, body: await render(content, format) };
     }
   }
 }

@@ -18,7 +18,7 @@ function formatValue(column: string, value: string | number | null | undefined):
 }
 
 /** Text from a file as Markdown that shows as itself: no raw HTML, links, images, emphasis or table breaks. */
-function mdText(value: string): string {
+export function mdText(value: string): string {
   return value
     .replace(/[\r\n]+/g, ' ')
     .replace(/&/g, '&amp;')

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { neutraliseFormula } from '../../export/safe-cell.js';
 import { totalRows, type AnalysisReport, type ReportRow } from './report.js';
+import { itemsOf, type AnalysisContent } from '../../reports/content.js';
 
 type Cell = string | number | null;
 
@@ -17,11 +18,35 @@ function addTable(workbook: ExcelJS.Workbook, name: string, rows: ReportRow[]): 
   sheet.addRow(columns);
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) sheet.addRow(columns.map((column) => safe(row[column])));
-  sheet.columns.forEach((column) => (column.width = 16));
+  // A sheet with no rows has no columns to size (ExcelJS gives null then).
+  if (columns.length > 0) sheet.columns.forEach((column) => (column.width = 16));
 }
 
-/** The analysis as a workbook: summary, one sheet per breakdown, the daily series and the quality report. */
-export async function reportWorkbook(report: AnalysisReport): Promise<Buffer> {
+/** The words of an analysis as sheets: its executive summary, then one sheet per kind of item with the evidence's figures. */
+function addWords(workbook: ExcelJS.Workbook, content: Pick<AnalysisContent, 'summary' | 'items'>): void {
+  const summary = workbook.addWorksheet('Executive summary');
+  summary.addRow(['Executive summary']).font = { bold: true, size: 14 };
+  summary.addRow([safe(content.summary?.text ?? 'No executive summary is stored for this analysis.')]);
+  summary.getColumn(1).width = 120;
+  summary.getRow(2).alignment = { wrapText: true, vertical: 'top' };
+  for (const [kind, name] of [['insight', 'Insights'], ['recommendation', 'Recommendations'], ['anomaly', 'Anomalies']] as const) {
+    addTable(
+      workbook,
+      name,
+      itemsOf(content, kind).map((item) => ({
+        rank: item.rank,
+        priority: item.priority,
+        category: item.category,
+        title: item.title,
+        sentence: item.sentence,
+        evidence: JSON.stringify(item.evidence.figures),
+      })),
+    );
+  }
+}
+
+/** The analysis as a workbook: summary, one sheet per breakdown, the daily series and the quality report; its words when given. */
+export async function reportWorkbook(report: AnalysisReport, content?: Pick<AnalysisContent, 'summary' | 'items'>): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date(report.generatedAt);
   const summary = workbook.addWorksheet('Summary');
@@ -59,5 +84,6 @@ export async function reportWorkbook(report: AnalysisReport): Promise<Buffer> {
       rowsWithoutDate: dataset.quality.rowsWithoutDate,
     })),
   );
+  if (content) addWords(workbook, content);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

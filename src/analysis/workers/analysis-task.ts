@@ -1,11 +1,11 @@
 import { benchmarkSettings } from '../../insights/benchmarks.js';
 import type { Finding } from '../../insights/finding.js';
-import { generateInsights, type FeedbackContext, type GeneratedItem } from '../../insights/generate.js';
+import { generateInsights, type FeedbackContext, type Generated, type GeneratedItem } from '../../insights/generate.js';
 import { insightInput, type DailyBreakdowns } from '../../insights/input.js';
 import { paceBudgets, pacingThresholds, type BudgetFlight } from '../../insights/pacing.js';
 import type { ExecutiveSummary } from '../../insights/summary.js';
 import { readGroups, type AnalysisOptions, type GroupingQuery, type Profile } from '../engine/analysis.js';
-import { buildReport, totalRows, type DatasetSummary, type ReportRow } from '../report/report.js';
+import { buildReport, totalRows, type AnalysisReport, type DatasetSummary, type ReportRow } from '../report/report.js';
 import type { AnalysisResultDocument, PeriodComparison } from '../analyses.js';
 
 /** One grouping query's rows as DuckDB wrote them (a JSON array), with what `readGroups` needs to read them. */
@@ -57,6 +57,47 @@ function changeOf(current: ReportRow, previous: ReportRow | null): PeriodCompari
   return change;
 }
 
+/** What turns a report into a stored analysis: the period before, the daily pairs, and the organisation's budgets, settings and feedback. */
+export interface Completion {
+  readonly report: AnalysisReport;
+  /** The period before, when the analysis has dates; `totals` empty when that period has no rows. */
+  readonly previous: { readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly totals: ReportRow[] } | null;
+  readonly daily: DailyBreakdowns;
+  readonly budgets: readonly BudgetFlight[];
+  readonly settings: Record<string, unknown>;
+  readonly feedback: FeedbackContext;
+}
+
+/**
+ * Period over period, budget pacing and the insights of a report: what the
+ * server stores with an analysis and what `pca analyze` draws in a deck, so
+ * both say the same things about the same data.
+ */
+export function completeAnalysis(input: Completion): { readonly result: AnalysisResultDocument; readonly generated: Generated } {
+  const { report } = input;
+  let periodOverPeriod: PeriodComparison | null = null;
+  if (input.previous) {
+    const byCurrency: PeriodComparison['byCurrency'] = {};
+    for (const current of totalRows(report)) {
+      const key = String(current.currency ?? 'unknown');
+      const old = input.previous.totals.find((row) => row.currency === current.currency) ?? null;
+      byCurrency[key] = { current, previous: old, change: changeOf(current, old) };
+    }
+    periodOverPeriod = { range: input.previous.range, previousRange: input.previous.before, byCurrency };
+  }
+  const result: AnalysisResultDocument = { ...report, periodOverPeriod };
+  const asOf = result.dateRange.to;
+  const pacing = asOf === null ? [] : paceBudgets(input.budgets, input.daily, asOf, pacingThresholds(input.settings));
+  const previousTotals = Object.values(result.periodOverPeriod?.byCurrency ?? {}).flatMap((comparison) => (comparison.previous ? [comparison.previous] : []));
+  const generated = generateInsights(insightInput(result, previousTotals, input.daily, benchmarkSettings(input.settings), pacing), input.feedback, result.dateRange);
+  return { result, generated };
+}
+
+/** The daily platform and campaign pairs out of a report grouped by them. */
+export function dailyPairs(report: Pick<AnalysisReport, 'breakdowns'>): DailyBreakdowns {
+  return { platform: report.breakdowns['platform×date'] ?? [], campaign: report.breakdowns['campaign×date'] ?? [] };
+}
+
 /**
  * The CPU-heavy half of an analysis, in JavaScript: the report, period over
  * period, daily series per platform and campaign, budget pacing and the
@@ -65,24 +106,13 @@ function changeOf(current: ReportRow, previous: ReportRow | null): PeriodCompari
  */
 export function runAnalysisTask(input: AnalysisTaskInput): AnalysisTaskOutput {
   const now = new Date(input.now);
-  const report = buildReport(input.datasets, readRows(input.current), now);
-  let periodOverPeriod: PeriodComparison | null = null;
-  if (input.previous) {
-    const previousRows = input.previous.rows ? totalRows(buildReport([], readRows(input.previous.rows), now)) : [];
-    const byCurrency: PeriodComparison['byCurrency'] = {};
-    for (const current of totalRows(report)) {
-      const key = String(current.currency ?? 'unknown');
-      const old = previousRows.find((row) => row.currency === current.currency) ?? null;
-      byCurrency[key] = { current, previous: old, change: changeOf(current, old) };
-    }
-    periodOverPeriod = { range: input.previous.range, previousRange: input.previous.before, byCurrency };
-  }
-  const result: AnalysisResultDocument = { ...report, periodOverPeriod };
-  const pairs = buildReport([], readRows(input.daily), now).breakdowns;
-  const daily: DailyBreakdowns = { platform: pairs['platform×date'] ?? [], campaign: pairs['campaign×date'] ?? [] };
-  const asOf = result.dateRange.to;
-  const pacing = asOf === null ? [] : paceBudgets(input.budgets, daily, asOf, pacingThresholds(input.settings));
-  const previousTotals = Object.values(result.periodOverPeriod?.byCurrency ?? {}).flatMap((comparison) => (comparison.previous ? [comparison.previous] : []));
-  const generated = generateInsights(insightInput(result, previousTotals, daily, benchmarkSettings(input.settings), pacing), input.feedback, result.dateRange);
+  const { result, generated } = completeAnalysis({
+    report: buildReport(input.datasets, readRows(input.current), now),
+    previous: input.previous && { range: input.previous.range, before: input.previous.before, totals: input.previous.rows ? totalRows(buildReport([], readRows(input.previous.rows), now)) : [] },
+    daily: dailyPairs(buildReport([], readRows(input.daily), now)),
+    budgets: input.budgets,
+    settings: input.settings,
+    feedback: input.feedback,
+  });
   return { resultJson: JSON.stringify(result), items: generated.items, summary: generated.summary, ranked: generated.ranked.slice(0, RANKED_FOR_SUMMARY) };
 }

@@ -993,7 +993,7 @@ export interface paths {
                                 updatedAt: string;
                             };
                             via: "session" | "api_key";
-                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
+                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
                             features: {
                                 [key: string]: boolean;
                             };
@@ -1214,10 +1214,10 @@ export interface paths {
                                 /** @enum {unknown} */
                                 name: "admin" | "analyst" | "viewer" | "api_user" | "auditor";
                                 description: string;
-                                permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
+                                permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
                             }[];
-                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
-                            operatorPermissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
+                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                            operatorPermissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
                         };
                     };
                 };
@@ -1637,7 +1637,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 prefix: string;
-                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
+                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
                                 createdBy: string;
                                 createdAt: string;
                                 expiresAt: string | null;
@@ -1662,7 +1662,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
+                        scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
                         /** Format: date-time */
                         expiresAt?: string;
                     };
@@ -1680,7 +1680,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 prefix: string;
-                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "reports:manage")[];
+                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
                                 createdBy: string;
                                 createdAt: string;
                                 expiresAt: string | null;
@@ -2669,11 +2669,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an analysis as JSON, CSV, XLSX or Markdown (spreadsheet cells are neutralised against formula injection) */
+        /** Download an analysis as a PDF report or a PowerPoint deck (charts, executive summary, insights, recommendations, anomalies), or as JSON, CSV, XLSX or Markdown with the same words (spreadsheet cells are neutralised against formula injection) */
         get: {
             parameters: {
                 query: {
-                    format: "json" | "csv" | "xlsx" | "md";
+                    format: "json" | "csv" | "xlsx" | "md" | "pdf" | "pptx";
                 };
                 header?: never;
                 path: {
@@ -3787,364 +3787,6 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/report-schedules": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The organisation's report schedules */
-        get: {
-            parameters: {
-                query: {
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Schedule a report: what to analyse, how often (UTC), the format, and where it goes (e-mail or an alert channel webhook) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        report: {
-                            /** @enum {string} */
-                            kind: "datasets";
-                            datasetIds: string[];
-                            filters?: {
-                                /** @enum {unknown} */
-                                dimension: "platform" | "channel" | "account" | "campaign" | "ad_group" | "ad" | "device" | "country" | "region" | "age" | "gender" | "placement" | "objective" | "funnel_stage" | "currency";
-                                values: string[];
-                            }[];
-                            dateRange?: {
-                                from?: string;
-                                to?: string;
-                            };
-                            conversion?: {
-                                to: string;
-                                rates: {
-                                    [key: string]: number;
-                                };
-                            };
-                        } | {
-                            /** @enum {string} */
-                            kind: "analysis";
-                            analysisId: string;
-                        };
-                        /** @enum {unknown} */
-                        format: "json" | "csv" | "xlsx" | "md";
-                        cadence: {
-                            /** @enum {string} */
-                            kind: "daily";
-                            /** @description HH:MM, UTC */
-                            time: string;
-                        } | {
-                            /** @enum {string} */
-                            kind: "weekly";
-                            /** @enum {unknown} */
-                            weekday: "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
-                            /** @description HH:MM, UTC */
-                            time: string;
-                        } | {
-                            /** @enum {string} */
-                            kind: "monthly";
-                            /** @description 29-31 mean the month's last day in shorter months */
-                            day: number;
-                            /** @description HH:MM, UTC */
-                            time: string;
-                        };
-                        destination: {
-                            /** @enum {string} */
-                            kind: "email";
-                            to: string[];
-                        } | {
-                            /** @enum {string} */
-                            kind: "webhook";
-                            channelId: string;
-                        };
-                        enabled?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/report-schedules/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        /** Change a schedule; a new cadence, or enabling it, starts from the next slot */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name?: string;
-                        report?: {
-                            /** @enum {string} */
-                            kind: "datasets";
-                            datasetIds: string[];
-                            filters?: {
-                                /** @enum {unknown} */
-                                dimension: "platform" | "channel" | "account" | "campaign" | "ad_group" | "ad" | "device" | "country" | "region" | "age" | "gender" | "placement" | "objective" | "funnel_stage" | "currency";
-                                values: string[];
-                            }[];
-                            dateRange?: {
-                                from?: string;
-                                to?: string;
-                            };
-                            conversion?: {
-                                to: string;
-                                rates: {
-                                    [key: string]: number;
-                                };
-                            };
-                        } | {
-                            /** @enum {string} */
-                            kind: "analysis";
-                            analysisId: string;
-                        };
-                        /** @enum {unknown} */
-                        format?: "json" | "csv" | "xlsx" | "md";
-                        cadence?: {
-                            /** @enum {string} */
-                            kind: "daily";
-                            /** @description HH:MM, UTC */
-                            time: string;
-                        } | {
-                            /** @enum {string} */
-                            kind: "weekly";
-                            /** @enum {unknown} */
-                            weekday: "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
-                            /** @description HH:MM, UTC */
-                            time: string;
-                        } | {
-                            /** @enum {string} */
-                            kind: "monthly";
-                            /** @description 29-31 mean the month's last day in shorter months */
-                            day: number;
-                            /** @description HH:MM, UTC */
-                            time: string;
-                        };
-                        destination?: {
-                            /** @enum {string} */
-                            kind: "email";
-                            to: string[];
-                        } | {
-                            /** @enum {string} */
-                            kind: "webhook";
-                            channelId: string;
-                        };
-                        enabled?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        trace?: never;
-    };
-    "/api/v1/report-schedules/{id}/run": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Run a schedule now, once (no retries): analyse, render, deliver; the run, failed or not, is in its history */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/report-schedules/{id}/runs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A schedule's runs, newest first */
-        get: {
-            parameters: {
-                query: {
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                [key: string]: unknown;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;

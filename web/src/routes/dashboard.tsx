@@ -11,6 +11,7 @@ import { AskBox } from '../components/ask-box';
 import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { cn } from '../lib/cn';
+import { trendChartOption } from '../../../src/charts/options';
 import { cellText, formatDate, formatMoney, formatNumber, formatPercent, formatSignedPercent } from '../lib/format';
 
 const Chart = lazy(() => import('../components/chart'));
@@ -75,14 +76,7 @@ function Trend({ report, currency }: { report: Report; currency: string }) {
   const [grain, setGrain] = useState<'day' | 'week' | 'month'>('day');
   const series = (report.timeSeries[grain] ?? []).filter((row) => row.currency === currency);
   const def = TABLE_METRICS.find((kpi) => kpi.key === metric) ?? KPIS[0]!;
-  const option = useMemo(() => ({
-    animation: false,
-    grid: { left: 64, right: 16, top: 16, bottom: 32 },
-    tooltip: { trigger: 'axis' },
-    xAxis: { type: 'category', data: series.map((row) => row.period), axisLabel: { color: '#475569' } },
-    yAxis: { type: 'value', axisLabel: { color: '#475569' }, splitLine: { lineStyle: { color: '#e2e8f0' } } },
-    series: [{ type: 'line', name: def.label, data: series.map((row) => row[metric] ?? null), smooth: true, showSymbol: series.length < 40, lineStyle: { width: 2, color: '#2c58b8' }, itemStyle: { color: '#2c58b8' }, areaStyle: { color: 'rgba(59,111,216,0.08)' } }],
-  }), [series, metric, def.label]);
+  const option = useMemo(() => trendChartOption(series.map((row) => row.period), [{ name: def.label, values: series.map((row) => row[metric] ?? null) }], { area: true }), [series, metric, def.label]);
   return (
     <Card>
       <CardHeader
@@ -258,6 +252,8 @@ function ItemCard({ item, canRate }: { item: Item; canRate: boolean }) {
 function ExportMenu({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const formats = [
+    { format: 'pdf', label: 'PDF report' },
+    { format: 'pptx', label: 'PowerPoint deck (.pptx)' },
     { format: 'xlsx', label: 'Excel workbook (.xlsx)' },
     { format: 'csv', label: 'CSV' },
     { format: 'md', label: 'Markdown report' },

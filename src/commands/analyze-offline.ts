@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { DAILY_PAIRS } from '../analysis/analyses.js';
+import { analyzeFiles, type AnalyzeFilesRequest } from '../analysis/analyze-files.js';
+import type { DuckEngine } from '../analysis/engine/duckdb.js';
+import { previousRange } from '../analysis/query.js';
+import { totalRows, type AnalysisReport } from '../analysis/report/report.js';
+import { completeAnalysis, dailyPairs } from '../analysis/workers/analysis-task.js';
+import type { AnalysisContent } from '../reports/content.js';
+
+/** Offline there is no organisation: no feedback has been given, no budget or setting is stored. */
+const NO_FEEDBACK = { ruleRatings: new Map(), outcomes: new Map(), suppressed: new Set<string>() } as const;
+
+/**
+ * What a deck of `pca analyze` shows: the report of the files, completed as
+ * the server completes a stored analysis (period over period, anomalies,
+ * insights, recommendations, the executive summary), with the daily pairs
+ * and the period before read from the same files.
+ */
+export async function offlineContent(duck: DuckEngine, request: AnalyzeFilesRequest, report: AnalysisReport, now: Date): Promise<AnalysisContent> {
+  const daily = dailyPairs(await analyzeFiles(duck, { ...request, ...DAILY_PAIRS }, now));
+  const from = request.dateRange?.from ?? report.dateRange.from;
+  const to = request.dateRange?.to ?? report.dateRange.to;
+  let previous = null;
+  if (from && to) {
+    const before = previousRange({ from, to });
+    const earlier = await analyzeFiles(duck, { ...request, dateRange: before, breakdowns: [], granularities: [] }, now);
+    previous = { range: { from, to }, before, totals: totalRows(earlier) };
+  }
+  const { result, generated } = completeAnalysis({ report, previous, daily, budgets: [], settings: {}, feedback: NO_FEEDBACK });
+  return {
+    title: `Analysis of ${request.files.map((file) => path.basename(file)).join(', ')}`.slice(0, 200),
+    result,
+    summary: generated.summary,
+    items: generated.items,
+    branding: null,
+  };
+}

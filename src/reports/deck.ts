@@ -1,0 +1,217 @@
+import { formatCount, formatMetric, formatShare, metricName, plural } from '../analysis/format.js';
+import { KPI_DEFINITIONS } from '../analysis/kpis.js';
+import { totalRows, type ReportRow } from '../analysis/report/report.js';
+import { itemsOf, type AnalysisContent, type Branding, type ReportItem } from './content.js';
+
+/**
+ * What a deck shows, computed once from an analysis and drawn by both the
+ * PPTX and the PDF renderers: figures stay numbers (charts read them), and
+ * every table cell is already text formatted for people. Money is never
+ * added across currencies: each currency has its own block.
+ */
+
+export type Table = { readonly header: string[]; readonly rows: string[][] };
+
+export interface KpiFigure {
+  readonly metric: string;
+  readonly label: string;
+  readonly value: number | null;
+  readonly text: string;
+  /** Relative change against the previous period (0.12 = +12 %); null when there is none. */
+  readonly change: number | null;
+  readonly changeText: string;
+}
+
+export interface TrendData {
+  readonly granularity: 'day' | 'week' | 'month';
+  readonly periods: string[];
+  readonly spend: (number | null)[];
+  /** Null when the data has no revenue. */
+  readonly revenue: (number | null)[] | null;
+  readonly roas: (number | null)[] | null;
+  readonly cpa: (number | null)[] | null;
+}
+
+export interface CurrencyBlock {
+  /** "USD", or "no stated currency". */
+  readonly label: string;
+  readonly currency: string | null;
+  readonly kpis: KpiFigure[];
+  readonly trend: TrendData;
+  readonly platforms: { readonly names: string[]; readonly spend: (number | null)[]; readonly revenue: (number | null)[] | null; readonly table: Table };
+  readonly campaigns: { readonly rankedBy: string; readonly top: Table; readonly bottom: Table } | null;
+}
+
+export interface DeckModel {
+  readonly title: string;
+  readonly subtitle: string;
+  readonly generatedAt: string;
+  readonly branding: Branding | null;
+  readonly summary: string;
+  readonly blocks: CurrencyBlock[];
+  readonly anomalies: ReportItem[];
+  readonly pacing: ReportItem[];
+  readonly insights: ReportItem[];
+  readonly recommendations: ReportItem[];
+  readonly quality: Table;
+  readonly files: Table;
+  readonly methodology: string[];
+}
+
+const KPI_TILES = ['spend', 'revenue', 'roas', 'conversions', 'cpa', 'ctr', 'cpc', 'cpm', 'impressions', 'clicks'] as const;
+const TABLE_METRICS = ['spend', 'revenue', 'roas', 'conversions', 'cpa', 'clicks', 'ctr'] as const;
+const MAX_PLATFORMS = 10;
+const CAMPAIGNS_SHOWN = 5;
+/** More points than this and a chart reads as noise: the next granularity up is shown. */
+const MAX_POINTS = 62;
+export const ITEMS_SHOWN = 8;
+
+const LABELS: Record<string, string> = { ctr: 'CTR', cvr: 'CVR', cpc: 'CPC', cpm: 'CPM', cpa: 'CPA', roas: 'ROAS', aov: 'AOV' };
+export const labelOf = (metric: string): string => LABELS[metric] ?? metricName(metric).replace(/^./, (first) => first.toUpperCase());
+
+/** A change as people read it: "+12.3%", "−4.0%", "no change", "no previous period". */
+export function formatChange(relative: number | null): string {
+  if (relative === null || !Number.isFinite(relative)) return 'no previous period';
+  if (relative === 0) return 'no change';
+  const percent = Math.abs(relative * 100);
+  const text = percent.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: percent < 100 ? 1 : 0 });
+  return `${relative > 0 ? '+' : '−'}${text}%`;
+}
+
+const num = (row: ReportRow | undefined, key: string): number | null => (row && typeof row[key] === 'number' ? row[key] : null);
+
+function metricsOf(rows: readonly ReportRow[]): string[] {
+  return TABLE_METRICS.filter((metric) => rows.some((row) => num(row, metric) !== null));
+}
+
+function tableOf(key: { column: string; label: string }, rows: readonly ReportRow[], metrics: readonly string[], currency: string | null): Table {
+  return {
+    header: [key.label, ...metrics.map(labelOf)],
+    rows: rows.map((row) => [String(row[key.column] ?? '(none)'), ...metrics.map((metric) => (num(row, metric) === null ? '—' : formatMetric(metric, num(row, metric), currency)))]),
+  };
+}
+
+function trendOf(content: AnalysisContent, currency: string | null): TrendData {
+  const series = content.result.timeSeries;
+  const choice = (['day', 'week', 'month'] as const).find((granularity) => (series[granularity] ?? []).filter((row) => row.currency === currency).length <= MAX_POINTS) ?? 'month';
+  const points = (series[choice] ?? []).filter((row) => row.currency === currency);
+  const column = (metric: string) => (points.some((row) => num(row, metric) !== null) ? points.map((row) => num(row, metric)) : null);
+  return { granularity: choice, periods: points.map((row) => String(row.period)), spend: points.map((row) => num(row, 'spend')), revenue: column('revenue'), roas: column('roas'), cpa: column('cpa') };
+}
+
+function campaignsOf(rows: readonly ReportRow[], currency: string | null): CurrencyBlock['campaigns'] {
+  const spending = rows.filter((row) => (num(row, 'spend') ?? 0) > 0);
+  if (spending.length === 0) return null;
+  const metric = spending.some((row) => num(row, 'roas') !== null) ? 'roas' : spending.some((row) => num(row, 'cpa') !== null) ? 'cpa' : 'spend';
+  const better = (a: ReportRow, b: ReportRow) => {
+    const [x, y] = [num(a, metric), num(b, metric)];
+    if (x === null || y === null) return Number(x === null) - Number(y === null);
+    return metric === 'cpa' ? x - y : y - x;
+  };
+  const ranked = spending.filter((row) => num(row, metric) !== null).sort(better);
+  const top = ranked.slice(0, CAMPAIGNS_SHOWN);
+  const bottom = ranked.slice(Math.max(top.length, ranked.length - CAMPAIGNS_SHOWN)).reverse();
+  const metrics = metricsOf(spending);
+  return { rankedBy: labelOf(metric), top: tableOf({ column: 'campaign', label: 'Campaign' }, top, metrics, currency), bottom: tableOf({ column: 'campaign', label: 'Campaign' }, bottom, metrics, currency) };
+}
+
+function blockOf(content: AnalysisContent, total: ReportRow): CurrencyBlock {
+  const currency = typeof total.currency === 'string' ? total.currency : null;
+  const comparison = content.result.periodOverPeriod?.byCurrency[String(total.currency ?? 'unknown')];
+  const kpis = KPI_TILES.filter((metric) => metric in total).map((metric) => {
+    const change = comparison?.change[metric]?.relative ?? null;
+    return { metric, label: labelOf(metric), value: num(total, metric), text: formatMetric(metric, num(total, metric), currency), change, changeText: formatChange(change) };
+  });
+  const platforms = (content.result.breakdowns.platform ?? [])
+    .filter((row) => row.currency === total.currency)
+    .sort((a, b) => (num(b, 'spend') ?? 0) - (num(a, 'spend') ?? 0))
+    .slice(0, MAX_PLATFORMS);
+  const hasRevenue = platforms.some((row) => num(row, 'revenue') !== null);
+  return {
+    label: currency ?? 'no stated currency',
+    currency,
+    kpis,
+    trend: trendOf(content, currency),
+    platforms: {
+      names: platforms.map((row) => String(row.platform ?? '(none)')),
+      spend: platforms.map((row) => num(row, 'spend')),
+      revenue: hasRevenue ? platforms.map((row) => num(row, 'revenue')) : null,
+      table: tableOf({ column: 'platform', label: 'Platform' }, platforms, metricsOf(platforms), currency),
+    },
+    campaigns: campaignsOf((content.result.breakdowns.campaign ?? []).filter((row) => row.currency === total.currency), currency),
+  };
+}
+
+function methodology(content: AnalysisContent): string[] {
+  const { conversion, currencies } = content.result;
+  const ratio = (kpi: keyof typeof KPI_DEFINITIONS) => {
+    const { numerator, denominator, scale } = KPI_DEFINITIONS[kpi];
+    return `${labelOf(kpi)} = sum of ${metricName(numerator)} ÷ sum of ${metricName(denominator)}${scale === 1 ? '' : ` × ${scale.toLocaleString('en-US')}`}`;
+  };
+  return [
+    'Every KPI is a ratio of sums over the rows in scope, never an average of per-row ratios; a zero denominator leaves it not defined.',
+    ...(['ctr', 'cpc', 'cpm', 'cpa', 'roas', 'cvr', 'aov'] as const).map(ratio),
+    'Profit = sum of revenue − sum of spend on the rows that report revenue.',
+    'A KPI that needs revenue or conversions is computed over the rows that report them; where that is part of the spend, the share is stated.',
+    'Period over period compares the range with the same number of days just before it.',
+    conversion
+      ? `Money was converted to ${conversion.to} at the rates given: ${Object.entries(conversion.rates).map(([code, rate]) => `1 ${code} = ${rate} ${conversion.to}`).join(', ') || 'none needed'}.`
+      : currencies.length > 1
+        ? `The data holds ${currencies.length} currencies (${currencies.map((code) => code ?? 'not stated').join(', ')}): money is never added across them; each has its own figures, series and rows.`
+        : 'Money is in one currency, as the files state it.',
+  ];
+}
+
+/** The deck of an analysis. */
+export function buildDeck(content: AnalysisContent): DeckModel {
+  const { result } = content;
+  const totals = totalRows(result);
+  const range = result.dateRange.from && result.dateRange.to ? `${result.dateRange.from} to ${result.dateRange.to}` : 'no dated rows';
+  const pacing = itemsOf(content, 'insight').filter((item) => item.ruleId === 'pacing.budget_off_track');
+  return {
+    title: content.title,
+    subtitle: `${range} · ${plural(result.rows, 'row')} · ${result.currencies.map((code) => code ?? 'no stated currency').join(', ') || 'no currency'}`,
+    generatedAt: result.generatedAt,
+    branding: content.branding,
+    summary: content.summary?.text ?? (totals.length === 0 ? 'No row falls in the range of this analysis, so there is nothing to summarise.' : 'No executive summary is stored for this analysis.'),
+    blocks: totals.map((total) => blockOf(content, total)),
+    anomalies: itemsOf(content, 'anomaly').slice(0, ITEMS_SHOWN),
+    pacing,
+    insights: itemsOf(content, 'insight').slice(0, ITEMS_SHOWN),
+    recommendations: itemsOf(content, 'recommendation').slice(0, ITEMS_SHOWN),
+    quality: {
+      header: ['File', 'Rows read', 'Rows kept', 'Totals dropped', 'Duplicates', 'Unparseable values', 'Warnings'],
+      rows: result.datasets.map((dataset) => [
+        dataset.file,
+        formatCount(dataset.quality.rowsRead),
+        formatCount(dataset.quality.rowsKept),
+        formatCount(dataset.quality.dropped.totals),
+        formatCount(dataset.quality.duplicates),
+        formatCount(dataset.quality.unparseableValues),
+        dataset.quality.warnings.length === 0 ? 'none' : dataset.quality.warnings.join(' '),
+      ]),
+    },
+    files: {
+      header: ['File', 'Platform', 'Rows', 'From', 'To', 'Currencies'],
+      rows: result.datasets.map((dataset) => [
+        dataset.file,
+        dataset.platform,
+        formatCount(dataset.rows),
+        dataset.dateRange.from ?? '—',
+        dataset.dateRange.to ?? '—',
+        dataset.currencies.map((code) => code ?? 'not stated').join(', ') || '—',
+      ]),
+    },
+    methodology: methodology(content),
+  };
+}
+
+/** The evidence of an item as lines for speaker notes and captions: its figures, then its rows. */
+export function evidenceLines(item: ReportItem): string[] {
+  const figure = ([name, value]: [string, number | string | null]) =>
+    `${name}: ${value === null ? 'not defined' : typeof value === 'number' ? (/share|coverage/i.test(name) && Math.abs(value) <= 1 ? formatShare(value) : formatMetric(name, value)) : value}`;
+  return [
+    ...Object.entries(item.evidence.figures).map(figure),
+    ...item.evidence.rows.slice(0, 10).map((row) => `${row.dimension} ${row.key}: ${Object.entries(row.values).map(([name, value]) => `${metricName(name)} ${formatMetric(name, value)}`).join(', ')}`),
+  ];
+}

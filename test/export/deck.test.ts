@@ -1,0 +1,267 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMetric } from '../../src/analysis/format.js';
+import { exportReport, EXPORT_FORMATS } from '../../src/analysis/report/export.js';
+import type { AnalysisReport, ReportRow } from '../../src/analysis/report/report.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { runCli } from '../helpers/cli.js';
+import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { multipart } from '../helpers/multipart.js';
+import { fixture } from '../analysis/helpers.js';
+import { chartSeries, pdfFonts, pdfPages, pdfText, run, slidesOf, unzipText } from './deck-files.js';
+
+/** Four weeks of two platforms' campaigns in USD, with one day's spend far off its usual range (an anomaly). */
+function campaignCsv(): string {
+  const lines = ['Date,Platform,Campaign,Currency,Impressions,Clicks,Spend,Conversions,Revenue'];
+  const campaigns = [
+    ['Meta', 'Prospecting', 1.0, 2.4],
+    ['Meta', 'Retargeting', 0.6, 4.1],
+    ['Google Ads', 'Brand Search', 0.8, 5.2],
+    ['Google Ads', '=SUM(A1)', 1.2, 0.7],
+  ] as const;
+  for (let day = 0; day < 28; day++) {
+    const date = new Date(Date.UTC(2025, 10, 1 + day)).toISOString().slice(0, 10);
+    campaigns.forEach(([platform, campaign, scale, roas], index) => {
+      const wobble = 1 + 0.05 * Math.sin(day + index);
+      const spend = Math.round(100 * scale * wobble * (day === 20 && index === 0 ? 9 : 1) * 100) / 100;
+      const clicks = Math.round(spend * 2);
+      const conversions = Math.round(clicks / 20);
+      lines.push([date, platform, campaign, 'USD', clicks * 40, clicks, spend, conversions, Math.round(spend * roas * 100) / 100].join(','));
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const HAS_TOOLS = await run('sh', ['-c', 'command -v pdftotext && command -v pdffonts && command -v pdftoppm && command -v soffice']).then(() => true, () => false);
+if (process.env.CI && !HAS_TOOLS) {
+  // CI installs poppler-utils and LibreOffice (.ci/run): a silent skip would hide a deck nobody can open.
+  throw new Error('CI is set but pdftotext/pdffonts/pdftoppm/soffice are missing: the deck checks would be skipped');
+}
+
+interface Created {
+  id: string;
+  result: AnalysisReport & { totals: ReportRow[] };
+  summary: { text: string };
+}
+
+describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
+  let t: TestApp;
+  let operator: Session;
+  let org: TestOrg;
+  let work: string;
+  let main: Created;
+  let mixed: Created;
+  const as = (session: Session) => bearer(session.accessToken);
+
+  async function upload(name: string, content: string | Buffer): Promise<string> {
+    const body = multipart({ name, content });
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(org.users.analyst), ...body.headers }, payload: body.payload });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json<{ id: string }>().id;
+  }
+
+  async function analyse(datasetIds: string[], name: string): Promise<Created> {
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: as(org.users.analyst), payload: { datasetIds, name } });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json<Created>();
+  }
+
+  async function download(id: string, format: string) {
+    return t.app.inject({ method: 'GET', url: `/api/v1/analyses/${id}/export?format=${format}`, headers: as(org.users.analyst) });
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
+    operator = await operatorSession(t.app);
+    org = await orgWithEveryRole(t.app, operator, 'decks');
+    work = await mkdtemp(path.join(tmpdir(), 'pca-deck-'));
+    main = await analyse([await upload('campaigns.csv', campaignCsv())], 'November campaigns');
+    mixed = await analyse([await upload('mixed-currency.csv', await readFile(fixture('mixed-currency.csv'))), await upload('linkedin.csv', await readFile(fixture('linkedin.csv')))], 'Mixed currencies');
+  }, 120_000);
+  afterAll(async () => {
+    await t.dispose();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('puts the summary, insights, recommendations and anomalies into JSON, CSV, Markdown and XLSX, cells neutralised', async () => {
+    const words = (await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${main.id}/insights`, headers: as(org.users.analyst) })).json<{
+      insights: { sentence: string; title: string }[];
+      recommendations: { sentence: string }[];
+      anomalies: { sentence: string }[];
+    }>();
+    expect(words.insights.length).toBeGreaterThan(0);
+    expect(words.anomalies.length).toBeGreaterThan(0);
+
+    const json = JSON.parse((await download(main.id, 'json')).body) as { summary: { text: string }; insights: { sentence: string }[]; recommendations: unknown[]; anomalies: { sentence: string }[]; totals: unknown[] };
+    expect(json.summary.text).toBe(main.summary.text);
+    expect(json.insights.map((item) => item.sentence)).toEqual(words.insights.map((item) => item.sentence));
+    expect(json.anomalies.map((item) => item.sentence)).toEqual(words.anomalies.map((item) => item.sentence));
+    expect(json.recommendations).toHaveLength(words.recommendations.length);
+    expect(json.totals).toEqual(main.result.totals);
+
+    const csv = (await download(main.id, 'csv')).body;
+    expect(csv).toMatch(/^executive summary,/m);
+    expect(csv.split('\r\n').filter((line) => line.startsWith('insights,'))).toHaveLength(words.insights.length);
+    expect(csv.split('\r\n').filter((line) => line.startsWith('anomalies,'))).toHaveLength(words.anomalies.length);
+    expect(csv).not.toMatch(/(^|,)"?=/m);
+    expect(csv).toContain("'=SUM(A1)");
+
+    const md = (await download(main.id, 'md')).body;
+    expect(md).toContain('## Executive summary');
+    expect(md).toContain('## Insights');
+    expect(md).toContain('## Recommendations');
+    expect(md).toContain('## Anomalies');
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await download(main.id, 'xlsx')).rawPayload as unknown as ExcelJS.Buffer);
+    expect(book.getWorksheet('Executive summary')!.getCell('A2').value).toBe(main.summary.text);
+    const insights = book.getWorksheet('Insights')!;
+    expect(insights.rowCount).toBe(words.insights.length + 1);
+    expect(insights.getRow(2).getCell(5).value).toBe(words.insights[0]!.sentence.startsWith('=') ? `'${words.insights[0]!.sentence}` : words.insights[0]!.sentence);
+    expect(book.getWorksheet('Anomalies')!.rowCount).toBe(words.anomalies.length + 1);
+  });
+
+  it('answers a format it does not know with a 422 that lists the formats it has', async () => {
+    const response = await download(main.id, 'docx');
+    expect(response.statusCode).toBe(422);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = response.json<{ errors: { field: string; message: string }[] }>();
+    expect(problem.errors).toEqual([{ field: '/querystring/format', message: `must be one of: ${EXPORT_FORMATS.join(', ')}` }]);
+  });
+
+  it('writes a 16:9 PPTX whose native charts and tables hold the analysis figures and whose notes hold the evidence', async () => {
+    const response = await download(main.id, 'pptx');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.presentationml.presentation');
+    const entries = await unzipText(response.rawPayload);
+    expect(entries.get('ppt/presentation.xml')).toMatch(/<p:sldSz cx="9144000" cy="5143500"/);
+    const slides = slidesOf(entries);
+    const total = main.result.totals[0]!;
+
+    const overview = slides.find((slide) => slide.texts[0] === 'KPI overview')!;
+    expect(overview.texts).toEqual(expect.arrayContaining(['Spend', formatMetric('spend', total.spend as number, 'USD'), 'ROAS', formatMetric('roas', total.roas as number)]));
+
+    const trend = slides.find((slide) => slide.texts[0]?.startsWith('Spend and revenue by day'))!;
+    const [spend, revenue] = chartSeries(entries.get(trend.charts[0]!)!);
+    const days = main.result.timeSeries.day!;
+    expect(spend).toEqual({ name: 'Spend', labels: days.map((row) => row.period), values: days.map((row) => row.spend) });
+    expect(revenue!.values).toEqual(days.map((row) => row.revenue));
+
+    const efficiency = slides.find((slide) => slide.texts[0]?.startsWith('ROAS and CPA'))!;
+    expect(efficiency.charts).toHaveLength(2);
+    expect(chartSeries(entries.get(efficiency.charts[0]!)!)[0]!.values).toEqual(days.map((row) => row.roas));
+
+    const platforms = slides.find((slide) => slide.texts[0] === 'Platform breakdown')!;
+    const byPlatform = [...main.result.breakdowns.platform!].sort((a, b) => (b.spend as number) - (a.spend as number));
+    expect(chartSeries(entries.get(platforms.charts[0]!)!)[0]).toMatchObject({ labels: byPlatform.map((row) => row.platform), values: byPlatform.map((row) => row.spend) });
+    expect(platforms.texts).toEqual(expect.arrayContaining(byPlatform.map((row) => formatMetric('spend', row.spend as number, 'USD'))));
+
+    const insights = slides.find((slide) => slide.texts[0] === 'Insights')!;
+    expect(insights.notes).toContain('Evidence');
+    const anomalies = slides.find((slide) => slide.texts[0] === 'Anomalies')!;
+    expect(anomalies.notes).toMatch(/median/);
+    expect(slides.at(-1)!.texts[0]).toBe('Appendix: methodology');
+    expect(slides.at(-1)!.texts.join(' ')).toContain('ROAS = sum of revenue ÷ sum of spend');
+  });
+
+  it('writes a PDF with the headline figures, the insight sentences, numbered pages and embedded fonts', async () => {
+    const response = await download(main.id, 'pdf');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    if (!HAS_TOOLS) return;
+    const file = path.join(work, `${backend}.pdf`);
+    await writeFile(file, response.rawPayload);
+    const text = (await pdfText(file)).replace(/\s+/g, ' ');
+    const total = main.result.totals[0]!;
+    expect(text).toContain(formatMetric('spend', total.spend as number, 'USD'));
+    expect(text).toContain(formatMetric('revenue', total.revenue as number, 'USD'));
+    const words = (await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${main.id}/insights`, headers: as(org.users.analyst) })).json<{ insights: { sentence: string }[] }>();
+    for (const insight of words.insights.slice(0, 3)) expect(text).toContain(insight.sentence.replace(/\s+/g, ' '));
+    const pages = await pdfPages(file);
+    expect(pages).toBeGreaterThanOrEqual(8);
+    expect(text).toContain(`page ${pages} of ${pages}`);
+    const fonts = await pdfFonts(file);
+    expect(fonts).toMatch(/DejaVuSans\s+CID TrueType\s+Identity-H\s+yes/);
+    expect(fonts).not.toMatch(/\bno\s+(yes|no)\s+(yes|no)\s+\d+/);
+    await run('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', file, path.join(work, `${backend}-page`)]);
+    expect((await stat(path.join(work, `${backend}-page-01.png`))).size).toBeGreaterThan(5_000);
+  });
+
+  it('keeps currencies apart and reads well without revenue in every format', async () => {
+    expect(mixed.result.totals.map((row) => row.currency)).toEqual(['GBP', 'USD']);
+    const slides = slidesOf(await unzipText((await download(mixed.id, 'pptx')).rawPayload));
+    const titles = slides.map((slide) => slide.texts[0]);
+    expect(titles).toEqual(expect.arrayContaining(['KPI overview — GBP', 'KPI overview — USD']));
+    const entries = await unzipText((await download(mixed.id, 'pptx')).rawPayload);
+    const gbpTrend = slidesOf(entries).find((slide) => slide.texts[0] === 'Spend and revenue by day — GBP')!;
+    const gbpDays = mixed.result.timeSeries.day!.filter((row) => row.currency === 'GBP');
+    expect(chartSeries(entries.get(gbpTrend.charts[0]!)!)[0]!.values).toEqual(gbpDays.map((row) => row.spend));
+    for (const format of EXPORT_FORMATS) {
+      const response = await download(mixed.id, format);
+      expect(response.statusCode, format).toBe(200);
+      expect(response.rawPayload.length, format).toBeGreaterThan(100);
+    }
+    if (!HAS_TOOLS) return;
+    const file = path.join(work, `${backend}-mixed.pdf`);
+    await writeFile(file, (await download(mixed.id, 'pdf')).rawPayload);
+    const text = (await pdfText(file)).replace(/\s+/g, ' ');
+    expect(text).toContain('KPI overview — GBP');
+    expect(text).toContain('money is never added across them');
+  });
+
+  it.runIf(backend === 'sqlite' && HAS_TOOLS)('writes a deck that LibreOffice opens and converts', async () => {
+    const deck = path.join(work, 'deck.pptx');
+    await writeFile(deck, (await download(main.id, 'pptx')).rawPayload);
+    await run('soffice', [`-env:UserInstallation=file://${work}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', work, deck], { timeout: 120_000 });
+    const pages = await pdfPages(path.join(work, 'deck.pdf'));
+    const slides = slidesOf(await unzipText(await readFile(deck))).length;
+    expect(pages).toBe(slides);
+    expect((await pdfText(path.join(work, 'deck.pdf'))).replace(/\s+/g, ' ')).toContain('Executive summary');
+  }, 180_000);
+});
+
+describe('decks of an analysis with no row in range', () => {
+  const empty: AnalysisReport = { generatedAt: '2026-01-01T00:00:00.000Z', datasets: [], rows: 0, dateRange: { from: null, to: null }, currencies: [], totals: [], breakdowns: {}, timeSeries: {} };
+
+  it.each(EXPORT_FORMATS)('gives a sensible %s, not a crash', async (format) => {
+    const file = await exportReport({ title: 'Nothing in range', result: { ...empty, periodOverPeriod: null }, summary: null, items: [], branding: null }, format);
+    const body = typeof file.body === 'string' ? Buffer.from(file.body) : (file.body as Buffer);
+    expect(body.length).toBeGreaterThan(50);
+    if (format === 'md') expect(body.toString()).toContain('No insights for this analysis.');
+    if (format === 'pdf' && HAS_TOOLS) {
+      const dir = await mkdtemp(path.join(tmpdir(), 'pca-deck-empty-'));
+      await writeFile(path.join(dir, 'empty.pdf'), body);
+      expect((await pdfText(path.join(dir, 'empty.pdf'))).replace(/\s+/g, ' ')).toContain('No row falls in the range of this analysis');
+      await rm(dir, { recursive: true, force: true });
+    }
+    if (format === 'pptx') expect(slidesOf(await unzipText(body)).map((slide) => slide.texts[0])).toContain('KPI overview');
+  }, 60_000);
+});
+
+describe('pca analyze --format pdf|pptx', () => {
+  it('writes decks offline with the insights the server would compute', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pca-deck-cli-'));
+    try {
+      const input = path.join(dir, 'campaigns.csv');
+      await writeFile(input, campaignCsv());
+      const pptx = await runCli(['analyze', input, '--format', 'pptx', '--out', path.join(dir, 'deck.pptx')], { PCA_DATA_DIR: dir }, 60_000);
+      expect(pptx.code, pptx.stderr).toBe(0);
+      const slides = slidesOf(await unzipText(await readFile(path.join(dir, 'deck.pptx'))));
+      const insights = slides.find((slide) => slide.texts[0] === 'Insights')!;
+      expect(insights.notes).toContain('Evidence');
+      expect(slides.find((slide) => slide.texts[0] === 'Anomalies')!.texts.length).toBeGreaterThan(2);
+      const pdf = await runCli(['analyze', input, '--format', 'pdf', '--out', path.join(dir, 'deck.pdf'), '--from', '2030-01-01'], { PCA_DATA_DIR: dir }, 60_000);
+      expect(pdf.code, pdf.stderr).toBe(0);
+      if (HAS_TOOLS) expect((await pdfText(path.join(dir, 'deck.pdf'))).replace(/\s+/g, ' ')).toContain('No row falls in the range');
+      const refused = await runCli(['analyze', input, '--format', 'pdf'], { PCA_DATA_DIR: dir });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('--format pdf needs --out');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
