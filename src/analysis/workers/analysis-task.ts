@@ -22,7 +22,7 @@ export interface AnalysisTaskInput {
   readonly datasets: DatasetSummary[];
   readonly current: GroupedRows;
   /** The period before, when the analysis has dates; `rows` null when that period has no rows. */
-  readonly previous: { readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly rows: GroupedRows | null } | null;
+  readonly previous: { readonly kind: 'previous' | 'year'; readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly rows: GroupedRows | null } | null;
   readonly daily: GroupedRows;
   readonly budgets: readonly BudgetFlight[];
   readonly settings: Record<string, unknown>;
@@ -75,7 +75,7 @@ export function runAnalysisTask(input: AnalysisTaskInput): AnalysisTaskOutput {
       const old = previousRows.find((row) => row.currency === current.currency) ?? null;
       byCurrency[key] = { current, previous: old, change: changeOf(current, old) };
     }
-    periodOverPeriod = { range: input.previous.range, previousRange: input.previous.before, byCurrency };
+    periodOverPeriod = { kind: input.previous.kind, range: input.previous.range, previousRange: input.previous.before, byCurrency };
   }
   const result: AnalysisResultDocument = { ...report, periodOverPeriod };
   const pairs = buildReport([], readRows(input.daily), now).breakdowns;

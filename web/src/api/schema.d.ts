@@ -144,6 +144,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -182,6 +186,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -220,6 +227,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -260,6 +270,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         /** Change thresholds, durations, hysteresis, severity or enable/disable, by metric */
@@ -300,6 +313,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         post?: never;
@@ -344,6 +364,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -392,6 +416,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -429,6 +460,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -476,6 +512,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -521,6 +566,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -559,6 +613,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -593,6 +650,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -629,6 +693,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -668,6 +737,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -740,6 +814,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -788,6 +869,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -822,6 +910,9 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -860,6 +951,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -904,6 +998,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -943,6 +1040,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -1000,6 +1102,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1047,6 +1152,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1064,7 +1176,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app */
+        /** Start TOTP enrolment (needs the password): a secret and an otpauth:// URI for an authenticator app */
         post: {
             parameters: {
                 query?: never;
@@ -1072,7 +1184,13 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1086,6 +1204,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1103,7 +1229,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm enrolment with a current code; returns one-time recovery codes (shown once) */
+        /** Confirm enrolment with the password and a current code; returns one-time recovery codes (shown once) */
         post: {
             parameters: {
                 query?: never;
@@ -1114,6 +1240,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        password: string;
                         code: string;
                     };
                 };
@@ -1130,6 +1257,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1171,6 +1306,14 @@ export interface paths {
                     };
                     content?: never;
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1214,6 +1357,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1273,6 +1419,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1326,6 +1476,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1378,6 +1536,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1432,6 +1595,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         trace?: never;
@@ -1483,6 +1655,12 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1537,6 +1715,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1595,6 +1778,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1640,6 +1828,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1684,6 +1875,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1721,6 +1919,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -1790,6 +1993,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1886,6 +2093,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1952,6 +2167,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2041,6 +2261,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         trace?: never;
@@ -2106,6 +2334,12 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2174,6 +2408,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2221,6 +2460,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2272,6 +2516,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2283,7 +2531,26 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description The export: CSV, TSV, XLSX or JSON
+                         */
+                        file: string;
+                        name?: string;
+                        /** @description Overrides the detected platform */
+                        platform?: string;
+                        /** @description The XLSX sheet to read */
+                        sheet?: string;
+                        /** @description For files without a currency column */
+                        currency?: string;
+                        /** @description JSON object: source header -> unified field, or null to ignore */
+                        mapping?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 201: {
@@ -2304,6 +2571,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2349,6 +2623,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2371,6 +2650,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -2430,6 +2714,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         trace?: never;
@@ -2468,6 +2761,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2517,6 +2815,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2548,6 +2850,11 @@ export interface paths {
                                 [key: string]: number;
                             };
                         };
+                        /**
+                         * @description Compare with the period before (default), the same dates a year earlier, or nothing
+                         * @enum {unknown}
+                         */
+                        comparison?: "previous" | "year" | "none";
                     };
                 };
             };
@@ -2568,6 +2875,203 @@ export interface paths {
                             [key: string]: unknown;
                         }) & {
                             result: {
+                                generatedAt?: string;
+                                datasets?: ({
+                                    file: string;
+                                    format: string;
+                                    platform: string;
+                                    platforms: string[];
+                                    rows: number;
+                                    dateRange: {
+                                        from: string | null;
+                                        to: string | null;
+                                    };
+                                    currencies: (string | null)[];
+                                    mapping: {
+                                        source: string;
+                                        field: string;
+                                        confidence: number;
+                                    }[];
+                                    unmapped: {
+                                        source: string;
+                                        reason: string;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: number;
+                                dateRange: {
+                                    from: string | null;
+                                    to: string | null;
+                                };
+                                currencies: (string | null)[];
+                                conversion?: {
+                                    to: string;
+                                    rates: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                /** @description One row per currency; one row when money is in one currency or converted to one */
+                                totals: ({
+                                    currency?: string | null;
+                                    impressions?: number | null;
+                                    reach?: number | null;
+                                    clicks?: number | null;
+                                    spend?: number | null;
+                                    conversions?: number | null;
+                                    revenue?: number | null;
+                                    leads?: number | null;
+                                    video_views?: number | null;
+                                    engagements?: number | null;
+                                    ctr?: number | null;
+                                    cpc?: number | null;
+                                    cpm?: number | null;
+                                    cpa?: number | null;
+                                    roas?: number | null;
+                                    cvr?: number | null;
+                                    aov?: number | null;
+                                    frequency?: number | null;
+                                    profit?: number | null;
+                                    revenueCoverage?: number | null;
+                                    conversionsCoverage?: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                /** @description By platform, campaign, ad group, channel, device… (and pairs such as platform×date) */
+                                breakdowns: {
+                                    [key: string]: ({
+                                        currency?: string | null;
+                                        impressions?: number | null;
+                                        reach?: number | null;
+                                        clicks?: number | null;
+                                        spend?: number | null;
+                                        conversions?: number | null;
+                                        revenue?: number | null;
+                                        leads?: number | null;
+                                        video_views?: number | null;
+                                        engagements?: number | null;
+                                        ctr?: number | null;
+                                        cpc?: number | null;
+                                        cpm?: number | null;
+                                        cpa?: number | null;
+                                        roas?: number | null;
+                                        cvr?: number | null;
+                                        aov?: number | null;
+                                        frequency?: number | null;
+                                        profit?: number | null;
+                                        revenueCoverage?: number | null;
+                                        conversionsCoverage?: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                /** @description By day, week, month and quarter; each row has its period */
+                                timeSeries: {
+                                    [key: string]: ({
+                                        currency?: string | null;
+                                        impressions?: number | null;
+                                        reach?: number | null;
+                                        clicks?: number | null;
+                                        spend?: number | null;
+                                        conversions?: number | null;
+                                        revenue?: number | null;
+                                        leads?: number | null;
+                                        video_views?: number | null;
+                                        engagements?: number | null;
+                                        ctr?: number | null;
+                                        cpc?: number | null;
+                                        cpm?: number | null;
+                                        cpa?: number | null;
+                                        roas?: number | null;
+                                        cvr?: number | null;
+                                        aov?: number | null;
+                                        frequency?: number | null;
+                                        profit?: number | null;
+                                        revenueCoverage?: number | null;
+                                        conversionsCoverage?: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                warnings?: string[];
+                                periodOverPeriod?: ({
+                                    /**
+                                     * @description The period before of the same length, or the same dates a year earlier
+                                     * @enum {unknown}
+                                     */
+                                    kind?: "previous" | "year";
+                                    range: {
+                                        from: string;
+                                        to: string;
+                                    };
+                                    previousRange: {
+                                        from: string;
+                                        to: string;
+                                    };
+                                    byCurrency: {
+                                        [key: string]: {
+                                            current: {
+                                                currency?: string | null;
+                                                impressions?: number | null;
+                                                reach?: number | null;
+                                                clicks?: number | null;
+                                                spend?: number | null;
+                                                conversions?: number | null;
+                                                revenue?: number | null;
+                                                leads?: number | null;
+                                                video_views?: number | null;
+                                                engagements?: number | null;
+                                                ctr?: number | null;
+                                                cpc?: number | null;
+                                                cpm?: number | null;
+                                                cpa?: number | null;
+                                                roas?: number | null;
+                                                cvr?: number | null;
+                                                aov?: number | null;
+                                                frequency?: number | null;
+                                                profit?: number | null;
+                                                revenueCoverage?: number | null;
+                                                conversionsCoverage?: number | null;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                            previous: ({
+                                                currency?: string | null;
+                                                impressions?: number | null;
+                                                reach?: number | null;
+                                                clicks?: number | null;
+                                                spend?: number | null;
+                                                conversions?: number | null;
+                                                revenue?: number | null;
+                                                leads?: number | null;
+                                                video_views?: number | null;
+                                                engagements?: number | null;
+                                                ctr?: number | null;
+                                                cpc?: number | null;
+                                                cpm?: number | null;
+                                                cpa?: number | null;
+                                                roas?: number | null;
+                                                cvr?: number | null;
+                                                aov?: number | null;
+                                                frequency?: number | null;
+                                                profit?: number | null;
+                                                revenueCoverage?: number | null;
+                                                conversionsCoverage?: number | null;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            change: {
+                                                [key: string]: {
+                                                    absolute: number | null;
+                                                    relative: number | null;
+                                                };
+                                            };
+                                        };
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                            } & {
                                 [key: string]: unknown;
                             };
                             summary: {
@@ -2576,6 +3080,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2618,6 +3129,203 @@ export interface paths {
                             [key: string]: unknown;
                         }) & {
                             result: {
+                                generatedAt?: string;
+                                datasets?: ({
+                                    file: string;
+                                    format: string;
+                                    platform: string;
+                                    platforms: string[];
+                                    rows: number;
+                                    dateRange: {
+                                        from: string | null;
+                                        to: string | null;
+                                    };
+                                    currencies: (string | null)[];
+                                    mapping: {
+                                        source: string;
+                                        field: string;
+                                        confidence: number;
+                                    }[];
+                                    unmapped: {
+                                        source: string;
+                                        reason: string;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: number;
+                                dateRange: {
+                                    from: string | null;
+                                    to: string | null;
+                                };
+                                currencies: (string | null)[];
+                                conversion?: {
+                                    to: string;
+                                    rates: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                /** @description One row per currency; one row when money is in one currency or converted to one */
+                                totals: ({
+                                    currency?: string | null;
+                                    impressions?: number | null;
+                                    reach?: number | null;
+                                    clicks?: number | null;
+                                    spend?: number | null;
+                                    conversions?: number | null;
+                                    revenue?: number | null;
+                                    leads?: number | null;
+                                    video_views?: number | null;
+                                    engagements?: number | null;
+                                    ctr?: number | null;
+                                    cpc?: number | null;
+                                    cpm?: number | null;
+                                    cpa?: number | null;
+                                    roas?: number | null;
+                                    cvr?: number | null;
+                                    aov?: number | null;
+                                    frequency?: number | null;
+                                    profit?: number | null;
+                                    revenueCoverage?: number | null;
+                                    conversionsCoverage?: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                /** @description By platform, campaign, ad group, channel, device… (and pairs such as platform×date) */
+                                breakdowns: {
+                                    [key: string]: ({
+                                        currency?: string | null;
+                                        impressions?: number | null;
+                                        reach?: number | null;
+                                        clicks?: number | null;
+                                        spend?: number | null;
+                                        conversions?: number | null;
+                                        revenue?: number | null;
+                                        leads?: number | null;
+                                        video_views?: number | null;
+                                        engagements?: number | null;
+                                        ctr?: number | null;
+                                        cpc?: number | null;
+                                        cpm?: number | null;
+                                        cpa?: number | null;
+                                        roas?: number | null;
+                                        cvr?: number | null;
+                                        aov?: number | null;
+                                        frequency?: number | null;
+                                        profit?: number | null;
+                                        revenueCoverage?: number | null;
+                                        conversionsCoverage?: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                /** @description By day, week, month and quarter; each row has its period */
+                                timeSeries: {
+                                    [key: string]: ({
+                                        currency?: string | null;
+                                        impressions?: number | null;
+                                        reach?: number | null;
+                                        clicks?: number | null;
+                                        spend?: number | null;
+                                        conversions?: number | null;
+                                        revenue?: number | null;
+                                        leads?: number | null;
+                                        video_views?: number | null;
+                                        engagements?: number | null;
+                                        ctr?: number | null;
+                                        cpc?: number | null;
+                                        cpm?: number | null;
+                                        cpa?: number | null;
+                                        roas?: number | null;
+                                        cvr?: number | null;
+                                        aov?: number | null;
+                                        frequency?: number | null;
+                                        profit?: number | null;
+                                        revenueCoverage?: number | null;
+                                        conversionsCoverage?: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                warnings?: string[];
+                                periodOverPeriod?: ({
+                                    /**
+                                     * @description The period before of the same length, or the same dates a year earlier
+                                     * @enum {unknown}
+                                     */
+                                    kind?: "previous" | "year";
+                                    range: {
+                                        from: string;
+                                        to: string;
+                                    };
+                                    previousRange: {
+                                        from: string;
+                                        to: string;
+                                    };
+                                    byCurrency: {
+                                        [key: string]: {
+                                            current: {
+                                                currency?: string | null;
+                                                impressions?: number | null;
+                                                reach?: number | null;
+                                                clicks?: number | null;
+                                                spend?: number | null;
+                                                conversions?: number | null;
+                                                revenue?: number | null;
+                                                leads?: number | null;
+                                                video_views?: number | null;
+                                                engagements?: number | null;
+                                                ctr?: number | null;
+                                                cpc?: number | null;
+                                                cpm?: number | null;
+                                                cpa?: number | null;
+                                                roas?: number | null;
+                                                cvr?: number | null;
+                                                aov?: number | null;
+                                                frequency?: number | null;
+                                                profit?: number | null;
+                                                revenueCoverage?: number | null;
+                                                conversionsCoverage?: number | null;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                            previous: ({
+                                                currency?: string | null;
+                                                impressions?: number | null;
+                                                reach?: number | null;
+                                                clicks?: number | null;
+                                                spend?: number | null;
+                                                conversions?: number | null;
+                                                revenue?: number | null;
+                                                leads?: number | null;
+                                                video_views?: number | null;
+                                                engagements?: number | null;
+                                                ctr?: number | null;
+                                                cpc?: number | null;
+                                                cpm?: number | null;
+                                                cpa?: number | null;
+                                                roas?: number | null;
+                                                cvr?: number | null;
+                                                aov?: number | null;
+                                                frequency?: number | null;
+                                                profit?: number | null;
+                                                revenueCoverage?: number | null;
+                                                conversionsCoverage?: number | null;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            change: {
+                                                [key: string]: {
+                                                    absolute: number | null;
+                                                    relative: number | null;
+                                                };
+                                            };
+                                        };
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                            } & {
                                 [key: string]: unknown;
                             };
                             summary: {
@@ -2626,6 +3334,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2648,6 +3361,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -2683,6 +3401,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2739,6 +3462,17 @@ export interface paths {
                         limit?: number;
                         minSpend?: number;
                         comparePrevious?: boolean;
+                        compareTo?: {
+                            from?: string;
+                            to?: string;
+                        };
+                        having?: {
+                            /** @enum {unknown} */
+                            metric: "impressions" | "reach" | "clicks" | "spend" | "conversions" | "revenue" | "leads" | "video_views" | "engagements" | "ctr" | "cpc" | "cpm" | "cpa" | "roas" | "cvr" | "aov" | "frequency" | "profit";
+                            /** @enum {unknown} */
+                            op: "lt" | "lte" | "gt" | "gte";
+                            value: number;
+                        }[];
                         conversion?: {
                             to: string;
                             rates: {
@@ -2766,6 +3500,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2819,6 +3560,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2879,6 +3624,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2919,6 +3669,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2957,6 +3711,10 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3003,6 +3761,10 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3043,6 +3805,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3083,6 +3848,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3136,6 +3904,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3184,6 +3957,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         post?: never;
@@ -3206,6 +3987,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -3254,6 +4040,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         post?: never;
@@ -3307,6 +4101,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         post?: never;
@@ -3344,6 +4146,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3384,6 +4189,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3420,6 +4228,10 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3460,6 +4272,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3498,6 +4313,12 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -3535,6 +4356,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3571,6 +4395,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -3596,7 +4428,17 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description The budgets CSV
+                         */
+                        file: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 201: {
@@ -3611,6 +4453,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -3647,6 +4497,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -3693,6 +4548,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3703,11 +4562,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the data a question in plain language: it is read into the structured query of /api/v1/query (shown), run by the engine, and answered with a sentence, a table and a chart, or asked back when it reads more than one way */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        question: string;
+                        datasetIds?: string[];
+                        analysisId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            question: string;
+                            interpretation: string | null;
+                            intent: string | null;
+                            query: {
+                                [key: string]: unknown;
+                            } | null;
+                            matches: {
+                                [key: string]: unknown;
+                            }[];
+                            notes: string[];
+                            answer?: {
+                                sentence: string;
+                                columns: string[];
+                                rows: {
+                                    [key: string]: unknown;
+                                }[];
+                                chart: {
+                                    [key: string]: unknown;
+                                } | null;
+                            };
+                            clarification?: {
+                                question: string;
+                                options: {
+                                    label: string;
+                                    question: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
-    responses: never;
+    schemas: {
+        Problem: {
+            /** @description The problem type, /problems/<kind>, documented at that URL. */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            requestId: string;
+            /** @description The fields at fault, as JSON pointers into the request (/body/name, /query/limit). */
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+    };
+    responses: {
+        /** @description Problem details: `validation` (Validation failed), `unprocessable` (Unprocessable content). */
+        UnprocessableContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `malformed-request` (Malformed request). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `not-found` (Not found). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `conflict` (Conflict). */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `unauthorized` (Authentication required), `mfa-required` (Second factor required). */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `forbidden` (Forbidden), `password-change-required` (Password change required), `quota-exceeded` (Quota exceeded), `feature-disabled` (Feature disabled). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `payload-too-large` (Payload too large). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `unsupported-media-type` (Unsupported media type). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `rate-limited` (Too many requests). */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `service-unavailable` (Service unavailable). */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `internal` (Internal error). */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
