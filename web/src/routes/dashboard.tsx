@@ -302,8 +302,8 @@ export function DashboardPage() {
     );
   }
   if (analysis.error) return <ErrorNote>{messageOf(analysis.error)}</ErrorNote>;
-  const report = analysis.data.result as unknown as Report;
-  const currencies = report.totals.map((row) => row.currency);
+  const report: Report = analysis.data.result;
+  const currencies = report.totals.map((row) => row.currency ?? 'unknown');
   const currency = chosenCurrency ?? currencies[0] ?? 'USD';
   const summary = (insights.data?.summary ?? analysis.data.summary) as Summary | null;
   const items = [...((insights.data?.insights ?? []) as unknown as Item[])];
