@@ -227,13 +227,16 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       config: read,
       schema: {
         tags: ['datasets'],
-        summary: 'The first rows in the unified schema',
+        summary: 'Rows in the unified schema, in file order: `limit` of them from `offset` (page through with both)',
         params: IdParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }), offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ rows: Type.Array(OpenObject) }) },
       },
     },
-    async (request) => ({ rows: await previewDataset(deps, principalOf(request).orgId, request.params.id, request.query.limit) }),
+    async (request) => ({ rows: await previewDataset(deps, principalOf(request).orgId, request.params.id, request.query.limit, request.query.offset) }),
   );
 
   app.post(

@@ -2734,11 +2734,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The first rows in the unified schema */
+        /** Rows in the unified schema, in file order: `limit` of them from `offset` (page through with both) */
         get: {
             parameters: {
                 query: {
                     limit: number;
+                    offset: number;
                 };
                 header?: never;
                 path: {

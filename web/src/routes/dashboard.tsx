@@ -118,7 +118,7 @@ function Trend({ report, currency, anomalies }: { report: Report; currency: stri
             {marks.shown.map((anomaly) => (
               <li key={anomaly.id} className="flex gap-2">
                 <span aria-hidden="true" className={anomaly.payload.direction === 'above' ? 'text-red-700' : 'text-amber-700'}>{anomaly.payload.direction === 'above' ? '▲' : '▼'}</span>
-                <span><span className="font-medium text-slate-800">{formatDate(anomaly.payload.date)}</span> · <span className="text-slate-700">{anomaly.sentence}</span></span>
+                <span className="text-slate-700">{anomaly.sentence}</span>
               </li>
             ))}
           </ul>

@@ -36,7 +36,7 @@ function List({ title, rows, ranking, currency, tone }: { title: string; rows: R
         <ol className="mt-2 space-y-2">
           {rows.map((row) => (
             <li key={cellText(row.campaign, '(none)')} className="flex items-baseline justify-between gap-3 text-sm">
-              <span className="min-w-0 truncate font-medium text-slate-800" title={cellText(row.campaign, '(none)')}>{cellText(row.campaign, '(none)')}</span>
+              <span className="min-w-0 break-words font-medium text-slate-800">{cellText(row.campaign, '(none)')}</span>
               <span className="shrink-0 tabular-nums text-slate-700">{ranking.label} {value(row)} <span className="text-slate-500">· {formatMoney(row.spend, currency, 0)}</span></span>
             </li>
           ))}
