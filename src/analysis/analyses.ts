@@ -19,7 +19,8 @@ import { requireOrganization } from '../tenancy/organizations.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
 import { analyse, GRANULARITIES, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
 import { sqlString } from './ingest/values.js';
-import { previousRange, runQuery, type QueryResult, type QuerySpec } from './query.js';
+import { comparisonRange, type Comparison } from './comparison.js';
+import { runQuery, type QueryResult, type QuerySpec } from './query.js';
 import { buildReport, totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
 import type { AnalysisPool } from './workers/analysis-pool.js';
 import type { AnalysisTaskInput } from './workers/analysis-task.js';
@@ -32,9 +33,13 @@ export interface AnalysisRequest {
   readonly filters?: readonly DimensionFilter[];
   readonly dateRange?: DateRange;
   readonly conversion?: CurrencyConversion;
+  /** Default: the period just before. */
+  readonly comparison?: Comparison;
 }
 
 export interface PeriodComparison {
+  /** Absent in results stored before the comparison could be chosen (they compared the previous period). */
+  readonly kind?: Exclude<Comparison, 'none'>;
   readonly range: { from: string; to: string };
   readonly previousRange: { from: string; to: string };
   /** Per currency: this period, the one before, and the change of every measure and KPI. */
@@ -122,18 +127,18 @@ export const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'],
  * DuckDB's part of an analysis: the scope's profile, then its grouped rows,
  * the previous period's and the daily pairs, each as JSON text for the worker.
  */
-async function groupedInputs(connection: DuckConnection, source: string, scope: Scope, dateRange: DateRange | undefined): Promise<GroupedInputs> {
+async function groupedInputs(connection: DuckConnection, source: string, scope: Scope, dateRange: DateRange | undefined, comparison: Comparison): Promise<GroupedInputs> {
   const shape = await profile(connection, source, scope);
   if (shape.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
   const current = await groupedRows(connection, source, { ...scope, granularities: GRANULARITIES }, shape);
   let previous: AnalysisTaskInput['previous'] = null;
   const range = { from: dateRange?.from ?? shape.dateRange.from, to: dateRange?.to ?? shape.dateRange.to };
-  if (range.from && range.to) {
-    const before = previousRange({ from: range.from, to: range.to });
+  const before = range.from && range.to ? comparisonRange({ from: range.from, to: range.to }, comparison) : null;
+  if (range.from && range.to && before && comparison !== 'none') {
     const previousScope = { ...scope, dateRange: before };
     const previousShape = await profile(connection, source, previousScope);
     const rows = previousShape.rows === 0 ? null : await groupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, previousShape);
-    previous = { range: { from: range.from, to: range.to }, before, rows };
+    previous = { kind: comparison, range: { from: range.from, to: range.to }, before, rows };
   }
   const daily = await groupedRows(connection, source, { ...scope, ...DAILY_PAIRS }, shape);
   return { shape, current, previous, daily };
@@ -155,11 +160,12 @@ export async function createAnalysis(
     ...(request.dateRange ? { dateRange: request.dateRange } : {}),
     ...(request.conversion ? { conversion: request.conversion } : {}),
   };
+  const comparison = request.comparison ?? 'previous';
   const { datasets, grouped } = await withDatasetSource(deps, owner.orgId, request.datasetIds, async (source, datasets) => {
-    const key = groupedKey(owner.orgId, datasets, scope);
+    const key = groupedKey(owner.orgId, datasets, scope, comparison);
     const cached = deps.cache.get(key);
     if (cached) return { datasets, grouped: cached };
-    const computed = await deps.duck.withConnection((connection) => groupedInputs(connection, source, scope, request.dateRange));
+    const computed = await deps.duck.withConnection((connection) => groupedInputs(connection, source, scope, request.dateRange, comparison));
     deps.cache.set(key, computed, datasets.map((dataset) => dataset.id));
     return { datasets, grouped: computed };
   });
@@ -189,7 +195,7 @@ export async function createAnalysis(
     org_id: owner.orgId,
     name: request.name ?? `Analysis of ${datasets.map((dataset) => dataset.name).join(', ')}`.slice(0, 200),
     dataset_ids: toJson([...new Set(request.datasetIds)]),
-    request: toJson(scope),
+    request: toJson(request.comparison ? { ...scope, comparison: request.comparison } : scope),
     result: generated.resultJson,
     summary: toJson(executive),
     created_by: owner.userId,

@@ -19,6 +19,8 @@ import { GRANULARITIES } from './engine/analysis.js';
 import { KPIS } from './kpis.js';
 import { THRESHOLD_OPS } from './query.js';
 import { EXPORT_FORMATS } from './report/export.js';
+import { AnalysisResultSchema } from './report/schema.js';
+import { COMPARISONS } from './comparison.js';
 import { DIMENSIONS, MEASURES, isField, type Field } from './schema.js';
 import { exportAnalysis } from '../commands/export-analysis.js';
 import { pooledRenderer } from '../reports/deck-pool.js';
@@ -43,6 +45,15 @@ const ThresholdSchema = Type.Object(
   { metric: Type.Enum([...MEASURES, ...KPIS]), op: Type.Enum(THRESHOLD_OPS), value: Type.Number() },
   { additionalProperties: false },
 );
+/** The form fields of an upload (read part by part, so documented rather than validated by Fastify). */
+const UploadFields = Type.Object({
+  file: Type.String({ format: 'binary', description: 'The export: CSV, TSV, XLSX or JSON' }),
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  platform: Type.Optional(Type.String({ description: 'Overrides the detected platform' })),
+  sheet: Type.Optional(Type.String({ description: 'The XLSX sheet to read' })),
+  currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$', description: 'For files without a currency column' })),
+  mapping: Type.Optional(Type.String({ description: 'JSON object: source header -> unified field, or null to ignore' })),
+});
 export const DatasetIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 });
 
 const DatasetSchema = Type.Object(
@@ -62,7 +73,7 @@ const AnalysisSummarySchema = Type.Object(
   { id: Type.String(), name: Type.String(), datasetIds: Type.Array(Type.String()), createdBy: Type.String(), createdAt: Type.String() },
   { additionalProperties: true },
 );
-const StoredAnalysisSchema = Type.Intersect([AnalysisSummarySchema, Type.Object({ result: OpenObject, summary: Type.Union([OpenObject, Type.Null()]) })]);
+const StoredAnalysisSchema = Type.Intersect([AnalysisSummarySchema, Type.Object({ result: AnalysisResultSchema, summary: Type.Union([OpenObject, Type.Null()]) })]);
 
 /** A mapping sent as a form field: a JSON object of source header -> unified field (or null). */
 function parseMapping(text: string): Record<string, Field | null> {
@@ -148,6 +159,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
         tags: ['datasets'],
         summary: 'Upload an export (multipart: file, and optional name, platform, sheet, currency, mapping as JSON); counts against maxDatasets and maxStorageBytes',
         consumes: ['multipart/form-data'],
+        'x-multipart': UploadFields,
         response: { 201: DatasetSchema },
       },
     },
@@ -197,6 +209,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     {
       config: { access: { permission: 'datasets:upload' }, audit: ['dataset.mapping_changed'] },
       schema: {
+        'x-problems': ['conflict'],
         tags: ['datasets'],
         summary: 'Override the column mapping (source header -> unified field, or null to ignore); the dataset is rebuilt',
         params: IdParams,
@@ -222,13 +235,16 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       config: read,
       schema: {
         tags: ['datasets'],
-        summary: 'The first rows in the unified schema',
+        summary: 'Rows in the unified schema, in file order: `limit` of them from `offset` (page through with both)',
         params: IdParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }), offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ rows: Type.Array(OpenObject) }) },
       },
     },
-    async (request) => ({ rows: await previewDataset(deps, principalOf(request).orgId, request.params.id, request.query.limit) }),
+    async (request) => ({ rows: await previewDataset(deps, principalOf(request).orgId, request.params.id, request.query.limit, request.query.offset) }),
   );
 
   app.post(
@@ -245,6 +261,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
             filters: Type.Optional(Type.Array(FilterSchema, { maxItems: 20 })),
             dateRange: Type.Optional(DateRangeSchema),
             conversion: Type.Optional(ConversionSchema),
+            comparison: Type.Optional(Type.Enum(COMPARISONS, { description: 'Compare with the period before (default), the same dates a year earlier, or nothing' })),
           },
           { additionalProperties: false },
         ),

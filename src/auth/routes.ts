@@ -43,6 +43,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     {
       config: { access: { public: true }, audit: ['auth.login.succeeded', 'auth.login.failed', 'auth.account.locked'] },
       schema: {
+        'x-problems': ['unauthorized', 'forbidden'],
         tags: ['auth'],
         summary: 'Sign in; returns an access token (15 min) and a single-use refresh token',
         body: Type.Object(
@@ -78,6 +79,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     {
       config: { access: { public: true }, audit: ['auth.session.refreshed', 'auth.refresh_token.reused'] },
       schema: {
+        'x-problems': ['unauthorized', 'forbidden'],
         tags: ['auth'],
         summary:
           'Exchange a refresh token (in the body, or the session cookie with X-PCA-CSRF: 1) for new tokens; a reused refresh token ends its whole session',
@@ -239,6 +241,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     {
       config: { access: mfaAccess, audit: ['auth.mfa.setup_started', 'auth.account.locked'] },
       schema: {
+        'x-problems': ['conflict'],
         tags: ['auth'],
         summary: 'Start TOTP enrolment (needs the password): a secret and an otpauth:// URI for an authenticator app',
         body: Type.Object({ password: Password }, { additionalProperties: false }),
@@ -253,6 +256,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     {
       config: { access: mfaAccess, audit: ['auth.mfa.enabled', 'auth.account.locked'] },
       schema: {
+        'x-problems': ['conflict'],
         tags: ['auth'],
         summary: 'Confirm enrolment with the password and a current code; returns one-time recovery codes (shown once)',
         body: Type.Object({ password: Password, code: Type.String({ pattern: '^\\d{6}$' }) }, { additionalProperties: false }),
@@ -267,6 +271,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     {
       config: { access: mfaAccess, audit: ['auth.mfa.disabled', 'auth.account.locked'] },
       schema: {
+        'x-problems': ['conflict'],
         tags: ['auth'],
         summary: 'Turn TOTP off; needs the password and a current code or recovery code',
         body: Type.Object({ password: Password, code: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),

@@ -24,6 +24,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
     {
       config: managing('user.created'),
       schema: {
+        'x-problems': ['conflict'],
         tags: ['users'],
         summary: 'Create a user; without a password a one-time password is returned once (it must be changed at first login)',
         body: Type.Object(
@@ -90,6 +91,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
     {
       config: managing('user.updated', 'user.role_changed'),
       schema: {
+        'x-problems': ['conflict'],
         tags: ['users'],
         summary: 'Change email, display name or role (never your own role; never the last admin)',
         params: IdParams,
@@ -113,7 +115,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
 
   app.post(
     '/api/v1/users/:id/deactivate',
-    { config: managing('user.deactivated'), schema: { tags: ['users'], summary: 'Deactivate: sessions end at once', params: IdParams, response: { 200: UserSchema } } },
+    { config: managing('user.deactivated'), schema: { 'x-problems': ['conflict'], tags: ['users'], summary: 'Deactivate: sessions end at once', params: IdParams, response: { 200: UserSchema } } },
     async (request) => setUserStatus(auth, principalOf(request).orgId, principalOf(request), request.params.id, 'deactivated', auditOf(request)),
   );
 

@@ -48,7 +48,7 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.post(
     '/api/v1/budgets',
-    { config: { ...manage, audit: ['budget.created'] }, schema: { tags: ['budgets'], summary: 'Add a budget for a campaign or platform over a flight', body: BudgetBody, response: { 201: OpenObject } } },
+    { config: { ...manage, audit: ['budget.created'] }, schema: { 'x-problems': ['conflict'], tags: ['budgets'], summary: 'Add a budget for a campaign or platform over a flight', body: BudgetBody, response: { 201: OpenObject } } },
     async (request, reply) => {
       const [budget] = await addBudgets(db, principalOf(request), [request.body], ctx.clock(), auditOf(request), 'api');
       return reply.code(201).send(budget!);
@@ -63,6 +63,8 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
         tags: ['budgets'],
         summary: 'Add budgets from a CSV (columns scope, name, amount, start, end, currency optional); all or nothing',
         consumes: ['multipart/form-data'],
+        'x-multipart': Type.Object({ file: Type.String({ format: 'binary', description: 'The budgets CSV' }) }),
+        'x-problems': ['conflict'],
         response: { 201: Type.Object({ items: Type.Array(OpenObject) }) },
       },
     },

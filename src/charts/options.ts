@@ -28,7 +28,12 @@ function valueAxes(series: readonly ChartSeries[]) {
 }
 
 /** Lines over periods: the dashboard's trend, the decks' spend and revenue, ROAS and CPA. */
-export function trendChartOption(periods: readonly string[], series: readonly ChartSeries[], options: { readonly area?: boolean } = {}): ChartOption {
+export function trendChartOption(
+  periods: readonly string[],
+  series: readonly ChartSeries[],
+  // `marks`: ECharts markPoint/markLine on the first line (the dashboard's anomalies).
+  options: { readonly area?: boolean; readonly marks?: { readonly markPoint?: unknown; readonly markLine?: unknown } } = {},
+): ChartOption {
   const several = series.length > 1 || series.some((entry) => entry.axis === 1);
   return {
     animation: false,
@@ -48,6 +53,7 @@ export function trendChartOption(periods: readonly string[], series: readonly Ch
       lineStyle: { width: 2, color: CHART_COLORS[index % CHART_COLORS.length] },
       itemStyle: { color: CHART_COLORS[index % CHART_COLORS.length] },
       ...(options.area && index === 0 ? { areaStyle: { color: 'rgba(59,111,216,0.08)' } } : {}),
+      ...(options.marks && index === 0 ? { markPoint: options.marks.markPoint, markLine: options.marks.markLine } : {}),
     })),
   };
 }

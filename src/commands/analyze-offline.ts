@@ -24,7 +24,7 @@ export async function offlineContent(duck: DuckEngine, request: AnalyzeFilesRequ
   if (from && to) {
     const before = previousRange({ from, to });
     const earlier = await analyzeFiles(duck, { ...request, dateRange: before, breakdowns: [], granularities: [] }, now);
-    previous = { range: { from, to }, before, totals: totalRows(earlier) };
+    previous = { kind: 'previous' as const, range: { from, to }, before, totals: totalRows(earlier) };
   }
   const { result, generated } = completeAnalysis({ report, previous, daily, budgets: [], settings: {}, feedback: NO_FEEDBACK });
   return {

@@ -174,7 +174,7 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
     '/api/v1/insights/rules/:ruleId/restore',
     {
       config: { access: { permission: 'org:settings' }, audit: ['insight.rule_restored'] },
-      schema: { tags: ['insights'], summary: 'Restore a rule that feedback suppressed; only later ratings can suppress it again', params: Type.Object({ ruleId: Type.String({ minLength: 1, maxLength: 100 }) }) },
+      schema: { 'x-problems': ['conflict'], tags: ['insights'], summary: 'Restore a rule that feedback suppressed; only later ratings can suppress it again', params: Type.Object({ ruleId: Type.String({ minLength: 1, maxLength: 100 }) }) },
     },
     async (request, reply) => {
       const principal = principalOf(request);

@@ -32,6 +32,7 @@ import { registerProblemRoutes } from './problem-routes.js';
 import { recordRoutes } from './route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerWebApp, type WebApp } from './web.js';
+import { completeOpenApi } from './openapi.js';
 
 /** Fastify's trustProxy: a hop count becomes "the n nearest hops", addresses a list. */
 function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
@@ -151,6 +152,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or pca_ API key' } },
       },
     },
+    transformObject: (document) => ('openapiObject' in document ? completeOpenApi(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   // Every protected operation names the bearer scheme, so typed clients and "Try it out" send it.

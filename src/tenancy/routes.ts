@@ -71,6 +71,7 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
     {
       config: { ...operator, audit: ['org.created', 'user.created'] },
       schema: {
+        'x-problems': ['conflict'],
         tags: ['organizations'],
         summary: 'Create an organisation (operator), optionally with its first admin',
         body: Type.Object(
@@ -172,7 +173,7 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
     '/api/v1/orgs/:id/suspend',
     {
       config: { ...operator, audit: ['org.suspended'] },
-      schema: { tags: ['organizations'], summary: 'Suspend: every session and API key of the organisation stops at once', params: IdParams, response: { 200: OrganizationSchema } },
+      schema: { 'x-problems': ['conflict'], tags: ['organizations'], summary: 'Suspend: every session and API key of the organisation stops at once', params: IdParams, response: { 200: OrganizationSchema } },
     },
     async (request) => setOrganizationStatus(auth, request.params.id, 'suspended', auditOf(request), principalOf(request).orgId),
   );

@@ -318,9 +318,12 @@ export async function deleteDataset(deps: DatasetDeps, orgId: string, id: string
 }
 
 /** The first rows of a dataset in the unified schema. */
-export async function previewDataset(deps: DatasetDeps, orgId: string, id: string, limit: number): Promise<Record<string, unknown>[]> {
+/** A page of a dataset's rows in the unified schema, in file order (a scrolling preview reads it page by page). */
+export async function previewDataset(deps: DatasetDeps, orgId: string, id: string, limit: number, offset = 0): Promise<Record<string, unknown>[]> {
+  const rows = Math.max(1, Math.min(Math.trunc(limit), 1000));
+  const skip = Math.max(0, Math.trunc(offset));
   return withDatasetFiles(deps, orgId, [id], ([file]) =>
-    deps.duck.query(`SELECT * REPLACE (strftime("date", '%Y-%m-%d') AS "date") FROM read_parquet(${sqlString(file!)}) LIMIT ${Math.max(1, Math.min(limit, 1000))}`),
+    deps.duck.query(`SELECT * REPLACE (strftime("date", '%Y-%m-%d') AS "date") FROM read_parquet(${sqlString(file!)}) LIMIT ${rows} OFFSET ${skip}`),
   );
 }
 

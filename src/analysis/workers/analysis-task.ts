@@ -22,7 +22,7 @@ export interface AnalysisTaskInput {
   readonly datasets: DatasetSummary[];
   readonly current: GroupedRows;
   /** The period before, when the analysis has dates; `rows` null when that period has no rows. */
-  readonly previous: { readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly rows: GroupedRows | null } | null;
+  readonly previous: { readonly kind: 'previous' | 'year'; readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly rows: GroupedRows | null } | null;
   readonly daily: GroupedRows;
   readonly budgets: readonly BudgetFlight[];
   readonly settings: Record<string, unknown>;
@@ -61,7 +61,7 @@ function changeOf(current: ReportRow, previous: ReportRow | null): PeriodCompari
 export interface Completion {
   readonly report: AnalysisReport;
   /** The period before, when the analysis has dates; `totals` empty when that period has no rows. */
-  readonly previous: { readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly totals: ReportRow[] } | null;
+  readonly previous: { readonly kind: 'previous' | 'year'; readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly totals: ReportRow[] } | null;
   readonly daily: DailyBreakdowns;
   readonly budgets: readonly BudgetFlight[];
   readonly settings: Record<string, unknown>;
@@ -83,7 +83,7 @@ export function completeAnalysis(input: Completion): { readonly result: Analysis
       const old = input.previous.totals.find((row) => row.currency === current.currency) ?? null;
       byCurrency[key] = { current, previous: old, change: changeOf(current, old) };
     }
-    periodOverPeriod = { range: input.previous.range, previousRange: input.previous.before, byCurrency };
+    periodOverPeriod = { kind: input.previous.kind, range: input.previous.range, previousRange: input.previous.before, byCurrency };
   }
   const result: AnalysisResultDocument = { ...report, periodOverPeriod };
   const asOf = result.dateRange.to;
@@ -108,7 +108,7 @@ export function runAnalysisTask(input: AnalysisTaskInput): AnalysisTaskOutput {
   const now = new Date(input.now);
   const { result, generated } = completeAnalysis({
     report: buildReport(input.datasets, readRows(input.current), now),
-    previous: input.previous && { range: input.previous.range, before: input.previous.before, totals: input.previous.rows ? totalRows(buildReport([], readRows(input.previous.rows), now)) : [] },
+    previous: input.previous && { kind: input.previous.kind, range: input.previous.range, before: input.previous.before, totals: input.previous.rows ? totalRows(buildReport([], readRows(input.previous.rows), now)) : [] },
     daily: dailyPairs(buildReport([], readRows(input.daily), now)),
     budgets: input.budgets,
     settings: input.settings,

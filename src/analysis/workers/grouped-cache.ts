@@ -28,9 +28,9 @@ function bytesOf(value: GroupedInputs): number {
  * analysis, an entry computed before a remap on any instance is never used
  * after it, and a deleted dataset is "not found" before the cache is asked.
  */
-export function groupedKey(orgId: string, datasets: readonly Dataset[], scope: Scope): string {
+export function groupedKey(orgId: string, datasets: readonly Dataset[], scope: Scope, comparison = 'previous'): string {
   const versions = datasets.map((dataset) => [dataset.id, dataset.updatedAt, dataset.rows, dataset.bytes, dataset.mapping]);
-  return createHash('sha256').update(JSON.stringify([orgId, versions, scope])).digest('hex');
+  return createHash('sha256').update(JSON.stringify([orgId, versions, scope, comparison])).digest('hex');
 }
 
 /**

@@ -154,7 +154,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.post(
     '/api/v1/alerts/:id/acknowledge',
-    { config: { ...manage, audit: ['alert.acknowledged'] }, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
+    { config: { ...manage, audit: ['alert.acknowledged'] }, schema: { 'x-problems': ['conflict'], tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
     async (request) => {
       const principal = principalOf(request);
       return withAudit(
@@ -168,7 +168,7 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.post(
     '/api/v1/alerts/:id/resolve',
-    { config: { ...manage, audit: ['alert.resolved'] }, schema: { tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
+    { config: { ...manage, audit: ['alert.resolved'] }, schema: { 'x-problems': ['conflict'], tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
     async (request) => {
       const principal = principalOf(request);
       const alert = await withAudit(

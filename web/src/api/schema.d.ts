@@ -121,7 +121,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes */
+        /** Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes: the instance's for the operator, the caller's organisation's otherwise (scope says which) */
         get: {
             parameters: {
                 query: {
@@ -144,6 +144,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -182,6 +186,56 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/system/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last system samples, oldest first (about 10 minutes): CPU, memory and disk used %, how late each sample fired (event-loop stall) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                at: string;
+                                cpuPercent: number | null;
+                                memoryUsedPercent: number;
+                                diskUsedPercent: number | null;
+                                eventLoopDelayMs: number;
+                            }[];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -220,6 +274,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -260,6 +317,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         /** Change thresholds, durations, hysteresis, severity or enable/disable, by metric */
@@ -300,6 +360,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         post?: never;
@@ -344,6 +411,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -392,6 +463,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -429,6 +507,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -476,6 +559,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -521,6 +613,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -559,6 +660,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -593,6 +697,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -629,6 +740,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -668,6 +784,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -740,6 +861,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -788,6 +916,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -822,6 +957,9 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -860,6 +998,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -904,6 +1045,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -943,6 +1087,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -993,13 +1142,16 @@ export interface paths {
                                 updatedAt: string;
                             };
                             via: "session" | "api_key";
-                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring" | "reports:manage")[];
                             features: {
                                 [key: string]: boolean;
                             };
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1047,6 +1199,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1092,6 +1251,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1137,6 +1304,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1178,6 +1353,14 @@ export interface paths {
                     };
                     content?: never;
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1214,13 +1397,16 @@ export interface paths {
                                 /** @enum {unknown} */
                                 name: "admin" | "analyst" | "viewer" | "api_user" | "auditor";
                                 description: string;
-                                permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                                permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring" | "reports:manage")[];
                             }[];
-                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
-                            operatorPermissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                            permissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring" | "reports:manage")[];
+                            operatorPermissions: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring" | "reports:manage")[];
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1280,6 +1466,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1333,8 +1523,69 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's live sessions (where and since when they are signed in); end them with reset-password or deactivate */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                createdAt: string;
+                                expiresAt: string;
+                                lastUsedAt: string;
+                                ip: string | null;
+                                userAgent: string | null;
+                                current: boolean;
+                            }[];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1385,6 +1636,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1439,6 +1695,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         trace?: never;
@@ -1490,6 +1755,12 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1544,6 +1815,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1602,6 +1878,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1637,7 +1918,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 prefix: string;
-                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring" | "reports:manage")[];
                                 createdBy: string;
                                 createdAt: string;
                                 expiresAt: string | null;
@@ -1647,6 +1928,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1662,7 +1946,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                        scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring" | "reports:manage")[];
                         /** Format: date-time */
                         expiresAt?: string;
                     };
@@ -1680,7 +1964,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 prefix: string;
-                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs")[];
+                                scopes: ("analyses:read" | "analyses:create" | "analyses:delete" | "datasets:upload" | "datasets:delete" | "data:export" | "users:manage" | "org:settings" | "audit:read" | "feedback:write" | "feedback:read" | "alerts:manage" | "monitoring:read" | "api_keys:manage" | "platform:orgs" | "platform:monitoring" | "reports:manage")[];
                                 createdBy: string;
                                 createdAt: string;
                                 expiresAt: string | null;
@@ -1691,6 +1975,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1728,6 +2019,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -1797,6 +2093,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -1893,6 +2193,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -1959,6 +2267,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2048,6 +2361,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         trace?: never;
@@ -2113,6 +2434,12 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2181,6 +2508,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2228,6 +2560,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2279,6 +2616,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2290,7 +2631,26 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description The export: CSV, TSV, XLSX or JSON
+                         */
+                        file: string;
+                        name?: string;
+                        /** @description Overrides the detected platform */
+                        platform?: string;
+                        /** @description The XLSX sheet to read */
+                        sheet?: string;
+                        /** @description For files without a currency column */
+                        currency?: string;
+                        /** @description JSON object: source header -> unified field, or null to ignore */
+                        mapping?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 201: {
@@ -2311,6 +2671,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2356,6 +2723,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2378,6 +2750,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -2437,6 +2814,15 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         trace?: never;
@@ -2448,11 +2834,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The first rows in the unified schema */
+        /** Rows in the unified schema, in file order: `limit` of them from `offset` (page through with both) */
         get: {
             parameters: {
                 query: {
                     limit: number;
+                    offset: number;
                 };
                 header?: never;
                 path: {
@@ -2475,6 +2862,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2524,6 +2916,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2555,6 +2951,11 @@ export interface paths {
                                 [key: string]: number;
                             };
                         };
+                        /**
+                         * @description Compare with the period before (default), the same dates a year earlier, or nothing
+                         * @enum {unknown}
+                         */
+                        comparison?: "previous" | "year" | "none";
                     };
                 };
             };
@@ -2575,6 +2976,203 @@ export interface paths {
                             [key: string]: unknown;
                         }) & {
                             result: {
+                                generatedAt?: string;
+                                datasets?: ({
+                                    file: string;
+                                    format: string;
+                                    platform: string;
+                                    platforms: string[];
+                                    rows: number;
+                                    dateRange: {
+                                        from: string | null;
+                                        to: string | null;
+                                    };
+                                    currencies: (string | null)[];
+                                    mapping: {
+                                        source: string;
+                                        field: string;
+                                        confidence: number;
+                                    }[];
+                                    unmapped: {
+                                        source: string;
+                                        reason: string;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: number;
+                                dateRange: {
+                                    from: string | null;
+                                    to: string | null;
+                                };
+                                currencies: (string | null)[];
+                                conversion?: {
+                                    to: string;
+                                    rates: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                /** @description One row per currency; one row when money is in one currency or converted to one */
+                                totals: ({
+                                    currency?: string | null;
+                                    impressions?: number | null;
+                                    reach?: number | null;
+                                    clicks?: number | null;
+                                    spend?: number | null;
+                                    conversions?: number | null;
+                                    revenue?: number | null;
+                                    leads?: number | null;
+                                    video_views?: number | null;
+                                    engagements?: number | null;
+                                    ctr?: number | null;
+                                    cpc?: number | null;
+                                    cpm?: number | null;
+                                    cpa?: number | null;
+                                    roas?: number | null;
+                                    cvr?: number | null;
+                                    aov?: number | null;
+                                    frequency?: number | null;
+                                    profit?: number | null;
+                                    revenueCoverage?: number | null;
+                                    conversionsCoverage?: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                /** @description By platform, campaign, ad group, channel, device… (and pairs such as platform×date) */
+                                breakdowns: {
+                                    [key: string]: ({
+                                        currency?: string | null;
+                                        impressions?: number | null;
+                                        reach?: number | null;
+                                        clicks?: number | null;
+                                        spend?: number | null;
+                                        conversions?: number | null;
+                                        revenue?: number | null;
+                                        leads?: number | null;
+                                        video_views?: number | null;
+                                        engagements?: number | null;
+                                        ctr?: number | null;
+                                        cpc?: number | null;
+                                        cpm?: number | null;
+                                        cpa?: number | null;
+                                        roas?: number | null;
+                                        cvr?: number | null;
+                                        aov?: number | null;
+                                        frequency?: number | null;
+                                        profit?: number | null;
+                                        revenueCoverage?: number | null;
+                                        conversionsCoverage?: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                /** @description By day, week, month and quarter; each row has its period */
+                                timeSeries: {
+                                    [key: string]: ({
+                                        currency?: string | null;
+                                        impressions?: number | null;
+                                        reach?: number | null;
+                                        clicks?: number | null;
+                                        spend?: number | null;
+                                        conversions?: number | null;
+                                        revenue?: number | null;
+                                        leads?: number | null;
+                                        video_views?: number | null;
+                                        engagements?: number | null;
+                                        ctr?: number | null;
+                                        cpc?: number | null;
+                                        cpm?: number | null;
+                                        cpa?: number | null;
+                                        roas?: number | null;
+                                        cvr?: number | null;
+                                        aov?: number | null;
+                                        frequency?: number | null;
+                                        profit?: number | null;
+                                        revenueCoverage?: number | null;
+                                        conversionsCoverage?: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                warnings?: string[];
+                                periodOverPeriod?: ({
+                                    /**
+                                     * @description The period before of the same length, or the same dates a year earlier
+                                     * @enum {unknown}
+                                     */
+                                    kind?: "previous" | "year";
+                                    range: {
+                                        from: string;
+                                        to: string;
+                                    };
+                                    previousRange: {
+                                        from: string;
+                                        to: string;
+                                    };
+                                    byCurrency: {
+                                        [key: string]: {
+                                            current: {
+                                                currency?: string | null;
+                                                impressions?: number | null;
+                                                reach?: number | null;
+                                                clicks?: number | null;
+                                                spend?: number | null;
+                                                conversions?: number | null;
+                                                revenue?: number | null;
+                                                leads?: number | null;
+                                                video_views?: number | null;
+                                                engagements?: number | null;
+                                                ctr?: number | null;
+                                                cpc?: number | null;
+                                                cpm?: number | null;
+                                                cpa?: number | null;
+                                                roas?: number | null;
+                                                cvr?: number | null;
+                                                aov?: number | null;
+                                                frequency?: number | null;
+                                                profit?: number | null;
+                                                revenueCoverage?: number | null;
+                                                conversionsCoverage?: number | null;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                            previous: ({
+                                                currency?: string | null;
+                                                impressions?: number | null;
+                                                reach?: number | null;
+                                                clicks?: number | null;
+                                                spend?: number | null;
+                                                conversions?: number | null;
+                                                revenue?: number | null;
+                                                leads?: number | null;
+                                                video_views?: number | null;
+                                                engagements?: number | null;
+                                                ctr?: number | null;
+                                                cpc?: number | null;
+                                                cpm?: number | null;
+                                                cpa?: number | null;
+                                                roas?: number | null;
+                                                cvr?: number | null;
+                                                aov?: number | null;
+                                                frequency?: number | null;
+                                                profit?: number | null;
+                                                revenueCoverage?: number | null;
+                                                conversionsCoverage?: number | null;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            change: {
+                                                [key: string]: {
+                                                    absolute: number | null;
+                                                    relative: number | null;
+                                                };
+                                            };
+                                        };
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                            } & {
                                 [key: string]: unknown;
                             };
                             summary: {
@@ -2583,6 +3181,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2625,6 +3230,203 @@ export interface paths {
                             [key: string]: unknown;
                         }) & {
                             result: {
+                                generatedAt?: string;
+                                datasets?: ({
+                                    file: string;
+                                    format: string;
+                                    platform: string;
+                                    platforms: string[];
+                                    rows: number;
+                                    dateRange: {
+                                        from: string | null;
+                                        to: string | null;
+                                    };
+                                    currencies: (string | null)[];
+                                    mapping: {
+                                        source: string;
+                                        field: string;
+                                        confidence: number;
+                                    }[];
+                                    unmapped: {
+                                        source: string;
+                                        reason: string;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: number;
+                                dateRange: {
+                                    from: string | null;
+                                    to: string | null;
+                                };
+                                currencies: (string | null)[];
+                                conversion?: {
+                                    to: string;
+                                    rates: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                /** @description One row per currency; one row when money is in one currency or converted to one */
+                                totals: ({
+                                    currency?: string | null;
+                                    impressions?: number | null;
+                                    reach?: number | null;
+                                    clicks?: number | null;
+                                    spend?: number | null;
+                                    conversions?: number | null;
+                                    revenue?: number | null;
+                                    leads?: number | null;
+                                    video_views?: number | null;
+                                    engagements?: number | null;
+                                    ctr?: number | null;
+                                    cpc?: number | null;
+                                    cpm?: number | null;
+                                    cpa?: number | null;
+                                    roas?: number | null;
+                                    cvr?: number | null;
+                                    aov?: number | null;
+                                    frequency?: number | null;
+                                    profit?: number | null;
+                                    revenueCoverage?: number | null;
+                                    conversionsCoverage?: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                /** @description By platform, campaign, ad group, channel, device… (and pairs such as platform×date) */
+                                breakdowns: {
+                                    [key: string]: ({
+                                        currency?: string | null;
+                                        impressions?: number | null;
+                                        reach?: number | null;
+                                        clicks?: number | null;
+                                        spend?: number | null;
+                                        conversions?: number | null;
+                                        revenue?: number | null;
+                                        leads?: number | null;
+                                        video_views?: number | null;
+                                        engagements?: number | null;
+                                        ctr?: number | null;
+                                        cpc?: number | null;
+                                        cpm?: number | null;
+                                        cpa?: number | null;
+                                        roas?: number | null;
+                                        cvr?: number | null;
+                                        aov?: number | null;
+                                        frequency?: number | null;
+                                        profit?: number | null;
+                                        revenueCoverage?: number | null;
+                                        conversionsCoverage?: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                /** @description By day, week, month and quarter; each row has its period */
+                                timeSeries: {
+                                    [key: string]: ({
+                                        currency?: string | null;
+                                        impressions?: number | null;
+                                        reach?: number | null;
+                                        clicks?: number | null;
+                                        spend?: number | null;
+                                        conversions?: number | null;
+                                        revenue?: number | null;
+                                        leads?: number | null;
+                                        video_views?: number | null;
+                                        engagements?: number | null;
+                                        ctr?: number | null;
+                                        cpc?: number | null;
+                                        cpm?: number | null;
+                                        cpa?: number | null;
+                                        roas?: number | null;
+                                        cvr?: number | null;
+                                        aov?: number | null;
+                                        frequency?: number | null;
+                                        profit?: number | null;
+                                        revenueCoverage?: number | null;
+                                        conversionsCoverage?: number | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                warnings?: string[];
+                                periodOverPeriod?: ({
+                                    /**
+                                     * @description The period before of the same length, or the same dates a year earlier
+                                     * @enum {unknown}
+                                     */
+                                    kind?: "previous" | "year";
+                                    range: {
+                                        from: string;
+                                        to: string;
+                                    };
+                                    previousRange: {
+                                        from: string;
+                                        to: string;
+                                    };
+                                    byCurrency: {
+                                        [key: string]: {
+                                            current: {
+                                                currency?: string | null;
+                                                impressions?: number | null;
+                                                reach?: number | null;
+                                                clicks?: number | null;
+                                                spend?: number | null;
+                                                conversions?: number | null;
+                                                revenue?: number | null;
+                                                leads?: number | null;
+                                                video_views?: number | null;
+                                                engagements?: number | null;
+                                                ctr?: number | null;
+                                                cpc?: number | null;
+                                                cpm?: number | null;
+                                                cpa?: number | null;
+                                                roas?: number | null;
+                                                cvr?: number | null;
+                                                aov?: number | null;
+                                                frequency?: number | null;
+                                                profit?: number | null;
+                                                revenueCoverage?: number | null;
+                                                conversionsCoverage?: number | null;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                            previous: ({
+                                                currency?: string | null;
+                                                impressions?: number | null;
+                                                reach?: number | null;
+                                                clicks?: number | null;
+                                                spend?: number | null;
+                                                conversions?: number | null;
+                                                revenue?: number | null;
+                                                leads?: number | null;
+                                                video_views?: number | null;
+                                                engagements?: number | null;
+                                                ctr?: number | null;
+                                                cpc?: number | null;
+                                                cpm?: number | null;
+                                                cpa?: number | null;
+                                                roas?: number | null;
+                                                cvr?: number | null;
+                                                aov?: number | null;
+                                                frequency?: number | null;
+                                                profit?: number | null;
+                                                revenueCoverage?: number | null;
+                                                conversionsCoverage?: number | null;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            change: {
+                                                [key: string]: {
+                                                    absolute: number | null;
+                                                    relative: number | null;
+                                                };
+                                            };
+                                        };
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                            } & {
                                 [key: string]: unknown;
                             };
                             summary: {
@@ -2633,6 +3435,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2655,6 +3462,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -2690,6 +3502,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2784,6 +3601,13 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -2837,6 +3661,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2897,6 +3725,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2937,6 +3770,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -2975,6 +3812,10 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3021,6 +3862,10 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3061,6 +3906,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3101,6 +3949,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3154,6 +4005,11 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3202,6 +4058,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         post?: never;
@@ -3224,6 +4088,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -3272,6 +4141,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         post?: never;
@@ -3325,6 +4202,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         post?: never;
@@ -3362,6 +4247,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3402,6 +4290,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3438,6 +4329,10 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3478,6 +4373,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3516,6 +4414,12 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -3553,6 +4457,9 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3589,6 +4496,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -3614,7 +4529,17 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description The budgets CSV
+                         */
+                        file: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 201: {
@@ -3629,6 +4554,14 @@ export interface paths {
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -3645,7 +4578,51 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /** Change a budget's scope, name, amount, currency or flight */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        scope: "campaign" | "platform";
+                        name: string;
+                        amount: number;
+                        currency?: string | null;
+                        startDate: string;
+                        endDate: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
         post?: never;
         delete: {
             parameters: {
@@ -3665,6 +4642,11 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         options?: never;
@@ -3711,6 +4693,10 @@ export interface paths {
                         };
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3755,6 +4741,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
                             question: string;
                             interpretation: string | null;
                             intent: string | null;
@@ -3774,6 +4761,12 @@ export interface paths {
                                 chart: {
                                     [key: string]: unknown;
                                 } | null;
+                                evidence?: {
+                                    kind: "anomaly" | "insight";
+                                    id: string;
+                                    title: string;
+                                    sentence: string;
+                                }[];
                             };
                             clarification?: {
                                 question: string;
@@ -3782,11 +4775,636 @@ export interface paths {
                                     question: string;
                                 }[];
                             };
+                            correctedTo?: string;
+                            reportedWrong?: {
+                                count: number;
+                                comments: string[];
+                            };
                         };
                     };
                 };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rate the answer to one of your questions useful or wrong; a wrong one may carry a correction (the question reworded), which later askings of the same question in the organisation read instead */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rating: "useful" | "wrong";
+                        comment?: string;
+                        correction?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            rating: "useful" | "wrong";
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own questions, newest first, with how each was read, its answer and your rating */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                userId: string;
+                                question: string;
+                                scope: {
+                                    [key: string]: unknown;
+                                };
+                                outcome: string;
+                                interpretation: string | null;
+                                query: {
+                                    [key: string]: unknown;
+                                } | null;
+                                answer: {
+                                    sentence: string;
+                                    columns: string[];
+                                    rows: {
+                                        [key: string]: unknown;
+                                    }[];
+                                    chart: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    evidence?: {
+                                        kind: "anomaly" | "insight";
+                                        id: string;
+                                        title: string;
+                                        sentence: string;
+                                    }[];
+                                } | null;
+                                createdAt: string;
+                                rating: ("useful" | "wrong") | null;
+                                comment: string | null;
+                                correction: string | null;
+                                ratedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ask/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's rated answers for review, newest first: wrong ones by default, with the question, its reading, the answer, the comment and any correction */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    cursor?: string;
+                    rating?: "useful" | "wrong";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                userId: string;
+                                question: string;
+                                scope: {
+                                    [key: string]: unknown;
+                                };
+                                outcome: string;
+                                interpretation: string | null;
+                                query: {
+                                    [key: string]: unknown;
+                                } | null;
+                                answer: {
+                                    sentence: string;
+                                    columns: string[];
+                                    rows: {
+                                        [key: string]: unknown;
+                                    }[];
+                                    chart: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    evidence?: {
+                                        kind: "anomaly" | "insight";
+                                        id: string;
+                                        title: string;
+                                        sentence: string;
+                                    }[];
+                                } | null;
+                                createdAt: string;
+                                rating: ("useful" | "wrong") | null;
+                                comment: string | null;
+                                correction: string | null;
+                                ratedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's report schedules */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /** Schedule a report: what to analyse, how often (UTC), the format, and where it goes (e-mail or an alert channel webhook) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        report: {
+                            /** @enum {string} */
+                            kind: "datasets";
+                            datasetIds: string[];
+                            filters?: {
+                                /** @enum {unknown} */
+                                dimension: "platform" | "channel" | "account" | "campaign" | "ad_group" | "ad" | "device" | "country" | "region" | "age" | "gender" | "placement" | "objective" | "funnel_stage" | "currency";
+                                values: string[];
+                            }[];
+                            dateRange?: {
+                                from?: string;
+                                to?: string;
+                            };
+                            conversion?: {
+                                to: string;
+                                rates: {
+                                    [key: string]: number;
+                                };
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "analysis";
+                            analysisId: string;
+                        };
+                        /** @enum {unknown} */
+                        format: "json" | "csv" | "xlsx" | "md" | "pdf" | "pptx";
+                        cadence: {
+                            /** @enum {string} */
+                            kind: "daily";
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "weekly";
+                            /** @enum {unknown} */
+                            weekday: "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "monthly";
+                            /** @description 29-31 mean the month's last day in shorter months */
+                            day: number;
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        };
+                        destination: {
+                            /** @enum {string} */
+                            kind: "email";
+                            to: string[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "webhook";
+                            channelId: string;
+                        };
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a schedule; a new cadence, or enabling it, starts from the next slot */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        report?: {
+                            /** @enum {string} */
+                            kind: "datasets";
+                            datasetIds: string[];
+                            filters?: {
+                                /** @enum {unknown} */
+                                dimension: "platform" | "channel" | "account" | "campaign" | "ad_group" | "ad" | "device" | "country" | "region" | "age" | "gender" | "placement" | "objective" | "funnel_stage" | "currency";
+                                values: string[];
+                            }[];
+                            dateRange?: {
+                                from?: string;
+                                to?: string;
+                            };
+                            conversion?: {
+                                to: string;
+                                rates: {
+                                    [key: string]: number;
+                                };
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "analysis";
+                            analysisId: string;
+                        };
+                        /** @enum {unknown} */
+                        format?: "json" | "csv" | "xlsx" | "md" | "pdf" | "pptx";
+                        cadence?: {
+                            /** @enum {string} */
+                            kind: "daily";
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "weekly";
+                            /** @enum {unknown} */
+                            weekday: "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "monthly";
+                            /** @description 29-31 mean the month's last day in shorter months */
+                            day: number;
+                            /** @description HH:MM, UTC */
+                            time: string;
+                        };
+                        destination?: {
+                            /** @enum {string} */
+                            kind: "email";
+                            to: string[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "webhook";
+                            channelId: string;
+                        };
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["PayloadTooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a schedule now, once (no retries): analyse, render, deliver; the run, failed or not, is in its history */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A schedule's runs, newest first */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["UnprocessableContent"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3796,8 +5414,124 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
-    responses: never;
+    schemas: {
+        Problem: {
+            /** @description The problem type, /problems/<kind>, documented at that URL. */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            requestId: string;
+            /** @description The fields at fault, as JSON pointers into the request (/body/name, /query/limit). */
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+    };
+    responses: {
+        /** @description Problem details: `validation` (Validation failed), `unprocessable` (Unprocessable content). */
+        UnprocessableContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `malformed-request` (Malformed request). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `not-found` (Not found). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `conflict` (Conflict). */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `unauthorized` (Authentication required), `mfa-required` (Second factor required). */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `forbidden` (Forbidden), `password-change-required` (Password change required), `quota-exceeded` (Quota exceeded), `feature-disabled` (Feature disabled). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `payload-too-large` (Payload too large). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `unsupported-media-type` (Unsupported media type). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `rate-limited` (Too many requests). */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `service-unavailable` (Service unavailable). */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details: `internal` (Internal error). */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;

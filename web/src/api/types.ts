@@ -1,4 +1,6 @@
-/** Shapes the OpenAPI leaves open (the stored report); mirrored from src/analysis. */
+import type { paths } from './schema';
+
+/** Shapes the OpenAPI leaves open (datasets' details, insight items); mirrored from src/analysis. */
 export interface MappingEntry {
   source: string;
   field: string;
@@ -35,26 +37,11 @@ export const MEASURE_KEYS = ['impressions', 'reach', 'clicks', 'spend', 'convers
 export const KPI_KEYS = ['ctr', 'cpc', 'cpm', 'cpa', 'roas', 'cvr', 'aov', 'frequency', 'profit'] as const;
 export type MetricKey = (typeof MEASURE_KEYS)[number] | (typeof KPI_KEYS)[number];
 
-export type MetricRow = { currency: string } & Partial<Record<MetricKey, number | null>>;
-
-export interface Change {
-  absolute: number | null;
-  relative: number | null;
-}
-
-export interface Report {
-  rows: number;
-  dateRange: { from: string | null; to: string | null };
-  currencies: string[];
-  totals: MetricRow[];
-  breakdowns: Record<string, (MetricRow & Record<string, unknown>)[]>;
-  timeSeries: Record<'day' | 'week' | 'month' | 'quarter', (MetricRow & { period: string })[]>;
-  periodOverPeriod?: {
-    range: { from: string; to: string };
-    previousRange: { from: string; to: string };
-    byCurrency: Record<string, { current: MetricRow; previous: MetricRow | null; change: Partial<Record<MetricKey, Change>> }>;
-  } | null;
-}
+/** The analysis result as the OpenAPI types it (totals: one row per currency). */
+export type StoredAnalysis = paths['/api/v1/analyses/{id}']['get']['responses'][200]['content']['application/json'];
+export type Report = StoredAnalysis['result'];
+export type MetricRow = Report['totals'][number];
+export type Comparison = NonNullable<paths['/api/v1/analyses']['post']['requestBody']>['content']['application/json']['comparison'];
 
 export interface Item {
   id: string;

@@ -13,6 +13,9 @@ import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../com
 import { cn } from '../lib/cn';
 import { trendChartOption } from '../../../src/charts/options';
 import { cellText, formatDate, formatMoney, formatNumber, formatPercent, formatSignedPercent } from '../lib/format';
+import { anomalyMarks, isAnomaly, type Anomaly, type Grain } from '../components/dashboard/anomalies';
+import { Pacing } from '../components/dashboard/pacing';
+import { Performers } from '../components/dashboard/performers';
 
 const Chart = lazy(() => import('../components/chart'));
 
@@ -52,6 +55,8 @@ function formatValue(value: number | null | undefined, kind: Kind, currency: str
 function KpiTiles({ report, currency }: { report: Report; currency: string }) {
   const totals = report.totals.find((row) => row.currency === currency);
   const pop = report.periodOverPeriod?.byCurrency[currency];
+  const versus = report.periodOverPeriod?.kind === 'year' ? 'vs last year' : 'vs previous';
+  const none = report.periodOverPeriod ? `no figure ${versus.replace('vs ', 'for ')}` : 'no comparison';
   return (
     <section aria-label="Key figures" className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5">
       {KPIS.map((kpi) => {
@@ -62,7 +67,7 @@ function KpiTiles({ report, currency }: { report: Report; currency: string }) {
             <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{kpi.label}</p>
             <p className="mt-1 text-xl font-semibold tabular-nums" data-value={totals?.[kpi.key] ?? ''}>{formatValue(totals?.[kpi.key], kpi.kind, currency)}</p>
             <p className={cn('mt-0.5 text-xs tabular-nums', good === null ? 'text-slate-500' : good ? 'text-emerald-700' : 'text-red-700')}>
-              {change === null ? 'no previous period' : <>{change > 0 ? '▲' : change < 0 ? '▼' : ''} {formatSignedPercent(change)} <span className="text-slate-500">vs previous</span></>}
+              {change === null ? none : <>{change > 0 ? '▲' : change < 0 ? '▼' : ''} {formatSignedPercent(change)} <span className="text-slate-500">{versus}</span></>}
             </p>
           </Card>
         );
@@ -71,12 +76,16 @@ function KpiTiles({ report, currency }: { report: Report; currency: string }) {
   );
 }
 
-function Trend({ report, currency }: { report: Report; currency: string }) {
+function Trend({ report, currency, anomalies }: { report: Report; currency: string; anomalies: readonly Anomaly[] }) {
   const [metric, setMetric] = useState<MetricKey>('spend');
-  const [grain, setGrain] = useState<'day' | 'week' | 'month'>('day');
+  const [grain, setGrain] = useState<Grain>('day');
   const series = (report.timeSeries[grain] ?? []).filter((row) => row.currency === currency);
   const def = TABLE_METRICS.find((kpi) => kpi.key === metric) ?? KPIS[0]!;
-  const option = useMemo(() => trendChartOption(series.map((row) => row.period), [{ name: def.label, values: series.map((row) => row[metric] ?? null) }], { area: true }), [series, metric, def.label]);
+  const marks = useMemo(() => anomalyMarks(anomalies, metric, grain, series.map((row) => String(row.period))), [anomalies, metric, grain, series]);
+  const option = useMemo(
+    () => trendChartOption(series.map((row) => String(row.period)), [{ name: def.label, values: series.map((row) => row[metric] ?? null) }], { area: true, marks }),
+    [series, metric, def.label, marks],
+  );
   return (
     <Card>
       <CardHeader
@@ -100,8 +109,18 @@ function Trend({ report, currency }: { report: Report; currency: string }) {
       />
       <div className="p-4">
         <Suspense fallback={<Skeleton className="h-[300px] w-full" />}>
-          <Chart option={option} label={`${def.label} by ${grain}`} />
+          <Chart option={option} label={`${def.label} by ${grain}${marks.shown.length > 0 ? `, ${marks.shown.length} anomalies marked` : ''}`} />
         </Suspense>
+        {marks.shown.length > 0 && (
+          <ul aria-label="Anomalies on this chart" className="mt-3 space-y-1 text-sm" data-testid="trend-anomalies">
+            {marks.shown.map((anomaly) => (
+              <li key={anomaly.id} className="flex gap-2">
+                <span aria-hidden="true" className={anomaly.payload.direction === 'above' ? 'text-red-700' : 'text-amber-700'}>{anomaly.payload.direction === 'above' ? '▲' : '▼'}</span>
+                <span className="text-slate-700">{anomaly.sentence}</span>
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
     </Card>
   );
@@ -299,18 +318,20 @@ export function DashboardPage() {
     );
   }
   if (analysis.error) return <ErrorNote>{messageOf(analysis.error)}</ErrorNote>;
-  const report = analysis.data.result as unknown as Report;
-  const currencies = report.totals.map((row) => row.currency);
+  const report: Report = analysis.data.result;
+  const currencies = report.totals.map((row) => row.currency ?? 'unknown');
   const currency = chosenCurrency ?? currencies[0] ?? 'USD';
   const summary = (insights.data?.summary ?? analysis.data.summary) as Summary | null;
   const items = [...((insights.data?.insights ?? []) as unknown as Item[])];
   const recommendations = (insights.data?.recommendations ?? []) as unknown as Item[];
+  const anomalies = (insights.data?.anomalies ?? []).flatMap((item: unknown) => (isAnomaly(item) ? [item] : []));
+  const comparedWith = report.periodOverPeriod?.kind === 'year' ? ' (same period last year)' : '';
 
   return (
     <div className="space-y-6">
       <PageHeader
         title={analysis.data.name}
-        description={<>{formatDate(report.dateRange.from)} – {formatDate(report.dateRange.to)} · {formatNumber(report.rows)} rows{report.periodOverPeriod && <> · compared with {formatDate(report.periodOverPeriod.previousRange.from)} – {formatDate(report.periodOverPeriod.previousRange.to)}</>}</>}
+        description={<>{formatDate(report.dateRange.from)} – {formatDate(report.dateRange.to)} · {formatNumber(report.rows)} rows{report.periodOverPeriod && <> · compared with {formatDate(report.periodOverPeriod.previousRange.from)} – {formatDate(report.periodOverPeriod.previousRange.to)}{comparedWith}</>}</>}
         actions={can('data:export') ? <ExportMenu id={id} /> : undefined}
       />
       {summary && (
@@ -330,8 +351,12 @@ export function DashboardPage() {
       )}
       <KpiTiles report={report} currency={currency} />
       <AskBox analysisId={id} canRate={can('feedback:write')} />
-      <Trend report={report} currency={currency} />
+      <Trend report={report} currency={currency} anomalies={anomalies} />
       <Breakdowns key={currency} report={report} currency={currency} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Performers rows={(report.breakdowns.campaign ?? []).filter((row) => row.currency === currency)} currency={currency} />
+        <Pacing datasetIds={analysis.data.datasetIds} asOf={report.dateRange.to} currency={currency} />
+      </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Insights" description="What stands out, most important first." />

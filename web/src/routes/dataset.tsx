@@ -4,11 +4,12 @@ import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { messageOf } from '../api/problem';
 import type { Dataset } from '../api/types';
+import { DatasetPreview } from '../components/dataset/preview';
 import { useAuth } from '../auth';
 import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { ConfirmButton } from '../components/ui/confirm';
-import { cellText, formatDate, formatNumber, formatPercent } from '../lib/format';
+import { formatDate, formatNumber, formatPercent } from '../lib/format';
 
 /** The unified fields a column can map to (src/analysis/schema.ts). */
 const FIELDS = ['date', 'platform', 'channel', 'account', 'campaign', 'ad_group', 'ad', 'device', 'country', 'region', 'age', 'gender', 'placement', 'objective', 'funnel_stage', 'currency', 'impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue', 'leads', 'video_views', 'engagements'] as const;
@@ -101,33 +102,6 @@ function MappingEditor({ dataset, editable, onApplied }: { dataset: Dataset; edi
   );
 }
 
-function Preview({ id }: { id: string }) {
-  const preview = useQuery({ queryKey: ['preview', id], queryFn: () => unwrap(api.GET('/api/v1/datasets/{id}/preview', { params: { path: { id }, query: { limit: 50 } } })) });
-  const rows = preview.data?.rows ?? [];
-  const columns = rows[0] ? Object.keys(rows[0]).filter((column) => rows.some((row) => row[column] !== null)) : [];
-  return (
-    <Card>
-      <CardHeader title="Preview" description="The first rows, as the analysis reads them." />
-      {preview.isPending ? <Skeleton className="m-5 h-40" /> : (
-        <div className="max-h-96 overflow-auto">
-          <table className="w-full text-sm">
-            <thead className="sticky top-0 bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-600">
-              <tr>{columns.map((column) => <th key={column} className="px-3 py-2 font-medium whitespace-nowrap">{column}</th>)}</tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((row, index) => (
-                <tr key={index}>
-                  {columns.map((column) => <td key={column} className="px-3 py-1.5 whitespace-nowrap tabular-nums">{typeof row[column] === 'number' ? formatNumber(row[column], Number.isInteger(row[column]) ? 0 : 2) : cellText(row[column])}</td>)}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Card>
-  );
-}
-
 export function DatasetPage() {
   const { id } = useParams({ from: '/datasets/$id' });
   const { can } = useAuth();
@@ -174,7 +148,7 @@ export function DatasetPage() {
       )}
       {applied && <p className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" role="status">{applied}</p>}
       <MappingEditor key={JSON.stringify(data.mapping)} dataset={data} editable={can('datasets:upload')} onApplied={(after) => setApplied(`Mapping applied: ${formatNumber(after.rows)} rows rebuilt with the new columns.`)} />
-      <Preview id={id} />
+      <DatasetPreview key={`${data.id}-${data.rows}`} id={id} rows={data.rows} />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { Card, EmptyState, ErrorNote, PageHeader, Skeleton } from '../components
 import { SelectField, TextField } from '../components/ui/field';
 import { formatDate, formatNumber } from '../lib/format';
 import { useDatasets } from './datasets';
+import type { Comparison } from '../api/types';
 
 type Preset = 'all' | 'last7' | 'last30' | 'month' | 'custom';
 const FILTER_DIMENSIONS = ['platform', 'campaign', 'channel', 'device'] as const;
@@ -28,8 +29,15 @@ export function NewAnalysisPage() {
   const [to, setTo] = useState('');
   const [filterDimension, setFilterDimension] = useState<(typeof FILTER_DIMENSIONS)[number]>('platform');
   const [filterValues, setFilterValues] = useState('');
+  const [comparison, setComparison] = useState<NonNullable<Comparison>>('previous');
 
   const chosen = (datasets.data ?? []).filter((dataset) => selected.includes(dataset.id));
+  const currencies = [...new Set(chosen.flatMap((dataset) => dataset.currencies ?? []).filter((code) => /^[A-Z]{3}$/.test(code)))].sort();
+  const [convertTo, setConvertTo] = useState('');
+  const [rates, setRates] = useState<Record<string, string>>({});
+  const conversion = convertTo && currencies.includes(convertTo)
+    ? { to: convertTo, rates: Object.fromEntries(currencies.filter((code) => code !== convertTo).map((code) => [code, Number(rates[code] ?? '')])) }
+    : undefined;
   const dataEnd = chosen.map((dataset) => dataset.dateRange?.to ?? '').filter(Boolean).sort().pop();
   const range = useMemo(() => {
     if (preset === 'custom') return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
@@ -48,6 +56,8 @@ export function NewAnalysisPage() {
           ...(name.trim() ? { name: name.trim() } : {}),
           ...(range ? { dateRange: range } : {}),
           ...(values.length > 0 ? { filters: [{ dimension: filterDimension, values }] } : {}),
+          comparison,
+          ...(conversion ? { conversion } : {}),
         },
       }));
     },
@@ -65,7 +75,7 @@ export function NewAnalysisPage() {
   };
   return (
     <>
-      <PageHeader title="New analysis" description="Choose the data, the period and any filters. The previous period of the same length is compared automatically." />
+      <PageHeader title="New analysis" description="Choose the data, the period and any filters. and what to compare it with." />
       <form onSubmit={submit} className="grid gap-6 lg:grid-cols-3">
         <Card className="p-5 lg:col-span-2">
           <fieldset>
@@ -99,7 +109,24 @@ export function NewAnalysisPage() {
               <TextField label="To" type="date" value={to} onChange={(event) => setTo(event.target.value)} error={error?.fieldError('/body/dateRange/to')} />
             </div>
           )}
-          {range && <p className="text-xs text-slate-600">Compared with the {range.from && range.to ? 'same number of days just before' : 'period before'}.</p>}
+          <SelectField label="Compare with" value={comparison} onChange={(event) => setComparison(event.target.value as NonNullable<Comparison>)} error={error?.fieldError('/body/comparison')}>
+            <option value="previous">The period just before (same length)</option>
+            <option value="year">The same period last year</option>
+            <option value="none">No comparison</option>
+          </SelectField>
+          {currencies.length > 1 && (
+            <fieldset className="space-y-2">
+              <legend className="text-sm font-medium text-slate-800">Currencies</legend>
+              <SelectField label="Money in several currencies" value={convertTo} onChange={(event) => setConvertTo(event.target.value)}>
+                <option value="">Report each currency apart (never summed)</option>
+                {currencies.map((code) => <option key={code} value={code}>Convert everything to {code}</option>)}
+              </SelectField>
+              {convertTo && currencies.filter((code) => code !== convertTo).map((code) => (
+                <TextField key={code} label={`1 ${code} = ? ${convertTo}`} type="number" inputMode="decimal" min="0" step="any" required value={rates[code] ?? ''} onChange={(event) => setRates({ ...rates, [code]: event.target.value })} error={error?.fieldError(`/body/conversion/rates/${code}`)} />
+              ))}
+              {error?.fieldError('/rates') && <p className="text-xs text-red-700">{error.fieldError('/rates')}</p>}
+            </fieldset>
+          )}
           <div className="grid grid-cols-2 gap-3">
             <SelectField label="Filter by" value={filterDimension} onChange={(event) => setFilterDimension(event.target.value as (typeof FILTER_DIMENSIONS)[number])}>
               {FILTER_DIMENSIONS.map((dimension) => <option key={dimension} value={dimension}>{dimension}</option>)}

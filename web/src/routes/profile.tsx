@@ -7,6 +7,7 @@ import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { formatDateTime } from '../lib/format';
 import { PasswordForm } from './change-password';
+import { MfaCard } from '../components/profile/mfa';
 
 function Sessions() {
   const queryClient = useQueryClient();
@@ -55,6 +56,7 @@ export function ProfilePage() {
             <PasswordForm onDone={(revoked) => { setNotice(`Password changed; ${revoked} other session${revoked === 1 ? '' : 's'} signed out.`); void queryClient.invalidateQueries({ queryKey: ['sessions'] }); }} />
           </div>
         </Card>
+        <MfaCard />
       </div>
     </>
   );

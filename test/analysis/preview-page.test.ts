@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { multipart } from '../helpers/multipart.js';
+
+const ROWS = 2500;
+
+function csv(): string {
+  const lines = ['Date,Campaign,Impressions,Clicks,Spend'];
+  for (let row = 0; row < ROWS; row++) lines.push(`2026-01-${String((row % 28) + 1).padStart(2, '0')},Campaign ${row},100,1,${row}`);
+  return lines.join('\n');
+}
+
+describe.each(BACKENDS)('paging through a dataset preview [%s]', (backend) => {
+  let t: TestApp;
+  let org: TestOrg;
+  let id: string;
+  const page = async (query: string) => t.app.inject({ method: 'GET', url: `/api/v1/datasets/${id}/preview?${query}`, headers: bearer(org.users.viewer.accessToken) });
+
+  beforeAll(async () => {
+    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
+    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'pages');
+    const body = multipart({ name: 'rows.csv', content: csv() });
+    const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload });
+    expect(uploaded.statusCode).toBe(201);
+    id = uploaded.json<{ id: string }>().id;
+  }, 120_000);
+  afterAll(() => t.dispose());
+
+  it('pages through every row in file order, without gaps or repeats, and the last page is short', async () => {
+    const seen: number[] = [];
+    for (let offset = 0; offset < ROWS + 1000; offset += 1000) {
+      const response = await page(`limit=1000&offset=${offset}`);
+      expect(response.statusCode).toBe(200);
+      seen.push(...response.json<{ rows: { spend: number }[] }>().rows.map((row) => row.spend));
+    }
+    expect(seen).toEqual(Array.from({ length: ROWS }, (_, index) => index));
+    const past = await page(`limit=10&offset=${ROWS}`);
+    expect(past.json<{ rows: unknown[] }>().rows).toEqual([]);
+  });
+
+  it('refuses a negative offset and a page over 1000 rows with 422 naming the field', async () => {
+    for (const [query, field] of [['offset=-1', '/querystring/offset'], ['limit=1001', '/querystring/limit']] as const) {
+      const response = await page(query);
+      expect(response.statusCode).toBe(422);
+      expect(JSON.stringify(response.json())).toContain(field);
+    }
+  });
+});

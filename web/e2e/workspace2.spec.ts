@@ -1,0 +1,200 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import path from 'node:path';
+// The server's own RFC 6238 implementation: the test plays the user's authenticator app.
+import { totpCode } from '../../src/auth/totp.js';
+import { OPERATOR_FIRST_PASSWORD } from './global-setup';
+
+// Runs after workspace.spec.ts (file order): the operator's password is then already chosen.
+const SHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+const PASSWORD = 'chosen-Browser-pass-2026';
+
+test.describe.configure({ mode: 'serial' });
+
+async function checkA11y(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  expect(bad.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
+}
+
+async function shoot(page: Page, name: string, fullPage = true) {
+  for (const [width, height] of [[1280, 800], [768, 1024]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: `${SHOTS}/${name}-${width}x${height}.png`, fullPage });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function login(request: APIRequestContext, username: string, password: string, organization?: string) {
+  const response = await request.post('/api/v1/auth/login', { data: { username, password, ...(organization ? { organization } : {}) } });
+  return { status: response.status(), token: response.ok() ? ((await response.json()) as { accessToken: string }).accessToken : '' };
+}
+
+async function mustLogin(request: APIRequestContext, username: string, password: string, organization?: string): Promise<string> {
+  const { status, token } = await login(request, username, password, organization);
+  expect(status, `login ${username}`).toBe(200);
+  return token;
+}
+
+/** The operator's token, whether or not workspace.spec.ts ran first and chose the password. */
+async function operatorToken(request: APIRequestContext): Promise<string> {
+  const chosen = await login(request, 'admin', PASSWORD);
+  if (chosen.status === 200) return chosen.token;
+  const first = await mustLogin(request, 'admin', OPERATOR_FIRST_PASSWORD);
+  expect((await request.post('/api/v1/auth/password', { headers: { authorization: `Bearer ${first}` }, data: { currentPassword: OPERATOR_FIRST_PASSWORD, newPassword: PASSWORD } })).status()).toBe(200);
+  return mustLogin(request, 'admin', PASSWORD);
+}
+
+/** Four campaigns over 30 days with steady spend and different returns; 25 October spends five times as much. */
+function campaignsCsv(): string {
+  const lines = ['Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue,Currency'];
+  const campaigns = [['Brand search', 6], ['Prospecting', 2.5], ['Retargeting', 4], ['Video awareness', 0.6]] as const;
+  for (let day = 1; day <= 30; day++) {
+    const date = `2026-10-${String(day).padStart(2, '0')}`;
+    campaigns.forEach(([name, roas], index) => {
+      const spend = (100 + ((day * 7 + index * 13) % 11)) * (day === 25 ? 5 : 1);
+      lines.push(`${date},Google Ads,${name},${spend * 40},${spend},${spend},${Math.round(spend / 20)},${(spend * roas).toFixed(2)},EUR`);
+    });
+  }
+  return lines.join('\n');
+}
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  await page.getByLabel('Organisation').fill(state.org);
+  await page.getByLabel('Username').fill(state.analyst);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('link', { name: /fin-ana/ })).toBeVisible();
+}
+
+const state = { org: 'finish', analyst: 'fin-ana', datasetId: '', analysisId: '' };
+
+test('sets up an organisation with an analyst, a month of campaigns and a budget (through the API)', async ({ request }) => {
+  const operator = await operatorToken(request);
+  const created = await request.post('/api/v1/orgs', { headers: { authorization: `Bearer ${operator}` }, data: { name: 'Finish Media', slug: state.org, admin: { username: 'fin-boss' } } });
+  expect(created.status()).toBe(201);
+  const bossOtp = ((await created.json()) as { admin: { oneTimePassword: string } }).admin.oneTimePassword;
+  const bossFirst = await mustLogin(request, 'fin-boss', bossOtp, state.org);
+  expect((await request.post('/api/v1/auth/password', { headers: { authorization: `Bearer ${bossFirst}` }, data: { currentPassword: bossOtp, newPassword: PASSWORD } })).status()).toBe(200);
+  const boss = await mustLogin(request, 'fin-boss', PASSWORD, state.org);
+  const user = await request.post('/api/v1/users', { headers: { authorization: `Bearer ${boss}` }, data: { username: state.analyst, role: 'analyst' } });
+  const otp = ((await user.json()) as { oneTimePassword: string }).oneTimePassword;
+  const first = await mustLogin(request, state.analyst, otp, state.org);
+  expect((await request.post('/api/v1/auth/password', { headers: { authorization: `Bearer ${first}` }, data: { currentPassword: otp, newPassword: PASSWORD } })).status()).toBe(200);
+  const analyst = await mustLogin(request, state.analyst, PASSWORD, state.org);
+  const upload = await request.post('/api/v1/datasets', {
+    headers: { authorization: `Bearer ${analyst}` },
+    multipart: { file: { name: 'october.csv', mimeType: 'text/csv', buffer: Buffer.from(campaignsCsv()) }, name: 'October campaigns' },
+  });
+  expect(upload.status()).toBe(201);
+  state.datasetId = ((await upload.json()) as { id: string }).id;
+  const budget = await request.post('/api/v1/budgets', {
+    headers: { authorization: `Bearer ${analyst}` },
+    data: { scope: 'campaign', name: 'Brand search', amount: 6000, currency: 'EUR', startDate: '2026-10-01', endDate: '2026-11-30' },
+  });
+  expect(budget.status()).toBe(201);
+});
+
+test('the analyst compares with last year, sees anomalies on the trend, the best and worst campaigns and pacing', async ({ page, request }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'New analysis' }).first().click();
+  await page.getByRole('checkbox').first().check();
+  await page.getByLabel('Name').fill('October review');
+  await expect(page.getByLabel('Compare with')).toHaveValue('previous');
+  await checkA11y(page, 'new analysis');
+  await page.getByLabel('Compare with').selectOption('none');
+  await page.getByRole('button', { name: 'Create analysis' }).click();
+  await expect(page.getByTestId('kpi-spend')).toContainText('no comparison');
+  state.analysisId = page.url().split('/').pop() ?? '';
+  const analyst = await mustLogin(request, state.analyst, PASSWORD, state.org);
+  const stored = (await (await request.get(`/api/v1/analyses/${state.analysisId}`, { headers: { authorization: `Bearer ${analyst}` } })).json()) as { request: { comparison?: string }; result: { periodOverPeriod: unknown; totals: { spend: number }[] } };
+  expect(stored.request.comparison).toBe('none');
+  expect(stored.result.periodOverPeriod).toBeNull();
+
+  // The anomalies the API found for spend are the ones marked and listed under the chart.
+  const insights = (await (await request.get(`/api/v1/analyses/${state.analysisId}/insights`, { headers: { authorization: `Bearer ${analyst}` } })).json()) as { anomalies: { payload: { metric: string; date: string } }[] };
+  const spendAnomalies = insights.anomalies.filter((anomaly) => anomaly.payload.metric === 'spend');
+  expect(spendAnomalies.length).toBeGreaterThan(0);
+  expect(spendAnomalies.map((anomaly) => anomaly.payload.date)).toContain('2026-10-25');
+  await expect(page.getByTestId('trend-anomalies').getByRole('listitem')).toHaveCount(spendAnomalies.length);
+  await expect(page.getByRole('img', { name: /Spend by day, \d+ anomalies marked/ })).toBeVisible();
+  await expect(page.locator('[role="img"][aria-label^="Spend by day"] svg')).toBeVisible();
+
+  // Best by ROAS first, worst last; the smallest return is the video campaign.
+  const performers = page.getByTestId('performers');
+  await expect(performers).toContainText('By ROAS');
+  await expect(performers.getByRole('listitem').first()).toContainText('Brand search');
+  await expect(performers.getByRole('list').nth(1).getByRole('listitem').first()).toContainText('Video awareness');
+
+  // Pacing: the Brand search budget, spent to 31 October against its two-month line.
+  const pacing = page.getByTestId('pacing-item');
+  await expect(pacing).toHaveCount(1);
+  await expect(pacing).toContainText('Brand search');
+  await expect(pacing).toContainText('day 30 of 61');
+  await expect(pacing).toContainText(/Overspending|On track|Underspending/);
+  await checkA11y(page, 'dashboard with anomalies, performers and pacing');
+  await shoot(page, 'dashboard-anomalies-pacing');
+
+  // The same data compared with the same period last year: nothing there, said so on every tile.
+  await page.getByRole('link', { name: 'Analyses', exact: true }).click();
+  await page.getByRole('link', { name: 'New analysis' }).first().click();
+  await page.getByRole('checkbox').first().check();
+  await page.getByLabel('Compare with').selectOption('year');
+  await page.getByLabel('Period').selectOption('custom');
+  await page.getByLabel('From', { exact: true }).fill('2026-10-01');
+  await page.getByLabel('To', { exact: true }).fill('2026-10-30');
+  await page.getByRole('button', { name: 'Create analysis' }).click();
+  await expect(page.getByText('(same period last year)')).toBeVisible();
+  await expect(page.getByTestId('kpi-spend')).toContainText('no figure for last year');
+});
+
+test('the dataset preview scrolls through every row, only those in view in the page', async ({ page }) => {
+  await signIn(page);
+  await page.goto(`/datasets/${state.datasetId}`);
+  const scroller = page.getByTestId('preview-scroller');
+  await expect(scroller.locator('tbody tr[data-index="0"]')).toContainText('2026-10-01');
+  expect(await scroller.locator('tbody tr[data-index]').count()).toBeLessThan(40);
+  await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+  await expect(scroller.locator('tbody tr[data-index="119"]')).toContainText('2026-10-30');
+  expect(await scroller.locator('tbody tr[data-index]').count()).toBeLessThan(40);
+  await checkA11y(page, 'dataset with the virtual preview');
+});
+
+test('the analyst turns on two-factor authentication and then signs in with a code', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: /fin-ana/ }).click();
+  const card = page.getByTestId('mfa');
+  await expect(card).toContainText('Off');
+  await card.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+  await card.getByLabel('Current password').fill('not-my-password-1');
+  await card.getByRole('button', { name: 'Continue' }).click();
+  await expect(card.getByRole('alert')).toBeVisible();
+  await card.getByLabel('Current password').fill(PASSWORD);
+  await card.getByRole('button', { name: 'Continue' }).click();
+  await expect(card.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const secret = (await card.getByTestId('mfa-secret').innerText()).replace(/\s+/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await checkA11y(page, 'profile, MFA enrolment');
+  await shoot(page, 'profile-mfa-enrol', false);
+  await card.getByLabel('Code from the app').fill(totpCode(secret, new Date()));
+  await card.getByRole('button', { name: 'Turn on' }).click();
+  await expect(card.getByTestId('recovery-codes').getByRole('listitem')).not.toHaveCount(0);
+  await expect(card).toContainText('shown only now');
+  await card.getByRole('button', { name: 'I have saved them' }).click();
+  await expect(card).toContainText('On');
+  await expect(card.getByRole('button', { name: 'Turn off two-factor authentication' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByLabel('Organisation').fill(state.org);
+  await page.getByLabel('Username').fill(state.analyst);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByLabel('Authentication code')).toBeVisible();
+  // A code of the next 30-second step: the one used to enrol cannot be replayed.
+  await page.getByLabel('Authentication code').fill(totpCode(secret, new Date(Date.now() + 30_000)));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByRole('link', { name: /fin-ana/ })).toBeVisible();
+  await page.getByRole('link', { name: /fin-ana/ }).click();
+  await expect(page.getByTestId('mfa')).toContainText('On');
+});
