@@ -64,6 +64,7 @@ export const AUDIT_CATALOG = {
   'alert.rules_changed': { category: 'alerts', severity: 'warning', description: 'Alert rules were edited (from/to).' },
   'alert.channel_created': { category: 'alerts', severity: 'info', description: 'A webhook channel was added (its secret is never recorded).' },
   'alert.channel_deleted': { category: 'alerts', severity: 'info', description: 'A webhook channel was removed.' },
+  'alert.channel_tested': { category: 'alerts', severity: 'info', description: 'A test event was sent to a webhook channel (its outcome and status class recorded).' },
   'security.alert': { category: 'alerts', severity: 'critical', description: 'A security alert rule fired for this organisation.' },
   'budget.created': { category: 'data', severity: 'info', description: 'Budgets were added (one, or a CSV of them).' },
   'budget.deleted': { category: 'data', severity: 'info', description: 'A budget was deleted.' },

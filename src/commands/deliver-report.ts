@@ -13,6 +13,8 @@ import { MailError, type Mailer } from '../report-schedules/mailer.js';
 import { finishRun, startRun, type Run, type Schedule } from '../report-schedules/schedules.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { exportAnalysis } from './export-analysis.js';
+import type { DeckRenderer } from '../analysis/report/export.js';
+import { pooledRenderer } from '../reports/deck-pool.js';
 
 /** What delivering a scheduled report needs: the analysis path, the mail server and the webhook rules. */
 export interface ReportDeliveryDeps {
@@ -24,6 +26,8 @@ export interface ReportDeliveryDeps {
   /** Runs an organisation's analysis inside its per-instance concurrency limit. */
   readonly limit: <T>(orgId: string, work: () => Promise<T>) => Promise<T>;
   readonly log: Pick<FastifyBaseLogger, 'error'>;
+  /** Draws PDF and PPTX decks off the event loop. */
+  readonly renderDeck: DeckRenderer;
 }
 
 /** The delivery dependencies of a running instance. */
@@ -35,6 +39,7 @@ export function reportDeliveryDeps(ctx: AppContext, log: ReportDeliveryDeps['log
     webhook: { box: ctx.auth.box, egress: { allowPrivate: ctx.config.monitoring.webhookAllowPrivate }, timeoutMs: 30_000 },
     limit: (orgId, work) => ctx.orgLimits.analyses.run(orgId, work),
     log,
+    renderDeck: pooledRenderer(ctx.deckPool),
   };
 }
 
@@ -124,7 +129,7 @@ export async function runReport(deps: ReportDeliveryDeps, schedule: Schedule & {
       );
       analysisId = created.id;
     }
-    const { analysis, file } = await exportAnalysis(db, schedule.orgId, analysisId, schedule.format);
+    const { analysis, file } = await exportAnalysis(db, schedule.orgId, analysisId, schedule.format, { renderDeck: deps.renderDeck });
     const content = await bytesOf(file.body);
     bytes = content.length;
     await deliver(deps, schedule, analysis, file, content);

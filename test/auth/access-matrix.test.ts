@@ -29,6 +29,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/alerts/channels': 'alerts:manage',
   'DELETE /api/v1/alerts/channels/:id': 'alerts:manage',
   'GET /api/v1/alerts/channels/:id/deliveries': 'alerts:manage',
+  'POST /api/v1/alerts/channels/:id/test': 'alerts:manage',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/refresh': 'public',
   'POST /api/v1/auth/logout': 'signed-in users-only during-password-change',

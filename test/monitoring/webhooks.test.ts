@@ -19,11 +19,40 @@ async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 5_000): 
 describe.each(BACKENDS)('alert webhooks [%s]', (backend) => {
   let t: TestApp;
   let org: TestOrg;
+  let operator: Awaited<ReturnType<typeof operatorSession>>;
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_RETRY_DELAYS_MS: '20,20', PCA_WEBHOOK_ALLOW_PRIVATE: 'true' } });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'hooks');
+    operator = await operatorSession(t.app);
+    org = await orgWithEveryRole(t.app, operator, 'hooks');
   }, 120_000);
   afterAll(() => t.dispose());
+
+  it('sends a signed test event on request, says how it went, and answers 404 for another organisation', async () => {
+    const hook = await receiver(1);
+    try {
+      const admin = bearer(org.users.admin.accessToken);
+      const created = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: admin, payload: { name: 'test me', url: hook.url } });
+      const { channel, secret } = created.json<{ channel: { id: string }; secret: string }>();
+      const first = await t.app.inject({ method: 'POST', url: `/api/v1/alerts/channels/${channel.id}/test`, headers: admin });
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.json()).toEqual({ outcome: 'failed', statusClass: '5xx' });
+      const second = await t.app.inject({ method: 'POST', url: `/api/v1/alerts/channels/${channel.id}/test`, headers: admin });
+      expect(second.json()).toEqual({ outcome: 'delivered', statusClass: '2xx' });
+      expect(hook.received).toHaveLength(2);
+      const sent = hook.received[1]!;
+      expect(sent.headers['x-pca-event']).toBe('test');
+      expect(sent.headers['x-pca-signature']).toBe(signPayload(secret, String(sent.headers['x-pca-timestamp']), sent.body));
+      expect(JSON.parse(sent.body)).toMatchObject({ event: 'test', channel: { id: channel.id, name: 'test me' } });
+
+      const other = await orgWithEveryRole(t.app, operator, 'hooks-other');
+      const foreign = await t.app.inject({ method: 'POST', url: `/api/v1/alerts/channels/${channel.id}/test`, headers: bearer(other.users.admin.accessToken) });
+      expect(foreign.statusCode).toBe(404);
+      expect(hook.received).toHaveLength(2);
+      await t.app.inject({ method: 'DELETE', url: `/api/v1/alerts/channels/${channel.id}`, headers: admin });
+    } finally {
+      hook.server.close();
+    }
+  });
 
   it('signs each delivery, retries failures with backoff, and logs every attempt', async () => {
     const hook = await receiver(2);

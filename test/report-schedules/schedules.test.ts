@@ -215,6 +215,19 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
     await api(a.users.admin, 'DELETE', `/api/v1/report-schedules/${created.id}`);
   });
 
+  it('mails a PDF deck, drawn by the deck workers, when the schedule asks for one', async () => {
+    const created = await schedule(a.users.analyst, { name: 'Board deck', format: 'pdf', destination: { kind: 'email', to: ['cmo@example.com'] } });
+    const before = mail.mails.length;
+    const ran = await api(a.users.admin, 'POST', `/api/v1/report-schedules/${created.id}/run`);
+    expect(ran.statusCode, ran.body).toBe(201);
+    expect(ran.json<RunBody>()).toMatchObject({ outcome: 'delivered' });
+    expect(mail.mails).toHaveLength(before + 1);
+    const attachment = mail.mails.at(-1)!.attachments[0]!;
+    expect(attachment.contentType).toBe('application/pdf');
+    expect(Buffer.from(attachment.content).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await api(a.users.admin, 'DELETE', `/api/v1/report-schedules/${created.id}`);
+  });
+
   it('records a mail server refusal in the history, in its own words but not the server’s', async () => {
     const created = await schedule(a.users.analyst, { destination: { kind: 'email', to: ['nobody@reject.test'] } });
     const run = (await api(a.users.analyst, 'POST', `/api/v1/report-schedules/${created.id}/run`)).json<RunBody>();

@@ -41,6 +41,6 @@ describe.each(BACKENDS)('feedback suppression needs several people [%s]', (backe
     for (const id of insightIds) expect((await rate(org.users.viewer.accessToken, id)).json()).toMatchObject({ ruleSuppressed: false });
     // A second person agreeing is still not enough (the default needs three).
     expect((await rate(org.users.analyst.accessToken, insightIds[0]!)).json()).toMatchObject({ ruleSuppressed: false });
-    expect((await rate(org.users.auditor.accessToken, insightIds[0]!)).json()).toMatchObject({ ruleSuppressed: true });
+    expect((await rate(org.users.admin.accessToken, insightIds[0]!)).json()).toMatchObject({ ruleSuppressed: true });
   });
 });

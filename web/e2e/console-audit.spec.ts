@@ -63,8 +63,16 @@ async function uiSignIn(page: Page, username: string, organization?: string) {
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
 }
 
+/** The console's side menu as the signed-in user sees it. */
 async function menu(page: Page): Promise<string[]> {
-  return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Console' }).click();
+  await expect(page.getByRole('navigation', { name: 'Console' })).toBeVisible();
+  return page.getByRole('navigation', { name: 'Console' }).getByRole('link').allInnerTexts();
+}
+
+async function openConsolePage(page: Page, name: string) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Console' }).click();
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true }).click();
 }
 
 test.beforeAll(async () => {
@@ -141,9 +149,9 @@ test('people are set up through the API: an organisation with an admin, an audit
 
 test('the auditor finds their own sign-in, verifies the chain, and sees it broken after a stored event is changed', async ({ page, request }) => {
   await uiSignIn(page, 'audrey', 'acme');
-  expect(await menu(page)).toContain('Audit');
+  expect(await menu(page)).toContain('Audit trail');
   for (const hidden of ['Monitoring', 'Alerts', 'Feedback']) expect(await menu(page)).not.toContain(hidden);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+  await openConsolePage(page, 'Audit trail');
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
 
   // The sign-in of this very session is in the trail, with its details.
@@ -205,16 +213,19 @@ test('the auditor finds their own sign-in, verifies the chain, and sees it broke
 test('the admin acknowledges and resolves an alert, adds a webhook and sees its deliveries, and reads the feedback', async ({ page, request }) => {
   await uiSignIn(page, 'boss', 'acme');
   const items = await menu(page);
-  for (const shown of ['Audit', 'Alerts', 'Feedback']) expect(items).toContain(shown);
+  for (const shown of ['Audit trail', 'Alerts', 'Feedback']) expect(items).toContain(shown);
   expect(items).not.toContain('Monitoring');
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
+  await openConsolePage(page, 'Alerts');
   await expect(page.getByRole('heading', { name: 'Alerts', exact: true })).toBeVisible();
   // No "all is quiet" check: the background chain check may already have raised its alert for the edited event.
   await page.getByLabel('Name').fill('Ops hook');
   await page.getByLabel('URL').fill(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/pca`);
   await page.getByRole('button', { name: 'Add channel' }).click();
   await expect(page.getByTestId('channel-secret')).toHaveText(/\S{20,}/);
+  await page.getByRole('button', { name: 'Send a test' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Test event delivered (2xx).' })).toBeVisible();
+  await expect.poll(() => received.filter((body) => body.includes('"event":"test"')).length).toBe(1);
 
   // An alert raised the way test/monitoring raises them: POST /api/v1/alerts.
   const raised = await request.post(`${BASE}/api/v1/alerts`, { headers: { authorization: `Bearer ${tokens.boss}` }, data: { severity: 'warning', category: 'data', title: 'Tracking gap on Meta', message: 'No conversions since Monday' } });
@@ -245,7 +256,7 @@ test('the admin acknowledges and resolves an alert, adds a webhook and sees its 
   await checkA11y(page, 'alerts, resolved with history and delivery log');
   await shoot(page, 'alerts');
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Feedback' }).click();
+  await openConsolePage(page, 'Feedback');
   await expect(page.getByRole('heading', { name: 'Feedback', exact: true })).toBeVisible();
   await expect(page.getByRole('group', { name: 'Insight ratings' })).toHaveText(/\D1$/);
   await expect(page.getByRole('group', { name: 'Average rating' })).toContainText('4.00 / 5');
@@ -256,7 +267,7 @@ test('the admin acknowledges and resolves an alert, adds a webhook and sees its 
 
 test('the operator watches the instance and edits an alert rule', async ({ page, request }) => {
   await uiSignIn(page, 'admin');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Monitoring' }).click();
+  await openConsolePage(page, 'Monitoring');
   await expect(page.getByRole('heading', { name: 'Monitoring' })).toBeVisible();
   await expect(page.getByRole('meter', { name: 'Memory used' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Latency per route' }).getByText('POST /api/v1/auth/login')).toBeVisible();

@@ -7,7 +7,7 @@ import { principalOf } from '../../server/access.js';
 import type { HttpServer } from '../../server/http.js';
 import { IdParams, OpenObject } from '../../server/schemas.js';
 import { CATEGORIES, SEVERITIES, STATUSES, acknowledgeAlert, getAlert, listAlerts, raiseAlert, resolveAlert } from './alerts.js';
-import { checkWebhookUrl, createChannel, deleteChannel, listChannels, listDeliveries } from './channels.js';
+import { checkWebhookUrl, createChannel, deleteChannel, getChannel, listChannels, listDeliveries, postToChannel } from './channels.js';
 import { RULE_METRICS, ensureDefaultRules, listRules, updateRules } from './rules.js';
 
 const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
@@ -231,5 +231,28 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
     '/api/v1/alerts/channels/:id/deliveries',
     { config: manage, schema: { tags: ['alerts'], summary: 'Every delivery attempt of a channel', params: IdParams, response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } } },
     async (request) => ({ items: await listDeliveries(db, principalOf(request).orgId, request.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/alerts/channels/:id/test',
+    {
+      config: { ...manage, audit: ['alert.channel_tested'] },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Send a signed test event (x-pca-event: test) to a channel now, once, and say how it went; no alert is raised',
+        params: IdParams,
+        response: { 200: Type.Object({ outcome: Type.String(), statusClass: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (request) => {
+      const orgId = principalOf(request).orgId;
+      const channel = await getChannel(db, orgId, request.params.id);
+      const body = JSON.stringify({ event: 'test', channel: { id: channel.id, name: channel.name }, sentAt: ctx.clock().toISOString() });
+      const egress = { allowPrivate: ctx.config.monitoring.webhookAllowPrivate };
+      const attempt = await postToChannel({ db, box: ctx.auth.box, clock: ctx.clock, timeoutMs: 10_000, egress }, orgId, channel.id, 'test', body);
+      const result = { outcome: attempt.outcome, statusClass: attempt.statusClass === null ? null : `${attempt.statusClass / 100}xx` };
+      await auditOf(request).record(db, { action: 'alert.channel_tested', target: { type: 'alert_channel', id: channel.id, name: channel.name }, details: result });
+      return result;
+    },
   );
 }

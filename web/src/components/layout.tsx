@@ -4,8 +4,8 @@ import { consoleEntriesFor } from '../routes/console/entries';
 import { Button } from './ui/button';
 
 const NAV = [
-  { to: '/analyses', label: 'Analyses' },
-  { to: '/datasets', label: 'Datasets' },
+  { to: '/analyses', label: 'Analyses', permission: 'analyses:read' },
+  { to: '/datasets', label: 'Datasets', permission: 'analyses:read' },
   { to: '/ask-reviews', label: 'Answer reviews', permission: 'feedback:read' },
 ] as const;
 

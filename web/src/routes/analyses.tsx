@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
+import { Link, Navigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { messageOf } from '../api/problem';
@@ -10,7 +10,13 @@ import { formatDateTime } from '../lib/format';
 
 const newLink = 'inline-flex h-9 items-center rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700';
 
+/** The landing page: a role that reads no analyses (an auditor) is sent to its console instead of a refusal. */
 export function AnalysesPage() {
+  const { can } = useAuth();
+  return can('analyses:read') ? <AnalysesList /> : <Navigate to="/console" replace />;
+}
+
+function AnalysesList() {
   const { can } = useAuth();
   const queryClient = useQueryClient();
   const [search, setSearch] = useState('');

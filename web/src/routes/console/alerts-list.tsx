@@ -167,6 +167,13 @@ function ChannelsSection() {
     mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/alerts/channels/{id}', { params: { path: { id } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['alert-channels'] }),
   });
+  const [tested, setTested] = useState<{ id: string; text: string } | null>(null);
+  const test = useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/api/v1/alerts/channels/{id}/test', { params: { path: { id } } })),
+    onSuccess: (result, id) =>
+      setTested({ id, text: result.outcome === 'delivered' ? `Test event delivered (${result.statusClass ?? 'no status'}).` : `Test event ${result.outcome}${result.statusClass ? ` (${result.statusClass})` : ''}.` }),
+    onError: (error, id) => setTested({ id, text: messageOf(error) }),
+  });
   const fieldError = (field: string) => (create.error instanceof ApiError ? create.error.fieldError(field) : undefined);
   return (
     <Card>
@@ -211,11 +218,13 @@ function ChannelsSection() {
                   <p className="break-all font-mono text-xs text-slate-600">{channel.url}</p>
                 </div>
                 {!channel.enabled && <Badge>disabled</Badge>}
+                <Button size="sm" variant="secondary" disabled={test.isPending} onClick={() => test.mutate(channel.id)}>Send a test</Button>
                 <Button size="sm" variant="ghost" aria-expanded={log === channel.id} onClick={() => setLog(log === channel.id ? null : channel.id)}>Delivery log</Button>
                 <ConfirmButton label="Delete" title={`Delete the channel “${channel.name}”?`} onConfirm={() => remove.mutate(channel.id)}>
                   Alerts stop going to this address. Its delivery log goes with it.
                 </ConfirmButton>
               </div>
+              {tested?.id === channel.id && <p role="status" className="mt-2 text-sm text-slate-700">{tested.text}</p>}
               {log === channel.id && <DeliveryLog id={channel.id} />}
             </li>
           ))}
