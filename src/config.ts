@@ -70,7 +70,7 @@ export interface HttpLimits {
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
-  /** A socket with no traffic for this long is closed. */
+  /** A socket with no traffic for this long is closed; the clock stops while the server works on a request. */
   readonly idleTimeoutMs: number;
   readonly maxRequestsPerSocket: number;
   readonly maxConnections: number;
@@ -186,6 +186,7 @@ export const SETTINGS = {
   PCA_REQUEST_TIMEOUT_MS: 'the whole request, body included, must arrive within this (default 120000)',
   PCA_HEADERS_TIMEOUT_MS: 'request headers must arrive within this (default 10000)',
   PCA_KEEP_ALIVE_TIMEOUT_MS: 'an idle keep-alive connection is closed after this (default 5000)',
+  PCA_IDLE_TIMEOUT_MS: 'a socket silent for this long while a request is sent or a response read is closed (default 60000); not counted while the server computes',
   PCA_MAX_CONNECTIONS: 'open connections at once; more are closed on arrival (default 1024)',
   PCA_MAX_REQUESTS_PER_SOCKET: 'requests one keep-alive connection may carry (default 1000)',
   PCA_ANON_RATE_LIMIT: 'requests without valid credentials per client address per minute before 429 (default 60)',
@@ -306,7 +307,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       requestTimeoutMs: integer(env, 'PCA_REQUEST_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
       headersTimeoutMs: integer(env, 'PCA_HEADERS_TIMEOUT_MS', 10_000, 100, 120_000),
       keepAliveTimeoutMs: integer(env, 'PCA_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
-      idleTimeoutMs: 60_000,
+      idleTimeoutMs: integer(env, 'PCA_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
       maxConnections: integer(env, 'PCA_MAX_CONNECTIONS', 1_024, 1, 1_000_000),
       maxRequestsPerSocket: integer(env, 'PCA_MAX_REQUESTS_PER_SOCKET', 1_000, 1, 1_000_000),
       anonymousPerMinute: integer(env, 'PCA_ANON_RATE_LIMIT', 60, 1, 1_000_000),

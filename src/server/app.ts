@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import { installAuditHooks } from '../audit/http.js';
 import { registerAuditRoutes } from '../audit/routes.js';
 import { registerFeedbackRoutes } from '../feedback/routes.js';
@@ -89,6 +90,15 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.server.maxConnections = limits.maxConnections;
+  // The idle clock guards against silent clients, not against our own work: a long analysis or
+  // export sends nothing until it is done, so the clock stops once the request is in and
+  // restarts when the response starts (a client that stops reading is still cut).
+  app.addHook('preHandler', async (request) => {
+    setIdleClock(request.raw.socket, 0);
+  });
+  app.addHook('onSend', async (request) => {
+    setIdleClock(request.raw.socket, limits.idleTimeoutMs);
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -178,4 +188,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerReportScheduleRoutes(app, ctx);
 
   return app;
+}
+
+/** Injected requests have a stand-in socket without timers; real sockets may already be gone. */
+function setIdleClock(socket: Socket | undefined, ms: number): void {
+  if (socket && typeof socket.setTimeout === 'function' && !socket.destroyed) socket.setTimeout(ms);
 }

@@ -46,3 +46,45 @@ describe('slow and idle clients', () => {
     expect(t.app.server.maxRequestsPerSocket).toBe(1_000);
   });
 });
+
+// The idle timeout is for silent clients; a request the server is still working on is not idle.
+describe('a request the server works on longer than the idle timeout', () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    // One hash at a time: the last of several sign-ins waits, silent, for the others' hashes.
+    t = await createTestApp('sqlite', { env: { PCA_IDLE_TIMEOUT_MS: '100', PCA_HASH_CONCURRENCY: '1', PCA_LOG_LEVEL: 'warn' } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (t.app.server.address() as AddressInfo).port;
+  }, 60_000);
+  afterAll(() => t.dispose());
+
+  it('answers every queued sign-in instead of cutting its socket', async () => {
+    const started = performance.now();
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: `nobody-${i}`, password: 'not-the-password-1' }),
+        }).then(async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      ),
+    );
+    // The queue really outlasted the idle timeout, so the test can fail.
+    expect(performance.now() - started).toBeGreaterThan(100);
+    expect(statuses).toEqual(Array.from({ length: 8 }, () => 401));
+  }, 30_000);
+
+  it('still closes a socket that stays silent', async () => {
+    const closedAfter = await new Promise<number>((resolve) => {
+      const opened = Date.now();
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(Date.now() - opened));
+    });
+    expect(closedAfter).toBeLessThan(5_000);
+  }, 10_000);
+});
