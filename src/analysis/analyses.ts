@@ -10,20 +10,19 @@ import { inTransaction } from '../store/transactions.js';
 import { categoryGuidance, feedbackContext } from '../feedback/stats.js';
 import { llmSummary } from '../insights/llm-summary.js';
 import type { LlmConfig } from '../config.js';
-import type { DailyBreakdowns } from '../insights/input.js';
 import { listBudgets } from '../budgets/budgets.js';
 import { storeItems } from '../insights/store.js';
 import type { ExecutiveSummary } from '../insights/summary.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
-import { analyse, GRANULARITIES, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
+import { GRANULARITIES, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
 import { sqlString } from './ingest/values.js';
 import { comparisonRange, type Comparison } from './comparison.js';
 import { runQuery, type QueryResult, type QuerySpec } from './query.js';
-import { buildReport, totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
-import type { AnalysisPool } from './workers/analysis-pool.js';
-import type { AnalysisTaskInput } from './workers/analysis-task.js';
+import { totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
+import { runAnalysisInPool, type AnalysisPool } from './workers/analysis-pool.js';
+import type { AnalysisTaskInput, GroupedRows } from './workers/analysis-task.js';
 import { groupedKey, type GroupedCache, type GroupedInputs } from './workers/grouped-cache.js';
 import { groupedRows } from './workers/grouped-rows.js';
 
@@ -172,7 +171,7 @@ export async function createAnalysis(
   const { from, to: asOf } = grouped.shape.dateRange;
   const budgets = asOf === null ? [] : (await listBudgets(deps.db, owner.orgId)).filter((budget) => from !== null && budget.startDate <= asOf && budget.endDate >= from);
   // The report, pacing and insights are JavaScript over tens of thousands of rows: a worker thread's job.
-  const generated = await deps.pool.run({
+  const generated = await runAnalysisInPool(deps.pool, {
     now: now.toISOString(),
     datasets: datasets.map(({ id: _id, name, originalFilename: _o, bytes: _b, createdBy: _c, createdAt: _a, updatedAt: _u, ...rest }) => ({ ...rest, file: name })),
     current: grouped.current,
@@ -224,15 +223,11 @@ export async function createAnalysis(
   return { ...summary(row), resultJson: generated.resultJson, summary: executive };
 }
 
-/** Daily series per platform and per campaign: what the trend, anomaly, tracking and pacing rules read. */
-async function dailyBreakdowns(connection: DuckConnection, source: string, scope: Scope, now: Date): Promise<DailyBreakdowns> {
-  const pairs = buildReport([], await analyse(connection, source, { ...scope, breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] }), now).breakdowns;
-  return { platform: pairs['platform×date'] ?? [], campaign: pairs['campaign×date'] ?? [] };
-}
-
-/** The daily platform and campaign series of some of the organisation's datasets (budget pacing reads them). */
-export async function datasetDailySeries(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<DailyBreakdowns> {
-  return withDatasetSource(deps, orgId, datasetIds, (source) => deps.duck.withConnection((connection) => dailyBreakdowns(connection, source, {}, deps.clock())));
+/** The daily platform and campaign pairs of some of the organisation's datasets, as JSON text for a worker (budget pacing reads them). */
+export async function datasetDailyRows(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<GroupedRows> {
+  return withDatasetSource(deps, orgId, datasetIds, (source) =>
+    deps.duck.withConnection(async (connection) => groupedRows(connection, source, DAILY_PAIRS, await profile(connection, source, {}))),
+  );
 }
 
 /** A stored result in today's shape: totals as rows, whatever shape they were stored in. */

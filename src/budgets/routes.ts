@@ -1,14 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { datasetDailySeries } from '../analysis/analyses.js';
 import { auditOf } from '../audit/http.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { paceBudgets, pacingThresholds } from '../insights/pacing.js';
+import { paceDatasetBudgets } from '../commands/pace-budgets.js';
 import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams, OpenObject } from '../server/schemas.js';
-import { requireOrganization } from '../tenancy/organizations.js';
 import { addBudgets, deleteBudget, listBudgets, updateBudget } from './budgets.js';
 import { parseBudgetCsv } from './csv.js';
 
@@ -118,13 +116,8 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const orgId = principalOf(request).orgId;
-      const org = await requireOrganization(db, orgId);
-      const defaults = pacingThresholds(org.settings);
-      const thresholds = { under: request.query.under ?? defaults.under, over: request.query.over ?? defaults.over };
-      const daily = await datasetDailySeries({ db, duck: ctx.duck, layout: ctx.layout, clock: ctx.clock }, orgId, request.query.datasetIds);
-      const asOf = request.query.asOf ?? ctx.clock().toISOString().slice(0, 10);
-      return { asOf, thresholds, items: paceBudgets(await listBudgets(db, orgId), daily, asOf, thresholds) };
+      const { datasetIds, ...options } = request.query;
+      return paceDatasetBudgets({ db, duck: ctx.duck, layout: ctx.layout, clock: ctx.clock, pool: ctx.analysisPool }, principalOf(request).orgId, datasetIds, options);
     },
   );
 }

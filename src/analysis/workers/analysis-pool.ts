@@ -1,9 +1,26 @@
+import type { Pacing } from '../../insights/pacing.js';
 import { compiledWorkerUrl, createWorkerPool, type WorkerPool } from '../../runtime/worker-pool.js';
-import type { AnalysisTaskInput, AnalysisTaskOutput } from './analysis-task.js';
+import type { AnalysisTaskInput, AnalysisTaskOutput, PacingTaskInput, PoolOutput, PoolTask } from './analysis-task.js';
 
-export type AnalysisPool = WorkerPool<AnalysisTaskInput, AnalysisTaskOutput>;
+export type AnalysisPool = WorkerPool<PoolTask, PoolOutput>;
 
 /** The instance's analysis worker threads (`PCA_WORKER_THREADS` of them at most). */
 export function createAnalysisPool(size: number): AnalysisPool {
-  return createWorkerPool<AnalysisTaskInput, AnalysisTaskOutput>(compiledWorkerUrl('./analysis-worker.js', import.meta.url), size);
+  return createWorkerPool<PoolTask, PoolOutput>(compiledWorkerUrl('./analysis-worker.js', import.meta.url), size);
+}
+
+function unexpected(kind: string): Error {
+  return new Error(`an analysis worker answered a ${kind} task with another kind`);
+}
+
+export async function runAnalysisInPool(pool: AnalysisPool, input: AnalysisTaskInput): Promise<AnalysisTaskOutput> {
+  const reply = await pool.run({ kind: 'analysis', input });
+  if (reply.kind !== 'analysis') throw unexpected('analysis');
+  return reply.output;
+}
+
+export async function runPacingInPool(pool: AnalysisPool, input: PacingTaskInput): Promise<Pacing[]> {
+  const reply = await pool.run({ kind: 'pacing', input });
+  if (reply.kind !== 'pacing') throw unexpected('pacing');
+  return reply.output;
 }
