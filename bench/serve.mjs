@@ -15,7 +15,7 @@ export async function startServe(env = {}, { onLog } = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'pca-bench-'));
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
     env: { ...process.env, PCA_DATA_DIR: dataDir, PCA_LOG_LEVEL: 'info', PCA_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, ...env },
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', process.env.BENCH_SERVE_STDERR ? 'inherit' : 'ignore'],
   });
   const url = await new Promise((resolve, reject) => {
     let out = '';

@@ -105,8 +105,15 @@ async function paint() {
       const times = [];
       for (let run = 0; run <= RUNS; run++) {
         await page.goto(`${server.url}/analyses/${analysis.id}`, { waitUntil: 'commit' });
-        await page.locator('[data-testid="kpi-spend"] [data-value]:not([data-value=""])').waitFor();
-        await page.locator('[role="img"][aria-label^="Spend by day"] svg path').first().waitFor();
+        await page
+          .locator('[data-testid="kpi-spend"] [data-value]:not([data-value=""])')
+          .waitFor()
+          .catch(async (error) => {
+            await page.screenshot({ path: path.join(tmpdir(), 'pca-web-bench-failure.png') });
+            throw error;
+          });
+        // The series line (grid lines have no height, so Playwright counts them hidden).
+        await page.locator('[role="img"][aria-label^="Spend by day"] svg path').filter({ visible: true }).first().waitFor();
         // performance.now() counts from the navigation's start; the next frame is when it is on screen.
         const ms = await page.evaluate(() => new Promise((resolve) => globalThis.requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0))));
         if (run > 0) times.push(ms); // the first load warms the server's and the browser's caches
@@ -115,7 +122,7 @@ async function paint() {
       const median = sorted[Math.floor(sorted.length / 2)];
       return [
         { name: `navigation to painted dashboard, ${ROWS / 1e6}M rows (median of ${RUNS})`, value: Math.round(median), unit: 'ms', target: '≤ 1500', ok: median <= 1500 },
-        { name: 'same, slowest of the runs', value: Math.round(sorted.at(-1)), unit: 'ms' },
+        { name: 'same, each run in order', value: times.map((ms) => Math.round(ms)).join(' '), unit: 'ms' },
       ];
     } finally {
       await browser.close();

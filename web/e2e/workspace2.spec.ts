@@ -161,6 +161,36 @@ test('the dataset preview scrolls through every row, only those in view in the p
   await checkA11y(page, 'dataset with the virtual preview');
 });
 
+test('a sheet without a currency column: the dashboard shows its figures, without a currency symbol', async ({ page, request }) => {
+  const analyst = await mustLogin(request, state.analyst, PASSWORD, state.org);
+  const csv = campaignsCsv()
+    .split('\n')
+    .map((line) => line.slice(0, line.lastIndexOf(',')))
+    .join('\n');
+  const upload = await request.post('/api/v1/datasets', {
+    headers: { authorization: `Bearer ${analyst}` },
+    multipart: { file: { name: 'no-currency.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) }, name: 'No currency' },
+  });
+  expect(upload.status()).toBe(201);
+  const created = await request.post('/api/v1/analyses', { headers: { authorization: `Bearer ${analyst}` }, data: { datasetIds: [((await upload.json()) as { id: string }).id] } });
+  expect(created.status()).toBe(201);
+  const analysis = (await created.json()) as { id: string; result: { totals: { currency: string | null; spend: number }[] } };
+  expect(analysis.result.totals.map((row) => row.currency)).toEqual([null]);
+
+  await signIn(page);
+  await page.goto(`/analyses/${analysis.id}`);
+  await expect(page.getByTestId('kpi-spend').locator('[data-value]')).toHaveAttribute('data-value', String(analysis.result.totals[0]!.spend));
+  await expect(page.getByTestId('kpi-spend')).not.toContainText('–');
+  await expect(page.getByTestId('kpi-spend')).not.toContainText('€');
+  await expect(page.locator('[role="img"][aria-label^="Spend by day"] svg')).toBeVisible();
+  // The breakdown by platform: its one platform and the total, in the same plain figures.
+  const breakdown = page.getByRole('table').first();
+  await expect(breakdown.locator('tbody tr')).toHaveCount(1);
+  await expect(breakdown.locator('tbody tr')).toContainText('Google Ads');
+  await expect(breakdown).toContainText(await page.getByTestId('kpi-spend').locator('[data-value]').innerText());
+  await expect(page.getByText('no stated currency').first()).toBeVisible();
+});
+
 test('the analyst turns on two-factor authentication and then signs in with a code', async ({ page }) => {
   await signIn(page);
   await page.getByRole('link', { name: /fin-ana/ }).click();

@@ -16,9 +16,10 @@ export function formatNumber(value: number | null | undefined, digits = 0): stri
   return numberFormat(`n${digits}`, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
 }
 
-export function formatMoney(value: number | null | undefined, currency: string, digits = 2): string {
+/** `null`: the data states no currency, so the amount is shown without a symbol. */
+export function formatMoney(value: number | null | undefined, currency: string | null, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  if (!/^[A-Z]{3}$/.test(currency)) return formatNumber(value, digits);
+  if (currency === null || !/^[A-Z]{3}$/.test(currency)) return formatNumber(value, digits);
   return numberFormat(`m${currency}${digits}`, { style: 'currency', currency, maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
 }
 
@@ -57,4 +58,9 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${formatNumber(value, unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** How a currency is named in text; data without one is common (a sheet with a Spend column only). */
+export function currencyLabel(currency: string | null): string {
+  return currency ?? 'no stated currency';
 }

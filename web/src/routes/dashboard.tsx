@@ -12,7 +12,7 @@ import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { cn } from '../lib/cn';
 import { trendChartOption } from '../../../src/charts/options';
-import { cellText, formatDate, formatMoney, formatNumber, formatPercent, formatSignedPercent } from '../lib/format';
+import { cellText, currencyLabel, formatDate, formatMoney, formatNumber, formatPercent, formatSignedPercent } from '../lib/format';
 import { anomalyMarks, isAnomaly, type Anomaly, type Grain } from '../components/dashboard/anomalies';
 import { Pacing } from '../components/dashboard/pacing';
 import { Performers } from '../components/dashboard/performers';
@@ -45,16 +45,16 @@ const BREAKDOWNS = [
   { key: 'device', label: 'Device' },
 ] as const;
 
-function formatValue(value: number | null | undefined, kind: Kind, currency: string): string {
+function formatValue(value: number | null | undefined, kind: Kind, currency: string | null): string {
   if (kind === 'money') return formatMoney(value, currency);
   if (kind === 'percent') return formatPercent(value);
   if (kind === 'ratio') return value === null || value === undefined ? '–' : `${formatNumber(value, 2)}×`;
   return formatNumber(value);
 }
 
-function KpiTiles({ report, currency }: { report: Report; currency: string }) {
+function KpiTiles({ report, currency }: { report: Report; currency: string | null }) {
   const totals = report.totals.find((row) => row.currency === currency);
-  const pop = report.periodOverPeriod?.byCurrency[currency];
+  const pop = report.periodOverPeriod?.byCurrency[currency ?? 'unknown'];
   const versus = report.periodOverPeriod?.kind === 'year' ? 'vs last year' : 'vs previous';
   const none = report.periodOverPeriod ? `no figure ${versus.replace('vs ', 'for ')}` : 'no comparison';
   return (
@@ -76,7 +76,7 @@ function KpiTiles({ report, currency }: { report: Report; currency: string }) {
   );
 }
 
-function Trend({ report, currency, anomalies }: { report: Report; currency: string; anomalies: readonly Anomaly[] }) {
+function Trend({ report, currency, anomalies }: { report: Report; currency: string | null; anomalies: readonly Anomaly[] }) {
   const [metric, setMetric] = useState<MetricKey>('spend');
   const [grain, setGrain] = useState<Grain>('day');
   const series = (report.timeSeries[grain] ?? []).filter((row) => row.currency === currency);
@@ -90,7 +90,7 @@ function Trend({ report, currency, anomalies }: { report: Report; currency: stri
     <Card>
       <CardHeader
         title="Trend"
-        description={`${def.label} by ${grain}, ${currency}`}
+        description={`${def.label} by ${grain}, ${currencyLabel(currency)}`}
         actions={
           <div className="flex gap-2">
             <label className="sr-only" htmlFor="trend-metric">Metric</label>
@@ -129,7 +129,7 @@ function Trend({ report, currency, anomalies }: { report: Report; currency: stri
 type BreakdownRow = MetricRow & Record<string, unknown>;
 const column = createColumnHelper<BreakdownRow>();
 
-function BreakdownTable({ rows, dimension, label, currency, total }: { rows: BreakdownRow[]; dimension: string; label: string; currency: string; total: MetricRow | undefined }) {
+function BreakdownTable({ rows, dimension, label, currency, total }: { rows: BreakdownRow[]; dimension: string; label: string; currency: string | null; total: MetricRow | undefined }) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'spend', desc: true }]);
   const columns = useMemo(() => [
     column.accessor((row) => cellText(row[dimension], '(none)'), { id: dimension, header: label }),
@@ -178,13 +178,13 @@ function BreakdownTable({ rows, dimension, label, currency, total }: { rows: Bre
   );
 }
 
-function Breakdowns({ report, currency }: { report: Report; currency: string }) {
+function Breakdowns({ report, currency }: { report: Report; currency: string | null }) {
   const available = BREAKDOWNS.filter((item) => (report.breakdowns[item.key] ?? []).some((row) => row.currency === currency && row[item.key] !== null));
   const [active, setActive] = useState<string>(available[0]?.key ?? 'platform');
   const current = available.find((item) => item.key === active) ?? available[0];
   return (
     <Card>
-      <CardHeader title="Breakdown" description={`By ${current?.label.toLowerCase() ?? 'dimension'}, ${currency}. Select a column to sort.`} />
+      <CardHeader title="Breakdown" description={`By ${current?.label.toLowerCase() ?? 'dimension'}, ${currencyLabel(currency)}. Select a column to sort.`} />
       <div role="tablist" aria-label="Breakdown by" className="flex gap-1 border-b border-slate-100 px-4 pt-2">
         {available.map((item) => (
           <button key={item.key} role="tab" type="button" aria-selected={current?.key === item.key} onClick={() => setActive(item.key)} className={cn('-mb-px border-b-2 px-3 py-2 text-sm font-medium', current?.key === item.key ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-600 hover:text-slate-900')}>
@@ -306,7 +306,7 @@ export function DashboardPage() {
   const { can } = useAuth();
   const analysis = useQuery({ queryKey: ['analysis', id], queryFn: () => unwrap(api.GET('/api/v1/analyses/{id}', { params: { path: { id } } })) });
   const insights = useQuery({ queryKey: ['insights', id], queryFn: () => unwrap(api.GET('/api/v1/analyses/{id}/insights', { params: { path: { id }, query: { includeSuppressed: false } } })) });
-  const [chosenCurrency, setCurrency] = useState<string | null>(null);
+  const [chosenCurrency, setCurrency] = useState<string | null | undefined>(undefined);
 
   if (analysis.isPending) {
     return (
@@ -319,8 +319,8 @@ export function DashboardPage() {
   }
   if (analysis.error) return <ErrorNote>{messageOf(analysis.error)}</ErrorNote>;
   const report: Report = analysis.data.result;
-  const currencies = report.totals.map((row) => row.currency ?? 'unknown');
-  const currency = chosenCurrency ?? currencies[0] ?? 'USD';
+  const currencies = report.totals.map((row) => row.currency);
+  const currency = chosenCurrency === undefined || !currencies.includes(chosenCurrency) ? (currencies[0] ?? null) : chosenCurrency;
   const summary = (insights.data?.summary ?? analysis.data.summary) as Summary | null;
   const items = [...((insights.data?.insights ?? []) as unknown as Item[])];
   const recommendations = (insights.data?.recommendations ?? []) as unknown as Item[];
@@ -344,7 +344,7 @@ export function DashboardPage() {
         <div role="group" aria-label="Currency" className="flex items-center gap-2 text-sm">
           <span className="text-slate-600">Figures in</span>
           {currencies.map((code) => (
-            <Button key={code} size="sm" variant={code === currency ? 'primary' : 'secondary'} aria-pressed={code === currency} onClick={() => setCurrency(code)}>{code}</Button>
+            <Button key={code ?? ''} size="sm" variant={code === currency ? 'primary' : 'secondary'} aria-pressed={code === currency} onClick={() => setCurrency(code)}>{code ?? 'No currency stated'}</Button>
           ))}
           <span className="text-xs text-slate-500">Currencies are reported apart, never summed.</span>
         </div>
@@ -352,7 +352,7 @@ export function DashboardPage() {
       <KpiTiles report={report} currency={currency} />
       <AskBox analysisId={id} canRate={can('feedback:write')} />
       <Trend report={report} currency={currency} anomalies={anomalies} />
-      <Breakdowns key={currency} report={report} currency={currency} />
+      <Breakdowns key={currency ?? ''} report={report} currency={currency} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Performers rows={(report.breakdowns.campaign ?? []).filter((row) => row.currency === currency)} currency={currency} />
         <Pacing datasetIds={analysis.data.datasetIds} asOf={report.dateRange.to} currency={currency} />

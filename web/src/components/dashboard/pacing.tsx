@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { messageOf } from '../../api/problem';
-import { formatDate, formatMoney, formatNumber } from '../../lib/format';
+import { currencyLabel, formatDate, formatMoney, formatNumber } from '../../lib/format';
 import { Badge, Card, CardHeader, ErrorNote, Skeleton } from '../ui/card';
 
 interface PacingItem {
@@ -36,7 +36,7 @@ function Bar({ item }: { item: PacingItem }) {
 }
 
 /** Budgets of the analysis's datasets, paced as of its last day; only budgets in the shown currency (or without one). */
-export function Pacing({ datasetIds, asOf, currency }: { datasetIds: string[]; asOf: string | null; currency: string }) {
+export function Pacing({ datasetIds, asOf, currency }: { datasetIds: string[]; asOf: string | null; currency: string | null }) {
   const pacing = useQuery({
     queryKey: ['pacing', datasetIds, asOf],
     enabled: asOf !== null,
@@ -47,7 +47,7 @@ export function Pacing({ datasetIds, asOf, currency }: { datasetIds: string[]; a
     <Card data-testid="pacing">
       <CardHeader title="Budget pacing" description={asOf ? `Spend to ${formatDate(asOf)} against each budget's straight line; projected end spend at today's rate.` : 'No dates in this data.'} />
       {pacing.isPending && asOf !== null ? <Skeleton className="m-5 h-20" /> : pacing.error ? <div className="p-5"><ErrorNote>{messageOf(pacing.error)}</ErrorNote></div> : items.length === 0 ? (
-        <p className="px-5 py-4 text-sm text-slate-600">No budget covers this period in {currency}. Add budgets (per campaign or platform, with a flight) through the budgets API or a budgets CSV to see pacing here.</p>
+        <p className="px-5 py-4 text-sm text-slate-600">No budget covers this period in {currencyLabel(currency)}. Add budgets (per campaign or platform, with a flight) through the budgets API or a budgets CSV to see pacing here.</p>
       ) : (
         <ul className="divide-y divide-slate-100">
           {items.map((item) => {

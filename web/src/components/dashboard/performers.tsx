@@ -1,5 +1,5 @@
 import type { MetricRow } from '../../api/types';
-import { cellText, formatMoney, formatNumber, formatPercent } from '../../lib/format';
+import { cellText, currencyLabel, formatMoney, formatNumber, formatPercent } from '../../lib/format';
 import { Card, CardHeader } from '../ui/card';
 
 type Row = MetricRow & Record<string, unknown>;
@@ -27,7 +27,7 @@ export function rankPerformers(rows: readonly Row[]): { ranking: Ranking; top: R
   return { ranking, top, bottom };
 }
 
-function List({ title, rows, ranking, currency, tone }: { title: string; rows: Row[]; ranking: Ranking; currency: string; tone: 'good' | 'bad' }) {
+function List({ title, rows, ranking, currency, tone }: { title: string; rows: Row[]; ranking: Ranking; currency: string | null; tone: 'good' | 'bad' }) {
   const value = (row: Row) => (ranking.key === 'roas' ? `${formatNumber(row.roas, 2)}×` : ranking.key === 'cpa' ? formatMoney(row.cpa, currency) : formatPercent(row.ctr));
   return (
     <div className="min-w-0 flex-1">
@@ -47,12 +47,12 @@ function List({ title, rows, ranking, currency, tone }: { title: string; rows: R
 }
 
 /** The best and worst campaigns of one currency by the KPI that fits the data. */
-export function Performers({ rows, currency }: { rows: Row[]; currency: string }) {
+export function Performers({ rows, currency }: { rows: Row[]; currency: string | null }) {
   if (rows.length < 2) return null;
   const { ranking, top, bottom } = rankPerformers(rows);
   return (
     <Card data-testid="performers">
-      <CardHeader title="Top and bottom campaigns" description={`By ${ranking.label}${ranking.higherIsBetter ? '' : ' (lower is better)'}, ${currency}; campaigns under 1% of spend left out.`} />
+      <CardHeader title="Top and bottom campaigns" description={`By ${ranking.label}${ranking.higherIsBetter ? '' : ' (lower is better)'}, ${currencyLabel(currency)}; campaigns under 1% of spend left out.`} />
       <div className="flex flex-col gap-6 px-5 py-4 sm:flex-row">
         <List title="Best" rows={top} ranking={ranking} currency={currency} tone="good" />
         <List title="Worst" rows={bottom} ranking={ranking} currency={currency} tone="bad" />
