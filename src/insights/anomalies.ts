@@ -222,12 +222,17 @@ export function detectAnomalies(input: Pick<InsightInput, 'daily' | 'dailyByPlat
   );
 }
 
+/** A range floored at zero says only its top: "0.00 to 4.85" reads as if nothing were a normal day. */
+function usualRange(anomaly: Anomaly, figure: (value: number) => string): string {
+  return anomaly.expected.low <= 0 ? `a usual level of up to ${figure(anomaly.expected.high)}` : `a usual range of ${figure(anomaly.expected.low)} to ${figure(anomaly.expected.high)}`;
+}
+
 /** The sentence of an anomaly, numbers formatted for people. */
 export function anomalySentence(anomaly: Anomaly, currency: string | null): string {
   const figure = (value: number) => formatMetric(anomaly.metric, value, currency);
   const who = anomaly.scope === 'total' ? 'the account' : anomaly.key;
   const also = anomaly.linked.length > 0 ? ` (also seen in ${anomaly.linked.map((link) => (link === 'total:all' ? 'the account' : link.slice(link.indexOf(':') + 1))).join(', ')})` : '';
-  return `On ${anomaly.date}, ${who} had ${metricName(anomaly.metric)} of ${figure(anomaly.value)}, against a usual range of ${figure(anomaly.expected.low)} to ${figure(anomaly.expected.high)}${also}; ${formatMetric('spend', anomaly.stake, currency)} at stake.`;
+  return `On ${anomaly.date}, ${who} had ${metricName(anomaly.metric)} of ${figure(anomaly.value)}, against ${usualRange(anomaly, figure)}${also}; ${formatMetric('spend', anomaly.stake, currency)} at stake.`;
 }
 
 /** The title of an anomaly. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectAnomalies, SortedWindow, seriesAnomalies } from '../../src/insights/anomalies.js';
+import { anomalySentence, detectAnomalies, SortedWindow, seriesAnomalies } from '../../src/insights/anomalies.js';
 import { dailyOutliers } from '../../src/insights/rules/anomaly.js';
 import { median } from '../../src/insights/rules/helpers.js';
 import { days, input } from './fixtures.js';
@@ -53,5 +53,14 @@ describe('anomalies a person would act on', () => {
     expect(findings[0]!.subject).toBe('campaign:C7:roas:2026-03-21');
     expect(findings[0]!.sentence).toBe('On 2026-03-21, C7 had ROAS of 0.40, against a usual range of 2.85 to 4.84; 3,446.15 USD at stake.');
     expect(findings[5]!.sentence).toMatch(/^\d+ more daily outliers with less money at stake are listed/);
+  });
+
+  it('names only the top of a usual range that starts at zero', () => {
+    const spiky = days([...Array.from({ length: 20 }, (_, i) => ({ ...quiet(i), conversions: i % 2 === 0 ? 1 : 9 })), { ...quiet(0), conversions: 80 }]);
+    const [anomaly] = detectAnomalies({ daily: spiky, dailyByPlatform: {}, dailyByCampaign: {} }).filter((item) => item.metric === 'conversions');
+    expect(anomaly?.expected.low).toBeLessThanOrEqual(0);
+    const sentence = anomalySentence(anomaly!, 'USD');
+    expect(sentence).toMatch(/against a usual level of up to [\d.,]+[;( ]/);
+    expect(sentence).not.toContain('range of 0');
   });
 });
