@@ -65,7 +65,7 @@ function lineChart(pptx: PptxGenJS, slide: Slide, periods: readonly string[], se
 
 function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suffix: string): void {
   const overview = titled(pptx, deck, `KPI overview${suffix}`);
-  table(overview, { header: ['Metric', 'Value', 'Change vs previous period'], rows: block.kpis.map((kpi) => [kpi.label, kpi.text, kpi.changeText]) }, { x: 0.4, y: 0.9, w: 6 }, 11);
+  table(overview, { header: ['Metric', 'Value', 'Change vs previous period'], rows: block.kpis.map((kpi) => [kpi.label, kpi.text, kpi.changeText]) }, { x: 0.4, y: 0.9, w: WIDTH - 0.8 }, 12);
 
   const trend = titled(pptx, deck, `Spend and revenue by ${block.trend.granularity}${suffix}`);
   if (block.trend.periods.length === 0) empty(trend, 'No dated rows to draw.');
