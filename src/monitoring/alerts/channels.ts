@@ -114,16 +114,20 @@ export async function deleteChannel(db: Kysely<Database>, orgId: string, id: str
   if (Number(result.numDeletedRows) !== 1) throw new AppError('not-found', 'No such channel.');
 }
 
+/** The organisation's channel row, or nothing for an unknown id or another organisation's. */
+function channelRow(db: Kysely<Database>, orgId: string, id: string) {
+  return db.selectFrom('alert_channels').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+}
+
 /** One of the organisation's channels; another organisation's id is "not found". */
 export async function getChannel(db: Kysely<Database>, orgId: string, id: string): Promise<Channel> {
-  const row = await db.selectFrom('alert_channels').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  const row = await channelRow(db, orgId, id);
   if (!row) throw new AppError('not-found', 'No such channel.');
   return present(row);
 }
 
 export async function listDeliveries(db: Kysely<Database>, orgId: string, channelId: string): Promise<Delivery[]> {
-  const channel = await db.selectFrom('alert_channels').select('id').where('id', '=', channelId).where('org_id', '=', orgId).executeTakeFirst();
-  if (!channel) throw new AppError('not-found', 'No such channel.');
+  await getChannel(db, orgId, channelId);
   const rows = await db.selectFrom('alert_deliveries').selectAll().where('channel_id', '=', channelId).orderBy('at').orderBy('attempt').execute();
   return rows.map((row) => ({
     alertId: row.alert_id,
@@ -247,7 +251,7 @@ export async function postToChannel(
   event: string,
   body: string,
 ): Promise<Attempt> {
-  const channel = await options.db.selectFrom('alert_channels').selectAll().where('id', '=', channelId).where('org_id', '=', orgId).executeTakeFirst();
+  const channel = await channelRow(options.db, orgId, channelId);
   if (!channel || channel.enabled !== 1) return { outcome: 'refused', statusClass: null };
   const lookup = guardedLookup(options.egress);
   const agents = { http: new HttpAgent({ lookup }), https: new HttpsAgent({ lookup }) };
