@@ -222,7 +222,7 @@ test('the admin acknowledges and resolves an alert, adds a webhook and sees its 
   await page.getByLabel('Name').fill('Ops hook');
   await page.getByLabel('URL').fill(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/pca`);
   await page.getByRole('button', { name: 'Add channel' }).click();
-  await expect(page.getByTestId('channel-secret')).toHaveText(/\S{20,}/);
+  await expect(page.getByTestId('one-time-secret')).toHaveText(/\S{20,}/);
   await page.getByRole('button', { name: 'Send a test' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Test event delivered (2xx).' })).toBeVisible();
   await expect.poll(() => received.filter((body) => body.includes('"event":"test"')).length).toBe(1);
@@ -263,6 +263,38 @@ test('the admin acknowledges and resolves an alert, adds a webhook and sees its 
   await expect(page.getByRole('img', { name: 'How many insights got each rating from 1 to 5' })).toBeVisible();
   await checkA11y(page, 'feedback');
   await shoot(page, 'feedback');
+});
+
+test('the admin schedules the analysis as a weekly PDF to the webhook channel, runs it now and pauses it', async ({ page }) => {
+  await uiSignIn(page, 'boss', 'acme');
+  await openConsolePage(page, 'Scheduled reports');
+  await expect(page.getByRole('heading', { name: 'Scheduled reports', exact: true })).toBeVisible();
+  await expect(page.getByText('No report is scheduled')).toBeVisible();
+  const form = page.getByRole('form', { name: 'Schedule a report' });
+  await form.getByLabel('Name').fill('Weekly client deck');
+  await form.getByLabel('Analysis').selectOption({ index: 1 });
+  await form.getByLabel('How often').selectOption('weekly');
+  await form.getByLabel('On', { exact: true }).selectOption('monday');
+  await form.getByLabel('E-mail to').fill('client@example.com');
+  await form.getByRole('button', { name: 'Save schedule' }).click();
+  // No mail server is configured on this instance: said next to the address.
+  await expect(form.getByRole('alert')).toContainText('e-mail is not configured');
+  await form.getByLabel('Or to a webhook channel').selectOption({ label: 'Ops hook' });
+  await form.getByRole('button', { name: 'Save schedule' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Schedule "Weekly client deck" saved.' })).toBeVisible();
+  const schedule = page.getByTestId('report-schedule');
+  await expect(schedule).toContainText('Every Monday at 08:00 UTC · PDF deck · to Ops hook');
+  await expect(schedule).toContainText('Next run');
+
+  const before = received.length;
+  await schedule.getByRole('button', { name: 'Run now' }).click();
+  await expect(schedule.getByRole('list', { name: 'Last runs' })).toContainText('Delivered', { timeout: 60_000 });
+  await expect(schedule.getByRole('list', { name: 'Last runs' })).toContainText('run by hand');
+  expect(received.length).toBe(before + 1);
+  await schedule.getByRole('button', { name: 'Pause' }).click();
+  await expect(schedule).toContainText('Paused');
+  await checkA11y(page, 'scheduled reports');
+  await shoot(page, 'report-schedules');
 });
 
 test('the operator watches the instance and edits an alert rule', async ({ page, request }) => {

@@ -25,11 +25,12 @@ const consoleAudit = createRoute({ getParentRoute: () => console_, path: '/audit
 const consoleAuditReport = createRoute({ getParentRoute: () => console_, path: '/audit/report', component: lazyRouteComponent(() => import('./routes/console/audit-report'), 'AuditReportPage') });
 const consoleMonitoring = createRoute({ getParentRoute: () => console_, path: '/monitoring', component: lazyRouteComponent(() => import('./routes/console/monitoring-overview'), 'MonitoringPage') });
 const consoleAlerts = createRoute({ getParentRoute: () => console_, path: '/alerts', component: lazyRouteComponent(() => import('./routes/console/alerts-list'), 'AlertsPage') });
+const consoleReports = createRoute({ getParentRoute: () => console_, path: '/reports', component: lazyRouteComponent(() => import('./routes/console/report-schedules'), 'ReportSchedulesPage') });
 const consoleFeedback = createRoute({ getParentRoute: () => console_, path: '/feedback', component: lazyRouteComponent(() => import('./routes/console/feedback-analytics'), 'FeedbackAnalyticsPage') });
 
 const askReviews = createRoute({ getParentRoute: () => rootRoute, path: '/ask-reviews', component: lazyRouteComponent(() => import('./routes/ask-reviews'), 'AskReviewsPage') });
 
-const consolePages = [consoleUsers, consoleApiKeys, consoleSettings, consoleBudgets, consoleOrgs, consoleAudit, consoleAuditReport, consoleMonitoring, consoleAlerts, consoleFeedback];
+const consolePages = [consoleUsers, consoleApiKeys, consoleSettings, consoleBudgets, consoleOrgs, consoleAudit, consoleAuditReport, consoleMonitoring, consoleAlerts, consoleFeedback, consoleReports];
 const routeTree = rootRoute.addChildren([index, datasets, dataset, analyses, newAnalysis, analysis, profile, askReviews, console_.addChildren(consolePages)]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

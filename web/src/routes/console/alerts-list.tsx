@@ -9,6 +9,7 @@ import { ConfirmButton } from '../../components/ui/confirm';
 import { TextField } from '../../components/ui/field';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import type { Alert, AlertHistoryEntry, AlertStatus, Channel, Delivery } from './monitoring-types';
+import { OneTimeSecret } from './secret';
 
 const SEVERITY_TONE = { info: 'slate', warning: 'amber', critical: 'red' } as const;
 const STATUS_TONE = { open: 'red', acknowledged: 'amber', resolved: 'green' } as const;
@@ -153,12 +154,10 @@ function ChannelsSection() {
   const [form, setForm] = useState({ name: '', url: '' });
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [log, setLog] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const create = useMutation({
     mutationFn: () => unwrap(api.POST('/api/v1/alerts/channels', { body: form })),
     onSuccess: async (created) => {
       setSecret({ name: form.name, secret: created.secret });
-      setCopied(false);
       setForm({ name: '', url: '' });
       await queryClient.invalidateQueries({ queryKey: ['alert-channels'] });
     },
@@ -179,13 +178,8 @@ function ChannelsSection() {
     <Card>
       <CardHeader title="Webhook channels" description="Alerts are POSTed as JSON to each channel, signed with its secret (header x-pca-signature: sha256=HMAC of “timestamp.body”)." />
       {secret && (
-        <div role="status" className="mx-5 mt-4 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-950">
-          <p className="font-medium">Signing secret of “{secret.name}”: copy it now, it is not shown again.</p>
-          <div className="mt-2 flex flex-wrap items-center gap-2">
-            <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs ring-1 ring-amber-200" data-testid="channel-secret">{secret.secret}</code>
-            <Button size="sm" variant="secondary" onClick={() => void navigator.clipboard.writeText(secret.secret).then(() => setCopied(true))}>{copied ? 'Copied' : 'Copy'}</Button>
-            <Button size="sm" variant="ghost" onClick={() => setSecret(null)}>Done</Button>
-          </div>
+        <div className="mx-5 mt-4">
+          <OneTimeSecret label={`Signing secret of “${secret.name}”: each delivery is signed with it.`} value={secret.secret} onDone={() => setSecret(null)} />
         </div>
       )}
       <form
