@@ -23,7 +23,8 @@ export interface PacingThresholds {
 
 export const DEFAULT_PACING: PacingThresholds = { under: 0.9, over: 1.1 };
 
-export type PacingStatus = 'not_started' | 'on_track' | 'under' | 'over';
+/** `no_data`: the data has no row for the budget's campaign or platform (in its currency), so nothing says it under-spends. */
+export type PacingStatus = 'not_started' | 'on_track' | 'under' | 'over' | 'no_data';
 
 export interface Pacing {
   readonly budget: BudgetFlight;
@@ -59,7 +60,7 @@ export function pace(budget: BudgetFlight, days: readonly Day[], asOf: string, t
     .reduce((sum, day) => sum + (day.spend ?? 0), 0);
   const expectedToDate = (budget.amount * daysElapsed) / daysTotal;
   const ratio = daysElapsed === 0 || expectedToDate === 0 ? null : spendToDate / expectedToDate;
-  const status: PacingStatus = ratio === null ? 'not_started' : ratio < thresholds.under ? 'under' : ratio > thresholds.over ? 'over' : 'on_track';
+  const status: PacingStatus = ratio === null ? 'not_started' : days.length === 0 ? 'no_data' : ratio < thresholds.under ? 'under' : ratio > thresholds.over ? 'over' : 'on_track';
   return {
     budget,
     asOf,
@@ -67,8 +68,8 @@ export function pace(budget: BudgetFlight, days: readonly Day[], asOf: string, t
     daysElapsed,
     spendToDate: round(spendToDate),
     expectedToDate: round(expectedToDate),
-    pace: ratio === null ? null : round(ratio, 3),
-    projectedSpend: daysElapsed === 0 ? null : round((spendToDate / daysElapsed) * daysTotal),
+    pace: ratio === null || status === 'no_data' ? null : round(ratio, 3),
+    projectedSpend: daysElapsed === 0 || status === 'no_data' ? null : round((spendToDate / daysElapsed) * daysTotal),
     remaining: round(budget.amount - spendToDate),
     status,
   };

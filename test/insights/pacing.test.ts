@@ -32,5 +32,14 @@ describe('budget pacing', () => {
     expect(usd!.spendToDate).toBe(100);
     // No currency and two in the data: nothing is counted rather than a mixed sum.
     expect(unstated!.spendToDate).toBe(0);
+    expect(unstated!.status).toBe('no_data');
+  });
+
+  it('says a budget whose campaign is not in the data has no data, not that it under-spends', () => {
+    const daily = { platform: [], campaign: [{ campaign: 'Brand', date: '2026-03-01', currency: null, spend: 0 }] };
+    const [absent, idle] = paceBudgets([{ ...flight, scope: 'campaign', name: 'Prospecting' }, { ...flight, scope: 'campaign', name: 'Brand' }], daily, '2026-03-10');
+    expect(absent).toMatchObject({ status: 'no_data', spendToDate: 0, pace: null, projectedSpend: null });
+    // Present with no spend: that is under-spending.
+    expect(idle).toMatchObject({ status: 'under', spendToDate: 0 });
   });
 });

@@ -13,7 +13,7 @@ interface PacingItem {
   pace: number | null;
   projectedSpend: number | null;
   remaining: number;
-  status: 'not_started' | 'on_track' | 'under' | 'over';
+  status: 'not_started' | 'on_track' | 'under' | 'over' | 'no_data';
 }
 
 const STATUS = {
@@ -21,6 +21,7 @@ const STATUS = {
   under: { label: 'Underspending', tone: 'amber' },
   over: { label: 'Overspending', tone: 'red' },
   not_started: { label: 'Not started', tone: 'slate' },
+  no_data: { label: 'Not in this data', tone: 'slate' },
 } as const;
 
 function Bar({ item }: { item: PacingItem }) {
@@ -61,7 +62,7 @@ export function Pacing({ datasetIds, asOf, currency }: { datasetIds: string[]; a
                 </div>
                 <Bar item={item} />
                 <p className="mt-2 text-sm tabular-nums text-slate-700">
-                  {money(item.spendToDate)} of {money(item.budget.amount)} spent ({item.pace === null ? 'no pace yet' : `${formatNumber(item.pace * 100)}% of plan`}) · day {item.daysElapsed} of {item.daysTotal} · projected end spend {money(item.projectedSpend)}
+                  {item.status === 'no_data' ? <>No row of this {item.budget.scope}{item.budget.currency ? ` in ${item.budget.currency}` : ''} in the analysed data · {money(item.budget.amount)} budget · day {item.daysElapsed} of {item.daysTotal}</> : <>{money(item.spendToDate)} of {money(item.budget.amount)} spent ({item.pace === null ? 'no pace yet' : `${formatNumber(item.pace * 100)}% of plan`}) · day {item.daysElapsed} of {item.daysTotal} · projected end spend {money(item.projectedSpend)}</>}
                 </p>
               </li>
             );
