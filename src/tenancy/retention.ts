@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { archiveExpiredEvents } from '../audit/archive.js';
 import { systemRecorder, type AuditLog, type AuditRecorder } from '../audit/recorder.js';
 import { deleteDataset, sweepDatasetStorage } from '../analysis/datasets/datasets.js';
+import { deleteQuestionsBefore } from '../ask/history.js';
 import type { DuckEngine } from '../analysis/engine/duckdb.js';
 import type { DataDirLayout } from '../store/data-dir.js';
 import { purgeRateLimits } from '../store/rate-limits.js';
@@ -45,14 +46,7 @@ const purgeAnalyses: RowPurger = async (db, org, now) => {
 };
 
 /** Asked questions keep their answers' rows, so they go on the analyses' schedule. */
-const purgeQuestions: RowPurger = async (db, org, now) => {
-  const result = await db
-    .deleteFrom('ask_questions')
-    .where('org_id', '=', org.id)
-    .where('created_at', '<', cutoff(now, org.retention.analysesDays))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-};
+const purgeQuestions: RowPurger = (db, org, now) => deleteQuestionsBefore(db, org.id, cutoff(now, org.retention.analysesDays));
 
 /** Rows removed together, in one transaction with the organisation's `retention.run` event. */
 const ROW_PURGERS: Readonly<Record<string, RowPurger>> = {
