@@ -196,3 +196,9 @@ export async function ratedAnswers(db: Kysely<Database>, orgId: string, rating: 
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
   return toPage(rows, options.limit, (row) => row.created_at, present);
 }
+
+/** Removes the organisation's questions asked before `before` (retention); returns how many. */
+export async function deleteQuestionsBefore(db: Kysely<Database>, orgId: string, before: string): Promise<number> {
+  const result = await db.deleteFrom('ask_questions').where('org_id', '=', orgId).where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

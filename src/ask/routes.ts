@@ -36,7 +36,7 @@ const QuestionRecord = Type.Object({
 const presentRecord = (record: AskRecord) => ({ ...record, scope: { ...record.scope }, query: record.query, answer: record.answer });
 
 export function registerAskRoutes(app: HttpServer, ctx: AppContext): void {
-  const deps = { db: ctx.store.db, duck: ctx.duck, layout: ctx.layout, clock: ctx.clock };
+  const deps = { db: ctx.store.db, duck: ctx.duck, layout: ctx.layout, clock: ctx.clock, ...(ctx.config.llm ? { llm: ctx.config.llm } : {}) };
   app.post(
     '/api/v1/ask',
     {

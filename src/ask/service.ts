@@ -4,11 +4,14 @@ import type { DatasetDeps } from '../analysis/datasets/datasets.js';
 import type { DimensionFilter } from '../analysis/engine/analysis.js';
 import type { QueryResult, QuerySpec } from '../analysis/query.js';
 import type { Dimension } from '../analysis/schema.js';
-import { AppError } from '../errors.js';
+import type { LlmConfig } from '../config.js';
+import { AppError, isAppError } from '../errors.js';
 import { analysisItems } from '../insights/store.js';
+import { requireOrganization } from '../tenancy/organizations.js';
 import { buildAnswer, buildWhyAnswer, contributions, type Answer, type Evidence } from './answer.js';
 import { correctionFor, ownQuestion, recordQuestion, storeRating, wrongReportsFor, type AskRating, type AskScopeRef, type WrongReports } from './history.js';
-import { parseQuestion, type AskIntent, type AskQuery, type ClarifyOption, type ParseOutcome, type ValueMatch } from './parse.js';
+import { readWithLlm } from './llm-read.js';
+import { interpret, parseQuestion, type AskIntent, type AskQuery, type ClarifyOption, type ParseOutcome, type ValueMatch } from './parse.js';
 import { readVocabulary, type Vocabulary } from './vocabulary.js';
 
 /** Who asks: answers are kept per user, corrections and wrong reports are shared within the organisation. */
@@ -97,50 +100,108 @@ async function readQuestion(deps: DatasetDeps, orgId: string, question: string, 
   return { parsed: parseQuestion(question, vocabulary) };
 }
 
-function cannotAnswer(reason: string): { question: string; options: ClarifyOption[] } {
-  return { question: `I can't answer that: ${reason.charAt(0).toLowerCase()}${reason.slice(1)} Questions I can answer look like these:`, options: EXAMPLES };
+function cannotAnswer(reason: string, llmRefusal?: string): { question: string; options: ClarifyOption[] } {
+  const lower = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+  const model = llmRefusal ? ` A language model was asked to read it, and its reading was refused: ${llmRefusal}.` : '';
+  return { question: `I can't answer that: ${lower(reason)}${model} Questions I can answer look like these:`, options: EXAMPLES };
+}
+
+/** The server's dependencies for asking: the data, and the operator's LLM endpoint when one is configured. */
+export interface AskDeps extends DatasetDeps {
+  readonly llm?: LlmConfig;
+}
+
+/** A reading that can be answered: the parser's, or a model's that passed every check. */
+interface Reading {
+  readonly intent: AskIntent;
+  readonly query: AskQuery;
+  readonly interpretation: string;
+  readonly matches: ValueMatch[];
+  readonly notes: string[];
+}
+
+/** What the LLM path did: recorded with the question. */
+interface LlmUse {
+  readonly model: string;
+  readonly refusal?: string;
+}
+
+type Body = Omit<AskResponse, 'id'>;
+
+/** Runs a reading through the query service and words the answer from its rows. */
+async function answered(deps: DatasetDeps, orgId: string, scope: Scope, vocabulary: Vocabulary, question: string, reading: Reading, correctedTo?: string): Promise<Body> {
+  const spec = withinScope(reading.query, scope);
+  const evidence = reading.intent === 'why' && scope.target.type === 'analysis' ? () => anomalyEvidence(deps, orgId, scope.target.id, reading.query) : undefined;
+  const answer = await answerQuery(reading.query, reading.intent, spec, (next) => queryDatasets(deps, orgId, scope.datasetIds, next), vocabulary, evidence);
+  const reported = await wrongReportsFor(deps.db, orgId, spec);
+  const notes = [
+    ...(correctedTo ? [`A colleague rated the earlier reading of this question wrong and reworded it as "${correctedTo}"; that is what was answered.`] : []),
+    ...reading.notes,
+    ...(reported ? [`Others in your organisation rated this reading wrong ${reported.count === 1 ? 'once' : `${reported.count} times`}: check the interpretation.`] : []),
+  ];
+  return {
+    question,
+    interpretation: reading.interpretation,
+    intent: reading.intent,
+    query: spec,
+    matches: reading.matches,
+    notes,
+    answer,
+    ...(correctedTo ? { correctedTo } : {}),
+    ...(reported ? { reportedWrong: reported } : {}),
+  };
+}
+
+/**
+ * A question the parser could not read, read by the model instead: its query
+ * is checked like a /api/v1/query request (the schema here, the engine's own
+ * checks when it runs) and answered from the engine's rows, or refused.
+ */
+async function answerWithLlm(deps: DatasetDeps, llm: LlmConfig, orgId: string, scope: Scope, vocabulary: Vocabulary, question: string): Promise<{ body: Body } | { refusal: string }> {
+  const reading = await readWithLlm(llm, question, vocabulary);
+  if (reading.kind === 'refused') return { refusal: reading.reason };
+  const note = `Read by the language model (${llm.model}), not by the built-in reader: check the interpretation. The figures come from the data.`;
+  try {
+    return { body: await answered(deps, orgId, scope, vocabulary, question, { intent: 'figures', query: reading.query, interpretation: interpret(reading.query, 'figures'), matches: [], notes: [note] }) };
+  } catch (error) {
+    if (isAppError(error) && error.kind === 'validation') return { refusal: `the query service refused the model's query: ${error.message}` };
+    throw error;
+  }
+}
+
+/** The organisation's LLM feature, read only when a question would go to the model. */
+async function llmFor(deps: AskDeps, orgId: string): Promise<LlmConfig | undefined> {
+  if (!deps.llm) return undefined;
+  return (await requireOrganization(deps.db, orgId)).features.llm_insights ? deps.llm : undefined;
 }
 
 /**
  * Answers a question about some of the organisation's datasets (or a stored
  * analysis): the question is read into a structured query, which runs through
  * the same service as /api/v1/query; figures come only from its rows. A
- * question that cannot be read one way gets a clarification instead. Every
- * question is kept for its asker's history and rating; the organisation's
- * ratings change what the next asking gets (a correction is read instead, a
- * reading rated wrong is flagged).
+ * question that cannot be read one way gets a clarification instead; one the
+ * parser cannot read at all goes to the operator's LLM when the organisation
+ * has it on. Every question is kept for its asker's history and rating; the
+ * organisation's ratings change what the next asking gets (a correction is
+ * read instead, a reading rated wrong is flagged).
  */
-export async function askDatasets(deps: DatasetDeps, asker: Asker, request: AskRequest, audit: AuditRecorder): Promise<AskResponse> {
+export async function askDatasets(deps: AskDeps, asker: Asker, request: AskRequest, audit: AuditRecorder): Promise<AskResponse> {
   const orgId = asker.orgId;
   const scope = await scopeOf(deps, orgId, request);
   const vocabulary = await vocabularyOf(deps, orgId, scope);
   const { parsed, correctedTo } = await readQuestion(deps, orgId, request.question, vocabulary);
-  let body: Omit<AskResponse, 'id'>;
-  if (parsed.kind === 'unreadable') {
-    body = { question: request.question, interpretation: null, intent: null, query: null, matches: [], notes: [], clarification: cannotAnswer(parsed.reason) };
+  const unanswered = { question: request.question, interpretation: null, intent: null, query: null, matches: [], notes: [] };
+  let body: Body;
+  let llmUse: LlmUse | undefined;
+  if (parsed.kind === 'query') {
+    body = await answered(deps, orgId, scope, vocabulary, request.question, parsed, correctedTo);
   } else if (parsed.kind === 'clarify') {
-    body = { question: request.question, interpretation: null, intent: null, query: null, matches: [], notes: [], clarification: { question: parsed.question, options: parsed.options } };
+    body = { ...unanswered, clarification: { question: parsed.question, options: parsed.options } };
   } else {
-    const spec = withinScope(parsed.query, scope);
-    const evidence = parsed.intent === 'why' && scope.target.type === 'analysis' ? () => anomalyEvidence(deps, orgId, scope.target.id, parsed.query) : undefined;
-    const answer = await answerQuery(parsed.query, parsed.intent, spec, (next) => queryDatasets(deps, orgId, scope.datasetIds, next), vocabulary, evidence);
-    const reported = await wrongReportsFor(deps.db, orgId, spec);
-    const notes = [
-      ...(correctedTo ? [`A colleague rated the earlier reading of this question wrong and reworded it as "${correctedTo}"; that is what was answered.`] : []),
-      ...parsed.notes,
-      ...(reported ? [`Others in your organisation rated this reading wrong ${reported.count === 1 ? 'once' : `${reported.count} times`}: check the interpretation.`] : []),
-    ];
-    body = {
-      question: request.question,
-      interpretation: parsed.interpretation,
-      intent: parsed.intent,
-      query: spec,
-      matches: parsed.matches,
-      notes,
-      answer,
-      ...(correctedTo ? { correctedTo } : {}),
-      ...(reported ? { reportedWrong: reported } : {}),
-    };
+    const llm = await llmFor(deps, orgId);
+    const read = llm ? await answerWithLlm(deps, llm, orgId, scope, vocabulary, request.question) : undefined;
+    if (llm) llmUse = { model: llm.model, ...(read && 'refusal' in read ? { refusal: read.refusal } : {}) };
+    body = read && 'body' in read ? read.body : { ...unanswered, clarification: cannotAnswer(parsed.reason, llmUse?.refusal) };
   }
   const outcome = body.answer ? 'answered' : parsed.kind === 'clarify' ? 'clarification' : 'unreadable';
   const id = await recordQuestion(deps.db, {
@@ -163,6 +224,7 @@ export async function askDatasets(deps: DatasetDeps, asker: Asker, request: AskR
       outcome,
       ...(body.query ? { query: JSON.stringify(body.query) } : {}),
       ...(correctedTo ? { correctedTo } : {}),
+      ...(llmUse ? { reader: 'llm', model: llmUse.model, ...(llmUse.refusal ? { llmRefusal: llmUse.refusal.slice(0, 500) } : {}) } : {}),
       datasetIds: [...scope.datasetIds],
     },
   });

@@ -4,7 +4,7 @@ import { PRODUCT_VERSION } from '../version.js';
 import { adminCommand, retentionCommand } from './admin.js';
 import { auditCommand } from './audit.js';
 import { analyzeCommand } from './analyze.js';
-import { askCommand } from './ask.js';
+import { askCommand, askReviewsCommand } from './ask.js';
 import { statusCommand } from './status.js';
 
 const ENVIRONMENT_HELP = `
@@ -47,6 +47,7 @@ export function buildProgram(): Command {
 
   program.addCommand(analyzeCommand());
   program.addCommand(askCommand());
+  program.addCommand(askReviewsCommand());
   program.addCommand(adminCommand());
   program.addCommand(retentionCommand());
   program.addCommand(auditCommand());

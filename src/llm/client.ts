@@ -18,6 +18,8 @@ export async function complete(config: LlmConfig, messages: readonly ChatMessage
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}) },
       body: JSON.stringify({ model: config.model, messages, temperature: 0.2 }),
+      // Only the operator's address is ever asked: a redirect elsewhere is refused, not followed.
+      redirect: 'error',
       signal: AbortSignal.timeout(config.timeoutMs),
     });
   } catch (error) {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { archiveExpiredEvents } from '../audit/archive.js';
 import { systemRecorder, type AuditLog, type AuditRecorder } from '../audit/recorder.js';
 import { deleteDataset, sweepDatasetStorage } from '../analysis/datasets/datasets.js';
+import { deleteQuestionsBefore } from '../ask/history.js';
 import type { DuckEngine } from '../analysis/engine/duckdb.js';
 import type { DataDirLayout } from '../store/data-dir.js';
 import { purgeRateLimits } from '../store/rate-limits.js';
@@ -44,10 +45,14 @@ const purgeAnalyses: RowPurger = async (db, org, now) => {
   return Number(result.numDeletedRows);
 };
 
+/** Asked questions keep their answers' rows, so they go on the analyses' schedule. */
+const purgeQuestions: RowPurger = (db, org, now) => deleteQuestionsBefore(db, org.id, cutoff(now, org.retention.analysesDays));
+
 /** Rows removed together, in one transaction with the organisation's `retention.run` event. */
 const ROW_PURGERS: Readonly<Record<string, RowPurger>> = {
   sessions: purgeEndedSessions,
   analyses: purgeAnalyses,
+  questions: purgeQuestions,
 };
 
 /** Datasets go with their files, each through the same path (and event) as a user's delete. */
@@ -86,7 +91,7 @@ async function retainOrganization(deps: RetentionDeps, org: Organization, now: D
 /** One retention pass over every organisation; idempotent (a second pass removes nothing more). */
 export async function runRetention(deps: RetentionDeps, now: Date): Promise<RetentionReport> {
   const rows = await deps.db.selectFrom('organizations').selectAll().execute();
-  const removed: Record<string, number> = { sessions: 0, analyses: 0, datasets: 0, auditEvents: 0 };
+  const removed: Record<string, number> = { sessions: 0, analyses: 0, questions: 0, datasets: 0, auditEvents: 0 };
   for (const org of rows.map(present)) {
     for (const [kind, count] of Object.entries(await retainOrganization(deps, org, now))) removed[kind] = (removed[kind] ?? 0) + count;
   }
