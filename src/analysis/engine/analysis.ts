@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import type { DuckConnection } from './duckdb.js';
 import { COVERED_SUMS, computeKpis, type KpiValues, type MeasureTotals, type SumName } from '../kpis.js';
 import { DIMENSIONS, MEASURES, type Dimension, type Measure } from '../schema.js';
-import { ident, measureSums, metricsOf, Params } from './sql.js';
+import { ident, measureSums, metricsOf, Params, type MetricRow } from './sql.js';
 
 export const GRANULARITIES = ['day', 'week', 'month', 'quarter'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
@@ -292,6 +292,10 @@ function granularitiesOf(options: AnalysisOptions, shape: Profile): readonly Gra
   return shape.dimensions.includes('date') ? (options.granularities ?? ['day', 'week', 'month']) : [];
 }
 
+function groupRow(key: GroupRow['key'], currency: string | null, { measures, kpis }: MetricRow): GroupRow {
+  return { key, currency, measures, kpis };
+}
+
 /**
  * The analysis from the rows of a grouping query. `shape` is what the data
  * in scope has: sets over fields it lacks are left out, and KPIs are computed
@@ -323,20 +327,23 @@ export function readGroups(rows: readonly Readonly<Record<string, unknown>>[], q
     const setRows = bySet.get(bitsOf(set.columns)) ?? [];
     if (set.kind === 'total') {
       // Grouped by nothing, SQL answers one row of NULL sums even for no rows; no rows have no totals.
-      if (shape.rows > 0) totals.push(...setRows.map((row) => ({ key: {}, currency: currencyOf(row), ...metricsOf(row, present) })));
+      if (shape.rows > 0) totals.push(...setRows.map((row) => groupRow({}, currencyOf(row), metricsOf(row, present))));
     } else if (set.kind === 'breakdown') {
       if (!breakdowns.has(set.name)) continue;
       breakdownRows[set.name] = setRows
-        .map((row) => ({
-          key: Object.fromEntries(set.columns.map((column) => [column, (row[column] as string | null) ?? null])),
-          currency: currencyOf(row),
-          ...metricsOf(row, present),
-        }))
+        .map((row) => {
+          const key: Partial<Record<Dimension, string | null>> = {};
+          for (const column of set.columns) key[column as Dimension] = (row[column] as string | null) ?? null;
+          return groupRow(key, currencyOf(row), metricsOf(row, present));
+        })
         .sort((a, b) => spendOf(b) - spendOf(a) || compareText(JSON.stringify(a.key), JSON.stringify(b.key)));
     } else if (granularities.length > 0) {
       days = setRows
         .filter((row) => row.date !== null)
-        .map((row) => ({ period: row.date as string, currency: currencyOf(row), ...metricsOf(row, present) }))
+        .map((row) => {
+          const { measures, kpis } = metricsOf(row, present);
+          return { period: row.date as string, currency: currencyOf(row), measures, kpis };
+        })
         .sort(byPeriodAndCurrency);
     }
   }
