@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import type { DuckConnection } from './duckdb.js';
 import { COVERED_SUMS, computeKpis, type KpiValues, type MeasureTotals, type SumName } from '../kpis.js';
 import { DIMENSIONS, MEASURES, type Dimension, type Measure } from '../schema.js';
-import { ident, measureSums, metricsOf, Params, type MetricRow } from './sql.js';
+import { ident, measureSums, metricsOf, Params, sumColumnNames, type MetricRow } from './sql.js';
 
 export const GRANULARITIES = ['day', 'week', 'month', 'quarter'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
@@ -239,6 +239,8 @@ export interface GroupingQuery {
   readonly sets: readonly GroupingSet[];
   /** Every grouped column, in GROUPING() order. */
   readonly columns: readonly string[];
+  /** Every column of the query's rows. */
+  readonly outputs: readonly string[];
   /** Set when money is not grouped by currency: the one currency of the data (null: not stated). */
   readonly soleCurrency: string | null | undefined;
 }
@@ -279,7 +281,7 @@ export function groupingQuery(
   const sql = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures)].join(', ')}
     FROM ${relation} ${where}
     GROUP BY GROUPING SETS (${sets.map((set) => `(${groupColumns(set)})`).join(', ')})`;
-  return { sql, sets, columns, soleCurrency };
+  return { sql, sets, columns, outputs: [...byCurrency, ...columns, '_set', ...sumColumnNames(shape.measures)], soleCurrency };
 }
 
 function breakdownsOf(options: AnalysisOptions, shape: Profile): readonly (Dimension | readonly [Dimension, Dimension])[] {

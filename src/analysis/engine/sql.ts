@@ -60,6 +60,11 @@ function sumColumns(present: ReadonlySet<Measure>): readonly (readonly [SumName,
   ];
 }
 
+/** The column names `measureSums` gives these measures. */
+export function sumColumnNames(measures: readonly Measure[]): string[] {
+  return sumColumns(new Set(measures)).map(([, column]) => column);
+}
+
 /** Derived once per set of measures: an analysis reads tens of thousands of rows with the same one. */
 const columnsOfPresent = new WeakMap<ReadonlySet<Measure>, readonly (readonly [SumName, string])[]>();
 
