@@ -199,6 +199,12 @@ export async function profile(connection: DuckConnection, source: string, scope:
   return readProfile(row);
 }
 
+/** The currencies of `source` as `profile` reports them, reading the currency column alone (a profile reads every column). */
+export async function currenciesOf(connection: DuckConnection, source: string): Promise<(string | null)[]> {
+  const [row] = await connection.rows(`SELECT list(DISTINCT currency) AS currencies FROM ${source}`);
+  return readProfile(row).currencies;
+}
+
 export interface AnalysisOptions extends Scope {
   /** Breakdowns to compute: single dimensions and pairs. Default: every present dimension but date and currency. */
   readonly breakdowns?: readonly (Dimension | readonly [Dimension, Dimension])[];
