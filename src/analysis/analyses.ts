@@ -16,7 +16,7 @@ import type { ExecutiveSummary } from '../insights/summary.js';
 import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
 import { requireOrganization } from '../tenancy/organizations.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
-import { GRANULARITIES, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
+import { currenciesOf, GRANULARITIES, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Scope } from './engine/analysis.js';
 import { sqlString } from './ingest/values.js';
 import { comparisonRange, type Comparison } from './comparison.js';
 import { runQuery, type QueryResult, type QuerySpec } from './query.js';
@@ -273,10 +273,7 @@ export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: st
 /** The query surface over the caller's datasets. */
 export async function queryDatasets(deps: DatasetDeps, orgId: string, datasetIds: readonly string[], spec: QuerySpec): Promise<QueryResult> {
   return withDatasetSource(deps, orgId, datasetIds, (source) =>
-    deps.duck.withConnection(async (connection) => {
-      const shape = await profile(connection, source);
-      return runQuery(connection, source, spec, shape.currencies);
-    }),
+    deps.duck.withConnection(async (connection) => runQuery(connection, source, spec, await currenciesOf(connection, source))),
   );
 }
 

@@ -70,11 +70,16 @@ export const COVERED_SUMS: readonly { readonly name: CoveredSum; readonly measur
     return { name, measure, reportedBy };
   });
 
+const COVERED_BY_NAME = new Map<string, (typeof COVERED_SUMS)[number]>(COVERED_SUMS.map((sum) => [sum.name, sum]));
+
+/** Each KPI with its operands, derived once: KPIs are computed for every group of every analysis. */
+const KPI_OPERANDS = (Object.keys(KPI_DEFINITIONS) as (keyof typeof KPI_DEFINITIONS)[]).map((name) => ({ name, ...operandsOf(name) }));
+
 /** A sum of a group; a covered sum nobody computed reads as the whole measure when the partial measure is reported. */
 export function sumOf(totals: MeasureTotals, name: Measure | CoveredSum): number | null {
   const value = totals[name];
   if (value !== undefined) return value;
-  const covered = COVERED_SUMS.find((sum) => sum.name === name);
+  const covered = COVERED_BY_NAME.get(name);
   if (!covered) return null;
   const reported = totals[covered.reportedBy];
   return reported === null || reported === undefined ? null : (totals[covered.measure] ?? null);
@@ -94,10 +99,7 @@ export function ratio(numerator: number | null | undefined, denominator: number 
 /** KPIs of one group from its summed measures. */
 export function computeKpis(totals: MeasureTotals): KpiValues {
   const out = {} as KpiValues;
-  for (const name of Object.keys(KPI_DEFINITIONS) as (keyof typeof KPI_DEFINITIONS)[]) {
-    const { numerator, denominator, scale } = operandsOf(name);
-    out[name] = ratio(sumOf(totals, numerator), sumOf(totals, denominator), scale);
-  }
+  for (const { name, numerator, denominator, scale } of KPI_OPERANDS) out[name] = ratio(sumOf(totals, numerator), sumOf(totals, denominator), scale);
   const revenue = sumOf(totals, 'revenue');
   const spend = sumOf(totals, PROFIT_SPEND);
   out.profit = revenue === null || spend === null || spend < 0 ? null : revenue - spend;
@@ -107,8 +109,7 @@ export function computeKpis(totals: MeasureTotals): KpiValues {
 /** KPIs left undefined because a sum they divide by or into is negative (the warning beside the null). */
 export function negativeOperands(totals: MeasureTotals): { kpi: Kpi; measure: Measure; value: number }[] {
   const out: { kpi: Kpi; measure: Measure; value: number }[] = [];
-  for (const name of Object.keys(KPI_DEFINITIONS) as (keyof typeof KPI_DEFINITIONS)[]) {
-    const { numerator, denominator } = operandsOf(name);
+  for (const { name, numerator, denominator } of KPI_OPERANDS) {
     const top = sumOf(totals, numerator);
     const bottom = sumOf(totals, denominator);
     if (top === null || bottom === null) continue;

@@ -18,9 +18,21 @@ export function edgeDigits(field: string): number {
 }
 
 /** A figure as the edge shows it; non-finite values are null. */
+/** Each field's scale, derived once: every figure of every report row passes here. */
+const SCALES = new Map<string, number>();
+
+function scaleOf(field: string): number {
+  let scale = SCALES.get(field);
+  if (scale === undefined) {
+    scale = 10 ** edgeDigits(field);
+    SCALES.set(field, scale);
+  }
+  return scale;
+}
+
 export function atEdge(field: string, value: number | null | undefined): number | null {
   if (value === null || value === undefined || !Number.isFinite(value)) return null;
-  const scale = 10 ** edgeDigits(field);
+  const scale = scaleOf(field);
   const rounded = Math.round(value * scale) / scale;
   return Object.is(rounded, -0) ? 0 : rounded;
 }

@@ -66,6 +66,8 @@ export interface InsightInput {
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 export function statOf(row: ReportRow): Stat {
+  const covered: Partial<Record<CoveredSum, number | null>> = {};
+  for (const sum of COVERED_SUMS) if (sum.name in row) covered[sum.name] = num(row[sum.name]);
   return {
     impressions: num(row.impressions),
     reach: num(row.reach),
@@ -80,7 +82,7 @@ export function statOf(row: ReportRow): Stat {
     cpa: num(row.cpa),
     roas: num(row.roas),
     frequency: num(row.frequency),
-    covered: Object.fromEntries(COVERED_SUMS.filter((sum) => sum.name in row).map((sum) => [sum.name, num(row[sum.name])])),
+    covered,
   };
 }
 
@@ -92,7 +94,8 @@ export function dailyBy(rows: readonly ReportRow[], dimension: string, currency:
     const name = String(row[dimension] ?? '(none)');
     (out[name] ??= []).push({ date: row.date, ...statOf(row) });
   }
-  for (const days of Object.values(out)) days.sort((a, b) => a.date.localeCompare(b.date));
+  // ISO days sort by code unit; localeCompare's collation cost seconds over a year of 200 campaigns.
+  for (const days of Object.values(out)) days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return out;
 }
 

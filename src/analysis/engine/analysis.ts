@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import type { DuckConnection } from './duckdb.js';
 import { COVERED_SUMS, computeKpis, type KpiValues, type MeasureTotals, type SumName } from '../kpis.js';
 import { DIMENSIONS, MEASURES, type Dimension, type Measure } from '../schema.js';
-import { ident, measureSums, metricsOf, Params } from './sql.js';
+import { ident, measureSums, metricsOf, Params, sumColumnNames, type MetricRow } from './sql.js';
 
 export const GRANULARITIES = ['day', 'week', 'month', 'quarter'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
@@ -199,6 +199,12 @@ export async function profile(connection: DuckConnection, source: string, scope:
   return readProfile(row);
 }
 
+/** The currencies of `source` as `profile` reports them, reading the currency column alone (a profile reads every column). */
+export async function currenciesOf(connection: DuckConnection, source: string): Promise<(string | null)[]> {
+  const [row] = await connection.rows(`SELECT list(DISTINCT currency) AS currencies FROM ${source}`);
+  return readProfile(row).currencies;
+}
+
 export interface AnalysisOptions extends Scope {
   /** Breakdowns to compute: single dimensions and pairs. Default: every present dimension but date and currency. */
   readonly breakdowns?: readonly (Dimension | readonly [Dimension, Dimension])[];
@@ -239,6 +245,8 @@ export interface GroupingQuery {
   readonly sets: readonly GroupingSet[];
   /** Every grouped column, in GROUPING() order. */
   readonly columns: readonly string[];
+  /** Every column of the query's rows. */
+  readonly outputs: readonly string[];
   /** Set when money is not grouped by currency: the one currency of the data (null: not stated). */
   readonly soleCurrency: string | null | undefined;
 }
@@ -279,7 +287,7 @@ export function groupingQuery(
   const sql = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures)].join(', ')}
     FROM ${relation} ${where}
     GROUP BY GROUPING SETS (${sets.map((set) => `(${groupColumns(set)})`).join(', ')})`;
-  return { sql, sets, columns, soleCurrency };
+  return { sql, sets, columns, outputs: [...byCurrency, ...columns, '_set', ...sumColumnNames(shape.measures)], soleCurrency };
 }
 
 function breakdownsOf(options: AnalysisOptions, shape: Profile): readonly (Dimension | readonly [Dimension, Dimension])[] {
@@ -290,6 +298,10 @@ function breakdownsOf(options: AnalysisOptions, shape: Profile): readonly (Dimen
 
 function granularitiesOf(options: AnalysisOptions, shape: Profile): readonly Granularity[] {
   return shape.dimensions.includes('date') ? (options.granularities ?? ['day', 'week', 'month']) : [];
+}
+
+function groupRow(key: GroupRow['key'], currency: string | null, { measures, kpis }: MetricRow): GroupRow {
+  return { key, currency, measures, kpis };
 }
 
 /**
@@ -323,20 +335,23 @@ export function readGroups(rows: readonly Readonly<Record<string, unknown>>[], q
     const setRows = bySet.get(bitsOf(set.columns)) ?? [];
     if (set.kind === 'total') {
       // Grouped by nothing, SQL answers one row of NULL sums even for no rows; no rows have no totals.
-      if (shape.rows > 0) totals.push(...setRows.map((row) => ({ key: {}, currency: currencyOf(row), ...metricsOf(row, present) })));
+      if (shape.rows > 0) totals.push(...setRows.map((row) => groupRow({}, currencyOf(row), metricsOf(row, present))));
     } else if (set.kind === 'breakdown') {
       if (!breakdowns.has(set.name)) continue;
       breakdownRows[set.name] = setRows
-        .map((row) => ({
-          key: Object.fromEntries(set.columns.map((column) => [column, (row[column] as string | null) ?? null])),
-          currency: currencyOf(row),
-          ...metricsOf(row, present),
-        }))
+        .map((row) => {
+          const key: Partial<Record<Dimension, string | null>> = {};
+          for (const column of set.columns) key[column as Dimension] = (row[column] as string | null) ?? null;
+          return groupRow(key, currencyOf(row), metricsOf(row, present));
+        })
         .sort((a, b) => spendOf(b) - spendOf(a) || compareText(JSON.stringify(a.key), JSON.stringify(b.key)));
     } else if (granularities.length > 0) {
       days = setRows
         .filter((row) => row.date !== null)
-        .map((row) => ({ period: row.date as string, currency: currencyOf(row), ...metricsOf(row, present) }))
+        .map((row) => {
+          const { measures, kpis } = metricsOf(row, present);
+          return { period: row.date as string, currency: currencyOf(row), measures, kpis };
+        })
         .sort(byPeriodAndCurrency);
     }
   }

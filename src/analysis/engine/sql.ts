@@ -1,5 +1,5 @@
 import type { SqlParam } from './duckdb.js';
-import { COVERED_SUMS, kpiSql, type CoveredSum, type Kpi, type KpiValues, type MeasureTotals, computeKpis } from '../kpis.js';
+import { COVERED_SUMS, kpiSql, type CoveredSum, type Kpi, type KpiValues, type MeasureTotals, type SumName, computeKpis } from '../kpis.js';
 import { MEASURES, type Measure } from '../schema.js';
 
 /** Parameters bound to a statement: values never enter SQL text. */
@@ -51,16 +51,32 @@ function toNumber(value: unknown): number | null {
   return Number(value);
 }
 
+/** The sums a row of these measures carries, each with its column, in the order `metricsOf` writes them. */
+function sumColumns(present: ReadonlySet<Measure>): readonly (readonly [SumName, string])[] {
+  return [
+    ...MEASURES.filter((measure) => present.has(measure)).map((measure) => [measure, sumAlias(measure)] as const),
+    ...COVERED_SUMS.filter((sum) => present.has(sum.measure) && present.has(sum.reportedBy)).map((sum) => [sum.name, sumAlias(sum.name)] as const),
+    ...(present.has('reach') ? [['reach_rows', REACH_ROWS] as const] : []),
+  ];
+}
+
+/** The column names `measureSums` gives these measures. */
+export function sumColumnNames(measures: readonly Measure[]): string[] {
+  return sumColumns(new Set(measures)).map(([, column]) => column);
+}
+
+/** Derived once per set of measures: an analysis reads tens of thousands of rows with the same one. */
+const columnsOfPresent = new WeakMap<ReadonlySet<Measure>, readonly (readonly [SumName, string])[]>();
+
 /** Reads the `sum_*` columns of a result row into measures and the KPIs computed once from them. */
 export function metricsOf(row: Record<string, unknown>, present: ReadonlySet<Measure>): MetricRow {
+  let columns = columnsOfPresent.get(present);
+  if (!columns) {
+    columns = sumColumns(present);
+    columnsOfPresent.set(present, columns);
+  }
   const measures: MeasureTotals = {};
-  for (const measure of MEASURES) {
-    if (present.has(measure)) measures[measure] = toNumber(row[sumAlias(measure)]);
-  }
-  for (const sum of COVERED_SUMS) {
-    if (present.has(sum.measure) && present.has(sum.reportedBy)) measures[sum.name] = toNumber(row[sumAlias(sum.name)]);
-  }
-  if (present.has('reach')) measures.reach_rows = toNumber(row[REACH_ROWS]);
+  for (const [name, column] of columns) measures[name] = toNumber(row[column]);
   return { measures, kpis: computeKpis(measures) };
 }
 

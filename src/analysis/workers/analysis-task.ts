@@ -5,6 +5,7 @@ import { insightInput, type DailyBreakdowns } from '../../insights/input.js';
 import { paceBudgets, pacingThresholds, type BudgetFlight, type Pacing, type PacingThresholds } from '../../insights/pacing.js';
 import type { ExecutiveSummary } from '../../insights/summary.js';
 import { readGroups, type AnalysisOptions, type GroupingQuery, type Profile } from '../engine/analysis.js';
+import { rowsOfGrouped } from './grouped-rows.js';
 import { buildReport, totalRows, type AnalysisReport, type DatasetSummary, type ReportRow } from '../report/report.js';
 import type { AnalysisResultDocument, PeriodComparison } from '../analyses.js';
 
@@ -55,7 +56,7 @@ export type PoolOutput = { readonly kind: 'analysis'; readonly output: AnalysisT
 const RANKED_FOR_SUMMARY = 8;
 
 function readRows(grouped: GroupedRows) {
-  return readGroups(JSON.parse(grouped.json) as Record<string, unknown>[], grouped.query, grouped.options, grouped.shape);
+  return readGroups(rowsOfGrouped(grouped.json, grouped.query.outputs), grouped.query, grouped.options, grouped.shape);
 }
 
 function changeOf(current: ReportRow, previous: ReportRow | null): PeriodComparison['byCurrency'][string]['change'] {

@@ -1,17 +1,33 @@
 import type { DuckConnection } from '../engine/duckdb.js';
 import { groupingQuery, type AnalysisOptions, type Profile } from '../engine/analysis.js';
-import { Params } from '../engine/sql.js';
+import { ident, Params } from '../engine/sql.js';
 import type { GroupedRows } from './analysis-task.js';
 
 /**
  * Runs an analysis's grouping query and returns its rows as one JSON text
  * that DuckDB writes on its own threads: the event loop receives a single
  * string instead of converting tens of thousands of rows, and the worker
- * that reads them parses it.
+ * that reads them parses it. The text holds one list per column
+ * (`{"sum_spend": [...], ...}`), not an object per row: a year of daily
+ * campaign rows is a third of the text, written and parsed faster.
  */
 export async function groupedRows(connection: DuckConnection, source: string, options: AnalysisOptions, shape: Profile): Promise<GroupedRows> {
   const params = new Params();
   const query = groupingQuery(source, options, shape, params);
-  const [row] = await connection.rows(`SELECT CAST(coalesce(to_json(list(g)), '[]') AS VARCHAR) AS grouped FROM (${query.sql}) g`, params.values);
-  return { json: typeof row?.grouped === 'string' ? row.grouped : '[]', query, options, shape };
+  const lists = query.outputs.map((column) => `${ident(column)}: list(g.${ident(column)})`).join(', ');
+  const [row] = await connection.rows(`SELECT CAST(to_json({${lists}}) AS VARCHAR) AS grouped FROM (${query.sql}) g`, params.values);
+  return { json: typeof row?.grouped === 'string' ? row.grouped : '{}', query, options, shape };
+}
+
+/** The rows of a `groupedRows` text, one object per row again. */
+export function rowsOfGrouped(json: string, outputs: readonly string[]): Record<string, unknown>[] {
+  const lists = JSON.parse(json) as Record<string, unknown[] | null>;
+  const count = lists._set?.length ?? 0;
+  const rows: Record<string, unknown>[] = new Array<Record<string, unknown>>(count);
+  for (let index = 0; index < count; index++) {
+    const row: Record<string, unknown> = {};
+    for (const column of outputs) row[column] = lists[column]?.[index] ?? null;
+    rows[index] = row;
+  }
+  return rows;
 }
