@@ -13,12 +13,16 @@ export const title = 'Fuzzed uploads (hostile workbooks, then generated malforme
 
 const CASES = Number(process.env.PCA_BENCH_FUZZ_CASES ?? 10_000);
 const SEED = Number(process.env.PCA_BENCH_FUZZ_SEED ?? 2026);
+/** A time budget for the generated run (unbounded by default): the run stops there and says how many cases it ran. */
+const BUDGET_SECONDS = Number(process.env.PCA_BENCH_FUZZ_SECONDS ?? Number.POSITIVE_INFINITY);
 const MIB = 1024 ** 2;
 /** The issue's bound for a hostile workbook: refused within 2 s and 100 MB of extra memory. */
 const HOSTILE_MS = 2_000;
 const HOSTILE_BYTES = 100 * 1e6;
 const CASE_P99_MS = 2_000;
 const RSS_GROWTH_BYTES = 150 * MIB;
+/** No case may hold the server's event loop longer than this. */
+const LOOP_MAX_MS = 100;
 
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
@@ -116,16 +120,24 @@ export async function run() {
       }
     })();
     const times = [];
+    // Each case's own event-loop max (a scrape resets the histogram), worst per kind: the kind that stalls is named.
+    const caseLags = [];
+    const lagByKind = new Map();
     const failures = { serverError: [], notProblem: [], validRefused: [], leftBehind: [] };
     const statuses = new Map();
     const started = performance.now();
-    for (let index = 0; index < CASES; index++) {
+    let ran = 0;
+    for (let index = 0; index < CASES && (performance.now() - started) / 1000 < BUDGET_SECONDS; index++) {
+      ran++;
       const sample = fuzzCase(SEED, index);
       const before = await filesOf(server.dataDir);
       const answer = await upload(server.url, auth, sample).catch((error) => ({ status: 0, type: '', text: String(error), ms: NaN }));
       times.push(answer.ms);
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
       const label = `${index} ${sample.kind}: ${answer.status} ${answer.text.slice(0, 120)}`;
+      const caseLag = (await loopLag(server.url)).max;
+      caseLags.push(caseLag);
+      lagByKind.set(sample.kind, Math.max(lagByKind.get(sample.kind) ?? 0, caseLag));
       if (answer.status === 201) {
         // Keep the store small: accepted datasets go again (their files retire a few seconds later).
         const { id } = JSON.parse(answer.text);
@@ -141,13 +153,12 @@ export async function run() {
     const seconds = (performance.now() - started) / 1000;
     sampling = false;
     await sampler;
-    const lag = await loopLag(server.url);
     const alive = (await fetch(`${server.url}/health/live`).catch(() => undefined))?.status === 200;
     for (const [kind, list] of Object.entries(failures)) if (list.length > 0) console.error(`${kind}:`, list.slice(0, 10));
     const p99 = percentile(times, 99);
     const growth = maxRss - baseline;
     results.push(
-      { name: `cases (seed ${SEED}), wall time`, value: `${CASES} in ${seconds.toFixed(0)} s`, unit: '' },
+      { name: `cases (seed ${SEED}), wall time`, value: `${ran}${ran < CASES ? ` of ${CASES}` : ''} in ${seconds.toFixed(0)} s`, unit: '' },
       { name: 'answers by status', value: [...statuses].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status}×${count}`).join(' '), unit: '' },
       { name: '5xx or no answer', value: failures.serverError.length, unit: '', target: '0', ok: failures.serverError.length === 0 },
       { name: 'refusals that are not problem+json', value: failures.notProblem.length, unit: '', target: '0', ok: failures.notProblem.length === 0 },
@@ -155,7 +166,18 @@ export async function run() {
       { name: 'refusals that left a dataset folder or temp file', value: failures.leftBehind.length, unit: '', target: '0', ok: failures.leftBehind.length === 0 },
       { name: 'time per case p50 / p99', value: `${Math.round(percentile(times, 50))} / ${Math.round(p99)}`, unit: 'ms', target: `p99 ≤ ${CASE_P99_MS} ms`, ok: p99 <= CASE_P99_MS },
       { name: 'max RSS growth over the run', value: (growth / MIB).toFixed(0), unit: 'MiB', target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`, ok: growth <= RSS_GROWTH_BYTES },
-      { name: 'server event-loop lag p99 / max during the run', value: `${lag.p99.toFixed(1)} / ${lag.max.toFixed(0)}`, unit: 'ms' },
+      {
+        name: 'event-loop max per case, p99 / max',
+        value: `${percentile(caseLags, 99).toFixed(0)} / ${Math.max(...caseLags).toFixed(0)}`,
+        unit: 'ms',
+        target: `max ≤ ${LOOP_MAX_MS} ms (loaded machine: noise reaches it)`,
+        ok: Math.max(...caseLags) <= LOOP_MAX_MS,
+      },
+      {
+        name: 'kinds with the longest event-loop max',
+        value: [...lagByKind].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([kind, ms]) => `${kind} ${ms.toFixed(0)}`).join(', '),
+        unit: 'ms',
+      },
       { name: 'server alive afterwards', value: alive ? 'yes' : 'no', unit: '', target: 'yes', ok: alive },
     );
   } finally {

@@ -1,14 +1,16 @@
 import type { Field, Platform } from '../schema.js';
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /**
  * Header normalisation: case, accents, punctuation and spacing fold away, so
  * "Amount Spent (USD)" and "amount_spent" compare equal. A trailing
  * parenthesised part ("(USD)", "(in UTC)") is tried both with and without.
  */
 export function normaliseHeader(header: string): string {
-  return header
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  // Plain ASCII has no accents to fold: most headers and every data cell the header search meets skip the Unicode work.
+  const folded = NON_ASCII.test(header) ? header.normalize('NFKD').replace(/[\u0300-\u036f]/g, '') : header;
+  return folded
     .toLowerCase()
     .replace(/&/g, ' and ')
     .replace(/[^a-z0-9]+/g, ' ')
@@ -17,6 +19,7 @@ export function normaliseHeader(header: string): string {
 
 /** The header without its trailing parenthesised qualifiers, and what they said. */
 export function splitQualifier(header: string): { base: string; qualifier: string | undefined } {
+  if (!header.includes(')')) return { base: header, qualifier: undefined };
   const match = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(header.trim());
   if (!match) return { base: header, qualifier: undefined };
   const inner = splitQualifier(match[1]!);
@@ -115,10 +118,12 @@ const DERIVED = new Set(
  * "Cost per Complete Payment", "Total Advertising Cost of Sales (ACOS)",
  * "Kosten pro Ergebnis", "Coût par résultat", "Coste por resultado".
  */
-const DERIVED_WORDS = new Set(['ctr', 'cpc', 'cpm', 'cpa', 'cpv', 'cpl', 'cpi', 'roas', 'acos', 'roi', 'ecpm', 'ecpc', 'ecpa', 'ecpsu', 'ecpv', 'ecpi', 'ecps', 'rate', 'per', 'pro', 'par', 'por', 'avg', 'average']);
+const DERIVED_WORDS = ['ctr', 'cpc', 'cpm', 'cpa', 'cpv', 'cpl', 'cpi', 'roas', 'acos', 'roi', 'ecpm', 'ecpc', 'ecpa', 'ecpsu', 'ecpv', 'ecpi', 'ecps', 'rate', 'per', 'pro', 'par', 'por', 'avg', 'average'];
+/** One of those words anywhere in a normalised header (words are single-space separated there). */
+const DERIVED_WORD = new RegExp(`(?:^| )(?:${DERIVED_WORDS.join('|')})(?: |$)`);
 
 function isDerived(normalised: string): boolean {
-  return DERIVED.has(normalised) || normalised.split(' ').some((word) => DERIVED_WORDS.has(word));
+  return DERIVED.has(normalised) || DERIVED_WORD.test(normalised);
 }
 
 /** Date columns that give the report's range (the same on every row), never a row's date on their own. */
@@ -180,8 +185,10 @@ const PLATFORM_OVERRIDES: Partial<Record<Platform, Record<string, Alias>>> = {
 export function matchHeader(header: string, platform: Platform): HeaderMatch {
   const overrides = PLATFORM_OVERRIDES[platform] ?? {};
   const full = normaliseHeader(header);
+  // Every name of the vocabulary has a letter: numbers and dates, most of what the header search meets in data rows, name nothing.
+  if (!/[a-z]/.test(full)) return { kind: 'unknown' };
   const { base, qualifier } = splitQualifier(header);
-  const stripped = normaliseHeader(base);
+  const stripped = base === header ? full : normaliseHeader(base);
   for (const [key, q] of [
     [full, undefined],
     [stripped, qualifier],
@@ -189,7 +196,7 @@ export function matchHeader(header: string, platform: Platform): HeaderMatch {
     const alias = overrides[key] ?? TABLE[key];
     if (alias) return { kind: 'field', alias, qualifier: q };
   }
-  if (isDerived(full) || isDerived(stripped)) return { kind: 'derived' };
+  if (isDerived(full) || (stripped !== full && isDerived(stripped))) return { kind: 'derived' };
   if (RANGE_END.has(full) || RANGE_END.has(stripped)) return { kind: 'range' };
   return { kind: 'unknown' };
 }

@@ -167,7 +167,10 @@ function reportRangeNote(unmapped: readonly UnmappedColumn[], mapping: readonly 
 function duplicateHeaders(header: readonly string[]): { name: string; columns: number[] }[] {
   const positions = new Map<string, number[]>();
   header.forEach((name, index) => {
-    if (name !== '') positions.set(name, [...(positions.get(name) ?? []), index + 1]);
+    if (name === '') return;
+    const columns = positions.get(name);
+    if (columns) columns.push(index + 1);
+    else positions.set(name, [index + 1]);
   });
   return [...positions].filter(([, columns]) => columns.length > 1).map(([name, columns]) => ({ name, columns }));
 }
@@ -175,7 +178,8 @@ function duplicateHeaders(header: readonly string[]): { name: string; columns: n
 /** A mapping must name columns of the file, and give each field to one column at most. */
 function assertMappingFits(header: readonly string[], mapping: Readonly<Record<string, Field | null>> | undefined): void {
   if (!mapping) return;
-  const missing = Object.keys(mapping).filter((name) => !header.includes(name));
+  const columns = new Set(header);
+  const missing = Object.keys(mapping).filter((name) => !columns.has(name));
   if (missing.length > 0) {
     throw new AppError(
       'validation',

@@ -29,6 +29,14 @@ const HEAD_BYTES = 64 * 1024;
 const TAIL_BYTES = 64 * 1024;
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 const MAX_PREAMBLE = 40;
+/** The widest table read, a workbook's too: each column costs header matching and a column of the reader's SQL. */
+export const MAX_COLUMNS = 1024;
+/**
+ * The header is looked for in at most this many cells (41 rows of a 100-column
+ * export): matching a cell against the vocabulary takes microseconds, and a head
+ * of 64 KiB can hold 32,000 cells, which would hold the event loop.
+ */
+const MAX_HEADER_CELLS = 4096;
 
 function unprocessable(detail: string): AppError {
   return new AppError('unprocessable', detail);
@@ -117,9 +125,11 @@ function findHeader(records: string[][]): number {
   const width = modalWidth(records);
   let best = -1;
   let bestKnown = 0;
-  for (let i = 0; i < Math.min(records.length, MAX_PREAMBLE + 1); i++) {
+  let cells = 0;
+  for (let i = 0; i < Math.min(records.length, MAX_PREAMBLE + 1) && cells < MAX_HEADER_CELLS; i++) {
     const record = records[i]!;
     if (record.length !== width) continue;
+    cells += width;
     const known = knownCells(record);
     if (known > bestKnown) [best, bestKnown] = [i, known];
     if (known >= 3) break;
@@ -144,6 +154,13 @@ export async function sniffFile(file: string): Promise<FileShape> {
 
     const delimiter = chooseDelimiter(text);
     const records = parseCsvRecords(text, delimiter);
+    const width = modalWidth(records);
+    if (width > MAX_COLUMNS) {
+      throw new AppError('unprocessable', `The file's rows are ${width} columns wide${size > head.length ? ' or more' : ''}; at most ${MAX_COLUMNS} columns are read.`, {
+        limit: 'csvColumns',
+        max: MAX_COLUMNS,
+      });
+    }
     const headerIndex = findHeader(records);
     if (headerIndex < 0) throw unprocessable('No header row was found in the file.');
     const header = records[headerIndex]!.map((cell) => cell.trim());

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { AppError } from '../../errors.js';
 import { csvCell } from './csv-text.js';
+import { MAX_COLUMNS } from './sniff.js';
 import { attributesOf, XmlScanner } from './xml-scan.js';
 import { readWorkbookParts, type WorkbookParts } from './xlsx-workbook.js';
 import { limitError, openZipReader, type UnzipLimits, type ZipReader } from './zip-reader.js';
@@ -34,7 +35,7 @@ export const XLSX_LIMITS: XlsxLimits = {
   maxRatio: 100,
   maxEntries: 10_000,
   maxRows: 1_048_576,
-  maxColumns: 1024,
+  maxColumns: MAX_COLUMNS,
   maxCells: 25_000_000,
   maxSharedStringsBytes: 64 * MIB,
 };
