@@ -5,8 +5,7 @@ import { systemRecorder } from '../../src/audit/recorder.js';
 import { inTransaction } from '../../src/store/transactions.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, login, USER_PASSWORD, type Session, type TestOrg } from '../helpers/identity.js';
-import { seedOperator, seedOrg } from '../helpers/seed.js';
+import { bearer, login, operatorSession, orgWithEveryRole, USER_PASSWORD, type Session, type TestOrg } from '../helpers/identity.js';
 
 interface Event {
   seq: number;
@@ -28,9 +27,9 @@ describe.each(BACKENDS)('audit trail [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await seedOperator(t);
-    acme = await seedOrg(t, 'acme');
-    other = await seedOrg(t, 'other');
+    operator = await operatorSession(t.app);
+    acme = await orgWithEveryRole(t.app, operator, 'acme');
+    other = await orgWithEveryRole(t.app, operator, 'other');
   }, 120_000);
   afterAll(() => t.dispose());
 
