@@ -3,9 +3,10 @@ import { systemRecorder } from '../../src/audit/recorder.js';
 import { remapDataset } from '../../src/analysis/datasets/datasets.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
-import { campaignCsv } from './generated.js';
+import { campaignCsv } from '../helpers/campaigns.js';
 
 interface Created {
   id: string;
@@ -14,14 +15,12 @@ interface Created {
 
 describe.each(BACKENDS)('the cache of analysis results by their inputs [%s]', (backend) => {
   let t: TestApp;
-  let operator: Session;
   let org: TestOrg;
   const as = () => bearer(org.users.analyst.accessToken);
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'cached');
+    org = await seedOrg(t, 'cached');
   }, 120_000);
   afterAll(() => t.dispose());
 
@@ -91,7 +90,7 @@ describe.each(BACKENDS)('the cache of analysis results by their inputs [%s]', (b
   it('is off with PCA_ANALYSIS_CACHE_MB=0', async () => {
     const off = await createTestApp(backend, { env: { PCA_ANALYSIS_CACHE_MB: '0' } });
     try {
-      const admin = await operatorSession(off.app);
+      const admin = await seedOperator(off);
       const body = multipart({ name: 'export.csv', content: campaignCsv(500, 5) });
       const uploaded = await off.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(admin.accessToken), ...body.headers }, payload: body.payload });
       const id = uploaded.json<{ id: string }>().id;

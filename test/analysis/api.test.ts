@@ -3,7 +3,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 import { fixture } from './helpers.js';
 
@@ -24,8 +25,8 @@ describe.each(BACKENDS)('datasets, analyses and the query API [%s]', (backend) =
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'media');
+    operator = await seedOperator(t);
+    org = await seedOrg(t, 'media');
   }, 120_000);
   afterAll(() => t.dispose());
 

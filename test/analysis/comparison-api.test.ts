@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 
 /** Two years of one campaign: 2024 spends 10 a day, 2025 spends 20 a day. */
@@ -30,7 +31,7 @@ describe.each(BACKENDS)('choosing the comparison period of an analysis [%s]', (b
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'compare');
+    org = await seedOrg(t, 'compare');
     const body = multipart({ name: 'two-years.csv', content: twoYears() });
     const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload });
     expect(uploaded.statusCode).toBe(201);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session } from '../helpers/identity.js';
+import { bearer, type Session } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 import { FIXTURES } from './helpers.js';
 
@@ -129,8 +130,7 @@ describe.each(BACKENDS)('the export corpus through the API [%s]', (backend) => {
   const results = new Map<string, { dataset: DatasetBody; report: ReportBody } | string>();
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    const operator = await operatorSession(t.app);
-    analyst = (await orgWithEveryRole(t.app, operator, 'corpus')).users.analyst;
+    analyst = (await seedOrg(t, 'corpus')).users.analyst;
     // Every file uploaded as its own dataset, then analysed with the other files of its run.
     for (const run of runs()) {
       const datasets: DatasetBody[] = [];

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 
 /** Google Ads alone: 620.00 spent, 862.00 returned, ROAS 1.39; LinkedIn: 380.00 spent and no revenue column. */
@@ -27,14 +28,12 @@ interface Row {
 
 describe.each(BACKENDS)('KPIs over partial measures, through the API [%s]', (backend) => {
   let t: TestApp;
-  let operator: Session;
   let org: TestOrg;
   const as = (session: Session) => bearer(session.accessToken);
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'coverage');
+    org = await seedOrg(t, 'coverage');
   }, 120_000);
   afterAll(() => t.dispose());
 

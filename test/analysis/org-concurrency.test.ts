@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisPool } from '../../src/analysis/workers/analysis-pool.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
-import { campaignCsv } from './generated.js';
+import { campaignCsv } from '../helpers/campaigns.js';
 
 interface Gate {
   open(): void;
@@ -21,7 +22,6 @@ async function until(check: () => boolean): Promise<void> {
 
 describe.each(BACKENDS)('per-organisation concurrency of analyses and uploads [%s]', (backend) => {
   let t: TestApp;
-  let operator: Session;
   let first: TestOrg;
   let second: TestOrg;
   const datasets = new Map<string, string>();
@@ -46,9 +46,8 @@ describe.each(BACKENDS)('per-organisation concurrency of analyses and uploads [%
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_ORG_CONCURRENT_ANALYSES: '1', PCA_ORG_CONCURRENT_UPLOADS: '1' } });
-    operator = await operatorSession(t.app);
-    first = await orgWithEveryRole(t.app, operator, 'first');
-    second = await orgWithEveryRole(t.app, operator, 'second');
+    first = await seedOrg(t, 'first');
+    second = await seedOrg(t, 'second');
     for (const org of [first, second]) {
       const body = multipart({ name: 'small.csv', content: campaignCsv(2_000) });
       const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(org), ...body.headers }, payload: body.payload });

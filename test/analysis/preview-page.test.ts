@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 
 const ROWS = 2500;
@@ -20,7 +21,7 @@ describe.each(BACKENDS)('paging through a dataset preview [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'pages');
+    org = await seedOrg(t, 'pages');
     const body = multipart({ name: 'rows.csv', content: csv() });
     const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload });
     expect(uploaded.statusCode).toBe(201);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, type Session } from '../helpers/identity.js';
+import { bearer, type Session } from '../helpers/identity.js';
+import { seedOperator } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
-import { campaignCsv } from './generated.js';
+import { campaignCsv } from '../helpers/campaigns.js';
 
 const ROWS = 300_000;
 const CAMPAIGNS = 100;
@@ -15,7 +16,7 @@ describe.each(BACKENDS)('the event loop while a large analysis runs [%s]', (back
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_WORKER_THREADS: '1' } });
-    operator = await operatorSession(t.app);
+    operator = await seedOperator(t);
     const body = multipart({ name: 'large.csv', content: campaignCsv(ROWS, CAMPAIGNS) });
     const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(operator.accessToken), ...body.headers }, payload: body.payload });
     expect(uploaded.statusCode).toBe(201);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 
 /** A small deterministic export in the generated data's shape: November and December 2025, six platforms. */
@@ -68,9 +69,8 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    const operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'askers');
-    other = await orgWithEveryRole(t.app, operator, 'others');
+    org = await seedOrg(t, 'askers');
+    other = await seedOrg(t, 'others');
     datasetId = await upload(org, campaignExport(900));
     otherDatasetId = await upload(other, campaignExport(60));
   }, 180_000);

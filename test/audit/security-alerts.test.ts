@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, login, operatorSession, orgWithEveryRole, USER_PASSWORD, type TestOrg } from '../helpers/identity.js';
+import { bearer, login, USER_PASSWORD, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 
 interface Alert {
   title: string;
@@ -19,9 +20,8 @@ describe.each(BACKENDS)('security alerts from the audit trail [%s]', (backend) =
 
   beforeAll(async () => {
     t = await createTestApp(backend, { clock: () => now, env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_ALERT_INTERVAL_SECONDS: '3600' } });
-    const operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'watched');
-    bystander = await orgWithEveryRole(t.app, operator, 'bystander');
+    org = await seedOrg(t, 'watched');
+    bystander = await seedOrg(t, 'bystander');
   }, 120_000);
   afterAll(() => t.dispose());
 

@@ -6,7 +6,8 @@ import { openStore } from '../../src/store/store.js';
 import { BACKENDS, createTestEnvironment, type TestEnvironment } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
-import { bearer, login, operatorSession, orgWithEveryRole, USER_PASSWORD, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, login, USER_PASSWORD, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 
 interface Verdict {
   valid: boolean;
@@ -18,14 +19,12 @@ interface Verdict {
 
 describe.each(BACKENDS)('audit chain tamper evidence and archives [%s]', (backend) => {
   let t: TestApp;
-  let operator: Session;
   let org: TestOrg;
   let now = new Date('2026-03-01T10:00:00Z');
 
   beforeAll(async () => {
     t = await createTestApp(backend, { clock: () => now, env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'tampered');
+    org = await seedOrg(t, 'tampered');
   }, 120_000);
   afterAll(() => t.dispose());
 

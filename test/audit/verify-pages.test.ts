@@ -11,7 +11,8 @@ import type { OrgId } from '../../src/ids.js';
 import { DEFAULT_RETENTION } from '../../src/tenancy/policy.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import type { TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 
 describe('the chain’s digests, of a text or of its bytes', () => {
   const key = Buffer.from('k'.repeat(40));
@@ -35,7 +36,7 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend);
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'paged');
+    org = await seedOrg(t, 'paged');
     const audit = systemRecorder(t.ctx.audit, 'pager', org.orgId);
     const odd = 'tab\t nl\n ctrl \u0001 é';
     await inTransaction(t.ctx.store.db, async (trx) => {

@@ -3,7 +3,8 @@ import { OPERATOR_PERMISSIONS, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permis
 import type { RouteEntry } from '../../src/server/route-table.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 
 type RouteInfo = RouteEntry;
@@ -136,9 +137,9 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_ALLOW_PRIVATE: 'true' } });
     // Every /api/v1 route the app serves, read from the app itself.
     routes = t.app.routeTable.filter((route) => route.url.startsWith('/api/'));
-    operator = await operatorSession(t.app);
-    a = await orgWithEveryRole(t.app, operator, 'alpha');
-    b = await orgWithEveryRole(t.app, operator, 'beta');
+    operator = await seedOperator(t);
+    a = await seedOrg(t, 'alpha');
+    b = await seedOrg(t, 'beta');
   }, 120_000);
   afterAll(() => t.dispose());
 
@@ -335,6 +336,8 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const instanceBefore = await requests(operator);
     for (let i = 0; i < 5; i++) await t.app.inject({ method: 'GET', url: '/api/v1/datasets', headers: bearer(b.users.viewer.accessToken) });
     await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(a.users.admin.accessToken) });
+    const signIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'not-the-password-1', organization: 'alpha' } });
+    expect(signIn.statusCode).toBe(401);
     const after = await requests(a.users.admin);
     const instance = await requests(operator);
     expect(after.scope).toBe('organization');

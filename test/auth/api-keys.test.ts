@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 
 describe.each(BACKENDS)('API keys [%s]', (backend) => {
   let t: TestApp;
@@ -10,7 +11,7 @@ describe.each(BACKENDS)('API keys [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' }, clock: () => now });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'keys');
+    org = await seedOrg(t, 'keys');
   }, 120_000);
   afterAll(() => t.dispose());
 

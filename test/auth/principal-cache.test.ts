@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 
 describe.each(BACKENDS)('the principal cache and the store epoch [%s]', (backend) => {
   let t: TestApp;
-  let operator: Session;
   let org: TestOrg;
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'cache');
+    org = await seedOrg(t, 'cache');
   }, 120_000);
   afterAll(() => t.dispose());
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, firstLogin, login, OPERATOR_PASSWORD, operatorSession, orgWithEveryRole, USER_PASSWORD, type TestOrg } from '../helpers/identity.js';
+import { bearer, firstLogin, login, USER_PASSWORD, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 
 describe.each(BACKENDS)('users [%s]', (backend) => {
   let t: TestApp;
@@ -9,7 +10,7 @@ describe.each(BACKENDS)('users [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'acme');
+    org = await seedOrg(t, 'acme');
   }, 120_000);
   afterAll(() => t.dispose());
 
@@ -122,7 +123,7 @@ describe.each(BACKENDS)('users [%s]', (backend) => {
     expect((await sessionsOf(org.users.viewer.userId)).json<{ items: unknown[] }>().items).toHaveLength(1);
     // An analyst may not look; another organisation's admin gets "not found".
     expect((await sessionsOf(org.users.viewer.userId, bearer(org.users.analyst.accessToken))).statusCode).toBe(403);
-    const other = await orgWithEveryRole(t.app, await login(t.app, 'admin', OPERATOR_PASSWORD), 'other');
+    const other = await seedOrg(t, 'other');
     expect((await sessionsOf(org.users.viewer.userId, bearer(other.users.admin.accessToken))).statusCode).toBe(404);
   });
 });

@@ -1,17 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
+import { dailyCsv } from '../helpers/campaigns.js';
 import { multipart } from '../helpers/multipart.js';
 
 /** Ten days of March 2026: Meta spends 200 a day, Google Ads 100. */
 function exportCsv(): string {
-  const lines = ['Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue,Currency'];
-  for (let day = 1; day <= 10; day++) {
-    const date = `2026-03-${String(day).padStart(2, '0')}`;
-    lines.push(`${date},Meta,Spring Sale,10000,200,200,10,800,USD`, `${date},Google Ads,Brand,5000,300,100,12,900,USD`);
-  }
-  return `${lines.join('\n')}\n`;
+  return dailyCsv({
+    from: '2026-03-01',
+    days: 10,
+    currency: 'USD',
+    campaigns: [
+      { platform: 'Meta', campaign: 'Spring Sale', impressions: 10_000, clicks: 200, spend: 200, conversions: 10, revenue: 800 },
+      { platform: 'Google Ads', campaign: 'Brand', impressions: 5_000, clicks: 300, spend: 100, conversions: 12, revenue: 900 },
+    ],
+  });
 }
 
 describe.each(BACKENDS)('budgets and pacing [%s]', (backend) => {
@@ -22,9 +27,8 @@ describe.each(BACKENDS)('budgets and pacing [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend);
-    const operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'budgeted');
-    other = await orgWithEveryRole(t.app, operator, 'unbudgeted');
+    org = await seedOrg(t, 'budgeted');
+    other = await seedOrg(t, 'unbudgeted');
     const form = multipart({ name: 'march.csv', content: exportCsv() });
     const upload = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...form.headers }, payload: form.payload });
     expect(upload.statusCode, upload.body).toBe(201);

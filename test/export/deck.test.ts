@@ -9,7 +9,8 @@ import type { AnalysisReport, ReportRow } from '../../src/analysis/report/report
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 import { fixture } from '../analysis/helpers.js';
 import { chartSeries, pdfFonts, pdfPages, pdfText, run, slidesOf, unzipText } from './deck-files.js';
@@ -50,7 +51,6 @@ interface Created {
 
 describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
   let t: TestApp;
-  let operator: Session;
   let org: TestOrg;
   let work: string;
   let main: Created;
@@ -76,8 +76,7 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'decks');
+    org = await seedOrg(t, 'decks');
     work = await mkdtemp(path.join(tmpdir(), 'pca-deck-'));
     main = await analyse([await upload('campaigns.csv', campaignCsv())], 'November campaigns');
     mixed = await analyse([await upload('mixed-currency.csv', await readFile(fixture('mixed-currency.csv'))), await upload('linkedin.csv', await readFile(fixture('linkedin.csv')))], 'Mixed currencies');

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, firstLogin, operatorSession, orgWithEveryRole, USER_PASSWORD, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, firstLogin, USER_PASSWORD, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
+import { dailyCsv, WINNER_AND_LOSER } from '../helpers/campaigns.js';
 import { multipart } from '../helpers/multipart.js';
 
 interface Item {
@@ -24,17 +26,13 @@ const B = 'performance.top_campaign_roas';
 
 /** Two weeks of three Meta campaigns: one that wins, one middling, one that loses money. */
 function exportCsv(): string {
-  const lines = ['Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue'];
-  for (let day = 1; day <= 14; day++) {
-    const date = `2026-03-${String(day).padStart(2, '0')}`;
-    lines.push(`${date},Meta,Winner,10000,200,100,10,600`, `${date},Meta,Middle,10000,200,100,5,200`, `${date},Meta,Loser,10000,200,100,1,30`);
-  }
-  return `${lines.join('\n')}\n`;
+  const [winner, loser] = WINNER_AND_LOSER;
+  const middle = { platform: 'Meta', campaign: 'Middle', impressions: 10_000, clicks: 200, spend: 100, conversions: 5, revenue: 200 };
+  return dailyCsv({ from: '2026-03-01', days: 14, campaigns: [winner!, middle, loser!] });
 }
 
 describe.each(BACKENDS)('insights and feedback [%s]', (backend) => {
   let t: TestApp;
-  let operator: Session;
   let org: TestOrg;
   let other: TestOrg;
   let datasetId: string;
@@ -62,9 +60,8 @@ describe.each(BACKENDS)('insights and feedback [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'rated');
-    other = await orgWithEveryRole(t.app, operator, 'elsewhere');
+    org = await seedOrg(t, 'rated');
+    other = await seedOrg(t, 'elsewhere');
     datasetId = await upload(org);
     const foreign = await analyse(other, await upload(other));
     otherInsight = (await insightsOf(foreign.id, '', other)).insights[0]!.id;

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
+import { dailyCsv, WINNER_AND_LOSER } from '../helpers/campaigns.js';
 import { multipart } from '../helpers/multipart.js';
 
 interface Seen {
@@ -33,12 +35,7 @@ async function fakeLlm(): Promise<{ url: string; seen: Seen[]; answer: { status:
 }
 
 function exportCsv(): string {
-  const lines = ['Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue,Currency'];
-  for (let day = 1; day <= 14; day++) {
-    const date = `2026-03-${String(day).padStart(2, '0')}`;
-    lines.push(`${date},Meta,Winner,10000,200,100,10,600,USD`, `${date},Meta,Loser,10000,200,100,1,30,USD`);
-  }
-  return `${lines.join('\n')}\n`;
+  return dailyCsv({ from: '2026-03-01', days: 14, currency: 'USD', campaigns: WINNER_AND_LOSER });
 }
 
 describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
@@ -51,8 +48,8 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
   beforeAll(async () => {
     llm = await fakeLlm();
     t = await createTestApp(backend, { env: { PCA_LLM_BASE_URL: llm.url, PCA_LLM_API_KEY: 'sk-test-key-123', PCA_LLM_MODEL: 'summary-model', PCA_LLM_TIMEOUT_MS: '5000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'llm-org');
+    operator = await seedOperator(t);
+    org = await seedOrg(t, 'llm-org');
     const form = multipart({ name: 'meta.csv', content: exportCsv() });
     const upload = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...form.headers }, payload: form.payload });
     datasetId = upload.json<{ id: string }>().id;

@@ -3,7 +3,8 @@ import { evaluateRules } from '../../src/monitoring/alerts/evaluator.js';
 import { ensureDefaultRules, stepRule, updateRules } from '../../src/monitoring/alerts/rules.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 
 describe('rule evaluation (for and hysteresis)', () => {
   const rule = (state: { firing: boolean; pendingSince: string | null }) => ({ threshold: 80, forSeconds: 300, hysteresis: 0.1, state: { ...state, lastValue: null } });
@@ -42,8 +43,8 @@ describe.each(BACKENDS)('alerts [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    tenant = await orgWithEveryRole(t.app, operator, 'alerting');
+    operator = await seedOperator(t);
+    tenant = await seedOrg(t, 'alerting');
   }, 120_000);
   afterAll(() => t.dispose());
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RULE_METRICS, ensureDefaultRules, listRules, updateRules } from '../../src/monitoring/alerts/rules.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { operatorSession } from '../helpers/identity.js';
+import { seedOperator } from '../helpers/seed.js';
 
 describe.each(BACKENDS)('alert evaluator across instances and restarts [%s]', (backend) => {
   const apps: TestApp[] = [];
@@ -20,7 +20,7 @@ describe.each(BACKENDS)('alert evaluator across instances and restarts [%s]', (b
     apps.push(first);
     const second = await createTestApp(backend, { clock, reuse: first.environment });
     apps.push(second);
-    const operator = await operatorSession(first.app);
+    const operator = await seedOperator(first);
     const db = first.ctx.store.db;
     await ensureDefaultRules(db, operator.orgId, now);
     // Only one rule, with a threshold every machine breaches, held for 10 minutes before firing.

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSystemSampler, SYSTEM_HISTORY_SAMPLES, type SystemSample } from '../../src/monitoring/system.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 
 const pool = () => ({ total: 1, idle: 1, waiting: 0 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,8 +56,8 @@ describe.each(BACKENDS)('system history route [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    tenant = await orgWithEveryRole(t.app, operator, 'tenant');
+    operator = await seedOperator(t);
+    tenant = await seedOrg(t, 'tenant');
   }, 120_000);
   afterAll(() => t.dispose());
 

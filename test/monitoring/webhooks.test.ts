@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/monitoring/alerts/channels.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { receiver } from '../helpers/webhook-receiver.js';
 
 async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
@@ -19,11 +20,9 @@ async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 5_000): 
 describe.each(BACKENDS)('alert webhooks [%s]', (backend) => {
   let t: TestApp;
   let org: TestOrg;
-  let operator: Awaited<ReturnType<typeof operatorSession>>;
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_RETRY_DELAYS_MS: '20,20', PCA_WEBHOOK_ALLOW_PRIVATE: 'true' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'hooks');
+    org = await seedOrg(t, 'hooks');
   }, 120_000);
   afterAll(() => t.dispose());
 
@@ -44,7 +43,7 @@ describe.each(BACKENDS)('alert webhooks [%s]', (backend) => {
       expect(sent.headers['x-pca-signature']).toBe(signPayload(secret, String(sent.headers['x-pca-timestamp']), sent.body));
       expect(JSON.parse(sent.body)).toMatchObject({ event: 'test', channel: { id: channel.id, name: 'test me' } });
 
-      const other = await orgWithEveryRole(t.app, operator, 'hooks-other');
+      const other = await seedOrg(t, 'hooks-other');
       const foreign = await t.app.inject({ method: 'POST', url: `/api/v1/alerts/channels/${channel.id}/test`, headers: bearer(other.users.admin.accessToken) });
       expect(foreign.statusCode).toBe(404);
       expect(hook.received).toHaveLength(2);

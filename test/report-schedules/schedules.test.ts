@@ -9,7 +9,8 @@ import { signPayload } from '../../src/monitoring/alerts/channels.js';
 import { claimSchedule, dueSchedules } from '../../src/report-schedules/schedules.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 import { receiver } from '../helpers/webhook-receiver.js';
 
@@ -136,9 +137,8 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
         PCA_REPORT_MAX_ATTEMPTS: '3',
       },
     });
-    const operator = await operatorSession(t.app);
-    a = await orgWithEveryRole(t.app, operator, 'sched-a');
-    b = await orgWithEveryRole(t.app, operator, 'sched-b');
+    a = await seedOrg(t, 'sched-a');
+    b = await seedOrg(t, 'sched-b');
     datasetA = await upload(a.users.analyst);
     datasetB = await upload(b.users.analyst);
   }, 180_000);
@@ -413,8 +413,8 @@ describe.each(BACKENDS)('scheduled reports without a mail server [%s]', (backend
   let datasetId: string;
   beforeAll(async () => {
     t = await createTestApp(backend, { clock: () => now, env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_ALLOW_PRIVATE: 'true', PCA_REPORT_INTERVAL_SECONDS: '0', PCA_REPORT_MAX_ATTEMPTS: '1' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'nomail');
+    operator = await seedOperator(t);
+    org = await seedOrg(t, 'nomail');
     const form = multipart({ name: 'campaigns.csv', content: CSV });
     datasetId = (await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...form.headers }, payload: form.payload })).json<{ id: string }>().id;
   }, 120_000);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, type Session } from '../helpers/identity.js';
+import { bearer, type Session } from '../helpers/identity.js';
+import { seedOperator } from '../helpers/seed.js';
 
 interface Event {
   action: string;
@@ -17,7 +18,7 @@ describe.each(BACKENDS)('anonymous flood [%s]', (backend) => {
   let now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 5_000);
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_ANON_RATE_LIMIT: '30' }, clock: () => now });
-    operator = await operatorSession(t.app);
+    operator = await seedOperator(t);
   }, 60_000);
   afterAll(() => t.dispose());
 

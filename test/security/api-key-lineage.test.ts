@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 
 describe.each(BACKENDS)('API key lineage [%s]', (backend) => {
   let t: TestApp;
@@ -10,8 +11,8 @@ describe.each(BACKENDS)('API key lineage [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'lineage');
+    operator = await seedOperator(t);
+    org = await seedOrg(t, 'lineage');
   }, 120_000);
   afterAll(() => t.dispose());
 
@@ -72,7 +73,7 @@ describe.each(BACKENDS)('API key lineage [%s]', (backend) => {
   });
 
   it('suspension ends sessions and keys for good: reactivation brings none of them back', async () => {
-    const fresh = await orgWithEveryRole(t.app, operator, 'suspended');
+    const fresh = await seedOrg(t, 'suspended');
     const key = (await createKey(fresh.users.admin.accessToken, { name: 'job', scopes: ['analyses:read'] })).json<{ key: string }>().key;
     expect(await me(key)).toBe(200);
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/orgs/${fresh.orgId}/suspend`, headers: bearer(operator.accessToken) })).statusCode).toBe(200);

@@ -7,7 +7,8 @@ import { runRetention } from '../../src/tenancy/retention.js';
 import { fixture } from '../analysis/helpers.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 
 /** A multipart body whose `mapping` field comes after the file, so the file is written before the field is read. */
@@ -42,8 +43,8 @@ describe.each(BACKENDS)('dataset files on disk [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'files');
+    operator = await seedOperator(t);
+    org = await seedOrg(t, 'files');
   }, 120_000);
   afterAll(() => t.dispose());
 

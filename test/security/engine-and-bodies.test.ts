@@ -7,7 +7,8 @@ import { AppError } from '../../src/errors.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
-import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 
 describe.each(BACKENDS)('the engine, the data path and large bodies [%s]', (backend) => {
   let t: TestApp;
@@ -16,7 +17,7 @@ describe.each(BACKENDS)('the engine, the data path and large bodies [%s]', (back
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'engine');
+    org = await seedOrg(t, 'engine');
     outside = await mkdtemp(path.join(tmpdir(), 'pca-outside-'));
     await writeFile(path.join(outside, 'secret.csv'), 'a,b\n1,2\n');
   }, 120_000);

@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
+import { dailyCsv, WINNER_AND_LOSER } from '../helpers/campaigns.js';
 import { multipart } from '../helpers/multipart.js';
 
 const RULE = 'performance.bottom_campaign_roas';
 
 function exportCsv(): string {
-  const lines = ['Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue'];
-  for (let day = 1; day <= 14; day++) {
-    const date = `2026-03-${String(day).padStart(2, '0')}`;
-    lines.push(`${date},Meta,Winner,10000,200,100,10,600`, `${date},Meta,Loser,10000,200,100,1,30`);
-  }
-  return `${lines.join('\n')}\n`;
+  return dailyCsv({ from: '2026-03-01', days: 14, campaigns: WINNER_AND_LOSER });
 }
 
 describe.each(BACKENDS)('feedback suppression needs several people [%s]', (backend) => {
@@ -21,7 +18,7 @@ describe.each(BACKENDS)('feedback suppression needs several people [%s]', (backe
   let insightIds: string[];
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'raters');
+    org = await seedOrg(t, 'raters');
     const analyst = bearer(org.users.analyst.accessToken);
     const form = multipart({ name: 'meta.csv', content: exportCsv() });
     const dataset = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...analyst, ...form.headers }, payload: form.payload });

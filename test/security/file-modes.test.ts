@@ -6,7 +6,8 @@ import { prepareDataDir } from '../../src/store/data-dir.js';
 import { fixture } from '../analysis/helpers.js';
 import { createTestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { bearer, operatorSession, orgWithEveryRole } from '../helpers/identity.js';
+import { bearer } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 import { deflatedEntry, inlineRow, sheetXml, workbookParts, zip } from './workbooks.js';
 
@@ -36,7 +37,7 @@ describe('file modes', () => {
   it.each(BACKENDS)('stores Parquet files (and the SQLite store) owner-only [%s]', async (backend) => {
     const t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     try {
-      const org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'modes');
+      const org = await seedOrg(t, 'modes');
       const body = multipart({ name: 'meta.csv', content: await readFile(fixture('meta.csv')) });
       const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload });
       const dir = path.join(t.ctx.layout.datasets, org.orgId, response.json<{ id: string }>().id);
@@ -69,7 +70,7 @@ describe('file modes', () => {
     let now = new Date('2026-11-30T10:00:00Z');
     const t = await createTestApp(backend, { clock: () => now, env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     try {
-      const org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'umask');
+      const org = await seedOrg(t, 'umask');
       const as = bearer(org.users.analyst.accessToken);
       const csv = multipart({ name: 'meta.csv', content: await readFile(fixture('meta.csv')) });
       const dataset = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as, ...csv.headers }, payload: csv.payload });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, OPERATOR_PASSWORD } from '../helpers/identity.js';
+import { bearer, OPERATOR_PASSWORD } from '../helpers/identity.js';
+import { seedOperator } from '../helpers/seed.js';
 
 describe.each(BACKENDS)('X-Forwarded-For behind one proxy [%s]', (backend) => {
   let t: TestApp;
@@ -13,7 +14,7 @@ describe.each(BACKENDS)('X-Forwarded-For behind one proxy [%s]', (backend) => {
   const viaProxy = (forwarded: string) => ({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': forwarded } });
 
   it("takes the client address the proxy added, not the client's own leftmost entry", async () => {
-    const operator = await operatorSession(t.app);
+    const operator = await seedOperator(t);
     const login = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, firstLogin, OPERATOR_PASSWORD, operatorSession, USER_PASSWORD, login, type Session } from '../helpers/identity.js';
+import { bearer, firstLogin, OPERATOR_PASSWORD, USER_PASSWORD, login, type Session } from '../helpers/identity.js';
+import { seedOperator } from '../helpers/seed.js';
 
 interface Event {
   action: string;
@@ -19,7 +20,7 @@ describe.each(BACKENDS)('operator takeover [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
+    operator = await seedOperator(t);
     // A second admin of the platform organisation: every permission but the operator's.
     const created = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(operator.accessToken), payload: { username: 'deputy', role: 'admin' } });
     expect(created.statusCode, created.body).toBe(201);

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactUrlForLog } from '../../src/server/log-redaction.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, type Session } from '../helpers/identity.js';
+import { bearer, type Session } from '../helpers/identity.js';
+import { seedOperator } from '../helpers/seed.js';
 
 describe('log redaction of URLs', () => {
   it('replaces the values of sensitive query parameters only', () => {
@@ -19,7 +20,7 @@ describe.each(BACKENDS)('response and log hygiene [%s]', (backend) => {
   let operator: Session;
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
+    operator = await seedOperator(t);
   }, 60_000);
   afterAll(() => t.dispose());
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { fuzzCase } from '../../bench/fuzz-cases.mjs';
 import { createTestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { bearer, operatorSession, orgWithEveryRole } from '../helpers/identity.js';
+import { bearer } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 import { deflatedEntry, inlineRow, sheetXml, workbookParts, zip } from './workbooks.js';
 
@@ -18,7 +19,7 @@ describe.each(BACKENDS)('malformed uploads through the API, generated [%s]', (ba
   it(`answer ${CASES} mutated CSV/XLSX exports with 201 or a precise 4xx problem, leaving state as it was after each refusal`, async () => {
     const t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     try {
-      const org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'fuzz');
+      const org = await seedOrg(t, 'fuzz');
       const orgDir = path.join(t.ctx.layout.datasets, org.orgId);
       const datasetCount = async () =>
         Number((await t.ctx.store.db.selectFrom('datasets').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', org.orgId).executeTakeFirstOrThrow()).n);
@@ -57,7 +58,7 @@ describe.each(BACKENDS)('malformed uploads through the API, generated [%s]', (ba
   it('stores a file name, dataset name and sheet name with control characters (NUL included) without them', async () => {
     const t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     try {
-      const org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'names');
+      const org = await seedOrg(t, 'names');
       const csv = 'Day,Campaign name,Amount spent (USD)\n2025-11-01,A,10\n';
       for (const [fields, expected] of [
         [{}, { name: 'ab.csv', originalFilename: 'ab.csv' }],

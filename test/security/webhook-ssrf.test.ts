@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyAddress } from '../../src/monitoring/alerts/egress.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 
 /** A receiver on loopback that counts what reaches it and answers with `status` and a chatty body. */
 async function receiver(status: number): Promise<{ port: number; hits: () => number; server: Server }> {
@@ -72,7 +73,7 @@ describe.each(BACKENDS)('webhook targets [%s]', (backend) => {
   let org: TestOrg;
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_RETRY_DELAYS_MS: '10' } });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'ssrf');
+    org = await seedOrg(t, 'ssrf');
   }, 120_000);
   afterAll(() => t.dispose());
 
@@ -148,7 +149,7 @@ describe.each(BACKENDS)('webhook targets on premises [%s]', (backend) => {
   let org: TestOrg;
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_RETRY_DELAYS_MS: '10', PCA_WEBHOOK_ALLOW_PRIVATE: 'true' } });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'onprem');
+    org = await seedOrg(t, 'onprem');
   }, 120_000);
   afterAll(() => t.dispose());
 

@@ -8,7 +8,8 @@ import { fixture } from '../analysis/helpers.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
-import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
+import { bearer, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 import { bombWorkbook, deflatedEntry, HEADER, inlineRow, sheetXml, sparseWorkbook, workbookParts, zip } from './workbooks.js';
 
@@ -32,7 +33,7 @@ describe.each(BACKENDS)('hostile workbooks through the API [%s]', (backend) => {
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    org = await orgWithEveryRole(t.app, await operatorSession(t.app), 'bombs');
+    org = await seedOrg(t, 'bombs');
   }, 120_000);
   afterAll(() => t.dispose());
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 
 describe.each(BACKENDS)('organisations, quotas and features [%s]', (backend) => {
   let t: TestApp;
@@ -10,8 +11,8 @@ describe.each(BACKENDS)('organisations, quotas and features [%s]', (backend) => 
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'tenant');
+    operator = await seedOperator(t);
+    org = await seedOrg(t, 'tenant');
   }, 120_000);
   afterAll(() => t.dispose());
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, firstLogin, operatorSession, orgWithEveryRole, USER_PASSWORD, type Session, type TestOrg } from '../helpers/identity.js';
+import { bearer, firstLogin, USER_PASSWORD, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOperator, seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
 
 describe.each(BACKENDS)('quotas under concurrent requests [%s]', (backend) => {
@@ -12,8 +13,8 @@ describe.each(BACKENDS)('quotas under concurrent requests [%s]', (backend) => {
   // Concurrent uploads past the per-organisation limit would get 429 before the quota is reached; the race under test is the quota's.
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_ORG_CONCURRENT_UPLOADS: '10' } });
-    operator = await operatorSession(t.app);
-    org = await orgWithEveryRole(t.app, operator, 'racing');
+    operator = await seedOperator(t);
+    org = await seedOrg(t, 'racing');
   }, 120_000);
   afterAll(() => t.dispose());
 

@@ -3,7 +3,8 @@ import { tryAcquireLease } from '../../src/store/leases.js';
 import { runRetention } from '../../src/tenancy/retention.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, login, operatorSession } from '../helpers/identity.js';
+import { bearer, login } from '../helpers/identity.js';
+import { seedOperator } from '../helpers/seed.js';
 
 describe.each(BACKENDS)('retention and leases [%s]', (backend) => {
   let t: TestApp | undefined;
@@ -16,7 +17,7 @@ describe.each(BACKENDS)('retention and leases [%s]', (backend) => {
 
   it('removes sessions ended more than 30 days ago, keeps live ones, and is idempotent', async () => {
     t = await createTestApp(backend, { clock: () => now, env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
-    const operator = await operatorSession(t.app);
+    const operator = await seedOperator(t);
     const old = await login(t.app, 'admin', 'operator-Chosen-pass-2026');
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(old.accessToken) });
     now = new Date(now.getTime() + 31 * 86_400_000);
