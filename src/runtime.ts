@@ -3,7 +3,7 @@ import { loadAuditKey } from './audit/key.js';
 import { systemRecorder, type AuditLog } from './audit/recorder.js';
 import { sweepDatasetStorage } from './analysis/datasets/datasets.js';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
-import { createAnalysisPool } from './analysis/workers/analysis-pool.js';
+import { createAnalysisPool } from './commands/workers/analysis-pool.js';
 import { createDeckPool } from './reports/deck-pool.js';
 import { GroupedCache } from './analysis/workers/grouped-cache.js';
 import { OrgConcurrency } from './runtime/org-concurrency.js';

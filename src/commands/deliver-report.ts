@@ -1,6 +1,6 @@
 import { buffer } from 'node:stream/consumers';
 import type { FastifyBaseLogger } from 'fastify';
-import { createAnalysis, type AnalysisDeps } from '../analysis/analyses.js';
+import { createAnalysis, type AnalysisDeps } from './create-analysis.js';
 import { withAudit, type AuditRecorder } from '../audit/recorder.js';
 import type { SecretBox } from '../auth/secret-box.js';
 import type { LlmConfig } from '../config.js';
