@@ -52,6 +52,8 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     audit = { key: await loadAuditKey(config.auditKey, layout), clock };
     auth = { db: store.db, clock, config: config.auth, ...(await loadAuthKeys(config.auth, layout)) };
     bootstrap = await ensureOperator(auth, config.auth.adminPassword, systemRecorder(audit, 'bootstrap'));
+    // Bootstrap made it exist; it never changes after, so requests and schedulers read it from here.
+    audit = { ...audit, platformOrgId: await platformOrganizationId(store.db) };
   } catch (error) {
     await store.close();
     throw error;
@@ -150,7 +152,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     clock: ctx.clock,
     intervalMs: config.monitoring.alertIntervalSeconds * 1000,
     read: instanceMetrics(ctx.monitoring.system, ctx.monitoring.requests),
-    platformOrg: () => platformOrganizationId(ctx.store.db),
+    platformOrg: async () => ctx.audit.platformOrgId,
     audit: ctx.audit,
     log: app.log,
     notify: ctx.monitoring.notify,
