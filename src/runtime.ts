@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { totalEvents } from './audit/cursors.js';
 import { loadAuditKey } from './audit/key.js';
 import { systemRecorder, type AuditLog } from './audit/recorder.js';
 import { sweepDatasetStorage } from './analysis/datasets/datasets.js';
@@ -64,10 +65,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   health.register(duckdbCheck(duck));
   health.register(diskSpaceCheck(layout.root));
   const metrics = createMetrics();
-  registerAuditEventsGauge(metrics.registry, async () => {
-    const row = await store.db.selectFrom('audit_heads').select((eb) => eb.fn.sum<number | null>('seq').as('total')).executeTakeFirst();
-    return Number(row?.total ?? 0);
-  });
+  registerAuditEventsGauge(metrics.registry, () => totalEvents(store.db));
   const monitoring = {
     metrics,
     requests: new RequestStats({ clock: () => clock().getTime() }),

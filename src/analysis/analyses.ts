@@ -119,6 +119,17 @@ export async function insertAnalysis(trx: Kysely<Database>, analysis: NewAnalysi
   return summary(row);
 }
 
+/** Removes an organisation's analyses created before a time (retention); returns how many. */
+export async function purgeAnalysesBefore(db: Kysely<Database>, orgId: string, before: string): Promise<number> {
+  const result = await db.deleteFrom('analyses').where('org_id', '=', orgId).where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Whether the organisation has this analysis, with its name; undefined otherwise (another organisation's too). */
+export async function findAnalysisName(db: Kysely<Database>, orgId: string, id: string): Promise<{ readonly id: string; readonly name: string } | undefined> {
+  return db.selectFrom('analyses').select(['id', 'name']).where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+}
+
 /** The relation over datasets' current Parquet versions. */
 const parquetSource = (files: readonly string[]) => `read_parquet([${files.map(sqlString).join(', ')}])`;
 
