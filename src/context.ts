@@ -1,6 +1,6 @@
 import type { AuditLog } from './audit/recorder.js';
 import type { DuckEngine } from './analysis/engine/duckdb.js';
-import type { AnalysisPool } from './analysis/workers/analysis-pool.js';
+import type { AnalysisPool } from './commands/workers/analysis-pool.js';
 import type { GroupedCache } from './analysis/workers/grouped-cache.js';
 import type { DeckPool } from './reports/deck-pool.js';
 import type { OrgConcurrency } from './runtime/org-concurrency.js';

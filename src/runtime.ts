@@ -1,9 +1,10 @@
 import path from 'node:path';
+import { totalEvents } from './audit/cursors.js';
 import { loadAuditKey } from './audit/key.js';
 import { systemRecorder, type AuditLog } from './audit/recorder.js';
 import { sweepDatasetStorage } from './analysis/datasets/datasets.js';
 import { openDuckEngine } from './analysis/engine/duckdb.js';
-import { createAnalysisPool } from './analysis/workers/analysis-pool.js';
+import { createAnalysisPool } from './commands/workers/analysis-pool.js';
 import { createDeckPool } from './reports/deck-pool.js';
 import { GroupedCache } from './analysis/workers/grouped-cache.js';
 import { OrgConcurrency } from './runtime/org-concurrency.js';
@@ -52,6 +53,8 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     audit = { key: await loadAuditKey(config.auditKey, layout), clock };
     auth = { db: store.db, clock, config: config.auth, ...(await loadAuthKeys(config.auth, layout)) };
     bootstrap = await ensureOperator(auth, config.auth.adminPassword, systemRecorder(audit, 'bootstrap'));
+    // Bootstrap made it exist; it never changes after, so requests and schedulers read it from here.
+    audit = { ...audit, platformOrgId: await platformOrganizationId(store.db) };
   } catch (error) {
     await store.close();
     throw error;
@@ -62,10 +65,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   health.register(duckdbCheck(duck));
   health.register(diskSpaceCheck(layout.root));
   const metrics = createMetrics();
-  registerAuditEventsGauge(metrics.registry, async () => {
-    const row = await store.db.selectFrom('audit_heads').select((eb) => eb.fn.sum<number | null>('seq').as('total')).executeTakeFirst();
-    return Number(row?.total ?? 0);
-  });
+  registerAuditEventsGauge(metrics.registry, () => totalEvents(store.db));
   const monitoring = {
     metrics,
     requests: new RequestStats({ clock: () => clock().getTime() }),
@@ -150,7 +150,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     clock: ctx.clock,
     intervalMs: config.monitoring.alertIntervalSeconds * 1000,
     read: instanceMetrics(ctx.monitoring.system, ctx.monitoring.requests),
-    platformOrg: () => platformOrganizationId(ctx.store.db),
+    platformOrg: async () => ctx.audit.platformOrgId,
     audit: ctx.audit,
     log: app.log,
     notify: ctx.monitoring.notify,

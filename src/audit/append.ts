@@ -1,4 +1,5 @@
-import { CompiledQuery, SqliteAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { isSqlite } from '../store/dialect.js';
 import { newId } from '../ids.js';
 import type { AuditEventTable, AuditHeadTable, Database } from '../store/schema.js';
 import { GENESIS_HASH, eventHash, headMac } from './chain.js';
@@ -41,7 +42,7 @@ function appendSql(db: Kysely<Database>): AppendSql {
   if (texts === undefined) {
     const text = (query: RawBuilder<unknown>) => query.compile(db).sql;
     // SQLite has no row locks and needs none: every write transaction begins IMMEDIATE, holding the write lock.
-    const lock = adapter instanceof SqliteAdapter ? sql`` : sql` for update`;
+    const lock = isSqlite(db) ? sql`` : sql` for update`;
     texts = {
       claim: text(sql`select seq, hash, archived_seq, archived_hash, mac from audit_heads where org_id = ${''}${lock}`),
       insert: text(sql`insert into audit_events (${sql.join(EVENT_COLUMNS.map((column) => sql.id(column)))}) values (${sql.join(EVENT_COLUMNS.map(() => ''))})`),

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { platformOrganizationId } from '../auth/bootstrap.js';
 import type { ProblemKind } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { AuditAction } from './catalog.js';
@@ -87,11 +86,11 @@ async function refusalEntry(db: Kysely<Database>, request: FastifyRequest, statu
 }
 
 /** A 404 for an id another organisation owns: a cross-tenant probe, recorded in the operator's trail only. */
-async function recordProbe(db: Kysely<Database>, hook: AuditRecorder, request: FastifyRequest, entry: AuditEntry): Promise<void> {
+async function recordProbe(db: Kysely<Database>, log: AuditLog, hook: AuditRecorder, request: FastifyRequest, entry: AuditEntry): Promise<void> {
   const id = entry.target?.id;
   const prober = request.principal?.orgId;
   if (typeof id !== 'string' || prober === undefined || !(await ownedElsewhere(db, id, prober))) return;
-  const platform = await platformOrganizationId(db);
+  const platform = log.platformOrgId;
   if (platform === undefined) return;
   await hook.record(db, {
     ...entry,
@@ -139,7 +138,7 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
       if (status >= 400 && recorder.refusals === 0) {
         const entry = await refusalEntry(db, request, status);
         if (entry) await hook.record(db, entry);
-        if (entry?.action === 'access.not_found') await recordProbe(db, hook, request, entry);
+        if (entry?.action === 'access.not_found') await recordProbe(db, log, hook, request, entry);
       }
       const primary = declaredActions(request)[0];
       if (status < 400 && primary !== undefined && MUTATING.has(request.method) && recorder.successes === 0) {

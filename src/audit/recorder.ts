@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { platformOrganizationId } from '../auth/bootstrap.js';
 import type { Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { appendEvent } from './append.js';
@@ -10,6 +9,11 @@ import { canonicalDetails, type AuditActor, type AuditEntry } from './event.js';
 export interface AuditLog {
   readonly key: Buffer;
   readonly clock: () => Date;
+  /**
+   * The platform's organisation, resolved once at start (after bootstrap):
+   * events that name no organisation of their own are recorded there.
+   */
+  readonly platformOrgId?: string;
 }
 
 /** Writes events for one origin (a request, a CLI command, the scheduler) into the caller's transaction. */
@@ -50,7 +54,7 @@ export function auditRecorder(log: AuditLog, origin: AuditOrigin): AuditRecorder
       if (origin.declared && !origin.declared.includes(entry.action)) {
         throw new Error(`audit action ${entry.action} is not declared by this route`);
       }
-      const orgId = entry.orgId ?? origin.orgId() ?? (await platformOrganizationId(db));
+      const orgId = entry.orgId ?? origin.orgId() ?? log.platformOrgId;
       if (orgId === undefined) throw new Error('audit event without an organisation');
       const actor = origin.actor();
       const outcome = entry.outcome ?? 'success';

@@ -1,4 +1,5 @@
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isSqlite } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 import { listManifests, readArchiveRows, verifyManifest, type ArchiveManifest } from './archive.js';
 import { GENESIS_HASH, canonicalEventSql, headMac } from './chain.js';
@@ -21,7 +22,7 @@ async function* tablePages(db: Kysely<Database>, orgId: string, afterSeq: number
   const after = (seq: number) => db.selectFrom('audit_events').where('org_id', '=', orgId).where('seq', '>', seq).orderBy('seq').limit(pageSize);
   const rowsBetween = (from: number, to: number) => () => after(from).where('seq', '<=', to).selectAll().execute();
   // On SQLite one query returns the whole page already in canonical form, so no per-event object is made.
-  if (db.getExecutor().adapter instanceof SqliteAdapter) {
+  if (isSqlite(db)) {
     for (let last = afterSeq; ; ) {
       const page = await db
         .selectFrom(after(last).select(['seq', 'prev_hash', 'hash', canonicalEventSql().as('canonical')]).as('page'))

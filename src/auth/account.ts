@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import { inTransaction } from '../store/transactions.js';
 import type { OrgId, SessionId, UserId } from '../ids.js';
 import type { AuthDeps } from './auth-deps.js';
-import { issueTokens, type TokenPair } from './login.js';
+import { issueTokens, type TokenPair } from './token-pair.js';
 import { assertPasswordPolicy } from './passwords.js';
 import type { Role } from './permissions.js';
 import { revokeUserSessions, rotateRefreshToken, type RotationResult } from './sessions.js';

@@ -7,6 +7,9 @@ import type { UserTable } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import type { AuthDeps } from './auth-deps.js';
 import { consumeSecondFactor } from './mfa.js';
+import { issueTokens, type TokenPair } from './token-pair.js';
+
+export type { TokenPair } from './token-pair.js';
 import { normaliseUsername, presentUser, type User } from './users.js';
 import { startSession, type ClientInfo } from './sessions.js';
 
@@ -19,12 +22,6 @@ export interface LoginInput {
   readonly totp?: string;
 }
 
-export interface TokenPair {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly tokenType: 'Bearer';
-  readonly expiresIn: number;
-}
 
 /** Why a login failed, for the audit trail and alerts; the caller only ever sees one generic answer. */
 export type LoginFailure =
@@ -69,16 +66,6 @@ export function loginRefusal(outcome: Extract<LoginOutcome, { kind: 'failure' }>
   return new AppError('unauthorized', 'Invalid credentials.');
 }
 
-export async function issueTokens(
-  deps: AuthDeps,
-  user: Pick<User, 'id' | 'orgId' | 'role'>,
-  sessionId: SessionId,
-  refreshToken: string,
-  now: Date,
-): Promise<TokenPair> {
-  const accessToken = await deps.signer.sign({ sub: user.id, org: user.orgId, role: user.role, sid: sessionId }, now);
-  return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: deps.signer.ttlSeconds };
-}
 
 async function findCandidate(
   deps: AuthDeps,

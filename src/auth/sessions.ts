@@ -226,3 +226,13 @@ export async function logout(
     return revoked;
   });
 }
+
+/** Removes an organisation's sessions that ended (expired or revoked) before a time; returns how many. */
+export async function purgeEndedSessions(db: Kysely<Database>, orgId: string, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('org_id', '=', orgId)
+    .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -93,6 +93,12 @@ export async function getUser(db: Kysely<Database>, orgId: string, userId: strin
   return presentUser(await userRow(db, orgId, userId));
 }
 
+/** The id of an organisation's user by username (any case), or undefined. */
+export async function findUserIdByUsername(db: Kysely<Database>, orgId: string, username: string): Promise<string | undefined> {
+  const row = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('username', '=', normaliseUsername(username)).executeTakeFirst();
+  return row?.id;
+}
+
 export async function listUsers(
   db: Kysely<Database>,
   orgId: string,

@@ -1,7 +1,7 @@
 import { systemRecorder } from '../audit/recorder.js';
 import { isRole } from '../auth/permissions.js';
 import { CONSOLE_MANAGER } from '../auth/management.js';
-import { createUser, listUsers, normaliseUsername, resetPassword, setUserStatus } from '../auth/users.js';
+import { createUser, findUserIdByUsername, listUsers, resetPassword, setUserStatus } from '../auth/users.js';
 import type { OpenContext } from '../runtime.js';
 import { AppError } from '../errors.js';
 import { createOrganization, getOrganization, getOrganizationBySlug, listOrganizations, type Organization } from '../tenancy/organizations.js';
@@ -15,14 +15,9 @@ async function findOrg(ctx: OpenContext, slugOrId: string): Promise<Organization
 }
 
 async function findUserId(ctx: OpenContext, org: Organization, username: string): Promise<string> {
-  const row = await ctx.store.db
-    .selectFrom('users')
-    .select('id')
-    .where('org_id', '=', org.id)
-    .where('username', '=', normaliseUsername(username))
-    .executeTakeFirst();
-  if (!row) throw new Error(`no user "${username}" in organisation "${org.slug}"`);
-  return row.id;
+  const id = await findUserIdByUsername(ctx.store.db, org.id, username);
+  if (id === undefined) throw new Error(`no user "${username}" in organisation "${org.slug}"`);
+  return id;
 }
 
 /** Service errors read as one plain line on the console. */

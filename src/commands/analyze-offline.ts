@@ -4,7 +4,7 @@ import { analyzeFiles, type AnalyzeFilesRequest } from '../analysis/analyze-file
 import type { DuckEngine } from '../analysis/engine/duckdb.js';
 import { previousRange } from '../analysis/query.js';
 import { totalRows, type AnalysisReport } from '../analysis/report/report.js';
-import { completeAnalysis, dailyPairs } from '../analysis/workers/analysis-task.js';
+import { completeAnalysis, dailyPairs } from './workers/analysis-task.js';
 import type { AnalysisContent } from '../reports/content.js';
 
 /** Offline there is no organisation: no feedback has been given, no budget or setting is stored. */

@@ -1,6 +1,6 @@
 import { buffer } from 'node:stream/consumers';
-import type { FastifyBaseLogger } from 'fastify';
-import { createAnalysis, type AnalysisDeps } from '../analysis/analyses.js';
+import type { Log } from '../runtime/log.js';
+import { createAnalysis, type AnalysisDeps } from './create-analysis.js';
 import { withAudit, type AuditRecorder } from '../audit/recorder.js';
 import type { SecretBox } from '../auth/secret-box.js';
 import type { LlmConfig } from '../config.js';
@@ -25,7 +25,7 @@ export interface ReportDeliveryDeps {
   readonly webhook: { readonly box: SecretBox; readonly egress: EgressPolicy; readonly timeoutMs: number };
   /** Runs an organisation's analysis inside its per-instance concurrency limit. */
   readonly limit: <T>(orgId: string, work: () => Promise<T>) => Promise<T>;
-  readonly log: Pick<FastifyBaseLogger, 'error'>;
+  readonly log: Pick<Log, 'error'>;
   /** Draws PDF and PPTX decks off the event loop. */
   readonly renderDeck: DeckRenderer;
 }

@@ -1,6 +1,6 @@
 import { datasetDailyRows } from '../analysis/analyses.js';
 import type { DatasetDeps } from '../analysis/datasets/datasets.js';
-import { runPacingInPool, type AnalysisPool } from '../analysis/workers/analysis-pool.js';
+import { runPacingInPool, type AnalysisPool } from './workers/analysis-pool.js';
 import { listBudgets } from '../budgets/budgets.js';
 import { pacingThresholds, type Pacing, type PacingThresholds } from '../insights/pacing.js';
 import { requireOrganization } from '../tenancy/organizations.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Log } from '../runtime/log.js';
 import { systemRecorder, type AuditLog } from '../audit/recorder.js';
 import type { ReportScheduleConfig } from '../config.js';
 import { claimSchedule, dueSchedules, presentSchedule, settleSchedule, type Run } from '../report-schedules/schedules.js';
@@ -33,7 +33,7 @@ export function retryDelayMs(config: Pick<ReportScheduleConfig, 'retryBaseSecond
 export function startReportScheduler(
   deps: ReportDeliveryDeps & { readonly audit: AuditLog },
   config: ReportScheduleConfig,
-  log: Pick<FastifyBaseLogger, 'info' | 'error'>,
+  log: Pick<Log, 'info' | 'error'>,
 ): ReportScheduler {
   const holder = `instance-${randomUUID()}`;
   const clock = deps.analysis.clock;

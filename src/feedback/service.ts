@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditRecorder } from '../audit/recorder.js';
+import { findAnalysisName } from '../analysis/analyses.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { ruleById } from '../insights/rules/index.js';
@@ -200,7 +201,7 @@ export interface AnalysisRatingInput {
 
 export async function rateAnalysis(db: Kysely<Database>, rater: Rater, analysisId: string, input: AnalysisRatingInput, now: Date, audit: AuditRecorder): Promise<FeedbackView> {
   return inTransaction(db, async (trx) => {
-    const analysis = await trx.selectFrom('analyses').select(['id', 'name']).where('id', '=', analysisId).where('org_id', '=', rater.orgId).executeTakeFirst();
+    const analysis = await findAnalysisName(trx, rater.orgId, analysisId);
     if (!analysis) throw new AppError('not-found', 'No such analysis.');
     const scores = { overall: input.overall, usefulness: input.usefulness, accuracy: input.accuracy, actionability: input.actionability };
     const { view, created } = await upsert(

@@ -2,7 +2,7 @@ import { COVERED_SUMS, type CoveredSum } from '../analysis/kpis.js';
 import type { AnalysisReport, ReportRow } from '../analysis/report/report.js';
 import { totalRows } from '../analysis/report/report.js';
 import type { BenchmarkSettings } from './benchmarks.js';
-import type { Pacing } from './pacing.js';
+import type { Pacing } from './pacing-types.js';
 
 /** The measures and KPIs of one group, as the rules read them (null: not in the data or not defined). */
 export interface Stat {

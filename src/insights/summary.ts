@@ -3,17 +3,7 @@ import type { InsightInput } from './input.js';
 import { formatMoney, formatRatio, listOf, plural } from '../analysis/format.js';
 import { coverageOf, notReporting, round } from './rules/helpers.js';
 
-export interface ExecutiveSummary {
-  readonly id: string;
-  readonly text: string;
-  readonly source: 'deterministic' | 'llm';
-  /** Why an LLM summary was not used, when one was asked for. */
-  readonly rejection?: string;
-  /** The deterministic text, kept beside an LLM's. */
-  readonly deterministic?: string;
-  /** The computed facts the text may cite. */
-  readonly facts: Readonly<Record<string, number | string | null>>;
-}
+export type { ExecutiveSummary } from '../analysis/analyses.js';
 
 /** The figures a summary may cite, named. */
 export function summaryFacts(input: InsightInput, from: string | null, to: string | null): Record<string, number | string | null> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Log } from '../runtime/log.js';
 import { tryAcquireLease } from '../store/leases.js';
 import { runRetention, type RetentionDeps, type RetentionReport } from './retention.js';
 
@@ -19,7 +19,7 @@ export function startRetentionScheduler(
   deps: RetentionDeps,
   clock: () => Date,
   intervalMinutes: number,
-  log: Pick<FastifyBaseLogger, 'info' | 'error'>,
+  log: Pick<Log, 'info' | 'error'>,
 ): RetentionScheduler {
   const holder = `instance-${randomUUID()}`;
   const intervalMs = intervalMinutes * 60_000;

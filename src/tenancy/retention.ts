@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import { archiveExpiredEvents } from '../audit/archive.js';
 import { systemRecorder, type AuditLog, type AuditRecorder } from '../audit/recorder.js';
-import { deleteDataset, sweepDatasetStorage } from '../analysis/datasets/datasets.js';
+import { purgeAnalysesBefore } from '../analysis/analyses.js';
+import { datasetIdsCreatedBefore, deleteDataset, sweepDatasetStorage } from '../analysis/datasets/datasets.js';
 import { deleteQuestionsBefore } from '../ask/history.js';
+import { purgeEndedSessions } from '../auth/sessions.js';
 import type { DuckEngine } from '../analysis/engine/duckdb.js';
 import type { DataDirLayout } from '../store/data-dir.js';
 import { purgeRateLimits } from '../store/rate-limits.js';
@@ -26,44 +28,24 @@ const ENDED_SESSION_DAYS = 30;
 
 const cutoff = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
 
-const purgeEndedSessions: RowPurger = async (db, org, now) => {
-  const before = cutoff(now, ENDED_SESSION_DAYS);
-  const result = await db
-    .deleteFrom('sessions')
-    .where('org_id', '=', org.id)
-    .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-};
+const purgeSessions: RowPurger = (db, org, now) => purgeEndedSessions(db, org.id, cutoff(now, ENDED_SESSION_DAYS));
 
-const purgeAnalyses: RowPurger = async (db, org, now) => {
-  const result = await db
-    .deleteFrom('analyses')
-    .where('org_id', '=', org.id)
-    .where('created_at', '<', cutoff(now, org.retention.analysesDays))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-};
+const purgeAnalyses: RowPurger = (db, org, now) => purgeAnalysesBefore(db, org.id, cutoff(now, org.retention.analysesDays));
 
 /** Asked questions keep their answers' rows, so they go on the analyses' schedule. */
 const purgeQuestions: RowPurger = (db, org, now) => deleteQuestionsBefore(db, org.id, cutoff(now, org.retention.analysesDays));
 
 /** Rows removed together, in one transaction with the organisation's `retention.run` event. */
 const ROW_PURGERS: Readonly<Record<string, RowPurger>> = {
-  sessions: purgeEndedSessions,
+  sessions: purgeSessions,
   analyses: purgeAnalyses,
   questions: purgeQuestions,
 };
 
 /** Datasets go with their files, each through the same path (and event) as a user's delete. */
 async function purgeDatasets(deps: RetentionDeps, org: Organization, now: Date, audit: AuditRecorder): Promise<number> {
-  const expired = await deps.db
-    .selectFrom('datasets')
-    .select('id')
-    .where('org_id', '=', org.id)
-    .where('created_at', '<', cutoff(now, org.retention.datasetsDays))
-    .execute();
-  for (const { id } of expired) await deleteDataset({ ...deps, clock: () => now }, org.id, id, audit);
+  const expired = await datasetIdsCreatedBefore(deps.db, org.id, cutoff(now, org.retention.datasetsDays));
+  for (const id of expired) await deleteDataset({ ...deps, clock: () => now }, org.id, id, audit);
   return expired.length;
 }
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnalysisPool } from '../../src/analysis/workers/analysis-pool.js';
+import type { AnalysisPool } from '../../src/commands/workers/analysis-pool.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, type TestOrg } from '../helpers/identity.js';

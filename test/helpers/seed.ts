@@ -1,6 +1,6 @@
 import type { AuthDeps } from '../../src/auth/auth-deps.js';
 import { OPERATOR_USERNAME } from '../../src/auth/bootstrap.js';
-import { issueTokens } from '../../src/auth/login.js';
+import { issueTokens } from '../../src/auth/token-pair.js';
 import type { Role } from '../../src/auth/permissions.js';
 import { ROLES } from '../../src/auth/permissions.js';
 import { startSession } from '../../src/auth/sessions.js';

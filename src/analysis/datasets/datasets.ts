@@ -111,6 +111,12 @@ export async function listDatasets(db: Kysely<Database>, orgId: string, page: { 
   return toPage(await query.execute(), page.limit, (row) => row.created_at, present);
 }
 
+/** The ids of an organisation's datasets created before a time (what retention removes). */
+export async function datasetIdsCreatedBefore(db: Kysely<Database>, orgId: string, before: string): Promise<string[]> {
+  const rows = await db.selectFrom('datasets').select('id').where('org_id', '=', orgId).where('created_at', '<', before).execute();
+  return rows.map((row) => row.id);
+}
+
 export async function datasetUsage(db: Kysely<Database>, orgId: string): Promise<{ datasets: number; bytes: number }> {
   const row = await db
     .selectFrom('datasets')

@@ -1,13 +1,13 @@
 import type { Download } from '../../export/download.js';
 import { csvField } from '../../export/safe-cell.js';
 import { itemsOf, type AnalysisContent, type ReportItem } from '../../reports/content.js';
+import type { DeckFormat } from '../../reports/render.js';
 import { mdText, renderReport } from './render.js';
 import { totalRows, type ReportRow } from './report.js';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'md', 'pdf', 'pptx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-/** The formats drawn as a deck (charts, slides or pages); the others are data. */
-export type DeckFormat = Extract<ExportFormat, 'pdf' | 'pptx'>;
+export type { DeckFormat } from '../../reports/render.js';
 
 /** Renders a deck; the server hands this to a worker thread, the CLI renders in its own thread. */
 export type DeckRenderer = (content: AnalysisContent, format: DeckFormat) => Promise<Buffer>;

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../datasets/datasets.js';
 import type { Scope } from '../engine/analysis.js';
-import type { AnalysisTaskInput, GroupedRows } from './analysis-task.js';
+import type { GroupedRows, PreviousRows } from './grouped-rows.js';
 
 /** DuckDB's answers for one analysis: what the worker turns into a report and insights. */
 export interface GroupedInputs {
   readonly shape: GroupedRows['shape'];
   readonly current: GroupedRows;
-  readonly previous: AnalysisTaskInput['previous'];
+  readonly previous: PreviousRows | null;
   readonly daily: GroupedRows;
 }
 

@@ -1,7 +1,22 @@
 import type { DuckConnection } from '../engine/duckdb.js';
-import { groupingQuery, type AnalysisOptions, type Profile } from '../engine/analysis.js';
+import { groupingQuery, type AnalysisOptions, type GroupingQuery, type Profile } from '../engine/analysis.js';
 import { ident, Params } from '../engine/sql.js';
-import type { GroupedRows } from './analysis-task.js';
+
+/** One grouping query's rows as DuckDB wrote them (one JSON list per column), with what `readGroups` needs to read them. */
+export interface GroupedRows {
+  readonly json: string;
+  readonly query: GroupingQuery;
+  readonly options: AnalysisOptions;
+  readonly shape: Profile;
+}
+
+/** The period compared with, when the analysis has dates; `rows` null when that period has no rows. */
+export interface PreviousRows {
+  readonly kind: 'previous' | 'year';
+  readonly range: { from: string; to: string };
+  readonly before: { from: string; to: string };
+  readonly rows: GroupedRows | null;
+}
 
 /**
  * Runs an analysis's grouping query and returns its rows as one JSON text

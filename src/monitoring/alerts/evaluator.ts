@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Log } from '../../runtime/log.js';
 import type { Kysely } from 'kysely';
 import { tryAcquireLease } from '../../store/leases.js';
 import type { Database } from '../../store/schema.js';
@@ -88,7 +88,7 @@ export function startAlertEvaluator(options: {
   read: () => Promise<MetricValues>;
   platformOrg: () => Promise<string | undefined>;
   audit: AuditLog;
-  log: Pick<FastifyBaseLogger, 'warn' | 'error' | 'info'>;
+  log: Pick<Log, 'warn' | 'error' | 'info'>;
   notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => Promise<void>;
 }): AlertEvaluator {
   const holder = `instance-${randomUUID()}`;

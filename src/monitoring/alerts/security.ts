@@ -1,7 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
+import { advanceCursor, eventsAfter, eventsSince, headsAndCursors, type EventSummary } from '../../audit/cursors.js';
 import type { AuditLog } from '../../audit/recorder.js';
 import { systemRecorder } from '../../audit/recorder.js';
-import type { AuditEventTable, Database } from '../../store/schema.js';
+import type { Database } from '../../store/schema.js';
 import { inTransaction } from '../../store/transactions.js';
 import { raiseAlert, type Alert, type NewAlert } from './alerts.js';
 
@@ -15,8 +16,7 @@ const WATCHED = ['auth.login.failed', 'auth.refresh_token.reused', 'audit.chain_
 /** Events read per organisation and pass: a flood is worked through over a few passes. */
 const BATCH = 5_000;
 
-const COLUMNS = ['seq', 'occurred_at', 'action', 'target_id', 'target_name', 'actor_ip', 'reason'] as const;
-type Row = Pick<Selectable<AuditEventTable>, (typeof COLUMNS)[number]>;
+type Row = EventSummary;
 
 /** Failed logins per account and per address inside the window ending at each new failure. */
 function failedLoginAlerts(recent: Row[], fresh: Row[]): NewAlert[] {
@@ -85,50 +85,24 @@ export interface SecurityEvaluation {
  */
 export async function evaluateSecurityRules(db: Kysely<Database>, audit: AuditLog, now: Date): Promise<SecurityEvaluation> {
   const opened: SecurityEvaluation['opened'] = [];
-  const heads = await db
-    .selectFrom('audit_heads')
-    .leftJoin('audit_cursors', (join) => join.onRef('audit_cursors.org_id', '=', 'audit_heads.org_id').on('audit_cursors.name', '=', CURSOR))
-    .select(['audit_heads.org_id', 'audit_heads.seq', 'audit_cursors.seq as cursor'])
-    .execute();
-  for (const head of heads) {
-    const from = Number(head.cursor ?? 0);
-    if (Number(head.seq) <= from) continue;
-    const fresh = await db
-      .selectFrom('audit_events')
-      .select(COLUMNS)
-      .where('org_id', '=', head.org_id)
-      .where('seq', '>', from)
-      .where('action', 'in', WATCHED)
-      .orderBy('seq')
-      .limit(BATCH)
-      .execute();
-    const last = fresh.length === BATCH ? Number(fresh[fresh.length - 1]!.seq) : Number(head.seq);
+  for (const head of await headsAndCursors(db, CURSOR)) {
+    const from = head.cursor;
+    if (head.seq <= from) continue;
+    const fresh = await eventsAfter(db, head.orgId, from, WATCHED, BATCH);
+    const last = fresh.length === BATCH ? Number(fresh[fresh.length - 1]!.seq) : head.seq;
     const failures = fresh.filter((row) => row.action === 'auth.login.failed');
     const earliest = failures[0] ? new Date(Date.parse(failures[0].occurred_at) - SECURITY_RULES.failedLogins.windowMinutes * 60_000).toISOString() : undefined;
-    const recent = earliest
-      ? await db
-          .selectFrom('audit_events')
-          .select(COLUMNS)
-          .where('org_id', '=', head.org_id)
-          .where('action', '=', 'auth.login.failed')
-          .where('occurred_at', '>', earliest)
-          .where('seq', '<=', last)
-          .execute()
-      : [];
-    const recorder = systemRecorder(audit, 'security-rules', head.org_id);
+    const recent = earliest ? await eventsSince(db, head.orgId, 'auth.login.failed', earliest, last) : [];
+    const recorder = systemRecorder(audit, 'security-rules', head.orgId);
     await inTransaction(db, async (trx) => {
       for (const input of [...failedLoginAlerts(recent, fresh), ...eventAlerts(fresh)]) {
-        const raised = await raiseAlert(trx, head.org_id, input, now);
+        const raised = await raiseAlert(trx, head.orgId, input, now);
         if (raised.kind === 'opened') {
-          opened.push({ orgId: head.org_id, alert: raised.alert });
+          opened.push({ orgId: head.orgId, alert: raised.alert });
           await recorder.record(trx, { action: 'security.alert', target: { type: 'alert', id: raised.alert.id, name: raised.alert.title }, details: { fingerprint: input.fingerprint } });
         }
       }
-      await trx
-        .insertInto('audit_cursors')
-        .values({ name: CURSOR, org_id: head.org_id, seq: last })
-        .onConflict((oc) => oc.columns(['name', 'org_id']).doUpdateSet({ seq: last }))
-        .execute();
+      await advanceCursor(trx, CURSOR, head.orgId, last);
     });
   }
   return { opened };

@@ -4,18 +4,10 @@ import { generateInsights, type FeedbackContext, type Generated, type GeneratedI
 import { insightInput, type DailyBreakdowns } from '../../insights/input.js';
 import { paceBudgets, pacingThresholds, type BudgetFlight, type Pacing, type PacingThresholds } from '../../insights/pacing.js';
 import type { ExecutiveSummary } from '../../insights/summary.js';
-import { readGroups, type AnalysisOptions, type GroupingQuery, type Profile } from '../engine/analysis.js';
-import { rowsOfGrouped } from './grouped-rows.js';
-import { buildReport, totalRows, type AnalysisReport, type DatasetSummary, type ReportRow } from '../report/report.js';
-import type { AnalysisResultDocument, PeriodComparison } from '../analyses.js';
-
-/** One grouping query's rows as DuckDB wrote them (a JSON array), with what `readGroups` needs to read them. */
-export interface GroupedRows {
-  readonly json: string;
-  readonly query: GroupingQuery;
-  readonly options: AnalysisOptions;
-  readonly shape: Profile;
-}
+import { readGroups } from '../../analysis/engine/analysis.js';
+import { buildReport, totalRows, type AnalysisReport, type DatasetSummary, type ReportRow } from '../../analysis/report/report.js';
+import type { AnalysisResultDocument, PeriodComparison } from '../../analysis/analyses.js';
+import { rowsOfGrouped, type GroupedRows, type PreviousRows } from '../../analysis/workers/grouped-rows.js';
 
 /** Everything an analysis needs once DuckDB has answered: plain data, so it crosses to a worker thread. */
 export interface AnalysisTaskInput {
@@ -23,7 +15,7 @@ export interface AnalysisTaskInput {
   readonly datasets: DatasetSummary[];
   readonly current: GroupedRows;
   /** The period before, when the analysis has dates; `rows` null when that period has no rows. */
-  readonly previous: { readonly kind: 'previous' | 'year'; readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly rows: GroupedRows | null } | null;
+  readonly previous: PreviousRows | null;
   readonly daily: GroupedRows;
   readonly budgets: readonly BudgetFlight[];
   readonly settings: Record<string, unknown>;
