@@ -5,7 +5,7 @@ import { KPIS } from '../analysis/kpis.js';
 import { THRESHOLD_OPS } from '../analysis/query.js';
 import { DIMENSIONS, MEASURES } from '../analysis/schema.js';
 import type { LlmConfig } from '../config.js';
-import { complete, LlmError } from '../llm/client.js';
+import { askModel } from '../llm/client.js';
 import { VALUE_DIMENSIONS } from './lexicon.js';
 import type { AskQuery } from './parse.js';
 import type { Vocabulary } from './vocabulary.js';
@@ -113,18 +113,9 @@ function listed(errors: readonly string[]): string {
  * with the reason, and no figure of the model's is ever used.
  */
 export async function readWithLlm(config: LlmConfig, question: string, vocabulary: Vocabulary): Promise<LlmReading> {
-  const prompt = questionPrompt(question, vocabulary);
-  let text: string;
-  try {
-    text = await complete(config, [
-      { role: 'system', content: prompt.system },
-      { role: 'user', content: prompt.user },
-    ]);
-  } catch (error) {
-    if (error instanceof LlmError) return { kind: 'refused', reason: error.message };
-    throw error;
-  }
-  const parsed = parseJson(text);
+  const asked = await askModel(config, questionPrompt(question, vocabulary));
+  if (!asked.ok) return { kind: 'refused', reason: asked.reason };
+  const parsed = parseJson(asked.text);
   if (!parsed.ok) return { kind: 'refused', reason: 'the model did not answer with JSON' };
   const errors = schemaErrors(parsed.value);
   if (errors.length > 0) return { kind: 'refused', reason: `the model's query does not fit the query schema: ${listed(errors)}` };

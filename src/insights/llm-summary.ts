@@ -1,5 +1,5 @@
 import type { LlmConfig } from '../config.js';
-import { complete, LlmError } from '../llm/client.js';
+import { askModel } from '../llm/client.js';
 import type { Finding } from './finding.js';
 
 /** Per-category guidance from the organisation's ratings, for the prompt. */
@@ -60,17 +60,9 @@ export type LlmSummaryOutcome = { readonly kind: 'accepted'; readonly text: stri
 
 /** Asks the LLM for a summary and keeps it only if every number in it is among the facts. */
 export async function llmSummary(config: LlmConfig, facts: Readonly<Record<string, unknown>>, findings: readonly Finding[], guidance: readonly CategoryGuidance[]): Promise<LlmSummaryOutcome> {
-  const prompt = summaryPrompt(facts, findings, guidance);
-  let text: string;
-  try {
-    text = await complete(config, [
-      { role: 'system', content: prompt.system },
-      { role: 'user', content: prompt.user },
-    ]);
-  } catch (error) {
-    if (error instanceof LlmError) return { kind: 'rejected', reason: error.message };
-    throw error;
-  }
+  const asked = await askModel(config, summaryPrompt(facts, findings, guidance));
+  if (!asked.ok) return { kind: 'rejected', reason: asked.reason };
+  const text = asked.text;
   const unsupported = unsupportedNumbers(text, citableNumbers(facts, findings));
   if (unsupported.length > 0) return { kind: 'rejected', reason: `cites numbers not among the facts: ${unsupported.slice(0, 5).join(', ')}`, text };
   return { kind: 'accepted', text };

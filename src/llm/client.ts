@@ -36,3 +36,19 @@ export async function complete(config: LlmConfig, messages: readonly ChatMessage
   if (typeof content !== 'string' || content.trim() === '') throw new LlmError('the LLM answer holds no text');
   return content.trim();
 }
+
+/** A system and a user prompt, asked once: the model's text, or why there is none (an endpoint's failure is not the caller's error). */
+export async function askModel(config: LlmConfig, prompt: { readonly system: string; readonly user: string }): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  try {
+    return {
+      ok: true,
+      text: await complete(config, [
+        { role: 'system', content: prompt.system },
+        { role: 'user', content: prompt.user },
+      ]),
+    };
+  } catch (error) {
+    if (error instanceof LlmError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}

@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, type Session } from '../helpers/identity.js';
 import { seedOperator } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
+import { probeHealthDuring } from '../helpers/probe.js';
 import { campaignCsv } from '../helpers/campaigns.js';
 
 const ROWS = 300_000;
@@ -24,24 +25,9 @@ describe.each(BACKENDS)('the event loop while a large analysis runs [%s]', (back
   }, 180_000);
   afterAll(() => t.dispose());
 
-  /** Health probes every 20 ms until `work` settles: each probe's wait beyond the pause. */
-  async function probeDuring<T>(work: Promise<T>): Promise<{ result: T; latencies: number[] }> {
-    let finished = false;
-    const watched = work.finally(() => (finished = true));
-    const latencies: number[] = [];
-    while (!finished) {
-      // Measured from before the pause, so a loop blocked during the pause counts too.
-      const started = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const health = await t.app.inject({ method: 'GET', url: '/health/live' });
-      latencies.push(performance.now() - started - 20);
-      expect(health.statusCode).toBe(200);
-    }
-    return { result: await watched, latencies };
-  }
-
   it('answers GET /health/live promptly during the analysis of 300,000 rows', async () => {
-    const { result: response, latencies } = await probeDuring(
+    const { result: response, latencies } = await probeHealthDuring(
+      t.app,
       t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(operator.accessToken), payload: { datasetIds: [datasetId] } }),
     );
     expect(response.statusCode).toBe(201);
@@ -65,7 +51,8 @@ describe.each(BACKENDS)('the event loop while a large analysis runs [%s]', (back
       payload: { scope: 'campaign', name: 'Campaign 1', amount: 5_000, startDate: '2025-01-01', endDate: '2025-12-31' },
     });
     expect(budget.statusCode).toBe(201);
-    const { result: response, latencies } = await probeDuring(
+    const { result: response, latencies } = await probeHealthDuring(
+      t.app,
       t.app.inject({ method: 'GET', url: `/api/v1/budgets/pacing?datasetIds=${datasetId}&asOf=2025-06-30`, headers: bearer(operator.accessToken) }),
     );
     expect(response.statusCode).toBe(200);

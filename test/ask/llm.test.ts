@@ -1,51 +1,9 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
+import { fakeLlm, type FakeLlm } from '../helpers/fake-llm.js';
 import { multipart } from '../helpers/multipart.js';
-
-interface Seen {
-  path: string | undefined;
-  body: { model: string; messages: { role: string; content: string }[] };
-}
-
-/** What the fake endpoint does with the next request. */
-type Behaviour = { kind: 'answer'; content: string } | { kind: 'hang' } | { kind: 'redirect'; to: string };
-
-/** An OpenAI-compatible endpoint on 127.0.0.1 that answers, hangs or redirects as the test sets. */
-async function fakeLlm(): Promise<{ url: string; seen: Seen[]; behaviour: { current: Behaviour }; server: Server }> {
-  const seen: Seen[] = [];
-  const behaviour: { current: Behaviour } = { current: { kind: 'answer', content: '{}' } };
-  const read = (request: IncomingMessage) =>
-    new Promise<string>((resolve) => {
-      let text = '';
-      request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      request.on('end', () => resolve(text));
-    });
-  const server = createServer((request, response) => {
-    void read(request).then((text) => {
-      seen.push({ path: request.url, body: JSON.parse(text) as Seen['body'] });
-      const now = behaviour.current;
-      if (now.kind === 'hang') return;
-      if (now.kind === 'redirect') {
-        response.writeHead(307, { location: now.to });
-        response.end();
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: now.content } }] }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, seen, behaviour, server };
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-}
 
 /** Two platforms, two campaigns each, the first fortnight of March 2026. */
 function exportCsv(): string {
@@ -81,8 +39,8 @@ const GOOD_QUERY = { metrics: ['spend'], dimensions: ['platform'], dateRange: { 
 
 describe.each(BACKENDS)('asking through the optional LLM [%s]', (backend) => {
   let t: TestApp;
-  let llm: Awaited<ReturnType<typeof fakeLlm>>;
-  let elsewhere: Awaited<ReturnType<typeof fakeLlm>>;
+  let llm: FakeLlm;
+  let elsewhere: FakeLlm;
   let operator: Session;
   let org: TestOrg;
   let datasetId: string;
@@ -117,8 +75,8 @@ describe.each(BACKENDS)('asking through the optional LLM [%s]', (backend) => {
   }, 120_000);
   afterAll(async () => {
     await t.dispose();
-    await close(llm.server);
-    await close(elsewhere.server);
+    await llm.close();
+    await elsewhere.close();
   });
   beforeEach(() => {
     llm.seen.length = 0;

@@ -1,38 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
 import { seedOperator, seedOrg } from '../helpers/seed.js';
 import { dailyCsv, WINNER_AND_LOSER } from '../helpers/campaigns.js';
+import { fakeLlm, type FakeLlm } from '../helpers/fake-llm.js';
 import { multipart } from '../helpers/multipart.js';
-
-interface Seen {
-  authorization: string | undefined;
-  body: { model: string; messages: { role: string; content: string }[] };
-}
-
-/** An OpenAI-compatible endpoint on 127.0.0.1 that answers what the test sets. */
-async function fakeLlm(): Promise<{ url: string; seen: Seen[]; answer: { status: number; content: string }; server: Server }> {
-  const seen: Seen[] = [];
-  const answer = { status: 200, content: '' };
-  const read = (request: IncomingMessage) =>
-    new Promise<string>((resolve) => {
-      let text = '';
-      request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      request.on('end', () => resolve(text));
-    });
-  const server = createServer((request, response) => {
-    void read(request).then((text) => {
-      seen.push({ authorization: request.headers.authorization, body: JSON.parse(text) as Seen['body'] });
-      response.writeHead(answer.status, { 'content-type': 'application/json' });
-      response.end(answer.status === 200 ? JSON.stringify({ choices: [{ message: { role: 'assistant', content: answer.content } }] }) : '{"error":"down"}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, seen, answer, server };
-}
 
 function exportCsv(): string {
   return dailyCsv({ from: '2026-03-01', days: 14, currency: 'USD', campaigns: WINNER_AND_LOSER });
@@ -40,7 +13,7 @@ function exportCsv(): string {
 
 describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
   let t: TestApp;
-  let llm: Awaited<ReturnType<typeof fakeLlm>>;
+  let llm: FakeLlm;
   let operator: Session;
   let org: TestOrg;
   let datasetId: string;
@@ -56,7 +29,7 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
   }, 120_000);
   afterAll(async () => {
     await t.dispose();
-    await new Promise((resolve) => llm.server.close(resolve));
+    await llm.close();
   });
 
   const analyse = async () => {
@@ -80,10 +53,11 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
       const insight = items.json<{ insights: { id: string; category: string }[] }>().insights.find((item) => item.category === 'performance')!;
       await t.app.inject({ method: 'PUT', url: `/api/v1/insights/${insight.id}/feedback`, headers: bearer(session.accessToken), payload: { rating: 5 } });
     }
-    llm.answer.content = 'Spend was 2,800 USD, returning 8,820 USD at a ROAS of 3.15. Loser has a ROAS of 0.3 and should be cut.';
+    const worded = 'Spend was 2,800 USD, returning 8,820 USD at a ROAS of 3.15. Loser has a ROAS of 0.3 and should be cut.';
+    llm.behaviour.current = { kind: 'answer', content: worded };
     const before = llm.seen.length;
     const analysis = await analyse();
-    expect(analysis.summary).toMatchObject({ source: 'llm', text: llm.answer.content });
+    expect(analysis.summary).toMatchObject({ source: 'llm', text: worded });
     expect(analysis.summary.deterministic).toContain('Spend was 2,800.00 USD');
     const request = llm.seen[before]!;
     expect(request.authorization).toBe('Bearer sk-test-key-123');
@@ -96,7 +70,7 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
   });
 
   it('rejects a summary citing a number that is not among the facts, records why, and keeps the deterministic one', async () => {
-    llm.answer.content = 'Spend was 2,800 USD and revenue will grow 37% next quarter.';
+    llm.behaviour.current = { kind: 'answer', content: 'Spend was 2,800 USD and revenue will grow 37% next quarter.' };
     const analysis = await analyse();
     expect(analysis.summary.source).toBe('deterministic');
     expect(analysis.summary.rejection).toBe('cites numbers not among the facts: 37');
@@ -106,7 +80,7 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
   });
 
   it('falls back when the endpoint fails, and the analysis is still created', async () => {
-    llm.answer.status = 500;
+    llm.behaviour.current = { kind: 'answer', content: '', status: 500 };
     const analysis = await analyse();
     expect(analysis.summary).toMatchObject({ source: 'deterministic', rejection: 'the LLM endpoint answered 500' });
   });

@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { bearer, operatorSession, orgWithEveryRole, type TestOrg } from '../helpers/identity.js';
 import { multipart } from '../helpers/multipart.js';
+import { probeHealthDuring } from '../helpers/probe.js';
 
 /** Generous on a loaded 2-core machine; the header of 40,000 like-named columns held the loop for about 30 s. */
 const PROBE_BOUND_MS = 500;
@@ -26,23 +27,14 @@ describe.each(BACKENDS)('uploads of very wide files keep the server answering [%
   }, 120_000);
   afterAll(() => t.dispose());
 
-  /** Uploads `content` while probing /health/live every 20 ms; each probe's wait beyond its pause. */
+  /** Uploads `content` while probing /health/live every 20 ms; the slowest probe's wait beyond its pause. */
   async function uploadWhileProbing(name: string, content: string) {
     const body = multipart({ name, content });
-    let finished = false;
-    const upload = t.app
-      .inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload })
-      .finally(() => (finished = true));
-    const latencies: number[] = [];
-    while (!finished) {
-      // Measured from before the pause, so a loop blocked during the pause counts too.
-      const started = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const health = await t.app.inject({ method: 'GET', url: '/health/live' });
-      latencies.push(performance.now() - started - 20);
-      expect(health.statusCode).toBe(200);
-    }
-    return { response: await upload, slowest: Math.max(...latencies) };
+    const { result, latencies } = await probeHealthDuring(
+      t.app,
+      t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload }),
+    );
+    return { response: result, slowest: Math.max(...latencies) };
   }
 
   it.each([
