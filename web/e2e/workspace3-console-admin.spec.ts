@@ -79,7 +79,7 @@ test('the operator sees the whole console and creates, edits, suspends and react
     await forcedChange(page, OPERATOR_FIRST_PASSWORD);
   }
   await expect(page.getByRole('heading', { name: 'Analyses', exact: true })).toBeVisible();
-  expect(await consoleMenu(page)).toEqual(['Users', 'API keys', 'Settings', 'Budgets', 'Organisations', 'Audit trail', 'Monitoring', 'Alerts', 'Feedback']);
+  expect(await consoleMenu(page)).toEqual(['Users', 'API keys', 'Settings', 'Budgets', 'Scheduled reports', 'Organisations', 'Audit trail', 'Monitoring', 'Alerts', 'Feedback']);
   await openConsolePage(page, 'Organisations', 'Organisations');
   await page.getByLabel('Name', { exact: true }).fill('Console Co');
   await page.getByLabel('Sign-in name (slug)').fill(ORG);
@@ -114,7 +114,7 @@ test('the operator sees the whole console and creates, edits, suspends and react
 test('the organisation admin runs users, API keys, settings and budgets, and is not offered the operator’s page', async ({ page, request }) => {
   await uiSignIn(page, 'chief', secrets.chief, ORG);
   await forcedChange(page, secrets.chief);
-  expect(await consoleMenu(page)).toEqual(['Users', 'API keys', 'Settings', 'Budgets', 'Audit trail', 'Alerts', 'Feedback']);
+  expect(await consoleMenu(page)).toEqual(['Users', 'API keys', 'Settings', 'Budgets', 'Scheduled reports', 'Audit trail', 'Alerts', 'Feedback']);
   // The operator's page is not offered; an address typed by hand explains, and the server refuses anyway.
   await page.goto('/console/organisations');
   await expect(page.getByRole('heading', { name: 'Not available to your role' })).toBeVisible();
@@ -228,10 +228,10 @@ test('the organisation admin runs users, API keys, settings and budgets, and is 
   await signOut(page);
 });
 
-test('an analyst sees only budgets and feedback in the console; a viewer sees no console at all', async ({ page, request }) => {
+test('an analyst sees only budgets, scheduled reports and feedback in the console; a viewer sees no console at all', async ({ page, request }) => {
   await uiSignIn(page, 'ana', secrets.ana, ORG);
   await forcedChange(page, secrets.ana);
-  expect(await consoleMenu(page)).toEqual(['Budgets', 'Feedback']);
+  expect(await consoleMenu(page)).toEqual(['Budgets', 'Scheduled reports', 'Feedback']);
   await expect(page.getByRole('heading', { name: 'Budgets', level: 1 })).toBeVisible();
   await checkA11y(page, 'analyst budgets');
   await page.goto('/console/users');

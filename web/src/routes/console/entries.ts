@@ -7,7 +7,7 @@ export const CONSOLE_ENTRIES = [
   { to: '/console/api-keys', label: 'API keys', permission: 'api_keys:manage', feature: 'api_access' },
   { to: '/console/settings', label: 'Settings', permission: 'org:settings' },
   { to: '/console/budgets', label: 'Budgets', permission: 'analyses:create' },
-  { to: '/console/reports', label: 'Scheduled reports', permission: 'analyses:read', feature: 'exports' },
+  { to: '/console/reports', label: 'Scheduled reports', permission: 'reports:manage', feature: 'exports' },
   { to: '/console/organisations', label: 'Organisations', permission: 'platform:orgs' },
   { to: '/console/audit', label: 'Audit trail', permission: 'audit:read' },
   { to: '/console/monitoring', label: 'Monitoring', permission: 'platform:monitoring' },
