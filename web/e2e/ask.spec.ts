@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { checkA11y } from './a11y';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,12 +51,6 @@ async function login(request: APIRequestContext, username: string, password: str
 async function choosePassword(request: APIRequestContext, token: string, current: string) {
   const response = await request.post(`${BASE}/api/v1/auth/password`, { headers: { authorization: `Bearer ${token}` }, data: { currentPassword: current, newPassword: PASSWORD } });
   expect(response.status()).toBe(200);
-}
-
-async function checkA11y(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(bad.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
 }
 
 async function signIn(page: Page, username: string) {

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { checkA11y } from './a11y';
 import ExcelJS from 'exceljs';
 import path from 'node:path';
 import { OPERATOR_FIRST_PASSWORD } from './global-setup';
@@ -9,13 +9,6 @@ const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screens');
 const PASSWORD = 'chosen-Browser-pass-2026';
 
 test.describe.configure({ mode: 'serial' });
-
-/** No serious or critical axe-core violation on the page as it stands. */
-async function checkA11y(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(bad.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
-}
 
 async function shoot(page: Page, name: string) {
   for (const [width, height] of [[1280, 800], [768, 1024]] as const) {

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { checkA11y } from './a11y';
 import path from 'node:path';
 // The server's own RFC 6238 implementation: the test plays the user's authenticator app.
 import { totpCode } from '../../src/auth/totp.js';
@@ -10,12 +10,6 @@ const SHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
 const PASSWORD = 'chosen-Browser-pass-2026';
 
 test.describe.configure({ mode: 'serial' });
-
-async function checkA11y(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(bad.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
-}
 
 async function shoot(page: Page, name: string, fullPage = true) {
   for (const [width, height] of [[1280, 800], [768, 1024]] as const) {

@@ -1,6 +1,6 @@
 // Runs after workspace.spec.ts (file order) on the shared server: that spec tests the operator's very first sign-in.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { checkA11y } from './a11y';
 import path from 'node:path';
 import { OPERATOR_FIRST_PASSWORD } from './global-setup';
 
@@ -9,12 +9,6 @@ const PASSWORD = 'chosen-Browser-pass-2026';
 const ORG = 'console-co';
 
 test.describe.configure({ mode: 'serial' });
-
-async function checkA11y(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(bad.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
-}
 
 async function shoot(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}/console-${name}.png`, fullPage: true });
