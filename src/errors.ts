@@ -23,6 +23,9 @@ export const PROBLEM_KINDS = [
 
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 
+/** Kinds that mean the server failed: their errors keep a stack for the log. */
+const SERVER_KINDS: ReadonlySet<ProblemKind> = new Set(['service-unavailable', 'internal']);
+
 export interface FieldError {
   /** JSON pointer into the request, e.g. `/body/rating`. */
   readonly field: string;
@@ -38,7 +41,15 @@ export class AppError extends Error {
     readonly extensions: Readonly<Record<string, unknown>> = {},
     readonly fieldErrors: readonly FieldError[] = [],
   ) {
-    super(detail);
+    // A client's problem is an expected answer, logged without a stack: capturing one anyway
+    // is the most expensive part of a refusal, which a storm of them multiplies.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!SERVER_KINDS.has(kind)) Error.stackTraceLimit = 0;
+    try {
+      super(detail);
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
   }
 }
 

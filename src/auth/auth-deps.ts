@@ -5,7 +5,7 @@ import type { DataDirLayout } from '../store/data-dir.js';
 import type { Database } from '../store/schema.js';
 import { loadOrCreateSecret } from '../store/secret-files.js';
 import { accessTokenSigner, type AccessTokenSigner } from './access-tokens.js';
-import { boundedHasher, passwordHasher, type PasswordHasher } from './passwords.js';
+import { boundedHasher, passwordHasher, type BoundedHasher } from './passwords.js';
 import { secretBox, type SecretBox } from './secret-box.js';
 
 /** Everything the identity services need, built once per process. */
@@ -14,7 +14,7 @@ export interface AuthDeps {
   readonly clock: () => Date;
   readonly config: AuthConfig;
   readonly signer: AccessTokenSigner;
-  readonly hasher: PasswordHasher;
+  readonly hasher: BoundedHasher;
   readonly box: SecretBox;
   /** A hash of a random password: verified against when the user is unknown, so timing does not tell. */
   readonly dummyHash: string;
@@ -22,7 +22,7 @@ export interface AuthDeps {
 
 export interface AuthKeys {
   readonly signer: AccessTokenSigner;
-  readonly hasher: PasswordHasher;
+  readonly hasher: BoundedHasher;
   readonly box: SecretBox;
   readonly dummyHash: string;
 }

@@ -52,13 +52,19 @@ export function passwordHasher(algorithm: PasswordAlgorithm, bcryptCost: number)
   };
 }
 
+/** A hasher that takes a bounded number of checks at once. */
+export interface BoundedHasher extends PasswordHasher {
+  /** True when a check asked now would be refused: every slot and queue place is taken. */
+  saturated(): boolean;
+}
+
 /**
  * At most `concurrency` hashes at once, `queue` more waiting; past that the
  * caller is told to come back (429 + Retry-After). A storm of sign-ins then
  * holds a bounded share of the libuv pool and CPU, and every other route
  * keeps its latency.
  */
-export function boundedHasher(inner: PasswordHasher, concurrency: number, queue: number): PasswordHasher {
+export function boundedHasher(inner: PasswordHasher, concurrency: number, queue: number): BoundedHasher {
   let active = 0;
   const waiting: (() => void)[] = [];
   const run = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -79,6 +85,7 @@ export function boundedHasher(inner: PasswordHasher, concurrency: number, queue:
     hash: (password) => run(() => inner.hash(password)),
     verify: (stored, password) => run(() => inner.verify(stored, password)),
     needsRehash: (stored) => inner.needsRehash(stored),
+    saturated: () => active >= concurrency && waiting.length >= queue,
   };
 }
 

@@ -57,6 +57,14 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
         ),
         response: { 200: Type.Intersect([SessionTokensSchema, Type.Object({ user: UserSchema })]) },
       },
+      // Past the hashing queue a sign-in is refused at the door: no body read, no store write, and
+      // the audit trail gets one summary per address and minute. A storm of refusals each doing a
+      // rate-limit write, a user lookup and a chained event held the event loop for seconds.
+      onRequest: async () => {
+        if (!auth.hasher.saturated()) return;
+        metrics.logins.inc({ outcome: 'busy' });
+        throw loginRefusal({ kind: 'failure', reason: 'busy', retryAfterSeconds: 1 });
+      },
     },
     async (request, reply) => {
       const browser = wantsCookieSession(request);
