@@ -32,7 +32,7 @@ export async function loadAuthKeys(config: AuthConfig, layout: DataDirLayout): P
     config.jwtSecret !== undefined ? Buffer.from(config.jwtSecret, 'utf8') : await loadOrCreateSecret(layout, 'jwt.key');
   const hasher = boundedHasher(passwordHasher(config.passwordHash, config.bcryptCost), config.hashConcurrency, config.hashQueue);
   return {
-    signer: await accessTokenSigner(jwtSecret, config.accessTokenSeconds),
+    signer: accessTokenSigner(jwtSecret, config.accessTokenSeconds),
     hasher,
     box: secretBox(await loadOrCreateSecret(layout, 'data.key')),
     dummyHash: await hasher.hash(randomBytes(18).toString('base64')),

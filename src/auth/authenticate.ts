@@ -37,7 +37,7 @@ async function cached(deps: AuthDeps, key: string, epoch: number, now: Date, tou
 
 async function authenticateAccessToken(deps: AuthDeps, token: string): Promise<Principal | undefined> {
   const now = deps.clock();
-  const claims = await deps.signer.verify(token, now);
+  const claims = deps.signer.verify(token, now);
   if (!claims) return undefined;
   const cache = principalCacheOf(deps.db);
   const key = `session:${claims.sid}:${claims.sub}:${claims.org}`;

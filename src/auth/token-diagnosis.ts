@@ -1,5 +1,4 @@
-import { decodeJwt } from 'jose';
-import type { AccessTokenSigner } from './access-tokens.js';
+import { unverifiedPayload, type AccessTokenSigner } from './access-tokens.js';
 import { API_KEY_PREFIX } from './api-keys.js';
 
 /** Why a bearer credential was refused, for RFC 6750's error_description. */
@@ -9,17 +8,12 @@ export type BearerRefusal = 'expired' | 'invalid' | 'session-ended' | 'bad-api-k
  * Tells an expired access token from a forged or malformed one: a token whose
  * signature and claims verify at the instant before its `exp` merely expired.
  */
-export async function diagnoseBearer(signer: AccessTokenSigner, token: string, now: Date): Promise<BearerRefusal> {
+export function diagnoseBearer(signer: AccessTokenSigner, token: string, now: Date): BearerRefusal {
   if (token.startsWith(API_KEY_PREFIX)) return 'bad-api-key';
-  if (await signer.verify(token, now)) return 'session-ended';
-  let exp: number | undefined;
-  try {
-    exp = decodeJwt(token).exp;
-  } catch {
-    return 'invalid';
-  }
-  if (exp === undefined || exp * 1000 > now.getTime()) return 'invalid';
-  return (await signer.verify(token, new Date(exp * 1000 - 1000))) ? 'expired' : 'invalid';
+  if (signer.verify(token, now)) return 'session-ended';
+  const exp = unverifiedPayload(token)?.exp;
+  if (typeof exp !== 'number' || exp * 1000 > now.getTime()) return 'invalid';
+  return signer.verify(token, new Date(exp * 1000 - 1000)) ? 'expired' : 'invalid';
 }
 
 const DESCRIPTIONS: Record<BearerRefusal, string> = {

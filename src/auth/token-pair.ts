@@ -17,6 +17,6 @@ export async function issueTokens(
   refreshToken: string,
   now: Date,
 ): Promise<TokenPair> {
-  const accessToken = await deps.signer.sign({ sub: user.id, org: user.orgId, role: user.role, sid: sessionId }, now);
+  const accessToken = deps.signer.sign({ sub: user.id, org: user.orgId, role: user.role, sid: sessionId }, now);
   return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: deps.signer.ttlSeconds };
 }

@@ -79,7 +79,7 @@ export function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
         reply.header('retry-after', String(rate.retryAfterSeconds));
         throw new AppError('rate-limited', 'Too many requests without valid credentials from this address; try again later.', { retryAfter: rate.retryAfterSeconds });
       }
-      const refusal = token === undefined ? 'missing' : await diagnoseBearer(auth.signer, token, auth.clock());
+      const refusal = token === undefined ? 'missing' : diagnoseBearer(auth.signer, token, auth.clock());
       reply.header('www-authenticate', bearerChallenge(refusal));
       throw new AppError('unauthorized', 'Authentication required: send a valid bearer token or API key.');
     }

@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -27,6 +26,7 @@ import { accessHook } from './access.js';
 import { installErrorHandling } from './error-handler.js';
 import { instrument } from './instrumentation.js';
 import { redactUrlForLog } from './log-redaction.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { SlidingCounter } from './sliding-counter.js';
 import type { HttpServer } from './http.js';
 import { registerProblemRoutes } from './problem-routes.js';
@@ -104,6 +104,20 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     reply.header(REQUEST_ID_HEADER, request.id);
   });
 
+  // Before any hook that may refuse the request, so refusals carry the headers too.
+  installSecurityHeaders(app, {
+    contentSecurityPolicy: {
+      directives: {
+        // The web app: its own scripts only; ECharts' SVG and Radix set inline style attributes.
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+      },
+    },
+  });
+
   // While draining, answer in-flight requests with Connection: close so keep-alive
   // sockets end with their last response instead of holding shutdown open.
   let draining = false;
@@ -124,7 +138,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
-  // The web app registers after helmet so its files get the same headers; the fallback is looked up when called.
+  // The web app registers after the security headers so its files get them too; the fallback is looked up when called.
   const web: { app?: WebApp } = {};
   installErrorHandling(app, (request, reply) => web.app?.fallback(request, reply) ?? false);
 
@@ -133,19 +147,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
   });
 
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: {
-      directives: {
-        // The web app: its own scripts only; ECharts' SVG and Radix set inline style attributes.
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:', 'blob:'],
-        'connect-src': ["'self'"],
-        'form-action': ["'self'"],
-      },
-    },
-  });
   await app.register(cookie);
   web.app = await registerWebApp(app, options.webRoot);
   // Per-route limits (the organisation's maxUploadBytes) are applied where the file is read.

@@ -41,6 +41,29 @@ describe.each(BACKENDS)('serving the web app [%s]', (backend) => {
     expect(deep.headers['cache-control']).toBe('no-cache');
   });
 
+  it('sends the security headers on every answer: page, asset, API, refusal, 404 and the API docs', async () => {
+    const app = await builtApp();
+    const answers = {
+      page: await app.inject({ method: 'GET', url: '/', headers: HTML }),
+      asset: await app.inject({ method: 'GET', url: '/assets/main-abc123.js' }),
+      health: await app.inject({ method: 'GET', url: '/health/live' }),
+      refusal: await app.inject({ method: 'GET', url: '/api/v1/auth/me' }),
+      invalid: await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'x' } }),
+      missing: await app.inject({ method: 'GET', url: '/api/v1/nothing' }),
+      docs: await app.inject({ method: 'GET', url: '/docs/json' }),
+    };
+    expect(answers.refusal.statusCode).toBe(401);
+    expect(answers.invalid.statusCode).toBe(422);
+    for (const [name, answer] of Object.entries(answers)) {
+      expect(answer.headers['x-content-type-options'], name).toBe('nosniff');
+      expect(answer.headers['x-frame-options'], name).toBe('SAMEORIGIN');
+      expect(answer.headers['strict-transport-security'], name).toMatch(/max-age=\d+/);
+      expect(answer.headers['referrer-policy'], name).toBe('no-referrer');
+      expect(answer.headers['content-security-policy'], name).toMatch(/frame-ancestors 'self'/);
+    }
+    expect(answers.page.headers['content-security-policy']).toMatch(/script-src 'self';.*connect-src 'self'/);
+  });
+
   it('keeps API, docs, health and metrics paths and non-HTML requests as 404 problems', async () => {
     const app = await builtApp();
     for (const url of ['/api/v1/nothing', '/health/nothing', '/docs/nothing/here', '/metrics/x']) {
