@@ -16,9 +16,9 @@ export function securityHeaders(options: HelmetOptions): Readonly<Record<string,
       delete headers[name.toLowerCase()];
     },
   };
-  let failure: unknown;
+  let failure: Error | undefined;
   helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
-    failure = error;
+    if (error !== undefined) failure = error instanceof Error ? error : new Error('helmet refused its options');
   });
   if (failure !== undefined) throw failure;
   return headers;
