@@ -20,6 +20,8 @@ declare module 'fastify' {
     audit?: RouteAudit;
   }
   interface FastifyRequest {
+    /** Set by the audit hooks; the request's recorder is made from it when first asked for. */
+    auditLog?: AuditLog;
     auditRecorder?: AuditRecorder;
     /** Set once access checks and validation passed and the handler runs. */
     reachedHandler?: boolean;
@@ -56,7 +58,8 @@ function recorderFor(log: AuditLog, request: FastifyRequest, declared?: readonly
 
 /** The request's recorder: it writes only the actions its route declared, into the service's transaction. */
 export function auditOf(request: FastifyRequest): AuditRecorder {
-  if (!request.auditRecorder) throw new Error('audit hooks are not installed');
+  if (!request.auditLog) throw new Error('audit hooks are not installed');
+  request.auditRecorder ??= recorderFor(request.auditLog, request, declaredActions(request));
   return request.auditRecorder;
 }
 
@@ -116,7 +119,7 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
     await anonymous.flush(true);
   });
   app.addHook('onRequest', async (request) => {
-    request.auditRecorder = recorderFor(log, request, declaredActions(request));
+    request.auditLog = log;
   });
   app.addHook('preHandler', async (request) => {
     request.reachedHandler = true;
@@ -124,9 +127,10 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.routeOptions.url;
     if (url === undefined || !url.startsWith('/api/')) return;
+    if (!request.auditLog) return;
     const recorder = request.auditRecorder;
-    if (!recorder) return;
-    const hook = recorderFor(log, request);
+    // Most answers record nothing: the recorder is made only for one that does.
+    const hook = (): AuditRecorder => recorderFor(log, request);
     const status = reply.statusCode;
     try {
       const kind = request.problemKind;
@@ -135,18 +139,18 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
         await anonymous.note(request.ip, typeof agent === 'string' ? agent : null, `${request.method} ${url}`, kind);
         return;
       }
-      if (status >= 400 && recorder.refusals === 0) {
+      if (status >= 400 && (recorder?.refusals ?? 0) === 0) {
         const entry = await refusalEntry(db, request, status);
-        if (entry) await hook.record(db, entry);
-        if (entry?.action === 'access.not_found') await recordProbe(db, log, hook, request, entry);
+        if (entry) await hook().record(db, entry);
+        if (entry?.action === 'access.not_found') await recordProbe(db, log, hook(), request, entry);
       }
       const primary = declaredActions(request)[0];
-      if (status < 400 && primary !== undefined && MUTATING.has(request.method) && recorder.successes === 0) {
+      if (status < 400 && primary !== undefined && MUTATING.has(request.method) && (recorder?.successes ?? 0) === 0) {
         request.log.error({ route: url, action: primary }, 'audit event not recorded with its change');
-        await hook.record(db, { action: primary, reason: 'recorded after the change, not with it', details: { method: request.method, route: url, status } });
+        await hook().record(db, { action: primary, reason: 'recorded after the change, not with it', details: { method: request.method, route: url, status } });
       }
       if (request.principal?.kind === 'api_key') {
-        await hook.record(db, {
+        await hook().record(db, {
           action: 'api.call',
           target: { type: 'route', id: `${request.method} ${url}` },
           outcome: status >= 400 ? 'failure' : 'success',

@@ -46,6 +46,40 @@ function hasAudience(aud: unknown): boolean {
   return aud === TOKEN_AUDIENCE || (Array.isArray(aud) && aud.includes(TOKEN_AUDIENCE));
 }
 
+/** Tokens kept as verified per signer; past it the map starts over (a miss costs one HMAC). */
+const MAX_VERIFIED = 10_000;
+
+/**
+ * Checks the signature and every claim but time; `notBefore`/`expires` say when the claims hold.
+ * A token whose window is already over at `seconds` is not worth keeping and is refused here.
+ */
+function verifySignedToken(
+  token: string,
+  kid: string,
+  mac: (signed: string) => string,
+  seconds: number,
+): { readonly claims: AccessClaims; readonly notBefore: number; readonly expires: number } | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const [head, body, signature] = parts as [string, string, string];
+  // The canonical encoding only: a signature is compared as the exact text this key produces.
+  const expected = Buffer.from(mac(`${head}.${body}`), 'utf8');
+  const given = Buffer.from(signature, 'utf8');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  const protectedHeader = decodeSegment(head);
+  if (protectedHeader?.alg !== 'HS256' || protectedHeader.kid !== kid || 'crit' in protectedHeader) return undefined;
+  const payload = decodeSegment(body);
+  if (!payload) return undefined;
+  const { sub, org, role, sid, iss, aud, iat, exp, nbf } = payload;
+  if (iss !== TOKEN_ISSUER || !hasAudience(aud)) return undefined;
+  if (typeof iat !== 'number' || typeof exp !== 'number' || exp <= seconds) return undefined;
+  if (nbf !== undefined && typeof nbf !== 'number') return undefined;
+  if (typeof sub !== 'string' || typeof org !== 'string' || typeof sid !== 'string' || typeof role !== 'string' || !isRole(role)) {
+    return undefined;
+  }
+  return { claims: { sub: sub as UserId, org: org as OrgId, role, sid: sid as SessionId }, notBefore: nbf ?? -Infinity, expires: exp };
+}
+
 /**
  * HS256 (RFC 7519) with the algorithm pinned; `kid` names the secret so a rotated one refuses
  * old tokens cleanly. Verified synchronously with node:crypto: it runs on every request, and
@@ -55,6 +89,19 @@ export function accessTokenSigner(secret: Uint8Array, ttlSeconds: number): Acces
   const kid = createHash('sha256').update(secret).digest('hex').slice(0, 16);
   const header = encodeSegment({ alg: 'HS256', typ: 'JWT', kid });
   const mac = (signed: string): string => createHmac('sha256', secret).update(signed).digest('base64url');
+  // A client sends the same token for up to its lifetime: the exact text that verified once
+  // verifies again, so only its time window is checked on later requests.
+  const verified = new Map<string, { readonly claims: AccessClaims; readonly notBefore: number; readonly expires: number }>();
+  const check = (token: string, seconds: number): AccessClaims | undefined => {
+    const hit = verified.get(token);
+    if (hit) return hit.notBefore <= seconds && seconds < hit.expires ? hit.claims : undefined;
+    const parsed = verifySignedToken(token, kid, mac, seconds);
+    if (parsed) {
+      if (verified.size >= MAX_VERIFIED) verified.clear();
+      verified.set(token, parsed);
+    }
+    return parsed && parsed.notBefore <= seconds && seconds < parsed.expires ? parsed.claims : undefined;
+  };
   return {
     kid,
     ttlSeconds,
@@ -72,27 +119,6 @@ export function accessTokenSigner(secret: Uint8Array, ttlSeconds: number): Acces
       });
       return `${header}.${payload}.${mac(`${header}.${payload}`)}`;
     },
-    verify: (token, now) => {
-      const parts = token.split('.');
-      if (parts.length !== 3) return undefined;
-      const [head, body, signature] = parts as [string, string, string];
-      // The canonical encoding only: a signature is compared as the exact text this key produces.
-      const expected = Buffer.from(mac(`${head}.${body}`), 'utf8');
-      const given = Buffer.from(signature, 'utf8');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      const protectedHeader = decodeSegment(head);
-      if (protectedHeader?.alg !== 'HS256' || protectedHeader.kid !== kid || 'crit' in protectedHeader) return undefined;
-      const payload = decodeSegment(body);
-      if (!payload) return undefined;
-      const seconds = Math.floor(now.getTime() / 1000);
-      const { sub, org, role, sid, iss, aud, iat, exp, nbf } = payload;
-      if (iss !== TOKEN_ISSUER || !hasAudience(aud)) return undefined;
-      if (typeof iat !== 'number' || typeof exp !== 'number' || exp <= seconds) return undefined;
-      if (nbf !== undefined && (typeof nbf !== 'number' || nbf > seconds)) return undefined;
-      if (typeof sub !== 'string' || typeof org !== 'string' || typeof sid !== 'string' || typeof role !== 'string' || !isRole(role)) {
-        return undefined;
-      }
-      return { sub: sub as UserId, org: org as OrgId, role, sid: sid as SessionId };
-    },
+    verify: (token, now) => check(token, Math.floor(now.getTime() / 1000)),
   };
 }

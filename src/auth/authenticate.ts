@@ -41,7 +41,7 @@ async function authenticateAccessToken(deps: AuthDeps, token: string): Promise<P
   if (!claims) return undefined;
   const cache = principalCacheOf(deps.db);
   const key = `session:${claims.sid}:${claims.sub}:${claims.org}`;
-  const epoch = await cache.epoch(deps.db);
+  const epoch = await cache.epoch();
   const hit = await cached(deps, key, epoch, now, (at) => deps.db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', claims.sid).execute());
   if (hit) return hit;
   const at = now.toISOString();
@@ -95,7 +95,7 @@ async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principa
   const cache = principalCacheOf(deps.db);
   const keyHash = hashToken(key);
   const cacheKey = `key:${keyHash}`;
-  const epoch = await cache.epoch(deps.db);
+  const epoch = await cache.epoch();
   const hit = await cached(deps, cacheKey, epoch, now, (at) => deps.db.updateTable('api_keys').set({ last_used_at: at }).where('key_hash', '=', keyHash).execute());
   if (hit) return hit;
   const at = now.toISOString();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Principal } from './principal.js';
 
@@ -29,10 +29,17 @@ const MAX_ENTRIES = 10_000;
 export class PrincipalCache {
   private readonly entries = new Map<string, Entry>();
 
+  /** The epoch read, compiled once: it runs on every authenticated request. */
+  private readonly epochQuery: CompiledQuery<{ epoch: number }>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.epochQuery = db.selectFrom('auth_epoch').select('epoch').where('id', '=', 1).compile();
+  }
+
   /** The current epoch: one primary-key read. */
-  async epoch(db: Kysely<Database>): Promise<number> {
-    const row = await db.selectFrom('auth_epoch').select('epoch').where('id', '=', 1).executeTakeFirst();
-    return Number(row?.epoch ?? -1);
+  async epoch(): Promise<number> {
+    const { rows } = await this.db.executeQuery(this.epochQuery);
+    return Number(rows[0]?.epoch ?? -1);
   }
 
   get(key: string, epoch: number, now: number): CachedPrincipal | undefined {
@@ -57,7 +64,7 @@ const caches = new WeakMap<Kysely<Database>, PrincipalCache>();
 export function principalCacheOf(db: Kysely<Database>): PrincipalCache {
   let cache = caches.get(db);
   if (!cache) {
-    cache = new PrincipalCache();
+    cache = new PrincipalCache(db);
     caches.set(db, cache);
   }
   return cache;

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { installAuditHooks } from '../audit/http.js';
 import { registerAuditRoutes } from '../audit/routes.js';
@@ -26,6 +26,7 @@ import { accessHook } from './access.js';
 import { installErrorHandling } from './error-handler.js';
 import { instrument } from './instrumentation.js';
 import { redactUrlForLog } from './log-redaction.js';
+import { RequestLogController } from './request-log.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { SlidingCounter } from './sliding-counter.js';
 import type { HttpServer } from './http.js';
@@ -73,7 +74,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     },
     genReqId: requestIdFor,
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new RequestLogController({ requestIdLogLabel: 'requestId' }),
     trustProxy: trustProxyOption(ctx.config.trustProxy),
     return503OnClosing: true,
     // Bounded connections: a client that trickles headers or a body, or idles, loses its socket.
