@@ -83,10 +83,11 @@ async function must(promise, what) {
   return answer.body;
 }
 
+/** The organisation's user quota (50 by default) is raised to hold the simulated users and their admin. */
 async function setUp(call) {
   const operator = await must(call('POST', '/api/v1/auth/login', { json: { username: 'admin', password: BENCH_ADMIN_PASSWORD } }), 'operator login');
   await must(call('POST', '/api/v1/auth/password', { token: operator.accessToken, json: { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: PASSWORD } }), 'operator password');
-  const created = await must(call('POST', '/api/v1/orgs', { token: operator.accessToken, json: { name: 'Soak', slug: 'soak', admin: { username: 'boss' } } }), 'org');
+  const created = await must(call('POST', '/api/v1/orgs', { token: operator.accessToken, json: { name: 'Soak', slug: 'soak', admin: { username: 'boss' }, quotas: { maxUsers: USERS + 1 } } }), 'org');
   const first = async (username, oneTimePassword) => {
     const session = await must(call('POST', '/api/v1/auth/login', { json: { username, password: oneTimePassword, organization: 'soak' } }), `login ${username}`);
     await must(call('POST', '/api/v1/auth/password', { token: session.accessToken, json: { currentPassword: oneTimePassword, newPassword: PASSWORD } }), `password ${username}`);
