@@ -1,10 +1,13 @@
 // Two `pca serve` instances on one store (a SQLite file in a shared data dir,
 // then PostgreSQL when PCA_BENCH_DATABASE_URL or PCA_TEST_DATABASE_URL is set),
 // taken in turn by simulated users (round robin, as a proxy would) for a
-// bounded time: sign-ins, uploads, analyses, dataset lists, audit reads.
-// Checks: no 5xx, the audit chain verifies from both instances, one audit
-// event per successful upload and analysis, retention (leased) never runs on
-// both instances at once, bounded memory.
+// bounded time: sign-ins, uploads, analyses, queries, ratings, exports, admin
+// changes (a user's profile, the organisation's settings), dataset lists,
+// audit reads. Checks: no error (5xx, failed connection, or any 4xx but a
+// 429, which the users honour), the audit chain verifies from both instances,
+// exactly one audit event per successful change, retention (leased) never
+// runs on both instances at once, bounded memory.
+// PCA_BENCH_SOAK_STORES=postgres runs the PostgreSQL soak alone.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,11 @@ export const title = 'Soak: two pca serve instances on one store under mixed loa
 const SECONDS = Number(process.env.PCA_BENCH_SOAK_SECONDS ?? 300);
 const USERS = Number(process.env.PCA_BENCH_SOAK_USERS ?? 50);
 const PG_URL = process.env.PCA_BENCH_DATABASE_URL ?? process.env.PCA_TEST_DATABASE_URL;
+const STORES = (process.env.PCA_BENCH_SOAK_STORES ?? 'sqlite,postgres').split(',');
+/** Export formats in the mix: the file formats (PDF and PPTX render a deck, measured in deck.bench). */
+const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'md'];
+/** Longest a simulated user waits on a Retry-After before trying something else. */
+const MAX_RETRY_WAIT_S = 5;
 const PASSWORD = 'soak-Chosen-pass-2026!';
 const MIB = 1024 ** 2;
 const RSS_GROWTH_BYTES = 300 * MIB;
@@ -43,7 +51,7 @@ async function loopLag(url) {
 /** A client that spreads its requests over the instances in turn. */
 function roundRobin(urls) {
   let next = 0;
-  const stats = { statuses: new Map(), errors: 0, times: [] };
+  const stats = { statuses: new Map(), errors: 0, times: [], unexpected: [] };
   const call = async (method, route, { token, json, form } = {}) => {
     const url = urls[next++ % urls.length];
     const started = performance.now();
@@ -56,7 +64,11 @@ function roundRobin(urls) {
       const text = await response.text();
       stats.times.push(performance.now() - started);
       stats.statuses.set(response.status, (stats.statuses.get(response.status) ?? 0) + 1);
-      return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+      const body = text.startsWith('{') ? JSON.parse(text) : text;
+      // A 429 is a refusal by design (per-organisation slots, the hashing queue): the user waits. Any other 4xx is a fault.
+      if (response.status >= 400 && response.status !== 429) stats.unexpected.push(`${method} ${route.split('?')[0]} ${response.status} ${(body.detail ?? '').slice(0, 120)}`);
+      if (response.status === 429) await sleep(Math.min(MAX_RETRY_WAIT_S, Number(response.headers.get('retry-after') ?? 1)) * 1000);
+      return { status: response.status, body };
     } catch (error) {
       stats.errors++;
       return { status: 0, body: String(error) };
@@ -71,10 +83,11 @@ async function must(promise, what) {
   return answer.body;
 }
 
+/** The organisation's user quota (50 by default) is raised to hold the simulated users and their admin. */
 async function setUp(call) {
   const operator = await must(call('POST', '/api/v1/auth/login', { json: { username: 'admin', password: BENCH_ADMIN_PASSWORD } }), 'operator login');
   await must(call('POST', '/api/v1/auth/password', { token: operator.accessToken, json: { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: PASSWORD } }), 'operator password');
-  const created = await must(call('POST', '/api/v1/orgs', { token: operator.accessToken, json: { name: 'Soak', slug: 'soak', admin: { username: 'boss' } } }), 'org');
+  const created = await must(call('POST', '/api/v1/orgs', { token: operator.accessToken, json: { name: 'Soak', slug: 'soak', admin: { username: 'boss' }, quotas: { maxUsers: USERS + 1 } } }), 'org');
   const first = async (username, oneTimePassword) => {
     const session = await must(call('POST', '/api/v1/auth/login', { json: { username, password: oneTimePassword, organization: 'soak' } }), `login ${username}`);
     await must(call('POST', '/api/v1/auth/password', { token: session.accessToken, json: { currentPassword: oneTimePassword, newPassword: PASSWORD } }), `password ${username}`);
@@ -84,7 +97,7 @@ async function setUp(call) {
   const users = [];
   for (let i = 0; i < USERS; i++) {
     const user = await must(call('POST', '/api/v1/users', { token: admin, json: { username: `user-${i}`, role: 'analyst' } }), 'user');
-    users.push({ username: `user-${i}`, token: await first(`user-${i}`, user.oneTimePassword) });
+    users.push({ id: user.user.id, username: `user-${i}`, token: await first(`user-${i}`, user.oneTimePassword) });
   }
   return { operator: operator.accessToken, admin, users, orgId: created.organization.id };
 }
@@ -118,8 +131,9 @@ async function soak(label, env) {
     // A scrape resets prom-client's event-loop histogram: the one after the load covers the load alone.
     await Promise.all(instances.map((instance) => loopLag(instance.url)));
     const peak = [...baseline];
-    const done = { uploads: 0, analyses: 0 };
+    const done = { uploads: 0, analyses: 0, queries: 0, ratings: 0, exports: 0, userChanges: 0, orgChanges: 0 };
     const datasets = [];
+    const analyses = [];
     const deadline = performance.now() + SECONDS * 1000;
     const sampler = (async () => {
       while (performance.now() < deadline) {
@@ -127,6 +141,8 @@ async function soak(label, env) {
         await sleep(500);
       }
     })();
+    const pick = (list, u, step) => list[(u * 7 + step) % list.length];
+    let settingsTick = 0;
     await Promise.all(
       world.users.map(async (user, u) => {
         for (let step = 0; performance.now() < deadline; step++) {
@@ -134,7 +150,7 @@ async function soak(label, env) {
           if (roll < 2) {
             const session = await call('POST', '/api/v1/auth/login', { json: { username: user.username, password: PASSWORD, organization: 'soak' } });
             if (session.status === 200) user.token = session.body.accessToken;
-          } else if (roll < 6 || datasets.length === 0) {
+          } else if (roll < 5 || datasets.length === 0) {
             const form = new FormData();
             form.append('file', new Blob([csv(u * 1000 + step)], { type: 'text/csv' }), `soak-${u}-${step}.csv`);
             const answer = await call('POST', '/api/v1/datasets', { token: user.token, form });
@@ -142,10 +158,36 @@ async function soak(label, env) {
               done.uploads++;
               datasets.push(answer.body.id);
             }
-          } else if (roll < 12) {
-            const answer = await call('POST', '/api/v1/analyses', { token: user.token, json: { datasetIds: [datasets[(u + step) % datasets.length]] } });
-            if (answer.status === 201) done.analyses++;
+          } else if (roll < 8 || analyses.length === 0) {
+            const answer = await call('POST', '/api/v1/analyses', { token: user.token, json: { datasetIds: [pick(datasets, u, step)] } });
+            if (answer.status === 201) {
+              done.analyses++;
+              analyses.push(answer.body.id);
+            }
+          } else if (roll < 11) {
+            const answer = await call('POST', '/api/v1/query', { token: user.token, json: { datasetIds: [pick(datasets, u, step)], metrics: ['spend', 'clicks', 'ctr'], dimensions: ['campaign'] } });
+            if (answer.status === 200) done.queries++;
+          } else if (roll < 13) {
+            // Rate the analysis, or one of its insights (4-5 stars: a rule is never suppressed, which would add its own event).
+            const analysisId = pick(analyses, u, step);
+            const items = step % 2 === 0 ? await call('GET', `/api/v1/analyses/${analysisId}/insights`, { token: user.token }) : undefined;
+            const insight = items?.status === 200 ? items.body.insights[0] : undefined;
+            const answer = insight
+              ? await call('PUT', `/api/v1/insights/${insight.id}/feedback`, { token: user.token, json: { rating: 4 + (step % 2) } })
+              : await call('PUT', `/api/v1/analyses/${analysisId}/feedback`, { token: user.token, json: { overall: 4, usefulness: 5, accuracy: 4, actionability: 4 } });
+            if (answer.status === 200) done.ratings++;
+          } else if (roll < 15) {
+            const answer = await call('GET', `/api/v1/analyses/${pick(analyses, u, step)}/export?format=${EXPORT_FORMATS[step % EXPORT_FORMATS.length]}`, { token: user.token });
+            if (answer.status === 200) done.exports++;
           } else if (roll < 16) {
+            if (step % 2 === 0) {
+              const answer = await call('PATCH', `/api/v1/users/${user.id}`, { token: world.admin, json: { displayName: `User ${u}, step ${step}` } });
+              if (answer.status === 200) done.userChanges++;
+            } else {
+              const answer = await call('PATCH', `/api/v1/orgs/${world.orgId}`, { token: world.admin, json: { settings: { soakTick: ++settingsTick } } });
+              if (answer.status === 200) done.orgChanges++;
+            }
+          } else if (roll < 18) {
             await call('GET', '/api/v1/datasets?limit=20', { token: user.token });
           } else {
             await call('GET', '/api/v1/audit/events?limit=50', { token: world.admin });
@@ -159,20 +201,36 @@ async function soak(label, env) {
       instances.map(async () => [await must(call('GET', '/api/v1/audit/verify', { token: world.admin }), 'verify org'), await must(call('GET', '/api/v1/audit/verify', { token: world.operator }), 'verify platform')]),
     );
     const chainsValid = verdicts.flat().every((verdict) => verdict.valid === true);
-    const [uploadEvents, analysisEvents] = [await countEvents(call, world.admin, 'dataset.uploaded'), await countEvents(call, world.admin, 'analysis.created')];
+    const events = async (...actions) => (await Promise.all(actions.map((action) => countEvents(call, world.admin, action)))).reduce((a, b) => a + b, 0);
+    // One event per successful change; an export is audited too. Profile edits without a role are `user.updated` only;
+    // a settings patch is `org.settings_changed`, or `org.updated` when a concurrent patch already wrote the same value.
+    const changes = [
+      ['uploads', await events('dataset.uploaded'), done.uploads],
+      ['analyses', await events('analysis.created'), done.analyses],
+      ['ratings', await events('feedback.given'), done.ratings],
+      ['exports', await events('analysis.exported'), done.exports],
+      ['user profile changes', await events('user.updated', 'user.role_changed'), done.userChanges],
+      ['organisation settings changes', await events('org.settings_changed', 'org.updated'), done.orgChanges],
+    ];
+    const suppressions = await events('insight.rule_suppressed');
     const serverErrors = [...stats.statuses].filter(([status]) => status >= 500).reduce((n, [, count]) => n + count, 0);
+    const refusals = stats.statuses.get(429) ?? 0;
     const runs = [...retentionRuns].sort((a, b) => a - b);
     const gaps = runs.slice(1).map((time, i) => time - runs[i]);
     const close = gaps.filter((gap) => gap < RETENTION_MIN_GAP_MS).length;
     const growth = Math.max(...peak.map((value, i) => value - baseline[i]));
     results.push(
       { name: `${label}: ${USERS} users × ${SECONDS} s, requests`, value: [...stats.statuses].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status}×${count}`).join(' '), unit: '' },
+      { name: `${label}: successful uploads, analyses, queries, ratings, exports, user | org changes`, value: `${done.uploads}, ${done.analyses}, ${done.queries}, ${done.ratings}, ${done.exports}, ${done.userChanges} | ${done.orgChanges}`, unit: '' },
       { name: `${label}: 5xx or failed connections`, value: serverErrors + stats.errors, unit: '', target: '0', ok: serverErrors + stats.errors === 0 },
+      { name: `${label}: 4xx other than 429`, value: stats.unexpected.length, unit: '', target: '0', ok: stats.unexpected.length === 0 },
+      ...[...new Set(stats.unexpected)].slice(0, 10).map((line) => ({ name: `${label}:   unexpected`, value: line, unit: '' })),
+      { name: `${label}: 429 refusals (Retry-After honoured, ≤ ${MAX_RETRY_WAIT_S} s)`, value: refusals, unit: '' },
       { name: `${label}: request p50 / p99`, value: `${Math.round(percentile(stats.times, 50))} / ${Math.round(percentile(stats.times, 99))}`, unit: 'ms' },
       { name: `${label}: event-loop lag p99 / max, instance A | B`, value: lags.map((lag) => `${lag.p99.toFixed(0)} / ${lag.max.toFixed(0)}`).join(' | '), unit: 'ms' },
       { name: `${label}: audit chains verify (org + platform, both instances)`, value: chainsValid ? 'yes' : 'no', unit: '', target: 'yes', ok: chainsValid },
-      { name: `${label}: upload events / successful uploads`, value: `${uploadEvents} / ${done.uploads}`, unit: '', target: 'equal', ok: uploadEvents === done.uploads },
-      { name: `${label}: analysis events / successful analyses`, value: `${analysisEvents} / ${done.analyses}`, unit: '', target: 'equal', ok: analysisEvents === done.analyses },
+      ...changes.map(([what, eventCount, successes]) => ({ name: `${label}: audit events / successful ${what}`, value: `${eventCount} / ${successes}`, unit: '', target: 'equal', ok: eventCount === successes })),
+      { name: `${label}: rules suppressed (ratings are 4-5 stars)`, value: suppressions, unit: '', target: '0', ok: suppressions === 0 },
       { name: `${label}: retention runs, of which < 45 s after another`, value: `${runs.length}, ${close}`, unit: '', target: 'none close (≥ 1 run past 90 s)', ok: close === 0 && (SECONDS < 90 || runs.length > 0) },
       { name: `${label}: max RSS growth of an instance`, value: (growth / MIB).toFixed(0), unit: 'MiB', target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`, ok: growth <= RSS_GROWTH_BYTES },
     );
@@ -184,7 +242,8 @@ async function soak(label, env) {
 }
 
 export async function run() {
-  const results = await soak('SQLite', {});
+  const results = STORES.includes('sqlite') ? await soak('SQLite', {}) : [];
+  if (!STORES.includes('postgres')) return results;
   if (PG_URL) {
     const schema = `soak_${randomBytes(5).toString('hex')}`;
     try {

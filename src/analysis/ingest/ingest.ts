@@ -7,7 +7,7 @@ import { allRowsSql, isConversionError, keptRowsSql, storedFields, unifiedRelati
 import type { Profile } from '../engine/analysis.js';
 import { planIngest, type IngestOptions, type IngestPlan } from './plan.js';
 import { summariseRelation, type QualityReport } from './quality.js';
-import { sniffFile, type FileShape } from './sniff.js';
+import { lineTooLong, sniffFile, type FileShape } from './sniff.js';
 import { xlsxToCsv, type SheetInfo } from './xlsx.js';
 
 export type SourceFormat = 'csv' | 'xlsx';
@@ -145,7 +145,12 @@ export async function ingest(connection: DuckConnection, table: string, request:
 
 function readError(error: unknown, delimiter: string): Error {
   if (error instanceof AppError) return error;
-  const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Maximum line size of \d+ bytes exceeded/.test(message)) {
+    const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+    return lineTooLong(line === undefined ? undefined : Number(line));
+  }
+  const reason = message.split('\n')[0] ?? '';
   // DuckDB's out-of-memory message tells the server's memory use and limits: none of the uploader's business.
   if (/out of memory/i.test(reason)) {
     return new AppError('unprocessable', 'The file needs more memory to read than this server allows for one file; split it into smaller files.');

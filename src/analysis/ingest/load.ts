@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import { DIMENSIONS, MEASURES, PLATFORMS, type Dimension, type Field, type Measure } from '../schema.js';
 import { canonicalPlatform, PLATFORM_SPELLINGS } from './detect-platform.js';
 import type { IngestPlan } from './plan.js';
-import type { FileShape } from './sniff.js';
+import { MAX_LINE_BYTES, type FileShape } from './sniff.js';
 import { dateSql, finiteSql, NUMBER_NULL_MARKERS, numberSql, sqlString, textSql } from './values.js';
 
 /** Why a row of the file is not campaign data. */
@@ -34,6 +34,8 @@ function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boo
     `encoding=${sqlString(shape.encoding === 'utf-8' ? 'utf-8' : 'utf-16')}`,
     `columns={${types.join(', ')}}`,
     'auto_detect=false',
+    // DuckDB counts the line break and refuses a line that reaches the size: +2 admits a line of the limit ending in \r\n.
+    `max_line_size=${MAX_LINE_BYTES + 2}`,
     ...(shape.raggedTail ? ['null_padding=true', 'strict_mode=false'] : []),
   ];
   return `read_csv(${sqlString(file)}, ${options.join(', ')})`;

@@ -37,6 +37,26 @@ export const MAX_COLUMNS = 1024;
  * of 64 KiB can hold 32,000 cells, which would hold the event loop.
  */
 const MAX_HEADER_CELLS = 4096;
+/**
+ * The longest line read, in bytes (characters where the sniff counts): an ad
+ * platform's row is a few KB at most, and 1,024 columns of 32 bytes fit. A
+ * longer line (a 50 MB cell) is refused here when it lies in the head or the
+ * tail, before DuckDB buffers it, and by DuckDB's reader anywhere else
+ * (`max_line_size`, see load.ts).
+ */
+export const MAX_LINE_BYTES = 32 * 1024;
+
+/** The refusal of a line past MAX_LINE_BYTES; `line` is its number when the reader told it. */
+export function lineTooLong(line?: number): AppError {
+  return new AppError(
+    'unprocessable',
+    `${line === undefined ? 'A line' : `Line ${line}`} of the file is longer than ${MAX_LINE_BYTES} bytes, more than any campaign export holds; at most ${MAX_LINE_BYTES} bytes a line are read.`,
+    { limit: 'csvLineBytes', max: MAX_LINE_BYTES },
+  );
+}
+
+/** A record's length as written: its cells and the delimiters between them (quotes aside). */
+const recordLength = (record: readonly string[]) => record.reduce((length, cell) => length + cell.length, record.length - 1);
 
 function unprocessable(detail: string): AppError {
   return new AppError('unprocessable', detail);
@@ -148,7 +168,8 @@ export async function sniffFile(file: string): Promise<FileShape> {
     const tail = Buffer.alloc(Math.min(size, TAIL_BYTES));
     await handle.read(tail, 0, tail.length, size - tail.length);
     const { encoding, bomBytes } = detectEncoding(head);
-    const text = completeLines(decode(head.subarray(bomBytes), encoding), size > HEAD_BYTES);
+    const decoded = decode(head.subarray(bomBytes), encoding);
+    const text = completeLines(decoded, size > HEAD_BYTES);
     assertText(text);
     if (text.trim() === '') throw unprocessable('The file has no content (only whitespace).');
 
@@ -161,6 +182,8 @@ export async function sniffFile(file: string): Promise<FileShape> {
         max: MAX_COLUMNS,
       });
     }
+    // The line the head was cut in is at least as long as its part in the head.
+    if (decoded.length - text.length > MAX_LINE_BYTES || records.some((record) => recordLength(record) > MAX_LINE_BYTES)) throw lineTooLong();
     const headerIndex = findHeader(records);
     if (headerIndex < 0) throw unprocessable('No header row was found in the file.');
     const header = records[headerIndex]!.map((cell) => cell.trim());
@@ -171,7 +194,10 @@ export async function sniffFile(file: string): Promise<FileShape> {
     if (size > head.length) {
       const tailText = decode(tail, encoding);
       const firstBreak = tailText.search(/\r?\n/);
+      // The tail starts inside a line: one without a break in the tail, or whose end alone is past the limit, is too long.
+      if (firstBreak < 0 || firstBreak > MAX_LINE_BYTES) throw lineTooLong();
       tailRecords = parseCsvRecords(tailText.slice(firstBreak + 1), delimiter).filter((record) => !isBlank(record));
+      if (tailRecords.some((record) => recordLength(record) > MAX_LINE_BYTES)) throw lineTooLong();
     } else {
       tailRecords = sample;
     }
