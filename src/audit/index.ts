@@ -1,0 +1,12 @@
+export { archiveExpiredEvents } from './archive.js';
+export type { AuditAction } from './catalog.js';
+export { advanceCursor, eventsAfter, eventsSince, headsAndCursors, totalEvents } from './cursors.js';
+export type { EventSummary } from './cursors.js';
+export { changesBetween } from './event.js';
+export { auditOf, installAuditHooks } from './http.js';
+export type { RouteAudit } from './http.js';
+export { loadAuditKey } from './key.js';
+export { systemRecorder, withAudit } from './recorder.js';
+export type { AuditLog, AuditRecorder } from './recorder.js';
+export { auditedOrganizations, verifyChain } from './verify.js';
+export type { VerifyResult } from './verify.js';

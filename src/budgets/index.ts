@@ -1,0 +1,1 @@
+export { listBudgets } from './budgets.js';

@@ -1,0 +1,1 @@
+export { categoryGuidance, feedbackContext } from './stats.js';

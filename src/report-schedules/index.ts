@@ -1,0 +1,4 @@
+export { MailError, smtpMailer } from './mailer.js';
+export type { Mailer } from './mailer.js';
+export { claimSchedule, dueSchedules, finishRun, presentSchedule, settleSchedule, startRun } from './schedules.js';
+export type { Run, Schedule } from './schedules.js';

@@ -1,0 +1,8 @@
+export { brandingOf } from './content.js';
+export type { AnalysisContent } from './content.js';
+export { createDeckPool, pooledRenderer } from './deck-pool.js';
+export type { DeckPool } from './deck-pool.js';
+export { EXPORT_FORMATS, exportReport } from './export.js';
+export type { DeckRenderer, ExportFormat } from './export.js';
+export { renderDeck } from './render.js';
+export { reportWorkbook } from './xlsx-report.js';
