@@ -47,9 +47,10 @@ const httpAtTheEdge = {
 
 /**
  * Features are the folders of src/ that are neither shared layers nor composition.
- * A file reaches another feature only through that feature's index.ts; server/ alone
- * also imports route registrars. Inside a feature, files import each other, never
- * their own index (that would be a cycle). A feature's non-HTTP files import no
+ * A file reaches another feature only through that feature's index.ts, or its pure.ts
+ * (the part that loads no store, DuckDB or HTTP schema, for worker threads); server/
+ * alone also imports route registrars. Inside a feature, files import each other, never
+ * their own index or pure.ts (that would be a cycle). A feature's non-HTTP files import no
  * composition (commands/, context.ts, ...); shared layers import no feature. The
  * index.ts of a feature exports no route file.
  */
@@ -58,11 +59,11 @@ const featureBoundaries = {
     type: 'problem',
     schema: [],
     messages: {
-      internals: "{{what}} is inside the feature '{{feature}}': import it from src/{{feature}}/index.ts (see docs/ARCHITECTURE.md).",
-      ownIndex: "A file of '{{feature}}' imports its own modules, not src/{{feature}}/index.ts.",
+      internals: "{{what}} is inside the feature '{{feature}}': import it from src/{{feature}}/index.ts or pure.ts (see docs/ARCHITECTURE.md).",
+      ownIndex: "A file of '{{feature}}' imports its own modules, not its index.ts or pure.ts.",
       shared: '{{file}} is a shared layer: it imports only config, errors, ids, version, store/, runtime/, export/ and charts/, not {{what}}.',
       upward: '{{what}} composes features: a service of a feature does not import it (only route files do).',
-      routeInIndex: "A feature's index.ts does not export its route registrar ({{what}}): server/ imports that directly.",
+      routeInIndex: "A feature's index.ts or pure.ts does not export its route registrar ({{what}}): server/ imports that directly.",
     },
   },
   create(context) {
@@ -74,10 +75,10 @@ const featureBoundaries = {
       const { resolved } = paths(context, specifier);
       if (!resolved?.startsWith('src/')) return;
       const target = featureOf(resolved);
-      const isIndex = target !== undefined && resolved === `src/${target}/index.ts`;
+      const isIndex = target !== undefined && (resolved === `src/${target}/index.ts` || resolved === `src/${target}/pure.ts`);
       const report = (messageId, data) => context.report({ node, messageId, data: { what: specifier, file, ...data } });
       if (SHARED.test(file) && !SHARED.test(resolved)) return report('shared');
-      if (own && file === `src/${own}/index.ts` && ROUTE_FILE.test(resolved)) return report('routeInIndex');
+      if (own && (file === `src/${own}/index.ts` || file === `src/${own}/pure.ts`) && ROUTE_FILE.test(resolved)) return report('routeInIndex');
       if (own && !HTTP_FILES.test(file) && COMPOSITION.test(resolved) && !resolved.startsWith('src/server/')) return report('upward');
       if (target === undefined) return;
       if (target === own) return isIndex ? report('ownIndex', { feature: own }) : undefined;

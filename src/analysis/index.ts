@@ -1,3 +1,4 @@
+/** The public face of analysis/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
 export {
   analysesThisMonth,
   DAILY_PAIRS,

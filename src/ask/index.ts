@@ -1,3 +1,4 @@
+/** The public face of ask/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
 export type { Answer } from './answer.js';
 export { deleteQuestionsBefore, ratedAnswers } from './history.js';
 export type { AskRating, AskRecord } from './history.js';

@@ -1,3 +1,4 @@
+/** The public face of audit/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
 export { archiveExpiredEvents } from './archive.js';
 export type { AuditAction } from './catalog.js';
 export { advanceCursor, eventsAfter, eventsSince, headsAndCursors, totalEvents } from './cursors.js';

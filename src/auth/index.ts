@@ -1,3 +1,4 @@
+/** The public face of auth/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
 export { revokeOrganizationApiKeys } from './api-keys.js';
 export { loadAuthKeys } from './auth-deps.js';
 export type { AuthDeps } from './auth-deps.js';

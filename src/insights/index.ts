@@ -1,3 +1,4 @@
+/** The public face of insights/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
 export { benchmarkSettings } from './benchmarks.js';
 export { DEFAULT_SUPPRESS_MIN_RATERS, shouldSuppress, smoothedRating } from './feedback-loop.js';
 export type { OutcomeStats, RuleRatingStats } from './feedback-loop.js';

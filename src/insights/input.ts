@@ -1,6 +1,6 @@
-import { COVERED_SUMS, type CoveredSum } from '../analysis/index.js';
-import type { AnalysisReport, ReportRow } from '../analysis/index.js';
-import { totalRows } from '../analysis/index.js';
+import { COVERED_SUMS, type CoveredSum } from '../analysis/pure.js';
+import type { AnalysisReport, ReportRow } from '../analysis/pure.js';
+import { totalRows } from '../analysis/pure.js';
 import type { BenchmarkSettings } from './benchmarks.js';
 import type { Pacing } from './pacing-types.js';
 

@@ -1,6 +1,6 @@
 import type { Finding } from './finding.js';
 import type { InsightInput } from './input.js';
-import { formatMoney, formatRatio, listOf, plural } from '../analysis/index.js';
+import { formatMoney, formatRatio, listOf, plural } from '../analysis/pure.js';
 import { coverageOf, notReporting, round } from './rules/helpers.js';
 
 export type { ExecutiveSummary } from '../analysis/index.js';

@@ -1,3 +1,4 @@
+/** The public face of monitoring/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
 export type { Alert } from './alerts/alerts.js';
 export { getChannel, notifyChannels, postToChannel } from './alerts/channels.js';
 export type { EgressPolicy } from './alerts/egress.js';

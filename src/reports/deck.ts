@@ -7,7 +7,7 @@ import {
   KPI_DEFINITIONS,
   totalRows,
   type ReportRow,
-} from '../analysis/index.js';
+} from '../analysis/pure.js';
 import { itemsOf, type AnalysisContent, type Branding, type ReportItem } from './content.js';
 
 /**

@@ -1,3 +1,4 @@
+/** The public face of reports/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
 export { brandingOf } from './content.js';
 export type { AnalysisContent } from './content.js';
 export { createDeckPool, pooledRenderer } from './deck-pool.js';

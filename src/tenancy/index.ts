@@ -1,3 +1,4 @@
+/** The public face of tenancy/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
 export { assertWithinQuota, withOrganizationLock } from './enforce.js';
 export {
   createOrganization,

@@ -13,7 +13,7 @@ import {
   type Pacing,
   type PacingThresholds,
   type ExecutiveSummary,
-} from '../../insights/index.js';
+} from '../../insights/pure.js';
 import {
   readGroups,
   buildReport,
@@ -21,12 +21,11 @@ import {
   type AnalysisReport,
   type DatasetSummary,
   type ReportRow,
-  type AnalysisResultDocument,
-  type PeriodComparison,
   rowsOfGrouped,
   type GroupedRows,
   type PreviousRows,
-} from '../../analysis/index.js';
+} from '../../analysis/pure.js';
+import type { AnalysisResultDocument, PeriodComparison } from '../../analysis/index.js';
 
 /** Everything an analysis needs once DuckDB has answered: plain data, so it crosses to a worker thread. */
 export interface AnalysisTaskInput {
