@@ -1,19 +1,14 @@
-import type { AuditLog } from './audit/recorder.js';
-import type { DuckEngine } from './analysis/engine/duckdb.js';
+import type { AuditLog } from './audit/index.js';
+import type { DuckEngine, GroupedCache } from './analysis/index.js';
 import type { AnalysisPool } from './commands/workers/analysis-pool.js';
-import type { GroupedCache } from './analysis/workers/grouped-cache.js';
-import type { DeckPool } from './reports/deck-pool.js';
+import type { DeckPool } from './reports/index.js';
 import type { OrgConcurrency } from './runtime/org-concurrency.js';
-import type { AuthDeps } from './auth/auth-deps.js';
+import type { AuthDeps } from './auth/index.js';
 import type { Config } from './config.js';
-import type { Alert } from './monitoring/alerts/alerts.js';
-import type { HealthRegistry } from './monitoring/health.js';
-import type { Metrics } from './monitoring/metrics.js';
-import type { OrgRequestStats, RequestStats } from './monitoring/request-stats.js';
-import type { SystemSampler } from './monitoring/system.js';
+import type { Alert, HealthRegistry, Metrics, OrgRequestStats, RequestStats, SystemSampler } from './monitoring/index.js';
 import type { DataDirLayout } from './store/data-dir.js';
 import type { Store } from './store/store.js';
-import type { Mailer } from './report-schedules/mailer.js';
+import type { Mailer } from './report-schedules/index.js';
 
 /** What a running instance holds: built once at start, handed to routes and services. */
 export interface AppContext {

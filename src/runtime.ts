@@ -1,33 +1,37 @@
 import path from 'node:path';
-import { totalEvents } from './audit/cursors.js';
-import { loadAuditKey } from './audit/key.js';
-import { systemRecorder, type AuditLog } from './audit/recorder.js';
-import { sweepDatasetStorage } from './analysis/datasets/datasets.js';
-import { openDuckEngine } from './analysis/engine/duckdb.js';
+import { totalEvents, loadAuditKey, systemRecorder, type AuditLog } from './audit/index.js';
+import { sweepDatasetStorage, openDuckEngine, GroupedCache } from './analysis/index.js';
 import { createAnalysisPool } from './commands/workers/analysis-pool.js';
-import { createDeckPool } from './reports/deck-pool.js';
-import { GroupedCache } from './analysis/workers/grouped-cache.js';
+import { createDeckPool } from './reports/index.js';
 import { OrgConcurrency } from './runtime/org-concurrency.js';
-import { loadAuthKeys, type AuthDeps } from './auth/auth-deps.js';
-import { ensureOperator, platformOrganizationId, type BootstrapResult } from './auth/bootstrap.js';
-import type { Alert } from './monitoring/alerts/alerts.js';
-import { notifyChannels } from './monitoring/alerts/channels.js';
-import { instanceMetrics, startAlertEvaluator, type AlertEvaluator } from './monitoring/alerts/evaluator.js';
+import { loadAuthKeys, type AuthDeps, ensureOperator, platformOrganizationId, type BootstrapResult } from './auth/index.js';
+import {
+  type Alert,
+  notifyChannels,
+  instanceMetrics,
+  startAlertEvaluator,
+  type AlertEvaluator,
+  diskSpaceCheck,
+  duckdbCheck,
+  schedulerCheck,
+  storeCheck,
+  createMetrics,
+  registerAuditEventsGauge,
+  OrgRequestStats,
+  RequestStats,
+  startSystemSampler,
+  HealthRegistry,
+} from './monitoring/index.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { diskSpaceCheck, duckdbCheck, schedulerCheck, storeCheck } from './monitoring/core-checks.js';
-import { createMetrics, registerAuditEventsGauge } from './monitoring/metrics.js';
-import { OrgRequestStats, RequestStats } from './monitoring/request-stats.js';
-import { startSystemSampler } from './monitoring/system.js';
-import { HealthRegistry } from './monitoring/health.js';
 import { buildApp, type BuildAppOptions } from './server/app.js';
 import type { HttpServer } from './server/http.js';
 import { prepareDataDir } from './store/data-dir.js';
 import { migrateToLatest, openStore } from './store/store.js';
-import { startRetentionScheduler, type RetentionScheduler } from './tenancy/retention-scheduler.js';
+import { startRetentionScheduler, type RetentionScheduler } from './commands/retention-scheduler.js';
 import { reportDeliveryDeps } from './commands/deliver-report.js';
 import { startReportScheduler, type ReportScheduler } from './commands/report-scheduler.js';
-import { smtpMailer } from './report-schedules/mailer.js';
+import { smtpMailer } from './report-schedules/index.js';
 
 export interface OpenContext extends AppContext {
   /** What first-start bootstrapping did; a generated operator password is for the console only. */

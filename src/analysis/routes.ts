@@ -1,4 +1,4 @@
-import { auditOf } from '../audit/http.js';
+import { auditOf } from '../audit/index.js';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -12,36 +12,20 @@ import { AppError } from '../errors.js';
 import { principalOf } from '../server/access.js';
 import { sendDownload, sendJsonText, type HttpServer } from '../server/http.js';
 import { IdParams, OpenObject, PageQuery, pageOf } from '../server/schemas.js';
-import { requireOrganization } from '../tenancy/organizations.js';
+import { requireOrganization } from '../tenancy/index.js';
 import { deleteAnalysis, getAnalysis, listAnalyses, queryDatasets } from './analyses.js';
 import { createAnalysis, createdAnalysisJson } from '../commands/create-analysis.js';
 import { createDataset, deleteDataset, getDataset, listDatasets, previewDataset, remapDataset, type DatasetDeps, type UploadOptions } from './datasets/datasets.js';
 import { GRANULARITIES } from './engine/analysis.js';
 import { KPIS } from './kpis.js';
 import { THRESHOLD_OPS } from './query.js';
-import { EXPORT_FORMATS } from './report/export.js';
+import { EXPORT_FORMATS, pooledRenderer } from '../reports/index.js';
 import { AnalysisResultSchema } from './report/schema.js';
 import { COMPARISONS } from './comparison.js';
 import { DIMENSIONS, MEASURES, isField, type Field } from './schema.js';
+import { ConversionSchema, DatasetIds, DateRangeSchema, FilterSchema } from './request-schemas.js';
 import { exportAnalysis } from '../commands/export-analysis.js';
-import { pooledRenderer } from '../reports/deck-pool.js';
 
-const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-export const DateRangeSchema = Type.Object({ from: Type.Optional(DateText), to: Type.Optional(DateText) }, { additionalProperties: false });
-export const FilterSchema = Type.Object(
-  {
-    dimension: Type.Enum(DIMENSIONS.filter((dimension) => dimension !== 'date')),
-    values: Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 200 }),
-  },
-  { additionalProperties: false },
-);
-export const ConversionSchema = Type.Object(
-  {
-    to: Type.String({ pattern: '^[A-Z]{3}$' }),
-    rates: Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Number({ exclusiveMinimum: 0 })),
-  },
-  { additionalProperties: false },
-);
 const ThresholdSchema = Type.Object(
   { metric: Type.Enum([...MEASURES, ...KPIS]), op: Type.Enum(THRESHOLD_OPS), value: Type.Number() },
   { additionalProperties: false },
@@ -55,7 +39,6 @@ const UploadFields = Type.Object({
   currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$', description: 'For files without a currency column' })),
   mapping: Type.Optional(Type.String({ description: 'JSON object: source header -> unified field, or null to ignore' })),
 });
-export const DatasetIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 });
 
 const DatasetSchema = Type.Object(
   {

@@ -1,5 +1,4 @@
-import type { Metric, QueryResult, QueryRow } from '../analysis/query.js';
-import type { Dimension } from '../analysis/schema.js';
+import type { Metric, QueryResult, QueryRow, Dimension } from '../analysis/index.js';
 import { DIMENSION_LABELS, METRIC_DIRECTION, METRIC_LABELS } from './lexicon.js';
 import type { AskQuery } from './parse.js';
 

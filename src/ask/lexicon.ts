@@ -1,5 +1,4 @@
-import type { Metric } from '../analysis/query.js';
-import type { Dimension } from '../analysis/schema.js';
+import type { Metric, Dimension } from '../analysis/index.js';
 
 /**
  * The words a marketer uses for the unified schema, as word sequences of the

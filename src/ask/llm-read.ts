@@ -1,11 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { GRANULARITIES } from '../analysis/engine/analysis.js';
-import { KPIS } from '../analysis/kpis.js';
-import { THRESHOLD_OPS } from '../analysis/query.js';
-import { DIMENSIONS, MEASURES } from '../analysis/schema.js';
+import { GRANULARITIES, KPIS, THRESHOLD_OPS, DIMENSIONS, MEASURES } from '../analysis/index.js';
 import type { LlmConfig } from '../config.js';
-import { askModel } from '../llm/client.js';
+import { askModel } from '../llm/index.js';
 import { VALUE_DIMENSIONS } from './lexicon.js';
 import type { AskQuery } from './parse.js';
 import type { Vocabulary } from './vocabulary.js';

@@ -1,7 +1,15 @@
-import type { DimensionFilter, Granularity } from '../analysis/engine/analysis.js';
-import { KPI_DEFINITIONS, isKpi } from '../analysis/kpis.js';
-import type { Metric, Threshold, ThresholdOp } from '../analysis/query.js';
-import { PLATFORMS, type Dimension, type Measure } from '../analysis/schema.js';
+import {
+  type DimensionFilter,
+  type Granularity,
+  KPI_DEFINITIONS,
+  isKpi,
+  type Metric,
+  type Threshold,
+  type ThresholdOp,
+  PLATFORMS,
+  type Dimension,
+  type Measure,
+} from '../analysis/index.js';
 import { addDays, dateMentions, dayMs, periodBefore, periodMarkers, mondayOf, numberOf, type DateMention, type PeriodMarker } from './dates.js';
 import {
   AMBIGUOUS_METRICS,

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { auditOf } from '../audit/http.js';
+import { auditOf } from '../audit/index.js';
 import type { AppContext } from '../context.js';
 import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';

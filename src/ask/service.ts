@@ -1,13 +1,18 @@
-import type { AuditRecorder } from '../audit/recorder.js';
-import { getAnalysis, queryDatasets, withDatasetSource } from '../analysis/analyses.js';
-import type { DatasetDeps } from '../analysis/datasets/datasets.js';
-import type { DimensionFilter } from '../analysis/engine/analysis.js';
-import type { QueryResult, QuerySpec } from '../analysis/query.js';
-import type { Dimension } from '../analysis/schema.js';
+import type { AuditRecorder } from '../audit/index.js';
+import {
+  getAnalysis,
+  queryDatasets,
+  withDatasetSource,
+  type DatasetDeps,
+  type DimensionFilter,
+  type QueryResult,
+  type QuerySpec,
+  type Dimension,
+} from '../analysis/index.js';
 import type { LlmConfig } from '../config.js';
 import { AppError, isAppError } from '../errors.js';
-import { analysisItems } from '../insights/store.js';
-import { requireOrganization } from '../tenancy/organizations.js';
+import { analysisItems } from '../insights/index.js';
+import { requireOrganization } from '../tenancy/index.js';
 import { buildAnswer, buildWhyAnswer, contributions, type Answer, type Evidence } from './answer.js';
 import { correctionFor, ownQuestion, recordQuestion, storeRating, wrongReportsFor, type AskRating, type AskScopeRef, type WrongReports } from './history.js';
 import { readWithLlm } from './llm-read.js';

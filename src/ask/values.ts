@@ -1,4 +1,4 @@
-import type { Dimension } from '../analysis/schema.js';
+import type { Dimension } from '../analysis/index.js';
 import { DIMENSION_LABELS, VALUE_ALIASES, VALUE_DIMENSIONS, type ValueDimension } from './lexicon.js';
 import { fold, sameWord, singular, words } from './text.js';
 import type { Vocabulary } from './vocabulary.js';

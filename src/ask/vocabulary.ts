@@ -1,7 +1,4 @@
-import type { DuckConnection } from '../analysis/engine/duckdb.js';
-import { readProfile, profileSql } from '../analysis/engine/analysis.js';
-import { ident } from '../analysis/engine/sql.js';
-import type { Dimension, Measure } from '../analysis/schema.js';
+import { type DuckConnection, readProfile, profileSql, ident, type Dimension, type Measure } from '../analysis/index.js';
 import { VALUE_DIMENSIONS, type ValueDimension } from './lexicon.js';
 
 /** What the data in scope holds, as far as reading a question needs: its names, fields and days. */

@@ -7,7 +7,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DataDirLayout } from '../store/data-dir.js';
 import type { AuditEventTable, AuditHeadTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
-import type { Organization } from '../tenancy/organizations.js';
+import type { OrgId } from '../ids.js';
 import { advanceArchiveAnchor } from './append.js';
 import { CHECKPOINT_INTERVAL, headMac } from './chain.js';
 import { hmacHex } from './hmac.js';
@@ -172,7 +172,7 @@ export interface ArchiveOutcome {
  * deleted, the anchor moved and an `audit.archived` event written in one
  * transaction, after the files are in place.
  */
-export async function archiveExpiredEvents(deps: ArchiveDeps, org: Pick<Organization, 'id' | 'retention'>, now: Date): Promise<ArchiveOutcome> {
+export async function archiveExpiredEvents(deps: ArchiveDeps, org: { readonly id: OrgId; readonly retention: { readonly auditDays: number } }, now: Date): Promise<ArchiveOutcome> {
   const cutoff = new Date(now.getTime() - org.retention.auditDays * 86_400_000).toISOString();
   const files: string[] = [];
   let events = 0;

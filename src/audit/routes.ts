@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { getUser } from '../auth/users.js';
+import { getUser } from '../auth/index.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { principalOf } from '../server/access.js';

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { AuditRecorder } from '../audit/recorder.js';
+import type { AuditRecorder } from '../audit/index.js';
 import { consumeRateLimit } from '../store/rate-limits.js';
 import type { UserTable } from '../store/schema.js';
 import { AppError } from '../errors.js';

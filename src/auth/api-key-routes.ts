@@ -1,4 +1,4 @@
-import { auditOf } from '../audit/http.js';
+import { auditOf } from '../audit/index.js';
 import { Type } from 'typebox';
 import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';

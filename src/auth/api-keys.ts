@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditRecorder } from '../audit/recorder.js';
+import type { AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { inTransaction } from '../store/transactions.js';
 import { newId, type ApiKeyId, type UserId } from '../ids.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_FEATURES, type Features } from '../tenancy/policy.js';
+import { DEFAULT_FEATURES, type Features } from '../tenancy/index.js';
 import type { ApiKeyId, OrgId, UserId } from '../ids.js';
 import { fromJson } from '../store/json.js';
 import { API_KEY_PREFIX } from './api-keys.js';

@@ -1,8 +1,8 @@
-import type { AuditRecorder } from '../audit/recorder.js';
+import type { AuditRecorder } from '../audit/index.js';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Database } from '../store/schema.js';
-import { createOrganization, getOrganizationBySlug } from '../tenancy/organizations.js';
+import { createOrganization, getOrganizationBySlug } from '../tenancy/index.js';
 import type { AuthDeps } from './auth-deps.js';
 import { DEFAULT_ORG_SLUG } from './login.js';
 import { assertPasswordPolicy } from './passwords.js';

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { AuditRecorder } from '../audit/recorder.js';
+import type { AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import type { OrgId, SessionId, UserId } from '../ids.js';
 import { consumeRateLimit } from '../store/rate-limits.js';

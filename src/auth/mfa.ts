@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { AuditRecorder } from '../audit/recorder.js';
+import type { AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { inTransaction } from '../store/transactions.js';
 import { fromJson, toJson } from '../store/json.js';

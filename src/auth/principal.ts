@@ -1,5 +1,5 @@
 import type { ApiKeyId, OrgId, SessionId, UserId } from '../ids.js';
-import type { Features } from '../tenancy/policy.js';
+import type { Features } from '../tenancy/index.js';
 import type { Permission, Role } from './permissions.js';
 
 interface PrincipalBase {

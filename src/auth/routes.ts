@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { auditOf } from '../audit/http.js';
+import { auditOf } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { principalOf, userPrincipalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams } from '../server/schemas.js';
 import { changePassword, refreshSession } from './account.js';
-import type { Metrics } from '../monitoring/metrics.js';
+import type { Metrics } from '../monitoring/index.js';
 import type { AuthDeps } from './auth-deps.js';
 import {
   assertSameOriginBrowser,

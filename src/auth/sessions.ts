@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AuditRecorder } from '../audit/recorder.js';
+import type { AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { newId, type SessionId } from '../ids.js';
 import type { Database } from '../store/schema.js';

@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
-import { auditOf } from '../audit/http.js';
-import type { AuditAction } from '../audit/catalog.js';
+import { auditOf, type AuditAction } from '../audit/index.js';
 import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams, Nullable, PageQuery, pageOf } from '../server/schemas.js';

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { changesBetween } from '../audit/event.js';
-import type { AuditRecorder } from '../audit/recorder.js';
+import { changesBetween, type AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { newId, type OrgId, type UserId } from '../ids.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import type { Database, UserTable } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
-import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
-import { requireOrganization } from '../tenancy/organizations.js';
+import { assertWithinQuota, withOrganizationLock, requireOrganization } from '../tenancy/index.js';
 import type { AuthDeps } from './auth-deps.js';
 import { assertPasswordPolicy } from './passwords.js';
 import { revokeUserApiKeys } from './api-keys.js';

@@ -1,9 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import { changesBetween } from '../audit/event.js';
-import type { AuditRecorder } from '../audit/recorder.js';
+import { changesBetween, type AuditRecorder } from '../audit/index.js';
 import { AppError, type FieldError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { BudgetFlight, BudgetScope } from '../insights/pacing.js';
+import type { BudgetFlight, BudgetScope } from '../insights/index.js';
 import type { BudgetTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { auditOf } from '../audit/http.js';
+import { auditOf } from '../audit/index.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { paceDatasetBudgets } from '../commands/pace-budgets.js';

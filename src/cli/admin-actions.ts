@@ -1,11 +1,9 @@
-import { systemRecorder } from '../audit/recorder.js';
-import { isRole } from '../auth/permissions.js';
-import { CONSOLE_MANAGER } from '../auth/management.js';
-import { createUser, findUserIdByUsername, listUsers, resetPassword, setUserStatus } from '../auth/users.js';
+import { systemRecorder } from '../audit/index.js';
+import { isRole, CONSOLE_MANAGER, createUser, findUserIdByUsername, listUsers, resetPassword, setUserStatus } from '../auth/index.js';
 import type { OpenContext } from '../runtime.js';
 import { AppError } from '../errors.js';
-import { createOrganization, getOrganization, getOrganizationBySlug, listOrganizations, type Organization } from '../tenancy/organizations.js';
-import { runRetention } from '../tenancy/retention.js';
+import { createOrganization, getOrganization, getOrganizationBySlug, listOrganizations, type Organization } from '../tenancy/index.js';
+import { runRetention } from '../commands/retention.js';
 import { withLocalContext } from './context.js';
 
 async function findOrg(ctx: OpenContext, slugOrId: string): Promise<Organization> {

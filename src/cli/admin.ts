@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ROLES } from '../auth/permissions.js';
+import { ROLES } from '../auth/pure.js';
 
 const actions = () => import('./admin-actions.js');
 

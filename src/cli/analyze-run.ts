@@ -1,11 +1,14 @@
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { analyzeFiles } from '../analysis/analyze-files.js';
-import { openDuckEngine } from '../analysis/engine/duckdb.js';
-import type { CurrencyConversion } from '../analysis/engine/analysis.js';
-import { renderReport } from '../analysis/report/render.js';
-import { BREAKDOWN_DIMENSIONS, type Dimension } from '../analysis/schema.js';
+import {
+  analyzeFiles,
+  openDuckEngine,
+  type CurrencyConversion,
+  renderReport,
+  BREAKDOWN_DIMENSIONS,
+  type Dimension,
+} from '../analysis/index.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 
@@ -77,7 +80,7 @@ export async function runAnalyze(files: string[], options: AnalyzeOptions): Prom
     const report = await analyzeFiles(duck, request, now);
     if (options.format === 'pdf' || options.format === 'pptx') {
       const { offlineContent } = await import('../commands/analyze-offline.js');
-      const { renderDeck } = await import('../reports/render.js');
+      const { renderDeck } = await import('../reports/index.js');
       await writeAtomically(options.out!, await renderDeck(await offlineContent(duck, request, report, now), options.format));
       return;
     }
@@ -85,7 +88,7 @@ export async function runAnalyze(files: string[], options: AnalyzeOptions): Prom
       options.format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
         : options.format === 'xlsx'
-          ? await (await import('../analysis/report/xlsx-report.js')).reportWorkbook(report)
+          ? await (await import('../reports/index.js')).reportWorkbook(report)
           : renderReport(report, options.format === 'md' ? 'md' : 'text');
     if (options.out) await writeAtomically(options.out, output);
     else process.stdout.write(output);

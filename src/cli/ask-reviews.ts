@@ -1,5 +1,5 @@
-import { ratedAnswers, type AskRating, type AskRecord } from '../ask/history.js';
-import { getOrganization, getOrganizationBySlug } from '../tenancy/organizations.js';
+import { ratedAnswers, type AskRating, type AskRecord } from '../ask/index.js';
+import { getOrganization, getOrganizationBySlug } from '../tenancy/index.js';
 import { withLocalContext } from './context.js';
 
 export interface ReviewOptions {

@@ -1,14 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Answer } from '../ask/answer.js';
-import { parseQuestion, type ParseOutcome } from '../ask/parse.js';
-import { answerQuery } from '../ask/service.js';
-import { readVocabulary } from '../ask/vocabulary.js';
-import { openDuckEngine } from '../analysis/engine/duckdb.js';
-import { profile } from '../analysis/engine/analysis.js';
-import { ingest } from '../analysis/ingest/ingest.js';
-import { runQuery } from '../analysis/query.js';
+import { type Answer, parseQuestion, type ParseOutcome, answerQuery, readVocabulary } from '../ask/index.js';
+import { openDuckEngine, profile, ingest, runQuery } from '../analysis/index.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 

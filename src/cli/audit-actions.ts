@@ -1,8 +1,6 @@
-import { archiveExpiredEvents } from '../audit/archive.js';
-import { systemRecorder } from '../audit/recorder.js';
-import { auditedOrganizations, verifyChain, type VerifyResult } from '../audit/verify.js';
+import { archiveExpiredEvents, systemRecorder, auditedOrganizations, verifyChain, type VerifyResult } from '../audit/index.js';
 import type { OpenContext } from '../runtime.js';
-import { getOrganization, getOrganizationBySlug, requireOrganization } from '../tenancy/organizations.js';
+import { getOrganization, getOrganizationBySlug, requireOrganization } from '../tenancy/index.js';
 import { withLocalContext } from './context.js';
 
 async function organizationIds(ctx: OpenContext, slugOrId: string | undefined): Promise<string[]> {

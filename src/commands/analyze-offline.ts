@@ -1,11 +1,15 @@
 import path from 'node:path';
-import { DAILY_PAIRS } from '../analysis/analyses.js';
-import { analyzeFiles, type AnalyzeFilesRequest } from '../analysis/analyze-files.js';
-import type { DuckEngine } from '../analysis/engine/duckdb.js';
-import { previousRange } from '../analysis/query.js';
-import { totalRows, type AnalysisReport } from '../analysis/report/report.js';
+import {
+  DAILY_PAIRS,
+  analyzeFiles,
+  type AnalyzeFilesRequest,
+  type DuckEngine,
+  previousRange,
+  totalRows,
+  type AnalysisReport,
+} from '../analysis/index.js';
 import { completeAnalysis, dailyPairs } from './workers/analysis-task.js';
-import type { AnalysisContent } from '../reports/content.js';
+import type { AnalysisContent } from '../reports/index.js';
 
 /** Offline there is no organisation: no feedback has been given, no budget or setting is stored. */
 const NO_FEEDBACK = { ruleRatings: new Map(), outcomes: new Map(), suppressed: new Set<string>() } as const;

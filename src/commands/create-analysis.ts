@@ -1,20 +1,33 @@
-import type { DuckConnection } from '../analysis/engine/duckdb.js';
-import { GRANULARITIES, profile, type DateRange, type Scope } from '../analysis/engine/analysis.js';
-import { analysesThisMonth, DAILY_PAIRS, insertAnalysis, withDatasetSource, type AnalysisRequest, type AnalysisSummary, type ExecutiveSummary } from '../analysis/analyses.js';
-import { comparisonRange, type Comparison } from '../analysis/comparison.js';
-import type { DatasetDeps } from '../analysis/datasets/datasets.js';
-import { groupedKey, type GroupedCache, type GroupedInputs } from '../analysis/workers/grouped-cache.js';
-import { groupedRows, type PreviousRows } from '../analysis/workers/grouped-rows.js';
-import type { AuditRecorder } from '../audit/recorder.js';
-import { listBudgets } from '../budgets/budgets.js';
+import {
+  type DuckConnection,
+  GRANULARITIES,
+  profile,
+  type DateRange,
+  type Scope,
+  analysesThisMonth,
+  DAILY_PAIRS,
+  insertAnalysis,
+  withDatasetSource,
+  type AnalysisRequest,
+  type AnalysisSummary,
+  type ExecutiveSummary,
+  comparisonRange,
+  type Comparison,
+  type DatasetDeps,
+  groupedKey,
+  type GroupedCache,
+  type GroupedInputs,
+  groupedRows,
+  type PreviousRows,
+} from '../analysis/index.js';
+import type { AuditRecorder } from '../audit/index.js';
+import { listBudgets } from '../budgets/index.js';
 import type { LlmConfig } from '../config.js';
 import { AppError } from '../errors.js';
-import { categoryGuidance, feedbackContext } from '../feedback/stats.js';
+import { categoryGuidance, feedbackContext } from '../feedback/index.js';
 import { newId } from '../ids.js';
-import { llmSummary } from '../insights/llm-summary.js';
-import { storeItems } from '../insights/store.js';
-import { assertWithinQuota, withOrganizationLock } from '../tenancy/enforce.js';
-import { requireOrganization } from '../tenancy/organizations.js';
+import { llmSummary, storeItems } from '../insights/index.js';
+import { assertWithinQuota, withOrganizationLock, requireOrganization } from '../tenancy/index.js';
 import { runAnalysisInPool, type AnalysisPool } from './workers/analysis-pool.js';
 
 /** What running an analysis needs beyond the datasets: the worker threads its JavaScript runs in. */

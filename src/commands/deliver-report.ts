@@ -1,20 +1,17 @@
 import { buffer } from 'node:stream/consumers';
 import type { Log } from '../runtime/log.js';
 import { createAnalysis, type AnalysisDeps } from './create-analysis.js';
-import { withAudit, type AuditRecorder } from '../audit/recorder.js';
-import type { SecretBox } from '../auth/secret-box.js';
+import { withAudit, type AuditRecorder } from '../audit/index.js';
+import type { SecretBox } from '../auth/index.js';
 import type { LlmConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { AppError, isAppError } from '../errors.js';
 import { MEDIA_TYPES, type Download } from '../export/download.js';
-import { postToChannel } from '../monitoring/alerts/channels.js';
-import type { EgressPolicy } from '../monitoring/alerts/egress.js';
-import { MailError, type Mailer } from '../report-schedules/mailer.js';
-import { finishRun, startRun, type Run, type Schedule } from '../report-schedules/schedules.js';
-import { requireOrganization } from '../tenancy/organizations.js';
+import { postToChannel, type EgressPolicy } from '../monitoring/index.js';
+import { MailError, type Mailer, finishRun, startRun, type Run, type Schedule } from '../report-schedules/index.js';
+import { requireOrganization } from '../tenancy/index.js';
 import { exportAnalysis } from './export-analysis.js';
-import type { DeckRenderer } from '../analysis/report/export.js';
-import { pooledRenderer } from '../reports/deck-pool.js';
+import { type DeckRenderer, pooledRenderer } from '../reports/index.js';
 
 /** What delivering a scheduled report needs: the analysis path, the mail server and the webhook rules. */
 export interface ReportDeliveryDeps {

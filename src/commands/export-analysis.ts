@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
-import { getAnalysis, type StoredAnalysis } from '../analysis/analyses.js';
-import { exportReport, type DeckRenderer, type ExportFormat } from '../analysis/report/export.js';
+import { getAnalysis, type StoredAnalysis } from '../analysis/index.js';
+import { exportReport, type DeckRenderer, type ExportFormat, brandingOf, type AnalysisContent } from '../reports/index.js';
 import type { Download } from '../export/download.js';
-import { analysisItems } from '../insights/store.js';
-import { brandingOf, type AnalysisContent } from '../reports/content.js';
+import { analysisItems } from '../insights/index.js';
 import type { Database } from '../store/schema.js';
-import { requireOrganization } from '../tenancy/organizations.js';
+import { requireOrganization } from '../tenancy/index.js';
 
 export interface ExportedAnalysis {
   readonly analysis: StoredAnalysis;

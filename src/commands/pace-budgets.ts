@@ -1,9 +1,8 @@
-import { datasetDailyRows } from '../analysis/analyses.js';
-import type { DatasetDeps } from '../analysis/datasets/datasets.js';
+import { datasetDailyRows, type DatasetDeps } from '../analysis/index.js';
 import { runPacingInPool, type AnalysisPool } from './workers/analysis-pool.js';
-import { listBudgets } from '../budgets/budgets.js';
-import { pacingThresholds, type Pacing, type PacingThresholds } from '../insights/pacing.js';
-import { requireOrganization } from '../tenancy/organizations.js';
+import { listBudgets } from '../budgets/index.js';
+import { pacingThresholds, type Pacing, type PacingThresholds } from '../insights/index.js';
+import { requireOrganization } from '../tenancy/index.js';
 
 export interface BudgetPacing {
   readonly asOf: string;

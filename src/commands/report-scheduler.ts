@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Log } from '../runtime/log.js';
-import { systemRecorder, type AuditLog } from '../audit/recorder.js';
+import { systemRecorder, type AuditLog } from '../audit/index.js';
 import type { ReportScheduleConfig } from '../config.js';
-import { claimSchedule, dueSchedules, presentSchedule, settleSchedule, type Run } from '../report-schedules/schedules.js';
+import { claimSchedule, dueSchedules, presentSchedule, settleSchedule, type Run } from '../report-schedules/index.js';
 import { tryAcquireLease } from '../store/leases.js';
 import { runReport, type ReportDeliveryDeps } from './deliver-report.js';
 

@@ -1,10 +1,8 @@
 import type { Kysely } from 'kysely';
-import { INSIGHT_RULES } from '../insights/rules/index.js';
+import { INSIGHT_RULES, smoothedRating, round } from '../insights/index.js';
 import type { Database } from '../store/schema.js';
-import { smoothedRating } from './loop.js';
 import { presentFeedback, type FeedbackView } from './service.js';
 import { suppressedRules } from './stats.js';
-import { round } from '../insights/rules/helpers.js';
 
 interface Distribution {
   readonly count: number;

@@ -1,18 +1,15 @@
 import { Type } from 'typebox';
-import { auditOf } from '../audit/http.js';
+import { auditOf } from '../audit/index.js';
 import type { AppContext } from '../context.js';
-import { INSIGHT_RULES } from '../insights/rules/index.js';
-import { analysisItems } from '../insights/store.js';
-import { getAnalysis } from '../analysis/analyses.js';
+import { INSIGHT_RULES, analysisItems, smoothedRating, round } from '../insights/index.js';
+import { getAnalysis } from '../analysis/index.js';
 import { principalOf } from '../server/access.js';
 import { sendDownload, type HttpServer } from '../server/http.js';
 import { IdParams, OpenObject } from '../server/schemas.js';
 import { feedbackAnalytics, feedbackSuggestions, organizationFeedback } from './analytics.js';
 import { FEEDBACK_EXPORT_FORMATS, exportFeedback } from './export.js';
-import { smoothedRating } from './loop.js';
 import { rateAnalysis, rateInsight, reportOutcome, restoreRule, unrateInsight } from './service.js';
 import { ruleRatings, suppressedRules } from './stats.js';
-import { round } from '../insights/rules/helpers.js';
 
 const Rating = Type.Integer({ minimum: 1, maximum: 5 });
 const Text = Type.String({ maxLength: 2000 });

@@ -1,16 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditRecorder } from '../audit/recorder.js';
-import { findAnalysisName } from '../analysis/analyses.js';
+import type { AuditRecorder } from '../audit/index.js';
+import { findAnalysisName } from '../analysis/index.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import { ruleById } from '../insights/rules/index.js';
-import { requireItem, type StoredItem } from '../insights/store.js';
+import { ruleById, requireItem, type StoredItem, DEFAULT_SUPPRESS_MIN_RATERS, shouldSuppress, round } from '../insights/index.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Database, FeedbackTable } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
-import { DEFAULT_SUPPRESS_MIN_RATERS, shouldSuppress } from './loop.js';
 import { ruleRatings } from './stats.js';
-import { round } from '../insights/rules/helpers.js';
 
 export interface Rater {
   readonly orgId: string;

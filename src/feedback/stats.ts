@@ -1,9 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { FeedbackContext } from '../insights/generate.js';
-import type { CategoryGuidance } from '../insights/llm-summary.js';
-import type { OutcomeStats, RuleRatingStats } from './loop.js';
-import { round } from '../insights/rules/helpers.js';
+import { type FeedbackContext, type CategoryGuidance, type OutcomeStats, type RuleRatingStats, round } from '../insights/index.js';
 
 /** Insight ratings per rule in one organisation (ratings updated after a restore only, for `since`), with each person's share. */
 export async function ruleRatings(db: Kysely<Database>, orgId: string, options: { ruleId?: string; since?: string | null } = {}): Promise<Map<string, RuleRatingStats>> {

@@ -1,4 +1,4 @@
-import { formatMetric, metricName } from '../analysis/format.js';
+import { formatMetric, metricName } from '../analysis/pure.js';
 import type { Day, InsightInput } from './input.js';
 import { round } from './rules/helpers.js';
 

@@ -1,5 +1,5 @@
 import { newId } from '../ids.js';
-import { insightScore, recommendationScore, type OutcomeStats, type RatingStats } from '../feedback/loop.js';
+import { insightScore, recommendationScore, type OutcomeStats, type RatingStats } from './feedback-loop.js';
 import { anomalySentence, anomalyTitle, detectAnomalies } from './anomalies.js';
 import type { Finding } from './finding.js';
 import type { InsightInput } from './input.js';

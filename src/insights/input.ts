@@ -1,6 +1,6 @@
-import { COVERED_SUMS, type CoveredSum } from '../analysis/kpis.js';
-import type { AnalysisReport, ReportRow } from '../analysis/report/report.js';
-import { totalRows } from '../analysis/report/report.js';
+import { COVERED_SUMS, type CoveredSum } from '../analysis/pure.js';
+import type { AnalysisReport, ReportRow } from '../analysis/pure.js';
+import { totalRows } from '../analysis/pure.js';
 import type { BenchmarkSettings } from './benchmarks.js';
 import type { Pacing } from './pacing-types.js';
 

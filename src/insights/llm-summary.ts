@@ -1,5 +1,5 @@
 import type { LlmConfig } from '../config.js';
-import { askModel } from '../llm/client.js';
+import { askModel } from '../llm/index.js';
 import type { Finding } from './finding.js';
 
 /** Per-category guidance from the organisation's ratings, for the prompt. */

@@ -1,9 +1,9 @@
 import type { Finding } from './finding.js';
 import type { InsightInput } from './input.js';
-import { formatMoney, formatRatio, listOf, plural } from '../analysis/format.js';
+import { formatMoney, formatRatio, listOf, plural } from '../analysis/pure.js';
 import { coverageOf, notReporting, round } from './rules/helpers.js';
 
-export type { ExecutiveSummary } from '../analysis/analyses.js';
+export type { ExecutiveSummary } from '../analysis/index.js';
 
 /** The figures a summary may cite, named. */
 export function summaryFacts(input: InsightInput, from: string | null, to: string | null): Record<string, number | string | null> {

@@ -1,5 +1,5 @@
 import { statfs } from 'node:fs/promises';
-import type { DuckEngine } from '../analysis/engine/duckdb.js';
+import type { DuckEngine } from '../analysis/index.js';
 import type { Store } from '../store/store.js';
 import type { HealthCheck } from './health.js';
 

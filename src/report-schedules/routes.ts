@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { ConversionSchema, DatasetIds, DateRangeSchema, FilterSchema } from '../analysis/routes.js';
-import { EXPORT_FORMATS } from '../analysis/report/export.js';
-import { auditOf } from '../audit/http.js';
+import { ConversionSchema, DatasetIds, DateRangeSchema, FilterSchema } from '../analysis/index.js';
+import { EXPORT_FORMATS } from '../reports/index.js';
+import { auditOf } from '../audit/index.js';
 import { reportDeliveryDeps, runReport } from '../commands/deliver-report.js';
 import type { AppContext } from '../context.js';
 import { principalOf } from '../server/access.js';

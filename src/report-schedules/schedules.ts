@@ -1,13 +1,10 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AnalysisRequest } from '../analysis/analyses.js';
-import { getAnalysis } from '../analysis/analyses.js';
-import { getDataset } from '../analysis/datasets/datasets.js';
-import { EXPORT_FORMATS, type ExportFormat } from '../analysis/report/export.js';
-import { changesBetween } from '../audit/event.js';
-import { withAudit, type AuditRecorder } from '../audit/recorder.js';
+import { type AnalysisRequest, getAnalysis, getDataset } from '../analysis/index.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../reports/index.js';
+import { changesBetween, withAudit, type AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { newId, type Id } from '../ids.js';
-import { getChannel } from '../monitoring/alerts/channels.js';
+import { getChannel } from '../monitoring/index.js';
 import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, pastCursor, toPage, encodeCursor, type Page } from '../store/pagination.js';
 import type { Database, ReportRunTable, ReportScheduleTable } from '../store/schema.js';

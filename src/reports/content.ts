@@ -1,7 +1,5 @@
-import type { AnalysisReport } from '../analysis/report/report.js';
-import type { PeriodComparison } from '../analysis/analyses.js';
-import type { GeneratedItem } from '../insights/generate.js';
-import type { ExecutiveSummary } from '../insights/summary.js';
+import type { AnalysisReport, PeriodComparison } from '../analysis/index.js';
+import type { GeneratedItem, ExecutiveSummary } from '../insights/index.js';
 
 /** An insight, recommendation or anomaly as a document shows it. */
 export type ReportItem = Pick<GeneratedItem, 'kind' | 'rank' | 'priority' | 'category' | 'ruleId' | 'title' | 'sentence' | 'evidence' | 'payload'>;

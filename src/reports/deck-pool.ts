@@ -1,4 +1,4 @@
-import type { DeckFormat, DeckRenderer } from '../analysis/report/export.js';
+import type { DeckFormat, DeckRenderer } from './export.js';
 import { compiledWorkerUrl, createWorkerPool, type WorkerPool } from '../runtime/worker-pool.js';
 import type { AnalysisContent } from './content.js';
 

@@ -1,6 +1,13 @@
-import { formatCount, formatMetric, formatShare, metricName, plural } from '../analysis/format.js';
-import { KPI_DEFINITIONS } from '../analysis/kpis.js';
-import { totalRows, type ReportRow } from '../analysis/report/report.js';
+import {
+  formatCount,
+  formatMetric,
+  formatShare,
+  metricName,
+  plural,
+  KPI_DEFINITIONS,
+  totalRows,
+  type ReportRow,
+} from '../analysis/pure.js';
 import { itemsOf, type AnalysisContent, type Branding, type ReportItem } from './content.js';
 
 /**

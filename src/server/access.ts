@@ -1,11 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from '../auth/authenticate.js';
-import type { AuthDeps } from '../auth/auth-deps.js';
-import type { Permission } from '../auth/permissions.js';
-import type { Principal } from '../auth/principal.js';
-import { bearerChallenge, diagnoseBearer } from '../auth/token-diagnosis.js';
+import { authenticate, type AuthDeps, type Permission, type Principal, bearerChallenge, diagnoseBearer } from '../auth/index.js';
 import { AppError } from '../errors.js';
-import type { FeatureFlag } from '../tenancy/policy.js';
+import type { FeatureFlag } from '../tenancy/index.js';
 import type { SlidingCounter } from './sliding-counter.js';
 
 /**

@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
-import { installAuditHooks } from '../audit/http.js';
+import { installAuditHooks } from '../audit/index.js';
 import { registerAuditRoutes } from '../audit/routes.js';
 import { registerFeedbackRoutes } from '../feedback/routes.js';
 import { registerBudgetRoutes } from '../budgets/routes.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RouteAudit } from '../audit/http.js';
+import type { RouteAudit } from '../audit/index.js';
 import type { RouteAccess } from './access.js';
 
 /** One served method+path and what it declared; tests walk this table to prove every route is guarded. */

@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { changesBetween } from '../audit/event.js';
-import type { AuditRecorder } from '../audit/recorder.js';
+import { changesBetween, type AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { newId, type OrgId } from '../ids.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
@@ -15,8 +14,6 @@ import {
   type Quotas,
   type Retention,
 } from './policy.js';
-import { revokeOrganizationApiKeys } from '../auth/api-keys.js';
-import { revokeOrganizationSessions } from '../auth/sessions.js';
 
 export type OrgStatus = 'active' | 'suspended';
 
@@ -198,38 +195,4 @@ export async function updateOrganization(
     }
   });
   return { before, after };
-}
-
-/**
- * Suspension takes effect at once (every request re-checks the
- * organisation's status) and for good: its sessions and API keys are
- * revoked, so reactivation brings none of them back; users sign in again and
- * admins issue new keys.
- */
-export async function setOrganizationStatus(
-  deps: TenancyDeps,
-  id: string,
-  status: OrgStatus,
-  audit: AuditRecorder,
-  protectedOrgId?: string,
-): Promise<Organization> {
-  const org = await requireOrganization(deps.db, id);
-  if (status === 'suspended' && id === protectedOrgId) {
-    throw new AppError('conflict', "The operator's own organisation cannot be suspended.");
-  }
-  const updatedAt = deps.clock().toISOString();
-  await inTransaction(deps.db, async (trx) => {
-    await trx.updateTable('organizations').set({ status, updated_at: updatedAt }).where('id', '=', id).execute();
-    const revoked =
-      status === 'suspended'
-        ? { revokedSessions: await revokeOrganizationSessions(trx, id, 'org_suspended', updatedAt), revokedApiKeys: await revokeOrganizationApiKeys(trx, id, updatedAt) }
-        : {};
-    await audit.record(trx, {
-      action: status === 'suspended' ? 'org.suspended' : 'org.reactivated',
-      orgId: id,
-      target: { type: 'organization', id, name: org.name },
-      details: { changes: { status: { from: org.status, to: status } }, ...revoked },
-    });
-  });
-  return { ...org, status, updatedAt };
 }

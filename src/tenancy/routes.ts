@@ -1,22 +1,19 @@
-import { auditOf } from '../audit/http.js';
+import { auditOf } from '../audit/index.js';
 import { inTransaction } from '../store/transactions.js';
 import { Type } from 'typebox';
-import type { AuthDeps } from '../auth/auth-deps.js';
-import { Email } from '../auth/schemas.js';
-import { createUser, USERNAME_PATTERN } from '../auth/users.js';
+import { type AuthDeps, Email, createUser, USERNAME_PATTERN, type Principal } from '../auth/index.js';
 import { AppError } from '../errors.js';
 import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams, PageQuery, pageOf } from '../server/schemas.js';
-import type { Principal } from '../auth/principal.js';
 import {
   createOrganization,
   listOrganizations,
   requireOrganization,
-  setOrganizationStatus,
   updateOrganization,
 } from './organizations.js';
-import { organizationUsage } from './usage.js';
+import { organizationUsage } from '../commands/usage.js';
+import { setOrganizationStatus } from '../commands/set-organization-status.js';
 
 const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const QuotasSchema = Type.Object({

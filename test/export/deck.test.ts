@@ -4,7 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMetric } from '../../src/analysis/format.js';
-import { exportReport, EXPORT_FORMATS } from '../../src/analysis/report/export.js';
+import { exportReport, EXPORT_FORMATS } from '../../src/reports/export.js';
 import type { AnalysisReport, ReportRow } from '../../src/analysis/report/report.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';

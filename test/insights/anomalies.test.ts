@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seriesAnomalies } from '../../src/insights/anomalies.js';
-import { PRIOR_MEAN, insightScore, recommendationScore, shouldSuppress, smoothedRating } from '../../src/feedback/loop.js';
+import { PRIOR_MEAN, insightScore, recommendationScore, shouldSuppress, smoothedRating } from '../../src/insights/feedback-loop.js';
 import { days } from './fixtures.js';
 
 describe('anomalies (median/MAD against the days before)', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tryAcquireLease } from '../../src/store/leases.js';
-import { runRetention } from '../../src/tenancy/retention.js';
+import { runRetention } from '../../src/commands/retention.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, login } from '../helpers/identity.js';

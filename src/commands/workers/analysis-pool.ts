@@ -1,4 +1,4 @@
-import type { Pacing } from '../../insights/pacing.js';
+import type { Pacing } from '../../insights/index.js';
 import { compiledWorkerUrl, createWorkerPool, type WorkerPool } from '../../runtime/worker-pool.js';
 import type { AnalysisTaskInput, AnalysisTaskOutput, PacingTaskInput, PoolOutput, PoolTask } from './analysis-task.js';
 

@@ -1,13 +1,31 @@
-import { benchmarkSettings } from '../../insights/benchmarks.js';
-import type { Finding } from '../../insights/finding.js';
-import { generateInsights, type FeedbackContext, type Generated, type GeneratedItem } from '../../insights/generate.js';
-import { insightInput, type DailyBreakdowns } from '../../insights/input.js';
-import { paceBudgets, pacingThresholds, type BudgetFlight, type Pacing, type PacingThresholds } from '../../insights/pacing.js';
-import type { ExecutiveSummary } from '../../insights/summary.js';
-import { readGroups } from '../../analysis/engine/analysis.js';
-import { buildReport, totalRows, type AnalysisReport, type DatasetSummary, type ReportRow } from '../../analysis/report/report.js';
-import type { AnalysisResultDocument, PeriodComparison } from '../../analysis/analyses.js';
-import { rowsOfGrouped, type GroupedRows, type PreviousRows } from '../../analysis/workers/grouped-rows.js';
+import {
+  benchmarkSettings,
+  type Finding,
+  generateInsights,
+  type FeedbackContext,
+  type Generated,
+  type GeneratedItem,
+  insightInput,
+  type DailyBreakdowns,
+  paceBudgets,
+  pacingThresholds,
+  type BudgetFlight,
+  type Pacing,
+  type PacingThresholds,
+  type ExecutiveSummary,
+} from '../../insights/pure.js';
+import {
+  readGroups,
+  buildReport,
+  totalRows,
+  type AnalysisReport,
+  type DatasetSummary,
+  type ReportRow,
+  rowsOfGrouped,
+  type GroupedRows,
+  type PreviousRows,
+} from '../../analysis/pure.js';
+import type { AnalysisResultDocument, PeriodComparison } from '../../analysis/index.js';
 
 /** Everything an analysis needs once DuckDB has answered: plain data, so it crosses to a worker thread. */
 export interface AnalysisTaskInput {

@@ -1,4 +1,4 @@
-import { plural } from '../../analysis/format.js';
+import { plural } from '../../analysis/pure.js';
 import { anomalySentence, anomalyTitle, detectAnomalies } from '../anomalies.js';
 import type { Finding, InsightRule } from '../finding.js';
 import { share } from './helpers.js';

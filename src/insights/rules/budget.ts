@@ -1,5 +1,5 @@
 import type { InsightRule } from '../finding.js';
-import { formatRatio, plural, possessive } from '../../analysis/format.js';
+import { formatRatio, plural, possessive } from '../../analysis/pure.js';
 import { funded, money, pct, round, row, share } from './helpers.js';
 
 /** Most of the money in one platform. */

@@ -1,5 +1,5 @@
 import { benchmarkFor } from '../benchmarks.js';
-import { formatRatio, plural, possessive } from '../../analysis/format.js';
+import { formatRatio, plural, possessive } from '../../analysis/pure.js';
 import type { Finding, InsightRule } from '../finding.js';
 import type { Day } from '../input.js';
 import { benchmarkContext, pct, round, row, share, sumStats } from './helpers.js';

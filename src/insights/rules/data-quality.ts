@@ -1,4 +1,4 @@
-import { formatCount, plural } from '../../analysis/format.js';
+import { formatCount, plural } from '../../analysis/pure.js';
 import type { Finding, InsightRule } from '../finding.js';
 import { pct, round } from './helpers.js';
 

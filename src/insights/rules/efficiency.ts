@@ -1,5 +1,5 @@
 import { benchmarkFor, type BenchmarkKpi } from '../benchmarks.js';
-import { metricName, possessive } from '../../analysis/format.js';
+import { metricName, possessive } from '../../analysis/pure.js';
 import type { Finding, InsightRule } from '../finding.js';
 import { benchmarkContext, money, pct, round, row, share, sumStats } from './helpers.js';
 

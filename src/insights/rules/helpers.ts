@@ -1,5 +1,5 @@
-import { formatMoney, formatPercent } from '../../analysis/format.js';
-import { COVERED_SUMS, computeKpis, coverage, sumOf, type MeasureTotals } from '../../analysis/kpis.js';
+import { formatMoney, formatPercent } from '../../analysis/pure.js';
+import { COVERED_SUMS, computeKpis, coverage, sumOf, type MeasureTotals } from '../../analysis/pure.js';
 import { dominantChannel, type BenchmarkContext } from '../benchmarks.js';
 import type { Group, InsightInput, Stat } from '../input.js';
 

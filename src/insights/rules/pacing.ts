@@ -1,5 +1,5 @@
 import type { InsightRule } from '../finding.js';
-import { possessive } from '../../analysis/format.js';
+import { possessive } from '../../analysis/pure.js';
 import { money, pct, round, share } from './helpers.js';
 
 /** A budget spending well ahead of, or behind, a straight line through its flight. */

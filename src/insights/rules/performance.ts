@@ -1,5 +1,5 @@
 import type { Finding, InsightRule, RecommendationDraft } from '../finding.js';
-import { formatMetric, formatRatio, metricName, possessive } from '../../analysis/format.js';
+import { formatMetric, formatRatio, metricName, possessive } from '../../analysis/pure.js';
 import type { Group, InsightInput } from '../input.js';
 import { funded, money, pct, round, row, share } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import type { Finding, InsightRule } from '../finding.js';
-import { plural, possessive } from '../../analysis/format.js';
+import { plural, possessive } from '../../analysis/pure.js';
 import type { Day } from '../input.js';
 import { money, pct, round, share, sumStats } from './helpers.js';
 

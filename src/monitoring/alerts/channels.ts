@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely, Selectable } from 'kysely';
-import type { SecretBox } from '../../auth/secret-box.js';
+import type { SecretBox } from '../../auth/index.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { AlertChannelTable, Database } from '../../store/schema.js';

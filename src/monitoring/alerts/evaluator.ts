@@ -3,7 +3,7 @@ import type { Log } from '../../runtime/log.js';
 import type { Kysely } from 'kysely';
 import { tryAcquireLease } from '../../store/leases.js';
 import type { Database } from '../../store/schema.js';
-import type { AuditLog } from '../../audit/recorder.js';
+import type { AuditLog } from '../../audit/index.js';
 import type { RequestStats } from '../request-stats.js';
 import type { SystemSampler } from '../system.js';
 import { openAlertWith, raiseAlert, resolveAlert, type Alert } from './alerts.js';

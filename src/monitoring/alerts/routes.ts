@@ -1,7 +1,5 @@
 import { Type } from 'typebox';
-import { changesBetween } from '../../audit/event.js';
-import { auditOf } from '../../audit/http.js';
-import { withAudit } from '../../audit/recorder.js';
+import { changesBetween, auditOf, withAudit } from '../../audit/index.js';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../server/access.js';
 import type { HttpServer } from '../../server/http.js';

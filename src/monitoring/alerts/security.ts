@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
-import { advanceCursor, eventsAfter, eventsSince, headsAndCursors, type EventSummary } from '../../audit/cursors.js';
-import type { AuditLog } from '../../audit/recorder.js';
-import { systemRecorder } from '../../audit/recorder.js';
+import {
+  advanceCursor,
+  eventsAfter,
+  eventsSince,
+  headsAndCursors,
+  type EventSummary,
+  type AuditLog,
+  systemRecorder,
+} from '../../audit/index.js';
 import type { Database } from '../../store/schema.js';
 import { inTransaction } from '../../store/transactions.js';
 import { raiseAlert, type Alert, type NewAlert } from './alerts.js';

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
-import { analysesThisMonth } from '../analysis/analyses.js';
-import { datasetUsage } from '../analysis/datasets/datasets.js';
-import { countActiveUsers } from '../auth/users.js';
+import { analysesThisMonth, datasetUsage } from '../analysis/index.js';
+import { countActiveUsers } from '../auth/index.js';
 import type { Database } from '../store/schema.js';
 
 /** What an organisation uses against its quotas. */

@@ -1,16 +1,13 @@
 import type { Kysely } from 'kysely';
-import { archiveExpiredEvents } from '../audit/archive.js';
-import { systemRecorder, type AuditLog, type AuditRecorder } from '../audit/recorder.js';
-import { purgeAnalysesBefore } from '../analysis/analyses.js';
-import { datasetIdsCreatedBefore, deleteDataset, sweepDatasetStorage } from '../analysis/datasets/datasets.js';
-import { deleteQuestionsBefore } from '../ask/history.js';
-import { purgeEndedSessions } from '../auth/sessions.js';
-import type { DuckEngine } from '../analysis/engine/duckdb.js';
+import { archiveExpiredEvents, systemRecorder, type AuditLog, type AuditRecorder } from '../audit/index.js';
+import { purgeAnalysesBefore, datasetIdsCreatedBefore, deleteDataset, sweepDatasetStorage, type DuckEngine } from '../analysis/index.js';
+import { deleteQuestionsBefore } from '../ask/index.js';
+import { purgeEndedSessions } from '../auth/index.js';
 import type { DataDirLayout } from '../store/data-dir.js';
 import { purgeRateLimits } from '../store/rate-limits.js';
 import type { Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
-import { present, type Organization } from './organizations.js';
+import { present, type Organization } from '../tenancy/index.js';
 
 export interface RetentionDeps {
   readonly db: Kysely<Database>;

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
-import { neutraliseFormula } from '../../export/safe-cell.js';
-import { totalRows, type AnalysisReport, type ReportRow } from './report.js';
-import { itemsOf, type AnalysisContent } from '../../reports/content.js';
+import { neutraliseFormula } from '../export/safe-cell.js';
+import { totalRows, type AnalysisReport, type ReportRow } from '../analysis/index.js';
+import { itemsOf, type AnalysisContent } from './content.js';
 
 type Cell = string | number | null;
 

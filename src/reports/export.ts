@@ -1,13 +1,12 @@
-import type { Download } from '../../export/download.js';
-import { csvField } from '../../export/safe-cell.js';
-import { itemsOf, type AnalysisContent, type ReportItem } from '../../reports/content.js';
-import type { DeckFormat } from '../../reports/render.js';
-import { mdText, renderReport } from './render.js';
-import { totalRows, type ReportRow } from './report.js';
+import type { Download } from '../export/download.js';
+import { csvField } from '../export/safe-cell.js';
+import { itemsOf, type AnalysisContent, type ReportItem } from './content.js';
+import type { DeckFormat } from './render.js';
+import { mdText, renderReport, totalRows, type ReportRow } from '../analysis/index.js';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'md', 'pdf', 'pptx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export type { DeckFormat } from '../../reports/render.js';
+export type { DeckFormat } from './render.js';
 
 /** Renders a deck; the server hands this to a worker thread, the CLI renders in its own thread. */
 export type DeckRenderer = (content: AnalysisContent, format: DeckFormat) => Promise<Buffer>;
@@ -75,7 +74,7 @@ export async function exportReport(content: AnalysisContent, format: ExportForma
     }
     case 'pdf':
     case 'pptx': {
-      const render = renderDeck ?? (await import('../../reports/render.js')).renderDeck;
+      const render = renderDeck ?? (await import('./render.js')).renderDeck;
       return { format, body: await render(content, format) };
     }
   }

@@ -1,0 +1,24 @@
+/** The part of analysis/'s public face that does no I/O (formats, KPIs, the report document, grouping): what worker threads load, without
+ * the store, DuckDB or HTTP schemas that index.ts brings (docs/ARCHITECTURE.md, "Who may import whom"). */
+export { GRANULARITIES, profile, profileSql, readGroups, readProfile } from './engine/analysis.js';
+export type { CurrencyConversion, DateRange, DimensionFilter, Granularity, Scope } from './engine/analysis.js';
+export {
+  formatCount,
+  formatMetric,
+  formatMoney,
+  formatPercent,
+  formatRatio,
+  formatShare,
+  listOf,
+  metricName,
+  plural,
+  possessive,
+} from './format.js';
+export { computeKpis, coverage, COVERED_SUMS, isKpi, KPI_DEFINITIONS, KPIS, sumOf } from './kpis.js';
+export type { CoveredSum, MeasureTotals } from './kpis.js';
+export { buildReport, totalRows } from './report/report.js';
+export type { AnalysisReport, DatasetSummary, ReportRow } from './report/report.js';
+export { BREAKDOWN_DIMENSIONS, DIMENSIONS, MEASURES, PLATFORMS } from './schema.js';
+export type { Dimension, Measure } from './schema.js';
+export { groupedRows, rowsOfGrouped } from './workers/grouped-rows.js';
+export type { GroupedRows, PreviousRows } from './workers/grouped-rows.js';
