@@ -304,6 +304,11 @@ function groupRow(key: GroupRow['key'], currency: string | null, { measures, kpi
   return { key, currency, measures, kpis };
 }
 
+/** The `_set` (GROUPING()) of a set's rows: a bit for each grouped column NOT in the set, first column highest. */
+export function groupingBits(query: Pick<GroupingQuery, 'columns'>, columns: readonly string[]): number {
+  return query.columns.reduce((bits, column, index) => (columns.includes(column) ? bits : bits | (1 << (query.columns.length - 1 - index))), 0);
+}
+
 /**
  * The analysis from the rows of a grouping query. `shape` is what the data
  * in scope has: sets over fields it lacks are left out, and KPIs are computed
@@ -314,9 +319,7 @@ export function readGroups(rows: readonly Readonly<Record<string, unknown>>[], q
   const present = new Set(shape.measures);
   const breakdowns = new Set(breakdownsOf(options, shape).map(breakdownName));
   const granularities = granularitiesOf(options, shape);
-  // GROUPING() sets a bit for each column NOT in the set, first column highest.
-  const bitsOf = (columns: readonly string[]) =>
-    query.columns.reduce((bits, column, index) => (columns.includes(column) ? bits : bits | (1 << (query.columns.length - 1 - index))), 0);
+  const bitsOf = (columns: readonly string[]) => groupingBits(query, columns);
   const bySet = new Map<number, Readonly<Record<string, unknown>>[]>();
   for (const row of rows) {
     const id = Number(row._set);

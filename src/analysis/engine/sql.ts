@@ -68,15 +68,33 @@ export function sumColumnNames(measures: readonly Measure[]): string[] {
 /** Derived once per set of measures: an analysis reads tens of thousands of rows with the same one. */
 const columnsOfPresent = new WeakMap<ReadonlySet<Measure>, readonly (readonly [SumName, string])[]>();
 
-/** Reads the `sum_*` columns of a result row into measures and the KPIs computed once from them. */
-export function metricsOf(row: Record<string, unknown>, present: ReadonlySet<Measure>): MetricRow {
+function columnsOf(present: ReadonlySet<Measure>): readonly (readonly [SumName, string])[] {
   let columns = columnsOfPresent.get(present);
   if (!columns) {
     columns = sumColumns(present);
     columnsOfPresent.set(present, columns);
   }
+  return columns;
+}
+
+/** Reads the `sum_*` columns of a result row into measures and the KPIs computed once from them. */
+export function metricsOf(row: Record<string, unknown>, present: ReadonlySet<Measure>): MetricRow {
   const measures: MeasureTotals = {};
-  for (const [name, column] of columns) measures[name] = toNumber(row[column]);
+  for (const [name, column] of columnsOf(present)) measures[name] = toNumber(row[column]);
+  return { measures, kpis: computeKpis(measures) };
+}
+
+/** A result held as one list per column: each sum of these measures with its list, looked up once for all rows. */
+export type SumLists = readonly (readonly [SumName, readonly unknown[]])[];
+
+export function sumListsOf(lists: Readonly<Record<string, readonly unknown[] | null | undefined>>, present: ReadonlySet<Measure>): SumLists {
+  return columnsOf(present).map(([name, column]) => [name, lists[column] ?? []] as const);
+}
+
+/** `metricsOf` of row `index` of such a result (no row object built). */
+export function metricsAt(sums: SumLists, index: number): MetricRow {
+  const measures: MeasureTotals = {};
+  for (const [name, list] of sums) measures[name] = toNumber(list[index]);
   return { measures, kpis: computeKpis(measures) };
 }
 

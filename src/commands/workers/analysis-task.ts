@@ -1,13 +1,14 @@
 import { benchmarkSettings } from '../../insights/benchmarks.js';
 import type { Finding } from '../../insights/finding.js';
 import { generateInsights, type FeedbackContext, type Generated, type GeneratedItem } from '../../insights/generate.js';
-import { insightInput, type DailyBreakdowns } from '../../insights/input.js';
+import { insightInput, seriesOfRows, type DailyBreakdowns } from '../../insights/input.js';
 import { paceBudgets, pacingThresholds, type BudgetFlight, type Pacing, type PacingThresholds } from '../../insights/pacing.js';
 import type { ExecutiveSummary } from '../../insights/summary.js';
 import { readGroups } from '../../analysis/engine/analysis.js';
 import { buildReport, totalRows, type AnalysisReport, type DatasetSummary, type ReportRow } from '../../analysis/report/report.js';
 import type { AnalysisResultDocument, PeriodComparison } from '../../analysis/analyses.js';
 import { rowsOfGrouped, type GroupedRows, type PreviousRows } from '../../analysis/workers/grouped-rows.js';
+import { dailySeries } from './daily-series.js';
 
 /** Everything an analysis needs once DuckDB has answered: plain data, so it crosses to a worker thread. */
 export interface AnalysisTaskInput {
@@ -100,9 +101,9 @@ export function completeAnalysis(input: Completion): { readonly result: Analysis
   return { result, generated };
 }
 
-/** The daily platform and campaign pairs out of a report grouped by them. */
+/** The daily platform and campaign series out of a report grouped by them. */
 export function dailyPairs(report: Pick<AnalysisReport, 'breakdowns'>): DailyBreakdowns {
-  return { platform: report.breakdowns['platform×date'] ?? [], campaign: report.breakdowns['campaign×date'] ?? [] };
+  return { platform: seriesOfRows(report.breakdowns['platform×date'] ?? [], 'platform'), campaign: seriesOfRows(report.breakdowns['campaign×date'] ?? [], 'campaign') };
 }
 
 /**
@@ -116,7 +117,7 @@ export function runAnalysisTask(input: AnalysisTaskInput): AnalysisTaskOutput {
   const { result, generated } = completeAnalysis({
     report: buildReport(input.datasets, readRows(input.current), now),
     previous: input.previous && { kind: input.previous.kind, range: input.previous.range, before: input.previous.before, totals: input.previous.rows ? totalRows(buildReport([], readRows(input.previous.rows), now)) : [] },
-    daily: dailyPairs(buildReport([], readRows(input.daily), now)),
+    daily: dailySeries(input.daily),
     budgets: input.budgets,
     settings: input.settings,
     feedback: input.feedback,
@@ -124,9 +125,9 @@ export function runAnalysisTask(input: AnalysisTaskInput): AnalysisTaskOutput {
   return { resultJson: JSON.stringify(result), items: generated.items, summary: generated.summary, ranked: generated.ranked.slice(0, RANKED_FOR_SUMMARY) };
 }
 
-/** Pacing alone: the daily pairs' rows become report rows here, not on the event loop (a year of 200 campaigns is 73,000 rows). */
+/** Pacing alone: the daily pairs' rows become series here, not on the event loop (a year of 200 campaigns is 73,000 rows). */
 export function runPacingTask(input: PacingTaskInput): Pacing[] {
-  return paceBudgets(input.budgets, dailyPairs(buildReport([], readRows(input.daily), new Date(input.now))), input.asOf, input.thresholds);
+  return paceBudgets(input.budgets, dailySeries(input.daily), input.asOf, input.thresholds);
 }
 
 export function runPoolTask(task: PoolTask): PoolOutput {
