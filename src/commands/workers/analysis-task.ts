@@ -49,7 +49,7 @@ export type PoolOutput = { readonly kind: 'analysis'; readonly output: AnalysisT
 const RANKED_FOR_SUMMARY = 8;
 
 function readRows(grouped: GroupedRows) {
-  return readGroups(rowsOfGrouped(grouped.json, grouped.query.outputs), grouped.query, grouped.options, grouped.shape);
+  return readGroups(rowsOfGrouped(grouped.columns, grouped.query.outputs), grouped.query, grouped.options, grouped.shape);
 }
 
 function changeOf(current: ReportRow, previous: ReportRow | null): PeriodComparison['byCurrency'][string]['change'] {
