@@ -6,7 +6,9 @@ import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination
 import type { AnalysisTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
-import { currenciesOf, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter } from './engine/analysis.js';
+import { currenciesOf, isScoped, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Profile, type Scope } from './engine/analysis.js';
+import type { DuckConnection } from './engine/duckdb.js';
+import { ProfileCache } from './engine/profile-cache.js';
 import { sqlString } from './ingest/values.js';
 import { runQuery, type QueryResult, type QuerySpec } from './query.js';
 import { totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
@@ -142,13 +144,27 @@ export function withDatasetSource<T>(deps: DatasetDeps, orgId: string, ids: read
   return withDatasetFiles(deps, orgId, ids, (files, datasets) => work(parquetSource(files), datasets));
 }
 
+/** Profiles of whole dataset versions, for every analysis of this process. */
+const wholeProfiles = new ProfileCache();
+
+/**
+ * The profile of `source` within a scope. The whole source's is computed once
+ * per set of dataset versions (keyed by their files and facts, which a remap
+ * changes); a scope's is a scan of only the fields the whole has.
+ */
+export async function scopeProfile(connection: DuckConnection, source: string, datasets: readonly Dataset[], scope: Scope): Promise<Profile> {
+  const versions = datasets.map((dataset) => [dataset.id, dataset.updatedAt, dataset.rows, dataset.bytes, dataset.mapping]);
+  const whole = await wholeProfiles.get(JSON.stringify([source, versions]), () => profile(connection, source, {}));
+  return isScoped(scope) ? profile(connection, source, scope, whole) : whole;
+}
+
 /** The daily platform and campaign pairs: what the trend, anomaly, tracking and pacing rules read. */
 export const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] };
 
 /** The daily platform and campaign pairs of some of the organisation's datasets, as JSON text for a worker (budget pacing reads them). */
 export async function datasetDailyRows(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<GroupedRows> {
-  return withDatasetSource(deps, orgId, datasetIds, (source) =>
-    deps.duck.withConnection(async (connection) => groupedRows(connection, source, DAILY_PAIRS, await profile(connection, source, {}))),
+  return withDatasetSource(deps, orgId, datasetIds, (source, datasets) =>
+    deps.duck.withConnection(async (connection) => groupedRows(connection, source, DAILY_PAIRS, await scopeProfile(connection, source, datasets, {}))),
   );
 }
 

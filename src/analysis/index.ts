@@ -8,6 +8,7 @@ export {
   insertAnalysis,
   purgeAnalysesBefore,
   queryDatasets,
+  scopeProfile,
   withDatasetSource,
 } from './analyses.js';
 export type {
@@ -23,7 +24,7 @@ export type { AnalyzeFilesRequest } from './analyze-files.js';
 export { comparisonRange } from './comparison.js';
 export type { Comparison } from './comparison.js';
 export { datasetIdsCreatedBefore, datasetUsage, deleteDataset, getDataset, sweepDatasetStorage } from './datasets/datasets.js';
-export type { DatasetDeps } from './datasets/datasets.js';
+export type { Dataset, DatasetDeps } from './datasets/datasets.js';
 export { GRANULARITIES, profile, profileSql, readGroups, readProfile } from './engine/analysis.js';
 export type { CurrencyConversion, DateRange, DimensionFilter, Granularity, Scope } from './engine/analysis.js';
 export { openDuckEngine } from './engine/duckdb.js';

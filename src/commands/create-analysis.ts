@@ -1,7 +1,7 @@
 import {
   type DuckConnection,
   GRANULARITIES,
-  profile,
+  scopeProfile,
   type DateRange,
   type Scope,
   analysesThisMonth,
@@ -13,6 +13,7 @@ import {
   type ExecutiveSummary,
   comparisonRange,
   type Comparison,
+  type Dataset,
   type DatasetDeps,
   groupedKey,
   type GroupedCache,
@@ -49,11 +50,12 @@ export function createdAnalysisJson(analysis: CreatedAnalysis): string {
 }
 
 /**
- * DuckDB's part of an analysis: the scope's profile, then its grouped rows,
+ * DuckDB's part of an analysis: the scope's profile (the whole source's is
+ * computed once per dataset version), then its grouped rows,
  * the previous period's and the daily pairs, each as JSON text for the worker.
  */
-async function groupedInputs(connection: DuckConnection, source: string, scope: Scope, dateRange: DateRange | undefined, comparison: Comparison): Promise<GroupedInputs> {
-  const shape = await profile(connection, source, scope);
+async function groupedInputs(connection: DuckConnection, source: string, datasets: readonly Dataset[], scope: Scope, dateRange: DateRange | undefined, comparison: Comparison): Promise<GroupedInputs> {
+  const shape = await scopeProfile(connection, source, datasets, scope);
   if (shape.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
   const current = await groupedRows(connection, source, { ...scope, granularities: GRANULARITIES }, shape);
   let previous: PreviousRows | null = null;
@@ -61,7 +63,7 @@ async function groupedInputs(connection: DuckConnection, source: string, scope: 
   const before = range.from && range.to ? comparisonRange({ from: range.from, to: range.to }, comparison) : null;
   if (range.from && range.to && before && comparison !== 'none') {
     const previousScope = { ...scope, dateRange: before };
-    const previousShape = await profile(connection, source, previousScope);
+    const previousShape = await scopeProfile(connection, source, datasets, previousScope);
     const rows = previousShape.rows === 0 ? null : await groupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, previousShape);
     previous = { kind: comparison, range: { from: range.from, to: range.to }, before, rows };
   }
@@ -90,7 +92,7 @@ export async function createAnalysis(
     const key = groupedKey(owner.orgId, datasets, scope, comparison);
     const cached = deps.cache.get(key);
     if (cached) return { datasets, grouped: cached };
-    const computed = await deps.duck.withConnection((connection) => groupedInputs(connection, source, scope, request.dateRange, comparison));
+    const computed = await deps.duck.withConnection((connection) => groupedInputs(connection, source, datasets, scope, request.dateRange, comparison));
     deps.cache.set(key, computed, datasets.map((dataset) => dataset.id));
     return { datasets, grouped: computed };
   });

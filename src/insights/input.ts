@@ -99,9 +99,19 @@ export function dailyBy(rows: readonly ReportRow[], dimension: string, currency:
   return out;
 }
 
+/** A pair breakdown's daily series: per currency (in the order met), per group, its days in date order. */
+export type DailySeries = ReadonlyMap<string | null, Record<string, Day[]>>;
+
+/** The daily platform and campaign series, read once per analysis by the trend, anomaly and pacing rules. */
 export interface DailyBreakdowns {
-  readonly platform: readonly ReportRow[];
-  readonly campaign: readonly ReportRow[];
+  readonly platform: DailySeries;
+  readonly campaign: DailySeries;
+}
+
+/** Report rows of a pair breakdown (`platform×date`) as its series per currency. */
+export function seriesOfRows(rows: readonly ReportRow[], dimension: string): DailySeries {
+  const currencies = new Set(rows.map((row) => (row.currency ?? null) as string | null));
+  return new Map([...currencies].map((currency) => [currency, dailyBy(rows, dimension, currency)]));
 }
 
 /** The rules' input from a stored report, the previous period's totals (per currency) and the daily pair breakdowns. */
@@ -146,8 +156,8 @@ export function insightInput(
       channel: groups('channel'),
     },
     daily: inCurrency(report.timeSeries.day).map((row) => ({ date: String(row.period), ...statOf(row) })),
-    dailyByPlatform: dailyBy(daily.platform, 'platform', currency),
-    dailyByCampaign: dailyBy(daily.campaign, 'campaign', currency),
+    dailyByPlatform: daily.platform.get(currency) ?? {},
+    dailyByCampaign: daily.campaign.get(currency) ?? {},
     measures,
     quality,
     benchmarks,

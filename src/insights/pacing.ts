@@ -1,4 +1,4 @@
-import { dailyBy, type DailyBreakdowns, type Day } from './input.js';
+import type { DailyBreakdowns, Day } from './input.js';
 import { round } from './rules/helpers.js';
 import type { BudgetFlight, Pacing, PacingStatus, PacingThresholds } from './pacing-types.js';
 
@@ -40,16 +40,16 @@ export function pace(budget: BudgetFlight, days: readonly Day[], asOf: string, t
 }
 
 /**
- * Every budget's pacing from daily platform and campaign rows. A budget in a
+ * Every budget's pacing from the daily platform and campaign series. A budget in a
  * currency reads that currency's spend; one without a currency reads the
  * data's only currency (with several, nothing is summed across them).
  */
 export function paceBudgets(budgets: readonly BudgetFlight[], daily: DailyBreakdowns, asOf: string, thresholds: PacingThresholds = DEFAULT_PACING): Pacing[] {
   return budgets.map((budget) => {
-    const rows = budget.scope === 'campaign' ? daily.campaign : daily.platform;
-    const currencies = [...new Set(rows.map((row) => (row.currency ?? null) as string | null))];
+    const series = budget.scope === 'campaign' ? daily.campaign : daily.platform;
+    const currencies = [...series.keys()];
     const currency = budget.currency ?? (currencies.length === 1 ? currencies[0]! : undefined);
-    const days = currency === undefined ? [] : (dailyBy(rows, budget.scope, currency)[budget.name] ?? []);
+    const days = currency === undefined ? [] : (series.get(currency)?.[budget.name] ?? []);
     return pace(budget, days, asOf, thresholds);
   });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seriesOfRows } from '../../src/insights/input.js';
 import { pace, paceBudgets } from '../../src/insights/pacing.js';
 import { days } from './fixtures.js';
 
@@ -25,8 +26,8 @@ describe('budget pacing', () => {
   it('reads the spend of its own campaign or platform, and never sums across currencies', () => {
     const row = (platform: string, date: string, currency: string, spendValue: number) => ({ platform, date, currency, spend: spendValue });
     const daily = {
-      platform: [row('Meta', '2026-03-01', 'USD', 100), row('Meta', '2026-03-01', 'EUR', 50), row('Google Ads', '2026-03-01', 'USD', 500)],
-      campaign: [],
+      platform: seriesOfRows([row('Meta', '2026-03-01', 'USD', 100), row('Meta', '2026-03-01', 'EUR', 50), row('Google Ads', '2026-03-01', 'USD', 500)], 'platform'),
+      campaign: seriesOfRows([], 'campaign'),
     };
     const [usd, unstated] = paceBudgets([{ ...flight, currency: 'USD' }, flight], daily, '2026-03-01');
     expect(usd!.spendToDate).toBe(100);
@@ -36,7 +37,7 @@ describe('budget pacing', () => {
   });
 
   it('says a budget whose campaign is not in the data has no data, not that it under-spends', () => {
-    const daily = { platform: [], campaign: [{ campaign: 'Brand', date: '2026-03-01', currency: null, spend: 0 }] };
+    const daily = { platform: seriesOfRows([], 'platform'), campaign: seriesOfRows([{ campaign: 'Brand', date: '2026-03-01', currency: null, spend: 0 }], 'campaign') };
     const [absent, idle] = paceBudgets([{ ...flight, scope: 'campaign', name: 'Prospecting' }, { ...flight, scope: 'campaign', name: 'Brand' }], daily, '2026-03-10');
     expect(absent).toMatchObject({ status: 'no_data', spendToDate: 0, pace: null, projectedSpend: null });
     // Present with no spend: that is under-spending.

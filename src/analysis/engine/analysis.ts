@@ -52,6 +52,8 @@ export interface Profile {
   readonly currencies: (string | null)[];
   readonly platforms: string[];
   readonly dateRange: { readonly from: string | null; readonly to: string | null };
+  /** Measures every row reports, where `profile` counted them: a sum over the rows that report one is the whole sum. */
+  readonly complete?: readonly Measure[];
 }
 
 export interface AnalysisResult {
@@ -174,9 +176,9 @@ export function convertedSource(source: string, scope: Scope, params: Params, cu
   return `(SELECT ${[...columns, ...measures].join(', ')} FROM ${source})`;
 }
 
-/** One row: which fields of `source` (within a scope) have values, its dates, currencies and platforms. */
-export function profileSql(source: string, where: string): string {
-  const counts = [...MEASURES, ...DIMENSIONS].map((field) => `count(${ident(field)}) AS ${ident(`n_${field}`)}`);
+/** One row: which fields of `source` (within a scope) have values, its dates, currencies and platforms. Fields not counted read as absent. */
+export function profileSql(source: string, where: string, fields: readonly (Measure | Dimension)[] = [...MEASURES, ...DIMENSIONS]): string {
+  const counts = fields.map((field) => `count(${ident(field)}) AS ${ident(`n_${field}`)}`);
   return `SELECT count(*) AS n, ${counts.join(', ')}, strftime(min("date"), '%Y-%m-%d') AS date_from, strftime(max("date"), '%Y-%m-%d') AS date_to, list(DISTINCT currency) AS currencies, list(DISTINCT platform) FILTER (WHERE platform IS NOT NULL) AS platforms FROM ${source} ${where}`;
 }
 
@@ -192,11 +194,17 @@ export function readProfile(row: Readonly<Record<string, unknown>> | undefined):
   };
 }
 
-/** Which measures and dimensions the data has, its date range and currencies. */
-export async function profile(connection: DuckConnection, source: string, scope: Scope = {}): Promise<Profile> {
+/**
+ * Which measures and dimensions the data has, its date range and currencies,
+ * and which measures every row reports. `within`, the profile of the whole
+ * source, narrows the scan to the fields it has: a scope never has more.
+ */
+export async function profile(connection: DuckConnection, source: string, scope: Scope = {}, within?: Profile): Promise<Profile> {
   const params = new Params();
-  const [row] = await connection.rows(profileSql(source, scopeWhere(scope, params)), params.values);
-  return readProfile(row);
+  const fields = within ? [...within.measures, ...within.dimensions] : undefined;
+  const [row] = await connection.rows(profileSql(source, scopeWhere(scope, params), fields), params.values);
+  const read = readProfile(row);
+  return { ...read, complete: read.measures.filter((measure) => Number(row?.[`n_${measure}`]) === read.rows) };
 }
 
 /** The currencies of `source` as `profile` reports them, reading the currency column alone (a profile reads every column). */
@@ -284,7 +292,7 @@ export function groupingQuery(
   const soleCurrency = options.conversion ? options.conversion.to : currencies !== 'unknown' && currencies.length <= 1 ? (currencies[0] ?? null) : undefined;
   const byCurrency = soleCurrency === undefined ? ['currency'] : [];
   const groupColumns = (set: GroupingSet) => [...byCurrency, ...set.columns.map(ident)].join(', ');
-  const sql = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures)].join(', ')}
+  const sql = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures, shape.complete)].join(', ')}
     FROM ${relation} ${where}
     GROUP BY GROUPING SETS (${sets.map((set) => `(${groupColumns(set)})`).join(', ')})`;
   return { sql, sets, columns, outputs: [...byCurrency, ...columns, '_set', ...sumColumnNames(shape.measures)], soleCurrency };
@@ -304,6 +312,11 @@ function groupRow(key: GroupRow['key'], currency: string | null, { measures, kpi
   return { key, currency, measures, kpis };
 }
 
+/** The `_set` (GROUPING()) of a set's rows: a bit for each grouped column NOT in the set, first column highest. */
+export function groupingBits(query: Pick<GroupingQuery, 'columns'>, columns: readonly string[]): number {
+  return query.columns.reduce((bits, column, index) => (columns.includes(column) ? bits : bits | (1 << (query.columns.length - 1 - index))), 0);
+}
+
 /**
  * The analysis from the rows of a grouping query. `shape` is what the data
  * in scope has: sets over fields it lacks are left out, and KPIs are computed
@@ -314,9 +327,7 @@ export function readGroups(rows: readonly Readonly<Record<string, unknown>>[], q
   const present = new Set(shape.measures);
   const breakdowns = new Set(breakdownsOf(options, shape).map(breakdownName));
   const granularities = granularitiesOf(options, shape);
-  // GROUPING() sets a bit for each column NOT in the set, first column highest.
-  const bitsOf = (columns: readonly string[]) =>
-    query.columns.reduce((bits, column, index) => (columns.includes(column) ? bits : bits | (1 << (query.columns.length - 1 - index))), 0);
+  const bitsOf = (columns: readonly string[]) => groupingBits(query, columns);
   const bySet = new Map<number, Readonly<Record<string, unknown>>[]>();
   for (const row of rows) {
     const id = Number(row._set);

@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type * as Bindings from '@duckdb/node-bindings';
 import type { DuckDbConfig } from '../../config.js';
-import { rowsOfResult, type DuckBindings, type DuckRow } from './results.js';
+import { columnsOfResult, rowsOfResult, type DuckBindings, type DuckColumn, type DuckRow } from './results.js';
 
-export type { DuckRow, DuckValue } from './results.js';
+export type { DuckColumn, DuckRow, DuckValue } from './results.js';
 
 /**
  * DuckDB's C API as the project's own Node binding exposes it: one small
@@ -23,6 +23,8 @@ export interface DuckConnection {
   run(sql: string, params?: readonly SqlParam[]): Promise<void>;
   /** Runs one statement and returns its rows as plain JS values (see results.ts for the mapping). */
   rows(sql: string, params?: readonly SqlParam[]): Promise<DuckRow[]>;
+  /** Runs one statement and returns its columns, each as one list (see `columnsOfResult`). */
+  columns(sql: string, params?: readonly SqlParam[]): Promise<Record<string, DuckColumn>>;
 }
 
 /** The process's one DuckDB instance; analysis code reaches DuckDB only through this. */
@@ -80,6 +82,7 @@ function connectionOf(raw: Bindings.Connection): DuckConnection {
       await execute(sql, params);
     },
     rows: async (sql, params = []) => rowsOfResult(duckdb, await execute(sql, params)),
+    columns: async (sql, params = []) => columnsOfResult(duckdb, await execute(sql, params)),
   };
 }
 

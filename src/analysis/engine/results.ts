@@ -149,3 +149,59 @@ export function rowsOfResult(duckdb: DuckBindings, result: Bindings.Result): Duc
   }
   return rows;
 }
+
+/** A column as a worker receives it: numbers in a Float64Array (NaN where null), other values as a list. */
+export type DuckColumn = Float64Array | DuckValue[];
+
+function isNumeric(duckdb: DuckBindings, type: Bindings.LogicalType): boolean {
+  const T = duckdb.Type;
+  return [T.TINYINT, T.UTINYINT, T.SMALLINT, T.USMALLINT, T.INTEGER, T.UINTEGER, T.BIGINT, T.UBIGINT, T.HUGEINT, T.UHUGEINT, T.FLOAT, T.DOUBLE, T.DECIMAL].includes(duckdb.get_type_id(type));
+}
+
+/**
+ * Every column of a materialised result, one chunk at a time with a turn of
+ * the event loop between chunks (a year of campaign days is some 40 chunks).
+ * Numeric columns become Float64Arrays, which cross to a worker as one copy;
+ * null reads as NaN there, so they suit sums, which are finite.
+ */
+export async function columnsOfResult(duckdb: DuckBindings, result: Bindings.Result): Promise<Record<string, DuckColumn>> {
+  const count = duckdb.column_count(result);
+  const names: string[] = [];
+  const columns: Column[] = [];
+  const numeric: boolean[] = [];
+  for (let index = 0; index < count; index++) {
+    const type = duckdb.column_logical_type(result, index);
+    names.push(duckdb.column_name(result, index));
+    columns.push(columnOf(duckdb, type));
+    numeric.push(isNumeric(duckdb, type));
+  }
+  // Each chunk's numbers go into their own Float64Array as it is read, so no step holds the loop for the whole result.
+  const parts: (DuckValue[] | Float64Array)[][] = names.map(() => []);
+  let rows = 0;
+  const chunks = duckdb.result_chunk_count(result);
+  for (let chunkIndex = 0; chunkIndex < chunks; chunkIndex++) {
+    const chunk = duckdb.result_get_chunk(result, chunkIndex);
+    const size = duckdb.data_chunk_get_size(chunk);
+    for (let index = 0; index < count; index++) {
+      const values = readVector(duckdb, columns[index]!, duckdb.data_chunk_get_vector(chunk, index), size);
+      parts[index]!.push(numeric[index] ? Float64Array.from(values, (value) => (value === null ? NaN : (value as number))) : values);
+    }
+    rows += size;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const out: Record<string, DuckColumn> = {};
+  names.forEach((name, index) => {
+    if (!numeric[index]) {
+      out[name] = (parts[index] as DuckValue[][]).flat();
+      return;
+    }
+    const values = new Float64Array(rows);
+    let at = 0;
+    for (const part of parts[index] as Float64Array[]) {
+      values.set(part, at);
+      at += part.length;
+    }
+    out[name] = values;
+  });
+  return out;
+}

@@ -22,15 +22,20 @@ const REACH_ROWS = 'reach_rows';
 /**
  * `sum(x) AS sum_x` for each measure (every one unless told which), and the
  * covered sums of the KPIs over partial measures (`sum_spend_with_revenue`:
- * spend of the rows that report revenue). Reach is not additive: a group's
+ * spend of the rows that report revenue; `complete`: the measures every row
+ * reports). Reach is not additive: a group's
  * reach is its one row's reach, null when several rows report one.
  */
-export function measureSums(measures: readonly Measure[] = MEASURES): string[] {
+export function measureSums(measures: readonly Measure[] = MEASURES, complete: readonly Measure[] = []): string[] {
   const sums = measures.map((measure) =>
     measure === 'reach' ? `CASE WHEN count("reach") = 1 THEN sum("reach") END AS ${sumAlias(measure)}` : `sum(${ident(measure)}) AS ${sumAlias(measure)}`,
   );
-  const covered = COVERED_SUMS.filter((sum) => measures.includes(sum.measure) && measures.includes(sum.reportedBy)).map(
-    (sum) => `sum(${ident(sum.measure)}) FILTER (WHERE ${ident(sum.reportedBy)} IS NOT NULL) AS ${sumAlias(sum.name)}`,
+  // Where every row in scope reports the partial measure, its covered sum is the plain sum:
+  // written as the same aggregate, DuckDB computes it once instead of a filtered second one.
+  const covered = COVERED_SUMS.filter((sum) => measures.includes(sum.measure) && measures.includes(sum.reportedBy)).map((sum) =>
+    complete.includes(sum.reportedBy)
+      ? `sum(${ident(sum.measure)}) AS ${sumAlias(sum.name)}`
+      : `sum(${ident(sum.measure)}) FILTER (WHERE ${ident(sum.reportedBy)} IS NOT NULL) AS ${sumAlias(sum.name)}`,
   );
   return [...sums, ...covered, ...(measures.includes('reach') ? [`count("reach") AS ${REACH_ROWS}`] : [])];
 }
@@ -68,15 +73,33 @@ export function sumColumnNames(measures: readonly Measure[]): string[] {
 /** Derived once per set of measures: an analysis reads tens of thousands of rows with the same one. */
 const columnsOfPresent = new WeakMap<ReadonlySet<Measure>, readonly (readonly [SumName, string])[]>();
 
-/** Reads the `sum_*` columns of a result row into measures and the KPIs computed once from them. */
-export function metricsOf(row: Record<string, unknown>, present: ReadonlySet<Measure>): MetricRow {
+function columnsOf(present: ReadonlySet<Measure>): readonly (readonly [SumName, string])[] {
   let columns = columnsOfPresent.get(present);
   if (!columns) {
     columns = sumColumns(present);
     columnsOfPresent.set(present, columns);
   }
+  return columns;
+}
+
+/** Reads the `sum_*` columns of a result row into measures and the KPIs computed once from them. */
+export function metricsOf(row: Record<string, unknown>, present: ReadonlySet<Measure>): MetricRow {
   const measures: MeasureTotals = {};
-  for (const [name, column] of columns) measures[name] = toNumber(row[column]);
+  for (const [name, column] of columnsOf(present)) measures[name] = toNumber(row[column]);
+  return { measures, kpis: computeKpis(measures) };
+}
+
+/** A result held as one list per column: each sum of these measures with its list, looked up once for all rows. */
+export type SumLists = readonly (readonly [SumName, ArrayLike<unknown>])[];
+
+export function sumListsOf(lists: Readonly<Record<string, ArrayLike<unknown> | null | undefined>>, present: ReadonlySet<Measure>): SumLists {
+  return columnsOf(present).map(([name, column]) => [name, lists[column] ?? []] as const);
+}
+
+/** `metricsOf` of row `index` of such a result (no row object built). */
+export function metricsAt(sums: SumLists, index: number): MetricRow {
+  const measures: MeasureTotals = {};
+  for (const [name, list] of sums) measures[name] = toNumber(list[index]);
   return { measures, kpis: computeKpis(measures) };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../datasets/datasets.js';
 import type { Scope } from '../engine/analysis.js';
-import type { GroupedRows, PreviousRows } from './grouped-rows.js';
+import { groupedCount, type GroupedRows, type PreviousRows } from './grouped-rows.js';
 
 /** DuckDB's answers for one analysis: what the worker turns into a report and insights. */
 export interface GroupedInputs {
@@ -17,8 +17,13 @@ interface Entry {
   readonly datasetIds: readonly string[];
 }
 
+/** About 16 bytes a value: a double, or a reference to a short string. */
+function bytesOfRows(rows: GroupedRows | null | undefined): number {
+  return rows ? 16 * Object.keys(rows.columns).length * groupedCount(rows.columns) : 0;
+}
+
 function bytesOf(value: GroupedInputs): number {
-  return 2 * (value.current.json.length + value.daily.json.length + (value.previous?.rows?.json.length ?? 0)) + 4_096;
+  return bytesOfRows(value.current) + bytesOfRows(value.daily) + bytesOfRows(value.previous?.rows) + 4_096;
 }
 
 /**

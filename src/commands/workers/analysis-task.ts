@@ -6,6 +6,7 @@ import {
   type Generated,
   type GeneratedItem,
   insightInput,
+  seriesOfRows,
   type DailyBreakdowns,
   paceBudgets,
   pacingThresholds,
@@ -26,6 +27,7 @@ import {
   type PreviousRows,
 } from '../../analysis/pure.js';
 import type { AnalysisResultDocument, PeriodComparison } from '../../analysis/index.js';
+import { dailySeries } from './daily-series.js';
 
 /** Everything an analysis needs once DuckDB has answered: plain data, so it crosses to a worker thread. */
 export interface AnalysisTaskInput {
@@ -66,7 +68,7 @@ export type PoolOutput = { readonly kind: 'analysis'; readonly output: AnalysisT
 const RANKED_FOR_SUMMARY = 8;
 
 function readRows(grouped: GroupedRows) {
-  return readGroups(rowsOfGrouped(grouped.json, grouped.query.outputs), grouped.query, grouped.options, grouped.shape);
+  return readGroups(rowsOfGrouped(grouped.columns, grouped.query.outputs), grouped.query, grouped.options, grouped.shape);
 }
 
 function changeOf(current: ReportRow, previous: ReportRow | null): PeriodComparison['byCurrency'][string]['change'] {
@@ -118,9 +120,9 @@ export function completeAnalysis(input: Completion): { readonly result: Analysis
   return { result, generated };
 }
 
-/** The daily platform and campaign pairs out of a report grouped by them. */
+/** The daily platform and campaign series out of a report grouped by them. */
 export function dailyPairs(report: Pick<AnalysisReport, 'breakdowns'>): DailyBreakdowns {
-  return { platform: report.breakdowns['platform×date'] ?? [], campaign: report.breakdowns['campaign×date'] ?? [] };
+  return { platform: seriesOfRows(report.breakdowns['platform×date'] ?? [], 'platform'), campaign: seriesOfRows(report.breakdowns['campaign×date'] ?? [], 'campaign') };
 }
 
 /**
@@ -134,7 +136,7 @@ export function runAnalysisTask(input: AnalysisTaskInput): AnalysisTaskOutput {
   const { result, generated } = completeAnalysis({
     report: buildReport(input.datasets, readRows(input.current), now),
     previous: input.previous && { kind: input.previous.kind, range: input.previous.range, before: input.previous.before, totals: input.previous.rows ? totalRows(buildReport([], readRows(input.previous.rows), now)) : [] },
-    daily: dailyPairs(buildReport([], readRows(input.daily), now)),
+    daily: dailySeries(input.daily),
     budgets: input.budgets,
     settings: input.settings,
     feedback: input.feedback,
@@ -142,9 +144,9 @@ export function runAnalysisTask(input: AnalysisTaskInput): AnalysisTaskOutput {
   return { resultJson: JSON.stringify(result), items: generated.items, summary: generated.summary, ranked: generated.ranked.slice(0, RANKED_FOR_SUMMARY) };
 }
 
-/** Pacing alone: the daily pairs' rows become report rows here, not on the event loop (a year of 200 campaigns is 73,000 rows). */
+/** Pacing alone: the daily pairs' rows become series here, not on the event loop (a year of 200 campaigns is 73,000 rows). */
 export function runPacingTask(input: PacingTaskInput): Pacing[] {
-  return paceBudgets(input.budgets, dailyPairs(buildReport([], readRows(input.daily), new Date(input.now))), input.asOf, input.thresholds);
+  return paceBudgets(input.budgets, dailySeries(input.daily), input.asOf, input.thresholds);
 }
 
 export function runPoolTask(task: PoolTask): PoolOutput {
