@@ -54,3 +54,45 @@ describe.each(BACKENDS)('sign-in storm [%s]', (backend) => {
     }
   });
 });
+
+describe.each(BACKENDS)('sign-ins past a full hashing queue [%s]', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // bcrypt at cost 13 holds the one slot for about a second: long enough to send the rest meanwhile.
+    t = await createTestApp(backend, {
+      env: { PCA_LOGIN_RATE_LIMIT: '100000', PCA_PASSWORD_HASH: 'bcrypt', PCA_BCRYPT_COST: '13', PCA_HASH_CONCURRENCY: '1', PCA_HASH_QUEUE: '0' },
+    });
+  }, 60_000);
+  afterAll(() => t.dispose());
+
+  it('are refused at the door: no store write, no chained event each, one summary for the address', async () => {
+    const db = t.ctx.store.db;
+    const login = (username: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'not-the-password-1' } });
+    const first = login('holder');
+    const until = Date.now() + 10_000;
+    while (!t.ctx.auth.hasher.saturated() && Date.now() < until) await new Promise((resolve) => setImmediate(resolve));
+    expect(t.ctx.auth.hasher.saturated()).toBe(true);
+    const refused = await Promise.all(Array.from({ length: 10 }, (_, i) => login(`storm-${i}`)));
+    for (const response of refused) {
+      expect(response.statusCode).toBe(429);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.json<{ type: string; retryAfter: number }>()).toMatchObject({ retryAfter: 1 });
+      expect(response.json<{ type: string }>().type).toContain('rate-limited');
+    }
+    expect((await first).statusCode).toBe(401);
+
+    const failed = await db.selectFrom('audit_events').select(['actor_name', 'reason']).where('action', '=', 'auth.login.failed').execute();
+    expect(failed).toEqual([{ actor_name: 'holder', reason: 'unknown_user' }]);
+    const counted = await db.selectFrom('rate_limits').select(['key', 'count']).where('key', 'like', 'login:%').execute();
+    expect(counted.map((row) => Number(row.count))).toEqual([1]);
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/outcome="busy"[^\n]* 10\n/);
+
+    // The refusals are summarised when the minute ends or the instance stops.
+    await t.app.close();
+    const summaries = await db.selectFrom('audit_events').select(['reason', 'details']).where('action', '=', 'access.denied').execute();
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]!.reason).toBe('rate-limited');
+    expect(JSON.parse(summaries[0]!.details)).toMatchObject({ count: 10, routes: { 'POST /api/v1/auth/login': 10 } });
+  }, 60_000);
+});
