@@ -69,13 +69,34 @@ function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
   };
 }
 
+/**
+ * Puts the store in WAL mode. Two processes opening a new store at once (two `pca migrate`s, or
+ * two instances starting) can each hold the lock the other's switch needs; SQLite then answers
+ * "database is locked" at once instead of waiting, so the loser tries again shortly, by which time
+ * the file is in WAL mode and the switch takes no lock. It runs at open, before anything is served.
+ */
+function switchToWal(database: BetterSqlite3.Database, timeoutMs = 5000): void {
+  const until = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = error instanceof BetterSqlite3.SqliteError && error.code.startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() > until) throw error;
+      Atomics.wait(pause, 0, 0, 10 + Math.floor(Math.random() * 20));
+    }
+  }
+}
+
 function openSqlite(file: string): Store {
   // The busy timeout is set at open: switching a new file to WAL takes an exclusive lock,
   // and a second process opening the same store at that moment must wait, not fail.
   const database = new BetterSqlite3(file, { timeout: 5000 });
   // The store holds password hashes and sealed secrets: owner-only, whatever the umask.
   chmodSync(file, 0o600);
-  database.pragma('journal_mode = WAL');
+  switchToWal(database);
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
   // Checkpoint every ~40 MB of WAL, not every ~4 MB: every request appends to the audit
