@@ -50,7 +50,7 @@ const httpAtTheEdge = {
  * A file reaches another feature only through that feature's index.ts, or its pure.ts
  * (the part that loads no store, DuckDB or HTTP schema, for worker threads); server/
  * alone also imports route registrars. Inside a feature, files import each other, never
- * their own index or pure.ts (that would be a cycle). A feature's non-HTTP files import no
+ * their own index or pure.ts (that would be a cycle); an index re-exports its pure.ts. A feature's non-HTTP files import no
  * composition (commands/, context.ts, ...); shared layers import no feature. The
  * index.ts of a feature exports no route file.
  */
@@ -81,7 +81,9 @@ const featureBoundaries = {
       if (own && (file === `src/${own}/index.ts` || file === `src/${own}/pure.ts`) && ROUTE_FILE.test(resolved)) return report('routeInIndex');
       if (own && !HTTP_FILES.test(file) && COMPOSITION.test(resolved) && !resolved.startsWith('src/server/')) return report('upward');
       if (target === undefined) return;
-      if (target === own) return isIndex ? report('ownIndex', { feature: own }) : undefined;
+      // The index is the pure face plus the rest: it re-exports pure.ts rather than listing it again.
+      const indexOfPure = file === `src/${own}/index.ts` && resolved === `src/${own}/pure.ts`;
+      if (target === own) return isIndex && !indexOfPure ? report('ownIndex', { feature: own }) : undefined;
       if (isIndex) return;
       if (file.startsWith('src/server/') && ROUTE_FILE.test(resolved)) return;
       report('internals', { feature: target });

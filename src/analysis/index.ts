@@ -1,4 +1,5 @@
 /** The public face of analysis/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
+export * from './pure.js';
 export {
   analysesThisMonth,
   DAILY_PAIRS,
@@ -26,34 +27,13 @@ export type { Comparison } from './comparison.js';
 export { datasetIdsCreatedBefore, datasetUsage, deleteDataset, getDataset, sweepDatasetStorage } from './datasets/datasets.js';
 export type { Dataset, DatasetDeps } from './datasets/datasets.js';
 export { GRANULARITIES, profile, profileSql, readGroups, readProfile } from './engine/analysis.js';
-export type { CurrencyConversion, DateRange, DimensionFilter, Granularity, Scope } from './engine/analysis.js';
 export { openDuckEngine } from './engine/duckdb.js';
 export type { DuckConnection, DuckEngine } from './engine/duckdb.js';
 export { ident } from './engine/sql.js';
-export {
-  formatCount,
-  formatMetric,
-  formatMoney,
-  formatPercent,
-  formatRatio,
-  formatShare,
-  listOf,
-  metricName,
-  plural,
-  possessive,
-} from './format.js';
 export { ingest } from './ingest/ingest.js';
-export { computeKpis, coverage, COVERED_SUMS, isKpi, KPI_DEFINITIONS, KPIS, sumOf } from './kpis.js';
-export type { CoveredSum, MeasureTotals } from './kpis.js';
 export { previousRange, runQuery, THRESHOLD_OPS } from './query.js';
 export type { Metric, QueryResult, QueryRow, QuerySpec, Threshold, ThresholdOp } from './query.js';
 export { mdText, renderReport } from './report/render.js';
-export { buildReport, totalRows } from './report/report.js';
-export type { AnalysisReport, DatasetSummary, ReportRow } from './report/report.js';
 export { ConversionSchema, DatasetIds, DateRangeSchema, FilterSchema } from './request-schemas.js';
-export { BREAKDOWN_DIMENSIONS, DIMENSIONS, MEASURES, PLATFORMS } from './schema.js';
-export type { Dimension, Measure } from './schema.js';
 export { GroupedCache, groupedKey } from './workers/grouped-cache.js';
 export type { GroupedInputs } from './workers/grouped-cache.js';
-export { groupedRows, rowsOfGrouped } from './workers/grouped-rows.js';
-export type { GroupedRows, PreviousRows } from './workers/grouped-rows.js';

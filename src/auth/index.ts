@@ -1,4 +1,5 @@
 /** The public face of auth/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
+export * from './pure.js';
 export { revokeOrganizationApiKeys } from './api-keys.js';
 export { loadAuthKeys } from './auth-deps.js';
 export type { AuthDeps } from './auth-deps.js';
@@ -6,8 +7,6 @@ export { authenticate } from './authenticate.js';
 export { ensureOperator, platformOrganizationId } from './bootstrap.js';
 export type { BootstrapResult } from './bootstrap.js';
 export { CONSOLE_MANAGER } from './management.js';
-export { isRole, ROLES } from './permissions.js';
-export type { Permission } from './permissions.js';
 export type { Principal } from './principal.js';
 export { Email } from './schemas.js';
 export type { SecretBox } from './secret-box.js';

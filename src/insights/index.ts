@@ -1,18 +1,8 @@
 /** The public face of insights/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
-export { benchmarkSettings } from './benchmarks.js';
-export { DEFAULT_SUPPRESS_MIN_RATERS, shouldSuppress, smoothedRating } from './feedback-loop.js';
-export type { OutcomeStats, RuleRatingStats } from './feedback-loop.js';
-export type { Finding } from './finding.js';
-export { generateInsights } from './generate.js';
-export type { FeedbackContext, Generated, GeneratedItem } from './generate.js';
+export * from './pure.js';
 export { insightInput } from './input.js';
 export type { DailyBreakdowns } from './input.js';
 export { llmSummary } from './llm-summary.js';
 export type { CategoryGuidance } from './llm-summary.js';
-export { paceBudgets, pacingThresholds } from './pacing.js';
-export type { BudgetFlight, BudgetScope, Pacing, PacingThresholds } from './pacing.js';
-export { round } from './rules/helpers.js';
-export { INSIGHT_RULES, ruleById } from './rules/index.js';
 export { analysisItems, requireItem, storeItems } from './store.js';
 export type { StoredItem } from './store.js';
-export type { ExecutiveSummary } from './summary.js';
