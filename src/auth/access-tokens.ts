@@ -93,14 +93,14 @@ export function accessTokenSigner(secret: Uint8Array, ttlSeconds: number): Acces
   // verifies again, so only its time window is checked on later requests.
   const verified = new Map<string, { readonly claims: AccessClaims; readonly notBefore: number; readonly expires: number }>();
   const check = (token: string, seconds: number): AccessClaims | undefined => {
-    const hit = verified.get(token);
-    if (hit) return hit.notBefore <= seconds && seconds < hit.expires ? hit.claims : undefined;
-    const parsed = verifySignedToken(token, kid, mac, seconds);
-    if (parsed) {
+    let entry = verified.get(token);
+    if (!entry) {
+      entry = verifySignedToken(token, kid, mac, seconds);
+      if (!entry) return undefined;
       if (verified.size >= MAX_VERIFIED) verified.clear();
-      verified.set(token, parsed);
+      verified.set(token, entry);
     }
-    return parsed && parsed.notBefore <= seconds && seconds < parsed.expires ? parsed.claims : undefined;
+    return entry.notBefore <= seconds && seconds < entry.expires ? entry.claims : undefined;
   };
   return {
     kid,
