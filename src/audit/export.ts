@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { Kysely, Selectable } from 'kysely';
 import type { Download } from '../export/download.js';
+import { loadExcel, type ExcelModule } from '../export/excel.js';
 import { csvField, neutraliseFormula } from '../export/safe-cell.js';
 import type { AuditEventTable, Database } from '../store/schema.js';
 import { filtered, presentEvent, type EventFilters } from './query.js';
@@ -61,7 +61,7 @@ async function* textChunks(rows: AsyncGenerator<Row>, format: Exclude<AuditExpor
   if (format === 'json') yield '\n]\n';
 }
 
-function workbookStream(rows: AsyncGenerator<Row>): Readable {
+function workbookStream(ExcelJS: ExcelModule, rows: AsyncGenerator<Row>): Readable {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet('Audit events');
@@ -83,6 +83,6 @@ export async function exportEvents(db: Kysely<Database>, orgId: string, filters:
   const rows = eventRows(db, orgId, filters, Number(head?.seq ?? 0));
   return {
     format,
-    body: format === 'xlsx' ? workbookStream(rows) : Readable.from(textChunks(rows, format)),
+    body: format === 'xlsx' ? workbookStream(await loadExcel(), rows) : Readable.from(textChunks(rows, format)),
   };
 }

@@ -1,5 +1,5 @@
-import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
+import { loadExcel } from '../export/excel.js';
 import { csvField, neutraliseFormula } from '../export/safe-cell.js';
 import type { Database } from '../store/schema.js';
 import type { AuditAction } from './catalog.js';
@@ -127,6 +127,7 @@ export function reportCsv(report: ComplianceReport): string {
 }
 
 export async function reportXlsx(report: ComplianceReport): Promise<Buffer> {
+  const ExcelJS = await loadExcel();
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Audit report');
   sheet.addRow(['Section', 'Key', 'Value']).font = { bold: true };

@@ -1,5 +1,5 @@
-import ExcelJS from 'exceljs';
 import type { Download } from '../export/download.js';
+import { loadExcel } from '../export/excel.js';
 import { csvField, neutraliseFormula } from '../export/safe-cell.js';
 import type { FeedbackView } from './service.js';
 
@@ -24,6 +24,7 @@ export async function exportFeedback(items: readonly FeedbackView[], format: Fee
   if (format === 'csv') {
     return { format, body: [COLUMNS.join(','), ...items.map((item) => cells(item).map(csvField).join(','))].join('\r\n') + '\r\n' };
   }
+  const ExcelJS = await loadExcel();
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Feedback');
   sheet.addRow([...COLUMNS]).font = { bold: true };

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../export/excel.js';
 import { neutraliseFormula } from '../export/safe-cell.js';
 import { totalRows, type AnalysisReport, type ReportRow } from '../analysis/index.js';
 import { itemsOf, type AnalysisContent } from './content.js';
@@ -47,7 +48,7 @@ function addWords(workbook: ExcelJS.Workbook, content: Pick<AnalysisContent, 'su
 
 /** The analysis as a workbook: summary, one sheet per breakdown, the daily series and the quality report; its words when given. */
 export async function reportWorkbook(report: AnalysisReport, content?: Pick<AnalysisContent, 'summary' | 'items'>): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.created = new Date(report.generatedAt);
   const summary = workbook.addWorksheet('Summary');
   summary.addRow(['PCA Agent — campaign analysis']).font = { bold: true, size: 14 };
