@@ -219,13 +219,14 @@ export function unifiedRelationSql(file: string, shape: FileShape, plan: IngestP
   return `(SELECT ${[...outer, `${drop} AS _drop`, '_unparseable', `${dimensionless} AS _dimensionless`].join(', ')} FROM (${inner}))`;
 }
 
+/** The DuckDB type of a unified column. */
+export function unifiedColumnType(field: Field): 'DATE' | 'DOUBLE' | 'VARCHAR' {
+  return field === 'date' ? 'DATE' : (MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR';
+}
+
 /** Every unified column of a stored table, NULL where the file had none. */
 function allColumns(stored: readonly Field[]): string {
-  return [...DIMENSIONS, ...MEASURES]
-    .map((field) =>
-      stored.includes(field) ? field : `CAST(NULL AS ${field === 'date' ? 'DATE' : (MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR'}) AS ${field}`,
-    )
-    .join(', ');
+  return [...DIMENSIONS, ...MEASURES].map((field) => (stored.includes(field) ? field : `CAST(NULL AS ${unifiedColumnType(field)}) AS ${field}`)).join(', ');
 }
 
 /**
