@@ -6,10 +6,10 @@ import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination
 import type { AnalysisTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
+import { unifiedParquetSource } from './datasets/parquet-source.js';
 import { currenciesOf, isScoped, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Profile, type Scope } from './engine/analysis.js';
 import type { DuckConnection } from './engine/duckdb.js';
 import { ProfileCache } from './engine/profile-cache.js';
-import { sqlString } from './ingest/values.js';
 import { runQuery, type QueryResult, type QuerySpec } from './query.js';
 import { totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
 import { groupedRows, type GroupedRows } from './workers/grouped-rows.js';
@@ -132,16 +132,13 @@ export async function findAnalysisName(db: Kysely<Database>, orgId: string, id: 
   return db.selectFrom('analyses').select(['id', 'name']).where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
 }
 
-/** The relation over datasets' current Parquet versions. */
-const parquetSource = (files: readonly string[]) => `read_parquet([${files.map(sqlString).join(', ')}])`;
-
 /**
  * Runs `work` over the caller's datasets as one relation, their current
  * Parquet versions held until it ends (a remap meanwhile removes them only
  * after); any id that is not the caller's is "not found".
  */
 export function withDatasetSource<T>(deps: DatasetDeps, orgId: string, ids: readonly string[], work: (source: string, datasets: Dataset[]) => Promise<T>): Promise<T> {
-  return withDatasetFiles(deps, orgId, ids, (files, datasets) => work(parquetSource(files), datasets));
+  return withDatasetFiles(deps, orgId, ids, async (files, datasets) => work(await unifiedParquetSource(deps.duck, files), datasets));
 }
 
 /** Profiles of whole dataset versions, for every analysis of this process. */

@@ -3,7 +3,7 @@ import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckConnection } from '../engine/duckdb.js';
 import { AppError } from '../../errors.js';
-import { allRowsSql, isConversionError, keptRowsSql, storedFields, unifiedRelationSql } from './load.js';
+import { allRowsSql, hasDimensionlessLinesSql, isConversionError, keptRowsSql, storedFields, unifiedRelationSql } from './load.js';
 import type { Profile } from '../engine/analysis.js';
 import { planIngest, type IngestOptions, type IngestPlan } from './plan.js';
 import { summariseRelation, type QualityReport } from './quality.js';
@@ -135,9 +135,11 @@ export async function ingest(connection: DuckConnection, table: string, request:
       connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`),
     );
     const stored = storedFields(plan);
-    const summary = await summariseRelation(connection, allRowsSql(table, stored), shape, plan);
+    const [found] = await connection.rows(hasDimensionlessLinesSql(table));
+    const dimensionless = found?.found === true;
+    const summary = await summariseRelation(connection, allRowsSql(table, stored, dimensionless), shape, plan);
     assertHasRows(summary.quality);
-    return { ...rest, shape, plan, ...summary, typed, table, relation: keptRowsSql(table, stored) };
+    return { ...rest, shape, plan, ...summary, typed, table, relation: keptRowsSql(table, stored, dimensionless) };
   } finally {
     await close();
   }

@@ -219,13 +219,14 @@ export function unifiedRelationSql(file: string, shape: FileShape, plan: IngestP
   return `(SELECT ${[...outer, `${drop} AS _drop`, '_unparseable', `${dimensionless} AS _dimensionless`].join(', ')} FROM (${inner}))`;
 }
 
+/** The DuckDB type of a unified column. */
+export function unifiedColumnType(field: Field): 'DATE' | 'DOUBLE' | 'VARCHAR' {
+  return field === 'date' ? 'DATE' : (MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR';
+}
+
 /** Every unified column of a stored table, NULL where the file had none. */
 function allColumns(stored: readonly Field[]): string {
-  return [...DIMENSIONS, ...MEASURES]
-    .map((field) =>
-      stored.includes(field) ? field : `CAST(NULL AS ${field === 'date' ? 'DATE' : (MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR'}) AS ${field}`,
-    )
-    .join(', ');
+  return [...DIMENSIONS, ...MEASURES].map((field) => (stored.includes(field) ? field : `CAST(NULL AS ${unifiedColumnType(field)}) AS ${field}`)).join(', ');
 }
 
 /**
@@ -233,9 +234,9 @@ function allColumns(stored: readonly Field[]): string {
  * dimension values (within rounding) is a totals line wherever it stands.
  * The sums come from one aggregate over the table, joined to every line.
  */
-function sumsJoin(table: string, stored: readonly Field[]): { from: string; isTotal: string } {
+function sumsJoin(table: string, stored: readonly Field[], dimensionless: boolean): { from: string; isTotal: string } {
   const measures = stored.filter((field) => (MEASURES as readonly string[]).includes(field));
-  if (measures.length === 0) return { from: table, isTotal: 'false' };
+  if (measures.length === 0 || !dimensionless) return { from: table, isTotal: 'false' };
   const sums = measures.map((measure) => `sum(${measure}) AS _sum_${measure}`).join(', ');
   const equal = measures
     .map((measure) => `(${measure} IS NULL OR coalesce(abs(${measure} - _sum_${measure}) <= 0.001 * abs(_sum_${measure}) + 0.01, false))`)
@@ -247,16 +248,29 @@ function sumsJoin(table: string, stored: readonly Field[]): { from: string; isTo
   };
 }
 
-/** All lines of a stored table in the full unified schema, with the bookkeeping columns. */
-export function allRowsSql(table: string, stored: readonly Field[]): string {
-  const { from, isTotal } = sumsJoin(table, stored);
+/**
+ * All lines of a stored table in the full unified schema, with the bookkeeping
+ * columns. `dimensionless` false says no data line lacks dimension values, which
+ * spares the sums (see `hasDimensionlessLines`).
+ */
+export function allRowsSql(table: string, stored: readonly Field[], dimensionless = true): string {
+  const { from, isTotal } = sumsJoin(table, stored, dimensionless);
   return `(SELECT ${allColumns(stored)}, (CASE WHEN _drop IS NULL AND ${isTotal} THEN 'total' ELSE _drop END) AS _drop, _unparseable, hash(${stored.join(', ')}) AS _rowhash FROM ${from})`;
 }
 
-/** Only the data rows of a stored table, in the full unified schema. */
-export function keptRowsSql(table: string, stored: readonly Field[]): string {
-  const { from, isTotal } = sumsJoin(table, stored);
+/** Only the data rows of a stored table, in the full unified schema (`dimensionless` as for `allRowsSql`). */
+export function keptRowsSql(table: string, stored: readonly Field[], dimensionless = true): string {
+  const { from, isTotal } = sumsJoin(table, stored, dimensionless);
   return `(SELECT ${allColumns(stored)} FROM ${from} WHERE _drop IS NULL AND NOT ${isTotal})`;
+}
+
+/**
+ * Whether a stored table has a data line without dimension values, the only
+ * kind the sums rule can call a total: most files have none, and asking is one
+ * scan of two columns, where the rule costs an aggregate in every statement.
+ */
+export function hasDimensionlessLinesSql(table: string): string {
+  return `SELECT coalesce(bool_or(_dimensionless), false) AS found FROM ${table} WHERE _drop IS NULL`;
 }
 
 /** Whether an error from the typed reader means "the file is messier than its sample" (retry as text). */
