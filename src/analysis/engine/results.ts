@@ -176,19 +176,17 @@ function validityOf(duckdb: DuckBindings, vector: Bindings.Vector, count: number
 
 const isNull = (validity: Uint8Array | undefined, row: number) => validity !== undefined && (validity[row >> 3]! & (1 << (row & 7))) === 0;
 
-/** A numeric vector straight into a Float64Array: DOUBLE as one copy, other types value by value; null as NaN. */
-function readNumbers(duckdb: DuckBindings, column: Column, type: Bindings.LogicalType, vector: Bindings.Vector, count: number): Float64Array {
+/** A numeric vector straight into `out` from row `at`: DOUBLE as one copy, other types value by value; null as NaN. */
+function readNumbers(duckdb: DuckBindings, column: Column, type: Bindings.LogicalType, vector: Bindings.Vector, count: number, out: Float64Array, at: number): void {
   const data = duckdb.vector_get_data(vector, count * column.width);
   const validity = validityOf(duckdb, vector, count);
-  const out = new Float64Array(count);
   if (duckdb.get_type_id(type) === duckdb.Type.DOUBLE && data.byteOffset % 8 === 0) {
-    out.set(new Float64Array(data.buffer, data.byteOffset, count));
+    out.set(new Float64Array(data.buffer, data.byteOffset, count), at);
   } else {
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    for (let row = 0; row < count; row++) out[row] = column.read(view, row * column.width) as number;
+    for (let row = 0; row < count; row++) out[at + row] = column.read(view, row * column.width) as number;
   }
-  if (validity) for (let row = 0; row < count; row++) if (isNull(validity, row)) out[row] = NaN;
-  return out;
+  if (validity) for (let row = 0; row < count; row++) if (isNull(validity, row)) out[at + row] = NaN;
 }
 
 /** Golden-ratio multiplier for hashing the four words of an inline string. */
@@ -216,7 +214,9 @@ class Dictionary {
     return code;
   }
 
-  inlineCode(words: Uint32Array, at: number, decode: () => string): number {
+  /** The code of the inline string at `offset` of a VARCHAR vector (`words` and `view` over its data). */
+  inlineCode(words: Uint32Array, view: DataView, offset: number, column: Column): number {
+    const at = offset >> 2;
     const w0 = words[at]!;
     const w1 = words[at + 1]!;
     const w2 = words[at + 2]!;
@@ -225,7 +225,7 @@ class Dictionary {
     const entry = this.inline.get(hash);
     const e = this.entries;
     if (entry !== undefined && e[entry] === w0 && e[entry + 1] === w1 && e[entry + 2] === w2 && e[entry + 3] === w3) return e[entry + 4]!;
-    const code = this.codeOf(decode());
+    const code = this.codeOf(column.read(view, offset));
     if (entry === undefined) {
       this.inline.set(hash, e.length);
       e.push(w0, w1, w2, w3, code);
@@ -234,13 +234,12 @@ class Dictionary {
   }
 }
 
-/** A non-numeric vector as codes into the column's dictionary (VARCHAR without decoding repeated inline strings). */
-function readCodes(duckdb: DuckBindings, column: Column, type: Bindings.LogicalType, vector: Bindings.Vector, count: number, dictionary: Dictionary): Int32Array {
-  const codes = new Int32Array(count);
+/** A non-numeric vector as codes into the column's dictionary, written to `codes` from row `at` (VARCHAR without decoding repeated inline strings). */
+function readCodes(duckdb: DuckBindings, column: Column, type: Bindings.LogicalType, vector: Bindings.Vector, count: number, dictionary: Dictionary, codes: Int32Array, at: number): void {
   if (duckdb.get_type_id(type) !== duckdb.Type.VARCHAR) {
     const values = readVector(duckdb, column, vector, count);
-    for (let row = 0; row < count; row++) codes[row] = dictionary.codeOf(values[row]!);
-    return codes;
+    for (let row = 0; row < count; row++) codes[at + row] = dictionary.codeOf(values[row]!);
+    return;
   }
   const data = duckdb.vector_get_data(vector, count * 16);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -248,21 +247,10 @@ function readCodes(duckdb: DuckBindings, column: Column, type: Bindings.LogicalT
   const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, count * 4) : new Uint32Array(data.slice().buffer);
   for (let row = 0; row < count; row++) {
     const offset = row * 16;
-    if (isNull(validity, row)) codes[row] = dictionary.codeOf(null);
-    else if (view.getUint32(offset, true) <= 12) codes[row] = dictionary.inlineCode(words, row * 4, () => column.read(view, offset) as string);
-    else codes[row] = dictionary.codeOf(column.read(view, offset));
+    if (isNull(validity, row)) codes[at + row] = dictionary.codeOf(null);
+    else if (view.getUint32(offset, true) <= 12) codes[at + row] = dictionary.inlineCode(words, view, offset, column);
+    else codes[at + row] = dictionary.codeOf(column.read(view, offset));
   }
-  return codes;
-}
-
-function concat<T extends Float64Array | Int32Array>(parts: readonly T[], make: (length: number) => T): T {
-  const out = make(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /**
@@ -285,25 +273,28 @@ export async function columnsOfResult(duckdb: DuckBindings, result: Bindings.Res
     columns.push(columnOf(duckdb, type));
     numeric.push(isNumeric(duckdb, type));
   }
+  // Every column is allocated once at its full length and each chunk read into its place.
+  const rows = duckdb.row_count(result);
   const dictionaries = names.map(() => new Dictionary());
-  const numbers: Float64Array[][] = names.map(() => []);
-  const codes: Int32Array[][] = names.map(() => []);
+  const outs = numeric.map((isNumber) => (isNumber ? new Float64Array(rows) : new Int32Array(rows)));
+  let at = 0;
   const chunks = duckdb.result_chunk_count(result);
   for (let chunkIndex = 0; chunkIndex < chunks; chunkIndex++) {
     const chunk = duckdb.result_get_chunk(result, chunkIndex);
     const size = duckdb.data_chunk_get_size(chunk);
     for (let index = 0; index < count; index++) {
       const vector = duckdb.data_chunk_get_vector(chunk, index);
-      if (numeric[index]) numbers[index]!.push(readNumbers(duckdb, columns[index]!, types[index]!, vector, size));
-      else codes[index]!.push(readCodes(duckdb, columns[index]!, types[index]!, vector, size, dictionaries[index]!));
+      const out = outs[index]!;
+      if (out instanceof Float64Array) readNumbers(duckdb, columns[index]!, types[index]!, vector, size, out, at);
+      else readCodes(duckdb, columns[index]!, types[index]!, vector, size, dictionaries[index]!, out, at);
     }
+    at += size;
     await new Promise((resolve) => setImmediate(resolve));
   }
   const out: Record<string, DuckColumn> = {};
   names.forEach((name, index) => {
-    out[name] = numeric[index]
-      ? concat(numbers[index]!, (length) => new Float64Array(length))
-      : { codes: concat(codes[index]!, (length) => new Int32Array(length)), values: dictionaries[index]!.values };
+    const column = outs[index]!;
+    out[name] = column instanceof Float64Array ? column : { codes: column, values: dictionaries[index]!.values };
   });
   return out;
 }
