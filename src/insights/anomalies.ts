@@ -33,17 +33,21 @@ const MIN_CLICKS = 20;
 const MIN_CONVERSIONS = 5;
 const MIN_IMPRESSIONS = 1000;
 
-/** Values of the last WINDOW days, kept sorted (binary insert and remove), so no day sorts its history. */
+/**
+ * Values of the last WINDOW days, kept sorted (binary insert and remove) in a
+ * typed array, so no day sorts its history and no insert allocates.
+ */
 export class SortedWindow {
-  private readonly values: number[] = [];
+  private values = new Float64Array(WINDOW + 1);
+  private count = 0;
 
   get size(): number {
-    return this.values.length;
+    return this.count;
   }
 
   private indexOf(value: number): number {
     let low = 0;
-    let high = this.values.length;
+    let high = this.count;
     while (low < high) {
       const middle = (low + high) >>> 1;
       if (this.values[middle]! < value) low = middle + 1;
@@ -53,23 +57,34 @@ export class SortedWindow {
   }
 
   insert(value: number): void {
-    this.values.splice(this.indexOf(value), 0, value);
+    if (this.count === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    const index = this.indexOf(value);
+    this.values.copyWithin(index + 1, index, this.count);
+    this.values[index] = value;
+    this.count++;
   }
 
   remove(value: number): void {
     const index = this.indexOf(value);
-    if (this.values[index] === value) this.values.splice(index, 1);
+    if (index < this.count && this.values[index] === value) {
+      this.values.copyWithin(index, index + 1, this.count);
+      this.count--;
+    }
   }
 
   median(): number {
-    const n = this.values.length;
+    const n = this.count;
     const middle = n >>> 1;
     return n === 0 ? NaN : n % 2 === 1 ? this.values[middle]! : (this.values[middle - 1]! + this.values[middle]!) / 2;
   }
 
   /** Median absolute deviation from `center`: the sorted values walked outwards from it, no sort. */
   mad(center: number): number {
-    const n = this.values.length;
+    const n = this.count;
     if (n === 0) return NaN;
     let right = this.indexOf(center);
     let left = right - 1;
@@ -92,67 +107,79 @@ export class SortedWindow {
   }
 }
 
-/** Sliding sums of the volume behind the rates, over the same window. */
-interface Volume {
-  impressions: number;
-  clicks: number;
-  spend: number;
-  conversions: number;
-  days: number;
+/**
+ * The volume behind the rates over the WINDOW days before each day: sums
+ * kept as a day enters and leaves the window, once per series for all its
+ * metrics (entry `index` is the history of day `index`).
+ */
+interface Volumes {
+  readonly clicks: Float64Array;
+  readonly spend: Float64Array;
+  readonly conversions: Float64Array;
+  readonly days: Int32Array;
 }
 
-function enoughVolume(metric: AnomalyMetric, day: Day, history: Volume): boolean {
-  const mean = (value: number) => value / Math.max(1, history.days);
-  if (metric === 'ctr') return (day.impressions ?? 0) >= MIN_IMPRESSIONS && mean(history.clicks) >= MIN_CLICKS;
-  if (metric === 'cpa' || metric === 'roas' || metric === 'conversions') return mean(history.conversions) >= MIN_CONVERSIONS;
+function volumesOf(days: readonly Day[]): Volumes {
+  const n = days.length;
+  const out: Volumes = { clicks: new Float64Array(n), spend: new Float64Array(n), conversions: new Float64Array(n), days: new Int32Array(n) };
+  let clicks = 0;
+  let spend = 0;
+  let conversions = 0;
+  let count = 0;
+  for (let index = 0; index < n; index++) {
+    if (index > 0) {
+      const entering = days[index - 1]!;
+      clicks += entering.clicks ?? 0;
+      spend += entering.spend ?? 0;
+      conversions += entering.conversions ?? 0;
+      count += 1;
+    }
+    if (index > WINDOW) {
+      const leaving = days[index - 1 - WINDOW]!;
+      clicks -= leaving.clicks ?? 0;
+      spend -= leaving.spend ?? 0;
+      conversions -= leaving.conversions ?? 0;
+      count -= 1;
+    }
+    out.clicks[index] = clicks;
+    out.spend[index] = spend;
+    out.conversions[index] = conversions;
+    out.days[index] = count;
+  }
+  return out;
+}
+
+function enoughVolume(metric: AnomalyMetric, day: Day, volumes: Volumes, index: number): boolean {
+  const days = Math.max(1, volumes.days[index]!);
+  if (metric === 'ctr') return (day.impressions ?? 0) >= MIN_IMPRESSIONS && volumes.clicks[index]! / days >= MIN_CLICKS;
+  if (metric === 'cpa' || metric === 'roas' || metric === 'conversions') return volumes.conversions[index]! / days >= MIN_CONVERSIONS;
   return true;
 }
 
 /** Money a move puts at stake on its day: the spend gap, the cost of the conversions gained or lost, the revenue gap. */
-function stakeOf(metric: AnomalyMetric, day: Day, value: number, center: number, history: Volume): number {
+function stakeOf(metric: AnomalyMetric, day: Day, value: number, center: number, volumes: Volumes, index: number): number {
   const gap = Math.abs(value - center);
+  const conversions = volumes.conversions[index]!;
   if (metric === 'spend') return gap;
-  if (metric === 'conversions') return history.conversions > 0 ? gap * (history.spend / history.conversions) : 0;
+  if (metric === 'conversions') return conversions > 0 ? gap * (volumes.spend[index]! / conversions) : 0;
   if (metric === 'cpa') return gap * (day.conversions ?? 0);
   if (metric === 'roas') return gap * (day.spend ?? 0);
   return center > 0 ? (day.spend ?? 0) * Math.min(1, gap / center) : 0;
 }
 
-/**
- * Median/MAD outliers on a daily series: each day against the days before it,
- * so a spike does not hide itself by raising its own baseline. A rate is
- * judged only with enough volume behind it, a day only with enough history.
- * Nothing is said about causes; only what moved, when, how far, and how much
- * money that puts at stake.
- */
-export function seriesAnomalies(days: readonly Day[], metric: AnomalyMetric, scope: Anomaly['scope'], key: string): Anomaly[] {
+/** One metric of a series judged day by day, with the series' volumes. */
+function metricAnomalies(days: readonly Day[], volumes: Volumes, metric: AnomalyMetric, scope: Anomaly['scope'], key: string): Anomaly[] {
   const out: Anomaly[] = [];
   const window = new SortedWindow();
-  const volume: Volume = { impressions: 0, clicks: 0, spend: 0, conversions: 0, days: 0 };
   // Read once: the loop then touches plain numbers (NaN for a day without the figure).
-  const values = days.map((day) => day[metric] ?? NaN);
+  const values = new Float64Array(days.length);
+  for (let index = 0; index < days.length; index++) values[index] = days[index]![metric] ?? NaN;
   for (let index = 0; index < days.length; index++) {
-    if (index > 0) {
-      const entering = days[index - 1]!;
-      if (!Number.isNaN(values[index - 1]!)) window.insert(values[index - 1]!);
-      volume.impressions += entering.impressions ?? 0;
-      volume.clicks += entering.clicks ?? 0;
-      volume.spend += entering.spend ?? 0;
-      volume.conversions += entering.conversions ?? 0;
-      volume.days += 1;
-    }
-    if (index > WINDOW) {
-      const leaving = days[index - 1 - WINDOW]!;
-      if (!Number.isNaN(values[index - 1 - WINDOW]!)) window.remove(values[index - 1 - WINDOW]!);
-      volume.impressions -= leaving.impressions ?? 0;
-      volume.clicks -= leaving.clicks ?? 0;
-      volume.spend -= leaving.spend ?? 0;
-      volume.conversions -= leaving.conversions ?? 0;
-      volume.days -= 1;
-    }
+    if (index > 0 && !Number.isNaN(values[index - 1]!)) window.insert(values[index - 1]!);
+    if (index > WINDOW && !Number.isNaN(values[index - 1 - WINDOW]!)) window.remove(values[index - 1 - WINDOW]!);
     const day = days[index]!;
     const value = values[index]!;
-    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, day, volume)) continue;
+    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, day, volumes, index)) continue;
     const center = window.median();
     // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.
     const mad = Math.max(window.mad(center), Math.abs(center) * 0.05);
@@ -170,11 +197,28 @@ export function seriesAnomalies(days: readonly Day[], metric: AnomalyMetric, sco
       deviation: round(deviation, 2),
       direction: deviation > 0 ? 'above' : 'below',
       severity: Math.abs(deviation) >= HIGH ? 'high' : 'medium',
-      stake: round(stakeOf(metric, day, value, center, volume), 2),
+      stake: round(stakeOf(metric, day, value, center, volumes, index), 2),
       linked: [],
     });
   }
   return out;
+}
+
+/**
+ * Median/MAD outliers on a daily series: each day against the days before it,
+ * so a spike does not hide itself by raising its own baseline. A rate is
+ * judged only with enough volume behind it, a day only with enough history.
+ * Nothing is said about causes; only what moved, when, how far, and how much
+ * money that puts at stake.
+ */
+export function seriesAnomalies(days: readonly Day[], metric: AnomalyMetric, scope: Anomaly['scope'], key: string): Anomaly[] {
+  return metricAnomalies(days, volumesOf(days), metric, scope, key);
+}
+
+/** `seriesAnomalies` of every metric, metric by metric, the series' volumes summed once for all of them. */
+function allSeriesAnomalies(days: readonly Day[], scope: Anomaly['scope'], key: string): Anomaly[] {
+  const volumes = volumesOf(days);
+  return ANOMALY_METRICS.flatMap((metric) => metricAnomalies(days, volumes, metric, scope, key));
 }
 
 const SPECIFICITY: Record<Anomaly['scope'], number> = { campaign: 2, platform: 1, total: 0 };
@@ -190,7 +234,9 @@ function oneEventEach(anomalies: readonly Anomaly[]): Anomaly[] {
   const byMove = new Map<string, Anomaly[]>();
   for (const anomaly of anomalies) {
     const move = `${anomaly.date}\u0000${anomaly.metric}\u0000${anomaly.direction}`;
-    byMove.set(move, [...(byMove.get(move) ?? []), anomaly]);
+    const group = byMove.get(move);
+    if (group) group.push(anomaly);
+    else byMove.set(move, [anomaly]);
   }
   const out: Anomaly[] = [];
   for (const group of byMove.values()) {
@@ -210,14 +256,28 @@ function oneEventEach(anomalies: readonly Anomaly[]): Anomaly[] {
   return out;
 }
 
+type AnomalyInput = Pick<InsightInput, 'daily' | 'dailyByPlatform' | 'dailyByCampaign'>;
+
+/** An input's anomalies, found once: the anomaly rule and the analysis's anomaly items both read them. */
+const found = new WeakMap<AnomalyInput, readonly Anomaly[]>();
+
 /** Outliers on the account's, each platform's and each campaign's daily KPIs: one per event, most money at stake first. */
-export function detectAnomalies(input: Pick<InsightInput, 'daily' | 'dailyByPlatform' | 'dailyByCampaign'>): Anomaly[] {
+export function detectAnomalies(input: AnomalyInput): readonly Anomaly[] {
+  let anomalies = found.get(input);
+  if (!anomalies) {
+    anomalies = findAnomalies(input);
+    found.set(input, anomalies);
+  }
+  return anomalies;
+}
+
+function findAnomalies(input: AnomalyInput): Anomaly[] {
   const series: [Anomaly['scope'], string, readonly Day[]][] = [
     ['total', 'all', input.daily],
     ...Object.entries(input.dailyByPlatform).map(([key, days]) => ['platform', key, days] as [Anomaly['scope'], string, readonly Day[]]),
     ...Object.entries(input.dailyByCampaign).map(([key, days]) => ['campaign', key, days] as [Anomaly['scope'], string, readonly Day[]]),
   ];
-  return oneEventEach(series.flatMap(([scope, key, days]) => ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(days, metric, scope, key)))).sort(
+  return oneEventEach(series.flatMap(([scope, key, days]) => allSeriesAnomalies(days, scope, key))).sort(
     (a, b) => b.stake - a.stake || Math.abs(b.deviation) - Math.abs(a.deviation) || a.date.localeCompare(b.date),
   );
 }

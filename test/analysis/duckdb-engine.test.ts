@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
+import { columnLength, columnValues } from '../../src/analysis/engine/results.js';
 
 // The engine reads DuckDB's result vectors itself: every type analysis code meets, at its edges.
 describe('DuckDB engine results', () => {
@@ -86,6 +87,27 @@ describe('DuckDB engine results', () => {
     expect(rows[2050]).toEqual({ i: 2050, s: '2050', half: 1025 });
     expect(rows[2049]).toEqual({ i: 2049, s: '2049', half: null });
     expect(rows.filter((row) => row.half === null)).toHaveLength(1667);
+  });
+
+  it('reads a result as columns equal to its rows: numbers in Float64Arrays (NaN for NULL), other values coded by their distinct values', async () => {
+    // Inline (≤ 12 bytes) and out-of-line strings repeating across chunks, multi-byte text, the empty string, NULLs and dates.
+    const sql = `SELECT i, i % 7 AS small, CASE WHEN i % 5 = 0 THEN NULL ELSE i * 0.25 END AS quarter,
+        CASE WHEN i % 11 = 0 THEN NULL ELSE ['Meta', 'Google Ads', 'Campaign 122', 'été ü', '', 'Campaign 1234 longer'][i % 6 + 1] END AS name,
+        'Campaign ' || (i % 300)::VARCHAR AS campaign, DATE '2025-01-01' + (i % 365)::INTEGER AS day, [i % 2] AS list
+      FROM range(5000) t(i) ORDER BY i`;
+    const [rows, columns] = await duck.withConnection(async (connection) => [await connection.rows(sql), await connection.columns(sql)] as const);
+    expect(columnLength(columns.i)).toBe(5000);
+    expect(columns.quarter).toBeInstanceOf(Float64Array);
+    expect(columns.small).toBeInstanceOf(Float64Array);
+    const name = columns.name;
+    if (name === undefined || name instanceof Float64Array) throw new Error('a text column is coded');
+    expect([...name.values].sort()).toEqual(['', 'Campaign 122', 'Campaign 1234 longer', 'Google Ads', 'Meta', 'été ü', null].sort());
+    const campaign = columns.campaign;
+    if (campaign === undefined || campaign instanceof Float64Array) throw new Error('a text column is coded');
+    expect(campaign.values).toHaveLength(300);
+    const lists = Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, Array.from(columnValues(column))]));
+    const read = rows.map((_, index) => Object.fromEntries(Object.keys(rows[0]!).map((key) => [key, lists[key]![index]])));
+    expect(read).toEqual(rows.map((row) => ({ ...row, quarter: row.quarter ?? Number.NaN })));
   });
 
   it('binds parameters by their JavaScript type and never splices them into SQL', async () => {

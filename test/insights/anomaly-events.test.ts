@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anomalySentence, detectAnomalies, SortedWindow, seriesAnomalies } from '../../src/insights/anomalies.js';
+import { ANOMALY_METRICS, anomalySentence, detectAnomalies, SortedWindow, seriesAnomalies } from '../../src/insights/anomalies.js';
 import { dailyOutliers } from '../../src/insights/rules/anomaly.js';
 import { median } from '../../src/insights/rules/helpers.js';
 import { days, input } from './fixtures.js';
@@ -62,5 +62,73 @@ describe('anomalies a person would act on', () => {
     const sentence = anomalySentence(anomaly!, 'USD');
     expect(sentence).toMatch(/against a usual level of up to [\d.,]+[;( ]/);
     expect(sentence).not.toContain('range of 0');
+  });
+
+  it('keeps the sliding window equal to sorting it with ties, zeros, negatives and more values than a window holds', () => {
+    const window = new SortedWindow();
+    const held: number[] = [];
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    for (let step = 0; step < 400; step++) {
+      // Grow past a window's 15 slots, then shrink back, with many repeated values.
+      if (held.length > 0 && next() % 100 < (step < 200 ? 30 : 70)) {
+        const value = held.splice(next() % held.length, 1)[0]!;
+        window.remove(value);
+      } else {
+        // `+ 0` keeps -0 out: a median of -0 and 0 differ only in sign, which no figure shows.
+        const value = [0, 0, 3, 3, -2, 7.5][next() % 6]! * (next() % 3) + 0;
+        held.push(value);
+        window.insert(value);
+      }
+      window.remove(1e9); // absent: nothing changes
+      expect(window.size).toBe(held.length);
+      if (held.length === 0) {
+        expect(window.median()).toBeNaN();
+        expect(window.mad(0)).toBeNaN();
+        continue;
+      }
+      const center = median(held);
+      expect(window.median()).toBe(center);
+      expect(window.mad(center)).toBe(median(held.map((item) => Math.abs(item - center))));
+    }
+  });
+
+  it('finds what sorting each window of the days before finds, in every metric, for series shorter and longer than the window', () => {
+    // Integer figures, so the window sums are exact whichever way they are added.
+    const reference = (list: ReturnType<typeof days>, metric: 'spend' | 'conversions') =>
+      list.flatMap((day, index) => {
+        const history = list.slice(Math.max(0, index - 14), index);
+        const values = history.map((item) => item[metric]).filter((value): value is number => value !== null);
+        const value = day[metric];
+        const conversions = history.reduce((sum, item) => sum + (item.conversions ?? 0), 0);
+        if (value === null || values.length < 10 || (metric === 'conversions' && conversions / Math.max(1, history.length) < 5)) return [];
+        const center = median(values);
+        const mad = Math.max(median(values.map((item) => Math.abs(item - center))), Math.abs(center) * 0.05);
+        const deviation = (0.6745 * (value - center)) / mad;
+        return mad === 0 || Math.abs(deviation) < 3.5 ? [] : [{ date: day.date, median: center, deviation: Math.round(deviation * 100) / 100 }];
+      });
+    let seed = 11;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    let judged = 0;
+    for (const length of [0, 1, 9, 10, 11, 14, 15, 16, 40, 120]) {
+      const list = days(
+        Array.from({ length }, (_, i) => {
+          const roll = next() % 20;
+          // Flat stretches (ties), zero days, a missing figure, and spikes.
+          const spend = roll === 0 ? 0 : roll === 1 ? 900 + (next() % 500) : i % 7 < 3 ? 100 : 90 + (next() % 20);
+          const conversions = roll === 2 ? 60 : 5 + (next() % 4);
+          return roll === 3 ? { impressions: 10_000, clicks: 200, conversions } : { spend, impressions: 10_000, clicks: 200, conversions };
+        }),
+      );
+      for (const metric of ['spend', 'conversions'] as const) {
+        const found = seriesAnomalies(list, metric, 'total', 'all').map((anomaly) => ({ date: anomaly.date, median: anomaly.expected.median, deviation: anomaly.deviation }));
+        expect(found).toEqual(reference(list, metric));
+        judged += found.length;
+      }
+      const all = detectAnomalies({ daily: list, dailyByPlatform: {}, dailyByCampaign: {} });
+      const each = ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(list, metric, 'total', 'all'));
+      expect([...all].sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date))).toEqual(each.sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date)));
+    }
+    expect(judged).toBeGreaterThan(5);
   });
 });

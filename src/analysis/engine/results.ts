@@ -150,58 +150,166 @@ export function rowsOfResult(duckdb: DuckBindings, result: Bindings.Result): Duc
   return rows;
 }
 
-/** A column as a worker receives it: numbers in a Float64Array (NaN where null), other values as a list. */
-export type DuckColumn = Float64Array | DuckValue[];
+/**
+ * A non-numeric column as a worker receives it: each row's code into the
+ * column's distinct values. Grouped rows repeat few keys (a year of days is
+ * 365 dates over 75,000 rows), so the main thread decodes each distinct
+ * string once and the column crosses to the worker as one Int32Array.
+ */
+export interface CodedColumn {
+  readonly codes: Int32Array;
+  readonly values: readonly DuckValue[];
+}
+
+/** A column as a worker receives it: numbers in a Float64Array (NaN where null), other values coded. */
+export type DuckColumn = Float64Array | CodedColumn;
 
 function isNumeric(duckdb: DuckBindings, type: Bindings.LogicalType): boolean {
   const T = duckdb.Type;
   return [T.TINYINT, T.UTINYINT, T.SMALLINT, T.USMALLINT, T.INTEGER, T.UINTEGER, T.BIGINT, T.UBIGINT, T.HUGEINT, T.UHUGEINT, T.FLOAT, T.DOUBLE, T.DECIMAL].includes(duckdb.get_type_id(type));
 }
 
+/** Rows of a vector that are null: the validity mask, or undefined when every row is valid. */
+function validityOf(duckdb: DuckBindings, vector: Bindings.Vector, count: number): Uint8Array | undefined {
+  return duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8) ?? undefined;
+}
+
+const isNull = (validity: Uint8Array | undefined, row: number) => validity !== undefined && (validity[row >> 3]! & (1 << (row & 7))) === 0;
+
+/** A numeric vector straight into `out` from row `at`: DOUBLE as one copy, other types value by value; null as NaN. */
+function readNumbers(duckdb: DuckBindings, column: Column, type: Bindings.LogicalType, vector: Bindings.Vector, count: number, out: Float64Array, at: number): void {
+  const data = duckdb.vector_get_data(vector, count * column.width);
+  const validity = validityOf(duckdb, vector, count);
+  if (duckdb.get_type_id(type) === duckdb.Type.DOUBLE && data.byteOffset % 8 === 0) {
+    out.set(new Float64Array(data.buffer, data.byteOffset, count), at);
+  } else {
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    for (let row = 0; row < count; row++) out[at + row] = column.read(view, row * column.width) as number;
+  }
+  if (validity) for (let row = 0; row < count; row++) if (isNull(validity, row)) out[at + row] = NaN;
+}
+
+/** Golden-ratio multiplier for hashing the four words of an inline string. */
+const MIX = 0x9e3779b1;
+
+/**
+ * The distinct values of one column and their codes. A string of at most 12
+ * bytes is held inline in its 16-byte `string_t`, so those bytes find its
+ * code without decoding it (checked word by word; a miss decodes).
+ */
+class Dictionary {
+  readonly values: DuckValue[] = [];
+  private readonly codes = new Map<DuckValue, number>();
+  private readonly inline = new Map<number, number>();
+  /** Per inline entry: its four words, then its code. */
+  private readonly entries: number[] = [];
+
+  codeOf(value: DuckValue): number {
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(value);
+      this.codes.set(value, code);
+    }
+    return code;
+  }
+
+  /** The code of the inline string at `offset` of a VARCHAR vector (`words` and `view` over its data). */
+  inlineCode(words: Uint32Array, view: DataView, offset: number, column: Column): number {
+    const at = offset >> 2;
+    const w0 = words[at]!;
+    const w1 = words[at + 1]!;
+    const w2 = words[at + 2]!;
+    const w3 = words[at + 3]!;
+    const hash = Math.imul(Math.imul(Math.imul(w0 ^ MIX, MIX) ^ w1, MIX) ^ w2, MIX) ^ w3;
+    const entry = this.inline.get(hash);
+    const e = this.entries;
+    if (entry !== undefined && e[entry] === w0 && e[entry + 1] === w1 && e[entry + 2] === w2 && e[entry + 3] === w3) return e[entry + 4]!;
+    const code = this.codeOf(column.read(view, offset));
+    if (entry === undefined) {
+      this.inline.set(hash, e.length);
+      e.push(w0, w1, w2, w3, code);
+    }
+    return code;
+  }
+}
+
+/** A non-numeric vector as codes into the column's dictionary, written to `codes` from row `at` (VARCHAR without decoding repeated inline strings). */
+function readCodes(duckdb: DuckBindings, column: Column, type: Bindings.LogicalType, vector: Bindings.Vector, count: number, dictionary: Dictionary, codes: Int32Array, at: number): void {
+  if (duckdb.get_type_id(type) !== duckdb.Type.VARCHAR) {
+    const values = readVector(duckdb, column, vector, count);
+    for (let row = 0; row < count; row++) codes[at + row] = dictionary.codeOf(values[row]!);
+    return;
+  }
+  const data = duckdb.vector_get_data(vector, count * 16);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const validity = validityOf(duckdb, vector, count);
+  const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, count * 4) : new Uint32Array(data.slice().buffer);
+  for (let row = 0; row < count; row++) {
+    const offset = row * 16;
+    if (isNull(validity, row)) codes[at + row] = dictionary.codeOf(null);
+    else if (view.getUint32(offset, true) <= 12) codes[at + row] = dictionary.inlineCode(words, view, offset, column);
+    else codes[at + row] = dictionary.codeOf(column.read(view, offset));
+  }
+}
+
 /**
  * Every column of a materialised result, one chunk at a time with a turn of
  * the event loop between chunks (a year of campaign days is some 40 chunks).
- * Numeric columns become Float64Arrays, which cross to a worker as one copy;
- * null reads as NaN there, so they suit sums, which are finite.
+ * Numeric columns become Float64Arrays and the others codes into their
+ * distinct values, so a column crosses to a worker as one copy; null reads
+ * as NaN in a numeric column, so they suit sums, which are finite.
  */
 export async function columnsOfResult(duckdb: DuckBindings, result: Bindings.Result): Promise<Record<string, DuckColumn>> {
   const count = duckdb.column_count(result);
   const names: string[] = [];
+  const types: Bindings.LogicalType[] = [];
   const columns: Column[] = [];
   const numeric: boolean[] = [];
   for (let index = 0; index < count; index++) {
     const type = duckdb.column_logical_type(result, index);
     names.push(duckdb.column_name(result, index));
+    types.push(type);
     columns.push(columnOf(duckdb, type));
     numeric.push(isNumeric(duckdb, type));
   }
-  // Each chunk's numbers go into their own Float64Array as it is read, so no step holds the loop for the whole result.
-  const parts: (DuckValue[] | Float64Array)[][] = names.map(() => []);
-  let rows = 0;
+  // Every column is allocated once at its full length and each chunk read into its place.
+  const rows = duckdb.row_count(result);
+  const dictionaries = names.map(() => new Dictionary());
+  const outs = numeric.map((isNumber) => (isNumber ? new Float64Array(rows) : new Int32Array(rows)));
+  let at = 0;
   const chunks = duckdb.result_chunk_count(result);
   for (let chunkIndex = 0; chunkIndex < chunks; chunkIndex++) {
     const chunk = duckdb.result_get_chunk(result, chunkIndex);
     const size = duckdb.data_chunk_get_size(chunk);
     for (let index = 0; index < count; index++) {
-      const values = readVector(duckdb, columns[index]!, duckdb.data_chunk_get_vector(chunk, index), size);
-      parts[index]!.push(numeric[index] ? Float64Array.from(values, (value) => (value === null ? NaN : (value as number))) : values);
+      const vector = duckdb.data_chunk_get_vector(chunk, index);
+      const out = outs[index]!;
+      if (out instanceof Float64Array) readNumbers(duckdb, columns[index]!, types[index]!, vector, size, out, at);
+      else readCodes(duckdb, columns[index]!, types[index]!, vector, size, dictionaries[index]!, out, at);
     }
-    rows += size;
+    at += size;
     await new Promise((resolve) => setImmediate(resolve));
   }
   const out: Record<string, DuckColumn> = {};
   names.forEach((name, index) => {
-    if (!numeric[index]) {
-      out[name] = (parts[index] as DuckValue[][]).flat();
-      return;
-    }
-    const values = new Float64Array(rows);
-    let at = 0;
-    for (const part of parts[index] as Float64Array[]) {
-      values.set(part, at);
-      at += part.length;
-    }
-    out[name] = values;
+    const column = outs[index]!;
+    out[name] = column instanceof Float64Array ? column : { codes: column, values: dictionaries[index]!.values };
   });
   return out;
+}
+
+/** A column's rows as one list: numbers as they are, coded values expanded (in the worker, where it costs the server nothing). */
+export function columnValues(column: DuckColumn | undefined): ArrayLike<DuckValue> {
+  if (column === undefined) return [];
+  if (column instanceof Float64Array) return column;
+  const { codes, values } = column;
+  const out = new Array<DuckValue>(codes.length);
+  for (let row = 0; row < codes.length; row++) out[row] = values[codes[row]!]!;
+  return out;
+}
+
+/** How many rows a column holds. */
+export function columnLength(column: DuckColumn | undefined): number {
+  return column === undefined ? 0 : column instanceof Float64Array ? column.length : column.codes.length;
 }

@@ -1,4 +1,5 @@
 import type { DuckColumn, DuckConnection } from '../engine/duckdb.js';
+import { columnLength, columnValues } from '../engine/results.js';
 import { groupingQuery, type AnalysisOptions, type GroupingQuery, type Profile } from '../engine/analysis.js';
 import { Params } from '../engine/sql.js';
 
@@ -33,16 +34,22 @@ export async function groupedRows(connection: DuckConnection, source: string, op
 
 /** How many rows a `groupedRows` answer holds. */
 export function groupedCount(columns: Readonly<Record<string, DuckColumn>>): number {
-  return columns._set?.length ?? 0;
+  return columnLength(columns._set);
+}
+
+/** A `groupedRows` answer as one plain list per column (coded columns expanded). */
+export function groupedLists(columns: Readonly<Record<string, DuckColumn>>): Record<string, ArrayLike<unknown>> {
+  return Object.fromEntries(Object.entries(columns).map(([name, column]) => [name, columnValues(column)]));
 }
 
 /** The rows of a `groupedRows` answer, one object per row again (a null sum reads as NaN: read sums through `toNumber`). */
 export function rowsOfGrouped(columns: Readonly<Record<string, DuckColumn>>, outputs: readonly string[]): Record<string, unknown>[] {
   const count = groupedCount(columns);
   const rows: Record<string, unknown>[] = new Array<Record<string, unknown>>(count);
+  const lists = outputs.map((column) => [column, columnValues(columns[column])] as const);
   for (let index = 0; index < count; index++) {
     const row: Record<string, unknown> = {};
-    for (const column of outputs) row[column] = columns[column]?.[index] ?? null;
+    for (const [column, list] of lists) row[column] = list[index] ?? null;
     rows[index] = row;
   }
   return rows;

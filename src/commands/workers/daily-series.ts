@@ -1,4 +1,4 @@
-import { atEdge, compareText, COVERED_SUMS, groupingBits, metricsAt, sumListsOf, type CoveredSum, type GroupedRows, type Measure, type SumLists } from '../../analysis/pure.js';
+import { atEdge, compareText, COVERED_SUMS, groupedLists, groupingBits, metricsAt, sumListsOf, type CoveredSum, type GroupedRows, type Measure, type SumLists } from '../../analysis/pure.js';
 import type { DailyBreakdowns, DailySeries, Day } from '../../insights/pure.js';
 
 type Lists = Readonly<Record<string, ArrayLike<unknown> | undefined>>;
@@ -87,6 +87,6 @@ function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' |
  * analysis's time and garbage).
  */
 export function dailySeries(grouped: GroupedRows): DailyBreakdowns {
-  const lists: Lists = grouped.columns;
+  const lists: Lists = groupedLists(grouped.columns);
   return { platform: seriesOfSet(lists, grouped, 'platform'), campaign: seriesOfSet(lists, grouped, 'campaign') };
 }
