@@ -6,13 +6,13 @@ import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination
 import type { AnalysisTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
-import { currenciesOf, isScoped, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Profile, type Scope } from './engine/analysis.js';
+import { currenciesOf, isScoped, profile, type CurrencyConversion, type DateRange, type DimensionFilter, type Profile, type Scope } from './engine/analysis.js';
 import type { DuckConnection } from './engine/duckdb.js';
 import { ProfileCache } from './engine/profile-cache.js';
 import { sqlString } from './ingest/values.js';
 import { runQuery, type QueryResult, type QuerySpec } from './query.js';
 import { totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
-import { groupedRows, type GroupedRows } from './workers/grouped-rows.js';
+import { DAILY_PAIRS, groupedRows, type GroupedRows } from './workers/grouped-rows.js';
 import type { Comparison } from './comparison.js';
 
 export interface AnalysisRequest {
@@ -157,9 +157,6 @@ export async function scopeProfile(connection: DuckConnection, source: string, d
   const whole = await wholeProfiles.get(JSON.stringify([source, versions]), () => profile(connection, source, {}));
   return isScoped(scope) ? profile(connection, source, scope, whole) : whole;
 }
-
-/** The daily platform and campaign pairs: what the trend, anomaly, tracking and pacing rules read. */
-export const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] };
 
 /** The daily platform and campaign pairs of some of the organisation's datasets, as JSON text for a worker (budget pacing reads them). */
 export async function datasetDailyRows(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<GroupedRows> {

@@ -23,5 +23,5 @@ export { buildReport, totalRows } from './report/report.js';
 export type { AnalysisReport, DatasetSummary, ReportRow } from './report/report.js';
 export { BREAKDOWN_DIMENSIONS, DIMENSIONS, MEASURES, PLATFORMS } from './schema.js';
 export type { Dimension, Measure } from './schema.js';
-export { groupedRows, rowsOfGrouped } from './workers/grouped-rows.js';
+export { DAILY_PAIRS, groupedRows, rowsOfGrouped } from './workers/grouped-rows.js';
 export type { GroupedRows, PreviousRows } from './workers/grouped-rows.js';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { neutraliseFormula } from '../export/safe-cell.js';
-import { totalRows, type AnalysisReport, type ReportRow } from '../analysis/index.js';
+import { totalRows, type AnalysisReport, type ReportRow } from '../analysis/pure.js';
 import { itemsOf, type AnalysisContent } from './content.js';
 
 type Cell = string | number | null;
