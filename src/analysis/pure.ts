@@ -4,6 +4,7 @@ export { compareText, GRANULARITIES, groupingBits, profile, profileSql, readGrou
 export { metricsAt, sumListsOf } from './engine/sql.js';
 export type { SumLists } from './engine/sql.js';
 export { atEdge } from './precision.js';
+export { DAILY_PAIRS } from './workers/grouped-rows.js';
 export type { CurrencyConversion, DateRange, DimensionFilter, Granularity, Scope } from './engine/analysis.js';
 export {
   formatCount,
@@ -23,5 +24,5 @@ export { buildReport, totalRows } from './report/report.js';
 export type { AnalysisReport, DatasetSummary, ReportRow } from './report/report.js';
 export { BREAKDOWN_DIMENSIONS, DIMENSIONS, MEASURES, PLATFORMS } from './schema.js';
 export type { Dimension, Measure } from './schema.js';
-export { DAILY_PAIRS, groupedRows, rowsOfGrouped } from './workers/grouped-rows.js';
+export { groupedRows, rowsOfGrouped } from './workers/grouped-rows.js';
 export type { GroupedRows, PreviousRows } from './workers/grouped-rows.js';
