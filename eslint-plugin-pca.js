@@ -9,6 +9,8 @@ const SHARED = /^src\/(config|errors|ids|version)\.ts$|^src\/(store|runtime|expo
 const COMPOSITION = /^src\/(context|runtime)\.ts$|^src\/(commands|cli|server)\//;
 /** Route registrars: the HTTP edge of a feature, imported by server/ (the composition root) only. */
 const ROUTE_FILE = /(^|\/)(routes|[a-z-]+-routes)\.ts$/;
+/** A feature's public faces: the whole (index.ts) and the narrower ones that load less (pure.ts, offline.ts). */
+const FACES = ['index.ts', 'pure.ts', 'offline.ts'];
 
 /**
  * HTTP stays at the edge: only route files (routes.ts, *-routes.ts, http.ts),
@@ -48,9 +50,10 @@ const httpAtTheEdge = {
 /**
  * Features are the folders of src/ that are neither shared layers nor composition.
  * A file reaches another feature only through that feature's index.ts, or its pure.ts
- * (the part that loads no store, DuckDB or HTTP schema, for worker threads); server/
+ * (the part that loads no store, DuckDB or HTTP schema, for worker threads), or its
+ * offline.ts (DuckDB over files without the store, for `pca analyze`); server/
  * alone also imports route registrars. Inside a feature, files import each other, never
- * their own index or pure.ts (that would be a cycle); an index re-exports its pure.ts. A feature's non-HTTP files import no
+ * their own faces (that would be a cycle); an index re-exports its pure.ts and offline.ts. A feature's non-HTTP files import no
  * composition (commands/, context.ts, ...); shared layers import no feature. The
  * index.ts of a feature exports no route file.
  */
@@ -59,11 +62,11 @@ const featureBoundaries = {
     type: 'problem',
     schema: [],
     messages: {
-      internals: "{{what}} is inside the feature '{{feature}}': import it from src/{{feature}}/index.ts or pure.ts (see docs/ARCHITECTURE.md).",
-      ownIndex: "A file of '{{feature}}' imports its own modules, not its index.ts or pure.ts.",
+      internals: "{{what}} is inside the feature '{{feature}}': import it from src/{{feature}}/index.ts, pure.ts or offline.ts (see docs/ARCHITECTURE.md).",
+      ownIndex: "A file of '{{feature}}' imports its own modules, not its index.ts, pure.ts or offline.ts.",
       shared: '{{file}} is a shared layer: it imports only config, errors, ids, version, store/, runtime/, export/ and charts/, not {{what}}.',
       upward: '{{what}} composes features: a service of a feature does not import it (only route files do).',
-      routeInIndex: "A feature's index.ts or pure.ts does not export its route registrar ({{what}}): server/ imports that directly.",
+      routeInIndex: "A feature's index.ts, pure.ts or offline.ts does not export its route registrar ({{what}}): server/ imports that directly.",
     },
   },
   create(context) {
@@ -71,18 +74,19 @@ const featureBoundaries = {
     if (!file.startsWith('src/')) return {};
     const featureOf = (p) => (p && !SHARED.test(p) && !COMPOSITION.test(p) ? /^src\/([^/]+)\//.exec(p)?.[1] : undefined);
     const own = featureOf(file);
+    const isFace = (p, feature) => FACES.some((face) => p === `src/${feature}/${face}`);
     return onImports((node, specifier) => {
       const { resolved } = paths(context, specifier);
       if (!resolved?.startsWith('src/')) return;
       const target = featureOf(resolved);
-      const isIndex = target !== undefined && (resolved === `src/${target}/index.ts` || resolved === `src/${target}/pure.ts`);
+      const isIndex = target !== undefined && isFace(resolved, target);
       const report = (messageId, data) => context.report({ node, messageId, data: { what: specifier, file, ...data } });
       if (SHARED.test(file) && !SHARED.test(resolved)) return report('shared');
-      if (own && (file === `src/${own}/index.ts` || file === `src/${own}/pure.ts`) && ROUTE_FILE.test(resolved)) return report('routeInIndex');
+      if (own && isFace(file, own) && ROUTE_FILE.test(resolved)) return report('routeInIndex');
       if (own && !HTTP_FILES.test(file) && COMPOSITION.test(resolved) && !resolved.startsWith('src/server/')) return report('upward');
       if (target === undefined) return;
-      // The index is the pure face plus the rest: it re-exports pure.ts rather than listing it again.
-      const indexOfPure = file === `src/${own}/index.ts` && resolved === `src/${own}/pure.ts`;
+      // The index is the narrower faces plus the rest: it re-exports them rather than listing them again.
+      const indexOfPure = file === `src/${own}/index.ts` && resolved !== file && isFace(resolved, own);
       if (target === own) return isIndex && !indexOfPure ? report('ownIndex', { feature: own }) : undefined;
       if (isIndex) return;
       if (file.startsWith('src/server/') && ROUTE_FILE.test(resolved)) return;

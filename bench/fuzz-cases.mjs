@@ -1,8 +1,8 @@
 // Deterministic malformed uploads for the fuzz test and bench: a valid export
 // (CSV or XLSX) generated from a seed, then one mutation. Same seed and index,
 // same bytes, so a failing case can be replayed. Bombs are built from
-// independently deflated pieces, so a gigabyte of XML costs megabytes here.
-import { constants, crc32, deflateRawSync } from 'node:zlib';
+// independently deflated pieces (bench/workbooks.mjs, which test/security/ shares), so a gigabyte of XML costs megabytes here.
+import { BOMB_BLOCK, bombWorkbook, deflatedEntry as entry, escapeXml, NS, REL, repeatedEntry, sparseWorkbook, zip } from './workbooks.mjs';
 
 /** mulberry32: small, fast, good enough to pick mutations. */
 export function random(seed) {
@@ -18,69 +18,10 @@ export function random(seed) {
   return { next, int, pick: (items) => items[int(0, items.length - 1)] };
 }
 
-// ZIP: entries deflated whole, or as head + middle × times + tail (sync-flushed pieces concatenate).
-const entry = (name, content) => {
-  const data = Buffer.from(content);
-  return { name, deflated: deflateRawSync(data), size: data.length, crc: crc32(data) };
-};
-function repeated(name, head, middle, times, tail) {
-  const flush = { finishFlush: constants.Z_SYNC_FLUSH };
-  const [h, m, t] = [Buffer.from(head), Buffer.from(middle), Buffer.from(tail)];
-  const piece = deflateRawSync(m, flush);
-  const size = h.length + m.length * times + t.length;
-  // Past 64 MiB the checksum is not worked out (it costs seconds a case): the size limits must refuse such an entry before any CRC is compared.
-  let crc = 0;
-  if (size <= 64 * 1024 ** 2) {
-    crc = crc32(h);
-    for (let i = 0; i < times; i++) crc = crc32(m, crc);
-    crc = crc32(t, crc);
-  }
-  return { name, deflated: Buffer.concat([deflateRawSync(h, flush), ...Array(times).fill(piece), deflateRawSync(t)]), size, crc };
-}
-function zip(entries) {
-  const locals = [];
-  const central = [];
-  let offset = 0;
-  for (const item of entries) {
-    const name = Buffer.from(item.name);
-    const size = item.declaredSize ?? item.size;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(item.crc >>> 0, 14);
-    local.writeUInt32LE(item.deflated.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, item.deflated);
-    const record = Buffer.alloc(46);
-    record.writeUInt32LE(0x02014b50, 0);
-    record.writeUInt16LE(20, 4);
-    record.writeUInt16LE(20, 6);
-    record.writeUInt16LE(0x0800, 8);
-    record.writeUInt16LE(8, 10);
-    record.writeUInt32LE(item.crc >>> 0, 16);
-    record.writeUInt32LE(item.deflated.length, 20);
-    record.writeUInt32LE(size, 24);
-    record.writeUInt16LE(name.length, 28);
-    record.writeUInt32LE(offset, 42);
-    central.push(record, name);
-    offset += 30 + name.length + item.deflated.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
+// Past 64 MiB an entry's checksum is not worked out (it costs seconds a case): the size limits must refuse such an entry before any CRC is compared.
+const CHECKSUM_LIMIT = 64 * 1024 ** 2;
+const repeated = (name, head, middle, times, tail) => repeatedEntry(name, head, middle, times, tail, CHECKSUM_LIMIT);
 
-const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const escapeXml = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const column = (index) => (index < 26 ? '' : column(Math.floor(index / 26) - 1)) + String.fromCharCode(65 + (index % 26));
 
 /** The parts around sheet1; `skip` leaves one out. */
@@ -131,20 +72,13 @@ function randomBytes(r, size) {
   return bytes;
 }
 
-/** One MiB of numeric rows: the body of a bomb. */
-const BOMB_ROW = '<row><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>';
-const BOMB_BLOCK = BOMB_ROW.repeat(Math.floor(1024 ** 2 / BOMB_ROW.length));
-
 /** Hostile workbooks and files of known shape, by name (used by the memory bench too). */
 export const HOSTILE_FILES = {
   /** The issue's 1.7 KB workbook: 20-column header, one value at A1048576. */
-  'sparse A1048576': () => ({
-    name: 'sparse.xlsx',
-    bytes: zip([...parts(), entry('xl/worksheets/sheet1.xml', SHEET_HEAD + rowXml(1, [...HEADER, ...Array.from({ length: 15 }, (_, i) => `Extra ${i}`)]) + '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>' + SHEET_TAIL)]),
-  }),
-  'bomb 190 MiB of sheet XML': () => ({ name: 'bomb.xlsx', bytes: zip([...parts(), repeated('xl/worksheets/sheet1.xml', SHEET_HEAD + rowXml(1, HEADER), BOMB_BLOCK, 190, SHEET_TAIL)]) }),
-  'bomb 1.9 GiB of sheet XML': () => ({ name: 'bomb.xlsx', bytes: zip([...parts(), repeated('xl/worksheets/sheet1.xml', SHEET_HEAD + rowXml(1, HEADER), BOMB_BLOCK, 1946, SHEET_TAIL)]) }),
-  'bomb lying about its size': () => ({ name: 'bomb.xlsx', bytes: zip([...parts(), { ...repeated('xl/worksheets/sheet1.xml', SHEET_HEAD + rowXml(1, HEADER), BOMB_BLOCK, 190, SHEET_TAIL), declaredSize: 100 * 1024 }]) }),
+  'sparse A1048576': () => ({ name: 'sparse.xlsx', bytes: sparseWorkbook() }),
+  'bomb 190 MiB of sheet XML': () => ({ name: 'bomb.xlsx', bytes: bombWorkbook(190, false, CHECKSUM_LIMIT) }),
+  'bomb 1.9 GiB of sheet XML': () => ({ name: 'bomb.xlsx', bytes: bombWorkbook(1946, false, CHECKSUM_LIMIT) }),
+  'bomb lying about its size': () => ({ name: 'bomb.xlsx', bytes: bombWorkbook(190, true, CHECKSUM_LIMIT) }),
   'deep XML (1M nested elements)': () => ({ name: 'deep.xlsx', bytes: zip([...parts(), repeated('xl/worksheets/sheet1.xml', SHEET_HEAD + rowXml(1, HEADER) + '<row r="2"><c r="A2"><v>', '<a>'.repeat(1024), 1024, `</v></c></row>${SHEET_TAIL}`)]) }),
   'shared strings 80 MiB': () => ({
     name: 'sst.xlsx',

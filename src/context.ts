@@ -9,6 +9,7 @@ import type { Alert, HealthRegistry, Metrics, OrgRequestStats, RequestStats, Sys
 import type { DataDirLayout } from './store/data-dir.js';
 import type { Store } from './store/store.js';
 import type { Mailer } from './report-schedules/index.js';
+import type { OrgId } from './ids.js';
 
 /** What a running instance holds: built once at start, handed to routes and services. */
 export interface AppContext {
@@ -44,5 +45,5 @@ export interface Monitoring {
   readonly orgRequests: OrgRequestStats;
   readonly system: SystemSampler;
   /** Sends an alert event to the organisation's webhooks (in the background; failures are in the delivery log). */
-  readonly notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => Promise<void>;
+  readonly notify: (orgId: OrgId, alert: Alert, event: 'opened' | 'resolved') => Promise<void>;
 }

@@ -32,6 +32,7 @@ import { startRetentionScheduler, type RetentionScheduler } from './commands/ret
 import { reportDeliveryDeps } from './commands/deliver-report.js';
 import { startReportScheduler, type ReportScheduler } from './commands/report-scheduler.js';
 import { smtpMailer } from './report-schedules/index.js';
+import type { OrgId } from './ids.js';
 
 export interface OpenContext extends AppContext {
   /** What first-start bootstrapping did; a generated operator password is for the console only. */
@@ -75,7 +76,7 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     requests: new RequestStats({ clock: () => clock().getTime() }),
     orgRequests: new OrgRequestStats({ clock: () => clock().getTime() }),
     system: startSystemSampler(layout.root, () => store.poolStats()),
-    notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => {
+    notify: (orgId: OrgId, alert: Alert, event: 'opened' | 'resolved') => {
       if (event === 'opened') metrics.alerts.inc({ severity: alert.severity });
       return notifyChannels({ db: store.db, box: auth.box, clock, retryDelaysMs: config.monitoring.webhookRetryDelaysMs, timeoutMs: 5_000, egress: { allowPrivate: config.monitoring.webhookAllowPrivate } }, orgId, alert, event);
     },

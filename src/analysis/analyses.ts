@@ -7,13 +7,14 @@ import type { AnalysisTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
 import { unifiedParquetSource } from './datasets/parquet-source.js';
-import { currenciesOf, isScoped, profile, type AnalysisOptions, type CurrencyConversion, type DateRange, type DimensionFilter, type Profile, type Scope } from './engine/analysis.js';
+import { currenciesOf, isScoped, profile, type CurrencyConversion, type DateRange, type DimensionFilter, type Profile, type Scope } from './engine/analysis.js';
 import type { DuckConnection } from './engine/duckdb.js';
 import { ProfileCache } from './engine/profile-cache.js';
 import { runQuery, type QueryResult, type QuerySpec } from './query.js';
 import { totalRows, type AnalysisReport, type ReportRow } from './report/report.js';
-import { groupedRows, type GroupedRows } from './workers/grouped-rows.js';
+import { DAILY_PAIRS, groupedRows, type GroupedRows } from './workers/grouped-rows.js';
 import type { Comparison } from './comparison.js';
+import type { OrgId } from '../ids.js';
 
 export interface AnalysisRequest {
   readonly name?: string;
@@ -81,7 +82,7 @@ function firstOfMonth(now: Date): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
 }
 
-export async function analysesThisMonth(db: Kysely<Database>, orgId: string, now: Date): Promise<number> {
+export async function analysesThisMonth(db: Kysely<Database>, orgId: OrgId, now: Date): Promise<number> {
   const row = await db
     .selectFrom('analyses')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -94,7 +95,7 @@ export async function analysesThisMonth(db: Kysely<Database>, orgId: string, now
 /** An analysis to store: its JSON columns still as values, its result as the JSON text the worker wrote. */
 export interface NewAnalysis {
   readonly id: string;
-  readonly orgId: string;
+  readonly orgId: OrgId;
   readonly name: string;
   readonly datasetIds: readonly string[];
   readonly request: Omit<AnalysisRequest, 'name' | 'datasetIds'>;
@@ -122,13 +123,13 @@ export async function insertAnalysis(trx: Kysely<Database>, analysis: NewAnalysi
 }
 
 /** Removes an organisation's analyses created before a time (retention); returns how many. */
-export async function purgeAnalysesBefore(db: Kysely<Database>, orgId: string, before: string): Promise<number> {
+export async function purgeAnalysesBefore(db: Kysely<Database>, orgId: OrgId, before: string): Promise<number> {
   const result = await db.deleteFrom('analyses').where('org_id', '=', orgId).where('created_at', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
 /** Whether the organisation has this analysis, with its name; undefined otherwise (another organisation's too). */
-export async function findAnalysisName(db: Kysely<Database>, orgId: string, id: string): Promise<{ readonly id: string; readonly name: string } | undefined> {
+export async function findAnalysisName(db: Kysely<Database>, orgId: OrgId, id: string): Promise<{ readonly id: string; readonly name: string } | undefined> {
   return db.selectFrom('analyses').select(['id', 'name']).where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
 }
 
@@ -155,11 +156,8 @@ export async function scopeProfile(connection: DuckConnection, source: string, d
   return isScoped(scope) ? profile(connection, source, scope, whole) : whole;
 }
 
-/** The daily platform and campaign pairs: what the trend, anomaly, tracking and pacing rules read. */
-export const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] };
-
 /** The daily platform and campaign pairs of some of the organisation's datasets, as JSON text for a worker (budget pacing reads them). */
-export async function datasetDailyRows(deps: DatasetDeps, orgId: string, datasetIds: readonly string[]): Promise<GroupedRows> {
+export async function datasetDailyRows(deps: DatasetDeps, orgId: OrgId, datasetIds: readonly string[]): Promise<GroupedRows> {
   return withDatasetSource(deps, orgId, datasetIds, (source, datasets) =>
     deps.duck.withConnection(async (connection) => groupedRows(connection, source, DAILY_PAIRS, await scopeProfile(connection, source, datasets, {}))),
   );
@@ -170,7 +168,7 @@ function withTotalRows(result: AnalysisResultDocument): AnalysisResultDocument {
   return 'totals' in result ? { ...result, totals: totalRows(result) } : result;
 }
 
-export async function getAnalysis(db: Kysely<Database>, orgId: string, id: string): Promise<StoredAnalysis> {
+export async function getAnalysis(db: Kysely<Database>, orgId: OrgId, id: string): Promise<StoredAnalysis> {
   const row = await db.selectFrom('analyses').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such analysis.');
   return {
@@ -180,7 +178,7 @@ export async function getAnalysis(db: Kysely<Database>, orgId: string, id: strin
   };
 }
 
-export async function listAnalyses(db: Kysely<Database>, orgId: string, page: { limit: number; cursor?: string }): Promise<Page<AnalysisSummary>> {
+export async function listAnalyses(db: Kysely<Database>, orgId: OrgId, page: { limit: number; cursor?: string }): Promise<Page<AnalysisSummary>> {
   const cursor = decodeCursor(page.cursor);
   let query = db
     .selectFrom('analyses')
@@ -196,7 +194,7 @@ export async function listAnalyses(db: Kysely<Database>, orgId: string, page: { 
   return toPage(rows, page.limit, (row) => row.created_at, (row) => summary({ ...row, result: '', summary: null }));
 }
 
-export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: string, audit: AuditRecorder): Promise<AnalysisSummary> {
+export async function deleteAnalysis(db: Kysely<Database>, orgId: OrgId, id: string, audit: AuditRecorder): Promise<AnalysisSummary> {
   return inTransaction(db, async (trx) => {
     const analysis = await getAnalysis(trx, orgId, id);
     await trx.deleteFrom('analyses').where('id', '=', id).where('org_id', '=', orgId).execute();
@@ -206,7 +204,7 @@ export async function deleteAnalysis(db: Kysely<Database>, orgId: string, id: st
 }
 
 /** The query surface over the caller's datasets. */
-export async function queryDatasets(deps: DatasetDeps, orgId: string, datasetIds: readonly string[], spec: QuerySpec): Promise<QueryResult> {
+export async function queryDatasets(deps: DatasetDeps, orgId: OrgId, datasetIds: readonly string[], spec: QuerySpec): Promise<QueryResult> {
   return withDatasetSource(deps, orgId, datasetIds, (source) =>
     deps.duck.withConnection(async (connection) => runQuery(connection, source, spec, await currenciesOf(connection, source))),
   );

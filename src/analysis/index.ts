@@ -1,8 +1,8 @@
 /** The public face of analysis/: what other folders may import from it (docs/ARCHITECTURE.md, "Who may import whom"). */
 export * from './pure.js';
+export * from './offline.js';
 export {
   analysesThisMonth,
-  DAILY_PAIRS,
   datasetDailyRows,
   findAnalysisName,
   getAnalysis,
@@ -20,20 +20,15 @@ export type {
   PeriodComparison,
   StoredAnalysis,
 } from './analyses.js';
-export { analyzeFiles } from './analyze-files.js';
-export type { AnalyzeFilesRequest } from './analyze-files.js';
 export { comparisonRange } from './comparison.js';
 export type { Comparison } from './comparison.js';
 export { datasetIdsCreatedBefore, datasetUsage, deleteDataset, getDataset, sweepDatasetStorage } from './datasets/datasets.js';
 export type { Dataset, DatasetDeps } from './datasets/datasets.js';
 export { GRANULARITIES, profile, profileSql, readGroups, readProfile } from './engine/analysis.js';
-export { openDuckEngine } from './engine/duckdb.js';
-export type { DuckConnection, DuckEngine } from './engine/duckdb.js';
 export { ident } from './engine/sql.js';
 export { ingest } from './ingest/ingest.js';
-export { previousRange, runQuery, THRESHOLD_OPS } from './query.js';
+export { runQuery, THRESHOLD_OPS } from './query.js';
 export type { Metric, QueryResult, QueryRow, QuerySpec, Threshold, ThresholdOp } from './query.js';
-export { mdText, renderReport } from './report/render.js';
 export { ConversionSchema, DatasetIds, DateRangeSchema, FilterSchema } from './request-schemas.js';
 export { GroupedCache, groupedKey } from './workers/grouped-cache.js';
 export type { GroupedInputs } from './workers/grouped-cache.js';

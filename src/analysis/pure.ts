@@ -4,6 +4,7 @@ export { compareText, GRANULARITIES, groupingBits, profile, profileSql, readGrou
 export { metricsAt, sumListsOf } from './engine/sql.js';
 export type { SumLists } from './engine/sql.js';
 export { atEdge } from './precision.js';
+export { DAILY_PAIRS } from './workers/grouped-rows.js';
 export type { CurrencyConversion, DateRange, DimensionFilter, Granularity, Scope } from './engine/analysis.js';
 export {
   formatCount,

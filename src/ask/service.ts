@@ -18,10 +18,11 @@ import { correctionFor, ownQuestion, recordQuestion, storeRating, wrongReportsFo
 import { readWithLlm } from './llm-read.js';
 import { interpret, parseQuestion, type AskIntent, type AskQuery, type ClarifyOption, type ParseOutcome, type ValueMatch } from './parse.js';
 import { readVocabulary, type Vocabulary } from './vocabulary.js';
+import type { OrgId } from '../ids.js';
 
 /** Who asks: answers are kept per user, corrections and wrong reports are shared within the organisation. */
 export interface Asker {
-  readonly orgId: string;
+  readonly orgId: OrgId;
   readonly userId: string;
 }
 
@@ -63,7 +64,7 @@ interface Scope {
   readonly target: { type: string; id: string; name: string };
 }
 
-async function scopeOf(deps: DatasetDeps, orgId: string, request: AskScopeRef): Promise<Scope> {
+async function scopeOf(deps: DatasetDeps, orgId: OrgId, request: AskScopeRef): Promise<Scope> {
   if ((request.analysisId === undefined) === (request.datasetIds === undefined)) {
     throw new AppError('validation', 'Ask about either datasetIds or an analysisId.', {}, [{ field: '/body', message: 'needs exactly one of datasetIds and analysisId' }]);
   }
@@ -89,14 +90,14 @@ function withinScope(query: AskQuery, scope: Scope): QuerySpec {
 }
 
 /** The data's vocabulary; an analysis's last day is the day its questions are relative to. */
-async function vocabularyOf(deps: DatasetDeps, orgId: string, scope: Scope): Promise<Vocabulary> {
+async function vocabularyOf(deps: DatasetDeps, orgId: OrgId, scope: Scope): Promise<Vocabulary> {
   const vocabulary = await withDatasetSource(deps, orgId, scope.datasetIds, (source) => deps.duck.withConnection((connection) => readVocabulary(connection, source)));
   const to = scope.dateRange?.to;
   return to && vocabulary.dateRange.to && to < vocabulary.dateRange.to ? { ...vocabulary, dateRange: { ...vocabulary.dateRange, to } } : vocabulary;
 }
 
 /** The question as read, or a colleague's correction of it when one exists and reads as a query. */
-async function readQuestion(deps: DatasetDeps, orgId: string, question: string, vocabulary: Vocabulary): Promise<{ parsed: ParseOutcome; correctedTo?: string }> {
+async function readQuestion(deps: DatasetDeps, orgId: OrgId, question: string, vocabulary: Vocabulary): Promise<{ parsed: ParseOutcome; correctedTo?: string }> {
   const corrected = await correctionFor(deps.db, orgId, question);
   if (corrected) {
     const parsed = parseQuestion(corrected.correction, vocabulary);
@@ -134,7 +135,7 @@ interface LlmUse {
 type Body = Omit<AskResponse, 'id'>;
 
 /** Runs a reading through the query service and words the answer from its rows. */
-async function answered(deps: DatasetDeps, orgId: string, scope: Scope, vocabulary: Vocabulary, question: string, reading: Reading, correctedTo?: string): Promise<Body> {
+async function answered(deps: DatasetDeps, orgId: OrgId, scope: Scope, vocabulary: Vocabulary, question: string, reading: Reading, correctedTo?: string): Promise<Body> {
   const spec = withinScope(reading.query, scope);
   const evidence = reading.intent === 'why' && scope.target.type === 'analysis' ? () => anomalyEvidence(deps, orgId, scope.target.id, reading.query) : undefined;
   const answer = await answerQuery(reading.query, reading.intent, spec, (next) => queryDatasets(deps, orgId, scope.datasetIds, next), vocabulary, evidence);
@@ -162,7 +163,7 @@ async function answered(deps: DatasetDeps, orgId: string, scope: Scope, vocabula
  * is checked like a /api/v1/query request (the schema here, the engine's own
  * checks when it runs) and answered from the engine's rows, or refused.
  */
-async function answerWithLlm(deps: DatasetDeps, llm: LlmConfig, orgId: string, scope: Scope, vocabulary: Vocabulary, question: string): Promise<{ body: Body } | { refusal: string }> {
+async function answerWithLlm(deps: DatasetDeps, llm: LlmConfig, orgId: OrgId, scope: Scope, vocabulary: Vocabulary, question: string): Promise<{ body: Body } | { refusal: string }> {
   const reading = await readWithLlm(llm, question, vocabulary);
   if (reading.kind === 'refused') return { refusal: reading.reason };
   const note = `Read by the language model (${llm.model}), not by the built-in reader: check the interpretation. The figures come from the data.`;
@@ -175,7 +176,7 @@ async function answerWithLlm(deps: DatasetDeps, llm: LlmConfig, orgId: string, s
 }
 
 /** The organisation's LLM feature, read only when a question would go to the model. */
-async function llmFor(deps: AskDeps, orgId: string): Promise<LlmConfig | undefined> {
+async function llmFor(deps: AskDeps, orgId: OrgId): Promise<LlmConfig | undefined> {
   if (!deps.llm) return undefined;
   return (await requireOrganization(deps.db, orgId)).features.llm_insights ? deps.llm : undefined;
 }
@@ -274,7 +275,7 @@ export async function rateAnswer(deps: DatasetDeps, asker: Asker, id: string, re
 }
 
 /** Stored anomalies of the analysis on the days asked about: the metric's own first, then others those days. */
-async function anomalyEvidence(deps: DatasetDeps, orgId: string, analysisId: string, query: AskQuery): Promise<Evidence[]> {
+async function anomalyEvidence(deps: DatasetDeps, orgId: OrgId, analysisId: string, query: AskQuery): Promise<Evidence[]> {
   const range = query.dateRange;
   if (!range) return [];
   const metric = query.metrics[0];

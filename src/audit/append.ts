@@ -1,6 +1,6 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { isSqlite } from '../store/dialect.js';
-import { newId } from '../ids.js';
+import { newId, type OrgId } from '../ids.js';
 import type { AuditEventTable, AuditHeadTable, Database } from '../store/schema.js';
 import { GENESIS_HASH, eventHash, headMac } from './chain.js';
 
@@ -91,7 +91,7 @@ export async function appendEvent(db: Kysely<Database>, key: Buffer, event: Unch
  * Moves the archive anchor after events up to `toSeq` left the table (in the
  * caller's transaction); the head stays sealed, or stays visibly broken.
  */
-export async function advanceArchiveAnchor(db: Kysely<Database>, key: Buffer, orgId: string, toSeq: number, lastHash: string): Promise<void> {
+export async function advanceArchiveAnchor(db: Kysely<Database>, key: Buffer, orgId: OrgId, toSeq: number, lastHash: string): Promise<void> {
   const head = await db
     .updateTable('audit_heads')
     .set((eb) => ({ seq: eb.ref('seq') }))

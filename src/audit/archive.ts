@@ -19,7 +19,7 @@ const gunzipAsync = promisify(gunzip);
 
 /** What an archive file holds, sealed with the audit key so a forged manifest shows. */
 export interface ArchiveManifest {
-  readonly orgId: string;
+  readonly orgId: OrgId;
   readonly file: string;
   readonly fromSeq: number;
   readonly toSeq: number;
@@ -41,7 +41,7 @@ const MANIFEST_SUFFIX = '.manifest.json';
 
 type Row = Selectable<AuditEventTable>;
 
-function orgDir(root: string, orgId: string): string {
+function orgDir(root: string, orgId: OrgId): string {
   if (!/^org_[a-z0-9]+$/.test(orgId)) throw new Error(`not an organisation id: ${orgId}`);
   return path.join(root, orgId);
 }
@@ -52,7 +52,7 @@ function manifestMac(key: Buffer, manifest: Omit<ArchiveManifest, 'mac'>): strin
 }
 
 /** An organisation's archive manifests, oldest first. */
-export async function listManifests(root: string, orgId: string): Promise<ArchiveManifest[]> {
+export async function listManifests(root: string, orgId: OrgId): Promise<ArchiveManifest[]> {
   let names: string[];
   try {
     names = await readdir(orgDir(root, orgId));
@@ -96,7 +96,7 @@ export interface ArchiveDeps {
   readonly audit: AuditLog;
 }
 
-async function writeArchive(deps: ArchiveDeps, orgId: string, rows: Row[], now: Date): Promise<ArchiveManifest> {
+async function writeArchive(deps: ArchiveDeps, orgId: OrgId, rows: Row[], now: Date): Promise<ArchiveManifest> {
   const first = rows[0]!;
   const last = rows[rows.length - 1]!;
   const dir = orgDir(deps.layout.auditArchive, orgId);

@@ -1,4 +1,5 @@
 import type { AuditAction, AuditOutcome, AuditSeverity } from './catalog.js';
+import type { OrgId } from '../ids.js';
 
 export type ActorType = 'user' | 'api_key' | 'system';
 
@@ -38,7 +39,7 @@ export interface AuditEvent {
   readonly id: string;
   readonly seq: number;
   readonly occurredAt: string;
-  readonly orgId: string;
+  readonly orgId: OrgId;
   readonly actor: AuditActor;
   readonly action: string;
   readonly target: { readonly type: string | null; readonly id: string | null; readonly name: string | null };

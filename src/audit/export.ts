@@ -5,6 +5,7 @@ import { loadExcel, type ExcelModule } from '../export/excel.js';
 import { csvField, neutraliseFormula } from '../export/safe-cell.js';
 import type { AuditEventTable, Database } from '../store/schema.js';
 import { filtered, presentEvent, type EventFilters } from './query.js';
+import type { OrgId } from '../ids.js';
 
 export const AUDIT_EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'jsonl'] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
@@ -18,7 +19,7 @@ type Row = Selectable<AuditEventTable>;
 const BATCH = 2_000;
 
 /** Rows in sequence order, a batch at a time: memory stays flat however long the range. */
-async function* eventRows(db: Kysely<Database>, orgId: string, filters: EventFilters, throughSeq: number): AsyncGenerator<Row> {
+async function* eventRows(db: Kysely<Database>, orgId: OrgId, filters: EventFilters, throughSeq: number): AsyncGenerator<Row> {
   let last = 0;
   for (;;) {
     const rows = await filtered(db.selectFrom('audit_events').selectAll().where('org_id', '=', orgId), filters)
@@ -78,7 +79,7 @@ function workbookStream(ExcelJS: ExcelModule, rows: AsyncGenerator<Row>): Readab
  * Streams the organisation's events as the chain stood when the export began
  * (through its head then); spreadsheet cells are neutralised against formula injection.
  */
-export async function exportEvents(db: Kysely<Database>, orgId: string, filters: EventFilters, format: AuditExportFormat): Promise<Download & { readonly body: Readable }> {
+export async function exportEvents(db: Kysely<Database>, orgId: OrgId, filters: EventFilters, format: AuditExportFormat): Promise<Download & { readonly body: Readable }> {
   const head = await db.selectFrom('audit_heads').select('seq').where('org_id', '=', orgId).executeTakeFirst();
   const rows = eventRows(db, orgId, filters, Number(head?.seq ?? 0));
   return {

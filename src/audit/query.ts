@@ -4,6 +4,7 @@ import type { AuditEventTable, Database } from '../store/schema.js';
 import { listManifests, readArchiveRows } from './archive.js';
 import type { AuditOutcome, AuditSeverity } from './catalog.js';
 import type { AuditEvent, JsonValue } from './event.js';
+import type { OrgId } from '../ids.js';
 
 type Row = Selectable<AuditEventTable>;
 
@@ -28,7 +29,7 @@ export function presentEvent(row: Row): AuditEvent {
     id: row.id,
     seq: Number(row.seq),
     occurredAt: row.occurred_at,
-    orgId: row.org_id,
+    orgId: row.org_id as OrgId,
     actor: { type: row.actor_type as AuditEvent['actor']['type'], id: row.actor_id, name: row.actor_name, ip: row.actor_ip, userAgent: row.actor_user_agent },
     action: row.action,
     target: { type: row.target_type, id: row.target_id, name: row.target_name },
@@ -105,7 +106,7 @@ export interface EventPage {
  */
 export async function listEvents(
   db: Kysely<Database>,
-  orgId: string,
+  orgId: OrgId,
   filters: EventFilters,
   page: { limit: number; cursor?: string },
   archiveRoot?: string,

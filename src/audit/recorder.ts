@@ -4,6 +4,7 @@ import { inTransaction } from '../store/transactions.js';
 import { appendEvent } from './append.js';
 import { severityFor, type AuditAction } from './catalog.js';
 import { canonicalDetails, type AuditActor, type AuditEntry } from './event.js';
+import type { OrgId } from '../ids.js';
 
 /** What appending needs, built once per process. The key never reaches the database. */
 export interface AuditLog {
@@ -13,7 +14,7 @@ export interface AuditLog {
    * The platform's organisation, resolved once at start (after bootstrap):
    * events that name no organisation of their own are recorded there.
    */
-  readonly platformOrgId?: string;
+  readonly platformOrgId?: OrgId;
 }
 
 /** Writes events for one origin (a request, a CLI command, the scheduler) into the caller's transaction. */
@@ -84,7 +85,7 @@ export function auditRecorder(log: AuditLog, origin: AuditOrigin): AuditRecorder
 }
 
 /** A recorder for work no request started: CLI commands, the scheduler, bootstrap. */
-export function systemRecorder(log: AuditLog, name: string, orgId?: string): AuditRecorder {
+export function systemRecorder(log: AuditLog, name: string, orgId?: OrgId): AuditRecorder {
   return auditRecorder(log, {
     actor: () => ({ type: 'system', id: null, name, ip: null, userAgent: null }),
     orgId: () => orgId,

@@ -4,6 +4,7 @@ import { csvField, neutraliseFormula } from '../export/safe-cell.js';
 import type { Database } from '../store/schema.js';
 import type { AuditAction } from './catalog.js';
 import { filtered } from './query.js';
+import type { OrgId } from '../ids.js';
 
 /** Actions a security review looks at first. */
 export const SECURITY_ACTIONS: readonly AuditAction[] = [
@@ -22,7 +23,7 @@ const PERMISSION_CHANGES: readonly AuditAction[] = ['user.role_changed', 'api_ke
 const EXPORTS: readonly AuditAction[] = ['analysis.exported', 'audit.exported'];
 
 export interface ComplianceReport {
-  readonly orgId: string;
+  readonly orgId: OrgId;
   readonly from: string;
   readonly to: string;
   readonly generatedAt: string;
@@ -50,7 +51,7 @@ const pick = (counts: Record<string, number>, actions: readonly string[]) =>
 const sum = (counts: Record<string, number>, actions: readonly string[]) => actions.reduce((total, action) => total + (counts[action] ?? 0), 0);
 
 /** The figures a compliance review asks for, over [from, to), computed in the store. */
-export async function complianceReport(db: Kysely<Database>, orgId: string, range: { from: string; to: string }, now: Date): Promise<ComplianceReport> {
+export async function complianceReport(db: Kysely<Database>, orgId: OrgId, range: { from: string; to: string }, now: Date): Promise<ComplianceReport> {
   const scope = () => filtered(db.selectFrom('audit_events').where('org_id', '=', orgId), range);
   const countBy = async (column: 'action' | 'severity' | 'outcome'): Promise<Record<string, number>> => {
     const rows = await scope()

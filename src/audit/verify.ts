@@ -4,9 +4,10 @@ import type { Database } from '../store/schema.js';
 import { listManifests, readArchiveRows, verifyManifest, type ArchiveManifest } from './archive.js';
 import { GENESIS_HASH, canonicalEventSql, headMac } from './chain.js';
 import { ChainWalker, pageOf, walkPages, type Break, type Page } from './walk.js';
+import type { OrgId } from '../ids.js';
 
 export interface VerifyResult {
-  readonly orgId: string;
+  readonly orgId: OrgId;
   readonly valid: boolean;
   /** Events whose hash and link were checked (database, plus archives when asked). */
   readonly checked: number;
@@ -18,7 +19,7 @@ export interface VerifyResult {
 /** Events per page: big enough that per-query costs vanish, small enough to hold a few pages in memory. */
 const PAGE_SIZE = 10_000;
 
-async function* tablePages(db: Kysely<Database>, orgId: string, afterSeq: number, pageSize: number): AsyncGenerator<Page> {
+async function* tablePages(db: Kysely<Database>, orgId: OrgId, afterSeq: number, pageSize: number): AsyncGenerator<Page> {
   const after = (seq: number) => db.selectFrom('audit_events').where('org_id', '=', orgId).where('seq', '>', seq).orderBy('seq').limit(pageSize);
   const rowsBetween = (from: number, to: number) => () => after(from).where('seq', '<=', to).selectAll().execute();
   // On SQLite one query returns the whole page already in canonical form, so no per-event object is made.
@@ -62,7 +63,7 @@ async function* tablePages(db: Kysely<Database>, orgId: string, afterSeq: number
   }
 }
 
-const broken = (orgId: string, checked: number, seq: number, reason: string, archivesChecked?: number): VerifyResult => ({
+const broken = (orgId: OrgId, checked: number, seq: number, reason: string, archivesChecked?: number): VerifyResult => ({
   orgId,
   valid: false,
   checked,
@@ -89,12 +90,12 @@ export interface VerifyOptions {
  * reported only when a second pass finds it too: tampering stays broken,
  * a race does not.
  */
-export async function verifyChain(db: Kysely<Database>, key: Buffer, orgId: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyChain(db: Kysely<Database>, key: Buffer, orgId: OrgId, options: VerifyOptions = {}): Promise<VerifyResult> {
   const first = await verifyOnce(db, key, orgId, options);
   return first.valid ? first : verifyOnce(db, key, orgId, options);
 }
 
-async function verifyOnce(db: Kysely<Database>, key: Buffer, orgId: string, options: VerifyOptions): Promise<VerifyResult> {
+async function verifyOnce(db: Kysely<Database>, key: Buffer, orgId: OrgId, options: VerifyOptions): Promise<VerifyResult> {
   const head = await db.selectFrom('audit_heads').selectAll().where('org_id', '=', orgId).executeTakeFirst();
   if (!head) {
     const any = await db.selectFrom('audit_events').select('seq').where('org_id', '=', orgId).orderBy('seq').limit(1).executeTakeFirst();
@@ -150,7 +151,7 @@ async function checkArchive(key: Buffer, root: string, manifest: ArchiveManifest
 }
 
 /** Every organisation that has a trail. */
-export async function auditedOrganizations(db: Kysely<Database>): Promise<string[]> {
+export async function auditedOrganizations(db: Kysely<Database>): Promise<OrgId[]> {
   const rows = await db.selectFrom('audit_heads').select('org_id').orderBy('org_id').execute();
-  return rows.map((row) => row.org_id);
+  return rows.map((row) => row.org_id as OrgId);
 }

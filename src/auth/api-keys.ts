@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { inTransaction } from '../store/transactions.js';
-import { newId, type ApiKeyId, type UserId } from '../ids.js';
+import { newId, type ApiKeyId, type UserId, type OrgId } from '../ids.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { ApiKeyTable, Database } from '../store/schema.js';
 import type { AuthDeps } from './auth-deps.js';
@@ -41,7 +41,7 @@ function present(row: Selectable<ApiKeyTable>): ApiKey {
 
 export interface KeyCreator {
   readonly userId: string;
-  readonly orgId: string;
+  readonly orgId: OrgId;
   /** What the creator may do now: a key made by a key gets at most its parent's effective scopes. */
   readonly permissions: ReadonlySet<Permission>;
   /** Set when a key creates the key: the child expires no later than it and is revoked with it. */
@@ -103,7 +103,7 @@ export async function createApiKey(
   return { apiKey: present(row), key };
 }
 
-export async function listApiKeys(db: Kysely<Database>, orgId: string): Promise<ApiKey[]> {
+export async function listApiKeys(db: Kysely<Database>, orgId: OrgId): Promise<ApiKey[]> {
   const rows = await db
     .selectFrom('api_keys')
     .selectAll()
@@ -114,7 +114,7 @@ export async function listApiKeys(db: Kysely<Database>, orgId: string): Promise<
   return rows.map(present);
 }
 
-export async function revokeApiKey(deps: AuthDeps, orgId: string, manager: Manager, id: string, audit: AuditRecorder): Promise<ApiKey> {
+export async function revokeApiKey(deps: AuthDeps, orgId: OrgId, manager: Manager, id: string, audit: AuditRecorder): Promise<ApiKey> {
   const row = await deps.db
     .selectFrom('api_keys')
     .selectAll()
@@ -166,7 +166,7 @@ export async function revokeUserApiKeys(db: Kysely<Database>, userId: string, at
 }
 
 /** Revokes every live key of an organisation (suspension): reactivation starts with new keys. */
-export async function revokeOrganizationApiKeys(db: Kysely<Database>, orgId: string, at: string): Promise<number> {
+export async function revokeOrganizationApiKeys(db: Kysely<Database>, orgId: OrgId, at: string): Promise<number> {
   const result = await db.updateTable('api_keys').set({ revoked_at: at }).where('org_id', '=', orgId).where('revoked_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

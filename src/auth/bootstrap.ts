@@ -1,6 +1,7 @@
 import type { AuditRecorder } from '../audit/index.js';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
+import type { OrgId } from '../ids.js';
 import type { Database } from '../store/schema.js';
 import { createOrganization, getOrganizationBySlug } from '../tenancy/index.js';
 import type { AuthDeps } from './auth-deps.js';
@@ -11,9 +12,9 @@ import { createUser, oneTimePassword } from './users.js';
 export const OPERATOR_USERNAME = 'admin';
 
 /** The platform's organisation: the one the operator belongs to (instance-wide data and system alerts live there). */
-export async function platformOrganizationId(db: Kysely<Database>): Promise<string | undefined> {
+export async function platformOrganizationId(db: Kysely<Database>): Promise<OrgId | undefined> {
   const operator = await db.selectFrom('users').select('org_id').where('is_operator', '=', 1).executeTakeFirst();
-  return operator?.org_id;
+  return operator?.org_id as OrgId | undefined;
 }
 
 export type BootstrapResult =

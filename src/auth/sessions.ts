@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
-import { newId, type SessionId } from '../ids.js';
+import { newId, type SessionId, type OrgId } from '../ids.js';
 import type { Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { revokeUserApiKeys } from './api-keys.js';
@@ -27,7 +27,7 @@ export interface SessionView {
 /** Opens a session (a refresh-token family) and returns its first refresh token. */
 export async function startSession(
   db: Kysely<Database>,
-  user: { id: string; orgId: string },
+  user: { id: string; orgId: OrgId },
   client: ClientInfo,
   now: Date,
   lifetimeDays: number,
@@ -157,7 +157,7 @@ export async function revokeUserSessions(
 }
 
 /** Ends every live session of an organisation's users (suspension: nothing comes back on reactivation). */
-export async function revokeOrganizationSessions(db: Kysely<Database>, orgId: string, reason: string, at: string): Promise<number> {
+export async function revokeOrganizationSessions(db: Kysely<Database>, orgId: OrgId, reason: string, at: string): Promise<number> {
   const result = await db.updateTable('sessions').set({ revoked_at: at, revoked_reason: reason }).where('org_id', '=', orgId).where('revoked_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -228,7 +228,7 @@ export async function logout(
 }
 
 /** Removes an organisation's sessions that ended (expired or revoked) before a time; returns how many. */
-export async function purgeEndedSessions(db: Kysely<Database>, orgId: string, before: string): Promise<number> {
+export async function purgeEndedSessions(db: Kysely<Database>, orgId: OrgId, before: string): Promise<number> {
   const result = await db
     .deleteFrom('sessions')
     .where('org_id', '=', orgId)

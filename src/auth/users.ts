@@ -66,7 +66,7 @@ export function oneTimePassword(): string {
   return randomBytes(15).toString('base64url');
 }
 
-export async function countActiveUsers(db: Kysely<Database>, orgId: string): Promise<number> {
+export async function countActiveUsers(db: Kysely<Database>, orgId: OrgId): Promise<number> {
   const row = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -76,7 +76,7 @@ export async function countActiveUsers(db: Kysely<Database>, orgId: string): Pro
   return Number(row.n);
 }
 
-async function userRow(db: Kysely<Database>, orgId: string, userId: string): Promise<Selectable<UserTable>> {
+async function userRow(db: Kysely<Database>, orgId: OrgId, userId: string): Promise<Selectable<UserTable>> {
   const row = await db
     .selectFrom('users')
     .selectAll()
@@ -87,19 +87,19 @@ async function userRow(db: Kysely<Database>, orgId: string, userId: string): Pro
   return row;
 }
 
-export async function getUser(db: Kysely<Database>, orgId: string, userId: string): Promise<User> {
+export async function getUser(db: Kysely<Database>, orgId: OrgId, userId: string): Promise<User> {
   return presentUser(await userRow(db, orgId, userId));
 }
 
 /** The id of an organisation's user by username (any case), or undefined. */
-export async function findUserIdByUsername(db: Kysely<Database>, orgId: string, username: string): Promise<string | undefined> {
+export async function findUserIdByUsername(db: Kysely<Database>, orgId: OrgId, username: string): Promise<string | undefined> {
   const row = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('username', '=', normaliseUsername(username)).executeTakeFirst();
   return row?.id;
 }
 
 export async function listUsers(
   db: Kysely<Database>,
-  orgId: string,
+  orgId: OrgId,
   page: { limit: number; cursor?: string },
 ): Promise<Page<User>> {
   const cursor = decodeCursor(page.cursor);
@@ -133,7 +133,7 @@ export interface CreatedUser {
 }
 
 /** Creates a user who must choose their own password at first login. */
-export async function createUser(deps: AuthDeps, orgId: string, input: NewUser, audit: AuditRecorder): Promise<CreatedUser> {
+export async function createUser(deps: AuthDeps, orgId: OrgId, input: NewUser, audit: AuditRecorder): Promise<CreatedUser> {
   await requireOrganization(deps.db, orgId);
   const username = normaliseUsername(input.username);
   if (!new RegExp(USERNAME_PATTERN).test(username)) {
@@ -184,7 +184,7 @@ export async function createUser(deps: AuthDeps, orgId: string, input: NewUser, 
   return { user: presentUser(row), ...(generated ? { oneTimePassword: generated } : {}) };
 }
 
-async function assertNotLastAdmin(db: Kysely<Database>, orgId: string, userId: string, action: string): Promise<void> {
+async function assertNotLastAdmin(db: Kysely<Database>, orgId: OrgId, userId: string, action: string): Promise<void> {
   const others = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -206,7 +206,7 @@ export interface UserPatch {
 
 export async function updateUser(
   deps: AuthDeps,
-  orgId: string,
+  orgId: OrgId,
   manager: Manager,
   userId: string,
   patch: UserPatch,
@@ -246,7 +246,7 @@ export async function updateUser(
 
 export async function setUserStatus(
   deps: AuthDeps,
-  orgId: string,
+  orgId: OrgId,
   manager: Manager,
   userId: string,
   status: UserStatus,
@@ -277,7 +277,7 @@ export async function setUserStatus(
 /** An admin's reset: a one-time password, sessions ended, lockout cleared. */
 export async function resetPassword(
   deps: AuthDeps,
-  orgId: string,
+  orgId: OrgId,
   manager: Manager,
   userId: string,
   audit: AuditRecorder,

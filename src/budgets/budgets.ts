@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { changesBetween, type AuditRecorder } from '../audit/index.js';
 import { AppError, type FieldError } from '../errors.js';
-import { newId } from '../ids.js';
+import { newId, type OrgId } from '../ids.js';
 import type { BudgetFlight, BudgetScope } from '../insights/index.js';
 import type { BudgetTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
@@ -55,7 +55,7 @@ export function budgetProblems(input: BudgetInput, prefix: string): FieldError[]
 /** Adds budgets all together or not at all, with one audit event. */
 export async function addBudgets(
   db: Kysely<Database>,
-  owner: { orgId: string; userId: string },
+  owner: { orgId: OrgId; userId: string },
   inputs: readonly BudgetInput[],
   now: Date,
   audit: AuditRecorder,
@@ -88,12 +88,12 @@ export async function addBudgets(
   });
 }
 
-export async function listBudgets(db: Kysely<Database>, orgId: string): Promise<Budget[]> {
+export async function listBudgets(db: Kysely<Database>, orgId: OrgId): Promise<Budget[]> {
   return (await db.selectFrom('budgets').selectAll().where('org_id', '=', orgId).orderBy('start_date').orderBy('name').orderBy('id').execute()).map(presentBudget);
 }
 
 /** Replaces a budget's fields; another organisation's budget is "not found". */
-export async function updateBudget(db: Kysely<Database>, orgId: string, id: string, input: BudgetInput, audit: AuditRecorder): Promise<Budget> {
+export async function updateBudget(db: Kysely<Database>, orgId: OrgId, id: string, input: BudgetInput, audit: AuditRecorder): Promise<Budget> {
   const errors = budgetProblems(input, '/body');
   if (errors.length > 0) throw new AppError('validation', 'The budget is not valid; nothing was changed.', {}, errors);
   return inTransaction(db, async (trx) => {
@@ -112,7 +112,7 @@ export async function updateBudget(db: Kysely<Database>, orgId: string, id: stri
   });
 }
 
-export async function deleteBudget(db: Kysely<Database>, orgId: string, id: string, audit: AuditRecorder): Promise<void> {
+export async function deleteBudget(db: Kysely<Database>, orgId: OrgId, id: string, audit: AuditRecorder): Promise<void> {
   await inTransaction(db, async (trx) => {
     const row = await trx.selectFrom('budgets').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
     if (!row) throw new AppError('not-found', 'No such budget.');

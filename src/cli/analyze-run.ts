@@ -1,14 +1,8 @@
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  analyzeFiles,
-  openDuckEngine,
-  type CurrencyConversion,
-  renderReport,
-  BREAKDOWN_DIMENSIONS,
-  type Dimension,
-} from '../analysis/index.js';
+import { analyzeFiles, openDuckEngine, renderReport } from '../analysis/offline.js';
+import { BREAKDOWN_DIMENSIONS, type CurrencyConversion, type Dimension } from '../analysis/pure.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 
@@ -80,7 +74,7 @@ export async function runAnalyze(files: string[], options: AnalyzeOptions): Prom
     const report = await analyzeFiles(duck, request, now);
     if (options.format === 'pdf' || options.format === 'pptx') {
       const { offlineContent } = await import('../commands/analyze-offline.js');
-      const { renderDeck } = await import('../reports/index.js');
+      const { renderDeck } = await import('../reports/offline.js');
       await writeAtomically(options.out!, await renderDeck(await offlineContent(duck, request, report, now), options.format));
       return;
     }
@@ -88,7 +82,7 @@ export async function runAnalyze(files: string[], options: AnalyzeOptions): Prom
       options.format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
         : options.format === 'xlsx'
-          ? await (await import('../reports/index.js')).reportWorkbook(report)
+          ? await (await import('../reports/offline.js')).reportWorkbook(report)
           : renderReport(report, options.format === 'md' ? 'md' : 'text');
     if (options.out) await writeAtomically(options.out, output);
     else process.stdout.write(output);

@@ -2,8 +2,9 @@ import { archiveExpiredEvents, systemRecorder, auditedOrganizations, verifyChain
 import type { OpenContext } from '../runtime.js';
 import { getOrganization, getOrganizationBySlug, requireOrganization } from '../tenancy/index.js';
 import { withLocalContext } from './context.js';
+import type { OrgId } from '../ids.js';
 
-async function organizationIds(ctx: OpenContext, slugOrId: string | undefined): Promise<string[]> {
+async function organizationIds(ctx: OpenContext, slugOrId: string | undefined): Promise<OrgId[]> {
   if (slugOrId === undefined) return auditedOrganizations(ctx.store.db);
   const org = (await getOrganizationBySlug(ctx.store.db, slugOrId)) ?? (await getOrganization(ctx.store.db, slugOrId));
   if (!org) throw new Error(`no organisation "${slugOrId}"`);

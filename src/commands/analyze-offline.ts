@@ -1,15 +1,8 @@
 import path from 'node:path';
-import {
-  DAILY_PAIRS,
-  analyzeFiles,
-  type AnalyzeFilesRequest,
-  type DuckEngine,
-  previousRange,
-  totalRows,
-  type AnalysisReport,
-} from '../analysis/index.js';
+import { analyzeFiles, type AnalyzeFilesRequest, type DuckEngine, previousRange } from '../analysis/offline.js';
+import { DAILY_PAIRS, totalRows, type AnalysisReport } from '../analysis/pure.js';
 import { completeAnalysis, dailyPairs } from './workers/analysis-task.js';
-import type { AnalysisContent } from '../reports/index.js';
+import type { AnalysisContent } from '../reports/offline.js';
 
 /** Offline there is no organisation: no feedback has been given, no budget or setting is stored. */
 const NO_FEEDBACK = { ruleRatings: new Map(), outcomes: new Map(), suppressed: new Set<string>() } as const;

@@ -12,6 +12,7 @@ import { MailError, type Mailer, finishRun, startRun, type Run, type Schedule } 
 import { requireOrganization } from '../tenancy/index.js';
 import { exportAnalysis } from './export-analysis.js';
 import { type DeckRenderer, pooledRenderer } from '../reports/index.js';
+import type { OrgId } from '../ids.js';
 
 /** What delivering a scheduled report needs: the analysis path, the mail server and the webhook rules. */
 export interface ReportDeliveryDeps {
@@ -21,7 +22,7 @@ export interface ReportDeliveryDeps {
   readonly mailer: Mailer | undefined;
   readonly webhook: { readonly box: SecretBox; readonly egress: EgressPolicy; readonly timeoutMs: number };
   /** Runs an organisation's analysis inside its per-instance concurrency limit. */
-  readonly limit: <T>(orgId: string, work: () => Promise<T>) => Promise<T>;
+  readonly limit: <T>(orgId: OrgId, work: () => Promise<T>) => Promise<T>;
   readonly log: Pick<Log, 'error'>;
   /** Draws PDF and PPTX decks off the event loop. */
   readonly renderDeck: DeckRenderer;
@@ -76,7 +77,7 @@ function reasonOf(error: unknown, log: ReportDeliveryDeps['log']): string {
   return 'internal error (see the server log)';
 }
 
-async function deliver(deps: ReportDeliveryDeps, schedule: Schedule & { orgId: string }, analysis: { id: string; name: string; createdAt: string }, file: Download, content: Buffer): Promise<void> {
+async function deliver(deps: ReportDeliveryDeps, schedule: Schedule & { orgId: OrgId }, analysis: { id: string; name: string; createdAt: string }, file: Download, content: Buffer): Promise<void> {
   const day = analysis.createdAt.slice(0, 10);
   const filename = `${schedule.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'report'}-${day}.${file.format}`;
   const contentType = MEDIA_TYPES[file.format];
@@ -110,7 +111,7 @@ async function deliver(deps: ReportDeliveryDeps, schedule: Schedule & { orgId: s
  * audit event together. Never throws for the report's own failures: they
  * are the run's outcome.
  */
-export async function runReport(deps: ReportDeliveryDeps, schedule: Schedule & { orgId: string }, request: RunRequest, audit: AuditRecorder): Promise<RunResult> {
+export async function runReport(deps: ReportDeliveryDeps, schedule: Schedule & { orgId: OrgId }, request: RunRequest, audit: AuditRecorder): Promise<RunResult> {
   const db = deps.analysis.db;
   const runId = await startRun(db, { id: schedule.id, orgId: schedule.orgId }, request, deps.analysis.clock());
   let analysisId = request.reuseAnalysisId;

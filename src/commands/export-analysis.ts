@@ -5,6 +5,7 @@ import type { Download } from '../export/download.js';
 import { analysisItems } from '../insights/index.js';
 import type { Database } from '../store/schema.js';
 import { requireOrganization } from '../tenancy/index.js';
+import type { OrgId } from '../ids.js';
 
 export interface ExportedAnalysis {
   readonly analysis: StoredAnalysis;
@@ -23,7 +24,7 @@ export interface ExportOptions {
  * anomalies, and the organisation's branding when its `custom_branding`
  * feature is on. Throws the analysis's 404 for another organisation's id.
  */
-export async function exportAnalysis(db: Kysely<Database>, orgId: string, analysisId: string, format: ExportFormat, options: ExportOptions = {}): Promise<ExportedAnalysis> {
+export async function exportAnalysis(db: Kysely<Database>, orgId: OrgId, analysisId: string, format: ExportFormat, options: ExportOptions = {}): Promise<ExportedAnalysis> {
   const analysis = await getAnalysis(db, orgId, analysisId);
   const [items, org] = await Promise.all([analysisItems(db, orgId, analysisId, false), requireOrganization(db, orgId)]);
   const content: AnalysisContent = {

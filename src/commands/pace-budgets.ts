@@ -3,6 +3,7 @@ import { runPacingInPool, type AnalysisPool } from './workers/analysis-pool.js';
 import { listBudgets } from '../budgets/index.js';
 import { pacingThresholds, type Pacing, type PacingThresholds } from '../insights/index.js';
 import { requireOrganization } from '../tenancy/index.js';
+import type { OrgId } from '../ids.js';
 
 export interface BudgetPacing {
   readonly asOf: string;
@@ -18,7 +19,7 @@ export interface BudgetPacing {
  */
 export async function paceDatasetBudgets(
   deps: DatasetDeps & { readonly pool: AnalysisPool },
-  orgId: string,
+  orgId: OrgId,
   datasetIds: readonly string[],
   options: { readonly asOf?: string; readonly under?: number; readonly over?: number },
 ): Promise<BudgetPacing> {

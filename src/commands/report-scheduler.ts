@@ -5,6 +5,7 @@ import type { ReportScheduleConfig } from '../config.js';
 import { claimSchedule, dueSchedules, presentSchedule, settleSchedule, type Run } from '../report-schedules/index.js';
 import { tryAcquireLease } from '../store/leases.js';
 import { runReport, type ReportDeliveryDeps } from './deliver-report.js';
+import type { OrgId } from '../ids.js';
 
 export const REPORT_LEASE = 'report-schedules';
 /** How long one instance's claim on a running schedule lasts: past it, a crashed run becomes due again. */
@@ -43,9 +44,10 @@ export function startReportScheduler(
   let running: Promise<Run[]> | undefined;
 
   const serve = async (row: Parameters<typeof presentSchedule>[0]): Promise<Run> => {
-    const schedule = { ...presentSchedule(row), orgId: row.org_id };
+    const orgId = row.org_id as OrgId;
+    const schedule = { ...presentSchedule(row), orgId };
     const attempt = row.attempt + 1;
-    const audit = systemRecorder(deps.audit, 'report-scheduler', row.org_id);
+    const audit = systemRecorder(deps.audit, 'report-scheduler', orgId);
     const { run, analysisId } = await runReport(
       deps,
       schedule,

@@ -3,6 +3,7 @@ import type { AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { inTransaction } from '../store/transactions.js';
 import { requireOrganization, type Organization, type OrgStatus, type TenancyDeps } from '../tenancy/index.js';
+import type { OrgId } from '../ids.js';
 
 /**
  * Suspension takes effect at once (every request re-checks the
@@ -12,7 +13,7 @@ import { requireOrganization, type Organization, type OrgStatus, type TenancyDep
  */
 export async function setOrganizationStatus(
   deps: TenancyDeps,
-  id: string,
+  id: OrgId,
   status: OrgStatus,
   audit: AuditRecorder,
   protectedOrgId?: string,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { analysesThisMonth, datasetUsage } from '../analysis/index.js';
 import { countActiveUsers } from '../auth/index.js';
 import type { Database } from '../store/schema.js';
+import type { OrgId } from '../ids.js';
 
 /** What an organisation uses against its quotas. */
 export interface Usage {
@@ -11,7 +12,7 @@ export interface Usage {
   readonly storageBytes: number;
 }
 
-export async function organizationUsage(db: Kysely<Database>, orgId: string, now: Date): Promise<Usage> {
+export async function organizationUsage(db: Kysely<Database>, orgId: OrgId, now: Date): Promise<Usage> {
   const [users, analyses, datasets] = await Promise.all([countActiveUsers(db, orgId), analysesThisMonth(db, orgId, now), datasetUsage(db, orgId)]);
   return { users, analysesThisMonth: analyses, datasets: datasets.datasets, storageBytes: datasets.bytes };
 }

@@ -3,6 +3,7 @@ import { INSIGHT_RULES, smoothedRating, round } from '../insights/index.js';
 import type { Database } from '../store/schema.js';
 import { presentFeedback, type FeedbackView } from './service.js';
 import { suppressedRules } from './stats.js';
+import type { OrgId } from '../ids.js';
 
 interface Distribution {
   readonly count: number;
@@ -59,11 +60,11 @@ export interface FeedbackAnalytics {
   readonly weekly: { week: string; feedback: number; insightRatings: number; averageInsightRating: number | null }[];
 }
 
-export async function organizationFeedback(db: Kysely<Database>, orgId: string): Promise<FeedbackView[]> {
+export async function organizationFeedback(db: Kysely<Database>, orgId: OrgId): Promise<FeedbackView[]> {
   return (await db.selectFrom('feedback').selectAll().where('org_id', '=', orgId).orderBy('updated_at').orderBy('id').execute()).map(presentFeedback);
 }
 
-export async function feedbackAnalytics(db: Kysely<Database>, orgId: string, feedback?: readonly FeedbackView[]): Promise<FeedbackAnalytics> {
+export async function feedbackAnalytics(db: Kysely<Database>, orgId: OrgId, feedback?: readonly FeedbackView[]): Promise<FeedbackAnalytics> {
   const all = feedback ?? (await organizationFeedback(db, orgId));
   const suppressed = await suppressedRules(db, orgId);
   const insightRatings = all.filter((item) => item.targetType === 'insight' && item.rating !== null);
@@ -123,7 +124,7 @@ export interface Suggestion {
 }
 
 /** Improvement suggestions, each with the figures behind it. */
-export async function feedbackSuggestions(db: Kysely<Database>, orgId: string): Promise<Suggestion[]> {
+export async function feedbackSuggestions(db: Kysely<Database>, orgId: OrgId): Promise<Suggestion[]> {
   const feedback = await organizationFeedback(db, orgId);
   const analytics = await feedbackAnalytics(db, orgId, feedback);
   const out: Suggestion[] = [];

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditRecorder } from '../audit/index.js';
 import { findAnalysisName } from '../analysis/index.js';
 import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
+import { newId, type OrgId } from '../ids.js';
 import { ruleById, requireItem, type StoredItem, DEFAULT_SUPPRESS_MIN_RATERS, shouldSuppress, round } from '../insights/index.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Database, FeedbackTable } from '../store/schema.js';
@@ -10,7 +10,7 @@ import { inTransaction } from '../store/transactions.js';
 import { ruleRatings } from './stats.js';
 
 export interface Rater {
-  readonly orgId: string;
+  readonly orgId: OrgId;
   readonly userId: string;
 }
 
@@ -86,7 +86,7 @@ const notesOf = (notes: Record<string, string | undefined>): string =>
  * restored it) fall to the suppression point, the rule is suppressed for the
  * organisation, in the same transaction, and that is recorded.
  */
-async function reconsiderRule(db: Kysely<Database>, orgId: string, ruleId: string, now: string, minRaters: number, audit: AuditRecorder): Promise<boolean> {
+async function reconsiderRule(db: Kysely<Database>, orgId: OrgId, ruleId: string, now: string, minRaters: number, audit: AuditRecorder): Promise<boolean> {
   const preference = await db.selectFrom('rule_preferences').selectAll().where('org_id', '=', orgId).where('rule_id', '=', ruleId).executeTakeFirst();
   if (preference?.suppressed_at) return true;
   const stats = (await ruleRatings(db, orgId, { ruleId, since: preference?.restored_at ?? null })).get(ruleId);
@@ -218,7 +218,7 @@ export async function rateAnalysis(db: Kysely<Database>, rater: Rater, analysisI
 }
 
 /** An admin puts a suppressed rule back; only ratings given after this can suppress it again. */
-export async function restoreRule(db: Kysely<Database>, orgId: string, ruleId: string, by: string, now: Date, audit: AuditRecorder): Promise<void> {
+export async function restoreRule(db: Kysely<Database>, orgId: OrgId, ruleId: string, by: string, now: Date, audit: AuditRecorder): Promise<void> {
   if (!ruleById(ruleId)) throw new AppError('not-found', 'No such insight rule.');
   await inTransaction(db, async (trx) => {
     const result = await trx

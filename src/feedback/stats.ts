@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { type FeedbackContext, type CategoryGuidance, type OutcomeStats, type RuleRatingStats, round } from '../insights/index.js';
+import type { OrgId } from '../ids.js';
 
 /** Insight ratings per rule in one organisation (ratings updated after a restore only, for `since`), with each person's share. */
-export async function ruleRatings(db: Kysely<Database>, orgId: string, options: { ruleId?: string; since?: string | null } = {}): Promise<Map<string, RuleRatingStats>> {
+export async function ruleRatings(db: Kysely<Database>, orgId: OrgId, options: { ruleId?: string; since?: string | null } = {}): Promise<Map<string, RuleRatingStats>> {
   let query = db
     .selectFrom('feedback')
     .select(['rule_id', 'user_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('rating').as('total')])
@@ -25,7 +26,7 @@ export async function ruleRatings(db: Kysely<Database>, orgId: string, options: 
 }
 
 /** Reported outcomes per recommendation type in one organisation. */
-export async function recommendationOutcomes(db: Kysely<Database>, orgId: string): Promise<Map<string, OutcomeStats>> {
+export async function recommendationOutcomes(db: Kysely<Database>, orgId: OrgId): Promise<Map<string, OutcomeStats>> {
   const rows = await db
     .selectFrom('feedback')
     .select([
@@ -48,19 +49,19 @@ export async function recommendationOutcomes(db: Kysely<Database>, orgId: string
 }
 
 /** Rules the organisation's feedback has suppressed (and no admin has restored since). */
-export async function suppressedRules(db: Kysely<Database>, orgId: string): Promise<Set<string>> {
+export async function suppressedRules(db: Kysely<Database>, orgId: OrgId): Promise<Set<string>> {
   const rows = await db.selectFrom('rule_preferences').select('rule_id').where('org_id', '=', orgId).where('suppressed_at', 'is not', null).execute();
   return new Set(rows.map((row) => row.rule_id));
 }
 
 /** Everything generation needs to know about the organisation's feedback. */
-export async function feedbackContext(db: Kysely<Database>, orgId: string): Promise<FeedbackContext> {
+export async function feedbackContext(db: Kysely<Database>, orgId: OrgId): Promise<FeedbackContext> {
   const [ratings, outcomes, suppressed] = await Promise.all([ruleRatings(db, orgId), recommendationOutcomes(db, orgId), suppressedRules(db, orgId)]);
   return { ruleRatings: ratings, outcomes, suppressed };
 }
 
 /** Average insight rating per category (with 3+ ratings): the guidance an LLM summary is given. */
-export async function categoryGuidance(db: Kysely<Database>, orgId: string): Promise<CategoryGuidance[]> {
+export async function categoryGuidance(db: Kysely<Database>, orgId: OrgId): Promise<CategoryGuidance[]> {
   const rows = await db
     .selectFrom('feedback')
     .select(['category', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.avg<number>('rating').as('average')])

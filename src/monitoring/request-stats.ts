@@ -1,3 +1,4 @@
+import type { OrgId } from '../ids.js';
 /**
  * Request statistics over a sliding window, kept as one small histogram per
  * minute (and per route within it), never as a list of requests: memory is
@@ -192,7 +193,7 @@ export class OrgRequestStats {
     this.#options = options;
   }
 
-  record(orgId: string, route: string, status: number, durationMs: number): void {
+  record(orgId: OrgId, route: string, status: number, durationMs: number): void {
     let stats = this.#byOrg.get(orgId);
     if (!stats) {
       stats = new RequestStats(this.#options);
@@ -202,7 +203,7 @@ export class OrgRequestStats {
   }
 
   /** An organisation that made no request yet gets an empty report, not an error. */
-  report(orgId: string, minutes: number): RequestReport {
+  report(orgId: OrgId, minutes: number): RequestReport {
     return (this.#byOrg.get(orgId) ?? new RequestStats(this.#options)).report(minutes);
   }
 }

@@ -3,7 +3,7 @@ import { type AnalysisRequest, getAnalysis, getDataset } from '../analysis/index
 import { EXPORT_FORMATS, type ExportFormat } from '../reports/index.js';
 import { changesBetween, withAudit, type AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
-import { newId, type Id } from '../ids.js';
+import { newId, type Id, type OrgId } from '../ids.js';
 import { getChannel } from '../monitoring/index.js';
 import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, pastCursor, toPage, encodeCursor, type Page } from '../store/pagination.js';
@@ -117,7 +117,7 @@ function presentRun(row: Selectable<ReportRunTable>): Run {
 }
 
 /** The datasets, saved analysis and channel a schedule names must be the organisation's; e-mail needs the operator's mail server. */
-async function resolveReport(deps: ScheduleDeps, orgId: string, source: ReportSource): Promise<ScheduledReport> {
+async function resolveReport(deps: ScheduleDeps, orgId: OrgId, source: ReportSource): Promise<ScheduledReport> {
   if (source.kind === 'analysis') {
     const analysis = await getAnalysis(deps.db, orgId, source.analysisId);
     return { basedOn: analysis.id, request: { ...analysis.request, datasetIds: analysis.datasetIds } };
@@ -133,7 +133,7 @@ async function resolveReport(deps: ScheduleDeps, orgId: string, source: ReportSo
   return { basedOn: null, request };
 }
 
-async function checkDestination(deps: ScheduleDeps, orgId: string, destination: Destination): Promise<Destination> {
+async function checkDestination(deps: ScheduleDeps, orgId: OrgId, destination: Destination): Promise<Destination> {
   if (destination.kind === 'webhook') {
     await getChannel(deps.db, orgId, destination.channelId);
     return { kind: 'webhook', channelId: destination.channelId };
@@ -151,13 +151,13 @@ function audited(schedule: Schedule) {
   return { name: schedule.name, report: schedule.report, format: schedule.format, cadence: schedule.cadence, destination: schedule.destination, enabled: schedule.enabled };
 }
 
-async function findRow(db: Kysely<Database>, orgId: string, id: string): Promise<Selectable<ReportScheduleTable>> {
+async function findRow(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Selectable<ReportScheduleTable>> {
   const row = await db.selectFrom('report_schedules').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such report schedule.');
   return row;
 }
 
-export async function createSchedule(deps: ScheduleDeps, owner: { orgId: string; userId: string }, input: ScheduleInput, audit: AuditRecorder): Promise<Schedule> {
+export async function createSchedule(deps: ScheduleDeps, owner: { orgId: OrgId; userId: string }, input: ScheduleInput, audit: AuditRecorder): Promise<Schedule> {
   const report = await resolveReport(deps, owner.orgId, input.report);
   const destination = await checkDestination(deps, owner.orgId, input.destination);
   const now = deps.clock();
@@ -188,11 +188,11 @@ export async function createSchedule(deps: ScheduleDeps, owner: { orgId: string;
   return schedule;
 }
 
-export async function getSchedule(db: Kysely<Database>, orgId: string, id: string): Promise<Schedule> {
+export async function getSchedule(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Schedule> {
   return presentSchedule(await findRow(db, orgId, id));
 }
 
-export async function listSchedules(db: Kysely<Database>, orgId: string, page: { limit: number; cursor?: string }): Promise<Page<Schedule>> {
+export async function listSchedules(db: Kysely<Database>, orgId: OrgId, page: { limit: number; cursor?: string }): Promise<Page<Schedule>> {
   const cursor = decodeCursor(page.cursor);
   let query = db.selectFrom('report_schedules').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').limit(page.limit + 1);
   if (cursor) query = query.where(pastCursor(cursor, 'asc'));
@@ -200,7 +200,7 @@ export async function listSchedules(db: Kysely<Database>, orgId: string, page: {
 }
 
 /** Changes a schedule; a new cadence (or re-enabling) starts from the next slot and drops a pending retry. */
-export async function updateSchedule(deps: ScheduleDeps, orgId: string, id: string, patch: SchedulePatch, audit: AuditRecorder): Promise<Schedule> {
+export async function updateSchedule(deps: ScheduleDeps, orgId: OrgId, id: string, patch: SchedulePatch, audit: AuditRecorder): Promise<Schedule> {
   const before = presentSchedule(await findRow(deps.db, orgId, id));
   const report = patch.report ? await resolveReport(deps, orgId, patch.report) : before.report;
   const destination = patch.destination ? await checkDestination(deps, orgId, patch.destination) : before.destination;
@@ -234,7 +234,7 @@ export async function updateSchedule(deps: ScheduleDeps, orgId: string, id: stri
   );
 }
 
-export async function deleteSchedule(db: Kysely<Database>, orgId: string, id: string, audit: AuditRecorder): Promise<void> {
+export async function deleteSchedule(db: Kysely<Database>, orgId: OrgId, id: string, audit: AuditRecorder): Promise<void> {
   const schedule = presentSchedule(await findRow(db, orgId, id));
   await withAudit(
     db,
@@ -250,7 +250,7 @@ export async function deleteSchedule(db: Kysely<Database>, orgId: string, id: st
 }
 
 /** A schedule's runs, newest first. */
-export async function listRuns(db: Kysely<Database>, orgId: string, scheduleId: string, page: { limit: number; cursor?: string }): Promise<Page<Run>> {
+export async function listRuns(db: Kysely<Database>, orgId: OrgId, scheduleId: string, page: { limit: number; cursor?: string }): Promise<Page<Run>> {
   await findRow(db, orgId, scheduleId);
   const cursor = decodeCursor(page.cursor);
   let query = db
@@ -271,7 +271,7 @@ export async function listRuns(db: Kysely<Database>, orgId: string, scheduleId: 
 /** Opens a run's history row; `finishRun` closes it. */
 export async function startRun(
   db: Kysely<Database>,
-  schedule: { id: string; orgId: string },
+  schedule: { id: string; orgId: OrgId },
   run: { trigger: Run['trigger']; scheduledFor: string | null; attempt: number },
   now: Date,
 ): Promise<string> {

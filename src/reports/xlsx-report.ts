@@ -1,7 +1,7 @@
 import type ExcelJS from 'exceljs';
 import { loadExcel } from '../export/excel.js';
 import { neutraliseFormula } from '../export/safe-cell.js';
-import { totalRows, type AnalysisReport, type ReportRow } from '../analysis/index.js';
+import { totalRows, type AnalysisReport, type ReportRow } from '../analysis/pure.js';
 import { itemsOf, type AnalysisContent } from './content.js';
 
 type Cell = string | number | null;

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import type { OrgId } from '../ids.js';
 
 /**
  * At most `limit` tasks of one kind per organisation at once on this
@@ -18,7 +19,7 @@ export class OrgConcurrency {
   ) {}
 
   /** Runs `work` in one of the organisation's slots, or refuses with `rate-limited` when they are all taken. */
-  async run<T>(orgId: string, work: () => Promise<T>): Promise<T> {
+  async run<T>(orgId: OrgId, work: () => Promise<T>): Promise<T> {
     const running = this.running.get(orgId) ?? 0;
     if (running >= this.limit) {
       const retryAfter = Math.max(1, Math.ceil(this.typicalMs / 1_000));
@@ -40,7 +41,7 @@ export class OrgConcurrency {
   }
 
   /** Tasks in progress for an organisation. */
-  inProgress(orgId: string): number {
+  inProgress(orgId: OrgId): number {
     return this.running.get(orgId) ?? 0;
   }
 }

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import type { FeatureFlag, Features, QuotaName, Quotas } from './policy.js';
+import type { OrgId } from '../ids.js';
 
 /** Refuses creating `adding` more of a thing when it would pass the organisation's quota. */
 export function assertWithinQuota(quotas: Quotas, quota: QuotaName, usage: number, adding = 1): void {
@@ -30,7 +31,7 @@ export function assertFeature(features: Features, feature: FeatureFlag): void {
  * admin). A no-op update takes the lock on PostgreSQL and the write lock on
  * SQLite alike.
  */
-export function withOrganizationLock<T>(db: Kysely<Database>, orgId: string, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export function withOrganizationLock<T>(db: Kysely<Database>, orgId: OrgId, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return inTransaction(db, async (trx) => {
     await trx
       .updateTable('organizations')

@@ -14,6 +14,7 @@ import {
 } from './organizations.js';
 import { organizationUsage } from '../commands/usage.js';
 import { setOrganizationStatus } from '../commands/set-organization-status.js';
+import type { OrgId } from '../ids.js';
 
 const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const QuotasSchema = Type.Object({
@@ -172,13 +173,13 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
       config: { ...operator, audit: ['org.suspended'] },
       schema: { 'x-problems': ['conflict'], tags: ['organizations'], summary: 'Suspend: every session and API key of the organisation stops at once', params: IdParams, response: { 200: OrganizationSchema } },
     },
-    async (request) => setOrganizationStatus(auth, request.params.id, 'suspended', auditOf(request), principalOf(request).orgId),
+    async (request) => setOrganizationStatus(auth, request.params.id as OrgId, 'suspended', auditOf(request), principalOf(request).orgId),
   );
 
   app.post(
     '/api/v1/orgs/:id/reactivate',
     { config: { ...operator, audit: ['org.reactivated'] }, schema: { tags: ['organizations'], params: IdParams, response: { 200: OrganizationSchema } } },
-    async (request) => setOrganizationStatus(auth, request.params.id, 'active', auditOf(request)),
+    async (request) => setOrganizationStatus(auth, request.params.id as OrgId, 'active', auditOf(request)),
   );
 
   app.get(

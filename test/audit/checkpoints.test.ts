@@ -34,7 +34,7 @@ function rewrite(rows: Row[], fromSeq: number, toSeq: number, change: Partial<Ro
 
 describe.each(BACKENDS)('a chain of SHA-256 links with keyed checkpoints [%s]', (backend) => {
   let t: TestApp;
-  const orgId = 'org_checkpoints';
+  const orgId = 'org_checkpoints' as OrgId;
   const EVENTS = 2 * CHECKPOINT_INTERVAL + 50;
   const start = new Date('2026-03-01T00:00:00Z');
 
@@ -92,7 +92,7 @@ describe.each(BACKENDS)('a chain of SHA-256 links with keyed checkpoints [%s]', 
 
   it('never archives a batch whose last links only a later checkpoint vouches for, when that checkpoint does not', async () => {
     const all = await rows();
-    const organization = { id: orgId as OrgId, retention: { ...DEFAULT_RETENTION, auditDays: 1 } };
+    const organization = { id: orgId, retention: { ...DEFAULT_RETENTION, auditDays: 1 } };
     // The cutoff falls between event 150 and event 151: the batch ends between two checkpoints.
     const later = new Date(start.getTime() + 150 * 60_000 + 86_400_000);
     await replace(rewrite(all, 140, 2 * CHECKPOINT_INTERVAL, { reason: 'rewritten' }));
@@ -109,7 +109,7 @@ describe.each(BACKENDS)('a chain of SHA-256 links with keyed checkpoints [%s]', 
 
 describe.each(BACKENDS)('a chain written before checkpoints, every event keyed [%s]', (backend) => {
   let t: TestApp;
-  const orgId = 'org_legacy';
+  const orgId = 'org_legacy' as OrgId;
   const LEGACY = CHECKPOINT_INTERVAL + 30;
   const LATER = CHECKPOINT_INTERVAL;
 

@@ -7,7 +7,6 @@ import { systemRecorder } from '../../src/audit/recorder.js';
 import { verifyChain } from '../../src/audit/verify.js';
 import { openStore } from '../../src/store/store.js';
 import { inTransaction } from '../../src/store/transactions.js';
-import type { OrgId } from '../../src/ids.js';
 import { DEFAULT_RETENTION } from '../../src/tenancy/policy.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -96,7 +95,7 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
     const target = before[3 * PAGE + 2]!;
     await db().updateTable('audit_events').set({ reason: 'rewritten' }).where('id', '=', target.id).execute();
     const later = new Date(Date.now() + 3 * 86_400_000);
-    const organization = { id: org.orgId as OrgId, retention: { ...DEFAULT_RETENTION, auditDays: 1 } };
+    const organization = { id: org.orgId, retention: { ...DEFAULT_RETENTION, auditDays: 1 } };
     await expect(archiveExpiredEvents({ db: db(), layout: t.ctx.layout, audit: t.ctx.audit }, organization, later)).rejects.toThrow(
       `audit chain of ${org.orgId} is broken at ${target.seq}; archiving stopped`,
     );
@@ -118,7 +117,7 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
         if (!raced) {
           raced = true;
           const later = new Date(Date.now() + 3 * 86_400_000);
-          const organization = { id: org.orgId as OrgId, retention: { ...DEFAULT_RETENTION, auditDays: 1 } };
+          const organization = { id: org.orgId, retention: { ...DEFAULT_RETENTION, auditDays: 1 } };
           await archiveExpiredEvents({ db: other.db, layout: t.ctx.layout, audit: t.ctx.audit }, organization, later);
         }
         return args.result;

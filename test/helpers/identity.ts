@@ -1,5 +1,6 @@
 import type { Role } from '../../src/auth/permissions.js';
 import { ROLES } from '../../src/auth/permissions.js';
+import type { OrgId } from '../../src/ids.js';
 import type { HttpServer } from '../../src/server/http.js';
 import { OPERATOR_FIRST_PASSWORD } from './backends.js';
 
@@ -11,7 +12,7 @@ export interface Session {
   readonly accessToken: string;
   readonly refreshToken: string;
   readonly userId: string;
-  readonly orgId: string;
+  readonly orgId: OrgId;
 }
 
 export function bearer(token: string): Record<string, string> {
@@ -31,7 +32,7 @@ export async function login(
     payload: { username, password, ...(organization ? { organization } : {}), ...extra },
   });
   if (response.statusCode !== 200) throw new Error(`login ${username} failed: ${response.statusCode} ${response.body}`);
-  const body = response.json<{ accessToken: string; refreshToken: string; user: { id: string; orgId: string } }>();
+  const body = response.json<{ accessToken: string; refreshToken: string; user: { id: string; orgId: OrgId } }>();
   return { accessToken: body.accessToken, refreshToken: body.refreshToken, userId: body.user.id, orgId: body.user.orgId };
 }
 
@@ -60,7 +61,7 @@ export function operatorSession(app: HttpServer): Promise<Session> {
 }
 
 export interface TestOrg {
-  readonly orgId: string;
+  readonly orgId: OrgId;
   readonly slug: string;
   readonly users: Record<Role, Session>;
 }
@@ -75,7 +76,7 @@ export async function orgWithEveryRole(app: HttpServer, operator: Session, slug:
   });
   if (created.statusCode !== 201) throw new Error(`org create failed: ${created.body}`);
   const { organization, admin } = created.json<{
-    organization: { id: string };
+    organization: { id: OrgId };
     admin: { oneTimePassword: string };
   }>();
   const adminSession = await firstLogin(app, 'boss', admin.oneTimePassword, USER_PASSWORD, slug);

@@ -59,7 +59,7 @@ async function signIn(auth: AuthDeps, user: Pick<User, 'id' | 'orgId' | 'role'>)
 }
 
 /** A user with USER_PASSWORD (already chosen: nothing restricted) and a live session. */
-export async function seedUser(t: Seedable, orgId: string, username: string, role: Role, password = USER_PASSWORD): Promise<Session> {
+export async function seedUser(t: Seedable, orgId: OrgId, username: string, role: Role, password = USER_PASSWORD): Promise<Session> {
   const auth = { ...t.ctx.auth, hasher: memoisedHasher(t.ctx.auth) };
   const { user } = await createUser(auth, orgId, { username, role, password }, systemRecorder(t.ctx.audit, 'test-seed'));
   // As after the first-login change: the password is the user's own.

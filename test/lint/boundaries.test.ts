@@ -23,52 +23,78 @@ function problems(file: string, code: string): string[] {
   return linter.verify(code, [config], { filename: path.resolve(file) }).map((message) => message.messageId ?? message.message);
 }
 
+/** A planted import: the file it is planted in, the code, and the problems the rules must report (none: allowed). */
+type Planted = readonly [file: string, code: string, verdict: readonly string[]];
+
+/** Plants each import and compares every verdict at once, so a failure names each case that went wrong, with its file and code. */
+function expectVerdicts(cases: readonly Planted[]): void {
+  expect(cases.map(([file, code]) => [file, code, problems(file, code)])).toEqual(cases.map(([file, code, verdict]) => [file, code, verdict]));
+}
+
 describe('feature boundaries', () => {
   it("refuses a file that reaches into another feature's internals, type imports and re-exports included", () => {
-    expect(problems('src/insights/generate.ts', "import { totalRows } from '../analysis/report/report.js';")).toEqual(['internals']);
-    expect(problems('src/insights/generate.ts', "import type { AnalysisReport } from '../analysis/report/report.js';")).toEqual(['internals']);
-    expect(problems('src/insights/summary.ts', "export type { ExecutiveSummary } from '../analysis/analyses.js';")).toEqual(['internals']);
-    expect(problems('src/cli/analyze-run.ts', "const m = await import('../reports/render.js');")).toEqual(['internals']);
+    expectVerdicts([
+      ['src/insights/generate.ts', "import { totalRows } from '../analysis/report/report.js';", ['internals']],
+      ['src/insights/generate.ts', "import type { AnalysisReport } from '../analysis/report/report.js';", ['internals']],
+      ['src/insights/summary.ts', "export type { ExecutiveSummary } from '../analysis/analyses.js';", ['internals']],
+      ['src/cli/analyze-run.ts', "const m = await import('../reports/render.js');", ['internals']],
+    ]);
   });
 
   it("lets a file import another feature's index, and its own feature's modules", () => {
-    expect(problems('src/insights/generate.ts', "import { totalRows } from '../analysis/index.js';")).toEqual([]);
-    expect(problems('src/reports/deck.ts', "import { totalRows } from '../analysis/pure.js';")).toEqual([]);
-    expect(problems('src/analysis/datasets/datasets.ts', "import { ingest } from '../ingest/ingest.js';")).toEqual([]);
-    expect(problems('src/commands/create-analysis.ts', "import { storeItems } from '../insights/index.js';")).toEqual([]);
+    expectVerdicts([
+      ['src/insights/generate.ts', "import { totalRows } from '../analysis/index.js';", []],
+      ['src/reports/deck.ts', "import { totalRows } from '../analysis/pure.js';", []],
+      ['src/cli/analyze-run.ts', "import { analyzeFiles } from '../analysis/offline.js';", []],
+      ['src/analysis/datasets/datasets.ts', "import { ingest } from '../ingest/ingest.js';", []],
+      ['src/commands/create-analysis.ts', "import { storeItems } from '../insights/index.js';", []],
+    ]);
   });
 
   it('holds commands/, the CLI and the server to the indexes too', () => {
-    expect(problems('src/commands/create-analysis.ts', "import { storeItems } from '../insights/store.js';")).toEqual(['internals']);
-    expect(problems('src/cli/admin-actions.ts', "import { createUser } from '../auth/users.js';")).toEqual(['internals']);
-    expect(problems('src/context.ts', "import type { AuthDeps } from './auth/auth-deps.js';")).toEqual(['internals']);
-    expect(problems('src/server/access.ts', "import { authenticate } from '../auth/authenticate.js';")).toEqual(['internals']);
+    expectVerdicts([
+      ['src/commands/create-analysis.ts', "import { storeItems } from '../insights/store.js';", ['internals']],
+      ['src/cli/admin-actions.ts', "import { createUser } from '../auth/users.js';", ['internals']],
+      ['src/context.ts', "import type { AuthDeps } from './auth/auth-deps.js';", ['internals']],
+      ['src/server/access.ts', "import { authenticate } from '../auth/authenticate.js';", ['internals']],
+    ]);
   });
 
   it('lets server/ alone import route registrars, and keeps them out of an index', () => {
-    expect(problems('src/server/app.ts', "import { registerAuthRoutes } from '../auth/routes.js';")).toEqual([]);
-    expect(problems('src/server/app.ts', "import { registerUserRoutes } from '../auth/user-routes.js';")).toEqual([]);
-    expect(problems('src/runtime.ts', "import { registerAuthRoutes } from './auth/routes.js';")).toEqual(['internals']);
-    expect(problems('src/tenancy/routes.ts', "import { registerAuthRoutes } from '../auth/routes.js';")).toEqual(['internals']);
-    expect(problems('src/auth/index.ts', "export { registerAuthRoutes } from './routes.js';")).toEqual(['routeInIndex']);
+    expectVerdicts([
+      ['src/server/app.ts', "import { registerAuthRoutes } from '../auth/routes.js';", []],
+      ['src/server/app.ts', "import { registerUserRoutes } from '../auth/user-routes.js';", []],
+      ['src/runtime.ts', "import { registerAuthRoutes } from './auth/routes.js';", ['internals']],
+      ['src/tenancy/routes.ts', "import { registerAuthRoutes } from '../auth/routes.js';", ['internals']],
+      ['src/auth/index.ts', "export { registerAuthRoutes } from './routes.js';", ['routeInIndex']],
+    ]);
   });
 
   it('refuses a feature importing its own index (a cycle)', () => {
-    expect(problems('src/auth/users.ts', "import { createOrganization } from './index.js';")).toEqual(['ownIndex']);
-    expect(problems('src/analysis/routes.ts', "import { KPIS } from './pure.js';")).toEqual(['ownIndex']);
+    expectVerdicts([
+      ['src/auth/users.ts', "import { createOrganization } from './index.js';", ['ownIndex']],
+      ['src/analysis/routes.ts', "import { KPIS } from './pure.js';", ['ownIndex']],
+      ['src/analysis/query.ts', "import { analyzeFiles } from './offline.js';", ['ownIndex']],
+      ['src/analysis/index.ts', "export * from './offline.js';", []],
+      ['src/analysis/index.ts', "export * from './index.js';", ['ownIndex']],
+    ]);
   });
 
   it('keeps shared layers below the features and services below the composition', () => {
-    expect(problems('src/store/leases.ts', "import type { AuditLog } from '../audit/index.js';")).toEqual(['shared']);
-    expect(problems('src/errors.ts', "import type { AppContext } from './context.js';")).toEqual(['shared']);
-    expect(problems('src/store/leases.ts', "import { isSqlite } from './dialect.js';")).toEqual([]);
-    expect(problems('src/auth/users.ts', "import type { AppContext } from '../context.js';")).toEqual(['upward']);
-    expect(problems('src/tenancy/organizations.ts', "import { runRetention } from '../commands/retention.js';")).toEqual(['upward']);
-    expect(problems('src/tenancy/routes.ts', "import { organizationUsage } from '../commands/usage.js';")).toEqual([]);
+    expectVerdicts([
+      ['src/store/leases.ts', "import type { AuditLog } from '../audit/index.js';", ['shared']],
+      ['src/errors.ts', "import type { AppContext } from './context.js';", ['shared']],
+      ['src/store/leases.ts', "import { isSqlite } from './dialect.js';", []],
+      ['src/auth/users.ts', "import type { AppContext } from '../context.js';", ['upward']],
+      ['src/tenancy/organizations.ts', "import { runRetention } from '../commands/retention.js';", ['upward']],
+      ['src/tenancy/routes.ts', "import { organizationUsage } from '../commands/usage.js';", []],
+    ]);
   });
 
   it('still keeps HTTP at the edge', () => {
-    expect(problems('src/auth/users.ts', "import type { FastifyRequest } from 'fastify';")).toEqual(['http']);
-    expect(problems('src/auth/users.ts', "import { principalOf } from '../server/access.js';")).toEqual(['http']);
+    expectVerdicts([
+      ['src/auth/users.ts', "import type { FastifyRequest } from 'fastify';", ['http']],
+      ['src/auth/users.ts', "import { principalOf } from '../server/access.js';", ['http']],
+    ]);
   });
 });

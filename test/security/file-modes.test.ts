@@ -9,7 +9,7 @@ import { BACKENDS } from '../helpers/backends.js';
 import { bearer } from '../helpers/identity.js';
 import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
-import { deflatedEntry, inlineRow, sheetXml, workbookParts, zip } from './workbooks.js';
+import { deflatedEntry, inlineRow, sheetXml, workbookParts, zip } from '../../bench/workbooks.mjs';
 
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 

@@ -7,7 +7,7 @@ import { BACKENDS } from '../helpers/backends.js';
 import { bearer } from '../helpers/identity.js';
 import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
-import { deflatedEntry, inlineRow, sheetXml, workbookParts, zip } from './workbooks.js';
+import { deflatedEntry, inlineRow, sheetXml, workbookParts, zip } from '../../bench/workbooks.mjs';
 
 /** Cases per backend; bench/fuzz.bench.mjs runs 10,000 against a `pca serve`. */
 const CASES = 200;

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSource } from '../../src/analysis/ingest/ingest.js';
 import { AppError } from '../../src/errors.js';
-import { deflatedEntry, inlineRow, sheetXml, workbookParts, zip } from './workbooks.js';
+import { deflatedEntry, inlineRow, sheetXml, workbookParts, zip } from '../../bench/workbooks.mjs';
 
 /** Malformed CSV and XLSX files: truncations, random bytes, wrong encodings, giant cells, odd sheets. */
 const csvText = fc.array(fc.array(fc.string({ maxLength: 20 }), { maxLength: 8 }), { maxLength: 20 }).map((rows) => rows.map((row) => row.join(',')).join('\n'));

@@ -11,7 +11,7 @@ import { runCli } from '../helpers/cli.js';
 import { bearer, type TestOrg } from '../helpers/identity.js';
 import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
-import { bombWorkbook, deflatedEntry, HEADER, inlineRow, sheetXml, sparseWorkbook, workbookParts, zip } from './workbooks.js';
+import { bombWorkbook, deflatedEntry, HEADER, inlineRow, sheetXml, sparseWorkbook, workbookParts, zip } from '../../bench/workbooks.mjs';
 
 /** A value far right of any export: column 2000 (BXX). */
 function wideWorkbook(): Buffer {

@@ -5,7 +5,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditRecorder } from '../../audit/index.js';
 import { changesBetween } from '../../audit/index.js';
 import { AppError } from '../../errors.js';
-import { newId } from '../../ids.js';
+import { newId, type OrgId } from '../../ids.js';
 import { sweepTemp, TEMP_SWEEP_AGE_MS, type DataDirLayout } from '../../store/data-dir.js';
 import { fromJson, toJson } from '../../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../../store/pagination.js';
@@ -100,11 +100,11 @@ async function datasetRow(db: Kysely<Database>, orgId: string, id: string): Prom
   return row;
 }
 
-export async function getDataset(db: Kysely<Database>, orgId: string, id: string): Promise<Dataset> {
+export async function getDataset(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Dataset> {
   return present(await datasetRow(db, orgId, id));
 }
 
-export async function listDatasets(db: Kysely<Database>, orgId: string, page: { limit: number; cursor?: string }): Promise<Page<Dataset>> {
+export async function listDatasets(db: Kysely<Database>, orgId: OrgId, page: { limit: number; cursor?: string }): Promise<Page<Dataset>> {
   const cursor = decodeCursor(page.cursor);
   let query = db.selectFrom('datasets').selectAll().where('org_id', '=', orgId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1);
   if (cursor) {
@@ -114,12 +114,12 @@ export async function listDatasets(db: Kysely<Database>, orgId: string, page: { 
 }
 
 /** The ids of an organisation's datasets created before a time (what retention removes). */
-export async function datasetIdsCreatedBefore(db: Kysely<Database>, orgId: string, before: string): Promise<string[]> {
+export async function datasetIdsCreatedBefore(db: Kysely<Database>, orgId: OrgId, before: string): Promise<string[]> {
   const rows = await db.selectFrom('datasets').select('id').where('org_id', '=', orgId).where('created_at', '<', before).execute();
   return rows.map((row) => row.id);
 }
 
-export async function datasetUsage(db: Kysely<Database>, orgId: string): Promise<{ datasets: number; bytes: number }> {
+export async function datasetUsage(db: Kysely<Database>, orgId: OrgId): Promise<{ datasets: number; bytes: number }> {
   const row = await db
     .selectFrom('datasets')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('bytes').as('bytes')])
@@ -184,7 +184,7 @@ function builtColumns(summary: DatasetSummary, options: UploadOptions, bytes: nu
 /** Bytes of uploads being read in this process, per organisation: counted against maxStorageBytes until stored or refused. */
 const inFlight = new Map<string, number>();
 
-function reserveInFlight(orgId: string, bytes: number): () => void {
+function reserveInFlight(orgId: OrgId, bytes: number): () => void {
   inFlight.set(orgId, (inFlight.get(orgId) ?? 0) + bytes);
   return () => {
     const left = (inFlight.get(orgId) ?? bytes) - bytes;
@@ -201,7 +201,7 @@ function reserveInFlight(orgId: string, bytes: number): () => void {
  */
 export async function createDataset(
   deps: DatasetDeps,
-  owner: { orgId: string; userId: string },
+  owner: { orgId: OrgId; userId: string },
   upload: { file: string; originalName: string },
   options: UploadOptions,
   audit: AuditRecorder,
@@ -272,7 +272,7 @@ export async function createDataset(
  */
 export async function remapDataset(
   deps: DatasetDeps,
-  orgId: string,
+  orgId: OrgId,
   id: string,
   mapping: Record<string, Field | null>,
   audit: AuditRecorder,
@@ -313,7 +313,7 @@ export async function remapDataset(
   }
 }
 
-export async function deleteDataset(deps: DatasetDeps, orgId: string, id: string, audit: AuditRecorder): Promise<Dataset> {
+export async function deleteDataset(deps: DatasetDeps, orgId: OrgId, id: string, audit: AuditRecorder): Promise<Dataset> {
   const row = await datasetRow(deps.db, orgId, id);
   await inTransaction(deps.db, async (trx) => {
     await trx.deleteFrom('datasets').where('id', '=', id).where('org_id', '=', orgId).execute();

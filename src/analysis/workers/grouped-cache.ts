@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dataset } from '../datasets/datasets.js';
 import type { Scope } from '../engine/analysis.js';
 import { groupedCount, type GroupedRows, type PreviousRows } from './grouped-rows.js';
+import type { OrgId } from '../../ids.js';
 
 /** DuckDB's answers for one analysis: what the worker turns into a report and insights. */
 export interface GroupedInputs {
@@ -33,7 +34,7 @@ function bytesOf(value: GroupedInputs): number {
  * analysis, an entry computed before a remap on any instance is never used
  * after it, and a deleted dataset is "not found" before the cache is asked.
  */
-export function groupedKey(orgId: string, datasets: readonly Dataset[], scope: Scope, comparison = 'previous'): string {
+export function groupedKey(orgId: OrgId, datasets: readonly Dataset[], scope: Scope, comparison = 'previous'): string {
   const versions = datasets.map((dataset) => [dataset.id, dataset.updatedAt, dataset.rows, dataset.bytes, dataset.mapping]);
   return createHash('sha256').update(JSON.stringify([orgId, versions, scope, comparison])).digest('hex');
 }

@@ -3,6 +3,9 @@ import { columnLength, columnValues } from '../engine/results.js';
 import { groupingQuery, type AnalysisOptions, type GroupingQuery, type Profile } from '../engine/analysis.js';
 import { Params } from '../engine/sql.js';
 
+/** The daily platform and campaign pairs: what the trend, anomaly, tracking and pacing rules read. */
+export const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] };
+
 /** One grouping query's rows as DuckDB answered them (one list per column), with what `readGroups` needs to read them. */
 export interface GroupedRows {
   readonly columns: Readonly<Record<string, DuckColumn>>;

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../../errors.js';
-import { newId } from '../../ids.js';
+import { newId, type OrgId } from '../../ids.js';
 import type { AlertTable, Database } from '../../store/schema.js';
 import { inTransaction } from '../../store/transactions.js';
 
@@ -68,7 +68,7 @@ export type RaiseResult = { readonly kind: 'opened' | 'repeated'; readonly alert
  * Opens an alert, or, when an unresolved one has the same fingerprint, counts
  * the repeat on it. In a transaction, so two raisers cannot open twins.
  */
-export async function raiseAlert(db: Kysely<Database>, orgId: string, input: NewAlert, now: Date): Promise<RaiseResult> {
+export async function raiseAlert(db: Kysely<Database>, orgId: OrgId, input: NewAlert, now: Date): Promise<RaiseResult> {
   const at = now.toISOString();
   return inTransaction(db, async (trx) => {
     const existing = await trx
@@ -105,13 +105,13 @@ export async function raiseAlert(db: Kysely<Database>, orgId: string, input: New
   });
 }
 
-async function alertRow(db: Kysely<Database>, orgId: string, id: string): Promise<Selectable<AlertTable>> {
+async function alertRow(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Selectable<AlertTable>> {
   const row = await db.selectFrom('alerts').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such alert.');
   return row;
 }
 
-export async function getAlert(db: Kysely<Database>, orgId: string, id: string): Promise<Alert & { history: AlertHistoryEntry[] }> {
+export async function getAlert(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Alert & { history: AlertHistoryEntry[] }> {
   const row = await alertRow(db, orgId, id);
   const entries = await db.selectFrom('alert_history').selectAll().where('alert_id', '=', id).orderBy('at').orderBy('id').execute();
   return {
@@ -122,7 +122,7 @@ export async function getAlert(db: Kysely<Database>, orgId: string, id: string):
 
 export async function listAlerts(
   db: Kysely<Database>,
-  orgId: string,
+  orgId: OrgId,
   filters: { status?: AlertStatus; severity?: Severity; category?: Category; limit: number },
 ): Promise<Alert[]> {
   let query = db.selectFrom('alerts').selectAll().where('org_id', '=', orgId);
@@ -134,7 +134,7 @@ export async function listAlerts(
 }
 
 /** open -> acknowledged (by, at, note); a resolved alert cannot be acknowledged. */
-export async function acknowledgeAlert(db: Kysely<Database>, orgId: string, id: string, by: string, note: string | null, now: Date): Promise<Alert> {
+export async function acknowledgeAlert(db: Kysely<Database>, orgId: OrgId, id: string, by: string, note: string | null, now: Date): Promise<Alert> {
   const row = await alertRow(db, orgId, id);
   if (row.status === 'resolved') throw new AppError('conflict', 'The alert is already resolved.');
   if (row.status === 'acknowledged') return present(row);
@@ -146,7 +146,7 @@ export async function acknowledgeAlert(db: Kysely<Database>, orgId: string, id: 
 }
 
 /** Resolves by a person (`by`) or automatically when the condition cleared (`by` null). */
-export async function resolveAlert(db: Kysely<Database>, orgId: string, id: string, by: string | null, note: string | null, now: Date): Promise<Alert> {
+export async function resolveAlert(db: Kysely<Database>, orgId: OrgId, id: string, by: string | null, note: string | null, now: Date): Promise<Alert> {
   const row = await alertRow(db, orgId, id);
   if (row.status === 'resolved') throw new AppError('conflict', 'The alert is already resolved.');
   const at = now.toISOString();
@@ -157,7 +157,7 @@ export async function resolveAlert(db: Kysely<Database>, orgId: string, id: stri
 }
 
 /** The unresolved alert with a fingerprint, if any (what a clearing condition resolves). */
-export async function openAlertWith(db: Kysely<Database>, orgId: string, fingerprint: string): Promise<string | undefined> {
+export async function openAlertWith(db: Kysely<Database>, orgId: OrgId, fingerprint: string): Promise<string | undefined> {
   const row = await db
     .selectFrom('alerts')
     .select('id')

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely, Selectable } from 'kysely';
 import type { SecretBox } from '../../auth/index.js';
 import { AppError } from '../../errors.js';
-import { newId } from '../../ids.js';
+import { newId, type OrgId } from '../../ids.js';
 import type { AlertChannelTable, Database } from '../../store/schema.js';
 import type { Alert } from './alerts.js';
 import { assertAllowedHost, EgressRefused, guardedLookup, type EgressPolicy } from './egress.js';
@@ -95,7 +95,7 @@ export function signPayload(secret: string, timestamp: string, body: string): st
 export async function createChannel(
   db: Kysely<Database>,
   box: SecretBox,
-  orgId: string,
+  orgId: OrgId,
   input: { name: string; url: WebhookTarget },
   now: Date,
 ): Promise<{ channel: Channel; secret: string }> {
@@ -105,28 +105,28 @@ export async function createChannel(
   return { channel: present(row), secret };
 }
 
-export async function listChannels(db: Kysely<Database>, orgId: string): Promise<Channel[]> {
+export async function listChannels(db: Kysely<Database>, orgId: OrgId): Promise<Channel[]> {
   return (await db.selectFrom('alert_channels').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute()).map(present);
 }
 
-export async function deleteChannel(db: Kysely<Database>, orgId: string, id: string): Promise<void> {
+export async function deleteChannel(db: Kysely<Database>, orgId: OrgId, id: string): Promise<void> {
   const result = await db.deleteFrom('alert_channels').where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
   if (Number(result.numDeletedRows) !== 1) throw new AppError('not-found', 'No such channel.');
 }
 
 /** The organisation's channel row, or nothing for an unknown id or another organisation's. */
-function channelRow(db: Kysely<Database>, orgId: string, id: string) {
+function channelRow(db: Kysely<Database>, orgId: OrgId, id: string) {
   return db.selectFrom('alert_channels').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
 }
 
 /** One of the organisation's channels; another organisation's id is "not found". */
-export async function getChannel(db: Kysely<Database>, orgId: string, id: string): Promise<Channel> {
+export async function getChannel(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Channel> {
   const row = await channelRow(db, orgId, id);
   if (!row) throw new AppError('not-found', 'No such channel.');
   return present(row);
 }
 
-export async function listDeliveries(db: Kysely<Database>, orgId: string, channelId: string): Promise<Delivery[]> {
+export async function listDeliveries(db: Kysely<Database>, orgId: OrgId, channelId: string): Promise<Delivery[]> {
   await getChannel(db, orgId, channelId);
   const rows = await db.selectFrom('alert_deliveries').selectAll().where('channel_id', '=', channelId).orderBy('at').orderBy('attempt').execute();
   return rows.map((row) => ({
@@ -189,7 +189,7 @@ async function post(url: string, headers: Record<string, string>, body: string, 
  * POST signed with the channel's secret, retried with backoff, every attempt
  * written to the delivery log.
  */
-export async function notifyChannels(options: NotifierOptions, orgId: string, alert: Alert, event: 'opened' | 'resolved'): Promise<void> {
+export async function notifyChannels(options: NotifierOptions, orgId: OrgId, alert: Alert, event: 'opened' | 'resolved'): Promise<void> {
   const channels = await options.db.selectFrom('alert_channels').selectAll().where('org_id', '=', orgId).where('enabled', '=', 1).execute();
   const lookup = guardedLookup(options.egress);
   const agents = { http: new HttpAgent({ lookup }), https: new HttpsAgent({ lookup }) };
@@ -246,7 +246,7 @@ async function deliverAll(
  */
 export async function postToChannel(
   options: Pick<NotifierOptions, 'db' | 'box' | 'clock' | 'timeoutMs' | 'egress'>,
-  orgId: string,
+  orgId: OrgId,
   channelId: string,
   event: string,
   body: string,

@@ -9,6 +9,7 @@ import type { SystemSampler } from '../system.js';
 import { openAlertWith, raiseAlert, resolveAlert, type Alert } from './alerts.js';
 import { ensureDefaultRules, listRules, saveRuleState, stepRule, type RuleMetric } from './rules.js';
 import { evaluateSecurityRules, type SecurityEvaluation } from './security.js';
+import type { OrgId } from '../../ids.js';
 
 export type MetricValues = Partial<Record<RuleMetric, number | null>>;
 
@@ -42,7 +43,7 @@ export interface Tick {
 }
 
 /** One pass over an organisation's rules with the values measured now. */
-export async function evaluateRules(db: Kysely<Database>, orgId: string, values: MetricValues, now: Date): Promise<Evaluation> {
+export async function evaluateRules(db: Kysely<Database>, orgId: OrgId, values: MetricValues, now: Date): Promise<Evaluation> {
   const result: Evaluation = { opened: [], repeated: [], resolved: [] };
   for (const rule of await listRules(db, orgId)) {
     if (!rule.enabled) continue;
@@ -86,15 +87,15 @@ export function startAlertEvaluator(options: {
   clock: () => Date;
   intervalMs: number;
   read: () => Promise<MetricValues>;
-  platformOrg: () => Promise<string | undefined>;
+  platformOrg: () => Promise<OrgId | undefined>;
   audit: AuditLog;
   log: Pick<Log, 'warn' | 'error' | 'info'>;
-  notify: (orgId: string, alert: Alert, event: 'opened' | 'resolved') => Promise<void>;
+  notify: (orgId: OrgId, alert: Alert, event: 'opened' | 'resolved') => Promise<void>;
 }): AlertEvaluator {
   const holder = `instance-${randomUUID()}`;
   let running: Promise<Tick | undefined> | undefined;
   // The log is the channel that is always on; webhooks follow in the background.
-  const announce = (orgId: string, alert: Alert) => {
+  const announce = (orgId: OrgId, alert: Alert) => {
     options.log.warn({ alert, orgId }, `alert opened: ${alert.title}`);
     void options.notify(orgId, alert, 'opened').catch((error: unknown) => options.log.error({ err: error }, 'webhook delivery failed'));
   };

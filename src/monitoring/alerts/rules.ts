@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../../errors.js';
-import { newId } from '../../ids.js';
+import { newId, type OrgId } from '../../ids.js';
 import type { AlertRuleTable, Database } from '../../store/schema.js';
 import { inTransaction } from '../../store/transactions.js';
 import type { Category, Severity } from './alerts.js';
@@ -47,7 +47,7 @@ function present(row: Selectable<AlertRuleTable>): AlertRule {
   };
 }
 
-export async function ensureDefaultRules(db: Kysely<Database>, orgId: string, now: Date): Promise<void> {
+export async function ensureDefaultRules(db: Kysely<Database>, orgId: OrgId, now: Date): Promise<void> {
   for (const rule of DEFAULT_RULES) {
     await db
       .insertInto('alert_rules')
@@ -72,7 +72,7 @@ export async function ensureDefaultRules(db: Kysely<Database>, orgId: string, no
   }
 }
 
-export async function listRules(db: Kysely<Database>, orgId: string): Promise<AlertRule[]> {
+export async function listRules(db: Kysely<Database>, orgId: OrgId): Promise<AlertRule[]> {
   const rows = await db.selectFrom('alert_rules').selectAll().where('org_id', '=', orgId).orderBy('metric').execute();
   return rows.map(present);
 }
@@ -86,7 +86,7 @@ export interface RulePatch {
   readonly enabled?: boolean;
 }
 
-export async function updateRules(db: Kysely<Database>, orgId: string, patches: readonly RulePatch[], now: Date): Promise<AlertRule[]> {
+export async function updateRules(db: Kysely<Database>, orgId: OrgId, patches: readonly RulePatch[], now: Date): Promise<AlertRule[]> {
   await ensureDefaultRules(db, orgId, now);
   await inTransaction(db, async (trx) => {
     for (const patch of patches) {

@@ -11,6 +11,7 @@ import {
 import type { Database } from '../../store/schema.js';
 import { inTransaction } from '../../store/transactions.js';
 import { raiseAlert, type Alert, type NewAlert } from './alerts.js';
+import type { OrgId } from '../../ids.js';
 
 /** The security rules read from the audit trail; fixed, and documented in docs/ARCHITECTURE.md. */
 export const SECURITY_RULES = {
@@ -81,7 +82,7 @@ function eventAlerts(fresh: Row[]): NewAlert[] {
 }
 
 export interface SecurityEvaluation {
-  readonly opened: { orgId: string; alert: Alert }[];
+  readonly opened: { orgId: OrgId; alert: Alert }[];
 }
 
 /**

@@ -1,43 +1,40 @@
+// Hand-made XLSX files, hostile ones included, built rather than committed: a
+// tiny ZIP writer whose entries are either deflated whole or assembled from
+// independently deflated pieces (so a gigabyte of sheet XML costs a few
+// megabytes and no gigabyte in memory). Shared by test/security/ and the fuzz
+// bench (bench/fuzz-cases.mjs); its types are in workbooks.d.mts.
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 
-/**
- * Hand-made XLSX files, hostile ones included, built in the test rather than
- * committed: a tiny ZIP writer whose entries are either deflated whole or
- * assembled from independently deflated pieces (so a gigabyte of sheet XML
- * costs a few megabytes and no gigabyte in memory).
- */
-export interface ZipEntrySpec {
-  readonly name: string;
-  /** Deflated bytes (raw deflate). */
-  readonly deflated: Buffer;
-  readonly size: number;
-  readonly crc: number;
-  /** A lie in the directory and local header: the size claimed instead of `size`. */
-  readonly declaredSize?: number;
-}
-
-export function deflatedEntry(name: string, content: string | Buffer): ZipEntrySpec {
+export function deflatedEntry(name, content) {
   const data = typeof content === 'string' ? Buffer.from(content) : content;
   return { name, deflated: deflateRawSync(data), size: data.length, crc: crc32(data) };
 }
 
-/** `head`, then `middle` repeated `times`, then `tail`, deflated piece by piece (sync-flushed pieces concatenate). */
-export function repeatedEntry(name: string, head: string, middle: string, times: number, tail: string): ZipEntrySpec {
+/**
+ * `head`, then `middle` repeated `times`, then `tail`, deflated piece by piece (sync-flushed pieces concatenate).
+ * Past `checksumLimit` bytes the checksum is left 0 (working it out costs seconds for a gigabyte): the reader's
+ * size limits must then refuse the entry before any checksum is compared.
+ */
+export function repeatedEntry(name, head, middle, times, tail, checksumLimit = Infinity) {
   const flush = { finishFlush: constants.Z_SYNC_FLUSH };
   const headBytes = Buffer.from(head);
   const middleBytes = Buffer.from(middle);
   const tailBytes = Buffer.from(tail);
+  const size = headBytes.length + middleBytes.length * times + tailBytes.length;
+  let crc = 0;
+  if (size <= checksumLimit) {
+    crc = crc32(headBytes);
+    for (let i = 0; i < times; i++) crc = crc32(middleBytes, crc);
+    crc = crc32(tailBytes, crc);
+  }
   const middleDeflated = deflateRawSync(middleBytes, flush);
-  let crc = crc32(headBytes);
-  for (let i = 0; i < times; i++) crc = crc32(middleBytes, crc);
-  crc = crc32(tailBytes, crc);
   const pieces = [deflateRawSync(headBytes, flush), ...Array.from({ length: times }, () => middleDeflated), deflateRawSync(tailBytes)];
-  return { name, deflated: Buffer.concat(pieces), size: headBytes.length + middleBytes.length * times + tailBytes.length, crc };
+  return { name, deflated: Buffer.concat(pieces), size, crc };
 }
 
-export function zip(entries: readonly ZipEntrySpec[]): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
+export function zip(entries) {
+  const locals = [];
+  const central = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name);
@@ -76,13 +73,13 @@ export function zip(entries: readonly ZipEntrySpec[]): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
-const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+export const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+export const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
-export const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeXml = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The parts around the sheets: content types, relationships, workbook, styles (style 1 is a date), shared strings. */
-export function workbookParts(sheetNames: readonly string[], options: { sharedStrings?: readonly string[]; date1904?: boolean } = {}): ZipEntrySpec[] {
+export function workbookParts(sheetNames, options = {}) {
   const sheets = sheetNames.map((name, index) => `<sheet name="${escapeXml(name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`).join('');
   const relations = sheetNames
     .map((_, index) => `<Relationship Id="rId${index + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${index + 1}.xml"/>`)
@@ -110,10 +107,10 @@ export function workbookParts(sheetNames: readonly string[], options: { sharedSt
   ];
 }
 
-export const sheetXml = (rows: string) => `<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>${rows}</sheetData></worksheet>`;
+export const sheetXml = (rows) => `<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>${rows}</sheetData></worksheet>`;
 
 /** A row of inline-string cells from column A. */
-export function inlineRow(row: number, values: readonly string[]): string {
+export function inlineRow(row, values) {
   const cells = values.map((value, index) => `<c r="${String.fromCharCode(65 + index)}${row}" t="inlineStr"><is><t>${escapeXml(value)}</t></is></c>`);
   return `<row r="${row}">${cells.join('')}</row>`;
 }
@@ -124,7 +121,7 @@ export const HEADER = [
 ];
 
 /** The issue's 1.7 KB workbook: a 20-column header and one value at A1048576. */
-export function sparseWorkbook(): Buffer {
+export function sparseWorkbook() {
   const rows = `${inlineRow(1, HEADER)}<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>`;
   return zip([...workbookParts(['Sheet1']), deflatedEntry('xl/worksheets/sheet1.xml', sheetXml(rows))]);
 }
@@ -132,14 +129,14 @@ export function sparseWorkbook(): Buffer {
 const MIB = 1024 ** 2;
 
 /** One MiB of rows of numbers, the body of a bomb. */
-function bombBlock(): string {
+export const BOMB_BLOCK = (() => {
   const row = '<row><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>';
   return row.repeat(Math.floor(MIB / row.length));
-}
+})();
 
 /** A workbook whose one sheet is about `mib` MiB of XML; `lie` makes the directory claim 100 KiB. */
-export function bombWorkbook(mib: number, lie = false): Buffer {
+export function bombWorkbook(mib, lie = false, checksumLimit = Infinity) {
   const head = sheetXml('').replace('</sheetData></worksheet>', inlineRow(1, HEADER));
-  const entry = repeatedEntry('xl/worksheets/sheet1.xml', head, bombBlock(), mib, '</sheetData></worksheet>');
+  const entry = repeatedEntry('xl/worksheets/sheet1.xml', head, BOMB_BLOCK, mib, '</sheetData></worksheet>', checksumLimit);
   return zip([...workbookParts(['Sheet1']), lie ? { ...entry, declaredSize: 100 * 1024 } : entry]);
 }
