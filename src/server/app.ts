@@ -35,6 +35,7 @@ import { recordRoutes } from './route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerWebApp, type WebApp } from './web.js';
 import { completeOpenApi } from './openapi.js';
+import { installDoors } from './door.js';
 
 /** Fastify's trustProxy: a hop count becomes "the n nearest hops", addresses a list. */
 function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
@@ -131,7 +132,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   recordRoutes(app);
   if (ctx.config.monitoring.requestMetrics) instrument(app, ctx.monitoring);
-  installAuditHooks(app, ctx.audit, ctx.store.db);
+  const noteRefusal = installAuditHooks(app, ctx.audit, ctx.store.db);
+  // After the hooks every answer needs (request id, security headers, in-flight metric), before any other work.
+  installDoors(app, noteRefusal);
   app.addHook('onRequest', accessHook(ctx.auth, new SlidingCounter(limits.anonymousPerMinute, 60_000)));
 
   // Responses may carry tokens, keys and one-time passwords: no cache keeps any /api response.
