@@ -19,14 +19,15 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     audit?: RouteAudit;
   }
+  // Declared on every request by installAuditHooks (decorateRequest), so request objects keep one shape.
   interface FastifyRequest {
-    /** Set by the audit hooks; the request's recorder is made from it when first asked for. */
-    auditLog?: AuditLog;
-    auditRecorder?: AuditRecorder;
+    /** The app's audit log; the request's recorder is made from it when first asked for. */
+    readonly auditLog: AuditLog | undefined;
+    auditRecorder: AuditRecorder | undefined;
     /** Set once access checks and validation passed and the handler runs. */
-    reachedHandler?: boolean;
+    reachedHandler: boolean;
     /** The problem kind of an error response, set by the error handler. */
-    problemKind?: ProblemKind;
+    problemKind: ProblemKind | undefined;
   }
 }
 
@@ -124,11 +125,13 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
     clearInterval(sweeper);
     await anonymous.flush(true);
   });
-  app.addHook('onRequest', async (request) => {
-    request.auditLog = log;
-  });
-  app.addHook('preHandler', async (request) => {
+  app.decorateRequest('auditLog', { getter: () => log });
+  app.decorateRequest('auditRecorder', undefined);
+  app.decorateRequest('reachedHandler', false);
+  app.decorateRequest('problemKind', undefined);
+  app.addHook('preHandler', (request, _reply, done) => {
     request.reachedHandler = true;
+    done();
   });
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.routeOptions.url;

@@ -22,7 +22,7 @@ import { registerMonitoringRoutes } from '../monitoring/routes.js';
 import { registerOrganizationRoutes } from '../tenancy/routes.js';
 import { registerReportScheduleRoutes } from '../report-schedules/routes.js';
 import { PRODUCT_VERSION } from '../version.js';
-import { accessHook } from './access.js';
+import { installAccessHook } from './access.js';
 import { installErrorHandling } from './error-handler.js';
 import { instrument } from './instrumentation.js';
 import { redactUrlForLog } from './log-redaction.js';
@@ -135,7 +135,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const noteRefusal = installAuditHooks(app, ctx.audit, ctx.store.db);
   // After the hooks every answer needs (request id, security headers, in-flight metric), before any other work.
   installDoors(app, noteRefusal);
-  app.addHook('onRequest', accessHook(ctx.auth, new SlidingCounter(limits.anonymousPerMinute, 60_000)));
+  installAccessHook(app, ctx.auth, new SlidingCounter(limits.anonymousPerMinute, 60_000));
 
   // Responses may carry tokens, keys and one-time passwords: no cache keeps any /api response.
   app.addHook('onSend', async (request, reply) => {
