@@ -19,14 +19,15 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     audit?: RouteAudit;
   }
+  // Declared on every request by installAuditHooks (decorateRequest), so request objects keep one shape.
   interface FastifyRequest {
-    /** Set by the audit hooks; the request's recorder is made from it when first asked for. */
-    auditLog?: AuditLog;
-    auditRecorder?: AuditRecorder;
+    /** The app's audit log; the request's recorder is made from it when first asked for. */
+    readonly auditLog: AuditLog | undefined;
+    auditRecorder: AuditRecorder | undefined;
     /** Set once access checks and validation passed and the handler runs. */
-    reachedHandler?: boolean;
+    reachedHandler: boolean;
     /** The problem kind of an error response, set by the error handler. */
-    problemKind?: ProblemKind;
+    problemKind: ProblemKind | undefined;
   }
 }
 
@@ -108,9 +109,15 @@ async function recordProbe(db: Kysely<Database>, log: AuditLog, hook: AuditRecor
  * Request-level recording: refusals (401/403, disabled features, quotas,
  * 404s, with cross-tenant probes flagged), server errors, every API-key call,
  * and a loud complaint when a mutating route succeeded without its event.
+ * Returns the note for refusals answered before the onSend hooks.
  */
-export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysely<Database>): void {
+export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysely<Database>): (request: FastifyRequest, kind: ProblemKind) => void {
   const anonymous = new RefusalSummaries(log, db);
+  /** A refusal before authentication, into its address's summary for the minute. */
+  const noteAnonymous = (request: FastifyRequest, kind: ProblemKind): Promise<void> => {
+    const agent = request.headers['user-agent'];
+    return anonymous.note(request.ip, typeof agent === 'string' ? agent : null, `${request.method} ${request.routeOptions.url ?? ''}`, kind);
+  };
   const sweeper = setInterval(() => {
     anonymous.flush(false).catch((error: unknown) => app.log.error({ err: error }, 'audit event could not be written'));
   }, 10_000).unref();
@@ -118,11 +125,13 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
     clearInterval(sweeper);
     await anonymous.flush(true);
   });
-  app.addHook('onRequest', async (request) => {
-    request.auditLog = log;
-  });
-  app.addHook('preHandler', async (request) => {
+  app.decorateRequest('auditLog', { getter: () => log });
+  app.decorateRequest('auditRecorder', undefined);
+  app.decorateRequest('reachedHandler', false);
+  app.decorateRequest('problemKind', undefined);
+  app.addHook('preHandler', (request, _reply, done) => {
     request.reachedHandler = true;
+    done();
   });
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.routeOptions.url;
@@ -135,8 +144,7 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
     try {
       const kind = request.problemKind;
       if (!request.principal && !request.reachedHandler && kind !== undefined && (ACCESS_KINDS.has(kind) || kind === 'rate-limited')) {
-        const agent = request.headers['user-agent'];
-        await anonymous.note(request.ip, typeof agent === 'string' ? agent : null, `${request.method} ${url}`, kind);
+        await noteAnonymous(request, kind);
         return;
       }
       if (status >= 400 && (recorder?.refusals ?? 0) === 0) {
@@ -163,4 +171,8 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
       request.log.error({ err: error }, 'audit event could not be written');
     }
   });
+  // For answers sent before the onSend hooks (a route's door): the same summary, its failure logged.
+  return (request, kind) => {
+    noteAnonymous(request, kind).catch((error: unknown) => request.log.error({ err: error }, 'audit event could not be written'));
+  };
 }

@@ -50,6 +50,9 @@ export type LoginOutcome =
 
 export const DEFAULT_ORG_SLUG = 'default';
 
+/** The detail of a sign-in refused because the password-hashing queue is full. */
+export const BUSY_DETAIL = 'Too many sign-ins at once; try again in a moment.';
+
 /** The one answer every failed login gets, whatever the reason. */
 export function loginRefusal(outcome: Extract<LoginOutcome, { kind: 'failure' }>): AppError {
   if (outcome.reason === 'rate_limited') {
@@ -58,7 +61,7 @@ export function loginRefusal(outcome: Extract<LoginOutcome, { kind: 'failure' }>
     });
   }
   if (outcome.reason === 'busy') {
-    return new AppError('rate-limited', 'Too many sign-ins at once; try again in a moment.', { retryAfter: outcome.retryAfterSeconds });
+    return new AppError('rate-limited', BUSY_DETAIL, { retryAfter: outcome.retryAfterSeconds });
   }
   if (outcome.reason === 'mfa_required') {
     return new AppError('mfa-required', 'This account needs a second factor: send `totp` with the login.');

@@ -15,7 +15,7 @@ import {
   setRefreshCookie,
   wantsCookieSession,
 } from './browser-session.js';
-import { login, loginRefusal } from './login.js';
+import { BUSY_DETAIL, login, loginRefusal } from './login.js';
 import { disableMfa, enableMfa, setupMfa } from './mfa.js';
 import { OPERATOR_PERMISSIONS, PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
 import { PermissionSchema, RoleSchema, UserSchema } from './schemas.js';
@@ -38,10 +38,23 @@ const SessionTokensSchema = Type.Object({
 });
 
 export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pick<Metrics, 'logins'>): void {
+  const busyLogins = metrics.logins.labels({ outcome: 'busy' });
   app.post(
     '/api/v1/auth/login',
     {
-      config: { access: { public: true }, audit: ['auth.login.succeeded', 'auth.login.failed', 'auth.account.locked'] },
+      config: {
+        access: { public: true },
+        audit: ['auth.login.succeeded', 'auth.login.failed', 'auth.account.locked'],
+        // Past the hashing queue a sign-in is refused at the door: no body read, no store write, and
+        // the audit trail gets one summary per address and minute. A storm of refusals each doing a
+        // rate-limit write, a user lookup and a chained event held the event loop for seconds.
+        door: {
+          closed: () => auth.hasher.saturated(),
+          detail: BUSY_DETAIL,
+          retryAfterSeconds: 1,
+          refused: () => busyLogins.inc(),
+        },
+      },
       schema: {
         'x-problems': ['unauthorized', 'forbidden'],
         tags: ['auth'],
@@ -56,14 +69,6 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
           { additionalProperties: false },
         ),
         response: { 200: Type.Intersect([SessionTokensSchema, Type.Object({ user: UserSchema })]) },
-      },
-      // Past the hashing queue a sign-in is refused at the door: no body read, no store write, and
-      // the audit trail gets one summary per address and minute. A storm of refusals each doing a
-      // rate-limit write, a user lookup and a chained event held the event loop for seconds.
-      onRequest: async () => {
-        if (!auth.hasher.saturated()) return;
-        metrics.logins.inc({ outcome: 'busy' });
-        throw loginRefusal({ kind: 'failure', reason: 'busy', retryAfterSeconds: 1 });
       },
     },
     async (request, reply) => {

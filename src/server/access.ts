@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type AuthDeps, type Permission, type Principal, bearerChallenge, diagnoseBearer } from '../auth/index.js';
 import { AppError } from '../errors.js';
 import type { FeatureFlag } from '../tenancy/index.js';
@@ -29,8 +29,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
   }
+  // Declared on every request by installAccessHook (decorateRequest), so request objects keep one shape.
   interface FastifyRequest {
-    principal?: Principal;
+    principal: Principal | undefined;
   }
 }
 
@@ -55,12 +56,18 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+/** Every request starts without a principal; the access hook sets one for a valid credential. */
+export function installAccessHook(app: FastifyInstance, auth: AuthDeps, anonymous: SlidingCounter): void {
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', accessHook(auth, anonymous));
+}
+
 /**
  * onRequest: runs before the body is even read, so refused callers cost
  * nothing; callers without valid credentials are also counted per address
  * by `anonymous` and get 429 past its limit.
  */
-export function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
+function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const url = request.routeOptions.url;
     if (url === undefined || !url.startsWith('/api/')) return;

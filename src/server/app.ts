@@ -22,7 +22,7 @@ import { registerMonitoringRoutes } from '../monitoring/routes.js';
 import { registerOrganizationRoutes } from '../tenancy/routes.js';
 import { registerReportScheduleRoutes } from '../report-schedules/routes.js';
 import { PRODUCT_VERSION } from '../version.js';
-import { accessHook } from './access.js';
+import { installAccessHook } from './access.js';
 import { installErrorHandling } from './error-handler.js';
 import { instrument } from './instrumentation.js';
 import { redactUrlForLog } from './log-redaction.js';
@@ -35,6 +35,7 @@ import { recordRoutes } from './route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerWebApp, type WebApp } from './web.js';
 import { completeOpenApi } from './openapi.js';
+import { installDoors } from './door.js';
 
 /** Fastify's trustProxy: a hop count becomes "the n nearest hops", addresses a list. */
 function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
@@ -94,15 +95,15 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   // The idle clock guards against silent clients, not against our own work: a long analysis or
   // export sends nothing until it is done, so the clock stops once the request is in and
   // restarts when the response starts (a client that stops reading is still cut).
-  app.addHook('preHandler', async (request) => {
+  // The small per-request hooks take a callback: an async hook costs a promise and a microtask each.
+  app.addHook('preHandler', (request, _reply, done) => {
     setIdleClock(request.raw.socket, 0);
-  });
-  app.addHook('onSend', async (request) => {
-    setIdleClock(request.raw.socket, limits.idleTimeoutMs);
+    done();
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
 
   // Before any hook that may refuse the request, so refusals carry the headers too.
@@ -125,18 +126,20 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.addHook('preClose', async () => {
     draining = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
-    if (draining) reply.header('connection', 'close');
-  });
 
   recordRoutes(app);
   if (ctx.config.monitoring.requestMetrics) instrument(app, ctx.monitoring);
-  installAuditHooks(app, ctx.audit, ctx.store.db);
-  app.addHook('onRequest', accessHook(ctx.auth, new SlidingCounter(limits.anonymousPerMinute, 60_000)));
+  const noteRefusal = installAuditHooks(app, ctx.audit, ctx.store.db);
+  // After the hooks every answer needs (request id, security headers, in-flight metric), before any other work.
+  installDoors(app, noteRefusal);
+  installAccessHook(app, ctx.auth, new SlidingCounter(limits.anonymousPerMinute, 60_000));
 
-  // Responses may carry tokens, keys and one-time passwords: no cache keeps any /api response.
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    setIdleClock(request.raw.socket, limits.idleTimeoutMs);
+    if (draining) reply.header('connection', 'close');
+    // Responses may carry tokens, keys and one-time passwords: no cache keeps any /api response.
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 
   // The web app registers after the security headers so its files get them too; the fallback is looked up when called.

@@ -73,11 +73,29 @@ describe.each(BACKENDS)('sign-ins past a full hashing queue [%s]', (backend) => 
     while (!t.ctx.auth.hasher.saturated() && Date.now() < until) await new Promise((resolve) => setImmediate(resolve));
     expect(t.ctx.auth.hasher.saturated()).toBe(true);
     const refused = await Promise.all(Array.from({ length: 10 }, (_, i) => login(`storm-${i}`)));
+    // Any other problem answer, for the headers every answer carries.
+    const other = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me' });
+    expect(other.statusCode).toBe(401);
+    const securityHeaders = ['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy'];
     for (const response of refused) {
       expect(response.statusCode).toBe(429);
       expect(response.headers['retry-after']).toBe('1');
       expect(response.json<{ type: string; retryAfter: number }>()).toMatchObject({ retryAfter: 1 });
       expect(response.json<{ type: string }>().type).toContain('rate-limited');
+      // The cheap refusal is an answer like any other: problem+json, request id, security headers, no caching.
+      expect(response.headers['content-type']).toBe(other.headers['content-type']);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.json<{ requestId: string }>().requestId).toBe(response.headers['x-request-id']);
+      expect(Number(response.headers['content-length'])).toBe(response.rawPayload.length);
+      for (const name of securityHeaders) expect(response.headers[name], name).toBe(other.headers[name]);
+      expect(response.json()).toEqual({
+        type: response.json<{ type: string }>().type,
+        title: 'Too many requests',
+        status: 429,
+        detail: 'Too many sign-ins at once; try again in a moment.',
+        retryAfter: 1,
+        requestId: response.headers['x-request-id'],
+      });
     }
     expect((await first).statusCode).toBe(401);
 
@@ -87,12 +105,25 @@ describe.each(BACKENDS)('sign-ins past a full hashing queue [%s]', (backend) => 
     expect(counted.map((row) => Number(row.count))).toEqual([1]);
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/outcome="busy"[^\n]* 10\n/);
+    // Measured by route like every answer: the holder's 401 and the ten 429s.
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/auth\/login",status_class="4xx"\} 11\n/);
+    expect(metrics).toMatch(/http_requests_in_flight 1\n/);
 
     // The refusals are summarised when the minute ends or the instance stops.
     await t.app.close();
     const summaries = await db.selectFrom('audit_events').select(['reason', 'details']).where('action', '=', 'access.denied').execute();
     expect(summaries).toHaveLength(1);
     expect(summaries[0]!.reason).toBe('rate-limited');
-    expect(JSON.parse(summaries[0]!.details)).toMatchObject({ count: 10, routes: { 'POST /api/v1/auth/login': 10 } });
+    // The ten refusals at the door and the one 401 asked for its headers.
+    expect(JSON.parse(summaries[0]!.details)).toMatchObject({
+      count: 11,
+      reasons: { 'rate-limited': 10, unauthorized: 1 },
+      routes: { 'POST /api/v1/auth/login': 10, 'GET /api/v1/auth/me': 1 },
+    });
+    // One log line for the burst, none for each refusal.
+    const loginLines = t.logs.filter((line) => (line.req as { url?: string } | undefined)?.url === '/api/v1/auth/login');
+    expect(loginLines.map((line) => (line.res as { statusCode: number }).statusCode)).toEqual([401]);
+    const bursts = t.logs.filter((line) => line.msg === 'requests refused at the door');
+    expect(bursts).toEqual([expect.objectContaining({ refused: 10, routes: { 'POST /api/v1/auth/login': 10 } })]);
   }, 60_000);
 });
