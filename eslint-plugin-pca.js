@@ -18,13 +18,19 @@ const FACES = ['index.ts', 'pure.ts', 'offline.ts'];
  * server (runtime.ts, cli/serve.ts) may import fastify, @fastify/* or server/.
  * Services, stores and background work know nothing of HTTP.
  */
-const HTTP_FILES = /(^|\/)(routes|[a-z-]+-routes|http)\.ts$|^src\/server\/|^src\/runtime\.ts$|^src\/cli\/serve\.ts$|^src\/auth\/(schemas|browser-session)\.ts$|^src\/analysis\/report\/schema\.ts$/;
+const HTTP_FILES =
+  /(^|\/)(routes|[a-z-]+-routes|http)\.ts$|^src\/server\/|^src\/runtime\.ts$|^src\/cli\/serve\.ts$|^src\/auth\/(schemas|browser-session)\.ts$|^src\/analysis\/report\/schema\.ts$/;
 const HTTP_MODULE = /^(fastify|@fastify\/.*)$/;
 
 /** The file being linted and a specifier, both as paths from the project root (src/...). */
 function paths(context, specifier) {
-  const file = context.filename.slice(context.cwd.length + 1).split('\\').join('/');
-  const resolved = specifier.startsWith('.') ? new URL(specifier, `file:///${file}`).pathname.slice(1).replace(/\.js$/, '.ts') : null;
+  const file = context.filename
+    .slice(context.cwd.length + 1)
+    .split('\\')
+    .join('/');
+  const resolved = specifier.startsWith('.')
+    ? new URL(specifier, `file:///${file}`).pathname.slice(1).replace(/\.js$/, '.ts')
+    : null;
   return { file, resolved };
 }
 
@@ -32,17 +38,29 @@ function onImports(check) {
   const visit = (node) => {
     if (typeof node.source?.value === 'string') check(node, node.source.value);
   };
-  return { ImportDeclaration: visit, ExportNamedDeclaration: visit, ExportAllDeclaration: visit, ImportExpression: visit };
+  return {
+    ImportDeclaration: visit,
+    ExportNamedDeclaration: visit,
+    ExportAllDeclaration: visit,
+    ImportExpression: visit,
+  };
 }
 
 const httpAtTheEdge = {
-  meta: { type: 'problem', schema: [], messages: { http: '{{what}} is HTTP: only route files, server/ and the HTTP schema modules import it (see docs/ARCHITECTURE.md).' } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      http: '{{what}} is HTTP: only route files, server/ and the HTTP schema modules import it (see docs/ARCHITECTURE.md).',
+    },
+  },
   create(context) {
     const { file } = paths(context, '');
     if (!file.startsWith('src/') || HTTP_FILES.test(file)) return {};
     return onImports((node, specifier) => {
       const { resolved } = paths(context, specifier);
-      if (HTTP_MODULE.test(specifier) || resolved?.startsWith('src/server/')) context.report({ node, messageId: 'http', data: { what: specifier } });
+      if (HTTP_MODULE.test(specifier) || resolved?.startsWith('src/server/'))
+        context.report({ node, messageId: 'http', data: { what: specifier } });
     });
   },
 };
@@ -62,17 +80,21 @@ const featureBoundaries = {
     type: 'problem',
     schema: [],
     messages: {
-      internals: "{{what}} is inside the feature '{{feature}}': import it from src/{{feature}}/index.ts, pure.ts or offline.ts (see docs/ARCHITECTURE.md).",
+      internals:
+        "{{what}} is inside the feature '{{feature}}': import it from src/{{feature}}/index.ts, pure.ts or offline.ts (see docs/ARCHITECTURE.md).",
       ownIndex: "A file of '{{feature}}' imports its own modules, not its index.ts, pure.ts or offline.ts.",
-      shared: '{{file}} is a shared layer: it imports only config, errors, ids, version, store/, runtime/, export/ and charts/, not {{what}}.',
+      shared:
+        '{{file}} is a shared layer: it imports only config, errors, ids, version, store/, runtime/, export/ and charts/, not {{what}}.',
       upward: '{{what}} composes features: a service of a feature does not import it (only route files do).',
-      routeInIndex: "A feature's index.ts, pure.ts or offline.ts does not export its route registrar ({{what}}): server/ imports that directly.",
+      routeInIndex:
+        "A feature's index.ts, pure.ts or offline.ts does not export its route registrar ({{what}}): server/ imports that directly.",
     },
   },
   create(context) {
     const { file } = paths(context, '');
     if (!file.startsWith('src/')) return {};
-    const featureOf = (p) => (p && !SHARED.test(p) && !COMPOSITION.test(p) ? /^src\/([^/]+)\//.exec(p)?.[1] : undefined);
+    const featureOf = (p) =>
+      p && !SHARED.test(p) && !COMPOSITION.test(p) ? /^src\/([^/]+)\//.exec(p)?.[1] : undefined;
     const own = featureOf(file);
     const isFace = (p, feature) => FACES.some((face) => p === `src/${feature}/${face}`);
     return onImports((node, specifier) => {
@@ -83,7 +105,8 @@ const featureBoundaries = {
       const report = (messageId, data) => context.report({ node, messageId, data: { what: specifier, file, ...data } });
       if (SHARED.test(file) && !SHARED.test(resolved)) return report('shared');
       if (own && isFace(file, own) && ROUTE_FILE.test(resolved)) return report('routeInIndex');
-      if (own && !HTTP_FILES.test(file) && COMPOSITION.test(resolved) && !resolved.startsWith('src/server/')) return report('upward');
+      if (own && !HTTP_FILES.test(file) && COMPOSITION.test(resolved) && !resolved.startsWith('src/server/'))
+        return report('upward');
       if (target === undefined) return;
       // The index is the narrower faces plus the rest: it re-exports them rather than listing them again.
       const indexOfPure = file === `src/${own}/index.ts` && resolved !== file && isFace(resolved, own);

@@ -32,7 +32,11 @@ async function generate(rows, file) {
 
 async function inProcess(file, work) {
   // As `pca analyze` opens it: file order is not kept, since analysis only aggregates.
-  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: [file] });
+  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), {
+    preserveInsertionOrder: false,
+    allowedDirectories: [work],
+    allowedPaths: [file],
+  });
   try {
     return await duck.withConnection(async (connection) => {
       let started = performance.now();
@@ -43,10 +47,15 @@ async function inProcess(file, work) {
       const analysisMs = performance.now() - started;
       const parquet = path.join(work, 'data.parquet');
       started = performance.now();
-      await connection.run(`COPY (SELECT * FROM ${result.relation}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+      await connection.run(
+        `COPY (SELECT * FROM ${result.relation}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
       const parquetMs = performance.now() - started;
       started = performance.now();
-      await analyse(connection, `read_parquet(${sqlString(parquet)})`, { breakdowns: BREAKDOWNS, granularities: ['day'] });
+      await analyse(connection, `read_parquet(${sqlString(parquet)})`, {
+        breakdowns: BREAKDOWNS,
+        granularities: ['day'],
+      });
       const parquetAnalysisMs = performance.now() - started;
       return { ingestMs, analysisMs, parquetMs, parquetAnalysisMs, typed: result.typed };
     });
@@ -57,10 +66,18 @@ async function inProcess(file, work) {
 
 /** What `pca analyze` does between start-up and output: read, quality and analysis of the file in one statement. */
 async function offline(file, work) {
-  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: [file] });
+  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), {
+    preserveInsertionOrder: false,
+    allowedDirectories: [work],
+    allowedPaths: [file],
+  });
   try {
     const started = performance.now();
-    await analyzeFiles(duck, { files: [file], tmpDir: work, breakdowns: BREAKDOWNS, granularities: ['day'] }, new Date());
+    await analyzeFiles(
+      duck,
+      { files: [file], tmpDir: work, breakdowns: BREAKDOWNS, granularities: ['day'] },
+      new Date(),
+    );
     return performance.now() - started;
   } finally {
     duck.close();
@@ -71,10 +88,14 @@ async function wholeProcess(file, env = process.env) {
   const started = performance.now();
   let stderr = '';
   const code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--require', path.join(import.meta.dirname, 'rss-hook.cjs'), CLI, 'analyze', file, '--format', 'json'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env,
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', path.join(import.meta.dirname, 'rss-hook.cjs'), CLI, 'analyze', file, '--format', 'json'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env,
+      },
+    );
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('close', resolve);
   });
@@ -113,14 +134,60 @@ export async function run() {
     const wholeMs = median(processes.map((p) => p.ms));
     const rssMb = Math.max(...processes.map((p) => p.rssMb));
     results.push(
-      { name: '1M rows: ingest CSV -> unified table + quality (upload)', value: Math.round(ingestMs), unit: 'ms', target: '≤ 1000 ms', ok: ingestMs <= 1000 },
-      { name: '1M rows: analysis (totals, 5 breakdowns, daily)', value: Math.round(analysisMs), unit: 'ms', target: '≤ 200 ms', ok: analysisMs <= 200 },
-      { name: '1M rows: read + quality + analysis, one statement (pca analyze)', value: Math.round(offlineMs), unit: 'ms', target: '≤ 1200 ms', ok: offlineMs <= 1200 },
-      { name: '1M rows: write Parquet (API datasets)', value: Math.round(median(runs.map((r) => r.parquetMs))), unit: 'ms' },
-      { name: '1M rows: same analysis over Parquet', value: Math.round(median(runs.map((r) => r.parquetAnalysisMs))), unit: 'ms' },
-      { name: '1M rows: whole `pca analyze --format json` (median of 5)', value: Math.round(wholeMs), unit: 'ms', target: '≤ 1250 ms', ok: wholeMs <= 1250 },
-      { name: '1M rows: peak RSS of that process', value: Math.round(rssMb), unit: 'MB', target: '≤ 600 MB', ok: rssMb <= 600 },
-      ...(bare.length > 0 ? [{ name: '1M rows: whole process, NODE_EXTRA_CA_CERTS unset (median of 5)', value: Math.round(median(bare.map((p) => p.ms))), unit: 'ms' }] : []),
+      {
+        name: '1M rows: ingest CSV -> unified table + quality (upload)',
+        value: Math.round(ingestMs),
+        unit: 'ms',
+        target: '≤ 1000 ms',
+        ok: ingestMs <= 1000,
+      },
+      {
+        name: '1M rows: analysis (totals, 5 breakdowns, daily)',
+        value: Math.round(analysisMs),
+        unit: 'ms',
+        target: '≤ 200 ms',
+        ok: analysisMs <= 200,
+      },
+      {
+        name: '1M rows: read + quality + analysis, one statement (pca analyze)',
+        value: Math.round(offlineMs),
+        unit: 'ms',
+        target: '≤ 1200 ms',
+        ok: offlineMs <= 1200,
+      },
+      {
+        name: '1M rows: write Parquet (API datasets)',
+        value: Math.round(median(runs.map((r) => r.parquetMs))),
+        unit: 'ms',
+      },
+      {
+        name: '1M rows: same analysis over Parquet',
+        value: Math.round(median(runs.map((r) => r.parquetAnalysisMs))),
+        unit: 'ms',
+      },
+      {
+        name: '1M rows: whole `pca analyze --format json` (median of 5)',
+        value: Math.round(wholeMs),
+        unit: 'ms',
+        target: '≤ 1250 ms',
+        ok: wholeMs <= 1250,
+      },
+      {
+        name: '1M rows: peak RSS of that process',
+        value: Math.round(rssMb),
+        unit: 'MB',
+        target: '≤ 600 MB',
+        ok: rssMb <= 600,
+      },
+      ...(bare.length > 0
+        ? [
+            {
+              name: '1M rows: whole process, NODE_EXTRA_CA_CERTS unset (median of 5)',
+              value: Math.round(median(bare.map((p) => p.ms))),
+              unit: 'ms',
+            },
+          ]
+        : []),
     );
     await rm(file, { force: true });
     if (process.env.BENCH_QUICK !== '1') {
@@ -129,7 +196,13 @@ export async function run() {
       const ten = await wholeProcess(big);
       results.push(
         { name: '10M rows: whole `pca analyze --format json`', value: Math.round(ten.ms), unit: 'ms' },
-        { name: '10M rows: peak RSS (completes, bounded memory)', value: Math.round(ten.rssMb), unit: 'MB', target: 'completes', ok: true },
+        {
+          name: '10M rows: peak RSS (completes, bounded memory)',
+          value: Math.round(ten.rssMb),
+          unit: 'MB',
+          target: 'completes',
+          ok: true,
+        },
       );
     }
   } finally {

@@ -79,9 +79,32 @@ async function bareSqliteRate() {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('wal_autocheckpoint = 10000');
-      const columns = ['id', 'org_id', 'seq', 'occurred_at', 'actor_type', 'actor_id', 'actor_name', 'actor_ip', 'actor_user_agent', 'action', 'target_type', 'target_id', 'target_name', 'outcome', 'reason', 'severity', 'request_id', 'details', 'prev_hash', 'hash'];
+      const columns = [
+        'id',
+        'org_id',
+        'seq',
+        'occurred_at',
+        'actor_type',
+        'actor_id',
+        'actor_name',
+        'actor_ip',
+        'actor_user_agent',
+        'action',
+        'target_type',
+        'target_id',
+        'target_name',
+        'outcome',
+        'reason',
+        'severity',
+        'request_id',
+        'details',
+        'prev_hash',
+        'hash',
+      ];
       const head = db.prepare('select seq, hash from audit_heads where org_id = ?');
-      const insert = db.prepare(`insert into audit_events (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+      const insert = db.prepare(
+        `insert into audit_events (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+      );
       const advance = db.prepare('update audit_heads set seq = ?, hash = ?, mac = ? where org_id = ?');
       const [begin, commit] = [db.prepare('begin immediate'), db.prepare('commit')];
       const hash = 'a'.repeat(64);
@@ -90,7 +113,28 @@ async function bareSqliteRate() {
         begin.run();
         const { seq, hash: prev } = head.get('org_bench');
         const next = Number(seq) + 1;
-        insert.run(`aud_${next}`, 'org_bench', next, new Date().toISOString(), 'system', 'bench', 'bench', null, null, 'analysis.viewed', 'analysis', `an_${i}`, `Campaign review ${i}`, 'success', null, 'info', null, '{"format":"json","rows":1}', prev, hash);
+        insert.run(
+          `aud_${next}`,
+          'org_bench',
+          next,
+          new Date().toISOString(),
+          'system',
+          'bench',
+          'bench',
+          null,
+          null,
+          'analysis.viewed',
+          'analysis',
+          `an_${i}`,
+          `Campaign review ${i}`,
+          'success',
+          null,
+          'info',
+          null,
+          '{"format":"json","rows":1}',
+          prev,
+          hash,
+        );
         advance.run(next, hash, hash, 'org_bench');
         commit.run();
       }
@@ -115,7 +159,8 @@ async function chainFigures() {
       const verifyStarted = performance.now();
       const verdict = await verifyChain(store.db, log.key, 'org_bench');
       verifyRuns.push((performance.now() - verifyStarted) / 1000);
-      if (!verdict.valid || verdict.checked !== CHAIN) throw new Error(`chain did not verify: ${JSON.stringify(verdict)}`);
+      if (!verdict.valid || verdict.checked !== CHAIN)
+        throw new Error(`chain did not verify: ${JSON.stringify(verdict)}`);
     }
     const verifySeconds = median(verifyRuns);
 
@@ -145,18 +190,44 @@ export async function run() {
   const sqlite = await appendRate('sqlite');
   const floor = await bareSqliteRate();
   const results = [
-    { name: 'appends/s, SQLite (one transaction each, median of 3)', value: Math.round(sqlite), unit: '/s', target: '≥ 5,000/s', ok: sqlite >= 5_000 },
+    {
+      name: 'appends/s, SQLite (one transaction each, median of 3)',
+      value: Math.round(sqlite),
+      unit: '/s',
+      target: '≥ 5,000/s',
+      ok: sqlite >= 5_000,
+    },
     { name: '  same statements on bare better-sqlite3 (the floor)', value: Math.round(floor), unit: '/s' },
   ];
   if (process.env.PCA_BENCH_DATABASE_URL ?? process.env.PCA_TEST_DATABASE_URL) {
     const postgres = await appendRate('postgres');
-    results.push({ name: 'appends/s, PostgreSQL (one transaction each, median of 3)', value: Math.round(postgres), unit: '/s' });
+    results.push({
+      name: 'appends/s, PostgreSQL (one transaction each, median of 3)',
+      value: Math.round(postgres),
+      unit: '/s',
+    });
   }
   const chain = await chainFigures();
   results.push(
-    { name: `verification, ${CHAIN.toLocaleString('en')} events (median of 3)`, value: Math.round(chain.verifyRate), unit: 'events/s', target: '≥ 200,000/s', ok: chain.verifyRate >= 200_000 },
-    { name: `JSONL export, ${CHAIN.toLocaleString('en')} events`, value: Math.round(chain.exportSeconds * 1000), unit: `ms (${chain.exportMb.toFixed(0)} MB)` },
-    { name: 'export heap growth (streamed, not held)', value: Math.round(chain.heapGrowthMb), unit: 'MB', target: '< 64 MB', ok: chain.heapGrowthMb < 64 },
+    {
+      name: `verification, ${CHAIN.toLocaleString('en')} events (median of 3)`,
+      value: Math.round(chain.verifyRate),
+      unit: 'events/s',
+      target: '≥ 200,000/s',
+      ok: chain.verifyRate >= 200_000,
+    },
+    {
+      name: `JSONL export, ${CHAIN.toLocaleString('en')} events`,
+      value: Math.round(chain.exportSeconds * 1000),
+      unit: `ms (${chain.exportMb.toFixed(0)} MB)`,
+    },
+    {
+      name: 'export heap growth (streamed, not held)',
+      value: Math.round(chain.heapGrowthMb),
+      unit: 'MB',
+      target: '< 64 MB',
+      ok: chain.heapGrowthMb < 64,
+    },
   );
   return results;
 }

@@ -46,13 +46,21 @@ async function measure(render, format, content) {
   delay.disable();
   clearInterval(sampler);
   times.sort((a, b) => a - b);
-  return { ms: Math.round(times[Math.floor(times.length / 2)]), mb: Math.round(peak / 1024 ** 2), blockMs: Math.round(delay.max / 1e6) };
+  return {
+    ms: Math.round(times[Math.floor(times.length / 2)]),
+    mb: Math.round(peak / 1024 ** 2),
+    blockMs: Math.round(delay.max / 1e6),
+  };
 }
 
 export async function run() {
   const work = await mkdtemp(path.join(tmpdir(), 'pca-bench-deck-'));
   const file = path.join(work, 'export.csv');
-  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: [file] });
+  const duck = await openDuckEngine({ threads: 2, memoryLimit: '2GB' }, path.join(work, 'duckdb'), {
+    preserveInsertionOrder: false,
+    allowedDirectories: [work],
+    allowedPaths: [file],
+  });
   const pool = createDeckPool(1);
   try {
     await generate(ROWS, file);
@@ -71,8 +79,18 @@ export async function run() {
       { name: 'memory added while rendering (PDF)', value: pdf.mb, unit: 'MB', target: '≤ 300', ok: pdf.mb <= 300 },
       { name: 'memory added while rendering (PPTX)', value: pptx.mb, unit: 'MB', target: '≤ 300', ok: pptx.mb <= 300 },
       { name: 'longest event-loop block (PDF)', value: pdf.blockMs, unit: 'ms', target: '≤ 50', ok: pdf.blockMs <= 50 },
-      { name: 'longest event-loop block (PPTX)', value: pptx.blockMs, unit: 'ms', target: '≤ 50', ok: pptx.blockMs <= 50 },
-      { name: 'insights / anomalies in the deck', value: `${content.items.filter((item) => item.kind === 'insight').length} / ${content.items.filter((item) => item.kind === 'anomaly').length}`, unit: '' },
+      {
+        name: 'longest event-loop block (PPTX)',
+        value: pptx.blockMs,
+        unit: 'ms',
+        target: '≤ 50',
+        ok: pptx.blockMs <= 50,
+      },
+      {
+        name: 'insights / anomalies in the deck',
+        value: `${content.items.filter((item) => item.kind === 'insight').length} / ${content.items.filter((item) => item.kind === 'anomaly').length}`,
+        unit: '',
+      },
     ];
   } finally {
     await pool.close();

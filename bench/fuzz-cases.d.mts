@@ -9,4 +9,8 @@ export interface FuzzCase {
 export declare function fuzzCase(seed: number, index: number): FuzzCase;
 export declare const MUTATION_NAMES: readonly string[];
 export declare const HOSTILE_FILES: Readonly<Record<string, () => { name: string; bytes: Buffer }>>;
-export declare function random(seed: number): { next(): number; int(min: number, max: number): number; pick<T>(items: readonly T[]): T };
+export declare function random(seed: number): {
+  next(): number;
+  int(min: number, max: number): number;
+  pick<T>(items: readonly T[]): T;
+};

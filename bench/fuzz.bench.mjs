@@ -24,7 +24,8 @@ const RSS_GROWTH_BYTES = 150 * MIB;
 /** No case may hold the server's event loop longer than this. */
 const LOOP_MAX_MS = 100;
 
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
 /** Resident and peak resident memory of a process, from /proc (Linux). */
 async function memory(pid) {
@@ -43,7 +44,13 @@ async function loopLag(url) {
 
 const CHOSEN = 'bench-Chosen-pass-2026!';
 const post = async (url, route, body, token) =>
-  (await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json();
+  (
+    await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    })
+  ).json();
 
 /** Signs the operator in (setting its password the first time); the header is renewed in place when the token expires. */
 async function signIn(url) {
@@ -60,9 +67,11 @@ async function signIn(url) {
 async function filesOf(dataDir) {
   const found = new Set();
   for (const org of await readdir(path.join(dataDir, 'datasets')).catch(() => [])) {
-    for (const dataset of await readdir(path.join(dataDir, 'datasets', org)).catch(() => [])) found.add(`datasets/${org}/${dataset}`);
+    for (const dataset of await readdir(path.join(dataDir, 'datasets', org)).catch(() => []))
+      found.add(`datasets/${org}/${dataset}`);
   }
-  for (const name of await readdir(path.join(dataDir, 'tmp')).catch(() => [])) if (name !== 'duckdb') found.add(`tmp/${name}`);
+  for (const name of await readdir(path.join(dataDir, 'tmp')).catch(() => []))
+    if (name !== 'duckdb') found.add(`tmp/${name}`);
   return found;
 }
 
@@ -70,15 +79,28 @@ async function upload(url, auth, { name, bytes }) {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type: 'application/octet-stream' }), name);
   const started = performance.now();
-  let response = await fetch(`${url}/api/v1/datasets`, { method: 'POST', headers: { authorization: auth.authorization }, body: form });
+  let response = await fetch(`${url}/api/v1/datasets`, {
+    method: 'POST',
+    headers: { authorization: auth.authorization },
+    body: form,
+  });
   if (response.status === 401) {
     // Access tokens live 15 minutes; a long run outlives several.
     await response.arrayBuffer();
     await auth.renew();
-    response = await fetch(`${url}/api/v1/datasets`, { method: 'POST', headers: { authorization: auth.authorization }, body: form });
+    response = await fetch(`${url}/api/v1/datasets`, {
+      method: 'POST',
+      headers: { authorization: auth.authorization },
+      body: form,
+    });
   }
   const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', text, ms: performance.now() - started };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    text,
+    ms: performance.now() - started,
+  };
 }
 
 export async function run() {
@@ -97,7 +119,12 @@ export async function run() {
       const answer = await upload(server.url, auth, file);
       const after = await memory(server.pid);
       const extra = after.peak - before.rss;
-      const ok = answer.status >= 400 && answer.status < 500 && answer.type.startsWith('application/problem+json') && answer.ms <= HOSTILE_MS && extra <= HOSTILE_BYTES;
+      const ok =
+        answer.status >= 400 &&
+        answer.status < 500 &&
+        answer.type.startsWith('application/problem+json') &&
+        answer.ms <= HOSTILE_MS &&
+        extra <= HOSTILE_BYTES;
       results.push({
         name: `${label} (${(file.bytes.length / 1024).toFixed(1)} KB)`,
         value: `${answer.status} ${Math.round(answer.ms)} ms +${(extra / 1e6).toFixed(0)} MB`,
@@ -131,7 +158,12 @@ export async function run() {
       ran++;
       const sample = fuzzCase(SEED, index);
       const before = await filesOf(server.dataDir);
-      const answer = await upload(server.url, auth, sample).catch((error) => ({ status: 0, type: '', text: String(error), ms: NaN }));
+      const answer = await upload(server.url, auth, sample).catch((error) => ({
+        status: 0,
+        type: '',
+        text: String(error),
+        ms: NaN,
+      }));
       times.push(answer.ms);
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
       const label = `${index} ${sample.kind}: ${answer.status} ${answer.text.slice(0, 120)}`;
@@ -141,7 +173,12 @@ export async function run() {
       if (answer.status === 201) {
         // Keep the store small: accepted datasets go again (their files retire a few seconds later).
         const { id } = JSON.parse(answer.text);
-        await (await fetch(`${server.url}/api/v1/datasets/${id}`, { method: 'DELETE', headers: { authorization: auth.authorization } })).arrayBuffer();
+        await (
+          await fetch(`${server.url}/api/v1/datasets/${id}`, {
+            method: 'DELETE',
+            headers: { authorization: auth.authorization },
+          })
+        ).arrayBuffer();
         continue;
       }
       if (answer.status === 0 || answer.status >= 500) failures.serverError.push(label);
@@ -154,18 +191,66 @@ export async function run() {
     sampling = false;
     await sampler;
     const alive = (await fetch(`${server.url}/health/live`).catch(() => undefined))?.status === 200;
-    for (const [kind, list] of Object.entries(failures)) if (list.length > 0) console.error(`${kind}:`, list.slice(0, 10));
+    for (const [kind, list] of Object.entries(failures))
+      if (list.length > 0) console.error(`${kind}:`, list.slice(0, 10));
     const p99 = percentile(times, 99);
     const growth = maxRss - baseline;
     results.push(
-      { name: `cases (seed ${SEED}), wall time`, value: `${ran}${ran < CASES ? ` of ${CASES}` : ''} in ${seconds.toFixed(0)} s`, unit: '' },
-      { name: 'answers by status', value: [...statuses].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status}×${count}`).join(' '), unit: '' },
-      { name: '5xx or no answer', value: failures.serverError.length, unit: '', target: '0', ok: failures.serverError.length === 0 },
-      { name: 'refusals that are not problem+json', value: failures.notProblem.length, unit: '', target: '0', ok: failures.notProblem.length === 0 },
-      { name: 'valid exports refused', value: failures.validRefused.length, unit: '', target: '0', ok: failures.validRefused.length === 0 },
-      { name: 'refusals that left a dataset folder or temp file', value: failures.leftBehind.length, unit: '', target: '0', ok: failures.leftBehind.length === 0 },
-      { name: 'time per case p50 / p99', value: `${Math.round(percentile(times, 50))} / ${Math.round(p99)}`, unit: 'ms', target: `p99 ≤ ${CASE_P99_MS} ms`, ok: p99 <= CASE_P99_MS },
-      { name: 'max RSS growth over the run', value: (growth / MIB).toFixed(0), unit: 'MiB', target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`, ok: growth <= RSS_GROWTH_BYTES },
+      {
+        name: `cases (seed ${SEED}), wall time`,
+        value: `${ran}${ran < CASES ? ` of ${CASES}` : ''} in ${seconds.toFixed(0)} s`,
+        unit: '',
+      },
+      {
+        name: 'answers by status',
+        value: [...statuses]
+          .sort((a, b) => a[0] - b[0])
+          .map(([status, count]) => `${status}×${count}`)
+          .join(' '),
+        unit: '',
+      },
+      {
+        name: '5xx or no answer',
+        value: failures.serverError.length,
+        unit: '',
+        target: '0',
+        ok: failures.serverError.length === 0,
+      },
+      {
+        name: 'refusals that are not problem+json',
+        value: failures.notProblem.length,
+        unit: '',
+        target: '0',
+        ok: failures.notProblem.length === 0,
+      },
+      {
+        name: 'valid exports refused',
+        value: failures.validRefused.length,
+        unit: '',
+        target: '0',
+        ok: failures.validRefused.length === 0,
+      },
+      {
+        name: 'refusals that left a dataset folder or temp file',
+        value: failures.leftBehind.length,
+        unit: '',
+        target: '0',
+        ok: failures.leftBehind.length === 0,
+      },
+      {
+        name: 'time per case p50 / p99',
+        value: `${Math.round(percentile(times, 50))} / ${Math.round(p99)}`,
+        unit: 'ms',
+        target: `p99 ≤ ${CASE_P99_MS} ms`,
+        ok: p99 <= CASE_P99_MS,
+      },
+      {
+        name: 'max RSS growth over the run',
+        value: (growth / MIB).toFixed(0),
+        unit: 'MiB',
+        target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`,
+        ok: growth <= RSS_GROWTH_BYTES,
+      },
       {
         name: 'event-loop max per case, p99 / max',
         value: `${percentile(caseLags, 99).toFixed(0)} / ${Math.max(...caseLags).toFixed(0)}`,
@@ -175,7 +260,11 @@ export async function run() {
       },
       {
         name: 'kinds with the longest event-loop max',
-        value: [...lagByKind].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([kind, ms]) => `${kind} ${ms.toFixed(0)}`).join(', '),
+        value: [...lagByKind]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([kind, ms]) => `${kind} ${ms.toFixed(0)}`)
+          .join(', '),
         unit: 'ms',
       },
       { name: 'server alive afterwards', value: alive ? 'yes' : 'no', unit: '', target: 'yes', ok: alive },

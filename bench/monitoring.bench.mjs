@@ -9,7 +9,13 @@ const CHOSEN = 'bench-Chosen-pass-2026!';
 async function serve(requestMetrics) {
   const server = await startServe({ PCA_REQUEST_METRICS: String(requestMetrics) });
   const post = async (route, body, token) =>
-    (await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json();
+    (
+      await fetch(`${server.url}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      })
+    ).json();
   const { accessToken } = await post('/api/v1/auth/login', { username: 'admin', password: BENCH_ADMIN_PASSWORD });
   await post('/api/v1/auth/password', { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: CHOSEN }, accessToken);
   return { ...server, token: accessToken };
@@ -19,7 +25,12 @@ async function serve(requestMetrics) {
 async function measure(servers, rounds) {
   const rates = servers.map(() => []);
   const load = (server, duration) =>
-    autocannon({ url: `${server.url}/api/v1/auth/me`, connections: 10, duration, headers: { authorization: `Bearer ${server.token}` } });
+    autocannon({
+      url: `${server.url}/api/v1/auth/me`,
+      connections: 10,
+      duration,
+      headers: { authorization: `Bearer ${server.token}` },
+    });
   for (const server of servers) await load(server, 2);
   for (let round = 0; round < rounds; round++) {
     for (const [index, server] of servers.entries()) {
@@ -45,6 +56,12 @@ export async function run() {
   return [
     { name: 'req/s with monitoring off (median of 5 alternating runs)', value: Math.round(off), unit: 'req/s' },
     { name: 'req/s with monitoring on (median of 5 alternating runs)', value: Math.round(on), unit: 'req/s' },
-    { name: 'monitoring overhead', value: Math.round(overhead * 10) / 10, unit: '%', target: '≤ 10 %', ok: overhead <= 10 },
+    {
+      name: 'monitoring overhead',
+      value: Math.round(overhead * 10) / 10,
+      unit: '%',
+      target: '≤ 10 %',
+      ok: overhead <= 10,
+    },
   ];
 }

@@ -14,7 +14,13 @@ export const BENCH_ADMIN_PASSWORD = 'bench-Operator-pass-2026';
 export async function startServe(env = {}, { onLog } = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'pca-bench-'));
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
-    env: { ...process.env, PCA_DATA_DIR: dataDir, PCA_LOG_LEVEL: 'info', PCA_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, ...env },
+    env: {
+      ...process.env,
+      PCA_DATA_DIR: dataDir,
+      PCA_LOG_LEVEL: 'info',
+      PCA_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', process.env.BENCH_SERVE_STDERR ? 'inherit' : 'ignore'],
   });
   const url = await new Promise((resolve, reject) => {

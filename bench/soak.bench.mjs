@@ -33,12 +33,17 @@ const RSS_GROWTH_BYTES = 300 * MIB;
 /** Retention runs every minute under a lease: two runs closer than this came from two holders at once. */
 const RETENTION_MIN_GAP_MS = 45_000;
 
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
-const rssOf = async (pid) => Number(/^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const rssOf = async (pid) =>
+  Number(/^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
 
 function csv(seed) {
   const rows = ['Day,Campaign name,Amount spent (USD),Impressions,Link clicks'];
-  for (let i = 0; i < 40; i++) rows.push(`2025-11-${String((i % 28) + 1).padStart(2, '0')},Campaign ${(seed + i) % 5},${((seed * 7 + i * 13) % 900) + 10}.50,${(seed + i) * 97 + 1000},${(seed + i) % 60}`);
+  for (let i = 0; i < 40; i++)
+    rows.push(
+      `2025-11-${String((i % 28) + 1).padStart(2, '0')},Campaign ${(seed + i) % 5},${((seed * 7 + i * 13) % 900) + 10}.50,${(seed + i) * 97 + 1000},${(seed + i) % 60}`,
+    );
   return `${rows.join('\n')}\n`;
 }
 
@@ -58,7 +63,10 @@ function roundRobin(urls) {
     try {
       const response = await fetch(`${url}${route}`, {
         method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(json ? { 'content-type': 'application/json' } : {}),
+        },
         ...(json ? { body: JSON.stringify(json) } : form ? { body: form } : {}),
       });
       const text = await response.text();
@@ -66,8 +74,12 @@ function roundRobin(urls) {
       stats.statuses.set(response.status, (stats.statuses.get(response.status) ?? 0) + 1);
       const body = text.startsWith('{') ? JSON.parse(text) : text;
       // A 429 is a refusal by design (per-organisation slots, the hashing queue): the user waits. Any other 4xx is a fault.
-      if (response.status >= 400 && response.status !== 429) stats.unexpected.push(`${method} ${route.split('?')[0]} ${response.status} ${(body.detail ?? '').slice(0, 120)}`);
-      if (response.status === 429) await sleep(Math.min(MAX_RETRY_WAIT_S, Number(response.headers.get('retry-after') ?? 1)) * 1000);
+      if (response.status >= 400 && response.status !== 429)
+        stats.unexpected.push(
+          `${method} ${route.split('?')[0]} ${response.status} ${(body.detail ?? '').slice(0, 120)}`,
+        );
+      if (response.status === 429)
+        await sleep(Math.min(MAX_RETRY_WAIT_S, Number(response.headers.get('retry-after') ?? 1)) * 1000);
       return { status: response.status, body };
     } catch (error) {
       stats.errors++;
@@ -85,18 +97,45 @@ async function must(promise, what) {
 
 /** The organisation's user quota (50 by default) is raised to hold the simulated users and their admin. */
 async function setUp(call) {
-  const operator = await must(call('POST', '/api/v1/auth/login', { json: { username: 'admin', password: BENCH_ADMIN_PASSWORD } }), 'operator login');
-  await must(call('POST', '/api/v1/auth/password', { token: operator.accessToken, json: { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: PASSWORD } }), 'operator password');
-  const created = await must(call('POST', '/api/v1/orgs', { token: operator.accessToken, json: { name: 'Soak', slug: 'soak', admin: { username: 'boss' }, quotas: { maxUsers: USERS + 1 } } }), 'org');
+  const operator = await must(
+    call('POST', '/api/v1/auth/login', { json: { username: 'admin', password: BENCH_ADMIN_PASSWORD } }),
+    'operator login',
+  );
+  await must(
+    call('POST', '/api/v1/auth/password', {
+      token: operator.accessToken,
+      json: { currentPassword: BENCH_ADMIN_PASSWORD, newPassword: PASSWORD },
+    }),
+    'operator password',
+  );
+  const created = await must(
+    call('POST', '/api/v1/orgs', {
+      token: operator.accessToken,
+      json: { name: 'Soak', slug: 'soak', admin: { username: 'boss' }, quotas: { maxUsers: USERS + 1 } },
+    }),
+    'org',
+  );
   const first = async (username, oneTimePassword) => {
-    const session = await must(call('POST', '/api/v1/auth/login', { json: { username, password: oneTimePassword, organization: 'soak' } }), `login ${username}`);
-    await must(call('POST', '/api/v1/auth/password', { token: session.accessToken, json: { currentPassword: oneTimePassword, newPassword: PASSWORD } }), `password ${username}`);
+    const session = await must(
+      call('POST', '/api/v1/auth/login', { json: { username, password: oneTimePassword, organization: 'soak' } }),
+      `login ${username}`,
+    );
+    await must(
+      call('POST', '/api/v1/auth/password', {
+        token: session.accessToken,
+        json: { currentPassword: oneTimePassword, newPassword: PASSWORD },
+      }),
+      `password ${username}`,
+    );
     return session.accessToken;
   };
   const admin = await first('boss', created.admin.oneTimePassword);
   const users = [];
   for (let i = 0; i < USERS; i++) {
-    const user = await must(call('POST', '/api/v1/users', { token: admin, json: { username: `user-${i}`, role: 'analyst' } }), 'user');
+    const user = await must(
+      call('POST', '/api/v1/users', { token: admin, json: { username: `user-${i}`, role: 'analyst' } }),
+      'user',
+    );
     users.push({ id: user.user.id, username: `user-${i}`, token: await first(`user-${i}`, user.oneTimePassword) });
   }
   return { operator: operator.accessToken, admin, users, orgId: created.organization.id };
@@ -107,7 +146,14 @@ async function countEvents(call, token, action) {
   let count = 0;
   let cursor;
   do {
-    const page = await must(call('GET', `/api/v1/audit/events?action=${action}&outcome=success&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token }), 'audit events');
+    const page = await must(
+      call(
+        'GET',
+        `/api/v1/audit/events?action=${action}&outcome=success&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token },
+      ),
+      'audit events',
+    );
     count += page.items.length;
     cursor = page.nextCursor;
   } while (cursor);
@@ -120,7 +166,13 @@ async function soak(label, env) {
   const onLog = (line) => {
     if (line.msg === 'retention run') retentionRuns.push(Date.parse(line.retention?.ranAt ?? '') || line.time);
   };
-  const shared = { ...env, PCA_DATA_DIR: dataDir, PCA_LOGIN_RATE_LIMIT: '100000', PCA_ANON_RATE_LIMIT: '100000', PCA_RETENTION_INTERVAL_MINUTES: '1' };
+  const shared = {
+    ...env,
+    PCA_DATA_DIR: dataDir,
+    PCA_LOGIN_RATE_LIMIT: '100000',
+    PCA_ANON_RATE_LIMIT: '100000',
+    PCA_RETENTION_INTERVAL_MINUTES: '1',
+  };
   const instances = [await startServe(shared, { onLog })];
   instances.push(await startServe(shared, { onLog }));
   const results = [];
@@ -137,7 +189,9 @@ async function soak(label, env) {
     const deadline = performance.now() + SECONDS * 1000;
     const sampler = (async () => {
       while (performance.now() < deadline) {
-        (await Promise.all(instances.map((instance) => rssOf(instance.pid)))).forEach((rss, i) => (peak[i] = Math.max(peak[i], rss)));
+        (await Promise.all(instances.map((instance) => rssOf(instance.pid)))).forEach(
+          (rss, i) => (peak[i] = Math.max(peak[i], rss)),
+        );
         await sleep(500);
       }
     })();
@@ -148,7 +202,9 @@ async function soak(label, env) {
         for (let step = 0; performance.now() < deadline; step++) {
           const roll = (u * 31 + step * 17) % 20;
           if (roll < 2) {
-            const session = await call('POST', '/api/v1/auth/login', { json: { username: user.username, password: PASSWORD, organization: 'soak' } });
+            const session = await call('POST', '/api/v1/auth/login', {
+              json: { username: user.username, password: PASSWORD, organization: 'soak' },
+            });
             if (session.status === 200) user.token = session.body.accessToken;
           } else if (roll < 5 || datasets.length === 0) {
             const form = new FormData();
@@ -159,32 +215,61 @@ async function soak(label, env) {
               datasets.push(answer.body.id);
             }
           } else if (roll < 8 || analyses.length === 0) {
-            const answer = await call('POST', '/api/v1/analyses', { token: user.token, json: { datasetIds: [pick(datasets, u, step)] } });
+            const answer = await call('POST', '/api/v1/analyses', {
+              token: user.token,
+              json: { datasetIds: [pick(datasets, u, step)] },
+            });
             if (answer.status === 201) {
               done.analyses++;
               analyses.push(answer.body.id);
             }
           } else if (roll < 11) {
-            const answer = await call('POST', '/api/v1/query', { token: user.token, json: { datasetIds: [pick(datasets, u, step)], metrics: ['spend', 'clicks', 'ctr'], dimensions: ['campaign'] } });
+            const answer = await call('POST', '/api/v1/query', {
+              token: user.token,
+              json: {
+                datasetIds: [pick(datasets, u, step)],
+                metrics: ['spend', 'clicks', 'ctr'],
+                dimensions: ['campaign'],
+              },
+            });
             if (answer.status === 200) done.queries++;
           } else if (roll < 13) {
             // Rate the analysis, or one of its insights (4-5 stars: a rule is never suppressed, which would add its own event).
             const analysisId = pick(analyses, u, step);
-            const items = step % 2 === 0 ? await call('GET', `/api/v1/analyses/${analysisId}/insights`, { token: user.token }) : undefined;
+            const items =
+              step % 2 === 0
+                ? await call('GET', `/api/v1/analyses/${analysisId}/insights`, { token: user.token })
+                : undefined;
             const insight = items?.status === 200 ? items.body.insights[0] : undefined;
             const answer = insight
-              ? await call('PUT', `/api/v1/insights/${insight.id}/feedback`, { token: user.token, json: { rating: 4 + (step % 2) } })
-              : await call('PUT', `/api/v1/analyses/${analysisId}/feedback`, { token: user.token, json: { overall: 4, usefulness: 5, accuracy: 4, actionability: 4 } });
+              ? await call('PUT', `/api/v1/insights/${insight.id}/feedback`, {
+                  token: user.token,
+                  json: { rating: 4 + (step % 2) },
+                })
+              : await call('PUT', `/api/v1/analyses/${analysisId}/feedback`, {
+                  token: user.token,
+                  json: { overall: 4, usefulness: 5, accuracy: 4, actionability: 4 },
+                });
             if (answer.status === 200) done.ratings++;
           } else if (roll < 15) {
-            const answer = await call('GET', `/api/v1/analyses/${pick(analyses, u, step)}/export?format=${EXPORT_FORMATS[step % EXPORT_FORMATS.length]}`, { token: user.token });
+            const answer = await call(
+              'GET',
+              `/api/v1/analyses/${pick(analyses, u, step)}/export?format=${EXPORT_FORMATS[step % EXPORT_FORMATS.length]}`,
+              { token: user.token },
+            );
             if (answer.status === 200) done.exports++;
           } else if (roll < 16) {
             if (step % 2 === 0) {
-              const answer = await call('PATCH', `/api/v1/users/${user.id}`, { token: world.admin, json: { displayName: `User ${u}, step ${step}` } });
+              const answer = await call('PATCH', `/api/v1/users/${user.id}`, {
+                token: world.admin,
+                json: { displayName: `User ${u}, step ${step}` },
+              });
               if (answer.status === 200) done.userChanges++;
             } else {
-              const answer = await call('PATCH', `/api/v1/orgs/${world.orgId}`, { token: world.admin, json: { settings: { soakTick: ++settingsTick } } });
+              const answer = await call('PATCH', `/api/v1/orgs/${world.orgId}`, {
+                token: world.admin,
+                json: { settings: { soakTick: ++settingsTick } },
+              });
               if (answer.status === 200) done.orgChanges++;
             }
           } else if (roll < 18) {
@@ -198,10 +283,14 @@ async function soak(label, env) {
     await sampler;
     const lags = await Promise.all(instances.map((instance) => loopLag(instance.url)));
     const verdicts = await Promise.all(
-      instances.map(async () => [await must(call('GET', '/api/v1/audit/verify', { token: world.admin }), 'verify org'), await must(call('GET', '/api/v1/audit/verify', { token: world.operator }), 'verify platform')]),
+      instances.map(async () => [
+        await must(call('GET', '/api/v1/audit/verify', { token: world.admin }), 'verify org'),
+        await must(call('GET', '/api/v1/audit/verify', { token: world.operator }), 'verify platform'),
+      ]),
     );
     const chainsValid = verdicts.flat().every((verdict) => verdict.valid === true);
-    const events = async (...actions) => (await Promise.all(actions.map((action) => countEvents(call, world.admin, action)))).reduce((a, b) => a + b, 0);
+    const events = async (...actions) =>
+      (await Promise.all(actions.map((action) => countEvents(call, world.admin, action)))).reduce((a, b) => a + b, 0);
     // One event per successful change; an export is audited too. Profile edits without a role are `user.updated` only;
     // a settings patch is `org.settings_changed`, or `org.updated` when a concurrent patch already wrote the same value.
     const changes = [
@@ -220,19 +309,82 @@ async function soak(label, env) {
     const close = gaps.filter((gap) => gap < RETENTION_MIN_GAP_MS).length;
     const growth = Math.max(...peak.map((value, i) => value - baseline[i]));
     results.push(
-      { name: `${label}: ${USERS} users × ${SECONDS} s, requests`, value: [...stats.statuses].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status}×${count}`).join(' '), unit: '' },
-      { name: `${label}: successful uploads, analyses, queries, ratings, exports, user | org changes`, value: `${done.uploads}, ${done.analyses}, ${done.queries}, ${done.ratings}, ${done.exports}, ${done.userChanges} | ${done.orgChanges}`, unit: '' },
-      { name: `${label}: 5xx or failed connections`, value: serverErrors + stats.errors, unit: '', target: '0', ok: serverErrors + stats.errors === 0 },
-      { name: `${label}: 4xx other than 429`, value: stats.unexpected.length, unit: '', target: '0', ok: stats.unexpected.length === 0 },
-      ...[...new Set(stats.unexpected)].slice(0, 10).map((line) => ({ name: `${label}:   unexpected`, value: line, unit: '' })),
+      {
+        name: `${label}: ${USERS} users × ${SECONDS} s, requests`,
+        value: [...stats.statuses]
+          .sort((a, b) => a[0] - b[0])
+          .map(([status, count]) => `${status}×${count}`)
+          .join(' '),
+        unit: '',
+      },
+      {
+        name: `${label}: successful uploads, analyses, queries, ratings, exports, user | org changes`,
+        value: `${done.uploads}, ${done.analyses}, ${done.queries}, ${done.ratings}, ${done.exports}, ${done.userChanges} | ${done.orgChanges}`,
+        unit: '',
+      },
+      {
+        name: `${label}: 5xx or failed connections`,
+        value: serverErrors + stats.errors,
+        unit: '',
+        target: '0',
+        ok: serverErrors + stats.errors === 0,
+      },
+      {
+        name: `${label}: 4xx other than 429`,
+        value: stats.unexpected.length,
+        unit: '',
+        target: '0',
+        ok: stats.unexpected.length === 0,
+      },
+      ...[...new Set(stats.unexpected)]
+        .slice(0, 10)
+        .map((line) => ({ name: `${label}:   unexpected`, value: line, unit: '' })),
       { name: `${label}: 429 refusals (Retry-After honoured, ≤ ${MAX_RETRY_WAIT_S} s)`, value: refusals, unit: '' },
-      { name: `${label}: request p50 / p99`, value: `${Math.round(percentile(stats.times, 50))} / ${Math.round(percentile(stats.times, 99))}`, unit: 'ms' },
-      { name: `${label}: event-loop lag p99 / max, instance A | B`, value: lags.map((lag) => `${lag.p99.toFixed(0)} / ${lag.max.toFixed(0)}`).join(' | '), unit: 'ms' },
-      { name: `${label}: audit chains verify (org + platform, both instances)`, value: chainsValid ? 'yes' : 'no', unit: '', target: 'yes', ok: chainsValid },
-      ...changes.map(([what, eventCount, successes]) => ({ name: `${label}: audit events / successful ${what}`, value: `${eventCount} / ${successes}`, unit: '', target: 'equal', ok: eventCount === successes })),
-      { name: `${label}: rules suppressed (ratings are 4-5 stars)`, value: suppressions, unit: '', target: '0', ok: suppressions === 0 },
-      { name: `${label}: retention runs, of which < 45 s after another`, value: `${runs.length}, ${close}`, unit: '', target: 'none close (≥ 1 run past 90 s)', ok: close === 0 && (SECONDS < 90 || runs.length > 0) },
-      { name: `${label}: max RSS growth of an instance`, value: (growth / MIB).toFixed(0), unit: 'MiB', target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`, ok: growth <= RSS_GROWTH_BYTES },
+      {
+        name: `${label}: request p50 / p99`,
+        value: `${Math.round(percentile(stats.times, 50))} / ${Math.round(percentile(stats.times, 99))}`,
+        unit: 'ms',
+      },
+      {
+        name: `${label}: event-loop lag p99 / max, instance A | B`,
+        value: lags.map((lag) => `${lag.p99.toFixed(0)} / ${lag.max.toFixed(0)}`).join(' | '),
+        unit: 'ms',
+      },
+      {
+        name: `${label}: audit chains verify (org + platform, both instances)`,
+        value: chainsValid ? 'yes' : 'no',
+        unit: '',
+        target: 'yes',
+        ok: chainsValid,
+      },
+      ...changes.map(([what, eventCount, successes]) => ({
+        name: `${label}: audit events / successful ${what}`,
+        value: `${eventCount} / ${successes}`,
+        unit: '',
+        target: 'equal',
+        ok: eventCount === successes,
+      })),
+      {
+        name: `${label}: rules suppressed (ratings are 4-5 stars)`,
+        value: suppressions,
+        unit: '',
+        target: '0',
+        ok: suppressions === 0,
+      },
+      {
+        name: `${label}: retention runs, of which < 45 s after another`,
+        value: `${runs.length}, ${close}`,
+        unit: '',
+        target: 'none close (≥ 1 run past 90 s)',
+        ok: close === 0 && (SECONDS < 90 || runs.length > 0),
+      },
+      {
+        name: `${label}: max RSS growth of an instance`,
+        value: (growth / MIB).toFixed(0),
+        unit: 'MiB',
+        target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`,
+        ok: growth <= RSS_GROWTH_BYTES,
+      },
     );
   } finally {
     for (const instance of instances) await instance.stop();

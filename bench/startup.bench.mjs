@@ -28,7 +28,13 @@ export async function run() {
   const ready = runs.map((r) => r.readyMs).sort((a, b) => a - b)[1];
   const live = runs.map((r) => r.perSecond).sort((a, b) => a - b)[1];
   return [
-    { name: 'serve to ready, empty data dir (median of 3)', value: Math.round(ready), unit: 'ms', target: '≤ 10000 ms', ok: ready <= 10_000 },
+    {
+      name: 'serve to ready, empty data dir (median of 3)',
+      value: Math.round(ready),
+      unit: 'ms',
+      target: '≤ 10000 ms',
+      ok: ready <= 10_000,
+    },
     { name: 'GET /health/live, one client, sequential', value: Math.round(live), unit: 'req/s' },
   ];
 }

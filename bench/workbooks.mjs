@@ -28,7 +28,11 @@ export function repeatedEntry(name, head, middle, times, tail, checksumLimit = I
     crc = crc32(tailBytes, crc);
   }
   const middleDeflated = deflateRawSync(middleBytes, flush);
-  const pieces = [deflateRawSync(headBytes, flush), ...Array.from({ length: times }, () => middleDeflated), deflateRawSync(tailBytes)];
+  const pieces = [
+    deflateRawSync(headBytes, flush),
+    ...Array.from({ length: times }, () => middleDeflated),
+    deflateRawSync(tailBytes),
+  ];
   return { name, deflated: Buffer.concat(pieces), size, crc };
 }
 
@@ -76,18 +80,30 @@ export function zip(entries) {
 export const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 export const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
-export const escapeXml = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeXml = (text) =>
+  String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The parts around the sheets: content types, relationships, workbook, styles (style 1 is a date), shared strings. */
 export function workbookParts(sheetNames, options = {}) {
-  const sheets = sheetNames.map((name, index) => `<sheet name="${escapeXml(name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`).join('');
+  const sheets = sheetNames
+    .map((name, index) => `<sheet name="${escapeXml(name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`)
+    .join('');
   const relations = sheetNames
-    .map((_, index) => `<Relationship Id="rId${index + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${index + 1}.xml"/>`)
+    .map(
+      (_, index) =>
+        `<Relationship Id="rId${index + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${index + 1}.xml"/>`,
+    )
     .join('');
   const n = sheetNames.length;
   return [
-    deflatedEntry('[Content_Types].xml', `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`),
-    deflatedEntry('_rels/.rels', `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
+    deflatedEntry(
+      '[Content_Types].xml',
+      `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+    ),
+    deflatedEntry(
+      '_rels/.rels',
+      `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ),
     deflatedEntry(
       'xl/workbook.xml',
       `<?xml version="1.0"?><workbook xmlns="${NS}" xmlns:r="${REL}">${options.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets>${sheets}</sheets></workbook>`,
@@ -107,17 +123,39 @@ export function workbookParts(sheetNames, options = {}) {
   ];
 }
 
-export const sheetXml = (rows) => `<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>${rows}</sheetData></worksheet>`;
+export const sheetXml = (rows) =>
+  `<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>${rows}</sheetData></worksheet>`;
 
 /** A row of inline-string cells from column A. */
 export function inlineRow(row, values) {
-  const cells = values.map((value, index) => `<c r="${String.fromCharCode(65 + index)}${row}" t="inlineStr"><is><t>${escapeXml(value)}</t></is></c>`);
+  const cells = values.map(
+    (value, index) =>
+      `<c r="${String.fromCharCode(65 + index)}${row}" t="inlineStr"><is><t>${escapeXml(value)}</t></is></c>`,
+  );
   return `<row r="${row}">${cells.join('')}</row>`;
 }
 
 export const HEADER = [
-  'Date', 'Campaign name', 'Ad set name', 'Impressions', 'Clicks', 'Amount spent (USD)', 'Reach', 'Frequency', 'Results', 'Cost per result',
-  'Link clicks', 'CTR', 'CPC', 'CPM', 'Purchases', 'Purchase value', 'Age', 'Gender', 'Country', 'Placement',
+  'Date',
+  'Campaign name',
+  'Ad set name',
+  'Impressions',
+  'Clicks',
+  'Amount spent (USD)',
+  'Reach',
+  'Frequency',
+  'Results',
+  'Cost per result',
+  'Link clicks',
+  'CTR',
+  'CPC',
+  'CPM',
+  'Purchases',
+  'Purchase value',
+  'Age',
+  'Gender',
+  'Country',
+  'Placement',
 ];
 
 /** The issue's 1.7 KB workbook: a 20-column header and one value at A1048576. */
@@ -137,6 +175,13 @@ export const BOMB_BLOCK = (() => {
 /** A workbook whose one sheet is about `mib` MiB of XML; `lie` makes the directory claim 100 KiB. */
 export function bombWorkbook(mib, lie = false, checksumLimit = Infinity) {
   const head = sheetXml('').replace('</sheetData></worksheet>', inlineRow(1, HEADER));
-  const entry = repeatedEntry('xl/worksheets/sheet1.xml', head, BOMB_BLOCK, mib, '</sheetData></worksheet>', checksumLimit);
+  const entry = repeatedEntry(
+    'xl/worksheets/sheet1.xml',
+    head,
+    BOMB_BLOCK,
+    mib,
+    '</sheetData></worksheet>',
+    checksumLimit,
+  );
   return zip([...workbookParts(['Sheet1']), lie ? { ...entry, declaredSize: 100 * 1024 } : entry]);
 }

@@ -9,7 +9,10 @@ import { startRuntime } from '../dist/runtime.js';
 
 const target = new URL('../web/src/api/schema.d.ts', import.meta.url);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'pca-openapi-'));
-const runtime = await startRuntime(loadConfig({ PCA_DATA_DIR: dataDir, PCA_PORT: '0', PCA_LOG_LEVEL: 'error', PCA_RETENTION_INTERVAL_MINUTES: '0' }), {});
+const runtime = await startRuntime(
+  loadConfig({ PCA_DATA_DIR: dataDir, PCA_PORT: '0', PCA_LOG_LEVEL: 'error', PCA_RETENTION_INTERVAL_MINUTES: '0' }),
+  {},
+);
 let generated;
 try {
   await runtime.app.ready();

@@ -158,7 +158,8 @@ export const SETTINGS = {
   PCA_DUCKDB_THREADS: 'DuckDB worker threads (default: number of cores)',
   PCA_DUCKDB_MEMORY_LIMIT: 'DuckDB memory limit, e.g. 512MB, 2GB (default 2GB)',
   PCA_SHUTDOWN_TIMEOUT_MS: 'grace period for in-flight requests on SIGTERM (default 10000)',
-  PCA_TRUST_PROXY: 'false | true (= 1 hop) | a hop count | comma-separated proxy addresses/CIDRs: which X-Forwarded-For entries to trust (default false)',
+  PCA_TRUST_PROXY:
+    'false | true (= 1 hop) | a hop count | comma-separated proxy addresses/CIDRs: which X-Forwarded-For entries to trust (default false)',
   PCA_JWT_SECRET: 'HS256 signing secret, at least 32 bytes (default: generated once into the data dir)',
   PCA_AUDIT_KEY: 'HMAC key of the audit chain, at least 32 bytes (default: generated once into the data dir)',
   PCA_ADMIN_PASSWORD: "operator's first password (default: random, printed once on the console)",
@@ -174,31 +175,41 @@ export const SETTINGS = {
   PCA_HEALTH_INTERVAL_SECONDS: 'seconds between background health checks (default 15)',
   PCA_ALERT_INTERVAL_SECONDS: 'seconds between alert rule evaluations (default 30)',
   PCA_REQUEST_METRICS: 'true|false: measure every request for /metrics and the request statistics (default true)',
-  PCA_LLM_BASE_URL: 'OpenAI-compatible API base URL, e.g. https://api.openai.com/v1 (default: no LLM; summaries are deterministic)',
+  PCA_LLM_BASE_URL:
+    'OpenAI-compatible API base URL, e.g. https://api.openai.com/v1 (default: no LLM; summaries are deterministic)',
   PCA_LLM_API_KEY: 'bearer key for the LLM endpoint (never logged)',
   PCA_LLM_MODEL: 'model name for the LLM endpoint (required with PCA_LLM_BASE_URL)',
   PCA_LLM_TIMEOUT_MS: 'how long to wait for an LLM summary before using the deterministic one (default 20000)',
   PCA_WEBHOOK_RETRY_DELAYS_MS: 'comma-separated waits before webhook retries (default 1000,5000,30000)',
-  PCA_WORKER_THREADS: 'worker threads for the JavaScript of analyses (report, insights) (default: cores - 1, at least 1, at most 8)',
-  PCA_ORG_CONCURRENT_ANALYSES: 'analyses one organisation may run at once per instance; more get 429 with Retry-After (default 2)',
-  PCA_ORG_CONCURRENT_UPLOADS: 'uploads one organisation may send at once per instance; more get 429 with Retry-After (default 2)',
+  PCA_WORKER_THREADS:
+    'worker threads for the JavaScript of analyses (report, insights) (default: cores - 1, at least 1, at most 8)',
+  PCA_ORG_CONCURRENT_ANALYSES:
+    'analyses one organisation may run at once per instance; more get 429 with Retry-After (default 2)',
+  PCA_ORG_CONCURRENT_UPLOADS:
+    'uploads one organisation may send at once per instance; more get 429 with Retry-After (default 2)',
   PCA_ANALYSIS_CACHE_MB: 'megabytes of DuckDB results kept per instance for repeated analyses, 0 = off (default 64)',
   PCA_REQUEST_TIMEOUT_MS: 'the whole request, body included, must arrive within this (default 120000)',
   PCA_HEADERS_TIMEOUT_MS: 'request headers must arrive within this (default 10000)',
   PCA_KEEP_ALIVE_TIMEOUT_MS: 'an idle keep-alive connection is closed after this (default 5000)',
-  PCA_IDLE_TIMEOUT_MS: 'a socket silent for this long while a request is sent or a response read is closed (default 60000); not counted while the server computes',
+  PCA_IDLE_TIMEOUT_MS:
+    'a socket silent for this long while a request is sent or a response read is closed (default 60000); not counted while the server computes',
   PCA_MAX_CONNECTIONS: 'open connections at once; more are closed on arrival (default 1024)',
   PCA_MAX_REQUESTS_PER_SOCKET: 'requests one keep-alive connection may carry (default 1000)',
   PCA_ANON_RATE_LIMIT: 'requests without valid credentials per client address per minute before 429 (default 60)',
   PCA_HASH_CONCURRENCY: 'password hashes computed at once (default: number of cores)',
   PCA_HASH_QUEUE: 'password checks waiting for a hash slot before 429 + Retry-After (default 64)',
-  PCA_FEEDBACK_SUPPRESS_MIN_RATERS: 'distinct people whose low ratings it takes to suppress an insight rule (default 3)',
-  PCA_WEBHOOK_ALLOW_PRIVATE: 'true|false: webhooks may reach loopback and private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), for on-premises installs; link-local, multicast and reserved addresses are always refused (default false)',
-  PCA_SMTP_URL: 'smtp://[user:pass@]host:port or smtps://…: the mail server scheduled reports are sent through (default: none, e-mail delivery off; never logged)',
+  PCA_FEEDBACK_SUPPRESS_MIN_RATERS:
+    'distinct people whose low ratings it takes to suppress an insight rule (default 3)',
+  PCA_WEBHOOK_ALLOW_PRIVATE:
+    'true|false: webhooks may reach loopback and private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), for on-premises installs; link-local, multicast and reserved addresses are always refused (default false)',
+  PCA_SMTP_URL:
+    'smtp://[user:pass@]host:port or smtps://…: the mail server scheduled reports are sent through (default: none, e-mail delivery off; never logged)',
   PCA_SMTP_FROM: 'sender address of scheduled report mails (required with PCA_SMTP_URL)',
   PCA_REPORT_INTERVAL_SECONDS: 'seconds between report scheduler ticks, 0 = off (default 60)',
-  PCA_REPORT_RETRY_BASE_SECONDS: 'wait before the first retry of a failed report delivery; each later retry doubles it (default 60)',
-  PCA_REPORT_MAX_ATTEMPTS: 'attempts per scheduled report, the first included, before it is recorded as failed (default 4)',
+  PCA_REPORT_RETRY_BASE_SECONDS:
+    'wait before the first retry of a failed report delivery; each later retry doubles it (default 60)',
+  PCA_REPORT_MAX_ATTEMPTS:
+    'attempts per scheduled report, the first included, before it is recorded as failed (default 4)',
 } as const;
 
 function read(env: Env, name: keyof typeof SETTINGS): string | undefined {
@@ -370,7 +381,8 @@ function delays(env: Env, name: keyof typeof SETTINGS, fallback: number[]): numb
 
 function metricsToken(env: Env): string | undefined {
   const token = read(env, 'PCA_METRICS_TOKEN');
-  if (token !== undefined && token.length < 16) throw new ConfigError('PCA_METRICS_TOKEN', 'at least 16 characters', `${token.length} characters`);
+  if (token !== undefined && token.length < 16)
+    throw new ConfigError('PCA_METRICS_TOKEN', 'at least 16 characters', `${token.length} characters`);
   return token;
 }
 
@@ -383,16 +395,24 @@ function llmConfig(env: Env): LlmConfig | undefined {
   } catch {
     parsed = undefined;
   }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new ConfigError('PCA_LLM_BASE_URL', 'an http(s) URL', baseUrl);
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+    throw new ConfigError('PCA_LLM_BASE_URL', 'an http(s) URL', baseUrl);
   const model = read(env, 'PCA_LLM_MODEL');
-  if (model === undefined) throw new ConfigError('PCA_LLM_MODEL', 'a model name when PCA_LLM_BASE_URL is set', '(unset)');
-  return { baseUrl: baseUrl.replace(/\/+$/, ''), apiKey: read(env, 'PCA_LLM_API_KEY'), model, timeoutMs: integer(env, 'PCA_LLM_TIMEOUT_MS', 20_000, 100, 600_000) };
+  if (model === undefined)
+    throw new ConfigError('PCA_LLM_MODEL', 'a model name when PCA_LLM_BASE_URL is set', '(unset)');
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey: read(env, 'PCA_LLM_API_KEY'),
+    model,
+    timeoutMs: integer(env, 'PCA_LLM_TIMEOUT_MS', 20_000, 100, 600_000),
+  };
 }
 
 function auditKey(env: Env): string | undefined {
   const key = env.PCA_AUDIT_KEY;
   if (key === undefined || key === '') return undefined;
-  if (Buffer.byteLength(key, 'utf8') < 32) throw new ConfigError('PCA_AUDIT_KEY', 'at least 32 bytes', `${Buffer.byteLength(key, 'utf8')} bytes`);
+  if (Buffer.byteLength(key, 'utf8') < 32)
+    throw new ConfigError('PCA_AUDIT_KEY', 'at least 32 bytes', `${Buffer.byteLength(key, 'utf8')} bytes`);
   return key;
 }
 

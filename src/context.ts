@@ -5,7 +5,14 @@ import type { DeckPool } from './reports/index.js';
 import type { OrgConcurrency } from './runtime/org-concurrency.js';
 import type { AuthDeps } from './auth/index.js';
 import type { Config } from './config.js';
-import type { Alert, HealthRegistry, Metrics, OrgRequestStats, RequestStats, SystemSampler } from './monitoring/index.js';
+import type {
+  Alert,
+  HealthRegistry,
+  Metrics,
+  OrgRequestStats,
+  RequestStats,
+  SystemSampler,
+} from './monitoring/index.js';
 import type { DataDirLayout } from './store/data-dir.js';
 import type { Store } from './store/store.js';
 import type { Mailer } from './report-schedules/index.js';

@@ -4,7 +4,13 @@ import { sweepDatasetStorage, openDuckEngine, GroupedCache } from './analysis/in
 import { createAnalysisPool } from './commands/workers/analysis-pool.js';
 import { createDeckPool } from './reports/index.js';
 import { OrgConcurrency } from './runtime/org-concurrency.js';
-import { loadAuthKeys, type AuthDeps, ensureOperator, platformOrganizationId, type BootstrapResult } from './auth/index.js';
+import {
+  loadAuthKeys,
+  type AuthDeps,
+  ensureOperator,
+  platformOrganizationId,
+  type BootstrapResult,
+} from './auth/index.js';
 import {
   type Alert,
   notifyChannels,
@@ -64,7 +70,9 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     await store.close();
     throw error;
   }
-  const duck = await openDuckEngine(config.duckdb, path.join(layout.tmp, 'duckdb'), { allowedDirectories: [layout.root] });
+  const duck = await openDuckEngine(config.duckdb, path.join(layout.tmp, 'duckdb'), {
+    allowedDirectories: [layout.root],
+  });
   const health = new HealthRegistry();
   health.register(storeCheck(store));
   health.register(duckdbCheck(duck));
@@ -78,7 +86,19 @@ export async function openContext(config: Config, clock: () => Date = () => new 
     system: startSystemSampler(layout.root, () => store.poolStats()),
     notify: (orgId: OrgId, alert: Alert, event: 'opened' | 'resolved') => {
       if (event === 'opened') metrics.alerts.inc({ severity: alert.severity });
-      return notifyChannels({ db: store.db, box: auth.box, clock, retryDelaysMs: config.monitoring.webhookRetryDelaysMs, timeoutMs: 5_000, egress: { allowPrivate: config.monitoring.webhookAllowPrivate } }, orgId, alert, event);
+      return notifyChannels(
+        {
+          db: store.db,
+          box: auth.box,
+          clock,
+          retryDelaysMs: config.monitoring.webhookRetryDelaysMs,
+          timeoutMs: 5_000,
+          egress: { allowPrivate: config.monitoring.webhookAllowPrivate },
+        },
+        orgId,
+        alert,
+        event,
+      );
     },
   };
   const analysisPool = createAnalysisPool(config.performance.workerThreads);
@@ -145,9 +165,21 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     await ctx.close();
     throw error;
   }
-  const retention = startRetentionScheduler({ db: ctx.store.db, layout: ctx.layout, duck: ctx.duck, audit: ctx.audit }, ctx.clock, config.retentionIntervalMinutes, app.log);
+  const retention = startRetentionScheduler(
+    { db: ctx.store.db, layout: ctx.layout, duck: ctx.duck, audit: ctx.audit },
+    ctx.clock,
+    config.retentionIntervalMinutes,
+    app.log,
+  );
   if (config.retentionIntervalMinutes > 0) {
-    ctx.health.register(schedulerCheck(() => retention.lastTickAt(), ctx.clock().getTime(), config.retentionIntervalMinutes * 60_000, () => ctx.clock().getTime()));
+    ctx.health.register(
+      schedulerCheck(
+        () => retention.lastTickAt(),
+        ctx.clock().getTime(),
+        config.retentionIntervalMinutes * 60_000,
+        () => ctx.clock().getTime(),
+      ),
+    );
   }
   const stopHealth = ctx.health.startBackground(config.monitoring.healthIntervalSeconds * 1000);
   const alerts = startAlertEvaluator({
@@ -160,7 +192,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     log: app.log,
     notify: ctx.monitoring.notify,
   });
-  const reports = startReportScheduler({ ...reportDeliveryDeps(ctx, app.log), audit: ctx.audit }, config.reports, app.log);
+  const reports = startReportScheduler(
+    { ...reportDeliveryDeps(ctx, app.log), audit: ctx.audit },
+    config.reports,
+    app.log,
+  );
   let closing: Promise<void> | undefined;
   return {
     ctx,

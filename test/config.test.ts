@@ -102,11 +102,17 @@ describe('config', () => {
   it('reads the report mail server, refuses other schemes or a missing sender, and never repeats its password', () => {
     expect(loadConfig({}, '/srv').smtp).toBeUndefined();
     expect(loadConfig({}, '/srv').reports).toEqual({ intervalSeconds: 60, retryBaseSeconds: 60, maxAttempts: 4 });
-    expect(loadConfig({ PCA_SMTP_URL: 'smtps://u:p@mail.example.com:465', PCA_SMTP_FROM: 'PCA <r@example.com>' }, '/srv').smtp).toEqual({
+    expect(
+      loadConfig({ PCA_SMTP_URL: 'smtps://u:p@mail.example.com:465', PCA_SMTP_FROM: 'PCA <r@example.com>' }, '/srv')
+        .smtp,
+    ).toEqual({
       url: 'smtps://u:p@mail.example.com:465',
       from: 'PCA <r@example.com>',
     });
-    const scheme = expectConfigError({ PCA_SMTP_URL: 'http://mailer:s3cret@example.com', PCA_SMTP_FROM: 'r@example.com' }, 'PCA_SMTP_URL');
+    const scheme = expectConfigError(
+      { PCA_SMTP_URL: 'http://mailer:s3cret@example.com', PCA_SMTP_FROM: 'r@example.com' },
+      'PCA_SMTP_URL',
+    );
     expect(scheme.message).not.toContain('s3cret');
     expectConfigError({ PCA_SMTP_URL: 'smtp://mail.example.com' }, 'PCA_SMTP_FROM');
     expectConfigError({ PCA_SMTP_URL: 'smtp://mail.example.com', PCA_SMTP_FROM: 'nobody' }, 'PCA_SMTP_FROM');

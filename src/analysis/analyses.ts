@@ -7,7 +7,16 @@ import type { AnalysisTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
 import { unifiedParquetSource } from './datasets/parquet-source.js';
-import { currenciesOf, isScoped, profile, type CurrencyConversion, type DateRange, type DimensionFilter, type Profile, type Scope } from './engine/analysis.js';
+import {
+  currenciesOf,
+  isScoped,
+  profile,
+  type CurrencyConversion,
+  type DateRange,
+  type DimensionFilter,
+  type Profile,
+  type Scope,
+} from './engine/analysis.js';
 import type { DuckConnection } from './engine/duckdb.js';
 import { ProfileCache } from './engine/profile-cache.js';
 import { runQuery, type QueryResult, type QuerySpec } from './query.js';
@@ -32,7 +41,14 @@ export interface PeriodComparison {
   readonly range: { from: string; to: string };
   readonly previousRange: { from: string; to: string };
   /** Per currency: this period, the one before, and the change of every measure and KPI. */
-  readonly byCurrency: Record<string, { current: ReportRow; previous: ReportRow | null; change: Record<string, { absolute: number | null; relative: number | null }> }>;
+  readonly byCurrency: Record<
+    string,
+    {
+      current: ReportRow;
+      previous: ReportRow | null;
+      change: Record<string, { absolute: number | null; relative: number | null }>;
+    }
+  >;
 }
 
 export interface AnalysisResultDocument extends AnalysisReport {
@@ -124,13 +140,26 @@ export async function insertAnalysis(trx: Kysely<Database>, analysis: NewAnalysi
 
 /** Removes an organisation's analyses created before a time (retention); returns how many. */
 export async function purgeAnalysesBefore(db: Kysely<Database>, orgId: OrgId, before: string): Promise<number> {
-  const result = await db.deleteFrom('analyses').where('org_id', '=', orgId).where('created_at', '<', before).executeTakeFirst();
+  const result = await db
+    .deleteFrom('analyses')
+    .where('org_id', '=', orgId)
+    .where('created_at', '<', before)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
 /** Whether the organisation has this analysis, with its name; undefined otherwise (another organisation's too). */
-export async function findAnalysisName(db: Kysely<Database>, orgId: OrgId, id: string): Promise<{ readonly id: string; readonly name: string } | undefined> {
-  return db.selectFrom('analyses').select(['id', 'name']).where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+export async function findAnalysisName(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  id: string,
+): Promise<{ readonly id: string; readonly name: string } | undefined> {
+  return db
+    .selectFrom('analyses')
+    .select(['id', 'name'])
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
 }
 
 /**
@@ -138,8 +167,15 @@ export async function findAnalysisName(db: Kysely<Database>, orgId: OrgId, id: s
  * Parquet versions held until it ends (a remap meanwhile removes them only
  * after); any id that is not the caller's is "not found".
  */
-export function withDatasetSource<T>(deps: DatasetDeps, orgId: string, ids: readonly string[], work: (source: string, datasets: Dataset[]) => Promise<T>): Promise<T> {
-  return withDatasetFiles(deps, orgId, ids, async (files, datasets) => work(await unifiedParquetSource(deps.duck, files), datasets));
+export function withDatasetSource<T>(
+  deps: DatasetDeps,
+  orgId: string,
+  ids: readonly string[],
+  work: (source: string, datasets: Dataset[]) => Promise<T>,
+): Promise<T> {
+  return withDatasetFiles(deps, orgId, ids, async (files, datasets) =>
+    work(await unifiedParquetSource(deps.duck, files), datasets),
+  );
 }
 
 /** Profiles of whole dataset versions, for every analysis of this process. */
@@ -150,16 +186,33 @@ const wholeProfiles = new ProfileCache();
  * per set of dataset versions (keyed by their files and facts, which a remap
  * changes); a scope's is a scan of only the fields the whole has.
  */
-export async function scopeProfile(connection: DuckConnection, source: string, datasets: readonly Dataset[], scope: Scope): Promise<Profile> {
-  const versions = datasets.map((dataset) => [dataset.id, dataset.updatedAt, dataset.rows, dataset.bytes, dataset.mapping]);
+export async function scopeProfile(
+  connection: DuckConnection,
+  source: string,
+  datasets: readonly Dataset[],
+  scope: Scope,
+): Promise<Profile> {
+  const versions = datasets.map((dataset) => [
+    dataset.id,
+    dataset.updatedAt,
+    dataset.rows,
+    dataset.bytes,
+    dataset.mapping,
+  ]);
   const whole = await wholeProfiles.get(JSON.stringify([source, versions]), () => profile(connection, source, {}));
   return isScoped(scope) ? profile(connection, source, scope, whole) : whole;
 }
 
 /** The daily platform and campaign pairs of some of the organisation's datasets, as JSON text for a worker (budget pacing reads them). */
-export async function datasetDailyRows(deps: DatasetDeps, orgId: OrgId, datasetIds: readonly string[]): Promise<GroupedRows> {
+export async function datasetDailyRows(
+  deps: DatasetDeps,
+  orgId: OrgId,
+  datasetIds: readonly string[],
+): Promise<GroupedRows> {
   return withDatasetSource(deps, orgId, datasetIds, (source, datasets) =>
-    deps.duck.withConnection(async (connection) => groupedRows(connection, source, DAILY_PAIRS, await scopeProfile(connection, source, datasets, {}))),
+    deps.duck.withConnection(async (connection) =>
+      groupedRows(connection, source, DAILY_PAIRS, await scopeProfile(connection, source, datasets, {})),
+    ),
   );
 }
 
@@ -169,7 +222,12 @@ function withTotalRows(result: AnalysisResultDocument): AnalysisResultDocument {
 }
 
 export async function getAnalysis(db: Kysely<Database>, orgId: OrgId, id: string): Promise<StoredAnalysis> {
-  const row = await db.selectFrom('analyses').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  const row = await db
+    .selectFrom('analyses')
+    .selectAll()
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such analysis.');
   return {
     ...summary(row),
@@ -178,7 +236,11 @@ export async function getAnalysis(db: Kysely<Database>, orgId: OrgId, id: string
   };
 }
 
-export async function listAnalyses(db: Kysely<Database>, orgId: OrgId, page: { limit: number; cursor?: string }): Promise<Page<AnalysisSummary>> {
+export async function listAnalyses(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  page: { limit: number; cursor?: string },
+): Promise<Page<AnalysisSummary>> {
   const cursor = decodeCursor(page.cursor);
   let query = db
     .selectFrom('analyses')
@@ -191,22 +253,42 @@ export async function listAnalyses(db: Kysely<Database>, orgId: OrgId, page: { l
     query = query.where(pastCursor(cursor, 'desc'));
   }
   const rows = await query.execute();
-  return toPage(rows, page.limit, (row) => row.created_at, (row) => summary({ ...row, result: '', summary: null }));
+  return toPage(
+    rows,
+    page.limit,
+    (row) => row.created_at,
+    (row) => summary({ ...row, result: '', summary: null }),
+  );
 }
 
-export async function deleteAnalysis(db: Kysely<Database>, orgId: OrgId, id: string, audit: AuditRecorder): Promise<AnalysisSummary> {
+export async function deleteAnalysis(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  id: string,
+  audit: AuditRecorder,
+): Promise<AnalysisSummary> {
   return inTransaction(db, async (trx) => {
     const analysis = await getAnalysis(trx, orgId, id);
     await trx.deleteFrom('analyses').where('id', '=', id).where('org_id', '=', orgId).execute();
-    await audit.record(trx, { action: 'analysis.deleted', orgId, target: { type: 'analysis', id, name: analysis.name } });
+    await audit.record(trx, {
+      action: 'analysis.deleted',
+      orgId,
+      target: { type: 'analysis', id, name: analysis.name },
+    });
     return analysis;
   });
 }
 
 /** The query surface over the caller's datasets. */
-export async function queryDatasets(deps: DatasetDeps, orgId: OrgId, datasetIds: readonly string[], spec: QuerySpec): Promise<QueryResult> {
+export async function queryDatasets(
+  deps: DatasetDeps,
+  orgId: OrgId,
+  datasetIds: readonly string[],
+  spec: QuerySpec,
+): Promise<QueryResult> {
   return withDatasetSource(deps, orgId, datasetIds, (source) =>
-    deps.duck.withConnection(async (connection) => runQuery(connection, source, spec, await currenciesOf(connection, source))),
+    deps.duck.withConnection(async (connection) =>
+      runQuery(connection, source, spec, await currenciesOf(connection, source)),
+    ),
   );
 }
-

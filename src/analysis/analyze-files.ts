@@ -29,7 +29,9 @@ export interface AnalyzeFilesRequest extends IngestOptions, AnalysisOptions {
 /** The fields the files store and their currencies where the plans already know them. */
 function storedShape(sources: readonly IngestSource[]): { shape: Profile; currencies: (string | null)[] | 'unknown' } {
   const fields = new Set(sources.flatMap((source) => storedFields(source.plan)));
-  const constants = [...new Set(sources.map((source) => (source.plan.currency.kind === 'constant' ? source.plan.currency.code : null)))];
+  const constants = [
+    ...new Set(sources.map((source) => (source.plan.currency.kind === 'constant' ? source.plan.currency.code : null))),
+  ];
   return {
     shape: {
       rows: 0,
@@ -54,15 +56,19 @@ function analysisSql(sources: readonly IngestSource[], typed: readonly boolean[]
   const params = new Params();
   const name = (index: number) => `file_${index}`;
   const ctes = sources.map(
-    (source, index) => `${name(index)} AS MATERIALIZED (SELECT * FROM ${unifiedRelationSql(source.csv, source.shape, source.plan, typed[index]!)})`,
+    (source, index) =>
+      `${name(index)} AS MATERIALIZED (SELECT * FROM ${unifiedRelationSql(source.csv, source.shape, source.plan, typed[index]!)})`,
   );
   const parts = sources.map(
     (source, index) =>
       `SELECT 'quality' AS _part, ${index} AS _file, * FROM (${qualitySql(allRowsSql(name(index), storedFields(source.plan)), source.plan)})`,
   );
-  const kept = sources.map((source, index) => `SELECT * FROM ${keptRowsSql(name(index), storedFields(source.plan))}`).join(' UNION ALL ');
+  const kept = sources
+    .map((source, index) => `SELECT * FROM ${keptRowsSql(name(index), storedFields(source.plan))}`)
+    .join(' UNION ALL ');
   const source = `(${kept})`;
-  if (isScoped(request)) parts.push(`SELECT 'profile' AS _part, * FROM (${profileSql(source, scopeWhere(request, params))})`);
+  if (isScoped(request))
+    parts.push(`SELECT 'profile' AS _part, * FROM (${profileSql(source, scopeWhere(request, params))})`);
   const { shape, currencies } = storedShape(sources);
   const query = groupingQuery(source, request, shape, params, currencies);
   parts.push(`SELECT 'groups' AS _part, * FROM (${query.sql})`);
@@ -76,7 +82,8 @@ function analysisSql(sources: readonly IngestSource[], typed: readonly boolean[]
 export async function analyzeFiles(duck: DuckEngine, request: AnalyzeFilesRequest, now: Date): Promise<AnalysisReport> {
   const opened: { file: string; source: IngestSource; close: () => Promise<void> }[] = [];
   try {
-    for (const file of request.files) opened.push({ file, ...(await openSource({ ...request, file, originalName: path.basename(file) })) });
+    for (const file of request.files)
+      opened.push({ file, ...(await openSource({ ...request, file, originalName: path.basename(file) })) });
     const sources = opened.map(({ source }) => source);
     const { value } = await readTypedOrText(sources, (asTyped) =>
       duck.withConnection(async (connection) => {

@@ -10,12 +10,18 @@ const DAY_MS = 86_400_000;
 function yearEarlier(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
   const shifted = new Date(Date.UTC(date.getUTCFullYear() - 1, date.getUTCMonth(), date.getUTCDate()));
-  const clamped = shifted.getUTCMonth() === date.getUTCMonth() ? shifted : new Date(shifted.getTime() - shifted.getUTCDate() * DAY_MS);
+  const clamped =
+    shifted.getUTCMonth() === date.getUTCMonth()
+      ? shifted
+      : new Date(shifted.getTime() - shifted.getUTCDate() * DAY_MS);
   return clamped.toISOString().slice(0, 10);
 }
 
 /** The range a period is compared with; null when the analysis asks for no comparison. */
-export function comparisonRange(range: { from: string; to: string }, comparison: Comparison): { from: string; to: string } | null {
+export function comparisonRange(
+  range: { from: string; to: string },
+  comparison: Comparison,
+): { from: string; to: string } | null {
   if (comparison === 'none') return null;
   if (comparison === 'year') return { from: yearEarlier(range.from), to: yearEarlier(range.to) };
   return previousRange(range);

@@ -10,23 +10,55 @@ import { isMeasure, type Measure } from './schema.js';
 type Kind = 'money' | 'count' | 'percent' | 'ratio';
 
 const KINDS: Record<Measure | Kpi, Kind> = {
-  impressions: 'count', reach: 'count', clicks: 'count', conversions: 'count', leads: 'count', video_views: 'count', engagements: 'count',
-  spend: 'money', revenue: 'money', profit: 'money', cpc: 'money', cpm: 'money', cpa: 'money', aov: 'money',
-  ctr: 'percent', cvr: 'percent',
-  roas: 'ratio', frequency: 'ratio',
+  impressions: 'count',
+  reach: 'count',
+  clicks: 'count',
+  conversions: 'count',
+  leads: 'count',
+  video_views: 'count',
+  engagements: 'count',
+  spend: 'money',
+  revenue: 'money',
+  profit: 'money',
+  cpc: 'money',
+  cpm: 'money',
+  cpa: 'money',
+  aov: 'money',
+  ctr: 'percent',
+  cvr: 'percent',
+  roas: 'ratio',
+  frequency: 'ratio',
 };
 
 /** One casing for metric names: acronyms upper case, words lower case. */
 const NAMES: Record<Measure | Kpi, string> = {
-  impressions: 'impressions', reach: 'reach', clicks: 'clicks', conversions: 'conversions', leads: 'leads', video_views: 'video views', engagements: 'engagements',
-  spend: 'spend', revenue: 'revenue', profit: 'profit',
-  cpc: 'CPC', cpm: 'CPM', cpa: 'CPA', aov: 'AOV', ctr: 'CTR', cvr: 'CVR', roas: 'ROAS', frequency: 'frequency',
+  impressions: 'impressions',
+  reach: 'reach',
+  clicks: 'clicks',
+  conversions: 'conversions',
+  leads: 'leads',
+  video_views: 'video views',
+  engagements: 'engagements',
+  spend: 'spend',
+  revenue: 'revenue',
+  profit: 'profit',
+  cpc: 'CPC',
+  cpm: 'CPM',
+  cpa: 'CPA',
+  aov: 'AOV',
+  ctr: 'CTR',
+  cvr: 'CVR',
+  roas: 'ROAS',
+  frequency: 'frequency',
 };
 
 const MINUS = '−';
 
 function fixed(value: number, digits: number): string {
-  const text = Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const text = Math.abs(value).toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
   // Rounding can leave "-0.00": no sign on a zero.
   return value < 0 && Number(text.replace(/,/g, '')) !== 0 ? `${MINUS}${text}` : text;
 }
@@ -64,7 +96,11 @@ export function metricName(metric: string): string {
 }
 
 /** A figure of a named metric, formatted by its kind; null reads "not defined". */
-export function formatMetric(metric: string, value: number | null | undefined, currency: string | null | undefined = null): string {
+export function formatMetric(
+  metric: string,
+  value: number | null | undefined,
+  currency: string | null | undefined = null,
+): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'not defined';
   const kind = isMeasure(metric) || isKpi(metric) ? KINDS[metric] : 'ratio';
   if (kind === 'money') return formatMoney(value, currency);

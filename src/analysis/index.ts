@@ -22,7 +22,13 @@ export type {
 } from './analyses.js';
 export { comparisonRange } from './comparison.js';
 export type { Comparison } from './comparison.js';
-export { datasetIdsCreatedBefore, datasetUsage, deleteDataset, getDataset, sweepDatasetStorage } from './datasets/datasets.js';
+export {
+  datasetIdsCreatedBefore,
+  datasetUsage,
+  deleteDataset,
+  getDataset,
+  sweepDatasetStorage,
+} from './datasets/datasets.js';
 export type { Dataset, DatasetDeps } from './datasets/datasets.js';
 export { GRANULARITIES, profile, profileSql, readGroups, readProfile } from './engine/analysis.js';
 export { ident } from './engine/sql.js';

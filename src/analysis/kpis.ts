@@ -16,7 +16,10 @@ export const KPI_DEFINITIONS = {
 } as const satisfies Record<string, { numerator: Measure; denominator: Measure; scale: number; label: string }>;
 
 export type Kpi = keyof typeof KPI_DEFINITIONS | 'profit';
-export const KPIS = [...(Object.keys(KPI_DEFINITIONS) as (keyof typeof KPI_DEFINITIONS)[]), 'profit'] as const satisfies readonly Kpi[];
+export const KPIS = [
+  ...(Object.keys(KPI_DEFINITIONS) as (keyof typeof KPI_DEFINITIONS)[]),
+  'profit',
+] as const satisfies readonly Kpi[];
 
 /**
  * Measures some platforms do not report (LinkedIn has no revenue column, a
@@ -58,11 +61,18 @@ function operandsOf(kpi: keyof typeof KPI_DEFINITIONS): Operands {
 const PROFIT_SPEND = operand('spend', 'revenue');
 
 /** Every covered sum some KPI reads, with the measure it sums and the measure a row must report. */
-export const COVERED_SUMS: readonly { readonly name: CoveredSum; readonly measure: Measure; readonly reportedBy: PartialMeasure }[] = [
-  ...new Set([...Object.keys(KPI_DEFINITIONS).flatMap((kpi) => {
-    const { numerator, denominator } = operandsOf(kpi as keyof typeof KPI_DEFINITIONS);
-    return [numerator, denominator];
-  }), PROFIT_SPEND]),
+export const COVERED_SUMS: readonly {
+  readonly name: CoveredSum;
+  readonly measure: Measure;
+  readonly reportedBy: PartialMeasure;
+}[] = [
+  ...new Set([
+    ...Object.keys(KPI_DEFINITIONS).flatMap((kpi) => {
+      const { numerator, denominator } = operandsOf(kpi as keyof typeof KPI_DEFINITIONS);
+      return [numerator, denominator];
+    }),
+    PROFIT_SPEND,
+  ]),
 ]
   .filter((name): name is CoveredSum => name.includes('_with_'))
   .map((name) => {
@@ -73,7 +83,10 @@ export const COVERED_SUMS: readonly { readonly name: CoveredSum; readonly measur
 const COVERED_BY_NAME = new Map<string, (typeof COVERED_SUMS)[number]>(COVERED_SUMS.map((sum) => [sum.name, sum]));
 
 /** Each KPI with its operands, derived once: KPIs are computed for every group of every analysis. */
-const KPI_OPERANDS = (Object.keys(KPI_DEFINITIONS) as (keyof typeof KPI_DEFINITIONS)[]).map((name) => ({ name, ...operandsOf(name) }));
+const KPI_OPERANDS = (Object.keys(KPI_DEFINITIONS) as (keyof typeof KPI_DEFINITIONS)[]).map((name) => ({
+  name,
+  ...operandsOf(name),
+}));
 
 /** A sum of a group; a covered sum nobody computed reads as the whole measure when the partial measure is reported. */
 export function sumOf(totals: MeasureTotals, name: Measure | CoveredSum): number | null {
@@ -90,7 +103,11 @@ export function sumOf(totals: MeasureTotals, name: Measure | CoveredSum): number
  * defined", never 0 or Infinity. A negative sum (refunds, corrections) is no
  * base for a rate or a cost per unit either: null, and `negativeOperands` says so.
  */
-export function ratio(numerator: number | null | undefined, denominator: number | null | undefined, scale = 1): number | null {
+export function ratio(
+  numerator: number | null | undefined,
+  denominator: number | null | undefined,
+  scale = 1,
+): number | null {
   if (numerator === null || numerator === undefined || denominator === null || denominator === undefined) return null;
   if (denominator <= 0 || numerator < 0) return null;
   return (numerator / denominator) * scale;
@@ -99,7 +116,8 @@ export function ratio(numerator: number | null | undefined, denominator: number 
 /** KPIs of one group from its summed measures. */
 export function computeKpis(totals: MeasureTotals): KpiValues {
   const out = {} as KpiValues;
-  for (const { name, numerator, denominator, scale } of KPI_OPERANDS) out[name] = ratio(sumOf(totals, numerator), sumOf(totals, denominator), scale);
+  for (const { name, numerator, denominator, scale } of KPI_OPERANDS)
+    out[name] = ratio(sumOf(totals, numerator), sumOf(totals, denominator), scale);
   const revenue = sumOf(totals, 'revenue');
   const spend = sumOf(totals, PROFIT_SPEND);
   out.profit = revenue === null || spend === null || spend < 0 ? null : revenue - spend;
@@ -113,11 +131,14 @@ export function negativeOperands(totals: MeasureTotals): { kpi: Kpi; measure: Me
     const top = sumOf(totals, numerator);
     const bottom = sumOf(totals, denominator);
     if (top === null || bottom === null) continue;
-    const negative = top < 0 ? KPI_DEFINITIONS[name].numerator : bottom < 0 ? KPI_DEFINITIONS[name].denominator : undefined;
-    if (negative) out.push({ kpi: name, measure: negative, value: negative === KPI_DEFINITIONS[name].numerator ? top : bottom });
+    const negative =
+      top < 0 ? KPI_DEFINITIONS[name].numerator : bottom < 0 ? KPI_DEFINITIONS[name].denominator : undefined;
+    if (negative)
+      out.push({ kpi: name, measure: negative, value: negative === KPI_DEFINITIONS[name].numerator ? top : bottom });
   }
   const spend = sumOf(totals, PROFIT_SPEND);
-  if (spend !== null && spend < 0 && sumOf(totals, 'revenue') !== null) out.push({ kpi: 'profit', measure: 'spend', value: spend });
+  if (spend !== null && spend < 0 && sumOf(totals, 'revenue') !== null)
+    out.push({ kpi: 'profit', measure: 'spend', value: spend });
   return out;
 }
 
@@ -147,7 +168,10 @@ export function kpiSql(kpi: Kpi, sumOfColumn: (name: Measure | CoveredSum) => st
 }
 
 /** `coverage` as SQL over summed columns. */
-export function coverageSql(measure: 'revenue' | 'conversions', sumOfColumn: (name: Measure | CoveredSum) => string): string {
+export function coverageSql(
+  measure: 'revenue' | 'conversions',
+  sumOfColumn: (name: Measure | CoveredSum) => string,
+): string {
   const spend = sumOfColumn('spend');
   const covered = `coalesce(${sumOfColumn(operand('spend', measure))}, 0)`;
   return `(CASE WHEN ${spend} > 0 AND ${covered} >= 0 THEN ${covered} / ${spend} END)`;

@@ -1,6 +1,14 @@
 /** The part of analysis/'s public face that does no I/O (formats, KPIs, the report document, grouping): what worker threads load, without
  * the store, DuckDB or HTTP schemas that index.ts brings (docs/ARCHITECTURE.md, "Who may import whom"). */
-export { compareText, GRANULARITIES, groupingBits, profile, profileSql, readGroups, readProfile } from './engine/analysis.js';
+export {
+  compareText,
+  GRANULARITIES,
+  groupingBits,
+  profile,
+  profileSql,
+  readGroups,
+  readProfile,
+} from './engine/analysis.js';
 export { metricsAt, sumListsOf } from './engine/sql.js';
 export type { SumLists } from './engine/sql.js';
 export { atEdge } from './precision.js';

@@ -1,6 +1,13 @@
 import { AppError } from '../errors.js';
 import type { DuckConnection } from './engine/duckdb.js';
-import { convertedSource, scopeWhere, type CurrencyConversion, type DateRange, type DimensionFilter, type Granularity } from './engine/analysis.js';
+import {
+  convertedSource,
+  scopeWhere,
+  type CurrencyConversion,
+  type DateRange,
+  type DimensionFilter,
+  type Granularity,
+} from './engine/analysis.js';
 import { ident, kpiOverSums, measureSums, Params, sumAlias } from './engine/sql.js';
 import { coverageSql, coveredBy, isKpi, type Kpi } from './kpis.js';
 import { atEdge } from './precision.js';
@@ -72,7 +79,9 @@ export function previousRange(range: DateRange): { from: string; to: string } {
 
 function fullRange(range: DateRange): { from: string; to: string } {
   if (!range.from || !range.to) {
-    throw new AppError('validation', 'compareTo needs both from and to.', {}, [{ field: '/body/compareTo', message: 'needs from and to' }]);
+    throw new AppError('validation', 'compareTo needs both from and to.', {}, [
+      { field: '/body/compareTo', message: 'needs from and to' },
+    ]);
   }
   return { from: range.from, to: range.to };
 }
@@ -84,17 +93,30 @@ function toValue(column: string, value: unknown): number | string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-async function runOnce(connection: DuckConnection, source: string, spec: QuerySpec, currencies: readonly (string | null)[]): Promise<QueryResult> {
+async function runOnce(
+  connection: DuckConnection,
+  source: string,
+  spec: QuerySpec,
+  currencies: readonly (string | null)[],
+): Promise<QueryResult> {
   const params = new Params();
   const relation = convertedSource(source, spec, params, currencies);
   const where = scopeWhere(spec, params);
-  const groups: { name: string; sql: string }[] = [...spec.dimensions.filter((dimension) => dimension !== 'currency' && dimension !== 'date').map((dimension) => ({ name: dimension, sql: ident(dimension) }))];
+  const groups: { name: string; sql: string }[] = [
+    ...spec.dimensions
+      .filter((dimension) => dimension !== 'currency' && dimension !== 'date')
+      .map((dimension) => ({ name: dimension, sql: ident(dimension) })),
+  ];
   if (spec.dimensions.includes('date') && !spec.granularity) groups.push({ name: 'date', sql: PERIOD_SQL.day });
   if (spec.granularity) groups.push({ name: 'period', sql: PERIOD_SQL[spec.granularity] });
   groups.push({ name: 'currency', sql: 'currency' });
-  const metricSql = spec.metrics.map((metric) => (isKpi(metric) ? `${kpiOverSums(metric)} AS ${ident(metric)}` : `${sumAlias(metric)} AS ${ident(metric)}`));
+  const metricSql = spec.metrics.map((metric) =>
+    isKpi(metric) ? `${kpiOverSums(metric)} AS ${ident(metric)}` : `${sumAlias(metric)} AS ${ident(metric)}`,
+  );
   // A KPI over revenue or conversions says beside it what share of spend reports that measure.
-  const coverageColumns = [...new Set(spec.metrics.flatMap((metric) => (isKpi(metric) ? (coveredBy(metric) ?? []) : [])))].map((measure) => ({
+  const coverageColumns = [
+    ...new Set(spec.metrics.flatMap((metric) => (isKpi(metric) ? (coveredBy(metric) ?? []) : []))),
+  ].map((measure) => ({
     name: COVERAGE_COLUMNS[measure],
     sql: coverageSql(measure, sumAlias),
   }));
@@ -106,7 +128,11 @@ async function runOnce(connection: DuckConnection, source: string, spec: QuerySp
       `${isKpi(threshold.metric) ? kpiOverSums(threshold.metric) : sumAlias(threshold.metric)} ${THRESHOLD_SQL[threshold.op]} CAST(${params.add(threshold.value)} AS DOUBLE)`,
   );
   const filter = thresholds.length > 0 ? `WHERE ${thresholds.join(' AND ')}` : '';
-  const columns: string[] = [...groups.map((group) => group.name), ...spec.metrics, ...coverageColumns.map((column) => column.name)];
+  const columns: string[] = [
+    ...groups.map((group) => group.name),
+    ...spec.metrics,
+    ...coverageColumns.map((column) => column.name),
+  ];
   let order = '';
   if (spec.orderBy) {
     if (!columns.includes(spec.orderBy.field)) {
@@ -124,17 +150,31 @@ async function runOnce(connection: DuckConnection, source: string, spec: QuerySp
       FROM ${relation} ${where}
       GROUP BY ${groups.map((group) => group.sql).join(', ')} ${having}
     ) AS grouped_rows ${filter} ${order} ${limit}`;
-  const rows = (await connection.rows(sql, params.values)).map((row) => Object.fromEntries(columns.map((column) => [column, toValue(column, row[column])])) as QueryRow);
+  const rows = (await connection.rows(sql, params.values)).map(
+    (row) => Object.fromEntries(columns.map((column) => [column, toValue(column, row[column])])) as QueryRow,
+  );
   return { columns, rows };
 }
 
 /** The one query surface: validated names, bound values, sums first and ratios of sums. */
-export async function runQuery(connection: DuckConnection, source: string, spec: QuerySpec, currencies: readonly (string | null)[]): Promise<QueryResult> {
+export async function runQuery(
+  connection: DuckConnection,
+  source: string,
+  spec: QuerySpec,
+  currencies: readonly (string | null)[],
+): Promise<QueryResult> {
   const current = await runOnce(connection, source, spec, currencies);
   if (!spec.comparePrevious && !spec.compareTo) return current;
   const range = spec.compareTo ? fullRange(spec.compareTo) : previousRange(spec.dateRange ?? {});
-  const previous = await runOnce(connection, source, { ...spec, dateRange: range, limit: 10_000, orderBy: undefined }, currencies);
-  const figures = current.columns.filter((column) => spec.metrics.includes(column as Metric) || column.endsWith('Coverage'));
+  const previous = await runOnce(
+    connection,
+    source,
+    { ...spec, dateRange: range, limit: 10_000, orderBy: undefined },
+    currencies,
+  );
+  const figures = current.columns.filter(
+    (column) => spec.metrics.includes(column as Metric) || column.endsWith('Coverage'),
+  );
   const keyColumns = current.columns.filter((column) => !figures.includes(column));
   const keyOf = (row: QueryRow) => JSON.stringify(keyColumns.map((column) => row[column] ?? null));
   const before = new Map(previous.rows.map((row) => [keyOf(row), row]));
@@ -143,12 +183,13 @@ export async function runQuery(connection: DuckConnection, source: string, spec:
     const change: Record<string, { absolute: number | null; relative: number | null }> = {};
     const prior: Record<string, number | null> = {};
     for (const metric of figures) {
-      const now = typeof row[metric] === 'number' ? (row[metric]) : null;
-      const then = old && typeof old[metric] === 'number' ? (old[metric]) : null;
+      const now = typeof row[metric] === 'number' ? row[metric] : null;
+      const then = old && typeof old[metric] === 'number' ? old[metric] : null;
       prior[metric] = then;
       change[metric] = {
         absolute: now === null || then === null ? null : atEdge(metric, now - then),
-        relative: now === null || then === null || then === 0 ? null : atEdge('relative', (now - then) / Math.abs(then)),
+        relative:
+          now === null || then === null || then === 0 ? null : atEdge('relative', (now - then) / Math.abs(then)),
       };
     }
     return { ...row, previous: prior, change };

@@ -3,7 +3,10 @@ import { DIMENSIONS } from './schema.js';
 
 /** Request pieces that analyses and scheduled reports both declare. */
 const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-export const DateRangeSchema = Type.Object({ from: Type.Optional(DateText), to: Type.Optional(DateText) }, { additionalProperties: false });
+export const DateRangeSchema = Type.Object(
+  { from: Type.Optional(DateText), to: Type.Optional(DateText) },
+  { additionalProperties: false },
+);
 export const FilterSchema = Type.Object(
   {
     dimension: Type.Enum(DIMENSIONS.filter((dimension) => dimension !== 'date')),

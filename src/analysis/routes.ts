@@ -15,7 +15,16 @@ import { IdParams, OpenObject, PageQuery, pageOf } from '../server/schemas.js';
 import { requireOrganization } from '../tenancy/index.js';
 import { deleteAnalysis, getAnalysis, listAnalyses, queryDatasets } from './analyses.js';
 import { createAnalysis, createdAnalysisJson } from '../commands/create-analysis.js';
-import { createDataset, deleteDataset, getDataset, listDatasets, previewDataset, remapDataset, type DatasetDeps, type UploadOptions } from './datasets/datasets.js';
+import {
+  createDataset,
+  deleteDataset,
+  getDataset,
+  listDatasets,
+  previewDataset,
+  remapDataset,
+  type DatasetDeps,
+  type UploadOptions,
+} from './datasets/datasets.js';
 import { GRANULARITIES } from './engine/analysis.js';
 import { KPIS } from './kpis.js';
 import { THRESHOLD_OPS } from './query.js';
@@ -36,8 +45,12 @@ const UploadFields = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 200 })),
   platform: Type.Optional(Type.String({ description: 'Overrides the detected platform' })),
   sheet: Type.Optional(Type.String({ description: 'The XLSX sheet to read' })),
-  currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$', description: 'For files without a currency column' })),
-  mapping: Type.Optional(Type.String({ description: 'JSON object: source header -> unified field, or null to ignore' })),
+  currency: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z]{3}$', description: 'For files without a currency column' }),
+  ),
+  mapping: Type.Optional(
+    Type.String({ description: 'JSON object: source header -> unified field, or null to ignore' }),
+  ),
 });
 
 const DatasetSchema = Type.Object(
@@ -54,10 +67,19 @@ const DatasetSchema = Type.Object(
 );
 
 const AnalysisSummarySchema = Type.Object(
-  { id: Type.String(), name: Type.String(), datasetIds: Type.Array(Type.String()), createdBy: Type.String(), createdAt: Type.String() },
+  {
+    id: Type.String(),
+    name: Type.String(),
+    datasetIds: Type.Array(Type.String()),
+    createdBy: Type.String(),
+    createdAt: Type.String(),
+  },
   { additionalProperties: true },
 );
-const StoredAnalysisSchema = Type.Intersect([AnalysisSummarySchema, Type.Object({ result: AnalysisResultSchema, summary: Type.Union([OpenObject, Type.Null()]) })]);
+const StoredAnalysisSchema = Type.Intersect([
+  AnalysisSummarySchema,
+  Type.Object({ result: AnalysisResultSchema, summary: Type.Union([OpenObject, Type.Null()]) }),
+]);
 
 /** A mapping sent as a form field: a JSON object of source header -> unified field (or null). */
 function parseMapping(text: string): Record<string, Field | null> {
@@ -93,13 +115,19 @@ async function receiveUpload(
   tmpDir: string,
   maxBytes: number,
 ): Promise<{ file: string; originalName: string; options: UploadOptions }> {
-  if (!request.isMultipart()) throw new AppError('unsupported-media-type', 'Send the file as multipart/form-data with a "file" field.');
+  if (!request.isMultipart())
+    throw new AppError('unsupported-media-type', 'Send the file as multipart/form-data with a "file" field.');
   const fields: Record<string, string> = {};
   let upload: { file: string; originalName: string } | undefined;
   try {
-    for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 64 * 1024 } })) {
+    for await (const part of request.parts({
+      limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
+    })) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file') throw new AppError('validation', 'The file field must be named "file".', {}, [{ field: '/body/file', message: 'is required' }]);
+        if (part.fieldname !== 'file')
+          throw new AppError('validation', 'The file field must be named "file".', {}, [
+            { field: '/body/file', message: 'is required' },
+          ]);
         const file = path.join(tmpDir, `upload-${randomUUID()}`);
         upload = { file, originalName: cleanName(path.basename(part.filename ?? '')) || 'upload.csv' };
         await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
@@ -110,11 +138,16 @@ async function receiveUpload(
   } catch (error) {
     if (upload) await rm(upload.file, { force: true });
     if (error instanceof Error && 'statusCode' in error && error.statusCode === 413) {
-      throw new AppError('payload-too-large', `The file is larger than this organisation's upload limit (${maxBytes} bytes).`, { limit: maxBytes });
+      throw new AppError(
+        'payload-too-large',
+        `The file is larger than this organisation's upload limit (${maxBytes} bytes).`,
+        { limit: maxBytes },
+      );
     }
     throw error;
   }
-  if (!upload) throw new AppError('validation', 'No file was uploaded.', {}, [{ field: '/body/file', message: 'is required' }]);
+  if (!upload)
+    throw new AppError('validation', 'No file was uploaded.', {}, [{ field: '/body/file', message: 'is required' }]);
   try {
     const options: UploadOptions = {
       ...(fields.name && cleanName(fields.name) ? { name: cleanName(fields.name) } : {}),
@@ -141,7 +174,8 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       config: { access: { permission: 'datasets:upload' }, audit: ['dataset.uploaded'] },
       schema: {
         tags: ['datasets'],
-        summary: 'Upload an export (multipart: file, and optional name, platform, sheet, currency, mapping as JSON); counts against maxDatasets and maxStorageBytes',
+        summary:
+          'Upload an export (multipart: file, and optional name, platform, sheet, currency, mapping as JSON); counts against maxDatasets and maxStorageBytes',
         consumes: ['multipart/form-data'],
         'x-multipart': UploadFields,
         response: { 201: DatasetSchema },
@@ -180,7 +214,10 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.delete(
     '/api/v1/datasets/:id',
-    { config: { access: { permission: 'datasets:delete' }, audit: ['dataset.deleted'] }, schema: { tags: ['datasets'], params: IdParams } },
+    {
+      config: { access: { permission: 'datasets:delete' }, audit: ['dataset.deleted'] },
+      schema: { tags: ['datasets'], params: IdParams },
+    },
     async (request, reply) => {
       await deleteDataset(deps, principalOf(request).orgId, request.params.id, auditOf(request));
       ctx.analysisCache.forgetDataset(request.params.id);
@@ -195,10 +232,16 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       schema: {
         'x-problems': ['conflict'],
         tags: ['datasets'],
-        summary: 'Override the column mapping (source header -> unified field, or null to ignore); the dataset is rebuilt',
+        summary:
+          'Override the column mapping (source header -> unified field, or null to ignore); the dataset is rebuilt',
         params: IdParams,
         body: Type.Object(
-          { mapping: Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.Union([Type.Enum([...DIMENSIONS, ...MEASURES]), Type.Null()])) },
+          {
+            mapping: Type.Record(
+              Type.String({ minLength: 1, maxLength: 200 }),
+              Type.Union([Type.Enum([...DIMENSIONS, ...MEASURES]), Type.Null()]),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 200: DatasetSchema },
@@ -206,8 +249,15 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     },
     async (request) => {
       const mapping: Record<string, Field | null> = {};
-      for (const [header, field] of Object.entries(request.body.mapping)) mapping[header] = field !== null && isField(field) ? field : null;
-      const { after } = await remapDataset(deps, principalOf(request).orgId, request.params.id, mapping, auditOf(request));
+      for (const [header, field] of Object.entries(request.body.mapping))
+        mapping[header] = field !== null && isField(field) ? field : null;
+      const { after } = await remapDataset(
+        deps,
+        principalOf(request).orgId,
+        request.params.id,
+        mapping,
+        auditOf(request),
+      );
       ctx.analysisCache.forgetDataset(request.params.id);
       return after;
     },
@@ -222,13 +272,24 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
         summary: 'Rows in the unified schema, in file order: `limit` of them from `offset` (page through with both)',
         params: IdParams,
         querystring: Type.Object(
-          { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }), offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }) },
+          {
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+            offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ rows: Type.Array(OpenObject) }) },
       },
     },
-    async (request) => ({ rows: await previewDataset(deps, principalOf(request).orgId, request.params.id, request.query.limit, request.query.offset) }),
+    async (request) => ({
+      rows: await previewDataset(
+        deps,
+        principalOf(request).orgId,
+        request.params.id,
+        request.query.limit,
+        request.query.offset,
+      ),
+    }),
   );
 
   app.post(
@@ -237,7 +298,8 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       config: { access: { permission: 'analyses:create' }, audit: ['analysis.created', 'llm.summary_rejected'] },
       schema: {
         tags: ['analyses'],
-        summary: 'Analyse datasets (totals, KPIs, breakdowns, time series, period over period); counts against maxAnalysesPerMonth',
+        summary:
+          'Analyse datasets (totals, KPIs, breakdowns, time series, period over period); counts against maxAnalysesPerMonth',
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -245,7 +307,11 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
             filters: Type.Optional(Type.Array(FilterSchema, { maxItems: 20 })),
             dateRange: Type.Optional(DateRangeSchema),
             conversion: Type.Optional(ConversionSchema),
-            comparison: Type.Optional(Type.Enum(COMPARISONS, { description: 'Compare with the period before (default), the same dates a year earlier, or nothing' })),
+            comparison: Type.Optional(
+              Type.Enum(COMPARISONS, {
+                description: 'Compare with the period before (default), the same dates a year earlier, or nothing',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -255,7 +321,13 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const analysis = await ctx.orgLimits.analyses.run(principal.orgId, () =>
-        createAnalysis({ ...deps, pool: ctx.analysisPool, cache: ctx.analysisCache }, principal, request.body, auditOf(request), ctx.config.llm),
+        createAnalysis(
+          { ...deps, pool: ctx.analysisPool, cache: ctx.analysisCache },
+          principal,
+          request.body,
+          auditOf(request),
+          ctx.config.llm,
+        ),
       );
       ctx.monitoring.metrics.analyses.inc();
       // The result is sent as the JSON text it was stored as: re-serialising megabytes would block the event loop.
@@ -265,23 +337,35 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.get(
     '/api/v1/analyses',
-    { config: read, schema: { tags: ['analyses'], querystring: PageQuery, response: { 200: pageOf(AnalysisSummarySchema) } } },
+    {
+      config: read,
+      schema: { tags: ['analyses'], querystring: PageQuery, response: { 200: pageOf(AnalysisSummarySchema) } },
+    },
     async (request) => listAnalyses(ctx.store.db, principalOf(request).orgId, request.query),
   );
 
   app.get(
     '/api/v1/analyses/:id',
-    { config: { ...read, audit: ['analysis.viewed'] }, schema: { tags: ['analyses'], params: IdParams, response: { 200: StoredAnalysisSchema } } },
+    {
+      config: { ...read, audit: ['analysis.viewed'] },
+      schema: { tags: ['analyses'], params: IdParams, response: { 200: StoredAnalysisSchema } },
+    },
     async (request) => {
       const analysis = await getAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id);
-      await auditOf(request).record(ctx.store.db, { action: 'analysis.viewed', target: { type: 'analysis', id: analysis.id, name: analysis.name } });
+      await auditOf(request).record(ctx.store.db, {
+        action: 'analysis.viewed',
+        target: { type: 'analysis', id: analysis.id, name: analysis.name },
+      });
       return analysis;
     },
   );
 
   app.delete(
     '/api/v1/analyses/:id',
-    { config: { access: { permission: 'analyses:delete' }, audit: ['analysis.deleted'] }, schema: { tags: ['analyses'], params: IdParams } },
+    {
+      config: { access: { permission: 'analyses:delete' }, audit: ['analysis.deleted'] },
+      schema: { tags: ['analyses'], params: IdParams },
+    },
     async (request, reply) => {
       await deleteAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id, auditOf(request));
       return reply.code(204).send();
@@ -297,11 +381,20 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
         summary:
           'Download an analysis as a PDF report or a PowerPoint deck (charts, executive summary, insights, recommendations, anomalies), or as JSON, CSV, XLSX or Markdown with the same words (spreadsheet cells are neutralised against formula injection)',
         params: IdParams,
-        querystring: Type.Object({ format: Type.Enum(EXPORT_FORMATS, { default: 'json' }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { format: Type.Enum(EXPORT_FORMATS, { default: 'json' }) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => {
-      const { analysis, file } = await exportAnalysis(ctx.store.db, principalOf(request).orgId, request.params.id, request.query.format, { renderDeck: pooledRenderer(ctx.deckPool) });
+      const { analysis, file } = await exportAnalysis(
+        ctx.store.db,
+        principalOf(request).orgId,
+        request.params.id,
+        request.query.format,
+        { renderDeck: pooledRenderer(ctx.deckPool) },
+      );
       await auditOf(request).record(ctx.store.db, {
         action: 'analysis.exported',
         target: { type: 'analysis', id: analysis.id, name: analysis.name },
@@ -318,7 +411,8 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       config: { ...read, audit: 'read-only' },
       schema: {
         tags: ['analyses'],
-        summary: 'The one query surface: metrics by dimensions over datasets, with filters, a date range, a granularity, ordering, a spend floor and period over period',
+        summary:
+          'The one query surface: metrics by dimensions over datasets, with filters, a date range, a granularity, ordering, a spend floor and period over period',
         body: Type.Object(
           {
             datasetIds: DatasetIds,
@@ -327,7 +421,12 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
             filters: Type.Optional(Type.Array(FilterSchema, { maxItems: 20 })),
             granularity: Type.Optional(Type.Enum(GRANULARITIES)),
             dateRange: Type.Optional(DateRangeSchema),
-            orderBy: Type.Optional(Type.Object({ field: Type.String({ maxLength: 40 }), direction: Type.Enum(['asc', 'desc'], { default: 'desc' }) }, { additionalProperties: false })),
+            orderBy: Type.Optional(
+              Type.Object(
+                { field: Type.String({ maxLength: 40 }), direction: Type.Enum(['asc', 'desc'], { default: 'desc' }) },
+                { additionalProperties: false },
+              ),
+            ),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
             minSpend: Type.Optional(Type.Number({ minimum: 0 })),
             comparePrevious: Type.Optional(Type.Boolean()),
@@ -337,7 +436,13 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ columns: Type.Array(Type.String()), rows: Type.Array(OpenObject), previousRange: Type.Optional(OpenObject) }) },
+        response: {
+          200: Type.Object({
+            columns: Type.Array(Type.String()),
+            rows: Type.Array(OpenObject),
+            previousRange: Type.Optional(OpenObject),
+          }),
+        },
       },
     },
     async (request) => {

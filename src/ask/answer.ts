@@ -33,16 +33,27 @@ const MONEY = new Set<Metric>(['spend', 'revenue', 'cpa', 'cpc', 'cpm', 'aov', '
 const PERCENT = new Set<Metric>(['ctr', 'cvr']);
 const RATIO = new Set<Metric>(['roas', 'frequency']);
 
-const grouping = (digits: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const grouping = (digits: number) =>
+  new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const TWO = grouping(2);
 const ONE = grouping(1);
 
 /** A figure as a person reads it: money with its currency and 2 decimals, counts with separators, rates with their unit. */
-export function formatMetric(metric: Metric, value: number | null | undefined, currency: string | null | undefined): string {
+export function formatMetric(
+  metric: Metric,
+  value: number | null | undefined,
+  currency: string | null | undefined,
+): string {
   if (value === null || value === undefined) return 'not defined';
   if (MONEY.has(metric)) {
-    if (currency && /^[A-Z]{3}$/.test(currency)) return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+    if (currency && /^[A-Z]{3}$/.test(currency))
+      return new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      }).format(value);
     return TWO.format(value);
   }
   if (PERCENT.has(metric)) return `${TWO.format(value)} %`;
@@ -50,12 +61,19 @@ export function formatMetric(metric: Metric, value: number | null | undefined, c
   return COUNT.format(value);
 }
 
-function changeText(relative: number | null | undefined, absolute: number | null | undefined, metric: Metric, currency: string | null): string {
+function changeText(
+  relative: number | null | undefined,
+  absolute: number | null | undefined,
+  metric: Metric,
+  currency: string | null,
+): string {
   if (absolute === null || absolute === undefined) return 'with nothing to compare with';
   if (absolute === 0) return 'unchanged';
   const direction = absolute > 0 ? 'up' : 'down';
   const amount = formatMetric(metric, Math.abs(absolute), currency);
-  return relative === null || relative === undefined ? `${direction} ${amount}` : `${direction} ${ONE.format(Math.abs(relative) * 100)} % (${amount})`;
+  return relative === null || relative === undefined
+    ? `${direction} ${amount}`
+    : `${direction} ${ONE.format(Math.abs(relative) * 100)} % (${amount})`;
 }
 
 const label = (metric: Metric) => METRIC_LABELS[metric];
@@ -83,7 +101,9 @@ const numberOf = (value: QueryRow[string] | undefined): number | null => (typeof
 function flatten(query: AskQuery, result: QueryResult): { columns: string[]; rows: AnswerRow[] } {
   const compared = query.compareTo !== undefined;
   const columns = result.columns.flatMap((column) =>
-    compared && query.metrics.includes(column as Metric) ? [column, `${column}_previous`, `${column}_change_pct`] : [column],
+    compared && query.metrics.includes(column as Metric)
+      ? [column, `${column}_previous`, `${column}_change_pct`]
+      : [column],
   );
   const rows = result.rows.map((row) => {
     const flat: AnswerRow = {};
@@ -94,7 +114,8 @@ function flatten(query: AskQuery, result: QueryResult): { columns: string[]; row
       if (compared && query.metrics.includes(column as Metric)) {
         flat[`${column}_previous`] = extra.previous?.[column] ?? null;
         const relative = extra.change?.[column]?.relative;
-        flat[`${column}_change_pct`] = relative === null || relative === undefined ? null : Math.round(relative * 10_000) / 100;
+        flat[`${column}_change_pct`] =
+          relative === null || relative === undefined ? null : Math.round(relative * 10_000) / 100;
       }
     }
     return flat;
@@ -129,10 +150,19 @@ function figuresOf(query: AskQuery, row: QueryRow & Comparison): string {
 export function buildAnswer(query: AskQuery, result: QueryResult): Answer {
   const { columns, rows } = flatten(query, result);
   const keys = keyColumns(query);
-  const period = query.dateRange ? (query.dateRange.from === query.dateRange.to ? `on ${query.dateRange.from}` : `from ${query.dateRange.from} to ${query.dateRange.to}`) : 'over all the data';
+  const period = query.dateRange
+    ? query.dateRange.from === query.dateRange.to
+      ? `on ${query.dateRange.from}`
+      : `from ${query.dateRange.from} to ${query.dateRange.to}`
+    : 'over all the data';
   const versus = query.compareTo ? `, compared with ${query.compareTo.from} to ${query.compareTo.to}` : '';
   if (result.rows.length === 0) {
-    return { sentence: `No rows match ${period}${query.having ? ' and the conditions asked' : ''}.`, columns, rows, chart: null };
+    return {
+      sentence: `No rows match ${period}${query.having ? ' and the conditions asked' : ''}.`,
+      columns,
+      rows,
+      chart: null,
+    };
   }
   const currencies = new Set(result.rows.map((row) => row.currency ?? null));
   let sentence: string;
@@ -150,7 +180,12 @@ export function buildAnswer(query: AskQuery, result: QueryResult): Answer {
     const noun = DIMENSION_LABELS[query.dimensions[0] as Dimension] ?? query.dimensions[0]!;
     const lead = query.orderBy ? (query.orderBy.direction === 'desc' ? 'highest' : 'lowest') : 'first';
     const metric = (query.orderBy?.field ?? query.metrics[0]) as Metric;
-    const judged = METRIC_DIRECTION[metric] === 0 || !query.orderBy ? lead : (query.orderBy.direction === 'desc') === METRIC_DIRECTION[metric] > 0 ? 'best' : 'worst';
+    const judged =
+      METRIC_DIRECTION[metric] === 0 || !query.orderBy
+        ? lead
+        : (query.orderBy.direction === 'desc') === METRIC_DIRECTION[metric] > 0
+          ? 'best'
+          : 'worst';
     sentence = `${result.rows.length} ${noun}${result.rows.length === 1 ? '' : 's'} ${period}${versus}${query.having ? ' meet the conditions' : ''}; ${judged === lead ? `the ${lead}` : `the ${judged} (${lead} ${label(metric)})`} is ${keyOf(first, keys)}: ${figuresOf(query, first)}.`;
   }
   if (currencies.size > 1) sentence += ' Money is shown per currency (no exchange rates were given).';
@@ -174,7 +209,12 @@ export interface Contribution {
   readonly change: number | null;
 }
 
-export function contributions(dimension: Dimension, metric: Metric, result: QueryResult, direction: number): Contribution[] {
+export function contributions(
+  dimension: Dimension,
+  metric: Metric,
+  result: QueryResult,
+  direction: number,
+): Contribution[] {
   return result.rows
     .map((row) => {
       const extra = row as QueryRow & Comparison;
@@ -186,21 +226,40 @@ export function contributions(dimension: Dimension, metric: Metric, result: Quer
         change: extra.change?.[metric]?.absolute ?? null,
       };
     })
-    .filter((item) => item.change !== null && item.change !== 0 && Math.sign(item.change) === (direction === 0 ? Math.sign(item.change) : direction))
+    .filter(
+      (item) =>
+        item.change !== null &&
+        item.change !== 0 &&
+        Math.sign(item.change) === (direction === 0 ? Math.sign(item.change) : direction),
+    )
     .sort((a, b) => Math.abs(b.change!) - Math.abs(a.change!))
     .slice(0, 5);
 }
 
 /** The answer to "why did X change": the total's move, then the rows that moved most the same way. */
-export function buildWhyAnswer(query: AskQuery, total: QueryResult, parts: readonly Contribution[], evidence: readonly Evidence[] = []): Answer {
+export function buildWhyAnswer(
+  query: AskQuery,
+  total: QueryResult,
+  parts: readonly Contribution[],
+  evidence: readonly Evidence[] = [],
+): Answer {
   const metric = query.metrics[0]!;
   const row = total.rows[0];
   const currency = typeof row?.currency === 'string' ? row.currency : null;
   const range = query.dateRange!;
   const when = range.from === range.to ? `on ${range.from}` : `from ${range.from} to ${range.to}`;
-  const before = query.compareTo!.from === query.compareTo!.to ? query.compareTo!.from : `${query.compareTo!.from} to ${query.compareTo!.to}`;
+  const before =
+    query.compareTo!.from === query.compareTo!.to
+      ? query.compareTo!.from
+      : `${query.compareTo!.from} to ${query.compareTo!.to}`;
   const columns = ['dimension', 'value', metric, `${metric}_previous`, `${metric}_change`];
-  const rows: AnswerRow[] = parts.map((part) => ({ dimension: part.dimension, value: part.value, [metric]: part.current, [`${metric}_previous`]: part.previous, [`${metric}_change`]: part.change }));
+  const rows: AnswerRow[] = parts.map((part) => ({
+    dimension: part.dimension,
+    value: part.value,
+    [metric]: part.current,
+    [`${metric}_previous`]: part.previous,
+    [`${metric}_change`]: part.change,
+  }));
   const found = evidence.length > 0 ? { evidence: [...evidence] } : {};
   if (!row) return { sentence: `No rows ${when}.`, columns, rows, chart: null, ...found };
   const { previous, change: changes } = comparisonOf(row);
@@ -209,12 +268,25 @@ export function buildWhyAnswer(query: AskQuery, total: QueryResult, parts: reado
   if (parts.length > 0) {
     const named = parts
       .slice(0, 4)
-      .map((part) => `${DIMENSION_LABELS[part.dimension]} ${part.value} (${part.change! > 0 ? '+' : '−'}${formatMetric(metric, Math.abs(part.change!), currency)})`);
+      .map(
+        (part) =>
+          `${DIMENSION_LABELS[part.dimension]} ${part.value} (${part.change! > 0 ? '+' : '−'}${formatMetric(metric, Math.abs(part.change!), currency)})`,
+      );
     sentence += ` The largest moves the same way: ${named.join(', ')}.`;
   } else if (change?.absolute) {
     sentence += ' No platform or campaign moved the same way on its own: the change is spread thin.';
   }
   const anomalies = evidence.filter((item) => item.kind === 'anomaly');
-  if (anomalies.length > 0) sentence += ` The analysis flagged ${anomalies.length === 1 ? 'an anomaly' : `${anomalies.length} anomalies`} in that period: ${anomalies[0]!.title}${anomalies.length > 1 ? ', and more below' : ''}.`;
-  return { sentence, columns, rows, chart: rows.length > 0 ? { type: 'bar', x: 'value', series: [{ field: `${metric}_change`, label: `change in ${label(metric)}` }] } : null, ...found };
+  if (anomalies.length > 0)
+    sentence += ` The analysis flagged ${anomalies.length === 1 ? 'an anomaly' : `${anomalies.length} anomalies`} in that period: ${anomalies[0]!.title}${anomalies.length > 1 ? ', and more below' : ''}.`;
+  return {
+    sentence,
+    columns,
+    rows,
+    chart:
+      rows.length > 0
+        ? { type: 'bar', x: 'value', series: [{ field: `${metric}_change`, label: `change in ${label(metric)}` }] }
+        : null,
+    ...found,
+  };
 }

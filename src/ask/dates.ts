@@ -19,11 +19,43 @@ export interface PeriodMarker {
 }
 
 const DAY_MS = 86_400_000;
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const MONTH_SHORT = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, thirty: 30,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
 };
 const ORDINAL_WORDS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5 };
 
@@ -77,7 +109,9 @@ function monthOf(word: string | undefined): number | undefined {
 /** The year a month (or day) with no year means: the latest one not after the data's last day. */
 function yearFor(month: number, day: number, anchor: string): number {
   const year = Number(anchor.slice(0, 4));
-  return validDay(year, month, Math.min(day, 28)) !== undefined && iso(Date.UTC(year, month, day)) > anchor ? year - 1 : year;
+  return validDay(year, month, Math.min(day, 28)) !== undefined && iso(Date.UTC(year, month, day)) > anchor
+    ? year - 1
+    : year;
 }
 
 function yearOf(word: string | undefined): number | undefined {
@@ -171,7 +205,8 @@ function spanAt(w: readonly string[], i: number, anchor: string): Hit | undefine
       const second = dayAt(w, joinAt + 1, anchor, first?.month);
       if (second) {
         const start = first ?? dayAt(w, i + 1, anchor, second.month);
-        if (start && start.day <= second.day) return { from: start.day, to: second.day, length: joinAt + 1 + second.length - i };
+        if (start && start.day <= second.day)
+          return { from: start.day, to: second.day, length: joinAt + 1 + second.length - i };
       }
     }
     if (word === 'from' && first) return { from: first.day, to: anchor, length: 1 + first.length };
@@ -181,11 +216,14 @@ function spanAt(w: readonly string[], i: number, anchor: string): Hit | undefine
     const first = dayAt(w, i + offset, anchor);
     if (first) return { from: first.day, to: anchor, length: offset + first.length };
     const named = monthOf(w[i + offset]);
-    if (named !== undefined) return { from: monthRange(yearFor(named, 1, anchor), named).from, to: anchor, length: offset + 1 };
+    if (named !== undefined)
+      return { from: monthRange(yearFor(named, 1, anchor), named).from, to: anchor, length: offset + 1 };
   }
   if (word === 'yesterday') return { from: anchor, to: anchor, length: 1 };
-  if (word === 'ytd' || (word === 'year' && next === 'to' && w[i + 2] === 'date')) return { from: `${year}-01-01`, to: anchor, length: word === 'ytd' ? 1 : 3 };
-  if (word === 'mtd' || (word === 'month' && next === 'to' && w[i + 2] === 'date')) return { from: monthRange(year, month).from, to: anchor, length: word === 'mtd' ? 1 : 3 };
+  if (word === 'ytd' || (word === 'year' && next === 'to' && w[i + 2] === 'date'))
+    return { from: `${year}-01-01`, to: anchor, length: word === 'ytd' ? 1 : 3 };
+  if (word === 'mtd' || (word === 'month' && next === 'to' && w[i + 2] === 'date'))
+    return { from: monthRange(year, month).from, to: anchor, length: word === 'mtd' ? 1 : 3 };
   if (word === 'weekend' || (word === 'the' && next === 'weekend') || (word === 'last' && next === 'weekend')) {
     const sunday = addDays(mondayOf(today), -1);
     return { from: addDays(sunday, -1), to: sunday, length: word === 'weekend' ? 1 : 2 };
@@ -215,7 +253,8 @@ function spanAt(w: readonly string[], i: number, anchor: string): Hit | undefine
       const start = new Date(Date.UTC(year, quarter * 3 - 3, 1));
       return { from: iso(start.getTime()), to: iso(Date.UTC(year, quarter * 3, 0)), length: 2 };
     }
-    if ((unit === 'year' || unit === 'years') && count === undefined) return { from: `${year - 1}-01-01`, to: `${year - 1}-12-31`, length: 2 };
+    if ((unit === 'year' || unit === 'years') && count === undefined)
+      return { from: `${year - 1}-01-01`, to: `${year - 1}-12-31`, length: 2 };
   }
   if (word === 'this' || word === 'current') {
     if (next === 'week') return { from: mondayOf(anchor), to: anchor, length: 2 };
@@ -230,18 +269,26 @@ function spanAt(w: readonly string[], i: number, anchor: string): Hit | undefine
     const length = q ? 1 : 2;
     const explicit = yearOf(w[i + length]);
     const resolvedYear = explicit ?? (iso(Date.UTC(year, index * 3, 1)) > anchor ? year - 1 : year);
-    return { from: iso(Date.UTC(resolvedYear, index * 3, 1)), to: iso(Date.UTC(resolvedYear, index * 3 + 3, 0)), length: length + (explicit ? 1 : 0) };
+    return {
+      from: iso(Date.UTC(resolvedYear, index * 3, 1)),
+      to: iso(Date.UTC(resolvedYear, index * 3 + 3, 0)),
+      length: length + (explicit ? 1 : 0),
+    };
   }
   const day = dayAt(w, i, anchor);
   if (day) return { from: day.day, to: day.day, length: day.length };
   const named = monthOf(word);
   // "may" is a month only next to a year or after in/during/for/of.
-  if (named !== undefined && (word !== 'may' || yearOf(next) !== undefined || ['in', 'during', 'for', 'of'].includes(w[i - 1] ?? ''))) {
+  if (
+    named !== undefined &&
+    (word !== 'may' || yearOf(next) !== undefined || ['in', 'during', 'for', 'of'].includes(w[i - 1] ?? ''))
+  ) {
     const explicit = yearOf(next);
     return { ...monthRange(explicit ?? yearFor(named, 1, anchor), named), length: explicit ? 2 : 1 };
   }
   const explicitYear = yearOf(word);
-  if (explicitYear !== undefined && ['in', 'during', 'for', 'of'].includes(w[i - 1] ?? '')) return { from: `${explicitYear}-01-01`, to: `${explicitYear}-12-31`, length: 1 };
+  if (explicitYear !== undefined && ['in', 'during', 'for', 'of'].includes(w[i - 1] ?? ''))
+    return { from: `${explicitYear}-01-01`, to: `${explicitYear}-12-31`, length: 1 };
   return undefined;
 }
 
@@ -275,33 +322,80 @@ export function periodMarkers(w: readonly string[], used: readonly boolean[]): P
   return found;
 }
 
-const STARTS = new Set(['from', 'between', 'since', 'starting', 'yesterday', 'ytd', 'mtd', 'year', 'month', 'weekend', 'the', 'last', 'past', 'previous', 'prior', 'trailing', 'this', 'current', ...Object.keys(ORDINAL_WORDS)]);
+const STARTS = new Set([
+  'from',
+  'between',
+  'since',
+  'starting',
+  'yesterday',
+  'ytd',
+  'mtd',
+  'year',
+  'month',
+  'weekend',
+  'the',
+  'last',
+  'past',
+  'previous',
+  'prior',
+  'trailing',
+  'this',
+  'current',
+  ...Object.keys(ORDINAL_WORDS),
+]);
 
 /** Whether a span of days may start at a word: the rest of the question is not read for dates. */
 function mayStart(word: string, isKnown: (word: string) => boolean): boolean {
-  return STARTS.has(word) || /^(\d|iso|q[1-4]$)/.test(word) || MONTHS.includes(word) || MONTH_SHORT.includes(word) || word === 'sept' || (word.length >= 4 && !isKnown(word) && monthOf(word) !== undefined);
+  return (
+    STARTS.has(word) ||
+    /^(\d|iso|q[1-4]$)/.test(word) ||
+    MONTHS.includes(word) ||
+    MONTH_SHORT.includes(word) ||
+    word === 'sept' ||
+    (word.length >= 4 && !isKnown(word) && monthOf(word) !== undefined)
+  );
 }
 
 /** Every span of days the question names, in order. */
-export function dateMentions(w: readonly string[], used: readonly boolean[], anchor: string, isKnown: (word: string) => boolean): DateMention[] {
+export function dateMentions(
+  w: readonly string[],
+  used: readonly boolean[],
+  anchor: string,
+  isKnown: (word: string) => boolean,
+): DateMention[] {
   const found: DateMention[] = [];
   for (let i = 0; i < w.length; i++) {
     if (used[i] || !mayStart(w[i]!, isKnown)) continue;
     const hit = spanAt(w, i, anchor);
     if (!hit || w.slice(i, i + hit.length).some((_, k) => used[i + k])) continue;
-    found.push({ from: hit.from, to: hit.to, label: w.slice(i, i + hit.length).join(' ').replace(/iso(\d{4})(\d{2})(\d{2})/g, '$1-$2-$3'), start: i, length: hit.length });
+    found.push({
+      from: hit.from,
+      to: hit.to,
+      label: w
+        .slice(i, i + hit.length)
+        .join(' ')
+        .replace(/iso(\d{4})(\d{2})(\d{2})/g, '$1-$2-$3'),
+      start: i,
+      length: hit.length,
+    });
     i += hit.length - 1;
   }
   return found;
 }
 
 /** The period of the same length just before a range, or the same unit before it. */
-export function periodBefore(range: { from: string; to: string }, unit?: PeriodMarker['unit']): { from: string; to: string } {
+export function periodBefore(
+  range: { from: string; to: string },
+  unit?: PeriodMarker['unit'],
+): { from: string; to: string } {
   if (unit === 'month' || unit === 'quarter' || unit === 'year') {
     const months = unit === 'month' ? 1 : unit === 'quarter' ? 3 : 12;
     const from = addMonths(range.from, -months);
     const isWholeMonths = range.from.endsWith('-01') && addDays(range.to, 1).endsWith('-01');
-    return { from, to: isWholeMonths ? addDays(addMonths(addDays(range.to, 1), -months), -1) : addMonths(range.to, -months) };
+    return {
+      from,
+      to: isWholeMonths ? addDays(addMonths(addDays(range.to, 1), -months), -1) : addMonths(range.to, -months),
+    };
   }
   const days = Math.round((dayMs(range.to) - dayMs(range.from)) / DAY_MS) + 1;
   return { from: addDays(range.from, -days), to: addDays(range.from, -1) };

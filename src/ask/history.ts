@@ -117,7 +117,13 @@ export async function recordQuestion(db: Kysely<Database>, record: NewAskRecord)
 
 /** One of the caller's own questions; anyone else's (same organisation or not) is not found. */
 export async function ownQuestion(db: Kysely<Database>, orgId: OrgId, userId: string, id: string): Promise<AskRecord> {
-  const row = await db.selectFrom('ask_questions').selectAll().where('id', '=', id).where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('ask_questions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such question.');
   return present(row);
 }
@@ -132,14 +138,23 @@ export interface RatingChange {
 export async function storeRating(db: Kysely<Database>, orgId: OrgId, id: string, change: RatingChange): Promise<void> {
   await db
     .updateTable('ask_questions')
-    .set({ rating: change.rating, comment: change.comment, correction: change.correction, rated_at: change.now.toISOString() })
+    .set({
+      rating: change.rating,
+      comment: change.comment,
+      correction: change.correction,
+      rated_at: change.now.toISOString(),
+    })
     .where('id', '=', id)
     .where('org_id', '=', orgId)
     .execute();
 }
 
 /** The newest correction a colleague gave for this question in the organisation, if any. */
-export async function correctionFor(db: Kysely<Database>, orgId: OrgId, question: string): Promise<{ id: string; correction: string } | undefined> {
+export async function correctionFor(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  question: string,
+): Promise<{ id: string; correction: string } | undefined> {
   const row = await db
     .selectFrom('ask_questions')
     .select(['id', 'correction'])
@@ -160,7 +175,11 @@ export interface WrongReports {
 }
 
 /** How often this exact reading was rated wrong in the organisation, and what the raters said. */
-export async function wrongReportsFor(db: Kysely<Database>, orgId: OrgId, query: object): Promise<WrongReports | undefined> {
+export async function wrongReportsFor(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  query: object,
+): Promise<WrongReports | undefined> {
   const rows = await db
     .selectFrom('ask_questions')
     .select(['comment'])
@@ -180,25 +199,47 @@ export interface ListOptions {
 }
 
 /** The caller's own questions, newest first. */
-export async function userHistory(db: Kysely<Database>, orgId: OrgId, userId: string, options: ListOptions): Promise<Page<AskRecord>> {
+export async function userHistory(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  userId: string,
+  options: ListOptions,
+): Promise<Page<AskRecord>> {
   const cursor = decodeCursor(options.cursor);
   let query = db.selectFrom('ask_questions').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId);
   if (cursor) query = query.where(pastCursor(cursor, 'desc'));
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   return toPage(rows, options.limit, (row) => row.created_at, present);
 }
 
 /** The organisation's rated answers of one rating (wrong ones for review), newest question first. */
-export async function ratedAnswers(db: Kysely<Database>, orgId: OrgId, rating: AskRating, options: ListOptions): Promise<Page<AskRecord>> {
+export async function ratedAnswers(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  rating: AskRating,
+  options: ListOptions,
+): Promise<Page<AskRecord>> {
   const cursor = decodeCursor(options.cursor);
   let query = db.selectFrom('ask_questions').selectAll().where('org_id', '=', orgId).where('rating', '=', rating);
   if (cursor) query = query.where(pastCursor(cursor, 'desc'));
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   return toPage(rows, options.limit, (row) => row.created_at, present);
 }
 
 /** Removes the organisation's questions asked before `before` (retention); returns how many. */
 export async function deleteQuestionsBefore(db: Kysely<Database>, orgId: OrgId, before: string): Promise<number> {
-  const result = await db.deleteFrom('ask_questions').where('org_id', '=', orgId).where('created_at', '<', before).executeTakeFirst();
+  const result = await db
+    .deleteFrom('ask_questions')
+    .where('org_id', '=', orgId)
+    .where('created_at', '<', before)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -36,8 +36,21 @@ export const AskQuerySchema = Type.Object(
     granularity: Type.Optional(Type.Enum(GRANULARITIES)),
     dateRange: Type.Optional(Range),
     compareTo: Type.Optional(Range),
-    having: Type.Optional(Type.Array(Type.Object({ metric: Metric, op: Type.Enum(THRESHOLD_OPS), value: Type.Number() }, { additionalProperties: false }), { maxItems: 10 })),
-    orderBy: Type.Optional(Type.Object({ field: Type.String({ maxLength: 40 }), direction: Type.Enum(['asc', 'desc']) }, { additionalProperties: false })),
+    having: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { metric: Metric, op: Type.Enum(THRESHOLD_OPS), value: Type.Number() },
+          { additionalProperties: false },
+        ),
+        { maxItems: 10 },
+      ),
+    ),
+    orderBy: Type.Optional(
+      Type.Object(
+        { field: Type.String({ maxLength: 40 }), direction: Type.Enum(['asc', 'desc']) },
+        { additionalProperties: false },
+      ),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
   },
   { additionalProperties: false },
@@ -48,7 +61,8 @@ const validator = Compile(AskQuerySchema);
 /** Names of each kind offered to the model: enough to spell the ones a question names, bounded in size. */
 const PROMPT_VALUES = 100;
 
-export type LlmReading = { readonly kind: 'query'; readonly query: AskQuery } | { readonly kind: 'refused'; readonly reason: string };
+export type LlmReading =
+  { readonly kind: 'query'; readonly query: AskQuery } | { readonly kind: 'refused'; readonly reason: string };
 
 export function questionPrompt(question: string, vocabulary: Vocabulary): { system: string; user: string } {
   const names = VALUE_DIMENSIONS.flatMap((dimension) => {
@@ -81,7 +95,10 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 
 function schemaErrors(value: unknown): string[] {
   return validator.Errors(value).map((error) => {
-    const extra = error.keyword === 'additionalProperties' ? ` (${(error.params as { additionalProperties?: string[] }).additionalProperties?.join(', ') ?? ''})` : '';
+    const extra =
+      error.keyword === 'additionalProperties'
+        ? ` (${(error.params as { additionalProperties?: string[] }).additionalProperties?.join(', ') ?? ''})`
+        : '';
     return `${error.instancePath || '/'} ${error.message}${extra}`;
   });
 }
@@ -89,13 +106,22 @@ function schemaErrors(value: unknown): string[] {
 /** What the schema cannot say: ranges in order, and filter values that exist in the data. */
 function meaningErrors(query: Static<typeof AskQuerySchema>, vocabulary: Vocabulary): string[] {
   const errors: string[] = [];
-  for (const [name, range] of [['dateRange', query.dateRange], ['compareTo', query.compareTo]] as const) {
+  for (const [name, range] of [
+    ['dateRange', query.dateRange],
+    ['compareTo', query.compareTo],
+  ] as const) {
     if (range && range.from > range.to) errors.push(`/${name} ends before it starts`);
   }
   for (const filter of query.filters ?? []) {
     const known = vocabulary.values[filter.dimension as keyof Vocabulary['values']];
     const missing = known ? filter.values.filter((value) => !known.includes(value)) : [];
-    if (missing.length > 0) errors.push(`/filters names ${filter.dimension} values not in the data: ${missing.slice(0, 3).map((value) => JSON.stringify(value.slice(0, 60))).join(', ')}`);
+    if (missing.length > 0)
+      errors.push(
+        `/filters names ${filter.dimension} values not in the data: ${missing
+          .slice(0, 3)
+          .map((value) => JSON.stringify(value.slice(0, 60)))
+          .join(', ')}`,
+      );
   }
   return errors;
 }
@@ -115,9 +141,11 @@ export async function readWithLlm(config: LlmConfig, question: string, vocabular
   const parsed = parseJson(asked.text);
   if (!parsed.ok) return { kind: 'refused', reason: 'the model did not answer with JSON' };
   const errors = schemaErrors(parsed.value);
-  if (errors.length > 0) return { kind: 'refused', reason: `the model's query does not fit the query schema: ${listed(errors)}` };
+  if (errors.length > 0)
+    return { kind: 'refused', reason: `the model's query does not fit the query schema: ${listed(errors)}` };
   const value = parsed.value as Static<typeof AskQuerySchema>;
   const meaning = meaningErrors(value, vocabulary);
-  if (meaning.length > 0) return { kind: 'refused', reason: `the model's query does not fit the data: ${listed(meaning)}` };
+  if (meaning.length > 0)
+    return { kind: 'refused', reason: `the model's query does not fit the data: ${listed(meaning)}` };
   return { kind: 'query', query: { ...value, metrics: [...value.metrics], dimensions: [...(value.dimensions ?? [])] } };
 }

@@ -10,7 +10,17 @@ import {
   type Dimension,
   type Measure,
 } from '../analysis/index.js';
-import { addDays, dateMentions, dayMs, periodBefore, periodMarkers, mondayOf, numberOf, type DateMention, type PeriodMarker } from './dates.js';
+import {
+  addDays,
+  dateMentions,
+  dayMs,
+  periodBefore,
+  periodMarkers,
+  mondayOf,
+  numberOf,
+  type DateMention,
+  type PeriodMarker,
+} from './dates.js';
 import {
   AMBIGUOUS_METRICS,
   DIMENSION_LABELS,
@@ -50,7 +60,14 @@ export interface ClarifyOption {
 }
 
 export type ParseOutcome =
-  | { readonly kind: 'query'; readonly intent: AskIntent; readonly query: AskQuery; readonly interpretation: string; readonly matches: ValueMatch[]; readonly notes: string[] }
+  | {
+      readonly kind: 'query';
+      readonly intent: AskIntent;
+      readonly query: AskQuery;
+      readonly interpretation: string;
+      readonly matches: ValueMatch[];
+      readonly notes: string[];
+    }
   | { readonly kind: 'clarify'; readonly question: string; readonly options: ClarifyOption[] }
   | { readonly kind: 'unreadable'; readonly reason: string };
 
@@ -60,50 +77,171 @@ type Phrase =
   | { kind: 'dimension'; dimension: Dimension; tokens: string[]; plural: boolean };
 
 const PHRASES: readonly Phrase[] = [
-  ...Object.entries(METRIC_PHRASES).flatMap(([metric, phrases]) => phrases.map((text): Phrase => ({ kind: 'metric', metric: metric as Metric, tokens: words(text) }))),
-  ...AMBIGUOUS_METRICS.map(({ phrase, options }): Phrase => ({ kind: 'ambiguous', options, tokens: words(phrase), text: phrase })),
+  ...Object.entries(METRIC_PHRASES).flatMap(([metric, phrases]) =>
+    phrases.map((text): Phrase => ({ kind: 'metric', metric: metric as Metric, tokens: words(text) })),
+  ),
+  ...AMBIGUOUS_METRICS.map(({ phrase, options }): Phrase => ({
+    kind: 'ambiguous',
+    options,
+    tokens: words(phrase),
+    text: phrase,
+  })),
   ...Object.entries(DIMENSION_PHRASES).flatMap(([dimension, phrases]) =>
-    phrases.map((text): Phrase => ({ kind: 'dimension', dimension: dimension as Dimension, tokens: words(text), plural: /s$/.test(text) && !/(ss|us)$/.test(text) })),
+    phrases.map((text): Phrase => ({
+      kind: 'dimension',
+      dimension: dimension as Dimension,
+      tokens: words(text),
+      plural: /s$/.test(text) && !/(ss|us)$/.test(text),
+    })),
   ),
 ].sort((a, b) => b.tokens.length - a.tokens.length);
 
 /** Every platform the product knows, by its words: naming one the data lacks is asked back, not ignored. */
 const PLATFORM_WORDS = new Map<string, string>(
-  PLATFORMS.flatMap((platform) => [fold(platform), ...(VALUE_ALIASES[fold(platform)] ?? [])].filter((text) => !text.includes(' ')).map((text): [string, string] => [text, platform])),
+  PLATFORMS.flatMap((platform) =>
+    [fold(platform), ...(VALUE_ALIASES[fold(platform)] ?? [])]
+      .filter((text) => !text.includes(' '))
+      .map((text): [string, string] => [text, platform]),
+  ),
 );
 
 const OPERATORS: readonly { tokens: string[]; op: ThresholdOp }[] = [
-  ...['under', 'below', 'less than', 'lower than', 'fewer than', '<', 'beneath', 'smaller than', 'worse than', 'sub'].map((text) => ({ tokens: words(text), op: 'lt' as const })),
-  ...['over', 'above', 'more than', 'greater than', 'higher than', '>', 'exceeding', 'exceeds', 'exceeded', 'bigger than', 'better than', 'in excess of'].map((text) => ({ tokens: words(text), op: 'gt' as const })),
-  ...['at least', '>=', 'no less than', 'minimum of', 'a minimum of', 'not less than', 'min'].map((text) => ({ tokens: words(text), op: 'gte' as const })),
-  ...['at most', '<=', 'no more than', 'up to', 'maximum of', 'a maximum of', 'not more than', 'max'].map((text) => ({ tokens: words(text), op: 'lte' as const })),
+  ...[
+    'under',
+    'below',
+    'less than',
+    'lower than',
+    'fewer than',
+    '<',
+    'beneath',
+    'smaller than',
+    'worse than',
+    'sub',
+  ].map((text) => ({ tokens: words(text), op: 'lt' as const })),
+  ...[
+    'over',
+    'above',
+    'more than',
+    'greater than',
+    'higher than',
+    '>',
+    'exceeding',
+    'exceeds',
+    'exceeded',
+    'bigger than',
+    'better than',
+    'in excess of',
+  ].map((text) => ({ tokens: words(text), op: 'gt' as const })),
+  ...['at least', '>=', 'no less than', 'minimum of', 'a minimum of', 'not less than', 'min'].map((text) => ({
+    tokens: words(text),
+    op: 'gte' as const,
+  })),
+  ...['at most', '<=', 'no more than', 'up to', 'maximum of', 'a maximum of', 'not more than', 'max'].map((text) => ({
+    tokens: words(text),
+    op: 'lte' as const,
+  })),
 ].sort((a, b) => b.tokens.length - a.tokens.length);
 
 const RANK_WORDS: Readonly<Record<string, 'best' | 'worst' | 'desc' | 'asc'>> = {
-  top: 'best', best: 'best', leading: 'best', strongest: 'best', greatest: 'desc',
-  worst: 'worst', bottom: 'worst', weakest: 'worst', underperforming: 'worst', poorest: 'worst', lagging: 'worst',
-  highest: 'desc', most: 'desc', biggest: 'desc', largest: 'desc',
-  lowest: 'asc', least: 'asc', fewest: 'asc', smallest: 'asc', cheapest: 'asc',
+  top: 'best',
+  best: 'best',
+  leading: 'best',
+  strongest: 'best',
+  greatest: 'desc',
+  worst: 'worst',
+  bottom: 'worst',
+  weakest: 'worst',
+  underperforming: 'worst',
+  poorest: 'worst',
+  lagging: 'worst',
+  highest: 'desc',
+  most: 'desc',
+  biggest: 'desc',
+  largest: 'desc',
+  lowest: 'asc',
+  least: 'asc',
+  fewest: 'asc',
+  smallest: 'asc',
+  cheapest: 'asc',
 };
 
 const TIME_UNITS: Readonly<Record<string, Granularity>> = {
-  day: 'day', days: 'day', daily: 'day', date: 'day', dates: 'day',
-  week: 'week', weeks: 'week', weekly: 'week',
-  month: 'month', months: 'month', monthly: 'month',
-  quarter: 'quarter', quarters: 'quarter', quarterly: 'quarter',
+  day: 'day',
+  days: 'day',
+  daily: 'day',
+  date: 'day',
+  dates: 'day',
+  week: 'week',
+  weeks: 'week',
+  weekly: 'week',
+  month: 'month',
+  months: 'month',
+  monthly: 'month',
+  quarter: 'quarter',
+  quarters: 'quarter',
+  quarterly: 'quarter',
 };
 
 const COMPARE_WORDS = new Set(['vs', 'versus', 'compared', 'against', 'compare', 'v']);
-const CHANGE_WORDS = new Set(['change', 'changed', 'changes', 'changing', 'evolve', 'evolved', 'move', 'moved', 'shift', 'shifted', 'differ', 'difference']);
+const CHANGE_WORDS = new Set([
+  'change',
+  'changed',
+  'changes',
+  'changing',
+  'evolve',
+  'evolved',
+  'move',
+  'moved',
+  'shift',
+  'shifted',
+  'differ',
+  'difference',
+]);
 const WHY_WORDS = new Set(['why', 'explain', 'explains', 'caused', 'cause', 'drove', 'driver', 'drivers', 'reason']);
 /** Words that pass a verdict ("worth it", "wasting money"): with no figure named, which figure decides is asked, never guessed. */
-const JUDGEMENT_WORDS = new Set(['worth', 'worthwhile', 'waste', 'wasting', 'wasted', 'wasteful', 'efficient', 'efficiency', 'underperforming', 'overperforming']);
+const JUDGEMENT_WORDS = new Set([
+  'worth',
+  'worthwhile',
+  'waste',
+  'wasting',
+  'wasted',
+  'wasteful',
+  'efficient',
+  'efficiency',
+  'underperforming',
+  'overperforming',
+]);
 /** "Cheapest … for clicks": the price of the thing named, not its count. */
 const COST_OF: Partial<Record<Metric, Metric>> = { clicks: 'cpc', conversions: 'cpa', impressions: 'cpm' };
 const TOTAL_WORDS = new Set(['total', 'overall', 'combined', 'altogether', 'sum']);
 const OVERVIEW: readonly Metric[] = ['spend', 'impressions', 'clicks', 'conversions', 'revenue', 'ctr', 'cpa', 'roas'];
 const CURRENCY_SIGNS = new Set(['$', '£', '€']);
-const LINK_WORDS = new Set(['is', 'was', 'were', 'are', 'of', 'at', 'a', 'an', 'the', 'with', 'had', 'has', 'have', 'that', 'where', 'whose', 'been', 'be', 'got', 'get', 'in', 'and', 'its', 'their']);
+const LINK_WORDS = new Set([
+  'is',
+  'was',
+  'were',
+  'are',
+  'of',
+  'at',
+  'a',
+  'an',
+  'the',
+  'with',
+  'had',
+  'has',
+  'have',
+  'that',
+  'where',
+  'whose',
+  'been',
+  'be',
+  'got',
+  'get',
+  'in',
+  'and',
+  'its',
+  'their',
+]);
 
 const KNOWN = new Set<string>([
   ...STOP_WORDS,
@@ -115,8 +253,12 @@ const KNOWN = new Set<string>([
   ...CHANGE_WORDS,
   ...WHY_WORDS,
   ...TOTAL_WORDS,
-  ...'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec weekend fortnight ytd mtd wow mom yoy qoq q1 q2 q3 q4 first second third fourth'.split(' '),
-  ...'drop dropped dip dipped fall fell decline declined spike spiked jump jumped rise rose increase increased decrease decreased doing do did go up down'.split(' '),
+  ...'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec weekend fortnight ytd mtd wow mom yoy qoq q1 q2 q3 q4 first second third fourth'.split(
+    ' ',
+  ),
+  ...'drop dropped dip dipped fall fell decline declined spike spiked jump jumped rise rose increase increased decrease decreased doing do did go up down'.split(
+    ' ',
+  ),
   ...'had spent made which what ever each every across among campaign doing done going and'.split(' '),
 ]);
 const isKnown = (word: string): boolean => KNOWN.has(word);
@@ -131,7 +273,9 @@ function measuresOf(metric: Metric): Measure[] {
 }
 
 const PHRASE_KEYS = new Set(PHRASES.flatMap((phrase) => phrase.tokens.map(singular)));
-const PHRASE_FUZZY = [...new Set(PHRASES.flatMap((phrase) => phrase.tokens))].filter((token) => token.length >= 4 && !/\d/.test(token));
+const PHRASE_FUZZY = [...new Set(PHRASES.flatMap((phrase) => phrase.tokens))].filter(
+  (token) => token.length >= 4 && !/\d/.test(token),
+);
 
 /** The schema words each question word stands for: itself or its singular, or (for a word the parser does not know) a near spelling. */
 function phraseKeys(w: readonly string[]): Set<string>[] {
@@ -211,18 +355,32 @@ function matchThresholds(w: readonly string[], used: boolean[]): ThresholdHit[] 
       const high = low && w[andAt] === 'and' ? numberAt(w, andAt + 1) : undefined;
       if (low && high) {
         const length = andAt + 1 + high.length - i;
-        found.push({ threshold: { op: 'gte', value: low.value }, span: { start: i, length }, money: low.money || high.money });
-        found.push({ threshold: { op: 'lte', value: high.value }, span: { start: i, length }, money: low.money || high.money });
+        found.push({
+          threshold: { op: 'gte', value: low.value },
+          span: { start: i, length },
+          money: low.money || high.money,
+        });
+        found.push({
+          threshold: { op: 'lte', value: high.value },
+          span: { start: i, length },
+          money: low.money || high.money,
+        });
         take(i, length);
         continue;
       }
     }
-    const operator = OPERATORS.find((candidate) => candidate.tokens.every((token, k) => w[i + k] === token && !used[i + k]));
+    const operator = OPERATORS.find((candidate) =>
+      candidate.tokens.every((token, k) => w[i + k] === token && !used[i + k]),
+    );
     if (operator) {
       const number = numberAt(w, i + operator.tokens.length);
       if (number) {
         const length = operator.tokens.length + number.length;
-        found.push({ threshold: { op: operator.op, value: number.value }, span: { start: i, length }, money: number.money });
+        found.push({
+          threshold: { op: operator.op, value: number.value },
+          span: { start: i, length },
+          money: number.money,
+        });
         take(i, length);
         continue;
       }
@@ -233,9 +391,18 @@ function matchThresholds(w: readonly string[], used: boolean[]): ThresholdHit[] 
       let after = i + number.length;
       for (let gap = 0; gap < 3 && w[after] !== 'or' && after < w.length; gap++) after++;
       if (w[after] !== 'or') after = i + number.length;
-      const postfix = (w[after] === 'or' && ['more', 'above', 'over', 'greater'].includes(w[after + 1] ?? '')) ? 'gte' : w[after] === 'or' && ['less', 'fewer', 'below', 'under'].includes(w[after + 1] ?? '') ? 'lte' : undefined;
+      const postfix =
+        w[after] === 'or' && ['more', 'above', 'over', 'greater'].includes(w[after + 1] ?? '')
+          ? 'gte'
+          : w[after] === 'or' && ['less', 'fewer', 'below', 'under'].includes(w[after + 1] ?? '')
+            ? 'lte'
+            : undefined;
       if (postfix) {
-        found.push({ threshold: { op: postfix, value: number.value }, span: { start: i, length: number.length }, money: number.money });
+        found.push({
+          threshold: { op: postfix, value: number.value },
+          span: { start: i, length: number.length },
+          money: number.money,
+        });
         take(i, number.length);
         take(after, 2);
         continue;
@@ -250,22 +417,33 @@ function matchThresholds(w: readonly string[], used: boolean[]): ThresholdHit[] 
   return found;
 }
 
-const listText = (items: readonly string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
-const rangeText = (range: { from: string; to: string }) => (range.from === range.to ? range.from : `${range.from} to ${range.to}`);
+const listText = (items: readonly string[]) =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+const rangeText = (range: { from: string; to: string }) =>
+  range.from === range.to ? range.from : `${range.from} to ${range.to}`;
 const OP_TEXT: Record<ThresholdOp, string> = { lt: '<', lte: '≤', gt: '>', gte: '≥' };
 
 function clarifyMetric(question: string, said: string, options: readonly Metric[], why: string): ParseOutcome {
   return {
     kind: 'clarify',
     question: `${why} Which did you mean?`,
-    options: options.map((metric) => ({ label: METRIC_LABELS[metric], question: replaceWords(question, said, METRIC_LABELS[metric]) })),
+    options: options.map((metric) => ({
+      label: METRIC_LABELS[metric],
+      question: replaceWords(question, said, METRIC_LABELS[metric]),
+    })),
   };
 }
 
 /** The question with a phrase of it replaced (matched on folded words), or with the replacement appended when it is not found. */
 function replaceWords(question: string, said: string, replacement: string): string {
   if (said === '') return `${question.replace(/[?.!\s]+$/, '')} by ${replacement}?`;
-  const pattern = new RegExp(`\\b${said.split(' ').map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^a-z0-9]+')}\\b`, 'i');
+  const pattern = new RegExp(
+    `\\b${said
+      .split(' ')
+      .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^a-z0-9]+')}\\b`,
+    'i',
+  );
   const folded = fold(question);
   const match = pattern.exec(folded);
   if (!match) return `${question.replace(/[?.!\s]+$/, '')} (${replacement})?`;
@@ -307,7 +485,10 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
     return {
       kind: 'clarify',
       question: `The data has no ${PLATFORM_WORDS.get(w[absent]!)} rows. Ask about one of its platforms?`,
-      options: vocabulary.values.platform.map((platform) => ({ label: platform, question: replaceWords(question, w[absent]!, platform) })),
+      options: vocabulary.values.platform.map((platform) => ({
+        label: platform,
+        question: replaceWords(question, w[absent]!, platform),
+      })),
     };
   }
   const thresholds = matchThresholds(w, used);
@@ -321,17 +502,29 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
         notes.push(`"${phrase.text}" read as CPA (spend per conversion): the data has no separate leads column.`);
         continue;
       }
-      return clarifyMetric(question, w.slice(hit.span.start, hit.span.start + hit.span.length).join(' '), ['cpa', 'leads'], `"${phrase.text}" can be read as CPA (spend per conversion) or as leads.`);
+      return clarifyMetric(
+        question,
+        w.slice(hit.span.start, hit.span.start + hit.span.length).join(' '),
+        ['cpa', 'leads'],
+        `"${phrase.text}" can be read as CPA (spend per conversion) or as leads.`,
+      );
     }
     const said = w.slice(hit.span.start, hit.span.start + hit.span.length).join(' ');
-    return clarifyMetric(question, said, phrase.options, `"${said}" can mean ${listText(phrase.options.map((metric) => METRIC_LABELS[metric]))}.`);
+    return clarifyMetric(
+      question,
+      said,
+      phrase.options,
+      `"${said}" can mean ${listText(phrase.options.map((metric) => METRIC_LABELS[metric]))}.`,
+    );
   }
   const metricHits: { metric: Metric; span: Span }[] = phrases.flatMap((hit) => {
     if (hit.phrase.kind === 'metric') return [{ metric: hit.phrase.metric, span: hit.span }];
     if (hit.phrase.kind === 'ambiguous') return [{ metric: 'cpa', span: hit.span }];
     return [];
   });
-  const dimensionHits = phrases.filter((hit): hit is PhraseHit<Extract<Phrase, { kind: 'dimension' }>> => hit.phrase.kind === 'dimension');
+  const dimensionHits = phrases.filter(
+    (hit): hit is PhraseHit<Extract<Phrase, { kind: 'dimension' }>> => hit.phrase.kind === 'dimension',
+  );
 
   // Thresholds take the metric next to them: "ROAS under 1", "at least 100 conversions".
   const having: Threshold[] = [];
@@ -351,7 +544,10 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
       return {
         kind: 'clarify',
         question: `"${said}" of which figure?`,
-        options: options.map((option) => ({ label: METRIC_LABELS[option], question: replaceWords(question, said, `${METRIC_LABELS[option]} ${said}`) })),
+        options: options.map((option) => ({
+          label: METRIC_LABELS[option],
+          question: replaceWords(question, said, `${METRIC_LABELS[option]} ${said}`),
+        })),
       };
     }
     having.push({ metric, op: hit.threshold.op, value: hit.threshold.value });
@@ -392,7 +588,11 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
       granularity = unit;
     }
   }
-  const overTime = w.some((word, i) => !used[i] && (word === 'trend' || word === 'trends' || word === 'trending' || (word === 'over' && w[i + 1] === 'time')));
+  const overTime = w.some(
+    (word, i) =>
+      !used[i] &&
+      (word === 'trend' || word === 'trends' || word === 'trending' || (word === 'over' && w[i + 1] === 'time')),
+  );
 
   // Dimensions: a name of one ("by campaign", "which ad sets"), unless "all" of it is to be totalled.
   const totalAsked = w.some((word) => TOTAL_WORDS.has(word));
@@ -404,18 +604,30 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
     if (totalAsked && (previous === 'all' || previous === 'every')) continue;
     // "the Holiday campaign", "campaign 7": the word names the value's dimension, not a breakdown.
     const end = hit.span.start + hit.span.length;
-    if (matches.some((match, index) => match.dimension === dimension && (matchSpans[index]!.start === end || matchSpans[index]!.start + matchSpans[index]!.length === hit.span.start))) continue;
+    if (
+      matches.some(
+        (match, index) =>
+          match.dimension === dimension &&
+          (matchSpans[index]!.start === end || matchSpans[index]!.start + matchSpans[index]!.length === hit.span.start),
+      )
+    )
+      continue;
     if (dimension === 'channel' && !vocabulary.dimensions.includes('channel')) {
       dimension = 'platform';
       notes.push('"channel" read as platform: the data has no channel column.');
     }
     if (!vocabulary.dimensions.includes(dimension)) {
-      const present = vocabulary.dimensions.filter((candidate) => candidate !== 'date' && candidate !== 'currency' && DIMENSION_LABELS[candidate]);
+      const present = vocabulary.dimensions.filter(
+        (candidate) => candidate !== 'date' && candidate !== 'currency' && DIMENSION_LABELS[candidate],
+      );
       const said = w.slice(hit.span.start, hit.span.start + hit.span.length).join(' ');
       return {
         kind: 'clarify',
         question: `The data has no ${DIMENSION_LABELS[dimension] ?? dimension} values. Break it down by another dimension?`,
-        options: present.map((candidate) => ({ label: DIMENSION_LABELS[candidate]!, question: replaceWords(question, said, DIMENSION_LABELS[candidate]!) })),
+        options: present.map((candidate) => ({
+          label: DIMENSION_LABELS[candidate]!,
+          question: replaceWords(question, said, DIMENSION_LABELS[candidate]!),
+        })),
       };
     }
     if (!dimensions.includes(dimension)) dimensions.push(dimension);
@@ -425,11 +637,16 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   // "by <word we do not know>" asks which dimension was meant.
   for (let i = 0; i + 1 < w.length; i++) {
     if ((w[i] === 'by' || w[i] === 'per') && !used[i + 1] && !isKnown(w[i + 1]!) && /^[a-z]{3,}$/.test(w[i + 1]!)) {
-      const present = vocabulary.dimensions.filter((candidate) => candidate !== 'date' && candidate !== 'currency' && DIMENSION_LABELS[candidate]);
+      const present = vocabulary.dimensions.filter(
+        (candidate) => candidate !== 'date' && candidate !== 'currency' && DIMENSION_LABELS[candidate],
+      );
       return {
         kind: 'clarify',
         question: `"${w[i + 1]}" is not a dimension of the data. Break it down by which?`,
-        options: present.map((candidate) => ({ label: DIMENSION_LABELS[candidate]!, question: replaceWords(question, w[i + 1]!, DIMENSION_LABELS[candidate]!) })),
+        options: present.map((candidate) => ({
+          label: DIMENSION_LABELS[candidate]!,
+          question: replaceWords(question, w[i + 1]!, DIMENSION_LABELS[candidate]!),
+        })),
       };
     }
   }
@@ -441,35 +658,73 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
     if (existing) {
       if (!existing.values.includes(match.value)) (existing.values as string[]).push(match.value);
     } else filters.push({ dimension: match.dimension, values: [match.value] });
-    if (match.how !== 'exact') notes.push(`"${match.said}" read as ${DIMENSION_LABELS[match.dimension]} ${match.value}.`);
+    if (match.how !== 'exact')
+      notes.push(`"${match.said}" read as ${DIMENSION_LABELS[match.dimension]} ${match.value}.`);
   }
-  for (const filter of filters) if (filter.values.length > 1 && !dimensions.includes(filter.dimension)) dimensions.push(filter.dimension);
+  for (const filter of filters)
+    if (filter.values.length > 1 && !dimensions.includes(filter.dimension)) dimensions.push(filter.dimension);
 
   // Metrics, in the order they were named.
   let metrics: Metric[] = [];
   for (const hit of metricHits) if (!metrics.includes(hit.metric)) metrics.push(hit.metric);
   if (w.some((word) => word === 'cheapest' || word === 'expensive') && metrics.some((metric) => COST_OF[metric])) {
     const priced = metrics.map((metric) => COST_OF[metric] ?? metric);
-    notes.push(`"${w.includes('cheapest') ? 'cheapest' : 'expensive'}" read as the cost per ${metrics.filter((metric) => COST_OF[metric]).map((metric) => METRIC_LABELS[metric]).join(', ')}: ${priced.filter((metric) => !metrics.includes(metric)).map((metric) => METRIC_LABELS[metric]).join(', ')}.`);
+    notes.push(
+      `"${w.includes('cheapest') ? 'cheapest' : 'expensive'}" read as the cost per ${metrics
+        .filter((metric) => COST_OF[metric])
+        .map((metric) => METRIC_LABELS[metric])
+        .join(', ')}: ${priced
+        .filter((metric) => !metrics.includes(metric))
+        .map((metric) => METRIC_LABELS[metric])
+        .join(', ')}.`,
+    );
     metrics = [...new Set(priced)];
   }
   const why =
-    w.some((word, i) => WHY_WORDS.has(word) && (word !== 'drove' || i > 0) && (word !== 'cause' || w[i - 1] === 'the' || w[i - 1] === 'what')) || /\bwhat (happened|went wrong)\b/.test(w.join(' '));
+    w.some(
+      (word, i) =>
+        WHY_WORDS.has(word) &&
+        (word !== 'drove' || i > 0) &&
+        (word !== 'cause' || w[i - 1] === 'the' || w[i - 1] === 'what'),
+    ) || /\bwhat (happened|went wrong)\b/.test(w.join(' '));
   const judged = w.some((word) => JUDGEMENT_WORDS.has(word));
   const changeAsked = w.some((word) => CHANGE_WORDS.has(word)) || /\b(go|went|gone) (up|down)\b/.test(w.join(' '));
   const comparing = w.some((word) => COMPARE_WORDS.has(word));
 
-  const recognised = metrics.length + dimensions.length + filters.length + dates.length + markers.length + having.length + (rank ? 1 : 0) + (timeDimension ? 1 : 0);
+  const recognised =
+    metrics.length +
+    dimensions.length +
+    filters.length +
+    dates.length +
+    markers.length +
+    having.length +
+    (rank ? 1 : 0) +
+    (timeDimension ? 1 : 0);
   if (recognised === 0) {
-    return { kind: 'unreadable', reason: 'No metric, dimension, name from the data or period could be read in the question.' };
+    return {
+      kind: 'unreadable',
+      reason: 'No metric, dimension, name from the data or period could be read in the question.',
+    };
   }
   if (metrics.length === 0) {
     if (rank || why || judged) {
-      const options: Metric[] = rank || judged ? (['roas', 'cpa', 'conversions', 'spend'] as Metric[]) : ['spend', 'revenue', 'conversions', 'roas'];
+      const options: Metric[] =
+        rank || judged
+          ? (['roas', 'cpa', 'conversions', 'spend'] as Metric[])
+          : ['spend', 'revenue', 'conversions', 'roas'];
       return {
         kind: 'clarify',
-        question: why ? 'Which figure do you want explained?' : rank ? 'Ranked by which figure?' : 'Judged by which figure?',
-        options: options.filter((metric) => measuresOf(metric).every((measure) => vocabulary.measures.includes(measure))).map((metric) => ({ label: METRIC_LABELS[metric], question: replaceWords(question, '', METRIC_LABELS[metric]) })),
+        question: why
+          ? 'Which figure do you want explained?'
+          : rank
+            ? 'Ranked by which figure?'
+            : 'Judged by which figure?',
+        options: options
+          .filter((metric) => measuresOf(metric).every((measure) => vocabulary.measures.includes(measure)))
+          .map((metric) => ({
+            label: METRIC_LABELS[metric],
+            question: replaceWords(question, '', METRIC_LABELS[metric]),
+          })),
       };
     }
     metrics = OVERVIEW.filter((metric) => measuresOf(metric).every((measure) => vocabulary.measures.includes(measure)));
@@ -478,11 +733,16 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   for (const metric of metrics) {
     const missing = measuresOf(metric).filter((measure) => !vocabulary.measures.includes(measure));
     if (missing.length > 0) {
-      const alternatives: Metric[] = (['conversions', 'clicks', 'spend', 'revenue', 'impressions'] as Metric[]).filter((candidate) => vocabulary.measures.includes(candidate as Measure));
+      const alternatives: Metric[] = (['conversions', 'clicks', 'spend', 'revenue', 'impressions'] as Metric[]).filter(
+        (candidate) => vocabulary.measures.includes(candidate as Measure),
+      );
       return {
         kind: 'clarify',
         question: `The data has no ${listText(missing)}, so it has no ${METRIC_LABELS[metric]}. Ask about another figure?`,
-        options: alternatives.map((candidate) => ({ label: METRIC_LABELS[candidate], question: `${METRIC_LABELS[candidate]}` })),
+        options: alternatives.map((candidate) => ({
+          label: METRIC_LABELS[candidate],
+          question: `${METRIC_LABELS[candidate]}`,
+        })),
       };
     }
   }
@@ -491,7 +751,11 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   let dateRange: { from: string; to: string } | undefined;
   let compareTo: { from: string; to: string } | undefined;
   if (dates.length > 2) {
-    return { kind: 'clarify', question: 'The question names more than two periods. Which one (or which two to compare)?', options: dates.map((mention) => ({ label: `${mention.label} (${rangeText(mention)})`, question: mention.label })) };
+    return {
+      kind: 'clarify',
+      question: 'The question names more than two periods. Which one (or which two to compare)?',
+      options: dates.map((mention) => ({ label: `${mention.label} (${rangeText(mention)})`, question: mention.label })),
+    };
   }
   if (dates.length === 2) {
     if (!comparing && !changeAsked) {
@@ -499,8 +763,18 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
         kind: 'clarify',
         question: `Compare ${dates[0]!.label} with ${dates[1]!.label}, or cover both together?`,
         options: [
-          { label: `compare ${dates[0]!.label} with ${dates[1]!.label}`, question: replaceWords(question, w.slice(dates[1]!.start, dates[1]!.start + dates[1]!.length).join(' '), `vs ${dates[1]!.label}`) },
-          { label: `from ${dates[1]!.from} to ${dates[0]!.to}`, question: `${question} (from ${[dates[0]!.from, dates[1]!.from].sort()[0]} to ${[dates[0]!.to, dates[1]!.to].sort()[1]})` },
+          {
+            label: `compare ${dates[0]!.label} with ${dates[1]!.label}`,
+            question: replaceWords(
+              question,
+              w.slice(dates[1]!.start, dates[1]!.start + dates[1]!.length).join(' '),
+              `vs ${dates[1]!.label}`,
+            ),
+          },
+          {
+            label: `from ${dates[1]!.from} to ${dates[0]!.to}`,
+            question: `${question} (from ${[dates[0]!.from, dates[1]!.from].sort()[0]} to ${[dates[0]!.to, dates[1]!.to].sort()[1]})`,
+          },
         ],
       };
     }
@@ -515,21 +789,31 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   } else if (marker && anchor) {
     if (!dateRange) dateRange = lastWhole(marker.unit, anchor);
     if (!compareTo) compareTo = periodBefore(dateRange, marker.unit);
-  } else if (!compareTo && dateRange && (why || changeAsked || (comparing && w.some((word) => ['previous', 'prior', 'preceding', 'before'].includes(word))))) {
+  } else if (
+    !compareTo &&
+    dateRange &&
+    (why || changeAsked || (comparing && w.some((word) => ['previous', 'prior', 'preceding', 'before'].includes(word))))
+  ) {
     compareTo = periodBefore(dateRange, wholeUnit(dateRange));
   }
   if (why && !dateRange) {
     return {
       kind: 'clarify',
       question: `When? The data runs to ${anchor ?? 'no date'}; name the day or period to explain.`,
-      options: ['yesterday', 'last week', 'this month'].map((period) => ({ label: period, question: `${question.replace(/[?.!\s]+$/, '')} ${period}?` })),
+      options: ['yesterday', 'last week', 'this month'].map((period) => ({
+        label: period,
+        question: `${question.replace(/[?.!\s]+$/, '')} ${period}?`,
+      })),
     };
   }
   if (changeAsked && !dateRange && !granularity && !overTime) {
     return {
       kind: 'clarify',
       question: 'Change over which periods?',
-      options: ['week over week', 'this month vs last month', 'by week'].map((period) => ({ label: period, question: `${question.replace(/[?.!\s]+$/, '')} ${period}?` })),
+      options: ['week over week', 'this month vs last month', 'by week'].map((period) => ({
+        label: period,
+        question: `${question.replace(/[?.!\s]+$/, '')} ${period}?`,
+      })),
     };
   }
 
@@ -539,23 +823,32 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   }
 
   // Ordering: a ranked question orders by its metric, best or worst as the metric reads.
-  const rankMetric = metricHits.find((hit) => w[hit.span.start - 1] === 'by' || (w[hit.span.start - 1] === 'of' && w[hit.span.start - 2] === 'terms'))?.metric ?? metrics[0]!;
+  const rankMetric =
+    metricHits.find(
+      (hit) => w[hit.span.start - 1] === 'by' || (w[hit.span.start - 1] === 'of' && w[hit.span.start - 2] === 'terms'),
+    )?.metric ?? metrics[0]!;
   let orderBy: { field: string; direction: 'asc' | 'desc' } | undefined;
   let limit: number | undefined;
   const grouped = dimensions.length > 0 || granularity !== undefined;
   if (rank) {
     if (!grouped) {
-      const present = vocabulary.dimensions.filter((candidate) => ['campaign', 'platform', 'ad_group', 'device'].includes(candidate));
+      const present = vocabulary.dimensions.filter((candidate) =>
+        ['campaign', 'platform', 'ad_group', 'device'].includes(candidate),
+      );
       return {
         kind: 'clarify',
         question: `${rank.kind === 'best' || rank.kind === 'worst' ? `The ${rank.kind}` : 'Ranked'} among which?`,
-        options: present.map((candidate) => ({ label: `${DIMENSION_LABELS[candidate]}s`, question: `${question.replace(/[?.!\s]+$/, '')} by ${DIMENSION_LABELS[candidate]}?` })),
+        options: present.map((candidate) => ({
+          label: `${DIMENSION_LABELS[candidate]}s`,
+          question: `${question.replace(/[?.!\s]+$/, '')} by ${DIMENSION_LABELS[candidate]}?`,
+        })),
       };
     }
     const direction = METRIC_DIRECTION[rankMetric];
-    const descending = rank.kind === 'desc' || (rank.kind === 'best' && direction >= 0) || (rank.kind === 'worst' && direction < 0);
+    const descending =
+      rank.kind === 'desc' || (rank.kind === 'best' && direction >= 0) || (rank.kind === 'worst' && direction < 0);
     orderBy = { field: rankMetric, direction: descending ? 'desc' : 'asc' };
-    const plural = dimensions.length > 0 ? !singularNoun : timeDimension?.plural ?? false;
+    const plural = dimensions.length > 0 ? !singularNoun : (timeDimension?.plural ?? false);
     limit = rank.limit ?? (plural ? 10 : 1);
   } else if (dimensions.length > 0 && !granularity) {
     orderBy = { field: metrics[0]!, direction: 'desc' };
@@ -579,10 +872,24 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   };
   const ignored = w.filter((word, i) => !used[i] && !isKnown(word) && /^[a-z]{4,}$/.test(word));
   if (ignored.length > 0) notes.push(`Not understood, left out: ${ignored.join(', ')}.`);
-  return { kind: 'query', intent: why ? 'why' : 'figures', query, interpretation: interpret(query, why ? 'why' : 'figures', dates, markers), matches, notes };
+  return {
+    kind: 'query',
+    intent: why ? 'why' : 'figures',
+    query,
+    interpretation: interpret(query, why ? 'why' : 'figures', dates, markers),
+    matches,
+    notes,
+  };
 }
 
-const RELATIVE_UNITS: Readonly<Record<string, PeriodMarker['unit'] | 'period'>> = { week: 'week', month: 'month', quarter: 'quarter', year: 'year', period: 'period', day: 'period' };
+const RELATIVE_UNITS: Readonly<Record<string, PeriodMarker['unit'] | 'period'>> = {
+  week: 'week',
+  month: 'month',
+  quarter: 'quarter',
+  year: 'year',
+  period: 'period',
+  day: 'period',
+};
 
 /**
  * "vs the week before", "compared to the previous period": the period before
@@ -591,7 +898,12 @@ const RELATIVE_UNITS: Readonly<Record<string, PeriodMarker['unit'] | 'period'>> 
  */
 function relativeComparison(w: readonly string[], used: boolean[]): { unit?: PeriodMarker['unit'] } | undefined {
   for (let i = 0; i < w.length; i++) {
-    if (!COMPARE_WORDS.has(w[i]!) && !(w[i] === 'to' && w[i - 1] === 'compared') && !(w[i] === 'with' && w[i - 1] === 'compared')) continue;
+    if (
+      !COMPARE_WORDS.has(w[i]!) &&
+      !(w[i] === 'to' && w[i - 1] === 'compared') &&
+      !(w[i] === 'with' && w[i - 1] === 'compared')
+    )
+      continue;
     let j = i + 1;
     if (w[j] === 'to' || w[j] === 'with') j++;
     if (w[j] === 'the') j++;
@@ -632,27 +944,44 @@ function lastWhole(unit: PeriodMarker['unit'], anchor: string): { from: string; 
 /** Whole calendar months or quarters are compared with the one before, not with the same count of days. */
 function wholeUnit(range: { from: string; to: string }): PeriodMarker['unit'] | undefined {
   if (!range.from.endsWith('-01') || !addDays(range.to, 1).endsWith('-01')) return undefined;
-  const months = (Number(range.to.slice(0, 4)) - Number(range.from.slice(0, 4))) * 12 + Number(range.to.slice(5, 7)) - Number(range.from.slice(5, 7)) + 1;
+  const months =
+    (Number(range.to.slice(0, 4)) - Number(range.from.slice(0, 4))) * 12 +
+    Number(range.to.slice(5, 7)) -
+    Number(range.from.slice(5, 7)) +
+    1;
   return months === 1 ? 'month' : months === 3 ? 'quarter' : months === 12 ? 'year' : undefined;
 }
 
 /** How the question was read, in words the user can check. */
-export function interpret(query: AskQuery, intent: AskIntent, dates: readonly DateMention[] = [], markers: readonly PeriodMarker[] = []): string {
+export function interpret(
+  query: AskQuery,
+  intent: AskIntent,
+  dates: readonly DateMention[] = [],
+  markers: readonly PeriodMarker[] = [],
+): string {
   const parts: string[] = [];
   const metrics = listText(query.metrics.map((metric) => METRIC_LABELS[metric]));
-  const by = [...query.dimensions.map((dimension) => DIMENSION_LABELS[dimension] ?? dimension), ...(query.granularity ? [query.granularity] : [])];
-  const lead = intent === 'why' ? `The change in ${metrics}` : `${metrics}${by.length > 0 ? ` by ${listText(by)}` : ''}`;
+  const by = [
+    ...query.dimensions.map((dimension) => DIMENSION_LABELS[dimension] ?? dimension),
+    ...(query.granularity ? [query.granularity] : []),
+  ];
+  const lead =
+    intent === 'why' ? `The change in ${metrics}` : `${metrics}${by.length > 0 ? ` by ${listText(by)}` : ''}`;
   parts.push(`${lead.charAt(0).toUpperCase()}${lead.slice(1)}`);
-  for (const filter of query.filters ?? []) parts.push(`for ${DIMENSION_LABELS[filter.dimension] ?? filter.dimension} ${listText(filter.values)}`);
+  for (const filter of query.filters ?? [])
+    parts.push(`for ${DIMENSION_LABELS[filter.dimension] ?? filter.dimension} ${listText(filter.values)}`);
   if (query.dateRange) {
     const label = dates[0]?.label ?? (markers[0] ? `the last whole ${markers[0].unit}` : undefined);
     parts.push(`from ${rangeText(query.dateRange)}${label ? ` (${label})` : ''}`);
   } else parts.push('over all the data');
   if (query.compareTo) parts.push(`compared with ${rangeText(query.compareTo)}`);
-  for (const threshold of query.having ?? []) parts.push(`only where ${METRIC_LABELS[threshold.metric]} ${OP_TEXT[threshold.op]} ${threshold.value}`);
+  for (const threshold of query.having ?? [])
+    parts.push(`only where ${METRIC_LABELS[threshold.metric]} ${OP_TEXT[threshold.op]} ${threshold.value}`);
   if (query.orderBy && query.limit !== undefined) {
     const field = METRIC_LABELS[query.orderBy.field as Metric] ?? query.orderBy.field;
-    parts.push(`the ${query.limit === 1 ? '' : `${query.limit} `}${query.orderBy.direction === 'desc' ? 'highest' : 'lowest'} by ${field}`);
+    parts.push(
+      `the ${query.limit === 1 ? '' : `${query.limit} `}${query.orderBy.direction === 'desc' ? 'highest' : 'lowest'} by ${field}`,
+    );
   }
   if (intent === 'why') parts.push('broken down by platform and campaign to show which rows explain the change');
   return `${parts.join(', ')}.`;

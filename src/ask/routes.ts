@@ -9,7 +9,12 @@ import { askDatasets, rateAnswer } from './service.js';
 
 const Option = Type.Object({ label: Type.String(), question: Type.String() });
 const Rating = Type.Union([Type.Literal('useful'), Type.Literal('wrong')]);
-const Evidence = Type.Object({ kind: Type.Union([Type.Literal('anomaly'), Type.Literal('insight')]), id: Type.String(), title: Type.String(), sentence: Type.String() });
+const Evidence = Type.Object({
+  kind: Type.Union([Type.Literal('anomaly'), Type.Literal('insight')]),
+  id: Type.String(),
+  title: Type.String(),
+  sentence: Type.String(),
+});
 const AnswerSchema = Type.Object({
   sentence: Type.String(),
   columns: Type.Array(Type.String()),
@@ -33,10 +38,21 @@ const QuestionRecord = Type.Object({
   ratedAt: Nullable(Type.String()),
 });
 
-const presentRecord = (record: AskRecord) => ({ ...record, scope: { ...record.scope }, query: record.query, answer: record.answer });
+const presentRecord = (record: AskRecord) => ({
+  ...record,
+  scope: { ...record.scope },
+  query: record.query,
+  answer: record.answer,
+});
 
 export function registerAskRoutes(app: HttpServer, ctx: AppContext): void {
-  const deps = { db: ctx.store.db, duck: ctx.duck, layout: ctx.layout, clock: ctx.clock, ...(ctx.config.llm ? { llm: ctx.config.llm } : {}) };
+  const deps = {
+    db: ctx.store.db,
+    duck: ctx.duck,
+    layout: ctx.layout,
+    clock: ctx.clock,
+    ...(ctx.config.llm ? { llm: ctx.config.llm } : {}),
+  };
   app.post(
     '/api/v1/ask',
     {
@@ -44,11 +60,14 @@ export function registerAskRoutes(app: HttpServer, ctx: AppContext): void {
       config: { access: { permission: 'analyses:read' }, audit: ['analysis.question_asked'] },
       schema: {
         tags: ['analyses'],
-        summary: 'Ask the data a question in plain language: it is read into the structured query of /api/v1/query (shown), run by the engine, and answered with a sentence, a table and a chart, or asked back when it reads more than one way',
+        summary:
+          'Ask the data a question in plain language: it is read into the structured query of /api/v1/query (shown), run by the engine, and answered with a sentence, a table and a chart, or asked back when it reads more than one way',
         body: Type.Object(
           {
             question: Type.String({ minLength: 1, maxLength: 500 }),
-            datasetIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 })),
+            datasetIds: Type.Optional(
+              Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 }),
+            ),
             analysisId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           },
           { additionalProperties: false },
@@ -82,10 +101,15 @@ export function registerAskRoutes(app: HttpServer, ctx: AppContext): void {
       config: { access: { permission: 'feedback:write' }, audit: ['analysis.answer_rated'] },
       schema: {
         tags: ['analyses'],
-        summary: 'Rate the answer to one of your questions useful or wrong; a wrong one may carry a correction (the question reworded), which later askings of the same question in the organisation read instead',
+        summary:
+          'Rate the answer to one of your questions useful or wrong; a wrong one may carry a correction (the question reworded), which later askings of the same question in the organisation read instead',
         params: IdParams,
         body: Type.Object(
-          { rating: Rating, comment: Type.Optional(Type.String({ maxLength: 2000 })), correction: Type.Optional(Type.String({ maxLength: 500 })) },
+          {
+            rating: Rating,
+            comment: Type.Optional(Type.String({ maxLength: 2000 })),
+            correction: Type.Optional(Type.String({ maxLength: 500 })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ id: Type.String(), rating: Rating }) },
@@ -93,7 +117,13 @@ export function registerAskRoutes(app: HttpServer, ctx: AppContext): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      return rateAnswer(deps, { orgId: principal.orgId, userId: principal.userId }, request.params.id, request.body, auditOf(request));
+      return rateAnswer(
+        deps,
+        { orgId: principal.orgId, userId: principal.userId },
+        request.params.id,
+        request.body,
+        auditOf(request),
+      );
     },
   );
 
@@ -101,12 +131,20 @@ export function registerAskRoutes(app: HttpServer, ctx: AppContext): void {
     '/api/v1/ask/history',
     {
       config: { access: { permission: 'analyses:read' } },
-      schema: { tags: ['analyses'], summary: 'Your own questions, newest first, with how each was read, its answer and your rating', querystring: PageQuery, response: { 200: pageOf(QuestionRecord) } },
+      schema: {
+        tags: ['analyses'],
+        summary: 'Your own questions, newest first, with how each was read, its answer and your rating',
+        querystring: PageQuery,
+        response: { 200: pageOf(QuestionRecord) },
+      },
     },
     async (request) => {
       const principal = principalOf(request);
       const { limit, cursor } = request.query;
-      const page = await userHistory(ctx.store.db, principal.orgId, principal.userId, { limit, ...(cursor ? { cursor } : {}) });
+      const page = await userHistory(ctx.store.db, principal.orgId, principal.userId, {
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
       return { items: page.items.map(presentRecord), nextCursor: page.nextCursor };
     },
   );
@@ -118,14 +156,21 @@ export function registerAskRoutes(app: HttpServer, ctx: AppContext): void {
       config: { access: { permission: 'feedback:read' } },
       schema: {
         tags: ['feedback'],
-        summary: "The organisation's rated answers for review, newest first: wrong ones by default, with the question, its reading, the answer, the comment and any correction",
-        querystring: Type.Object({ ...PageQuery.properties, rating: Type.Optional(Rating) }, { additionalProperties: false }),
+        summary:
+          "The organisation's rated answers for review, newest first: wrong ones by default, with the question, its reading, the answer, the comment and any correction",
+        querystring: Type.Object(
+          { ...PageQuery.properties, rating: Type.Optional(Rating) },
+          { additionalProperties: false },
+        ),
         response: { 200: pageOf(QuestionRecord) },
       },
     },
     async (request) => {
       const { limit, cursor, rating } = request.query;
-      const page = await ratedAnswers(ctx.store.db, principalOf(request).orgId, rating ?? 'wrong', { limit, ...(cursor ? { cursor } : {}) });
+      const page = await ratedAnswers(ctx.store.db, principalOf(request).orgId, rating ?? 'wrong', {
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
       return { items: page.items.map(presentRecord), nextCursor: page.nextCursor };
     },
   );

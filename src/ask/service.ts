@@ -14,9 +14,26 @@ import { AppError, isAppError } from '../errors.js';
 import { analysisItems } from '../insights/index.js';
 import { requireOrganization } from '../tenancy/index.js';
 import { buildAnswer, buildWhyAnswer, contributions, type Answer, type Evidence } from './answer.js';
-import { correctionFor, ownQuestion, recordQuestion, storeRating, wrongReportsFor, type AskRating, type AskScopeRef, type WrongReports } from './history.js';
+import {
+  correctionFor,
+  ownQuestion,
+  recordQuestion,
+  storeRating,
+  wrongReportsFor,
+  type AskRating,
+  type AskScopeRef,
+  type WrongReports,
+} from './history.js';
 import { readWithLlm } from './llm-read.js';
-import { interpret, parseQuestion, type AskIntent, type AskQuery, type ClarifyOption, type ParseOutcome, type ValueMatch } from './parse.js';
+import {
+  interpret,
+  parseQuestion,
+  type AskIntent,
+  type AskQuery,
+  type ClarifyOption,
+  type ParseOutcome,
+  type ValueMatch,
+} from './parse.js';
 import { readVocabulary, type Vocabulary } from './vocabulary.js';
 import type { OrgId } from '../ids.js';
 
@@ -66,7 +83,9 @@ interface Scope {
 
 async function scopeOf(deps: DatasetDeps, orgId: OrgId, request: AskScopeRef): Promise<Scope> {
   if ((request.analysisId === undefined) === (request.datasetIds === undefined)) {
-    throw new AppError('validation', 'Ask about either datasetIds or an analysisId.', {}, [{ field: '/body', message: 'needs exactly one of datasetIds and analysisId' }]);
+    throw new AppError('validation', 'Ask about either datasetIds or an analysisId.', {}, [
+      { field: '/body', message: 'needs exactly one of datasetIds and analysisId' },
+    ]);
   }
   if (request.analysisId !== undefined) {
     const analysis = await getAnalysis(deps.db, orgId, request.analysisId);
@@ -78,7 +97,11 @@ async function scopeOf(deps: DatasetDeps, orgId: OrgId, request: AskScopeRef): P
     };
   }
   const ids = [...new Set(request.datasetIds)];
-  return { datasetIds: ids, filters: [], target: { type: 'dataset', id: ids.join(','), name: `${ids.length} dataset${ids.length === 1 ? '' : 's'}` } };
+  return {
+    datasetIds: ids,
+    filters: [],
+    target: { type: 'dataset', id: ids.join(','), name: `${ids.length} dataset${ids.length === 1 ? '' : 's'}` },
+  };
 }
 
 /** An analysis's own filters and days bound every question asked of it. */
@@ -91,13 +114,22 @@ function withinScope(query: AskQuery, scope: Scope): QuerySpec {
 
 /** The data's vocabulary; an analysis's last day is the day its questions are relative to. */
 async function vocabularyOf(deps: DatasetDeps, orgId: OrgId, scope: Scope): Promise<Vocabulary> {
-  const vocabulary = await withDatasetSource(deps, orgId, scope.datasetIds, (source) => deps.duck.withConnection((connection) => readVocabulary(connection, source)));
+  const vocabulary = await withDatasetSource(deps, orgId, scope.datasetIds, (source) =>
+    deps.duck.withConnection((connection) => readVocabulary(connection, source)),
+  );
   const to = scope.dateRange?.to;
-  return to && vocabulary.dateRange.to && to < vocabulary.dateRange.to ? { ...vocabulary, dateRange: { ...vocabulary.dateRange, to } } : vocabulary;
+  return to && vocabulary.dateRange.to && to < vocabulary.dateRange.to
+    ? { ...vocabulary, dateRange: { ...vocabulary.dateRange, to } }
+    : vocabulary;
 }
 
 /** The question as read, or a colleague's correction of it when one exists and reads as a query. */
-async function readQuestion(deps: DatasetDeps, orgId: OrgId, question: string, vocabulary: Vocabulary): Promise<{ parsed: ParseOutcome; correctedTo?: string }> {
+async function readQuestion(
+  deps: DatasetDeps,
+  orgId: OrgId,
+  question: string,
+  vocabulary: Vocabulary,
+): Promise<{ parsed: ParseOutcome; correctedTo?: string }> {
   const corrected = await correctionFor(deps.db, orgId, question);
   if (corrected) {
     const parsed = parseQuestion(corrected.correction, vocabulary);
@@ -109,7 +141,10 @@ async function readQuestion(deps: DatasetDeps, orgId: OrgId, question: string, v
 function cannotAnswer(reason: string, llmRefusal?: string): { question: string; options: ClarifyOption[] } {
   const lower = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
   const model = llmRefusal ? ` A language model was asked to read it, and its reading was refused: ${llmRefusal}.` : '';
-  return { question: `I can't answer that: ${lower(reason)}${model} Questions I can answer look like these:`, options: EXAMPLES };
+  return {
+    question: `I can't answer that: ${lower(reason)}${model} Questions I can answer look like these:`,
+    options: EXAMPLES,
+  };
 }
 
 /** The server's dependencies for asking: the data, and the operator's LLM endpoint when one is configured. */
@@ -135,15 +170,41 @@ interface LlmUse {
 type Body = Omit<AskResponse, 'id'>;
 
 /** Runs a reading through the query service and words the answer from its rows. */
-async function answered(deps: DatasetDeps, orgId: OrgId, scope: Scope, vocabulary: Vocabulary, question: string, reading: Reading, correctedTo?: string): Promise<Body> {
+async function answered(
+  deps: DatasetDeps,
+  orgId: OrgId,
+  scope: Scope,
+  vocabulary: Vocabulary,
+  question: string,
+  reading: Reading,
+  correctedTo?: string,
+): Promise<Body> {
   const spec = withinScope(reading.query, scope);
-  const evidence = reading.intent === 'why' && scope.target.type === 'analysis' ? () => anomalyEvidence(deps, orgId, scope.target.id, reading.query) : undefined;
-  const answer = await answerQuery(reading.query, reading.intent, spec, (next) => queryDatasets(deps, orgId, scope.datasetIds, next), vocabulary, evidence);
+  const evidence =
+    reading.intent === 'why' && scope.target.type === 'analysis'
+      ? () => anomalyEvidence(deps, orgId, scope.target.id, reading.query)
+      : undefined;
+  const answer = await answerQuery(
+    reading.query,
+    reading.intent,
+    spec,
+    (next) => queryDatasets(deps, orgId, scope.datasetIds, next),
+    vocabulary,
+    evidence,
+  );
   const reported = await wrongReportsFor(deps.db, orgId, spec);
   const notes = [
-    ...(correctedTo ? [`A colleague rated the earlier reading of this question wrong and reworded it as "${correctedTo}"; that is what was answered.`] : []),
+    ...(correctedTo
+      ? [
+          `A colleague rated the earlier reading of this question wrong and reworded it as "${correctedTo}"; that is what was answered.`,
+        ]
+      : []),
     ...reading.notes,
-    ...(reported ? [`Others in your organisation rated this reading wrong ${reported.count === 1 ? 'once' : `${reported.count} times`}: check the interpretation.`] : []),
+    ...(reported
+      ? [
+          `Others in your organisation rated this reading wrong ${reported.count === 1 ? 'once' : `${reported.count} times`}: check the interpretation.`,
+        ]
+      : []),
   ];
   return {
     question,
@@ -163,14 +224,30 @@ async function answered(deps: DatasetDeps, orgId: OrgId, scope: Scope, vocabular
  * is checked like a /api/v1/query request (the schema here, the engine's own
  * checks when it runs) and answered from the engine's rows, or refused.
  */
-async function answerWithLlm(deps: DatasetDeps, llm: LlmConfig, orgId: OrgId, scope: Scope, vocabulary: Vocabulary, question: string): Promise<{ body: Body } | { refusal: string }> {
+async function answerWithLlm(
+  deps: DatasetDeps,
+  llm: LlmConfig,
+  orgId: OrgId,
+  scope: Scope,
+  vocabulary: Vocabulary,
+  question: string,
+): Promise<{ body: Body } | { refusal: string }> {
   const reading = await readWithLlm(llm, question, vocabulary);
   if (reading.kind === 'refused') return { refusal: reading.reason };
   const note = `Read by the language model (${llm.model}), not by the built-in reader: check the interpretation. The figures come from the data.`;
   try {
-    return { body: await answered(deps, orgId, scope, vocabulary, question, { intent: 'figures', query: reading.query, interpretation: interpret(reading.query, 'figures'), matches: [], notes: [note] }) };
+    return {
+      body: await answered(deps, orgId, scope, vocabulary, question, {
+        intent: 'figures',
+        query: reading.query,
+        interpretation: interpret(reading.query, 'figures'),
+        matches: [],
+        notes: [note],
+      }),
+    };
   } catch (error) {
-    if (isAppError(error) && error.kind === 'validation') return { refusal: `the query service refused the model's query: ${error.message}` };
+    if (isAppError(error) && error.kind === 'validation')
+      return { refusal: `the query service refused the model's query: ${error.message}` };
     throw error;
   }
 }
@@ -191,12 +268,24 @@ async function llmFor(deps: AskDeps, orgId: OrgId): Promise<LlmConfig | undefine
  * organisation's ratings change what the next asking gets (a correction is
  * read instead, a reading rated wrong is flagged).
  */
-export async function askDatasets(deps: AskDeps, asker: Asker, request: AskRequest, audit: AuditRecorder): Promise<AskResponse> {
+export async function askDatasets(
+  deps: AskDeps,
+  asker: Asker,
+  request: AskRequest,
+  audit: AuditRecorder,
+): Promise<AskResponse> {
   const orgId = asker.orgId;
   const scope = await scopeOf(deps, orgId, request);
   const vocabulary = await vocabularyOf(deps, orgId, scope);
   const { parsed, correctedTo } = await readQuestion(deps, orgId, request.question, vocabulary);
-  const unanswered = { question: request.question, interpretation: null, intent: null, query: null, matches: [], notes: [] };
+  const unanswered = {
+    question: request.question,
+    interpretation: null,
+    intent: null,
+    query: null,
+    matches: [],
+    notes: [],
+  };
   let body: Body;
   let llmUse: LlmUse | undefined;
   if (parsed.kind === 'query') {
@@ -207,7 +296,10 @@ export async function askDatasets(deps: AskDeps, asker: Asker, request: AskReque
     const llm = await llmFor(deps, orgId);
     const read = llm ? await answerWithLlm(deps, llm, orgId, scope, vocabulary, request.question) : undefined;
     if (llm) llmUse = { model: llm.model, ...(read && 'refusal' in read ? { refusal: read.refusal } : {}) };
-    body = read && 'body' in read ? read.body : { ...unanswered, clarification: cannotAnswer(parsed.reason, llmUse?.refusal) };
+    body =
+      read && 'body' in read
+        ? read.body
+        : { ...unanswered, clarification: cannotAnswer(parsed.reason, llmUse?.refusal) };
   }
   const outcome = body.answer ? 'answered' : parsed.kind === 'clarify' ? 'clarification' : 'unreadable';
   const id = await recordQuestion(deps.db, {
@@ -230,7 +322,13 @@ export async function askDatasets(deps: AskDeps, asker: Asker, request: AskReque
       outcome,
       ...(body.query ? { query: JSON.stringify(body.query) } : {}),
       ...(correctedTo ? { correctedTo } : {}),
-      ...(llmUse ? { reader: 'llm', model: llmUse.model, ...(llmUse.refusal ? { llmRefusal: llmUse.refusal.slice(0, 500) } : {}) } : {}),
+      ...(llmUse
+        ? {
+            reader: 'llm',
+            model: llmUse.model,
+            ...(llmUse.refusal ? { llmRefusal: llmUse.refusal.slice(0, 500) } : {}),
+          }
+        : {}),
       datasetIds: [...scope.datasetIds],
     },
   });
@@ -238,7 +336,9 @@ export async function askDatasets(deps: AskDeps, asker: Asker, request: AskReque
 }
 
 function scopeRef(request: AskRequest): AskScopeRef {
-  return request.analysisId !== undefined ? { analysisId: request.analysisId } : { datasetIds: [...new Set(request.datasetIds)] };
+  return request.analysisId !== undefined
+    ? { analysisId: request.analysisId }
+    : { datasetIds: [...new Set(request.datasetIds)] };
 }
 
 export interface RateRequest {
@@ -251,47 +351,80 @@ export interface RateRequest {
  * The asker rates one of their answers. A correction (only with "wrong") must
  * read as a query over the same data, or it could not be answered instead.
  */
-export async function rateAnswer(deps: DatasetDeps, asker: Asker, id: string, request: RateRequest, audit: AuditRecorder): Promise<{ id: string; rating: AskRating }> {
+export async function rateAnswer(
+  deps: DatasetDeps,
+  asker: Asker,
+  id: string,
+  request: RateRequest,
+  audit: AuditRecorder,
+): Promise<{ id: string; rating: AskRating }> {
   const record = await ownQuestion(deps.db, asker.orgId, asker.userId, id);
   const correction = request.correction?.trim() || null;
   if (correction !== null) {
     if (request.rating !== 'wrong') {
-      throw new AppError('validation', 'Only a wrong answer takes a correction.', {}, [{ field: '/body/correction', message: 'allowed only with rating "wrong"' }]);
+      throw new AppError('validation', 'Only a wrong answer takes a correction.', {}, [
+        { field: '/body/correction', message: 'allowed only with rating "wrong"' },
+      ]);
     }
     const scope = await scopeOf(deps, asker.orgId, record.scope);
     const parsed = parseQuestion(correction, await vocabularyOf(deps, asker.orgId, scope));
     if (parsed.kind !== 'query') {
       const why = parsed.kind === 'clarify' ? parsed.question : parsed.reason;
-      throw new AppError('unprocessable', `The correction does not read one way: ${why}`, {}, [{ field: '/body/correction', message: 'must read as one question over the same data' }]);
+      throw new AppError('unprocessable', `The correction does not read one way: ${why}`, {}, [
+        { field: '/body/correction', message: 'must read as one question over the same data' },
+      ]);
     }
   }
-  await storeRating(deps.db, asker.orgId, record.id, { rating: request.rating, comment: request.comment?.trim() || null, correction, now: deps.clock() });
+  await storeRating(deps.db, asker.orgId, record.id, {
+    rating: request.rating,
+    comment: request.comment?.trim() || null,
+    correction,
+    now: deps.clock(),
+  });
   await audit.record(deps.db, {
     action: 'analysis.answer_rated',
     target: { type: 'question', id: record.id, name: record.question.slice(0, 200) },
-    details: { rating: request.rating, ...(record.rating ? { previous: record.rating } : {}), corrected: correction !== null },
+    details: {
+      rating: request.rating,
+      ...(record.rating ? { previous: record.rating } : {}),
+      corrected: correction !== null,
+    },
   });
   return { id: record.id, rating: request.rating };
 }
 
 /** Stored anomalies of the analysis on the days asked about: the metric's own first, then others those days. */
-async function anomalyEvidence(deps: DatasetDeps, orgId: OrgId, analysisId: string, query: AskQuery): Promise<Evidence[]> {
+async function anomalyEvidence(
+  deps: DatasetDeps,
+  orgId: OrgId,
+  analysisId: string,
+  query: AskQuery,
+): Promise<Evidence[]> {
   const range = query.dateRange;
   if (!range) return [];
   const metric = query.metrics[0];
   const items = await analysisItems(deps.db, orgId, analysisId, false);
   const inRange = (date: unknown) => typeof date === 'string' && date >= range.from && date <= range.to;
   const anomalies = items.filter((item) => item.kind === 'anomaly' && inRange(item.payload.date));
-  anomalies.sort((a, b) => Number(b.payload.metric === metric) - Number(a.payload.metric === metric) || a.rank - b.rank);
+  anomalies.sort(
+    (a, b) => Number(b.payload.metric === metric) - Number(a.payload.metric === metric) || a.rank - b.rank,
+  );
   const named = new Set(anomalies.map((item) => String(item.payload.key)));
   // Insights about the platforms or campaigns the anomalies name: what the analysis already said about them.
-  const insights = items.filter((item) => item.kind === 'insight' && [...named].some((key) => key !== 'all' && item.subject.includes(key)));
+  const insights = items.filter(
+    (item) => item.kind === 'insight' && [...named].some((key) => key !== 'all' && item.subject.includes(key)),
+  );
   // An insight rule may restate an anomaly word for word: each finding is shown once.
   const seen = new Set<string>();
   return [...anomalies.slice(0, 5), ...insights]
     .filter((item) => !seen.has(item.sentence) && seen.add(item.sentence))
     .slice(0, 8)
-    .map((item) => ({ kind: item.kind === 'anomaly' ? 'anomaly' : 'insight', id: item.id, title: item.title, sentence: item.sentence }));
+    .map((item) => ({
+      kind: item.kind === 'anomaly' ? 'anomaly' : 'insight',
+      id: item.id,
+      title: item.title,
+      sentence: item.sentence,
+    }));
 }
 
 /** Runs one structured query over the data in scope (the server's query service, or the CLI's files). */

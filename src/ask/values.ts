@@ -37,7 +37,8 @@ const indexes = new WeakMap<Vocabulary, ValueIndex>();
 
 function buildIndex(vocabulary: Vocabulary, isKnown: (word: string) => boolean): ValueIndex {
   const candidates: ValueCandidate[] = [];
-  const add = (dimension: ValueDimension, value: string, tokens: string[], alias: boolean) => candidates.push({ dimension, value, tokens, keys: tokens.map(singular), alias });
+  const add = (dimension: ValueDimension, value: string, tokens: string[], alias: boolean) =>
+    candidates.push({ dimension, value, tokens, keys: tokens.map(singular), alias });
   for (const dimension of VALUE_DIMENSIONS) {
     for (const value of vocabulary.values[dimension] ?? []) {
       const tokens = words(value).filter((token) => /[a-z0-9]/.test(token));
@@ -82,7 +83,12 @@ export interface ValueMatching {
  * its own ("prospecting" for "Prospecting - Broad"). Whole exact names win,
  * then typos, then parts; longer first. Marks the words it takes in `used`.
  */
-export function matchValues(w: readonly string[], used: boolean[], vocabulary: Vocabulary, isKnown: (word: string) => boolean): ValueMatching {
+export function matchValues(
+  w: readonly string[],
+  used: boolean[],
+  vocabulary: Vocabulary,
+  isKnown: (word: string) => boolean,
+): ValueMatching {
   let index = indexes.get(vocabulary);
   if (!index) {
     index = buildIndex(vocabulary, isKnown);
@@ -115,7 +121,11 @@ export function matchValues(w: readonly string[], used: boolean[], vocabulary: V
         while (position + length < n && matchesAt(i + length, candidate.keys[position + length]!)) length++;
         const part = candidate.tokens.slice(position, position + length);
         const key2 = `${id}:${i}:${length}`;
-        if (length < n && !seen.has(key2) && part.some((token) => !isKnown(token) && !/^\d/.test(token) && token.length >= 3)) {
+        if (
+          length < n &&
+          !seen.has(key2) &&
+          part.some((token) => !isKnown(token) && !/^\d/.test(token) && token.length >= 3)
+        ) {
           seen.add(key2);
           hits.push({ candidate, span: { start: i, length }, quality: 2 });
         }
@@ -136,7 +146,11 @@ export function matchValues(w: readonly string[], used: boolean[], vocabulary: V
     const { start, length } = hit.span;
     if (w.slice(start, start + length).some((_, k) => used[start + k])) continue;
     const same = bySpan.get(`${hit.quality}:${start}:${length}`)!;
-    const values = [...new Map(same.map((other) => [`${other.candidate.dimension}:${other.candidate.value}`, other.candidate])).values()];
+    const values = [
+      ...new Map(
+        same.map((other) => [`${other.candidate.dimension}:${other.candidate.value}`, other.candidate]),
+      ).values(),
+    ];
     const said = w.slice(start, start + length).join(' ');
     if (values.length > 1) return { matches, spans, ambiguous: { said, values } };
     for (let k = 0; k < length; k++) used[start + k] = true;

@@ -1,4 +1,11 @@
-import { type DuckConnection, readProfile, profileSql, ident, type Dimension, type Measure } from '../analysis/index.js';
+import {
+  type DuckConnection,
+  readProfile,
+  profileSql,
+  ident,
+  type Dimension,
+  type Measure,
+} from '../analysis/index.js';
 import { VALUE_DIMENSIONS, type ValueDimension } from './lexicon.js';
 
 /** What the data in scope holds, as far as reading a question needs: its names, fields and days. */
@@ -17,7 +24,8 @@ export async function readVocabulary(connection: DuckConnection, source: string)
   const [profileRow] = await connection.rows(profileSql(source, ''));
   const shape = readProfile(profileRow);
   const lists = VALUE_DIMENSIONS.map(
-    (dimension) => `(SELECT list(v) FROM (SELECT DISTINCT ${ident(dimension)} AS v FROM ${source} WHERE ${ident(dimension)} IS NOT NULL ORDER BY v LIMIT ${MAX_VALUES})) AS ${ident(dimension)}`,
+    (dimension) =>
+      `(SELECT list(v) FROM (SELECT DISTINCT ${ident(dimension)} AS v FROM ${source} WHERE ${ident(dimension)} IS NOT NULL ORDER BY v LIMIT ${MAX_VALUES})) AS ${ident(dimension)}`,
   );
   const [row] = await connection.rows(`SELECT ${lists.join(', ')}`);
   const values: Partial<Record<ValueDimension, readonly string[]>> = {};

@@ -21,8 +21,26 @@ type HeadRow = Omit<Selectable<AuditHeadTable>, 'org_id'>;
 type EventRow = Selectable<AuditEventTable>;
 
 const EVENT_COLUMNS = [
-  'id', 'org_id', 'seq', 'occurred_at', 'actor_type', 'actor_id', 'actor_name', 'actor_ip', 'actor_user_agent', 'action',
-  'target_type', 'target_id', 'target_name', 'outcome', 'reason', 'severity', 'request_id', 'details', 'prev_hash', 'hash',
+  'id',
+  'org_id',
+  'seq',
+  'occurred_at',
+  'actor_type',
+  'actor_id',
+  'actor_name',
+  'actor_ip',
+  'actor_user_agent',
+  'action',
+  'target_type',
+  'target_id',
+  'target_name',
+  'outcome',
+  'reason',
+  'severity',
+  'request_id',
+  'details',
+  'prev_hash',
+  'hash',
 ] as const satisfies readonly (keyof EventRow)[];
 
 interface AppendSql {
@@ -45,7 +63,9 @@ function appendSql(db: Kysely<Database>): AppendSql {
     const lock = isSqlite(db) ? sql`` : sql` for update`;
     texts = {
       claim: text(sql`select seq, hash, archived_seq, archived_hash, mac from audit_heads where org_id = ${''}${lock}`),
-      insert: text(sql`insert into audit_events (${sql.join(EVENT_COLUMNS.map((column) => sql.id(column)))}) values (${sql.join(EVENT_COLUMNS.map(() => ''))})`),
+      insert: text(
+        sql`insert into audit_events (${sql.join(EVENT_COLUMNS.map((column) => sql.id(column)))}) values (${sql.join(EVENT_COLUMNS.map(() => ''))})`,
+      ),
       advance: text(sql`update audit_heads set seq = ${0}, hash = ${''}, mac = ${''} where org_id = ${''}`),
     };
     compiled.set(adapter.constructor, texts);
@@ -53,7 +73,8 @@ function appendSql(db: Kysely<Database>): AppendSql {
   return texts;
 }
 
-const run = <R>(db: Kysely<Database>, text: string, parameters: readonly unknown[]) => db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]));
+const run = <R>(db: Kysely<Database>, text: string, parameters: readonly unknown[]) =>
+  db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]));
 
 /** The organisation's head, locked until the caller's transaction ends, so appends to one chain queue up across processes. */
 async function lockHead(db: Kysely<Database>, key: Buffer, orgId: string): Promise<HeadRow> {
@@ -75,15 +96,34 @@ async function lockHead(db: Kysely<Database>, key: Buffer, orgId: string): Promi
  * Appends one event to its organisation's chain, inside the caller's
  * transaction: it commits or rolls back together with the change it describes.
  */
-export async function appendEvent(db: Kysely<Database>, key: Buffer, event: UnchainedEvent): Promise<Selectable<AuditEventTable>> {
+export async function appendEvent(
+  db: Kysely<Database>,
+  key: Buffer,
+  event: UnchainedEvent,
+): Promise<Selectable<AuditEventTable>> {
   const head = await lockHead(db, key, event.org_id);
-  const before = { org_id: event.org_id, seq: Number(head.seq), hash: head.hash, archived_seq: head.archived_seq, archived_hash: head.archived_hash };
+  const before = {
+    org_id: event.org_id,
+    seq: Number(head.seq),
+    hash: head.hash,
+    archived_seq: head.archived_seq,
+    archived_hash: head.archived_hash,
+  };
   const seq = before.seq + 1;
   const unhashed = { id: newId('aud'), seq, ...event, prev_hash: head.hash };
   const row: EventRow = { ...unhashed, hash: eventHash(key, unhashed) };
   const texts = appendSql(db);
-  await run(db, texts.insert, EVENT_COLUMNS.map((column) => row[column]));
-  await run(db, texts.advance, [seq, row.hash, resealed(key, head.mac, before, { ...before, seq, hash: row.hash }), event.org_id]);
+  await run(
+    db,
+    texts.insert,
+    EVENT_COLUMNS.map((column) => row[column]),
+  );
+  await run(db, texts.advance, [
+    seq,
+    row.hash,
+    resealed(key, head.mac, before, { ...before, seq, hash: row.hash }),
+    event.org_id,
+  ]);
   return row;
 }
 
@@ -91,17 +131,33 @@ export async function appendEvent(db: Kysely<Database>, key: Buffer, event: Unch
  * Moves the archive anchor after events up to `toSeq` left the table (in the
  * caller's transaction); the head stays sealed, or stays visibly broken.
  */
-export async function advanceArchiveAnchor(db: Kysely<Database>, key: Buffer, orgId: OrgId, toSeq: number, lastHash: string): Promise<void> {
+export async function advanceArchiveAnchor(
+  db: Kysely<Database>,
+  key: Buffer,
+  orgId: OrgId,
+  toSeq: number,
+  lastHash: string,
+): Promise<void> {
   const head = await db
     .updateTable('audit_heads')
     .set((eb) => ({ seq: eb.ref('seq') }))
     .where('org_id', '=', orgId)
     .returning(['seq', 'hash', 'archived_seq', 'archived_hash', 'mac'])
     .executeTakeFirstOrThrow();
-  const before = { org_id: orgId, seq: head.seq, hash: head.hash, archived_seq: head.archived_seq, archived_hash: head.archived_hash };
+  const before = {
+    org_id: orgId,
+    seq: head.seq,
+    hash: head.hash,
+    archived_seq: head.archived_seq,
+    archived_hash: head.archived_hash,
+  };
   await db
     .updateTable('audit_heads')
-    .set({ archived_seq: toSeq, archived_hash: lastHash, mac: resealed(key, head.mac, before, { ...before, archived_seq: toSeq, archived_hash: lastHash }) })
+    .set({
+      archived_seq: toSeq,
+      archived_hash: lastHash,
+      mac: resealed(key, head.mac, before, { ...before, archived_seq: toSeq, archived_hash: lastHash }),
+    })
     .where('org_id', '=', orgId)
     .execute();
 }

@@ -47,8 +47,26 @@ function orgDir(root: string, orgId: OrgId): string {
 }
 
 function manifestMac(key: Buffer, manifest: Omit<ArchiveManifest, 'mac'>): string {
-  const { orgId, file, fromSeq, toSeq, count, fromTime, toTime, prevHash, firstHash, lastHash, sha256, createdAt } = manifest;
-  return hmacHex(key, JSON.stringify(['pca-audit-archive-1', orgId, file, fromSeq, toSeq, count, fromTime, toTime, prevHash, firstHash, lastHash, sha256, createdAt]));
+  const { orgId, file, fromSeq, toSeq, count, fromTime, toTime, prevHash, firstHash, lastHash, sha256, createdAt } =
+    manifest;
+  return hmacHex(
+    key,
+    JSON.stringify([
+      'pca-audit-archive-1',
+      orgId,
+      file,
+      fromSeq,
+      toSeq,
+      count,
+      fromTime,
+      toTime,
+      prevHash,
+      firstHash,
+      lastHash,
+      sha256,
+      createdAt,
+    ]),
+  );
 }
 
 /** An organisation's archive manifests, oldest first. */
@@ -61,13 +79,19 @@ export async function listManifests(root: string, orgId: OrgId): Promise<Archive
     throw error;
   }
   const manifests = await Promise.all(
-    names.filter((name) => name.endsWith(MANIFEST_SUFFIX)).map(async (name) => JSON.parse(await readFile(path.join(orgDir(root, orgId), name), 'utf8')) as ArchiveManifest),
+    names
+      .filter((name) => name.endsWith(MANIFEST_SUFFIX))
+      .map(async (name) => JSON.parse(await readFile(path.join(orgDir(root, orgId), name), 'utf8')) as ArchiveManifest),
   );
   return manifests.sort((a, b) => a.fromSeq - b.fromSeq);
 }
 
 /** Why a manifest or its file cannot be trusted, if so. */
-export async function verifyManifest(key: Buffer, root: string, manifest: ArchiveManifest): Promise<string | undefined> {
+export async function verifyManifest(
+  key: Buffer,
+  root: string,
+  manifest: ArchiveManifest,
+): Promise<string | undefined> {
   const { mac, ...fields } = manifest;
   if (mac !== manifestMac(key, fields)) return `manifest of ${manifest.file} was altered`;
   let bytes: Buffer;
@@ -76,7 +100,8 @@ export async function verifyManifest(key: Buffer, root: string, manifest: Archiv
   } catch {
     return `archive ${manifest.file} is missing`;
   }
-  if (createHash('sha256').update(bytes).digest('hex') !== manifest.sha256) return `archive ${manifest.file} was altered`;
+  if (createHash('sha256').update(bytes).digest('hex') !== manifest.sha256)
+    return `archive ${manifest.file} was altered`;
   return undefined;
 }
 
@@ -103,7 +128,9 @@ async function writeArchive(deps: ArchiveDeps, orgId: OrgId, rows: Row[], now: D
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const base = `${String(first.seq).padStart(12, '0')}-${String(last.seq).padStart(12, '0')}`;
   const file = `${base}.jsonl.gz`;
-  const body = await gzipAsync(Buffer.from(rows.map((row) => `${JSON.stringify({ ...row, seq: Number(row.seq) })}\n`).join(''), 'utf8'));
+  const body = await gzipAsync(
+    Buffer.from(rows.map((row) => `${JSON.stringify({ ...row, seq: Number(row.seq) })}\n`).join(''), 'utf8'),
+  );
   const fields = {
     orgId,
     file,
@@ -141,7 +168,12 @@ type HeadRow = Selectable<AuditHeadTable>;
  */
 async function batchBreak(deps: ArchiveDeps, head: HeadRow, rows: Row[]): Promise<Break | undefined> {
   const [headSeq, lastSeq] = [Number(head.seq), Number(rows[rows.length - 1]!.seq)];
-  const walker = new ChainWalker({ nextSeq: Number(head.archived_seq) + 1, prevHash: head.archived_hash, checked: 0, keyedSeq: Number(head.archived_seq) });
+  const walker = new ChainWalker({
+    nextSeq: Number(head.archived_seq) + 1,
+    prevHash: head.archived_hash,
+    checked: 0,
+    keyedSeq: Number(head.archived_seq),
+  });
   const vouchedBy = Math.min(headSeq, Math.ceil(lastSeq / CHECKPOINT_INTERVAL) * CHECKPOINT_INTERVAL);
   const following = await deps.db
     .selectFrom('audit_events')
@@ -155,7 +187,8 @@ async function batchBreak(deps: ArchiveDeps, head: HeadRow, rows: Row[]): Promis
   if (broke) return broke;
   const { nextSeq, prevHash, keyedSeq } = walker.state;
   if (keyedSeq >= lastSeq) return undefined;
-  const headHolds = head.mac === headMac(deps.audit.key, { ...head, seq: headSeq, archived_seq: Number(head.archived_seq) });
+  const headHolds =
+    head.mac === headMac(deps.audit.key, { ...head, seq: headSeq, archived_seq: Number(head.archived_seq) });
   if (headHolds && nextSeq - 1 === headSeq && prevHash === head.hash) return undefined;
   return { seq: keyedSeq + 1, reason: `events ${keyedSeq + 1}..${nextSeq - 1} do not match the sealed head` };
 }
@@ -172,7 +205,11 @@ export interface ArchiveOutcome {
  * deleted, the anchor moved and an `audit.archived` event written in one
  * transaction, after the files are in place.
  */
-export async function archiveExpiredEvents(deps: ArchiveDeps, org: { readonly id: OrgId; readonly retention: { readonly auditDays: number } }, now: Date): Promise<ArchiveOutcome> {
+export async function archiveExpiredEvents(
+  deps: ArchiveDeps,
+  org: { readonly id: OrgId; readonly retention: { readonly auditDays: number } },
+  now: Date,
+): Promise<ArchiveOutcome> {
   const cutoff = new Date(now.getTime() - org.retention.auditDays * 86_400_000).toISOString();
   const files: string[] = [];
   let events = 0;
@@ -190,16 +227,29 @@ export async function archiveExpiredEvents(deps: ArchiveDeps, org: { readonly id
       .execute();
     if (rows.length === 0) break;
     const broke = await batchBreak(deps, head, rows);
-    if (broke) throw new Error(`audit chain of ${org.id} is broken at ${broke.seq}; archiving stopped (run pca audit verify)`);
+    if (broke)
+      throw new Error(`audit chain of ${org.id} is broken at ${broke.seq}; archiving stopped (run pca audit verify)`);
     const manifest = await writeArchive(deps, org.id, rows, now);
     try {
       await inTransaction(deps.db, async (trx) => {
-        await trx.deleteFrom('audit_events').where('org_id', '=', org.id).where('seq', '>=', manifest.fromSeq).where('seq', '<=', manifest.toSeq).execute();
+        await trx
+          .deleteFrom('audit_events')
+          .where('org_id', '=', org.id)
+          .where('seq', '>=', manifest.fromSeq)
+          .where('seq', '<=', manifest.toSeq)
+          .execute();
         await advanceArchiveAnchor(trx, deps.audit.key, org.id, manifest.toSeq, manifest.lastHash);
         await systemRecorder(deps.audit, 'retention', org.id).record(trx, {
           action: 'audit.archived',
           target: { type: 'audit_archive', id: manifest.file },
-          details: { fromSeq: manifest.fromSeq, toSeq: manifest.toSeq, count: manifest.count, fromTime: manifest.fromTime, toTime: manifest.toTime, sha256: manifest.sha256 },
+          details: {
+            fromSeq: manifest.fromSeq,
+            toSeq: manifest.toSeq,
+            count: manifest.count,
+            fromTime: manifest.fromTime,
+            toTime: manifest.toTime,
+            sha256: manifest.sha256,
+          },
         });
       });
     } catch (error) {

@@ -12,8 +12,25 @@ type HashedFields = Omit<Selectable<AuditEventTable>, 'hash'>;
 
 /** The fields an event's hash covers, in order: every field but the hash itself. */
 const CANONICAL_FIELDS = [
-  'org_id', 'seq', 'id', 'occurred_at', 'actor_type', 'actor_id', 'actor_name', 'actor_ip', 'actor_user_agent', 'action',
-  'target_type', 'target_id', 'target_name', 'outcome', 'reason', 'severity', 'request_id', 'details', 'prev_hash',
+  'org_id',
+  'seq',
+  'id',
+  'occurred_at',
+  'actor_type',
+  'actor_id',
+  'actor_name',
+  'actor_ip',
+  'actor_user_agent',
+  'action',
+  'target_type',
+  'target_id',
+  'target_name',
+  'outcome',
+  'reason',
+  'severity',
+  'request_id',
+  'details',
+  'prev_hash',
 ] as const satisfies readonly (keyof HashedFields)[];
 
 /**
@@ -21,7 +38,10 @@ const CANONICAL_FIELDS = [
  * order, as a JSON array (unambiguous, whatever the values contain).
  */
 export function canonicalEvent(row: HashedFields): string {
-  return JSON.stringify([VERSION, ...CANONICAL_FIELDS.map((field) => (field === 'seq' ? Number(row.seq) : row[field]))]);
+  return JSON.stringify([
+    VERSION,
+    ...CANONICAL_FIELDS.map((field) => (field === 'seq' ? Number(row.seq) : row[field])),
+  ]);
 }
 
 /**
@@ -76,5 +96,16 @@ type HeadFields = Omit<Selectable<AuditHeadTable>, 'mac'>;
 
 /** Seals the head row, so that moving it back (to hide a truncated tail), or rewriting the links after the last checkpoint, needs the key. */
 export function headMac(key: Buffer, head: HeadFields): string {
-  return hmacHex(key, JSON.stringify([VERSION, 'head', head.org_id, Number(head.seq), head.hash, Number(head.archived_seq), head.archived_hash]));
+  return hmacHex(
+    key,
+    JSON.stringify([
+      VERSION,
+      'head',
+      head.org_id,
+      Number(head.seq),
+      head.hash,
+      Number(head.archived_seq),
+      head.archived_hash,
+    ]),
+  );
 }

@@ -11,15 +11,37 @@ export const AUDIT_EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'jsonl'] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
 
 const COLUMNS = [
-  'seq', 'id', 'occurredAt', 'actorType', 'actorId', 'actorName', 'actorIp', 'actorUserAgent', 'action', 'targetType', 'targetId',
-  'targetName', 'outcome', 'reason', 'severity', 'requestId', 'details', 'prevHash', 'hash',
+  'seq',
+  'id',
+  'occurredAt',
+  'actorType',
+  'actorId',
+  'actorName',
+  'actorIp',
+  'actorUserAgent',
+  'action',
+  'targetType',
+  'targetId',
+  'targetName',
+  'outcome',
+  'reason',
+  'severity',
+  'requestId',
+  'details',
+  'prevHash',
+  'hash',
 ] as const;
 
 type Row = Selectable<AuditEventTable>;
 const BATCH = 2_000;
 
 /** Rows in sequence order, a batch at a time: memory stays flat however long the range. */
-async function* eventRows(db: Kysely<Database>, orgId: OrgId, filters: EventFilters, throughSeq: number): AsyncGenerator<Row> {
+async function* eventRows(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  filters: EventFilters,
+  throughSeq: number,
+): AsyncGenerator<Row> {
   let last = 0;
   for (;;) {
     const rows = await filtered(db.selectFrom('audit_events').selectAll().where('org_id', '=', orgId), filters)
@@ -36,12 +58,32 @@ async function* eventRows(db: Kysely<Database>, orgId: OrgId, filters: EventFilt
 
 function cells(row: Row): (string | number | null)[] {
   return [
-    Number(row.seq), row.id, row.occurred_at, row.actor_type, row.actor_id, row.actor_name, row.actor_ip, row.actor_user_agent, row.action,
-    row.target_type, row.target_id, row.target_name, row.outcome, row.reason, row.severity, row.request_id, row.details, row.prev_hash, row.hash,
+    Number(row.seq),
+    row.id,
+    row.occurred_at,
+    row.actor_type,
+    row.actor_id,
+    row.actor_name,
+    row.actor_ip,
+    row.actor_user_agent,
+    row.action,
+    row.target_type,
+    row.target_id,
+    row.target_name,
+    row.outcome,
+    row.reason,
+    row.severity,
+    row.request_id,
+    row.details,
+    row.prev_hash,
+    row.hash,
   ];
 }
 
-async function* textChunks(rows: AsyncGenerator<Row>, format: Exclude<AuditExportFormat, 'xlsx'>): AsyncGenerator<string> {
+async function* textChunks(
+  rows: AsyncGenerator<Row>,
+  format: Exclude<AuditExportFormat, 'xlsx'>,
+): AsyncGenerator<string> {
   if (format === 'csv') yield `${COLUMNS.join(',')}\r\n`;
   if (format === 'json') yield '[';
   let first = true;
@@ -68,7 +110,8 @@ function workbookStream(ExcelJS: ExcelModule, rows: AsyncGenerator<Row>): Readab
   const sheet = workbook.addWorksheet('Audit events');
   sheet.addRow([...COLUMNS]).commit();
   void (async () => {
-    for await (const row of rows) sheet.addRow(cells(row).map((cell) => (typeof cell === 'string' ? neutraliseFormula(cell) : cell))).commit();
+    for await (const row of rows)
+      sheet.addRow(cells(row).map((cell) => (typeof cell === 'string' ? neutraliseFormula(cell) : cell))).commit();
     sheet.commit();
     await workbook.commit();
   })().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
@@ -79,7 +122,12 @@ function workbookStream(ExcelJS: ExcelModule, rows: AsyncGenerator<Row>): Readab
  * Streams the organisation's events as the chain stood when the export began
  * (through its head then); spreadsheet cells are neutralised against formula injection.
  */
-export async function exportEvents(db: Kysely<Database>, orgId: OrgId, filters: EventFilters, format: AuditExportFormat): Promise<Download & { readonly body: Readable }> {
+export async function exportEvents(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  filters: EventFilters,
+  format: AuditExportFormat,
+): Promise<Download & { readonly body: Readable }> {
   const head = await db.selectFrom('audit_heads').select('seq').where('org_id', '=', orgId).executeTakeFirst();
   const rows = eventRows(db, orgId, filters, Number(head?.seq ?? 0));
   return {

@@ -67,10 +67,15 @@ export function auditOf(request: FastifyRequest): AuditRecorder {
 const ACCESS_KINDS = new Set<ProblemKind>(['unauthorized', 'forbidden', 'password-change-required', 'mfa-required']);
 
 /** The event a refused or failed request leaves, when its handler did not record one itself. */
-async function refusalEntry(db: Kysely<Database>, request: FastifyRequest, status: number): Promise<AuditEntry | undefined> {
+async function refusalEntry(
+  db: Kysely<Database>,
+  request: FastifyRequest,
+  status: number,
+): Promise<AuditEntry | undefined> {
   const kind = request.problemKind;
   const route = { method: request.method, route: request.routeOptions.url, status };
-  if (status >= 500) return { action: 'error', outcome: 'failure', severity: 'error', reason: kind ?? 'internal', details: route };
+  if (status >= 500)
+    return { action: 'error', outcome: 'failure', severity: 'error', reason: kind ?? 'internal', details: route };
   if (kind === 'quota-exceeded') return { action: 'quota.exceeded', outcome: 'denied', details: route };
   if (kind === 'feature-disabled') return { action: 'feature.denied', outcome: 'denied', details: route };
   if (!request.reachedHandler && kind !== undefined && ACCESS_KINDS.has(kind)) {
@@ -79,18 +84,35 @@ async function refusalEntry(db: Kysely<Database>, request: FastifyRequest, statu
   const id = (request.params as { id?: unknown } | undefined)?.id;
   if (kind === 'not-found' && typeof id === 'string' && request.principal) {
     // The prober's own trail gets a plain 404: it must not learn that the id exists elsewhere.
-    return { action: 'access.not_found', outcome: 'failure', severity: 'info', target: { type: 'id', id }, details: route };
+    return {
+      action: 'access.not_found',
+      outcome: 'failure',
+      severity: 'info',
+      target: { type: 'id', id },
+      details: route,
+    };
   }
   const primary = declaredActions(request)[0];
   if (primary !== undefined && MUTATING.has(request.method)) {
     const denied = kind !== undefined && ACCESS_KINDS.has(kind);
-    return { action: primary, outcome: denied ? 'denied' : 'failure', reason: kind ?? `status ${status}`, details: route };
+    return {
+      action: primary,
+      outcome: denied ? 'denied' : 'failure',
+      reason: kind ?? `status ${status}`,
+      details: route,
+    };
   }
   return undefined;
 }
 
 /** A 404 for an id another organisation owns: a cross-tenant probe, recorded in the operator's trail only. */
-async function recordProbe(db: Kysely<Database>, log: AuditLog, hook: AuditRecorder, request: FastifyRequest, entry: AuditEntry): Promise<void> {
+async function recordProbe(
+  db: Kysely<Database>,
+  log: AuditLog,
+  hook: AuditRecorder,
+  request: FastifyRequest,
+  entry: AuditEntry,
+): Promise<void> {
   const id = entry.target?.id;
   const prober = request.principal?.orgId;
   if (typeof id !== 'string' || prober === undefined || !(await ownedElsewhere(db, id, prober))) return;
@@ -111,12 +133,21 @@ async function recordProbe(db: Kysely<Database>, log: AuditLog, hook: AuditRecor
  * and a loud complaint when a mutating route succeeded without its event.
  * Returns the note for refusals answered before the onSend hooks.
  */
-export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysely<Database>): (request: FastifyRequest, kind: ProblemKind) => void {
+export function installAuditHooks(
+  app: FastifyInstance,
+  log: AuditLog,
+  db: Kysely<Database>,
+): (request: FastifyRequest, kind: ProblemKind) => void {
   const anonymous = new RefusalSummaries(log, db);
   /** A refusal before authentication, into its address's summary for the minute. */
   const noteAnonymous = (request: FastifyRequest, kind: ProblemKind): Promise<void> => {
     const agent = request.headers['user-agent'];
-    return anonymous.note(request.ip, typeof agent === 'string' ? agent : null, `${request.method} ${request.routeOptions.url ?? ''}`, kind);
+    return anonymous.note(
+      request.ip,
+      typeof agent === 'string' ? agent : null,
+      `${request.method} ${request.routeOptions.url ?? ''}`,
+      kind,
+    );
   };
   const sweeper = setInterval(() => {
     anonymous.flush(false).catch((error: unknown) => app.log.error({ err: error }, 'audit event could not be written'));
@@ -143,7 +174,12 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
     const status = reply.statusCode;
     try {
       const kind = request.problemKind;
-      if (!request.principal && !request.reachedHandler && kind !== undefined && (ACCESS_KINDS.has(kind) || kind === 'rate-limited')) {
+      if (
+        !request.principal &&
+        !request.reachedHandler &&
+        kind !== undefined &&
+        (ACCESS_KINDS.has(kind) || kind === 'rate-limited')
+      ) {
         await noteAnonymous(request, kind);
         return;
       }
@@ -155,7 +191,11 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
       const primary = declaredActions(request)[0];
       if (status < 400 && primary !== undefined && MUTATING.has(request.method) && (recorder?.successes ?? 0) === 0) {
         request.log.error({ route: url, action: primary }, 'audit event not recorded with its change');
-        await hook().record(db, { action: primary, reason: 'recorded after the change, not with it', details: { method: request.method, route: url, status } });
+        await hook().record(db, {
+          action: primary,
+          reason: 'recorded after the change, not with it',
+          details: { method: request.method, route: url, status },
+        });
       }
       if (request.principal?.kind === 'api_key') {
         await hook().record(db, {
@@ -173,6 +213,8 @@ export function installAuditHooks(app: FastifyInstance, log: AuditLog, db: Kysel
   });
   // For answers sent before the onSend hooks (a route's door): the same summary, its failure logged.
   return (request, kind) => {
-    noteAnonymous(request, kind).catch((error: unknown) => request.log.error({ err: error }, 'audit event could not be written'));
+    noteAnonymous(request, kind).catch((error: unknown) =>
+      request.log.error({ err: error }, 'audit event could not be written'),
+    );
   };
 }

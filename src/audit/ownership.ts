@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
-type OwnedTable = 'users' | 'datasets' | 'analyses' | 'api_keys' | 'alerts' | 'alert_channels' | 'sessions' | 'insights' | 'budgets';
+type OwnedTable =
+  'users' | 'datasets' | 'analyses' | 'api_keys' | 'alerts' | 'alert_channels' | 'sessions' | 'insights' | 'budgets';
 
 /** Which table holds an id of each prefix (ids are `prefix_…`, see ids.ts). */
 const TABLE_BY_PREFIX: Readonly<Record<string, OwnedTable>> = {

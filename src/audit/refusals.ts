@@ -47,7 +47,8 @@ export class RefusalSummaries {
     entry.count += 1;
     entry.lastAt = at;
     entry.reasons[reason] = (entry.reasons[reason] ?? 0) + 1;
-    if (route in entry.routes || Object.keys(entry.routes).length < MAX_ROUTES) entry.routes[route] = (entry.routes[route] ?? 0) + 1;
+    if (route in entry.routes || Object.keys(entry.routes).length < MAX_ROUTES)
+      entry.routes[route] = (entry.routes[route] ?? 0) + 1;
   }
 
   /** Writes the summaries of minutes that are over, or every one (`all`, at shutdown). */
@@ -65,12 +66,22 @@ export class RefusalSummaries {
     this.pending.delete(ip);
     const reason = Object.entries(entry.reasons).sort((a, b) => b[1] - a[1])[0]![0];
     // Before authentication there is no organisation: the operator's trail gets it.
-    const recorder = auditRecorder(this.log, { actor: () => ({ type: 'user', id: null, name: null, ip, userAgent: entry.userAgent }), orgId: () => undefined, requestId: null });
+    const recorder = auditRecorder(this.log, {
+      actor: () => ({ type: 'user', id: null, name: null, ip, userAgent: entry.userAgent }),
+      orgId: () => undefined,
+      requestId: null,
+    });
     await recorder.record(this.db, {
       action: 'access.denied',
       outcome: 'denied',
       reason,
-      details: { count: entry.count, firstAt: entry.firstAt, lastAt: entry.lastAt, reasons: entry.reasons, routes: entry.routes },
+      details: {
+        count: entry.count,
+        firstAt: entry.firstAt,
+        lastAt: entry.lastAt,
+        reasons: entry.reasons,
+        routes: entry.routes,
+      },
     });
   }
 }

@@ -18,7 +18,13 @@ export const SECURITY_ACTIONS: readonly AuditAction[] = [
   'security.alert',
   'audit.chain_broken',
 ];
-const USER_CHANGES: readonly AuditAction[] = ['user.created', 'user.updated', 'user.deactivated', 'user.reactivated', 'auth.password.reset'];
+const USER_CHANGES: readonly AuditAction[] = [
+  'user.created',
+  'user.updated',
+  'user.deactivated',
+  'user.reactivated',
+  'auth.password.reset',
+];
 const PERMISSION_CHANGES: readonly AuditAction[] = ['user.role_changed', 'api_key.created', 'api_key.revoked'];
 const EXPORTS: readonly AuditAction[] = ['analysis.exported', 'audit.exported'];
 
@@ -48,10 +54,16 @@ export interface ComplianceReport {
 
 const pick = (counts: Record<string, number>, actions: readonly string[]) =>
   Object.fromEntries(actions.map((action) => [action, counts[action] ?? 0]));
-const sum = (counts: Record<string, number>, actions: readonly string[]) => actions.reduce((total, action) => total + (counts[action] ?? 0), 0);
+const sum = (counts: Record<string, number>, actions: readonly string[]) =>
+  actions.reduce((total, action) => total + (counts[action] ?? 0), 0);
 
 /** The figures a compliance review asks for, over [from, to), computed in the store. */
-export async function complianceReport(db: Kysely<Database>, orgId: OrgId, range: { from: string; to: string }, now: Date): Promise<ComplianceReport> {
+export async function complianceReport(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  range: { from: string; to: string },
+  now: Date,
+): Promise<ComplianceReport> {
   const scope = () => filtered(db.selectFrom('audit_events').where('org_id', '=', orgId), range);
   const countBy = async (column: 'action' | 'severity' | 'outcome'): Promise<Record<string, number>> => {
     const rows = await scope()
@@ -60,7 +72,11 @@ export async function complianceReport(db: Kysely<Database>, orgId: OrgId, range
       .execute();
     return Object.fromEntries(rows.map((row) => [String(row[column]), Number(row.n)]));
   };
-  const [byAction, bySeverity, byOutcome] = await Promise.all([countBy('action'), countBy('severity'), countBy('outcome')]);
+  const [byAction, bySeverity, byOutcome] = await Promise.all([
+    countBy('action'),
+    countBy('severity'),
+    countBy('outcome'),
+  ]);
   const actors = await scope()
     .select((eb) => eb.fn.count<number>('actor_id').distinct().as('n'))
     .executeTakeFirstOrThrow();
@@ -71,7 +87,12 @@ export async function complianceReport(db: Kysely<Database>, orgId: OrgId, range
   const activityByHour = Array.from({ length: 24 }, () => 0);
   for (const row of hours) activityByHour[Number(row.hour)] = Number(row.n);
   const top = await scope()
-    .select(['actor_type', 'actor_id', (eb) => eb.fn.max('actor_name').as('actor_name'), (eb) => eb.fn.countAll<number>().as('n')])
+    .select([
+      'actor_type',
+      'actor_id',
+      (eb) => eb.fn.max('actor_name').as('actor_name'),
+      (eb) => eb.fn.countAll<number>().as('n'),
+    ])
     .groupBy(['actor_type', 'actor_id'])
     .orderBy('n', 'desc')
     .orderBy('actor_id')
@@ -102,7 +123,12 @@ export async function complianceReport(db: Kysely<Database>, orgId: OrgId, range
     userChanges: pick(byAction, USER_CHANGES),
     permissionChanges: pick(byAction, PERMISSION_CHANGES),
     activityByHour,
-    mostActiveActors: top.map((row) => ({ type: row.actor_type, id: row.actor_id, name: row.actor_name, events: Number(row.n) })),
+    mostActiveActors: top.map((row) => ({
+      type: row.actor_type,
+      id: row.actor_id,
+      name: row.actor_name,
+      events: Number(row.n),
+    })),
   };
 }
 
@@ -113,13 +139,33 @@ function reportRows(report: ComplianceReport): [string, string, string | number 
     ['period', 'to', report.to],
     ['period', 'generatedAt', report.generatedAt],
   ];
-  for (const key of ['totalEvents', 'uniqueActors', 'failedLogins', 'lockouts', 'securityEvents', 'criticalEvents', 'crossTenantProbes', 'uploads', 'exports'] as const) {
+  for (const key of [
+    'totalEvents',
+    'uniqueActors',
+    'failedLogins',
+    'lockouts',
+    'securityEvents',
+    'criticalEvents',
+    'crossTenantProbes',
+    'uploads',
+    'exports',
+  ] as const) {
     rows.push(['summary', key, report[key]]);
   }
-  const sections = { byAction: report.byAction, bySeverity: report.bySeverity, byOutcome: report.byOutcome, userChanges: report.userChanges, permissionChanges: report.permissionChanges };
-  for (const [section, counts] of Object.entries(sections)) for (const [key, value] of Object.entries(counts)) rows.push([section, key, value]);
-  report.activityByHour.forEach((count, hour) => rows.push(['activityByHour', `${String(hour).padStart(2, '0')}:00`, count]));
-  for (const actor of report.mostActiveActors) rows.push(['mostActiveActors', `${actor.type}:${actor.name ?? actor.id ?? 'anonymous'}`, actor.events]);
+  const sections = {
+    byAction: report.byAction,
+    bySeverity: report.bySeverity,
+    byOutcome: report.byOutcome,
+    userChanges: report.userChanges,
+    permissionChanges: report.permissionChanges,
+  };
+  for (const [section, counts] of Object.entries(sections))
+    for (const [key, value] of Object.entries(counts)) rows.push([section, key, value]);
+  report.activityByHour.forEach((count, hour) =>
+    rows.push(['activityByHour', `${String(hour).padStart(2, '0')}:00`, count]),
+  );
+  for (const actor of report.mostActiveActors)
+    rows.push(['mostActiveActors', `${actor.type}:${actor.name ?? actor.id ?? 'anonymous'}`, actor.events]);
   return rows;
 }
 
@@ -132,7 +178,8 @@ export async function reportXlsx(report: ComplianceReport): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Audit report');
   sheet.addRow(['Section', 'Key', 'Value']).font = { bold: true };
-  for (const [section, key, value] of reportRows(report)) sheet.addRow([section, neutraliseFormula(key), typeof value === 'string' ? neutraliseFormula(value) : value]);
+  for (const [section, key, value] of reportRows(report))
+    sheet.addRow([section, neutraliseFormula(key), typeof value === 'string' ? neutraliseFormula(value) : value]);
   sheet.columns.forEach((column) => (column.width = 28));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -19,14 +19,24 @@ export interface VerifyResult {
 /** Events per page: big enough that per-query costs vanish, small enough to hold a few pages in memory. */
 const PAGE_SIZE = 10_000;
 
-async function* tablePages(db: Kysely<Database>, orgId: OrgId, afterSeq: number, pageSize: number): AsyncGenerator<Page> {
-  const after = (seq: number) => db.selectFrom('audit_events').where('org_id', '=', orgId).where('seq', '>', seq).orderBy('seq').limit(pageSize);
+async function* tablePages(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  afterSeq: number,
+  pageSize: number,
+): AsyncGenerator<Page> {
+  const after = (seq: number) =>
+    db.selectFrom('audit_events').where('org_id', '=', orgId).where('seq', '>', seq).orderBy('seq').limit(pageSize);
   const rowsBetween = (from: number, to: number) => () => after(from).where('seq', '<=', to).selectAll().execute();
   // On SQLite one query returns the whole page already in canonical form, so no per-event object is made.
   if (isSqlite(db)) {
-    for (let last = afterSeq; ; ) {
+    for (let last = afterSeq; ;) {
       const page = await db
-        .selectFrom(after(last).select(['seq', 'prev_hash', 'hash', canonicalEventSql().as('canonical')]).as('page'))
+        .selectFrom(
+          after(last)
+            .select(['seq', 'prev_hash', 'hash', canonicalEventSql().as('canonical')])
+            .as('page'),
+        )
         .select([
           sql<number>`count(*)`.as('count'),
           sql<number | null>`min(seq)`.as('first_seq'),
@@ -54,7 +64,7 @@ async function* tablePages(db: Kysely<Database>, orgId: OrgId, afterSeq: number,
       last = lastSeq;
     }
   }
-  for (let last = afterSeq; ; ) {
+  for (let last = afterSeq; ;) {
     const rows = await after(last).selectAll().execute();
     if (rows.length === 0) return;
     yield pageOf(rows);
@@ -63,7 +73,13 @@ async function* tablePages(db: Kysely<Database>, orgId: OrgId, afterSeq: number,
   }
 }
 
-const broken = (orgId: OrgId, checked: number, seq: number, reason: string, archivesChecked?: number): VerifyResult => ({
+const broken = (
+  orgId: OrgId,
+  checked: number,
+  seq: number,
+  reason: string,
+  archivesChecked?: number,
+): VerifyResult => ({
   orgId,
   valid: false,
   checked,
@@ -90,15 +106,31 @@ export interface VerifyOptions {
  * reported only when a second pass finds it too: tampering stays broken,
  * a race does not.
  */
-export async function verifyChain(db: Kysely<Database>, key: Buffer, orgId: OrgId, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyChain(
+  db: Kysely<Database>,
+  key: Buffer,
+  orgId: OrgId,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   const first = await verifyOnce(db, key, orgId, options);
   return first.valid ? first : verifyOnce(db, key, orgId, options);
 }
 
-async function verifyOnce(db: Kysely<Database>, key: Buffer, orgId: OrgId, options: VerifyOptions): Promise<VerifyResult> {
+async function verifyOnce(
+  db: Kysely<Database>,
+  key: Buffer,
+  orgId: OrgId,
+  options: VerifyOptions,
+): Promise<VerifyResult> {
   const head = await db.selectFrom('audit_heads').selectAll().where('org_id', '=', orgId).executeTakeFirst();
   if (!head) {
-    const any = await db.selectFrom('audit_events').select('seq').where('org_id', '=', orgId).orderBy('seq').limit(1).executeTakeFirst();
+    const any = await db
+      .selectFrom('audit_events')
+      .select('seq')
+      .where('org_id', '=', orgId)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
     return any ? broken(orgId, 0, Number(any.seq), 'the chain head is missing') : { orgId, valid: true, checked: 0 };
   }
   const headSeq = Number(head.seq);
@@ -108,7 +140,12 @@ async function verifyOnce(db: Kysely<Database>, key: Buffer, orgId: OrgId, optio
   }
 
   // The anchor is sealed with the head, so the key vouches for where the table begins.
-  let walker = new ChainWalker({ nextSeq: archivedSeq + 1, prevHash: head.archived_hash, checked: 0, keyedSeq: archivedSeq });
+  let walker = new ChainWalker({
+    nextSeq: archivedSeq + 1,
+    prevHash: head.archived_hash,
+    checked: 0,
+    keyedSeq: archivedSeq,
+  });
   let archivesChecked: number | undefined;
   if (options.archiveRoot !== undefined) {
     archivesChecked = 0;
@@ -119,7 +156,13 @@ async function verifyOnce(db: Kysely<Database>, key: Buffer, orgId: OrgId, optio
       archivesChecked += 1;
     }
     if (walker.state.nextSeq !== archivedSeq + 1 || walker.state.prevHash !== head.archived_hash) {
-      return broken(orgId, walker.state.checked, walker.state.nextSeq, 'the archives do not reach where the table begins', archivesChecked);
+      return broken(
+        orgId,
+        walker.state.checked,
+        walker.state.nextSeq,
+        'the archives do not reach where the table begins',
+        archivesChecked,
+      );
     }
   }
 
@@ -127,16 +170,33 @@ async function verifyOnce(db: Kysely<Database>, key: Buffer, orgId: OrgId, optio
   if (problem) return broken(orgId, walker.state.checked, problem.seq, problem.reason, archivesChecked);
   const { nextSeq, prevHash, checked, keyedSeq } = walker.state;
   if (nextSeq - 1 !== headSeq) {
-    return broken(orgId, checked, nextSeq, `the chain ends at ${nextSeq - 1} but its head is at ${headSeq}`, archivesChecked);
+    return broken(
+      orgId,
+      checked,
+      nextSeq,
+      `the chain ends at ${nextSeq - 1} but its head is at ${headSeq}`,
+      archivesChecked,
+    );
   }
   // The events since the last keyed link hold only through the sealed head's hash.
   if (prevHash !== head.hash) {
-    return broken(orgId, checked, keyedSeq + 1, `events ${keyedSeq + 1}..${headSeq} do not match the sealed head`, archivesChecked);
+    return broken(
+      orgId,
+      checked,
+      keyedSeq + 1,
+      `events ${keyedSeq + 1}..${headSeq} do not match the sealed head`,
+      archivesChecked,
+    );
   }
   return { orgId, valid: true, checked, ...(archivesChecked !== undefined ? { archivesChecked } : {}) };
 }
 
-async function checkArchive(key: Buffer, root: string, manifest: ArchiveManifest, walker: ChainWalker): Promise<Break | undefined> {
+async function checkArchive(
+  key: Buffer,
+  root: string,
+  manifest: ArchiveManifest,
+  walker: ChainWalker,
+): Promise<Break | undefined> {
   const problem = await verifyManifest(key, root, manifest);
   if (problem) return { seq: manifest.fromSeq, reason: problem };
   const rows = await readArchiveRows(root, manifest);

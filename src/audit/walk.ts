@@ -64,19 +64,36 @@ export class ChainWalker {
 
   /** Moves past a page that links and whose every hash holds, up to `keyedSeq`. */
   pass(page: Page, keyedSeq: number): void {
-    this.state = { nextSeq: page.lastSeq + 1, prevHash: page.hashes.slice(-HASH_HEX), checked: this.state.checked + page.count, keyedSeq };
+    this.state = {
+      nextSeq: page.lastSeq + 1,
+      prevHash: page.hashes.slice(-HASH_HEX),
+      checked: this.state.checked + page.count,
+      keyedSeq,
+    };
   }
 
   /** Undefined when the row fits (and the walk moves past it); otherwise where and why it does not. */
   feed(key: Buffer, row: Row): Break | undefined {
     const { nextSeq, prevHash, checked, keyedSeq } = this.state;
     const seq = Number(row.seq);
-    if (seq !== nextSeq) return seq > nextSeq ? { seq: nextSeq, reason: `events ${nextSeq}..${seq - 1} are missing` } : { seq, reason: `event ${seq} is out of order` };
+    if (seq !== nextSeq)
+      return seq > nextSeq
+        ? { seq: nextSeq, reason: `events ${nextSeq}..${seq - 1} are missing` }
+        : { seq, reason: `event ${seq} is out of order` };
     if (row.prev_hash !== prevHash) return { seq, reason: `event ${seq} does not link to the event before it` };
     const seal = sealOf(key, seq, canonicalEvent(row), row.hash);
     if (seal === 'altered') return { seq, reason: `event ${seq} was altered` };
-    if (seal === 'unsealed') return { seq: keyedSeq + 1, reason: `events ${keyedSeq + 1}..${seq} were rewritten: checkpoint ${seq} lacks the key's seal` };
-    this.state = { nextSeq: seq + 1, prevHash: row.hash, checked: checked + 1, keyedSeq: seal === 'keyed' ? seq : keyedSeq };
+    if (seal === 'unsealed')
+      return {
+        seq: keyedSeq + 1,
+        reason: `events ${keyedSeq + 1}..${seq} were rewritten: checkpoint ${seq} lacks the key's seal`,
+      };
+    this.state = {
+      nextSeq: seq + 1,
+      prevHash: row.hash,
+      checked: checked + 1,
+      keyedSeq: seal === 'keyed' ? seq : keyedSeq,
+    };
     return undefined;
   }
 }
@@ -87,7 +104,11 @@ export class ChainWalker {
  * it began: that finds the first broken event and its reason, and clears a
  * page whose only fault was how SQL rendered an unusual string.
  */
-export async function walkPages(key: Buffer, walker: ChainWalker, pages: AsyncIterable<Page> | Iterable<Page>): Promise<Break | undefined> {
+export async function walkPages(
+  key: Buffer,
+  walker: ChainWalker,
+  pages: AsyncIterable<Page> | Iterable<Page>,
+): Promise<Break | undefined> {
   // The last keyed event among the pages whose hashes are settled: pages ahead of it have only been linked.
   let keyedSeq = walker.state.keyedSeq;
   let hashing: { page: Page; from: WalkState; holds: Promise<LinesVerdict> } | undefined;
@@ -105,14 +126,21 @@ export async function walkPages(key: Buffer, walker: ChainWalker, pages: AsyncIt
     const precise = new ChainWalker({ ...from, keyedSeq });
     const problem = await walkRows(key, page, precise);
     keyedSeq = precise.state.keyedSeq;
-    walker.state = problem || precise.state.nextSeq >= walker.state.nextSeq ? precise.state : { ...walker.state, keyedSeq };
+    walker.state =
+      problem || precise.state.nextSeq >= walker.state.nextSeq ? precise.state : { ...walker.state, keyedSeq };
     return problem;
   };
   for await (const page of pages) {
     const from = walker.state;
     const linked = walker.links(page);
     if (linked) walker.pass(page, from.keyedSeq);
-    const next = linked ? { page, from, holds: checkLines(key, { lines: page.lines, hashes: page.hashes, firstSeq: from.nextSeq, count: page.count }) } : undefined;
+    const next = linked
+      ? {
+          page,
+          from,
+          holds: checkLines(key, { lines: page.lines, hashes: page.hashes, firstSeq: from.nextSeq, count: page.count }),
+        }
+      : undefined;
     const earlier = await settle();
     if (earlier) return earlier;
     hashing = next;

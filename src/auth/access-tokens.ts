@@ -30,7 +30,9 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
   if (!SEGMENT.test(segment)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -74,10 +76,20 @@ function verifySignedToken(
   if (iss !== TOKEN_ISSUER || !hasAudience(aud)) return undefined;
   if (typeof iat !== 'number' || typeof exp !== 'number' || exp <= seconds) return undefined;
   if (nbf !== undefined && typeof nbf !== 'number') return undefined;
-  if (typeof sub !== 'string' || typeof org !== 'string' || typeof sid !== 'string' || typeof role !== 'string' || !isRole(role)) {
+  if (
+    typeof sub !== 'string' ||
+    typeof org !== 'string' ||
+    typeof sid !== 'string' ||
+    typeof role !== 'string' ||
+    !isRole(role)
+  ) {
     return undefined;
   }
-  return { claims: { sub: sub as UserId, org: org as OrgId, role, sid: sid as SessionId }, notBefore: nbf ?? -Infinity, expires: exp };
+  return {
+    claims: { sub: sub as UserId, org: org as OrgId, role, sid: sid as SessionId },
+    notBefore: nbf ?? -Infinity,
+    expires: exp,
+  };
 }
 
 /**
@@ -91,7 +103,10 @@ export function accessTokenSigner(secret: Uint8Array, ttlSeconds: number): Acces
   const mac = (signed: string): string => createHmac('sha256', secret).update(signed).digest('base64url');
   // A client sends the same token for up to its lifetime: the exact text that verified once
   // verifies again, so only its time window is checked on later requests.
-  const verified = new Map<string, { readonly claims: AccessClaims; readonly notBefore: number; readonly expires: number }>();
+  const verified = new Map<
+    string,
+    { readonly claims: AccessClaims; readonly notBefore: number; readonly expires: number }
+  >();
   const check = (token: string, seconds: number): AccessClaims | undefined => {
     let entry = verified.get(token);
     if (!entry) {

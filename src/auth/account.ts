@@ -20,11 +20,18 @@ export const PASSWORD_CHECKS_PER_MINUTE = 10;
  * failure counted toward the lockout exactly as a failed sign-in is, so a
  * stolen session cannot guess the password at leisure.
  */
-export async function checkCurrentPassword(deps: AuthDeps, row: Selectable<UserTable>, password: string, audit: AuditRecorder): Promise<void> {
+export async function checkCurrentPassword(
+  deps: AuthDeps,
+  row: Selectable<UserTable>,
+  password: string,
+  audit: AuditRecorder,
+): Promise<void> {
   const now = deps.clock();
   const rate = await consumeRateLimit(deps.db, `password-check:${row.id}`, PASSWORD_CHECKS_PER_MINUTE, 60_000, now);
   if (!rate.allowed) {
-    throw new AppError('rate-limited', 'Too many password checks for this account; try again later.', { retryAfter: rate.retryAfterSeconds });
+    throw new AppError('rate-limited', 'Too many password checks for this account; try again later.', {
+      retryAfter: rate.retryAfterSeconds,
+    });
   }
   const locked = row.locked_until !== null && row.locked_until > now.toISOString();
   const ok = await deps.hasher.verify(locked ? deps.dummyHash : row.password_hash, password);
@@ -40,7 +47,11 @@ export async function checkCurrentPassword(deps: AuthDeps, row: Selectable<UserT
       .executeTakeFirstOrThrow();
     if (counted.failed_logins < deps.config.lockoutThreshold) return;
     const lockedUntil = new Date(now.getTime() + deps.config.lockoutMinutes * 60_000).toISOString();
-    await trx.updateTable('users').set({ failed_logins: 0, locked_until: lockedUntil }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: lockedUntil })
+      .where('id', '=', row.id)
+      .execute();
     await audit.record(trx, {
       action: 'auth.account.locked',
       actor: { type: 'user', id: row.id, name: row.username },
@@ -76,7 +87,13 @@ export async function changePassword(
   return inTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('users')
-      .set({ password_hash: passwordHash, must_change_password: 0, password_changed_at: now, updated_at: now, failed_logins: 0 })
+      .set({
+        password_hash: passwordHash,
+        must_change_password: 0,
+        password_changed_at: now,
+        updated_at: now,
+        failed_logins: 0,
+      })
       .where('id', '=', userId)
       .execute();
     const revokedSessions = await revokeUserSessions(trx, userId, 'password_changed', now, currentSessionId);
@@ -94,7 +111,11 @@ export type RefreshOutcome =
   | Exclude<RotationResult, { kind: 'rotated' }>;
 
 /** Rotates the refresh token and issues a new access token, if the user and organisation are still active. */
-export async function refreshSession(deps: AuthDeps, refreshToken: string, audit: AuditRecorder): Promise<RefreshOutcome> {
+export async function refreshSession(
+  deps: AuthDeps,
+  refreshToken: string,
+  audit: AuditRecorder,
+): Promise<RefreshOutcome> {
   const now = deps.clock();
   const rotation = await rotateRefreshToken(deps.db, refreshToken, now, audit);
   if (rotation.kind !== 'rotated') return rotation;

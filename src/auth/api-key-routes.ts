@@ -50,13 +50,19 @@ export function registerApiKeyRoutes(app: HttpServer, auth: AuthDeps): void {
 
   app.get(
     '/api/v1/api-keys',
-    { config: access, schema: { tags: ['api-keys'], response: { 200: Type.Object({ items: Type.Array(ApiKeySchema) }) } } },
+    {
+      config: access,
+      schema: { tags: ['api-keys'], response: { 200: Type.Object({ items: Type.Array(ApiKeySchema) }) } },
+    },
     async (request) => ({ items: await listApiKeys(auth.db, principalOf(request).orgId) }),
   );
 
   app.delete(
     '/api/v1/api-keys/:id',
-    { config: { ...access, audit: ['api_key.revoked'] }, schema: { tags: ['api-keys'], summary: 'Revoke a key; it stops working at once', params: IdParams } },
+    {
+      config: { ...access, audit: ['api_key.revoked'] },
+      schema: { tags: ['api-keys'], summary: 'Revoke a key; it stops working at once', params: IdParams },
+    },
     async (request, reply) => {
       await revokeApiKey(auth, principalOf(request).orgId, principalOf(request), request.params.id, auditOf(request));
       return reply.code(204).send();

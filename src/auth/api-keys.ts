@@ -70,11 +70,21 @@ export async function createApiKey(
     ]);
   }
   if (creator.parentKeyId !== undefined) {
-    const parent = await deps.db.selectFrom('api_keys').select('expires_at').where('id', '=', creator.parentKeyId).executeTakeFirstOrThrow();
-    if (parent.expires_at !== null && (input.expiresAt === undefined || Date.parse(input.expiresAt) > Date.parse(parent.expires_at))) {
-      throw new AppError('validation', `A key created by a key expires no later than it (${parent.expires_at}).`, { parentExpiresAt: parent.expires_at }, [
-        { field: '/body/expiresAt', message: `must be at or before ${parent.expires_at}` },
-      ]);
+    const parent = await deps.db
+      .selectFrom('api_keys')
+      .select('expires_at')
+      .where('id', '=', creator.parentKeyId)
+      .executeTakeFirstOrThrow();
+    if (
+      parent.expires_at !== null &&
+      (input.expiresAt === undefined || Date.parse(input.expiresAt) > Date.parse(parent.expires_at))
+    ) {
+      throw new AppError(
+        'validation',
+        `A key created by a key expires no later than it (${parent.expires_at}).`,
+        { parentExpiresAt: parent.expires_at },
+        [{ field: '/body/expiresAt', message: `must be at or before ${parent.expires_at}` }],
+      );
     }
   }
   const key = newOpaqueToken(API_KEY_PREFIX);
@@ -97,7 +107,12 @@ export async function createApiKey(
     await audit.record(trx, {
       action: 'api_key.created',
       target: { type: 'api_key', id: row.id, name: row.name },
-      details: { scopes: [...new Set(input.scopes)], expiresAt: row.expires_at, prefix: row.prefix, parentKeyId: row.parent_key_id },
+      details: {
+        scopes: [...new Set(input.scopes)],
+        expiresAt: row.expires_at,
+        prefix: row.prefix,
+        parentKeyId: row.parent_key_id,
+      },
     });
   });
   return { apiKey: present(row), key };
@@ -114,7 +129,13 @@ export async function listApiKeys(db: Kysely<Database>, orgId: OrgId): Promise<A
   return rows.map(present);
 }
 
-export async function revokeApiKey(deps: AuthDeps, orgId: OrgId, manager: Manager, id: string, audit: AuditRecorder): Promise<ApiKey> {
+export async function revokeApiKey(
+  deps: AuthDeps,
+  orgId: OrgId,
+  manager: Manager,
+  id: string,
+  audit: AuditRecorder,
+): Promise<ApiKey> {
   const row = await deps.db
     .selectFrom('api_keys')
     .selectAll()
@@ -123,7 +144,11 @@ export async function revokeApiKey(deps: AuthDeps, orgId: OrgId, manager: Manage
     .executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such API key.');
   if (row.user_id !== manager.userId) {
-    const owner = await deps.db.selectFrom('users').select(['role', 'is_operator']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
+    const owner = await deps.db
+      .selectFrom('users')
+      .select(['role', 'is_operator'])
+      .where('id', '=', row.user_id)
+      .executeTakeFirstOrThrow();
     assertMayManage(manager, owner, 'revoke the keys of');
   }
   const revokedAt = row.revoked_at ?? deps.clock().toISOString();
@@ -142,8 +167,12 @@ export async function revokeApiKey(deps: AuthDeps, orgId: OrgId, manager: Manage
 /** Revokes every live key minted, directly or not, by one of `parents`. */
 async function revokeDescendants(db: Kysely<Database>, parents: string[], at: string): Promise<number> {
   let revoked = 0;
-  for (let level = parents; level.length > 0; ) {
-    const children = await db.selectFrom('api_keys').select(['id', 'revoked_at']).where('parent_key_id', 'in', level).execute();
+  for (let level = parents; level.length > 0;) {
+    const children = await db
+      .selectFrom('api_keys')
+      .select(['id', 'revoked_at'])
+      .where('parent_key_id', 'in', level)
+      .execute();
     const live = children.filter((child) => child.revoked_at === null).map((child) => child.id);
     if (live.length > 0) {
       await db.updateTable('api_keys').set({ revoked_at: at }).where('id', 'in', live).execute();
@@ -161,12 +190,22 @@ async function revokeDescendants(db: Kysely<Database>, parents: string[], at: st
  * otherwise outlive both.
  */
 export async function revokeUserApiKeys(db: Kysely<Database>, userId: string, at: string): Promise<number> {
-  const result = await db.updateTable('api_keys').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
 /** Revokes every live key of an organisation (suspension): reactivation starts with new keys. */
 export async function revokeOrganizationApiKeys(db: Kysely<Database>, orgId: OrgId, at: string): Promise<number> {
-  const result = await db.updateTable('api_keys').set({ revoked_at: at }).where('org_id', '=', orgId).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('org_id', '=', orgId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

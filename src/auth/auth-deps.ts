@@ -29,8 +29,14 @@ export interface AuthKeys {
 
 export async function loadAuthKeys(config: AuthConfig, layout: DataDirLayout): Promise<AuthKeys> {
   const jwtSecret =
-    config.jwtSecret !== undefined ? Buffer.from(config.jwtSecret, 'utf8') : await loadOrCreateSecret(layout, 'jwt.key');
-  const hasher = boundedHasher(passwordHasher(config.passwordHash, config.bcryptCost), config.hashConcurrency, config.hashQueue);
+    config.jwtSecret !== undefined
+      ? Buffer.from(config.jwtSecret, 'utf8')
+      : await loadOrCreateSecret(layout, 'jwt.key');
+  const hasher = boundedHasher(
+    passwordHasher(config.passwordHash, config.bcryptCost),
+    config.hashConcurrency,
+    config.hashQueue,
+  );
   return {
     signer: accessTokenSigner(jwtSecret, config.accessTokenSeconds),
     hasher,

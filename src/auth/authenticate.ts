@@ -25,7 +25,13 @@ export async function authenticate(deps: AuthDeps, bearer: string): Promise<Prin
 }
 
 /** A cached principal (see principal-cache.ts), its last_used_at written when a minute has passed. */
-async function cached(deps: AuthDeps, key: string, epoch: number, now: Date, touch: (at: string) => Promise<unknown>): Promise<Principal | undefined> {
+async function cached(
+  deps: AuthDeps,
+  key: string,
+  epoch: number,
+  now: Date,
+  touch: (at: string) => Promise<unknown>,
+): Promise<Principal | undefined> {
   const hit = principalCacheOf(deps.db).get(key, epoch, now.getTime());
   if (!hit) return undefined;
   if (now.getTime() - hit.touchedAt > TOUCH_INTERVAL_MS) {
@@ -42,7 +48,9 @@ async function authenticateAccessToken(deps: AuthDeps, token: string): Promise<P
   const cache = principalCacheOf(deps.db);
   const key = `session:${claims.sid}:${claims.sub}:${claims.org}`;
   const epoch = await cache.epoch();
-  const hit = await cached(deps, key, epoch, now, (at) => deps.db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', claims.sid).execute());
+  const hit = await cached(deps, key, epoch, now, (at) =>
+    deps.db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', claims.sid).execute(),
+  );
   if (hit) return hit;
   const at = now.toISOString();
   const row = await deps.db
@@ -96,7 +104,9 @@ async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principa
   const keyHash = hashToken(key);
   const cacheKey = `key:${keyHash}`;
   const epoch = await cache.epoch();
-  const hit = await cached(deps, cacheKey, epoch, now, (at) => deps.db.updateTable('api_keys').set({ last_used_at: at }).where('key_hash', '=', keyHash).execute());
+  const hit = await cached(deps, cacheKey, epoch, now, (at) =>
+    deps.db.updateTable('api_keys').set({ last_used_at: at }).where('key_hash', '=', keyHash).execute(),
+  );
   if (hit) return hit;
   const at = now.toISOString();
   const row = await deps.db
@@ -145,7 +155,10 @@ async function authenticateApiKey(deps: AuthDeps, key: string): Promise<Principa
     permissions,
     features: orgFeatures,
   };
-  cache.set(cacheKey, epoch, { principal, validUntil: row.expires_at === null ? Infinity : Date.parse(row.expires_at), touchedAt });
+  cache.set(cacheKey, epoch, {
+    principal,
+    validUntil: row.expires_at === null ? Infinity : Date.parse(row.expires_at),
+    touchedAt,
+  });
   return principal;
 }
-

@@ -26,7 +26,11 @@ export type BootstrapResult =
  * On an empty store, creates the `default` organisation and the operator
  * `admin`, who must change the first password before doing anything else.
  */
-export async function ensureOperator(deps: AuthDeps, configuredPassword: string | undefined, audit: AuditRecorder): Promise<BootstrapResult> {
+export async function ensureOperator(
+  deps: AuthDeps,
+  configuredPassword: string | undefined,
+  audit: AuditRecorder,
+): Promise<BootstrapResult> {
   const existing = await deps.db.selectFrom('users').select('id').where('is_operator', '=', 1).executeTakeFirst();
   if (existing) return { kind: 'existing' };
   if (configuredPassword !== undefined) {

@@ -36,7 +36,12 @@ function isPlainHttpLoopback(request: FastifyRequest): boolean {
   return request.protocol === 'http' && LOOPBACK_HOSTS.has(request.hostname.toLowerCase());
 }
 
-export function setRefreshCookie(request: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+export function setRefreshCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  maxAgeSeconds: number,
+): void {
   reply.setCookie(REFRESH_COOKIE, token, {
     httpOnly: true,
     sameSite: 'strict',

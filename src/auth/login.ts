@@ -22,7 +22,6 @@ export interface LoginInput {
   readonly totp?: string;
 }
 
-
 /** Why a login failed, for the audit trail and alerts; the caller only ever sees one generic answer. */
 export type LoginFailure =
   | 'unknown_user'
@@ -68,7 +67,6 @@ export function loginRefusal(outcome: Extract<LoginOutcome, { kind: 'failure' }>
   }
   return new AppError('unauthorized', 'Invalid credentials.');
 }
-
 
 async function findCandidate(
   deps: AuthDeps,
@@ -121,7 +119,12 @@ async function refused(
  * Checks credentials with the same work and the same answer whether the
  * user exists or not; locks the account after repeated failures.
  */
-export async function login(deps: AuthDeps, input: LoginInput, client: ClientInfo, audit: AuditRecorder): Promise<LoginOutcome> {
+export async function login(
+  deps: AuthDeps,
+  input: LoginInput,
+  client: ClientInfo,
+  audit: AuditRecorder,
+): Promise<LoginOutcome> {
   const now = deps.clock();
   const at = now.toISOString();
   const attempted = normaliseUsername(input.username);
@@ -133,17 +136,25 @@ export async function login(deps: AuthDeps, input: LoginInput, client: ClientInf
     now,
   );
   if (!rate.allowed) {
-    return refused(deps.db, audit, attempted, { kind: 'failure', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds }, undefined);
+    return refused(
+      deps.db,
+      audit,
+      attempted,
+      { kind: 'failure', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds },
+      undefined,
+    );
   }
 
   const { row, orgStatus, orgId } = await findCandidate(deps, input);
-  const busy = (): Promise<Failure> => refused(deps.db, audit, attempted, { kind: 'failure', reason: 'busy', retryAfterSeconds: 1 }, orgId);
+  const busy = (): Promise<Failure> =>
+    refused(deps.db, audit, attempted, { kind: 'failure', reason: 'busy', retryAfterSeconds: 1 }, orgId);
   if (!row) {
     if ((await boundedVerify(deps, deps.dummyHash, input.password)) === 'busy') return busy();
     return refused(deps.db, audit, attempted, { kind: 'failure', reason: 'unknown_user' }, orgId);
   }
   const ids = { userId: row.id as UserId, orgId: row.org_id as OrgId };
-  const deny = (reason: LoginFailure) => refused(deps.db, audit, attempted, { kind: 'failure', reason, ...ids }, row.org_id);
+  const deny = (reason: LoginFailure) =>
+    refused(deps.db, audit, attempted, { kind: 'failure', reason, ...ids }, row.org_id);
   const locked = row.locked_until !== null && row.locked_until > at;
   const passwordOk = await boundedVerify(deps, locked ? deps.dummyHash : row.password_hash, input.password);
   if (passwordOk === 'busy') return busy();

@@ -15,7 +15,12 @@ export const CONSOLE_MANAGER: Manager = { userId: 'console', permissions: new Se
  * organisation's admin cannot take over the operator), nor hands out a role
  * that grants more than they hold.
  */
-export function assertMayManage(manager: Manager, target: { role: string; is_operator: number }, what: string, newRole?: Role): void {
+export function assertMayManage(
+  manager: Manager,
+  target: { role: string; is_operator: number },
+  what: string,
+  newRole?: Role,
+): void {
   const held = permissionsOf(target.role as Role, target.is_operator === 1);
   const granted = newRole === undefined ? [] : [...permissionsOf(newRole, target.is_operator === 1)];
   const missing = [...new Set([...held, ...granted])].filter((permission) => !manager.permissions.has(permission));
@@ -23,5 +28,7 @@ export function assertMayManage(manager: Manager, target: { role: string; is_ope
   if (target.is_operator === 1 && !manager.permissions.has('platform:orgs')) {
     throw new AppError('forbidden', `Only the platform operator may ${what} the operator account.`, { missing });
   }
-  throw new AppError('forbidden', `You may not ${what} a user holding permissions you lack: ${missing.join(', ')}.`, { missing });
+  throw new AppError('forbidden', `You may not ${what} a user holding permissions you lack: ${missing.join(', ')}.`, {
+    missing,
+  });
 }

@@ -29,7 +29,12 @@ function recoveryCode(): string {
  * confirms it. Needs the password, so a stolen session cannot enrol its own
  * device and lock the owner out.
  */
-export async function setupMfa(deps: AuthDeps, userId: string, password: string, audit: AuditRecorder): Promise<{ secret: string; otpauthUri: string }> {
+export async function setupMfa(
+  deps: AuthDeps,
+  userId: string,
+  password: string,
+  audit: AuditRecorder,
+): Promise<{ secret: string; otpauthUri: string }> {
   const row = await userRow(deps, userId);
   if (row.mfa_secret !== null) throw new AppError('conflict', 'MFA is already enabled; disable it first.');
   await checkCurrentPassword(deps, row, password, audit);
@@ -40,13 +45,22 @@ export async function setupMfa(deps: AuthDeps, userId: string, password: string,
       .set({ mfa_pending_secret: deps.box.seal(secret), updated_at: deps.clock().toISOString() })
       .where('id', '=', userId)
       .execute();
-    await audit.record(trx, { action: 'auth.mfa.setup_started', target: { type: 'user', id: userId, name: row.username } });
+    await audit.record(trx, {
+      action: 'auth.mfa.setup_started',
+      target: { type: 'user', id: userId, name: row.username },
+    });
   });
   return { secret, otpauthUri: otpauthUri(secret, row.username, MFA_ISSUER) };
 }
 
 /** Confirms enrolment with the password and a code from the app; returns one-time recovery codes, shown once. */
-export async function enableMfa(deps: AuthDeps, userId: string, password: string, code: string, audit: AuditRecorder): Promise<{ recoveryCodes: string[] }> {
+export async function enableMfa(
+  deps: AuthDeps,
+  userId: string,
+  password: string,
+  code: string,
+  audit: AuditRecorder,
+): Promise<{ recoveryCodes: string[] }> {
   const row = await userRow(deps, userId);
   if (row.mfa_secret !== null) throw new AppError('conflict', 'MFA is already enabled.');
   if (row.mfa_pending_secret === null) throw new AppError('conflict', 'Start with POST /api/v1/auth/mfa/setup.');
@@ -95,7 +109,9 @@ export async function consumeSecondFactor(
       .updateTable('users')
       .set({ mfa_last_step: step })
       .where('id', '=', row.id)
-      .where((eb) => (row.mfa_last_step === null ? eb('mfa_last_step', 'is', null) : eb('mfa_last_step', '=', row.mfa_last_step)))
+      .where((eb) =>
+        row.mfa_last_step === null ? eb('mfa_last_step', 'is', null) : eb('mfa_last_step', '=', row.mfa_last_step),
+      )
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -112,15 +128,28 @@ export async function consumeSecondFactor(
 }
 
 /** Turning MFA off needs the password and a current second factor. */
-export async function disableMfa(deps: AuthDeps, userId: string, password: string, code: string, audit: AuditRecorder): Promise<void> {
+export async function disableMfa(
+  deps: AuthDeps,
+  userId: string,
+  password: string,
+  code: string,
+  audit: AuditRecorder,
+): Promise<void> {
   const row = await userRow(deps, userId);
   if (row.mfa_secret === null) throw new AppError('conflict', 'MFA is not enabled.');
   await checkCurrentPassword(deps, row, password, audit);
-  if (!(await consumeSecondFactor(deps, row, code, deps.clock()))) throw new AppError('unauthorized', 'Invalid credentials.');
+  if (!(await consumeSecondFactor(deps, row, code, deps.clock())))
+    throw new AppError('unauthorized', 'Invalid credentials.');
   await inTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('users')
-      .set({ mfa_secret: null, mfa_pending_secret: null, mfa_last_step: null, recovery_codes: null, updated_at: deps.clock().toISOString() })
+      .set({
+        mfa_secret: null,
+        mfa_pending_secret: null,
+        mfa_last_step: null,
+        recovery_codes: null,
+        updated_at: deps.clock().toISOString(),
+      })
       .where('id', '=', userId)
       .execute();
     await audit.record(trx, { action: 'auth.mfa.disabled', target: { type: 'user', id: userId, name: row.username } });

@@ -50,8 +50,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
 };
 
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
-  admin: "Runs the organisation: users, settings, API keys, budgets, report schedules, its own alerts and request statistics, audit, and all analysis work.",
-  analyst: 'Uploads data, creates, exports and deletes analyses, schedules report deliveries, reads feedback analytics.',
+  admin:
+    'Runs the organisation: users, settings, API keys, budgets, report schedules, its own alerts and request statistics, audit, and all analysis work.',
+  analyst:
+    'Uploads data, creates, exports and deletes analyses, schedules report deliveries, reads feedback analytics.',
   viewer: 'Reads analyses and rates insights.',
   api_user: 'An integration account: uploads and analyses through API keys.',
   auditor: 'Reads the audit trail and nothing else that is sensitive.',

@@ -130,7 +130,11 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     '/api/v1/auth/logout',
     {
       config: { access: selfAccess, audit: ['auth.logout'] },
-      schema: { tags: ['auth'], summary: 'End this session (and clear the browser session cookie)', response: { 204: Type.Null() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session (and clear the browser session cookie)',
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
       await logout(auth.db, userPrincipalOf(request), 'session', auth.clock().toISOString(), auditOf(request));
@@ -150,7 +154,13 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
       },
     },
     async (request, reply) => {
-      const revokedSessions = await logout(auth.db, userPrincipalOf(request), 'all', auth.clock().toISOString(), auditOf(request));
+      const revokedSessions = await logout(
+        auth.db,
+        userPrincipalOf(request),
+        'all',
+        auth.clock().toISOString(),
+        auditOf(request),
+      );
       clearRefreshCookie(request, reply);
       return { revokedSessions };
     },
@@ -194,7 +204,13 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     },
     async (request, reply) => {
       const principal = userPrincipalOf(request);
-      await revokeOwnSession(auth.db, principal.userId, request.params.id, auth.clock().toISOString(), auditOf(request));
+      await revokeOwnSession(
+        auth.db,
+        principal.userId,
+        request.params.id,
+        auth.clock().toISOString(),
+        auditOf(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -243,7 +259,14 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
     },
     async (request) => {
       const principal = userPrincipalOf(request);
-      return changePassword(auth, principal.userId, principal.sessionId, request.body.currentPassword, request.body.newPassword, auditOf(request));
+      return changePassword(
+        auth,
+        principal.userId,
+        principal.sessionId,
+        request.body.currentPassword,
+        request.body.newPassword,
+        auditOf(request),
+      );
     },
   );
 
@@ -272,11 +295,15 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
         'x-problems': ['conflict'],
         tags: ['auth'],
         summary: 'Confirm enrolment with the password and a current code; returns one-time recovery codes (shown once)',
-        body: Type.Object({ password: Password, code: Type.String({ pattern: '^\\d{6}$' }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { password: Password, code: Type.String({ pattern: '^\\d{6}$' }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) },
       },
     },
-    async (request) => enableMfa(auth, userPrincipalOf(request).userId, request.body.password, request.body.code, auditOf(request)),
+    async (request) =>
+      enableMfa(auth, userPrincipalOf(request).userId, request.body.password, request.body.code, auditOf(request)),
   );
 
   app.post(
@@ -287,11 +314,20 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
         'x-problems': ['conflict'],
         tags: ['auth'],
         summary: 'Turn TOTP off; needs the password and a current code or recovery code',
-        body: Type.Object({ password: Password, code: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { password: Password, code: Type.String({ minLength: 1, maxLength: 32 }) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => {
-      await disableMfa(auth, userPrincipalOf(request).userId, request.body.password, request.body.code, auditOf(request));
+      await disableMfa(
+        auth,
+        userPrincipalOf(request).userId,
+        request.body.password,
+        request.body.code,
+        auditOf(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -315,7 +351,11 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
       },
     },
     async () => ({
-      roles: ROLES.map((name) => ({ name, description: ROLE_DESCRIPTIONS[name], permissions: [...ROLE_PERMISSIONS[name]] })),
+      roles: ROLES.map((name) => ({
+        name,
+        description: ROLE_DESCRIPTIONS[name],
+        permissions: [...ROLE_PERMISSIONS[name]],
+      })),
       permissions: [...PERMISSIONS],
       operatorPermissions: [...OPERATOR_PERMISSIONS],
     }),

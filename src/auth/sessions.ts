@@ -68,7 +68,12 @@ export type RotationResult =
  * Exchanges a refresh token for a new one. A token is single-use: presenting
  * one that was already used revokes its whole family (the session).
  */
-export async function rotateRefreshToken(db: Kysely<Database>, token: string, now: Date, audit: AuditRecorder): Promise<RotationResult> {
+export async function rotateRefreshToken(
+  db: Kysely<Database>,
+  token: string,
+  now: Date,
+  audit: AuditRecorder,
+): Promise<RotationResult> {
   const at = now.toISOString();
   const found = await db
     .selectFrom('refresh_tokens')
@@ -129,7 +134,12 @@ export async function rotateRefreshToken(db: Kysely<Database>, token: string, no
   return { kind: 'rotated', sessionId, userId: found.user_id, refreshToken };
 }
 
-export async function revokeSession(db: Kysely<Database>, sessionId: string, reason: string, at: string): Promise<void> {
+export async function revokeSession(
+  db: Kysely<Database>,
+  sessionId: string,
+  reason: string,
+  at: string,
+): Promise<void> {
   await db
     .updateTable('sessions')
     .set({ revoked_at: at, revoked_reason: reason })
@@ -157,8 +167,18 @@ export async function revokeUserSessions(
 }
 
 /** Ends every live session of an organisation's users (suspension: nothing comes back on reactivation). */
-export async function revokeOrganizationSessions(db: Kysely<Database>, orgId: OrgId, reason: string, at: string): Promise<number> {
-  const result = await db.updateTable('sessions').set({ revoked_at: at, revoked_reason: reason }).where('org_id', '=', orgId).where('revoked_at', 'is', null).executeTakeFirst();
+export async function revokeOrganizationSessions(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  reason: string,
+  at: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('org_id', '=', orgId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
@@ -188,7 +208,13 @@ export async function listSessions(
 }
 
 /** Revokes one of the caller's own sessions; anyone else's is "not found". */
-export async function revokeOwnSession(db: Kysely<Database>, userId: string, sessionId: string, at: string, audit: AuditRecorder): Promise<void> {
+export async function revokeOwnSession(
+  db: Kysely<Database>,
+  userId: string,
+  sessionId: string,
+  at: string,
+  audit: AuditRecorder,
+): Promise<void> {
   await inTransaction(db, async (trx) => {
     const row = await trx
       .selectFrom('sessions')

@@ -14,7 +14,15 @@ const managing = (...audit: AuditAction[]) => ({ ...manage, audit });
 export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
   app.get(
     '/api/v1/users',
-    { config: manage, schema: { tags: ['users'], summary: 'Users of the organisation', querystring: PageQuery, response: { 200: pageOf(UserSchema) } } },
+    {
+      config: manage,
+      schema: {
+        tags: ['users'],
+        summary: 'Users of the organisation',
+        querystring: PageQuery,
+        response: { 200: pageOf(UserSchema) },
+      },
+    },
     async (request) => listUsers(auth.db, principalOf(request).orgId, request.query),
   );
 
@@ -25,7 +33,8 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
       schema: {
         'x-problems': ['conflict'],
         tags: ['users'],
-        summary: 'Create a user; without a password a one-time password is returned once (it must be changed at first login)',
+        summary:
+          'Create a user; without a password a one-time password is returned once (it must be changed at first login)',
         body: Type.Object(
           {
             username: Type.String({ pattern: USERNAME_PATTERN }),
@@ -51,7 +60,8 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
       config: manage,
       schema: {
         tags: ['users'],
-        summary: "A user's live sessions (where and since when they are signed in); end them with reset-password or deactivate",
+        summary:
+          "A user's live sessions (where and since when they are signed in); end them with reset-password or deactivate",
         params: IdParams,
         response: {
           200: Type.Object({
@@ -107,21 +117,56 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      const { after } = await updateUser(auth, principal.orgId, principal, request.params.id, request.body, auditOf(request));
+      const { after } = await updateUser(
+        auth,
+        principal.orgId,
+        principal,
+        request.params.id,
+        request.body,
+        auditOf(request),
+      );
       return after;
     },
   );
 
   app.post(
     '/api/v1/users/:id/deactivate',
-    { config: managing('user.deactivated'), schema: { 'x-problems': ['conflict'], tags: ['users'], summary: 'Deactivate: sessions end at once', params: IdParams, response: { 200: UserSchema } } },
-    async (request) => setUserStatus(auth, principalOf(request).orgId, principalOf(request), request.params.id, 'deactivated', auditOf(request)),
+    {
+      config: managing('user.deactivated'),
+      schema: {
+        'x-problems': ['conflict'],
+        tags: ['users'],
+        summary: 'Deactivate: sessions end at once',
+        params: IdParams,
+        response: { 200: UserSchema },
+      },
+    },
+    async (request) =>
+      setUserStatus(
+        auth,
+        principalOf(request).orgId,
+        principalOf(request),
+        request.params.id,
+        'deactivated',
+        auditOf(request),
+      ),
   );
 
   app.post(
     '/api/v1/users/:id/reactivate',
-    { config: managing('user.reactivated'), schema: { tags: ['users'], params: IdParams, response: { 200: UserSchema } } },
-    async (request) => setUserStatus(auth, principalOf(request).orgId, principalOf(request), request.params.id, 'active', auditOf(request)),
+    {
+      config: managing('user.reactivated'),
+      schema: { tags: ['users'], params: IdParams, response: { 200: UserSchema } },
+    },
+    async (request) =>
+      setUserStatus(
+        auth,
+        principalOf(request).orgId,
+        principalOf(request),
+        request.params.id,
+        'active',
+        auditOf(request),
+      ),
   );
 
   app.post(
@@ -130,11 +175,13 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
       config: managing('auth.password.reset'),
       schema: {
         tags: ['users'],
-        summary: 'Issue a one-time password (shown once; must be changed); ends the user’s sessions and clears a lockout',
+        summary:
+          'Issue a one-time password (shown once; must be changed); ends the user’s sessions and clears a lockout',
         params: IdParams,
         response: { 200: Type.Object({ user: UserSchema, oneTimePassword: Type.String() }) },
       },
     },
-    async (request) => resetPassword(auth, principalOf(request).orgId, principalOf(request), request.params.id, auditOf(request)),
+    async (request) =>
+      resetPassword(auth, principalOf(request).orgId, principalOf(request), request.params.id, auditOf(request)),
   );
 }

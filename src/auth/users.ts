@@ -92,8 +92,17 @@ export async function getUser(db: Kysely<Database>, orgId: OrgId, userId: string
 }
 
 /** The id of an organisation's user by username (any case), or undefined. */
-export async function findUserIdByUsername(db: Kysely<Database>, orgId: OrgId, username: string): Promise<string | undefined> {
-  const row = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('username', '=', normaliseUsername(username)).executeTakeFirst();
+export async function findUserIdByUsername(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  username: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('username', '=', normaliseUsername(username))
+    .executeTakeFirst();
   return row?.id;
 }
 
@@ -133,7 +142,12 @@ export interface CreatedUser {
 }
 
 /** Creates a user who must choose their own password at first login. */
-export async function createUser(deps: AuthDeps, orgId: OrgId, input: NewUser, audit: AuditRecorder): Promise<CreatedUser> {
+export async function createUser(
+  deps: AuthDeps,
+  orgId: OrgId,
+  input: NewUser,
+  audit: AuditRecorder,
+): Promise<CreatedUser> {
   await requireOrganization(deps.db, orgId);
   const username = normaliseUsername(input.username);
   if (!new RegExp(USERNAME_PATTERN).test(username)) {
@@ -171,14 +185,25 @@ export async function createUser(deps: AuthDeps, orgId: OrgId, input: NewUser, a
   await withOrganizationLock(deps.db, orgId, async (trx) => {
     const org = await requireOrganization(trx, orgId);
     assertWithinQuota(org.quotas, 'maxUsers', await countActiveUsers(trx, orgId));
-    const taken = await trx.selectFrom('users').select('id').where('org_id', '=', orgId).where('username', '=', username).executeTakeFirst();
+    const taken = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('username', '=', username)
+      .executeTakeFirst();
     if (taken) throw new AppError('conflict', `The username "${username}" is already taken in this organisation.`);
     await trx.insertInto('users').values(row).execute();
     await audit.record(trx, {
       action: 'user.created',
       orgId,
       target: { type: 'user', id: row.id, name: username },
-      details: { role: row.role, email: row.email, displayName: row.display_name, isOperator: row.is_operator === 1, generatedPassword: generated !== undefined },
+      details: {
+        role: row.role,
+        email: row.email,
+        displayName: row.display_name,
+        isOperator: row.is_operator === 1,
+        generatedPassword: generated !== undefined,
+      },
     });
   });
   return { user: presentUser(row), ...(generated ? { oneTimePassword: generated } : {}) };
@@ -215,7 +240,12 @@ export async function updateUser(
   return withOrganizationLock(deps.db, orgId, async (trx) => {
     const row = await userRow(trx, orgId, userId);
     const before = presentUser(row);
-    assertMayManage(manager, row, patch.role !== undefined && patch.role !== before.role ? 'change the role of' : 'edit', patch.role);
+    assertMayManage(
+      manager,
+      row,
+      patch.role !== undefined && patch.role !== before.role ? 'change the role of' : 'edit',
+      patch.role,
+    );
     if (patch.role !== undefined && patch.role !== before.role) {
       if (userId === manager.userId) throw new AppError('forbidden', 'Nobody may change their own role.');
       if (before.role === 'admin' && before.status === 'active') {
@@ -234,7 +264,11 @@ export async function updateUser(
     const target = { type: 'user', id: userId, name: before.username };
     const profile = changesBetween(before, after, ['email', 'displayName']);
     if (after.role !== before.role) {
-      await audit.record(trx, { action: 'user.role_changed', target, details: { changes: changesBetween(before, after, ['role']) } });
+      await audit.record(trx, {
+        action: 'user.role_changed',
+        target,
+        details: { changes: changesBetween(before, after, ['role']) },
+      });
     }
     // A patch that changes nothing is still recorded as the update it asked for.
     if (Object.keys(profile).length > 0 || after.role === before.role) {
@@ -264,7 +298,8 @@ export async function setUserStatus(
     }
     const now = deps.clock().toISOString();
     await trx.updateTable('users').set({ status, updated_at: now }).where('id', '=', userId).execute();
-    const revokedSessions = status === 'deactivated' ? await revokeUserSessions(trx, userId, 'user_deactivated', now) : 0;
+    const revokedSessions =
+      status === 'deactivated' ? await revokeUserSessions(trx, userId, 'user_deactivated', now) : 0;
     await audit.record(trx, {
       action: status === 'deactivated' ? 'user.deactivated' : 'user.reactivated',
       target: { type: 'user', id: userId, name: row.username },

@@ -37,18 +37,26 @@ export function presentBudget(row: Selectable<BudgetTable>): Budget {
   };
 }
 
-const isDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+const isDate = (text: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(text) &&
+  !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) &&
+  new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
 
 /** The problems of one budget, as field errors under `prefix`. */
 export function budgetProblems(input: BudgetInput, prefix: string): FieldError[] {
   const errors: FieldError[] = [];
-  if (input.scope !== 'campaign' && input.scope !== 'platform') errors.push({ field: `${prefix}/scope`, message: 'must be campaign or platform' });
-  if (input.name.trim() === '' || input.name.length > 200) errors.push({ field: `${prefix}/name`, message: 'must be 1-200 characters' });
-  if (!Number.isFinite(input.amount) || input.amount <= 0) errors.push({ field: `${prefix}/amount`, message: 'must be a positive number' });
-  if (input.currency !== undefined && input.currency !== null && !/^[A-Z]{3}$/.test(input.currency)) errors.push({ field: `${prefix}/currency`, message: 'must be a three-letter code' });
+  if (input.scope !== 'campaign' && input.scope !== 'platform')
+    errors.push({ field: `${prefix}/scope`, message: 'must be campaign or platform' });
+  if (input.name.trim() === '' || input.name.length > 200)
+    errors.push({ field: `${prefix}/name`, message: 'must be 1-200 characters' });
+  if (!Number.isFinite(input.amount) || input.amount <= 0)
+    errors.push({ field: `${prefix}/amount`, message: 'must be a positive number' });
+  if (input.currency !== undefined && input.currency !== null && !/^[A-Z]{3}$/.test(input.currency))
+    errors.push({ field: `${prefix}/currency`, message: 'must be a three-letter code' });
   if (!isDate(input.startDate)) errors.push({ field: `${prefix}/startDate`, message: 'must be a date YYYY-MM-DD' });
   if (!isDate(input.endDate)) errors.push({ field: `${prefix}/endDate`, message: 'must be a date YYYY-MM-DD' });
-  else if (isDate(input.startDate) && input.endDate < input.startDate) errors.push({ field: `${prefix}/endDate`, message: 'must not be before startDate' });
+  else if (isDate(input.startDate) && input.endDate < input.startDate)
+    errors.push({ field: `${prefix}/endDate`, message: 'must not be before startDate' });
   return errors;
 }
 
@@ -61,8 +69,11 @@ export async function addBudgets(
   audit: AuditRecorder,
   source: 'api' | 'csv',
 ): Promise<Budget[]> {
-  const errors = inputs.flatMap((input, index) => budgetProblems(input, inputs.length === 1 && source === 'api' ? '/body' : `/rows/${index + 1}`));
-  if (errors.length > 0) throw new AppError('validation', 'Some budgets are not valid; nothing was stored.', {}, errors);
+  const errors = inputs.flatMap((input, index) =>
+    budgetProblems(input, inputs.length === 1 && source === 'api' ? '/body' : `/rows/${index + 1}`),
+  );
+  if (errors.length > 0)
+    throw new AppError('validation', 'Some budgets are not valid; nothing was stored.', {}, errors);
   const rows = inputs.map((input) => ({
     id: newId('bud'),
     org_id: owner.orgId,
@@ -76,12 +87,24 @@ export async function addBudgets(
     created_at: now.toISOString(),
   }));
   return inTransaction(db, async (trx) => {
-    const count = await trx.selectFrom('budgets').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', owner.orgId).executeTakeFirstOrThrow();
-    if (Number(count.n) + rows.length > MAX_BUDGETS) throw new AppError('conflict', `An organisation holds at most ${MAX_BUDGETS} budgets.`);
-    for (let start = 0; start < rows.length; start += 100) await trx.insertInto('budgets').values(rows.slice(start, start + 100)).execute();
+    const count = await trx
+      .selectFrom('budgets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('org_id', '=', owner.orgId)
+      .executeTakeFirstOrThrow();
+    if (Number(count.n) + rows.length > MAX_BUDGETS)
+      throw new AppError('conflict', `An organisation holds at most ${MAX_BUDGETS} budgets.`);
+    for (let start = 0; start < rows.length; start += 100)
+      await trx
+        .insertInto('budgets')
+        .values(rows.slice(start, start + 100))
+        .execute();
     await audit.record(trx, {
       action: 'budget.created',
-      target: rows.length === 1 ? { type: 'budget', id: rows[0]!.id, name: rows[0]!.name } : { type: 'budget', id: null, name: `${rows.length} budgets` },
+      target:
+        rows.length === 1
+          ? { type: 'budget', id: rows[0]!.id, name: rows[0]!.name }
+          : { type: 'budget', id: null, name: `${rows.length} budgets` },
       details: { source, count: rows.length, total: rows.reduce((sum, row) => sum + row.amount, 0) },
     });
     return rows.map(presentBudget);
@@ -89,34 +112,77 @@ export async function addBudgets(
 }
 
 export async function listBudgets(db: Kysely<Database>, orgId: OrgId): Promise<Budget[]> {
-  return (await db.selectFrom('budgets').selectAll().where('org_id', '=', orgId).orderBy('start_date').orderBy('name').orderBy('id').execute()).map(presentBudget);
+  return (
+    await db
+      .selectFrom('budgets')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .orderBy('start_date')
+      .orderBy('name')
+      .orderBy('id')
+      .execute()
+  ).map(presentBudget);
 }
 
 /** Replaces a budget's fields; another organisation's budget is "not found". */
-export async function updateBudget(db: Kysely<Database>, orgId: OrgId, id: string, input: BudgetInput, audit: AuditRecorder): Promise<Budget> {
+export async function updateBudget(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  id: string,
+  input: BudgetInput,
+  audit: AuditRecorder,
+): Promise<Budget> {
   const errors = budgetProblems(input, '/body');
   if (errors.length > 0) throw new AppError('validation', 'The budget is not valid; nothing was changed.', {}, errors);
   return inTransaction(db, async (trx) => {
-    const row = await trx.selectFrom('budgets').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('budgets')
+      .selectAll()
+      .where('id', '=', id)
+      .where('org_id', '=', orgId)
+      .executeTakeFirst();
     if (!row) throw new AppError('not-found', 'No such budget.');
     const before = presentBudget(row);
-    const values = { scope: input.scope, name: input.name.trim(), amount: input.amount, currency: input.currency ?? null, start_date: input.startDate, end_date: input.endDate };
+    const values = {
+      scope: input.scope,
+      name: input.name.trim(),
+      amount: input.amount,
+      currency: input.currency ?? null,
+      start_date: input.startDate,
+      end_date: input.endDate,
+    };
     await trx.updateTable('budgets').set(values).where('id', '=', id).execute();
     const after = presentBudget({ ...row, ...values });
     await audit.record(trx, {
       action: 'budget.updated',
       target: { type: 'budget', id, name: after.name },
-      details: { changes: changesBetween(before, after, ['scope', 'name', 'amount', 'currency', 'startDate', 'endDate']) },
+      details: {
+        changes: changesBetween(before, after, ['scope', 'name', 'amount', 'currency', 'startDate', 'endDate']),
+      },
     });
     return after;
   });
 }
 
-export async function deleteBudget(db: Kysely<Database>, orgId: OrgId, id: string, audit: AuditRecorder): Promise<void> {
+export async function deleteBudget(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  id: string,
+  audit: AuditRecorder,
+): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const row = await trx.selectFrom('budgets').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('budgets')
+      .selectAll()
+      .where('id', '=', id)
+      .where('org_id', '=', orgId)
+      .executeTakeFirst();
     if (!row) throw new AppError('not-found', 'No such budget.');
     await trx.deleteFrom('budgets').where('id', '=', id).execute();
-    await audit.record(trx, { action: 'budget.deleted', target: { type: 'budget', id, name: row.name }, details: { amount: row.amount, startDate: row.start_date, endDate: row.end_date } });
+    await audit.record(trx, {
+      action: 'budget.deleted',
+      target: { type: 'budget', id, name: row.name },
+      details: { amount: row.amount, startDate: row.start_date, endDate: row.end_date },
+    });
   });
 }

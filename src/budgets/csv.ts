@@ -35,7 +35,18 @@ function rowsOf(text: string): string[][] {
   return rows.filter((fields) => fields.some((value) => value.trim() !== ''));
 }
 
-const HEADERS = { scope: 'scope', name: 'name', amount: 'amount', currency: 'currency', start: 'startDate', start_date: 'startDate', startdate: 'startDate', end: 'endDate', end_date: 'endDate', enddate: 'endDate' } as const;
+const HEADERS = {
+  scope: 'scope',
+  name: 'name',
+  amount: 'amount',
+  currency: 'currency',
+  start: 'startDate',
+  start_date: 'startDate',
+  startdate: 'startDate',
+  end: 'endDate',
+  end_date: 'endDate',
+  enddate: 'endDate',
+} as const;
 
 /**
  * Budgets from a CSV with the columns scope, name, amount, start, end and
@@ -45,9 +56,20 @@ const HEADERS = { scope: 'scope', name: 'name', amount: 'amount', currency: 'cur
 export function parseBudgetCsv(text: string): BudgetInput[] {
   const [header, ...body] = rowsOf(text.replace(/^\uFEFF/, ''));
   if (!header) throw new AppError('unprocessable', 'The CSV is empty.');
-  const columns = header.map((name) => HEADERS[name.trim().toLowerCase().replace(/[\s-]+/g, '_') as keyof typeof HEADERS]);
-  const missing = ['scope', 'name', 'amount', 'startDate', 'endDate'].filter((needed) => !columns.includes(needed as (typeof columns)[number]));
-  if (missing.length > 0) throw new AppError('unprocessable', `The CSV lacks the column(s): ${missing.join(', ')}.`, { missing });
+  const columns = header.map(
+    (name) =>
+      HEADERS[
+        name
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_') as keyof typeof HEADERS
+      ],
+  );
+  const missing = ['scope', 'name', 'amount', 'startDate', 'endDate'].filter(
+    (needed) => !columns.includes(needed as (typeof columns)[number]),
+  );
+  if (missing.length > 0)
+    throw new AppError('unprocessable', `The CSV lacks the column(s): ${missing.join(', ')}.`, { missing });
   if (body.length === 0) throw new AppError('unprocessable', 'The CSV has a header but no budgets.');
   if (body.length > 1000) throw new AppError('unprocessable', 'At most 1,000 budgets per file.');
   return body.map((fields) => {

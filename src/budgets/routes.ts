@@ -27,11 +27,14 @@ const BudgetBody = Type.Object(
 
 /** The text of a small uploaded CSV (multipart field `file`). */
 async function receiveCsv(request: FastifyRequest): Promise<string> {
-  if (!request.isMultipart()) throw new AppError('unsupported-media-type', 'Send the CSV as multipart/form-data with a "file" field.');
+  if (!request.isMultipart())
+    throw new AppError('unsupported-media-type', 'Send the CSV as multipart/form-data with a "file" field.');
   const file = await request.file({ limits: { fileSize: CSV_LIMIT, files: 1 } });
-  if (!file || file.fieldname !== 'file') throw new AppError('validation', 'No file was uploaded.', {}, [{ field: '/body/file', message: 'is required' }]);
+  if (!file || file.fieldname !== 'file')
+    throw new AppError('validation', 'No file was uploaded.', {}, [{ field: '/body/file', message: 'is required' }]);
   const bytes = await file.toBuffer().catch((error: unknown) => {
-    if (error instanceof Error && 'statusCode' in error && error.statusCode === 413) throw new AppError('payload-too-large', `A budget CSV is at most ${CSV_LIMIT} bytes.`, { limit: CSV_LIMIT });
+    if (error instanceof Error && 'statusCode' in error && error.statusCode === 413)
+      throw new AppError('payload-too-large', `A budget CSV is at most ${CSV_LIMIT} bytes.`, { limit: CSV_LIMIT });
     throw error;
   });
   const text = bytes.toString('utf8');
@@ -46,7 +49,16 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.post(
     '/api/v1/budgets',
-    { config: { ...manage, audit: ['budget.created'] }, schema: { 'x-problems': ['conflict'], tags: ['budgets'], summary: 'Add a budget for a campaign or platform over a flight', body: BudgetBody, response: { 201: OpenObject } } },
+    {
+      config: { ...manage, audit: ['budget.created'] },
+      schema: {
+        'x-problems': ['conflict'],
+        tags: ['budgets'],
+        summary: 'Add a budget for a campaign or platform over a flight',
+        body: BudgetBody,
+        response: { 201: OpenObject },
+      },
+    },
     async (request, reply) => {
       const [budget] = await addBudgets(db, principalOf(request), [request.body], ctx.clock(), auditOf(request), 'api');
       return reply.code(201).send(budget!);
@@ -67,7 +79,14 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const items = await addBudgets(db, principalOf(request), parseBudgetCsv(await receiveCsv(request)), ctx.clock(), auditOf(request), 'csv');
+      const items = await addBudgets(
+        db,
+        principalOf(request),
+        parseBudgetCsv(await receiveCsv(request)),
+        ctx.clock(),
+        auditOf(request),
+        'csv',
+      );
       return reply.code(201).send({ items });
     },
   );
@@ -82,7 +101,13 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
     '/api/v1/budgets/:id',
     {
       config: { ...manage, audit: ['budget.updated'] },
-      schema: { tags: ['budgets'], summary: "Change a budget's scope, name, amount, currency or flight", params: IdParams, body: BudgetBody, response: { 200: OpenObject } },
+      schema: {
+        tags: ['budgets'],
+        summary: "Change a budget's scope, name, amount, currency or flight",
+        params: IdParams,
+        body: BudgetBody,
+        response: { 200: OpenObject },
+      },
     },
     async (request) => updateBudget(db, principalOf(request).orgId, request.params.id, request.body, auditOf(request)),
   );
@@ -102,7 +127,8 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
       config: read,
       schema: {
         tags: ['budgets'],
-        summary: "Each budget's spend to date against a straight line through its flight, projected end spend, and status (thresholds from settings.pacing or the query)",
+        summary:
+          "Each budget's spend to date against a straight line through its flight, projected end spend, and status (thresholds from settings.pacing or the query)",
         querystring: Type.Object(
           {
             datasetIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 }),
@@ -117,7 +143,12 @@ export function registerBudgetRoutes(app: HttpServer, ctx: AppContext): void {
     },
     async (request) => {
       const { datasetIds, ...options } = request.query;
-      return paceDatasetBudgets({ db, duck: ctx.duck, layout: ctx.layout, clock: ctx.clock, pool: ctx.analysisPool }, principalOf(request).orgId, datasetIds, options);
+      return paceDatasetBudgets(
+        { db, duck: ctx.duck, layout: ctx.layout, clock: ctx.clock, pool: ctx.analysisPool },
+        principalOf(request).orgId,
+        datasetIds,
+        options,
+      );
     },
   );
 }

@@ -23,7 +23,8 @@ const LEGEND = { top: 0, textStyle: { color: '#334155' } };
 
 function valueAxes(series: readonly ChartSeries[]) {
   const axes = [{ type: 'value', axisLabel: AXIS_LABEL, splitLine: SPLIT_LINE }];
-  if (series.some((entry) => entry.axis === 1)) axes.push({ type: 'value', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: 'transparent' } } });
+  if (series.some((entry) => entry.axis === 1))
+    axes.push({ type: 'value', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: 'transparent' } } });
   return axes;
 }
 
@@ -32,7 +33,10 @@ export function trendChartOption(
   periods: readonly string[],
   series: readonly ChartSeries[],
   // `marks`: ECharts markPoint/markLine on the first line (the dashboard's anomalies).
-  options: { readonly area?: boolean; readonly marks?: { readonly markPoint?: unknown; readonly markLine?: unknown } } = {},
+  options: {
+    readonly area?: boolean;
+    readonly marks?: { readonly markPoint?: unknown; readonly markLine?: unknown };
+  } = {},
 ): ChartOption {
   const several = series.length > 1 || series.some((entry) => entry.axis === 1);
   return {

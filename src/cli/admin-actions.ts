@@ -1,8 +1,22 @@
 import { systemRecorder } from '../audit/index.js';
-import { isRole, CONSOLE_MANAGER, createUser, findUserIdByUsername, listUsers, resetPassword, setUserStatus } from '../auth/index.js';
+import {
+  isRole,
+  CONSOLE_MANAGER,
+  createUser,
+  findUserIdByUsername,
+  listUsers,
+  resetPassword,
+  setUserStatus,
+} from '../auth/index.js';
 import type { OpenContext } from '../runtime.js';
 import { AppError } from '../errors.js';
-import { createOrganization, getOrganization, getOrganizationBySlug, listOrganizations, type Organization } from '../tenancy/index.js';
+import {
+  createOrganization,
+  getOrganization,
+  getOrganizationBySlug,
+  listOrganizations,
+  type Organization,
+} from '../tenancy/index.js';
 import { runRetention } from '../commands/retention.js';
 import { withLocalContext } from './context.js';
 
@@ -41,7 +55,11 @@ export const orgCreate = (options: { name: string; slug?: string; admin?: string
   withLocalContext((ctx) =>
     plain(async () => {
       const audit = systemRecorder(ctx.audit, 'cli');
-      const created = await createOrganization(ctx.auth, { name: options.name, ...(options.slug ? { slug: options.slug } : {}) }, audit);
+      const created = await createOrganization(
+        ctx.auth,
+        { name: options.name, ...(options.slug ? { slug: options.slug } : {}) },
+        audit,
+      );
       process.stdout.write(`created organisation ${created.slug} (${created.id})\n`);
       if (options.admin) {
         const user = await createUser(ctx.auth, created.id, { username: options.admin, role: 'admin' }, audit);
@@ -57,7 +75,8 @@ export const orgList = (options: { json?: boolean }) =>
       process.stdout.write(`${JSON.stringify(orgs, null, 2)}\n`);
       return;
     }
-    for (const item of orgs) process.stdout.write(`${item.slug.padEnd(24)} ${item.status.padEnd(10)} ${item.id}  ${item.name}\n`);
+    for (const item of orgs)
+      process.stdout.write(`${item.slug.padEnd(24)} ${item.status.padEnd(10)} ${item.id}  ${item.name}\n`);
   });
 
 export const userCreate = (options: { org: string; username: string; role: string; email?: string }) =>
@@ -65,8 +84,15 @@ export const userCreate = (options: { org: string; username: string; role: strin
     plain(async () => {
       if (!isRole(options.role)) throw new Error(`unknown role ${options.role}`);
       const target = await findOrg(ctx, options.org);
-      const created = await createUser(ctx.auth, target.id, { username: options.username, role: options.role, email: options.email ?? null }, systemRecorder(ctx.audit, 'cli'));
-      process.stdout.write(`created ${created.user.username} (${created.user.id}) in ${target.slug}; one-time password: ${created.oneTimePassword}\n`);
+      const created = await createUser(
+        ctx.auth,
+        target.id,
+        { username: options.username, role: options.role, email: options.email ?? null },
+        systemRecorder(ctx.audit, 'cli'),
+      );
+      process.stdout.write(
+        `created ${created.user.username} (${created.user.id}) in ${target.slug}; one-time password: ${created.oneTimePassword}\n`,
+      );
     }),
   );
 
@@ -93,7 +119,14 @@ export const userDeactivate = (username: string, options: { org: string }) =>
   withLocalContext((ctx) =>
     plain(async () => {
       const target = await findOrg(ctx, options.org);
-      const updated = await setUserStatus(ctx.auth, target.id, CONSOLE_MANAGER, await findUserId(ctx, target, username), 'deactivated', systemRecorder(ctx.audit, 'cli', target.id));
+      const updated = await setUserStatus(
+        ctx.auth,
+        target.id,
+        CONSOLE_MANAGER,
+        await findUserId(ctx, target, username),
+        'deactivated',
+        systemRecorder(ctx.audit, 'cli', target.id),
+      );
       process.stdout.write(`deactivated ${updated.username} in ${target.slug}\n`);
     }),
   );
@@ -102,13 +135,24 @@ export const userResetPassword = (username: string, options: { org: string }) =>
   withLocalContext((ctx) =>
     plain(async () => {
       const target = await findOrg(ctx, options.org);
-      const reset = await resetPassword(ctx.auth, target.id, CONSOLE_MANAGER, await findUserId(ctx, target, username), systemRecorder(ctx.audit, 'cli', target.id));
-      process.stdout.write(`reset ${reset.user.username} in ${target.slug}; one-time password: ${reset.oneTimePassword}\n`);
+      const reset = await resetPassword(
+        ctx.auth,
+        target.id,
+        CONSOLE_MANAGER,
+        await findUserId(ctx, target, username),
+        systemRecorder(ctx.audit, 'cli', target.id),
+      );
+      process.stdout.write(
+        `reset ${reset.user.username} in ${target.slug}; one-time password: ${reset.oneTimePassword}\n`,
+      );
     }),
   );
 
 export const retentionRun = () =>
   withLocalContext(async (ctx) => {
-    const report = await runRetention({ db: ctx.store.db, layout: ctx.layout, duck: ctx.duck, audit: ctx.audit }, ctx.clock());
+    const report = await runRetention(
+      { db: ctx.store.db, layout: ctx.layout, duck: ctx.duck, audit: ctx.audit },
+      ctx.clock(),
+    );
     process.stdout.write(`${JSON.stringify(report)}\n`);
   });

@@ -11,7 +11,9 @@ export function adminCommand(): Command {
   const org = admin.command('org').description('Organisations');
   org
     .command('create')
-    .description('Create an organisation with default quotas; with --admin, also its first admin (one-time password printed once)')
+    .description(
+      'Create an organisation with default quotas; with --admin, also its first admin (one-time password printed once)',
+    )
     .requiredOption('--name <name>', 'display name')
     .option('--slug <slug>', 'login identifier (default: from the name)')
     .option('--admin <username>', 'create a first admin user with this username')
@@ -31,7 +33,9 @@ export function adminCommand(): Command {
     .requiredOption('--username <username>', 'login name')
     .addOption(new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory())
     .option('--email <email>', 'email address')
-    .action(async (options: { org: string; username: string; role: string; email?: string }) => (await actions()).userCreate(options));
+    .action(async (options: { org: string; username: string; role: string; email?: string }) =>
+      (await actions()).userCreate(options),
+    );
   user
     .command('list')
     .description('List the users of an organisation')
@@ -49,7 +53,9 @@ export function adminCommand(): Command {
     .description('Issue a one-time password (must be changed at next login); ends sessions and clears a lockout')
     .addOption(orgOption())
     .argument('<username>')
-    .action(async (username: string, options: { org: string }) => (await actions()).userResetPassword(username, options));
+    .action(async (username: string, options: { org: string }) =>
+      (await actions()).userResetPassword(username, options),
+    );
   return admin;
 }
 

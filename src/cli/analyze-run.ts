@@ -54,11 +54,16 @@ async function writeAtomically(target: string, content: string | Buffer): Promis
 }
 
 export async function runAnalyze(files: string[], options: AnalyzeOptions): Promise<void> {
-  if ((options.format === 'xlsx' || options.format === 'pdf' || options.format === 'pptx') && !options.out) throw new Error(`--format ${options.format} needs --out FILE.${options.format}`);
+  if ((options.format === 'xlsx' || options.format === 'pdf' || options.format === 'pptx') && !options.out)
+    throw new Error(`--format ${options.format} needs --out FILE.${options.format}`);
   const config = loadConfig();
   const work = await mkdtemp(path.join(tmpdir(), 'pca-analyze-'));
   const inputs = files.map((file) => path.resolve(file));
-  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: inputs });
+  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), {
+    preserveInsertionOrder: false,
+    allowedDirectories: [work],
+    allowedPaths: inputs,
+  });
   try {
     const conversion = parseConversion(options.rate, options.toCurrency);
     const request = {
@@ -75,7 +80,10 @@ export async function runAnalyze(files: string[], options: AnalyzeOptions): Prom
     if (options.format === 'pdf' || options.format === 'pptx') {
       const { offlineContent } = await import('../commands/analyze-offline.js');
       const { renderDeck } = await import('../reports/offline.js');
-      await writeAtomically(options.out!, await renderDeck(await offlineContent(duck, request, report, now), options.format));
+      await writeAtomically(
+        options.out!,
+        await renderDeck(await offlineContent(duck, request, report, now), options.format),
+      );
       return;
     }
     const output =
@@ -95,4 +103,3 @@ export async function runAnalyze(files: string[], options: AnalyzeOptions): Prom
     await rm(work, { recursive: true, force: true });
   }
 }
-

@@ -12,7 +12,8 @@ export interface ReviewOptions {
 
 function limitOf(text: string): number {
   const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new Error(`--limit must be a whole number from 1 to 200, not "${text}"`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+    throw new Error(`--limit must be a whole number from 1 to 200, not "${text}"`);
   return limit;
 }
 
@@ -32,9 +33,13 @@ function block(record: AskRecord): string {
 export const listAskReviews = (options: ReviewOptions) =>
   withLocalContext(async (ctx) => {
     const limit = limitOf(options.limit);
-    const org = (await getOrganizationBySlug(ctx.store.db, options.org)) ?? (await getOrganization(ctx.store.db, options.org));
+    const org =
+      (await getOrganizationBySlug(ctx.store.db, options.org)) ?? (await getOrganization(ctx.store.db, options.org));
     if (!org) throw new Error(`no organisation "${options.org}"`);
-    const page = await ratedAnswers(ctx.store.db, org.id, options.rating, { limit, ...(options.cursor ? { cursor: options.cursor } : {}) });
+    const page = await ratedAnswers(ctx.store.db, org.id, options.rating, {
+      limit,
+      ...(options.cursor ? { cursor: options.cursor } : {}),
+    });
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ items: page.items, nextCursor: page.nextCursor }, null, 2)}\n`);
       return;

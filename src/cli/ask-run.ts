@@ -21,27 +21,42 @@ function cell(value: string | number | null | undefined): string {
 /** A plain text table, columns padded to their widest cell. */
 function table(answer: Answer): string {
   const rows = answer.rows.slice(0, 50).map((row) => answer.columns.map((column) => cell(row[column])));
-  const widths = answer.columns.map((column, index) => Math.max(column.length, ...rows.map((row) => row[index]!.length)));
-  const line = (cells: string[]) => cells.map((text, index) => text.padEnd(widths[index]!)).join('  ').trimEnd();
+  const widths = answer.columns.map((column, index) =>
+    Math.max(column.length, ...rows.map((row) => row[index]!.length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((text, index) => text.padEnd(widths[index]!))
+      .join('  ')
+      .trimEnd();
   const more = answer.rows.length > 50 ? `\n… ${answer.rows.length - 50} more rows` : '';
   return [line(answer.columns), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n') + more;
 }
 
 function render(outcome: ParseOutcome, answer: Answer | undefined): string {
-  if (outcome.kind === 'unreadable') return `I can't answer that: ${outcome.reason}\nTry, for example: "Spend by platform last week", "Top 5 campaigns by ROAS this month".\n`;
-  if (outcome.kind === 'clarify') return `${outcome.question}\n${outcome.options.map((option) => `  - ${option.label}: pca ask … "${option.question}"`).join('\n')}\n`;
+  if (outcome.kind === 'unreadable')
+    return `I can't answer that: ${outcome.reason}\nTry, for example: "Spend by platform last week", "Top 5 campaigns by ROAS this month".\n`;
+  if (outcome.kind === 'clarify')
+    return `${outcome.question}\n${outcome.options.map((option) => `  - ${option.label}: pca ask … "${option.question}"`).join('\n')}\n`;
   const notes = outcome.notes.map((note) => `  (${note})`).join('\n');
   return `Read as: ${outcome.interpretation}\n${notes ? `${notes}\n` : ''}\n${answer!.sentence}\n\n${table(answer!)}\n`;
 }
 
 /** `pca ask FILES… "question"`: the files read as one view, the question read against it, answered by the engine. */
 export async function runAsk(args: string[], options: AskOptions): Promise<void> {
-  if (args.length < 2) throw new Error('pca ask needs at least one file and then the question, e.g. pca ask export.csv "spend by platform"');
+  if (args.length < 2)
+    throw new Error(
+      'pca ask needs at least one file and then the question, e.g. pca ask export.csv "spend by platform"',
+    );
   const question = args.at(-1)!;
   const files = args.slice(0, -1).map((file) => path.resolve(file));
   const config = loadConfig();
   const work = await mkdtemp(path.join(tmpdir(), 'pca-ask-'));
-  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), { preserveInsertionOrder: false, allowedDirectories: [work], allowedPaths: files });
+  const duck = await openDuckEngine(config.duckdb, path.join(work, 'duckdb'), {
+    preserveInsertionOrder: false,
+    allowedDirectories: [work],
+    allowedPaths: files,
+  });
   try {
     const output = await duck.withConnection(async (connection) => {
       const relations: string[] = [];
@@ -60,10 +75,20 @@ export async function runAsk(args: string[], options: AskOptions): Promise<void>
       const outcome = parseQuestion(question, vocabulary);
       if (outcome.kind !== 'query') return { outcome, answer: undefined };
       const { currencies } = await profile(connection, source);
-      const answer = await answerQuery(outcome.query, outcome.intent, outcome.query, (spec) => runQuery(connection, source, spec, currencies), vocabulary);
+      const answer = await answerQuery(
+        outcome.query,
+        outcome.intent,
+        outcome.query,
+        (spec) => runQuery(connection, source, spec, currencies),
+        vocabulary,
+      );
       return { outcome, answer };
     });
-    process.stdout.write(options.format === 'json' ? `${JSON.stringify({ question, ...output }, null, 2)}\n` : render(output.outcome, output.answer));
+    process.stdout.write(
+      options.format === 'json'
+        ? `${JSON.stringify({ question, ...output }, null, 2)}\n`
+        : render(output.outcome, output.answer),
+    );
   } catch (error) {
     if (error instanceof AppError) throw new Error(error.message);
     throw error;

@@ -1,4 +1,10 @@
-import { archiveExpiredEvents, systemRecorder, auditedOrganizations, verifyChain, type VerifyResult } from '../audit/index.js';
+import {
+  archiveExpiredEvents,
+  systemRecorder,
+  auditedOrganizations,
+  verifyChain,
+  type VerifyResult,
+} from '../audit/index.js';
 import type { OpenContext } from '../runtime.js';
 import { getOrganization, getOrganizationBySlug, requireOrganization } from '../tenancy/index.js';
 import { withLocalContext } from './context.js';
@@ -22,7 +28,12 @@ export const auditVerify = (options: { org?: string; archives?: boolean; json?: 
   withLocalContext(async (ctx) => {
     const results: VerifyResult[] = [];
     for (const orgId of await organizationIds(ctx, options.org)) {
-      const result = await verifyChain(ctx.store.db, ctx.audit.key, orgId, options.archives ? { archiveRoot: ctx.layout.auditArchive } : {});
+      const result = await verifyChain(
+        ctx.store.db,
+        ctx.audit.key,
+        orgId,
+        options.archives ? { archiveRoot: ctx.layout.auditArchive } : {},
+      );
       if (!result.valid) {
         await systemRecorder(ctx.audit, 'cli', orgId).record(ctx.store.db, {
           action: 'audit.chain_broken',
@@ -42,7 +53,13 @@ export const auditArchive = (options: { org?: string }) =>
   withLocalContext(async (ctx) => {
     for (const orgId of await organizationIds(ctx, options.org)) {
       const org = await requireOrganization(ctx.store.db, orgId);
-      const outcome = await archiveExpiredEvents({ db: ctx.store.db, layout: ctx.layout, audit: ctx.audit }, org, ctx.clock());
-      process.stdout.write(`${org.id}  archived ${outcome.events} events${outcome.files.length > 0 ? ` into ${outcome.files.join(', ')}` : ''}\n`);
+      const outcome = await archiveExpiredEvents(
+        { db: ctx.store.db, layout: ctx.layout, audit: ctx.audit },
+        org,
+        ctx.clock(),
+      );
+      process.stdout.write(
+        `${org.id}  archived ${outcome.events} events${outcome.files.length > 0 ? ` into ${outcome.files.join(', ')}` : ''}\n`,
+      );
     }
   });

@@ -10,7 +10,9 @@ export function auditCommand(): Command {
     .option('--org <slug-or-id>', 'only this organisation')
     .option('--archives', 'check the archive files too, and that the chain runs through them')
     .option('--json', 'print the results as JSON')
-    .action(async (options: { org?: string; archives?: boolean; json?: boolean }) => (await actions()).auditVerify(options));
+    .action(async (options: { org?: string; archives?: boolean; json?: boolean }) =>
+      (await actions()).auditVerify(options),
+    );
   audit
     .command('archive')
     .description('Move events older than each organisation keeps (auditDays) into compressed archive files, now')

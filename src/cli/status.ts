@@ -21,14 +21,19 @@ interface Requests {
 }
 
 async function getJson<T>(url: string, token?: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: response.status, body: (await response.json()) as T };
 }
 
 const ms = (value: number | null) => (value === null ? '—' : `${Math.round(value * 10) / 10} ms`);
 
 async function runStatus(options: { url?: string; token?: string }): Promise<void> {
-  const base = (options.url ?? `http://${process.env.PCA_HOST ?? '127.0.0.1'}:${process.env.PCA_PORT ?? '8080'}`).replace(/\/$/, '');
+  const base = (
+    options.url ?? `http://${process.env.PCA_HOST ?? '127.0.0.1'}:${process.env.PCA_PORT ?? '8080'}`
+  ).replace(/\/$/, '');
   const token = options.token ?? process.env.PCA_TOKEN;
   let ready: { status: number; body: Ready };
   try {
@@ -46,15 +51,19 @@ async function runStatus(options: { url?: string; token?: string }): Promise<voi
     const alerts = await getJson<{ items: AlertItem[] }>(`${base}/api/v1/alerts?status=open&limit=20`, token);
     const requests = await getJson<Requests>(`${base}/api/v1/monitoring/requests?minutes=60`, token);
     if (alerts.status !== 200 || requests.status !== 200) {
-      throw new Error(`the token was refused (HTTP ${alerts.status}/${requests.status}); it needs monitoring:read (the instance's figures need the operator's platform:monitoring)`);
+      throw new Error(
+        `the token was refused (HTTP ${alerts.status}/${requests.status}); it needs monitoring:read (the instance's figures need the operator's platform:monitoring)`,
+      );
     }
     lines.push(`open alerts: ${alerts.body.items.length}`);
-    for (const alert of alerts.body.items) lines.push(`  [${alert.severity}] ${alert.category}: ${alert.title} (×${alert.count}, last ${alert.lastSeenAt})`);
+    for (const alert of alerts.body.items)
+      lines.push(`  [${alert.severity}] ${alert.category}: ${alert.title} (×${alert.count}, last ${alert.lastSeenAt})`);
     const r = requests.body;
     lines.push(
       `requests (60 min): ${r.total}, errors ${r.errorRate === null ? '—' : `${(r.errorRate * 100).toFixed(2)}%`}, p50 ${ms(r.overall.p50Ms)}, p95 ${ms(r.overall.p95Ms)}, p99 ${ms(r.overall.p99Ms)}`,
     );
-    for (const route of r.slowest.slice(0, 5)) lines.push(`  ${route.route.padEnd(48)} p95 ${ms(route.p95Ms)} (${route.count})`);
+    for (const route of r.slowest.slice(0, 5))
+      lines.push(`  ${route.route.padEnd(48)} p95 ${ms(route.p95Ms)} (${route.count})`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   if (ready.body.status === 'fail') process.exitCode = 2;
@@ -62,7 +71,9 @@ async function runStatus(options: { url?: string; token?: string }): Promise<voi
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('Print the health, open alerts and request percentiles of a running instance (exit 2 when it is not ready).')
+    .description(
+      'Print the health, open alerts and request percentiles of a running instance (exit 2 when it is not ready).',
+    )
     .option('--url <url>', 'the instance (default http://PCA_HOST:PCA_PORT)')
     .option('--token <token>', 'an access token or pca_ API key with monitoring:read (default PCA_TOKEN)')
     .action((options: { url?: string; token?: string }) => runStatus(options));

@@ -13,7 +13,12 @@ const NO_FEEDBACK = { ruleRatings: new Map(), outcomes: new Map(), suppressed: n
  * insights, recommendations, the executive summary), with the daily pairs
  * and the period before read from the same files.
  */
-export async function offlineContent(duck: DuckEngine, request: AnalyzeFilesRequest, report: AnalysisReport, now: Date): Promise<AnalysisContent> {
+export async function offlineContent(
+  duck: DuckEngine,
+  request: AnalyzeFilesRequest,
+  report: AnalysisReport,
+  now: Date,
+): Promise<AnalysisContent> {
   const daily = dailyPairs(await analyzeFiles(duck, { ...request, ...DAILY_PAIRS }, now));
   const from = request.dateRange?.from ?? report.dateRange.from;
   const to = request.dateRange?.to ?? report.dateRange.to;
@@ -23,7 +28,14 @@ export async function offlineContent(duck: DuckEngine, request: AnalyzeFilesRequ
     const earlier = await analyzeFiles(duck, { ...request, dateRange: before, breakdowns: [], granularities: [] }, now);
     previous = { kind: 'previous' as const, range: { from, to }, before, totals: totalRows(earlier) };
   }
-  const { result, generated } = completeAnalysis({ report, previous, daily, budgets: [], settings: {}, feedback: NO_FEEDBACK });
+  const { result, generated } = completeAnalysis({
+    report,
+    previous,
+    daily,
+    budgets: [],
+    settings: {},
+    feedback: NO_FEEDBACK,
+  });
   return {
     title: `Analysis of ${request.files.map((file) => path.basename(file)).join(', ')}`.slice(0, 200),
     result,

@@ -54,7 +54,14 @@ export function createdAnalysisJson(analysis: CreatedAnalysis): string {
  * computed once per dataset version), then its grouped rows,
  * the previous period's and the daily pairs, each as JSON text for the worker.
  */
-async function groupedInputs(connection: DuckConnection, source: string, datasets: readonly Dataset[], scope: Scope, dateRange: DateRange | undefined, comparison: Comparison): Promise<GroupedInputs> {
+async function groupedInputs(
+  connection: DuckConnection,
+  source: string,
+  datasets: readonly Dataset[],
+  scope: Scope,
+  dateRange: DateRange | undefined,
+  comparison: Comparison,
+): Promise<GroupedInputs> {
   const shape = await scopeProfile(connection, source, datasets, scope);
   if (shape.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
   const current = await groupedRows(connection, source, { ...scope, granularities: GRANULARITIES }, shape);
@@ -64,7 +71,10 @@ async function groupedInputs(connection: DuckConnection, source: string, dataset
   if (range.from && range.to && before && comparison !== 'none') {
     const previousScope = { ...scope, dateRange: before };
     const previousShape = await scopeProfile(connection, source, datasets, previousScope);
-    const rows = previousShape.rows === 0 ? null : await groupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, previousShape);
+    const rows =
+      previousShape.rows === 0
+        ? null
+        : await groupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, previousShape);
     previous = { kind: comparison, range: { from: range.from, to: range.to }, before, rows };
   }
   const daily = await groupedRows(connection, source, { ...scope, ...DAILY_PAIRS }, shape);
@@ -88,20 +98,41 @@ export async function createAnalysis(
     ...(request.conversion ? { conversion: request.conversion } : {}),
   };
   const comparison = request.comparison ?? 'previous';
-  const { datasets, grouped } = await withDatasetSource(deps, owner.orgId, request.datasetIds, async (source, datasets) => {
-    const key = groupedKey(owner.orgId, datasets, scope, comparison);
-    const cached = deps.cache.get(key);
-    if (cached) return { datasets, grouped: cached };
-    const computed = await deps.duck.withConnection((connection) => groupedInputs(connection, source, datasets, scope, request.dateRange, comparison));
-    deps.cache.set(key, computed, datasets.map((dataset) => dataset.id));
-    return { datasets, grouped: computed };
-  });
+  const { datasets, grouped } = await withDatasetSource(
+    deps,
+    owner.orgId,
+    request.datasetIds,
+    async (source, datasets) => {
+      const key = groupedKey(owner.orgId, datasets, scope, comparison);
+      const cached = deps.cache.get(key);
+      if (cached) return { datasets, grouped: cached };
+      const computed = await deps.duck.withConnection((connection) =>
+        groupedInputs(connection, source, datasets, scope, request.dateRange, comparison),
+      );
+      deps.cache.set(
+        key,
+        computed,
+        datasets.map((dataset) => dataset.id),
+      );
+      return { datasets, grouped: computed };
+    },
+  );
   const { from, to: asOf } = grouped.shape.dateRange;
-  const budgets = asOf === null ? [] : (await listBudgets(deps.db, owner.orgId)).filter((budget) => from !== null && budget.startDate <= asOf && budget.endDate >= from);
+  const budgets =
+    asOf === null
+      ? []
+      : (await listBudgets(deps.db, owner.orgId)).filter(
+          (budget) => from !== null && budget.startDate <= asOf && budget.endDate >= from,
+        );
   // The report, pacing and insights are JavaScript over tens of thousands of rows: a worker thread's job.
   const generated = await runAnalysisInPool(deps.pool, {
     now: now.toISOString(),
-    datasets: datasets.map(({ id: _id, name, originalFilename: _o, bytes: _b, createdBy: _c, createdAt: _a, updatedAt: _u, ...rest }) => ({ ...rest, file: name })),
+    datasets: datasets.map(
+      ({ id: _id, name, originalFilename: _o, bytes: _b, createdBy: _c, createdAt: _a, updatedAt: _u, ...rest }) => ({
+        ...rest,
+        file: name,
+      }),
+    ),
     current: grouped.current,
     previous: grouped.previous,
     daily: grouped.daily,
@@ -110,7 +141,10 @@ export async function createAnalysis(
     feedback: await feedbackContext(deps.db, owner.orgId),
   });
   // Written before the transaction: a slow endpoint must not hold the organisation's lock.
-  const llmOutcome = llm && org.features.llm_insights ? await llmSummary(llm, generated.summary.facts, generated.ranked, await categoryGuidance(deps.db, owner.orgId)) : undefined;
+  const llmOutcome =
+    llm && org.features.llm_insights
+      ? await llmSummary(llm, generated.summary.facts, generated.ranked, await categoryGuidance(deps.db, owner.orgId))
+      : undefined;
   const executive: ExecutiveSummary =
     llmOutcome === undefined
       ? generated.summary
@@ -152,4 +186,3 @@ export async function createAnalysis(
   });
   return { ...stored, resultJson: generated.resultJson, summary: executive };
 }
-

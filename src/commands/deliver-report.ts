@@ -31,10 +31,21 @@ export interface ReportDeliveryDeps {
 /** The delivery dependencies of a running instance. */
 export function reportDeliveryDeps(ctx: AppContext, log: ReportDeliveryDeps['log']): ReportDeliveryDeps {
   return {
-    analysis: { db: ctx.store.db, duck: ctx.duck, layout: ctx.layout, clock: ctx.clock, pool: ctx.analysisPool, cache: ctx.analysisCache },
+    analysis: {
+      db: ctx.store.db,
+      duck: ctx.duck,
+      layout: ctx.layout,
+      clock: ctx.clock,
+      pool: ctx.analysisPool,
+      cache: ctx.analysisCache,
+    },
     llm: ctx.config.llm,
     mailer: ctx.mailer,
-    webhook: { box: ctx.auth.box, egress: { allowPrivate: ctx.config.monitoring.webhookAllowPrivate }, timeoutMs: 30_000 },
+    webhook: {
+      box: ctx.auth.box,
+      egress: { allowPrivate: ctx.config.monitoring.webhookAllowPrivate },
+      timeoutMs: 30_000,
+    },
     limit: (orgId, work) => ctx.orgLimits.analyses.run(orgId, work),
     log,
     renderDeck: pooledRenderer(ctx.deckPool),
@@ -77,7 +88,13 @@ function reasonOf(error: unknown, log: ReportDeliveryDeps['log']): string {
   return 'internal error (see the server log)';
 }
 
-async function deliver(deps: ReportDeliveryDeps, schedule: Schedule & { orgId: OrgId }, analysis: { id: string; name: string; createdAt: string }, file: Download, content: Buffer): Promise<void> {
+async function deliver(
+  deps: ReportDeliveryDeps,
+  schedule: Schedule & { orgId: OrgId },
+  analysis: { id: string; name: string; createdAt: string },
+  file: Download,
+  content: Buffer,
+): Promise<void> {
   const day = analysis.createdAt.slice(0, 10);
   const filename = `${schedule.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'report'}-${day}.${file.format}`;
   const contentType = MEDIA_TYPES[file.format];
@@ -96,12 +113,26 @@ async function deliver(deps: ReportDeliveryDeps, schedule: Schedule & { orgId: O
     event: 'report.delivered',
     schedule: { id: schedule.id, name: schedule.name },
     analysis: { id: analysis.id, name: analysis.name, createdAt: analysis.createdAt },
-    file: { name: filename, format: file.format, contentType, bytes: content.length, base64: content.toString('base64') },
+    file: {
+      name: filename,
+      format: file.format,
+      contentType,
+      bytes: content.length,
+      base64: content.toString('base64'),
+    },
     sentAt: deps.analysis.clock().toISOString(),
   });
-  const attempt = await postToChannel({ db: deps.analysis.db, clock: deps.analysis.clock, ...deps.webhook }, schedule.orgId, destination.channelId, 'report.delivered', body);
+  const attempt = await postToChannel(
+    { db: deps.analysis.db, clock: deps.analysis.clock, ...deps.webhook },
+    schedule.orgId,
+    destination.channelId,
+    'report.delivered',
+    body,
+  );
   if (attempt.outcome !== 'delivered') {
-    throw new DeliveryError(`the webhook was ${attempt.outcome === 'refused' ? 'refused (channel gone, disabled or its address not allowed)' : attempt.outcome}${attempt.statusClass === null ? '' : ` (${attempt.statusClass / 100}xx)`}`);
+    throw new DeliveryError(
+      `the webhook was ${attempt.outcome === 'refused' ? 'refused (channel gone, disabled or its address not allowed)' : attempt.outcome}${attempt.statusClass === null ? '' : ` (${attempt.statusClass / 100}xx)`}`,
+    );
   }
 }
 
@@ -111,7 +142,12 @@ async function deliver(deps: ReportDeliveryDeps, schedule: Schedule & { orgId: O
  * audit event together. Never throws for the report's own failures: they
  * are the run's outcome.
  */
-export async function runReport(deps: ReportDeliveryDeps, schedule: Schedule & { orgId: OrgId }, request: RunRequest, audit: AuditRecorder): Promise<RunResult> {
+export async function runReport(
+  deps: ReportDeliveryDeps,
+  schedule: Schedule & { orgId: OrgId },
+  request: RunRequest,
+  audit: AuditRecorder,
+): Promise<RunResult> {
   const db = deps.analysis.db;
   const runId = await startRun(db, { id: schedule.id, orgId: schedule.orgId }, request, deps.analysis.clock());
   let analysisId = request.reuseAnalysisId;
@@ -119,15 +155,24 @@ export async function runReport(deps: ReportDeliveryDeps, schedule: Schedule & {
   try {
     const org = await requireOrganization(db, schedule.orgId);
     if (org.status !== 'active') throw new AppError('forbidden', 'The organisation is suspended.');
-    if (!org.features.exports) throw new AppError('feature-disabled', 'The exports feature is off for this organisation.');
+    if (!org.features.exports)
+      throw new AppError('feature-disabled', 'The exports feature is off for this organisation.');
     if (analysisId === null) {
       const day = deps.analysis.clock().toISOString().slice(0, 10);
       const created = await deps.limit(schedule.orgId, () =>
-        createAnalysis(deps.analysis, { orgId: schedule.orgId, userId: request.userId }, { ...schedule.report.request, name: `${schedule.name} ${day}`.slice(0, 200) }, audit, deps.llm),
+        createAnalysis(
+          deps.analysis,
+          { orgId: schedule.orgId, userId: request.userId },
+          { ...schedule.report.request, name: `${schedule.name} ${day}`.slice(0, 200) },
+          audit,
+          deps.llm,
+        ),
       );
       analysisId = created.id;
     }
-    const { analysis, file } = await exportAnalysis(db, schedule.orgId, analysisId, schedule.format, { renderDeck: deps.renderDeck });
+    const { analysis, file } = await exportAnalysis(db, schedule.orgId, analysisId, schedule.format, {
+      renderDeck: deps.renderDeck,
+    });
     const content = await bytesOf(file.body);
     bytes = content.length;
     await deliver(deps, schedule, analysis, file, content);
@@ -138,7 +183,15 @@ export async function runReport(deps: ReportDeliveryDeps, schedule: Schedule & {
       () => ({
         action: 'report.delivered',
         target: { type: 'report_schedule', id: schedule.id, name: schedule.name },
-        details: { runId, analysisId, format: schedule.format, bytes, destination: schedule.destination, trigger: request.trigger, attempt: request.attempt },
+        details: {
+          runId,
+          analysisId,
+          format: schedule.format,
+          bytes,
+          destination: schedule.destination,
+          trigger: request.trigger,
+          attempt: request.attempt,
+        },
       }),
     );
     return { run, analysisId };
@@ -147,13 +200,27 @@ export async function runReport(deps: ReportDeliveryDeps, schedule: Schedule & {
     const run = await withAudit(
       db,
       audit,
-      (trx) => finishRun(trx, runId, { outcome: request.final ? 'failed' : 'retrying', error: reason, bytes, analysisId }, deps.analysis.clock()),
+      (trx) =>
+        finishRun(
+          trx,
+          runId,
+          { outcome: request.final ? 'failed' : 'retrying', error: reason, bytes, analysisId },
+          deps.analysis.clock(),
+        ),
       () => ({
         action: 'report.delivery_failed',
         target: { type: 'report_schedule', id: schedule.id, name: schedule.name },
         outcome: 'failure',
         reason,
-        details: { runId, analysisId, format: schedule.format, destination: schedule.destination, trigger: request.trigger, attempt: request.attempt, willRetry: !request.final },
+        details: {
+          runId,
+          analysisId,
+          format: schedule.format,
+          destination: schedule.destination,
+          trigger: request.trigger,
+          attempt: request.attempt,
+          willRetry: !request.final,
+        },
       }),
     );
     return { run, analysisId };

@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import { getAnalysis, type StoredAnalysis } from '../analysis/index.js';
-import { exportReport, type DeckRenderer, type ExportFormat, brandingOf, type AnalysisContent } from '../reports/index.js';
+import {
+  exportReport,
+  type DeckRenderer,
+  type ExportFormat,
+  brandingOf,
+  type AnalysisContent,
+} from '../reports/index.js';
 import type { Download } from '../export/download.js';
 import { analysisItems } from '../insights/index.js';
 import type { Database } from '../store/schema.js';
@@ -24,14 +30,30 @@ export interface ExportOptions {
  * anomalies, and the organisation's branding when its `custom_branding`
  * feature is on. Throws the analysis's 404 for another organisation's id.
  */
-export async function exportAnalysis(db: Kysely<Database>, orgId: OrgId, analysisId: string, format: ExportFormat, options: ExportOptions = {}): Promise<ExportedAnalysis> {
+export async function exportAnalysis(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  analysisId: string,
+  format: ExportFormat,
+  options: ExportOptions = {},
+): Promise<ExportedAnalysis> {
   const analysis = await getAnalysis(db, orgId, analysisId);
   const [items, org] = await Promise.all([analysisItems(db, orgId, analysisId, false), requireOrganization(db, orgId)]);
   const content: AnalysisContent = {
     title: analysis.name,
     result: analysis.result,
     summary: analysis.summary,
-    items: items.map(({ kind, rank, priority, category, ruleId, title, sentence, evidence, payload }) => ({ kind, rank, priority, category, ruleId, title, sentence, evidence, payload })),
+    items: items.map(({ kind, rank, priority, category, ruleId, title, sentence, evidence, payload }) => ({
+      kind,
+      rank,
+      priority,
+      category,
+      ruleId,
+      title,
+      sentence,
+      evidence,
+      payload,
+    })),
     branding: org.features.custom_branding ? brandingOf(org.name, org.metadata) : null,
   };
   return { analysis, file: await exportReport(content, format, options.renderDeck) };

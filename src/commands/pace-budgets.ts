@@ -30,6 +30,9 @@ export async function paceDatasetBudgets(
   const now = deps.clock();
   const asOf = options.asOf ?? now.toISOString().slice(0, 10);
   const budgets = await listBudgets(deps.db, orgId);
-  const items = budgets.length === 0 ? [] : await runPacingInPool(deps.pool, { now: now.toISOString(), daily, budgets, asOf, thresholds });
+  const items =
+    budgets.length === 0
+      ? []
+      : await runPacingInPool(deps.pool, { now: now.toISOString(), daily, budgets, asOf, thresholds });
   return { asOf, thresholds, items };
 }

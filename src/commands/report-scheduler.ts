@@ -51,14 +51,23 @@ export function startReportScheduler(
     const { run, analysisId } = await runReport(
       deps,
       schedule,
-      { trigger: 'schedule', userId: row.created_by, scheduledFor: row.next_run_at, attempt, final: attempt >= config.maxAttempts, reuseAnalysisId: row.pending_analysis_id },
+      {
+        trigger: 'schedule',
+        userId: row.created_by,
+        scheduledFor: row.next_run_at,
+        attempt,
+        final: attempt >= config.maxAttempts,
+        reuseAnalysisId: row.pending_analysis_id,
+      },
       audit,
     );
     const now = clock();
     await settleSchedule(
       db,
       row.id,
-      run.outcome === 'retrying' ? { retryAt: new Date(now.getTime() + retryDelayMs(config, attempt)), attempt, pendingAnalysisId: analysisId } : { after: now },
+      run.outcome === 'retrying'
+        ? { retryAt: new Date(now.getTime() + retryDelayMs(config, attempt)), attempt, pendingAnalysisId: analysisId }
+        : { after: now },
     );
     log.info({ reportRun: { id: run.id, scheduleId: row.id, outcome: run.outcome, attempt } }, 'scheduled report run');
     return run;
@@ -68,7 +77,8 @@ export function startReportScheduler(
     running ??= (async () => {
       lastTick = clock().getTime();
       try {
-        if (!(await tryAcquireLease(db, REPORT_LEASE, holder, Math.max(intervalMs, 60_000) + 30_000, clock()))) return [];
+        if (!(await tryAcquireLease(db, REPORT_LEASE, holder, Math.max(intervalMs, 60_000) + 30_000, clock())))
+          return [];
         const runs: Run[] = [];
         for (const row of await dueSchedules(db, clock(), BATCH)) {
           const now = clock();

@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import { archiveExpiredEvents, systemRecorder, type AuditLog, type AuditRecorder } from '../audit/index.js';
-import { purgeAnalysesBefore, datasetIdsCreatedBefore, deleteDataset, sweepDatasetStorage, type DuckEngine } from '../analysis/index.js';
+import {
+  purgeAnalysesBefore,
+  datasetIdsCreatedBefore,
+  deleteDataset,
+  sweepDatasetStorage,
+  type DuckEngine,
+} from '../analysis/index.js';
 import { deleteQuestionsBefore } from '../ask/index.js';
 import { purgeEndedSessions } from '../auth/index.js';
 import type { DataDirLayout } from '../store/data-dir.js';
@@ -27,10 +33,12 @@ const cutoff = (now: Date, days: number) => new Date(now.getTime() - days * DAY_
 
 const purgeSessions: RowPurger = (db, org, now) => purgeEndedSessions(db, org.id, cutoff(now, ENDED_SESSION_DAYS));
 
-const purgeAnalyses: RowPurger = (db, org, now) => purgeAnalysesBefore(db, org.id, cutoff(now, org.retention.analysesDays));
+const purgeAnalyses: RowPurger = (db, org, now) =>
+  purgeAnalysesBefore(db, org.id, cutoff(now, org.retention.analysesDays));
 
 /** Asked questions keep their answers' rows, so they go on the analyses' schedule. */
-const purgeQuestions: RowPurger = (db, org, now) => deleteQuestionsBefore(db, org.id, cutoff(now, org.retention.analysesDays));
+const purgeQuestions: RowPurger = (db, org, now) =>
+  deleteQuestionsBefore(db, org.id, cutoff(now, org.retention.analysesDays));
 
 /** Rows removed together, in one transaction with the organisation's `retention.run` event. */
 const ROW_PURGERS: Readonly<Record<string, RowPurger>> = {
@@ -60,7 +68,11 @@ async function retainOrganization(deps: RetentionDeps, org: Organization, now: D
   await inTransaction(deps.db, async (trx) => {
     for (const [kind, purge] of Object.entries(ROW_PURGERS)) removed[kind] = await purge(trx, org, now);
     if (Object.values(removed).some((count) => count > 0)) {
-      await audit.record(trx, { action: 'retention.run', target: { type: 'organization', id: org.id, name: org.name }, details: { removed, retention: org.retention } });
+      await audit.record(trx, {
+        action: 'retention.run',
+        target: { type: 'organization', id: org.id, name: org.name },
+        details: { removed, retention: org.retention },
+      });
     }
   });
   const archived = await archiveExpiredEvents({ db: deps.db, layout: deps.layout, audit: deps.audit }, org, now);
@@ -72,7 +84,8 @@ export async function runRetention(deps: RetentionDeps, now: Date): Promise<Rete
   const rows = await deps.db.selectFrom('organizations').selectAll().execute();
   const removed: Record<string, number> = { sessions: 0, analyses: 0, questions: 0, datasets: 0, auditEvents: 0 };
   for (const org of rows.map(present)) {
-    for (const [kind, count] of Object.entries(await retainOrganization(deps, org, now))) removed[kind] = (removed[kind] ?? 0) + count;
+    for (const [kind, count] of Object.entries(await retainOrganization(deps, org, now)))
+      removed[kind] = (removed[kind] ?? 0) + count;
   }
   removed.rate_limits = await purgeRateLimits(deps.db, new Date(now.getTime() - DAY_MS).toISOString());
   removed.abandoned_files = await sweepDatasetStorage(deps, now);

@@ -27,7 +27,10 @@ export async function setOrganizationStatus(
     await trx.updateTable('organizations').set({ status, updated_at: updatedAt }).where('id', '=', id).execute();
     const revoked =
       status === 'suspended'
-        ? { revokedSessions: await revokeOrganizationSessions(trx, id, 'org_suspended', updatedAt), revokedApiKeys: await revokeOrganizationApiKeys(trx, id, updatedAt) }
+        ? {
+            revokedSessions: await revokeOrganizationSessions(trx, id, 'org_suspended', updatedAt),
+            revokedApiKeys: await revokeOrganizationApiKeys(trx, id, updatedAt),
+          }
         : {};
     await audit.record(trx, {
       action: status === 'suspended' ? 'org.suspended' : 'org.reactivated',

@@ -13,6 +13,10 @@ export interface Usage {
 }
 
 export async function organizationUsage(db: Kysely<Database>, orgId: OrgId, now: Date): Promise<Usage> {
-  const [users, analyses, datasets] = await Promise.all([countActiveUsers(db, orgId), analysesThisMonth(db, orgId, now), datasetUsage(db, orgId)]);
+  const [users, analyses, datasets] = await Promise.all([
+    countActiveUsers(db, orgId),
+    analysesThisMonth(db, orgId, now),
+    datasetUsage(db, orgId),
+  ]);
   return { users, analysesThisMonth: analyses, datasets: datasets.datasets, storageBytes: datasets.bytes };
 }

@@ -16,7 +16,10 @@ const Text = Type.String({ maxLength: 2000 });
 
 export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
   const db = ctx.store.db;
-  const write = { access: { permission: 'feedback:write', readsTarget: 'analyses:read' }, audit: ['feedback.given', 'insight.rule_suppressed'] } as const;
+  const write = {
+    access: { permission: 'feedback:write', readsTarget: 'analyses:read' },
+    audit: ['feedback.given', 'insight.rule_suppressed'],
+  } as const;
   const read = { access: { permission: 'feedback:read' } } as const;
 
   app.get(
@@ -25,10 +28,21 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
       config: { access: { permission: 'analyses:read' } },
       schema: {
         tags: ['insights'],
-        summary: "An analysis's executive summary, ranked insights and recommendations, and anomalies (suppressed rules' items with includeSuppressed)",
+        summary:
+          "An analysis's executive summary, ranked insights and recommendations, and anomalies (suppressed rules' items with includeSuppressed)",
         params: IdParams,
-        querystring: Type.Object({ includeSuppressed: Type.Boolean({ default: false }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ summary: Type.Union([OpenObject, Type.Null()]), insights: Type.Array(OpenObject), recommendations: Type.Array(OpenObject), anomalies: Type.Array(OpenObject) }) },
+        querystring: Type.Object(
+          { includeSuppressed: Type.Boolean({ default: false }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            summary: Type.Union([OpenObject, Type.Null()]),
+            insights: Type.Array(OpenObject),
+            recommendations: Type.Array(OpenObject),
+            anomalies: Type.Array(OpenObject),
+          }),
+        },
       },
     },
     async (request) => {
@@ -56,12 +70,24 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 200: OpenObject },
       },
     },
-    async (request) => rateInsight(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request), ctx.config.feedbackSuppressMinRaters),
+    async (request) =>
+      rateInsight(
+        db,
+        principalOf(request),
+        request.params.id,
+        request.body,
+        ctx.clock(),
+        auditOf(request),
+        ctx.config.feedbackSuppressMinRaters,
+      ),
   );
 
   app.delete(
     '/api/v1/insights/:id/feedback',
-    { config: { access: { permission: 'feedback:write', readsTarget: 'analyses:read' }, audit: ['feedback.removed'] }, schema: { tags: ['feedback'], summary: 'Withdraw your rating of an insight', params: IdParams } },
+    {
+      config: { access: { permission: 'feedback:write', readsTarget: 'analyses:read' }, audit: ['feedback.removed'] },
+      schema: { tags: ['feedback'], summary: 'Withdraw your rating of an insight', params: IdParams },
+    },
     async (request, reply) => {
       await unrateInsight(db, principalOf(request), request.params.id, auditOf(request));
       return reply.code(204).send();
@@ -89,7 +115,8 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 200: OpenObject },
       },
     },
-    async (request) => reportOutcome(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
+    async (request) =>
+      reportOutcome(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
   );
 
   app.put(
@@ -98,7 +125,8 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
       config: { access: { permission: 'feedback:write', readsTarget: 'analyses:read' }, audit: ['feedback.given'] },
       schema: {
         tags: ['feedback'],
-        summary: 'Rate an analysis: overall, usefulness, accuracy, actionability (1-5 each), and what was most and least valuable or missing',
+        summary:
+          'Rate an analysis: overall, usefulness, accuracy, actionability (1-5 each), and what was most and least valuable or missing',
         params: IdParams,
         body: Type.Object(
           {
@@ -116,18 +144,34 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
         response: { 200: OpenObject },
       },
     },
-    async (request) => rateAnalysis(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
+    async (request) =>
+      rateAnalysis(db, principalOf(request), request.params.id, request.body, ctx.clock(), auditOf(request)),
   );
 
   app.get(
     '/api/v1/feedback/analytics',
-    { config: read, schema: { tags: ['feedback'], summary: 'Counts, averages and distributions by category, rule and priority; implementation and effectiveness; weekly trend', response: { 200: OpenObject } } },
+    {
+      config: read,
+      schema: {
+        tags: ['feedback'],
+        summary:
+          'Counts, averages and distributions by category, rule and priority; implementation and effectiveness; weekly trend',
+        response: { 200: OpenObject },
+      },
+    },
     async (request) => feedbackAnalytics(db, principalOf(request).orgId),
   );
 
   app.get(
     '/api/v1/feedback/suggestions',
-    { config: read, schema: { tags: ['feedback'], summary: 'Improvement suggestions, each with the figures behind it', response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } } },
+    {
+      config: read,
+      schema: {
+        tags: ['feedback'],
+        summary: 'Improvement suggestions, each with the figures behind it',
+        response: { 200: Type.Object({ items: Type.Array(OpenObject) }) },
+      },
+    },
     async (request) => ({ items: await feedbackSuggestions(db, principalOf(request).orgId) }),
   );
 
@@ -135,12 +179,23 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
     '/api/v1/feedback/export',
     {
       config: { ...read, audit: ['feedback.exported'] },
-      schema: { tags: ['feedback'], summary: 'All feedback as CSV, XLSX or JSON (cells neutralised against formula injection)', querystring: Type.Object({ format: Type.Enum(FEEDBACK_EXPORT_FORMATS, { default: 'json' }) }, { additionalProperties: false }) },
+      schema: {
+        tags: ['feedback'],
+        summary: 'All feedback as CSV, XLSX or JSON (cells neutralised against formula injection)',
+        querystring: Type.Object(
+          { format: Type.Enum(FEEDBACK_EXPORT_FORMATS, { default: 'json' }) },
+          { additionalProperties: false },
+        ),
+      },
     },
     async (request, reply) => {
       const orgId = principalOf(request).orgId;
       const file = await exportFeedback(await organizationFeedback(db, orgId), request.query.format);
-      await auditOf(request).record(db, { action: 'feedback.exported', target: { type: 'feedback', id: null }, details: { format: request.query.format } });
+      await auditOf(request).record(db, {
+        action: 'feedback.exported',
+        target: { type: 'feedback', id: null },
+        details: { format: request.query.format },
+      });
       return sendDownload(reply, file, `feedback-${orgId}`);
     },
   );
@@ -149,7 +204,11 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
     '/api/v1/insights/rules',
     {
       config: { access: { permission: 'analyses:read' } },
-      schema: { tags: ['insights'], summary: "Every insight rule with this organisation's ratings, smoothed rating and suppression", response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } },
+      schema: {
+        tags: ['insights'],
+        summary: "Every insight rule with this organisation's ratings, smoothed rating and suppression",
+        response: { 200: Type.Object({ items: Type.Array(OpenObject) }) },
+      },
     },
     async (request) => {
       const orgId = principalOf(request).orgId;
@@ -158,9 +217,14 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
         items: INSIGHT_RULES.map((rule) => {
           const stats = ratings.get(rule.id);
           return {
-            ruleId: rule.id, category: rule.category, priority: rule.priority, description: rule.description,
-            ratings: stats?.count ?? 0, average: stats && stats.count > 0 ? round(stats.sum / stats.count) : null,
-            smoothedRating: round(smoothedRating(stats)), suppressed: suppressed.has(rule.id),
+            ruleId: rule.id,
+            category: rule.category,
+            priority: rule.priority,
+            description: rule.description,
+            ratings: stats?.count ?? 0,
+            average: stats && stats.count > 0 ? round(stats.sum / stats.count) : null,
+            smoothedRating: round(smoothedRating(stats)),
+            suppressed: suppressed.has(rule.id),
           };
         }),
       };
@@ -171,7 +235,12 @@ export function registerFeedbackRoutes(app: HttpServer, ctx: AppContext): void {
     '/api/v1/insights/rules/:ruleId/restore',
     {
       config: { access: { permission: 'org:settings' }, audit: ['insight.rule_restored'] },
-      schema: { 'x-problems': ['conflict'], tags: ['insights'], summary: 'Restore a rule that feedback suppressed; only later ratings can suppress it again', params: Type.Object({ ruleId: Type.String({ minLength: 1, maxLength: 100 }) }) },
+      schema: {
+        'x-problems': ['conflict'],
+        tags: ['insights'],
+        summary: 'Restore a rule that feedback suppressed; only later ratings can suppress it again',
+        params: Type.Object({ ruleId: Type.String({ minLength: 1, maxLength: 100 }) }),
+      },
     },
     async (request, reply) => {
       const principal = principalOf(request);

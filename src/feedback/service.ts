@@ -3,7 +3,14 @@ import type { AuditRecorder } from '../audit/index.js';
 import { findAnalysisName } from '../analysis/index.js';
 import { AppError } from '../errors.js';
 import { newId, type OrgId } from '../ids.js';
-import { ruleById, requireItem, type StoredItem, DEFAULT_SUPPRESS_MIN_RATERS, shouldSuppress, round } from '../insights/index.js';
+import {
+  ruleById,
+  requireItem,
+  type StoredItem,
+  DEFAULT_SUPPRESS_MIN_RATERS,
+  shouldSuppress,
+  round,
+} from '../insights/index.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Database, FeedbackTable } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
@@ -58,10 +65,19 @@ export function presentFeedback(row: Selectable<FeedbackTable>): FeedbackView {
   };
 }
 
-type FeedbackFields = Omit<FeedbackTable, 'id' | 'org_id' | 'user_id' | 'target_type' | 'target_id' | 'created_at' | 'updated_at'>;
+type FeedbackFields = Omit<
+  FeedbackTable,
+  'id' | 'org_id' | 'user_id' | 'target_type' | 'target_id' | 'created_at' | 'updated_at'
+>;
 
 /** One row per user and target: inserted the first time, updated after. */
-async function upsert(db: Kysely<Database>, rater: Rater, target: { type: string; id: string }, fields: FeedbackFields, now: string): Promise<{ view: FeedbackView; created: boolean }> {
+async function upsert(
+  db: Kysely<Database>,
+  rater: Rater,
+  target: { type: string; id: string },
+  fields: FeedbackFields,
+  now: string,
+): Promise<{ view: FeedbackView; created: boolean }> {
   const existing = await db
     .selectFrom('feedback')
     .selectAll()
@@ -70,37 +86,76 @@ async function upsert(db: Kysely<Database>, rater: Rater, target: { type: string
     .where('target_id', '=', target.id)
     .executeTakeFirst();
   if (existing) {
-    await db.updateTable('feedback').set({ ...fields, updated_at: now }).where('id', '=', existing.id).execute();
+    await db
+      .updateTable('feedback')
+      .set({ ...fields, updated_at: now })
+      .where('id', '=', existing.id)
+      .execute();
     return { view: presentFeedback({ ...existing, ...fields, updated_at: now }), created: false };
   }
-  const row = { id: newId('fbk'), org_id: rater.orgId, user_id: rater.userId, target_type: target.type, target_id: target.id, ...fields, created_at: now, updated_at: now };
+  const row = {
+    id: newId('fbk'),
+    org_id: rater.orgId,
+    user_id: rater.userId,
+    target_type: target.type,
+    target_id: target.id,
+    ...fields,
+    created_at: now,
+    updated_at: now,
+  };
   await db.insertInto('feedback').values(row).execute();
   return { view: presentFeedback(row), created: true };
 }
 
 const notesOf = (notes: Record<string, string | undefined>): string =>
-  toJson(Object.fromEntries(Object.entries(notes).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')));
+  toJson(
+    Object.fromEntries(
+      Object.entries(notes).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+    ),
+  );
 
 /**
  * After an insight rating: when the rule's ratings (since an admin last
  * restored it) fall to the suppression point, the rule is suppressed for the
  * organisation, in the same transaction, and that is recorded.
  */
-async function reconsiderRule(db: Kysely<Database>, orgId: OrgId, ruleId: string, now: string, minRaters: number, audit: AuditRecorder): Promise<boolean> {
-  const preference = await db.selectFrom('rule_preferences').selectAll().where('org_id', '=', orgId).where('rule_id', '=', ruleId).executeTakeFirst();
+async function reconsiderRule(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  ruleId: string,
+  now: string,
+  minRaters: number,
+  audit: AuditRecorder,
+): Promise<boolean> {
+  const preference = await db
+    .selectFrom('rule_preferences')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('rule_id', '=', ruleId)
+    .executeTakeFirst();
   if (preference?.suppressed_at) return true;
   const stats = (await ruleRatings(db, orgId, { ruleId, since: preference?.restored_at ?? null })).get(ruleId);
   if (!shouldSuppress(stats, minRaters)) return false;
   await db
     .insertInto('rule_preferences')
-    .values({ org_id: orgId, rule_id: ruleId, suppressed_at: now, restored_at: preference?.restored_at ?? null, restored_by: preference?.restored_by ?? null })
+    .values({
+      org_id: orgId,
+      rule_id: ruleId,
+      suppressed_at: now,
+      restored_at: preference?.restored_at ?? null,
+      restored_by: preference?.restored_by ?? null,
+    })
     .onConflict((oc) => oc.columns(['org_id', 'rule_id']).doUpdateSet({ suppressed_at: now }))
     .execute();
   await audit.record(db, {
     action: 'insight.rule_suppressed',
     orgId,
     target: { type: 'insight_rule', id: ruleId },
-    details: { ratings: stats?.count ?? 0, raters: stats?.raters ?? 0, average: stats ? round(stats.sum / stats.count) : null },
+    details: {
+      ratings: stats?.count ?? 0,
+      raters: stats?.raters ?? 0,
+      average: stats ? round(stats.sum / stats.count) : null,
+    },
   });
   return true;
 }
@@ -123,18 +178,37 @@ export async function rateInsight(
       rater,
       { type: 'insight', id: insight.id },
       {
-        analysis_id: insight.analysisId, rule_id: insight.ruleId, category: insight.category, priority: insight.priority, recommendation_type: null,
-        rating: input.rating, implemented: null, effectiveness: null, actual_impact: null, measured_value: null, scores: null, notes: notesOf({ comment: input.comment }),
+        analysis_id: insight.analysisId,
+        rule_id: insight.ruleId,
+        category: insight.category,
+        priority: insight.priority,
+        recommendation_type: null,
+        rating: input.rating,
+        implemented: null,
+        effectiveness: null,
+        actual_impact: null,
+        measured_value: null,
+        scores: null,
+        notes: notesOf({ comment: input.comment }),
       },
       at,
     );
-    await audit.record(trx, { action: 'feedback.given', target: { type: 'insight', id: insight.id, name: insight.ruleId }, details: { rating: input.rating, updated: !created } });
+    await audit.record(trx, {
+      action: 'feedback.given',
+      target: { type: 'insight', id: insight.id, name: insight.ruleId },
+      details: { rating: input.rating, updated: !created },
+    });
     const ruleSuppressed = await reconsiderRule(trx, rater.orgId, insight.ruleId, at, minRaters, audit);
     return { ...view, ruleSuppressed };
   });
 }
 
-export async function unrateInsight(db: Kysely<Database>, rater: Rater, insightId: string, audit: AuditRecorder): Promise<void> {
+export async function unrateInsight(
+  db: Kysely<Database>,
+  rater: Rater,
+  insightId: string,
+  audit: AuditRecorder,
+): Promise<void> {
   await inTransaction(db, async (trx) => {
     const insight = await requireItem(trx, rater.orgId, insightId, 'insight');
     const result = await trx
@@ -144,7 +218,10 @@ export async function unrateInsight(db: Kysely<Database>, rater: Rater, insightI
       .where('target_id', '=', insight.id)
       .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw new AppError('not-found', 'You have not rated this insight.');
-    await audit.record(trx, { action: 'feedback.removed', target: { type: 'insight', id: insight.id, name: insight.ruleId } });
+    await audit.record(trx, {
+      action: 'feedback.removed',
+      target: { type: 'insight', id: insight.id, name: insight.ruleId },
+    });
   });
 }
 
@@ -156,7 +233,14 @@ export interface OutcomeInput {
   readonly comment?: string;
 }
 
-export async function reportOutcome(db: Kysely<Database>, rater: Rater, recommendationId: string, input: OutcomeInput, now: Date, audit: AuditRecorder): Promise<FeedbackView> {
+export async function reportOutcome(
+  db: Kysely<Database>,
+  rater: Rater,
+  recommendationId: string,
+  input: OutcomeInput,
+  now: Date,
+  audit: AuditRecorder,
+): Promise<FeedbackView> {
   if (!input.implemented && input.effectivenessRating !== undefined) {
     throw new AppError('validation', 'Effectiveness can only be rated for an implemented recommendation.', {}, [
       { field: '/body/effectivenessRating', message: 'needs implemented: true' },
@@ -170,16 +254,30 @@ export async function reportOutcome(db: Kysely<Database>, rater: Rater, recommen
       rater,
       { type: 'recommendation', id: recommendation.id },
       {
-        analysis_id: recommendation.analysisId, rule_id: recommendation.ruleId, category: recommendation.category, priority: recommendation.priority, recommendation_type: type,
-        rating: null, implemented: input.implemented ? 1 : 0, effectiveness: input.effectivenessRating ?? null, actual_impact: input.actualImpact ?? null,
-        measured_value: input.measuredValue ?? null, scores: null, notes: notesOf({ comment: input.comment }),
+        analysis_id: recommendation.analysisId,
+        rule_id: recommendation.ruleId,
+        category: recommendation.category,
+        priority: recommendation.priority,
+        recommendation_type: type,
+        rating: null,
+        implemented: input.implemented ? 1 : 0,
+        effectiveness: input.effectivenessRating ?? null,
+        actual_impact: input.actualImpact ?? null,
+        measured_value: input.measuredValue ?? null,
+        scores: null,
+        notes: notesOf({ comment: input.comment }),
       },
       now.toISOString(),
     );
     await audit.record(trx, {
       action: 'feedback.given',
       target: { type: 'recommendation', id: recommendation.id, name: type },
-      details: { implemented: input.implemented, effectivenessRating: input.effectivenessRating ?? null, actualImpact: input.actualImpact ?? null, updated: !created },
+      details: {
+        implemented: input.implemented,
+        effectivenessRating: input.effectivenessRating ?? null,
+        actualImpact: input.actualImpact ?? null,
+        updated: !created,
+      },
     });
     return view;
   });
@@ -196,29 +294,66 @@ export interface AnalysisRatingInput {
   readonly comment?: string;
 }
 
-export async function rateAnalysis(db: Kysely<Database>, rater: Rater, analysisId: string, input: AnalysisRatingInput, now: Date, audit: AuditRecorder): Promise<FeedbackView> {
+export async function rateAnalysis(
+  db: Kysely<Database>,
+  rater: Rater,
+  analysisId: string,
+  input: AnalysisRatingInput,
+  now: Date,
+  audit: AuditRecorder,
+): Promise<FeedbackView> {
   return inTransaction(db, async (trx) => {
     const analysis = await findAnalysisName(trx, rater.orgId, analysisId);
     if (!analysis) throw new AppError('not-found', 'No such analysis.');
-    const scores = { overall: input.overall, usefulness: input.usefulness, accuracy: input.accuracy, actionability: input.actionability };
+    const scores = {
+      overall: input.overall,
+      usefulness: input.usefulness,
+      accuracy: input.accuracy,
+      actionability: input.actionability,
+    };
     const { view, created } = await upsert(
       trx,
       rater,
       { type: 'analysis', id: analysis.id },
       {
-        analysis_id: analysis.id, rule_id: null, category: null, priority: null, recommendation_type: null,
-        rating: input.overall, implemented: null, effectiveness: null, actual_impact: null, measured_value: null, scores: toJson(scores),
-        notes: notesOf({ mostValuable: input.mostValuable, leastValuable: input.leastValuable, missingInsights: input.missingInsights, comment: input.comment }),
+        analysis_id: analysis.id,
+        rule_id: null,
+        category: null,
+        priority: null,
+        recommendation_type: null,
+        rating: input.overall,
+        implemented: null,
+        effectiveness: null,
+        actual_impact: null,
+        measured_value: null,
+        scores: toJson(scores),
+        notes: notesOf({
+          mostValuable: input.mostValuable,
+          leastValuable: input.leastValuable,
+          missingInsights: input.missingInsights,
+          comment: input.comment,
+        }),
       },
       now.toISOString(),
     );
-    await audit.record(trx, { action: 'feedback.given', target: { type: 'analysis', id: analysis.id, name: analysis.name }, details: { ...scores, updated: !created } });
+    await audit.record(trx, {
+      action: 'feedback.given',
+      target: { type: 'analysis', id: analysis.id, name: analysis.name },
+      details: { ...scores, updated: !created },
+    });
     return view;
   });
 }
 
 /** An admin puts a suppressed rule back; only ratings given after this can suppress it again. */
-export async function restoreRule(db: Kysely<Database>, orgId: OrgId, ruleId: string, by: string, now: Date, audit: AuditRecorder): Promise<void> {
+export async function restoreRule(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  ruleId: string,
+  by: string,
+  now: Date,
+  audit: AuditRecorder,
+): Promise<void> {
   if (!ruleById(ruleId)) throw new AppError('not-found', 'No such insight rule.');
   await inTransaction(db, async (trx) => {
     const result = await trx

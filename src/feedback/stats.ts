@@ -1,13 +1,28 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { type FeedbackContext, type CategoryGuidance, type OutcomeStats, type RuleRatingStats, round } from '../insights/index.js';
+import {
+  type FeedbackContext,
+  type CategoryGuidance,
+  type OutcomeStats,
+  type RuleRatingStats,
+  round,
+} from '../insights/index.js';
 import type { OrgId } from '../ids.js';
 
 /** Insight ratings per rule in one organisation (ratings updated after a restore only, for `since`), with each person's share. */
-export async function ruleRatings(db: Kysely<Database>, orgId: OrgId, options: { ruleId?: string; since?: string | null } = {}): Promise<Map<string, RuleRatingStats>> {
+export async function ruleRatings(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  options: { ruleId?: string; since?: string | null } = {},
+): Promise<Map<string, RuleRatingStats>> {
   let query = db
     .selectFrom('feedback')
-    .select(['rule_id', 'user_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('rating').as('total')])
+    .select([
+      'rule_id',
+      'user_id',
+      (eb) => eb.fn.countAll<number>().as('n'),
+      (eb) => eb.fn.sum<number>('rating').as('total'),
+    ])
     .where('org_id', '=', orgId)
     .where('target_type', '=', 'insight')
     .where('rating', 'is not', null)
@@ -20,9 +35,19 @@ export async function ruleRatings(db: Kysely<Database>, orgId: OrgId, options: {
     const n = Number(row.n);
     const total = Number(row.total);
     const entry = byRule.get(key) ?? { count: 0, sum: 0, raters: 0, personMeans: 0 };
-    byRule.set(key, { count: entry.count + n, sum: entry.sum + total, raters: entry.raters + 1, personMeans: entry.personMeans + total / n });
+    byRule.set(key, {
+      count: entry.count + n,
+      sum: entry.sum + total,
+      raters: entry.raters + 1,
+      personMeans: entry.personMeans + total / n,
+    });
   }
-  return new Map([...byRule].map(([rule, entry]) => [rule, { count: entry.count, sum: entry.sum, raters: entry.raters, personMean: entry.personMeans / entry.raters }]));
+  return new Map(
+    [...byRule].map(([rule, entry]) => [
+      rule,
+      { count: entry.count, sum: entry.sum, raters: entry.raters, personMean: entry.personMeans / entry.raters },
+    ]),
+  );
 }
 
 /** Reported outcomes per recommendation type in one organisation. */
@@ -43,20 +68,33 @@ export async function recommendationOutcomes(db: Kysely<Database>, orgId: OrgId)
   return new Map(
     rows.map((row) => [
       row.recommendation_type ?? '',
-      { reported: Number(row.reported), implemented: Number(row.implemented ?? 0), effectiveness: { count: Number(row.rated), sum: Number(row.effectiveness ?? 0) } },
+      {
+        reported: Number(row.reported),
+        implemented: Number(row.implemented ?? 0),
+        effectiveness: { count: Number(row.rated), sum: Number(row.effectiveness ?? 0) },
+      },
     ]),
   );
 }
 
 /** Rules the organisation's feedback has suppressed (and no admin has restored since). */
 export async function suppressedRules(db: Kysely<Database>, orgId: OrgId): Promise<Set<string>> {
-  const rows = await db.selectFrom('rule_preferences').select('rule_id').where('org_id', '=', orgId).where('suppressed_at', 'is not', null).execute();
+  const rows = await db
+    .selectFrom('rule_preferences')
+    .select('rule_id')
+    .where('org_id', '=', orgId)
+    .where('suppressed_at', 'is not', null)
+    .execute();
   return new Set(rows.map((row) => row.rule_id));
 }
 
 /** Everything generation needs to know about the organisation's feedback. */
 export async function feedbackContext(db: Kysely<Database>, orgId: OrgId): Promise<FeedbackContext> {
-  const [ratings, outcomes, suppressed] = await Promise.all([ruleRatings(db, orgId), recommendationOutcomes(db, orgId), suppressedRules(db, orgId)]);
+  const [ratings, outcomes, suppressed] = await Promise.all([
+    ruleRatings(db, orgId),
+    recommendationOutcomes(db, orgId),
+    suppressedRules(db, orgId),
+  ]);
   return { ruleRatings: ratings, outcomes, suppressed };
 }
 

@@ -121,7 +121,12 @@ interface Volumes {
 
 function volumesOf(days: readonly Day[]): Volumes {
   const n = days.length;
-  const out: Volumes = { clicks: new Float64Array(n), spend: new Float64Array(n), conversions: new Float64Array(n), days: new Int32Array(n) };
+  const out: Volumes = {
+    clicks: new Float64Array(n),
+    spend: new Float64Array(n),
+    conversions: new Float64Array(n),
+    days: new Int32Array(n),
+  };
   let clicks = 0;
   let spend = 0;
   let conversions = 0;
@@ -152,12 +157,20 @@ function volumesOf(days: readonly Day[]): Volumes {
 function enoughVolume(metric: AnomalyMetric, day: Day, volumes: Volumes, index: number): boolean {
   const days = Math.max(1, volumes.days[index]!);
   if (metric === 'ctr') return (day.impressions ?? 0) >= MIN_IMPRESSIONS && volumes.clicks[index]! / days >= MIN_CLICKS;
-  if (metric === 'cpa' || metric === 'roas' || metric === 'conversions') return volumes.conversions[index]! / days >= MIN_CONVERSIONS;
+  if (metric === 'cpa' || metric === 'roas' || metric === 'conversions')
+    return volumes.conversions[index]! / days >= MIN_CONVERSIONS;
   return true;
 }
 
 /** Money a move puts at stake on its day: the spend gap, the cost of the conversions gained or lost, the revenue gap. */
-function stakeOf(metric: AnomalyMetric, day: Day, value: number, center: number, volumes: Volumes, index: number): number {
+function stakeOf(
+  metric: AnomalyMetric,
+  day: Day,
+  value: number,
+  center: number,
+  volumes: Volumes,
+  index: number,
+): number {
   const gap = Math.abs(value - center);
   const conversions = volumes.conversions[index]!;
   if (metric === 'spend') return gap;
@@ -168,7 +181,13 @@ function stakeOf(metric: AnomalyMetric, day: Day, value: number, center: number,
 }
 
 /** One metric of a series judged day by day, with the series' volumes. */
-function metricAnomalies(days: readonly Day[], volumes: Volumes, metric: AnomalyMetric, scope: Anomaly['scope'], key: string): Anomaly[] {
+function metricAnomalies(
+  days: readonly Day[],
+  volumes: Volumes,
+  metric: AnomalyMetric,
+  scope: Anomaly['scope'],
+  key: string,
+): Anomaly[] {
   const out: Anomaly[] = [];
   const window = new SortedWindow();
   // Read once: the loop then touches plain numbers (NaN for a day without the figure).
@@ -193,7 +212,11 @@ function metricAnomalies(days: readonly Day[], volumes: Volumes, metric: Anomaly
       metric,
       date: day.date,
       value: round(value, 4),
-      expected: { median: round(center, 4), low: round(Math.max(0, center - spread), 4), high: round(center + spread, 4) },
+      expected: {
+        median: round(center, 4),
+        low: round(Math.max(0, center - spread), 4),
+        high: round(center + spread, 4),
+      },
       deviation: round(deviation, 2),
       direction: deviation > 0 ? 'above' : 'below',
       severity: Math.abs(deviation) >= HIGH ? 'high' : 'medium',
@@ -211,7 +234,12 @@ function metricAnomalies(days: readonly Day[], volumes: Volumes, metric: Anomaly
  * Nothing is said about causes; only what moved, when, how far, and how much
  * money that puts at stake.
  */
-export function seriesAnomalies(days: readonly Day[], metric: AnomalyMetric, scope: Anomaly['scope'], key: string): Anomaly[] {
+export function seriesAnomalies(
+  days: readonly Day[],
+  metric: AnomalyMetric,
+  scope: Anomaly['scope'],
+  key: string,
+): Anomaly[] {
   return metricAnomalies(days, volumesOf(days), metric, scope, key);
 }
 
@@ -274,8 +302,12 @@ export function detectAnomalies(input: AnomalyInput): readonly Anomaly[] {
 function findAnomalies(input: AnomalyInput): Anomaly[] {
   const series: [Anomaly['scope'], string, readonly Day[]][] = [
     ['total', 'all', input.daily],
-    ...Object.entries(input.dailyByPlatform).map(([key, days]) => ['platform', key, days] as [Anomaly['scope'], string, readonly Day[]]),
-    ...Object.entries(input.dailyByCampaign).map(([key, days]) => ['campaign', key, days] as [Anomaly['scope'], string, readonly Day[]]),
+    ...Object.entries(input.dailyByPlatform).map(
+      ([key, days]) => ['platform', key, days] as [Anomaly['scope'], string, readonly Day[]],
+    ),
+    ...Object.entries(input.dailyByCampaign).map(
+      ([key, days]) => ['campaign', key, days] as [Anomaly['scope'], string, readonly Day[]],
+    ),
   ];
   return oneEventEach(series.flatMap(([scope, key, days]) => allSeriesAnomalies(days, scope, key))).sort(
     (a, b) => b.stake - a.stake || Math.abs(b.deviation) - Math.abs(a.deviation) || a.date.localeCompare(b.date),
@@ -284,14 +316,19 @@ function findAnomalies(input: AnomalyInput): Anomaly[] {
 
 /** A range floored at zero says only its top: "0.00 to 4.85" reads as if nothing were a normal day. */
 function usualRange(anomaly: Anomaly, figure: (value: number) => string): string {
-  return anomaly.expected.low <= 0 ? `a usual level of up to ${figure(anomaly.expected.high)}` : `a usual range of ${figure(anomaly.expected.low)} to ${figure(anomaly.expected.high)}`;
+  return anomaly.expected.low <= 0
+    ? `a usual level of up to ${figure(anomaly.expected.high)}`
+    : `a usual range of ${figure(anomaly.expected.low)} to ${figure(anomaly.expected.high)}`;
 }
 
 /** The sentence of an anomaly, numbers formatted for people. */
 export function anomalySentence(anomaly: Anomaly, currency: string | null): string {
   const figure = (value: number) => formatMetric(anomaly.metric, value, currency);
   const who = anomaly.scope === 'total' ? 'the account' : anomaly.key;
-  const also = anomaly.linked.length > 0 ? ` (also seen in ${anomaly.linked.map((link) => (link === 'total:all' ? 'the account' : link.slice(link.indexOf(':') + 1))).join(', ')})` : '';
+  const also =
+    anomaly.linked.length > 0
+      ? ` (also seen in ${anomaly.linked.map((link) => (link === 'total:all' ? 'the account' : link.slice(link.indexOf(':') + 1))).join(', ')})`
+      : '';
   return `On ${anomaly.date}, ${who} had ${metricName(anomaly.metric)} of ${figure(anomaly.value)}, against ${usualRange(anomaly, figure)}${also}; ${formatMetric('spend', anomaly.stake, currency)} at stake.`;
 }
 

@@ -82,7 +82,9 @@ export function campaignChannel(name: string): Channel | 'other' | undefined {
  * read; null when they are mixed or mostly of a type no table fits (Performance
  * Max, Shopping); undefined when nothing says.
  */
-export function dominantChannel(groups: readonly { readonly name: string; readonly spend: number | null }[]): Channel | null | undefined {
+export function dominantChannel(
+  groups: readonly { readonly name: string; readonly spend: number | null }[],
+): Channel | null | undefined {
   const byChannel = new Map<Channel | 'other', number>();
   for (const group of groups) {
     const channel = campaignChannel(group.name);
@@ -108,12 +110,20 @@ export interface BenchmarkContext {
  * fits: an unknown platform, a platform whose campaigns mix channels, a money
  * KPI in another currency than the benchmark's.
  */
-export function benchmarkFor(kpi: BenchmarkKpi, platform: string | null, settings: BenchmarkSettings = {}, context: BenchmarkContext = { currency: BENCHMARK_CURRENCY }): Benchmark | undefined {
+export function benchmarkFor(
+  kpi: BenchmarkKpi,
+  platform: string | null,
+  settings: BenchmarkSettings = {},
+  context: BenchmarkContext = { currency: BENCHMARK_CURRENCY },
+): Benchmark | undefined {
   const stated = platform !== null && MULTI_CHANNEL.has(platform) ? context.channel : undefined;
   const ch = stated ?? channelOf(platform);
   // The organisation's own figures are in its own terms: they fit whatever it says they fit.
-  const override = (platform !== null ? settings.overrides?.[platform]?.[kpi] : undefined) ?? (stated === null ? undefined : settings.overrides?.[ch]?.[kpi]);
-  if (typeof override === 'number' && Number.isFinite(override)) return { value: override, source: "the organisation's own benchmark (settings)" };
+  const override =
+    (platform !== null ? settings.overrides?.[platform]?.[kpi] : undefined) ??
+    (stated === null ? undefined : settings.overrides?.[ch]?.[kpi]);
+  if (typeof override === 'number' && Number.isFinite(override))
+    return { value: override, source: "the organisation's own benchmark (settings)" };
   if (platform === null || stated === null) return undefined;
   if (MONEY_KPIS.includes(kpi) && context.currency !== BENCHMARK_CURRENCY) return undefined;
   const fits = CHANNEL_TABLE_FITS[ch].includes(platform);
@@ -136,7 +146,13 @@ export function benchmarkSettings(settings: Record<string, unknown>): BenchmarkS
   if (typeof overrides === 'object' && overrides !== null) {
     for (const [scope, figures] of Object.entries(overrides as Record<string, unknown>)) {
       if (typeof figures !== 'object' || figures === null) continue;
-      const kept = Object.entries(figures as Record<string, unknown>).filter(([kpi, value]) => (BENCHMARK_KPIS as readonly string[]).includes(kpi) && typeof value === 'number' && Number.isFinite(value) && value > 0);
+      const kept = Object.entries(figures as Record<string, unknown>).filter(
+        ([kpi, value]) =>
+          (BENCHMARK_KPIS as readonly string[]).includes(kpi) &&
+          typeof value === 'number' &&
+          Number.isFinite(value) &&
+          value > 0,
+      );
       if (kept.length > 0) cleanOverrides[scope] = Object.fromEntries(kept);
     }
   }

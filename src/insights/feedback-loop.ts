@@ -39,7 +39,12 @@ export const DEFAULT_SUPPRESS_MIN_RATERS = 3;
  */
 export function shouldSuppress(stats: RuleRatingStats | undefined, minRaters = DEFAULT_SUPPRESS_MIN_RATERS): boolean {
   if (stats === undefined) return false;
-  return stats.raters >= minRaters && stats.count >= SUPPRESS_MIN_VOTES && smoothedRating(stats) <= SUPPRESS_AT && stats.personMean <= SUPPRESS_AT;
+  return (
+    stats.raters >= minRaters &&
+    stats.count >= SUPPRESS_MIN_VOTES &&
+    smoothedRating(stats) <= SUPPRESS_AT &&
+    stats.personMean <= SUPPRESS_AT
+  );
 }
 
 const PRIORITY_BASE = { high: 3, medium: 2, low: 1 } as const;
@@ -49,7 +54,11 @@ const PRIORITY_BASE = { high: 3, medium: 2, low: 1 } as const;
  * (a rule at the prior keeps its priority; 5/5 raises it by up to 5/3, 1/5
  * lowers it towards 1/3), nudged by how much of the account it concerns.
  */
-export function insightScore(priority: keyof typeof PRIORITY_BASE, weight: number, rule: RatingStats | undefined): number {
+export function insightScore(
+  priority: keyof typeof PRIORITY_BASE,
+  weight: number,
+  rule: RatingStats | undefined,
+): number {
   return PRIORITY_BASE[priority] * (smoothedRating(rule) / PRIOR_MEAN) * (1 + Math.min(1, Math.max(0, weight)) * 0.25);
 }
 

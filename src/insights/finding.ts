@@ -1,24 +1,51 @@
 import type { InsightInput } from './input.js';
 
-export const INSIGHT_CATEGORIES = ['performance', 'efficiency', 'budget', 'creative', 'audience', 'pacing', 'anomaly', 'data_quality'] as const;
+export const INSIGHT_CATEGORIES = [
+  'performance',
+  'efficiency',
+  'budget',
+  'creative',
+  'audience',
+  'pacing',
+  'anomaly',
+  'data_quality',
+] as const;
 export type InsightCategory = (typeof INSIGHT_CATEGORIES)[number];
 export const PRIORITIES = ['high', 'medium', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const RECOMMENDATION_TYPES = ['scale', 'cut', 'shift_budget', 'refresh_creative', 'fix_landing_page', 'fix_tracking', 'fix_data', 'rebalance_schedule', 'bid_review'] as const;
+export const RECOMMENDATION_TYPES = [
+  'scale',
+  'cut',
+  'shift_budget',
+  'refresh_creative',
+  'fix_landing_page',
+  'fix_tracking',
+  'fix_data',
+  'rebalance_schedule',
+  'bid_review',
+] as const;
 export type RecommendationType = (typeof RECOMMENDATION_TYPES)[number];
 
 /** The numbers behind an insight and the rows they come from. */
 export interface Evidence {
   readonly figures: Readonly<Record<string, number | string | null>>;
-  readonly rows: readonly { readonly dimension: string; readonly key: string; readonly values: Readonly<Record<string, number | null>> }[];
+  readonly rows: readonly {
+    readonly dimension: string;
+    readonly key: string;
+    readonly values: Readonly<Record<string, number | null>>;
+  }[];
 }
 
 export interface RecommendationDraft {
   readonly type: RecommendationType;
   readonly action: string;
   /** Computed from the data; null when the data cannot say. */
-  readonly expectedImpact: { readonly metric: 'revenue' | 'conversions' | 'spend'; readonly value: number; readonly currency: string | null } | null;
+  readonly expectedImpact: {
+    readonly metric: 'revenue' | 'conversions' | 'spend';
+    readonly value: number;
+    readonly currency: string | null;
+  } | null;
   readonly assumptions: readonly string[];
 }
 

@@ -10,7 +10,10 @@ import { round } from './rules/helpers.js';
 export type InsightKind = 'insight' | 'recommendation' | 'anomaly';
 
 /** One stored item of an analysis: an insight, a recommendation derived from one, or an anomaly. */
-export interface GeneratedItem extends Pick<Finding, 'ruleId' | 'category' | 'priority' | 'subject' | 'title' | 'sentence' | 'evidence'> {
+export interface GeneratedItem extends Pick<
+  Finding,
+  'ruleId' | 'category' | 'priority' | 'subject' | 'title' | 'sentence' | 'evidence'
+> {
   readonly id: string;
   readonly kind: InsightKind;
   readonly payload: Record<string, unknown>;
@@ -39,7 +42,9 @@ export interface Generated {
 const ANOMALIES_KEPT = 50;
 
 function byScore<T extends { score: number; suppressed: boolean; tieBreak: string }>(items: T[]): T[] {
-  return items.sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || b.score - a.score || a.tieBreak.localeCompare(b.tieBreak));
+  return items.sort(
+    (a, b) => Number(a.suppressed) - Number(b.suppressed) || b.score - a.score || a.tieBreak.localeCompare(b.tieBreak),
+  );
 }
 
 /**
@@ -48,7 +53,11 @@ function byScore<T extends { score: number; suppressed: boolean; tieBreak: strin
  * their type has worked out, and lists the anomalies; suppressed rules still
  * run (their items are stored, flagged, and ranked last).
  */
-export function generateInsights(input: InsightInput, feedback: FeedbackContext, period: { from: string | null; to: string | null }): Generated {
+export function generateInsights(
+  input: InsightInput,
+  feedback: FeedbackContext,
+  period: { from: string | null; to: string | null },
+): Generated {
   const findings = INSIGHT_RULES.flatMap((rule) => rule.evaluate(input));
   const scored = byScore(
     findings.map((finding) => ({
@@ -79,7 +88,15 @@ export function generateInsights(input: InsightInput, feedback: FeedbackContext,
     scored.flatMap((entry) => {
       const draft = entry.finding.recommendation;
       if (!draft) return [];
-      return [{ entry, draft, score: recommendationScore(entry.score, feedback.outcomes.get(draft.type)), suppressed: entry.suppressed, tieBreak: `${draft.type}|${entry.finding.subject}` }];
+      return [
+        {
+          entry,
+          draft,
+          score: recommendationScore(entry.score, feedback.outcomes.get(draft.type)),
+          suppressed: entry.suppressed,
+          tieBreak: `${draft.type}|${entry.finding.subject}`,
+        },
+      ];
     }),
   ).map(({ entry, draft, score, suppressed }, index): GeneratedItem => ({
     id: newId('rec'),
@@ -108,7 +125,16 @@ export function generateInsights(input: InsightInput, feedback: FeedbackContext,
       subject: `${anomaly.scope}:${anomaly.key}:${anomaly.metric}:${anomaly.date}`,
       title: anomalyTitle(anomaly),
       sentence: anomalySentence(anomaly, input.currency),
-      evidence: { figures: { value: anomaly.value, median: anomaly.expected.median, low: anomaly.expected.low, high: anomaly.expected.high, deviation: anomaly.deviation }, rows: [] },
+      evidence: {
+        figures: {
+          value: anomaly.value,
+          median: anomaly.expected.median,
+          low: anomaly.expected.low,
+          high: anomaly.expected.high,
+          deviation: anomaly.deviation,
+        },
+        rows: [],
+      },
       payload: { ...anomaly },
       sourceId: null,
       rank: index + 1,

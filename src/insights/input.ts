@@ -52,7 +52,9 @@ export interface InsightInput {
   readonly otherCurrencies: string[];
   readonly totals: Stat;
   readonly previous: Stat | null;
-  readonly breakdowns: Partial<Record<'platform' | 'campaign' | 'device' | 'age' | 'gender' | 'country' | 'channel', Group[]>>;
+  readonly breakdowns: Partial<
+    Record<'platform' | 'campaign' | 'device' | 'age' | 'gender' | 'country' | 'channel', Group[]>
+  >;
   readonly daily: Day[];
   readonly dailyByPlatform: Record<string, Day[]>;
   readonly dailyByCampaign: Record<string, Day[]>;
@@ -125,18 +127,25 @@ export function insightInput(
   const ranked = [...totalRows(report)].sort((a, b) => (num(b.spend) ?? 0) - (num(a.spend) ?? 0));
   const main = ranked[0] ?? {};
   const currency = (main.currency as string | null | undefined) ?? null;
-  const inCurrency = (rows: readonly ReportRow[] | undefined) => (rows ?? []).filter((row) => (row.currency ?? null) === currency);
+  const inCurrency = (rows: readonly ReportRow[] | undefined) =>
+    (rows ?? []).filter((row) => (row.currency ?? null) === currency);
   const previous = inCurrency(previousTotals)[0];
   const groups = (name: string) =>
     inCurrency(report.breakdowns[name]).map((row) => ({ name: String(row[name] ?? '(none)'), ...statOf(row) }));
-  const measures = new Set(Object.keys(main).filter((key) => ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'].includes(key) && main[key] !== null));
+  const measures = new Set(
+    Object.keys(main).filter(
+      (key) =>
+        ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'].includes(key) && main[key] !== null,
+    ),
+  );
   const quality = report.datasets.reduce<QualityFacts>(
     (sum, dataset) => ({
       rows: sum.rows + dataset.quality.rowsKept,
       duplicates: sum.duplicates + dataset.quality.duplicates,
       clicksOverImpressions: sum.clicksOverImpressions + dataset.quality.clicksOverImpressions,
       conversionsOverClicks: sum.conversionsOverClicks + dataset.quality.conversionsOverClicks,
-      negativeValues: sum.negativeValues + Object.values(dataset.quality.negativeValues).reduce((a, b) => a + (b ?? 0), 0),
+      negativeValues:
+        sum.negativeValues + Object.values(dataset.quality.negativeValues).reduce((a, b) => a + (b ?? 0), 0),
       droppedRows: sum.droppedRows + dataset.quality.dropped.blank + dataset.quality.dropped.noMeasures,
     }),
     { rows: 0, duplicates: 0, clicksOverImpressions: 0, conversionsOverClicks: 0, negativeValues: 0, droppedRows: 0 },

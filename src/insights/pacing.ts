@@ -10,7 +10,12 @@ const DAY_MS = 86_400_000;
 const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 
 /** A budget's pacing on `asOf` from the daily spend of its campaign or platform. */
-export function pace(budget: BudgetFlight, days: readonly Day[], asOf: string, thresholds: PacingThresholds = DEFAULT_PACING): Pacing {
+export function pace(
+  budget: BudgetFlight,
+  days: readonly Day[],
+  asOf: string,
+  thresholds: PacingThresholds = DEFAULT_PACING,
+): Pacing {
   const start = dayNumber(budget.startDate);
   const end = dayNumber(budget.endDate);
   const today = Math.min(dayNumber(asOf), end);
@@ -24,7 +29,16 @@ export function pace(budget: BudgetFlight, days: readonly Day[], asOf: string, t
     .reduce((sum, day) => sum + (day.spend ?? 0), 0);
   const expectedToDate = (budget.amount * daysElapsed) / daysTotal;
   const ratio = daysElapsed === 0 || expectedToDate === 0 ? null : spendToDate / expectedToDate;
-  const status: PacingStatus = ratio === null ? 'not_started' : days.length === 0 ? 'no_data' : ratio < thresholds.under ? 'under' : ratio > thresholds.over ? 'over' : 'on_track';
+  const status: PacingStatus =
+    ratio === null
+      ? 'not_started'
+      : days.length === 0
+        ? 'no_data'
+        : ratio < thresholds.under
+          ? 'under'
+          : ratio > thresholds.over
+            ? 'over'
+            : 'on_track';
   return {
     budget,
     asOf,
@@ -44,7 +58,12 @@ export function pace(budget: BudgetFlight, days: readonly Day[], asOf: string, t
  * currency reads that currency's spend; one without a currency reads the
  * data's only currency (with several, nothing is summed across them).
  */
-export function paceBudgets(budgets: readonly BudgetFlight[], daily: DailyBreakdowns, asOf: string, thresholds: PacingThresholds = DEFAULT_PACING): Pacing[] {
+export function paceBudgets(
+  budgets: readonly BudgetFlight[],
+  daily: DailyBreakdowns,
+  asOf: string,
+  thresholds: PacingThresholds = DEFAULT_PACING,
+): Pacing[] {
   return budgets.map((budget) => {
     const series = budget.scope === 'campaign' ? daily.campaign : daily.platform;
     const currencies = [...series.keys()];
@@ -59,6 +78,7 @@ export function pacingThresholds(settings: Record<string, unknown>): PacingThres
   const raw = settings.pacing;
   if (typeof raw !== 'object' || raw === null) return DEFAULT_PACING;
   const { under, over } = raw as Record<string, unknown>;
-  const valid = typeof under === 'number' && typeof over === 'number' && under > 0 && under <= 1 && over >= 1 && over < 10;
+  const valid =
+    typeof under === 'number' && typeof over === 'number' && under > 0 && under <= 1 && over >= 1 && over < 10;
   return valid ? { under, over } : DEFAULT_PACING;
 }

@@ -32,7 +32,13 @@ export function presentItem(row: Selectable<InsightTable>): StoredItem {
 }
 
 /** Stores an analysis's items in the caller's transaction (the one that stores the analysis). */
-export async function storeItems(db: Kysely<Database>, orgId: OrgId, analysisId: string, items: readonly GeneratedItem[], now: Date): Promise<void> {
+export async function storeItems(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  analysisId: string,
+  items: readonly GeneratedItem[],
+  now: Date,
+): Promise<void> {
   const rows = items.map((item) => ({
     id: item.id,
     org_id: orgId,
@@ -53,18 +59,38 @@ export async function storeItems(db: Kysely<Database>, orgId: OrgId, analysisId:
     created_at: now.toISOString(),
   }));
   // Batches keep each statement under the drivers' parameter limits.
-  for (let start = 0; start < rows.length; start += 100) await db.insertInto('insights').values(rows.slice(start, start + 100)).execute();
+  for (let start = 0; start < rows.length; start += 100)
+    await db
+      .insertInto('insights')
+      .values(rows.slice(start, start + 100))
+      .execute();
 }
 
-export async function analysisItems(db: Kysely<Database>, orgId: OrgId, analysisId: string, includeSuppressed: boolean): Promise<StoredItem[]> {
+export async function analysisItems(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  analysisId: string,
+  includeSuppressed: boolean,
+): Promise<StoredItem[]> {
   let query = db.selectFrom('insights').selectAll().where('org_id', '=', orgId).where('analysis_id', '=', analysisId);
   if (!includeSuppressed) query = query.where('suppressed', '=', 0);
   return (await query.orderBy('kind').orderBy('rank').execute()).map(presentItem);
 }
 
 /** One item of the caller's organisation, of the expected kind; anything else is "not found". */
-export async function requireItem(db: Kysely<Database>, orgId: OrgId, id: string, kind: InsightKind): Promise<StoredItem> {
-  const row = await db.selectFrom('insights').selectAll().where('id', '=', id).where('org_id', '=', orgId).where('kind', '=', kind).executeTakeFirst();
+export async function requireItem(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  id: string,
+  kind: InsightKind,
+): Promise<StoredItem> {
+  const row = await db
+    .selectFrom('insights')
+    .selectAll()
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
   if (!row) throw new AppError('not-found', `No such ${kind}.`);
   return presentItem(row);
 }

@@ -6,7 +6,11 @@ import { coverageOf, notReporting, round } from './rules/helpers.js';
 export type { ExecutiveSummary } from '../analysis/index.js';
 
 /** The figures a summary may cite, named. */
-export function summaryFacts(input: InsightInput, from: string | null, to: string | null): Record<string, number | string | null> {
+export function summaryFacts(
+  input: InsightInput,
+  from: string | null,
+  to: string | null,
+): Record<string, number | string | null> {
   const t = input.totals;
   const revenueCoverage = t.revenue === null ? null : coverageOf(t, 'revenue');
   const conversionsCoverage = t.conversions === null ? null : coverageOf(t, 'conversions');
@@ -28,18 +32,28 @@ export function summaryFacts(input: InsightInput, from: string | null, to: strin
 }
 
 /** " on 62% of spend; LinkedIn reports no revenue" when a KPI covers only part of the spend. */
-function coverageClause(input: InsightInput, percent: number | string | null | undefined, measure: 'revenue' | 'conversions'): string {
+function coverageClause(
+  input: InsightInput,
+  percent: number | string | null | undefined,
+  measure: 'revenue' | 'conversions',
+): string {
   if (typeof percent !== 'number' || percent >= 100) return '';
   const missing = notReporting(input, measure);
-  const who = missing.length === 0 ? '' : `; ${listOf(missing)} ${missing.length === 1 ? 'reports' : 'report'} no ${measure}`;
+  const who =
+    missing.length === 0 ? '' : `; ${listOf(missing)} ${missing.length === 1 ? 'reports' : 'report'} no ${measure}`;
   return ` on ${percent}% of spend${who}`;
 }
 
 /** A narrative built only from computed facts and the top findings' own sentences: always available. */
-export function deterministicSummary(input: InsightInput, facts: Record<string, number | string | null>, ranked: readonly Finding[]): string {
+export function deterministicSummary(
+  input: InsightInput,
+  facts: Record<string, number | string | null>,
+  ranked: readonly Finding[],
+): string {
   const parts: string[] = [];
   const span = facts.from && facts.to ? ` from ${facts.from} to ${facts.to}` : '';
-  const platforms = typeof facts.platforms === 'number' && facts.platforms > 1 ? ` across ${facts.platforms} platforms` : '';
+  const platforms =
+    typeof facts.platforms === 'number' && facts.platforms > 1 ? ` across ${facts.platforms} platforms` : '';
   if (typeof facts.spend === 'number') {
     let line = `Spend was ${formatMoney(facts.spend, input.currency)}${platforms}${span}`;
     if (typeof facts.revenue === 'number') {
@@ -47,15 +61,20 @@ export function deterministicSummary(input: InsightInput, facts: Record<string, 
       line += `, returning ${formatMoney(facts.revenue, input.currency)} (ROAS ${roas}${coverageClause(input, facts.roasCoveragePercent, 'revenue')})`;
     }
     if (typeof facts.conversions === 'number') {
-      const cpa = typeof facts.cpa === 'number' ? ` at ${formatMoney(facts.cpa, input.currency)} each${coverageClause(input, facts.cpaCoveragePercent, 'conversions')}` : '';
+      const cpa =
+        typeof facts.cpa === 'number'
+          ? ` at ${formatMoney(facts.cpa, input.currency)} each${coverageClause(input, facts.cpaCoveragePercent, 'conversions')}`
+          : '';
       line += `, with ${plural(facts.conversions, 'conversion')}${cpa}`;
     }
     parts.push(`${line}.`);
   }
   const top = ranked.slice(0, 3);
-  if (top.length > 0) parts.push(`What matters most: ${top.map((finding) => finding.sentence.replace(/\.$/, '')).join('; ')}.`);
+  if (top.length > 0)
+    parts.push(`What matters most: ${top.map((finding) => finding.sentence.replace(/\.$/, '')).join('; ')}.`);
   const actions = ranked.filter((finding) => finding.recommendation).slice(0, 2);
-  if (actions.length > 0) parts.push(`Next: ${actions.map((finding) => finding.recommendation!.action.replace(/\.$/, '')).join('; ')}.`);
+  if (actions.length > 0)
+    parts.push(`Next: ${actions.map((finding) => finding.recommendation!.action.replace(/\.$/, '')).join('; ')}.`);
   if (parts.length === 0) parts.push('The data holds too little to summarise.');
   return parts.join(' ');
 }

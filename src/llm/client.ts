@@ -16,7 +16,10 @@ export async function complete(config: LlmConfig, messages: readonly ChatMessage
   try {
     response = await fetch(`${config.baseUrl}/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+      },
       body: JSON.stringify({ model: config.model, messages, temperature: 0.2 }),
       // Only the operator's address is ever asked: a redirect elsewhere is refused, not followed.
       redirect: 'error',
@@ -38,7 +41,10 @@ export async function complete(config: LlmConfig, messages: readonly ChatMessage
 }
 
 /** A system and a user prompt, asked once: the model's text, or why there is none (an endpoint's failure is not the caller's error). */
-export async function askModel(config: LlmConfig, prompt: { readonly system: string; readonly user: string }): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+export async function askModel(
+  config: LlmConfig,
+  prompt: { readonly system: string; readonly user: string },
+): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
   try {
     return {
       ok: true,

@@ -44,13 +44,23 @@ export function diskSpaceCheck(dataDir: string): HealthCheck {
       const freePercent = stats.blocks === 0 ? 100 : (stats.bavail / stats.blocks) * 100;
       const rounded = Math.round(freePercent * 10) / 10;
       const status = freePercent < 2 ? 'fail' : freePercent < 10 ? 'warn' : 'pass';
-      return { status, observedValue: rounded, observedUnit: 'percent free', output: `${rounded}% free in the data directory` };
+      return {
+        status,
+        observedValue: rounded,
+        observedUnit: 'percent free',
+        output: `${rounded}% free in the data directory`,
+      };
     },
   };
 }
 
 /** The retention scheduler is alive when it has tried within two of its intervals. */
-export function schedulerCheck(lastTickAt: () => number | undefined, startedAt: number, intervalMs: number, now: () => number): HealthCheck {
+export function schedulerCheck(
+  lastTickAt: () => number | undefined,
+  startedAt: number,
+  intervalMs: number,
+  now: () => number,
+): HealthCheck {
   return {
     name: 'scheduler',
     componentType: 'component',
@@ -59,8 +69,12 @@ export function schedulerCheck(lastTickAt: () => number | undefined, startedAt: 
     run: async () => {
       const last = lastTickAt() ?? startedAt;
       const age = now() - last;
-      if (age > 2 * intervalMs + 60_000) throw new Error(`retention scheduler has not run for ${Math.round(age / 60_000)} min`);
-      return { status: 'pass', output: lastTickAt() === undefined ? 'waiting for the first run' : `last run ${new Date(last).toISOString()}` };
+      if (age > 2 * intervalMs + 60_000)
+        throw new Error(`retention scheduler has not run for ${Math.round(age / 60_000)} min`);
+      return {
+        status: 'pass',
+        output: lastTickAt() === undefined ? 'waiting for the first run' : `last run ${new Date(last).toISOString()}`,
+      };
     },
   };
 }

@@ -54,7 +54,11 @@ export async function runCheck(check: HealthCheck, now: () => Date = () => new D
   const started = performance.now();
   const time = now().toISOString();
   try {
-    const outcome = (await withTimeout(Promise.resolve().then(() => check.run()), check.timeoutMs)) ?? undefined;
+    const outcome =
+      (await withTimeout(
+        Promise.resolve().then(() => check.run()),
+        check.timeoutMs,
+      )) ?? undefined;
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     return { componentType: check.componentType, time, durationMs, status: 'pass', ...outcome };
   } catch (error) {

@@ -43,11 +43,35 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     inFlight: new Gauge({ name: 'http_requests_in_flight', help: 'Requests being served now', registers: [registry] }),
-    logins: new Counter({ name: 'pca_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
-    uploads: new Counter({ name: 'pca_uploads_total', help: 'Dataset uploads by outcome', labelNames: ['outcome'], registers: [registry] }),
-    rowsIngested: new Counter({ name: 'pca_rows_ingested_total', help: 'Campaign rows stored from uploads', registers: [registry] }),
+    logins: new Counter({
+      name: 'pca_logins_total',
+      help: 'Login attempts by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    uploads: new Counter({
+      name: 'pca_uploads_total',
+      help: 'Dataset uploads by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    rowsIngested: new Counter({
+      name: 'pca_rows_ingested_total',
+      help: 'Campaign rows stored from uploads',
+      registers: [registry],
+    }),
     analyses: new Counter({ name: 'pca_analyses_total', help: 'Analyses created', registers: [registry] }),
-    exports: new Counter({ name: 'pca_exports_total', help: 'Analysis exports by format', labelNames: ['format'], registers: [registry] }),
-    alerts: new Counter({ name: 'pca_alerts_opened_total', help: 'Alerts opened, by severity', labelNames: ['severity'], registers: [registry] }),
+    exports: new Counter({
+      name: 'pca_exports_total',
+      help: 'Analysis exports by format',
+      labelNames: ['format'],
+      registers: [registry],
+    }),
+    alerts: new Counter({
+      name: 'pca_alerts_opened_total',
+      help: 'Alerts opened, by severity',
+      labelNames: ['severity'],
+      registers: [registry],
+    }),
   };
 }

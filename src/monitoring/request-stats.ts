@@ -161,9 +161,14 @@ export class RequestStats {
       }
       for (const [status, count] of bucket.statuses) statuses[String(status)] = (statuses[String(status)] ?? 0) + count;
     }
-    const routeSummaries = [...routes].map(([route, counts]) => ({ route, ...summarise(counts) })).sort((a, b) => b.count - a.count);
+    const routeSummaries = [...routes]
+      .map(([route, counts]) => ({ route, ...summarise(counts) }))
+      .sort((a, b) => b.count - a.count);
     const seconds = Math.max(1, (now - first * 60_000) / 1000);
-    const successful = Object.entries(statuses).reduce((sum, [status, count]) => (Number(status) < 400 ? sum + count : sum), 0);
+    const successful = Object.entries(statuses).reduce(
+      (sum, [status, count]) => (Number(status) < 400 ? sum + count : sum),
+      0,
+    );
     return {
       minutes,
       from: new Date(first * 60_000).toISOString(),

@@ -6,7 +6,6 @@ import { bearerToken, principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { OpenObject } from '../server/schemas.js';
 
-
 function isLoopback(ip: string): boolean {
   return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }
@@ -29,7 +28,9 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
       // The socket's peer, never request.ip: a forwarded header must not make a remote caller look local.
       throw new AppError('forbidden', 'Without PCA_METRICS_TOKEN, metrics are served to loopback callers only.');
     }
-    return reply.type(ctx.monitoring.metrics.registry.contentType).send(await ctx.monitoring.metrics.registry.metrics());
+    return reply
+      .type(ctx.monitoring.metrics.registry.contentType)
+      .send(await ctx.monitoring.metrics.registry.metrics());
   });
 
   // Instance-wide figures belong to the operator; request statistics also exist per organisation, for its admin.
@@ -43,7 +44,10 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
         tags: ['monitoring'],
         summary:
           "Request totals, success and error rates, p50/p95/p99 overall and per route, status codes, slowest routes: the instance's for the operator, the caller's organisation's otherwise (scope says which)",
-        querystring: Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: OpenObject },
       },
     },
@@ -59,7 +63,11 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
     '/api/v1/monitoring/system',
     {
       config: access,
-      schema: { tags: ['monitoring'], summary: 'CPU, memory, disk of the data dir, event-loop lag, uptime, store pool', response: { 200: OpenObject } },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'CPU, memory, disk of the data dir, event-loop lag, uptime, store pool',
+        response: { 200: OpenObject },
+      },
     },
     async () => ctx.monitoring.system.snapshot(),
   );
@@ -70,7 +78,8 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
       config: access,
       schema: {
         tags: ['monitoring'],
-        summary: 'The last system samples, oldest first (about 10 minutes): CPU, memory and disk used %, how late each sample fired (event-loop stall)',
+        summary:
+          'The last system samples, oldest first (about 10 minutes): CPU, memory and disk used %, how late each sample fired (event-loop stall)',
         response: {
           200: Type.Object({
             items: Type.Array(
@@ -93,7 +102,11 @@ export function registerMonitoringRoutes(app: HttpServer, ctx: AppContext): void
     '/api/v1/monitoring/health',
     {
       config: access,
-      schema: { tags: ['monitoring'], summary: 'Recent results of every health check, newest first', response: { 200: OpenObject } },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Recent results of every health check, newest first',
+        response: { 200: OpenObject },
+      },
     },
     async () => ({ checks: ctx.health.history() }),
   );

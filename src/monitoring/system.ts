@@ -12,7 +12,12 @@ export interface SystemSnapshot {
     readonly processRssBytes: number;
     readonly processHeapUsedBytes: number;
   };
-  readonly disk: { readonly path: string; readonly totalBytes: number; readonly freeBytes: number; readonly usedPercent: number } | null;
+  readonly disk: {
+    readonly path: string;
+    readonly totalBytes: number;
+    readonly freeBytes: number;
+    readonly usedPercent: number;
+  } | null;
   readonly eventLoopLagMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly uptimeSeconds: number;
   readonly store: PoolStats;
@@ -98,7 +103,12 @@ export function startSystemSampler(dataDir: string, poolStats: () => PoolStats, 
         const stats = await statfs(dataDir);
         const totalBytes = stats.blocks * stats.bsize;
         const freeBytes = stats.bavail * stats.bsize;
-        disk = { path: dataDir, totalBytes, freeBytes, usedPercent: totalBytes === 0 ? 0 : Math.round((1 - freeBytes / totalBytes) * 1000) / 10 };
+        disk = {
+          path: dataDir,
+          totalBytes,
+          freeBytes,
+          usedPercent: totalBytes === 0 ? 0 : Math.round((1 - freeBytes / totalBytes) * 1000) / 10,
+        };
       } catch {
         disk = null;
       }

@@ -47,7 +47,9 @@ export function nextOccurrence(cadence: Cadence, after: Date): Date {
     }
     case 'monthly': {
       const thisMonth = monthly(after.getUTCFullYear(), after.getUTCMonth(), cadence.day, cadence.time);
-      return thisMonth.getTime() > after.getTime() ? thisMonth : monthly(after.getUTCFullYear(), after.getUTCMonth() + 1, cadence.day, cadence.time);
+      return thisMonth.getTime() > after.getTime()
+        ? thisMonth
+        : monthly(after.getUTCFullYear(), after.getUTCMonth() + 1, cadence.day, cadence.time);
     }
   }
 }

@@ -22,8 +22,14 @@ export class MailError extends Error {
 }
 
 function describe(error: unknown): string {
-  const { code, responseCode } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; responseCode?: unknown };
-  const parts = [typeof code === 'string' && /^[A-Z_]{1,32}$/.test(code) ? code : 'unknown error', typeof responseCode === 'number' ? `SMTP ${responseCode}` : undefined];
+  const { code, responseCode } = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    responseCode?: unknown;
+  };
+  const parts = [
+    typeof code === 'string' && /^[A-Z_]{1,32}$/.test(code) ? code : 'unknown error',
+    typeof responseCode === 'number' ? `SMTP ${responseCode}` : undefined,
+  ];
   return `the mail server did not accept the report (${parts.filter((part) => part !== undefined).join(', ')})`;
 }
 
@@ -49,12 +55,20 @@ export function smtpMailer(config: SmtpConfig): Mailer {
   return {
     async send(message) {
       try {
-        await (await open()).sendMail({
+        await (
+          await open()
+        ).sendMail({
           from: config.from,
           to: [...message.to],
           subject: message.subject,
           text: message.text,
-          attachments: [{ filename: message.attachment.filename, content: message.attachment.content, contentType: message.attachment.contentType }],
+          attachments: [
+            {
+              filename: message.attachment.filename,
+              content: message.attachment.content,
+              contentType: message.attachment.contentType,
+            },
+          ],
           disableFileAccess: true,
           disableUrlAccess: true,
         });
@@ -62,9 +76,10 @@ export function smtpMailer(config: SmtpConfig): Mailer {
         throw new MailError(describe(error));
       }
     },
-    close: () => void transport?.then(
-      (opened) => opened.close(),
-      () => undefined,
-    ),
+    close: () =>
+      void transport?.then(
+        (opened) => opened.close(),
+        () => undefined,
+      ),
   };
 }

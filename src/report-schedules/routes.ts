@@ -8,14 +8,29 @@ import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams, OpenObject, PageQuery, pageOf } from '../server/schemas.js';
 import { TIME_PATTERN, WEEKDAYS } from './cadence.js';
-import { createSchedule, deleteSchedule, getSchedule, listRuns, listSchedules, updateSchedule, type ScheduleDeps } from './schedules.js';
+import {
+  createSchedule,
+  deleteSchedule,
+  getSchedule,
+  listRuns,
+  listSchedules,
+  updateSchedule,
+  type ScheduleDeps,
+} from './schedules.js';
 
 const Time = Type.String({ pattern: TIME_PATTERN, description: 'HH:MM, UTC' });
 const CadenceSchema = Type.Union([
   Type.Object({ kind: Type.Literal('daily'), time: Time }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('weekly'), weekday: Type.Enum(WEEKDAYS), time: Time }, { additionalProperties: false }),
   Type.Object(
-    { kind: Type.Literal('monthly'), day: Type.Integer({ minimum: 1, maximum: 31, description: "29-31 mean the month's last day in shorter months" }), time: Time },
+    { kind: Type.Literal('weekly'), weekday: Type.Enum(WEEKDAYS), time: Time },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('monthly'),
+      day: Type.Integer({ minimum: 1, maximum: 31, description: "29-31 mean the month's last day in shorter months" }),
+      time: Time,
+    },
     { additionalProperties: false },
   ),
 ]);
@@ -30,12 +45,21 @@ const SourceSchema = Type.Union([
     },
     { additionalProperties: false },
   ),
-  Type.Object({ kind: Type.Literal('analysis'), analysisId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('analysis'), analysisId: Type.String({ minLength: 1, maxLength: 64 }) },
+    { additionalProperties: false },
+  ),
 ]);
 const Email = Type.String({ maxLength: 254, pattern: '^[^\\s@<>,;"]+@[^\\s@<>,;"]+\\.[^\\s@<>,;"]+$' });
 const DestinationSchema = Type.Union([
-  Type.Object({ kind: Type.Literal('email'), to: Type.Array(Email, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('webhook'), channelId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('email'), to: Type.Array(Email, { minItems: 1, maxItems: 20 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal('webhook'), channelId: Type.String({ minLength: 1, maxLength: 64 }) },
+    { additionalProperties: false },
+  ),
 ]);
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Format = Type.Enum(EXPORT_FORMATS);
@@ -48,7 +72,15 @@ export function registerReportScheduleRoutes(app: HttpServer, ctx: AppContext): 
 
   app.get(
     '/api/v1/report-schedules',
-    { config: read, schema: { tags: ['reports'], summary: "The organisation's report schedules", querystring: PageQuery, response: { 200: pageOf(OpenObject) } } },
+    {
+      config: read,
+      schema: {
+        tags: ['reports'],
+        summary: "The organisation's report schedules",
+        querystring: PageQuery,
+        response: { 200: pageOf(OpenObject) },
+      },
+    },
     async (request) => listSchedules(db, principalOf(request).orgId, request.query),
   );
 
@@ -58,15 +90,24 @@ export function registerReportScheduleRoutes(app: HttpServer, ctx: AppContext): 
       config: { access: manage, audit: ['report.schedule_created'] },
       schema: {
         tags: ['reports'],
-        summary: 'Schedule a report: what to analyse, how often (UTC), the format, and where it goes (e-mail or an alert channel webhook)',
+        summary:
+          'Schedule a report: what to analyse, how often (UTC), the format, and where it goes (e-mail or an alert channel webhook)',
         body: Type.Object(
-          { name: Name, report: SourceSchema, format: Format, cadence: CadenceSchema, destination: DestinationSchema, enabled: Type.Optional(Type.Boolean()) },
+          {
+            name: Name,
+            report: SourceSchema,
+            format: Format,
+            cadence: CadenceSchema,
+            destination: DestinationSchema,
+            enabled: Type.Optional(Type.Boolean()),
+          },
           { additionalProperties: false },
         ),
         response: { 201: OpenObject },
       },
     },
-    async (request, reply) => reply.code(201).send(await createSchedule(deps, principalOf(request), request.body, auditOf(request))),
+    async (request, reply) =>
+      reply.code(201).send(await createSchedule(deps, principalOf(request), request.body, auditOf(request))),
   );
 
   app.get(
@@ -97,7 +138,8 @@ export function registerReportScheduleRoutes(app: HttpServer, ctx: AppContext): 
         response: { 200: OpenObject },
       },
     },
-    async (request) => updateSchedule(deps, principalOf(request).orgId, request.params.id, request.body, auditOf(request)),
+    async (request) =>
+      updateSchedule(deps, principalOf(request).orgId, request.params.id, request.body, auditOf(request)),
   );
 
   app.delete(
@@ -112,10 +154,20 @@ export function registerReportScheduleRoutes(app: HttpServer, ctx: AppContext): 
   app.post(
     '/api/v1/report-schedules/:id/run',
     {
-      config: { access: manage, audit: ['report.run_requested', 'analysis.created', 'llm.summary_rejected', 'report.delivered', 'report.delivery_failed'] },
+      config: {
+        access: manage,
+        audit: [
+          'report.run_requested',
+          'analysis.created',
+          'llm.summary_rejected',
+          'report.delivered',
+          'report.delivery_failed',
+        ],
+      },
       schema: {
         tags: ['reports'],
-        summary: 'Run a schedule now, once (no retries): analyse, render, deliver; the run, failed or not, is in its history',
+        summary:
+          'Run a schedule now, once (no retries): analyse, render, deliver; the run, failed or not, is in its history',
         params: IdParams,
         response: { 201: OpenObject },
       },
@@ -124,11 +176,21 @@ export function registerReportScheduleRoutes(app: HttpServer, ctx: AppContext): 
       const principal = principalOf(request);
       const schedule = await getSchedule(db, principal.orgId, request.params.id);
       const audit = auditOf(request);
-      await audit.record(db, { action: 'report.run_requested', target: { type: 'report_schedule', id: schedule.id, name: schedule.name } });
+      await audit.record(db, {
+        action: 'report.run_requested',
+        target: { type: 'report_schedule', id: schedule.id, name: schedule.name },
+      });
       const { run } = await runReport(
         reportDeliveryDeps(ctx, request.log),
         { ...schedule, orgId: principal.orgId },
-        { trigger: 'manual', userId: principal.userId, scheduledFor: null, attempt: 1, final: true, reuseAnalysisId: null },
+        {
+          trigger: 'manual',
+          userId: principal.userId,
+          scheduledFor: null,
+          attempt: 1,
+          final: true,
+          reuseAnalysisId: null,
+        },
         audit,
       );
       return reply.code(201).send(run);
@@ -137,7 +199,16 @@ export function registerReportScheduleRoutes(app: HttpServer, ctx: AppContext): 
 
   app.get(
     '/api/v1/report-schedules/:id/runs',
-    { config: read, schema: { tags: ['reports'], summary: "A schedule's runs, newest first", params: IdParams, querystring: PageQuery, response: { 200: pageOf(OpenObject) } } },
+    {
+      config: read,
+      schema: {
+        tags: ['reports'],
+        summary: "A schedule's runs, newest first",
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: pageOf(OpenObject) },
+      },
+    },
     async (request) => listRuns(db, principalOf(request).orgId, request.params.id, request.query),
   );
 }

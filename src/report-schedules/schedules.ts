@@ -25,7 +25,8 @@ export interface ScheduledReport {
 }
 
 /** Where a report goes: mail through the operator's SMTP server, or a signed POST to one of the organisation's alert channels. */
-export type Destination = { readonly kind: 'email'; readonly to: readonly string[] } | { readonly kind: 'webhook'; readonly channelId: string };
+export type Destination =
+  { readonly kind: 'email'; readonly to: readonly string[] } | { readonly kind: 'webhook'; readonly channelId: string };
 
 export interface Schedule {
   readonly id: string;
@@ -139,25 +140,45 @@ async function checkDestination(deps: ScheduleDeps, orgId: OrgId, destination: D
     return { kind: 'webhook', channelId: destination.channelId };
   }
   if (!deps.mailConfigured) {
-    throw new AppError('unprocessable', 'E-mail delivery is not configured on this instance (the operator sets PCA_SMTP_URL); use a webhook channel.', {}, [
-      { field: '/body/destination', message: 'e-mail is not configured' },
-    ]);
+    throw new AppError(
+      'unprocessable',
+      'E-mail delivery is not configured on this instance (the operator sets PCA_SMTP_URL); use a webhook channel.',
+      {},
+      [{ field: '/body/destination', message: 'e-mail is not configured' }],
+    );
   }
   return { kind: 'email', to: [...new Set(destination.to.map((address) => address.toLowerCase()))] };
 }
 
 /** What the audit trail keeps of a schedule: everything but the timestamps. */
 function audited(schedule: Schedule) {
-  return { name: schedule.name, report: schedule.report, format: schedule.format, cadence: schedule.cadence, destination: schedule.destination, enabled: schedule.enabled };
+  return {
+    name: schedule.name,
+    report: schedule.report,
+    format: schedule.format,
+    cadence: schedule.cadence,
+    destination: schedule.destination,
+    enabled: schedule.enabled,
+  };
 }
 
 async function findRow(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Selectable<ReportScheduleTable>> {
-  const row = await db.selectFrom('report_schedules').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  const row = await db
+    .selectFrom('report_schedules')
+    .selectAll()
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such report schedule.');
   return row;
 }
 
-export async function createSchedule(deps: ScheduleDeps, owner: { orgId: OrgId; userId: string }, input: ScheduleInput, audit: AuditRecorder): Promise<Schedule> {
+export async function createSchedule(
+  deps: ScheduleDeps,
+  owner: { orgId: OrgId; userId: string },
+  input: ScheduleInput,
+  audit: AuditRecorder,
+): Promise<Schedule> {
   const report = await resolveReport(deps, owner.orgId, input.report);
   const destination = await checkDestination(deps, owner.orgId, input.destination);
   const now = deps.clock();
@@ -183,7 +204,11 @@ export async function createSchedule(deps: ScheduleDeps, owner: { orgId: OrgId; 
     deps.db,
     audit,
     (trx) => trx.insertInto('report_schedules').values(row).execute(),
-    () => ({ action: 'report.schedule_created', target: { type: 'report_schedule', id: row.id, name: row.name }, details: audited(schedule) }),
+    () => ({
+      action: 'report.schedule_created',
+      target: { type: 'report_schedule', id: row.id, name: row.name },
+      details: audited(schedule),
+    }),
   );
   return schedule;
 }
@@ -192,15 +217,31 @@ export async function getSchedule(db: Kysely<Database>, orgId: OrgId, id: string
   return presentSchedule(await findRow(db, orgId, id));
 }
 
-export async function listSchedules(db: Kysely<Database>, orgId: OrgId, page: { limit: number; cursor?: string }): Promise<Page<Schedule>> {
+export async function listSchedules(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Schedule>> {
   const cursor = decodeCursor(page.cursor);
-  let query = db.selectFrom('report_schedules').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').limit(page.limit + 1);
+  let query = db
+    .selectFrom('report_schedules')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit + 1);
   if (cursor) query = query.where(pastCursor(cursor, 'asc'));
   return toPage(await query.execute(), page.limit, (row) => row.created_at, presentSchedule);
 }
 
 /** Changes a schedule; a new cadence (or re-enabling) starts from the next slot and drops a pending retry. */
-export async function updateSchedule(deps: ScheduleDeps, orgId: OrgId, id: string, patch: SchedulePatch, audit: AuditRecorder): Promise<Schedule> {
+export async function updateSchedule(
+  deps: ScheduleDeps,
+  orgId: OrgId,
+  id: string,
+  patch: SchedulePatch,
+  audit: AuditRecorder,
+): Promise<Schedule> {
   const before = presentSchedule(await findRow(deps.db, orgId, id));
   const report = patch.report ? await resolveReport(deps, orgId, patch.report) : before.report;
   const destination = patch.destination ? await checkDestination(deps, orgId, patch.destination) : before.destination;
@@ -216,25 +257,47 @@ export async function updateSchedule(deps: ScheduleDeps, orgId: OrgId, id: strin
     destination: toJson(destination),
     enabled: enabled ? 1 : 0,
     updated_at: now.toISOString(),
-    ...(restart ? { next_run_at: nextOccurrence(cadence, now).toISOString(), attempt: 0, pending_analysis_id: null } : {}),
+    ...(restart
+      ? { next_run_at: nextOccurrence(cadence, now).toISOString(), attempt: 0, pending_analysis_id: null }
+      : {}),
   };
   return withAudit(
     deps.db,
     audit,
     async (trx) => {
-      const row = await trx.updateTable('report_schedules').set(changes).where('id', '=', id).where('org_id', '=', orgId).returningAll().executeTakeFirst();
+      const row = await trx
+        .updateTable('report_schedules')
+        .set(changes)
+        .where('id', '=', id)
+        .where('org_id', '=', orgId)
+        .returningAll()
+        .executeTakeFirst();
       if (!row) throw new AppError('not-found', 'No such report schedule.');
       return presentSchedule(row);
     },
     (after) => ({
       action: 'report.schedule_updated',
       target: { type: 'report_schedule', id, name: after.name },
-      details: { changes: changesBetween(audited(before), audited(after), ['name', 'report', 'format', 'cadence', 'destination', 'enabled']) },
+      details: {
+        changes: changesBetween(audited(before), audited(after), [
+          'name',
+          'report',
+          'format',
+          'cadence',
+          'destination',
+          'enabled',
+        ]),
+      },
     }),
   );
 }
 
-export async function deleteSchedule(db: Kysely<Database>, orgId: OrgId, id: string, audit: AuditRecorder): Promise<void> {
+export async function deleteSchedule(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  id: string,
+  audit: AuditRecorder,
+): Promise<void> {
   const schedule = presentSchedule(await findRow(db, orgId, id));
   await withAudit(
     db,
@@ -242,7 +305,11 @@ export async function deleteSchedule(db: Kysely<Database>, orgId: OrgId, id: str
     async (trx) => {
       // Runs first: SQLite does not enforce the cascade unless foreign keys are switched on.
       await trx.deleteFrom('report_runs').where('schedule_id', '=', id).where('org_id', '=', orgId).execute();
-      const result = await trx.deleteFrom('report_schedules').where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+      const result = await trx
+        .deleteFrom('report_schedules')
+        .where('id', '=', id)
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
       if (Number(result.numDeletedRows) !== 1) throw new AppError('not-found', 'No such report schedule.');
     },
     () => ({ action: 'report.schedule_deleted', target: { type: 'report_schedule', id, name: schedule.name } }),
@@ -250,7 +317,12 @@ export async function deleteSchedule(db: Kysely<Database>, orgId: OrgId, id: str
 }
 
 /** A schedule's runs, newest first. */
-export async function listRuns(db: Kysely<Database>, orgId: OrgId, scheduleId: string, page: { limit: number; cursor?: string }): Promise<Page<Run>> {
+export async function listRuns(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  scheduleId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Run>> {
   await findRow(db, orgId, scheduleId);
   const cursor = decodeCursor(page.cursor);
   let query = db
@@ -265,7 +337,10 @@ export async function listRuns(db: Kysely<Database>, orgId: OrgId, scheduleId: s
   const rows = await query.execute();
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
-  return { items: items.map(presentRun), nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.started_at, id: last.id }) : null };
+  return {
+    items: items.map(presentRun),
+    nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.started_at, id: last.id }) : null,
+  };
 }
 
 /** Opens a run's history row; `finishRun` closes it. */
@@ -278,7 +353,20 @@ export async function startRun(
   const id = newId('rrn');
   await db
     .insertInto('report_runs')
-    .values({ id, schedule_id: schedule.id, org_id: schedule.orgId, trigger: run.trigger, scheduled_for: run.scheduledFor, attempt: run.attempt, started_at: now.toISOString(), finished_at: null, outcome: 'running', error: null, bytes: null, analysis_id: null })
+    .values({
+      id,
+      schedule_id: schedule.id,
+      org_id: schedule.orgId,
+      trigger: run.trigger,
+      scheduled_for: run.scheduledFor,
+      attempt: run.attempt,
+      started_at: now.toISOString(),
+      finished_at: null,
+      outcome: 'running',
+      error: null,
+      bytes: null,
+      analysis_id: null,
+    })
     .execute();
   return id;
 }
@@ -286,12 +374,23 @@ export async function startRun(
 export async function finishRun(
   db: Kysely<Database>,
   runId: string,
-  result: { outcome: Exclude<RunOutcome, 'running'>; error: string | null; bytes: number | null; analysisId: string | null },
+  result: {
+    outcome: Exclude<RunOutcome, 'running'>;
+    error: string | null;
+    bytes: number | null;
+    analysisId: string | null;
+  },
   now: Date,
 ): Promise<Run> {
   const row = await db
     .updateTable('report_runs')
-    .set({ finished_at: now.toISOString(), outcome: result.outcome, error: result.error, bytes: result.bytes, analysis_id: result.analysisId })
+    .set({
+      finished_at: now.toISOString(),
+      outcome: result.outcome,
+      error: result.error,
+      bytes: result.bytes,
+      analysis_id: result.analysisId,
+    })
     .where('id', '=', runId)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -299,7 +398,11 @@ export async function finishRun(
 }
 
 /** Enabled schedules whose time has come and that no instance is running. */
-export async function dueSchedules(db: Kysely<Database>, now: Date, limit: number): Promise<Selectable<ReportScheduleTable>[]> {
+export async function dueSchedules(
+  db: Kysely<Database>,
+  now: Date,
+  limit: number,
+): Promise<Selectable<ReportScheduleTable>[]> {
   const at = now.toISOString();
   return db
     .selectFrom('report_schedules')
@@ -317,7 +420,12 @@ export async function dueSchedules(db: Kysely<Database>, now: Date, limit: numbe
  * instances (or two ticks) only one delivers it. The claim lapses at
  * `until`, when a crashed holder's work becomes due again.
  */
-export async function claimSchedule(db: Kysely<Database>, row: Selectable<ReportScheduleTable>, now: Date, until: Date): Promise<boolean> {
+export async function claimSchedule(
+  db: Kysely<Database>,
+  row: Selectable<ReportScheduleTable>,
+  now: Date,
+  until: Date,
+): Promise<boolean> {
   const at = now.toISOString();
   const result = await db
     .updateTable('report_schedules')
@@ -342,8 +450,20 @@ export async function settleSchedule(
     if (!row) return;
     const changes =
       'retryAt' in next
-        ? { next_run_at: next.retryAt.toISOString(), attempt: next.attempt, pending_analysis_id: next.pendingAnalysisId }
-        : { next_run_at: nextOccurrence(presentSchedule(row).cadence, next.after).toISOString(), attempt: 0, pending_analysis_id: null };
-    await trx.updateTable('report_schedules').set({ ...changes, running_until: null }).where('id', '=', id).execute();
+        ? {
+            next_run_at: next.retryAt.toISOString(),
+            attempt: next.attempt,
+            pending_analysis_id: next.pendingAnalysisId,
+          }
+        : {
+            next_run_at: nextOccurrence(presentSchedule(row).cadence, next.after).toISOString(),
+            attempt: 0,
+            pending_analysis_id: null,
+          };
+    await trx
+      .updateTable('report_schedules')
+      .set({ ...changes, running_until: null })
+      .where('id', '=', id)
+      .execute();
   });
 }

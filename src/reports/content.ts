@@ -2,7 +2,10 @@ import type { AnalysisReport, PeriodComparison } from '../analysis/index.js';
 import type { GeneratedItem, ExecutiveSummary } from '../insights/index.js';
 
 /** An insight, recommendation or anomaly as a document shows it. */
-export type ReportItem = Pick<GeneratedItem, 'kind' | 'rank' | 'priority' | 'category' | 'ruleId' | 'title' | 'sentence' | 'evidence' | 'payload'>;
+export type ReportItem = Pick<
+  GeneratedItem,
+  'kind' | 'rank' | 'priority' | 'category' | 'ruleId' | 'title' | 'sentence' | 'evidence' | 'payload'
+>;
 
 /** An organisation's look on its documents (its `custom_branding` feature on): a colour and a PNG logo. */
 export interface Branding {
@@ -42,6 +45,7 @@ export function brandingOf(name: string, metadata: Readonly<Record<string, unkno
   const branding = typeof declared === 'object' && declared !== null ? (declared as Record<string, unknown>) : {};
   const color = typeof branding.color === 'string' && COLOR.test(branding.color) ? branding.color.toUpperCase() : null;
   const match = typeof branding.logo === 'string' ? PNG_DATA_URL.exec(branding.logo) : null;
-  const logoPng = match && Buffer.from(match[1]!, 'base64').subarray(0, 8).toString('hex') === PNG_SIGNATURE ? match[1]! : null;
+  const logoPng =
+    match && Buffer.from(match[1]!, 'base64').subarray(0, 8).toString('hex') === PNG_SIGNATURE ? match[1]! : null;
   return { name, color, logoPng };
 }

@@ -11,7 +11,11 @@ parentPort?.on('message', ({ id, input }: { id: number; input: DeckTask }) => {
       parentPort?.postMessage(reply);
     },
     (error: unknown) => {
-      const reply: TaskReply<Uint8Array> = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
+      const reply: TaskReply<Uint8Array> = {
+        id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+      };
       parentPort?.postMessage(reply);
     },
   );

@@ -45,7 +45,12 @@ export interface CurrencyBlock {
   readonly currency: string | null;
   readonly kpis: KpiFigure[];
   readonly trend: TrendData;
-  readonly platforms: { readonly names: string[]; readonly spend: (number | null)[]; readonly revenue: (number | null)[] | null; readonly table: Table };
+  readonly platforms: {
+    readonly names: string[];
+    readonly spend: (number | null)[];
+    readonly revenue: (number | null)[] | null;
+    readonly table: Table;
+  };
   readonly campaigns: { readonly rankedBy: string; readonly top: Table; readonly bottom: Table } | null;
 }
 
@@ -65,7 +70,18 @@ export interface DeckModel {
   readonly methodology: string[];
 }
 
-const KPI_TILES = ['spend', 'revenue', 'roas', 'conversions', 'cpa', 'ctr', 'cpc', 'cpm', 'impressions', 'clicks'] as const;
+const KPI_TILES = [
+  'spend',
+  'revenue',
+  'roas',
+  'conversions',
+  'cpa',
+  'ctr',
+  'cpc',
+  'cpm',
+  'impressions',
+  'clicks',
+] as const;
 const TABLE_METRICS = ['spend', 'revenue', 'roas', 'conversions', 'cpa', 'clicks', 'ctr'] as const;
 const MAX_PLATFORMS = 10;
 const CAMPAIGNS_SHOWN = 5;
@@ -73,43 +89,79 @@ const CAMPAIGNS_SHOWN = 5;
 const MAX_POINTS = 62;
 export const ITEMS_SHOWN = 8;
 
-const LABELS: Record<string, string> = { ctr: 'CTR', cvr: 'CVR', cpc: 'CPC', cpm: 'CPM', cpa: 'CPA', roas: 'ROAS', aov: 'AOV' };
-export const labelOf = (metric: string): string => LABELS[metric] ?? metricName(metric).replace(/^./, (first) => first.toUpperCase());
+const LABELS: Record<string, string> = {
+  ctr: 'CTR',
+  cvr: 'CVR',
+  cpc: 'CPC',
+  cpm: 'CPM',
+  cpa: 'CPA',
+  roas: 'ROAS',
+  aov: 'AOV',
+};
+export const labelOf = (metric: string): string =>
+  LABELS[metric] ?? metricName(metric).replace(/^./, (first) => first.toUpperCase());
 
 /** A change as people read it: "+12.3%", "−4.0%", "no change", "no previous period". */
 export function formatChange(relative: number | null): string {
   if (relative === null || !Number.isFinite(relative)) return 'no previous period';
   if (relative === 0) return 'no change';
   const percent = Math.abs(relative * 100);
-  const text = percent.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: percent < 100 ? 1 : 0 });
+  const text = percent.toLocaleString('en-US', {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: percent < 100 ? 1 : 0,
+  });
   return `${relative > 0 ? '+' : '−'}${text}%`;
 }
 
-const num = (row: ReportRow | undefined, key: string): number | null => (row && typeof row[key] === 'number' ? row[key] : null);
+const num = (row: ReportRow | undefined, key: string): number | null =>
+  row && typeof row[key] === 'number' ? row[key] : null;
 
 function metricsOf(rows: readonly ReportRow[]): string[] {
   return TABLE_METRICS.filter((metric) => rows.some((row) => num(row, metric) !== null));
 }
 
-function tableOf(key: { column: string; label: string }, rows: readonly ReportRow[], metrics: readonly string[], currency: string | null): Table {
+function tableOf(
+  key: { column: string; label: string },
+  rows: readonly ReportRow[],
+  metrics: readonly string[],
+  currency: string | null,
+): Table {
   return {
     header: [key.label, ...metrics.map(labelOf)],
-    rows: rows.map((row) => [String(row[key.column] ?? '(none)'), ...metrics.map((metric) => (num(row, metric) === null ? '—' : formatMetric(metric, num(row, metric), currency)))]),
+    rows: rows.map((row) => [
+      String(row[key.column] ?? '(none)'),
+      ...metrics.map((metric) => (num(row, metric) === null ? '—' : formatMetric(metric, num(row, metric), currency))),
+    ]),
   };
 }
 
 function trendOf(content: AnalysisContent, currency: string | null): TrendData {
   const series = content.result.timeSeries;
-  const choice = (['day', 'week', 'month'] as const).find((granularity) => (series[granularity] ?? []).filter((row) => row.currency === currency).length <= MAX_POINTS) ?? 'month';
+  const choice =
+    (['day', 'week', 'month'] as const).find(
+      (granularity) => (series[granularity] ?? []).filter((row) => row.currency === currency).length <= MAX_POINTS,
+    ) ?? 'month';
   const points = (series[choice] ?? []).filter((row) => row.currency === currency);
-  const column = (metric: string) => (points.some((row) => num(row, metric) !== null) ? points.map((row) => num(row, metric)) : null);
-  return { granularity: choice, periods: points.map((row) => String(row.period)), spend: points.map((row) => num(row, 'spend')), revenue: column('revenue'), roas: column('roas'), cpa: column('cpa') };
+  const column = (metric: string) =>
+    points.some((row) => num(row, metric) !== null) ? points.map((row) => num(row, metric)) : null;
+  return {
+    granularity: choice,
+    periods: points.map((row) => String(row.period)),
+    spend: points.map((row) => num(row, 'spend')),
+    revenue: column('revenue'),
+    roas: column('roas'),
+    cpa: column('cpa'),
+  };
 }
 
 function campaignsOf(rows: readonly ReportRow[], currency: string | null): CurrencyBlock['campaigns'] {
   const spending = rows.filter((row) => (num(row, 'spend') ?? 0) > 0);
   if (spending.length === 0) return null;
-  const metric = spending.some((row) => num(row, 'roas') !== null) ? 'roas' : spending.some((row) => num(row, 'cpa') !== null) ? 'cpa' : 'spend';
+  const metric = spending.some((row) => num(row, 'roas') !== null)
+    ? 'roas'
+    : spending.some((row) => num(row, 'cpa') !== null)
+      ? 'cpa'
+      : 'spend';
   const better = (a: ReportRow, b: ReportRow) => {
     const [x, y] = [num(a, metric), num(b, metric)];
     if (x === null || y === null) return Number(x === null) - Number(y === null);
@@ -119,7 +171,11 @@ function campaignsOf(rows: readonly ReportRow[], currency: string | null): Curre
   const top = ranked.slice(0, CAMPAIGNS_SHOWN);
   const bottom = ranked.slice(Math.max(top.length, ranked.length - CAMPAIGNS_SHOWN)).reverse();
   const metrics = metricsOf(spending);
-  return { rankedBy: labelOf(metric), top: tableOf({ column: 'campaign', label: 'Campaign' }, top, metrics, currency), bottom: tableOf({ column: 'campaign', label: 'Campaign' }, bottom, metrics, currency) };
+  return {
+    rankedBy: labelOf(metric),
+    top: tableOf({ column: 'campaign', label: 'Campaign' }, top, metrics, currency),
+    bottom: tableOf({ column: 'campaign', label: 'Campaign' }, bottom, metrics, currency),
+  };
 }
 
 function blockOf(content: AnalysisContent, total: ReportRow): CurrencyBlock {
@@ -127,7 +183,14 @@ function blockOf(content: AnalysisContent, total: ReportRow): CurrencyBlock {
   const comparison = content.result.periodOverPeriod?.byCurrency[String(total.currency ?? 'unknown')];
   const kpis = KPI_TILES.filter((metric) => metric in total).map((metric) => {
     const change = comparison?.change[metric]?.relative ?? null;
-    return { metric, label: labelOf(metric), value: num(total, metric), text: formatMetric(metric, num(total, metric), currency), change, changeText: formatChange(change) };
+    return {
+      metric,
+      label: labelOf(metric),
+      value: num(total, metric),
+      text: formatMetric(metric, num(total, metric), currency),
+      change,
+      changeText: formatChange(change),
+    };
   });
   const platforms = (content.result.breakdowns.platform ?? [])
     .filter((row) => row.currency === total.currency)
@@ -145,7 +208,10 @@ function blockOf(content: AnalysisContent, total: ReportRow): CurrencyBlock {
       revenue: hasRevenue ? platforms.map((row) => num(row, 'revenue')) : null,
       table: tableOf({ column: 'platform', label: 'Platform' }, platforms, metricsOf(platforms), currency),
     },
-    campaigns: campaignsOf((content.result.breakdowns.campaign ?? []).filter((row) => row.currency === total.currency), currency),
+    campaigns: campaignsOf(
+      (content.result.breakdowns.campaign ?? []).filter((row) => row.currency === total.currency),
+      currency,
+    ),
   };
 }
 
@@ -162,7 +228,11 @@ function methodology(content: AnalysisContent): string[] {
     'A KPI that needs revenue or conversions is computed over the rows that report them; where that is part of the spend, the share is stated.',
     'Period over period compares the range with the same number of days just before it.',
     conversion
-      ? `Money was converted to ${conversion.to} at the rates given: ${Object.entries(conversion.rates).map(([code, rate]) => `1 ${code} = ${rate} ${conversion.to}`).join(', ') || 'none needed'}.`
+      ? `Money was converted to ${conversion.to} at the rates given: ${
+          Object.entries(conversion.rates)
+            .map(([code, rate]) => `1 ${code} = ${rate} ${conversion.to}`)
+            .join(', ') || 'none needed'
+        }.`
       : currencies.length > 1
         ? `The data holds ${currencies.length} currencies (${currencies.map((code) => code ?? 'not stated').join(', ')}): money is never added across them; each has its own figures, series and rows.`
         : 'Money is in one currency, as the files state it.',
@@ -173,14 +243,21 @@ function methodology(content: AnalysisContent): string[] {
 export function buildDeck(content: AnalysisContent): DeckModel {
   const { result } = content;
   const totals = totalRows(result);
-  const range = result.dateRange.from && result.dateRange.to ? `${result.dateRange.from} to ${result.dateRange.to}` : 'no dated rows';
+  const range =
+    result.dateRange.from && result.dateRange.to
+      ? `${result.dateRange.from} to ${result.dateRange.to}`
+      : 'no dated rows';
   const pacing = itemsOf(content, 'insight').filter((item) => item.ruleId === 'pacing.budget_off_track');
   return {
     title: content.title,
     subtitle: `${range} · ${plural(result.rows, 'row')} · ${result.currencies.map((code) => code ?? 'no stated currency').join(', ') || 'no currency'}`,
     generatedAt: result.generatedAt,
     branding: content.branding,
-    summary: content.summary?.text ?? (totals.length === 0 ? 'No row falls in the range of this analysis, so there is nothing to summarise.' : 'No executive summary is stored for this analysis.'),
+    summary:
+      content.summary?.text ??
+      (totals.length === 0
+        ? 'No row falls in the range of this analysis, so there is nothing to summarise.'
+        : 'No executive summary is stored for this analysis.'),
     blocks: totals.map((total) => blockOf(content, total)),
     anomalies: itemsOf(content, 'anomaly').slice(0, ITEMS_SHOWN),
     pacing,
@@ -219,6 +296,11 @@ export function evidenceLines(item: ReportItem): string[] {
     `${name}: ${value === null ? 'not defined' : typeof value === 'number' ? (/share|coverage/i.test(name) && Math.abs(value) <= 1 ? formatShare(value) : formatMetric(name, value)) : value}`;
   return [
     ...Object.entries(item.evidence.figures).map(figure),
-    ...item.evidence.rows.slice(0, 10).map((row) => `${row.dimension} ${row.key}: ${Object.entries(row.values).map(([name, value]) => `${metricName(name)} ${formatMetric(name, value)}`).join(', ')}`),
+    ...item.evidence.rows.slice(0, 10).map(
+      (row) =>
+        `${row.dimension} ${row.key}: ${Object.entries(row.values)
+          .map(([name, value]) => `${metricName(name)} ${formatMetric(name, value)}`)
+          .join(', ')}`,
+    ),
   ];
 }

@@ -20,7 +20,14 @@ const ITEM_SECTIONS = [
 ] as const;
 
 function itemRow(item: ReportItem): ReportRow {
-  return { rank: item.rank, priority: item.priority, category: item.category, title: item.title, sentence: item.sentence, evidence: JSON.stringify(item.evidence.figures) };
+  return {
+    rank: item.rank,
+    priority: item.priority,
+    category: item.category,
+    title: item.title,
+    sentence: item.sentence,
+    evidence: JSON.stringify(item.evidence.figures),
+  };
 }
 
 /** Every table of a report as one long sheet: a section column, then the group's keys and figures; the words last. */
@@ -36,7 +43,8 @@ function csvOf(content: AnalysisContent): string {
   const columns = ['section', ...new Set(sections.flatMap(({ rows }) => rows.flatMap((row) => Object.keys(row))))];
   const lines = [columns.map(csvField).join(',')];
   for (const { section, rows } of sections) {
-    for (const row of rows) lines.push(columns.map((column) => csvField(column === 'section' ? section : row[column])).join(','));
+    for (const row of rows)
+      lines.push(columns.map((column) => csvField(column === 'section' ? section : row[column])).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -49,18 +57,40 @@ function markdownOf(content: AnalysisContent): string {
     const items = itemsOf(content, kind);
     const heading = `## ${section[0]!.toUpperCase()}${section.slice(1)}`;
     if (items.length === 0) return ['', heading, '', `No ${section} for this analysis.`];
-    return ['', heading, '', ...items.map((item) => `${item.rank}. **${mdText(item.title)}** (${item.priority}, ${item.category.replace('_', ' ')}): ${mdText(item.sentence)}`)];
+    return [
+      '',
+      heading,
+      '',
+      ...items.map(
+        (item) =>
+          `${item.rank}. **${mdText(item.title)}** (${item.priority}, ${item.category.replace('_', ' ')}): ${mdText(item.sentence)}`,
+      ),
+    ];
   });
   return `${[title, headline, ...summary, ...rest.slice(0, -1), ...words].join('\n')}\n`;
 }
 
 function jsonOf(content: AnalysisContent): string {
   const pick = (kind: ReportItem['kind']) => itemsOf(content, kind);
-  return JSON.stringify({ ...content.result, summary: content.summary, insights: pick('insight'), recommendations: pick('recommendation'), anomalies: pick('anomaly') }, null, 2);
+  return JSON.stringify(
+    {
+      ...content.result,
+      summary: content.summary,
+      insights: pick('insight'),
+      recommendations: pick('recommendation'),
+      anomalies: pick('anomaly'),
+    },
+    null,
+    2,
+  );
 }
 
 /** The report of an analysis as a file; a deck goes to the renderer given (a worker on the server). */
-export async function exportReport(content: AnalysisContent, format: ExportFormat, renderDeck?: DeckRenderer): Promise<Download> {
+export async function exportReport(
+  content: AnalysisContent,
+  format: ExportFormat,
+  renderDeck?: DeckRenderer,
+): Promise<Download> {
   switch (format) {
     case 'json':
       return { format, body: jsonOf(content) };

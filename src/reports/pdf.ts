@@ -31,16 +31,27 @@ pdfmake.setLocalAccessPolicy((file) => path.resolve(file).startsWith(FONTS_DIR))
 
 function tableOf(data: Table, fontSize = 8): Content {
   const header: Content[] = data.header.map((text) => ({ text, bold: true, fillColor: '#f1f5f9' }));
-  const body: Content[][] = data.rows.map((row) => row.map((text, index) => ({ text, alignment: index === 0 ? 'left' : 'right' })));
+  const body: Content[][] = data.rows.map((row) =>
+    row.map((text, index) => ({ text, alignment: index === 0 ? 'left' : 'right' })),
+  );
   return {
-    table: { headerRows: 1, dontBreakRows: true, widths: data.header.map((_, index) => (index === 0 ? '*' : 'auto')), body: [header, ...body] },
+    table: {
+      headerRows: 1,
+      dontBreakRows: true,
+      widths: data.header.map((_, index) => (index === 0 ? '*' : 'auto')),
+      body: [header, ...body],
+    },
     layout: 'lightHorizontalLines',
     fontSize,
     margin: [0, 4, 0, 10],
   };
 }
 
-const heading = (text: string, pageBreak = true): Content => ({ text, style: 'h1', ...(pageBreak ? { pageBreak: 'before' as const } : {}) });
+const heading = (text: string, pageBreak = true): Content => ({
+  text,
+  style: 'h1',
+  ...(pageBreak ? { pageBreak: 'before' as const } : {}),
+});
 
 function items(title: string, list: readonly ReportItem[], none: string): Content[] {
   if (list.length === 0) return [heading(title), { text: none, color: '#64748b' }];
@@ -62,45 +73,105 @@ function block(deck: DeckModel, data: CurrencyBlock, suffix: string): Content[] 
   const { trend, platforms } = data;
   const out: Content[] = [
     heading(`KPI overview${suffix}`),
-    tableOf({ header: ['Metric', 'Value', 'Change vs previous period'], rows: data.kpis.map((kpi) => [kpi.label, kpi.text, kpi.changeText]) }, 10),
+    tableOf(
+      {
+        header: ['Metric', 'Value', 'Change vs previous period'],
+        rows: data.kpis.map((kpi) => [kpi.label, kpi.text, kpi.changeText]),
+      },
+      10,
+    ),
   ];
   out.push(heading(`Trends by ${trend.granularity}${suffix}`));
   if (trend.periods.length === 0) out.push({ text: 'No dated rows to draw.', color: '#64748b' });
   else {
     out.push({ text: 'Spend and revenue', style: 'h2' });
-    out.push({ svg: chartSvg(trendChartOption(trend.periods, [{ name: 'Spend', values: trend.spend }, ...(trend.revenue ? [{ name: 'Revenue', values: trend.revenue }] : [])]), CHART.width, CHART.height), width: CHART.width });
+    out.push({
+      svg: chartSvg(
+        trendChartOption(trend.periods, [
+          { name: 'Spend', values: trend.spend },
+          ...(trend.revenue ? [{ name: 'Revenue', values: trend.revenue }] : []),
+        ]),
+        CHART.width,
+        CHART.height,
+      ),
+      width: CHART.width,
+    });
     if (trend.roas || trend.cpa) {
-      const series = [...(trend.roas ? [{ name: 'ROAS', values: trend.roas }] : []), ...(trend.cpa ? [{ name: data.currency ? `CPA (${data.currency})` : 'CPA', values: trend.cpa, axis: trend.roas ? (1 as const) : (0 as const) }] : [])];
-      out.push({ stack: [{ text: 'ROAS and CPA', style: 'h2' }, { svg: chartSvg(trendChartOption(trend.periods, series), CHART.width, CHART.height), width: CHART.width }], unbreakable: true });
+      const series = [
+        ...(trend.roas ? [{ name: 'ROAS', values: trend.roas }] : []),
+        ...(trend.cpa
+          ? [
+              {
+                name: data.currency ? `CPA (${data.currency})` : 'CPA',
+                values: trend.cpa,
+                axis: trend.roas ? (1 as const) : (0 as const),
+              },
+            ]
+          : []),
+      ];
+      out.push({
+        stack: [
+          { text: 'ROAS and CPA', style: 'h2' },
+          { svg: chartSvg(trendChartOption(trend.periods, series), CHART.width, CHART.height), width: CHART.width },
+        ],
+        unbreakable: true,
+      });
     }
   }
   out.push(heading(`Platform breakdown${suffix}`));
   if (platforms.names.length === 0) out.push({ text: 'The data names no platform.', color: '#64748b' });
   else {
     const unit = data.currency ? ` (${data.currency})` : '';
-    const series = [{ name: `Spend${unit}`, values: platforms.spend }, ...(platforms.revenue ? [{ name: `Revenue${unit}`, values: platforms.revenue }] : [])];
-    out.push({ svg: chartSvg(barChartOption(platforms.names, series), CHART.width, 240), width: CHART.width }, tableOf(platforms.table));
+    const series = [
+      { name: `Spend${unit}`, values: platforms.spend },
+      ...(platforms.revenue ? [{ name: `Revenue${unit}`, values: platforms.revenue }] : []),
+    ];
+    out.push(
+      { svg: chartSvg(barChartOption(platforms.names, series), CHART.width, 240), width: CHART.width },
+      tableOf(platforms.table),
+    );
   }
   out.push(heading(`Top and bottom campaigns${data.campaigns ? ` by ${data.campaigns.rankedBy}` : ''}${suffix}`));
   if (!data.campaigns) out.push({ text: 'No campaign with spend.', color: '#64748b' });
-  else out.push({ text: 'Top', style: 'h2' }, tableOf(data.campaigns.top), { text: 'Bottom', style: 'h2' }, tableOf(data.campaigns.bottom));
+  else
+    out.push(
+      { text: 'Top', style: 'h2' },
+      tableOf(data.campaigns.top),
+      { text: 'Bottom', style: 'h2' },
+      tableOf(data.campaigns.bottom),
+    );
   return deck.blocks.length === 0 ? [] : out;
 }
 
 export async function renderPdf(deck: DeckModel): Promise<Buffer> {
   const accent = deck.branding?.color ?? '#334155';
   const cover: Content[] = [
-    ...(deck.branding?.logoPng ? [{ image: `data:image/png;base64,${deck.branding.logoPng}`, fit: [160, 80] as [number, number], margin: [0, 0, 0, 30] as [number, number, number, number] }] : []),
+    ...(deck.branding?.logoPng
+      ? [
+          {
+            image: `data:image/png;base64,${deck.branding.logoPng}`,
+            fit: [160, 80] as [number, number],
+            margin: [0, 0, 0, 30] as [number, number, number, number],
+          },
+        ]
+      : []),
     { canvas: [{ type: 'rect', x: 0, y: 0, w: 120, h: 6, color: accent }], margin: [0, 80, 0, 16] },
     { text: deck.title, fontSize: 28, bold: true, color: '#0f172a' },
     { text: deck.subtitle, fontSize: 13, color: '#475569', margin: [0, 8, 0, 0] },
-    { text: `${deck.branding ? `${deck.branding.name} · ` : ''}Post-campaign analysis · generated ${deck.generatedAt.slice(0, 10)}`, fontSize: 9, color: '#64748b', margin: [0, 40, 0, 0] },
+    {
+      text: `${deck.branding ? `${deck.branding.name} · ` : ''}Post-campaign analysis · generated ${deck.generatedAt.slice(0, 10)}`,
+      fontSize: 9,
+      color: '#64748b',
+      margin: [0, 40, 0, 0],
+    },
   ];
   const content: Content[] = [
     ...cover,
     heading('Executive summary'),
     { text: deck.summary, fontSize: 12, lineHeight: 1.3 },
-    ...(deck.blocks.length === 0 ? [heading('KPI overview'), { text: 'No row falls in the range of this analysis.', color: '#64748b' }] : []),
+    ...(deck.blocks.length === 0
+      ? [heading('KPI overview'), { text: 'No row falls in the range of this analysis.', color: '#64748b' }]
+      : []),
     ...deck.blocks.flatMap((data) => block(deck, data, deck.blocks.length > 1 ? ` — ${data.label}` : '')),
     ...items('Anomalies', deck.anomalies, 'No day stands out from its usual range.'),
     ...(deck.pacing.length > 0 ? items('Budget pacing', deck.pacing, '') : []),
@@ -119,9 +190,19 @@ export async function renderPdf(deck: DeckModel): Promise<Buffer> {
     pageMargins: [40, 40, 40, 40],
     info: { title: deck.title, creator: 'PCA Agent', producer: 'PCA Agent' },
     defaultStyle: { font: FONT, fontSize: 10, color: '#1e293b' },
-    styles: { h1: { fontSize: 18, bold: true, margin: [0, 0, 0, 10], color: '#0f172a' }, h2: { fontSize: 12, bold: true, margin: [0, 8, 0, 4] } },
-    header: (page: number) => (page === 1 ? '' : { canvas: [{ type: 'rect', x: 0, y: 0, w: 842, h: 4, color: accent }] }),
-    footer: (page: number, pages: number) => ({ text: `${deck.title} · page ${page} of ${pages}`, alignment: 'center', fontSize: 8, color: '#64748b', margin: [0, 12, 0, 0] }),
+    styles: {
+      h1: { fontSize: 18, bold: true, margin: [0, 0, 0, 10], color: '#0f172a' },
+      h2: { fontSize: 12, bold: true, margin: [0, 8, 0, 4] },
+    },
+    header: (page: number) =>
+      page === 1 ? '' : { canvas: [{ type: 'rect', x: 0, y: 0, w: 842, h: 4, color: accent }] },
+    footer: (page: number, pages: number) => ({
+      text: `${deck.title} · page ${page} of ${pages}`,
+      alignment: 'center',
+      fontSize: 8,
+      color: '#64748b',
+      margin: [0, 12, 0, 0],
+    }),
     content,
   };
   return pdfmake.createPdf(definition).getBuffer();

@@ -27,15 +27,43 @@ function accentOf(deck: DeckModel): string {
 
 function titled(pptx: PptxGenJS, deck: DeckModel, title: string): Slide {
   const slide = pptx.addSlide();
-  slide.addShape(pptx.ShapeType.rect, { x: 0, y: 0, w: WIDTH, h: 0.08, fill: { color: accentOf(deck) }, line: { color: accentOf(deck) } });
-  slide.addText(title, { x: 0.4, y: 0.2, w: WIDTH - 0.8, h: 0.55, fontFace: FONT, fontSize: 22, bold: true, color: '1E293B' });
+  slide.addShape(pptx.ShapeType.rect, {
+    x: 0,
+    y: 0,
+    w: WIDTH,
+    h: 0.08,
+    fill: { color: accentOf(deck) },
+    line: { color: accentOf(deck) },
+  });
+  slide.addText(title, {
+    x: 0.4,
+    y: 0.2,
+    w: WIDTH - 0.8,
+    h: 0.55,
+    fontFace: FONT,
+    fontSize: 22,
+    bold: true,
+    color: '1E293B',
+  });
   return slide;
 }
 
 function table(slide: Slide, data: Table, at: { x: number; y: number; w: number; h?: number }, fontSize = 10): void {
-  const header = data.header.map((text) => ({ text, options: { bold: true, fill: { color: 'F1F5F9' }, color: '1E293B' } }));
-  const rows = data.rows.map((row) => row.map((text, index) => ({ text, options: { align: index === 0 ? ('left' as const) : ('right' as const) } })));
-  slide.addTable([header, ...rows], { ...at, fontFace: FONT, fontSize, border: { type: 'solid', pt: 0.5, color: 'CBD5E1' }, autoPage: false, valign: 'middle' });
+  const header = data.header.map((text) => ({
+    text,
+    options: { bold: true, fill: { color: 'F1F5F9' }, color: '1E293B' },
+  }));
+  const rows = data.rows.map((row) =>
+    row.map((text, index) => ({ text, options: { align: index === 0 ? ('left' as const) : ('right' as const) } })),
+  );
+  slide.addTable([header, ...rows], {
+    ...at,
+    fontFace: FONT,
+    fontSize,
+    border: { type: 'solid', pt: 0.5, color: 'CBD5E1' },
+    autoPage: false,
+    valign: 'middle',
+  });
 }
 
 function empty(slide: Slide, text: string): void {
@@ -52,42 +80,127 @@ function itemsSlide(pptx: PptxGenJS, deck: DeckModel, title: string, items: read
     ]),
     { x: 0.4, y: 0.85, w: WIDTH - 0.8, h: 4.6, fontFace: FONT, valign: 'top', fit: 'shrink' },
   );
-  slide.addNotes(items.map((item) => `${item.rank}. ${item.title}\n${item.sentence}\nEvidence:\n${evidenceLines(item).map((line) => `  ${line}`).join('\n')}`).join('\n\n'));
+  slide.addNotes(
+    items
+      .map(
+        (item) =>
+          `${item.rank}. ${item.title}\n${item.sentence}\nEvidence:\n${evidenceLines(item)
+            .map((line) => `  ${line}`)
+            .join('\n')}`,
+      )
+      .join('\n\n'),
+  );
 }
 
-function lineChart(pptx: PptxGenJS, slide: Slide, periods: readonly string[], series: { name: string; values: readonly (number | null)[] }[], at: { x: number; y: number; w: number; h: number }, format: string): void {
+function lineChart(
+  pptx: PptxGenJS,
+  slide: Slide,
+  periods: readonly string[],
+  series: { name: string; values: readonly (number | null)[] }[],
+  at: { x: number; y: number; w: number; h: number },
+  format: string,
+): void {
   slide.addChart(
     pptx.ChartType.line,
     series.map((entry) => ({ name: entry.name, labels: [...periods], values: gap(entry.values) })),
-    { ...at, chartColors: colors, showLegend: true, legendPos: 't', lineSize: 2, lineDataSymbol: periods.length < 40 ? 'circle' : 'none', valAxisLabelFormatCode: format, catAxisLabelFontSize: 8, valAxisLabelFontSize: 8, legendFontSize: 9 },
+    {
+      ...at,
+      chartColors: colors,
+      showLegend: true,
+      legendPos: 't',
+      lineSize: 2,
+      lineDataSymbol: periods.length < 40 ? 'circle' : 'none',
+      valAxisLabelFormatCode: format,
+      catAxisLabelFontSize: 8,
+      valAxisLabelFontSize: 8,
+      legendFontSize: 9,
+    },
   );
 }
 
 function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suffix: string): void {
   const overview = titled(pptx, deck, `KPI overview${suffix}`);
-  table(overview, { header: ['Metric', 'Value', 'Change vs previous period'], rows: block.kpis.map((kpi) => [kpi.label, kpi.text, kpi.changeText]) }, { x: 0.4, y: 0.9, w: WIDTH - 0.8 }, 12);
+  table(
+    overview,
+    {
+      header: ['Metric', 'Value', 'Change vs previous period'],
+      rows: block.kpis.map((kpi) => [kpi.label, kpi.text, kpi.changeText]),
+    },
+    { x: 0.4, y: 0.9, w: WIDTH - 0.8 },
+    12,
+  );
 
   const trend = titled(pptx, deck, `Spend and revenue by ${block.trend.granularity}${suffix}`);
   if (block.trend.periods.length === 0) empty(trend, 'No dated rows to draw.');
-  else lineChart(pptx, trend, block.trend.periods, [{ name: 'Spend', values: block.trend.spend }, ...(block.trend.revenue ? [{ name: 'Revenue', values: block.trend.revenue }] : [])], { x: 0.4, y: 0.85, w: 9.2, h: 4.5 }, '#,##0');
+  else
+    lineChart(
+      pptx,
+      trend,
+      block.trend.periods,
+      [
+        { name: 'Spend', values: block.trend.spend },
+        ...(block.trend.revenue ? [{ name: 'Revenue', values: block.trend.revenue }] : []),
+      ],
+      { x: 0.4, y: 0.85, w: 9.2, h: 4.5 },
+      '#,##0',
+    );
 
   const efficiency = titled(pptx, deck, `ROAS and CPA by ${block.trend.granularity}${suffix}`);
-  if (!block.trend.roas && !block.trend.cpa) empty(efficiency, 'The data reports neither revenue nor conversions, so ROAS and CPA are not defined.');
-  if (block.trend.roas) lineChart(pptx, efficiency, block.trend.periods, [{ name: 'ROAS', values: block.trend.roas }], { x: 0.4, y: 0.85, w: block.trend.cpa ? 4.5 : 9.2, h: 4.5 }, '0.00');
-  if (block.trend.cpa) lineChart(pptx, efficiency, block.trend.periods, [{ name: 'CPA', values: block.trend.cpa }], { x: block.trend.roas ? 5.1 : 0.4, y: 0.85, w: block.trend.roas ? 4.5 : 9.2, h: 4.5 }, '#,##0.00');
+  if (!block.trend.roas && !block.trend.cpa)
+    empty(efficiency, 'The data reports neither revenue nor conversions, so ROAS and CPA are not defined.');
+  if (block.trend.roas)
+    lineChart(
+      pptx,
+      efficiency,
+      block.trend.periods,
+      [{ name: 'ROAS', values: block.trend.roas }],
+      { x: 0.4, y: 0.85, w: block.trend.cpa ? 4.5 : 9.2, h: 4.5 },
+      '0.00',
+    );
+  if (block.trend.cpa)
+    lineChart(
+      pptx,
+      efficiency,
+      block.trend.periods,
+      [{ name: 'CPA', values: block.trend.cpa }],
+      { x: block.trend.roas ? 5.1 : 0.4, y: 0.85, w: block.trend.roas ? 4.5 : 9.2, h: 4.5 },
+      '#,##0.00',
+    );
 
   const platforms = titled(pptx, deck, `Platform breakdown${suffix}`);
   if (block.platforms.names.length === 0) empty(platforms, 'The data names no platform.');
   else {
     platforms.addChart(
       pptx.ChartType.bar,
-      [{ name: 'Spend', labels: block.platforms.names, values: gap(block.platforms.spend) }, ...(block.platforms.revenue ? [{ name: 'Revenue', labels: block.platforms.names, values: gap(block.platforms.revenue) }] : [])],
-      { x: 0.4, y: 0.85, w: 4.2, h: 4.4, barDir: 'col', chartColors: colors, showLegend: true, legendPos: 't', valAxisLabelFormatCode: '#,##0', catAxisLabelFontSize: 8, valAxisLabelFontSize: 8, legendFontSize: 9 },
+      [
+        { name: 'Spend', labels: block.platforms.names, values: gap(block.platforms.spend) },
+        ...(block.platforms.revenue
+          ? [{ name: 'Revenue', labels: block.platforms.names, values: gap(block.platforms.revenue) }]
+          : []),
+      ],
+      {
+        x: 0.4,
+        y: 0.85,
+        w: 4.2,
+        h: 4.4,
+        barDir: 'col',
+        chartColors: colors,
+        showLegend: true,
+        legendPos: 't',
+        valAxisLabelFormatCode: '#,##0',
+        catAxisLabelFontSize: 8,
+        valAxisLabelFontSize: 8,
+        legendFontSize: 9,
+      },
     );
     table(platforms, block.platforms.table, { x: 4.8, y: 0.9, w: 4.9 }, 8);
   }
 
-  const campaigns = titled(pptx, deck, `Top and bottom campaigns${block.campaigns ? ` by ${block.campaigns.rankedBy}` : ''}${suffix}`);
+  const campaigns = titled(
+    pptx,
+    deck,
+    `Top and bottom campaigns${block.campaigns ? ` by ${block.campaigns.rankedBy}` : ''}${suffix}`,
+  );
   if (!block.campaigns) empty(campaigns, 'No campaign with spend.');
   else {
     campaigns.addText('Top', { x: 0.4, y: 0.8, w: 4, h: 0.3, fontFace: FONT, fontSize: 12, bold: true });
@@ -106,16 +219,55 @@ export async function renderPptx(deck: DeckModel): Promise<Buffer> {
 
   const cover = pptx.addSlide();
   cover.background = { color: 'FFFFFF' };
-  cover.addShape(pptx.ShapeType.rect, { x: 0, y: 0, w: 0.35, h: 5.625, fill: { color: accentOf(deck) }, line: { color: accentOf(deck) } });
-  if (deck.branding?.logoPng) cover.addImage({ data: `image/png;base64,${deck.branding.logoPng}`, x: 0.8, y: 0.5, w: 1.6, h: 0.8, sizing: { type: 'contain', w: 1.6, h: 0.8 } });
-  cover.addText(deck.title, { x: 0.8, y: 1.8, w: 8.6, h: 1.2, fontFace: FONT, fontSize: 32, bold: true, color: '0F172A', valign: 'bottom' });
+  cover.addShape(pptx.ShapeType.rect, {
+    x: 0,
+    y: 0,
+    w: 0.35,
+    h: 5.625,
+    fill: { color: accentOf(deck) },
+    line: { color: accentOf(deck) },
+  });
+  if (deck.branding?.logoPng)
+    cover.addImage({
+      data: `image/png;base64,${deck.branding.logoPng}`,
+      x: 0.8,
+      y: 0.5,
+      w: 1.6,
+      h: 0.8,
+      sizing: { type: 'contain', w: 1.6, h: 0.8 },
+    });
+  cover.addText(deck.title, {
+    x: 0.8,
+    y: 1.8,
+    w: 8.6,
+    h: 1.2,
+    fontFace: FONT,
+    fontSize: 32,
+    bold: true,
+    color: '0F172A',
+    valign: 'bottom',
+  });
   cover.addText(deck.subtitle, { x: 0.8, y: 3.05, w: 8.6, h: 0.5, fontFace: FONT, fontSize: 14, color: '475569' });
-  cover.addText(`${deck.branding ? `${deck.branding.name} · ` : ''}Post-campaign analysis · generated ${deck.generatedAt.slice(0, 10)}`, { x: 0.8, y: 4.8, w: 8.6, h: 0.4, fontFace: FONT, fontSize: 10, color: '64748B' });
+  cover.addText(
+    `${deck.branding ? `${deck.branding.name} · ` : ''}Post-campaign analysis · generated ${deck.generatedAt.slice(0, 10)}`,
+    { x: 0.8, y: 4.8, w: 8.6, h: 0.4, fontFace: FONT, fontSize: 10, color: '64748B' },
+  );
 
   const summary = titled(pptx, deck, 'Executive summary');
-  summary.addText(deck.summary, { x: 0.4, y: 0.9, w: WIDTH - 0.8, h: 4.4, fontFace: FONT, fontSize: 14, color: '1E293B', valign: 'top', fit: 'shrink' });
+  summary.addText(deck.summary, {
+    x: 0.4,
+    y: 0.9,
+    w: WIDTH - 0.8,
+    h: 4.4,
+    fontFace: FONT,
+    fontSize: 14,
+    color: '1E293B',
+    valign: 'top',
+    fit: 'shrink',
+  });
 
-  if (deck.blocks.length === 0) empty(titled(pptx, deck, 'KPI overview'), 'No row falls in the range of this analysis.');
+  if (deck.blocks.length === 0)
+    empty(titled(pptx, deck, 'KPI overview'), 'No row falls in the range of this analysis.');
   for (const block of deck.blocks) blockSlides(pptx, deck, block, deck.blocks.length > 1 ? ` — ${block.label}` : '');
 
   itemsSlide(pptx, deck, 'Anomalies', deck.anomalies, 'No day stands out from its usual range.');
@@ -129,7 +281,17 @@ export async function renderPptx(deck: DeckModel): Promise<Buffer> {
   const method = titled(pptx, deck, 'Appendix: methodology');
   method.addText(
     deck.methodology.map((line) => ({ text: line, options: { bullet: true, breakLine: true } })),
-    { x: 0.4, y: 0.85, w: WIDTH - 0.8, h: 4.6, fontFace: FONT, fontSize: 11, color: '1E293B', valign: 'top', fit: 'shrink' },
+    {
+      x: 0.4,
+      y: 0.85,
+      w: WIDTH - 0.8,
+      h: 4.6,
+      fontFace: FONT,
+      fontSize: 11,
+      color: '1E293B',
+      valign: 'top',
+      fit: 'shrink',
+    },
   );
   return (await pptx.write({ outputType: 'nodebuffer' })) as Buffer;
 }

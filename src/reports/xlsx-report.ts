@@ -30,7 +30,11 @@ function addWords(workbook: ExcelJS.Workbook, content: Pick<AnalysisContent, 'su
   summary.addRow([safe(content.summary?.text ?? 'No executive summary is stored for this analysis.')]);
   summary.getColumn(1).width = 120;
   summary.getRow(2).alignment = { wrapText: true, vertical: 'top' };
-  for (const [kind, name] of [['insight', 'Insights'], ['recommendation', 'Recommendations'], ['anomaly', 'Anomalies']] as const) {
+  for (const [kind, name] of [
+    ['insight', 'Insights'],
+    ['recommendation', 'Recommendations'],
+    ['anomaly', 'Anomalies'],
+  ] as const) {
     addTable(
       workbook,
       name,
@@ -47,7 +51,10 @@ function addWords(workbook: ExcelJS.Workbook, content: Pick<AnalysisContent, 'su
 }
 
 /** The analysis as a workbook: summary, one sheet per breakdown, the daily series and the quality report; its words when given. */
-export async function reportWorkbook(report: AnalysisReport, content?: Pick<AnalysisContent, 'summary' | 'items'>): Promise<Buffer> {
+export async function reportWorkbook(
+  report: AnalysisReport,
+  content?: Pick<AnalysisContent, 'summary' | 'items'>,
+): Promise<Buffer> {
   const workbook = new (await loadExcel()).Workbook();
   workbook.created = new Date(report.generatedAt);
   const summary = workbook.addWorksheet('Summary');
@@ -60,14 +67,16 @@ export async function reportWorkbook(report: AnalysisReport, content?: Pick<Anal
     summary.addRow([]);
     summary.addRow(['Dataset', safe(dataset.file)]).font = { bold: true };
     summary.addRow(['Platform', safe(dataset.platform), safe(`confidence ${dataset.platformConfidence}`)]);
-    for (const column of dataset.mapping) summary.addRow(['Mapped', safe(column.source), safe(column.field), column.confidence]);
+    for (const column of dataset.mapping)
+      summary.addRow(['Mapped', safe(column.source), safe(column.field), column.confidence]);
     for (const warning of dataset.quality.warnings) summary.addRow(['Warning', safe(warning)]);
   }
   summary.getColumn(1).width = 14;
   summary.getColumn(2).width = 40;
   addTable(workbook, 'Totals', totalRows(report));
   for (const [name, rows] of Object.entries(report.breakdowns)) addTable(workbook, `By ${name}`, rows);
-  for (const [granularity, points] of Object.entries(report.timeSeries)) addTable(workbook, `By ${granularity}`, points);
+  for (const [granularity, points] of Object.entries(report.timeSeries))
+    addTable(workbook, `By ${granularity}`, points);
   addTable(
     workbook,
     'Quality',

@@ -23,10 +23,14 @@ export class OrgConcurrency {
     const running = this.running.get(orgId) ?? 0;
     if (running >= this.limit) {
       const retryAfter = Math.max(1, Math.ceil(this.typicalMs / 1_000));
-      throw new AppError('rate-limited', `This organisation already has ${running} ${this.what} in progress (the limit is ${this.limit}); retry after ${retryAfter} s.`, {
-        limit: this.limit,
-        retryAfter,
-      });
+      throw new AppError(
+        'rate-limited',
+        `This organisation already has ${running} ${this.what} in progress (the limit is ${this.limit}); retry after ${retryAfter} s.`,
+        {
+          limit: this.limit,
+          retryAfter,
+        },
+      );
     }
     this.running.set(orgId, running + 1);
     const started = performance.now();

@@ -51,7 +51,8 @@ export function compiledWorkerUrl(relative: string, base: string): URL {
 }
 
 function errorOf(reply: Extract<TaskReply<unknown>, { ok: false }>): Error {
-  if (reply.kind !== undefined && PROBLEM_KINDS.includes(reply.kind)) return new AppError(reply.kind, reply.message, reply.extensions ?? {}, reply.fieldErrors ?? []);
+  if (reply.kind !== undefined && PROBLEM_KINDS.includes(reply.kind))
+    return new AppError(reply.kind, reply.message, reply.extensions ?? {}, reply.fieldErrors ?? []);
   return new Error(reply.message);
 }
 
@@ -92,7 +93,8 @@ export function createWorkerPool<I, O>(script: URL, size: number): WorkerPool<I,
 
   function dispatch(): void {
     while (queue.length > 0 && !closed) {
-      const slot = slots.find((candidate) => candidate.task === undefined) ?? (slots.length < size ? spawn() : undefined);
+      const slot =
+        slots.find((candidate) => candidate.task === undefined) ?? (slots.length < size ? spawn() : undefined);
       if (!slot) return;
       const task = queue.shift()!;
       slot.task = task;
@@ -110,10 +112,15 @@ export function createWorkerPool<I, O>(script: URL, size: number): WorkerPool<I,
         queue.push({ id: nextId++, input, resolve, reject });
         dispatch();
       }),
-    stats: () => ({ busy: slots.filter((slot) => slot.task !== undefined).length, queued: queue.length, workers: slots.length }),
+    stats: () => ({
+      busy: slots.filter((slot) => slot.task !== undefined).length,
+      queued: queue.length,
+      workers: slots.length,
+    }),
     close: async () => {
       closed = true;
-      for (const task of queue.splice(0)) task.reject(new AppError('service-unavailable', 'The instance is shutting down.'));
+      for (const task of queue.splice(0))
+        task.reject(new AppError('service-unavailable', 'The instance is shutting down.'));
       await Promise.all(slots.splice(0).map((slot) => slot.worker.terminate()));
     },
   };

@@ -1,5 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, type AuthDeps, type Permission, type Principal, bearerChallenge, diagnoseBearer } from '../auth/index.js';
+import {
+  authenticate,
+  type AuthDeps,
+  type Permission,
+  type Principal,
+  bearerChallenge,
+  diagnoseBearer,
+} from '../auth/index.js';
 import { AppError } from '../errors.js';
 import type { FeatureFlag } from '../tenancy/index.js';
 import type { SlidingCounter } from './sliding-counter.js';
@@ -80,7 +87,11 @@ function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
       const rate = anonymous.consume(request.ip, auth.clock().getTime());
       if (!rate.allowed) {
         reply.header('retry-after', String(rate.retryAfterSeconds));
-        throw new AppError('rate-limited', 'Too many requests without valid credentials from this address; try again later.', { retryAfter: rate.retryAfterSeconds });
+        throw new AppError(
+          'rate-limited',
+          'Too many requests without valid credentials from this address; try again later.',
+          { retryAfter: rate.retryAfterSeconds },
+        );
       }
       const refusal = token === undefined ? 'missing' : diagnoseBearer(auth.signer, token, auth.clock());
       reply.header('www-authenticate', bearerChallenge(refusal));
@@ -103,9 +114,13 @@ function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
       });
     }
     if (access.readsTarget !== undefined && !principal.permissions.has(access.readsTarget)) {
-      throw new AppError('forbidden', `This action needs read access to its target (the permission "${access.readsTarget}").`, {
-        permission: access.readsTarget,
-      });
+      throw new AppError(
+        'forbidden',
+        `This action needs read access to its target (the permission "${access.readsTarget}").`,
+        {
+          permission: access.readsTarget,
+        },
+      );
     }
     if (access.feature !== undefined && !principal.features[access.feature]) {
       throw new AppError('feature-disabled', `The feature "${access.feature}" is not enabled for this organisation.`, {

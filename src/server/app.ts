@@ -167,7 +167,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or pca_ API key' } },
       },
     },
-    transformObject: (document) => ('openapiObject' in document ? completeOpenApi(document.openapiObject) : document.swaggerObject),
+    transformObject: (document) =>
+      'openapiObject' in document ? completeOpenApi(document.openapiObject) : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   // Every protected operation names the bearer scheme, so typed clients and "Try it out" send it.

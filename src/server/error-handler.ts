@@ -65,23 +65,37 @@ export function installErrorHandling(
 ): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(error)) {
-      if (PROBLEMS[error.kind].status >= 500 && error.kind !== 'service-unavailable') request.log.error({ err: error }, 'service error');
+      if (PROBLEMS[error.kind].status >= 500 && error.kind !== 'service-unavailable')
+        request.log.error({ err: error }, 'service error');
       // A service that says when to come back (a rate limit, a full queue) gets the standard header too.
       const retryAfter = error.extensions.retryAfter;
-      if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfter));
-      return sendProblem(reply, problemBody(error.kind, error.message, request.id, error.extensions, error.fieldErrors), error.kind);
+      if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after'))
+        reply.header('retry-after', String(retryAfter));
+      return sendProblem(
+        reply,
+        problemBody(error.kind, error.message, request.id, error.extensions, error.fieldErrors),
+        error.kind,
+      );
     }
     if (error.validation) {
       const errors = fieldErrors(error.validationContext, error.validation);
       // A body of thousands of unknown fields must not make a response of megabytes.
       const shown = errors.slice(0, MAX_FIELD_ERRORS);
       const extras = errors.length > shown.length ? { errorCount: errors.length } : {};
-      return sendProblem(reply, problemBody('validation', 'The request has invalid fields; see errors.', request.id, extras, shown), 'validation');
+      return sendProblem(
+        reply,
+        problemBody('validation', 'The request has invalid fields; see errors.', request.id, extras, shown),
+        'validation',
+      );
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'unhandled error');
-      return sendProblem(reply, problemBody('internal', 'An unexpected error occurred. Quote the requestId when reporting it.', request.id), 'internal');
+      return sendProblem(
+        reply,
+        problemBody('internal', 'An unexpected error occurred. Quote the requestId when reporting it.', request.id),
+        'internal',
+      );
     }
     if (status === 429) {
       return sendProblem(reply, problemBody('rate-limited', error.message, request.id), 'rate-limited');
@@ -89,8 +103,12 @@ export function installErrorHandling(
     return sendProblem(reply, problemBody(kindForStatus(status), error.message, request.id), kindForStatus(status));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    notFoundFallback?.(request, reply) ||
-    sendProblem(reply, problemBody('not-found', `No route ${request.method} ${request.url.split('?')[0]}`, request.id)),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      notFoundFallback?.(request, reply) ||
+      sendProblem(
+        reply,
+        problemBody('not-found', `No route ${request.method} ${request.url.split('?')[0]}`, request.id),
+      ),
   );
 }

@@ -14,7 +14,10 @@ export function instrument(app: HttpServer, monitoring: Monitoring): void {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     const ms = reply.elapsedTime;
-    metrics.httpDuration.observe({ method: request.method, route, status_class: `${Math.floor(status / 100)}xx` }, ms / 1000);
+    metrics.httpDuration.observe(
+      { method: request.method, route, status_class: `${Math.floor(status / 100)}xx` },
+      ms / 1000,
+    );
     requests.record(`${request.method} ${route}`, status, ms);
     if (request.principal) orgRequests.record(request.principal.orgId, `${request.method} ${route}`, status, ms);
     done();

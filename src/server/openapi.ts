@@ -24,7 +24,11 @@ const PROBLEM_SCHEMA = {
     errors: {
       type: 'array',
       description: 'The fields at fault, as JSON pointers into the request (/body/name, /query/limit).',
-      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
     },
   },
   additionalProperties: true,
@@ -53,7 +57,8 @@ function problemsOf(path: string, operation: Operation): Set<ProblemKind> {
   if (parameters.some((parameter) => parameter.in === 'path')) kinds.add('not-found');
   if (parameters.length > 0) kinds.add('validation');
   if (operation.requestBody !== undefined) {
-    for (const kind of ['malformed-request', 'payload-too-large', 'unsupported-media-type', 'validation'] as const) kinds.add(kind);
+    for (const kind of ['malformed-request', 'payload-too-large', 'unsupported-media-type', 'validation'] as const)
+      kinds.add(kind);
   }
   return kinds;
 }
@@ -103,18 +108,26 @@ interface OpenApiDocument {
  */
 export function completeOpenApi<T extends object>(document: T): T {
   const doc = document as OpenApiDocument;
-  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, Problem: PROBLEM_SCHEMA }, responses: { ...doc.components?.responses, ...sharedResponses() } };
+  doc.components = {
+    ...doc.components,
+    schemas: { ...doc.components?.schemas, Problem: PROBLEM_SCHEMA },
+    responses: { ...doc.components?.responses, ...sharedResponses() },
+  };
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const operation of Object.values(item)) {
       const multipart = operation['x-multipart'];
       if (multipart !== undefined) {
-        operation.requestBody = { required: true, content: { 'multipart/form-data': { schema: JSON.parse(JSON.stringify(multipart)) as unknown } } };
+        operation.requestBody = {
+          required: true,
+          content: { 'multipart/form-data': { schema: JSON.parse(JSON.stringify(multipart)) as unknown } },
+        };
         delete operation['x-multipart'];
       }
       const statuses = [...problemsOf(path, operation)].map((kind) => PROBLEMS[kind].status).sort((a, b) => a - b);
       delete operation['x-problems'];
       const responses = { ...operation.responses };
-      for (const status of statuses) responses[String(status)] ??= { $ref: `#/components/responses/${responseName(status)}` };
+      for (const status of statuses)
+        responses[String(status)] ??= { $ref: `#/components/responses/${responseName(status)}` };
       operation.responses = responses;
     }
   }

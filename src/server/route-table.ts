@@ -23,7 +23,8 @@ export function recordRoutes(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      if (method !== 'HEAD') table.push({ method, url: route.url, access: route.config?.access, audit: route.config?.audit });
+      if (method !== 'HEAD')
+        table.push({ method, url: route.url, access: route.config?.access, audit: route.config?.audit });
     }
   });
 }

@@ -58,7 +58,11 @@ export async function registerWebApp(app: FastifyInstance, root: string = WEB_RO
   }
   return {
     fallback: (request, reply) => {
-      if ((request.method !== 'GET' && request.method !== 'HEAD') || ownedByServer(request.url) || !acceptsHtml(request)) {
+      if (
+        (request.method !== 'GET' && request.method !== 'HEAD') ||
+        ownedByServer(request.url) ||
+        !acceptsHtml(request)
+      ) {
         return false;
       }
       if (!built) return reply.type('text/html').send(NOT_BUILT_PAGE);

@@ -15,7 +15,13 @@ export interface RateDecision {
  * the current one's. A burst at a window's edge therefore still counts, so
  * nobody gets twice the limit by straddling it.
  */
-export function slidingDecision(prev: number, current: number, elapsedMs: number, windowMs: number, limit: number): RateDecision {
+export function slidingDecision(
+  prev: number,
+  current: number,
+  elapsedMs: number,
+  windowMs: number,
+  limit: number,
+): RateDecision {
   const weight = 1 - elapsedMs / windowMs;
   const count = prev * weight + current;
   const allowed = count <= limit;

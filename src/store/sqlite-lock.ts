@@ -12,21 +12,23 @@ const inProcess = new Map<string, Promise<unknown>>();
  */
 export async function withSqliteFileLock<T>(lockFile: string, work: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
   const previous = inProcess.get(lockFile) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
-    const lock = new BetterSqlite3(lockFile, { timeout: timeoutMs });
-    // SQLite creates files 0644 and its journal copies that mode: owner-only, like the store.
-    chmodSync(lockFile, 0o600);
-    try {
-      lock.exec('BEGIN EXCLUSIVE');
+  const run = previous
+    .catch(() => undefined)
+    .then(async () => {
+      const lock = new BetterSqlite3(lockFile, { timeout: timeoutMs });
+      // SQLite creates files 0644 and its journal copies that mode: owner-only, like the store.
+      chmodSync(lockFile, 0o600);
       try {
-        return await work();
+        lock.exec('BEGIN EXCLUSIVE');
+        try {
+          return await work();
+        } finally {
+          lock.exec('COMMIT');
+        }
       } finally {
-        lock.exec('COMMIT');
+        lock.close();
       }
-    } finally {
-      lock.close();
-    }
-  });
+    });
   inProcess.set(lockFile, run);
   try {
     return await run;

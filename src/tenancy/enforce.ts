@@ -31,7 +31,11 @@ export function assertFeature(features: Features, feature: FeatureFlag): void {
  * admin). A no-op update takes the lock on PostgreSQL and the write lock on
  * SQLite alike.
  */
-export function withOrganizationLock<T>(db: Kysely<Database>, orgId: OrgId, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export function withOrganizationLock<T>(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
   return inTransaction(db, async (trx) => {
     await trx
       .updateTable('organizations')

@@ -89,7 +89,11 @@ function assertSize(value: unknown, maxBytes: number, field: string): string {
   return text;
 }
 
-export async function createOrganization(deps: TenancyDeps, input: OrganizationInput, audit: AuditRecorder): Promise<Organization> {
+export async function createOrganization(
+  deps: TenancyDeps,
+  input: OrganizationInput,
+  audit: AuditRecorder,
+): Promise<Organization> {
   const slug = input.slug ?? slugify(input.name);
   if (!/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/.test(slug)) {
     throw new AppError('validation', 'The organisation needs a slug of lower-case letters, digits and dashes.', {}, [
@@ -147,7 +151,12 @@ export async function listOrganizations(
   page: { limit: number; cursor?: string },
 ): Promise<Page<Organization>> {
   const cursor = decodeCursor(page.cursor);
-  let query = db.selectFrom('organizations').selectAll().orderBy('created_at').orderBy('id').limit(page.limit + 1);
+  let query = db
+    .selectFrom('organizations')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit + 1);
   if (cursor) {
     query = query.where(pastCursor(cursor, 'asc'));
   }
@@ -189,7 +198,13 @@ export async function updateOrganization(
     const target = { type: 'organization', id, name: before.name };
     const policy = changesBetween(before, after, ['settings', 'quotas', 'features', 'retention']);
     const profile = changesBetween(before, after, ['name', 'metadata']);
-    if (Object.keys(policy).length > 0) await audit.record(trx, { action: 'org.settings_changed', orgId: id, target, details: { changes: policy, editor } });
+    if (Object.keys(policy).length > 0)
+      await audit.record(trx, {
+        action: 'org.settings_changed',
+        orgId: id,
+        target,
+        details: { changes: policy, editor },
+      });
     if (Object.keys(profile).length > 0 || Object.keys(policy).length === 0) {
       await audit.record(trx, { action: 'org.updated', orgId: id, target, details: { changes: profile, editor } });
     }

@@ -6,12 +6,7 @@ import { AppError } from '../errors.js';
 import { principalOf } from '../server/access.js';
 import type { HttpServer } from '../server/http.js';
 import { IdParams, PageQuery, pageOf } from '../server/schemas.js';
-import {
-  createOrganization,
-  listOrganizations,
-  requireOrganization,
-  updateOrganization,
-} from './organizations.js';
+import { createOrganization, listOrganizations, requireOrganization, updateOrganization } from './organizations.js';
 import { organizationUsage } from '../commands/usage.js';
 import { setOrganizationStatus } from '../commands/set-organization-status.js';
 import type { OrgId } from '../ids.js';
@@ -93,7 +88,9 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
         response: {
           201: Type.Object({
             organization: OrganizationSchema,
-            admin: Type.Optional(Type.Object({ id: Type.String(), username: Type.String(), oneTimePassword: Type.String() })),
+            admin: Type.Optional(
+              Type.Object({ id: Type.String(), username: Type.String(), oneTimePassword: Type.String() }),
+            ),
           }),
         },
       },
@@ -106,7 +103,12 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
         const scoped = { ...auth, db: trx };
         const organization = await createOrganization(scoped, input, audit);
         const created = admin
-          ? await createUser(scoped, organization.id, { username: admin.username, email: admin.email ?? null, role: 'admin' }, audit)
+          ? await createUser(
+              scoped,
+              organization.id,
+              { username: admin.username, email: admin.email ?? null, role: 'admin' },
+              audit,
+            )
           : undefined;
         return { organization, created };
       });
@@ -171,14 +173,30 @@ export function registerOrganizationRoutes(app: HttpServer, auth: AuthDeps): voi
     '/api/v1/orgs/:id/suspend',
     {
       config: { ...operator, audit: ['org.suspended'] },
-      schema: { 'x-problems': ['conflict'], tags: ['organizations'], summary: 'Suspend: every session and API key of the organisation stops at once', params: IdParams, response: { 200: OrganizationSchema } },
+      schema: {
+        'x-problems': ['conflict'],
+        tags: ['organizations'],
+        summary: 'Suspend: every session and API key of the organisation stops at once',
+        params: IdParams,
+        response: { 200: OrganizationSchema },
+      },
     },
-    async (request) => setOrganizationStatus(auth, request.params.id as OrgId, 'suspended', auditOf(request), principalOf(request).orgId),
+    async (request) =>
+      setOrganizationStatus(
+        auth,
+        request.params.id as OrgId,
+        'suspended',
+        auditOf(request),
+        principalOf(request).orgId,
+      ),
   );
 
   app.post(
     '/api/v1/orgs/:id/reactivate',
-    { config: { ...operator, audit: ['org.reactivated'] }, schema: { tags: ['organizations'], params: IdParams, response: { 200: OrganizationSchema } } },
+    {
+      config: { ...operator, audit: ['org.reactivated'] },
+      schema: { tags: ['organizations'], params: IdParams, response: { 200: OrganizationSchema } },
+    },
     async (request) => setOrganizationStatus(auth, request.params.id as OrgId, 'active', auditOf(request)),
   );
 

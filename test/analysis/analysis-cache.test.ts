@@ -26,13 +26,23 @@ describe.each(BACKENDS)('the cache of analysis results by their inputs [%s]', (b
 
   async function upload(): Promise<string> {
     const body = multipart({ name: 'export.csv', content: campaignCsv(3_000, 20) });
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(), ...body.headers }, payload: body.payload });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(), ...body.headers },
+      payload: body.payload,
+    });
     expect(response.statusCode).toBe(201);
     return response.json<{ id: string }>().id;
   }
 
   async function analyse(datasetId: string, extra: Record<string, unknown> = {}) {
-    return t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: as(), payload: { datasetIds: [datasetId], ...extra } });
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: as(),
+      payload: { datasetIds: [datasetId], ...extra },
+    });
   }
 
   const stats = () => t.ctx.analysisCache.stats();
@@ -60,7 +70,12 @@ describe.each(BACKENDS)('the cache of analysis results by their inputs [%s]', (b
     const first = (await analyse(id)).json<Created>();
     expect(first.result.totals[0]!.revenue).toEqual(expect.any(Number));
     const entries = stats().entries;
-    const remapped = await t.app.inject({ method: 'PATCH', url: `/api/v1/datasets/${id}/mapping`, headers: as(), payload: { mapping: { Revenue: null } } });
+    const remapped = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/datasets/${id}/mapping`,
+      headers: as(),
+      payload: { mapping: { Revenue: null } },
+    });
     expect(remapped.statusCode).toBe(200);
     expect(stats().entries).toBe(entries - 1);
     const misses = stats().misses;
@@ -69,7 +84,13 @@ describe.each(BACKENDS)('the cache of analysis results by their inputs [%s]', (b
     expect(after.result.totals[0]!.revenue).toBeUndefined();
     expect(after.result.totals[0]!.spend).toEqual(first.result.totals[0]!.spend);
     // A remap that this instance's routes did not see (as on another instance) still changes the key.
-    await remapDataset({ db: t.ctx.store.db, duck: t.ctx.duck, layout: t.ctx.layout, clock: () => new Date(Date.now() + 1_000) }, org.orgId, id, { Revenue: 'revenue' }, systemRecorder(t.ctx.audit, 'test', org.orgId));
+    await remapDataset(
+      { db: t.ctx.store.db, duck: t.ctx.duck, layout: t.ctx.layout, clock: () => new Date(Date.now() + 1_000) },
+      org.orgId,
+      id,
+      { Revenue: 'revenue' },
+      systemRecorder(t.ctx.audit, 'test', org.orgId),
+    );
     const restored = (await analyse(id)).json<Created>();
     expect(stats().misses).toBe(misses + 2);
     expect(restored.result.totals[0]!.revenue).toEqual(first.result.totals[0]!.revenue);
@@ -79,7 +100,11 @@ describe.each(BACKENDS)('the cache of analysis results by their inputs [%s]', (b
     const id = await upload();
     expect((await analyse(id)).statusCode).toBe(201);
     const entries = stats().entries;
-    const deleted = await t.app.inject({ method: 'DELETE', url: `/api/v1/datasets/${id}`, headers: bearer(org.users.admin.accessToken) });
+    const deleted = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/datasets/${id}`,
+      headers: bearer(org.users.admin.accessToken),
+    });
     expect(deleted.statusCode).toBe(204);
     expect(stats().entries).toBe(entries - 1);
     const hits = stats().hits;
@@ -92,10 +117,24 @@ describe.each(BACKENDS)('the cache of analysis results by their inputs [%s]', (b
     try {
       const admin = await seedOperator(off);
       const body = multipart({ name: 'export.csv', content: campaignCsv(500, 5) });
-      const uploaded = await off.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(admin.accessToken), ...body.headers }, payload: body.payload });
+      const uploaded = await off.app.inject({
+        method: 'POST',
+        url: '/api/v1/datasets',
+        headers: { ...bearer(admin.accessToken), ...body.headers },
+        payload: body.payload,
+      });
       const id = uploaded.json<{ id: string }>().id;
       for (let i = 0; i < 2; i++) {
-        expect((await off.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(admin.accessToken), payload: { datasetIds: [id] } })).statusCode).toBe(201);
+        expect(
+          (
+            await off.app.inject({
+              method: 'POST',
+              url: '/api/v1/analyses',
+              headers: bearer(admin.accessToken),
+              payload: { datasetIds: [id] },
+            })
+          ).statusCode,
+        ).toBe(201);
       }
       expect(off.ctx.analysisCache.stats()).toMatchObject({ entries: 0, hits: 0 });
     } finally {

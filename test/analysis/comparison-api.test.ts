@@ -10,7 +10,8 @@ function twoYears(): string {
   const lines = ['Date,Campaign,Impressions,Clicks,Spend,Currency'];
   for (const year of [2024, 2025]) {
     for (let day = 1; day <= 28; day += 1) {
-      for (const month of ['02', '03']) lines.push(`${year}-${month}-${String(day).padStart(2, '0')},Brand,1000,10,${year === 2024 ? 10 : 20},EUR`);
+      for (const month of ['02', '03'])
+        lines.push(`${year}-${month}-${String(day).padStart(2, '0')},Brand,1000,10,${year === 2024 ? 10 : 20},EUR`);
     }
   }
   lines.push('2024-02-29,Brand,1000,10,10,EUR');
@@ -21,7 +22,10 @@ interface Comparison {
   kind?: string;
   range: { from: string; to: string };
   previousRange: { from: string; to: string };
-  byCurrency: Record<string, { previous: { spend: number } | null; change: Record<string, { relative: number | null }> }>;
+  byCurrency: Record<
+    string,
+    { previous: { spend: number } | null; change: Record<string, { relative: number | null }> }
+  >;
 }
 
 describe.each(BACKENDS)('choosing the comparison period of an analysis [%s]', (backend) => {
@@ -33,7 +37,12 @@ describe.each(BACKENDS)('choosing the comparison period of an analysis [%s]', (b
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     org = await seedOrg(t, 'compare');
     const body = multipart({ name: 'two-years.csv', content: twoYears() });
-    const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload });
+    const uploaded = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...bearer(org.users.analyst.accessToken), ...body.headers },
+      payload: body.payload,
+    });
     expect(uploaded.statusCode).toBe(201);
     datasetId = uploaded.json<{ id: string }>().id;
   }, 120_000);
@@ -60,12 +69,26 @@ describe.each(BACKENDS)('choosing the comparison period of an analysis [%s]', (b
   it('compares with the same dates a year earlier, and the stored analysis says so', async () => {
     const response = await analyse({ comparison: 'year' });
     expect(response.statusCode).toBe(201);
-    const created = response.json<{ id: string; request: Record<string, unknown>; result: { periodOverPeriod: Comparison } }>();
-    expect(created.result.periodOverPeriod).toMatchObject({ kind: 'year', range: { from: '2025-03-01', to: '2025-03-28' }, previousRange: { from: '2024-03-01', to: '2024-03-28' } });
+    const created = response.json<{
+      id: string;
+      request: Record<string, unknown>;
+      result: { periodOverPeriod: Comparison };
+    }>();
+    expect(created.result.periodOverPeriod).toMatchObject({
+      kind: 'year',
+      range: { from: '2025-03-01', to: '2025-03-28' },
+      previousRange: { from: '2024-03-01', to: '2024-03-28' },
+    });
     expect(created.result.periodOverPeriod.byCurrency.EUR?.previous?.spend).toBe(280);
     expect(created.result.periodOverPeriod.byCurrency.EUR?.change.spend?.relative).toBe(1);
-    const fetched = await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${created.id}`, headers: bearer(org.users.viewer.accessToken) });
-    expect(fetched.json<{ request: Record<string, unknown>; result: { periodOverPeriod: Comparison } }>()).toMatchObject({ request: { comparison: 'year' }, result: { periodOverPeriod: { kind: 'year' } } });
+    const fetched = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/analyses/${created.id}`,
+      headers: bearer(org.users.viewer.accessToken),
+    });
+    expect(
+      fetched.json<{ request: Record<string, unknown>; result: { periodOverPeriod: Comparison } }>(),
+    ).toMatchObject({ request: { comparison: 'year' }, result: { periodOverPeriod: { kind: 'year' } } });
   });
 
   it('a year before 29 February ends on 28 February', async () => {

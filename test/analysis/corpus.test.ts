@@ -46,7 +46,9 @@ const FILES = Object.keys(EXPECTED);
  * with several platforms each, run alone and are checked on the totals).
  */
 function runs(): string[][] {
-  const alone = FILES.filter((name) => EXPECTED[name]!.platforms && EXPECTED[name]!.platforms.length > 1).map((name) => [name]);
+  const alone = FILES.filter((name) => EXPECTED[name]!.platforms && EXPECTED[name]!.platforms.length > 1).map(
+    (name) => [name],
+  );
   const grouped: string[][] = [];
   for (const name of FILES.filter((candidate) => !alone.some(([single]) => single === candidate))) {
     const platform = EXPECTED[name]!.platform;
@@ -68,10 +70,13 @@ function check(name: string, dataset: DatasetBody, report: ReportBody): void {
   expect(dataset.quality.unparseableValues, 'unparseable values').toBe(0);
   if (expected.dateRange.from !== null) expect(dataset.quality.rowsWithoutDate, 'rows without date').toBe(0);
   const alone = report.datasets.length === 1 && report.totals.length === 1;
-  const totals = alone ? report.totals[0] : report.breakdowns.platform?.find((row) => row.platform === expected.platform);
+  const totals = alone
+    ? report.totals[0]
+    : report.breakdowns.platform?.find((row) => row.platform === expected.platform);
   expect(totals, 'totals of the file').toBeDefined();
   expect(totals!.currency, 'totals currency').toBe(expected.currency);
-  for (const [measure, value] of Object.entries(expected.totals)) expect(totals![measure], measure).toBeCloseTo(value, 2);
+  for (const [measure, value] of Object.entries(expected.totals))
+    expect(totals![measure], measure).toBeCloseTo(value, 2);
   for (const [kpi, value] of Object.entries(expected.kpis)) expect(totals![kpi] as number, kpi).toBeCloseTo(value, 4);
 }
 
@@ -95,7 +100,11 @@ describe('the export corpus through `pca analyze --format json`', () => {
   beforeAll(async () => {
     // A handful of processes (files of distinct platforms together), two at a time on a small machine.
     await pool(runs(), 2, async (run) => {
-      const result = await runCli(['analyze', ...run.map((name) => path.join(CORPUS, name)), '--format', 'json'], {}, 120_000);
+      const result = await runCli(
+        ['analyze', ...run.map((name) => path.join(CORPUS, name)), '--format', 'json'],
+        {},
+        120_000,
+      );
       if (result.code !== 0) {
         for (const name of run) results.set(name, result.stderr);
         return;
@@ -111,7 +120,21 @@ describe('the export corpus through `pca analyze --format json`', () => {
       const family = name.replace(/-.*$/, '');
       byPlatform.set(family, (byPlatform.get(family) ?? 0) + 1);
     }
-    for (const family of ['meta', 'google', 'microsoft', 'linkedin', 'tiktok', 'snapchat', 'pinterest', 'reddit', 'x', 'amazon', 'dv360', 'cm360', 'generic']) {
+    for (const family of [
+      'meta',
+      'google',
+      'microsoft',
+      'linkedin',
+      'tiktok',
+      'snapchat',
+      'pinterest',
+      'reddit',
+      'x',
+      'amazon',
+      'dv360',
+      'cm360',
+      'generic',
+    ]) {
       expect(byPlatform.get(family) ?? 0, family).toBeGreaterThanOrEqual(3);
     }
     for (const name of FILES) expect(EXPECTED[name]!.rows, name).toBeGreaterThanOrEqual(10);
@@ -144,7 +167,12 @@ describe.each(BACKENDS)('the export corpus through the API [%s]', (backend) => {
           ids.push(body.id);
         }
       }
-      const analysis = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(analyst.accessToken), payload: { datasetIds: ids } });
+      const analysis = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/analyses',
+        headers: bearer(analyst.accessToken),
+        payload: { datasetIds: ids },
+      });
       run.forEach((name, index) => {
         if (results.has(name)) return;
         if (analysis.statusCode !== 201) results.set(name, analysis.body);
@@ -156,7 +184,12 @@ describe.each(BACKENDS)('the export corpus through the API [%s]', (backend) => {
 
   async function upload(name: string, content: Buffer, fields: Record<string, string> = {}) {
     const body = multipart({ name, content }, fields);
-    return t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(analyst.accessToken), ...body.headers }, payload: body.payload });
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...bearer(analyst.accessToken), ...body.headers },
+      payload: body.payload,
+    });
   }
 
   it.each(FILES)('%s', (name) => {

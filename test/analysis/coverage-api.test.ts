@@ -39,7 +39,12 @@ describe.each(BACKENDS)('KPIs over partial measures, through the API [%s]', (bac
 
   async function upload(name: string, content: string): Promise<string> {
     const body = multipart({ name, content });
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(org.users.analyst), ...body.headers }, payload: body.payload });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(org.users.analyst), ...body.headers },
+      payload: body.payload,
+    });
     expect(response.statusCode).toBe(201);
     return response.json<{ id: string }>().id;
   }
@@ -47,11 +52,27 @@ describe.each(BACKENDS)('KPIs over partial measures, through the API [%s]', (bac
   it('gives the ROAS of Google alone over Google and LinkedIn, and says what share of spend it covers', async () => {
     const google = await upload('google.csv', GOOGLE);
     const linkedin = await upload('linkedin.csv', LINKEDIN);
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: as(org.users.analyst), payload: { datasetIds: [google, linkedin] } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: as(org.users.analyst),
+      payload: { datasetIds: [google, linkedin] },
+    });
     expect(created.statusCode).toBe(201);
-    const analysis = created.json<{ id: string; result: { totals: Row[]; breakdowns: Record<string, Row[]> }; summary: { text: string; facts: Record<string, unknown> } }>();
+    const analysis = created.json<{
+      id: string;
+      result: { totals: Row[]; breakdowns: Record<string, Row[]> };
+      summary: { text: string; facts: Record<string, unknown> };
+    }>();
     const [totals] = analysis.result.totals;
-    expect(totals).toMatchObject({ currency: 'USD', spend: 1000, revenue: 862, revenueCoverage: 0.62, conversionsCoverage: 1, profit: 242 });
+    expect(totals).toMatchObject({
+      currency: 'USD',
+      spend: 1000,
+      revenue: 862,
+      revenueCoverage: 0.62,
+      conversionsCoverage: 1,
+      profit: 242,
+    });
     expect(totals!.roas).toBeCloseTo(862 / 620, 6);
     expect(totals!.cpa).toBeCloseTo(1000 / 20, 6);
     expect(analysis.summary.facts).toMatchObject({ roas: 1.39, roasCoveragePercent: 62 });
@@ -63,13 +84,33 @@ describe.each(BACKENDS)('KPIs over partial measures, through the API [%s]', (bac
       method: 'POST',
       url: '/api/v1/query',
       headers: as(org.users.viewer),
-      payload: { datasetIds: [google, linkedin], metrics: ['spend', 'revenue', 'roas', 'cpa'], dimensions: ['platform'] },
+      payload: {
+        datasetIds: [google, linkedin],
+        metrics: ['spend', 'revenue', 'roas', 'cpa'],
+        dimensions: ['platform'],
+      },
     });
     expect(query.statusCode).toBe(200);
     const body = query.json<{ columns: string[]; rows: Row[] }>();
-    expect(body.columns).toEqual(['platform', 'currency', 'spend', 'revenue', 'roas', 'cpa', 'revenueCoverage', 'conversionsCoverage']);
+    expect(body.columns).toEqual([
+      'platform',
+      'currency',
+      'spend',
+      'revenue',
+      'roas',
+      'cpa',
+      'revenueCoverage',
+      'conversionsCoverage',
+    ]);
     const byPlatform = Object.fromEntries(body.rows.map((row): [string, Row] => [String(row.platform), row]));
-    expect(byPlatform.LinkedIn).toMatchObject({ spend: 380, revenue: null, roas: null, revenueCoverage: 0, cpa: 190, conversionsCoverage: 1 });
+    expect(byPlatform.LinkedIn).toMatchObject({
+      spend: 380,
+      revenue: null,
+      roas: null,
+      revenueCoverage: 0,
+      cpa: 190,
+      conversionsCoverage: 1,
+    });
     expect(byPlatform['Google Ads']).toMatchObject({ spend: 620, revenue: 862, roas: 1.390323, revenueCoverage: 1 });
     const total = await t.app.inject({
       method: 'POST',
@@ -77,12 +118,26 @@ describe.each(BACKENDS)('KPIs over partial measures, through the API [%s]', (bac
       headers: as(org.users.viewer),
       payload: { datasetIds: [google, linkedin], metrics: ['roas', 'profit'], dimensions: [] },
     });
-    expect(total.json<{ rows: Row[] }>().rows).toEqual([{ currency: 'USD', roas: 1.390323, profit: 242, revenueCoverage: 0.62 }]);
+    expect(total.json<{ rows: Row[] }>().rows).toEqual([
+      { currency: 'USD', roas: 1.390323, profit: 242, revenueCoverage: 0.62 },
+    ]);
   });
 
   it('rounds money at the edge of /api/v1/query', async () => {
-    const id = await upload('cents.csv', ['Date,Platform,Campaign,Spend,Clicks,Currency', '2025-11-01,Meta,A,0.1,1,USD', '2025-11-01,Meta,B,0.2,2,USD'].join('\n'));
-    const query = await t.app.inject({ method: 'POST', url: '/api/v1/query', headers: as(org.users.viewer), payload: { datasetIds: [id], metrics: ['spend', 'cpc'], dimensions: [] } });
+    const id = await upload(
+      'cents.csv',
+      [
+        'Date,Platform,Campaign,Spend,Clicks,Currency',
+        '2025-11-01,Meta,A,0.1,1,USD',
+        '2025-11-01,Meta,B,0.2,2,USD',
+      ].join('\n'),
+    );
+    const query = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/query',
+      headers: as(org.users.viewer),
+      payload: { datasetIds: [id], metrics: ['spend', 'cpc'], dimensions: [] },
+    });
     // 0.1 + 0.2 is 0.30000000000000004 in binary floating point; the API says 0.3.
     expect(query.json<{ rows: Row[] }>().rows).toEqual([{ currency: 'USD', spend: 0.3, cpc: 0.1 }]);
   });
@@ -94,12 +149,19 @@ describe('pca analyze --format json over partial revenue', () => {
     try {
       await writeFile(path.join(dir, 'google.csv'), GOOGLE);
       await writeFile(path.join(dir, 'linkedin.csv'), LINKEDIN);
-      const result = await runCli(['analyze', path.join(dir, 'google.csv'), path.join(dir, 'linkedin.csv'), '--format', 'json'], {});
+      const result = await runCli(
+        ['analyze', path.join(dir, 'google.csv'), path.join(dir, 'linkedin.csv'), '--format', 'json'],
+        {},
+      );
       expect(result.stderr).toBe('');
       const report = JSON.parse(result.stdout) as { totals: Row[]; breakdowns: Record<string, Row[]> };
       expect(report.totals[0]).toMatchObject({ spend: 1000, revenueCoverage: 0.62 });
       expect(report.totals[0]!.roas).toBeCloseTo(862 / 620, 6);
-      expect(report.breakdowns.platform!.find((row) => row.platform === 'LinkedIn')).toMatchObject({ roas: null, revenueCoverage: 0, spend_with_revenue: null });
+      expect(report.breakdowns.platform!.find((row) => row.platform === 'LinkedIn')).toMatchObject({
+        roas: null,
+        revenueCoverage: 0,
+        spend_with_revenue: null,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,9 @@ describe('DuckDB engine results', () => {
   let duck: DuckEngine;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'pca-duck-'));
-    duck = await openDuckEngine({ threads: 2, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), { allowedDirectories: [dir] });
+    duck = await openDuckEngine({ threads: 2, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
+      allowedDirectories: [dir],
+    });
   });
   afterAll(async () => {
     duck.close();
@@ -19,7 +21,8 @@ describe('DuckDB engine results', () => {
   });
 
   it('reads numbers of every width as numbers, negatives and extremes included', async () => {
-    const [row] = await duck.query(`SELECT true AS t, false AS f, (-128)::TINYINT AS i8, 255::UTINYINT AS u8, (-32768)::SMALLINT AS i16,
+    const [row] =
+      await duck.query(`SELECT true AS t, false AS f, (-128)::TINYINT AS i8, 255::UTINYINT AS u8, (-32768)::SMALLINT AS i16,
       65535::USMALLINT AS u16, (-2147483648)::INTEGER AS i32, 4294967295::UINTEGER AS u32, (-9007199254740991)::BIGINT AS i64,
       18446744073709551615::UBIGINT AS u64, (-5)::HUGEINT AS h, (2::HUGEINT ** 70)::HUGEINT AS big, 7::UHUGEINT AS uh,
       1.5::FLOAT AS f32, -0.1::DOUBLE AS f64, 'inf'::DOUBLE AS inf, 'nan'::DOUBLE AS nan`);
@@ -45,20 +48,34 @@ describe('DuckDB engine results', () => {
   });
 
   it('reads decimals of every storage width with their scale', async () => {
-    const [row] = await duck.query(`SELECT 12.5::DECIMAL(4,1) AS d16, -1234.5678::DECIMAL(9,4) AS d32, 123456789.01::DECIMAL(18,2) AS d64,
+    const [row] =
+      await duck.query(`SELECT 12.5::DECIMAL(4,1) AS d16, -1234.5678::DECIMAL(9,4) AS d32, 123456789.01::DECIMAL(18,2) AS d64,
       (-1.25)::DECIMAL(38,2) AS d128, sum(x) AS summed FROM (VALUES (0.10), (0.20)) v(x)`);
     expect(row).toEqual({ d16: 12.5, d32: -1234.5678, d64: 123456789.01, d128: -1.25, summed: 0.3 });
   });
 
   it('reads strings inline and out of line, multi-byte and empty, and NULL of any type', async () => {
     const long = 'Campagne d’été — ünïcödé 🚀 '.repeat(20);
-    const [row] = await duck.query(`SELECT '' AS empty, 'twelve chars' AS inline, 'thirteen char' AS outline, ? AS long,
-      NULL::VARCHAR AS s, NULL::DOUBLE AS d, NULL::DATE AS day, NULL::INTEGER[] AS list`, [long]);
-    expect(row).toEqual({ empty: '', inline: 'twelve chars', outline: 'thirteen char', long, s: null, d: null, day: null, list: null });
+    const [row] = await duck.query(
+      `SELECT '' AS empty, 'twelve chars' AS inline, 'thirteen char' AS outline, ? AS long,
+      NULL::VARCHAR AS s, NULL::DOUBLE AS d, NULL::DATE AS day, NULL::INTEGER[] AS list`,
+      [long],
+    );
+    expect(row).toEqual({
+      empty: '',
+      inline: 'twelve chars',
+      outline: 'thirteen char',
+      long,
+      s: null,
+      d: null,
+      day: null,
+      list: null,
+    });
   });
 
   it('reads dates as YYYY-MM-DD and timestamps as ISO 8601 in UTC', async () => {
-    const [row] = await duck.query(`SELECT DATE '2025-02-28' AS day, DATE '1969-12-31' AS before_epoch, 'infinity'::DATE AS forever,
+    const [row] =
+      await duck.query(`SELECT DATE '2025-02-28' AS day, DATE '1969-12-31' AS before_epoch, 'infinity'::DATE AS forever,
       TIMESTAMP '2025-11-01 13:45:30.123456' AS ts, TIMESTAMPTZ '2025-11-01 13:45:30+02' AS tz,
       '2025-11-01 00:00:01'::TIMESTAMP_S AS s, '2025-11-01 00:00:00.5'::TIMESTAMP_MS AS ms, '2025-11-01 00:00:00.000000001'::TIMESTAMP_NS AS ns`);
     expect(row).toEqual({
@@ -77,11 +94,19 @@ describe('DuckDB engine results', () => {
     const [row] = await duck.query(`SELECT ['a', NULL, 'a string longer than twelve'] AS strings, []::INTEGER[] AS none,
       [[1, 2], [], NULL] AS nested, 'Meta'::ENUM('Meta', 'TikTok') AS platform, list(DISTINCT x ORDER BY x) AS agg
       FROM (VALUES ('b'), ('a'), ('b')) v(x)`);
-    expect(row).toEqual({ strings: ['a', null, 'a string longer than twelve'], none: [], nested: [[1, 2], [], null], platform: 'Meta', agg: ['a', 'b'] });
+    expect(row).toEqual({
+      strings: ['a', null, 'a string longer than twelve'],
+      none: [],
+      nested: [[1, 2], [], null],
+      platform: 'Meta',
+      agg: ['a', 'b'],
+    });
   });
 
   it('returns every row of results larger than one chunk, in order', async () => {
-    const rows = await duck.query('SELECT i, i::VARCHAR AS s, CASE WHEN i % 3 = 0 THEN NULL ELSE i * 0.5 END AS half FROM range(5000) t(i) ORDER BY i');
+    const rows = await duck.query(
+      'SELECT i, i::VARCHAR AS s, CASE WHEN i % 3 = 0 THEN NULL ELSE i * 0.5 END AS half FROM range(5000) t(i) ORDER BY i',
+    );
     expect(rows).toHaveLength(5000);
     expect(rows[4999]).toEqual({ i: 4999, s: '4999', half: 2499.5 });
     expect(rows[2050]).toEqual({ i: 2050, s: '2050', half: 1025 });
@@ -95,18 +120,26 @@ describe('DuckDB engine results', () => {
         CASE WHEN i % 11 = 0 THEN NULL ELSE ['Meta', 'Google Ads', 'Campaign 122', 'été ü', '', 'Campaign 1234 longer'][i % 6 + 1] END AS name,
         'Campaign ' || (i % 300)::VARCHAR AS campaign, DATE '2025-01-01' + (i % 365)::INTEGER AS day, [i % 2] AS list
       FROM range(5000) t(i) ORDER BY i`;
-    const [rows, columns] = await duck.withConnection(async (connection) => [await connection.rows(sql), await connection.columns(sql)] as const);
+    const [rows, columns] = await duck.withConnection(
+      async (connection) => [await connection.rows(sql), await connection.columns(sql)] as const,
+    );
     expect(columnLength(columns.i)).toBe(5000);
     expect(columns.quarter).toBeInstanceOf(Float64Array);
     expect(columns.small).toBeInstanceOf(Float64Array);
     const name = columns.name;
     if (name === undefined || name instanceof Float64Array) throw new Error('a text column is coded');
-    expect([...name.values].sort()).toEqual(['', 'Campaign 122', 'Campaign 1234 longer', 'Google Ads', 'Meta', 'été ü', null].sort());
+    expect([...name.values].sort()).toEqual(
+      ['', 'Campaign 122', 'Campaign 1234 longer', 'Google Ads', 'Meta', 'été ü', null].sort(),
+    );
     const campaign = columns.campaign;
     if (campaign === undefined || campaign instanceof Float64Array) throw new Error('a text column is coded');
     expect(campaign.values).toHaveLength(300);
-    const lists = Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, Array.from(columnValues(column))]));
-    const read = rows.map((_, index) => Object.fromEntries(Object.keys(rows[0]!).map((key) => [key, lists[key]![index]])));
+    const lists = Object.fromEntries(
+      Object.entries(columns).map(([key, column]) => [key, Array.from(columnValues(column))]),
+    );
+    const read = rows.map((_, index) =>
+      Object.fromEntries(Object.keys(rows[0]!).map((key) => [key, lists[key]![index]])),
+    );
     expect(read).toEqual(rows.map((row) => ({ ...row, quarter: row.quarter ?? Number.NaN })));
   });
 
@@ -115,7 +148,16 @@ describe('DuckDB engine results', () => {
       'SELECT typeof(?) AS small, typeof(?) AS large, typeof(?) AS fraction, typeof(?) AS text, typeof(?) AS flag, ? IS NULL AS missing, ? AS echoed, ? + 1 AS next',
       [7, 2 ** 40, 0.25, 'x', true, null, "'; DROP TABLE t; --", 2 ** 40],
     );
-    expect(row).toEqual({ small: 'INTEGER', large: 'BIGINT', fraction: 'DOUBLE', text: 'VARCHAR', flag: 'BOOLEAN', missing: true, echoed: "'; DROP TABLE t; --", next: 2 ** 40 + 1 });
+    expect(row).toEqual({
+      small: 'INTEGER',
+      large: 'BIGINT',
+      fraction: 'DOUBLE',
+      text: 'VARCHAR',
+      flag: 'BOOLEAN',
+      missing: true,
+      echoed: "'; DROP TABLE t; --",
+      next: 2 ** 40 + 1,
+    });
   });
 
   it('runs several statements without parameters on one connection, and reports DuckDB errors as they are', async () => {
@@ -134,7 +176,9 @@ describe('DuckDB engine results', () => {
   });
 
   it('is unusable once closed', async () => {
-    const other = await openDuckEngine({ threads: 1, memoryLimit: '64MB' }, path.join(dir, 'other'), { allowedDirectories: [dir] });
+    const other = await openDuckEngine({ threads: 1, memoryLimit: '64MB' }, path.join(dir, 'other'), {
+      allowedDirectories: [dir],
+    });
     await other.ping();
     other.close();
     await expect(other.ping()).rejects.toThrow(/closed/);

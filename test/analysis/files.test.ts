@@ -47,7 +47,12 @@ describe('files that are not what they should be', () => {
   });
 
   it('refuses a workbook named .csv', async () => {
-    const book = await workbook({ Data: [['Date', 'Spend'], ['2025-11-01', 1]] });
+    const book = await workbook({
+      Data: [
+        ['Date', 'Spend'],
+        ['2025-11-01', 1],
+      ],
+    });
     const error = await refusal(await h.write('actually.csv', book));
     expect(error.message).toMatch(/is a ZIP\/XLSX file/);
   });
@@ -83,7 +88,15 @@ describe('pca analyze', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as {
-      datasets: { file: string; platform: string; rows: number; dateRange: object; currencies: string[]; mapping: unknown[]; quality: object }[];
+      datasets: {
+        file: string;
+        platform: string;
+        rows: number;
+        dateRange: object;
+        currencies: string[];
+        mapping: unknown[];
+        quality: object;
+      }[];
       totals: Record<string, string | number | null>[];
       breakdowns: Record<string, Record<string, unknown>[]>;
     };
@@ -92,10 +105,23 @@ describe('pca analyze', () => {
       ['Google Ads', 3],
     ]);
     for (const dataset of report.datasets) {
-      for (const key of ['file', 'platform', 'rows', 'dateRange', 'currencies', 'mapping', 'quality']) expect(dataset).toHaveProperty(key);
+      for (const key of ['file', 'platform', 'rows', 'dateRange', 'currencies', 'mapping', 'quality'])
+        expect(dataset).toHaveProperty(key);
     }
     expect(report.totals.map((row) => row.currency)).toEqual(['EUR', 'USD']);
-    for (const key of ['impressions', 'clicks', 'spend', 'conversions', 'revenue', 'ctr', 'cpc', 'cpm', 'cpa', 'roas', 'cvr']) {
+    for (const key of [
+      'impressions',
+      'clicks',
+      'spend',
+      'conversions',
+      'revenue',
+      'ctr',
+      'cpc',
+      'cpm',
+      'cpa',
+      'roas',
+      'cvr',
+    ]) {
       expect(report.totals.find((row) => row.currency === 'USD')).toHaveProperty(key);
     }
     expect(report.breakdowns.platform?.map((row) => row.platform).sort()).toEqual(['Google Ads', 'Meta']);
@@ -103,7 +129,19 @@ describe('pca analyze', () => {
   });
 
   it('filters by date, groups by pairs, and prints a readable report', async () => {
-    const result = await runCli(['analyze', fixture('meta.csv'), '--group-by', 'campaign,age:gender', '--from', '2025-11-02', '--to', '2025-11-02'], {});
+    const result = await runCli(
+      [
+        'analyze',
+        fixture('meta.csv'),
+        '--group-by',
+        'campaign,age:gender',
+        '--from',
+        '2025-11-02',
+        '--to',
+        '2025-11-02',
+      ],
+      {},
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Platform: Meta');
     expect(result.stdout).toContain('By campaign');
@@ -115,7 +153,10 @@ describe('pca analyze', () => {
   it('writes Markdown and a workbook whose text cells cannot run as formulas', async () => {
     const h = await analysisHarness();
     try {
-      const source = await h.write('hostile.csv', 'Date,Campaign,Spend\n2025-11-01,"=HYPERLINK(""http://evil"")",5\n2025-11-02,+cmd,3\n');
+      const source = await h.write(
+        'hostile.csv',
+        'Date,Campaign,Spend\n2025-11-01,"=HYPERLINK(""http://evil"")",5\n2025-11-02,+cmd,3\n',
+      );
       const md = await runCli(['analyze', source, '--format', 'md'], {});
       expect(md.stdout).toMatch(/^# PCA Agent/);
       expect(md.stdout).toContain('| campaign |');
@@ -126,7 +167,7 @@ describe('pca analyze', () => {
       await book.xlsx.readFile(out);
       const sheet = book.getWorksheet('By campaign')!;
       const cells = sheet.getColumn(1).values.filter((value): value is string => typeof value === 'string');
-      expect(cells).toContain("'=HYPERLINK(\"http://evil\")");
+      expect(cells).toContain('\'=HYPERLINK("http://evil")');
       expect(cells).toContain("'+cmd");
       const noOut = await runCli(['analyze', source, '--format', 'xlsx'], {});
       expect(noOut.code).not.toBe(0);
@@ -141,7 +182,10 @@ describe('pca analyze', () => {
       // Thousands of campaigns: far more JSON than a pipe holds, so the CLI is still writing when the pipe closes.
       const rows = Array.from({ length: 5_000 }, (_, i) => `2025-11-01,Meta,Campaign ${i},1000,10,5`);
       const file = await h.write('many.csv', ['Date,Platform,Campaign,Impressions,Clicks,Spend', ...rows].join('\n'));
-      const child = spawn(process.execPath, [CLI, 'analyze', file, '--format', 'json'], { env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, 'analyze', file, '--format', 'json'], {
+        env: childEnv({}),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       child.stdout.once('data', () => child.stdout.destroy());

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatMetric, formatMoney, formatPercent, formatShare, listOf, metricName, plural, possessive } from '../../src/analysis/format.js';
+import {
+  formatCount,
+  formatMetric,
+  formatMoney,
+  formatPercent,
+  formatShare,
+  listOf,
+  metricName,
+  plural,
+  possessive,
+} from '../../src/analysis/format.js';
 import { renderReport } from '../../src/analysis/report/render.js';
 import type { AnalysisReport } from '../../src/analysis/report/report.js';
 
@@ -38,10 +48,25 @@ describe('numbers for people', () => {
   });
 
   it('renders the text report with formatted cells, coverage and agreeing plurals', () => {
-    const row = { currency: 'USD', spend: 1000, revenue: 862, clicks: 2805, ctr: 2.3456, roas: 862 / 620, revenueCoverage: 0.62 };
+    const row = {
+      currency: 'USD',
+      spend: 1000,
+      revenue: 862,
+      clicks: 2805,
+      ctr: 2.3456,
+      roas: 862 / 620,
+      revenueCoverage: 0.62,
+    };
     const report: AnalysisReport = {
-      generatedAt: '2026-01-01T00:00:00.000Z', datasets: [], rows: 3, dateRange: { from: '2025-11-03', to: '2025-11-04' }, currencies: ['USD'],
-      totals: [row], breakdowns: {}, timeSeries: { week: [{ period: '2025-W45', ...row }] }, warnings: [],
+      generatedAt: '2026-01-01T00:00:00.000Z',
+      datasets: [],
+      rows: 3,
+      dateRange: { from: '2025-11-03', to: '2025-11-04' },
+      currencies: ['USD'],
+      totals: [row],
+      breakdowns: {},
+      timeSeries: { week: [{ period: '2025-W45', ...row }] },
+      warnings: [],
     };
     const text = renderReport(report, 'text');
     expect(text).toContain('1,000.00');

@@ -18,7 +18,9 @@ export interface AnalysisHarness {
 
 export async function analysisHarness(): Promise<AnalysisHarness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pca-analysis-'));
-  const duck = await openDuckEngine({ threads: 1, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), { allowedDirectories: [dir, FIXTURES] });
+  const duck = await openDuckEngine({ threads: 1, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
+    allowedDirectories: [dir, FIXTURES],
+  });
   return {
     duck,
     dir,
@@ -27,7 +29,8 @@ export async function analysisHarness(): Promise<AnalysisHarness> {
       await writeFile(file, content);
       return file;
     },
-    analyze: (files, options = {}) => analyzeFiles(duck, { ...options, files, tmpDir: dir }, new Date('2026-11-26T00:00:00Z')),
+    analyze: (files, options = {}) =>
+      analyzeFiles(duck, { ...options, files, tmpDir: dir }, new Date('2026-11-26T00:00:00Z')),
     close: async () => {
       duck.close();
       await rm(dir, { recursive: true, force: true });

@@ -8,14 +8,32 @@ import { flatTotals, analysisHarness, type AnalysisHarness } from './helpers.js'
 describe('KPIs at their edges', () => {
   it('gives null, never 0 or Infinity, for a zero denominator and for empty data', () => {
     expect(ratio(5, 0)).toBeNull();
-    expect(computeKpis({})).toMatchObject({ ctr: null, cpc: null, cpa: null, roas: null, aov: null, frequency: null, profit: null });
+    expect(computeKpis({})).toMatchObject({
+      ctr: null,
+      cpc: null,
+      cpa: null,
+      roas: null,
+      aov: null,
+      frequency: null,
+      profit: null,
+    });
     expect(coverage({}, 'revenue')).toBeNull();
     expect(coverage({ spend: 0, revenue: 10, spend_with_revenue: 0 }, 'revenue')).toBeNull();
   });
 
   it('computes ROAS, AOV and profit over the rows that report revenue, CPA and CVR over the rows that report conversions', () => {
     // Google: 620 spent, 862 returned; LinkedIn: 380 spent, no revenue column.
-    const totals = { spend: 1000, revenue: 862, spend_with_revenue: 620, clicks: 500, conversions: 20, spend_with_conversions: 900, clicks_with_conversions: 400, revenue_with_conversions: 862, conversions_with_revenue: 10 };
+    const totals = {
+      spend: 1000,
+      revenue: 862,
+      spend_with_revenue: 620,
+      clicks: 500,
+      conversions: 20,
+      spend_with_conversions: 900,
+      clicks_with_conversions: 400,
+      revenue_with_conversions: 862,
+      conversions_with_revenue: 10,
+    };
     const kpis = computeKpis(totals);
     expect(kpis.roas).toBeCloseTo(862 / 620, 12);
     expect(kpis.profit).toBeCloseTo(862 - 620, 12);
@@ -39,17 +57,42 @@ describe('KPIs at their edges', () => {
     const kpis = computeKpis(totals);
     expect(kpis).toMatchObject({ cpc: null, cpm: null, cpa: null, roas: null, profit: null });
     expect(kpis.ctr).toBe(3);
-    expect(negativeOperands(totals).map((item) => item.kpi).sort()).toEqual(['cpa', 'cpc', 'cpm', 'profit', 'roas']);
+    expect(
+      negativeOperands(totals)
+        .map((item) => item.kpi)
+        .sort(),
+    ).toEqual(['cpa', 'cpc', 'cpm', 'profit', 'roas']);
     expect(computeKpis({ clicks: 10, impressions: -100 }).ctr).toBeNull();
     expect(negativeOperands({ spend: 50, clicks: 30 })).toEqual([]);
   });
 
   it('rolls days into weeks without summing reach, and keeps the covered sums', () => {
-    const day = (period: string, measures: Record<string, number | null>) => ({ period, currency: 'USD', measures, kpis: computeKpis(measures) });
+    const day = (period: string, measures: Record<string, number | null>) => ({
+      period,
+      currency: 'USD',
+      measures,
+      kpis: computeKpis(measures),
+    });
     const [week] = rollUp(
       [
-        day('2025-11-03', { spend: 10, revenue: 30, spend_with_revenue: 5, reach: 100, reach_rows: 1, impressions: 400, impressions_with_reach: 200 }),
-        day('2025-11-04', { spend: 10, revenue: 10, spend_with_revenue: 5, reach: 120, reach_rows: 1, impressions: 300, impressions_with_reach: 300 }),
+        day('2025-11-03', {
+          spend: 10,
+          revenue: 30,
+          spend_with_revenue: 5,
+          reach: 100,
+          reach_rows: 1,
+          impressions: 400,
+          impressions_with_reach: 200,
+        }),
+        day('2025-11-04', {
+          spend: 10,
+          revenue: 10,
+          spend_with_revenue: 5,
+          reach: 120,
+          reach_rows: 1,
+          impressions: 300,
+          impressions_with_reach: 300,
+        }),
       ],
       'week',
       new Set(['spend', 'revenue', 'reach', 'impressions']),
@@ -93,7 +136,9 @@ describe('KPIs through the engine', () => {
     expect(totals.revenueCoverage).toBeCloseTo(0.62, 6);
     expect(totals.conversionsCoverage).toBe(1);
     expect(totals.profit).toBe(242);
-    const byPlatform = Object.fromEntries(report.breakdowns.platform!.map((row): [string, ReportRow] => [String(row.platform), row]));
+    const byPlatform = Object.fromEntries(
+      report.breakdowns.platform!.map((row): [string, ReportRow] => [String(row.platform), row]),
+    );
     expect(byPlatform.LinkedIn).toMatchObject({ roas: null, revenueCoverage: 0 });
     expect(byPlatform['Google Ads']).toMatchObject({ revenueCoverage: 1 });
     const monday = report.timeSeries.day!.find((row) => row.period === '2025-11-03')!;
@@ -108,10 +153,14 @@ describe('KPIs through the engine', () => {
     );
     const report = await h.analyze([file]);
     expect(flatTotals(report)).toMatchObject({ reach: null, frequency: null });
-    const days = Object.fromEntries(report.timeSeries.day!.map((row): [string, ReportRow] => [String(row.period), row]));
+    const days = Object.fromEntries(
+      report.timeSeries.day!.map((row): [string, ReportRow] => [String(row.period), row]),
+    );
     expect(days['2025-11-01']).toMatchObject({ reach: 800, frequency: 1.25 });
     expect(days['2025-11-02']).toMatchObject({ reach: null, frequency: null });
-    const byCampaign = Object.fromEntries(report.breakdowns.campaign!.map((row): [string, ReportRow] => [String(row.campaign), row]));
+    const byCampaign = Object.fromEntries(
+      report.breakdowns.campaign!.map((row): [string, ReportRow] => [String(row.campaign), row]),
+    );
     expect(byCampaign.A).toMatchObject({ reach: null, frequency: null });
     expect(byCampaign.B).toMatchObject({ reach: 400, frequency: 1.25 });
   });

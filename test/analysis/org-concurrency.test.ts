@@ -32,7 +32,12 @@ describe.each(BACKENDS)('per-organisation concurrency of analyses and uploads [%
     const real: AnalysisPool = t.ctx.analysisPool;
     let open!: () => void;
     const opened = new Promise<void>((resolve) => (open = resolve));
-    Object.assign(t.ctx, { analysisPool: { ...real, run: async (input: Parameters<AnalysisPool['run']>[0]) => (await opened, real.run(input)) } });
+    Object.assign(t.ctx, {
+      analysisPool: {
+        ...real,
+        run: async (input: Parameters<AnalysisPool['run']>[0]) => (await opened, real.run(input)),
+      },
+    });
     return {
       open: () => {
         open();
@@ -42,15 +47,27 @@ describe.each(BACKENDS)('per-organisation concurrency of analyses and uploads [%
   }
 
   const analyse = (org: TestOrg) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: as(org), payload: { datasetIds: [datasets.get(org.orgId)!] } });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: as(org),
+      payload: { datasetIds: [datasets.get(org.orgId)!] },
+    });
 
   beforeAll(async () => {
-    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_ORG_CONCURRENT_ANALYSES: '1', PCA_ORG_CONCURRENT_UPLOADS: '1' } });
+    t = await createTestApp(backend, {
+      env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_ORG_CONCURRENT_ANALYSES: '1', PCA_ORG_CONCURRENT_UPLOADS: '1' },
+    });
     first = await seedOrg(t, 'first');
     second = await seedOrg(t, 'second');
     for (const org of [first, second]) {
       const body = multipart({ name: 'small.csv', content: campaignCsv(2_000) });
-      const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(org), ...body.headers }, payload: body.payload });
+      const uploaded = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/datasets',
+        headers: { ...as(org), ...body.headers },
+        payload: body.payload,
+      });
       expect(uploaded.statusCode).toBe(201);
       datasets.set(org.orgId, uploaded.json<{ id: string }>().id);
     }
@@ -78,7 +95,12 @@ describe.each(BACKENDS)('per-organisation concurrency of analyses and uploads [%
   }, 60_000);
 
   it('frees the slot of an analysis that fails', async () => {
-    const missing = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: as(first), payload: { datasetIds: ['ds_missing'] } });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: as(first),
+      payload: { datasetIds: ['ds_missing'] },
+    });
     expect(missing.statusCode).toBe(404);
     expect(t.ctx.orgLimits.analyses.inProgress(first.orgId)).toBe(0);
     expect((await analyse(first)).statusCode).toBe(201);
@@ -89,17 +111,37 @@ describe.each(BACKENDS)('per-organisation concurrency of analyses and uploads [%
     const split = body.payload.length - 200;
     const stream = new PassThrough();
     stream.write(body.payload.subarray(0, split));
-    const slow = t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(first), ...body.headers }, payload: stream });
+    const slow = t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(first), ...body.headers },
+      payload: stream,
+    });
     await until(() => t.ctx.orgLimits.uploads.inProgress(first.orgId) === 1);
     const again = multipart({ name: 'again.csv', content: campaignCsv(500) });
-    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(first), ...again.headers }, payload: again.payload });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(first), ...again.headers },
+      payload: again.payload,
+    });
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    const elsewhere = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(second), ...again.headers }, payload: again.payload });
+    const elsewhere = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(second), ...again.headers },
+      payload: again.payload,
+    });
     expect(elsewhere.statusCode).toBe(201);
     stream.end(body.payload.subarray(split));
     expect((await slow).statusCode).toBe(201);
-    const accepted = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(first), ...again.headers }, payload: again.payload });
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(first), ...again.headers },
+      payload: again.payload,
+    });
     expect(accepted.statusCode).toBe(201);
   }, 60_000);
 });

@@ -16,7 +16,14 @@ describe('platform exports', () => {
       currency: 'USD',
       rows: 4,
       dates: ['2025-11-01', '2025-11-02'],
-      fields: { 'Reporting starts': 'date', 'Ad set name': 'ad_group', 'Amount spent (USD)': 'spend', 'Link clicks': 'clicks', Reach: 'reach', 'Purchases conversion value': 'revenue' },
+      fields: {
+        'Reporting starts': 'date',
+        'Ad set name': 'ad_group',
+        'Amount spent (USD)': 'spend',
+        'Link clicks': 'clicks',
+        Reach: 'reach',
+        'Purchases conversion value': 'revenue',
+      },
       totals: { impressions: 25_000, clicks: 470, spend: 550, conversions: 24, revenue: 2250 },
     },
     {
@@ -25,7 +32,14 @@ describe('platform exports', () => {
       currency: 'EUR',
       rows: 3,
       dates: ['2025-11-01', '2025-11-13'],
-      fields: { Day: 'date', 'Impr.': 'impressions', Cost: 'spend', 'Conv. value': 'revenue', 'Ad group': 'ad_group', 'Campaign type': 'channel' },
+      fields: {
+        Day: 'date',
+        'Impr.': 'impressions',
+        Cost: 'spend',
+        'Conv. value': 'revenue',
+        'Ad group': 'ad_group',
+        'Campaign type': 'channel',
+      },
       totals: { impressions: 7000, clicks: 450, spend: 310, conversions: 30, revenue: 1650 },
       dropped: { totals: 2 },
     },
@@ -44,7 +58,13 @@ describe('platform exports', () => {
       currency: 'USD',
       rows: 2,
       dates: ['2025-11-05', '2025-11-20'],
-      fields: { 'Campaign Group Name': 'campaign', 'Campaign Name': 'ad_group', 'Total Spent': 'spend', Leads: 'leads', 'Start Date (in UTC)': 'date' },
+      fields: {
+        'Campaign Group Name': 'campaign',
+        'Campaign Name': 'ad_group',
+        'Total Spent': 'spend',
+        Leads: 'leads',
+        'Start Date (in UTC)': 'date',
+      },
       totals: { impressions: 15_000, clicks: 70, spend: 750, conversions: 2, leads: 6 },
     },
     {
@@ -53,7 +73,13 @@ describe('platform exports', () => {
       currency: null,
       rows: 2,
       dates: ['2025-11-01', '2025-11-02'],
-      fields: { 'By Day': 'date', 'Clicks (destination)': 'clicks', Cost: 'spend', 'Video views': 'video_views', 'Ad group name': 'ad_group' },
+      fields: {
+        'By Day': 'date',
+        'Clicks (destination)': 'clicks',
+        Cost: 'spend',
+        'Video views': 'video_views',
+        'Ad group name': 'ad_group',
+      },
       totals: { impressions: 30_000, clicks: 300, spend: 200, conversions: 10, video_views: 14_000 },
     },
     {
@@ -62,7 +88,12 @@ describe('platform exports', () => {
       currency: null,
       rows: 2,
       dates: ['2025-11-01', '2025-11-02'],
-      fields: { 'Swipe Ups': 'clicks', 'Ad Squad Name': 'ad_group', 'Paid Impressions': 'impressions', 'Start Time': 'date' },
+      fields: {
+        'Swipe Ups': 'clicks',
+        'Ad Squad Name': 'ad_group',
+        'Paid Impressions': 'impressions',
+        'Start Time': 'date',
+      },
       totals: { impressions: 40_000, clicks: 350, spend: 200, conversions: 20 },
     },
     {
@@ -71,7 +102,12 @@ describe('platform exports', () => {
       currency: 'GBP',
       rows: 2,
       dates: ['2025-11-01', '2025-11-02'],
-      fields: { 'Line Item': 'ad_group', 'Media Cost (Advertiser Currency)': 'spend', 'Total Conversions': 'conversions', Advertiser: 'account' },
+      fields: {
+        'Line Item': 'ad_group',
+        'Media Cost (Advertiser Currency)': 'spend',
+        'Total Conversions': 'conversions',
+        Advertiser: 'account',
+      },
       totals: { impressions: 150_000, clicks: 150, spend: 600, conversions: 15 },
       dropped: { noMeasures: 4 },
     },
@@ -81,7 +117,12 @@ describe('platform exports', () => {
       currency: null,
       rows: 2,
       dates: ['2025-11-01', '2025-11-02'],
-      fields: { 'Site (CM360)': 'placement', 'Media Cost': 'spend', 'Total Conversions': 'conversions', Creative: 'ad' },
+      fields: {
+        'Site (CM360)': 'placement',
+        'Media Cost': 'spend',
+        'Total Conversions': 'conversions',
+        Creative: 'ad',
+      },
       totals: { impressions: 300_000, clicks: 500, spend: 1500, conversions: 25 },
       dropped: { totals: 1 },
     },
@@ -91,7 +132,12 @@ describe('platform exports', () => {
       currency: null,
       rows: 2,
       dates: ['2025-11-01', '2025-11-02'],
-      fields: { 'Pin clicks': 'clicks', 'Spend in account currency': 'spend', 'Total order value (Checkout)': 'revenue', 'Promoted Pin name': 'ad' },
+      fields: {
+        'Pin clicks': 'clicks',
+        'Spend in account currency': 'spend',
+        'Total order value (Checkout)': 'revenue',
+        'Promoted Pin name': 'ad',
+      },
       totals: { impressions: 20_000, clicks: 200, spend: 100, conversions: 10, revenue: 800 },
     },
   ] as const;
@@ -116,7 +162,12 @@ describe('platform exports', () => {
   it('never turns rates into measures (the alias traps)', async () => {
     const report = await h.analyze([fixture('google-ads.csv')]);
     const unmapped = Object.fromEntries(report.datasets[0]!.unmapped.map((column) => [column.source, column.reason]));
-    expect(unmapped).toEqual({ CTR: 'derived', 'Avg. CPC': 'derived', 'Cost / conv.': 'derived', 'Conv. rate': 'derived' });
+    expect(unmapped).toEqual({
+      CTR: 'derived',
+      'Avg. CPC': 'derived',
+      'Cost / conv.': 'derived',
+      'Conv. rate': 'derived',
+    });
     // KPIs are recomputed from the sums, not read from the file's rate columns.
     const totals = flatTotals(report);
     expect(totals.ctr).toBeCloseTo((450 / 7000) * 100, 6);
@@ -143,9 +194,13 @@ describe('platform exports', () => {
       { currency: 'GBP', spend: 100, revenue: 300 },
       { currency: 'USD', spend: 300, revenue: 500 },
     ]);
-    const converted = await h.analyze([fixture('mixed-currency.csv')], { conversion: { to: 'USD', rates: { GBP: 1.25 } } });
+    const converted = await h.analyze([fixture('mixed-currency.csv')], {
+      conversion: { to: 'USD', rates: { GBP: 1.25 } },
+    });
     expect(flatTotals(converted)).toMatchObject({ currency: 'USD', spend: 425, revenue: 875 });
-    await expect(h.analyze([fixture('mixed-currency.csv')], { conversion: { to: 'EUR', rates: { GBP: 1.1 } } })).rejects.toThrow(/No exchange rate for USD/);
+    await expect(
+      h.analyze([fixture('mixed-currency.csv')], { conversion: { to: 'EUR', rates: { GBP: 1.1 } } }),
+    ).rejects.toThrow(/No exchange rate for USD/);
   });
 
   it('analyses a Meta and a Google export together as one cross-platform view', async () => {

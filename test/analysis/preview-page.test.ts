@@ -9,7 +9,8 @@ const ROWS = 2500;
 
 function csv(): string {
   const lines = ['Date,Campaign,Impressions,Clicks,Spend'];
-  for (let row = 0; row < ROWS; row++) lines.push(`2026-01-${String((row % 28) + 1).padStart(2, '0')},Campaign ${row},100,1,${row}`);
+  for (let row = 0; row < ROWS; row++)
+    lines.push(`2026-01-${String((row % 28) + 1).padStart(2, '0')},Campaign ${row},100,1,${row}`);
   return lines.join('\n');
 }
 
@@ -17,13 +18,23 @@ describe.each(BACKENDS)('paging through a dataset preview [%s]', (backend) => {
   let t: TestApp;
   let org: TestOrg;
   let id: string;
-  const page = async (query: string) => t.app.inject({ method: 'GET', url: `/api/v1/datasets/${id}/preview?${query}`, headers: bearer(org.users.viewer.accessToken) });
+  const page = async (query: string) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/api/v1/datasets/${id}/preview?${query}`,
+      headers: bearer(org.users.viewer.accessToken),
+    });
 
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     org = await seedOrg(t, 'pages');
     const body = multipart({ name: 'rows.csv', content: csv() });
-    const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload });
+    const uploaded = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...bearer(org.users.analyst.accessToken), ...body.headers },
+      payload: body.payload,
+    });
     expect(uploaded.statusCode).toBe(201);
     id = uploaded.json<{ id: string }>().id;
   }, 120_000);
@@ -42,7 +53,10 @@ describe.each(BACKENDS)('paging through a dataset preview [%s]', (backend) => {
   });
 
   it('refuses a negative offset and a page over 1000 rows with 422 naming the field', async () => {
-    for (const [query, field] of [['offset=-1', '/querystring/offset'], ['limit=1001', '/querystring/limit']] as const) {
+    for (const [query, field] of [
+      ['offset=-1', '/querystring/offset'],
+      ['limit=1001', '/querystring/limit'],
+    ] as const) {
       const response = await page(query);
       expect(response.statusCode).toBe(422);
       expect(JSON.stringify(response.json())).toContain(field);

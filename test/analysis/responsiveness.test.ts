@@ -19,7 +19,12 @@ describe.each(BACKENDS)('the event loop while a large analysis runs [%s]', (back
     t = await createTestApp(backend, { env: { PCA_WORKER_THREADS: '1' } });
     operator = await seedOperator(t);
     const body = multipart({ name: 'large.csv', content: campaignCsv(ROWS, CAMPAIGNS) });
-    const uploaded = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(operator.accessToken), ...body.headers }, payload: body.payload });
+    const uploaded = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...bearer(operator.accessToken), ...body.headers },
+      payload: body.payload,
+    });
     expect(uploaded.statusCode).toBe(201);
     datasetId = uploaded.json<{ id: string }>().id;
   }, 180_000);
@@ -28,10 +33,19 @@ describe.each(BACKENDS)('the event loop while a large analysis runs [%s]', (back
   it('answers GET /health/live promptly during the analysis of 300,000 rows', async () => {
     const { result: response, latencies } = await probeHealthDuring(
       t.app,
-      t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(operator.accessToken), payload: { datasetIds: [datasetId] } }),
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/analyses',
+        headers: bearer(operator.accessToken),
+        payload: { datasetIds: [datasetId] },
+      }),
     );
     expect(response.statusCode).toBe(201);
-    const stored = response.json<{ id: string; result: { rows: number; breakdowns: Record<string, unknown[]> }; summary: { text: string } }>();
+    const stored = response.json<{
+      id: string;
+      result: { rows: number; breakdowns: Record<string, unknown[]> };
+      summary: { text: string };
+    }>();
     expect(stored.result.rows).toBe(ROWS);
     expect(stored.result.breakdowns.campaign).toHaveLength(CAMPAIGNS);
     expect(stored.summary.text.length).toBeGreaterThan(0);
@@ -39,7 +53,11 @@ describe.each(BACKENDS)('the event loop while a large analysis runs [%s]', (back
     expect(latencies.length).toBeGreaterThan(3);
     expect(Math.max(...latencies)).toBeLessThan(1_000);
     // What the API answered is what it stored.
-    const fetched = await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${stored.id}`, headers: bearer(operator.accessToken) });
+    const fetched = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/analyses/${stored.id}`,
+      headers: bearer(operator.accessToken),
+    });
     expect(fetched.json<{ result: unknown }>().result).toEqual(stored.result);
   }, 180_000);
 
@@ -53,10 +71,15 @@ describe.each(BACKENDS)('the event loop while a large analysis runs [%s]', (back
     expect(budget.statusCode).toBe(201);
     const { result: response, latencies } = await probeHealthDuring(
       t.app,
-      t.app.inject({ method: 'GET', url: `/api/v1/budgets/pacing?datasetIds=${datasetId}&asOf=2025-06-30`, headers: bearer(operator.accessToken) }),
+      t.app.inject({
+        method: 'GET',
+        url: `/api/v1/budgets/pacing?datasetIds=${datasetId}&asOf=2025-06-30`,
+        headers: bearer(operator.accessToken),
+      }),
     );
     expect(response.statusCode).toBe(200);
-    const [item] = response.json<{ items: { budget: { name: string }; spendToDate: number; status: string }[] }>().items;
+    const [item] = response.json<{ items: { budget: { name: string }; spendToDate: number; status: string }[] }>()
+      .items;
     expect(item?.budget.name).toBe('Campaign 1');
     expect(item?.spendToDate).toBeGreaterThan(0);
     expect(latencies.length).toBeGreaterThan(3);

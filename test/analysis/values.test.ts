@@ -11,8 +11,24 @@ describe('KPIs', () => {
     expect(ratio(null, 10)).toBeNull();
     expect(ratio(5, undefined)).toBeNull();
     const kpis = computeKpis({ impressions: 0, clicks: 0, spend: 0, conversions: 0, revenue: null });
-    expect(kpis).toMatchObject({ ctr: null, cpc: null, cpm: null, cpa: null, roas: null, cvr: null, aov: null, profit: null });
-    expect(computeKpis({ impressions: 1000, clicks: 10, spend: 0, conversions: 0, revenue: 0 })).toMatchObject({ ctr: 1, cpc: 0, roas: null, cpa: null, cvr: 0, profit: 0 });
+    expect(kpis).toMatchObject({
+      ctr: null,
+      cpc: null,
+      cpm: null,
+      cpa: null,
+      roas: null,
+      cvr: null,
+      aov: null,
+      profit: null,
+    });
+    expect(computeKpis({ impressions: 1000, clicks: 10, spend: 0, conversions: 0, revenue: 0 })).toMatchObject({
+      ctr: 1,
+      cpc: 0,
+      roas: null,
+      cpa: null,
+      cvr: 0,
+      profit: 0,
+    });
   });
 });
 
@@ -72,7 +88,10 @@ describe('values and dates end to end', () => {
   });
 
   it('labels every group with the one currency of a currency column, and keeps several apart', async () => {
-    const single = await h.write('one-currency.csv', 'Date,Campaign,Currency,Spend,Clicks\n2025-11-01,A,eur,10,1\n2025-11-02,B,EUR,5,2\n2025-11-02,A,EUR,1,0\n');
+    const single = await h.write(
+      'one-currency.csv',
+      'Date,Campaign,Currency,Spend,Clicks\n2025-11-01,A,eur,10,1\n2025-11-02,B,EUR,5,2\n2025-11-02,A,EUR,1,0\n',
+    );
     const one = await h.analyze([single]);
     expect(flatTotals(one)).toMatchObject({ currency: 'EUR', spend: 16, clicks: 3 });
     expect(one.breakdowns.campaign).toEqual([
@@ -84,7 +103,10 @@ describe('values and dates end to end', () => {
       ['2025-11-02', 'EUR', 6],
     ]);
 
-    const mixed = await h.write('two-currencies.csv', 'Date,Campaign,Currency,Spend\n2025-11-01,A,EUR,10\n2025-11-01,A,USD,4\n2025-11-02,B,USD,5\n');
+    const mixed = await h.write(
+      'two-currencies.csv',
+      'Date,Campaign,Currency,Spend\n2025-11-01,A,EUR,10\n2025-11-01,A,USD,4\n2025-11-02,B,USD,5\n',
+    );
     const two = await h.analyze([mixed]);
     expect(two.totals.map((row) => [row.currency, row.spend])).toEqual([
       ['EUR', 10],
@@ -100,7 +122,9 @@ describe('values and dates end to end', () => {
   });
 
   it('analyses several files within a date range by what the range holds, and still reports every file whole', async () => {
-    const report = await h.analyze([fixture('meta.csv'), fixture('google-ads.csv')], { dateRange: { from: '2025-11-13', to: '2025-11-13' } });
+    const report = await h.analyze([fixture('meta.csv'), fixture('google-ads.csv')], {
+      dateRange: { from: '2025-11-13', to: '2025-11-13' },
+    });
     expect(report.datasets.map((dataset) => [dataset.platform, dataset.rows, dataset.currencies])).toEqual([
       ['Meta', 4, ['USD']],
       ['Google Ads', 3, ['EUR']],
@@ -120,18 +144,27 @@ describe('values and dates end to end', () => {
 
   it('reads a file again as text when rows past the sniffed head are messier than the sample', async () => {
     const clean = Array.from({ length: 5000 }, (_, index) => `2025-11-01,Campaign ${index % 7},10,1`);
-    const messy = await h.write('messy-tail.csv', ['Date,Campaign,Impressions,Spend', ...clean, '2025-11-02,Late,"1,204",$5.00'].join('\n'));
+    const messy = await h.write(
+      'messy-tail.csv',
+      ['Date,Campaign,Impressions,Spend', ...clean, '2025-11-02,Late,"1,204",$5.00'].join('\n'),
+    );
     const tidy = await h.write('tidy.csv', 'Date,Campaign,Impressions,Spend\n2025-11-03,Other,7,2\n');
     for (const files of [[messy], [tidy, messy]]) {
       const report = await h.analyze(files);
-      expect(flatTotals(report)).toMatchObject({ impressions: 50_000 + 1204 + (files.length > 1 ? 7 : 0), spend: 5000 + 5 + (files.length > 1 ? 2 : 0) });
+      expect(flatTotals(report)).toMatchObject({
+        impressions: 50_000 + 1204 + (files.length > 1 ? 7 : 0),
+        spend: 5000 + 5 + (files.length > 1 ? 2 : 0),
+      });
       expect(report.datasets.map((dataset) => dataset.rows)).toEqual(files.length > 1 ? [1, 5001] : [5001]);
       expect(report.datasets.at(-1)!.quality.unparseableValues).toBe(0);
     }
   });
 
   it('counts values that are not numbers instead of guessing', async () => {
-    const file = await h.write('bad-values.csv', 'Date,Campaign,Impressions,Spend\n2025-11-01,A,lots,1\n2025-11-02,A,10,abc\n');
+    const file = await h.write(
+      'bad-values.csv',
+      'Date,Campaign,Impressions,Spend\n2025-11-01,A,lots,1\n2025-11-02,A,10,abc\n',
+    );
     const report = await h.analyze([file]);
     expect(report.datasets[0]!.quality.unparseableValues).toBe(2);
     expect(flatTotals(report)).toMatchObject({ impressions: 10, spend: 1 });
@@ -144,7 +177,10 @@ describe('values and dates end to end', () => {
     ['ranges (start kept)', ['2025-11-01 - 2025-11-07', '2025-11-08 - 2025-11-14'], ['2025-11-01', '2025-11-08']],
     ['dotted day-first', ['01.11.2025', '02.11.2025'], ['2025-11-01', '2025-11-02']],
   ])('reads %s', async (_label, dates, expected) => {
-    const file = await h.write(`dates-${expected[0]}-${dates[0]!.length}.csv`, `Date,Campaign,Spend\n${dates[0]},A,1\n${dates[1]},A,2\n`);
+    const file = await h.write(
+      `dates-${expected[0]}-${dates[0]!.length}.csv`,
+      `Date,Campaign,Spend\n${dates[0]},A,1\n${dates[1]},A,2\n`,
+    );
     const report = await h.analyze([file]);
     expect(report.datasets[0]!.dateRange).toEqual({ from: expected[0], to: expected[1] });
     expect(report.timeSeries.day?.map((point) => point.period)).toEqual(expected);
@@ -176,7 +212,10 @@ describe('values and dates end to end', () => {
     expect(quality.nullRate.campaign).toBe(0.25);
     expect(quality.warnings.join(' ')).toContain('1 duplicate rows');
     // A campaign called "Total Recall" is data, not a total line.
-    const recall = await h.write('recall.csv', 'Date,Campaign,Spend\n2025-11-01,Total Recall,5\n2025-11-01,Totals:,5\n');
+    const recall = await h.write(
+      'recall.csv',
+      'Date,Campaign,Spend\n2025-11-01,Total Recall,5\n2025-11-01,Totals:,5\n',
+    );
     const recallReport = await h.analyze([recall]);
     expect(recallReport.datasets[0]!.quality).toMatchObject({ rowsKept: 1, dropped: { totals: 1 } });
   });
@@ -184,12 +223,20 @@ describe('values and dates end to end', () => {
   it('reads quoted fields with newlines, a BOM, tabs and UTF-16 as Excel writes it', async () => {
     const text = 'Date\tCampaign\tSpend\tClicks\r\n2025-11-01\t"Multi\r\nline"\t10\t1\r\n2025-11-02\tÉté\t5\t2\r\n';
     const utf16 = await h.write('excel.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
-    const bom = await h.write('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.replace(/\t/g, ','), 'utf8')]));
+    const bom = await h.write(
+      'bom.csv',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.replace(/\t/g, ','), 'utf8')]),
+    );
     for (const file of [utf16, bom]) {
       const report = await h.analyze([file]);
       expect(flatTotals(report)).toMatchObject({ spend: 15, clicks: 3 });
       expect(report.breakdowns.campaign?.map((row) => row.campaign).sort()).toEqual(['Multi\r\nline', 'Été'].sort());
-      expect(report.datasets[0]!.mapping.map((column) => column.field)).toEqual(['date', 'campaign', 'spend', 'clicks']);
+      expect(report.datasets[0]!.mapping.map((column) => column.field)).toEqual([
+        'date',
+        'campaign',
+        'spend',
+        'clicks',
+      ]);
     }
   });
 });

@@ -35,7 +35,12 @@ interface AuditItem {
 
 /** A question the parser cannot read (no metric in it), which a model could. */
 const UNREADABLE = 'Where did the money go?';
-const GOOD_QUERY = { metrics: ['spend'], dimensions: ['platform'], dateRange: { from: '2026-03-01', to: '2026-03-14' }, orderBy: { field: 'spend', direction: 'desc' } };
+const GOOD_QUERY = {
+  metrics: ['spend'],
+  dimensions: ['platform'],
+  dateRange: { from: '2026-03-01', to: '2026-03-14' },
+  orderBy: { field: 'spend', direction: 'desc' },
+};
 
 describe.each(BACKENDS)('asking through the optional LLM [%s]', (backend) => {
   let t: TestApp;
@@ -46,30 +51,59 @@ describe.each(BACKENDS)('asking through the optional LLM [%s]', (backend) => {
   let datasetId: string;
   const as = (session: Session) => bearer(session.accessToken);
   const ask = async (question: string) => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/ask', headers: as(org.users.analyst), payload: { question, datasetIds: [datasetId] } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ask',
+      headers: as(org.users.analyst),
+      payload: { question, datasetIds: [datasetId] },
+    });
     expect(response.statusCode, response.body).toBe(200);
     return response.json<AskBody>();
   };
   const setFeature = async (on: boolean) => {
-    const response = await t.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${org.orgId}`, headers: as(operator), payload: { features: { llm_insights: on } } });
+    const response = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/orgs/${org.orgId}`,
+      headers: as(operator),
+      payload: { features: { llm_insights: on } },
+    });
     expect(response.statusCode).toBe(200);
   };
   const auditOf = async (questionId: string) => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=analysis.question_asked&limit=100', headers: as(org.users.auditor) });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/events?action=analysis.question_asked&limit=100',
+      headers: as(org.users.auditor),
+    });
     return response.json<{ items: AuditItem[] }>().items.find((item) => item.details.questionId === questionId);
   };
-  const answerWith = (content: unknown) => (llm.behaviour.current = { kind: 'answer', content: typeof content === 'string' ? content : JSON.stringify(content) });
+  const answerWith = (content: unknown) =>
+    (llm.behaviour.current = {
+      kind: 'answer',
+      content: typeof content === 'string' ? content : JSON.stringify(content),
+    });
 
   beforeAll(async () => {
     llm = await fakeLlm();
     elsewhere = await fakeLlm();
     t = await createTestApp(backend, {
-      env: { PCA_LLM_BASE_URL: llm.url, PCA_LLM_API_KEY: 'sk-ask-key-456', PCA_LLM_MODEL: 'reader-model', PCA_LLM_TIMEOUT_MS: '1000', PCA_LOGIN_RATE_LIMIT: '1000' },
+      env: {
+        PCA_LLM_BASE_URL: llm.url,
+        PCA_LLM_API_KEY: 'sk-ask-key-456',
+        PCA_LLM_MODEL: 'reader-model',
+        PCA_LLM_TIMEOUT_MS: '1000',
+        PCA_LOGIN_RATE_LIMIT: '1000',
+      },
     });
     operator = await operatorSession(t.app);
     org = await orgWithEveryRole(t.app, operator, 'llm-askers');
     const form = multipart({ name: 'march.csv', content: exportCsv() });
-    const upload = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(org.users.analyst), ...form.headers }, payload: form.payload });
+    const upload = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(org.users.analyst), ...form.headers },
+      payload: form.payload,
+    });
     expect(upload.statusCode).toBe(201);
     datasetId = upload.json<{ id: string }>().id;
   }, 120_000);
@@ -123,12 +157,23 @@ describe.each(BACKENDS)('asking through the optional LLM [%s]', (backend) => {
     expect(body.query).toEqual(GOOD_QUERY);
     expect(body.interpretation).toMatch(/^Spend by platform, from 2026-03-01 to 2026-03-14/);
     expect(body.notes.join(' ')).toContain('Read by the language model (reader-model)');
-    const direct = await t.app.inject({ method: 'POST', url: '/api/v1/query', headers: as(org.users.analyst), payload: { datasetIds: [datasetId], ...body.query } });
+    const direct = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/query',
+      headers: as(org.users.analyst),
+      payload: { datasetIds: [datasetId], ...body.query },
+    });
     expect(direct.statusCode).toBe(200);
     const rows = direct.json<{ rows: { platform: string; spend: number }[] }>().rows;
     expect(rows.map((row) => row.platform)).toEqual(['Meta', 'Google Ads']);
-    expect(body.answer!.rows.map((row) => [row.platform, row.spend])).toEqual(rows.map((row) => [row.platform, row.spend]));
-    expect((await auditOf(body.id))?.details).toMatchObject({ outcome: 'answered', reader: 'llm', model: 'reader-model' });
+    expect(body.answer!.rows.map((row) => [row.platform, row.spend])).toEqual(
+      rows.map((row) => [row.platform, row.spend]),
+    );
+    expect((await auditOf(body.id))?.details).toMatchObject({
+      outcome: 'answered',
+      reader: 'llm',
+      model: 'reader-model',
+    });
     expect((await auditOf(body.id))?.details).not.toHaveProperty('llmRefusal');
     expect(JSON.stringify(t.logs)).not.toContain('sk-ask-key-456');
   });
@@ -136,13 +181,41 @@ describe.each(BACKENDS)('asking through the optional LLM [%s]', (backend) => {
   const refusals: [string, unknown, RegExp][] = [
     ['prose instead of JSON', 'Meta spent 1,589 USD and Google Ads 1,330 USD.', /the model did not answer with JSON/],
     ['malformed JSON', '{"metrics": ["spend"], "dimensions": [', /the model did not answer with JSON/],
-    ['an unknown metric', { metrics: ['happiness'], dimensions: ['platform'] }, /does not fit the query schema: \/metrics\/0 /],
-    ['figures of its own beside the query', { ...GOOD_QUERY, answer: { Meta: 1589 } }, /does not fit the query schema: .*\(answer\)/],
-    ['exchange rates (figures) in the query', { ...GOOD_QUERY, conversion: { to: 'EUR', rates: { USD: 0.5 } } }, /does not fit the query schema: .*\(conversion\)/],
-    ['a half-open date range', { metrics: ['spend'], dimensions: [], dateRange: { from: '2026-03-01' } }, /does not fit the query schema: \/dateRange/],
-    ['a campaign the data does not have', { metrics: ['spend'], dimensions: [], filters: [{ dimension: 'campaign', values: ['Winter Sale'] }] }, /does not fit the data: .*"Winter Sale"/],
-    ['a range that ends before it starts', { metrics: ['spend'], dimensions: [], dateRange: { from: '2026-03-10', to: '2026-03-01' } }, /\/dateRange ends before it starts/],
-    ['an order the query service refuses', { metrics: ['spend'], dimensions: ['platform'], orderBy: { field: 'clicks', direction: 'desc' } }, /the query service refused the model's query: orderBy must be one of/],
+    [
+      'an unknown metric',
+      { metrics: ['happiness'], dimensions: ['platform'] },
+      /does not fit the query schema: \/metrics\/0 /,
+    ],
+    [
+      'figures of its own beside the query',
+      { ...GOOD_QUERY, answer: { Meta: 1589 } },
+      /does not fit the query schema: .*\(answer\)/,
+    ],
+    [
+      'exchange rates (figures) in the query',
+      { ...GOOD_QUERY, conversion: { to: 'EUR', rates: { USD: 0.5 } } },
+      /does not fit the query schema: .*\(conversion\)/,
+    ],
+    [
+      'a half-open date range',
+      { metrics: ['spend'], dimensions: [], dateRange: { from: '2026-03-01' } },
+      /does not fit the query schema: \/dateRange/,
+    ],
+    [
+      'a campaign the data does not have',
+      { metrics: ['spend'], dimensions: [], filters: [{ dimension: 'campaign', values: ['Winter Sale'] }] },
+      /does not fit the data: .*"Winter Sale"/,
+    ],
+    [
+      'a range that ends before it starts',
+      { metrics: ['spend'], dimensions: [], dateRange: { from: '2026-03-10', to: '2026-03-01' } },
+      /\/dateRange ends before it starts/,
+    ],
+    [
+      'an order the query service refuses',
+      { metrics: ['spend'], dimensions: ['platform'], orderBy: { field: 'clicks', direction: 'desc' } },
+      /the query service refused the model's query: orderBy must be one of/,
+    ],
   ];
 
   it.each(refusals)('refuses %s, tells the user why, and records the refusal', async (_name, content, reason) => {
@@ -152,7 +225,9 @@ describe.each(BACKENDS)('asking through the optional LLM [%s]', (backend) => {
     expect(llm.seen).toHaveLength(1);
     expect(body.answer).toBeUndefined();
     expect(body.query).toBeNull();
-    expect(body.clarification!.question).toMatch(/^I can't answer that: no metric.* A language model was asked to read it, and its reading was refused: /);
+    expect(body.clarification!.question).toMatch(
+      /^I can't answer that: no metric.* A language model was asked to read it, and its reading was refused: /,
+    );
     expect(body.clarification!.question).toMatch(reason);
     const details = (await auditOf(body.id))?.details;
     expect(details).toMatchObject({ outcome: 'unreadable', reader: 'llm', model: 'reader-model' });
@@ -166,7 +241,9 @@ describe.each(BACKENDS)('asking through the optional LLM [%s]', (backend) => {
     const body = await ask(UNREADABLE);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(body.answer).toBeUndefined();
-    expect(body.clarification!.question).toContain('its reading was refused: the LLM endpoint could not be reached (TimeoutError)');
+    expect(body.clarification!.question).toContain(
+      'its reading was refused: the LLM endpoint could not be reached (TimeoutError)',
+    );
     expect((await auditOf(body.id))?.details.llmRefusal).toBe('the LLM endpoint could not be reached (TimeoutError)');
   });
 

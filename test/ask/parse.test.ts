@@ -14,9 +14,15 @@ const ACCENTED: Vocabulary = {
 describe('the question parser at its edges', () => {
   it('matches names whatever their accents and case, and shows which name it matched', () => {
     const outcome = parseQuestion('spend on the ete promo campaign', ACCENTED);
-    expect(outcome).toMatchObject({ kind: 'query', query: { filters: [{ dimension: 'campaign', values: ['Été Promo'] }], dimensions: [] } });
+    expect(outcome).toMatchObject({
+      kind: 'query',
+      query: { filters: [{ dimension: 'campaign', values: ['Été Promo'] }], dimensions: [] },
+    });
     const partial = parseQuestion('CREME BRULEE clicks', ACCENTED);
-    expect(partial).toMatchObject({ kind: 'query', query: { filters: [{ dimension: 'campaign', values: ['Crème Brûlée Launch'] }] } });
+    expect(partial).toMatchObject({
+      kind: 'query',
+      query: { filters: [{ dimension: 'campaign', values: ['Crème Brûlée Launch'] }] },
+    });
     expect(partial.kind === 'query' && partial.notes.join(' ')).toContain('read as campaign Crème Brûlée Launch');
   });
 
@@ -33,7 +39,8 @@ describe('the question parser at its edges', () => {
       expect(outcome.kind, question).toBe('clarify');
       if (outcome.kind !== 'clarify') continue;
       expect(outcome.options.length, question).toBeGreaterThan(1);
-      for (const option of outcome.options) expect(parseQuestion(option.question, vocabulary).kind, `${question} -> ${option.question}`).toBe('query');
+      for (const option of outcome.options)
+        expect(parseQuestion(option.question, vocabulary).kind, `${question} -> ${option.question}`).toBe('query');
     }
   });
 
@@ -42,20 +49,37 @@ describe('the question parser at its edges', () => {
     expect(parseQuestion('?!', GENERATED).kind).toBe('unreadable');
     const undated: Vocabulary = { ...GENERATED, dateRange: { from: null, to: null } };
     expect(parseQuestion('spend last week', undated)).toMatchObject({ kind: 'query', query: { metrics: ['spend'] } });
-    expect(parseQuestion('spend last week', undated).kind === 'query' && 'dateRange' in (parseQuestion('spend last week', undated) as { query: object }).query).toBe(false);
+    expect(
+      parseQuestion('spend last week', undated).kind === 'query' &&
+        'dateRange' in (parseQuestion('spend last week', undated) as { query: object }).query,
+    ).toBe(false);
   });
 
   it('allows typos by word length: none under four letters, one up to seven, two from eight', () => {
     expect(editDistance('spned', 'spend', 1)).toBe(1);
     expect(editDistance('cpa', 'cpc', 0)).toBe(1);
-    expect(parseQuestion('spned by platform', GENERATED)).toMatchObject({ kind: 'query', query: { metrics: ['spend'] } });
+    expect(parseQuestion('spned by platform', GENERATED)).toMatchObject({
+      kind: 'query',
+      query: { metrics: ['spend'] },
+    });
     const short = parseQuestion('cpx by platform', GENERATED);
     // Three letters are never corrected: "cpx" names no metric, so the headline figures are shown.
     expect(short).toMatchObject({ kind: 'query', notes: ['No figure named: showing the headline figures.'] });
-    expect(parseQuestion('convrsoins by platform', GENERATED)).toMatchObject({ kind: 'query', query: { metrics: ['conversions'] } });
+    expect(parseQuestion('convrsoins by platform', GENERATED)).toMatchObject({
+      kind: 'query',
+      query: { metrics: ['conversions'] },
+    });
   });
 
   it('keeps an ISO day and a number with separators as one word each', () => {
-    expect(words('Spend over $1,250.50 on 2025-11-17?')).toEqual(['spend', 'over', '$', '1250.50', 'on', 'iso20251117', '?']);
+    expect(words('Spend over $1,250.50 on 2025-11-17?')).toEqual([
+      'spend',
+      'over',
+      '$',
+      '1250.50',
+      'on',
+      'iso20251117',
+      '?',
+    ]);
   });
 });

@@ -21,11 +21,19 @@ describe('the hand-written question set', () => {
       tally.total++;
       if (ok) tally.right++;
       byCategory.set(item.category, tally);
-      if (!ok) wrong.push(`  ${item.q}\n    expected ${JSON.stringify(item.expect)}\n    got      ${JSON.stringify(outcome.kind === 'query' ? { intent: outcome.intent, query: outcome.query } : outcome).slice(0, 400)}`);
+      if (!ok)
+        wrong.push(
+          `  ${item.q}\n    expected ${JSON.stringify(item.expect)}\n    got      ${JSON.stringify(outcome.kind === 'query' ? { intent: outcome.intent, query: outcome.query } : outcome).slice(0, 400)}`,
+        );
     }
     const right = [...byCategory.values()].reduce((sum, tally) => sum + tally.right, 0);
-    const lines = [...byCategory].map(([category, tally]) => `  ${category.padEnd(12)} ${tally.right}/${tally.total} (${((tally.right / tally.total) * 100).toFixed(1)} %)`);
-    console.log(`Question set: ${right}/${QUESTIONS.length} exact (${((right / QUESTIONS.length) * 100).toFixed(1)} %)\n${lines.join('\n')}${wrong.length > 0 ? `\nMisread:\n${wrong.join('\n')}` : ''}`);
+    const lines = [...byCategory].map(
+      ([category, tally]) =>
+        `  ${category.padEnd(12)} ${tally.right}/${tally.total} (${((tally.right / tally.total) * 100).toFixed(1)} %)`,
+    );
+    console.log(
+      `Question set: ${right}/${QUESTIONS.length} exact (${((right / QUESTIONS.length) * 100).toFixed(1)} %)\n${lines.join('\n')}${wrong.length > 0 ? `\nMisread:\n${wrong.join('\n')}` : ''}`,
+    );
     expect(right / QUESTIONS.length).toBeGreaterThanOrEqual(0.95);
   });
 });

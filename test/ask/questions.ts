@@ -30,13 +30,26 @@ export interface EvalCase {
 }
 
 const R = (from: string, to = from) => ({ from, to });
-const Q = (metrics: Metric[], rest: Partial<AskQuery> = {}): { query: AskQuery } => ({ query: { metrics, dimensions: [], ...rest } });
+const Q = (metrics: Metric[], rest: Partial<AskQuery> = {}): { query: AskQuery } => ({
+  query: { metrics, dimensions: [], ...rest },
+});
 const BY = (dimension: Dimension, metrics: Metric[], rest: Partial<AskQuery> = {}): { query: AskQuery } =>
   Q(metrics, { dimensions: [dimension], orderBy: { field: metrics[0]!, direction: 'desc' }, ...rest });
-const RANK = (dimension: Dimension, metric: Metric, direction: 'asc' | 'desc', limit: number, rest: Partial<AskQuery> = {}): { query: AskQuery } =>
+const RANK = (
+  dimension: Dimension,
+  metric: Metric,
+  direction: 'asc' | 'desc',
+  limit: number,
+  rest: Partial<AskQuery> = {},
+): { query: AskQuery } =>
   Q([metric], { dimensions: [dimension], orderBy: { field: metric, direction }, limit, ...rest });
 const F = (dimension: Dimension, ...values: string[]) => ({ dimension, values });
-const WHY = (metric: Metric, dateRange: { from: string; to: string }, compareTo: { from: string; to: string }, rest: Partial<AskQuery> = {}) => ({
+const WHY = (
+  metric: Metric,
+  dateRange: { from: string; to: string },
+  compareTo: { from: string; to: string },
+  rest: Partial<AskQuery> = {},
+) => ({
   intent: 'why' as const,
   query: { metrics: [metric], dimensions: [], dateRange, compareTo, ...rest },
 });
@@ -79,8 +92,18 @@ const C_TW = R('2025-11-24', '2025-11-30');
 const C_L7 = R('2025-11-24', '2025-11-30');
 const C_NOV = R('2025-11-01', '2025-11-30');
 
-const generated = (category: string, q: string, expect: Expectation): EvalCase => ({ q, category, data: 'generated', expect });
-const corpus = (category: string, q: string, expect: Expectation): EvalCase => ({ q, category, data: 'corpus', expect });
+const generated = (category: string, q: string, expect: Expectation): EvalCase => ({
+  q,
+  category,
+  data: 'generated',
+  expect,
+});
+const corpus = (category: string, q: string, expect: Expectation): EvalCase => ({
+  q,
+  category,
+  data: 'corpus',
+  expect,
+});
 
 export const QUESTIONS: readonly EvalCase[] = [
   // Metrics and their synonyms
@@ -109,7 +132,11 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('metrics', 'conversion rate by platform', BY('platform', ['cvr'])),
   generated('metrics', "What's the conv rate on mobile?", Q(['cvr'], { filters: [F('device', 'Mobile')] })),
   generated('metrics', 'CPM by platform last quarter', BY('platform', ['cpm'], { dateRange: Q3 })),
-  generated('metrics', 'cost per thousand impressions on LinkedIn', Q(['cpm'], { filters: [F('platform', 'LinkedIn')] })),
+  generated(
+    'metrics',
+    'cost per thousand impressions on LinkedIn',
+    Q(['cpm'], { filters: [F('platform', 'LinkedIn')] }),
+  ),
   generated('metrics', 'cost per click by device', BY('device', ['cpc'])),
   generated('metrics', 'average CPC in August', Q(['cpc'], { dateRange: AUG })),
   generated('metrics', 'average order value by platform', BY('platform', ['aov'])),
@@ -122,10 +149,18 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('metrics', 'How many orders did TikTok bring?', Q(['conversions'], { filters: [F('platform', 'TikTok')] })),
   generated('metrics', 'cost per lead by device', BY('device', ['cpa'])),
   generated('metrics', 'results by ad set', BY('ad_group', ['conversions'])),
-  generated('metrics', 'link clicks on Snapchat last week', Q(['clicks'], { filters: [F('platform', 'Snapchat')], dateRange: LW })),
+  generated(
+    'metrics',
+    'link clicks on Snapchat last week',
+    Q(['clicks'], { filters: [F('platform', 'Snapchat')], dateRange: LW }),
+  ),
   generated('metrics', 'ad spend by month', Q(['spend'], { granularity: 'month' })),
   generated('metrics', 'CAC by platform', BY('platform', ['cpa'])),
-  generated('metrics', 'How much have we invested in Google this quarter?', Q(['spend'], { filters: [F('platform', 'Google Ads')], dateRange: Q4 })),
+  generated(
+    'metrics',
+    'How much have we invested in Google this quarter?',
+    Q(['spend'], { filters: [F('platform', 'Google Ads')], dateRange: Q4 }),
+  ),
 
   // Dimensions and their synonyms
   generated('dimensions', 'spend by platform', BY('platform', ['spend'])),
@@ -139,12 +174,24 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('dimensions', 'spend by adset', BY('ad_group', ['spend'])),
   generated('dimensions', 'revenue by device', BY('device', ['revenue'])),
   generated('dimensions', 'CTR by device type', BY('device', ['ctr'])),
-  generated('dimensions', 'break down spend by platform and device', Q(['spend'], { dimensions: ['platform', 'device'], orderBy: { field: 'spend', direction: 'desc' } })),
+  generated(
+    'dimensions',
+    'break down spend by platform and device',
+    Q(['spend'], { dimensions: ['platform', 'device'], orderBy: { field: 'spend', direction: 'desc' } }),
+  ),
   generated('dimensions', 'conversions split by platform', BY('platform', ['conversions'])),
-  generated('dimensions', 'spend for each campaign on Meta', BY('campaign', ['spend'], { filters: [F('platform', 'Meta')] })),
+  generated(
+    'dimensions',
+    'spend for each campaign on Meta',
+    BY('campaign', ['spend'], { filters: [F('platform', 'Meta')] }),
+  ),
   generated('dimensions', 'ROAS across platforms last month', BY('platform', ['roas'], { dateRange: NOV })),
   generated('dimensions', 'Which platforms did we spend on?', BY('platform', ['spend'])),
-  generated('dimensions', 'revenue by platform by month', Q(['revenue'], { dimensions: ['platform'], granularity: 'month' })),
+  generated(
+    'dimensions',
+    'revenue by platform by month',
+    Q(['revenue'], { dimensions: ['platform'], granularity: 'month' }),
+  ),
   generated('dimensions', 'spend by region', 'clarify'),
   generated('dimensions', 'conversions by country', 'clarify'),
   generated('dimensions', 'clicks by gender', 'clarify'),
@@ -152,12 +199,28 @@ export const QUESTIONS: readonly EvalCase[] = [
 
   // Names in the data, matched forgivingly
   generated('values', 'spend on Meta', Q(['spend'], { filters: [F('platform', 'Meta')] })),
-  generated('values', 'Facebook revenue last week', Q(['revenue'], { filters: [F('platform', 'Meta')], dateRange: LW })),
-  generated('values', 'How did Instagram do in November?', Q(HEADLINE, { filters: [F('platform', 'Meta')], dateRange: NOV })),
-  generated('values', 'google spend yesterday', Q(['spend'], { filters: [F('platform', 'Google Ads')], dateRange: YDAY })),
+  generated(
+    'values',
+    'Facebook revenue last week',
+    Q(['revenue'], { filters: [F('platform', 'Meta')], dateRange: LW }),
+  ),
+  generated(
+    'values',
+    'How did Instagram do in November?',
+    Q(HEADLINE, { filters: [F('platform', 'Meta')], dateRange: NOV }),
+  ),
+  generated(
+    'values',
+    'google spend yesterday',
+    Q(['spend'], { filters: [F('platform', 'Google Ads')], dateRange: YDAY }),
+  ),
   generated('values', 'conversions from google ads', Q(['conversions'], { filters: [F('platform', 'Google Ads')] })),
   generated('values', 'linkedin CPA', Q(['cpa'], { filters: [F('platform', 'LinkedIn')] })),
-  generated('values', 'Linked In cost per conversion this month', Q(['cpa'], { filters: [F('platform', 'LinkedIn')], dateRange: DEC })),
+  generated(
+    'values',
+    'Linked In cost per conversion this month',
+    Q(['cpa'], { filters: [F('platform', 'LinkedIn')], dateRange: DEC }),
+  ),
   generated('values', 'tik tok clicks', Q(['clicks'], { filters: [F('platform', 'TikTok')] })),
   generated('values', 'TIKTOK ROAS', Q(['roas'], { filters: [F('platform', 'TikTok')] })),
   generated('values', 'snap spend last 7 days', Q(['spend'], { filters: [F('platform', 'Snapchat')], dateRange: L7 })),
@@ -168,14 +231,42 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('values', 'tablet spend', Q(['spend'], { filters: [F('device', 'Tablet')] })),
   generated('values', 'spend on phones', Q(['spend'], { filters: [F('device', 'Mobile')] })),
   generated('values', 'How is Campaign 12 doing?', Q(HEADLINE, { filters: [F('campaign', 'Campaign 12')] })),
-  generated('values', 'spend for campaign 7 last month', Q(['spend'], { filters: [F('campaign', 'Campaign 7')], dateRange: NOV })),
-  generated('values', 'ROAS of Campaign 150 by platform', BY('platform', ['roas'], { filters: [F('campaign', 'Campaign 150')] })),
+  generated(
+    'values',
+    'spend for campaign 7 last month',
+    Q(['spend'], { filters: [F('campaign', 'Campaign 7')], dateRange: NOV }),
+  ),
+  generated(
+    'values',
+    'ROAS of Campaign 150 by platform',
+    BY('platform', ['roas'], { filters: [F('campaign', 'Campaign 150')] }),
+  ),
   generated('values', 'ad set 3 conversions', Q(['conversions'], { filters: [F('ad_group', 'Ad Set 3')] })),
-  generated('values', 'CPA for Ad Set 42 on TikTok', Q(['cpa'], { filters: [F('platform', 'TikTok'), F('ad_group', 'Ad Set 42')] })),
-  generated('values', 'Meta vs Google spend', BY('platform', ['spend'], { filters: [F('platform', 'Meta', 'Google Ads')] })),
-  generated('values', 'compare ROAS for TikTok and Snapchat', BY('platform', ['roas'], { filters: [F('platform', 'TikTok', 'Snapchat')] })),
-  generated('values', 'mobile vs desktop conversion rate', BY('device', ['cvr'], { filters: [F('device', 'Mobile', 'Desktop')] })),
-  generated('values', 'campaign 3 and campaign 4 revenue', BY('campaign', ['revenue'], { filters: [F('campaign', 'Campaign 3', 'Campaign 4')] })),
+  generated(
+    'values',
+    'CPA for Ad Set 42 on TikTok',
+    Q(['cpa'], { filters: [F('platform', 'TikTok'), F('ad_group', 'Ad Set 42')] }),
+  ),
+  generated(
+    'values',
+    'Meta vs Google spend',
+    BY('platform', ['spend'], { filters: [F('platform', 'Meta', 'Google Ads')] }),
+  ),
+  generated(
+    'values',
+    'compare ROAS for TikTok and Snapchat',
+    BY('platform', ['roas'], { filters: [F('platform', 'TikTok', 'Snapchat')] }),
+  ),
+  generated(
+    'values',
+    'mobile vs desktop conversion rate',
+    BY('device', ['cvr'], { filters: [F('device', 'Mobile', 'Desktop')] }),
+  ),
+  generated(
+    'values',
+    'campaign 3 and campaign 4 revenue',
+    BY('campaign', ['revenue'], { filters: [F('campaign', 'Campaign 3', 'Campaign 4')] }),
+  ),
   generated('values', 'meta mobile spend', Q(['spend'], { filters: [F('platform', 'Meta'), F('device', 'Mobile')] })),
   generated('values', 'Spend on Pinterest', 'clarify'),
 
@@ -215,7 +306,11 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('time', 'spend on 2025-07-04', Q(['spend'], { dateRange: R('2025-07-04') })),
   generated('time', 'spend from 1 to 15 November', Q(['spend'], { dateRange: R('2025-11-01', '2025-11-15') })),
   generated('time', 'revenue between Nov 1 and Nov 15', Q(['revenue'], { dateRange: R('2025-11-01', '2025-11-15') })),
-  generated('time', 'conversions from 2025-06-01 to 2025-06-15', Q(['conversions'], { dateRange: R('2025-06-01', '2025-06-15') })),
+  generated(
+    'time',
+    'conversions from 2025-06-01 to 2025-06-15',
+    Q(['conversions'], { dateRange: R('2025-06-01', '2025-06-15') }),
+  ),
   generated('time', 'spend over the weekend', Q(['spend'], { dateRange: R('2025-12-27', '2025-12-28') })),
   generated('time', 'revenue in 2025', Q(['revenue'], { dateRange: Y2025 })),
   generated('time', 'daily spend last week', Q(['spend'], { granularity: 'day', dateRange: LW })),
@@ -227,42 +322,90 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('time', 'quarterly revenue', Q(['revenue'], { granularity: 'quarter' })),
   generated('time', 'spend trend over the last 30 days', Q(['spend'], { granularity: 'day', dateRange: L30 })),
   generated('time', 'CPA over time', Q(['cpa'], { granularity: 'week' })),
-  generated('time', 'daily clicks on Meta since the 10th', Q(['clicks'], { filters: [F('platform', 'Meta')], granularity: 'day', dateRange: SINCE10 })),
-  generated('time', 'spend per week by platform in Q4', Q(['spend'], { dimensions: ['platform'], granularity: 'week', dateRange: Q4 })),
+  generated(
+    'time',
+    'daily clicks on Meta since the 10th',
+    Q(['clicks'], { filters: [F('platform', 'Meta')], granularity: 'day', dateRange: SINCE10 }),
+  ),
+  generated(
+    'time',
+    'spend per week by platform in Q4',
+    Q(['spend'], { dimensions: ['platform'], granularity: 'week', dateRange: Q4 }),
+  ),
 
   // Ranking
-  generated('ranking', 'Top 5 ad sets by conversions on Meta', RANK('ad_group', 'conversions', 'desc', 5, { filters: [F('platform', 'Meta')] })),
+  generated(
+    'ranking',
+    'Top 5 ad sets by conversions on Meta',
+    RANK('ad_group', 'conversions', 'desc', 5, { filters: [F('platform', 'Meta')] }),
+  ),
   generated('ranking', 'top 10 campaigns by spend', RANK('campaign', 'spend', 'desc', 10)),
-  generated('ranking', 'top 3 platforms by revenue last month', RANK('platform', 'revenue', 'desc', 3, { dateRange: NOV })),
+  generated(
+    'ranking',
+    'top 3 platforms by revenue last month',
+    RANK('platform', 'revenue', 'desc', 3, { dateRange: NOV }),
+  ),
   generated('ranking', 'best campaign by ROAS', RANK('campaign', 'roas', 'desc', 1)),
   generated('ranking', 'best 5 campaigns by CPA', RANK('campaign', 'cpa', 'asc', 5)),
   generated('ranking', 'worst campaigns by CPA', RANK('campaign', 'cpa', 'desc', 10)),
   generated('ranking', 'worst 5 ad sets by ROAS', RANK('ad_group', 'roas', 'asc', 5)),
   generated('ranking', 'Which platform has the best CPA?', RANK('platform', 'cpa', 'asc', 1)),
-  generated('ranking', 'Which platform had the worst ROAS last week?', RANK('platform', 'roas', 'asc', 1, { dateRange: LW })),
+  generated(
+    'ranking',
+    'Which platform had the worst ROAS last week?',
+    RANK('platform', 'roas', 'asc', 1, { dateRange: LW }),
+  ),
   generated('ranking', 'Which campaign spent the most?', RANK('campaign', 'spend', 'desc', 1)),
-  generated('ranking', 'which campaigns spent the most in November', RANK('campaign', 'spend', 'desc', 10, { dateRange: NOV })),
+  generated(
+    'ranking',
+    'which campaigns spent the most in November',
+    RANK('campaign', 'spend', 'desc', 10, { dateRange: NOV }),
+  ),
   generated('ranking', 'Which device has the highest conversion rate?', RANK('device', 'cvr', 'desc', 1)),
   generated('ranking', 'Which device has the lowest CPC?', RANK('device', 'cpc', 'asc', 1)),
   generated('ranking', 'highest CPA campaigns', RANK('campaign', 'cpa', 'desc', 10)),
   generated('ranking', 'lowest ROAS ad sets this month', RANK('ad_group', 'roas', 'asc', 10, { dateRange: DEC })),
   generated('ranking', 'bottom 5 campaigns by revenue', RANK('campaign', 'revenue', 'asc', 5)),
   generated('ranking', 'campaigns with the fewest conversions', RANK('campaign', 'conversions', 'asc', 10)),
-  generated('ranking', 'which ad set got the most clicks yesterday', RANK('ad_group', 'clicks', 'desc', 1, { dateRange: YDAY })),
-  generated('ranking', 'top five campaigns by ROAS on TikTok', RANK('campaign', 'roas', 'desc', 5, { filters: [F('platform', 'TikTok')] })),
+  generated(
+    'ranking',
+    'which ad set got the most clicks yesterday',
+    RANK('ad_group', 'clicks', 'desc', 1, { dateRange: YDAY }),
+  ),
+  generated(
+    'ranking',
+    'top five campaigns by ROAS on TikTok',
+    RANK('campaign', 'roas', 'desc', 5, { filters: [F('platform', 'TikTok')] }),
+  ),
   generated('ranking', 'the 3 worst platforms by CTR', RANK('platform', 'ctr', 'asc', 3)),
   generated('ranking', 'cheapest platform by CPM', RANK('platform', 'cpm', 'asc', 1)),
   generated('ranking', 'most expensive campaigns by CPC', RANK('campaign', 'cpc', 'desc', 10)),
   generated('ranking', 'Which day had the highest spend?', RANK('date', 'spend', 'desc', 1)),
   generated('ranking', 'best day for revenue last month', RANK('date', 'revenue', 'desc', 1, { dateRange: NOV })),
-  generated('ranking', 'Which week had the most conversions?', Q(['conversions'], { granularity: 'week', orderBy: { field: 'conversions', direction: 'desc' }, limit: 1 })),
-  generated('ranking', 'which month had the lowest CPA', Q(['cpa'], { granularity: 'month', orderBy: { field: 'cpa', direction: 'asc' }, limit: 1 })),
+  generated(
+    'ranking',
+    'Which week had the most conversions?',
+    Q(['conversions'], { granularity: 'week', orderBy: { field: 'conversions', direction: 'desc' }, limit: 1 }),
+  ),
+  generated(
+    'ranking',
+    'which month had the lowest CPA',
+    Q(['cpa'], { granularity: 'month', orderBy: { field: 'cpa', direction: 'asc' }, limit: 1 }),
+  ),
   generated('ranking', 'top 20 ad sets by spend in Q2', RANK('ad_group', 'spend', 'desc', 20, { dateRange: Q2 })),
   generated('ranking', 'What are our top performing campaigns by revenue?', RANK('campaign', 'revenue', 'desc', 10)),
   generated('ranking', 'best performing platform in terms of ROAS', RANK('platform', 'roas', 'desc', 1)),
-  generated('ranking', 'leading campaigns by conversions this week', RANK('campaign', 'conversions', 'desc', 10, { dateRange: TW })),
+  generated(
+    'ranking',
+    'leading campaigns by conversions this week',
+    RANK('campaign', 'conversions', 'desc', 10, { dateRange: TW }),
+  ),
   generated('ranking', 'Which campaign has the biggest profit?', RANK('campaign', 'profit', 'desc', 1)),
-  generated('ranking', 'top 5 campaigns by spend with their ROAS', Q(['spend', 'roas'], { dimensions: ['campaign'], orderBy: { field: 'spend', direction: 'desc' }, limit: 5 })),
+  generated(
+    'ranking',
+    'top 5 campaigns by spend with their ROAS',
+    Q(['spend', 'roas'], { dimensions: ['campaign'], orderBy: { field: 'spend', direction: 'desc' }, limit: 5 }),
+  ),
   generated('ranking', 'best performing campaigns', 'clarify'),
   generated('ranking', 'top 5 platforms', 'clarify'),
   generated('ranking', 'worst ad sets last week', 'clarify'),
@@ -270,50 +413,184 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('ranking', 'best ROAS', 'clarify'),
 
   // Thresholds
-  generated('thresholds', 'Which campaigns had ROAS under 1 last week?', BY('campaign', ['roas'], { dateRange: LW, having: [{ metric: 'roas', op: 'lt', value: 1 }] })),
-  generated('thresholds', 'campaigns with ROAS below 2', BY('campaign', ['roas'], { having: [{ metric: 'roas', op: 'lt', value: 2 }] })),
-  generated('thresholds', 'campaigns that spent more than $500 yesterday', BY('campaign', ['spend'], { dateRange: YDAY, having: [{ metric: 'spend', op: 'gt', value: 500 }] })),
-  generated('thresholds', 'ad sets with at least 100 conversions', BY('ad_group', ['conversions'], { having: [{ metric: 'conversions', op: 'gte', value: 100 }] })),
-  generated('thresholds', 'campaigns with a CPA above $20', BY('campaign', ['cpa'], { having: [{ metric: 'cpa', op: 'gt', value: 20 }] })),
-  generated('thresholds', 'platforms where CTR is under 1%', BY('platform', ['ctr'], { having: [{ metric: 'ctr', op: 'lt', value: 1 }] })),
-  generated('thresholds', 'campaigns with CPC over 2', BY('campaign', ['cpc'], { having: [{ metric: 'cpc', op: 'gt', value: 2 }] })),
-  generated('thresholds', 'ad sets with spend over £1,000 last month', BY('ad_group', ['spend'], { dateRange: NOV, having: [{ metric: 'spend', op: 'gt', value: 1000 }] })),
-  generated('thresholds', 'campaigns with more than 1000 clicks in October', BY('campaign', ['clicks'], { dateRange: OCT, having: [{ metric: 'clicks', op: 'gt', value: 1000 }] })),
-  generated('thresholds', 'campaigns with ROAS of at least 3', BY('campaign', ['roas'], { having: [{ metric: 'roas', op: 'gte', value: 3 }] })),
-  generated('thresholds', 'campaigns with ROAS between 1 and 2', BY('campaign', ['roas'], { having: [{ metric: 'roas', op: 'gte', value: 1 }, { metric: 'roas', op: 'lte', value: 2 }] })),
-  generated('thresholds', 'which ad sets have a CPA of no more than 10', BY('ad_group', ['cpa'], { having: [{ metric: 'cpa', op: 'lte', value: 10 }] })),
-  generated('thresholds', 'campaigns with 50 conversions or more last week', BY('campaign', ['conversions'], { dateRange: LW, having: [{ metric: 'conversions', op: 'gte', value: 50 }] })),
-  generated('thresholds', 'campaigns with revenue above 5k', BY('campaign', ['revenue'], { having: [{ metric: 'revenue', op: 'gt', value: 5000 }] })),
-  generated('thresholds', 'campaigns with ROAS < 1', BY('campaign', ['roas'], { having: [{ metric: 'roas', op: 'lt', value: 1 }] })),
-  generated('thresholds', 'ad sets with ROAS >= 2.5 on Meta', BY('ad_group', ['roas'], { filters: [F('platform', 'Meta')], having: [{ metric: 'roas', op: 'gte', value: 2.5 }] })),
-  generated('thresholds', 'campaigns on Google with CPA under $15 this month', BY('campaign', ['cpa'], { filters: [F('platform', 'Google Ads')], dateRange: DEC, having: [{ metric: 'cpa', op: 'lt', value: 15 }] })),
-  generated('thresholds', 'campaigns with spend over $500 and ROAS under 1', BY('campaign', ['spend', 'roas'], { having: [{ metric: 'spend', op: 'gt', value: 500 }, { metric: 'roas', op: 'lt', value: 1 }] })),
-  generated('thresholds', 'ad sets with no conversions last week', BY('ad_group', ['conversions'], { dateRange: LW, having: [{ metric: 'conversions', op: 'lte', value: 0 }] })),
-  generated('thresholds', 'campaigns with zero conversions yesterday', BY('campaign', ['conversions'], { dateRange: YDAY, having: [{ metric: 'conversions', op: 'lte', value: 0 }] })),
-  generated('thresholds', 'ROAS under 1 by campaign in Q3', BY('campaign', ['roas'], { dateRange: Q3, having: [{ metric: 'roas', op: 'lt', value: 1 }] })),
-  generated('thresholds', 'campaigns with conversion rate lower than 0.5%', BY('campaign', ['cvr'], { having: [{ metric: 'cvr', op: 'lt', value: 0.5 }] })),
+  generated(
+    'thresholds',
+    'Which campaigns had ROAS under 1 last week?',
+    BY('campaign', ['roas'], { dateRange: LW, having: [{ metric: 'roas', op: 'lt', value: 1 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with ROAS below 2',
+    BY('campaign', ['roas'], { having: [{ metric: 'roas', op: 'lt', value: 2 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns that spent more than $500 yesterday',
+    BY('campaign', ['spend'], { dateRange: YDAY, having: [{ metric: 'spend', op: 'gt', value: 500 }] }),
+  ),
+  generated(
+    'thresholds',
+    'ad sets with at least 100 conversions',
+    BY('ad_group', ['conversions'], { having: [{ metric: 'conversions', op: 'gte', value: 100 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with a CPA above $20',
+    BY('campaign', ['cpa'], { having: [{ metric: 'cpa', op: 'gt', value: 20 }] }),
+  ),
+  generated(
+    'thresholds',
+    'platforms where CTR is under 1%',
+    BY('platform', ['ctr'], { having: [{ metric: 'ctr', op: 'lt', value: 1 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with CPC over 2',
+    BY('campaign', ['cpc'], { having: [{ metric: 'cpc', op: 'gt', value: 2 }] }),
+  ),
+  generated(
+    'thresholds',
+    'ad sets with spend over £1,000 last month',
+    BY('ad_group', ['spend'], { dateRange: NOV, having: [{ metric: 'spend', op: 'gt', value: 1000 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with more than 1000 clicks in October',
+    BY('campaign', ['clicks'], { dateRange: OCT, having: [{ metric: 'clicks', op: 'gt', value: 1000 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with ROAS of at least 3',
+    BY('campaign', ['roas'], { having: [{ metric: 'roas', op: 'gte', value: 3 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with ROAS between 1 and 2',
+    BY('campaign', ['roas'], {
+      having: [
+        { metric: 'roas', op: 'gte', value: 1 },
+        { metric: 'roas', op: 'lte', value: 2 },
+      ],
+    }),
+  ),
+  generated(
+    'thresholds',
+    'which ad sets have a CPA of no more than 10',
+    BY('ad_group', ['cpa'], { having: [{ metric: 'cpa', op: 'lte', value: 10 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with 50 conversions or more last week',
+    BY('campaign', ['conversions'], { dateRange: LW, having: [{ metric: 'conversions', op: 'gte', value: 50 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with revenue above 5k',
+    BY('campaign', ['revenue'], { having: [{ metric: 'revenue', op: 'gt', value: 5000 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with ROAS < 1',
+    BY('campaign', ['roas'], { having: [{ metric: 'roas', op: 'lt', value: 1 }] }),
+  ),
+  generated(
+    'thresholds',
+    'ad sets with ROAS >= 2.5 on Meta',
+    BY('ad_group', ['roas'], { filters: [F('platform', 'Meta')], having: [{ metric: 'roas', op: 'gte', value: 2.5 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns on Google with CPA under $15 this month',
+    BY('campaign', ['cpa'], {
+      filters: [F('platform', 'Google Ads')],
+      dateRange: DEC,
+      having: [{ metric: 'cpa', op: 'lt', value: 15 }],
+    }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with spend over $500 and ROAS under 1',
+    BY('campaign', ['spend', 'roas'], {
+      having: [
+        { metric: 'spend', op: 'gt', value: 500 },
+        { metric: 'roas', op: 'lt', value: 1 },
+      ],
+    }),
+  ),
+  generated(
+    'thresholds',
+    'ad sets with no conversions last week',
+    BY('ad_group', ['conversions'], { dateRange: LW, having: [{ metric: 'conversions', op: 'lte', value: 0 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with zero conversions yesterday',
+    BY('campaign', ['conversions'], { dateRange: YDAY, having: [{ metric: 'conversions', op: 'lte', value: 0 }] }),
+  ),
+  generated(
+    'thresholds',
+    'ROAS under 1 by campaign in Q3',
+    BY('campaign', ['roas'], { dateRange: Q3, having: [{ metric: 'roas', op: 'lt', value: 1 }] }),
+  ),
+  generated(
+    'thresholds',
+    'campaigns with conversion rate lower than 0.5%',
+    BY('campaign', ['cvr'], { having: [{ metric: 'cvr', op: 'lt', value: 0.5 }] }),
+  ),
   generated('thresholds', 'campaigns with more than 500', 'clarify'),
   generated('thresholds', 'platforms over $10,000', 'clarify'),
 
   // Comparisons
-  generated('comparison', 'Spend by platform in November vs October', BY('platform', ['spend'], { dateRange: NOV, compareTo: OCT })),
+  generated(
+    'comparison',
+    'Spend by platform in November vs October',
+    BY('platform', ['spend'], { dateRange: NOV, compareTo: OCT }),
+  ),
   generated('comparison', 'How did CPA change week over week?', Q(['cpa'], { dateRange: LW, compareTo: LW_PREV })),
   generated('comparison', 'revenue this month vs last month', Q(['revenue'], { dateRange: DEC, compareTo: NOV })),
-  generated('comparison', 'ROAS week over week by platform', BY('platform', ['roas'], { dateRange: LW, compareTo: LW_PREV })),
+  generated(
+    'comparison',
+    'ROAS week over week by platform',
+    BY('platform', ['roas'], { dateRange: LW, compareTo: LW_PREV }),
+  ),
   generated('comparison', 'spend WoW', Q(['spend'], { dateRange: LW, compareTo: LW_PREV })),
   generated('comparison', 'conversions month over month', Q(['conversions'], { dateRange: DEC, compareTo: NOV })),
   generated('comparison', 'revenue MoM by device', BY('device', ['revenue'], { dateRange: DEC, compareTo: NOV })),
   generated('comparison', 'compare Q3 and Q2 revenue', Q(['revenue'], { dateRange: Q3, compareTo: Q2 })),
-  generated('comparison', 'spend last week compared to the previous week', Q(['spend'], { dateRange: LW, compareTo: LW_PREV })),
+  generated(
+    'comparison',
+    'spend last week compared to the previous week',
+    Q(['spend'], { dateRange: LW, compareTo: LW_PREV }),
+  ),
   generated('comparison', 'How did spend change last week?', Q(['spend'], { dateRange: LW, compareTo: LW_PREV })),
   generated('comparison', 'How did ROAS change in November?', Q(['roas'], { dateRange: NOV, compareTo: OCT })),
-  generated('comparison', 'CTR last 7 days vs previous period', Q(['ctr'], { dateRange: L7, compareTo: R('2025-12-18', '2025-12-24') })),
-  generated('comparison', 'September versus August conversions', Q(['conversions'], { dateRange: SEP, compareTo: AUG })),
-  generated('comparison', 'Meta spend in December vs November', Q(['spend'], { filters: [F('platform', 'Meta')], dateRange: DEC, compareTo: NOV })),
+  generated(
+    'comparison',
+    'CTR last 7 days vs previous period',
+    Q(['ctr'], { dateRange: L7, compareTo: R('2025-12-18', '2025-12-24') }),
+  ),
+  generated(
+    'comparison',
+    'September versus August conversions',
+    Q(['conversions'], { dateRange: SEP, compareTo: AUG }),
+  ),
+  generated(
+    'comparison',
+    'Meta spend in December vs November',
+    Q(['spend'], { filters: [F('platform', 'Meta')], dateRange: DEC, compareTo: NOV }),
+  ),
   generated('comparison', 'CPA this week vs last week', Q(['cpa'], { dateRange: TW, compareTo: LW })),
   generated('comparison', 'quarter over quarter revenue', Q(['revenue'], { dateRange: Q4, compareTo: Q3 })),
-  generated('comparison', 'How has CPA evolved week on week for TikTok?', Q(['cpa'], { filters: [F('platform', 'TikTok')], dateRange: LW, compareTo: LW_PREV })),
-  generated('comparison', 'revenue in November year over year', Q(['revenue'], { dateRange: NOV, compareTo: R('2024-11-01', '2024-11-30') })),
+  generated(
+    'comparison',
+    'How has CPA evolved week on week for TikTok?',
+    Q(['cpa'], { filters: [F('platform', 'TikTok')], dateRange: LW, compareTo: LW_PREV }),
+  ),
+  generated(
+    'comparison',
+    'revenue in November year over year',
+    Q(['revenue'], { dateRange: NOV, compareTo: R('2024-11-01', '2024-11-30') }),
+  ),
   generated('comparison', 'How has ROAS changed?', 'clarify'),
   generated('comparison', 'spend in November and October', 'clarify'),
 
@@ -324,7 +601,11 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('why', 'why were conversions down in November', WHY('conversions', NOV, OCT)),
   generated('why', 'What caused the drop in ROAS on 17 November?', WHY('roas', R('2025-11-17'), R('2025-11-16'))),
   generated('why', 'Why did clicks fall on Dec 3rd?', WHY('clicks', R('2025-12-03'), R('2025-12-02'))),
-  generated('why', 'why did Meta revenue drop on the 17th', WHY('revenue', D17, D16, { filters: [F('platform', 'Meta')] })),
+  generated(
+    'why',
+    'why did Meta revenue drop on the 17th',
+    WHY('revenue', D17, D16, { filters: [F('platform', 'Meta')] }),
+  ),
   generated('why', 'explain the jump in spend this week', WHY('spend', TW, R('2025-12-26', '2025-12-28'))),
   generated('why', 'Why is CTR lower in Q3?', WHY('ctr', Q3, Q2)),
   generated('why', 'why did revenue increase in October', WHY('revenue', OCT, SEP)),
@@ -343,7 +624,11 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('spelling', 'revnue last week', Q(['revenue'], { dateRange: LW })),
   generated('spelling', 'impresions by device', BY('device', ['impressions'])),
   generated('spelling', 'coversion rate on mobile', Q(['cvr'], { filters: [F('device', 'Mobile')] })),
-  generated('spelling', 'spend on facebok yesterday', Q(['spend'], { filters: [F('platform', 'Meta')], dateRange: YDAY })),
+  generated(
+    'spelling',
+    'spend on facebok yesterday',
+    Q(['spend'], { filters: [F('platform', 'Meta')], dateRange: YDAY }),
+  ),
   generated('spelling', 'linkdin CPA', Q(['cpa'], { filters: [F('platform', 'LinkedIn')] })),
   generated('spelling', 'snapchta clicks', Q(['clicks'], { filters: [F('platform', 'Snapchat')] })),
   generated('spelling', 'spend in Novmber', Q(['spend'], { dateRange: NOV })),
@@ -354,7 +639,11 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('spelling', 'click thru rate by platform', BY('platform', ['ctr'])),
   generated('spelling', 'campain 12 spend', Q(['spend'], { filters: [F('campaign', 'Campaign 12')] })),
   generated('spelling', 'Whats the cpa on tiktok', Q(['cpa'], { filters: [F('platform', 'TikTok')] })),
-  generated('spelling', 'how much did we spent on google last week', Q(['spend'], { filters: [F('platform', 'Google Ads')], dateRange: LW })),
+  generated(
+    'spelling',
+    'how much did we spent on google last week',
+    Q(['spend'], { filters: [F('platform', 'Google Ads')], dateRange: LW }),
+  ),
   generated('spelling', 'ctr by devise', BY('device', ['ctr'])),
 
   // Ask back: readings the data cannot decide
@@ -379,19 +668,31 @@ export const QUESTIONS: readonly EvalCase[] = [
   generated('overview', 'performance by platform', BY('platform', HEADLINE)),
   generated('overview', 'How are we doing this month?', Q(HEADLINE, { dateRange: DEC })),
   generated('overview', 'mobile performance in Q4', Q(HEADLINE, { filters: [F('device', 'Mobile')], dateRange: Q4 })),
-  generated('overview', 'Show me TikTok yesterday', Q(HEADLINE, { filters: [F('platform', 'TikTok')], dateRange: YDAY })),
+  generated(
+    'overview',
+    'Show me TikTok yesterday',
+    Q(HEADLINE, { filters: [F('platform', 'TikTok')], dateRange: YDAY }),
+  ),
 
   // The corpus exports: real platform vocabularies, partial names, a month of data
   corpus('corpus', 'spend on Prospecting - Broad', Q(['spend'], { filters: [F('campaign', 'Prospecting - Broad')] })),
   corpus('corpus', 'retargeting ROAS', Q(['roas'], { filters: [F('campaign', 'Retargeting')] })),
-  corpus('corpus', 'How much did the retargetting campaign spend?', Q(['spend'], { filters: [F('campaign', 'Retargeting')] })),
+  corpus(
+    'corpus',
+    'How much did the retargetting campaign spend?',
+    Q(['spend'], { filters: [F('campaign', 'Retargeting')] }),
+  ),
   corpus('corpus', 'home decor conversions', Q(['conversions'], { filters: [F('campaign', 'Home Decor')] })),
   corpus('corpus', 'spend for the Holiday campaign', Q(['spend'], { filters: [F('campaign', 'Holiday')] })),
   corpus('corpus', 'Herbst revenue', Q(['revenue'], { filters: [F('campaign', 'Herbst')] })),
   corpus('corpus', 'launch video views', Q(['video_views'], { filters: [F('campaign', 'Launch')] })),
   corpus('corpus', 'video views by campaign', BY('campaign', ['video_views'])),
   corpus('corpus', 'ABM Tier 1 leads', Q(['leads'], { filters: [F('campaign', 'ABM - Tier 1')] })),
-  corpus('corpus', 'leads by campaign on LinkedIn', BY('campaign', ['leads'], { filters: [F('platform', 'LinkedIn')] })),
+  corpus(
+    'corpus',
+    'leads by campaign on LinkedIn',
+    BY('campaign', ['leads'], { filters: [F('platform', 'LinkedIn')] }),
+  ),
   corpus('corpus', 'reach by ad set', BY('ad_group', ['reach'])),
   corpus('corpus', 'frequency by campaign', BY('campaign', ['frequency'])),
   corpus('corpus', 'lookalike conversions', Q(['conversions'], { filters: [F('ad_group', 'Lookalike 1%')] })),
@@ -402,7 +703,11 @@ export const QUESTIONS: readonly EvalCase[] = [
   corpus('corpus', 'spend on the Awareness Q4 campaign', Q(['spend'], { filters: [F('campaign', 'Awareness Q4')] })),
   corpus('corpus', 'Q4 Video impressions', Q(['impressions'], { filters: [F('campaign', 'Q4 Video')] })),
   corpus('corpus', 'spring sale revenue', Q(['revenue'], { filters: [F('campaign', 'Spring Sale')] })),
-  corpus('corpus', 'UK push vs US push spend', BY('campaign', ['spend'], { filters: [F('campaign', 'UK push', 'US push')] })),
+  corpus(
+    'corpus',
+    'UK push vs US push spend',
+    BY('campaign', ['spend'], { filters: [F('campaign', 'UK push', 'US push')] }),
+  ),
   corpus('corpus', 'bing spend', Q(['spend'], { filters: [F('platform', 'Microsoft Ads')] })),
   corpus('corpus', 'Microsoft conversions', Q(['conversions'], { filters: [F('platform', 'Microsoft Ads')] })),
   corpus('corpus', 'pinterest revenue', Q(['revenue'], { filters: [F('platform', 'Pinterest')] })),
@@ -423,8 +728,16 @@ export const QUESTIONS: readonly EvalCase[] = [
   corpus('corpus', 'ROAS by creative', BY('ad', ['roas'])),
   corpus('corpus', 'top 3 campaigns by ROAS', RANK('campaign', 'roas', 'desc', 3)),
   corpus('corpus', 'worst platform by CPA', RANK('platform', 'cpa', 'desc', 1)),
-  corpus('corpus', 'campaigns with ROAS under 1', BY('campaign', ['roas'], { having: [{ metric: 'roas', op: 'lt', value: 1 }] })),
-  corpus('corpus', 'ad sets with more than 10 conversions', BY('ad_group', ['conversions'], { having: [{ metric: 'conversions', op: 'gt', value: 10 }] })),
+  corpus(
+    'corpus',
+    'campaigns with ROAS under 1',
+    BY('campaign', ['roas'], { having: [{ metric: 'roas', op: 'lt', value: 1 }] }),
+  ),
+  corpus(
+    'corpus',
+    'ad sets with more than 10 conversions',
+    BY('ad_group', ['conversions'], { having: [{ metric: 'conversions', op: 'gt', value: 10 }] }),
+  ),
   corpus('corpus', 'cost per lead by campaign', 'clarify'),
   corpus('corpus', 'prospecting spend', 'clarify'),
   corpus('corpus', 'brand clicks', 'clarify'),
@@ -432,10 +745,20 @@ export const QUESTIONS: readonly EvalCase[] = [
   corpus('corpus', 'ABM spend', 'clarify'),
   corpus('corpus', 'spend by device', 'clarify'),
   corpus('corpus', 'revenue by country', 'clarify'),
-  corpus('corpus', 'spend on Snapchat by ad squad', BY('ad_group', ['spend'], { filters: [F('platform', 'Snapchat')] })),
+  corpus(
+    'corpus',
+    'spend on Snapchat by ad squad',
+    BY('ad_group', ['spend'], { filters: [F('platform', 'Snapchat')] }),
+  ),
   corpus('corpus', 'DV360 spend by line item', BY('ad_group', ['spend'], { filters: [F('platform', 'DV360')] })),
   corpus('corpus', 'Google CPC by ad group', BY('ad_group', ['cpc'], { filters: [F('platform', 'Google Ads')] })),
   corpus('corpus', 'tiktok CTR by ad group', BY('ad_group', ['ctr'], { filters: [F('platform', 'TikTok')] })),
   corpus('corpus', 'daily spend on Meta', Q(['spend'], { filters: [F('platform', 'Meta')], granularity: 'day' })),
-  corpus('corpus', 'How did Meta perform?', Q(['spend', 'impressions', 'clicks', 'conversions', 'revenue', 'ctr', 'cpa', 'roas'], { filters: [F('platform', 'Meta')] })),
+  corpus(
+    'corpus',
+    'How did Meta perform?',
+    Q(['spend', 'impressions', 'clicks', 'conversions', 'revenue', 'ctr', 'cpa', 'roas'], {
+      filters: [F('platform', 'Meta')],
+    }),
+  ),
 ];

@@ -42,9 +42,18 @@ describe.each(BACKENDS)('a chain of SHA-256 links with keyed checkpoints [%s]', 
     t = await createTestApp(backend);
     // One event a minute, so archival can cut the chain at a chosen event.
     let minute = 0;
-    const audit = systemRecorder({ key: t.ctx.audit.key, clock: () => new Date(start.getTime() + 60_000 * minute++) }, 'checkpoints', orgId);
+    const audit = systemRecorder(
+      { key: t.ctx.audit.key, clock: () => new Date(start.getTime() + 60_000 * minute++) },
+      'checkpoints',
+      orgId,
+    );
     await inTransaction(t.ctx.store.db, async (trx) => {
-      for (let i = 1; i <= EVENTS; i++) await audit.record(trx, { action: 'retention.run', target: { type: 'organization', id: orgId, name: `event ${i}` }, details: { i } });
+      for (let i = 1; i <= EVENTS; i++)
+        await audit.record(trx, {
+          action: 'retention.run',
+          target: { type: 'organization', id: orgId, name: `event ${i}` },
+          details: { i },
+        });
     });
   }, 120_000);
   afterAll(() => t.dispose());
@@ -54,7 +63,8 @@ describe.each(BACKENDS)('a chain of SHA-256 links with keyed checkpoints [%s]', 
   const verify = () => verifyChain(db(), key(), orgId, { pageSize: 64 });
   const rows = () => db().selectFrom('audit_events').selectAll().where('org_id', '=', orgId).orderBy('seq').execute();
   const replace = async (replacement: Row[]) => {
-    for (const row of replacement) await db().updateTable('audit_events').set(row).where('org_id', '=', orgId).where('seq', '=', row.seq).execute();
+    for (const row of replacement)
+      await db().updateTable('audit_events').set(row).where('org_id', '=', orgId).where('seq', '=', row.seq).execute();
   };
 
   it(`keys every ${CHECKPOINT_INTERVAL}th event with an HMAC and links the others with bare SHA-256 digests`, async () => {
@@ -63,7 +73,9 @@ describe.each(BACKENDS)('a chain of SHA-256 links with keyed checkpoints [%s]', 
     for (const row of all) {
       const canonical = canonicalEvent(row);
       const keyed = createHmac('sha256', key()).update(canonical).digest('hex');
-      expect(row.hash, `event ${row.seq}`).toBe(Number(row.seq) % CHECKPOINT_INTERVAL === 0 ? keyed : sha256(canonical));
+      expect(row.hash, `event ${row.seq}`).toBe(
+        Number(row.seq) % CHECKPOINT_INTERVAL === 0 ? keyed : sha256(canonical),
+      );
     }
     expect(await verify()).toEqual({ orgId, valid: true, checked: EVENTS });
   });
@@ -85,7 +97,11 @@ describe.each(BACKENDS)('a chain of SHA-256 links with keyed checkpoints [%s]', 
     const all = await rows();
     const lastCheckpoint = 2 * CHECKPOINT_INTERVAL;
     await replace(rewrite(all, EVENTS - 10, EVENTS, { outcome: 'failure' }));
-    expect(await verify()).toMatchObject({ valid: false, firstBrokenSeq: lastCheckpoint + 1, reason: `events ${lastCheckpoint + 1}..${EVENTS} do not match the sealed head` });
+    expect(await verify()).toMatchObject({
+      valid: false,
+      firstBrokenSeq: lastCheckpoint + 1,
+      reason: `events ${lastCheckpoint + 1}..${EVENTS} do not match the sealed head`,
+    });
     await replace(all);
     expect((await verify()).valid).toBe(true);
   });
@@ -96,14 +112,20 @@ describe.each(BACKENDS)('a chain of SHA-256 links with keyed checkpoints [%s]', 
     // The cutoff falls between event 150 and event 151: the batch ends between two checkpoints.
     const later = new Date(start.getTime() + 150 * 60_000 + 86_400_000);
     await replace(rewrite(all, 140, 2 * CHECKPOINT_INTERVAL, { reason: 'rewritten' }));
-    await expect(archiveExpiredEvents({ db: db(), layout: t.ctx.layout, audit: t.ctx.audit }, organization, later)).rejects.toThrow(
-      `audit chain of ${orgId} is broken at ${CHECKPOINT_INTERVAL + 1}; archiving stopped`,
-    );
+    await expect(
+      archiveExpiredEvents({ db: db(), layout: t.ctx.layout, audit: t.ctx.audit }, organization, later),
+    ).rejects.toThrow(`audit chain of ${orgId} is broken at ${CHECKPOINT_INTERVAL + 1}; archiving stopped`);
     expect(await rows()).toHaveLength(EVENTS);
     await replace(all);
     // Sound, the same batch is archived, and the chain verifies across the archive.
-    expect(await archiveExpiredEvents({ db: db(), layout: t.ctx.layout, audit: t.ctx.audit }, organization, later)).toMatchObject({ events: 150 });
-    expect(await verifyChain(db(), key(), orgId, { archiveRoot: t.ctx.layout.auditArchive })).toMatchObject({ valid: true, archivesChecked: 1, checked: EVENTS + 1 });
+    expect(
+      await archiveExpiredEvents({ db: db(), layout: t.ctx.layout, audit: t.ctx.audit }, organization, later),
+    ).toMatchObject({ events: 150 });
+    expect(await verifyChain(db(), key(), orgId, { archiveRoot: t.ctx.layout.auditArchive })).toMatchObject({
+      valid: true,
+      archivesChecked: 1,
+      checked: EVENTS + 1,
+    });
   });
 });
 
@@ -121,21 +143,45 @@ describe.each(BACKENDS)('a chain written before checkpoints, every event keyed [
     await inTransaction(t.ctx.store.db, async (trx) => {
       for (let seq = 1; seq <= LEGACY; seq++) {
         const unhashed = {
-          id: `aud_legacy${seq}`, org_id: orgId, seq, occurred_at: new Date(Date.UTC(2025, 0, 1, 0, seq)).toISOString(), actor_type: 'system',
-          actor_id: 'legacy', actor_name: 'legacy', actor_ip: null, actor_user_agent: null, action: 'retention.run', target_type: 'organization',
-          target_id: orgId, target_name: `event ${seq}`, outcome: 'success', reason: null, severity: 'info', request_id: null, details: `{"i":${seq}}`, prev_hash: prev,
+          id: `aud_legacy${seq}`,
+          org_id: orgId,
+          seq,
+          occurred_at: new Date(Date.UTC(2025, 0, 1, 0, seq)).toISOString(),
+          actor_type: 'system',
+          actor_id: 'legacy',
+          actor_name: 'legacy',
+          actor_ip: null,
+          actor_user_agent: null,
+          action: 'retention.run',
+          target_type: 'organization',
+          target_id: orgId,
+          target_name: `event ${seq}`,
+          outcome: 'success',
+          reason: null,
+          severity: 'info',
+          request_id: null,
+          details: `{"i":${seq}}`,
+          prev_hash: prev,
         };
         const row = { ...unhashed, hash: createHmac('sha256', key).update(canonicalEvent(unhashed)).digest('hex') };
         await trx.insertInto('audit_events').values(row).execute();
         prev = row.hash;
       }
       const head = { org_id: orgId, seq: LEGACY, hash: prev, archived_seq: 0, archived_hash: GENESIS_HASH };
-      await trx.insertInto('audit_heads').values({ ...head, mac: headMac(key, head) }).execute();
+      await trx
+        .insertInto('audit_heads')
+        .values({ ...head, mac: headMac(key, head) })
+        .execute();
     });
     // Then the current scheme appends on top of it.
     const audit = systemRecorder(t.ctx.audit, 'legacy', orgId);
     await inTransaction(t.ctx.store.db, async (trx) => {
-      for (let i = 0; i < LATER; i++) await audit.record(trx, { action: 'retention.run', target: { type: 'organization', id: orgId, name: `later ${i}` }, details: { i } });
+      for (let i = 0; i < LATER; i++)
+        await audit.record(trx, {
+          action: 'retention.run',
+          target: { type: 'organization', id: orgId, name: `later ${i}` },
+          details: { i },
+        });
     });
   }, 120_000);
   afterAll(() => t.dispose());
@@ -150,9 +196,19 @@ describe.each(BACKENDS)('a chain written before checkpoints, every event keyed [
 
   it('finds a changed old event at its own sequence number', async () => {
     const target = (await rows())[4]!;
-    await db().updateTable('audit_events').set({ actor_name: 'forger' }).where('org_id', '=', orgId).where('seq', '=', target.seq).execute();
+    await db()
+      .updateTable('audit_events')
+      .set({ actor_name: 'forger' })
+      .where('org_id', '=', orgId)
+      .where('seq', '=', target.seq)
+      .execute();
     expect(await verify()).toMatchObject({ valid: false, firstBrokenSeq: 5, reason: 'event 5 was altered' });
-    await db().updateTable('audit_events').set({ actor_name: target.actor_name }).where('org_id', '=', orgId).where('seq', '=', target.seq).execute();
+    await db()
+      .updateTable('audit_events')
+      .set({ actor_name: target.actor_name })
+      .where('org_id', '=', orgId)
+      .where('seq', '=', target.seq)
+      .execute();
     expect((await verify()).valid).toBe(true);
   });
 
@@ -164,7 +220,11 @@ describe.each(BACKENDS)('a chain written before checkpoints, every event keyed [
       .where('org_id', '=', orgId)
       .where('seq', '=', 7)
       .execute();
-    expect(await verify()).toMatchObject({ valid: false, firstBrokenSeq: 8, reason: 'event 8 does not link to the event before it' });
+    expect(await verify()).toMatchObject({
+      valid: false,
+      firstBrokenSeq: 8,
+      reason: 'event 8 does not link to the event before it',
+    });
     await db().updateTable('audit_events').set(all[6]!).where('org_id', '=', orgId).where('seq', '=', 7).execute();
     expect((await verify()).valid).toBe(true);
   });

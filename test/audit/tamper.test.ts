@@ -30,15 +30,25 @@ describe.each(BACKENDS)('audit chain tamper evidence and archives [%s]', (backen
 
   const db = () => t.ctx.store.db;
   const verify = async (query = ''): Promise<Verdict> => {
-    const response = await t.app.inject({ method: 'GET', url: `/api/v1/audit/verify${query}`, headers: bearer(org.users.auditor.accessToken) });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit/verify${query}`,
+      headers: bearer(org.users.auditor.accessToken),
+    });
     expect(response.statusCode, response.body).toBe(200);
     return response.json<Verdict>();
   };
-  const rows = () => db().selectFrom('audit_events').selectAll().where('org_id', '=', org.orgId).orderBy('seq').execute();
+  const rows = () =>
+    db().selectFrom('audit_events').selectAll().where('org_id', '=', org.orgId).orderBy('seq').execute();
 
   it('verifies an untouched chain, odd characters included', async () => {
     const odd = 'ctrl \u0001\u001f tab\t nl\n quote" back\\ é 🚀 \u2028 <b>';
-    await systemRecorder(t.ctx.audit, odd, org.orgId).record(db(), { action: 'retention.run', target: { type: odd, id: odd, name: odd }, reason: odd, details: { [odd]: odd, nested: [odd, 1.5, null] } });
+    await systemRecorder(t.ctx.audit, odd, org.orgId).record(db(), {
+      action: 'retention.run',
+      target: { type: odd, id: odd, name: odd },
+      reason: odd,
+      details: { [odd]: odd, nested: [odd, 1.5, null] },
+    });
     const verdict = await verify();
     expect(verdict.valid).toBe(true);
     // All but the read that verification itself recorded afterwards.
@@ -49,7 +59,11 @@ describe.each(BACKENDS)('audit chain tamper evidence and archives [%s]', (backen
     const target = (await rows())[4]!;
     await db().updateTable('audit_events').set({ target_name: 'someone-else' }).where('id', '=', target.id).execute();
     expect(await verify()).toMatchObject({ valid: false, firstBrokenSeq: Number(target.seq) });
-    await db().updateTable('audit_events').set({ target_name: target.target_name }).where('id', '=', target.id).execute();
+    await db()
+      .updateTable('audit_events')
+      .set({ target_name: target.target_name })
+      .where('id', '=', target.id)
+      .execute();
     expect((await verify()).valid).toBe(true);
   });
 
@@ -80,18 +94,39 @@ describe.each(BACKENDS)('audit chain tamper evidence and archives [%s]', (backen
   it('detects a truncated tail against the sealed head, and records the break', async () => {
     const all = await rows();
     const tail = all.slice(-2);
-    await db().deleteFrom('audit_events').where('id', 'in', tail.map((row) => row.id)).execute();
+    await db()
+      .deleteFrom('audit_events')
+      .where(
+        'id',
+        'in',
+        tail.map((row) => row.id),
+      )
+      .execute();
     const verdict = await verify();
     expect(verdict).toMatchObject({ valid: false, firstBrokenSeq: Number(tail[0]!.seq) });
     expect(verdict.reason).toContain('head');
     await db().insertInto('audit_events').values(tail).execute();
     expect((await verify()).valid).toBe(true);
-    const broken = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=audit.chain_broken', headers: bearer(org.users.auditor.accessToken) });
-    expect(broken.json<{ items: { severity: string }[] }>().items.map((event) => event.severity)).toEqual(['critical', 'critical', 'critical', 'critical']);
+    const broken = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/events?action=audit.chain_broken',
+      headers: bearer(org.users.auditor.accessToken),
+    });
+    expect(broken.json<{ items: { severity: string }[] }>().items.map((event) => event.severity)).toEqual([
+      'critical',
+      'critical',
+      'critical',
+      'critical',
+    ]);
   });
 
   it('archives events past auditDays; the chain verifies across the boundary and archived events stay searchable', async () => {
-    const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${org.orgId}`, headers: bearer(org.users.admin.accessToken), payload: { retention: { auditDays: 1 } } });
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/orgs/${org.orgId}`,
+      headers: bearer(org.users.admin.accessToken),
+      payload: { retention: { auditDays: 1 } },
+    });
     expect(patch.statusCode).toBe(200);
     const before = await rows();
     now = new Date('2026-03-03T10:00:00Z');
@@ -101,25 +136,51 @@ describe.each(BACKENDS)('audit chain tamper evidence and archives [%s]', (backen
     const report = await t.retention.tick();
     expect(report?.removed.auditEvents).toBe(before.length);
 
-    const archives = await t.app.inject({ method: 'GET', url: '/api/v1/audit/archives', headers: bearer(org.users.auditor.accessToken) });
-    const [manifest] = archives.json<{ items: { file: string; fromSeq: number; toSeq: number; count: number; sha256: string }[] }>().items;
+    const archives = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/archives',
+      headers: bearer(org.users.auditor.accessToken),
+    });
+    const [manifest] = archives.json<{
+      items: { file: string; fromSeq: number; toSeq: number; count: number; sha256: string }[];
+    }>().items;
     expect(manifest).toMatchObject({ fromSeq: 1, toSeq: before.length, count: before.length });
-    expect(await readdir(path.join(t.ctx.layout.auditArchive, org.orgId))).toEqual(expect.arrayContaining([manifest!.file]));
+    expect(await readdir(path.join(t.ctx.layout.auditArchive, org.orgId))).toEqual(
+      expect.arrayContaining([manifest!.file]),
+    );
     expect((await rows()).map((row) => row.action)).toContain('audit.archived');
 
     expect(await verify()).toMatchObject({ valid: true });
     const live = (await rows()).length;
-    expect(await verify('?archives=true')).toMatchObject({ valid: true, archivesChecked: 1, checked: before.length + live });
+    expect(await verify('?archives=true')).toMatchObject({
+      valid: true,
+      archivesChecked: 1,
+      checked: before.length + live,
+    });
 
     const search = (query: string) =>
-      t.app.inject({ method: 'GET', url: `/api/v1/audit/events?action=org.created${query}`, headers: bearer(org.users.auditor.accessToken) }).then((response) => response.json<{ items: { seq: number }[] }>().items);
+      t.app
+        .inject({
+          method: 'GET',
+          url: `/api/v1/audit/events?action=org.created${query}`,
+          headers: bearer(org.users.auditor.accessToken),
+        })
+        .then((response) => response.json<{ items: { seq: number }[] }>().items);
     expect(await search('')).toEqual([]);
     expect((await search('&includeArchived=true')).map((event) => event.seq)).toEqual([1]);
-    const paged = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?limit=5&includeArchived=true', headers: bearer(org.users.auditor.accessToken) });
+    const paged = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/events?limit=5&includeArchived=true',
+      headers: bearer(org.users.auditor.accessToken),
+    });
     let cursor = paged.json<{ nextCursor: string | null }>().nextCursor;
     const seen = paged.json<{ items: { seq: number }[] }>().items.map((event) => event.seq);
     while (cursor) {
-      const next = await t.app.inject({ method: 'GET', url: `/api/v1/audit/events?limit=5&includeArchived=true&cursor=${cursor}`, headers: bearer(org.users.auditor.accessToken) });
+      const next = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/audit/events?limit=5&includeArchived=true&cursor=${cursor}`,
+        headers: bearer(org.users.auditor.accessToken),
+      });
       seen.push(...next.json<{ items: { seq: number }[] }>().items.map((event) => event.seq));
       cursor = next.json<{ nextCursor: string | null }>().nextCursor;
     }
@@ -137,7 +198,11 @@ describe.each(BACKENDS)('audit chain tamper evidence and archives [%s]', (backen
     const all = await rows();
     const [kept, dropped] = all.slice(-2);
     await db().deleteFrom('audit_events').where('id', '=', dropped!.id).execute();
-    await db().updateTable('audit_heads').set({ seq: kept!.seq, hash: kept!.hash }).where('org_id', '=', org.orgId).execute();
+    await db()
+      .updateTable('audit_heads')
+      .set({ seq: kept!.seq, hash: kept!.hash })
+      .where('org_id', '=', org.orgId)
+      .execute();
     expect(await verify()).toMatchObject({ valid: false, reason: 'the chain head was altered' });
     // Later appends (the verification records the break) cannot re-seal a forged head.
     expect(await verify()).toMatchObject({ valid: false, reason: 'the chain head was altered' });
@@ -171,7 +236,10 @@ describe.each(BACKENDS)('pca audit [%s]', (backend) => {
     expect(results.filter((result) => !result.valid).map((result) => result.firstBrokenSeq)).toEqual([1, 1]);
 
     // The key is the product's, not the database's: another key cannot verify this chain.
-    const otherKey = await runCli(['audit', 'verify', '--org', 'agency-one'], { ...env, PCA_AUDIT_KEY: 'x'.repeat(40) });
+    const otherKey = await runCli(['audit', 'verify', '--org', 'agency-one'], {
+      ...env,
+      PCA_AUDIT_KEY: 'x'.repeat(40),
+    });
     expect(otherKey.code).toBe(1);
 
     const archived = await runCli(['audit', 'archive', '--org', 'agency-one'], env);

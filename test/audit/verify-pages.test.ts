@@ -15,7 +15,16 @@ import { seedOrg } from '../helpers/seed.js';
 
 describe('the chain’s digests, of a text or of its bytes', () => {
   const key = Buffer.from('k'.repeat(40));
-  const texts = ['["pca-audit-1","org_a",1]', 'é 🚀 \u2028 "quoted"', 'x'.repeat(300), 'last', '', 'nul \u0000 inside', 'lone \ud800 surrogate', 'ü'.repeat(5_000)];
+  const texts = [
+    '["pca-audit-1","org_a",1]',
+    'é 🚀 \u2028 "quoted"',
+    'x'.repeat(300),
+    'last',
+    '',
+    'nul \u0000 inside',
+    'lone \ud800 surrogate',
+    'ü'.repeat(5_000),
+  ];
 
   it('gives node:crypto’s HMAC and SHA-256 of a text’s UTF-8 bytes, whether given the text or the bytes', () => {
     for (const text of texts) {
@@ -24,7 +33,9 @@ describe('the chain’s digests, of a text or of its bytes', () => {
       expect([hmacHex(key, text), hmacHex(key, Buffer.from(text))]).toEqual([hmac, hmac]);
       expect([sha256Hex(text), sha256Hex(Buffer.from(text))]).toEqual([digest, digest]);
     }
-    expect(hmacHex(Buffer.alloc(100, 7), 'long key')).toBe(createHmac('sha256', Buffer.alloc(100, 7)).update('long key').digest('hex'));
+    expect(hmacHex(Buffer.alloc(100, 7), 'long key')).toBe(
+      createHmac('sha256', Buffer.alloc(100, 7)).update('long key').digest('hex'),
+    );
   });
 });
 
@@ -42,7 +53,11 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
       for (let i = 0; i < 40; i++) {
         // Every fifth event carries a string SQL renders unlike JavaScript, so its page needs the slow re-check.
         const name = i % 5 === 0 ? `${odd} ${i}` : `event ${i}`;
-        await audit.record(trx, { action: 'retention.run', target: { type: 'organization', id: org.orgId, name }, details: { i } });
+        await audit.record(trx, {
+          action: 'retention.run',
+          target: { type: 'organization', id: org.orgId, name },
+          details: { i },
+        });
       }
     });
   }, 120_000);
@@ -50,18 +65,28 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
 
   const db = () => t.ctx.store.db;
   const verify = () => verifyChain(db(), t.ctx.audit.key, org.orgId, { pageSize: PAGE });
-  const rows = () => db().selectFrom('audit_events').selectAll().where('org_id', '=', org.orgId).orderBy('seq').execute();
+  const rows = () =>
+    db().selectFrom('audit_events').selectAll().where('org_id', '=', org.orgId).orderBy('seq').execute();
 
   it('verifies a chain of many pages in full, odd strings included, and agrees with one page', async () => {
     const all = await rows();
     expect(await verify()).toEqual({ orgId: org.orgId, valid: true, checked: all.length });
-    expect(await verifyChain(db(), t.ctx.audit.key, org.orgId)).toEqual({ orgId: org.orgId, valid: true, checked: all.length });
+    expect(await verifyChain(db(), t.ctx.audit.key, org.orgId)).toEqual({
+      orgId: org.orgId,
+      valid: true,
+      checked: all.length,
+    });
   });
 
   it('finds a changed field deep in a later page, at its own sequence number', async () => {
     const target = (await rows())[4 * PAGE + 3]!;
     await db().updateTable('audit_events').set({ details: '{"i":-1}' }).where('id', '=', target.id).execute();
-    expect(await verify()).toMatchObject({ valid: false, firstBrokenSeq: Number(target.seq), checked: Number(target.seq) - 1, reason: `event ${target.seq} was altered` });
+    expect(await verify()).toMatchObject({
+      valid: false,
+      firstBrokenSeq: Number(target.seq),
+      checked: Number(target.seq) - 1,
+      reason: `event ${target.seq} was altered`,
+    });
     await db().updateTable('audit_events').set({ details: target.details }).where('id', '=', target.id).execute();
     expect((await verify()).valid).toBe(true);
   });
@@ -69,24 +94,38 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
   it('finds the earliest break when two pages are broken', async () => {
     const all = await rows();
     const [early, late] = [all[2 * PAGE]!, all[5 * PAGE + 1]!];
-    for (const row of [late, early]) await db().updateTable('audit_events').set({ actor_name: 'forger' }).where('id', '=', row.id).execute();
+    for (const row of [late, early])
+      await db().updateTable('audit_events').set({ actor_name: 'forger' }).where('id', '=', row.id).execute();
     expect(await verify()).toMatchObject({ valid: false, firstBrokenSeq: Number(early.seq) });
-    for (const row of [early, late]) await db().updateTable('audit_events').set({ actor_name: row.actor_name }).where('id', '=', row.id).execute();
+    for (const row of [early, late])
+      await db().updateTable('audit_events').set({ actor_name: row.actor_name }).where('id', '=', row.id).execute();
     expect((await verify()).valid).toBe(true);
   });
 
   it('finds a row deleted where one page ends and the next begins', async () => {
     const target = (await rows())[3 * PAGE]!;
     await db().deleteFrom('audit_events').where('id', '=', target.id).execute();
-    expect(await verify()).toMatchObject({ valid: false, firstBrokenSeq: Number(target.seq), reason: `events ${target.seq}..${target.seq} are missing` });
+    expect(await verify()).toMatchObject({
+      valid: false,
+      firstBrokenSeq: Number(target.seq),
+      reason: `events ${target.seq}..${target.seq} are missing`,
+    });
     await db().insertInto('audit_events').values(target).execute();
     expect((await verify()).valid).toBe(true);
   });
 
   it('finds a recomputed-looking hash that breaks the link into the next page', async () => {
     const target = (await rows())[2 * PAGE - 1]!;
-    await db().updateTable('audit_events').set({ hash: 'f'.repeat(64) }).where('id', '=', target.id).execute();
-    expect(await verify()).toMatchObject({ valid: false, firstBrokenSeq: Number(target.seq), reason: `event ${target.seq} was altered` });
+    await db()
+      .updateTable('audit_events')
+      .set({ hash: 'f'.repeat(64) })
+      .where('id', '=', target.id)
+      .execute();
+    expect(await verify()).toMatchObject({
+      valid: false,
+      firstBrokenSeq: Number(target.seq),
+      reason: `event ${target.seq} was altered`,
+    });
     await db().updateTable('audit_events').set({ hash: target.hash }).where('id', '=', target.id).execute();
     expect((await verify()).valid).toBe(true);
   });
@@ -96,9 +135,9 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
     await db().updateTable('audit_events').set({ reason: 'rewritten' }).where('id', '=', target.id).execute();
     const later = new Date(Date.now() + 3 * 86_400_000);
     const organization = { id: org.orgId, retention: { ...DEFAULT_RETENTION, auditDays: 1 } };
-    await expect(archiveExpiredEvents({ db: db(), layout: t.ctx.layout, audit: t.ctx.audit }, organization, later)).rejects.toThrow(
-      `audit chain of ${org.orgId} is broken at ${target.seq}; archiving stopped`,
-    );
+    await expect(
+      archiveExpiredEvents({ db: db(), layout: t.ctx.layout, audit: t.ctx.audit }, organization, later),
+    ).rejects.toThrow(`audit chain of ${org.orgId} is broken at ${target.seq}; archiving stopped`);
     expect((await rows()).map((row) => row.id)).toEqual(before.map((row) => row.id));
     await db().updateTable('audit_events').set({ reason: target.reason }).where('id', '=', target.id).execute();
     expect((await verify()).valid).toBe(true);
@@ -125,13 +164,17 @@ describe.each(BACKENDS)('chain verification across pages [%s]', (backend) => {
     };
     let verdict;
     try {
-      verdict = await verifyChain(db().withPlugin(archiveAfterFirstQuery), t.ctx.audit.key, org.orgId, { pageSize: PAGE });
+      verdict = await verifyChain(db().withPlugin(archiveAfterFirstQuery), t.ctx.audit.key, org.orgId, {
+        pageSize: PAGE,
+      });
     } finally {
       await other.close();
     }
     expect(raced).toBe(true);
     expect((await rows())[0]!.seq).toBeGreaterThan(before[before.length - 1]!.seq);
     expect(verdict).toMatchObject({ valid: true });
-    expect(await verifyChain(db(), t.ctx.audit.key, org.orgId, { archiveRoot: t.ctx.layout.auditArchive })).toMatchObject({ valid: true, archivesChecked: 1 });
+    expect(
+      await verifyChain(db(), t.ctx.audit.key, org.orgId, { archiveRoot: t.ctx.layout.auditArchive }),
+    ).toMatchObject({ valid: true, archivesChecked: 1 });
   });
 });

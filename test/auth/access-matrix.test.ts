@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATOR_PERMISSIONS, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../src/auth/permissions.js';
+import {
+  OPERATOR_PERMISSIONS,
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  ROLES,
+  type Permission,
+  type Role,
+} from '../../src/auth/permissions.js';
 import type { RouteEntry } from '../../src/server/route-table.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -144,11 +151,15 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
   afterAll(() => t.dispose());
 
   it('declares on each route exactly the access the table expects, and serves no route the table lacks', () => {
-    expect(Object.fromEntries(routes.map((route) => [`${route.method} ${route.url}`, ruleOf(route.access)]))).toEqual(EXPECTED_ACCESS);
+    expect(Object.fromEntries(routes.map((route) => [`${route.method} ${route.url}`, ruleOf(route.access)]))).toEqual(
+      EXPECTED_ACCESS,
+    );
   });
 
   it('every /api/v1 route declares its access rule', () => {
-    const undeclared = routes.filter((route) => route.access === undefined).map((route) => `${route.method} ${route.url}`);
+    const undeclared = routes
+      .filter((route) => route.access === undefined)
+      .map((route) => `${route.method} ${route.url}`);
     expect(undeclared).toEqual([]);
   });
 
@@ -167,7 +178,8 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
       const permission: Permission = access.permission;
       for (const role of ROLES) {
         const held: readonly Permission[] = ROLE_PERMISSIONS[role];
-        const allowed = held.includes(permission) && (access.readsTarget === undefined || held.includes(access.readsTarget));
+        const allowed =
+          held.includes(permission) && (access.readsTarget === undefined || held.includes(access.readsTarget));
         const response = await t.app.inject({
           method: route.method as 'GET',
           url: fill(route.url, 'missing_1'),
@@ -182,10 +194,20 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
   });
 
   it('serves instance-wide monitoring to the operator only', async () => {
-    const platformRoutes = routes.filter((route) => route.method === 'GET' && route.access && !('public' in route.access) && route.access.permission === 'platform:monitoring');
+    const platformRoutes = routes.filter(
+      (route) =>
+        route.method === 'GET' &&
+        route.access &&
+        !('public' in route.access) &&
+        route.access.permission === 'platform:monitoring',
+    );
     expect(platformRoutes.length).toBeGreaterThan(0);
     for (const route of platformRoutes) {
-      const response = await t.app.inject({ method: route.method as 'GET', url: route.url, headers: bearer(operator.accessToken) });
+      const response = await t.app.inject({
+        method: route.method as 'GET',
+        url: route.url,
+        headers: bearer(operator.accessToken),
+      });
       expect(response.statusCode, route.url).toBe(200);
     }
   });
@@ -194,7 +216,11 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/orgs', headers: bearer(operator.accessToken) });
     expect(list.statusCode).toBe(200);
     for (const role of ROLES) {
-      const response = await t.app.inject({ method: 'GET', url: '/api/v1/orgs', headers: bearer(a.users[role].accessToken) });
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/orgs',
+        headers: bearer(a.users[role].accessToken),
+      });
       expect(response.statusCode).toBe(403);
     }
   });
@@ -203,7 +229,9 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     const roleFor = (route: RouteInfo): Role => {
       const access = route.access;
       const permission = access && !('public' in access) ? access.permission : null;
-      return permission === null ? 'admin' : (ROLES.find((role) => (ROLE_PERMISSIONS[role] as readonly string[]).includes(permission)) ?? 'admin');
+      return permission === null
+        ? 'admin'
+        : (ROLES.find((role) => (ROLE_PERMISSIONS[role] as readonly string[]).includes(permission)) ?? 'admin');
     };
     // b's resources: a user, an API key, a session, the organisation itself.
     const keyResponse = await t.app.inject({
@@ -213,30 +241,74 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
       payload: { name: 'b key', scopes: ['analyses:read'] },
     });
     const bKeyId = keyResponse.json<{ apiKey: { id: string } }>().apiKey.id;
-    const bSessions = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: bearer(b.users.viewer.accessToken) });
+    const bSessions = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/sessions',
+      headers: bearer(b.users.viewer.accessToken),
+    });
     const bSessionId = bSessions.json<{ items: { id: string }[] }>().items[0]!.id;
     const form = multipart({ name: 'b.csv', content: 'Date,Campaign,Spend\n2025-11-01,B only,5\n' });
-    const bDataset = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(b.users.analyst.accessToken), ...form.headers }, payload: form.payload });
+    const bDataset = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...bearer(b.users.analyst.accessToken), ...form.headers },
+      payload: form.payload,
+    });
     const bDatasetId = bDataset.json<{ id: string }>().id;
-    const bAnalysis = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(b.users.analyst.accessToken), payload: { datasetIds: [bDatasetId] } });
+    const bAnalysis = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: bearer(b.users.analyst.accessToken),
+      payload: { datasetIds: [bDatasetId] },
+    });
     const bAnalysisId = bAnalysis.json<{ id: string }>().id;
-    const bInsights = await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${bAnalysisId}/insights`, headers: bearer(b.users.analyst.accessToken) });
+    const bInsights = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/analyses/${bAnalysisId}/insights`,
+      headers: bearer(b.users.analyst.accessToken),
+    });
     const bItems = bInsights.json<{ insights: { id: string }[]; recommendations: { id: string }[] }>();
     const bInsightId = bItems.insights[0]!.id;
     const bRecommendationId = bItems.recommendations[0]!.id;
-    const bBudget = await t.app.inject({ method: 'POST', url: '/api/v1/budgets', headers: bearer(b.users.analyst.accessToken), payload: { scope: 'campaign', name: 'B only', amount: 10, startDate: '2025-11-01', endDate: '2025-11-30' } });
+    const bBudget = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/budgets',
+      headers: bearer(b.users.analyst.accessToken),
+      payload: { scope: 'campaign', name: 'B only', amount: 10, startDate: '2025-11-01', endDate: '2025-11-30' },
+    });
     const bBudgetId = bBudget.json<{ id: string }>().id;
-    const bAlert = await t.app.inject({ method: 'POST', url: '/api/v1/alerts', headers: bearer(b.users.admin.accessToken), payload: { severity: 'info', category: 'data', title: 'b only' } });
+    const bAlert = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      headers: bearer(b.users.admin.accessToken),
+      payload: { severity: 'info', category: 'data', title: 'b only' },
+    });
     const bAlertId = bAlert.json<{ id: string }>().id;
-    const bChannel = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: bearer(b.users.admin.accessToken), payload: { name: 'b hook', url: 'http://127.0.0.1:9/never' } });
+    const bChannel = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts/channels',
+      headers: bearer(b.users.admin.accessToken),
+      payload: { name: 'b hook', url: 'http://127.0.0.1:9/never' },
+    });
     const bChannelId = bChannel.json<{ channel: { id: string } }>().channel.id;
-    const bQuestion = await t.app.inject({ method: 'POST', url: '/api/v1/ask', headers: bearer(b.users.admin.accessToken), payload: { question: 'spend by campaign', datasetIds: [bDatasetId] } });
+    const bQuestion = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ask',
+      headers: bearer(b.users.admin.accessToken),
+      payload: { question: 'spend by campaign', datasetIds: [bDatasetId] },
+    });
     const bQuestionId = bQuestion.json<{ id: string }>().id;
     const bSchedule = await t.app.inject({
       method: 'POST',
       url: '/api/v1/report-schedules',
       headers: bearer(b.users.analyst.accessToken),
-      payload: { name: 'b report', report: { kind: 'datasets', datasetIds: [bDatasetId] }, format: 'csv', cadence: { kind: 'daily', time: '06:00' }, destination: { kind: 'webhook', channelId: bChannelId } },
+      payload: {
+        name: 'b report',
+        report: { kind: 'datasets', datasetIds: [bDatasetId] },
+        format: 'csv',
+        cadence: { kind: 'daily', time: '06:00' },
+        destination: { kind: 'webhook', channelId: bChannelId },
+      },
     });
     expect(bSchedule.statusCode, bSchedule.body).toBe(201);
     const bScheduleId = bSchedule.json<{ id: string }>().id;
@@ -270,23 +342,24 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
             ? route.url.startsWith('/api/v1/budgets')
               ? { scope: 'campaign', name: 'taken over', amount: 1, startDate: '2025-11-01', endDate: '2025-11-30' }
               : route.url.startsWith('/api/v1/ask')
-              ? { rating: 'wrong' }
-              : route.url.startsWith('/api/v1/insights')
-              ? { rating: 3 }
-              : route.url.startsWith('/api/v1/recommendations')
-                ? { implemented: true }
-                : { overall: 3, usefulness: 3, accuracy: 3, actionability: 3 }
+                ? { rating: 'wrong' }
+                : route.url.startsWith('/api/v1/insights')
+                  ? { rating: 3 }
+                  : route.url.startsWith('/api/v1/recommendations')
+                    ? { implemented: true }
+                    : { overall: 3, usefulness: 3, accuracy: 3, actionability: 3 }
             : route.method !== 'PATCH'
               ? undefined
-            : route.url.startsWith('/api/v1/orgs')
-              ? { name: 'x' }
-              : route.url.startsWith('/api/v1/datasets')
-                ? { mapping: { Spend: 'spend' } }
-                : route.url.startsWith('/api/v1/report-schedules')
-                  ? { enabled: false }
-                  : { displayName: 'x' },
+              : route.url.startsWith('/api/v1/orgs')
+                ? { name: 'x' }
+                : route.url.startsWith('/api/v1/datasets')
+                  ? { mapping: { Spend: 'spend' } }
+                  : route.url.startsWith('/api/v1/report-schedules')
+                    ? { enabled: false }
+                    : { displayName: 'x' },
       });
-      if (response.statusCode !== 404) failures.push(`${route.method} ${route.url}: ${response.statusCode} ${response.body}`);
+      if (response.statusCode !== 404)
+        failures.push(`${route.method} ${route.url}: ${response.statusCode} ${response.body}`);
     }
     expect(failures).toEqual([]);
     // Another tenant's dataset cannot be reached through the query surface or an analysis either.
@@ -298,13 +371,27 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
       expect(response.statusCode, url).toBe(404);
     }
     // And b's resources are untouched.
-    const stillThere = await t.app.inject({ method: 'GET', url: `/api/v1/users/${b.users.analyst.userId}`, headers: bearer(b.users.admin.accessToken) });
-    expect(stillThere.json<{ status: string; displayName: string | null }>()).toMatchObject({ status: 'active', displayName: null });
+    const stillThere = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/users/${b.users.analyst.userId}`,
+      headers: bearer(b.users.admin.accessToken),
+    });
+    expect(stillThere.json<{ status: string; displayName: string | null }>()).toMatchObject({
+      status: 'active',
+      displayName: null,
+    });
   });
 
   it('serves the permission table at /api/v1/roles', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/roles', headers: bearer(a.users.viewer.accessToken) });
-    const body = response.json<{ roles: { name: Role; permissions: Permission[] }[]; operatorPermissions: Permission[] }>();
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/roles',
+      headers: bearer(a.users.viewer.accessToken),
+    });
+    const body = response.json<{
+      roles: { name: Role; permissions: Permission[] }[];
+      operatorPermissions: Permission[];
+    }>();
     for (const role of ROLES) {
       expect(body.roles.find((entry) => entry.name === role)?.permissions).toEqual([...ROLE_PERMISSIONS[role]]);
     }
@@ -316,27 +403,44 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
       routes.some((route) => {
         const access = route.access;
         if (!access || 'public' in access || access.permission !== permission) return false;
-        return access.readsTarget === undefined || (ROLE_PERMISSIONS[role]).includes(access.readsTarget);
+        return access.readsTarget === undefined || ROLE_PERMISSIONS[role].includes(access.readsTarget);
       });
-    const dead = ROLES.flatMap((role) => ROLE_PERMISSIONS[role].filter((permission) => !usable(role, permission)).map((permission) => `${role} ${permission}`));
+    const dead = ROLES.flatMap((role) =>
+      ROLE_PERMISSIONS[role]
+        .filter((permission) => !usable(role, permission))
+        .map((permission) => `${role} ${permission}`),
+    );
     expect(dead).toEqual([]);
-    const checked = new Set(routes.flatMap((route) => (route.access && !('public' in route.access) && route.access.permission ? [route.access.permission] : [])));
+    const checked = new Set(
+      routes.flatMap((route) =>
+        route.access && !('public' in route.access) && route.access.permission ? [route.access.permission] : [],
+      ),
+    );
     expect([...PERMISSIONS].filter((permission) => !checked.has(permission))).toEqual([]);
   });
 
   it('gives an organisation’s admin its own request statistics and the operator the instance’s', async () => {
     type Report = { scope: string; total: number; routes: { route: string; count: number }[] };
     const requests = async (session: Session): Promise<Report> => {
-      const response = await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/requests?minutes=60', headers: bearer(session.accessToken) });
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/monitoring/requests?minutes=60',
+        headers: bearer(session.accessToken),
+      });
       expect(response.statusCode, response.body).toBe(200);
       return response.json<Report>();
     };
     const countOf = (report: Report, route: string) => report.routes.find((entry) => entry.route === route)?.count ?? 0;
     const before = await requests(a.users.admin);
     const instanceBefore = await requests(operator);
-    for (let i = 0; i < 5; i++) await t.app.inject({ method: 'GET', url: '/api/v1/datasets', headers: bearer(b.users.viewer.accessToken) });
+    for (let i = 0; i < 5; i++)
+      await t.app.inject({ method: 'GET', url: '/api/v1/datasets', headers: bearer(b.users.viewer.accessToken) });
     await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(a.users.admin.accessToken) });
-    const signIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'not-the-password-1', organization: 'alpha' } });
+    const signIn = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'nobody', password: 'not-the-password-1', organization: 'alpha' },
+    });
     expect(signIn.statusCode).toBe(401);
     const after = await requests(a.users.admin);
     const instance = await requests(operator);
@@ -351,29 +455,82 @@ describe.each(BACKENDS)('access control [%s]', (backend) => {
     expect(countOf(instance, 'POST /api/v1/auth/login')).toBeGreaterThan(0);
     expect(instance.total).toBeGreaterThan(after.total);
     // Its own alerts too, but not the instance's system figures or alert rules.
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: bearer(a.users.admin.accessToken) })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: bearer(a.users.admin.accessToken) }))
+        .statusCode,
+    ).toBe(200);
     for (const url of ['/api/v1/monitoring/system', '/api/v1/monitoring/health', '/api/v1/alerts/rules']) {
-      expect((await t.app.inject({ method: 'GET', url, headers: bearer(a.users.admin.accessToken) })).statusCode, url).toBe(403);
+      expect(
+        (await t.app.inject({ method: 'GET', url, headers: bearer(a.users.admin.accessToken) })).statusCode,
+        url,
+      ).toBe(403);
     }
   });
 
   it('refuses feedback on an insight to a caller that cannot read it: the auditor, and a key scoped to feedback only', async () => {
-    const form = multipart({ name: 'a.csv', content: 'Date,Campaign,Impressions,Clicks,Spend,Conversions,Revenue\n2025-11-01,A one,1000,20,50,2,90\n2025-11-02,A two,1000,10,50,1,20\n' });
-    const dataset = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(a.users.analyst.accessToken), ...form.headers }, payload: form.payload });
-    const analysis = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(a.users.analyst.accessToken), payload: { datasetIds: [dataset.json<{ id: string }>().id] } });
+    const form = multipart({
+      name: 'a.csv',
+      content:
+        'Date,Campaign,Impressions,Clicks,Spend,Conversions,Revenue\n2025-11-01,A one,1000,20,50,2,90\n2025-11-02,A two,1000,10,50,1,20\n',
+    });
+    const dataset = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...bearer(a.users.analyst.accessToken), ...form.headers },
+      payload: form.payload,
+    });
+    const analysis = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: bearer(a.users.analyst.accessToken),
+      payload: { datasetIds: [dataset.json<{ id: string }>().id] },
+    });
     const analysisId = analysis.json<{ id: string }>().id;
-    const items = (await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${analysisId}/insights`, headers: bearer(a.users.viewer.accessToken) })).json<{ insights: { id: string }[] }>();
+    const items = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/analyses/${analysisId}/insights`,
+        headers: bearer(a.users.viewer.accessToken),
+      })
+    ).json<{ insights: { id: string }[] }>();
     const insightId = items.insights[0]!.id;
-    const rate = (token: string) => t.app.inject({ method: 'PUT', url: `/api/v1/insights/${insightId}/feedback`, headers: bearer(token), payload: { rating: 2 } });
+    const rate = (token: string) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/insights/${insightId}/feedback`,
+        headers: bearer(token),
+        payload: { rating: 2 },
+      });
     // The auditor cannot read the analysis, so it cannot rate it either.
-    expect((await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${analysisId}`, headers: bearer(a.users.auditor.accessToken) })).statusCode).toBe(403);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/analyses/${analysisId}`,
+          headers: bearer(a.users.auditor.accessToken),
+        })
+      ).statusCode,
+    ).toBe(403);
     const byAuditor = await rate(a.users.auditor.accessToken);
     expect(byAuditor.statusCode).toBe(403);
-    const overall = await t.app.inject({ method: 'PUT', url: `/api/v1/analyses/${analysisId}/feedback`, headers: bearer(a.users.auditor.accessToken), payload: { overall: 1, usefulness: 1, accuracy: 1, actionability: 1 } });
+    const overall = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/analyses/${analysisId}/feedback`,
+      headers: bearer(a.users.auditor.accessToken),
+      payload: { overall: 1, usefulness: 1, accuracy: 1, actionability: 1 },
+    });
     expect(overall.statusCode).toBe(403);
-    const key = await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(a.users.admin.accessToken), payload: { name: 'feedback only', scopes: ['feedback:write'] } });
+    const key = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: bearer(a.users.admin.accessToken),
+      payload: { name: 'feedback only', scopes: ['feedback:write'] },
+    });
     const secret = key.json<{ key: string }>().key;
-    expect((await rate(secret)).json<{ type: string; permission: string }>()).toMatchObject({ type: '/problems/forbidden', permission: 'analyses:read' });
+    expect((await rate(secret)).json<{ type: string; permission: string }>()).toMatchObject({
+      type: '/problems/forbidden',
+      permission: 'analyses:read',
+    });
     // A viewer reads the analysis and rates it.
     expect((await rate(a.users.viewer.accessToken)).statusCode).toBe(200);
   });

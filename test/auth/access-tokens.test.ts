@@ -1,6 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER, accessTokenSigner, unverifiedPayload, type AccessClaims } from '../../src/auth/access-tokens.js';
+import {
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  accessTokenSigner,
+  unverifiedPayload,
+  type AccessClaims,
+} from '../../src/auth/access-tokens.js';
 import type { OrgId, SessionId, UserId } from '../../src/ids.js';
 
 const SECRET = Buffer.from('a test secret of thirty-two bytes!');
@@ -29,10 +35,20 @@ describe('access tokens (HS256)', () => {
 
   it('refuses another key, a changed byte and a non-canonical signature', () => {
     const token = signer.sign(CLAIMS, NOW);
-    expect(accessTokenSigner(Buffer.from('another secret of thirty-two bytes'), 900).verify(token, NOW)).toBeUndefined();
+    expect(
+      accessTokenSigner(Buffer.from('another secret of thirty-two bytes'), 900).verify(token, NOW),
+    ).toBeUndefined();
     const [head, body, signature] = token.split('.') as [string, string, string];
     const flipped = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A');
-    for (const bad of [`${head}.${body}.${flipped}`, `${token}=`, `${token}.`, `${head}.${body}`, `${head}.${body}x.${signature}`, '', 'garbage']) {
+    for (const bad of [
+      `${head}.${body}.${flipped}`,
+      `${token}=`,
+      `${token}.`,
+      `${head}.${body}`,
+      `${head}.${body}x.${signature}`,
+      '',
+      'garbage',
+    ]) {
       expect(signer.verify(bad, NOW), bad).toBeUndefined();
     }
   });
@@ -54,10 +70,13 @@ describe('access tokens (HS256)', () => {
       ['no session', HEADER, { ...PAYLOAD, sid: undefined }],
       ['a numeric subject', HEADER, { ...PAYLOAD, sub: 42 }],
     ];
-    for (const [name, header, payload] of cases) expect(signer.verify(forge(header, payload), NOW), name).toBeUndefined();
+    for (const [name, header, payload] of cases)
+      expect(signer.verify(forge(header, payload), NOW), name).toBeUndefined();
     // The same construction with nothing wrong is accepted, so each refusal above is the one change.
     expect(signer.verify(forge(HEADER, PAYLOAD), NOW)).toEqual(CLAIMS);
-    expect(signer.verify(forge(HEADER, { ...PAYLOAD, aud: ['other-api', TOKEN_AUDIENCE], nbf: NOW_S }), NOW)).toEqual(CLAIMS);
+    expect(signer.verify(forge(HEADER, { ...PAYLOAD, aud: ['other-api', TOKEN_AUDIENCE], nbf: NOW_S }), NOW)).toEqual(
+      CLAIMS,
+    );
   });
 
   it('refuses a signed payload that is not a JSON object', () => {

@@ -60,7 +60,11 @@ describe.each(BACKENDS)('browser sessions: refresh cookie, CSRF, WWW-Authenticat
 
   it('leaves the JSON body flow of API clients as it was: no cookie', async () => {
     const app = await start();
-    const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: OPERATOR_FIRST_PASSWORD } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: OPERATOR_FIRST_PASSWORD },
+    });
     expect(response.json<Record<string, unknown>>().refreshToken).toEqual(expect.any(String));
     expect(response.headers['set-cookie']).toBeUndefined();
   });
@@ -81,7 +85,12 @@ describe.each(BACKENDS)('browser sessions: refresh cookie, CSRF, WWW-Authenticat
     expect(me.statusCode).toBe(200);
     const second = cookieValue(refreshCookie(refreshed.headers['set-cookie']));
     expect(second).not.toBe(first);
-    const reused = await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: CSRF, cookies: { pca_refresh: first } });
+    const reused = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      headers: CSRF,
+      cookies: { pca_refresh: first },
+    });
     expect(reused.statusCode).toBe(401);
     expect(refreshCookie(reused.headers['set-cookie'])).toMatch(/^pca_refresh=;/);
   });
@@ -89,7 +98,11 @@ describe.each(BACKENDS)('browser sessions: refresh cookie, CSRF, WWW-Authenticat
   it('refuses a cookie refresh without the CSRF header or from a foreign Origin', async () => {
     const app = await start();
     const cookie = cookieValue(refreshCookie((await browserLogin(app)).headers['set-cookie']));
-    const noHeader = await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', cookies: { pca_refresh: cookie } });
+    const noHeader = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      cookies: { pca_refresh: cookie },
+    });
     expect(noHeader.statusCode).toBe(403);
     const foreign = await app.inject({
       method: 'POST',
@@ -99,7 +112,12 @@ describe.each(BACKENDS)('browser sessions: refresh cookie, CSRF, WWW-Authenticat
     });
     expect(foreign.statusCode).toBe(403);
     // Neither refusal spent the token: the real app can still use it.
-    const real = await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: CSRF, cookies: { pca_refresh: cookie } });
+    const real = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      headers: CSRF,
+      cookies: { pca_refresh: cookie },
+    });
     expect(real.statusCode).toBe(200);
     const foreignLogin = await browserLogin(app, { origin: 'https://evil.example' });
     expect(foreignLogin.statusCode).toBe(403);
@@ -117,7 +135,12 @@ describe.each(BACKENDS)('browser sessions: refresh cookie, CSRF, WWW-Authenticat
     expect(cleared).toMatch(/^pca_refresh=;/);
     expect(cleared).toMatch(/Path=\/api\/v1\/auth/);
     expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/);
-    const after = await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: CSRF, cookies: { pca_refresh: cookie } });
+    const after = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      headers: CSRF,
+      cookies: { pca_refresh: cookie },
+    });
     expect(after.statusCode).toBe(401);
   });
 
@@ -136,7 +159,9 @@ describe.each(BACKENDS)('browser sessions: refresh cookie, CSRF, WWW-Authenticat
       'Bearer realm="pca", error="invalid_token", error_description="The access token is not valid"',
     );
     const garbage = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer('not-a-jwt') });
-    expect(garbage.headers['www-authenticate']).toMatch(/error="invalid_token", error_description="The access token is not valid"/);
+    expect(garbage.headers['www-authenticate']).toMatch(
+      /error="invalid_token", error_description="The access token is not valid"/,
+    );
 
     now = new Date(now.getTime() + 901_000);
     const expired = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(session.accessToken) });
@@ -155,6 +180,8 @@ describe.each(BACKENDS)('browser sessions: refresh cookie, CSRF, WWW-Authenticat
     await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(session.accessToken) });
     const after = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(session.accessToken) });
     expect(after.statusCode).toBe(401);
-    expect(after.headers['www-authenticate']).toMatch(/error="invalid_token", error_description="The session has ended"/);
+    expect(after.headers['www-authenticate']).toMatch(
+      /error="invalid_token", error_description="The session has ended"/,
+    );
   });
 });

@@ -40,8 +40,16 @@ describe.each(BACKENDS)('login, tokens and sessions [%s]', (backend) => {
 
   it('answers an unknown user and a wrong password identically', async () => {
     const { app } = await start();
-    const unknown = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ghost', password: 'whatever-it-is-123' } });
-    const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'whatever-it-is-123' } });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'ghost', password: 'whatever-it-is-123' },
+    });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: 'whatever-it-is-123' },
+    });
     const strip = (body: string) => ({ ...JSON.parse(body), requestId: undefined }) as unknown;
     expect(unknown.statusCode).toBe(401);
     expect(wrong.statusCode).toBe(401);
@@ -52,10 +60,19 @@ describe.each(BACKENDS)('login, tokens and sessions [%s]', (backend) => {
   it('issues an HS256 JWT with the documented claims', async () => {
     const { app } = await start();
     const session = await login(app, 'admin', OPERATOR_FIRST_PASSWORD);
-    const [header, payload] = session.accessToken.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+    const [header, payload] = session.accessToken
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
     expect(header).toMatchObject({ alg: 'HS256', typ: 'JWT' });
     expect(typeof header?.kid).toBe('string');
-    expect(payload).toMatchObject({ iss: 'pca-agent', aud: 'pca-agent-api', sub: session.userId, org: session.orgId, role: 'admin' });
+    expect(payload).toMatchObject({
+      iss: 'pca-agent',
+      aud: 'pca-agent-api',
+      sub: session.userId,
+      org: session.orgId,
+      role: 'admin',
+    });
     expect(Number(payload?.exp) - Number(payload?.iat)).toBe(900);
     expect(String(payload?.sid)).toMatch(/^ses_/);
   });
@@ -82,17 +99,29 @@ describe.each(BACKENDS)('login, tokens and sessions [%s]', (backend) => {
   it('rotates refresh tokens; reusing one revokes the whole family', async () => {
     const { app } = await start();
     const session = await login(app, 'admin', OPERATOR_FIRST_PASSWORD);
-    const first = await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } });
+    const first = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: session.refreshToken },
+    });
     expect(first.statusCode).toBe(200);
     const rotated = first.json<{ accessToken: string; refreshToken: string }>();
     expect(rotated.refreshToken).not.toBe(session.refreshToken);
     const meWithNew = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(rotated.accessToken) });
     expect(meWithNew.statusCode).toBe(200);
 
-    const reuse = await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } });
+    const reuse = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: session.refreshToken },
+    });
     expect(reuse.statusCode).toBe(401);
     // Every token of the family is dead now: the newest refresh token and both access tokens.
-    const newest = await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: rotated.refreshToken } });
+    const newest = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: rotated.refreshToken },
+    });
     expect(newest.statusCode).toBe(401);
     for (const token of [session.accessToken, rotated.accessToken]) {
       const response = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(token) });
@@ -104,24 +133,46 @@ describe.each(BACKENDS)('login, tokens and sessions [%s]', (backend) => {
     const { app } = await start();
     const session = await login(app, 'admin', OPERATOR_FIRST_PASSWORD);
     const results = await Promise.all(
-      [1, 2].map(() => app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } })),
+      [1, 2].map(() =>
+        app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } }),
+      ),
     );
     // Exactly one wins: two refusals (or two successes) would both fail here.
     expect(results.map((result) => result.statusCode).sort()).toEqual([200, 401]);
-    const winner = results.find((result) => result.statusCode === 200)!.json<{ accessToken: string; refreshToken: string }>();
+    const winner = results
+      .find((result) => result.statusCode === 200)!
+      .json<{ accessToken: string; refreshToken: string }>();
     expect(winner.refreshToken).not.toBe(session.refreshToken);
     // The loser presented a used token: a reuse, which ends the session, the winner's new tokens included.
-    const events = await t!.ctx.store.db.selectFrom('audit_events').select('action').where('action', 'in', ['auth.session.refreshed', 'auth.refresh_token.reused']).execute();
+    const events = await t!.ctx.store.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('action', 'in', ['auth.session.refreshed', 'auth.refresh_token.reused'])
+      .execute();
     expect(events.map((event) => event.action).sort()).toEqual(['auth.refresh_token.reused', 'auth.session.refreshed']);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: winner.refreshToken } })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(winner.accessToken) })).statusCode).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/refresh',
+          payload: { refreshToken: winner.refreshToken },
+        })
+      ).statusCode,
+    ).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(winner.accessToken) })).statusCode,
+    ).toBe(401);
   });
 
   it('refuses an expired refresh token (30-day absolute lifetime)', async () => {
     const { app } = await start();
     const session = await login(app, 'admin', OPERATOR_FIRST_PASSWORD);
     now = new Date(now.getTime() + 30 * 86_400_000 + 1000);
-    const response = await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: session.refreshToken },
+    });
     expect(response.statusCode).toBe(401);
   });
 
@@ -129,17 +180,39 @@ describe.each(BACKENDS)('login, tokens and sessions [%s]', (backend) => {
     const { app } = await start();
     const operator = await operatorSession(app);
     const other = await login(app, 'admin', OPERATOR_PASSWORD);
-    const logout = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(operator.accessToken) });
+    const logout = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: bearer(operator.accessToken),
+    });
     expect(logout.statusCode).toBe(204);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(operator.accessToken) })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: operator.refreshToken } })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(other.accessToken) })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(operator.accessToken) })).statusCode,
+    ).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/refresh',
+          payload: { refreshToken: operator.refreshToken },
+        })
+      ).statusCode,
+    ).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(other.accessToken) })).statusCode,
+    ).toBe(200);
 
     const third = await login(app, 'admin', OPERATOR_PASSWORD);
-    const all = await app.inject({ method: 'POST', url: '/api/v1/auth/logout-all', headers: bearer(third.accessToken) });
+    const all = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout-all',
+      headers: bearer(third.accessToken),
+    });
     expect(all.json()).toEqual({ revokedSessions: 2 });
     for (const token of [other.accessToken, third.accessToken]) {
-      expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(token) })).statusCode).toBe(401);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(token) })).statusCode).toBe(
+        401,
+      );
     }
   });
 
@@ -147,15 +220,29 @@ describe.each(BACKENDS)('login, tokens and sessions [%s]', (backend) => {
     const { app } = await start();
     const operator = await operatorSession(app);
     const second = await login(app, 'admin', OPERATOR_PASSWORD);
-    const list = await app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: bearer(operator.accessToken) });
+    const list = await app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/sessions',
+      headers: bearer(operator.accessToken),
+    });
     const items = list.json<{ items: { id: string; current: boolean }[] }>().items;
     expect(items).toHaveLength(2);
     expect(items.filter((item) => item.current)).toHaveLength(1);
     const target = items.find((item) => !item.current)!;
-    const revoke = await app.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${target.id}`, headers: bearer(operator.accessToken) });
+    const revoke = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/sessions/${target.id}`,
+      headers: bearer(operator.accessToken),
+    });
     expect(revoke.statusCode).toBe(204);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(second.accessToken) })).statusCode).toBe(401);
-    const again = await app.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${target.id}`, headers: bearer(operator.accessToken) });
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(second.accessToken) })).statusCode,
+    ).toBe(401);
+    const again = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/sessions/${target.id}`,
+      headers: bearer(operator.accessToken),
+    });
     expect(again.statusCode).toBe(404);
   });
 
@@ -192,8 +279,12 @@ describe.each(BACKENDS)('login, tokens and sessions [%s]', (backend) => {
       payload: { currentPassword: OPERATOR_PASSWORD, newPassword: 'another-Good-pass-42' },
     });
     expect(changed.json()).toEqual({ revokedSessions: 1 });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(operator.accessToken) })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(other.accessToken) })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(operator.accessToken) })).statusCode,
+    ).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(other.accessToken) })).statusCode,
+    ).toBe(401);
   });
 
   it('locks an account after 5 failures with the same 401, and unlocks after 15 minutes', async () => {
@@ -214,7 +305,12 @@ describe.each(BACKENDS)('login, tokens and sessions [%s]', (backend) => {
 
   it('rate-limits logins per client address', async () => {
     const { app } = await start({ PCA_LOGIN_RATE_LIMIT: '3' });
-    const attempt = () => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'nothing-at-all-1' } });
+    const attempt = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'nobody', password: 'nothing-at-all-1' },
+      });
     for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401);
     const limited = await attempt();
     expect(limited.statusCode).toBe(429);

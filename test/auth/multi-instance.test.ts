@@ -5,10 +5,19 @@ import { OPERATOR_PASSWORD } from '../helpers/identity.js';
 
 const postgresOnly = BACKENDS.includes('postgres') ? describe : describe.skip;
 
-async function json<T>(server: ServerProcess, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; data: T }> {
+async function json<T>(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; data: T }> {
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
@@ -34,9 +43,15 @@ postgresOnly('two instances on one PostgreSQL', () => {
   });
 
   it('honours a logout on one instance on the other within 5 s', async () => {
-    const first = await json<{ accessToken: string }>(a, 'POST', '/api/v1/auth/login', undefined, { username: 'admin', password: OPERATOR_FIRST_PASSWORD });
+    const first = await json<{ accessToken: string }>(a, 'POST', '/api/v1/auth/login', undefined, {
+      username: 'admin',
+      password: OPERATOR_FIRST_PASSWORD,
+    });
     expect(first.status).toBe(200);
-    const changed = await json(b, 'POST', '/api/v1/auth/password', first.data.accessToken, { currentPassword: OPERATOR_FIRST_PASSWORD, newPassword: OPERATOR_PASSWORD });
+    const changed = await json(b, 'POST', '/api/v1/auth/password', first.data.accessToken, {
+      currentPassword: OPERATOR_FIRST_PASSWORD,
+      newPassword: OPERATOR_PASSWORD,
+    });
     expect(changed.status).toBe(200);
     const token = first.data.accessToken;
     expect((await json(b, 'GET', '/api/v1/users', token)).status).toBe(200);
@@ -52,15 +67,27 @@ postgresOnly('two instances on one PostgreSQL', () => {
   });
 
   it('keeps one valid audit chain while both instances append concurrently', async () => {
-    const session = await json<{ accessToken: string }>(a, 'POST', '/api/v1/auth/login', undefined, { username: 'admin', password: OPERATOR_PASSWORD });
+    const session = await json<{ accessToken: string }>(a, 'POST', '/api/v1/auth/login', undefined, {
+      username: 'admin',
+      password: OPERATOR_PASSWORD,
+    });
     const token = session.data.accessToken;
     const writes = Array.from({ length: 60 }, (_, i) =>
-      json((i % 2 === 0 ? a : b), 'POST', '/api/v1/alerts', token, { severity: 'info', category: 'system', title: `concurrent ${i}` }),
+      json(i % 2 === 0 ? a : b, 'POST', '/api/v1/alerts', token, {
+        severity: 'info',
+        category: 'system',
+        title: `concurrent ${i}`,
+      }),
     );
     expect((await Promise.all(writes)).every((result) => result.status === 201)).toBe(true);
     const verdict = await json<{ valid: boolean; checked: number }>(b, 'GET', '/api/v1/audit/verify', token);
     expect(verdict.data.valid).toBe(true);
-    const raised = await json<{ items: { seq: number }[] }>(a, 'GET', '/api/v1/audit/events?action=alert.raised&limit=500', token);
+    const raised = await json<{ items: { seq: number }[] }>(
+      a,
+      'GET',
+      '/api/v1/audit/events?action=alert.raised&limit=500',
+      token,
+    );
     expect(raised.data.items).toHaveLength(60);
     expect(verdict.data.checked).toBeGreaterThan(60);
   });
@@ -68,11 +95,24 @@ postgresOnly('two instances on one PostgreSQL', () => {
   it('shares the login rate limit and lockout across instances', async () => {
     for (let i = 0; i < 5; i++) {
       const server = i % 2 === 0 ? a : b;
-      expect((await json(server, 'POST', '/api/v1/auth/login', undefined, { username: 'admin', password: `wrong-password-${i}` })).status).toBe(401);
+      expect(
+        (
+          await json(server, 'POST', '/api/v1/auth/login', undefined, {
+            username: 'admin',
+            password: `wrong-password-${i}`,
+          })
+        ).status,
+      ).toBe(401);
     }
-    const locked = await json(b, 'POST', '/api/v1/auth/login', undefined, { username: 'admin', password: OPERATOR_PASSWORD });
+    const locked = await json(b, 'POST', '/api/v1/auth/login', undefined, {
+      username: 'admin',
+      password: OPERATOR_PASSWORD,
+    });
     expect(locked.status).toBe(401);
-    const alsoLocked = await json(a, 'POST', '/api/v1/auth/login', undefined, { username: 'admin', password: OPERATOR_PASSWORD });
+    const alsoLocked = await json(a, 'POST', '/api/v1/auth/login', undefined, {
+      username: 'admin',
+      password: OPERATOR_PASSWORD,
+    });
     expect(alsoLocked.status).toBe(401);
   });
 });

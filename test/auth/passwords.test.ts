@@ -66,7 +66,9 @@ describe('password policy', () => {
     expect(refuse('Password1234')).toContain('too common');
     expect(refuse('maria@example.com')).toContain('username or email');
     expect(refuse('MARIA@EXAMPLE.COM')).toContain('username or email');
-    expect(refuse('maria-is-a-long-name', { username: 'maria-is-a-long-name', email: '' })).toContain('username or email');
+    expect(refuse('maria-is-a-long-name', { username: 'maria-is-a-long-name', email: '' })).toContain(
+      'username or email',
+    );
   });
 });
 
@@ -80,10 +82,18 @@ describe.each(BACKENDS)('rehash at login [%s]', (backend) => {
       env: { PCA_PASSWORD_HASH: 'bcrypt', PCA_BCRYPT_COST: '4', PCA_LOGIN_RATE_LIMIT: '1000' },
     });
     try {
-      const before = await second.ctx.store.db.selectFrom('users').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow();
+      const before = await second.ctx.store.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('username', '=', 'admin')
+        .executeTakeFirstOrThrow();
       expect(before.password_hash).toMatch(/^\$argon2id\$/);
       await login(second.app, 'admin', OPERATOR_PASSWORD);
-      const after = await second.ctx.store.db.selectFrom('users').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow();
+      const after = await second.ctx.store.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('username', '=', 'admin')
+        .executeTakeFirstOrThrow();
       expect(after.password_hash).toMatch(/^\$pca-bcrypt-sha256\$\$2b\$04\$/);
       await login(second.app, 'admin', OPERATOR_PASSWORD);
     } finally {

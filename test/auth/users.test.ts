@@ -17,7 +17,12 @@ describe.each(BACKENDS)('users [%s]', (backend) => {
   const asAdmin = () => bearer(org.users.admin.accessToken);
 
   it('creates a user with a one-time password that must be changed, and lists users with a cursor', async () => {
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: asAdmin(), payload: { username: 'New.Person', role: 'viewer', email: 'new@acme.test' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: asAdmin(),
+      payload: { username: 'New.Person', role: 'viewer', email: 'new@acme.test' },
+    });
     expect(created.statusCode).toBe(201);
     const body = created.json<{ user: { username: string; mustChangePassword: boolean }; oneTimePassword: string }>();
     expect(body.user).toMatchObject({ username: 'new.person', mustChangePassword: true });
@@ -30,7 +35,11 @@ describe.each(BACKENDS)('users [%s]', (backend) => {
     const first = await t.app.inject({ method: 'GET', url: '/api/v1/users?limit=2', headers: asAdmin() });
     const page1 = first.json<{ items: { id: string }[]; nextCursor: string }>();
     expect(page1.items).toHaveLength(2);
-    const second = await t.app.inject({ method: 'GET', url: `/api/v1/users?limit=2&cursor=${page1.nextCursor}`, headers: asAdmin() });
+    const second = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/users?limit=2&cursor=${page1.nextCursor}`,
+      headers: asAdmin(),
+    });
     const page2 = second.json<{ items: { id: string }[] }>();
     expect(page2.items.map((item) => item.id)).not.toContain(page1.items[0]!.id);
     const bad = await t.app.inject({ method: 'GET', url: '/api/v1/users?cursor=not-a-cursor', headers: asAdmin() });
@@ -38,10 +47,22 @@ describe.each(BACKENDS)('users [%s]', (backend) => {
   });
 
   it('refuses a duplicate username (case-insensitively) with 409, and concurrent duplicates too', async () => {
-    const dup = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: asAdmin(), payload: { username: 'VIEWER-user', role: 'viewer' } });
+    const dup = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: asAdmin(),
+      payload: { username: 'VIEWER-user', role: 'viewer' },
+    });
     expect(dup.statusCode).toBe(409);
     const results = await Promise.all(
-      [1, 2, 3].map(() => t.app.inject({ method: 'POST', url: '/api/v1/users', headers: asAdmin(), payload: { username: 'racer', role: 'viewer' } })),
+      [1, 2, 3].map(() =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: asAdmin(),
+          payload: { username: 'racer', role: 'viewer' },
+        }),
+      ),
     );
     expect(results.map((result) => result.statusCode).sort()).toEqual([201, 409, 409]);
   });
@@ -59,59 +80,126 @@ describe.each(BACKENDS)('users [%s]', (backend) => {
   });
 
   it('lets nobody change their own role, and keeps the last active admin', async () => {
-    const own = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${org.users.admin.userId}`, headers: asAdmin(), payload: { role: 'viewer' } });
+    const own = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${org.users.admin.userId}`,
+      headers: asAdmin(),
+      payload: { role: 'viewer' },
+    });
     expect(own.statusCode).toBe(403);
-    const deactivateSelf = await t.app.inject({ method: 'POST', url: `/api/v1/users/${org.users.admin.userId}/deactivate`, headers: asAdmin() });
+    const deactivateSelf = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${org.users.admin.userId}/deactivate`,
+      headers: asAdmin(),
+    });
     expect(deactivateSelf.statusCode).toBe(409);
     expect(deactivateSelf.body).toContain('last active admin');
     // With a second admin, the first can be demoted by the second.
-    const promote = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${org.users.analyst.userId}`, headers: asAdmin(), payload: { role: 'admin' } });
+    const promote = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${org.users.analyst.userId}`,
+      headers: asAdmin(),
+      payload: { role: 'admin' },
+    });
     expect(promote.statusCode).toBe(200);
-    const demote = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${org.users.admin.userId}`, headers: bearer(org.users.analyst.accessToken), payload: { role: 'analyst' } });
+    const demote = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${org.users.admin.userId}`,
+      headers: bearer(org.users.analyst.accessToken),
+      payload: { role: 'analyst' },
+    });
     expect(demote.statusCode).toBe(200);
     // The demotion applies to the live token at once.
     const now = await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: asAdmin() });
     expect(now.statusCode).toBe(403);
-    const lastAdmin = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${org.users.analyst.userId}`, headers: asAdmin(), payload: { role: 'viewer' } });
+    const lastAdmin = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${org.users.analyst.userId}`,
+      headers: asAdmin(),
+      payload: { role: 'viewer' },
+    });
     expect(lastAdmin.statusCode).toBe(403);
     // Restore: the new admin promotes the old one back.
-    const restore = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${org.users.admin.userId}`, headers: bearer(org.users.analyst.accessToken), payload: { role: 'admin' } });
+    const restore = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${org.users.admin.userId}`,
+      headers: bearer(org.users.analyst.accessToken),
+      payload: { role: 'admin' },
+    });
     expect(restore.statusCode).toBe(200);
-    const back = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${org.users.analyst.userId}`, headers: asAdmin(), payload: { role: 'analyst' } });
+    const back = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${org.users.analyst.userId}`,
+      headers: asAdmin(),
+      payload: { role: 'analyst' },
+    });
     expect(back.statusCode).toBe(200);
   });
 
   it('stops a deactivated user’s live token at once, and reactivation needs a new login', async () => {
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: asAdmin(), payload: { username: 'leaver', role: 'analyst' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: asAdmin(),
+      payload: { username: 'leaver', role: 'analyst' },
+    });
     const { user, oneTimePassword } = created.json<{ user: { id: string }; oneTimePassword: string }>();
     const session = await firstLogin(t.app, 'leaver', oneTimePassword, USER_PASSWORD, 'acme');
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(session.accessToken) })).statusCode).toBe(200);
-    const deactivated = await t.app.inject({ method: 'POST', url: `/api/v1/users/${user.id}/deactivate`, headers: asAdmin() });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(session.accessToken) })).statusCode,
+    ).toBe(200);
+    const deactivated = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${user.id}/deactivate`,
+      headers: asAdmin(),
+    });
     expect(deactivated.json<{ status: string }>().status).toBe('deactivated');
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(session.accessToken) })).statusCode).toBe(401);
-    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'leaver', password: USER_PASSWORD, organization: 'acme' } });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(session.accessToken) })).statusCode,
+    ).toBe(401);
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'leaver', password: USER_PASSWORD, organization: 'acme' },
+    });
     expect(refused.statusCode).toBe(401);
     await t.app.inject({ method: 'POST', url: `/api/v1/users/${user.id}/reactivate`, headers: asAdmin() });
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(session.accessToken) })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(session.accessToken) })).statusCode,
+    ).toBe(401);
     await login(t.app, 'leaver', USER_PASSWORD, 'acme');
   });
 
   it('resets a password: one-time password, sessions ended, lockout cleared', async () => {
     const target = org.users.auditor;
     for (let i = 0; i < 5; i++) {
-      await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'auditor-user', password: `wrong-guess-${i}-xx`, organization: 'acme' } });
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'auditor-user', password: `wrong-guess-${i}-xx`, organization: 'acme' },
+      });
     }
     const locked = await t.app.inject({ method: 'GET', url: `/api/v1/users/${target.userId}`, headers: asAdmin() });
     expect(locked.json<{ lockedUntil: string | null }>().lockedUntil).not.toBeNull();
-    const reset = await t.app.inject({ method: 'POST', url: `/api/v1/users/${target.userId}/reset-password`, headers: asAdmin() });
-    const { oneTimePassword, user } = reset.json<{ oneTimePassword: string; user: { mustChangePassword: boolean; lockedUntil: null } }>();
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${target.userId}/reset-password`,
+      headers: asAdmin(),
+    });
+    const { oneTimePassword, user } = reset.json<{
+      oneTimePassword: string;
+      user: { mustChangePassword: boolean; lockedUntil: null };
+    }>();
     expect(user).toMatchObject({ mustChangePassword: true, lockedUntil: null });
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(target.accessToken) })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(target.accessToken) })).statusCode,
+    ).toBe(401);
     org.users.auditor = await firstLogin(t.app, 'auditor-user', oneTimePassword, 'auditor-New-pass-2026', 'acme');
   });
 
   it('shows an admin a user’s live sessions, ended ones gone, and no other organisation’s', async () => {
-    const sessionsOf = (userId: string, headers = asAdmin()) => t.app.inject({ method: 'GET', url: `/api/v1/users/${userId}/sessions`, headers });
+    const sessionsOf = (userId: string, headers = asAdmin()) =>
+      t.app.inject({ method: 'GET', url: `/api/v1/users/${userId}/sessions`, headers });
     const second = await login(t.app, 'viewer-user', USER_PASSWORD, 'acme');
     const live = await sessionsOf(org.users.viewer.userId);
     expect(live.statusCode).toBe(200);

@@ -15,18 +15,32 @@ describe.each(BACKENDS)('pca admin and retention [%s]', (backend) => {
     const org = await runCli(['admin', 'org', 'create', '--name', 'Agency One', '--admin', 'chief'], env);
     expect(org.stderr).toContain('created organisation "default"');
     expect(org.code).toBe(0);
-    expect(org.stdout).toMatch(/^created organisation agency-one \(org_[a-z0-9]+\)\ncreated admin chief; one-time password: \S{12,}\n$/);
+    expect(org.stdout).toMatch(
+      /^created organisation agency-one \(org_[a-z0-9]+\)\ncreated admin chief; one-time password: \S{12,}\n$/,
+    );
 
     const list = await runCli(['admin', 'org', 'list', '--json'], env);
-    expect((JSON.parse(list.stdout) as { slug: string }[]).map((item) => item.slug).sort()).toEqual(['agency-one', 'default']);
+    expect((JSON.parse(list.stdout) as { slug: string }[]).map((item) => item.slug).sort()).toEqual([
+      'agency-one',
+      'default',
+    ]);
 
-    const user = await runCli(['admin', 'user', 'create', '--org', 'agency-one', '--username', 'ana', '--role', 'analyst'], env);
+    const user = await runCli(
+      ['admin', 'user', 'create', '--org', 'agency-one', '--username', 'ana', '--role', 'analyst'],
+      env,
+    );
     expect(user.code).toBe(0);
     expect(user.stdout).toContain('one-time password:');
-    const dup = await runCli(['admin', 'user', 'create', '--org', 'agency-one', '--username', 'ana', '--role', 'analyst'], env);
+    const dup = await runCli(
+      ['admin', 'user', 'create', '--org', 'agency-one', '--username', 'ana', '--role', 'analyst'],
+      env,
+    );
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toBe('pca: The username "ana" is already taken in this organisation.\n');
-    const badRole = await runCli(['admin', 'user', 'create', '--org', 'agency-one', '--username', 'bob', '--role', 'king'], env);
+    const badRole = await runCli(
+      ['admin', 'user', 'create', '--org', 'agency-one', '--username', 'bob', '--role', 'king'],
+      env,
+    );
     expect(badRole.code).not.toBe(0);
 
     const deactivate = await runCli(['admin', 'user', 'deactivate', '--org', 'agency-one', 'ana'], env);
@@ -37,7 +51,9 @@ describe.each(BACKENDS)('pca admin and retention [%s]', (backend) => {
     const reset = await runCli(['admin', 'user', 'reset-password', '--org', 'agency-one', 'chief'], env);
     expect(reset.stdout).toMatch(/^reset chief in agency-one; one-time password: \S{12,}\n$/);
     const users = await runCli(['admin', 'user', 'list', '--org', 'agency-one', '--json'], env);
-    expect((JSON.parse(users.stdout) as { username: string; status: string }[]).map((item) => [item.username, item.status])).toEqual([
+    expect(
+      (JSON.parse(users.stdout) as { username: string; status: string }[]).map((item) => [item.username, item.status]),
+    ).toEqual([
       ['chief', 'active'],
       ['ana', 'deactivated'],
     ]);
@@ -46,7 +62,10 @@ describe.each(BACKENDS)('pca admin and retention [%s]', (backend) => {
 
     const retention = await runCli(['retention', 'run'], env);
     expect(retention.code).toBe(0);
-    expect(JSON.parse(retention.stdout)).toMatchObject({ organizations: 2, removed: { sessions: 0, analyses: 0, datasets: 0 } });
+    expect(JSON.parse(retention.stdout)).toMatchObject({
+      organizations: 2,
+      removed: { sessions: 0, analyses: 0, datasets: 0 },
+    });
   });
 
   it('prints a generated operator password on the console only, never in the log', async () => {

@@ -5,7 +5,8 @@ import { runCli } from '../helpers/cli.js';
 import { bearer, operatorSession, orgWithEveryRole, type Session, type TestOrg } from '../helpers/identity.js';
 import { multipart } from '../helpers/multipart.js';
 
-const CSV = 'Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue\n2026-03-01,Meta,Spring Sale,1000,20,10,1,40\n2026-03-02,Google Ads,Search Core,1200,25,12,2,60\n';
+const CSV =
+  'Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue\n2026-03-01,Meta,Spring Sale,1000,20,10,1,40\n2026-03-02,Google Ads,Search Core,1200,25,12,2,60\n';
 
 interface Listed {
   id: string;
@@ -32,16 +33,35 @@ describe.each(BACKENDS)('pca ask-reviews [%s]', (backend) => {
     const as = (session: Session) => bearer(session.accessToken);
     const seed = async (owner: TestOrg, question: string, rating?: object) => {
       const form = multipart({ name: 'data.csv', content: CSV });
-      const upload = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(owner.users.analyst), ...form.headers }, payload: form.payload });
-      const asked = await t.app.inject({ method: 'POST', url: '/api/v1/ask', headers: as(owner.users.analyst), payload: { question, datasetIds: [upload.json<{ id: string }>().id] } });
+      const upload = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/datasets',
+        headers: { ...as(owner.users.analyst), ...form.headers },
+        payload: form.payload,
+      });
+      const asked = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/ask',
+        headers: as(owner.users.analyst),
+        payload: { question, datasetIds: [upload.json<{ id: string }>().id] },
+      });
       const id = asked.json<{ id: string }>().id;
       if (rating) {
-        const rated = await t.app.inject({ method: 'PUT', url: `/api/v1/ask/${id}/rating`, headers: as(owner.users.analyst), payload: rating });
+        const rated = await t.app.inject({
+          method: 'PUT',
+          url: `/api/v1/ask/${id}/rating`,
+          headers: as(owner.users.analyst),
+          payload: rating,
+        });
         expect(rated.statusCode).toBe(200);
       }
       return id;
     };
-    ids.first = await seed(org, 'Spend by platform', { rating: 'wrong', comment: 'I meant clicks', correction: 'Clicks by platform' });
+    ids.first = await seed(org, 'Spend by platform', {
+      rating: 'wrong',
+      comment: 'I meant clicks',
+      correction: 'Clicks by platform',
+    });
     ids.useful = await seed(org, 'Clicks by campaign', { rating: 'useful' });
     ids.unrated = await seed(org, 'Revenue by platform');
     ids.second = await seed(org, 'Conversions by campaign', { rating: 'wrong' });
@@ -69,7 +89,8 @@ describe.each(BACKENDS)('pca ask-reviews [%s]', (backend) => {
     expect(result.stdout).toContain('  question:       Spend by platform\n  read as:        Spend by platform');
     expect(result.stdout).toContain('  comment:        I meant clicks\n  reworded as:    Clicks by platform\n');
     expect(result.stdout).toContain('  question:       Conversions by campaign');
-    for (const absent of ['Clicks by campaign', 'Revenue by platform', 'theirs', ids.others!]) expect(result.stdout).not.toContain(absent);
+    for (const absent of ['Clicks by campaign', 'Revenue by platform', 'theirs', ids.others!])
+      expect(result.stdout).not.toContain(absent);
   }, 60_000);
 
   it('lists useful ones on request, pages with the cursor it prints, and says when there is nothing', async () => {

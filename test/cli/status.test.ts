@@ -21,7 +21,11 @@ describe('pca status', () => {
     };
     const login = await post('/api/v1/auth/login', { username: 'admin', password: OPERATOR_FIRST_PASSWORD });
     const token = login.accessToken as string;
-    await post('/api/v1/auth/password', { currentPassword: OPERATOR_FIRST_PASSWORD, newPassword: OPERATOR_PASSWORD }, token);
+    await post(
+      '/api/v1/auth/password',
+      { currentPassword: OPERATOR_FIRST_PASSWORD, newPassword: OPERATOR_PASSWORD },
+      token,
+    );
     await post('/api/v1/alerts', { severity: 'warning', category: 'system', title: 'Backups are late' }, token);
     key = (await post('/api/v1/api-keys', { name: 'status', scopes: ['monitoring:read'] }, token)).key as string;
   }, 60_000);

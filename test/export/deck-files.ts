@@ -29,7 +29,13 @@ export function unzipText(buffer: Buffer): Promise<Map<string, string>> {
   });
 }
 
-const decode = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const decode = (text: string) =>
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** A chart's series: name, category labels and cached values (null for an empty point). */
 export function chartSeries(xml: string): { name: string; labels: string[]; values: (number | null)[] }[] {
@@ -53,9 +59,15 @@ export function slidesOf(entries: Map<string, string>): { texts: string[]; chart
   const count = [...entries.keys()].filter((name) => /^ppt\/slides\/slide\d+\.xml$/.test(name)).length;
   return Array.from({ length: count }, (_, index) => {
     const rels = entries.get(`ppt/slides/_rels/slide${index + 1}.xml.rels`) ?? '';
-    const charts = [...rels.matchAll(/Target="(?:\.\.|\/ppt)\/charts\/(chart\d+\.xml)"/g)].map(([, file]) => `ppt/charts/${file}`);
+    const charts = [...rels.matchAll(/Target="(?:\.\.|\/ppt)\/charts\/(chart\d+\.xml)"/g)].map(
+      ([, file]) => `ppt/charts/${file}`,
+    );
     const notesFile = /Target="\.\.\/notesSlides\/(notesSlide\d+\.xml)"/.exec(rels)?.[1];
-    return { texts: slideTexts(entries.get(`ppt/slides/slide${index + 1}.xml`) ?? ''), charts, notes: notesFile ? slideTexts(entries.get(`ppt/notesSlides/${notesFile}`) ?? '').join(' ') : '' };
+    return {
+      texts: slideTexts(entries.get(`ppt/slides/slide${index + 1}.xml`) ?? ''),
+      charts,
+      notes: notesFile ? slideTexts(entries.get(`ppt/notesSlides/${notesFile}`) ?? '').join(' ') : '',
+    };
   });
 }
 

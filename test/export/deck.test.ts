@@ -31,13 +31,31 @@ function campaignCsv(): string {
       const spend = Math.round(100 * scale * wobble * (day === 20 && index === 0 ? 9 : 1) * 100) / 100;
       const clicks = Math.round(spend * 2);
       const conversions = Math.round(clicks / 20);
-      lines.push([date, platform, campaign, 'USD', clicks * 40, clicks, spend, conversions, Math.round(spend * roas * 100) / 100].join(','));
+      lines.push(
+        [
+          date,
+          platform,
+          campaign,
+          'USD',
+          clicks * 40,
+          clicks,
+          spend,
+          conversions,
+          Math.round(spend * roas * 100) / 100,
+        ].join(','),
+      );
     });
   }
   return `${lines.join('\n')}\n`;
 }
 
-const HAS_TOOLS = await run('sh', ['-c', 'command -v pdftotext && command -v pdffonts && command -v pdftoppm && command -v soffice']).then(() => true, () => false);
+const HAS_TOOLS = await run('sh', [
+  '-c',
+  'command -v pdftotext && command -v pdffonts && command -v pdftoppm && command -v soffice',
+]).then(
+  () => true,
+  () => false,
+);
 if (process.env.CI && !HAS_TOOLS) {
   // CI installs poppler-utils and LibreOffice (.ci/run): a silent skip would hide a deck nobody can open.
   throw new Error('CI is set but pdftotext/pdffonts/pdftoppm/soffice are missing: the deck checks would be skipped');
@@ -59,19 +77,33 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
 
   async function upload(name: string, content: string | Buffer): Promise<string> {
     const body = multipart({ name, content });
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(org.users.analyst), ...body.headers }, payload: body.payload });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(org.users.analyst), ...body.headers },
+      payload: body.payload,
+    });
     expect(response.statusCode, response.body).toBe(201);
     return response.json<{ id: string }>().id;
   }
 
   async function analyse(datasetIds: string[], name: string): Promise<Created> {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: as(org.users.analyst), payload: { datasetIds, name } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: as(org.users.analyst),
+      payload: { datasetIds, name },
+    });
     expect(response.statusCode, response.body).toBe(201);
     return response.json<Created>();
   }
 
   async function download(id: string, format: string) {
-    return t.app.inject({ method: 'GET', url: `/api/v1/analyses/${id}/export?format=${format}`, headers: as(org.users.analyst) });
+    return t.app.inject({
+      method: 'GET',
+      url: `/api/v1/analyses/${id}/export?format=${format}`,
+      headers: as(org.users.analyst),
+    });
   }
 
   beforeAll(async () => {
@@ -79,7 +111,13 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     org = await seedOrg(t, 'decks');
     work = await mkdtemp(path.join(tmpdir(), 'pca-deck-'));
     main = await analyse([await upload('campaigns.csv', campaignCsv())], 'November campaigns');
-    mixed = await analyse([await upload('mixed-currency.csv', await readFile(fixture('mixed-currency.csv'))), await upload('linkedin.csv', await readFile(fixture('linkedin.csv')))], 'Mixed currencies');
+    mixed = await analyse(
+      [
+        await upload('mixed-currency.csv', await readFile(fixture('mixed-currency.csv'))),
+        await upload('linkedin.csv', await readFile(fixture('linkedin.csv'))),
+      ],
+      'Mixed currencies',
+    );
   }, 120_000);
   afterAll(async () => {
     await t.dispose();
@@ -87,7 +125,9 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
   });
 
   it('puts the summary, insights, recommendations and anomalies into JSON, CSV, Markdown and XLSX, cells neutralised', async () => {
-    const words = (await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${main.id}/insights`, headers: as(org.users.analyst) })).json<{
+    const words = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${main.id}/insights`, headers: as(org.users.analyst) })
+    ).json<{
       insights: { sentence: string; title: string }[];
       recommendations: { sentence: string }[];
       anomalies: { sentence: string }[];
@@ -95,7 +135,13 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     expect(words.insights.length).toBeGreaterThan(0);
     expect(words.anomalies.length).toBeGreaterThan(0);
 
-    const json = JSON.parse((await download(main.id, 'json')).body) as { summary: { text: string }; insights: { sentence: string }[]; recommendations: unknown[]; anomalies: { sentence: string }[]; totals: unknown[] };
+    const json = JSON.parse((await download(main.id, 'json')).body) as {
+      summary: { text: string };
+      insights: { sentence: string }[];
+      recommendations: unknown[];
+      anomalies: { sentence: string }[];
+      totals: unknown[];
+    };
     expect(json.summary.text).toBe(main.summary.text);
     expect(json.insights.map((item) => item.sentence)).toEqual(words.insights.map((item) => item.sentence));
     expect(json.anomalies.map((item) => item.sentence)).toEqual(words.anomalies.map((item) => item.sentence));
@@ -120,7 +166,9 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     expect(book.getWorksheet('Executive summary')!.getCell('A2').value).toBe(main.summary.text);
     const insights = book.getWorksheet('Insights')!;
     expect(insights.rowCount).toBe(words.insights.length + 1);
-    expect(insights.getRow(2).getCell(5).value).toBe(words.insights[0]!.sentence.startsWith('=') ? `'${words.insights[0]!.sentence}` : words.insights[0]!.sentence);
+    expect(insights.getRow(2).getCell(5).value).toBe(
+      words.insights[0]!.sentence.startsWith('=') ? `'${words.insights[0]!.sentence}` : words.insights[0]!.sentence,
+    );
     expect(book.getWorksheet('Anomalies')!.rowCount).toBe(words.anomalies.length + 1);
   });
 
@@ -129,25 +177,40 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     expect(response.statusCode).toBe(422);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     const problem = response.json<{ errors: { field: string; message: string }[] }>();
-    expect(problem.errors).toEqual([{ field: '/querystring/format', message: `must be one of: ${EXPORT_FORMATS.join(', ')}` }]);
+    expect(problem.errors).toEqual([
+      { field: '/querystring/format', message: `must be one of: ${EXPORT_FORMATS.join(', ')}` },
+    ]);
   });
 
   it('writes a 16:9 PPTX whose native charts and tables hold the analysis figures and whose notes hold the evidence', async () => {
     const response = await download(main.id, 'pptx');
     expect(response.statusCode).toBe(200);
-    expect(response.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.presentationml.presentation');
+    expect(response.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    );
     const entries = await unzipText(response.rawPayload);
     expect(entries.get('ppt/presentation.xml')).toMatch(/<p:sldSz cx="9144000" cy="5143500"/);
     const slides = slidesOf(entries);
     const total = main.result.totals[0]!;
 
     const overview = slides.find((slide) => slide.texts[0] === 'KPI overview')!;
-    expect(overview.texts).toEqual(expect.arrayContaining(['Spend', formatMetric('spend', total.spend as number, 'USD'), 'ROAS', formatMetric('roas', total.roas as number)]));
+    expect(overview.texts).toEqual(
+      expect.arrayContaining([
+        'Spend',
+        formatMetric('spend', total.spend as number, 'USD'),
+        'ROAS',
+        formatMetric('roas', total.roas as number),
+      ]),
+    );
 
     const trend = slides.find((slide) => slide.texts[0]?.startsWith('Spend and revenue by day'))!;
     const [spend, revenue] = chartSeries(entries.get(trend.charts[0]!)!);
     const days = main.result.timeSeries.day!;
-    expect(spend).toEqual({ name: 'Spend', labels: days.map((row) => row.period), values: days.map((row) => row.spend) });
+    expect(spend).toEqual({
+      name: 'Spend',
+      labels: days.map((row) => row.period),
+      values: days.map((row) => row.spend),
+    });
     expect(revenue!.values).toEqual(days.map((row) => row.revenue));
 
     const efficiency = slides.find((slide) => slide.texts[0]?.startsWith('ROAS and CPA'))!;
@@ -156,8 +219,13 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
 
     const platforms = slides.find((slide) => slide.texts[0] === 'Platform breakdown')!;
     const byPlatform = [...main.result.breakdowns.platform!].sort((a, b) => (b.spend as number) - (a.spend as number));
-    expect(chartSeries(entries.get(platforms.charts[0]!)!)[0]).toMatchObject({ labels: byPlatform.map((row) => row.platform), values: byPlatform.map((row) => row.spend) });
-    expect(platforms.texts).toEqual(expect.arrayContaining(byPlatform.map((row) => formatMetric('spend', row.spend as number, 'USD'))));
+    expect(chartSeries(entries.get(platforms.charts[0]!)!)[0]).toMatchObject({
+      labels: byPlatform.map((row) => row.platform),
+      values: byPlatform.map((row) => row.spend),
+    });
+    expect(platforms.texts).toEqual(
+      expect.arrayContaining(byPlatform.map((row) => formatMetric('spend', row.spend as number, 'USD'))),
+    );
 
     const insights = slides.find((slide) => slide.texts[0] === 'Insights')!;
     expect(insights.notes).toContain('Evidence');
@@ -178,7 +246,9 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     const total = main.result.totals[0]!;
     expect(text).toContain(formatMetric('spend', total.spend as number, 'USD'));
     expect(text).toContain(formatMetric('revenue', total.revenue as number, 'USD'));
-    const words = (await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${main.id}/insights`, headers: as(org.users.analyst) })).json<{ insights: { sentence: string }[] }>();
+    const words = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${main.id}/insights`, headers: as(org.users.analyst) })
+    ).json<{ insights: { sentence: string }[] }>();
     for (const insight of words.insights.slice(0, 3)) expect(text).toContain(insight.sentence.replace(/\s+/g, ' '));
     const pages = await pdfPages(file);
     expect(pages).toBeGreaterThanOrEqual(8);
@@ -212,33 +282,74 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     expect(text).toContain('money is never added across them');
   });
 
-  it.runIf(backend === 'sqlite' && HAS_TOOLS)('writes a deck that LibreOffice opens and converts', async () => {
-    const deck = path.join(work, 'deck.pptx');
-    await writeFile(deck, (await download(main.id, 'pptx')).rawPayload);
-    await run('soffice', [`-env:UserInstallation=file://${work}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', work, deck], { timeout: 120_000 });
-    const pages = await pdfPages(path.join(work, 'deck.pdf'));
-    const slides = slidesOf(await unzipText(await readFile(deck))).length;
-    expect(pages).toBe(slides);
-    expect((await pdfText(path.join(work, 'deck.pdf'))).replace(/\s+/g, ' ')).toContain('Executive summary');
-  }, 180_000);
+  it.runIf(backend === 'sqlite' && HAS_TOOLS)(
+    'writes a deck that LibreOffice opens and converts',
+    async () => {
+      const deck = path.join(work, 'deck.pptx');
+      await writeFile(deck, (await download(main.id, 'pptx')).rawPayload);
+      await run(
+        'soffice',
+        [
+          `-env:UserInstallation=file://${work}/lo-profile`,
+          '--headless',
+          '--convert-to',
+          'pdf',
+          '--outdir',
+          work,
+          deck,
+        ],
+        { timeout: 120_000 },
+      );
+      const pages = await pdfPages(path.join(work, 'deck.pdf'));
+      const slides = slidesOf(await unzipText(await readFile(deck))).length;
+      expect(pages).toBe(slides);
+      expect((await pdfText(path.join(work, 'deck.pdf'))).replace(/\s+/g, ' ')).toContain('Executive summary');
+    },
+    180_000,
+  );
 });
 
 describe('decks of an analysis with no row in range', () => {
-  const empty: AnalysisReport = { generatedAt: '2026-01-01T00:00:00.000Z', datasets: [], rows: 0, dateRange: { from: null, to: null }, currencies: [], totals: [], breakdowns: {}, timeSeries: {} };
+  const empty: AnalysisReport = {
+    generatedAt: '2026-01-01T00:00:00.000Z',
+    datasets: [],
+    rows: 0,
+    dateRange: { from: null, to: null },
+    currencies: [],
+    totals: [],
+    breakdowns: {},
+    timeSeries: {},
+  };
 
-  it.each(EXPORT_FORMATS)('gives a sensible %s, not a crash', async (format) => {
-    const file = await exportReport({ title: 'Nothing in range', result: { ...empty, periodOverPeriod: null }, summary: null, items: [], branding: null }, format);
-    const body = typeof file.body === 'string' ? Buffer.from(file.body) : (file.body as Buffer);
-    expect(body.length).toBeGreaterThan(50);
-    if (format === 'md') expect(body.toString()).toContain('No insights for this analysis.');
-    if (format === 'pdf' && HAS_TOOLS) {
-      const dir = await mkdtemp(path.join(tmpdir(), 'pca-deck-empty-'));
-      await writeFile(path.join(dir, 'empty.pdf'), body);
-      expect((await pdfText(path.join(dir, 'empty.pdf'))).replace(/\s+/g, ' ')).toContain('No row falls in the range of this analysis');
-      await rm(dir, { recursive: true, force: true });
-    }
-    if (format === 'pptx') expect(slidesOf(await unzipText(body)).map((slide) => slide.texts[0])).toContain('KPI overview');
-  }, 60_000);
+  it.each(EXPORT_FORMATS)(
+    'gives a sensible %s, not a crash',
+    async (format) => {
+      const file = await exportReport(
+        {
+          title: 'Nothing in range',
+          result: { ...empty, periodOverPeriod: null },
+          summary: null,
+          items: [],
+          branding: null,
+        },
+        format,
+      );
+      const body = typeof file.body === 'string' ? Buffer.from(file.body) : (file.body as Buffer);
+      expect(body.length).toBeGreaterThan(50);
+      if (format === 'md') expect(body.toString()).toContain('No insights for this analysis.');
+      if (format === 'pdf' && HAS_TOOLS) {
+        const dir = await mkdtemp(path.join(tmpdir(), 'pca-deck-empty-'));
+        await writeFile(path.join(dir, 'empty.pdf'), body);
+        expect((await pdfText(path.join(dir, 'empty.pdf'))).replace(/\s+/g, ' ')).toContain(
+          'No row falls in the range of this analysis',
+        );
+        await rm(dir, { recursive: true, force: true });
+      }
+      if (format === 'pptx')
+        expect(slidesOf(await unzipText(body)).map((slide) => slide.texts[0])).toContain('KPI overview');
+    },
+    60_000,
+  );
 });
 
 describe('pca analyze --format pdf|pptx', () => {
@@ -247,15 +358,24 @@ describe('pca analyze --format pdf|pptx', () => {
     try {
       const input = path.join(dir, 'campaigns.csv');
       await writeFile(input, campaignCsv());
-      const pptx = await runCli(['analyze', input, '--format', 'pptx', '--out', path.join(dir, 'deck.pptx')], { PCA_DATA_DIR: dir }, 60_000);
+      const pptx = await runCli(
+        ['analyze', input, '--format', 'pptx', '--out', path.join(dir, 'deck.pptx')],
+        { PCA_DATA_DIR: dir },
+        60_000,
+      );
       expect(pptx.code, pptx.stderr).toBe(0);
       const slides = slidesOf(await unzipText(await readFile(path.join(dir, 'deck.pptx'))));
       const insights = slides.find((slide) => slide.texts[0] === 'Insights')!;
       expect(insights.notes).toContain('Evidence');
       expect(slides.find((slide) => slide.texts[0] === 'Anomalies')!.texts.length).toBeGreaterThan(2);
-      const pdf = await runCli(['analyze', input, '--format', 'pdf', '--out', path.join(dir, 'deck.pdf'), '--from', '2030-01-01'], { PCA_DATA_DIR: dir }, 60_000);
+      const pdf = await runCli(
+        ['analyze', input, '--format', 'pdf', '--out', path.join(dir, 'deck.pdf'), '--from', '2030-01-01'],
+        { PCA_DATA_DIR: dir },
+        60_000,
+      );
       expect(pdf.code, pdf.stderr).toBe(0);
-      if (HAS_TOOLS) expect((await pdfText(path.join(dir, 'deck.pdf'))).replace(/\s+/g, ' ')).toContain('No row falls in the range');
+      if (HAS_TOOLS)
+        expect((await pdfText(path.join(dir, 'deck.pdf'))).replace(/\s+/g, ' ')).toContain('No row falls in the range');
       const refused = await runCli(['analyze', input, '--format', 'pdf'], { PCA_DATA_DIR: dir });
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toContain('--format pdf needs --out');

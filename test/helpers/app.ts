@@ -53,8 +53,14 @@ export async function createTestApp(
       await runtime.close();
       await environment.cleanup();
       // Every test doubles as a check that the routes it called wrote their audit events with their changes.
-      const lapses = logs.filter((line) => line.msg === 'audit event not recorded with its change' || line.msg === 'audit event could not be written');
-      if (lapses.length > 0) throw new Error(`audit lapses: ${JSON.stringify(lapses.map((line) => ({ msg: line.msg, route: line.route, err: line.err })))}`);
+      const lapses = logs.filter(
+        (line) =>
+          line.msg === 'audit event not recorded with its change' || line.msg === 'audit event could not be written',
+      );
+      if (lapses.length > 0)
+        throw new Error(
+          `audit lapses: ${JSON.stringify(lapses.map((line) => ({ msg: line.msg, route: line.route, err: line.err })))}`,
+        );
     },
   };
 }

@@ -48,7 +48,12 @@ export interface DailyCampaign {
  * from `from` (YYYY-MM-DD, UTC), so totals are the figures × days. A
  * `currency` adds a Currency column (last).
  */
-export function dailyCsv(options: { from: string; days: number; campaigns: readonly DailyCampaign[]; currency?: string }): string {
+export function dailyCsv(options: {
+  from: string;
+  days: number;
+  campaigns: readonly DailyCampaign[];
+  currency?: string;
+}): string {
   const currency = options.currency === undefined ? '' : ',Currency';
   const lines = [`Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue${currency}`];
   const start = Date.parse(`${options.from}T00:00:00Z`);
@@ -56,7 +61,9 @@ export function dailyCsv(options: { from: string; days: number; campaigns: reado
     const date = new Date(start + day * 86_400_000).toISOString().slice(0, 10);
     for (const row of options.campaigns) {
       const figures = [row.impressions, row.clicks, row.spend, row.conversions, row.revenue].join(',');
-      lines.push(`${date},${row.platform},${row.campaign},${figures}${options.currency === undefined ? '' : `,${options.currency}`}`);
+      lines.push(
+        `${date},${row.platform},${row.campaign},${figures}${options.currency === undefined ? '' : `,${options.currency}`}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

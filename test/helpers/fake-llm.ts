@@ -8,7 +8,8 @@ export interface SeenRequest {
 }
 
 /** What the fake endpoint does with the next request. */
-export type Behaviour = { kind: 'answer'; content: string; status?: number } | { kind: 'hang' } | { kind: 'redirect'; to: string };
+export type Behaviour =
+  { kind: 'answer'; content: string; status?: number } | { kind: 'hang' } | { kind: 'redirect'; to: string };
 
 export interface FakeLlm {
   /** The base URL to give as PCA_LLM_BASE_URL. */
@@ -32,7 +33,11 @@ export async function fakeLlm(): Promise<FakeLlm> {
   const behaviour: { current: Behaviour } = { current: { kind: 'answer', content: '{}' } };
   const server = createServer((request, response) => {
     void read(request).then((text) => {
-      seen.push({ path: request.url, authorization: request.headers.authorization, body: JSON.parse(text) as SeenRequest['body'] });
+      seen.push({
+        path: request.url,
+        authorization: request.headers.authorization,
+        body: JSON.parse(text) as SeenRequest['body'],
+      });
       const now = behaviour.current;
       if (now.kind === 'hang') return;
       if (now.kind === 'redirect') {
@@ -42,7 +47,11 @@ export async function fakeLlm(): Promise<FakeLlm> {
       }
       const status = now.status ?? 200;
       response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(status === 200 ? JSON.stringify({ choices: [{ message: { role: 'assistant', content: now.content } }] }) : '{"error":"down"}');
+      response.end(
+        status === 200
+          ? JSON.stringify({ choices: [{ message: { role: 'assistant', content: now.content } }] })
+          : '{"error":"down"}',
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

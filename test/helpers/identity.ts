@@ -33,7 +33,12 @@ export async function login(
   });
   if (response.statusCode !== 200) throw new Error(`login ${username} failed: ${response.statusCode} ${response.body}`);
   const body = response.json<{ accessToken: string; refreshToken: string; user: { id: string; orgId: OrgId } }>();
-  return { accessToken: body.accessToken, refreshToken: body.refreshToken, userId: body.user.id, orgId: body.user.orgId };
+  return {
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    userId: body.user.id,
+    orgId: body.user.orgId,
+  };
 }
 
 /** Signs in with a first password and changes it: a ready session. */

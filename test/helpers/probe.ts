@@ -6,7 +6,10 @@ import type { HttpServer } from '../../src/server/http.js';
  * probe's wait beyond its pause, measured from before the pause, so a loop
  * blocked during the pause counts too.
  */
-export async function probeHealthDuring<T>(app: HttpServer, work: Promise<T>): Promise<{ result: T; latencies: number[] }> {
+export async function probeHealthDuring<T>(
+  app: HttpServer,
+  work: Promise<T>,
+): Promise<{ result: T; latencies: number[] }> {
   let finished = false;
   const watched = work.finally(() => (finished = true));
   const latencies: number[] = [];

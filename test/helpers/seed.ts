@@ -59,9 +59,20 @@ async function signIn(auth: AuthDeps, user: Pick<User, 'id' | 'orgId' | 'role'>)
 }
 
 /** A user with USER_PASSWORD (already chosen: nothing restricted) and a live session. */
-export async function seedUser(t: Seedable, orgId: OrgId, username: string, role: Role, password = USER_PASSWORD): Promise<Session> {
+export async function seedUser(
+  t: Seedable,
+  orgId: OrgId,
+  username: string,
+  role: Role,
+  password = USER_PASSWORD,
+): Promise<Session> {
   const auth = { ...t.ctx.auth, hasher: memoisedHasher(t.ctx.auth) };
-  const { user } = await createUser(auth, orgId, { username, role, password }, systemRecorder(t.ctx.audit, 'test-seed'));
+  const { user } = await createUser(
+    auth,
+    orgId,
+    { username, role, password },
+    systemRecorder(t.ctx.audit, 'test-seed'),
+  );
   // As after the first-login change: the password is the user's own.
   await auth.db.updateTable('users').set({ must_change_password: 0 }).where('id', '=', user.id).execute();
   return signIn(auth, user);
@@ -89,7 +100,11 @@ export async function seedOperator(t: Seedable): Promise<Session> {
  * the HTTP path gives them (`boss` the admin, `<role>-user` the others).
  */
 export async function seedOrg(t: Seedable, slug: string): Promise<TestOrg> {
-  const org = await createOrganization(t.ctx.auth, { name: `Org ${slug}`, slug }, systemRecorder(t.ctx.audit, 'test-seed'));
+  const org = await createOrganization(
+    t.ctx.auth,
+    { name: `Org ${slug}`, slug },
+    systemRecorder(t.ctx.audit, 'test-seed'),
+  );
   const users = {} as Record<Role, Session>;
   for (const role of ROLES) {
     users[role] = await seedUser(t, org.id, role === 'admin' ? 'boss' : `${role}-user`, role);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { seriesAnomalies } from '../../src/insights/anomalies.js';
-import { PRIOR_MEAN, insightScore, recommendationScore, shouldSuppress, smoothedRating } from '../../src/insights/feedback-loop.js';
+import {
+  PRIOR_MEAN,
+  insightScore,
+  recommendationScore,
+  shouldSuppress,
+  smoothedRating,
+} from '../../src/insights/feedback-loop.js';
 import { days } from './fixtures.js';
 
 describe('anomalies (median/MAD against the days before)', () => {
@@ -9,7 +15,13 @@ describe('anomalies (median/MAD against the days before)', () => {
   it('flags a spike with its expected range, deviation and severity', () => {
     const series = days([...base, { spend: 300, conversions: 10 }]);
     const [anomaly] = seriesAnomalies(series, 'spend', 'total', 'all');
-    expect(anomaly).toMatchObject({ date: '2026-03-21', value: 300, direction: 'above', severity: 'high', expected: { median: 104 } });
+    expect(anomaly).toMatchObject({
+      date: '2026-03-21',
+      value: 300,
+      direction: 'above',
+      severity: 'high',
+      expected: { median: 104 },
+    });
     expect(anomaly!.expected.low).toBeLessThan(104);
     expect(anomaly!.expected.high).toBeLessThan(300);
     expect(anomaly!.deviation).toBeGreaterThan(6);
@@ -22,7 +34,9 @@ describe('anomalies (median/MAD against the days before)', () => {
   });
 
   it('says nothing without 7 days of history, about null days, or about ordinary wobble', () => {
-    expect(seriesAnomalies(days([...base.slice(0, 6), { spend: 900, conversions: 1 }]), 'spend', 'total', 'all')).toEqual([]);
+    expect(
+      seriesAnomalies(days([...base.slice(0, 6), { spend: 900, conversions: 1 }]), 'spend', 'total', 'all'),
+    ).toEqual([]);
     expect(seriesAnomalies(days(base), 'spend', 'total', 'all')).toEqual([]);
     expect(seriesAnomalies(days([...base, { conversions: 10 }]), 'spend', 'total', 'all')).toEqual([]);
   });

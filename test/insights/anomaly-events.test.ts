@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { ANOMALY_METRICS, anomalySentence, detectAnomalies, SortedWindow, seriesAnomalies } from '../../src/insights/anomalies.js';
+import {
+  ANOMALY_METRICS,
+  anomalySentence,
+  detectAnomalies,
+  SortedWindow,
+  seriesAnomalies,
+} from '../../src/insights/anomalies.js';
 import { dailyOutliers } from '../../src/insights/rules/anomaly.js';
 import { median } from '../../src/insights/rules/helpers.js';
 import { days, input } from './fixtures.js';
 
-const quiet = (index: number) => ({ spend: 100 + (index % 5) * 2, impressions: 10_000, clicks: 200 + (index % 3), conversions: 10 + (index % 2), revenue: 400 });
+const quiet = (index: number) => ({
+  spend: 100 + (index % 5) * 2,
+  impressions: 10_000,
+  clicks: 200 + (index % 3),
+  conversions: 10 + (index % 2),
+  revenue: 400,
+});
 
 describe('anomalies a person would act on', () => {
   it('keeps the sliding median and MAD equal to sorting each window', () => {
@@ -21,7 +33,10 @@ describe('anomalies a person would act on', () => {
   });
 
   it('judges a rate only with enough clicks or conversions behind it', () => {
-    const thin = days([...Array.from({ length: 20 }, (_, i) => ({ spend: 10, impressions: 2000, clicks: 5 + (i % 2), conversions: 1 })), { spend: 10, impressions: 2000, clicks: 40, conversions: 1 }]);
+    const thin = days([
+      ...Array.from({ length: 20 }, (_, i) => ({ spend: 10, impressions: 2000, clicks: 5 + (i % 2), conversions: 1 })),
+      { spend: 10, impressions: 2000, clicks: 40, conversions: 1 },
+    ]);
     expect(seriesAnomalies(thin, 'ctr', 'total', 'all')).toEqual([]);
     const thick = days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), clicks: 600 }]);
     expect(seriesAnomalies(thick, 'ctr', 'total', 'all')).toHaveLength(1);
@@ -36,28 +51,61 @@ describe('anomalies a person would act on', () => {
 
   it('reports a move seen at the account, platform and campaign once, at the campaign, with the others linked', () => {
     const series = days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
-    const anomalies = detectAnomalies({ daily: series, dailyByPlatform: { Meta: series }, dailyByCampaign: { Prospecting: series } });
+    const anomalies = detectAnomalies({
+      daily: series,
+      dailyByPlatform: { Meta: series },
+      dailyByCampaign: { Prospecting: series },
+    });
     const spend = anomalies.filter((anomaly) => anomaly.metric === 'spend');
     expect(spend).toHaveLength(1);
-    expect(spend[0]).toMatchObject({ scope: 'campaign', key: 'Prospecting', linked: ['platform:Meta', 'total:all'], stake: 796 });
+    expect(spend[0]).toMatchObject({
+      scope: 'campaign',
+      key: 'Prospecting',
+      linked: ['platform:Meta', 'total:all'],
+      stake: 796,
+    });
   });
 
   it('ranks by money at stake and counts the rest', () => {
     const campaigns = Object.fromEntries(
-      Array.from({ length: 8 }, (_, c) => [`C${c}`, days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 300 + c * 100 }])]),
+      Array.from({ length: 8 }, (_, c) => [
+        `C${c}`,
+        days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 300 + c * 100 }]),
+      ]),
     );
     const anomalies = detectAnomalies({ daily: [], dailyByPlatform: {}, dailyByCampaign: campaigns });
-    expect(anomalies.filter((anomaly) => anomaly.metric === 'spend').map((anomaly) => anomaly.key)).toEqual(['C7', 'C6', 'C5', 'C4', 'C3', 'C2', 'C1', 'C0']);
-    const findings = dailyOutliers.evaluate({ ...input({ totals: { spend: 20_000 } }), daily: [], dailyByPlatform: {}, dailyByCampaign: campaigns });
+    expect(anomalies.filter((anomaly) => anomaly.metric === 'spend').map((anomaly) => anomaly.key)).toEqual([
+      'C7',
+      'C6',
+      'C5',
+      'C4',
+      'C3',
+      'C2',
+      'C1',
+      'C0',
+    ]);
+    const findings = dailyOutliers.evaluate({
+      ...input({ totals: { spend: 20_000 } }),
+      daily: [],
+      dailyByPlatform: {},
+      dailyByCampaign: campaigns,
+    });
     expect(findings).toHaveLength(6);
     expect(findings[0]!.subject).toBe('campaign:C7:roas:2026-03-21');
-    expect(findings[0]!.sentence).toBe('On 2026-03-21, C7 had ROAS of 0.40, against a usual range of 2.85 to 4.84; 3,446.15 USD at stake.');
+    expect(findings[0]!.sentence).toBe(
+      'On 2026-03-21, C7 had ROAS of 0.40, against a usual range of 2.85 to 4.84; 3,446.15 USD at stake.',
+    );
     expect(findings[5]!.sentence).toMatch(/^\d+ more daily outliers with less money at stake are listed/);
   });
 
   it('names only the top of a usual range that starts at zero', () => {
-    const spiky = days([...Array.from({ length: 20 }, (_, i) => ({ ...quiet(i), conversions: i % 2 === 0 ? 1 : 9 })), { ...quiet(0), conversions: 80 }]);
-    const [anomaly] = detectAnomalies({ daily: spiky, dailyByPlatform: {}, dailyByCampaign: {} }).filter((item) => item.metric === 'conversions');
+    const spiky = days([
+      ...Array.from({ length: 20 }, (_, i) => ({ ...quiet(i), conversions: i % 2 === 0 ? 1 : 9 })),
+      { ...quiet(0), conversions: 80 },
+    ]);
+    const [anomaly] = detectAnomalies({ daily: spiky, dailyByPlatform: {}, dailyByCampaign: {} }).filter(
+      (item) => item.metric === 'conversions',
+    );
     expect(anomaly?.expected.low).toBeLessThanOrEqual(0);
     const sentence = anomalySentence(anomaly!, 'USD');
     expect(sentence).toMatch(/against a usual level of up to [\d.,]+[;( ]/);
@@ -101,11 +149,18 @@ describe('anomalies a person would act on', () => {
         const values = history.map((item) => item[metric]).filter((value): value is number => value !== null);
         const value = day[metric];
         const conversions = history.reduce((sum, item) => sum + (item.conversions ?? 0), 0);
-        if (value === null || values.length < 10 || (metric === 'conversions' && conversions / Math.max(1, history.length) < 5)) return [];
+        if (
+          value === null ||
+          values.length < 10 ||
+          (metric === 'conversions' && conversions / Math.max(1, history.length) < 5)
+        )
+          return [];
         const center = median(values);
         const mad = Math.max(median(values.map((item) => Math.abs(item - center))), Math.abs(center) * 0.05);
         const deviation = (0.6745 * (value - center)) / mad;
-        return mad === 0 || Math.abs(deviation) < 3.5 ? [] : [{ date: day.date, median: center, deviation: Math.round(deviation * 100) / 100 }];
+        return mad === 0 || Math.abs(deviation) < 3.5
+          ? []
+          : [{ date: day.date, median: center, deviation: Math.round(deviation * 100) / 100 }];
       });
     let seed = 11;
     const next = () => (seed = (seed * 48271) % 2147483647);
@@ -117,17 +172,25 @@ describe('anomalies a person would act on', () => {
           // Flat stretches (ties), zero days, a missing figure, and spikes.
           const spend = roll === 0 ? 0 : roll === 1 ? 900 + (next() % 500) : i % 7 < 3 ? 100 : 90 + (next() % 20);
           const conversions = roll === 2 ? 60 : 5 + (next() % 4);
-          return roll === 3 ? { impressions: 10_000, clicks: 200, conversions } : { spend, impressions: 10_000, clicks: 200, conversions };
+          return roll === 3
+            ? { impressions: 10_000, clicks: 200, conversions }
+            : { spend, impressions: 10_000, clicks: 200, conversions };
         }),
       );
       for (const metric of ['spend', 'conversions'] as const) {
-        const found = seriesAnomalies(list, metric, 'total', 'all').map((anomaly) => ({ date: anomaly.date, median: anomaly.expected.median, deviation: anomaly.deviation }));
+        const found = seriesAnomalies(list, metric, 'total', 'all').map((anomaly) => ({
+          date: anomaly.date,
+          median: anomaly.expected.median,
+          deviation: anomaly.deviation,
+        }));
         expect(found).toEqual(reference(list, metric));
         judged += found.length;
       }
       const all = detectAnomalies({ daily: list, dailyByPlatform: {}, dailyByCampaign: {} });
       const each = ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(list, metric, 'total', 'all'));
-      expect([...all].sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date))).toEqual(each.sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date)));
+      expect([...all].sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date))).toEqual(
+        each.sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date)),
+      );
     }
     expect(judged).toBeGreaterThan(5);
   });

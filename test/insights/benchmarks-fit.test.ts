@@ -21,7 +21,13 @@ describe('benchmarks that fit', () => {
   it('lets campaign types decide search, display, video or none for Google Ads', () => {
     const spend = (name: string, value: number) => ({ name, spend: value });
     expect(dominantChannel([spend('Brand Search', 900), spend('Remarketing Display', 100)])).toBe('search');
-    expect(dominantChannel([spend('GDN Display - Prospecting', 700), spend('PMax - All products', 250), spend('Brand Search', 50)])).toBeNull();
+    expect(
+      dominantChannel([
+        spend('GDN Display - Prospecting', 700),
+        spend('PMax - All products', 250),
+        spend('Brand Search', 50),
+      ]),
+    ).toBeNull();
     expect(dominantChannel([spend('Display Remarketing', 950), spend('Brand Search', 50)])).toBe('programmatic');
     expect(dominantChannel([spend('Q4 push', 100)])).toBeUndefined();
     expect(benchmarkFor('ctr', 'Google Ads', {}, { currency: 'USD', channel: 'programmatic' })?.value).toBe(0.46);
@@ -33,9 +39,21 @@ describe('benchmarks that fit', () => {
     const rule = ruleById('creative.ctr_below_benchmark')!;
     const google = { impressions: 100_000, clicks: 600, spend: 1000 };
     expect(rule.evaluate(input({ platforms: { 'Google Ads': google } }))).toHaveLength(1);
-    const mixed = input({ platforms: { 'Google Ads': google }, campaigns: { 'Display - Prospecting': { spend: 600 }, 'PMax - Catalogue': { spend: 350 }, 'Brand Search': { spend: 50 } } });
+    const mixed = input({
+      platforms: { 'Google Ads': google },
+      campaigns: {
+        'Display - Prospecting': { spend: 600 },
+        'PMax - Catalogue': { spend: 350 },
+        'Brand Search': { spend: 50 },
+      },
+    });
     expect(rule.evaluate(mixed)).toEqual([]);
     const eur = ruleById('efficiency.cpc_above_benchmark')!;
-    expect(eur.evaluate({ ...input({ platforms: { Meta: { impressions: 100_000, clicks: 1000, spend: 2000 } } }), currency: 'EUR' })).toEqual([]);
+    expect(
+      eur.evaluate({
+        ...input({ platforms: { Meta: { impressions: 100_000, clicks: 1000, spend: 2000 } } }),
+        currency: 'EUR',
+      }),
+    ).toEqual([]);
   });
 });

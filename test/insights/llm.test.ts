@@ -20,11 +20,23 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
 
   beforeAll(async () => {
     llm = await fakeLlm();
-    t = await createTestApp(backend, { env: { PCA_LLM_BASE_URL: llm.url, PCA_LLM_API_KEY: 'sk-test-key-123', PCA_LLM_MODEL: 'summary-model', PCA_LLM_TIMEOUT_MS: '5000' } });
+    t = await createTestApp(backend, {
+      env: {
+        PCA_LLM_BASE_URL: llm.url,
+        PCA_LLM_API_KEY: 'sk-test-key-123',
+        PCA_LLM_MODEL: 'summary-model',
+        PCA_LLM_TIMEOUT_MS: '5000',
+      },
+    });
     operator = await seedOperator(t);
     org = await seedOrg(t, 'llm-org');
     const form = multipart({ name: 'meta.csv', content: exportCsv() });
-    const upload = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...form.headers }, payload: form.payload });
+    const upload = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...bearer(org.users.analyst.accessToken), ...form.headers },
+      payload: form.payload,
+    });
     datasetId = upload.json<{ id: string }>().id;
   }, 120_000);
   afterAll(async () => {
@@ -33,11 +45,31 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
   });
 
   const analyse = async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: bearer(org.users.analyst.accessToken), payload: { datasetIds: [datasetId] } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: bearer(org.users.analyst.accessToken),
+      payload: { datasetIds: [datasetId] },
+    });
     expect(response.statusCode, response.body).toBe(201);
-    return response.json<{ id: string; summary: { text: string; source: string; rejection?: string; deterministic?: string; facts: Record<string, unknown> } }>();
+    return response.json<{
+      id: string;
+      summary: {
+        text: string;
+        source: string;
+        rejection?: string;
+        deterministic?: string;
+        facts: Record<string, unknown>;
+      };
+    }>();
   };
-  const setFeature = (on: boolean) => t.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${org.orgId}`, headers: bearer(operator.accessToken), payload: { features: { llm_insights: on } } });
+  const setFeature = (on: boolean) =>
+    t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/orgs/${org.orgId}`,
+      headers: bearer(operator.accessToken),
+      payload: { features: { llm_insights: on } },
+    });
 
   it('is not asked while the organisation has llm_insights off', async () => {
     const analysis = await analyse();
@@ -49,11 +81,23 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
     await setFeature(true);
     for (const session of [org.users.admin, org.users.analyst, org.users.viewer]) {
       const first = await analyse();
-      const items = await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${first.id}/insights`, headers: bearer(session.accessToken) });
-      const insight = items.json<{ insights: { id: string; category: string }[] }>().insights.find((item) => item.category === 'performance')!;
-      await t.app.inject({ method: 'PUT', url: `/api/v1/insights/${insight.id}/feedback`, headers: bearer(session.accessToken), payload: { rating: 5 } });
+      const items = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/analyses/${first.id}/insights`,
+        headers: bearer(session.accessToken),
+      });
+      const insight = items
+        .json<{ insights: { id: string; category: string }[] }>()
+        .insights.find((item) => item.category === 'performance')!;
+      await t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/insights/${insight.id}/feedback`,
+        headers: bearer(session.accessToken),
+        payload: { rating: 5 },
+      });
     }
-    const worded = 'Spend was 2,800 USD, returning 8,820 USD at a ROAS of 3.15. Loser has a ROAS of 0.3 and should be cut.';
+    const worded =
+      'Spend was 2,800 USD, returning 8,820 USD at a ROAS of 3.15. Loser has a ROAS of 0.3 and should be cut.';
     llm.behaviour.current = { kind: 'answer', content: worded };
     const before = llm.seen.length;
     const analysis = await analyse();
@@ -75,8 +119,15 @@ describe.each(BACKENDS)('LLM executive summary [%s]', (backend) => {
     expect(analysis.summary.source).toBe('deterministic');
     expect(analysis.summary.rejection).toBe('cites numbers not among the facts: 37');
     expect(analysis.summary.text).toContain('Spend was 2,800.00 USD');
-    const trail = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=llm.summary_rejected', headers: bearer(org.users.auditor.accessToken) });
-    expect(trail.json<{ items: { target: { id: string }; reason: string }[] }>().items[0]).toMatchObject({ target: { id: analysis.id }, reason: 'cites numbers not among the facts: 37' });
+    const trail = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/events?action=llm.summary_rejected',
+      headers: bearer(org.users.auditor.accessToken),
+    });
+    expect(trail.json<{ items: { target: { id: string }; reason: string }[] }>().items[0]).toMatchObject({
+      target: { id: analysis.id },
+      reason: 'cites numbers not among the facts: 37',
+    });
   });
 
   it('falls back when the endpoint fails, and the analysis is still created', async () => {

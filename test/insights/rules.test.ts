@@ -4,32 +4,76 @@ import { pace } from '../../src/insights/pacing.js';
 import { INSIGHT_RULES, ruleById } from '../../src/insights/rules/index.js';
 import { days, group, input } from './fixtures.js';
 
-const flat = (count: number, measures: Parameters<typeof days>[0][number]) => Array.from({ length: count }, () => measures);
+const flat = (count: number, measures: Parameters<typeof days>[0][number]) =>
+  Array.from({ length: count }, () => measures);
 
 /** 3,000 over the 30 days of March 2026. */
-const flight = { id: 'bud_1', scope: 'campaign' as const, name: 'Spring', amount: 3000, currency: 'USD', startDate: '2026-03-01', endDate: '2026-03-30' };
+const flight = {
+  id: 'bud_1',
+  scope: 'campaign' as const,
+  name: 'Spring',
+  amount: 3000,
+  currency: 'USD',
+  startDate: '2026-03-01',
+  endDate: '2026-03-30',
+};
 
 /** 1,000 clean rows but for the counts given. */
 const withQuality = (counts: Partial<InsightInput['quality']>) =>
-  input({ quality: { rows: 1000, duplicates: 0, clicksOverImpressions: 0, conversionsOverClicks: 0, negativeValues: 0, droppedRows: 0, ...counts } });
+  input({
+    quality: {
+      rows: 1000,
+      duplicates: 0,
+      clicksOverImpressions: 0,
+      conversionsOverClicks: 0,
+      negativeValues: 0,
+      droppedRows: 0,
+      ...counts,
+    },
+  });
 
 /** A segment that converts five times cheaper fires; two equal segments do not. */
 function segmentCase(dimension: 'age' | 'gender' | 'country', best: string, rest: string) {
-  const of = (a: number, b: number) => input({ totals: { spend: 2000, conversions: 120 }, breakdowns: { [dimension]: [group(best, { spend: 1000, conversions: a }), group(rest, { spend: 1000, conversions: b })] } });
+  const of = (a: number, b: number) =>
+    input({
+      totals: { spend: 2000, conversions: 120 },
+      breakdowns: {
+        [dimension]: [group(best, { spend: 1000, conversions: a }), group(rest, { spend: 1000, conversions: b })],
+      },
+    });
   return { [`audience.best_${dimension}_segment`]: { fires: of(100, 20), quiet: of(60, 60), subject: best } };
 }
 
 /** For every rule: data where it must fire, and data where it must stay quiet. */
 const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?: string }> = {
   'performance.top_campaign_roas': {
-    fires: input({ campaigns: { Alpha: { spend: 1000, revenue: 5000 }, Beta: { spend: 1000, revenue: 1500 }, Gamma: { spend: 1000, revenue: 1200 } } }),
+    fires: input({
+      campaigns: {
+        Alpha: { spend: 1000, revenue: 5000 },
+        Beta: { spend: 1000, revenue: 1500 },
+        Gamma: { spend: 1000, revenue: 1200 },
+      },
+    }),
     // A $3 row with a ROAS of 50 must not top the list.
-    quiet: input({ campaigns: { Alpha: { spend: 1000, revenue: 2000 }, Beta: { spend: 1000, revenue: 2100 }, Gamma: { spend: 1000, revenue: 2200 }, Tiny: { spend: 3, revenue: 150 } } }),
+    quiet: input({
+      campaigns: {
+        Alpha: { spend: 1000, revenue: 2000 },
+        Beta: { spend: 1000, revenue: 2100 },
+        Gamma: { spend: 1000, revenue: 2200 },
+        Tiny: { spend: 3, revenue: 150 },
+      },
+    }),
     subject: 'Alpha',
   },
   'performance.bottom_campaign_roas': {
     fires: input({ campaigns: { Alpha: { spend: 1000, revenue: 5000 }, Beta: { spend: 1000, revenue: 500 } } }),
-    quiet: input({ campaigns: { Alpha: { spend: 1000, revenue: 2000 }, Beta: { spend: 1000, revenue: 2100 }, Tiny: { spend: 2, revenue: 0 } } }),
+    quiet: input({
+      campaigns: {
+        Alpha: { spend: 1000, revenue: 2000 },
+        Beta: { spend: 1000, revenue: 2100 },
+        Tiny: { spend: 2, revenue: 0 },
+      },
+    }),
     subject: 'Beta',
   },
   'performance.unprofitable_platform': {
@@ -38,8 +82,14 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     subject: 'Meta',
   },
   'performance.kpi_against_previous_period': {
-    fires: input({ totals: { spend: 1000, revenue: 1500, conversions: 50, clicks: 1000 }, previous: { spend: 1000, revenue: 3000, conversions: 50, clicks: 1000 } }),
-    quiet: input({ totals: { spend: 1000, revenue: 2900, conversions: 50, clicks: 1000 }, previous: { spend: 1000, revenue: 3000, conversions: 50, clicks: 1000 } }),
+    fires: input({
+      totals: { spend: 1000, revenue: 1500, conversions: 50, clicks: 1000 },
+      previous: { spend: 1000, revenue: 3000, conversions: 50, clicks: 1000 },
+    }),
+    quiet: input({
+      totals: { spend: 1000, revenue: 2900, conversions: 50, clicks: 1000 },
+      previous: { spend: 1000, revenue: 3000, conversions: 50, clicks: 1000 },
+    }),
     subject: 'roas',
   },
   'budget.spend_concentration': {
@@ -48,8 +98,20 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     subject: 'Meta',
   },
   'budget.underfunded_high_roas_platform': {
-    fires: input({ platforms: { Meta: { spend: 8000, revenue: 12000 }, 'Google Ads': { spend: 1500, revenue: 6000 }, TikTok: { spend: 500, revenue: 500 } } }),
-    quiet: input({ platforms: { Meta: { spend: 8000, revenue: 12000 }, 'Google Ads': { spend: 1500, revenue: 3000 }, TikTok: { spend: 500, revenue: 500 } } }),
+    fires: input({
+      platforms: {
+        Meta: { spend: 8000, revenue: 12000 },
+        'Google Ads': { spend: 1500, revenue: 6000 },
+        TikTok: { spend: 500, revenue: 500 },
+      },
+    }),
+    quiet: input({
+      platforms: {
+        Meta: { spend: 8000, revenue: 12000 },
+        'Google Ads': { spend: 1500, revenue: 3000 },
+        TikTok: { spend: 500, revenue: 500 },
+      },
+    }),
     subject: 'Google Ads',
   },
   'budget.spend_without_conversions': {
@@ -59,15 +121,29 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
   },
   'creative.ctr_below_benchmark': {
     fires: input({ platforms: { Meta: { impressions: 100_000, clicks: 500, spend: 1000 } } }),
-    quiet: input({ platforms: { Meta: { impressions: 100_000, clicks: 1600, spend: 1000 }, TikTok: { impressions: 5_000, clicks: 1, spend: 10 } } }),
+    quiet: input({
+      platforms: {
+        Meta: { impressions: 100_000, clicks: 1600, spend: 1000 },
+        TikTok: { impressions: 5_000, clicks: 1, spend: 10 },
+      },
+    }),
     subject: 'Meta',
   },
   'creative.fatigue': {
     fires: input({
       totals: { spend: 1200 },
-      dailyByCampaign: { Evergreen: days([...flat(4, { impressions: 10_000, reach: 5_000, clicks: 200, spend: 100 }), ...flat(4, { impressions: 10_000, reach: 4_000, clicks: 150, spend: 100 }), ...flat(4, { impressions: 10_000, reach: 2_500, clicks: 100, spend: 100 })]) },
+      dailyByCampaign: {
+        Evergreen: days([
+          ...flat(4, { impressions: 10_000, reach: 5_000, clicks: 200, spend: 100 }),
+          ...flat(4, { impressions: 10_000, reach: 4_000, clicks: 150, spend: 100 }),
+          ...flat(4, { impressions: 10_000, reach: 2_500, clicks: 100, spend: 100 }),
+        ]),
+      },
     }),
-    quiet: input({ totals: { spend: 1200 }, dailyByCampaign: { Evergreen: days(flat(12, { impressions: 10_000, reach: 5_000, clicks: 200, spend: 100 })) } }),
+    quiet: input({
+      totals: { spend: 1200 },
+      dailyByCampaign: { Evergreen: days(flat(12, { impressions: 10_000, reach: 5_000, clicks: 200, spend: 100 })) },
+    }),
     subject: 'Evergreen',
   },
   'efficiency.landing_page_gap': {
@@ -86,9 +162,13 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     subject: 'Meta',
   },
   'efficiency.cpa_spike': {
-    fires: input({ daily: days([...flat(14, { spend: 100, conversions: 10 }), ...flat(7, { spend: 100, conversions: 4 })]) }),
+    fires: input({
+      daily: days([...flat(14, { spend: 100, conversions: 10 }), ...flat(7, { spend: 100, conversions: 4 })]),
+    }),
     // Too short a history says nothing.
-    quiet: input({ daily: days([...flat(3, { spend: 100, conversions: 10 }), ...flat(7, { spend: 100, conversions: 2 })]) }),
+    quiet: input({
+      daily: days([...flat(3, { spend: 100, conversions: 10 }), ...flat(7, { spend: 100, conversions: 2 })]),
+    }),
     subject: 'all',
   },
   'efficiency.spend_up_results_flat': {
@@ -97,8 +177,24 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     subject: 'all',
   },
   'audience.device_gap': {
-    fires: input({ totals: { spend: 1000 }, breakdowns: { device: [group('mobile', { spend: 500, clicks: 1000, conversions: 10 }), group('desktop', { spend: 500, clicks: 1000, conversions: 50 })] } }),
-    quiet: input({ totals: { spend: 1000 }, breakdowns: { device: [group('mobile', { spend: 500, clicks: 1000, conversions: 40 }), group('desktop', { spend: 500, clicks: 1000, conversions: 50 })] } }),
+    fires: input({
+      totals: { spend: 1000 },
+      breakdowns: {
+        device: [
+          group('mobile', { spend: 500, clicks: 1000, conversions: 10 }),
+          group('desktop', { spend: 500, clicks: 1000, conversions: 50 }),
+        ],
+      },
+    }),
+    quiet: input({
+      totals: { spend: 1000 },
+      breakdowns: {
+        device: [
+          group('mobile', { spend: 500, clicks: 1000, conversions: 40 }),
+          group('desktop', { spend: 500, clicks: 1000, conversions: 50 }),
+        ],
+      },
+    }),
     subject: 'mobile',
   },
   ...segmentCase('age', '18-24', '25-34'),
@@ -106,23 +202,56 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
   ...segmentCase('country', 'DE', 'FR'),
   'pacing.weekday_effect': {
     // 2026-03-01 is a Sunday: every seventh day converts poorly.
-    fires: input({ daily: days(Array.from({ length: 28 }, (_, i) => ({ clicks: 100, spend: 50, conversions: i % 7 === 0 ? 2 : 10 }))) }),
+    fires: input({
+      daily: days(
+        Array.from({ length: 28 }, (_, i) => ({ clicks: 100, spend: 50, conversions: i % 7 === 0 ? 2 : 10 })),
+      ),
+    }),
     quiet: input({ daily: days(flat(28, { clicks: 100, spend: 50, conversions: 10 })) }),
     subject: 'Monday/Sunday',
   },
   'pacing.budget_off_track': {
     fires: input({ totals: { spend: 2000 }, pacing: [pace(flight, days(flat(10, { spend: 200 })), '2026-03-10')] }),
-    quiet: input({ totals: { spend: 1000 }, pacing: [pace(flight, days(flat(10, { spend: 100 })), '2026-03-10'), pace({ ...flight, id: 'bud_2' }, [], '2026-02-01')] }),
+    quiet: input({
+      totals: { spend: 1000 },
+      pacing: [
+        pace(flight, days(flat(10, { spend: 100 })), '2026-03-10'),
+        pace({ ...flight, id: 'bud_2' }, [], '2026-02-01'),
+      ],
+    }),
     subject: 'campaign:Spring:bud_1',
   },
   'data_quality.tracking_gap': {
-    fires: input({ totals: { spend: 1400 }, dailyByPlatform: { Meta: days([...flat(10, { spend: 100, clicks: 50, conversions: 5 }), ...flat(4, { spend: 100, clicks: 50, conversions: 0 })]) } }),
-    quiet: input({ totals: { spend: 1200 }, dailyByPlatform: { Meta: days([...flat(10, { spend: 100, clicks: 50, conversions: 5 }), ...flat(2, { spend: 100, clicks: 50, conversions: 0 })]) } }),
+    fires: input({
+      totals: { spend: 1400 },
+      dailyByPlatform: {
+        Meta: days([
+          ...flat(10, { spend: 100, clicks: 50, conversions: 5 }),
+          ...flat(4, { spend: 100, clicks: 50, conversions: 0 }),
+        ]),
+      },
+    }),
+    quiet: input({
+      totals: { spend: 1200 },
+      dailyByPlatform: {
+        Meta: days([
+          ...flat(10, { spend: 100, clicks: 50, conversions: 5 }),
+          ...flat(2, { spend: 100, clicks: 50, conversions: 0 }),
+        ]),
+      },
+    }),
     subject: 'Meta',
   },
   'anomaly.daily_kpi_outlier': {
-    fires: input({ daily: days([...Array.from({ length: 19 }, (_, i) => ({ spend: 100 + (i % 3) * 4, conversions: 10 })), { spend: 400, conversions: 10 }]) }),
-    quiet: input({ daily: days(Array.from({ length: 20 }, (_, i) => ({ spend: 100 + (i % 3) * 4, conversions: 10 }))) }),
+    fires: input({
+      daily: days([
+        ...Array.from({ length: 19 }, (_, i) => ({ spend: 100 + (i % 3) * 4, conversions: 10 })),
+        { spend: 400, conversions: 10 },
+      ]),
+    }),
+    quiet: input({
+      daily: days(Array.from({ length: 20 }, (_, i) => ({ spend: 100 + (i % 3) * 4, conversions: 10 }))),
+    }),
     subject: 'total:all:spend:2026-03-20',
   },
   'data_quality.duplicate_rows': {
@@ -169,8 +298,10 @@ describe('insight rules', () => {
         expect(finding.category).toBe(rule.category);
         expect(finding.sentence).toMatch(/^[^\n]+\.$/);
         expect(Object.keys(finding.evidence.figures).length).toBeGreaterThan(0);
-        for (const value of Object.values(finding.evidence.figures)) if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
-        if (finding.recommendation?.expectedImpact) expect(Number.isFinite(finding.recommendation.expectedImpact.value)).toBe(true);
+        for (const value of Object.values(finding.evidence.figures))
+          if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
+        if (finding.recommendation?.expectedImpact)
+          expect(Number.isFinite(finding.recommendation.expectedImpact.value)).toBe(true);
       }
       if (fixture.subject) expect(found.map((finding) => finding.subject)).toContain(fixture.subject);
       expect(rule.evaluate(fixture.quiet), 'quiet').toEqual([]);
@@ -178,9 +309,14 @@ describe('insight rules', () => {
   }
 
   it('computes the budget shift from the data and states its assumption', () => {
-    const [finding] = ruleById('budget.underfunded_high_roas_platform')!.evaluate(CASES['budget.underfunded_high_roas_platform']!.fires);
+    const [finding] = ruleById('budget.underfunded_high_roas_platform')!.evaluate(
+      CASES['budget.underfunded_high_roas_platform']!.fires,
+    );
     // 10 % of TikTok's 500 moved to Google Ads: 50 × (4 − 1) = 150 more revenue.
-    expect(finding!.recommendation).toMatchObject({ type: 'shift_budget', expectedImpact: { metric: 'revenue', value: 150, currency: 'USD' } });
+    expect(finding!.recommendation).toMatchObject({
+      type: 'shift_budget',
+      expectedImpact: { metric: 'revenue', value: 150, currency: 'USD' },
+    });
     expect(finding!.recommendation!.assumptions[0]).toContain('current ROAS');
   });
 
@@ -188,11 +324,23 @@ describe('insight rules', () => {
     const rule = ruleById('creative.ctr_below_benchmark')!;
     const fires = CASES['creative.ctr_below_benchmark']!.fires;
     expect(rule.evaluate({ ...fires, benchmarks: { overrides: { Meta: { ctr: 0.6 } } } })).toEqual([]);
-    expect(rule.evaluate({ ...fires, benchmarks: { overrides: { social: { ctr: 2 } } } })[0]!.evidence.figures.benchmark).toBe(2);
+    expect(
+      rule.evaluate({ ...fires, benchmarks: { overrides: { social: { ctr: 2 } } } })[0]!.evidence.figures.benchmark,
+    ).toBe(2);
   });
 
   it('never divides by zero: empty data fires nothing but the missing-measure rule', () => {
-    const empty = input({ measures: new Set(), quality: { rows: 0, duplicates: 0, clicksOverImpressions: 0, conversionsOverClicks: 0, negativeValues: 0, droppedRows: 0 } });
+    const empty = input({
+      measures: new Set(),
+      quality: {
+        rows: 0,
+        duplicates: 0,
+        clicksOverImpressions: 0,
+        conversionsOverClicks: 0,
+        negativeValues: 0,
+        droppedRows: 0,
+      },
+    });
     expect(INSIGHT_RULES.flatMap((rule) => rule.evaluate(empty))).toEqual([]);
   });
 });

@@ -20,7 +20,9 @@ function problems(file: string, code: string): string[] {
     plugins: { pca },
     rules: { 'pca/feature-boundaries': 'error', 'pca/http-at-the-edge': 'error' },
   };
-  return linter.verify(code, [config], { filename: path.resolve(file) }).map((message) => message.messageId ?? message.message);
+  return linter
+    .verify(code, [config], { filename: path.resolve(file) })
+    .map((message) => message.messageId ?? message.message);
 }
 
 /** A planted import: the file it is planted in, the code, and the problems the rules must report (none: allowed). */
@@ -28,14 +30,20 @@ type Planted = readonly [file: string, code: string, verdict: readonly string[]]
 
 /** Plants each import and compares every verdict at once, so a failure names each case that went wrong, with its file and code. */
 function expectVerdicts(cases: readonly Planted[]): void {
-  expect(cases.map(([file, code]) => [file, code, problems(file, code)])).toEqual(cases.map(([file, code, verdict]) => [file, code, verdict]));
+  expect(cases.map(([file, code]) => [file, code, problems(file, code)])).toEqual(
+    cases.map(([file, code, verdict]) => [file, code, verdict]),
+  );
 }
 
 describe('feature boundaries', () => {
   it("refuses a file that reaches into another feature's internals, type imports and re-exports included", () => {
     expectVerdicts([
       ['src/insights/generate.ts', "import { totalRows } from '../analysis/report/report.js';", ['internals']],
-      ['src/insights/generate.ts', "import type { AnalysisReport } from '../analysis/report/report.js';", ['internals']],
+      [
+        'src/insights/generate.ts',
+        "import type { AnalysisReport } from '../analysis/report/report.js';",
+        ['internals'],
+      ],
       ['src/insights/summary.ts', "export type { ExecutiveSummary } from '../analysis/analyses.js';", ['internals']],
       ['src/cli/analyze-run.ts', "const m = await import('../reports/render.js');", ['internals']],
     ]);

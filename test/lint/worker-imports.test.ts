@@ -36,7 +36,9 @@ describe('worker threads and the CLI load no more than they compute with', () =>
       const { files, packages } = loadedBy(entry);
       expect(files.size).toBeGreaterThan(2);
       expect([...files].filter((file) => file.endsWith('/index.ts') && !file.includes('/rules/'))).toEqual([]);
-      expect([...files].filter((file) => file.startsWith('src/store/') || file.endsWith('engine/duckdb.ts'))).toEqual([]);
+      expect([...files].filter((file) => file.startsWith('src/store/') || file.endsWith('engine/duckdb.ts'))).toEqual(
+        [],
+      );
       expect([...packages].filter(([name]) => HEAVY.test(name))).toEqual([]);
     });
   }

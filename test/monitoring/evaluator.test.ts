@@ -27,7 +27,9 @@ describe.each(BACKENDS)('alert evaluator across instances and restarts [%s]', (b
     await updateRules(
       db,
       operator.orgId,
-      RULE_METRICS.map((metric) => (metric === 'memory_percent' ? { metric, threshold: 0, forSeconds: 600 } : { metric, enabled: false })),
+      RULE_METRICS.map((metric) =>
+        metric === 'memory_percent' ? { metric, threshold: 0, forSeconds: 600 } : { metric, enabled: false },
+      ),
       now,
     );
 

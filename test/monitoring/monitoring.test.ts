@@ -16,13 +16,19 @@ describe.each(BACKENDS)('monitoring [%s]', (backend) => {
   afterAll(() => t.dispose());
 
   it('serves Prometheus text to loopback callers, with route templates and business counters', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'wrong-password-here' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: 'wrong-password-here' },
+    });
     await t.app.inject({ method: 'GET', url: `/api/v1/users/usr_doesnotexist`, headers: bearer(operator.accessToken) });
     const response = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     const text = response.body;
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/users\/:id"[^}]*status_class="4xx"/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/users\/:id"[^}]*status_class="4xx"/,
+    );
     expect(text).not.toContain('usr_doesnotexist');
     expect(text).toMatch(/pca_logins_total\{outcome="bad_password"\} [1-9]/);
     expect(text).toMatch(/pca_logins_total\{outcome="success"\} [1-9]/);
@@ -37,15 +43,28 @@ describe.each(BACKENDS)('monitoring [%s]', (backend) => {
   });
 
   it('reports the instance’s request statistics and system figures to the operator only', async () => {
-    const requests = await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/requests?minutes=60', headers: bearer(operator.accessToken) });
+    const requests = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/monitoring/requests?minutes=60',
+      headers: bearer(operator.accessToken),
+    });
     expect(requests.statusCode).toBe(200);
-    const report = requests.json<{ total: number; overall: { p95Ms: number }; routes: { route: string }[]; statusCodes: Record<string, number> }>();
+    const report = requests.json<{
+      total: number;
+      overall: { p95Ms: number };
+      routes: { route: string }[];
+      statusCodes: Record<string, number>;
+    }>();
     expect(report.total).toBeGreaterThan(10);
     expect(report.overall.p95Ms).toBeGreaterThan(0);
     expect(report.routes.map((route) => route.route)).toContain('POST /api/v1/auth/login');
     expect(report.statusCodes['401']).toBeGreaterThanOrEqual(1);
 
-    const system = await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/system', headers: bearer(operator.accessToken) });
+    const system = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/monitoring/system',
+      headers: bearer(operator.accessToken),
+    });
     const snapshot = system.json<{
       memory: { systemTotalBytes: number; processRssBytes: number };
       disk: { path: string; usedPercent: number };
@@ -61,17 +80,37 @@ describe.each(BACKENDS)('monitoring [%s]', (backend) => {
     expect(snapshot.store.total).toBeGreaterThanOrEqual(0);
 
     await t.app.inject({ method: 'GET', url: '/health/ready' });
-    const health = await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/health', headers: bearer(operator.accessToken) });
+    const health = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/monitoring/health',
+      headers: bearer(operator.accessToken),
+    });
     const checks = health.json<{ checks: Record<string, { status: string }[]> }>().checks;
     expect(Object.keys(checks).sort()).toEqual(['disk', 'duckdb', 'scheduler', 'store']);
     expect(checks.store?.[0]?.status).toBe('pass');
 
     // Another organisation's admin reads its own organisation's requests only, and no system figures; a viewer has no permission at all.
-    const otherAdmin = await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/requests', headers: bearer(tenant.users.admin.accessToken) });
+    const otherAdmin = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/monitoring/requests',
+      headers: bearer(tenant.users.admin.accessToken),
+    });
     expect(otherAdmin.json<{ scope: string; total: number }>()).toMatchObject({ scope: 'organization' });
     expect(otherAdmin.json<{ total: number }>().total).toBeLessThan(report.total);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/system', headers: bearer(tenant.users.admin.accessToken) })).statusCode).toBe(403);
-    const viewer = await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/system', headers: bearer(tenant.users.viewer.accessToken) });
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/monitoring/system',
+          headers: bearer(tenant.users.admin.accessToken),
+        })
+      ).statusCode,
+    ).toBe(403);
+    const viewer = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/monitoring/system',
+      headers: bearer(tenant.users.viewer.accessToken),
+    });
     expect(viewer.statusCode).toBe(403);
   });
 
@@ -79,8 +118,20 @@ describe.each(BACKENDS)('monitoring [%s]', (backend) => {
     const secured = await createTestApp(backend, { env: { PCA_METRICS_TOKEN: 'scrape-token-0123456789' } });
     try {
       expect((await secured.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-      expect((await secured.app.inject({ method: 'GET', url: '/metrics', headers: bearer('scrape-token-wrong-12345') })).statusCode).toBe(401);
-      expect((await secured.app.inject({ method: 'GET', url: '/metrics', headers: bearer('scrape-token-0123456789'), remoteAddress: '10.0.0.5' })).statusCode).toBe(200);
+      expect(
+        (await secured.app.inject({ method: 'GET', url: '/metrics', headers: bearer('scrape-token-wrong-12345') }))
+          .statusCode,
+      ).toBe(401);
+      expect(
+        (
+          await secured.app.inject({
+            method: 'GET',
+            url: '/metrics',
+            headers: bearer('scrape-token-0123456789'),
+            remoteAddress: '10.0.0.5',
+          })
+        ).statusCode,
+      ).toBe(200);
     } finally {
       await secured.dispose();
     }

@@ -55,8 +55,18 @@ describe('request statistics', () => {
   });
 
   it('has monotonic bucket bounds ending in infinity', () => {
-    for (let i = 1; i < BUCKET_BOUNDS_MS.length; i++) expect(BUCKET_BOUNDS_MS[i]!).toBeGreaterThan(BUCKET_BOUNDS_MS[i - 1]!);
+    for (let i = 1; i < BUCKET_BOUNDS_MS.length; i++)
+      expect(BUCKET_BOUNDS_MS[i]!).toBeGreaterThan(BUCKET_BOUNDS_MS[i - 1]!);
     expect(BUCKET_BOUNDS_MS.at(-1)).toBe(Number.POSITIVE_INFINITY);
-    expect(quantileOf({ count: 1, maxMs: 1e9, buckets: Uint32Array.from(BUCKET_BOUNDS_MS.map((_, i) => (i === BUCKET_BOUNDS_MS.length - 1 ? 1 : 0))) }, 0.5)).toBe(1e9);
+    expect(
+      quantileOf(
+        {
+          count: 1,
+          maxMs: 1e9,
+          buckets: Uint32Array.from(BUCKET_BOUNDS_MS.map((_, i) => (i === BUCKET_BOUNDS_MS.length - 1 ? 1 : 0))),
+        },
+        0.5,
+      ),
+    ).toBe(1e9);
   });
 });

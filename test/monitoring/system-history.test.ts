@@ -62,12 +62,24 @@ describe.each(BACKENDS)('system history route [%s]', (backend) => {
   afterAll(() => t.dispose());
 
   it('serves the sampler’s history to the operator and refuses a viewer and an anonymous caller', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/system/history', headers: bearer(operator.accessToken) });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/monitoring/system/history',
+      headers: bearer(operator.accessToken),
+    });
     expect(response.statusCode).toBe(200);
     const items = response.json<{ items: SystemSample[] }>().items;
     // A sample may land between the answer and this line; what was answered is the start of the history.
     expect(t.ctx.monitoring.system.history().slice(0, items.length)).toEqual(items);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/system/history', headers: bearer(tenant.users.viewer.accessToken) })).statusCode).toBe(403);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/monitoring/system/history',
+          headers: bearer(tenant.users.viewer.accessToken),
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/monitoring/system/history' })).statusCode).toBe(401);
   });
 });

@@ -53,7 +53,11 @@ async function mailbox(): Promise<Mailbox> {
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { mails, port: (server.server.address() as AddressInfo).port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    mails,
+    port: (server.server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 interface ScheduleBody {
@@ -93,7 +97,12 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
 
   async function upload(session: Session): Promise<string> {
     const form = multipart({ name: 'campaigns.csv', content: CSV });
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(session.accessToken), ...form.headers }, payload: form.payload });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...bearer(session.accessToken), ...form.headers },
+      payload: form.payload,
+    });
     expect(response.statusCode).toBe(201);
     return response.json<{ id: string }>().id;
   }
@@ -118,7 +127,13 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
   }
 
   async function actions(orgId: string, targetId: string): Promise<string[]> {
-    const rows = await t.ctx.store.db.selectFrom('audit_events').select('action').where('org_id', '=', orgId).where('target_id', '=', targetId).orderBy('seq').execute();
+    const rows = await t.ctx.store.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('org_id', '=', orgId)
+      .where('target_id', '=', targetId)
+      .orderBy('seq')
+      .execute();
     return rows.map((row) => row.action);
   }
 
@@ -149,7 +164,9 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
 
   it('mails the report at its time, once, with an attachment equal to the stored analysis export', async () => {
     const analyst = a.users.analyst;
-    const created = await schedule(analyst, { destination: { kind: 'email', to: ['Client@Example.com', 'client@example.com'] } });
+    const created = await schedule(analyst, {
+      destination: { kind: 'email', to: ['Client@Example.com', 'client@example.com'] },
+    });
     expect(created.nextRunAt).toBe('2026-03-02T07:59:00.000Z');
     expect(created.destination).toEqual({ kind: 'email', to: ['client@example.com'] });
 
@@ -175,7 +192,16 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
     expect(exported.body).toContain('440.75');
 
     const history = await runsOf(analyst, created.id);
-    expect(history).toEqual([expect.objectContaining({ trigger: 'schedule', outcome: 'delivered', attempt: 1, error: null, bytes: attachment.size, analysisId })]);
+    expect(history).toEqual([
+      expect.objectContaining({
+        trigger: 'schedule',
+        outcome: 'delivered',
+        attempt: 1,
+        error: null,
+        bytes: attachment.size,
+        analysisId,
+      }),
+    ]);
     const after = (await api(analyst, 'GET', `/api/v1/report-schedules/${created.id}`)).json<ScheduleBody>();
     expect(after).toMatchObject({ nextRunAt: '2026-03-03T07:59:00.000Z', failedAttempts: 0 });
     // The real analysis path: stored in the organisation's list, audited like any other.
@@ -186,12 +212,18 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
   });
 
   it('runs by hand as XLSX whose sheets are the export’s; viewers read schedules but cannot change or run them', async () => {
-    const created = await schedule(a.users.analyst, { name: 'Deck', format: 'xlsx', destination: { kind: 'email', to: ['cmo@example.com'] } });
+    const created = await schedule(a.users.analyst, {
+      name: 'Deck',
+      format: 'xlsx',
+      destination: { kind: 'email', to: ['cmo@example.com'] },
+    });
     const viewer = a.users.viewer;
     expect((await api(viewer, 'GET', `/api/v1/report-schedules/${created.id}`)).statusCode).toBe(200);
     expect((await api(viewer, 'GET', `/api/v1/report-schedules/${created.id}/runs`)).statusCode).toBe(200);
     expect((await api(viewer, 'POST', `/api/v1/report-schedules/${created.id}/run`)).statusCode).toBe(403);
-    expect((await api(viewer, 'PATCH', `/api/v1/report-schedules/${created.id}`, { enabled: false })).statusCode).toBe(403);
+    expect((await api(viewer, 'PATCH', `/api/v1/report-schedules/${created.id}`, { enabled: false })).statusCode).toBe(
+      403,
+    );
 
     const before = mail.mails.length;
     const ran = await api(a.users.admin, 'POST', `/api/v1/report-schedules/${created.id}/run`);
@@ -211,12 +243,20 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
     // A run by hand leaves the cadence alone.
     const after = (await api(viewer, 'GET', `/api/v1/report-schedules/${created.id}`)).json<ScheduleBody>();
     expect(after.nextRunAt).toBe(created.nextRunAt);
-    expect(await actions(a.orgId, created.id)).toEqual(['report.schedule_created', 'report.run_requested', 'report.delivered']);
+    expect(await actions(a.orgId, created.id)).toEqual([
+      'report.schedule_created',
+      'report.run_requested',
+      'report.delivered',
+    ]);
     await api(a.users.admin, 'DELETE', `/api/v1/report-schedules/${created.id}`);
   });
 
   it('mails a PDF deck, drawn by the deck workers, when the schedule asks for one', async () => {
-    const created = await schedule(a.users.analyst, { name: 'Board deck', format: 'pdf', destination: { kind: 'email', to: ['cmo@example.com'] } });
+    const created = await schedule(a.users.analyst, {
+      name: 'Board deck',
+      format: 'pdf',
+      destination: { kind: 'email', to: ['cmo@example.com'] },
+    });
     const before = mail.mails.length;
     const ran = await api(a.users.admin, 'POST', `/api/v1/report-schedules/${created.id}/run`);
     expect(ran.statusCode, ran.body).toBe(201);
@@ -233,16 +273,30 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
     const run = (await api(a.users.analyst, 'POST', `/api/v1/report-schedules/${created.id}/run`)).json<RunBody>();
     expect(run.outcome).toBe('failed');
     expect(run.error).toMatch(/^the mail server did not accept the report \(E[A-Z]+, SMTP 550\)$/);
-    expect(await actions(a.orgId, created.id)).toEqual(['report.schedule_created', 'report.run_requested', 'report.delivery_failed']);
+    expect(await actions(a.orgId, created.id)).toEqual([
+      'report.schedule_created',
+      'report.run_requested',
+      'report.delivery_failed',
+    ]);
     await api(a.users.analyst, 'DELETE', `/api/v1/report-schedules/${created.id}`);
   });
 
   it('posts the report to an alert channel, signed with the channel’s secret', async () => {
     const hook = await receiver(0);
     try {
-      const channel = await api(a.users.admin, 'POST', '/api/v1/alerts/channels', { name: 'client hook', url: hook.url });
-      const { channel: { id: channelId }, secret } = channel.json<{ channel: { id: string }; secret: string }>();
-      const created = await schedule(a.users.analyst, { name: 'Hooked', format: 'json', destination: { kind: 'webhook', channelId } });
+      const channel = await api(a.users.admin, 'POST', '/api/v1/alerts/channels', {
+        name: 'client hook',
+        url: hook.url,
+      });
+      const {
+        channel: { id: channelId },
+        secret,
+      } = channel.json<{ channel: { id: string }; secret: string }>();
+      const created = await schedule(a.users.analyst, {
+        name: 'Hooked',
+        format: 'json',
+        destination: { kind: 'webhook', channelId },
+      });
       advance(61_000);
       const runs = await t.reports.tick();
       expect(runs.map((run) => [run.scheduleId, run.outcome])).toEqual([[created.id, 'delivered']]);
@@ -250,7 +304,11 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
       const { headers, body } = hook.received[0]!;
       expect(headers['x-pca-event']).toBe('report.delivered');
       expect(headers['x-pca-signature']).toBe(signPayload(secret, String(headers['x-pca-timestamp']), body));
-      const payload = JSON.parse(body) as { schedule: { id: string }; analysis: { id: string }; file: { format: string; base64: string; bytes: number } };
+      const payload = JSON.parse(body) as {
+        schedule: { id: string };
+        analysis: { id: string };
+        file: { format: string; base64: string; bytes: number };
+      };
       expect(payload.schedule.id).toBe(created.id);
       expect(payload.analysis.id).toBe(runs[0]!.analysisId);
       const exported = await api(a.users.analyst, 'GET', `/api/v1/analyses/${payload.analysis.id}/export?format=json`);
@@ -269,22 +327,34 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
       const channel = await api(a.users.admin, 'POST', '/api/v1/alerts/channels', { name: 'down', url: hook.url });
       const channelId = channel.json<{ channel: { id: string } }>().channel.id;
       const created = await schedule(a.users.analyst, { name: 'Flaky', destination: { kind: 'webhook', channelId } });
-      const analysesBefore = (await api(a.users.analyst, 'GET', '/api/v1/analyses?limit=200')).json<{ items: unknown[] }>().items.length;
-      const state = async () => (await api(a.users.analyst, 'GET', `/api/v1/report-schedules/${created.id}`)).json<ScheduleBody>();
+      const analysesBefore = (await api(a.users.analyst, 'GET', '/api/v1/analyses?limit=200')).json<{
+        items: unknown[];
+      }>().items.length;
+      const state = async () =>
+        (await api(a.users.analyst, 'GET', `/api/v1/report-schedules/${created.id}`)).json<ScheduleBody>();
 
       advance(61_000);
       const slot = now;
       expect((await t.reports.tick()).map((run) => [run.outcome, run.attempt])).toEqual([['retrying', 1]]);
-      expect(await state()).toMatchObject({ failedAttempts: 1, nextRunAt: new Date(slot.getTime() + 60_000).toISOString() });
+      expect(await state()).toMatchObject({
+        failedAttempts: 1,
+        nextRunAt: new Date(slot.getTime() + 60_000).toISOString(),
+      });
       advance(59_000);
       expect(await t.reports.tick()).toEqual([]);
       advance(1_000);
       expect((await t.reports.tick()).map((run) => [run.outcome, run.attempt])).toEqual([['retrying', 2]]);
       const second = now;
-      expect(await state()).toMatchObject({ failedAttempts: 2, nextRunAt: new Date(second.getTime() + 120_000).toISOString() });
+      expect(await state()).toMatchObject({
+        failedAttempts: 2,
+        nextRunAt: new Date(second.getTime() + 120_000).toISOString(),
+      });
       advance(120_000);
       expect((await t.reports.tick()).map((run) => [run.outcome, run.attempt])).toEqual([['failed', 3]]);
-      expect(await state()).toMatchObject({ failedAttempts: 0, nextRunAt: `2026-03-03T${created.cadence.time}:00.000Z` });
+      expect(await state()).toMatchObject({
+        failedAttempts: 0,
+        nextRunAt: `2026-03-03T${created.cadence.time}:00.000Z`,
+      });
       advance(60 * 60_000);
       expect(await t.reports.tick()).toEqual([]);
 
@@ -297,9 +367,16 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
       ]);
       // One analysis for the slot: retries deliver it again rather than spend quota on new ones.
       expect(new Set(history.map((run) => run.analysisId)).size).toBe(1);
-      const analysesAfter = (await api(a.users.analyst, 'GET', '/api/v1/analyses?limit=200')).json<{ items: unknown[] }>().items.length;
+      const analysesAfter = (await api(a.users.analyst, 'GET', '/api/v1/analyses?limit=200')).json<{
+        items: unknown[];
+      }>().items.length;
       expect(analysesAfter).toBe(analysesBefore + 1);
-      expect(await actions(a.orgId, created.id)).toEqual(['report.schedule_created', 'report.delivery_failed', 'report.delivery_failed', 'report.delivery_failed']);
+      expect(await actions(a.orgId, created.id)).toEqual([
+        'report.schedule_created',
+        'report.delivery_failed',
+        'report.delivery_failed',
+        'report.delivery_failed',
+      ]);
       await api(a.users.analyst, 'DELETE', `/api/v1/report-schedules/${created.id}`);
     } finally {
       hook.server.close();
@@ -309,10 +386,15 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
   it('delivers a slot once when two scheduler instances tick over the same store', async () => {
     // Past the lease the runtime's own scheduler took in earlier tests.
     advance(5 * 60_000);
-    const created = await schedule(a.users.analyst, { name: 'Once', destination: { kind: 'email', to: ['once@example.com'] } });
+    const created = await schedule(a.users.analyst, {
+      name: 'Once',
+      destination: { kind: 'email', to: ['once@example.com'] },
+    });
     advance(61_000);
     const log = { info: () => undefined, error: () => undefined };
-    const instances = [0, 1].map(() => startReportScheduler({ ...reportDeliveryDeps(t.ctx, t.app.log), audit: t.ctx.audit }, t.config.reports, log));
+    const instances = [0, 1].map(() =>
+      startReportScheduler({ ...reportDeliveryDeps(t.ctx, t.app.log), audit: t.ctx.audit }, t.config.reports, log),
+    );
     const before = mail.mails.length;
     const runs = (await Promise.all(instances.map((instance) => instance.tick()))).flat();
     expect(runs.map((run) => [run.scheduleId, run.outcome])).toEqual([[created.id, 'delivered']]);
@@ -321,20 +403,32 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
     await Promise.all(instances.map((instance) => instance.stop()));
 
     // Past a lease, the claim alone decides: of two claims on one due row, one wins.
-    await api(a.users.analyst, 'PATCH', `/api/v1/report-schedules/${created.id}`, { cadence: { kind: 'daily', time: hhmm(new Date(now.getTime() + 60_000)) } });
+    await api(a.users.analyst, 'PATCH', `/api/v1/report-schedules/${created.id}`, {
+      cadence: { kind: 'daily', time: hhmm(new Date(now.getTime() + 60_000)) },
+    });
     advance(61_000);
     const [row] = (await dueSchedules(t.ctx.store.db, now, 50)).filter((candidate) => candidate.id === created.id);
     const until = new Date(now.getTime() + 60_000);
-    const claims = await Promise.all([claimSchedule(t.ctx.store.db, row!, now, until), claimSchedule(t.ctx.store.db, row!, now, until)]);
+    const claims = await Promise.all([
+      claimSchedule(t.ctx.store.db, row!, now, until),
+      claimSchedule(t.ctx.store.db, row!, now, until),
+    ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect((await dueSchedules(t.ctx.store.db, now, 50)).map((candidate) => candidate.id)).not.toContain(created.id);
     await api(a.users.analyst, 'DELETE', `/api/v1/report-schedules/${created.id}`);
   });
 
   it("answers 404 for another organisation's schedule, datasets, analysis and channel, and leaves them as they were", async () => {
-    const theirs = await schedule(b.users.analyst, { report: { kind: 'datasets', datasetIds: [datasetB] }, destination: { kind: 'email', to: ['b@example.com'] } });
-    const bChannel = (await api(b.users.admin, 'POST', '/api/v1/alerts/channels', { name: 'b', url: 'http://127.0.0.1:9/b' })).json<{ channel: { id: string } }>().channel.id;
-    const bAnalysis = (await api(b.users.analyst, 'POST', '/api/v1/analyses', { datasetIds: [datasetB] })).json<{ id: string }>().id;
+    const theirs = await schedule(b.users.analyst, {
+      report: { kind: 'datasets', datasetIds: [datasetB] },
+      destination: { kind: 'email', to: ['b@example.com'] },
+    });
+    const bChannel = (
+      await api(b.users.admin, 'POST', '/api/v1/alerts/channels', { name: 'b', url: 'http://127.0.0.1:9/b' })
+    ).json<{ channel: { id: string } }>().channel.id;
+    const bAnalysis = (await api(b.users.analyst, 'POST', '/api/v1/analyses', { datasetIds: [datasetB] })).json<{
+      id: string;
+    }>().id;
     const admin = a.users.admin;
     for (const [method, url, payload] of [
       ['GET', `/api/v1/report-schedules/${theirs.id}`, undefined],
@@ -347,9 +441,21 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
     }
     const base = { name: 'x', format: 'csv', cadence: { kind: 'daily', time: '06:00' } };
     for (const body of [
-      { ...base, report: { kind: 'datasets', datasetIds: [datasetA, datasetB] }, destination: { kind: 'email', to: ['a@example.com'] } },
-      { ...base, report: { kind: 'analysis', analysisId: bAnalysis }, destination: { kind: 'email', to: ['a@example.com'] } },
-      { ...base, report: { kind: 'datasets', datasetIds: [datasetA] }, destination: { kind: 'webhook', channelId: bChannel } },
+      {
+        ...base,
+        report: { kind: 'datasets', datasetIds: [datasetA, datasetB] },
+        destination: { kind: 'email', to: ['a@example.com'] },
+      },
+      {
+        ...base,
+        report: { kind: 'analysis', analysisId: bAnalysis },
+        destination: { kind: 'email', to: ['a@example.com'] },
+      },
+      {
+        ...base,
+        report: { kind: 'datasets', datasetIds: [datasetA] },
+        destination: { kind: 'webhook', channelId: bChannel },
+      },
     ]) {
       expect((await api(admin, 'POST', '/api/v1/report-schedules', body)).statusCode).toBe(404);
     }
@@ -361,8 +467,15 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
   });
 
   it('refuses a malformed schedule with a precise 422 and stores nothing', async () => {
-    const base = { name: 'x', format: 'csv', report: { kind: 'datasets', datasetIds: [datasetA] }, cadence: { kind: 'daily', time: '06:00' }, destination: { kind: 'email', to: ['a@example.com'] } };
-    const count = async () => (await api(a.users.admin, 'GET', '/api/v1/report-schedules?limit=200')).json<{ items: unknown[] }>().items.length;
+    const base = {
+      name: 'x',
+      format: 'csv',
+      report: { kind: 'datasets', datasetIds: [datasetA] },
+      cadence: { kind: 'daily', time: '06:00' },
+      destination: { kind: 'email', to: ['a@example.com'] },
+    };
+    const count = async () =>
+      (await api(a.users.admin, 'GET', '/api/v1/report-schedules?limit=200')).json<{ items: unknown[] }>().items.length;
     const before = await count();
     for (const body of [
       { ...base, cadence: { kind: 'daily', time: '24:00' } },
@@ -383,7 +496,12 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
   });
 
   it('saves a schedule from a saved analysis with its request, and a new cadence restarts from the next slot', async () => {
-    const analysis = (await api(a.users.analyst, 'POST', '/api/v1/analyses', { datasetIds: [datasetA], filters: [{ dimension: 'platform', values: ['Meta'] }] })).json<{ id: string }>();
+    const analysis = (
+      await api(a.users.analyst, 'POST', '/api/v1/analyses', {
+        datasetIds: [datasetA],
+        filters: [{ dimension: 'platform', values: ['Meta'] }],
+      })
+    ).json<{ id: string }>();
     const created = await api(a.users.analyst, 'POST', '/api/v1/report-schedules', {
       name: 'Meta monthly',
       report: { kind: 'analysis', analysisId: analysis.id },
@@ -393,15 +511,27 @@ describe.each(BACKENDS)('scheduled reports [%s]', (backend) => {
     });
     expect(created.statusCode, created.body).toBe(201);
     const body = created.json<{ id: string; report: unknown; nextRunAt: string }>();
-    expect(body.report).toEqual({ basedOn: analysis.id, request: { datasetIds: [datasetA], filters: [{ dimension: 'platform', values: ['Meta'] }] } });
+    expect(body.report).toEqual({
+      basedOn: analysis.id,
+      request: { datasetIds: [datasetA], filters: [{ dimension: 'platform', values: ['Meta'] }] },
+    });
     expect(body.nextRunAt).toBe('2026-03-31T06:00:00.000Z');
-    const patched = await api(a.users.analyst, 'PATCH', `/api/v1/report-schedules/${body.id}`, { cadence: { kind: 'weekly', weekday: 'monday', time: '06:00' } });
+    const patched = await api(a.users.analyst, 'PATCH', `/api/v1/report-schedules/${body.id}`, {
+      cadence: { kind: 'weekly', weekday: 'monday', time: '06:00' },
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json<{ nextRunAt: string }>().nextRunAt > now.toISOString()).toBe(true);
     expect(new Date(patched.json<{ nextRunAt: string }>().nextRunAt).getUTCDay()).toBe(1);
-    const events = await t.ctx.store.db.selectFrom('audit_events').select(['action', 'details']).where('target_id', '=', body.id).orderBy('seq').execute();
+    const events = await t.ctx.store.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('target_id', '=', body.id)
+      .orderBy('seq')
+      .execute();
     expect(events.map((event) => event.action)).toEqual(['report.schedule_created', 'report.schedule_updated']);
-    expect(JSON.parse(events[1]!.details) as unknown).toMatchObject({ changes: { cadence: { from: { kind: 'monthly' }, to: { kind: 'weekly' } } } });
+    expect(JSON.parse(events[1]!.details) as unknown).toMatchObject({
+      changes: { cadence: { from: { kind: 'monthly' }, to: { kind: 'weekly' } } },
+    });
   });
 });
 
@@ -412,38 +542,88 @@ describe.each(BACKENDS)('scheduled reports without a mail server [%s]', (backend
   let operator: Session;
   let datasetId: string;
   beforeAll(async () => {
-    t = await createTestApp(backend, { clock: () => now, env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_ALLOW_PRIVATE: 'true', PCA_REPORT_INTERVAL_SECONDS: '0', PCA_REPORT_MAX_ATTEMPTS: '1' } });
+    t = await createTestApp(backend, {
+      clock: () => now,
+      env: {
+        PCA_LOGIN_RATE_LIMIT: '1000',
+        PCA_WEBHOOK_ALLOW_PRIVATE: 'true',
+        PCA_REPORT_INTERVAL_SECONDS: '0',
+        PCA_REPORT_MAX_ATTEMPTS: '1',
+      },
+    });
     operator = await seedOperator(t);
     org = await seedOrg(t, 'nomail');
     const form = multipart({ name: 'campaigns.csv', content: CSV });
-    datasetId = (await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...form.headers }, payload: form.payload })).json<{ id: string }>().id;
+    datasetId = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/datasets',
+        headers: { ...bearer(org.users.analyst.accessToken), ...form.headers },
+        payload: form.payload,
+      })
+    ).json<{ id: string }>().id;
   }, 120_000);
   afterAll(() => t?.dispose());
 
   it('refuses an e-mail destination with 422 and keeps webhooks; a scheduled run fails once exports are turned off', async () => {
     const admin = bearer(org.users.admin.accessToken);
-    const body = { name: 'Monthly', report: { kind: 'datasets', datasetIds: [datasetId] }, format: 'md', cadence: { kind: 'monthly', day: 31, time: '06:00' } };
-    const mail = await t.app.inject({ method: 'POST', url: '/api/v1/report-schedules', headers: admin, payload: { ...body, destination: { kind: 'email', to: ['x@example.com'] } } });
+    const body = {
+      name: 'Monthly',
+      report: { kind: 'datasets', datasetIds: [datasetId] },
+      format: 'md',
+      cadence: { kind: 'monthly', day: 31, time: '06:00' },
+    };
+    const mail = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/report-schedules',
+      headers: admin,
+      payload: { ...body, destination: { kind: 'email', to: ['x@example.com'] } },
+    });
     expect(mail.statusCode).toBe(422);
-    expect(mail.json<{ errors: { field: string }[] }>().errors.map((error) => error.field)).toEqual(['/body/destination']);
+    expect(mail.json<{ errors: { field: string }[] }>().errors.map((error) => error.field)).toEqual([
+      '/body/destination',
+    ]);
 
     const hook = await receiver(0);
     try {
-      const channelId = (await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: admin, payload: { name: 'h', url: hook.url } })).json<{ channel: { id: string } }>().channel.id;
-      const created = await t.app.inject({ method: 'POST', url: '/api/v1/report-schedules', headers: admin, payload: { ...body, destination: { kind: 'webhook', channelId } } });
+      const channelId = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/alerts/channels',
+          headers: admin,
+          payload: { name: 'h', url: hook.url },
+        })
+      ).json<{ channel: { id: string } }>().channel.id;
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/report-schedules',
+        headers: admin,
+        payload: { ...body, destination: { kind: 'webhook', channelId } },
+      });
       expect(created.statusCode).toBe(201);
       const schedule = created.json<{ id: string; nextRunAt: string }>();
       expect(schedule.nextRunAt).toBe('2026-05-31T06:00:00.000Z');
 
-      const off = await t.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${org.orgId}`, headers: bearer(operator.accessToken), payload: { features: { exports: false } } });
+      const off = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/orgs/${org.orgId}`,
+        headers: bearer(operator.accessToken),
+        payload: { features: { exports: false } },
+      });
       expect(off.statusCode).toBe(200);
       const listed = await t.app.inject({ method: 'GET', url: '/api/v1/report-schedules', headers: admin });
       expect(listed.statusCode).toBe(403);
       now = new Date('2026-05-31T06:00:00.000Z');
       const runs = await t.reports.tick();
-      expect(runs.map((run) => [run.outcome, run.error])).toEqual([['failed', 'The exports feature is off for this organisation.']]);
+      expect(runs.map((run) => [run.outcome, run.error])).toEqual([
+        ['failed', 'The exports feature is off for this organisation.'],
+      ]);
       expect(hook.received).toHaveLength(0);
-      const row = await t.ctx.store.db.selectFrom('report_schedules').select(['next_run_at', 'attempt']).where('id', '=', schedule.id).executeTakeFirstOrThrow();
+      const row = await t.ctx.store.db
+        .selectFrom('report_schedules')
+        .select(['next_run_at', 'attempt'])
+        .where('id', '=', schedule.id)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ next_run_at: '2026-06-30T06:00:00.000Z', attempt: 0 });
     } finally {
       hook.server.close();

@@ -15,9 +15,13 @@ import { multipart } from '../helpers/multipart.js';
 function fileThenField(content: Buffer, field: string, value: string) {
   const boundary = `----pca${randomBytes(8).toString('hex')}`;
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="meta.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="meta.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+    ),
     content,
-    Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n--${boundary}--\r\n`),
+    Buffer.from(
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n--${boundary}--\r\n`,
+    ),
   ]);
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -49,7 +53,12 @@ describe.each(BACKENDS)('dataset files on disk [%s]', (backend) => {
   afterAll(() => t.dispose());
 
   async function upload(body: { payload: Buffer; headers: Record<string, string> }) {
-    return t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...as(org.users.analyst), ...body.headers }, payload: body.payload });
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(org.users.analyst), ...body.headers },
+      payload: body.payload,
+    });
   }
   const tmpEntries = async () => (await readdir(t.ctx.layout.tmp)).filter((name) => name !== 'duckdb');
 
@@ -59,7 +68,8 @@ describe.each(BACKENDS)('dataset files on disk [%s]', (backend) => {
     expect(invalid.statusCode).toBe(422);
     expect(await tmpEntries()).toEqual([]);
 
-    const patch = (quotas: Record<string, number>) => t.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${org.orgId}`, headers: as(operator), payload: { quotas } });
+    const patch = (quotas: Record<string, number>) =>
+      t.app.inject({ method: 'PATCH', url: `/api/v1/orgs/${org.orgId}`, headers: as(operator), payload: { quotas } });
     expect((await patch({ maxStorageBytes: 10 })).statusCode).toBe(200);
     const refused = await upload(multipart({ name: 'meta.csv', content }));
     expect(refused.statusCode).toBe(403);
@@ -68,25 +78,39 @@ describe.each(BACKENDS)('dataset files on disk [%s]', (backend) => {
   });
 
   it('sweeps what a crash left (temp work, unreferenced versions, folders without a record) on the retention schedule, sparing young work', async () => {
-    const stored = (await upload(multipart({ name: 'meta.csv', content: await readFile(fixture('meta.csv')) }))).json<{ id: string }>();
+    const stored = (await upload(multipart({ name: 'meta.csv', content: await readFile(fixture('meta.csv')) }))).json<{
+      id: string;
+    }>();
     const datasetDir = path.join(t.ctx.layout.datasets, org.orgId, stored.id);
-    for (const name of ['dataset-ds_crashed', 'remap-ds_crashed', 'retired-ds_crashed', 'upload-crashed']) await makeAbandoned(t.ctx.layout.tmp, name, true);
+    for (const name of ['dataset-ds_crashed', 'remap-ds_crashed', 'retired-ds_crashed', 'upload-crashed'])
+      await makeAbandoned(t.ctx.layout.tmp, name, true);
     await makeAbandoned(t.ctx.layout.tmp, 'dataset-ds_young', false);
     await makeAbandoned(datasetDir, 'data-crashed.parquet', true);
     await makeAbandoned(path.join(t.ctx.layout.datasets, org.orgId), 'ds_norecord', true);
 
-    const report = await runRetention({ db: t.ctx.store.db, layout: t.ctx.layout, duck: t.ctx.duck, audit: t.ctx.audit }, new Date());
+    const report = await runRetention(
+      { db: t.ctx.store.db, layout: t.ctx.layout, duck: t.ctx.duck, audit: t.ctx.audit },
+      new Date(),
+    );
     expect(report.removed.abandoned_files).toBe(6);
     expect(await tmpEntries()).toEqual(['dataset-ds_young']);
     expect((await readdir(datasetDir)).filter((name) => name.endsWith('.parquet'))).toHaveLength(1);
     expect(await readdir(path.join(t.ctx.layout.datasets, org.orgId))).not.toContain('ds_norecord');
-    const preview = await t.app.inject({ method: 'GET', url: `/api/v1/datasets/${stored.id}/preview`, headers: as(org.users.viewer) });
+    const preview = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/datasets/${stored.id}/preview`,
+      headers: as(org.users.viewer),
+    });
     expect(preview.statusCode).toBe(200);
   });
 
   it('never fails a query while several remaps of its dataset run at once, and keeps one version in the end', async () => {
     const csv = 'When,Where,Money,Taps\n2025-11-01,Meta,10,2\n2025-11-02,Meta,5,1\n';
-    const dataset = (await upload(multipart({ name: 'generic.csv', content: csv }, { mapping: JSON.stringify({ Money: 'spend', When: 'date' }) }))).json<{ id: string }>();
+    const dataset = (
+      await upload(
+        multipart({ name: 'generic.csv', content: csv }, { mapping: JSON.stringify({ Money: 'spend', When: 'date' }) }),
+      )
+    ).json<{ id: string }>();
     const mappings = [
       { When: 'date', Money: 'spend' },
       { When: 'date', Money: 'spend', Taps: 'clicks' },
@@ -110,7 +134,12 @@ describe.each(BACKENDS)('dataset files on disk [%s]', (backend) => {
     })();
     const remaps = await Promise.all(
       [...mappings, ...mappings].map((mapping) =>
-        t.app.inject({ method: 'PATCH', url: `/api/v1/datasets/${dataset.id}/mapping`, headers: as(org.users.analyst), payload: { mapping } }),
+        t.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/datasets/${dataset.id}/mapping`,
+          headers: as(org.users.analyst),
+          payload: { mapping },
+        }),
       ),
     );
     remapping = false;
@@ -123,7 +152,11 @@ describe.each(BACKENDS)('dataset files on disk [%s]', (backend) => {
     const dir = path.join(t.ctx.layout.datasets, org.orgId, dataset.id);
     const parquet = async () => (await readdir(dir)).filter((name) => name.endsWith('.parquet'));
     for (let i = 0; i < 100 && (await parquet()).length > 1; i++) await sleep(100);
-    const current = await t.ctx.store.db.selectFrom('datasets').select('data_file').where('id', '=', dataset.id).executeTakeFirstOrThrow();
+    const current = await t.ctx.store.db
+      .selectFrom('datasets')
+      .select('data_file')
+      .where('id', '=', dataset.id)
+      .executeTakeFirstOrThrow();
     expect(await parquet()).toEqual([current.data_file]);
   }, 60_000);
 });

@@ -26,8 +26,10 @@ describe.each(BACKENDS)('the engine, the data path and large bodies [%s]', (back
     await t.dispose();
   });
 
-  it("reads no file outside the data directory, and no statement can turn that back on", async () => {
-    await expect(t.ctx.duck.query(`SELECT * FROM read_csv('${path.join(outside, 'secret.csv')}')`)).rejects.toThrow(/Permission Error/);
+  it('reads no file outside the data directory, and no statement can turn that back on', async () => {
+    await expect(t.ctx.duck.query(`SELECT * FROM read_csv('${path.join(outside, 'secret.csv')}')`)).rejects.toThrow(
+      /Permission Error/,
+    );
     await expect(t.ctx.duck.query(`SELECT * FROM read_text('/etc/passwd')`)).rejects.toThrow(/Permission Error/);
     await expect(t.ctx.duck.query('SET enable_external_access = true')).rejects.toThrow(/locked/);
     await expect(t.ctx.duck.query(`SET allowed_directories = ['/']`)).rejects.toThrow(/locked/);
@@ -40,7 +42,12 @@ describe.each(BACKENDS)('the engine, the data path and large bodies [%s]', (back
   it('answers a body of 60,000 unknown properties with a short 422 that counts them', async () => {
     const body: Record<string, unknown> = { datasetIds: ['ds_x'], metrics: ['spend'] };
     for (let i = 0; i < 60_000; i++) body[`k${i.toString(36)}`] = 0;
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/query', headers: bearer(org.users.viewer.accessToken), payload: body });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/query',
+      headers: bearer(org.users.viewer.accessToken),
+      payload: body,
+    });
     expect(response.statusCode).toBe(422);
     expect(response.body.length).toBeLessThan(5_000);
     const problem = response.json<{ errors: unknown[]; errorCount: number }>();
@@ -58,7 +65,11 @@ describe.each(BACKENDS)('the engine, the data path and large bodies [%s]', (back
 describe('DuckDB failures in a refusal', () => {
   it("keep the engine's out-of-memory details out of the 422", async () => {
     const source = { plan: { typedFastPath: false }, shape: { delimiter: ',' } } as unknown as IngestSource;
-    const failing = readTypedOrText([source], () => Promise.reject(new Error('Out of Memory Error: failed to allocate data of size 1.0 GiB (230.5 MiB/256.0 MiB used)')));
+    const failing = readTypedOrText([source], () =>
+      Promise.reject(
+        new Error('Out of Memory Error: failed to allocate data of size 1.0 GiB (230.5 MiB/256.0 MiB used)'),
+      ),
+    );
     const error = await failing.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).kind).toBe('unprocessable');

@@ -21,21 +21,45 @@ describe.each(BACKENDS)('feedback suppression needs several people [%s]', (backe
     org = await seedOrg(t, 'raters');
     const analyst = bearer(org.users.analyst.accessToken);
     const form = multipart({ name: 'meta.csv', content: exportCsv() });
-    const dataset = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...analyst, ...form.headers }, payload: form.payload });
+    const dataset = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...analyst, ...form.headers },
+      payload: form.payload,
+    });
     const datasetId = dataset.json<{ id: string }>().id;
     insightIds = [];
     for (let i = 0; i < 8; i++) {
-      const analysis = await t.app.inject({ method: 'POST', url: '/api/v1/analyses', headers: analyst, payload: { datasetIds: [datasetId] } });
-      const insights = await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${analysis.json<{ id: string }>().id}/insights`, headers: analyst });
-      insightIds.push(insights.json<{ insights: { id: string; ruleId: string }[] }>().insights.find((item) => item.ruleId === RULE)!.id);
+      const analysis = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/analyses',
+        headers: analyst,
+        payload: { datasetIds: [datasetId] },
+      });
+      const insights = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/analyses/${analysis.json<{ id: string }>().id}/insights`,
+        headers: analyst,
+      });
+      insightIds.push(
+        insights.json<{ insights: { id: string; ruleId: string }[] }>().insights.find((item) => item.ruleId === RULE)!
+          .id,
+      );
     }
   }, 180_000);
   afterAll(() => t.dispose());
 
-  const rate = (token: string, id: string) => t.app.inject({ method: 'PUT', url: `/api/v1/insights/${id}/feedback`, headers: bearer(token), payload: { rating: 1 } });
+  const rate = (token: string, id: string) =>
+    t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/insights/${id}/feedback`,
+      headers: bearer(token),
+      payload: { rating: 1 },
+    });
 
   it('one viewer rating eight insights of a rule does not suppress it; a third person agreeing does', async () => {
-    for (const id of insightIds) expect((await rate(org.users.viewer.accessToken, id)).json()).toMatchObject({ ruleSuppressed: false });
+    for (const id of insightIds)
+      expect((await rate(org.users.viewer.accessToken, id)).json()).toMatchObject({ ruleSuppressed: false });
     // A second person agreeing is still not enough (the default needs three).
     expect((await rate(org.users.analyst.accessToken, insightIds[0]!)).json()).toMatchObject({ ruleSuppressed: false });
     expect((await rate(org.users.admin.accessToken, insightIds[0]!)).json()).toMatchObject({ ruleSuppressed: true });

@@ -23,7 +23,13 @@ describe.each(BACKENDS)('login rate limit window [%s]', (backend) => {
   }, 60_000);
   afterAll(() => t.dispose());
 
-  const attempt = () => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '198.51.100.7', payload: { username: 'nobody', password: 'nothing-at-all-1' } });
+  const attempt = () =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: '198.51.100.7',
+      payload: { username: 'nobody', password: 'nothing-at-all-1' },
+    });
 
   it('gives no second burst across a window edge', async () => {
     for (let i = 0; i < 5; i++) expect((await attempt()).statusCode).toBe(401);

@@ -37,13 +37,21 @@ describe('bounded password hashing', () => {
 describe.each(BACKENDS)('sign-in storm [%s]', (backend) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '100000', PCA_HASH_CONCURRENCY: '1', PCA_HASH_QUEUE: '2' } });
+    t = await createTestApp(backend, {
+      env: { PCA_LOGIN_RATE_LIMIT: '100000', PCA_HASH_CONCURRENCY: '1', PCA_HASH_QUEUE: '2' },
+    });
   }, 60_000);
   afterAll(() => t.dispose());
 
   it('answers sign-ins past the hashing queue with 429 problem+json and Retry-After, the rest as usual', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: `storm-${i}`, password: 'not-the-password-1' } })),
+      Array.from({ length: 12 }, (_, i) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { username: `storm-${i}`, password: 'not-the-password-1' },
+        }),
+      ),
     );
     const busy = responses.filter((response) => response.statusCode === 429);
     expect(busy.length).toBeGreaterThan(0);
@@ -60,14 +68,25 @@ describe.each(BACKENDS)('sign-ins past a full hashing queue [%s]', (backend) => 
   beforeAll(async () => {
     // bcrypt at cost 13 holds the one slot for about a second: long enough to send the rest meanwhile.
     t = await createTestApp(backend, {
-      env: { PCA_LOGIN_RATE_LIMIT: '100000', PCA_PASSWORD_HASH: 'bcrypt', PCA_BCRYPT_COST: '13', PCA_HASH_CONCURRENCY: '1', PCA_HASH_QUEUE: '0' },
+      env: {
+        PCA_LOGIN_RATE_LIMIT: '100000',
+        PCA_PASSWORD_HASH: 'bcrypt',
+        PCA_BCRYPT_COST: '13',
+        PCA_HASH_CONCURRENCY: '1',
+        PCA_HASH_QUEUE: '0',
+      },
     });
   }, 60_000);
   afterAll(() => t.dispose());
 
   it('are refused at the door: no store write, no chained event each, one summary for the address', async () => {
     const db = t.ctx.store.db;
-    const login = (username: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'not-the-password-1' } });
+    const login = (username: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username, password: 'not-the-password-1' },
+      });
     const first = login('holder');
     const until = Date.now() + 10_000;
     while (!t.ctx.auth.hasher.saturated() && Date.now() < until) await new Promise((resolve) => setImmediate(resolve));
@@ -76,7 +95,14 @@ describe.each(BACKENDS)('sign-ins past a full hashing queue [%s]', (backend) => 
     // Any other problem answer, for the headers every answer carries.
     const other = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me' });
     expect(other.statusCode).toBe(401);
-    const securityHeaders = ['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy'];
+    const securityHeaders = [
+      'content-security-policy',
+      'strict-transport-security',
+      'x-content-type-options',
+      'x-frame-options',
+      'referrer-policy',
+      'cross-origin-opener-policy',
+    ];
     for (const response of refused) {
       expect(response.statusCode).toBe(429);
       expect(response.headers['retry-after']).toBe('1');
@@ -99,19 +125,33 @@ describe.each(BACKENDS)('sign-ins past a full hashing queue [%s]', (backend) => 
     }
     expect((await first).statusCode).toBe(401);
 
-    const failed = await db.selectFrom('audit_events').select(['actor_name', 'reason']).where('action', '=', 'auth.login.failed').execute();
+    const failed = await db
+      .selectFrom('audit_events')
+      .select(['actor_name', 'reason'])
+      .where('action', '=', 'auth.login.failed')
+      .execute();
     expect(failed).toEqual([{ actor_name: 'holder', reason: 'unknown_user' }]);
-    const counted = await db.selectFrom('rate_limits').select(['key', 'count']).where('key', 'like', 'login:%').execute();
+    const counted = await db
+      .selectFrom('rate_limits')
+      .select(['key', 'count'])
+      .where('key', 'like', 'login:%')
+      .execute();
     expect(counted.map((row) => Number(row.count))).toEqual([1]);
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/outcome="busy"[^\n]* 10\n/);
     // Measured by route like every answer: the holder's 401 and the ten 429s.
-    expect(metrics).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/auth\/login",status_class="4xx"\} 11\n/);
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/auth\/login",status_class="4xx"\} 11\n/,
+    );
     expect(metrics).toMatch(/http_requests_in_flight 1\n/);
 
     // The refusals are summarised when the minute ends or the instance stops.
     await t.app.close();
-    const summaries = await db.selectFrom('audit_events').select(['reason', 'details']).where('action', '=', 'access.denied').execute();
+    const summaries = await db
+      .selectFrom('audit_events')
+      .select(['reason', 'details'])
+      .where('action', '=', 'access.denied')
+      .execute();
     expect(summaries).toHaveLength(1);
     expect(summaries[0]!.reason).toBe('rate-limited');
     // The ten refusals at the door and the one 401 asked for its headers.
@@ -121,7 +161,9 @@ describe.each(BACKENDS)('sign-ins past a full hashing queue [%s]', (backend) => 
       routes: { 'POST /api/v1/auth/login': 10, 'GET /api/v1/auth/me': 1 },
     });
     // One log line for the burst, none for each refusal.
-    const loginLines = t.logs.filter((line) => (line.req as { url?: string } | undefined)?.url === '/api/v1/auth/login');
+    const loginLines = t.logs.filter(
+      (line) => (line.req as { url?: string } | undefined)?.url === '/api/v1/auth/login',
+    );
     expect(loginLines.map((line) => (line.res as { statusCode: number }).statusCode)).toEqual([401]);
     const bursts = t.logs.filter((line) => line.msg === 'requests refused at the door');
     expect(bursts).toEqual([expect.objectContaining({ refused: 10, routes: { 'POST /api/v1/auth/login': 10 } })]);

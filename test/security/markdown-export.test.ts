@@ -3,7 +3,13 @@ import { renderReport } from '../../src/analysis/report/render.js';
 import { analysisHarness, type AnalysisHarness } from '../analysis/helpers.js';
 import { runCli } from '../helpers/cli.js';
 
-const HOSTILE_CAMPAIGNS = ['<img src=x onerror=alert(1)>', '[click me](javascript:alert(1))', '<javascript:alert(2)>', '![pixel](http://evil/p.png)', 'two\n<script>lines</script>'];
+const HOSTILE_CAMPAIGNS = [
+  '<img src=x onerror=alert(1)>',
+  '[click me](javascript:alert(1))',
+  '<javascript:alert(2)>',
+  '![pixel](http://evil/p.png)',
+  'two\n<script>lines</script>',
+];
 
 function hostileCsv(): string {
   const cell = (text: string) => `"${text.replace(/"/g, '""')}"`;

@@ -26,9 +26,23 @@ describe.each(BACKENDS)('response and log hygiene [%s]', (backend) => {
 
   it('marks every /api response no-store: tokens, keys, one-time passwords, refusals', async () => {
     const responses = [
-      await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'wrong-password-1' } }),
-      await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(operator.accessToken), payload: { name: 'k', scopes: ['analyses:read'] } }),
-      await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(operator.accessToken), payload: { username: 'otp-user', role: 'viewer' } }),
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'admin', password: 'wrong-password-1' },
+      }),
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        headers: bearer(operator.accessToken),
+        payload: { name: 'k', scopes: ['analyses:read'] },
+      }),
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: bearer(operator.accessToken),
+        payload: { username: 'otp-user', role: 'viewer' },
+      }),
       await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(operator.accessToken) }),
       await t.app.inject({ method: 'GET', url: '/api/v1/users' }),
     ];
@@ -37,7 +51,11 @@ describe.each(BACKENDS)('response and log hygiene [%s]', (backend) => {
   });
 
   it('never logs the value of a sensitive query parameter', async () => {
-    await t.app.inject({ method: 'GET', url: '/api/v1/users?limit=5&token=leaky-token-value&code=987654', headers: bearer(operator.accessToken) });
+    await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/users?limit=5&token=leaky-token-value&code=987654',
+      headers: bearer(operator.accessToken),
+    });
     const lines = JSON.stringify(t.logs);
     expect(lines).toContain('token=[redacted]');
     expect(lines).not.toContain('leaky-token-value');

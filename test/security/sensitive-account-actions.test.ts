@@ -13,7 +13,12 @@ describe.each(BACKENDS)('sensitive account actions [%s]', (backend) => {
   afterAll(() => t.dispose());
 
   const change = (token: string, currentPassword: string) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: bearer(token), payload: { currentPassword, newPassword: 'another-Strong-pass-77' } });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: bearer(token),
+      payload: { currentPassword, newPassword: 'another-Strong-pass-77' },
+    });
 
   it('counts wrong current passwords toward the lockout and throttles the check', async () => {
     const token = org.users.analyst.accessToken;
@@ -27,25 +32,59 @@ describe.each(BACKENDS)('sensitive account actions [%s]', (backend) => {
     const more: number[] = [];
     for (let i = 0; i < 5; i++) more.push((await change(token, `wrong-guess-${i}-Bb`)).statusCode);
     expect(more).toEqual([401, 401, 401, 429, 429]);
-    const signIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'analyst-user', password: USER_PASSWORD, organization: 'sensitive' } });
+    const signIn = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'analyst-user', password: USER_PASSWORD, organization: 'sensitive' },
+    });
     expect(signIn.statusCode).toBe(401);
-    const row = await t.ctx.store.db.selectFrom('users').select('locked_until').where('id', '=', org.users.analyst.userId).executeTakeFirstOrThrow();
+    const row = await t.ctx.store.db
+      .selectFrom('users')
+      .select('locked_until')
+      .where('id', '=', org.users.analyst.userId)
+      .executeTakeFirstOrThrow();
     expect(row.locked_until).not.toBeNull();
-    const trail = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?action=auth.account.locked', headers: bearer(org.users.auditor.accessToken) });
-    expect(trail.json<{ items: { target: { id: string } }[] }>().items.map((event) => event.target.id)).toContain(org.users.analyst.userId);
+    const trail = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/events?action=auth.account.locked',
+      headers: bearer(org.users.auditor.accessToken),
+    });
+    expect(trail.json<{ items: { target: { id: string } }[] }>().items.map((event) => event.target.id)).toContain(
+      org.users.analyst.userId,
+    );
   });
 
   it('needs a fresh password to set up or enable MFA, so a stolen session cannot enrol its own device', async () => {
     const token = org.users.viewer.accessToken;
     const bare = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/setup', headers: bearer(token) });
     expect(bare.statusCode).toBe(422);
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/setup', headers: bearer(token), payload: { password: 'not-the-password-1' } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/setup',
+      headers: bearer(token),
+      payload: { password: 'not-the-password-1' },
+    });
     expect(wrong.statusCode).toBe(401);
-    const setup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/setup', headers: bearer(token), payload: { password: USER_PASSWORD } });
+    const setup = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/setup',
+      headers: bearer(token),
+      payload: { password: USER_PASSWORD },
+    });
     expect(setup.statusCode).toBe(200);
-    const enableWithoutPassword = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enable', headers: bearer(token), payload: { code: '123456' } });
+    const enableWithoutPassword = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/enable',
+      headers: bearer(token),
+      payload: { code: '123456' },
+    });
     expect(enableWithoutPassword.statusCode).toBe(422);
-    const enableWrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enable', headers: bearer(token), payload: { password: 'not-the-password-1', code: '123456' } });
+    const enableWrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/enable',
+      headers: bearer(token),
+      payload: { password: 'not-the-password-1', code: '123456' },
+    });
     expect(enableWrong.statusCode).toBe(401);
     // The viewer still signs in without a second factor: nothing was enrolled.
     expect((await login(t.app, 'viewer-user', USER_PASSWORD, 'sensitive')).accessToken).toBeTruthy();

@@ -8,7 +8,9 @@ describe('slow and idle clients', () => {
   let t: TestApp;
   let port: number;
   beforeAll(async () => {
-    t = await createTestApp('sqlite', { env: { PCA_HEADERS_TIMEOUT_MS: '500', PCA_MAX_CONNECTIONS: '40', PCA_LOG_LEVEL: 'warn' } });
+    t = await createTestApp('sqlite', {
+      env: { PCA_HEADERS_TIMEOUT_MS: '500', PCA_MAX_CONNECTIONS: '40', PCA_LOG_LEVEL: 'warn' },
+    });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     port = (t.app.server.address() as AddressInfo).port;
   }, 60_000);
@@ -17,16 +19,20 @@ describe('slow and idle clients', () => {
   it('closes sockets that send half a header, refuses past the connection cap, and serves a fresh client', async () => {
     const sockets: Socket[] = [];
     const closed = await Promise.all(
-      Array.from({ length: 120 }, () =>
-        new Promise<number>((resolve) => {
-          const opened = Date.now();
-          const socket = connect(port, '127.0.0.1', () => socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: '));
-          socket.on('error', () => undefined);
-          // Read what the server sends (a 408), or 'close' would wait for a reader.
-          socket.resume();
-          socket.on('close', () => resolve(Date.now() - opened));
-          sockets.push(socket);
-        }),
+      Array.from(
+        { length: 120 },
+        () =>
+          new Promise<number>((resolve) => {
+            const opened = Date.now();
+            const socket = connect(port, '127.0.0.1', () =>
+              socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: '),
+            );
+            socket.on('error', () => undefined);
+            // Read what the server sends (a 408), or 'close' would wait for a reader.
+            socket.resume();
+            socket.on('close', () => resolve(Date.now() - opened));
+            sockets.push(socket);
+          }),
       ),
     );
     // Every socket was closed by the server (none by us), well before the old 75 s.
@@ -53,7 +59,9 @@ describe('a request the server works on longer than the idle timeout', () => {
   let port: number;
   beforeAll(async () => {
     // One hash at a time: the last of several sign-ins waits, silent, for the others' hashes.
-    t = await createTestApp('sqlite', { env: { PCA_IDLE_TIMEOUT_MS: '100', PCA_HASH_CONCURRENCY: '1', PCA_LOG_LEVEL: 'warn' } });
+    t = await createTestApp('sqlite', {
+      env: { PCA_IDLE_TIMEOUT_MS: '100', PCA_HASH_CONCURRENCY: '1', PCA_LOG_LEVEL: 'warn' },
+    });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     port = (t.app.server.address() as AddressInfo).port;
   }, 60_000);

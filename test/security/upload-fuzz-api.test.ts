@@ -22,18 +22,36 @@ describe.each(BACKENDS)('malformed uploads through the API, generated [%s]', (ba
       const org = await seedOrg(t, 'fuzz');
       const orgDir = path.join(t.ctx.layout.datasets, org.orgId);
       const datasetCount = async () =>
-        Number((await t.ctx.store.db.selectFrom('datasets').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', org.orgId).executeTakeFirstOrThrow()).n);
+        Number(
+          (
+            await t.ctx.store.db
+              .selectFrom('datasets')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('org_id', '=', org.orgId)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const outcomes = new Map<string, number>();
       for (let index = 0; index < CASES; index++) {
         const sample = fuzzCase(SEED, index);
         const label = `case ${index} (${sample.kind}, ${sample.name})`;
         const [rowsBefore, dirsBefore] = [await datasetCount(), new Set(await entries(orgDir))];
         const body = multipart({ name: sample.name, content: sample.bytes, type: 'application/octet-stream' });
-        const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload });
-        outcomes.set(`${sample.kind} ${response.statusCode}`, (outcomes.get(`${sample.kind} ${response.statusCode}`) ?? 0) + 1);
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/datasets',
+          headers: { ...bearer(org.users.analyst.accessToken), ...body.headers },
+          payload: body.payload,
+        });
+        outcomes.set(
+          `${sample.kind} ${response.statusCode}`,
+          (outcomes.get(`${sample.kind} ${response.statusCode}`) ?? 0) + 1,
+        );
         if (sample.valid) expect(response.statusCode, `${label}: ${response.body.slice(0, 300)}`).toBe(201);
         if (response.statusCode === 201) continue;
-        expect([400, 413, 415, 422], `${label}: ${response.statusCode} ${response.body.slice(0, 300)}`).toContain(response.statusCode);
+        expect([400, 413, 415, 422], `${label}: ${response.statusCode} ${response.body.slice(0, 300)}`).toContain(
+          response.statusCode,
+        );
         expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
         const problem = response.json<{ status: number; title: string; detail: string; type: string }>();
         expect(problem.status, label).toBe(response.statusCode);
@@ -42,8 +60,14 @@ describe.each(BACKENDS)('malformed uploads through the API, generated [%s]', (ba
         expect(problem.detail.length, `${label}: ${problem.detail.slice(0, 200)}`).toBeLessThan(1000);
         expect(problem.detail, label).not.toMatch(/\n\s+at /);
         expect(await datasetCount(), label).toBe(rowsBefore);
-        expect((await entries(orgDir)).filter((name) => !dirsBefore.has(name)), label).toEqual([]);
-        expect((await entries(t.ctx.layout.tmp)).filter((name) => name !== 'duckdb'), label).toEqual([]);
+        expect(
+          (await entries(orgDir)).filter((name) => !dirsBefore.has(name)),
+          label,
+        ).toEqual([]);
+        expect(
+          (await entries(t.ctx.layout.tmp)).filter((name) => name !== 'duckdb'),
+          label,
+        ).toEqual([]);
       }
       // Both answers occur: valid exports were stored, broken ones refused.
       const statuses = [...outcomes.keys()].map((key) => key.split(' ').pop());
@@ -65,14 +89,30 @@ describe.each(BACKENDS)('malformed uploads through the API, generated [%s]', (ba
         [{ name: 'My\u0000 set\u0007' }, { name: 'My set', originalFilename: 'ab.csv' }],
       ] as const) {
         const body = multipart({ name: 'a\u0000b\u0007.csv', content: csv }, fields);
-        const response = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...body.headers }, payload: body.payload });
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/datasets',
+          headers: { ...bearer(org.users.analyst.accessToken), ...body.headers },
+          payload: body.payload,
+        });
         expect(response.statusCode, response.body).toBe(201);
         expect(response.json()).toMatchObject(expected);
       }
       // A crafted workbook's sheet name with a NUL.
-      const rows = [inlineRow(1, ['Day', 'Campaign name', 'Amount spent (USD)']), inlineRow(2, ['2025-11-01', 'A', '10'])].join('');
-      const book = multipart({ name: 'book.xlsx', content: zip([...workbookParts(['S\u0000x\u0001']), deflatedEntry('xl/worksheets/sheet1.xml', sheetXml(rows))]) });
-      const stored = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: { ...bearer(org.users.analyst.accessToken), ...book.headers }, payload: book.payload });
+      const rows = [
+        inlineRow(1, ['Day', 'Campaign name', 'Amount spent (USD)']),
+        inlineRow(2, ['2025-11-01', 'A', '10']),
+      ].join('');
+      const book = multipart({
+        name: 'book.xlsx',
+        content: zip([...workbookParts(['S\u0000x\u0001']), deflatedEntry('xl/worksheets/sheet1.xml', sheetXml(rows))]),
+      });
+      const stored = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/datasets',
+        headers: { ...bearer(org.users.analyst.accessToken), ...book.headers },
+        payload: book.payload,
+      });
       expect(stored.statusCode, stored.body).toBe(201);
       expect(stored.json()).toMatchObject({ sheet: 'Sx' });
     } finally {

@@ -29,7 +29,11 @@ interface Delivery {
 async function deliveries(t: TestApp, token: string, channelId: string, count: number): Promise<Delivery[]> {
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const response = await t.app.inject({ method: 'GET', url: `/api/v1/alerts/channels/${channelId}/deliveries`, headers: bearer(token) });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/alerts/channels/${channelId}/deliveries`,
+      headers: bearer(token),
+    });
     const items = response.json<{ items: Delivery[] }>().items;
     if (items.length >= count || Date.now() > deadline) return items;
     await sleep(25);
@@ -78,7 +82,12 @@ describe.each(BACKENDS)('webhook targets [%s]', (backend) => {
   afterAll(() => t.dispose());
 
   const create = (url: string) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: bearer(org.users.admin.accessToken), payload: { name: 'hook', url } });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts/channels',
+      headers: bearer(org.users.admin.accessToken),
+      payload: { name: 'hook', url },
+    });
 
   it('refuses loopback, private, link-local, multicast, reserved and unspecified targets in any notation, and names resolving to them', async () => {
     const targets = [
@@ -111,16 +120,32 @@ describe.each(BACKENDS)('webhook targets [%s]', (backend) => {
     expect(response.statusCode).toBe(422);
     expect(response.json<{ detail: string }>().detail).toContain('credentials');
     expect(response.body).not.toContain('s3cr3t-pw');
-    const trail = await t.app.inject({ method: 'GET', url: '/api/v1/audit/events?limit=100', headers: bearer(org.users.auditor.accessToken) });
+    const trail = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit/events?limit=100',
+      headers: bearer(org.users.auditor.accessToken),
+    });
     expect(trail.body).not.toContain('s3cr3t-pw');
   });
 
   it('masks credentials of a channel stored before they were refused', async () => {
     await t.ctx.store.db
       .insertInto('alert_channels')
-      .values({ id: 'chn_legacycreds00000000', org_id: org.orgId, name: 'legacy', url: 'https://bot:old-s3cret@93.184.216.34/hook', secret: t.ctx.auth.box.seal('x'), enabled: 0, created_at: new Date().toISOString() })
+      .values({
+        id: 'chn_legacycreds00000000',
+        org_id: org.orgId,
+        name: 'legacy',
+        url: 'https://bot:old-s3cret@93.184.216.34/hook',
+        secret: t.ctx.auth.box.seal('x'),
+        enabled: 0,
+        created_at: new Date().toISOString(),
+      })
       .execute();
-    const listed = await t.app.inject({ method: 'GET', url: '/api/v1/alerts/channels', headers: bearer(org.users.admin.accessToken) });
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/alerts/channels',
+      headers: bearer(org.users.admin.accessToken),
+    });
     expect(listed.body).not.toContain('old-s3cret');
     expect(listed.body).toContain('https://***@93.184.216.34/hook');
   });
@@ -131,9 +156,22 @@ describe.each(BACKENDS)('webhook targets [%s]', (backend) => {
       // As if the name resolved to a public address at creation and re-resolves to loopback now (DNS rebinding).
       await t.ctx.store.db
         .insertInto('alert_channels')
-        .values({ id: 'chn_rebinding000000000', org_id: org.orgId, name: 'rebound', url: `http://localhost:${hook.port}/hook`, secret: t.ctx.auth.box.seal('x'), enabled: 1, created_at: new Date().toISOString() })
+        .values({
+          id: 'chn_rebinding000000000',
+          org_id: org.orgId,
+          name: 'rebound',
+          url: `http://localhost:${hook.port}/hook`,
+          secret: t.ctx.auth.box.seal('x'),
+          enabled: 1,
+          created_at: new Date().toISOString(),
+        })
         .execute();
-      await t.app.inject({ method: 'POST', url: '/api/v1/alerts', headers: bearer(org.users.admin.accessToken), payload: { severity: 'warning', category: 'data', title: 'rebinding probe' } });
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/alerts',
+        headers: bearer(org.users.admin.accessToken),
+        payload: { severity: 'warning', category: 'data', title: 'rebinding probe' },
+      });
       const log = await deliveries(t, org.users.admin.accessToken, 'chn_rebinding000000000', 1);
       expect(log).toEqual([expect.objectContaining({ outcome: 'refused', statusClass: null })]);
       expect(hook.hits()).toBe(0);
@@ -148,27 +186,65 @@ describe.each(BACKENDS)('webhook targets on premises [%s]', (backend) => {
   let t: TestApp;
   let org: TestOrg;
   beforeAll(async () => {
-    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_RETRY_DELAYS_MS: '10', PCA_WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    t = await createTestApp(backend, {
+      env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_WEBHOOK_RETRY_DELAYS_MS: '10', PCA_WEBHOOK_ALLOW_PRIVATE: 'true' },
+    });
     org = await seedOrg(t, 'onprem');
   }, 120_000);
   afterAll(() => t.dispose());
 
   it('allows private targets but still refuses link-local and reserved ones; the log keeps only coarse outcomes', async () => {
     const admin = bearer(org.users.admin.accessToken);
-    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: admin, payload: { name: 'meta', url: 'http://169.254.169.254/' } });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts/channels',
+      headers: admin,
+      payload: { name: 'meta', url: 'http://169.254.169.254/' },
+    });
     expect(refused.statusCode).toBe(422);
     const hook = await receiver(500);
     try {
-      const answered = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: admin, payload: { name: 'lan', url: `http://127.0.0.1:${hook.port}/hook` } });
+      const answered = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/alerts/channels',
+        headers: admin,
+        payload: { name: 'lan', url: `http://127.0.0.1:${hook.port}/hook` },
+      });
       expect(answered.statusCode).toBe(201);
       // A closed port: the log must not say "ECONNREFUSED 127.0.0.1:1".
-      const closed = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: admin, payload: { name: 'closed', url: 'http://127.0.0.1:1/hook' } });
+      const closed = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/alerts/channels',
+        headers: admin,
+        payload: { name: 'closed', url: 'http://127.0.0.1:1/hook' },
+      });
       expect(closed.statusCode).toBe(201);
-      await t.app.inject({ method: 'POST', url: '/api/v1/alerts', headers: admin, payload: { severity: 'warning', category: 'data', title: 'coarse log' } });
-      const answeredLog = await deliveries(t, org.users.admin.accessToken, answered.json<{ channel: { id: string } }>().channel.id, 2);
-      const closedLog = await deliveries(t, org.users.admin.accessToken, closed.json<{ channel: { id: string } }>().channel.id, 2);
-      expect(answeredLog.map((item) => [item.outcome, item.statusClass])).toEqual([['failed', '5xx'], ['failed', '5xx']]);
-      expect(closedLog.map((item) => [item.outcome, item.statusClass])).toEqual([['failed', null], ['failed', null]]);
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/alerts',
+        headers: admin,
+        payload: { severity: 'warning', category: 'data', title: 'coarse log' },
+      });
+      const answeredLog = await deliveries(
+        t,
+        org.users.admin.accessToken,
+        answered.json<{ channel: { id: string } }>().channel.id,
+        2,
+      );
+      const closedLog = await deliveries(
+        t,
+        org.users.admin.accessToken,
+        closed.json<{ channel: { id: string } }>().channel.id,
+        2,
+      );
+      expect(answeredLog.map((item) => [item.outcome, item.statusClass])).toEqual([
+        ['failed', '5xx'],
+        ['failed', '5xx'],
+      ]);
+      expect(closedLog.map((item) => [item.outcome, item.statusClass])).toEqual([
+        ['failed', null],
+        ['failed', null],
+      ]);
       const raw = JSON.stringify([answeredLog, closedLog]);
       expect(raw).not.toMatch(/ECONNREFUSED|hunter2|500|127\.0\.0\.1/);
     } finally {

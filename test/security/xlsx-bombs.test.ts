@@ -11,7 +11,16 @@ import { runCli } from '../helpers/cli.js';
 import { bearer, type TestOrg } from '../helpers/identity.js';
 import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
-import { bombWorkbook, deflatedEntry, HEADER, inlineRow, sheetXml, sparseWorkbook, workbookParts, zip } from '../../bench/workbooks.mjs';
+import {
+  bombWorkbook,
+  deflatedEntry,
+  HEADER,
+  inlineRow,
+  sheetXml,
+  sparseWorkbook,
+  workbookParts,
+  zip,
+} from '../../bench/workbooks.mjs';
 
 /** A value far right of any export: column 2000 (BXX). */
 function wideWorkbook(): Buffer {
@@ -47,17 +56,21 @@ describe.each(BACKENDS)('hostile workbooks through the API [%s]', (backend) => {
     });
   }
 
-  it.each(HOSTILE)('refuses %s with a 422 naming the limit, and the server goes on', async (_label, build, detail, limit) => {
-    const response = await upload('hostile.xlsx', build());
-    expect(response.statusCode).toBe(422);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const problem = response.json<{ detail: string; limit?: string }>();
-    expect(problem.detail).toMatch(detail);
-    expect(problem.limit).toBe(limit);
-    expect(await readdir(t.ctx.layout.tmp)).toEqual(['duckdb']);
-    const next = await upload('meta.csv', await readFile(fixture('meta.csv')));
-    expect(next.statusCode).toBe(201);
-  }, 60_000);
+  it.each(HOSTILE)(
+    'refuses %s with a 422 naming the limit, and the server goes on',
+    async (_label, build, detail, limit) => {
+      const response = await upload('hostile.xlsx', build());
+      expect(response.statusCode).toBe(422);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const problem = response.json<{ detail: string; limit?: string }>();
+      expect(problem.detail).toMatch(detail);
+      expect(problem.limit).toBe(limit);
+      expect(await readdir(t.ctx.layout.tmp)).toEqual(['duckdb']);
+      const next = await upload('meta.csv', await readFile(fixture('meta.csv')));
+      expect(next.statusCode).toBe(201);
+    },
+    60_000,
+  );
 });
 
 describe('hostile workbooks through the CLI', () => {
@@ -67,14 +80,18 @@ describe('hostile workbooks through the CLI', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it.each(HOSTILE)('pca analyze refuses %s with one line', async (_label, build, detail) => {
-    const file = path.join(dir, 'hostile.xlsx');
-    await writeFile(file, build());
-    const result = await runCli(['analyze', file], {}, 30_000);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(detail);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-  }, 60_000);
+  it.each(HOSTILE)(
+    'pca analyze refuses %s with one line',
+    async (_label, build, detail) => {
+      const file = path.join(dir, 'hostile.xlsx');
+      await writeFile(file, build());
+      const result = await runCli(['analyze', file], {}, 30_000);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(detail);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    },
+    60_000,
+  );
 });
 
 describe('the streaming workbook reader', () => {
@@ -98,17 +115,27 @@ describe('the streaming workbook reader', () => {
       `<row r="2"><c r="A2" s="1"><v>45962</v></c><c r="B2" t="s"><v>0</v></c><c r="C2" s="2"><v>12.5</v></c><c r="D2" t="b"><v>1</v></c><c r="E2" t="str"><f>A1</f><v>a, "quoted"</v></c></row>`,
       `<row r="900000"><c r="A900000" s="1"><v>45963.5</v></c><c r="B900000" t="inlineStr"><is><r><t>Brand</t></r><r><t xml:space="preserve"> &amp; more</t></r></is></c><c r="C900000"><v>1E-3</v></c><c r="D900000" t="e"><v>#DIV/0!</v></c></row>`,
     ].join('');
-    const book = zip([...workbookParts(['Data'], { sharedStrings: ['Prospecting'] }), deflatedEntry('xl/worksheets/sheet1.xml', sheetXml(rows))]);
+    const book = zip([
+      ...workbookParts(['Data'], { sharedStrings: ['Prospecting'] }),
+      deflatedEntry('xl/worksheets/sheet1.xml', sheetXml(rows)),
+    ]);
     const result = await convert(book);
     expect(result.sheets).toEqual([{ name: 'Data', rows: 3 }]);
-    expect(result.csv).toBe('Day,Campaign,Spend,Live,Note\n2025-11-01,Prospecting,12.5,true,"a, ""quoted"""\n2025-11-02T12:00:00.000Z,Brand & more,0.001,,\n');
+    expect(result.csv).toBe(
+      'Day,Campaign,Spend,Live,Note\n2025-11-01,Prospecting,12.5,true,"a, ""quoted"""\n2025-11-02T12:00:00.000Z,Brand & more,0.001,,\n',
+    );
 
-    const old = zip([...workbookParts(['Data'], { date1904: true }), deflatedEntry('xl/worksheets/sheet1.xml', sheetXml('<row r="1"><c r="A1" s="1"><v>0</v></c></row>'))]);
+    const old = zip([
+      ...workbookParts(['Data'], { date1904: true }),
+      deflatedEntry('xl/worksheets/sheet1.xml', sheetXml('<row r="1"><c r="A1" s="1"><v>0</v></c></row>')),
+    ]);
     expect((await convert(old)).csv).toBe('1904-01-01\n');
   });
 
   it('takes its width from the first rows and refuses past the row and cell limits, naming them', async () => {
-    const lines = Array.from({ length: 12 }, (_, index) => inlineRow(index + 1, index === 0 ? ['a', 'b', 'c'] : [String(index)])).join('');
+    const lines = Array.from({ length: 12 }, (_, index) =>
+      inlineRow(index + 1, index === 0 ? ['a', 'b', 'c'] : [String(index)]),
+    ).join('');
     const book = zip([...workbookParts(['Data']), deflatedEntry('xl/worksheets/sheet1.xml', sheetXml(lines))]);
     expect((await convert(book)).csv.split('\n')[1]).toBe('1,,');
     const refusal = async (limits: typeof XLSX_LIMITS) => {
@@ -122,7 +149,10 @@ describe('the streaming workbook reader', () => {
     };
     expect((await refusal({ ...XLSX_LIMITS, maxRows: 10 })).extensions).toEqual({ limit: 'xlsxRows', max: 10 });
     expect((await refusal({ ...XLSX_LIMITS, maxCells: 30 })).extensions).toEqual({ limit: 'xlsxCells', max: 30 });
-    expect((await refusal({ ...XLSX_LIMITS, maxUnzippedBytes: 1000 })).extensions).toEqual({ limit: 'xlsxUnzippedBytes', max: 1000 });
+    expect((await refusal({ ...XLSX_LIMITS, maxUnzippedBytes: 1000 })).extensions).toEqual({
+      limit: 'xlsxUnzippedBytes',
+      max: 1000,
+    });
   });
 
   it('names the sheets it has when asked for one it has not, and skips sheets without values', async () => {
@@ -132,7 +162,13 @@ describe('the streaming workbook reader', () => {
       deflatedEntry('xl/worksheets/sheet2.xml', sheetXml(inlineRow(1, ['x', '<y>']))),
     ]);
     const result = await convert(book);
-    expect(result).toMatchObject({ sheet: 'Second', sheets: [{ name: 'Empty', rows: 0 }, { name: 'Second', rows: 1 }] });
+    expect(result).toMatchObject({
+      sheet: 'Second',
+      sheets: [
+        { name: 'Empty', rows: 0 },
+        { name: 'Second', rows: 1 },
+      ],
+    });
     expect(result.csv).toBe('x,<y>\n');
     await expect(convert(book, XLSX_LIMITS, 'Third')).rejects.toThrow(/no sheet "Third"; it has "Empty", "Second"/);
   });

@@ -39,14 +39,19 @@ postgresOnly('migrating beside schemas that come and go [postgres]', () => {
       for (let i = 0; running; i++) {
         const schema = others[i % others.length]!;
         await admin.query(`drop schema if exists "${schema}" cascade`);
-        const tables = Array.from({ length: 10 }, (_, k) => `create table "${schema}".t${k} (id serial primary key, label text)`);
+        const tables = Array.from(
+          { length: 10 },
+          (_, k) => `create table "${schema}".t${k} (id serial primary key, label text)`,
+        );
         await admin.query(`create schema "${schema}"; ${tables.join('; ')}`);
       }
     })();
     const failures: string[] = [];
     try {
       for (let run = 0; run < RUNS; run++) {
-        await migrateToLatest(store, environment.config.database).catch((error: unknown) => failures.push(String(error)));
+        await migrateToLatest(store, environment.config.database).catch((error: unknown) =>
+          failures.push(String(error)),
+        );
       }
     } finally {
       running = false;
@@ -62,6 +67,8 @@ postgresOnly('migrating beside schemas that come and go [postgres]', () => {
     const users = tables.find((table) => table.name === 'users');
     expect(users?.columns.map((column) => column.name)).toEqual(expect.arrayContaining(['id', 'org_id', 'username']));
     expect(tables.map((table) => table.name)).not.toContain('kysely_migration');
-    expect((await store.db.introspection.getTables({ withInternalKyselyTables: true })).map((table) => table.name)).toContain('kysely_migration');
+    expect(
+      (await store.db.introspection.getTables({ withInternalKyselyTables: true })).map((table) => table.name),
+    ).toContain('kysely_migration');
   });
 });

@@ -12,16 +12,29 @@ import { BACKENDS, createTestEnvironment, type TestEnvironment } from '../helper
  * `Database`, each column, and whether its type admits null.
  */
 function declaredSchema(): Record<string, Record<string, boolean>> {
-  const file = ts.createSourceFile('schema.ts', readFileSync(new URL('../../src/store/schema.ts', import.meta.url), 'utf8'), ts.ScriptTarget.Latest);
-  const interfaces = new Map(file.statements.filter(ts.isInterfaceDeclaration).map((declaration) => [declaration.name.text, declaration]));
+  const file = ts.createSourceFile(
+    'schema.ts',
+    readFileSync(new URL('../../src/store/schema.ts', import.meta.url), 'utf8'),
+    ts.ScriptTarget.Latest,
+  );
+  const interfaces = new Map(
+    file.statements.filter(ts.isInterfaceDeclaration).map((declaration) => [declaration.name.text, declaration]),
+  );
   const properties = (name: string) => {
     const declaration = interfaces.get(name);
     if (!declaration) throw new Error(`schema.ts declares no interface ${name}`);
-    return declaration.members.filter(ts.isPropertySignature).map((member) => ({ name: member.name.getText(file), type: member.type! }));
+    return declaration.members
+      .filter(ts.isPropertySignature)
+      .map((member) => ({ name: member.name.getText(file), type: member.type! }));
   };
-  const nullable = (type: ts.TypeNode) => ts.isUnionTypeNode(type) && type.types.some((part) => ts.isLiteralTypeNode(part) && part.literal.kind === ts.SyntaxKind.NullKeyword);
+  const nullable = (type: ts.TypeNode) =>
+    ts.isUnionTypeNode(type) &&
+    type.types.some((part) => ts.isLiteralTypeNode(part) && part.literal.kind === ts.SyntaxKind.NullKeyword);
   return Object.fromEntries(
-    properties('Database').map((table) => [table.name, Object.fromEntries(properties(table.type.getText(file)).map((column) => [column.name, nullable(column.type)]))]),
+    properties('Database').map((table) => [
+      table.name,
+      Object.fromEntries(properties(table.type.getText(file)).map((column) => [column.name, nullable(column.type)])),
+    ]),
   );
 }
 
@@ -67,14 +80,22 @@ describe.each(BACKENDS)('migrations [%s]', (backend) => {
     const store = await open();
     const config = environment!.config.database;
     await migrateToLatest(store, config);
-    const tables = (await store.db.introspection.getTables()).filter((table) => config.kind === 'sqlite' || table.schema === config.schema);
+    const tables = (await store.db.introspection.getTables()).filter(
+      (table) => config.kind === 'sqlite' || table.schema === config.schema,
+    );
     // SQLite lets a primary-key column of a rowid table hold NULL unless it says NOT NULL; the ids are always generated, so such a key counts as not null.
     const keyColumns = async (table: string) =>
-      config.kind === 'sqlite' ? (await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0`.execute(store.db)).rows.map((row) => row.name) : [];
+      config.kind === 'sqlite'
+        ? (
+            await sql<{ name: string }>`select name from pragma_table_info(${table}) where pk > 0`.execute(store.db)
+          ).rows.map((row) => row.name)
+        : [];
     const created: Record<string, Record<string, boolean>> = {};
     for (const table of tables) {
       const keys = await keyColumns(table.name);
-      created[table.name] = Object.fromEntries(table.columns.map((column) => [column.name, column.isNullable && !keys.includes(column.name)]));
+      created[table.name] = Object.fromEntries(
+        table.columns.map((column) => [column.name, column.isNullable && !keys.includes(column.name)]),
+      );
     }
     expect(created).toEqual(declaredSchema());
   });

@@ -22,11 +22,19 @@ describe.each(BACKENDS)('retention and leases [%s]', (backend) => {
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(old.accessToken) });
     now = new Date(now.getTime() + 31 * 86_400_000);
     const live = await login(t.app, 'admin', 'operator-Chosen-pass-2026');
-    const first = await runRetention({ db: t.ctx.store.db, layout: t.ctx.layout, duck: t.ctx.duck, audit: t.ctx.audit }, now);
+    const first = await runRetention(
+      { db: t.ctx.store.db, layout: t.ctx.layout, duck: t.ctx.duck, audit: t.ctx.audit },
+      now,
+    );
     expect(first.removed.sessions).toBe(1);
-    const second = await runRetention({ db: t.ctx.store.db, layout: t.ctx.layout, duck: t.ctx.duck, audit: t.ctx.audit }, now);
+    const second = await runRetention(
+      { db: t.ctx.store.db, layout: t.ctx.layout, duck: t.ctx.duck, audit: t.ctx.audit },
+      now,
+    );
     expect(second.removed.sessions).toBe(0);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(live.accessToken) })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(live.accessToken) })).statusCode,
+    ).toBe(200);
     expect(operator.userId).toBe(live.userId);
     // The refresh tokens of removed sessions went with them.
     const orphans = await t.ctx.store.db

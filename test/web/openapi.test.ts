@@ -4,8 +4,22 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 
 type Responses = Record<string, { $ref?: string }>;
 interface Doc {
-  paths: Record<string, Record<string, { responses: Responses; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> } }>>;
-  components: { schemas: Record<string, { required?: string[] }>; responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }> };
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        responses: Responses;
+        requestBody?: {
+          content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }>;
+        };
+      }
+    >
+  >;
+  components: {
+    schemas: Record<string, { required?: string[] }>;
+    responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }>;
+  };
 }
 
 describe.each(BACKENDS)('the OpenAPI document a typed client is generated from [%s]', (backend) => {
@@ -21,8 +35,12 @@ describe.each(BACKENDS)('the OpenAPI document a typed client is generated from [
 
   it('documents problem+json errors once, as shared responses every operation refers to', () => {
     expect(doc.components.schemas.Problem?.required).toEqual(['type', 'title', 'status', 'detail', 'requestId']);
-    expect(doc.components.responses.NotFound?.content['application/problem+json']?.schema.$ref).toBe('#/components/schemas/Problem');
-    expect(doc.paths['/api/v1/analyses/{id}']?.get?.responses['404']).toEqual({ $ref: '#/components/responses/NotFound' });
+    expect(doc.components.responses.NotFound?.content['application/problem+json']?.schema.$ref).toBe(
+      '#/components/schemas/Problem',
+    );
+    expect(doc.paths['/api/v1/analyses/{id}']?.get?.responses['404']).toEqual({
+      $ref: '#/components/responses/NotFound',
+    });
   });
 
   it('lists the statuses each operation can answer, from its shape and what it declares', () => {
@@ -47,16 +65,31 @@ describe.each(BACKENDS)('the OpenAPI document a typed client is generated from [
     expect(form?.required).toEqual(['file']);
     expect(form?.properties?.file).toMatchObject({ type: 'string', format: 'binary' });
     expect(statuses('/api/v1/datasets', 'post')).toEqual(expect.arrayContaining(['413', '415', '422']));
-    expect(doc.paths['/api/v1/budgets/upload']?.post?.requestBody?.content['multipart/form-data']?.schema.required).toEqual(['file']);
+    expect(
+      doc.paths['/api/v1/budgets/upload']?.post?.requestBody?.content['multipart/form-data']?.schema.required,
+    ).toEqual(['file']);
   });
 
   it('types the analysis result: totals are an array of per-currency rows', () => {
-    const ok = doc.paths['/api/v1/analyses/{id}']?.get?.responses['200'] as unknown as { content: Record<string, { schema: unknown }> };
+    const ok = doc.paths['/api/v1/analyses/{id}']?.get?.responses['200'] as unknown as {
+      content: Record<string, { schema: unknown }>;
+    };
     const schema = JSON.stringify(ok.content['application/json']?.schema);
-    const result = JSON.parse(schema) as { allOf?: { properties?: Record<string, { properties?: Record<string, { type?: string; items?: { properties?: Record<string, unknown> } }> }> }[] };
+    const result = JSON.parse(schema) as {
+      allOf?: {
+        properties?: Record<
+          string,
+          { properties?: Record<string, { type?: string; items?: { properties?: Record<string, unknown> } }> }
+        >;
+      }[];
+    };
     const resultSchema = result.allOf?.flatMap((part) => (part.properties?.result ? [part.properties.result] : []))[0];
     expect(resultSchema?.properties?.totals?.type).toBe('array');
-    expect(Object.keys(resultSchema?.properties?.totals?.items?.properties ?? {})).toEqual(expect.arrayContaining(['currency', 'spend', 'revenue', 'roas', 'cpa']));
-    expect(Object.keys(resultSchema?.properties ?? {})).toEqual(expect.arrayContaining(['breakdowns', 'timeSeries', 'periodOverPeriod', 'dateRange']));
+    expect(Object.keys(resultSchema?.properties?.totals?.items?.properties ?? {})).toEqual(
+      expect.arrayContaining(['currency', 'spend', 'revenue', 'roas', 'cpa']),
+    );
+    expect(Object.keys(resultSchema?.properties ?? {})).toEqual(
+      expect.arrayContaining(['breakdowns', 'timeSeries', 'periodOverPeriod', 'dateRange']),
+    );
   });
 });

@@ -27,7 +27,11 @@ let analysisId = '';
 /** A month of three platforms; Meta's spend jumps fivefold on 2025-12-25 (an anomaly the analysis stores). */
 function campaigns(): string {
   const lines = ['Date,Platform,Campaign,Ad set,Impressions,Clicks,Spend,Conversions,Revenue'];
-  const plan = [['Meta', 'Winter Sale', 'Lookalike 1%'], ['Google Ads', 'Brand Search', 'Exact'], ['TikTok', 'Creator Push', 'Broad 18-34']] as const;
+  const plan = [
+    ['Meta', 'Winter Sale', 'Lookalike 1%'],
+    ['Google Ads', 'Brand Search', 'Exact'],
+    ['TikTok', 'Creator Push', 'Broad 18-34'],
+  ] as const;
   for (let i = 0; i < 31; i++) {
     const day = new Date(Date.UTC(2025, 11, 1) + i * 86_400_000).toISOString().slice(0, 10);
     const wobble = 1 + ((i * 7) % 11) / 100;
@@ -36,20 +40,32 @@ function campaigns(): string {
       const spend = base * wobble * (platform === 'Meta' && day === '2025-12-25' ? 5 : 1);
       const clicks = Math.round((base / [0.9, 1.6, 0.6][index]!) * wobble);
       const conversions = Math.round(clicks * [0.04, 0.07, 0.02][index]!);
-      lines.push(`${day},${platform},${campaign},${adSet},${clicks * 40},${clicks},${spend.toFixed(2)},${conversions},${(conversions * [70, 55, 48][index]!).toFixed(2)}`);
+      lines.push(
+        `${day},${platform},${campaign},${adSet},${clicks * 40},${clicks},${spend.toFixed(2)},${conversions},${(conversions * [70, 55, 48][index]!).toFixed(2)}`,
+      );
     });
   }
   return `${lines.join('\n')}\n`;
 }
 
-async function login(request: APIRequestContext, username: string, password: string, organization?: string): Promise<string> {
-  const response = await request.post(`${BASE}/api/v1/auth/login`, { data: { username, password, ...(organization ? { organization } : {}) } });
+async function login(
+  request: APIRequestContext,
+  username: string,
+  password: string,
+  organization?: string,
+): Promise<string> {
+  const response = await request.post(`${BASE}/api/v1/auth/login`, {
+    data: { username, password, ...(organization ? { organization } : {}) },
+  });
   expect(response.status(), `login ${username}`).toBe(200);
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
 async function choosePassword(request: APIRequestContext, token: string, current: string) {
-  const response = await request.post(`${BASE}/api/v1/auth/password`, { headers: { authorization: `Bearer ${token}` }, data: { currentPassword: current, newPassword: PASSWORD } });
+  const response = await request.post(`${BASE}/api/v1/auth/password`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: { currentPassword: current, newPassword: PASSWORD },
+  });
   expect(response.status()).toBe(200);
 }
 
@@ -66,29 +82,54 @@ test.beforeAll(async ({ request }) => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'pca-e2e-ask-'));
   server = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, PCA_PORT: String(PORT), PCA_HOST: '127.0.0.1', PCA_DATA_DIR: dataDir, PCA_ADMIN_PASSWORD: FIRST, PCA_LOGIN_RATE_LIMIT: '1000', PCA_LOG_LEVEL: 'warn', PCA_RETENTION_INTERVAL_MINUTES: '0' },
+    env: {
+      ...process.env,
+      PCA_PORT: String(PORT),
+      PCA_HOST: '127.0.0.1',
+      PCA_DATA_DIR: dataDir,
+      PCA_ADMIN_PASSWORD: FIRST,
+      PCA_LOGIN_RATE_LIMIT: '1000',
+      PCA_LOG_LEVEL: 'warn',
+      PCA_RETENTION_INTERVAL_MINUTES: '0',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 90_000;
-  while (!(await fetch(`${BASE}/health/live`).then((response) => response.ok).catch(() => false))) {
+  while (
+    !(await fetch(`${BASE}/health/live`)
+      .then((response) => response.ok)
+      .catch(() => false))
+  ) {
     if (server.exitCode !== null || Date.now() > deadline) throw new Error('pca serve did not start');
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   const operator = await login(request, 'admin', FIRST);
   await choosePassword(request, operator, FIRST);
-  const created = await request.post(`${BASE}/api/v1/orgs`, { headers: { authorization: `Bearer ${operator}` }, data: { name: 'Ask Co', slug: 'askco', admin: { username: 'boss' } } });
+  const created = await request.post(`${BASE}/api/v1/orgs`, {
+    headers: { authorization: `Bearer ${operator}` },
+    data: { name: 'Ask Co', slug: 'askco', admin: { username: 'boss' } },
+  });
   expect(created.status()).toBe(201);
   const bossOtp = ((await created.json()) as { admin: { oneTimePassword: string } }).admin.oneTimePassword;
   const boss = await login(request, 'boss', bossOtp, 'askco');
   await choosePassword(request, boss, bossOtp);
-  const analyst = await request.post(`${BASE}/api/v1/users`, { headers: { authorization: `Bearer ${boss}` }, data: { username: 'ana', role: 'analyst' } });
+  const analyst = await request.post(`${BASE}/api/v1/users`, {
+    headers: { authorization: `Bearer ${boss}` },
+    data: { username: 'ana', role: 'analyst' },
+  });
   const anaOtp = ((await analyst.json()) as { oneTimePassword: string }).oneTimePassword;
   const ana = await login(request, 'ana', anaOtp, 'askco');
   await choosePassword(request, ana, anaOtp);
-  const upload = await request.post(`${BASE}/api/v1/datasets`, { headers: { authorization: `Bearer ${ana}` }, multipart: { file: { name: 'december.csv', mimeType: 'text/csv', buffer: Buffer.from(campaigns()) } } });
+  const upload = await request.post(`${BASE}/api/v1/datasets`, {
+    headers: { authorization: `Bearer ${ana}` },
+    multipart: { file: { name: 'december.csv', mimeType: 'text/csv', buffer: Buffer.from(campaigns()) } },
+  });
   expect(upload.status()).toBe(201);
   const datasetId = ((await upload.json()) as { id: string }).id;
-  const analysis = await request.post(`${BASE}/api/v1/analyses`, { headers: { authorization: `Bearer ${ana}` }, data: { datasetIds: [datasetId], name: 'December paid media' } });
+  const analysis = await request.post(`${BASE}/api/v1/analyses`, {
+    headers: { authorization: `Bearer ${ana}` },
+    data: { datasetIds: [datasetId], name: 'December paid media' },
+  });
   expect(analysis.status()).toBe(201);
   analysisId = ((await analysis.json()) as { id: string }).id;
 });

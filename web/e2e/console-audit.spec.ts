@@ -34,16 +34,31 @@ async function shoot(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}/console-${name}.png`, fullPage: true });
 }
 
-async function login(request: APIRequestContext, username: string, password: string, organization?: string): Promise<string> {
-  const response = await request.post(`${BASE}/api/v1/auth/login`, { data: { username, password, ...(organization ? { organization } : {}) } });
+async function login(
+  request: APIRequestContext,
+  username: string,
+  password: string,
+  organization?: string,
+): Promise<string> {
+  const response = await request.post(`${BASE}/api/v1/auth/login`, {
+    data: { username, password, ...(organization ? { organization } : {}) },
+  });
   expect(response.status(), `login ${username}`).toBe(200);
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
 /** Signs in with a one-time password and sets PASSWORD; returns a fresh token. */
-async function firstSignIn(request: APIRequestContext, username: string, oneTime: string, organization?: string): Promise<string> {
+async function firstSignIn(
+  request: APIRequestContext,
+  username: string,
+  oneTime: string,
+  organization?: string,
+): Promise<string> {
   const token = await login(request, username, oneTime, organization);
-  const changed = await request.post(`${BASE}/api/v1/auth/password`, { headers: { authorization: `Bearer ${token}` }, data: { currentPassword: oneTime, newPassword: PASSWORD } });
+  const changed = await request.post(`${BASE}/api/v1/auth/password`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: { currentPassword: oneTime, newPassword: PASSWORD },
+  });
   expect(changed.status()).toBe(200);
   return login(request, username, PASSWORD, organization);
 }
@@ -101,7 +116,12 @@ test.beforeAll(async () => {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`pca serve exited with ${server.exitCode}`);
-    if (await fetch(`${BASE}/health/live`).then((response) => response.ok).catch(() => false)) break;
+    if (
+      await fetch(`${BASE}/health/live`)
+        .then((response) => response.ok)
+        .catch(() => false)
+    )
+      break;
     if (Date.now() > deadline) throw new Error('pca serve did not start within 90 s');
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
@@ -114,34 +134,77 @@ test.afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-test('people are set up through the API: an organisation with an admin, an auditor and an analyst who rates an insight', async ({ request }) => {
+test('people are set up through the API: an organisation with an admin, an auditor and an analyst who rates an insight', async ({
+  request,
+}) => {
   tokens.operator = await firstSignIn(request, 'admin', FIRST);
-  const created = await request.post(`${BASE}/api/v1/orgs`, { headers: { authorization: `Bearer ${tokens.operator}` }, data: { name: 'Acme Media', slug: 'acme', admin: { username: 'boss' } } });
+  const created = await request.post(`${BASE}/api/v1/orgs`, {
+    headers: { authorization: `Bearer ${tokens.operator}` },
+    data: { name: 'Acme Media', slug: 'acme', admin: { username: 'boss' } },
+  });
   expect(created.status()).toBe(201);
-  tokens.boss = await firstSignIn(request, 'boss', ((await created.json()) as { admin: { oneTimePassword: string } }).admin.oneTimePassword, 'acme');
-  for (const [username, role] of [['audrey', 'auditor'], ['ana', 'analyst']] as const) {
-    const user = await request.post(`${BASE}/api/v1/users`, { headers: { authorization: `Bearer ${tokens.boss}` }, data: { username, role } });
+  tokens.boss = await firstSignIn(
+    request,
+    'boss',
+    ((await created.json()) as { admin: { oneTimePassword: string } }).admin.oneTimePassword,
+    'acme',
+  );
+  for (const [username, role] of [
+    ['audrey', 'auditor'],
+    ['ana', 'analyst'],
+  ] as const) {
+    const user = await request.post(`${BASE}/api/v1/users`, {
+      headers: { authorization: `Bearer ${tokens.boss}` },
+      data: { username, role },
+    });
     expect(user.status()).toBe(201);
-    const token = await firstSignIn(request, username, ((await user.json()) as { oneTimePassword: string }).oneTimePassword, 'acme');
+    const token = await firstSignIn(
+      request,
+      username,
+      ((await user.json()) as { oneTimePassword: string }).oneTimePassword,
+      'acme',
+    );
     if (username === 'ana') tokens.ana = token;
   }
   // A wrong password, for the compliance report's failed sign-ins.
-  expect((await request.post(`${BASE}/api/v1/auth/login`, { data: { username: 'ana', password: 'not-the-password-1', organization: 'acme' } })).status()).toBe(401);
+  expect(
+    (
+      await request.post(`${BASE}/api/v1/auth/login`, {
+        data: { username: 'ana', password: 'not-the-password-1', organization: 'acme' },
+      })
+    ).status(),
+  ).toBe(401);
   // The analyst analyses an export and rates its first insight 4 of 5.
   const csv = await readFile(path.join(ROOT, 'test/fixtures/exports/meta.csv'));
-  const upload = await request.post(`${BASE}/api/v1/datasets`, { headers: { authorization: `Bearer ${tokens.ana}` }, multipart: { file: { name: 'meta.csv', mimeType: 'text/csv', buffer: csv } } });
+  const upload = await request.post(`${BASE}/api/v1/datasets`, {
+    headers: { authorization: `Bearer ${tokens.ana}` },
+    multipart: { file: { name: 'meta.csv', mimeType: 'text/csv', buffer: csv } },
+  });
   expect(upload.status(), await upload.text()).toBe(201);
   const datasetId = ((await upload.json()) as { id: string }).id;
-  const analysis = await request.post(`${BASE}/api/v1/analyses`, { headers: { authorization: `Bearer ${tokens.ana}` }, data: { datasetIds: [datasetId] } });
+  const analysis = await request.post(`${BASE}/api/v1/analyses`, {
+    headers: { authorization: `Bearer ${tokens.ana}` },
+    data: { datasetIds: [datasetId] },
+  });
   expect(analysis.status()).toBe(201);
   const analysisId = ((await analysis.json()) as { id: string }).id;
-  const insights = (await (await request.get(`${BASE}/api/v1/analyses/${analysisId}/insights`, { headers: { authorization: `Bearer ${tokens.ana}` } })).json()) as { insights: { id: string }[] };
+  const insights = (await (
+    await request.get(`${BASE}/api/v1/analyses/${analysisId}/insights`, {
+      headers: { authorization: `Bearer ${tokens.ana}` },
+    })
+  ).json()) as { insights: { id: string }[] };
   expect(insights.insights.length).toBeGreaterThan(0);
-  const rated = await request.put(`${BASE}/api/v1/insights/${insights.insights[0]?.id ?? ''}/feedback`, { headers: { authorization: `Bearer ${tokens.ana}` }, data: { rating: 4 } });
+  const rated = await request.put(`${BASE}/api/v1/insights/${insights.insights[0]?.id ?? ''}/feedback`, {
+    headers: { authorization: `Bearer ${tokens.ana}` },
+    data: { rating: 4 },
+  });
   expect(rated.status()).toBe(200);
 });
 
-test('the auditor finds their own sign-in, verifies the chain, and sees it broken after a stored event is changed', async ({ page, request }) => {
+test('the auditor finds their own sign-in, verifies the chain, and sees it broken after a stored event is changed', async ({
+  page,
+  request,
+}) => {
   await uiSignIn(page, 'audrey', 'acme');
   expect(await menu(page)).toContain('Audit trail');
   for (const hidden of ['Monitoring', 'Alerts', 'Feedback']) expect(await menu(page)).not.toContain(hidden);
@@ -149,7 +212,11 @@ test('the auditor finds their own sign-in, verifies the chain, and sees it broke
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
 
   // The sign-in of this very session is in the trail, with its details.
-  const signIn = page.getByRole('row').filter({ hasText: 'auth.login.succeeded' }).filter({ hasText: 'audrey' }).first();
+  const signIn = page
+    .getByRole('row')
+    .filter({ hasText: 'auth.login.succeeded' })
+    .filter({ hasText: 'audrey' })
+    .first();
   await expect(signIn).toBeVisible();
   await signIn.getByRole('button', { name: 'auth.login.succeeded' }).click();
   await expect(page.getByRole('table').getByText('Request id', { exact: true })).toBeVisible();
@@ -171,11 +238,15 @@ test('the auditor finds their own sign-in, verifies the chain, and sees it broke
   await shoot(page, 'audit-explorer');
 
   // Change one stored event behind the server's back.
-  const me = (await (await request.get(`${BASE}/api/v1/auth/me`, { headers: { authorization: `Bearer ${tokens.boss}` } })).json()) as { user: { orgId: string } };
+  const me = (await (
+    await request.get(`${BASE}/api/v1/auth/me`, { headers: { authorization: `Bearer ${tokens.boss}` } })
+  ).json()) as { user: { orgId: string } };
   const db = new Database(path.join(dataDir, 'pca.sqlite'));
   try {
     db.pragma('busy_timeout = 5000');
-    const changed = db.prepare("UPDATE audit_events SET reason = 'nothing to see' WHERE org_id = ? AND seq = 3").run(me.user.orgId);
+    const changed = db
+      .prepare("UPDATE audit_events SET reason = 'nothing to see' WHERE org_id = ? AND seq = 3")
+      .run(me.user.orgId);
     expect(changed.changes).toBe(1);
   } finally {
     db.close();
@@ -204,7 +275,10 @@ test('the auditor finds their own sign-in, verifies the chain, and sees it broke
   await shoot(page, 'audit-report');
 });
 
-test('the admin acknowledges and resolves an alert, adds a webhook and sees its deliveries, and reads the feedback', async ({ page, request }) => {
+test('the admin acknowledges and resolves an alert, adds a webhook and sees its deliveries, and reads the feedback', async ({
+  page,
+  request,
+}) => {
   await uiSignIn(page, 'boss', 'acme');
   const items = await menu(page);
   for (const shown of ['Audit trail', 'Alerts', 'Feedback']) expect(items).toContain(shown);
@@ -222,7 +296,15 @@ test('the admin acknowledges and resolves an alert, adds a webhook and sees its 
   await expect.poll(() => received.filter((body) => body.includes('"event":"test"')).length).toBe(1);
 
   // An alert raised the way test/monitoring raises them: POST /api/v1/alerts.
-  const raised = await request.post(`${BASE}/api/v1/alerts`, { headers: { authorization: `Bearer ${tokens.boss}` }, data: { severity: 'warning', category: 'data', title: 'Tracking gap on Meta', message: 'No conversions since Monday' } });
+  const raised = await request.post(`${BASE}/api/v1/alerts`, {
+    headers: { authorization: `Bearer ${tokens.boss}` },
+    data: {
+      severity: 'warning',
+      category: 'data',
+      title: 'Tracking gap on Meta',
+      message: 'No conversions since Monday',
+    },
+  });
   expect(raised.status()).toBe(201);
   const alertId = ((await raised.json()) as { id: string }).id;
   await page.reload();
@@ -241,7 +323,9 @@ test('the admin acknowledges and resolves an alert, adds a webhook and sees its 
   await row.getByRole('button', { name: 'History' }).click();
   await expect(row.getByRole('list', { name: 'Alert history' })).toContainText('Looking at the pixel');
   await expect(row.getByRole('list', { name: 'Alert history' })).toContainText('Pixel re-installed');
-  const stored = (await (await request.get(`${BASE}/api/v1/alerts/${alertId}`, { headers: { authorization: `Bearer ${tokens.boss}` } })).json()) as { status: string; acknowledged: { note: string } };
+  const stored = (await (
+    await request.get(`${BASE}/api/v1/alerts/${alertId}`, { headers: { authorization: `Bearer ${tokens.boss}` } })
+  ).json()) as { status: string; acknowledged: { note: string } };
   expect(stored.status).toBe('resolved');
   expect(stored.acknowledged.note).toBe('Looking at the pixel');
   await expect.poll(() => received.filter((body) => body.includes(alertId)).length).toBe(2);
@@ -259,7 +343,9 @@ test('the admin acknowledges and resolves an alert, adds a webhook and sees its 
   await shoot(page, 'feedback');
 });
 
-test('the admin schedules the analysis as a weekly PDF to the webhook channel, runs it now and pauses it', async ({ page }) => {
+test('the admin schedules the analysis as a weekly PDF to the webhook channel, runs it now and pauses it', async ({
+  page,
+}) => {
   await uiSignIn(page, 'boss', 'acme');
   await openConsolePage(page, 'Scheduled reports');
   await expect(page.getByRole('heading', { name: 'Scheduled reports', exact: true })).toBeVisible();
@@ -298,7 +384,9 @@ test('the operator watches the instance and edits an alert rule', async ({ page,
   await openConsolePage(page, 'Monitoring');
   await expect(page.getByRole('heading', { name: 'Monitoring' })).toBeVisible();
   await expect(page.getByRole('meter', { name: 'Memory used' })).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Latency per route' }).getByText('POST /api/v1/auth/login')).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Latency per route' }).getByText('POST /api/v1/auth/login'),
+  ).toBeVisible();
   await expect(page.getByText('store', { exact: true })).toBeVisible();
   // The history chart appears once the sampler has two samples (one every 5 s).
   await expect(page.getByRole('img', { name: /CPU, memory and disk use/ })).toBeVisible({ timeout: 30_000 });
@@ -306,7 +394,9 @@ test('the operator watches the instance and edits an alert rule', async ({ page,
   await threshold.fill('90');
   await page.getByRole('button', { name: 'Save rules' }).click();
   await expect(page.getByRole('button', { name: 'Save rules' })).toBeDisabled();
-  const rules = (await (await request.get(`${BASE}/api/v1/alerts/rules`, { headers: { authorization: `Bearer ${tokens.operator}` } })).json()) as { items: { metric: string; threshold: number }[] };
+  const rules = (await (
+    await request.get(`${BASE}/api/v1/alerts/rules`, { headers: { authorization: `Bearer ${tokens.operator}` } })
+  ).json()) as { items: { metric: string; threshold: number }[] };
   expect(rules.items.find((rule) => rule.metric === 'cpu_percent')?.threshold).toBe(90);
   await checkA11y(page, 'monitoring');
   await shoot(page, 'monitoring');

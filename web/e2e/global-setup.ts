@@ -10,7 +10,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 /** Starts `pca serve` on a fresh data dir; the returned function stops it and removes the data. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  if (!existsSync(path.join(root, 'dist/web/index.html'))) throw new Error('Build first: npm run build && npm run build:web');
+  if (!existsSync(path.join(root, 'dist/web/index.html')))
+    throw new Error('Build first: npm run build && npm run build:web');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'pca-e2e-'));
   const server = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
     cwd: root,
@@ -31,7 +32,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`pca serve exited with ${server.exitCode}`);
-    const up = await fetch(`http://127.0.0.1:${E2E_PORT}/health/live`).then((response) => response.ok).catch(() => false);
+    const up = await fetch(`http://127.0.0.1:${E2E_PORT}/health/live`)
+      .then((response) => response.ok)
+      .catch(() => false);
     if (up) break;
     if (Date.now() > deadline) throw new Error('pca serve did not start within 90 s');
     await new Promise((resolve) => setTimeout(resolve, 300));

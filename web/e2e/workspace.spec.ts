@@ -11,15 +11,25 @@ const PASSWORD = 'chosen-Browser-pass-2026';
 test.describe.configure({ mode: 'serial' });
 
 async function shoot(page: Page, name: string) {
-  for (const [width, height] of [[1280, 800], [768, 1024]] as const) {
+  for (const [width, height] of [
+    [1280, 800],
+    [768, 1024],
+  ] as const) {
     await page.setViewportSize({ width, height });
     await page.screenshot({ path: `${SHOTS}/${name}-${width}x${height}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-async function apiLogin(request: APIRequestContext, username: string, password: string, organization?: string): Promise<string> {
-  const response = await request.post('/api/v1/auth/login', { data: { username, password, ...(organization ? { organization } : {}) } });
+async function apiLogin(
+  request: APIRequestContext,
+  username: string,
+  password: string,
+  organization?: string,
+): Promise<string> {
+  const response = await request.post('/api/v1/auth/login', {
+    data: { username, password, ...(organization ? { organization } : {}) },
+  });
   expect(response.status(), `login ${username}`).toBe(200);
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
@@ -42,7 +52,10 @@ async function forcedChange(page: Page, current: string) {
 
 const users: Record<'analyst' | 'viewer', string> = { analyst: '', viewer: '' };
 
-test('the operator signs in the first time, must change the password, and sets up an organisation', async ({ page, request }) => {
+test('the operator signs in the first time, must change the password, and sets up an organisation', async ({
+  page,
+  request,
+}) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Sign in to PCA Agent' })).toBeVisible();
   await checkA11y(page, 'sign-in');
@@ -60,19 +73,35 @@ test('the operator signs in the first time, must change the password, and sets u
 
   // The organisation console is the next issue: the organisation and its people are made through the API here.
   const operator = await apiLogin(request, 'admin', PASSWORD);
-  const created = await request.post('/api/v1/orgs', { headers: { authorization: `Bearer ${operator}` }, data: { name: 'Acme Media', slug: 'acme', admin: { username: 'boss' } } });
+  const created = await request.post('/api/v1/orgs', {
+    headers: { authorization: `Bearer ${operator}` },
+    data: { name: 'Acme Media', slug: 'acme', admin: { username: 'boss' } },
+  });
   expect(created.status()).toBe(201);
   const bossOtp = ((await created.json()) as { admin: { oneTimePassword: string } }).admin.oneTimePassword;
   const boss = await apiLogin(request, 'boss', bossOtp, 'acme');
-  expect((await request.post('/api/v1/auth/password', { headers: { authorization: `Bearer ${boss}` }, data: { currentPassword: bossOtp, newPassword: PASSWORD } })).status()).toBe(200);
+  expect(
+    (
+      await request.post('/api/v1/auth/password', {
+        headers: { authorization: `Bearer ${boss}` },
+        data: { currentPassword: bossOtp, newPassword: PASSWORD },
+      })
+    ).status(),
+  ).toBe(200);
   for (const role of ['analyst', 'viewer'] as const) {
-    const user = await request.post('/api/v1/users', { headers: { authorization: `Bearer ${boss}` }, data: { username: role === 'analyst' ? 'ana' : 'vic', role } });
+    const user = await request.post('/api/v1/users', {
+      headers: { authorization: `Bearer ${boss}` },
+      data: { username: role === 'analyst' ? 'ana' : 'vic', role },
+    });
     expect(user.status()).toBe(201);
     users[role] = ((await user.json()) as { oneTimePassword: string }).oneTimePassword;
   }
 });
 
-test('the analyst uploads two exports, fixes a mapping, analyses them, rates an insight and exports XLSX', async ({ page, request }) => {
+test('the analyst uploads two exports, fixes a mapping, analyses them, rates an insight and exports XLSX', async ({
+  page,
+  request,
+}) => {
   await uiSignIn(page, 'ana', users.analyst, 'acme');
   await forcedChange(page, users.analyst);
   await expect(page.getByRole('heading', { name: 'No analyses yet' })).toBeVisible();
@@ -81,7 +110,9 @@ test('the analyst uploads two exports, fixes a mapping, analyses them, rates an 
   await page.getByRole('link', { name: 'Datasets' }).click();
   await expect(page.getByRole('heading', { name: 'No datasets yet' })).toBeVisible();
   await checkA11y(page, 'datasets (empty)');
-  await page.getByTestId('upload-input').setInputFiles([path.join(FIXTURES, 'google-ads.csv'), path.join(FIXTURES, 'meta.csv')]);
+  await page
+    .getByTestId('upload-input')
+    .setInputFiles([path.join(FIXTURES, 'google-ads.csv'), path.join(FIXTURES, 'meta.csv')]);
   await expect(page.getByRole('link', { name: 'Ready: review the mapping' })).toHaveCount(2);
   await expect(page.getByRole('row', { name: /google-ads\.csv/ })).toContainText('Google Ads');
   await expect(page.getByRole('row', { name: /meta\.csv/ })).toContainText('Meta');
@@ -114,15 +145,28 @@ test('the analyst uploads two exports, fixes a mapping, analyses them, rates an 
   // The dashboard's totals are the API's, for every currency.
   const analysisId = page.url().split('/').pop() ?? '';
   const token = await apiLogin(request, 'ana', PASSWORD, 'acme');
-  const stored = (await (await request.get(`/api/v1/analyses/${analysisId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { result: { totals: { currency: string; spend: number; revenue: number; conversions: number }[] } };
+  const stored = (await (
+    await request.get(`/api/v1/analyses/${analysisId}`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as { result: { totals: { currency: string; spend: number; revenue: number; conversions: number }[] } };
   expect(stored.result.totals.length).toBe(2);
   for (const total of stored.result.totals) {
     const switcher = page.getByRole('group', { name: 'Currency' }).getByRole('button', { name: total.currency });
     await switcher.click();
-    await expect(page.getByTestId('kpi-spend').locator('[data-value]')).toHaveAttribute('data-value', String(total.spend));
-    await expect(page.getByTestId('kpi-revenue').locator('[data-value]')).toHaveAttribute('data-value', String(total.revenue));
-    await expect(page.getByTestId('kpi-conversions').locator('[data-value]')).toHaveAttribute('data-value', String(total.conversions));
-    const spendText = new Intl.NumberFormat('en-US', { style: 'currency', currency: total.currency }).format(total.spend);
+    await expect(page.getByTestId('kpi-spend').locator('[data-value]')).toHaveAttribute(
+      'data-value',
+      String(total.spend),
+    );
+    await expect(page.getByTestId('kpi-revenue').locator('[data-value]')).toHaveAttribute(
+      'data-value',
+      String(total.revenue),
+    );
+    await expect(page.getByTestId('kpi-conversions').locator('[data-value]')).toHaveAttribute(
+      'data-value',
+      String(total.conversions),
+    );
+    const spendText = new Intl.NumberFormat('en-US', { style: 'currency', currency: total.currency }).format(
+      total.spend,
+    );
     await expect(page.getByTestId('kpi-spend')).toContainText(spendText);
     await expect(page.getByTestId('breakdown-platform').locator('tfoot')).toContainText(spendText);
   }
@@ -147,7 +191,10 @@ test('the analyst uploads two exports, fixes a mapping, analyses them, rates an 
   expect(cells).toContain(stored.result.totals[0]!.spend);
 
   // Wait out the 30 s access token: the next page loads as if nothing happened.
-  const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/refresh') && response.status() === 200, { timeout: 60_000 });
+  const refreshed = page.waitForResponse(
+    (response) => response.url().endsWith('/api/v1/auth/refresh') && response.status() === 200,
+    { timeout: 60_000 },
+  );
   await page.waitForTimeout(31_000);
   await page.getByRole('link', { name: 'Analyses' }).click();
   await refreshed;

@@ -12,7 +12,10 @@ const PASSWORD = 'chosen-Browser-pass-2026';
 test.describe.configure({ mode: 'serial' });
 
 async function shoot(page: Page, name: string, fullPage = true) {
-  for (const [width, height] of [[1280, 800], [768, 1024]] as const) {
+  for (const [width, height] of [
+    [1280, 800],
+    [768, 1024],
+  ] as const) {
     await page.setViewportSize({ width, height });
     await page.screenshot({ path: `${SHOTS}/${name}-${width}x${height}.png`, fullPage });
   }
@@ -20,11 +23,21 @@ async function shoot(page: Page, name: string, fullPage = true) {
 }
 
 async function login(request: APIRequestContext, username: string, password: string, organization?: string) {
-  const response = await request.post('/api/v1/auth/login', { data: { username, password, ...(organization ? { organization } : {}) } });
-  return { status: response.status(), token: response.ok() ? ((await response.json()) as { accessToken: string }).accessToken : '' };
+  const response = await request.post('/api/v1/auth/login', {
+    data: { username, password, ...(organization ? { organization } : {}) },
+  });
+  return {
+    status: response.status(),
+    token: response.ok() ? ((await response.json()) as { accessToken: string }).accessToken : '',
+  };
 }
 
-async function mustLogin(request: APIRequestContext, username: string, password: string, organization?: string): Promise<string> {
+async function mustLogin(
+  request: APIRequestContext,
+  username: string,
+  password: string,
+  organization?: string,
+): Promise<string> {
   const { status, token } = await login(request, username, password, organization);
   expect(status, `login ${username}`).toBe(200);
   return token;
@@ -35,19 +48,33 @@ async function operatorToken(request: APIRequestContext): Promise<string> {
   const chosen = await login(request, 'admin', PASSWORD);
   if (chosen.status === 200) return chosen.token;
   const first = await mustLogin(request, 'admin', OPERATOR_FIRST_PASSWORD);
-  expect((await request.post('/api/v1/auth/password', { headers: { authorization: `Bearer ${first}` }, data: { currentPassword: OPERATOR_FIRST_PASSWORD, newPassword: PASSWORD } })).status()).toBe(200);
+  expect(
+    (
+      await request.post('/api/v1/auth/password', {
+        headers: { authorization: `Bearer ${first}` },
+        data: { currentPassword: OPERATOR_FIRST_PASSWORD, newPassword: PASSWORD },
+      })
+    ).status(),
+  ).toBe(200);
   return mustLogin(request, 'admin', PASSWORD);
 }
 
 /** Four campaigns over 30 days with steady spend and different returns; 25 October spends five times as much. */
 function campaignsCsv(): string {
   const lines = ['Date,Platform,Campaign,Impressions,Clicks,Spend,Conversions,Revenue,Currency'];
-  const campaigns = [['Brand search', 6], ['Prospecting', 2.5], ['Retargeting', 4], ['Video awareness', 0.6]] as const;
+  const campaigns = [
+    ['Brand search', 6],
+    ['Prospecting', 2.5],
+    ['Retargeting', 4],
+    ['Video awareness', 0.6],
+  ] as const;
   for (let day = 1; day <= 30; day++) {
     const date = `2026-10-${String(day).padStart(2, '0')}`;
     campaigns.forEach(([name, roas], index) => {
       const spend = (100 + ((day * 7 + index * 13) % 11)) * (day === 25 ? 5 : 1);
-      lines.push(`${date},Google Ads,${name},${spend * 40},${spend},${spend},${Math.round(spend / 20)},${(spend * roas).toFixed(2)},EUR`);
+      lines.push(
+        `${date},Google Ads,${name},${spend * 40},${spend},${spend},${Math.round(spend / 20)},${(spend * roas).toFixed(2)},EUR`,
+      );
     });
   }
   return lines.join('\n');
@@ -64,33 +91,68 @@ async function signIn(page: Page) {
 
 const state = { org: 'finish', analyst: 'fin-ana', datasetId: '', analysisId: '' };
 
-test('sets up an organisation with an analyst, a month of campaigns and a budget (through the API)', async ({ request }) => {
+test('sets up an organisation with an analyst, a month of campaigns and a budget (through the API)', async ({
+  request,
+}) => {
   const operator = await operatorToken(request);
-  const created = await request.post('/api/v1/orgs', { headers: { authorization: `Bearer ${operator}` }, data: { name: 'Finish Media', slug: state.org, admin: { username: 'fin-boss' } } });
+  const created = await request.post('/api/v1/orgs', {
+    headers: { authorization: `Bearer ${operator}` },
+    data: { name: 'Finish Media', slug: state.org, admin: { username: 'fin-boss' } },
+  });
   expect(created.status()).toBe(201);
   const bossOtp = ((await created.json()) as { admin: { oneTimePassword: string } }).admin.oneTimePassword;
   const bossFirst = await mustLogin(request, 'fin-boss', bossOtp, state.org);
-  expect((await request.post('/api/v1/auth/password', { headers: { authorization: `Bearer ${bossFirst}` }, data: { currentPassword: bossOtp, newPassword: PASSWORD } })).status()).toBe(200);
+  expect(
+    (
+      await request.post('/api/v1/auth/password', {
+        headers: { authorization: `Bearer ${bossFirst}` },
+        data: { currentPassword: bossOtp, newPassword: PASSWORD },
+      })
+    ).status(),
+  ).toBe(200);
   const boss = await mustLogin(request, 'fin-boss', PASSWORD, state.org);
-  const user = await request.post('/api/v1/users', { headers: { authorization: `Bearer ${boss}` }, data: { username: state.analyst, role: 'analyst' } });
+  const user = await request.post('/api/v1/users', {
+    headers: { authorization: `Bearer ${boss}` },
+    data: { username: state.analyst, role: 'analyst' },
+  });
   const otp = ((await user.json()) as { oneTimePassword: string }).oneTimePassword;
   const first = await mustLogin(request, state.analyst, otp, state.org);
-  expect((await request.post('/api/v1/auth/password', { headers: { authorization: `Bearer ${first}` }, data: { currentPassword: otp, newPassword: PASSWORD } })).status()).toBe(200);
+  expect(
+    (
+      await request.post('/api/v1/auth/password', {
+        headers: { authorization: `Bearer ${first}` },
+        data: { currentPassword: otp, newPassword: PASSWORD },
+      })
+    ).status(),
+  ).toBe(200);
   const analyst = await mustLogin(request, state.analyst, PASSWORD, state.org);
   const upload = await request.post('/api/v1/datasets', {
     headers: { authorization: `Bearer ${analyst}` },
-    multipart: { file: { name: 'october.csv', mimeType: 'text/csv', buffer: Buffer.from(campaignsCsv()) }, name: 'October campaigns' },
+    multipart: {
+      file: { name: 'october.csv', mimeType: 'text/csv', buffer: Buffer.from(campaignsCsv()) },
+      name: 'October campaigns',
+    },
   });
   expect(upload.status()).toBe(201);
   state.datasetId = ((await upload.json()) as { id: string }).id;
   const budget = await request.post('/api/v1/budgets', {
     headers: { authorization: `Bearer ${analyst}` },
-    data: { scope: 'campaign', name: 'Brand search', amount: 6000, currency: 'EUR', startDate: '2026-10-01', endDate: '2026-11-30' },
+    data: {
+      scope: 'campaign',
+      name: 'Brand search',
+      amount: 6000,
+      currency: 'EUR',
+      startDate: '2026-10-01',
+      endDate: '2026-11-30',
+    },
   });
   expect(budget.status()).toBe(201);
 });
 
-test('the analyst compares with last year, sees anomalies on the trend, the best and worst campaigns and pacing', async ({ page, request }) => {
+test('the analyst compares with last year, sees anomalies on the trend, the best and worst campaigns and pacing', async ({
+  page,
+  request,
+}) => {
   await signIn(page);
   await page.getByRole('link', { name: 'New analysis' }).first().click();
   await page.getByRole('checkbox').first().check();
@@ -102,12 +164,18 @@ test('the analyst compares with last year, sees anomalies on the trend, the best
   await expect(page.getByTestId('kpi-spend')).toContainText('no comparison');
   state.analysisId = page.url().split('/').pop() ?? '';
   const analyst = await mustLogin(request, state.analyst, PASSWORD, state.org);
-  const stored = (await (await request.get(`/api/v1/analyses/${state.analysisId}`, { headers: { authorization: `Bearer ${analyst}` } })).json()) as { request: { comparison?: string }; result: { periodOverPeriod: unknown; totals: { spend: number }[] } };
+  const stored = (await (
+    await request.get(`/api/v1/analyses/${state.analysisId}`, { headers: { authorization: `Bearer ${analyst}` } })
+  ).json()) as { request: { comparison?: string }; result: { periodOverPeriod: unknown; totals: { spend: number }[] } };
   expect(stored.request.comparison).toBe('none');
   expect(stored.result.periodOverPeriod).toBeNull();
 
   // The anomalies the API found for spend are the ones marked and listed under the chart.
-  const insights = (await (await request.get(`/api/v1/analyses/${state.analysisId}/insights`, { headers: { authorization: `Bearer ${analyst}` } })).json()) as { anomalies: { payload: { metric: string; date: string } }[] };
+  const insights = (await (
+    await request.get(`/api/v1/analyses/${state.analysisId}/insights`, {
+      headers: { authorization: `Bearer ${analyst}` },
+    })
+  ).json()) as { anomalies: { payload: { metric: string; date: string } }[] };
   const spendAnomalies = insights.anomalies.filter((anomaly) => anomaly.payload.metric === 'spend');
   expect(spendAnomalies.length).toBeGreaterThan(0);
   expect(spendAnomalies.map((anomaly) => anomaly.payload.date)).toContain('2026-10-25');
@@ -155,7 +223,10 @@ test('the dataset preview scrolls through every row, only those in view in the p
   await checkA11y(page, 'dataset with the virtual preview');
 });
 
-test('a sheet without a currency column: the dashboard shows its figures, without a currency symbol', async ({ page, request }) => {
+test('a sheet without a currency column: the dashboard shows its figures, without a currency symbol', async ({
+  page,
+  request,
+}) => {
   const analyst = await mustLogin(request, state.analyst, PASSWORD, state.org);
   const csv = campaignsCsv()
     .split('\n')
@@ -163,17 +234,29 @@ test('a sheet without a currency column: the dashboard shows its figures, withou
     .join('\n');
   const upload = await request.post('/api/v1/datasets', {
     headers: { authorization: `Bearer ${analyst}` },
-    multipart: { file: { name: 'no-currency.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) }, name: 'No currency' },
+    multipart: {
+      file: { name: 'no-currency.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) },
+      name: 'No currency',
+    },
   });
   expect(upload.status()).toBe(201);
-  const created = await request.post('/api/v1/analyses', { headers: { authorization: `Bearer ${analyst}` }, data: { datasetIds: [((await upload.json()) as { id: string }).id] } });
+  const created = await request.post('/api/v1/analyses', {
+    headers: { authorization: `Bearer ${analyst}` },
+    data: { datasetIds: [((await upload.json()) as { id: string }).id] },
+  });
   expect(created.status()).toBe(201);
-  const analysis = (await created.json()) as { id: string; result: { totals: { currency: string | null; spend: number }[] } };
+  const analysis = (await created.json()) as {
+    id: string;
+    result: { totals: { currency: string | null; spend: number }[] };
+  };
   expect(analysis.result.totals.map((row) => row.currency)).toEqual([null]);
 
   await signIn(page);
   await page.goto(`/analyses/${analysis.id}`);
-  await expect(page.getByTestId('kpi-spend').locator('[data-value]')).toHaveAttribute('data-value', String(analysis.result.totals[0]!.spend));
+  await expect(page.getByTestId('kpi-spend').locator('[data-value]')).toHaveAttribute(
+    'data-value',
+    String(analysis.result.totals[0]!.spend),
+  );
   await expect(page.getByTestId('kpi-spend')).not.toContainText('–');
   await expect(page.getByTestId('kpi-spend')).not.toContainText('€');
   await expect(page.locator('[role="img"][aria-label^="Spend by day"] svg')).toBeVisible();

@@ -14,8 +14,15 @@ async function shoot(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}/console-${name}.png`, fullPage: true });
 }
 
-async function apiLogin(request: APIRequestContext, username: string, password: string, organization?: string): Promise<{ status: number; token: string }> {
-  const response = await request.post('/api/v1/auth/login', { data: { username, password, ...(organization ? { organization } : {}) } });
+async function apiLogin(
+  request: APIRequestContext,
+  username: string,
+  password: string,
+  organization?: string,
+): Promise<{ status: number; token: string }> {
+  const response = await request.post('/api/v1/auth/login', {
+    data: { username, password, ...(organization ? { organization } : {}) },
+  });
   const body = (await response.json()) as { accessToken?: string };
   return { status: response.status(), token: body.accessToken ?? '' };
 }
@@ -64,7 +71,10 @@ async function oneTimeSecret(page: Page): Promise<string> {
 
 const secrets: Record<'chief' | 'ana' | 'vic', string> = { chief: '', ana: '', vic: '' };
 
-test('the operator sees the whole console and creates, edits, suspends and reactivates an organisation', async ({ page, request }) => {
+test('the operator sees the whole console and creates, edits, suspends and reactivates an organisation', async ({
+  page,
+  request,
+}) => {
   // Whether another spec already changed the operator's first password or not.
   const first = await apiLogin(request, 'admin', PASSWORD);
   if (first.status === 200) await uiSignIn(page, 'admin', PASSWORD);
@@ -73,7 +83,18 @@ test('the operator sees the whole console and creates, edits, suspends and react
     await forcedChange(page, OPERATOR_FIRST_PASSWORD);
   }
   await expect(page.getByRole('heading', { name: 'Analyses', exact: true })).toBeVisible();
-  expect(await consoleMenu(page)).toEqual(['Users', 'API keys', 'Settings', 'Budgets', 'Scheduled reports', 'Organisations', 'Audit trail', 'Monitoring', 'Alerts', 'Feedback']);
+  expect(await consoleMenu(page)).toEqual([
+    'Users',
+    'API keys',
+    'Settings',
+    'Budgets',
+    'Scheduled reports',
+    'Organisations',
+    'Audit trail',
+    'Monitoring',
+    'Alerts',
+    'Feedback',
+  ]);
   await openConsolePage(page, 'Organisations', 'Organisations');
   await page.getByLabel('Name', { exact: true }).fill('Console Co');
   await page.getByLabel('Sign-in name (slug)').fill(ORG);
@@ -93,8 +114,13 @@ test('the operator sees the whole console and creates, edits, suspends and react
   await shoot(page, 'organisations');
 
   const operator = (await apiLogin(request, 'admin', PASSWORD)).token;
-  const orgs = (await (await request.get('/api/v1/orgs?limit=200', { headers: { authorization: `Bearer ${operator}` } })).json()) as { items: { slug: string; quotas: { maxUsers: number }; features: { llm_insights: boolean } }[] };
-  expect(orgs.items.find((org) => org.slug === ORG)).toMatchObject({ quotas: { maxUsers: 9 }, features: { llm_insights: true } });
+  const orgs = (await (
+    await request.get('/api/v1/orgs?limit=200', { headers: { authorization: `Bearer ${operator}` } })
+  ).json()) as { items: { slug: string; quotas: { maxUsers: number }; features: { llm_insights: boolean } }[] };
+  expect(orgs.items.find((org) => org.slug === ORG)).toMatchObject({
+    quotas: { maxUsers: 9 },
+    features: { llm_insights: true },
+  });
 
   await row.getByRole('button', { name: 'Suspend' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Suspend' }).click();
@@ -105,10 +131,22 @@ test('the operator sees the whole console and creates, edits, suspends and react
   await signOut(page);
 });
 
-test('the organisation admin runs users, API keys, settings and budgets, and is not offered the operator’s page', async ({ page, request }) => {
+test('the organisation admin runs users, API keys, settings and budgets, and is not offered the operator’s page', async ({
+  page,
+  request,
+}) => {
   await uiSignIn(page, 'chief', secrets.chief, ORG);
   await forcedChange(page, secrets.chief);
-  expect(await consoleMenu(page)).toEqual(['Users', 'API keys', 'Settings', 'Budgets', 'Scheduled reports', 'Audit trail', 'Alerts', 'Feedback']);
+  expect(await consoleMenu(page)).toEqual([
+    'Users',
+    'API keys',
+    'Settings',
+    'Budgets',
+    'Scheduled reports',
+    'Audit trail',
+    'Alerts',
+    'Feedback',
+  ]);
   // The operator's page is not offered; an address typed by hand explains, and the server refuses anyway.
   await page.goto('/console/organisations');
   await expect(page.getByRole('heading', { name: 'Not available to your role' })).toBeVisible();
@@ -119,7 +157,11 @@ test('the organisation admin runs users, API keys, settings and budgets, and is 
   // Users: create with a role, the one-time password shown once.
   await page.goto('/console/users');
   await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
-  for (const [username, role] of [['ana', 'analyst'], ['vic', 'viewer'], ['temp', 'viewer']] as const) {
+  for (const [username, role] of [
+    ['ana', 'analyst'],
+    ['vic', 'viewer'],
+    ['temp', 'viewer'],
+  ] as const) {
     await page.getByLabel('Username', { exact: true }).fill(username);
     await page.getByLabel('Role', { exact: true }).selectOption(role);
     await page.getByRole('button', { name: 'Add user' }).click();
@@ -180,10 +222,18 @@ test('the organisation admin runs users, API keys, settings and budgets, and is 
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   await expect(page.getByRole('meter', { name: 'Active users' })).toHaveAttribute('aria-valuetext', '4 of 9');
-  const me = (await (await request.get('/api/v1/auth/me', { headers: await auth() })).json()) as { user: { orgId: string } };
-  const org = (await (await request.get(`/api/v1/orgs/${me.user.orgId}`, { headers: await auth() })).json()) as Record<string, unknown>;
+  const me = (await (await request.get('/api/v1/auth/me', { headers: await auth() })).json()) as {
+    user: { orgId: string };
+  };
+  const org = (await (await request.get(`/api/v1/orgs/${me.user.orgId}`, { headers: await auth() })).json()) as Record<
+    string,
+    unknown
+  >;
   expect(org).toMatchObject({
-    settings: { benchmarks: { industry: 'saas', segment: 'B2B', overrides: { Meta: { ctr: 1.4 } } }, pacing: { under: 0.85, over: 1.15 } },
+    settings: {
+      benchmarks: { industry: 'saas', segment: 'B2B', overrides: { Meta: { ctr: 1.4 } } },
+      pacing: { under: 0.85, over: 1.15 },
+    },
     retention: { analysesDays: 400 },
     metadata: { costCentre: 'EMEA-12' },
   });
@@ -199,13 +249,19 @@ test('the organisation admin runs users, API keys, settings and budgets, and is 
   await page.getByLabel('Ends').fill('2026-03-31');
   await page.getByRole('button', { name: 'Add budget' }).click();
   await expect(page.getByRole('cell', { name: 'Spring sale' })).toBeVisible();
-  await page.getByRole('row', { name: /Spring sale/ }).getByRole('button', { name: 'Edit' }).click();
+  await page
+    .getByRole('row', { name: /Spring sale/ })
+    .getByRole('button', { name: 'Edit' })
+    .click();
   await page.getByLabel('Amount').fill('6500');
   await page.getByRole('button', { name: 'Save budget' }).click();
   await expect(page.getByRole('status')).toHaveText('Budget "Spring sale" saved.');
   await expect(page.getByRole('row', { name: /Spring sale/ })).toContainText('€6,500.00');
-  const bad = 'scope,name,amount,startDate,endDate\ncampaign,Fine,100,2026-04-01,2026-04-30\nchannel,Wrong scope,100,2026-04-01,2026-04-30\ncampaign,Backwards,-5,2026-04-30,2026-04-01\n';
-  await page.getByLabel('Budget file (.csv)').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  const bad =
+    'scope,name,amount,startDate,endDate\ncampaign,Fine,100,2026-04-01,2026-04-30\nchannel,Wrong scope,100,2026-04-01,2026-04-30\ncampaign,Backwards,-5,2026-04-30,2026-04-01\n';
+  await page
+    .getByLabel('Budget file (.csv)')
+    .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   const problems = page.getByRole('list', { name: 'Rows with problems' });
   await expect(problems).toContainText('Row 2 (line 3): scope');
   await expect(problems).toContainText('Row 3 (line 4): amount');
@@ -213,8 +269,11 @@ test('the organisation admin runs users, API keys, settings and budgets, and is 
   await expect(page.getByRole('cell', { name: 'Fine', exact: true })).toHaveCount(0);
   await checkA11y(page, 'budgets with a bad file');
   await shoot(page, 'budgets-bad-file');
-  const good = 'scope,name,amount,currency,start,end\ncampaign,Summer,2500,EUR,2026-06-01,2026-06-30\nplatform,Meta,8000,EUR,2026-06-01,2026-06-30\n';
-  await page.getByLabel('Budget file (.csv)').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  const good =
+    'scope,name,amount,currency,start,end\ncampaign,Summer,2500,EUR,2026-06-01,2026-06-30\nplatform,Meta,8000,EUR,2026-06-01,2026-06-30\n';
+  await page
+    .getByLabel('Budget file (.csv)')
+    .setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
   await expect(page.getByRole('status')).toHaveText('2 budgets added from the file.');
   await expect(page.getByRole('cell', { name: 'Summer' })).toBeVisible();
   await checkA11y(page, 'budgets');
@@ -222,7 +281,10 @@ test('the organisation admin runs users, API keys, settings and budgets, and is 
   await signOut(page);
 });
 
-test('an analyst sees only budgets, scheduled reports and feedback in the console; a viewer sees no console at all', async ({ page, request }) => {
+test('an analyst sees only budgets, scheduled reports and feedback in the console; a viewer sees no console at all', async ({
+  page,
+  request,
+}) => {
   await uiSignIn(page, 'ana', secrets.ana, ORG);
   await forcedChange(page, secrets.ana);
   expect(await consoleMenu(page)).toEqual(['Budgets', 'Scheduled reports', 'Feedback']);
@@ -241,5 +303,7 @@ test('an analyst sees only budgets, scheduled reports and feedback in the consol
   await expect(page.getByRole('heading', { name: 'Nothing to administer' })).toBeVisible();
   await checkA11y(page, 'viewer console');
   const vic = (await apiLogin(request, 'vic', PASSWORD, ORG)).token;
-  expect((await request.post('/api/v1/budgets', { headers: { authorization: `Bearer ${vic}` }, data: {} })).status()).toBe(403);
+  expect(
+    (await request.post('/api/v1/budgets', { headers: { authorization: `Bearer ${vic}` }, data: {} })).status(),
+  ).toBe(403);
 });

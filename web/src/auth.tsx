@@ -29,7 +29,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return off;
   }, []);
   const me = useQuery({ queryKey: ['me'], queryFn: fetchMe, enabled: token === 'yes', staleTime: 60_000 });
-  const status: AuthState['status'] = token === 'no' ? 'signed-out' : token === 'unknown' || me.isPending ? 'loading' : me.data ? 'signed-in' : 'signed-out';
+  const status: AuthState['status'] =
+    token === 'no'
+      ? 'signed-out'
+      : token === 'unknown' || me.isPending
+        ? 'loading'
+        : me.data
+          ? 'signed-in'
+          : 'signed-out';
   const value: AuthState = {
     status,
     me: me.data,

@@ -11,8 +11,11 @@ const KNOWN_MAX = 2_000;
 async function columnsOf(duck: DuckEngine, files: readonly string[]): Promise<Set<string>> {
   const unread = files.filter((file) => !known.has(file));
   if (unread.length > 0) {
-    const rows = await duck.query(`SELECT DISTINCT file_name, name FROM parquet_schema([${unread.map(sqlString).join(', ')}])`);
-    for (const file of unread) known.set(file, new Set(rows.filter((row) => row.file_name === file).map((row) => String(row.name))));
+    const rows = await duck.query(
+      `SELECT DISTINCT file_name, name FROM parquet_schema([${unread.map(sqlString).join(', ')}])`,
+    );
+    for (const file of unread)
+      known.set(file, new Set(rows.filter((row) => row.file_name === file).map((row) => String(row.name))));
     for (const file of known.keys()) {
       if (known.size <= KNOWN_MAX) break;
       known.delete(file);
@@ -29,6 +32,8 @@ async function columnsOf(duck: DuckEngine, files: readonly string[]): Promise<Se
  */
 export async function unifiedParquetSource(duck: DuckEngine, files: readonly string[]): Promise<string> {
   const present = await columnsOf(duck, files);
-  const columns = [...DIMENSIONS, ...MEASURES].map((field) => (present.has(field) ? `"${field}"` : `CAST(NULL AS ${unifiedColumnType(field)}) AS "${field}"`));
+  const columns = [...DIMENSIONS, ...MEASURES].map((field) =>
+    present.has(field) ? `"${field}"` : `CAST(NULL AS ${unifiedColumnType(field)}) AS "${field}"`,
+  );
   return `(SELECT ${columns.join(', ')} FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true))`;
 }

@@ -101,7 +101,11 @@ function summedNames(present: ReadonlySet<Measure>): SumName[] {
 }
 
 /** Sums daily points into longer periods; KPIs are recomputed from the summed measures. */
-export function rollUp(days: readonly SeriesPoint[], granularity: Granularity, present: ReadonlySet<Measure>): SeriesPoint[] {
+export function rollUp(
+  days: readonly SeriesPoint[],
+  granularity: Granularity,
+  present: ReadonlySet<Measure>,
+): SeriesPoint[] {
   if (granularity === 'day') return [...days];
   const groups = new Map<string, { period: string; currency: string | null; measures: MeasureTotals }>();
   const sums = summedNames(present);
@@ -117,7 +121,8 @@ export function rollUp(days: readonly SeriesPoint[], granularity: Granularity, p
     groups.set(key, group);
   }
   // Reach is not additive: a period keeps it only when one row of the file reports it.
-  if (present.has('reach')) for (const group of groups.values()) if (group.measures.reach_rows !== 1) group.measures.reach = null;
+  if (present.has('reach'))
+    for (const group of groups.values()) if (group.measures.reach_rows !== 1) group.measures.reach = null;
   return [...groups.values()]
     .map((group) => ({ ...group, kpis: computeKpis(group.measures) }))
     .sort(byPeriodAndCurrency);
@@ -144,7 +149,9 @@ export function scopeWhere(scope: Scope, params: Params): string {
   ] as const) {
     if (bound === undefined) continue;
     if (!isCalendarDay(bound)) {
-      throw new AppError('validation', `Dates are YYYY-MM-DD, not "${bound}".`, {}, [{ field: '/dateRange', message: 'must be YYYY-MM-DD' }]);
+      throw new AppError('validation', `Dates are YYYY-MM-DD, not "${bound}".`, {}, [
+        { field: '/dateRange', message: 'must be YYYY-MM-DD' },
+      ]);
     }
     clauses.push(`"date" ${op} CAST(${params.add(bound)} AS DATE)`);
   }
@@ -156,14 +163,22 @@ export function assertRates(conversion: CurrencyConversion, currencies: readonly
   const missing = currencies.filter((currency) => currency === null || conversion.rates[currency] === undefined);
   const needed = missing.filter((currency) => currency !== conversion.to);
   if (needed.length > 0) {
-    throw new AppError('validation', `No exchange rate for ${needed.map((currency) => currency ?? 'rows without a currency').join(', ')}.`, {}, [
-      { field: '/rates', message: `needs ${needed.map(String).join(', ')}` },
-    ]);
+    throw new AppError(
+      'validation',
+      `No exchange rate for ${needed.map((currency) => currency ?? 'rows without a currency').join(', ')}.`,
+      {},
+      [{ field: '/rates', message: `needs ${needed.map(String).join(', ')}` }],
+    );
   }
 }
 
 /** A relation with money converted to one currency when rates are given; otherwise the source itself. */
-export function convertedSource(source: string, scope: Scope, params: Params, currencies: readonly (string | null)[]): string {
+export function convertedSource(
+  source: string,
+  scope: Scope,
+  params: Params,
+  currencies: readonly (string | null)[],
+): string {
   const conversion = scope.conversion;
   if (!conversion) return source;
   assertRates(conversion, currencies);
@@ -171,13 +186,24 @@ export function convertedSource(source: string, scope: Scope, params: Params, cu
     .map(([currency, rate]) => `WHEN currency = ${params.add(currency)} THEN CAST(${params.add(rate)} AS DOUBLE)`)
     .join(' ');
   const factor = `(CASE WHEN currency = ${params.add(conversion.to)} THEN 1.0 ${whens} END)`;
-  const columns = [...DIMENSIONS.filter((dimension) => dimension !== 'currency').map(ident), `${params.add(conversion.to)} AS currency`];
-  const measures = MEASURES.map((measure) => (measure === 'spend' || measure === 'revenue' ? `${ident(measure)} * ${factor} AS ${ident(measure)}` : ident(measure)));
+  const columns = [
+    ...DIMENSIONS.filter((dimension) => dimension !== 'currency').map(ident),
+    `${params.add(conversion.to)} AS currency`,
+  ];
+  const measures = MEASURES.map((measure) =>
+    measure === 'spend' || measure === 'revenue'
+      ? `${ident(measure)} * ${factor} AS ${ident(measure)}`
+      : ident(measure),
+  );
   return `(SELECT ${[...columns, ...measures].join(', ')} FROM ${source})`;
 }
 
 /** One row: which fields of `source` (within a scope) have values, its dates, currencies and platforms. Fields not counted read as absent. */
-export function profileSql(source: string, where: string, fields: readonly (Measure | Dimension)[] = [...MEASURES, ...DIMENSIONS]): string {
+export function profileSql(
+  source: string,
+  where: string,
+  fields: readonly (Measure | Dimension)[] = [...MEASURES, ...DIMENSIONS],
+): string {
   const counts = fields.map((field) => `count(${ident(field)}) AS ${ident(`n_${field}`)}`);
   return `SELECT count(*) AS n, ${counts.join(', ')}, strftime(min("date"), '%Y-%m-%d') AS date_from, strftime(max("date"), '%Y-%m-%d') AS date_to, list(DISTINCT currency) AS currencies, list(DISTINCT platform) FILTER (WHERE platform IS NOT NULL) AS platforms FROM ${source} ${where}`;
 }
@@ -199,7 +225,12 @@ export function readProfile(row: Readonly<Record<string, unknown>> | undefined):
  * and which measures every row reports. `within`, the profile of the whole
  * source, narrows the scan to the fields it has: a scope never has more.
  */
-export async function profile(connection: DuckConnection, source: string, scope: Scope = {}, within?: Profile): Promise<Profile> {
+export async function profile(
+  connection: DuckConnection,
+  source: string,
+  scope: Scope = {},
+  within?: Profile,
+): Promise<Profile> {
   const params = new Params();
   const fields = within ? [...within.measures, ...within.dimensions] : undefined;
   const [row] = await connection.rows(profileSql(source, scopeWhere(scope, params), fields), params.values);
@@ -225,15 +256,23 @@ export function breakdownName(breakdown: Dimension | readonly [Dimension, Dimens
 
 /** Merges the profiles of several datasets analysed together. */
 export function mergeProfiles(profiles: readonly Profile[]): Profile {
-  const min = (values: (string | null)[]) => values.filter((value): value is string => value !== null).sort()[0] ?? null;
-  const max = (values: (string | null)[]) => values.filter((value): value is string => value !== null).sort().at(-1) ?? null;
+  const min = (values: (string | null)[]) =>
+    values.filter((value): value is string => value !== null).sort()[0] ?? null;
+  const max = (values: (string | null)[]) =>
+    values
+      .filter((value): value is string => value !== null)
+      .sort()
+      .at(-1) ?? null;
   return {
     rows: profiles.reduce((sum, item) => sum + item.rows, 0),
     measures: MEASURES.filter((measure) => profiles.some((item) => item.measures.includes(measure))),
     dimensions: DIMENSIONS.filter((dimension) => profiles.some((item) => item.dimensions.includes(dimension))),
     currencies: [...new Set(profiles.flatMap((item) => item.currencies))].sort(),
     platforms: [...new Set(profiles.flatMap((item) => item.platforms))].sort(),
-    dateRange: { from: min(profiles.map((item) => item.dateRange.from)), to: max(profiles.map((item) => item.dateRange.to)) },
+    dateRange: {
+      from: min(profiles.map((item) => item.dateRange.from)),
+      to: max(profiles.map((item) => item.dateRange.to)),
+    },
   };
 }
 
@@ -285,22 +324,41 @@ export function groupingQuery(
     ...(granularitiesOf(options, shape).length > 0 ? [{ name: 'day', columns: ['date'], kind: 'day' as const }] : []),
   ];
   const columns = [...new Set(sets.flatMap((set) => set.columns))];
-  const selectColumns = columns.map((column) => (column === 'date' ? `strftime("date", '%Y-%m-%d') AS "date"` : ident(column)));
+  const selectColumns = columns.map((column) =>
+    column === 'date' ? `strftime("date", '%Y-%m-%d') AS "date"` : ident(column),
+  );
   const groupingId = columns.length > 0 ? `GROUPING(${columns.map(ident).join(', ')}) AS _set` : '0 AS _set';
   // Money is grouped by currency; with one currency in the data (or all converted to one) that
   // grouping changes nothing and costs ≈ a third of the scan, so it is left out.
-  const soleCurrency = options.conversion ? options.conversion.to : currencies !== 'unknown' && currencies.length <= 1 ? (currencies[0] ?? null) : undefined;
+  const soleCurrency = options.conversion
+    ? options.conversion.to
+    : currencies !== 'unknown' && currencies.length <= 1
+      ? (currencies[0] ?? null)
+      : undefined;
   const byCurrency = soleCurrency === undefined ? ['currency'] : [];
   const groupColumns = (set: GroupingSet) => [...byCurrency, ...set.columns.map(ident)].join(', ');
   const sql = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures, shape.complete)].join(', ')}
     FROM ${relation} ${where}
     GROUP BY GROUPING SETS (${sets.map((set) => `(${groupColumns(set)})`).join(', ')})`;
-  return { sql, sets, columns, outputs: [...byCurrency, ...columns, '_set', ...sumColumnNames(shape.measures)], soleCurrency };
+  return {
+    sql,
+    sets,
+    columns,
+    outputs: [...byCurrency, ...columns, '_set', ...sumColumnNames(shape.measures)],
+    soleCurrency,
+  };
 }
 
-function breakdownsOf(options: AnalysisOptions, shape: Profile): readonly (Dimension | readonly [Dimension, Dimension])[] {
-  return (options.breakdowns ?? shape.dimensions.filter((dimension) => dimension !== 'date' && dimension !== 'currency')).filter((breakdown) =>
-    (typeof breakdown === 'string' ? [breakdown] : [...breakdown]).every((dimension) => shape.dimensions.includes(dimension)),
+function breakdownsOf(
+  options: AnalysisOptions,
+  shape: Profile,
+): readonly (Dimension | readonly [Dimension, Dimension])[] {
+  return (
+    options.breakdowns ?? shape.dimensions.filter((dimension) => dimension !== 'date' && dimension !== 'currency')
+  ).filter((breakdown) =>
+    (typeof breakdown === 'string' ? [breakdown] : [...breakdown]).every((dimension) =>
+      shape.dimensions.includes(dimension),
+    ),
   );
 }
 
@@ -314,7 +372,10 @@ function groupRow(key: GroupRow['key'], currency: string | null, { measures, kpi
 
 /** The `_set` (GROUPING()) of a set's rows: a bit for each grouped column NOT in the set, first column highest. */
 export function groupingBits(query: Pick<GroupingQuery, 'columns'>, columns: readonly string[]): number {
-  return query.columns.reduce((bits, column, index) => (columns.includes(column) ? bits : bits | (1 << (query.columns.length - 1 - index))), 0);
+  return query.columns.reduce(
+    (bits, column, index) => (columns.includes(column) ? bits : bits | (1 << (query.columns.length - 1 - index))),
+    0,
+  );
 }
 
 /**
@@ -323,7 +384,12 @@ export function groupingBits(query: Pick<GroupingQuery, 'columns'>, columns: rea
  * once from the summed measures; weeks, months and quarters are summed from
  * the days.
  */
-export function readGroups(rows: readonly Readonly<Record<string, unknown>>[], query: GroupingQuery, options: AnalysisOptions, shape: Profile): AnalysisResult {
+export function readGroups(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  query: GroupingQuery,
+  options: AnalysisOptions,
+  shape: Profile,
+): AnalysisResult {
   const present = new Set(shape.measures);
   const breakdowns = new Set(breakdownsOf(options, shape).map(breakdownName));
   const granularities = granularitiesOf(options, shape);

@@ -54,7 +54,8 @@ export interface DuckEngineOptions {
   readonly allowedPaths?: readonly string[];
 }
 
-const sqlList = (values: readonly string[]) => `[${values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ')}]`;
+const sqlList = (values: readonly string[]) =>
+  `[${values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ')}]`;
 
 function bind(prepared: Bindings.PreparedStatement, index: number, value: SqlParam): void {
   if (value === null) duckdb.bind_null(prepared, index);
@@ -91,7 +92,11 @@ function connectionOf(raw: Bindings.Connection): DuckConnection {
  * Extensions are never downloaded: only the built-in ones (parquet, json, icu) are used.
  * Files are reachable only in the allowed folders and paths.
  */
-export async function openDuckEngine(config: DuckDbConfig, tempDir: string, options: DuckEngineOptions): Promise<DuckEngine> {
+export async function openDuckEngine(
+  config: DuckDbConfig,
+  tempDir: string,
+  options: DuckEngineOptions,
+): Promise<DuckEngine> {
   await mkdir(tempDir, { recursive: true, mode: 0o700 });
   const settings = duckdb.create_config();
   for (const [name, value] of Object.entries({
@@ -110,7 +115,8 @@ export async function openDuckEngine(config: DuckDbConfig, tempDir: string, opti
   try {
     const directories = [...options.allowedDirectories, tempDir].map((dir) => (dir.endsWith('/') ? dir : `${dir}/`));
     await duckdb.query(setup, `SET allowed_directories = ${sqlList(directories)}`);
-    if (options.allowedPaths && options.allowedPaths.length > 0) await duckdb.query(setup, `SET allowed_paths = ${sqlList(options.allowedPaths)}`);
+    if (options.allowedPaths && options.allowedPaths.length > 0)
+      await duckdb.query(setup, `SET allowed_paths = ${sqlList(options.allowedPaths)}`);
     await duckdb.query(setup, 'SET enable_external_access = false');
     await duckdb.query(setup, 'SET lock_configuration = true');
   } catch (error) {

@@ -55,9 +55,17 @@ function columnOf(duckdb: DuckBindings, type: Bindings.LogicalType): Column {
     case T.UBIGINT:
       return { width: 8, read: (view, offset) => Number(view.getBigUint64(offset, true)) };
     case T.HUGEINT:
-      return { width: 16, read: (view, offset) => Number(view.getBigInt64(offset + 8, true) * TWO_TO_64 + view.getBigUint64(offset, true)) };
+      return {
+        width: 16,
+        read: (view, offset) =>
+          Number(view.getBigInt64(offset + 8, true) * TWO_TO_64 + view.getBigUint64(offset, true)),
+      };
     case T.UHUGEINT:
-      return { width: 16, read: (view, offset) => Number(view.getBigUint64(offset + 8, true) * TWO_TO_64 + view.getBigUint64(offset, true)) };
+      return {
+        width: 16,
+        read: (view, offset) =>
+          Number(view.getBigUint64(offset + 8, true) * TWO_TO_64 + view.getBigUint64(offset, true)),
+      };
     case T.FLOAT:
       return { width: 4, read: (view, offset) => view.getFloat32(offset, true) };
     case T.DOUBLE:
@@ -82,14 +90,19 @@ function columnOf(duckdb: DuckBindings, type: Bindings.LogicalType): Column {
       return { width: 16, read: (view, offset) => decoder.decode(stringBytes(duckdb, view, offset)) };
     case T.ENUM: {
       const index = columnOf(duckdb, internalType(duckdb, duckdb.enum_internal_type(type)));
-      return { width: index.width, read: (view, offset) => duckdb.enum_dictionary_value(type, index.read(view, offset) as number) };
+      return {
+        width: index.width,
+        read: (view, offset) => duckdb.enum_dictionary_value(type, index.read(view, offset) as number),
+      };
     }
     case T.LIST: {
       // Entries are (offset, length) pairs into the child vector, read by readVector.
       return { width: 16, read: () => null, child: columnOf(duckdb, duckdb.list_type_child_type(type)) };
     }
     default:
-      throw new Error(`DuckDB returned a column of type ${Object.entries(T).find(([, value]) => value === id)?.[0] ?? id}, which is not read here: cast it in the query.`);
+      throw new Error(
+        `DuckDB returned a column of type ${Object.entries(T).find(([, value]) => value === id)?.[0] ?? id}, which is not read here: cast it in the query.`,
+      );
   }
 }
 
@@ -140,7 +153,9 @@ export function rowsOfResult(duckdb: DuckBindings, result: Bindings.Result): Duc
   for (let chunkIndex = 0; chunkIndex < chunks; chunkIndex++) {
     const chunk = duckdb.result_get_chunk(result, chunkIndex);
     const size = duckdb.data_chunk_get_size(chunk);
-    const values = columns.map((column, index) => readVector(duckdb, column, duckdb.data_chunk_get_vector(chunk, index), size));
+    const values = columns.map((column, index) =>
+      readVector(duckdb, column, duckdb.data_chunk_get_vector(chunk, index), size),
+    );
     for (let row = 0; row < size; row++) {
       const record: DuckRow = {};
       for (let index = 0; index < count; index++) record[names[index]!] = values[index]![row]!;
@@ -166,7 +181,21 @@ export type DuckColumn = Float64Array | CodedColumn;
 
 function isNumeric(duckdb: DuckBindings, type: Bindings.LogicalType): boolean {
   const T = duckdb.Type;
-  return [T.TINYINT, T.UTINYINT, T.SMALLINT, T.USMALLINT, T.INTEGER, T.UINTEGER, T.BIGINT, T.UBIGINT, T.HUGEINT, T.UHUGEINT, T.FLOAT, T.DOUBLE, T.DECIMAL].includes(duckdb.get_type_id(type));
+  return [
+    T.TINYINT,
+    T.UTINYINT,
+    T.SMALLINT,
+    T.USMALLINT,
+    T.INTEGER,
+    T.UINTEGER,
+    T.BIGINT,
+    T.UBIGINT,
+    T.HUGEINT,
+    T.UHUGEINT,
+    T.FLOAT,
+    T.DOUBLE,
+    T.DECIMAL,
+  ].includes(duckdb.get_type_id(type));
 }
 
 /** Rows of a vector that are null: the validity mask, or undefined when every row is valid. */
@@ -174,10 +203,19 @@ function validityOf(duckdb: DuckBindings, vector: Bindings.Vector, count: number
   return duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8) ?? undefined;
 }
 
-const isNull = (validity: Uint8Array | undefined, row: number) => validity !== undefined && (validity[row >> 3]! & (1 << (row & 7))) === 0;
+const isNull = (validity: Uint8Array | undefined, row: number) =>
+  validity !== undefined && (validity[row >> 3]! & (1 << (row & 7))) === 0;
 
 /** A numeric vector straight into `out` from row `at`: DOUBLE as one copy, other types value by value; null as NaN. */
-function readNumbers(duckdb: DuckBindings, column: Column, type: Bindings.LogicalType, vector: Bindings.Vector, count: number, out: Float64Array, at: number): void {
+function readNumbers(
+  duckdb: DuckBindings,
+  column: Column,
+  type: Bindings.LogicalType,
+  vector: Bindings.Vector,
+  count: number,
+  out: Float64Array,
+  at: number,
+): void {
   const data = duckdb.vector_get_data(vector, count * column.width);
   const validity = validityOf(duckdb, vector, count);
   if (duckdb.get_type_id(type) === duckdb.Type.DOUBLE && data.byteOffset % 8 === 0) {
@@ -224,7 +262,8 @@ class Dictionary {
     const hash = Math.imul(Math.imul(Math.imul(w0 ^ MIX, MIX) ^ w1, MIX) ^ w2, MIX) ^ w3;
     const entry = this.inline.get(hash);
     const e = this.entries;
-    if (entry !== undefined && e[entry] === w0 && e[entry + 1] === w1 && e[entry + 2] === w2 && e[entry + 3] === w3) return e[entry + 4]!;
+    if (entry !== undefined && e[entry] === w0 && e[entry + 1] === w1 && e[entry + 2] === w2 && e[entry + 3] === w3)
+      return e[entry + 4]!;
     const code = this.codeOf(column.read(view, offset));
     if (entry === undefined) {
       this.inline.set(hash, e.length);
@@ -235,7 +274,16 @@ class Dictionary {
 }
 
 /** A non-numeric vector as codes into the column's dictionary, written to `codes` from row `at` (VARCHAR without decoding repeated inline strings). */
-function readCodes(duckdb: DuckBindings, column: Column, type: Bindings.LogicalType, vector: Bindings.Vector, count: number, dictionary: Dictionary, codes: Int32Array, at: number): void {
+function readCodes(
+  duckdb: DuckBindings,
+  column: Column,
+  type: Bindings.LogicalType,
+  vector: Bindings.Vector,
+  count: number,
+  dictionary: Dictionary,
+  codes: Int32Array,
+  at: number,
+): void {
   if (duckdb.get_type_id(type) !== duckdb.Type.VARCHAR) {
     const values = readVector(duckdb, column, vector, count);
     for (let row = 0; row < count; row++) codes[at + row] = dictionary.codeOf(values[row]!);
@@ -244,7 +292,10 @@ function readCodes(duckdb: DuckBindings, column: Column, type: Bindings.LogicalT
   const data = duckdb.vector_get_data(vector, count * 16);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const validity = validityOf(duckdb, vector, count);
-  const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, count * 4) : new Uint32Array(data.slice().buffer);
+  const words =
+    data.byteOffset % 4 === 0
+      ? new Uint32Array(data.buffer, data.byteOffset, count * 4)
+      : new Uint32Array(data.slice().buffer);
   for (let row = 0; row < count; row++) {
     const offset = row * 16;
     if (isNull(validity, row)) codes[at + row] = dictionary.codeOf(null);
@@ -260,7 +311,10 @@ function readCodes(duckdb: DuckBindings, column: Column, type: Bindings.LogicalT
  * distinct values, so a column crosses to a worker as one copy; null reads
  * as NaN in a numeric column, so they suit sums, which are finite.
  */
-export async function columnsOfResult(duckdb: DuckBindings, result: Bindings.Result): Promise<Record<string, DuckColumn>> {
+export async function columnsOfResult(
+  duckdb: DuckBindings,
+  result: Bindings.Result,
+): Promise<Record<string, DuckColumn>> {
   const count = duckdb.column_count(result);
   const names: string[] = [];
   const types: Bindings.LogicalType[] = [];

@@ -1,5 +1,14 @@
 import type { SqlParam } from './duckdb.js';
-import { COVERED_SUMS, kpiSql, type CoveredSum, type Kpi, type KpiValues, type MeasureTotals, type SumName, computeKpis } from '../kpis.js';
+import {
+  COVERED_SUMS,
+  kpiSql,
+  type CoveredSum,
+  type Kpi,
+  type KpiValues,
+  type MeasureTotals,
+  type SumName,
+  computeKpis,
+} from '../kpis.js';
 import { MEASURES, type Measure } from '../schema.js';
 
 /** Parameters bound to a statement: values never enter SQL text. */
@@ -28,14 +37,17 @@ const REACH_ROWS = 'reach_rows';
  */
 export function measureSums(measures: readonly Measure[] = MEASURES, complete: readonly Measure[] = []): string[] {
   const sums = measures.map((measure) =>
-    measure === 'reach' ? `CASE WHEN count("reach") = 1 THEN sum("reach") END AS ${sumAlias(measure)}` : `sum(${ident(measure)}) AS ${sumAlias(measure)}`,
+    measure === 'reach'
+      ? `CASE WHEN count("reach") = 1 THEN sum("reach") END AS ${sumAlias(measure)}`
+      : `sum(${ident(measure)}) AS ${sumAlias(measure)}`,
   );
   // Where every row in scope reports the partial measure, its covered sum is the plain sum:
   // written as the same aggregate, DuckDB computes it once instead of a filtered second one.
-  const covered = COVERED_SUMS.filter((sum) => measures.includes(sum.measure) && measures.includes(sum.reportedBy)).map((sum) =>
-    complete.includes(sum.reportedBy)
-      ? `sum(${ident(sum.measure)}) AS ${sumAlias(sum.name)}`
-      : `sum(${ident(sum.measure)}) FILTER (WHERE ${ident(sum.reportedBy)} IS NOT NULL) AS ${sumAlias(sum.name)}`,
+  const covered = COVERED_SUMS.filter((sum) => measures.includes(sum.measure) && measures.includes(sum.reportedBy)).map(
+    (sum) =>
+      complete.includes(sum.reportedBy)
+        ? `sum(${ident(sum.measure)}) AS ${sumAlias(sum.name)}`
+        : `sum(${ident(sum.measure)}) FILTER (WHERE ${ident(sum.reportedBy)} IS NOT NULL) AS ${sumAlias(sum.name)}`,
   );
   return [...sums, ...covered, ...(measures.includes('reach') ? [`count("reach") AS ${REACH_ROWS}`] : [])];
 }
@@ -60,7 +72,9 @@ function toNumber(value: unknown): number | null {
 function sumColumns(present: ReadonlySet<Measure>): readonly (readonly [SumName, string])[] {
   return [
     ...MEASURES.filter((measure) => present.has(measure)).map((measure) => [measure, sumAlias(measure)] as const),
-    ...COVERED_SUMS.filter((sum) => present.has(sum.measure) && present.has(sum.reportedBy)).map((sum) => [sum.name, sumAlias(sum.name)] as const),
+    ...COVERED_SUMS.filter((sum) => present.has(sum.measure) && present.has(sum.reportedBy)).map(
+      (sum) => [sum.name, sumAlias(sum.name)] as const,
+    ),
     ...(present.has('reach') ? [['reach_rows', REACH_ROWS] as const] : []),
   ];
 }
@@ -92,7 +106,10 @@ export function metricsOf(row: Record<string, unknown>, present: ReadonlySet<Mea
 /** A result held as one list per column: each sum of these measures with its list, looked up once for all rows. */
 export type SumLists = readonly (readonly [SumName, ArrayLike<unknown>])[];
 
-export function sumListsOf(lists: Readonly<Record<string, ArrayLike<unknown> | null | undefined>>, present: ReadonlySet<Measure>): SumLists {
+export function sumListsOf(
+  lists: Readonly<Record<string, ArrayLike<unknown> | null | undefined>>,
+  present: ReadonlySet<Measure>,
+): SumLists {
   return columnsOf(present).map(([name, column]) => [name, lists[column] ?? []] as const);
 }
 
@@ -102,4 +119,3 @@ export function metricsAt(sums: SumLists, index: number): MetricRow {
   for (const [name, list] of sums) measures[name] = toNumber(list[index]);
   return { measures, kpis: computeKpis(measures) };
 }
-

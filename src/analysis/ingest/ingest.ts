@@ -3,7 +3,14 @@ import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckConnection } from '../engine/duckdb.js';
 import { AppError } from '../../errors.js';
-import { allRowsSql, hasDimensionlessLinesSql, isConversionError, keptRowsSql, storedFields, unifiedRelationSql } from './load.js';
+import {
+  allRowsSql,
+  hasDimensionlessLinesSql,
+  isConversionError,
+  keptRowsSql,
+  storedFields,
+  unifiedRelationSql,
+} from './load.js';
 import type { Profile } from '../engine/analysis.js';
 import { planIngest, type IngestOptions, type IngestPlan } from './plan.js';
 import { summariseRelation, type QualityReport } from './quality.js';
@@ -67,7 +74,10 @@ async function sniffFormat(file: string, originalName: string): Promise<SourceFo
     throw new AppError('unprocessable', `"${originalName}" is named .xlsx but is not an XLSX workbook.`);
   }
   if (['.csv', '.tsv', '.txt'].includes(extension) && isZip) {
-    throw new AppError('unprocessable', `"${originalName}" is named ${extension} but is a ZIP/XLSX file; upload it as .xlsx.`);
+    throw new AppError(
+      'unprocessable',
+      `"${originalName}" is named ${extension} but is a ZIP/XLSX file; upload it as .xlsx.`,
+    );
   }
   return isZip ? 'xlsx' : 'csv';
 }
@@ -76,14 +86,18 @@ async function sniffFormat(file: string, originalName: string): Promise<SourceFo
  * Checks a file's format, writes a workbook's sheet as CSV, sniffs and plans
  * it. `close` removes what was written; call it when DuckDB has read the file.
  */
-export async function openSource(request: IngestRequest): Promise<{ source: IngestSource; close: () => Promise<void> }> {
+export async function openSource(
+  request: IngestRequest,
+): Promise<{ source: IngestSource; close: () => Promise<void> }> {
   const format = await sniffFormat(request.file, request.originalName);
   const converted = format === 'xlsx' ? path.join(request.tmpDir, `sheet-${randomUUID()}.csv`) : undefined;
   const close = async () => {
     if (converted) await rm(converted, { force: true });
   };
   try {
-    const { sheets, sheet } = converted ? await xlsxToCsv(request.file, converted, request.sheet) : { sheets: undefined, sheet: undefined };
+    const { sheets, sheet } = converted
+      ? await xlsxToCsv(request.file, converted, request.sheet)
+      : { sheets: undefined, sheet: undefined };
     const csv = converted ?? request.file;
     const shape = await sniffFile(csv);
     return { source: { format, sheets, sheet, csv, shape, plan: planIngest(shape, request) }, close };
@@ -99,7 +113,10 @@ export async function openSource(request: IngestRequest): Promise<{ source: Inge
  * files), and, when the data turns out messier than a sample, once more with
  * every value parsed from text.
  */
-export async function readTypedOrText<T>(sources: readonly IngestSource[], run: (typed: boolean) => Promise<T>): Promise<{ value: T; typed: boolean }> {
+export async function readTypedOrText<T>(
+  sources: readonly IngestSource[],
+  run: (typed: boolean) => Promise<T>,
+): Promise<{ value: T; typed: boolean }> {
   const typed = sources.some((source) => source.plan.typedFastPath);
   const delimiter = sources[0]?.shape.delimiter ?? ',';
   try {
@@ -117,7 +134,10 @@ export async function readTypedOrText<T>(sources: readonly IngestSource[], run: 
 /** The refusal for a file whose only content is a header, totals, blank lines or metadata. */
 export function assertHasRows(quality: QualityReport): void {
   if (quality.rowsKept === 0) {
-    throw new AppError('unprocessable', 'The file has a header but no data rows (only totals, blank lines or report metadata).');
+    throw new AppError(
+      'unprocessable',
+      'The file has a header but no data rows (only totals, blank lines or report metadata).',
+    );
   }
 }
 
@@ -132,7 +152,9 @@ export async function ingest(connection: DuckConnection, table: string, request:
   try {
     const { csv, shape, plan, ...rest } = source;
     const { typed } = await readTypedOrText([source], (asTyped) =>
-      connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`),
+      connection.run(
+        `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`,
+      ),
     );
     const stored = storedFields(plan);
     const [found] = await connection.rows(hasDimensionlessLinesSql(table));
@@ -155,7 +177,13 @@ function readError(error: unknown, delimiter: string): Error {
   const reason = message.split('\n')[0] ?? '';
   // DuckDB's out-of-memory message tells the server's memory use and limits: none of the uploader's business.
   if (/out of memory/i.test(reason)) {
-    return new AppError('unprocessable', 'The file needs more memory to read than this server allows for one file; split it into smaller files.');
+    return new AppError(
+      'unprocessable',
+      'The file needs more memory to read than this server allows for one file; split it into smaller files.',
+    );
   }
-  return new AppError('unprocessable', `The file could not be read as ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text: ${reason}`);
+  return new AppError(
+    'unprocessable',
+    `The file could not be read as ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text: ${reason}`,
+  );
 }

@@ -16,7 +16,10 @@ const sourceColumn = (index: number) => `c${index}`;
 /** `read_csv` over the file with the sniffed dialect; every column read as text unless the fast path applies. */
 function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boolean): string {
   if (shape.encoding === 'utf-16be') {
-    throw new AppError('unprocessable', 'UTF-16 big-endian files are not supported; save the export as UTF-8 or UTF-16 (Excel "Unicode text").');
+    throw new AppError(
+      'unprocessable',
+      'UTF-16 big-endian files are not supported; save the export as UTF-8 or UTF-16 (Excel "Unicode text").',
+    );
   }
   const types = shape.header.map((_, index) => {
     const mapped = plan.mapping.find((column) => column.index === index);
@@ -44,9 +47,13 @@ function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boo
 /** Canonical names for the ways files write a platform ("facebook", "Bing Ads"); exact matches, no per-row regex. */
 function platformSql(column: string): string {
   const spellings = PLATFORM_SPELLINGS;
-  const names = new Map<string, string>(spellings.map((spelling) => [spelling, canonicalPlatform(spelling) ?? spelling]));
+  const names = new Map<string, string>(
+    spellings.map((spelling) => [spelling, canonicalPlatform(spelling) ?? spelling]),
+  );
   for (const platform of PLATFORMS) names.set(platform.toLowerCase(), platform);
-  const whens = [...names].map(([spelling, canonical]) => `WHEN ${sqlString(spelling)} THEN ${sqlString(canonical)}`).join(' ');
+  const whens = [...names]
+    .map(([spelling, canonical]) => `WHEN ${sqlString(spelling)} THEN ${sqlString(canonical)}`)
+    .join(' ');
   // Most files already spell the platform canonically: an exact match spares each row lower(), trim() and the long CASE.
   const canonical = PLATFORMS.map((platform) => sqlString(platform)).join(', ');
   return `(CASE WHEN ${column} IN (${canonical}) THEN ${column} ELSE (CASE lower(trim(${column})) ${whens} ELSE NULLIF(trim(${column}), '') END) END)`;
@@ -90,7 +97,9 @@ function totalRowSql(plan: IngestPlan, shape: FileShape, typed: boolean, raw: (i
     .filter((index) => index < shape.header.length && !(typed && isTypedColumn(plan, index)))
     .map((index) => {
       const column = raw(index);
-      const prefixes = ['Total', 'total', 'TOTAL', 'Grand', 'grand', 'GRAND'].map((prefix) => `${column} LIKE '${prefix}%'`).join(' OR ');
+      const prefixes = ['Total', 'total', 'TOTAL', 'Grand', 'grand', 'GRAND']
+        .map((prefix) => `${column} LIKE '${prefix}%'`)
+        .join(' OR ');
       return `(CASE WHEN ${prefixes} THEN regexp_full_match(lower(trim(${column})), '(grand )?totals?\\s*(:.*)?') ELSE false END)`;
     });
   return tests.length > 0 ? `(${tests.join(' OR ')})` : 'false';
@@ -131,7 +140,9 @@ function unparseableSql(plan: IngestPlan, typed: boolean): string {
 
 /** The source columns of the dimensions the file maps (not constants such as a detected platform). */
 function dimensionColumns(plan: IngestPlan): number[] {
-  return plan.mapping.filter((column) => !(MEASURES as readonly string[]).includes(column.field)).map((column) => column.index);
+  return plan.mapping
+    .filter((column) => !(MEASURES as readonly string[]).includes(column.field))
+    .map((column) => column.index);
 }
 
 /** A line with a value in no dimension column (false when the file maps no dimension: then no line has one). */
@@ -155,7 +166,9 @@ function dimensionlessSql(plan: IngestPlan, typed: boolean, raw: (index: number)
 export function trailingTotals(shape: FileShape, plan: IngestPlan): string[][] {
   const dimensions = dimensionColumns(plan);
   if (dimensions.length === 0) return [];
-  const measures = plan.mapping.filter((column) => (MEASURES as readonly string[]).includes(column.field)).map((column) => column.index);
+  const measures = plan.mapping
+    .filter((column) => (MEASURES as readonly string[]).includes(column.field))
+    .map((column) => column.index);
   const found: string[][] = [];
   for (const record of [...shape.tailRecords].reverse()) {
     if (record.length !== shape.header.length) continue;
@@ -168,14 +181,17 @@ export function trailingTotals(shape: FileShape, plan: IngestPlan): string[][] {
 
 /** Whether a line's measure cells are those of one of the trailing totals. */
 function trailingTotalSql(shape: FileShape, plan: IngestPlan, typed: boolean, raw: (index: number) => string): string {
-  const measures = plan.mapping.filter((column) => (MEASURES as readonly string[]).includes(column.field)).map((column) => column.index);
+  const measures = plan.mapping
+    .filter((column) => (MEASURES as readonly string[]).includes(column.field))
+    .map((column) => column.index);
   const records = trailingTotals(shape, plan);
   if (records.length === 0) return 'false';
   const matches = records.map((record) =>
     measures
       .map((index) => {
         const cell = (record[index] ?? '').trim();
-        if (typed) return cell === '' ? `${raw(index)} IS NULL` : `${raw(index)} = TRY_CAST(${sqlString(cell)} AS DOUBLE)`;
+        if (typed)
+          return cell === '' ? `${raw(index)} IS NULL` : `${raw(index)} = TRY_CAST(${sqlString(cell)} AS DOUBLE)`;
         return `coalesce(trim(${raw(index)}), '') = ${sqlString(cell)}`;
       })
       .join(' AND '),
@@ -210,7 +226,9 @@ export function unifiedRelationSql(file: string, shape: FileShape, plan: IngestP
   const inner = `SELECT ${[...columns, ...rawColumns, `${unparseableSql(plan, typed)} AS _unparseable`].join(', ')} FROM ${readCsvSql(file, shape, plan, typed)}`;
   // Measures are read in the inner query and made finite here, on the column: NaN and ±Infinity become NULL.
   const measures = fields.filter((field) => (MEASURES as readonly string[]).includes(field)).map(finiteSql);
-  const outer = fields.map((field) => ((MEASURES as readonly string[]).includes(field) ? `${finiteSql(field)} AS ${field}` : field));
+  const outer = fields.map((field) =>
+    (MEASURES as readonly string[]).includes(field) ? `${finiteSql(field)} AS ${field}` : field,
+  );
   const dimensionless = dimensionlessSql(plan, typed, raw);
   const drop = `CASE WHEN ${totalRowSql(plan, shape, typed, raw)} THEN 'total'
     WHEN ${measures.length > 0 ? `coalesce(${measures.join(', ')}) IS NULL` : 'true'}
@@ -226,7 +244,9 @@ export function unifiedColumnType(field: Field): 'DATE' | 'DOUBLE' | 'VARCHAR' {
 
 /** Every unified column of a stored table, NULL where the file had none. */
 function allColumns(stored: readonly Field[]): string {
-  return [...DIMENSIONS, ...MEASURES].map((field) => (stored.includes(field) ? field : `CAST(NULL AS ${unifiedColumnType(field)}) AS ${field}`)).join(', ');
+  return [...DIMENSIONS, ...MEASURES]
+    .map((field) => (stored.includes(field) ? field : `CAST(NULL AS ${unifiedColumnType(field)}) AS ${field}`))
+    .join(', ');
 }
 
 /**
@@ -239,7 +259,10 @@ function sumsJoin(table: string, stored: readonly Field[], dimensionless: boolea
   if (measures.length === 0 || !dimensionless) return { from: table, isTotal: 'false' };
   const sums = measures.map((measure) => `sum(${measure}) AS _sum_${measure}`).join(', ');
   const equal = measures
-    .map((measure) => `(${measure} IS NULL OR coalesce(abs(${measure} - _sum_${measure}) <= 0.001 * abs(_sum_${measure}) + 0.01, false))`)
+    .map(
+      (measure) =>
+        `(${measure} IS NULL OR coalesce(abs(${measure} - _sum_${measure}) <= 0.001 * abs(_sum_${measure}) + 0.01, false))`,
+    )
     .join(' AND ');
   return {
     from: `${table} CROSS JOIN (SELECT ${sums}, count(*) AS _sum_rows FROM ${table} WHERE _drop IS NULL AND NOT _dimensionless) AS _sums`,

@@ -58,7 +58,17 @@ export interface IngestPlan {
   readonly notes: string[];
 }
 
-const SYMBOLS: Readonly<Record<string, string>> = { $: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR', '₩': 'KRW', R$: 'BRL', 'A$': 'AUD', 'C$': 'CAD' };
+const SYMBOLS: Readonly<Record<string, string>> = {
+  $: 'USD',
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY',
+  '₹': 'INR',
+  '₩': 'KRW',
+  R$: 'BRL',
+  A$: 'AUD',
+  C$: 'CAD',
+};
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 
 const TOTAL_LABEL = /^\s*(grand\s+)?totals?\s*(:.*)?$/i;
@@ -72,16 +82,22 @@ function dataSample(shape: FileShape): string[][] {
 
 /** The non-empty values of one column of the data sample. */
 function sampleOf(rows: readonly string[][], index: number): string[] {
-  return rows
-    .map((record) => record[index] ?? '')
-    .filter((value) => value.trim() !== '');
+  return rows.map((record) => record[index] ?? '').filter((value) => value.trim() !== '');
 }
 
 /** The currency the file states in a header qualifier ("Amount spent (USD)") or in its values ("$1,200", "1.200 EUR"). */
-function fileCurrency(rows: readonly string[][], mapping: readonly ColumnMapping[], qualifiers: Map<number, string>): { code: string; from: 'header' | 'symbol' } | undefined {
+function fileCurrency(
+  rows: readonly string[][],
+  mapping: readonly ColumnMapping[],
+  qualifiers: Map<number, string>,
+): { code: string; from: 'header' | 'symbol' } | undefined {
   const money = mapping.filter((candidate) => candidate.field === 'spend' || candidate.field === 'revenue');
   for (const column of money) {
-    const qualifier = qualifiers.get(column.index)?.toUpperCase().split(/\s+/).find((word) => CURRENCY_CODE.test(word));
+    const qualifier = qualifiers
+      .get(column.index)
+      ?.toUpperCase()
+      .split(/\s+/)
+      .find((word) => CURRENCY_CODE.test(word));
     if (qualifier) return { code: qualifier, from: 'header' };
   }
   for (const column of money) {
@@ -115,7 +131,9 @@ function detectCurrency(
   if (user) {
     const code = user.toUpperCase();
     if (stated && stated.code !== code) {
-      notes.push(`The currency given at upload (${code}) contradicts the file, whose ${stated.from === 'header' ? 'headers state' : 'values are written in'} ${stated.code}; money is labelled ${code} as asked.`);
+      notes.push(
+        `The currency given at upload (${code}) contradicts the file, whose ${stated.from === 'header' ? 'headers state' : 'values are written in'} ${stated.code}; money is labelled ${code} as asked.`,
+      );
     }
     return { kind: 'constant', code, from: 'user' };
   }
@@ -155,7 +173,11 @@ function rowDate(rivals: readonly Candidate[], rows: readonly string[][]): Candi
 }
 
 /** Says which columns gave the report's range and what it was, so that they are not dropped silently. */
-function reportRangeNote(unmapped: readonly UnmappedColumn[], mapping: readonly ColumnMapping[], rows: readonly string[][]): string | undefined {
+function reportRangeNote(
+  unmapped: readonly UnmappedColumn[],
+  mapping: readonly ColumnMapping[],
+  rows: readonly string[][],
+): string | undefined {
   const ranges = unmapped.filter((column) => column.reason === 'range');
   if (ranges.length === 0) return undefined;
   const first = rows[0];
@@ -176,20 +198,27 @@ function duplicateHeaders(header: readonly string[]): { name: string; columns: n
 }
 
 /** A mapping must name columns of the file, and give each field to one column at most. */
-function assertMappingFits(header: readonly string[], mapping: Readonly<Record<string, Field | null>> | undefined): void {
+function assertMappingFits(
+  header: readonly string[],
+  mapping: Readonly<Record<string, Field | null>> | undefined,
+): void {
   if (!mapping) return;
   const columns = new Set(header);
   const missing = Object.keys(mapping).filter((name) => !columns.has(name));
   if (missing.length > 0) {
     throw new AppError(
       'validation',
-      `The mapping names ${missing.map((name) => `"${name}"`).join(', ')}, which ${missing.length === 1 ? 'is not a column' : 'are not columns'} of the file (its columns: ${header.slice(0, 30).map((name) => `"${name}"`).join(', ')}).`,
+      `The mapping names ${missing.map((name) => `"${name}"`).join(', ')}, which ${missing.length === 1 ? 'is not a column' : 'are not columns'} of the file (its columns: ${header
+        .slice(0, 30)
+        .map((name) => `"${name}"`)
+        .join(', ')}).`,
       {},
       missing.map((name) => ({ field: '/body/mapping', message: `"${name}" is not a column of the file` })),
     );
   }
   const byField = new Map<Field, string[]>();
-  for (const [name, field] of Object.entries(mapping)) if (field) byField.set(field, [...(byField.get(field) ?? []), name]);
+  for (const [name, field] of Object.entries(mapping))
+    if (field) byField.set(field, [...(byField.get(field) ?? []), name]);
   const clashes = [...byField].filter(([, names]) => names.length > 1);
   if (clashes.length > 0) {
     throw new AppError(
@@ -257,10 +286,16 @@ export function planIngest(shape: FileShape, options: IngestOptions = {}): Inges
   const fields = [...new Set(candidates.map((candidate) => candidate.field))];
   for (const field of fields) {
     const rivals = candidates.filter((candidate) => candidate.field === field);
-    const winner = rivals.find((candidate) => candidate.user) ?? (field === 'date' ? rowDate(rivals, rows) : mostConfident(rivals));
+    const winner =
+      rivals.find((candidate) => candidate.user) ?? (field === 'date' ? rowDate(rivals, rows) : mostConfident(rivals));
     mapping.push({ source: winner.source, index: winner.index, field: winner.field, confidence: winner.confidence });
     for (const loser of rivals.filter((candidate) => candidate !== winner)) {
-      const reason: UnmappedReason = field === 'date' && dateRole(loser.source) === 'range-start' ? 'range' : winner.user ? 'displaced' : 'duplicate';
+      const reason: UnmappedReason =
+        field === 'date' && dateRole(loser.source) === 'range-start'
+          ? 'range'
+          : winner.user
+            ? 'displaced'
+            : 'duplicate';
       unmapped.push({ source: loser.source, index: loser.index, reason });
     }
   }
@@ -290,7 +325,10 @@ export function planIngest(shape: FileShape, options: IngestOptions = {}): Inges
     decimalMark === '.' &&
     !shape.raggedTail &&
     measureSample.every(isPlainNumber) &&
-    (dateColumn === undefined || (date?.format.kind === 'iso' && !date.ranges && dateSample.every((value) => /^\d{4}-\d{2}-\d{2}$/.test(value.trim()))));
+    (dateColumn === undefined ||
+      (date?.format.kind === 'iso' &&
+        !date.ranges &&
+        dateSample.every((value) => /^\d{4}-\d{2}-\d{2}$/.test(value.trim()))));
 
   const paddedColumns = mapping
     .filter((column) => !isMeasure(column.field))

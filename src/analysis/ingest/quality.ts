@@ -48,14 +48,18 @@ function mappedFields(plan: IngestPlan): { mapped: Field[]; mappedMeasures: Meas
 export function qualitySql(relation: string, plan: IngestPlan): string {
   const { mappedMeasures } = mappedFields(plan);
   const kept = `_drop IS NULL`;
-  const negatives = mappedMeasures.map((measure) => `count_if(${kept} AND ${ident(measure)} < 0) AS ${ident(`neg_${measure}`)}`);
+  const negatives = mappedMeasures.map(
+    (measure) => `count_if(${kept} AND ${ident(measure)} < 0) AS ${ident(`neg_${measure}`)}`,
+  );
   // For the last guard against a totals line that was kept: one line holding half of a measure.
   const halves = mappedMeasures.flatMap((measure) => [
     `sum(${ident(measure)}) FILTER (WHERE ${kept}) AS ${ident(`sum_${measure}`)}`,
     `max(${ident(measure)}) FILTER (WHERE ${kept}) AS ${ident(`max_${measure}`)}`,
   ]);
   // Fields the file does not store are NULL by construction; only stored ones are counted.
-  const present = storedFields(plan).map((field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`);
+  const present = storedFields(plan).map(
+    (field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`,
+  );
   return `SELECT count(*) AS n,
       count_if(${kept}) AS kept,
       count_if(_drop = 'total') AS totals,
@@ -74,7 +78,11 @@ export function qualitySql(relation: string, plan: IngestPlan): string {
 }
 
 /** The quality report and profile from the row of `qualitySql`. */
-export function readQuality(row: Readonly<Record<string, unknown>>, shape: FileShape, plan: IngestPlan): { quality: QualityReport; profile: Profile } {
+export function readQuality(
+  row: Readonly<Record<string, unknown>>,
+  shape: FileShape,
+  plan: IngestPlan,
+): { quality: QualityReport; profile: Profile } {
   const { mapped, mappedMeasures } = mappedFields(plan);
   const num = (name: string) => Number(row[name] ?? 0);
   const rowsKept = num('kept');
@@ -89,7 +97,11 @@ export function readQuality(row: Readonly<Record<string, unknown>>, shape: FileS
     : rowsKept > 0
       ? [constantCurrency]
       : [];
-  const platforms = hasColumn(plan, 'platform') ? ((row.platforms as string[] | null) ?? []).slice().sort() : rowsKept > 0 ? [plan.platform.platform] : [];
+  const platforms = hasColumn(plan, 'platform')
+    ? ((row.platforms as string[] | null) ?? []).slice().sort()
+    : rowsKept > 0
+      ? [plan.platform.platform]
+      : [];
 
   const report = {
     rowsRead: num('n'),
@@ -103,9 +115,17 @@ export function readQuality(row: Readonly<Record<string, unknown>>, shape: FileS
     unparseableValues: num('unparseable'),
     rowsWithoutDate: mapped.includes('date') ? rowsKept - num('n_date') : 0,
     nullRate,
-    dateFormat: plan.date ? (plan.date.format.kind === 'pattern' ? plan.date.format.label : plan.date.format.kind === 'iso' ? 'YYYY-MM-DD' : 'Excel serial') : null,
+    dateFormat: plan.date
+      ? plan.date.format.kind === 'pattern'
+        ? plan.date.format.label
+        : plan.date.format.kind === 'iso'
+          ? 'YYYY-MM-DD'
+          : 'Excel serial'
+      : null,
     ambiguousDates: plan.date?.ambiguous ?? false,
-    suspectedTotals: mappedMeasures.filter((measure) => holdsHalf(num(`sum_${measure}`), num(`max_${measure}`), rowsKept)),
+    suspectedTotals: mappedMeasures.filter((measure) =>
+      holdsHalf(num(`sum_${measure}`), num(`max_${measure}`), rowsKept),
+    ),
   };
   return {
     quality: { ...report, warnings: [...warningsOf(report, plan), ...currencyWarnings(plan, currencies)] },
@@ -124,28 +144,49 @@ function currencyWarnings(plan: IngestPlan, currencies: readonly (string | null)
   if (!plan.userCurrency || plan.currency.kind !== 'column') return [];
   const others = currencies.filter((code): code is string => code !== null && code !== plan.userCurrency);
   if (others.length === 0) return [];
-  return [`The currency given at upload (${plan.userCurrency}) contradicts the file's currency column (${others.join(', ')}); the column's currencies are used.`];
+  return [
+    `The currency given at upload (${plan.userCurrency}) contradicts the file's currency column (${others.join(', ')}); the column's currencies are used.`,
+  ];
 }
 
 function warningsOf(report: Omit<QualityReport, 'warnings'>, plan: IngestPlan): string[] {
   const warnings: string[] = [];
-  const share = (count: number) => (report.rowsKept === 0 ? '' : ` (${((count / report.rowsKept) * 100).toFixed(1)}% of rows)`);
-  if (report.rowsKept === 0) warnings.push('No data rows remain after removing totals, blank lines and report metadata.');
-  if (report.duplicates > 0) warnings.push(`${report.duplicates} duplicate rows${share(report.duplicates)}: they are counted twice unless removed at the source.`);
-  for (const [measure, count] of Object.entries(report.negativeValues)) warnings.push(`${count} rows have a negative ${measure}.`);
-  if (report.clicksOverImpressions > 0) warnings.push(`${report.clicksOverImpressions} rows have more clicks than impressions.`);
-  if (report.conversionsOverClicks > 0) warnings.push(`${report.conversionsOverClicks} rows have more conversions than clicks (view-through conversions, or a tracking problem).`);
-  if (report.unparseableValues > 0) warnings.push(`${report.unparseableValues} values could not be read as numbers and count as empty.`);
-  if (report.rowsWithoutDate > 0) warnings.push(`${report.rowsWithoutDate} rows have no readable date${share(report.rowsWithoutDate)}; they are in totals but not in time series.`);
-  if (report.ambiguousDates) warnings.push(`Day and month could not be told apart in the dates; they were read as ${report.dateFormat}.`);
-  if (plan.currency.kind === 'unknown' && plan.mapping.some((column) => column.field === 'spend' || column.field === 'revenue')) {
+  const share = (count: number) =>
+    report.rowsKept === 0 ? '' : ` (${((count / report.rowsKept) * 100).toFixed(1)}% of rows)`;
+  if (report.rowsKept === 0)
+    warnings.push('No data rows remain after removing totals, blank lines and report metadata.');
+  if (report.duplicates > 0)
+    warnings.push(
+      `${report.duplicates} duplicate rows${share(report.duplicates)}: they are counted twice unless removed at the source.`,
+    );
+  for (const [measure, count] of Object.entries(report.negativeValues))
+    warnings.push(`${count} rows have a negative ${measure}.`);
+  if (report.clicksOverImpressions > 0)
+    warnings.push(`${report.clicksOverImpressions} rows have more clicks than impressions.`);
+  if (report.conversionsOverClicks > 0)
+    warnings.push(
+      `${report.conversionsOverClicks} rows have more conversions than clicks (view-through conversions, or a tracking problem).`,
+    );
+  if (report.unparseableValues > 0)
+    warnings.push(`${report.unparseableValues} values could not be read as numbers and count as empty.`);
+  if (report.rowsWithoutDate > 0)
+    warnings.push(
+      `${report.rowsWithoutDate} rows have no readable date${share(report.rowsWithoutDate)}; they are in totals but not in time series.`,
+    );
+  if (report.ambiguousDates)
+    warnings.push(`Day and month could not be told apart in the dates; they were read as ${report.dateFormat}.`);
+  if (
+    plan.currency.kind === 'unknown' &&
+    plan.mapping.some((column) => column.field === 'spend' || column.field === 'revenue')
+  ) {
     warnings.push('The currency is not stated in the file; money is reported without a currency.');
   }
   if (plan.platform.platform === 'Unknown' && plan.platform.source !== 'column') {
     warnings.push('The platform could not be recognised; name it to label the data.');
   }
   const derived = plan.unmapped.filter((column) => column.reason === 'derived').map((column) => column.source);
-  if (derived.length > 0) warnings.push(`Rates in the file (${derived.join(', ')}) were not used: KPIs are recomputed from the measures.`);
+  if (derived.length > 0)
+    warnings.push(`Rates in the file (${derived.join(', ')}) were not used: KPIs are recomputed from the measures.`);
   if (report.suspectedTotals.length > 0) {
     warnings.push(
       `One row holds about half of the file's ${report.suspectedTotals.join(', ')}: it may be a totals line kept as data, which would double the figures. Check the file, or remove that row.`,

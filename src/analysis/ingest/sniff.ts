@@ -56,7 +56,8 @@ export function lineTooLong(line?: number): AppError {
 }
 
 /** A record's length as written: its cells and the delimiters between them (quotes aside). */
-const recordLength = (record: readonly string[]) => record.reduce((length, cell) => length + cell.length, record.length - 1);
+const recordLength = (record: readonly string[]) =>
+  record.reduce((length, cell) => length + cell.length, record.length - 1);
 
 function unprocessable(detail: string): AppError {
   return new AppError('unprocessable', detail);
@@ -75,8 +76,10 @@ function detectEncoding(head: Buffer): { encoding: TextEncoding; bomBytes: numbe
     if (i % 2 === 0) evenZeros++;
     else oddZeros++;
   }
-  if (probe.length >= 16 && oddZeros > probe.length / 4 && evenZeros === 0) return { encoding: 'utf-16le', bomBytes: 0 };
-  if (probe.length >= 16 && evenZeros > probe.length / 4 && oddZeros === 0) return { encoding: 'utf-16be', bomBytes: 0 };
+  if (probe.length >= 16 && oddZeros > probe.length / 4 && evenZeros === 0)
+    return { encoding: 'utf-16le', bomBytes: 0 };
+  if (probe.length >= 16 && evenZeros > probe.length / 4 && oddZeros === 0)
+    return { encoding: 'utf-16be', bomBytes: 0 };
   return { encoding: 'utf-8', bomBytes: 0 };
 }
 
@@ -118,7 +121,8 @@ function modalWidth(records: readonly string[][]): number {
   for (const record of records) if (record.length > 1) counts.set(record.length, (counts.get(record.length) ?? 0) + 1);
   let best = 0;
   let bestCount = 0;
-  for (const [width, count] of counts) if (count > bestCount || (count === bestCount && width > best)) [best, bestCount] = [width, count];
+  for (const [width, count] of counts)
+    if (count > bestCount || (count === bestCount && width > best)) [best, bestCount] = [width, count];
   return best;
 }
 
@@ -177,13 +181,21 @@ export async function sniffFile(file: string): Promise<FileShape> {
     const records = parseCsvRecords(text, delimiter);
     const width = modalWidth(records);
     if (width > MAX_COLUMNS) {
-      throw new AppError('unprocessable', `The file's rows are ${width} columns wide${size > head.length ? ' or more' : ''}; at most ${MAX_COLUMNS} columns are read.`, {
-        limit: 'csvColumns',
-        max: MAX_COLUMNS,
-      });
+      throw new AppError(
+        'unprocessable',
+        `The file's rows are ${width} columns wide${size > head.length ? ' or more' : ''}; at most ${MAX_COLUMNS} columns are read.`,
+        {
+          limit: 'csvColumns',
+          max: MAX_COLUMNS,
+        },
+      );
     }
     // The line the head was cut in is at least as long as its part in the head.
-    if (decoded.length - text.length > MAX_LINE_BYTES || records.some((record) => recordLength(record) > MAX_LINE_BYTES)) throw lineTooLong();
+    if (
+      decoded.length - text.length > MAX_LINE_BYTES ||
+      records.some((record) => recordLength(record) > MAX_LINE_BYTES)
+    )
+      throw lineTooLong();
     const headerIndex = findHeader(records);
     if (headerIndex < 0) throw unprocessable('No header row was found in the file.');
     const header = records[headerIndex]!.map((cell) => cell.trim());

@@ -90,13 +90,27 @@ export function decideDateFormat(rawValues: readonly string[], europeanHint: boo
       ambiguous,
     };
   }
-  if (share(DOTTED) >= 0.9) return { format: { kind: 'pattern', patterns: ['%d.%m.%Y'], label: 'DD.MM.YYYY' }, ranges, ambiguous: false };
-  if (share(YMD_SLASHED) >= 0.9) return { format: { kind: 'pattern', patterns: ['%Y/%m/%d'], label: 'YYYY/MM/DD' }, ranges, ambiguous: false };
+  if (share(DOTTED) >= 0.9)
+    return { format: { kind: 'pattern', patterns: ['%d.%m.%Y'], label: 'DD.MM.YYYY' }, ranges, ambiguous: false };
+  if (share(YMD_SLASHED) >= 0.9)
+    return { format: { kind: 'pattern', patterns: ['%Y/%m/%d'], label: 'YYYY/MM/DD' }, ranges, ambiguous: false };
   if (share(MONTH_NAME) >= 0.9) {
-    return { format: { kind: 'pattern', patterns: ['%b %d, %Y', '%B %d, %Y', '%b %d %Y', '%B %d %Y', '%b. %d, %Y'], label: 'Mon D, YYYY' }, ranges, ambiguous: false };
+    return {
+      format: {
+        kind: 'pattern',
+        patterns: ['%b %d, %Y', '%B %d, %Y', '%b %d %Y', '%B %d %Y', '%b. %d, %Y'],
+        label: 'Mon D, YYYY',
+      },
+      ranges,
+      ambiguous: false,
+    };
   }
   if (share(DAY_MONTH_NAME) >= 0.9) {
-    return { format: { kind: 'pattern', patterns: ['%d %b %Y', '%d %B %Y'], label: 'D Mon YYYY' }, ranges, ambiguous: false };
+    return {
+      format: { kind: 'pattern', patterns: ['%d %b %Y', '%d %B %Y'], label: 'D Mon YYYY' },
+      ranges,
+      ambiguous: false,
+    };
   }
   if (share(SERIAL) >= 0.9 && values.every((value) => Number(value) > 20_000 && Number(value) < 80_000)) {
     return { format: { kind: 'excel-serial' }, ranges, ambiguous: false };
@@ -127,7 +141,10 @@ export function numberSql(column: string, mark: DecimalMark): string {
   const t = `trim(${column})`;
   // A plain number is cast directly; with a decimal comma only integers are plain ("10.000" is ten thousand).
   const plain = mark === '.' ? '-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?' : '-?[0-9]+';
-  const digits = mark === '.' ? `regexp_replace(${t}, '[^0-9.]', '', 'g')` : `replace(regexp_replace(${t}, '[^0-9,]', '', 'g'), ',', '.')`;
+  const digits =
+    mark === '.'
+      ? `regexp_replace(${t}, '[^0-9.]', '', 'g')`
+      : `replace(regexp_replace(${t}, '[^0-9,]', '', 'g'), ',', '.')`;
   return `(CASE
     WHEN ${column} IS NULL OR lower(${t}) IN (${NULL_LIST}) THEN NULL
     WHEN regexp_full_match(${t}, '${plain}') THEN TRY_CAST(${t} AS DOUBLE)

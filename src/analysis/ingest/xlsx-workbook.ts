@@ -14,11 +14,18 @@ export interface WorkbookParts {
 }
 
 /** Built-in number formats that show dates or times (ECMA-376 §18.8.30, with the usual locale ones). */
-const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILT_IN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56,
+  57, 58,
+]);
 
 /** A format code shows a date when, outside quoted text, escapes and [brackets], it uses d, m, y, h or s. */
 export function isDateFormat(code: string): boolean {
-  const bare = code.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '').replace(/_.|\*./g, '');
+  const bare = code
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/_.|\*./g, '');
   return /[dmyhs]/i.test(bare.split(';')[0] ?? '');
 }
 
@@ -53,7 +60,8 @@ function relationships(bytes: Buffer, base: string): Map<string, { type: string;
   return found;
 }
 
-const relsOf = (part: string) => path.posix.join(path.posix.dirname(part), '_rels', `${path.posix.basename(part)}.rels`);
+const relsOf = (part: string) =>
+  path.posix.join(path.posix.dirname(part), '_rels', `${path.posix.basename(part)}.rels`);
 
 async function workbookPart(zip: ZipReader): Promise<string> {
   if (zip.has('_rels/.rels')) {
@@ -117,7 +125,11 @@ async function sharedStringsOf(zip: ZipReader, part: string, maxBytes: number): 
   await zip.stream(part, (chunk) => {
     bytes += chunk.length;
     if (bytes > maxBytes) {
-      throw limitError('xlsxSharedStringsBytes', `The workbook's shared strings exceed ${formatBytes(maxBytes)}, the most that is read.`, maxBytes);
+      throw limitError(
+        'xlsxSharedStringsBytes',
+        `The workbook's shared strings exceed ${formatBytes(maxBytes)}, the most that is read.`,
+        maxBytes,
+      );
     }
     scanner.write(chunk);
   });
@@ -128,7 +140,9 @@ async function sharedStringsOf(zip: ZipReader, part: string, maxBytes: number): 
 /** Reads the workbook's sheet list, date system, styles and shared strings. */
 export async function readWorkbookParts(zip: ZipReader, maxSharedStringsBytes: number): Promise<WorkbookParts> {
   const workbook = await workbookPart(zip);
-  const relations = zip.has(relsOf(workbook)) ? relationships(await zip.read(relsOf(workbook)), workbook) : new Map<string, { type: string; target: string }>();
+  const relations = zip.has(relsOf(workbook))
+    ? relationships(await zip.read(relsOf(workbook)), workbook)
+    : new Map<string, { type: string; target: string }>();
   const sheets: { name: string; part: string }[] = [];
   let date1904 = false;
   scanXml(await zip.read(workbook), {
@@ -139,13 +153,15 @@ export async function readWorkbookParts(zip: ZipReader, maxSharedStringsBytes: n
       } else if (name === 'sheet') {
         const attributes = attributesOf(source);
         const relation = relations.get(attributes.get('id') ?? '');
-        if (relation && relation.type.endsWith('/worksheet') && zip.has(relation.target)) sheets.push({ name: sheetName(attributes.get('name') ?? ''), part: relation.target });
+        if (relation && relation.type.endsWith('/worksheet') && zip.has(relation.target))
+          sheets.push({ name: sheetName(attributes.get('name') ?? ''), part: relation.target });
       }
     },
     close: () => undefined,
     text: () => undefined,
   });
-  const typed = (suffix: string) => [...relations.values()].find((relation) => relation.type.endsWith(suffix) && zip.has(relation.target))?.target;
+  const typed = (suffix: string) =>
+    [...relations.values()].find((relation) => relation.type.endsWith(suffix) && zip.has(relation.target))?.target;
   const stylesPart = typed('/styles');
   const stringsPart = typed('/sharedStrings');
   return {

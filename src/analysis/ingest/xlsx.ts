@@ -108,7 +108,13 @@ type RowSink = (cells: readonly (string | undefined)[]) => void | Promise<void>;
  * (cells indexed by column − 1). Empty rows and cells cost nothing: only
  * values are kept. Returns the number of rows with values.
  */
-async function scanSheet(zip: ZipReader, part: string, parts: WorkbookParts, limits: XlsxLimits, onRow?: RowSink): Promise<number> {
+async function scanSheet(
+  zip: ZipReader,
+  part: string,
+  parts: WorkbookParts,
+  limits: XlsxLimits,
+  onRow?: RowSink,
+): Promise<number> {
   let rows = 0;
   let rowNumber = 0;
   let cells: (string | undefined)[] = [];
@@ -125,11 +131,18 @@ async function scanSheet(zip: ZipReader, part: string, parts: WorkbookParts, lim
         const attributes = attributesOf(source);
         const reference = attributes.get('r');
         cursor = reference ? columnOf(reference) : cursor + 1;
-        cell = { column: cursor, type: attributes.get('t') ?? 'n', style: Number(attributes.get('s') ?? 0), value: undefined, inline: [] };
+        cell = {
+          column: cursor,
+          type: attributes.get('t') ?? 'n',
+          style: Number(attributes.get('s') ?? 0),
+          value: undefined,
+          inline: [],
+        };
       } else if (name === 'row') {
         const declared = Number(attributesOf(source).get('r'));
         rowNumber = Number.isInteger(declared) && declared > 0 ? declared : rowNumber + 1;
-        if (rowNumber > EXCEL_ROWS) throw limitError('xlsxRows', `The sheet has a row past Excel's last (${EXCEL_ROWS}).`, EXCEL_ROWS);
+        if (rowNumber > EXCEL_ROWS)
+          throw limitError('xlsxRows', `The sheet has a row past Excel's last (${EXCEL_ROWS}).`, EXCEL_ROWS);
         cells = [];
         cursor = 0;
       } else if (!cell) return;
@@ -143,10 +156,17 @@ async function scanSheet(zip: ZipReader, part: string, parts: WorkbookParts, lim
       else if (name === 'is') inInline = false;
       else if (name === 'rPh') phonetic--;
       else if (name === 'c' && cell) {
-        const text = cellText({ type: cell.type, style: cell.style, value: cell.value?.join(''), inline: cell.inline.join('') }, parts);
+        const text = cellText(
+          { type: cell.type, style: cell.style, value: cell.value?.join(''), inline: cell.inline.join('') },
+          parts,
+        );
         if (text !== '') {
           if (cell.column < 1 || cell.column > limits.maxColumns) {
-            throw limitError('xlsxColumns', `The sheet has a value in column ${cell.column}; at most ${limits.maxColumns} columns are read.`, limits.maxColumns);
+            throw limitError(
+              'xlsxColumns',
+              `The sheet has a value in column ${cell.column}; at most ${limits.maxColumns} columns are read.`,
+              limits.maxColumns,
+            );
           }
           cells[cell.column - 1] = text;
         }
@@ -154,7 +174,12 @@ async function scanSheet(zip: ZipReader, part: string, parts: WorkbookParts, lim
       } else if (name === 'row') {
         if (cells.length === 0) return;
         rows++;
-        if (rows > limits.maxRows) throw limitError('xlsxRows', `The sheet has more than ${limits.maxRows} rows with values, the most that is read.`, limits.maxRows);
+        if (rows > limits.maxRows)
+          throw limitError(
+            'xlsxRows',
+            `The sheet has more than ${limits.maxRows} rows with values, the most that is read.`,
+            limits.maxRows,
+          );
         if (onRow) pending.push(cells);
         cells = [];
       }
@@ -177,7 +202,13 @@ async function scanSheet(zip: ZipReader, part: string, parts: WorkbookParts, lim
 }
 
 /** Writes a sheet as CSV, every line as wide as the widest of its first rows; returns its rows with values. */
-async function convertSheet(zip: ZipReader, part: string, parts: WorkbookParts, limits: XlsxLimits, target: string): Promise<number> {
+async function convertSheet(
+  zip: ZipReader,
+  part: string,
+  parts: WorkbookParts,
+  limits: XlsxLimits,
+  target: string,
+): Promise<number> {
   const out = createWriteStream(target, { encoding: 'utf8', mode: 0o600 });
   let failed: Error | undefined;
   out.on('error', (error) => {
@@ -191,7 +222,11 @@ async function convertSheet(zip: ZipReader, part: string, parts: WorkbookParts, 
   const write = async (cells: readonly (string | undefined)[], columns: number) => {
     written++;
     if (written * columns > limits.maxCells) {
-      throw limitError('xlsxCells', `The sheet's range exceeds ${limits.maxCells} cells (rows with values × columns), the most that is read.`, limits.maxCells);
+      throw limitError(
+        'xlsxCells',
+        `The sheet's range exceeds ${limits.maxCells} cells (rows with values × columns), the most that is read.`,
+        limits.maxCells,
+      );
     }
     const line: string[] = new Array<string>(columns);
     // Cells right of the first rows' width have no header, so no column of the dataset.
@@ -230,13 +265,21 @@ const unreadable = () => new AppError('unprocessable', 'The file is not a readab
  * The workbook is read as a stream within `limits`; a workbook past any of
  * them is refused with a message that names the limit.
  */
-export async function xlsxToCsv(file: string, target: string, sheetName?: string, limits: XlsxLimits = XLSX_LIMITS): Promise<{ sheets: SheetInfo[]; sheet: string }> {
+export async function xlsxToCsv(
+  file: string,
+  target: string,
+  sheetName?: string,
+  limits: XlsxLimits = XLSX_LIMITS,
+): Promise<{ sheets: SheetInfo[]; sheet: string }> {
   const zip = await openZipReader(file, limits);
   try {
     const parts = await readWorkbookParts(zip, limits.maxSharedStringsBytes);
     if (parts.sheets.length === 0) throw unreadable();
     if (sheetName !== undefined && !parts.sheets.some((sheet) => sheet.name === sheetName)) {
-      throw new AppError('unprocessable', `The workbook has no sheet "${sheetName}"; it has ${parts.sheets.map((sheet) => `"${sheet.name}"`).join(', ')}.`);
+      throw new AppError(
+        'unprocessable',
+        `The workbook has no sheet "${sheetName}"; it has ${parts.sheets.map((sheet) => `"${sheet.name}"`).join(', ')}.`,
+      );
     }
     // Refuses a bomb by what its directory declares, before inflating any sheet.
     zip.assertFits(parts.sheets.map((sheet) => sheet.part));
@@ -244,7 +287,9 @@ export async function xlsxToCsv(file: string, target: string, sheetName?: string
     let chosen: string | undefined;
     for (const sheet of parts.sheets) {
       const wanted = sheetName === undefined ? chosen === undefined : sheet.name === sheetName;
-      const rows = wanted ? await convertSheet(zip, sheet.part, parts, limits, target) : await scanSheet(zip, sheet.part, parts, limits);
+      const rows = wanted
+        ? await convertSheet(zip, sheet.part, parts, limits, target)
+        : await scanSheet(zip, sheet.part, parts, limits);
       if (wanted && (rows > 0 || sheetName !== undefined)) chosen = sheet.name;
       sheets.push({ name: sheet.name, rows });
     }
@@ -254,4 +299,3 @@ export async function xlsxToCsv(file: string, target: string, sheetName?: string
     zip.close();
   }
 }
-

@@ -92,10 +92,14 @@ export class XmlScanner {
     }
     this.rest = buffer.slice(position);
     if (this.rest.length > this.maxToken) {
-      throw new AppError('unprocessable', `The workbook holds a cell or tag longer than ${this.maxToken} characters, the most that is read.`, {
-        limit: 'xlsxCellCharacters',
-        max: this.maxToken,
-      });
+      throw new AppError(
+        'unprocessable',
+        `The workbook holds a cell or tag longer than ${this.maxToken} characters, the most that is read.`,
+        {
+          limit: 'xlsxCellCharacters',
+          max: this.maxToken,
+        },
+      );
     }
   }
 }

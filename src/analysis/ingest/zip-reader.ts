@@ -38,13 +38,21 @@ export interface ZipReader {
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => (error || !zip ? reject(unreadable()) : resolve(zip)));
+    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) =>
+      error || !zip ? reject(unreadable()) : resolve(zip),
+    );
   });
 }
 
 function listEntries(zip: yauzl.ZipFile, maxEntries: number): Promise<Map<string, yauzl.Entry>> {
   if (zip.entryCount > maxEntries) {
-    return Promise.reject(limitError('xlsxEntries', `The workbook holds ${zip.entryCount} files; at most ${maxEntries} are read.`, maxEntries));
+    return Promise.reject(
+      limitError(
+        'xlsxEntries',
+        `The workbook holds ${zip.entryCount} files; at most ${maxEntries} are read.`,
+        maxEntries,
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     const entries = new Map<string, yauzl.Entry>();
@@ -84,8 +92,12 @@ export async function openZipReader(file: string, limits: UnzipLimits): Promise<
     let declared = used;
     for (const name of names) {
       const entry = entryOf(name);
-      if (entry.isEncrypted()) throw new AppError('unprocessable', 'The workbook is encrypted; save it without a password.');
-      if (entry.uncompressedSize > MIB && entry.uncompressedSize / Math.max(entry.compressedSize, 1) > limits.maxRatio) {
+      if (entry.isEncrypted())
+        throw new AppError('unprocessable', 'The workbook is encrypted; save it without a password.');
+      if (
+        entry.uncompressedSize > MIB &&
+        entry.uncompressedSize / Math.max(entry.compressedSize, 1) > limits.maxRatio
+      ) {
         throw limitError(
           'xlsxCompressionRatio',
           `The workbook's "${name}" unpacks ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times its size (at most ${limits.maxRatio}): it looks like a zip bomb.`,
@@ -125,7 +137,11 @@ export async function openZipReader(file: string, limits: UnzipLimits): Promise<
     stream,
     read: async (name, maxBytes = 16 * MIB) => {
       if (entryOf(name).uncompressedSize > maxBytes) {
-        throw limitError('xlsxPartBytes', `The workbook's "${name}" unpacks to more than ${formatBytes(maxBytes)}, the most that is read.`, maxBytes);
+        throw limitError(
+          'xlsxPartBytes',
+          `The workbook's "${name}" unpacks to more than ${formatBytes(maxBytes)}, the most that is read.`,
+          maxBytes,
+        );
       }
       const chunks: Buffer[] = [];
       await stream(name, (chunk) => {

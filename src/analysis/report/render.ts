@@ -6,7 +6,10 @@ import { COVERAGE_COLUMNS, totalRows, type AnalysisReport, type ReportRow } from
 type Style = 'text' | 'md';
 
 const KPI_LABELS: Record<Kpi, string> = {
-  ...(Object.fromEntries(Object.entries(KPI_DEFINITIONS).map(([kpi, definition]) => [kpi, definition.label])) as Record<Exclude<Kpi, 'profit'>, string>),
+  ...(Object.fromEntries(Object.entries(KPI_DEFINITIONS).map(([kpi, definition]) => [kpi, definition.label])) as Record<
+    Exclude<Kpi, 'profit'>,
+    string
+  >),
   profit: 'Profit',
 };
 
@@ -37,23 +40,40 @@ function table(style: Style, headers: string[], rows: string[][]): string {
     ].join('\n');
   }
   const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => row[index]!.length)));
-  const line = (cells: string[]) => cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!))).join('  ');
   return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
 function heading(style: Style, level: number, text: string): string {
-  return style === 'md' ? `${'#'.repeat(level)} ${text}` : level === 1 ? `${text}\n${'='.repeat(text.length)}` : `${text}\n${'-'.repeat(text.length)}`;
+  return style === 'md'
+    ? `${'#'.repeat(level)} ${text}`
+    : level === 1
+      ? `${text}\n${'='.repeat(text.length)}`
+      : `${text}\n${'-'.repeat(text.length)}`;
 }
 
 function metricColumns(report: AnalysisReport): string[] {
   const sample = totalRows(report)[0];
   const measures = MEASURES.filter((measure) => sample !== undefined && measure in sample);
-  const kpis = (['ctr', 'cpc', 'cpm', 'cpa', 'roas', 'cvr'] as const).filter((kpi) => sample !== undefined && sample[kpi] !== null);
+  const kpis = (['ctr', 'cpc', 'cpm', 'cpa', 'roas', 'cvr'] as const).filter(
+    (kpi) => sample !== undefined && sample[kpi] !== null,
+  );
   return [...measures, ...kpis];
 }
 
-function rowsTable(style: Style, keyColumns: string[], rows: ReportRow[], columns: string[], multiCurrency: boolean): string {
-  const headers = [...keyColumns, ...(multiCurrency ? ['currency'] : []), ...columns.map((column) => KPI_LABELS[column as Kpi] ?? column)];
+function rowsTable(
+  style: Style,
+  keyColumns: string[],
+  rows: ReportRow[],
+  columns: string[],
+  multiCurrency: boolean,
+): string {
+  const headers = [
+    ...keyColumns,
+    ...(multiCurrency ? ['currency'] : []),
+    ...columns.map((column) => KPI_LABELS[column as Kpi] ?? column),
+  ];
   const body = rows.map((row) => [
     ...keyColumns.map((column) => formatValue(column, row[column] ?? '(none)')),
     ...(multiCurrency ? [String(row.currency ?? '—')] : []),
@@ -65,11 +85,15 @@ function rowsTable(style: Style, keyColumns: string[], rows: ReportRow[], column
 /** "ROAS, AOV and profit cover 62% of spend (the rows that report revenue)." when a KPI covers part of it. */
 function coverageLines(row: ReportRow, withCurrency: boolean): string[] {
   const kpis = { revenue: 'ROAS, AOV and profit', conversions: 'CPA and CVR' } as const;
-  return (Object.entries(COVERAGE_COLUMNS) as [keyof typeof COVERAGE_COLUMNS, string][]).flatMap(([measure, column]) => {
-    const share = row[column];
-    if (typeof share !== 'number' || share >= 1 || share <= 0) return [];
-    return [`${withCurrency ? `${row.currency ?? 'no stated currency'}: ` : ''}${kpis[measure]} cover ${formatShare(share)} of spend (the rows that report ${measure}).`];
-  });
+  return (Object.entries(COVERAGE_COLUMNS) as [keyof typeof COVERAGE_COLUMNS, string][]).flatMap(
+    ([measure, column]) => {
+      const share = row[column];
+      if (typeof share !== 'number' || share >= 1 || share <= 0) return [];
+      return [
+        `${withCurrency ? `${row.currency ?? 'no stated currency'}: ` : ''}${kpis[measure]} cover ${formatShare(share)} of spend (the rows that report ${measure}).`,
+      ];
+    },
+  );
 }
 
 const MAX_BREAKDOWN_ROWS = 15;
@@ -84,9 +108,14 @@ export function renderReport(report: AnalysisReport, style: Style): string {
   );
   for (const dataset of report.datasets) {
     out.push('', heading(style, 2, `Dataset: ${text(dataset.file)}`));
-    out.push(`Platform: ${text(dataset.platform)} (${dataset.platformSource}, confidence ${dataset.platformConfidence}) · ${dataset.rows.toLocaleString('en-US')} rows kept of ${dataset.quality.rowsRead.toLocaleString('en-US')}`);
-    out.push(`Mapping: ${dataset.mapping.map((column) => `${text(column.source)} → ${column.field}${column.confidence < 1 ? ` (${column.confidence})` : ''}`).join(', ')}`);
-    if (dataset.unmapped.length > 0) out.push(`Not used: ${dataset.unmapped.map((column) => `${text(column.source)} (${column.reason})`).join(', ')}`);
+    out.push(
+      `Platform: ${text(dataset.platform)} (${dataset.platformSource}, confidence ${dataset.platformConfidence}) · ${dataset.rows.toLocaleString('en-US')} rows kept of ${dataset.quality.rowsRead.toLocaleString('en-US')}`,
+    );
+    out.push(
+      `Mapping: ${dataset.mapping.map((column) => `${text(column.source)} → ${column.field}${column.confidence < 1 ? ` (${column.confidence})` : ''}`).join(', ')}`,
+    );
+    if (dataset.unmapped.length > 0)
+      out.push(`Not used: ${dataset.unmapped.map((column) => `${text(column.source)} (${column.reason})`).join(', ')}`);
     for (const warning of dataset.quality.warnings) out.push(`${style === 'md' ? '- ' : '  ! '}${text(warning)}`);
   }
   const columns = metricColumns(report);
@@ -95,14 +124,22 @@ export function renderReport(report: AnalysisReport, style: Style): string {
   for (const row of totalRows(report)) out.push(...coverageLines(row, multiCurrency || totalRows(report).length > 1));
   for (const warning of report.warnings ?? []) out.push(`${style === 'md' ? '- ' : '  ! '}${warning}`);
   for (const [name, rows] of Object.entries(report.breakdowns)) {
-    out.push('', heading(style, 2, `By ${name.replace('×', ' × ')}${rows.length > MAX_BREAKDOWN_ROWS ? ` (top ${MAX_BREAKDOWN_ROWS} of ${rows.length} by spend)` : ''}`));
+    out.push(
+      '',
+      heading(
+        style,
+        2,
+        `By ${name.replace('×', ' × ')}${rows.length > MAX_BREAKDOWN_ROWS ? ` (top ${MAX_BREAKDOWN_ROWS} of ${rows.length} by spend)` : ''}`,
+      ),
+    );
     out.push(rowsTable(style, name.split('×'), rows.slice(0, MAX_BREAKDOWN_ROWS), columns, multiCurrency));
   }
   const series = report.timeSeries.week ?? report.timeSeries.day ?? report.timeSeries.month;
   const granularity = report.timeSeries.week ? 'week' : report.timeSeries.day ? 'day' : 'month';
   if (series && series.length > 0) {
     const byCurrency = new Map<string, ReportRow[]>();
-    for (const point of series) byCurrency.set(String(point.currency), [...(byCurrency.get(String(point.currency)) ?? []), point]);
+    for (const point of series)
+      byCurrency.set(String(point.currency), [...(byCurrency.get(String(point.currency)) ?? []), point]);
     out.push('', heading(style, 2, `Time series by ${granularity}`));
     for (const [currency, points] of byCurrency) {
       const spend = points.map((point) => Number(point.spend ?? 0));
@@ -112,7 +149,17 @@ export function renderReport(report: AnalysisReport, style: Style): string {
         `${multiCurrency ? `${currency}: ` : ''}${plural(points.length, granularity)} · highest spend ${peak?.period} (${formatValue('spend', peak?.spend)}) · lowest ${low?.period} (${formatValue('spend', low?.spend)})`,
       );
       const shown = points.length > 12 ? points.slice(-12) : points;
-      out.push(rowsTable(style, ['period'], shown, columns.filter((column) => ['impressions', 'clicks', 'spend', 'conversions', 'revenue', 'ctr', 'cpa', 'roas'].includes(column)), false));
+      out.push(
+        rowsTable(
+          style,
+          ['period'],
+          shown,
+          columns.filter((column) =>
+            ['impressions', 'clicks', 'spend', 'conversions', 'revenue', 'ctr', 'cpa', 'roas'].includes(column),
+          ),
+          false,
+        ),
+      );
     }
   }
   return `${out.join('\n')}\n`;

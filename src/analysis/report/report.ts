@@ -50,7 +50,8 @@ export function totalRows(report: Pick<AnalysisReport, 'totals'>): ReportRow[] {
   if (Array.isArray(totals)) return totals as ReportRow[];
   if (typeof totals !== 'object' || totals === null) return [];
   const byCurrency = (totals as { byCurrency?: unknown }).byCurrency;
-  if (typeof byCurrency === 'object' && byCurrency !== null) return Object.values(byCurrency as Record<string, ReportRow>);
+  if (typeof byCurrency === 'object' && byCurrency !== null)
+    return Object.values(byCurrency as Record<string, ReportRow>);
   return [totals as ReportRow];
 }
 
@@ -58,7 +59,11 @@ export function totalRows(report: Pick<AnalysisReport, 'totals'>): ReportRow[] {
 export const COVERAGE_COLUMNS = { revenue: 'revenueCoverage', conversions: 'conversionsCoverage' } as const;
 
 /** `out` holds the row's key fields, written first (built in place: spreading tens of thousands of rows cost seconds). */
-function flatten(row: Pick<GroupRow, 'measures' | 'kpis' | 'currency'>, measures: readonly Measure[], out: ReportRow = {}): ReportRow {
+function flatten(
+  row: Pick<GroupRow, 'measures' | 'kpis' | 'currency'>,
+  measures: readonly Measure[],
+  out: ReportRow = {},
+): ReportRow {
   out.currency = row.currency;
   for (const measure of measures) out[measure] = atEdge(measure, row.measures[measure]);
   for (const kpi of KPIS) out[kpi] = atEdge(kpi, row.kpis[kpi]);
@@ -117,7 +122,10 @@ export function buildReport(datasets: DatasetSummary[], analysis: AnalysisResult
   const measures = analysis.profile.measures;
   const totals = analysis.totals.map((row) => flatten(row, measures));
   const breakdowns = Object.fromEntries(
-    Object.entries(analysis.breakdowns).map(([name, rows]) => [name, rows.map((row) => flatten(row, measures, { ...row.key }))]),
+    Object.entries(analysis.breakdowns).map(([name, rows]) => [
+      name,
+      rows.map((row) => flatten(row, measures, { ...row.key })),
+    ]),
   );
   const timeSeries = Object.fromEntries(
     Object.entries(analysis.timeSeries).map(([granularity, points]) => [
@@ -131,14 +139,28 @@ export function buildReport(datasets: DatasetSummary[], analysis: AnalysisResult
     rows: analysis.profile.rows,
     dateRange: analysis.profile.dateRange,
     currencies: analysis.profile.currencies,
-    ...(analysis.conversion ? { conversion: { to: analysis.conversion.to, rates: { ...analysis.conversion.rates } } } : {}),
+    ...(analysis.conversion
+      ? { conversion: { to: analysis.conversion.to, rates: { ...analysis.conversion.rates } } }
+      : {}),
     totals,
     breakdowns,
     timeSeries,
     warnings: [
-      ...analysis.totals.flatMap((row) => negativeWarnings(analysis.totals.length > 1 ? `Totals in ${row.currency ?? 'no stated currency'}` : 'Totals', row)),
+      ...analysis.totals.flatMap((row) =>
+        negativeWarnings(
+          analysis.totals.length > 1 ? `Totals in ${row.currency ?? 'no stated currency'}` : 'Totals',
+          row,
+        ),
+      ),
       ...Object.entries(analysis.breakdowns).flatMap(([name, rows]) =>
-        rows.flatMap((row) => negativeWarnings(`${name.replace('×', ' × ')} ${Object.values(row.key).map((value) => value ?? '(none)').join(' × ')}`, row)),
+        rows.flatMap((row) =>
+          negativeWarnings(
+            `${name.replace('×', ' × ')} ${Object.values(row.key)
+              .map((value) => value ?? '(none)')
+              .join(' × ')}`,
+            row,
+          ),
+        ),
       ),
     ],
   };

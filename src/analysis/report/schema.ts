@@ -41,12 +41,20 @@ const ChangeSchema = Type.Object({ absolute: Nullable(Type.Number()), relative: 
 
 export const PeriodComparisonSchema = Type.Object(
   {
-    kind: Type.Optional(Type.Enum(['previous', 'year'], { description: 'The period before of the same length, or the same dates a year earlier' })),
+    kind: Type.Optional(
+      Type.Enum(['previous', 'year'], {
+        description: 'The period before of the same length, or the same dates a year earlier',
+      }),
+    ),
     range: Type.Object({ from: Type.String(), to: Type.String() }),
     previousRange: Type.Object({ from: Type.String(), to: Type.String() }),
     byCurrency: Type.Record(
       Type.String(),
-      Type.Object({ current: MetricRowSchema, previous: Nullable(MetricRowSchema), change: Type.Record(Type.String(), ChangeSchema) }),
+      Type.Object({
+        current: MetricRowSchema,
+        previous: Nullable(MetricRowSchema),
+        change: Type.Record(Type.String(), ChangeSchema),
+      }),
     ),
   },
   { additionalProperties: true },
@@ -61,9 +69,15 @@ export const AnalysisResultSchema = Type.Object(
     dateRange: OpenRange,
     currencies: Type.Array(Nullable(Type.String())),
     conversion: Type.Optional(Type.Object({ to: Type.String(), rates: Type.Record(Type.String(), Type.Number()) })),
-    totals: Type.Array(MetricRowSchema, { description: 'One row per currency; one row when money is in one currency or converted to one' }),
-    breakdowns: Type.Record(Type.String(), Type.Array(MetricRowSchema), { description: 'By platform, campaign, ad group, channel, device… (and pairs such as platform×date)' }),
-    timeSeries: Type.Record(Type.String(), Type.Array(MetricRowSchema), { description: 'By day, week, month and quarter; each row has its period' }),
+    totals: Type.Array(MetricRowSchema, {
+      description: 'One row per currency; one row when money is in one currency or converted to one',
+    }),
+    breakdowns: Type.Record(Type.String(), Type.Array(MetricRowSchema), {
+      description: 'By platform, campaign, ad group, channel, device… (and pairs such as platform×date)',
+    }),
+    timeSeries: Type.Record(Type.String(), Type.Array(MetricRowSchema), {
+      description: 'By day, week, month and quarter; each row has its period',
+    }),
     warnings: Type.Optional(Type.Array(Type.String())),
     periodOverPeriod: Type.Optional(Nullable(PeriodComparisonSchema)),
   },

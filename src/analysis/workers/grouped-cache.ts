@@ -35,8 +35,16 @@ function bytesOf(value: GroupedInputs): number {
  * after it, and a deleted dataset is "not found" before the cache is asked.
  */
 export function groupedKey(orgId: OrgId, datasets: readonly Dataset[], scope: Scope, comparison = 'previous'): string {
-  const versions = datasets.map((dataset) => [dataset.id, dataset.updatedAt, dataset.rows, dataset.bytes, dataset.mapping]);
-  return createHash('sha256').update(JSON.stringify([orgId, versions, scope, comparison])).digest('hex');
+  const versions = datasets.map((dataset) => [
+    dataset.id,
+    dataset.updatedAt,
+    dataset.rows,
+    dataset.bytes,
+    dataset.mapping,
+  ]);
+  return createHash('sha256')
+    .update(JSON.stringify([orgId, versions, scope, comparison]))
+    .digest('hex');
 }
 
 /**

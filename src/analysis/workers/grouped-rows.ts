@@ -4,7 +4,13 @@ import { groupingQuery, type AnalysisOptions, type GroupingQuery, type Profile }
 import { Params } from '../engine/sql.js';
 
 /** The daily platform and campaign pairs: what the trend, anomaly, tracking and pacing rules read. */
-export const DAILY_PAIRS: AnalysisOptions = { breakdowns: [['platform', 'date'], ['campaign', 'date']], granularities: [] };
+export const DAILY_PAIRS: AnalysisOptions = {
+  breakdowns: [
+    ['platform', 'date'],
+    ['campaign', 'date'],
+  ],
+  granularities: [],
+};
 
 /** One grouping query's rows as DuckDB answered them (one list per column), with what `readGroups` needs to read them. */
 export interface GroupedRows {
@@ -29,7 +35,12 @@ export interface PreviousRows {
  * one JSON text that DuckDB wrote and the worker parsed: building it took
  * about half of DuckDB's time on a year of daily campaign rows.)
  */
-export async function groupedRows(connection: DuckConnection, source: string, options: AnalysisOptions, shape: Profile): Promise<GroupedRows> {
+export async function groupedRows(
+  connection: DuckConnection,
+  source: string,
+  options: AnalysisOptions,
+  shape: Profile,
+): Promise<GroupedRows> {
   const params = new Params();
   const query = groupingQuery(source, options, shape, params);
   return { columns: await connection.columns(query.sql, params.values), query, options, shape };
@@ -46,7 +57,10 @@ export function groupedLists(columns: Readonly<Record<string, DuckColumn>>): Rec
 }
 
 /** The rows of a `groupedRows` answer, one object per row again (a null sum reads as NaN: read sums through `toNumber`). */
-export function rowsOfGrouped(columns: Readonly<Record<string, DuckColumn>>, outputs: readonly string[]): Record<string, unknown>[] {
+export function rowsOfGrouped(
+  columns: Readonly<Record<string, DuckColumn>>,
+  outputs: readonly string[],
+): Record<string, unknown>[] {
   const count = groupedCount(columns);
   const rows: Record<string, unknown>[] = new Array<Record<string, unknown>>(count);
   const lists = outputs.map((column) => [column, columnValues(columns[column])] as const);

@@ -61,21 +61,30 @@ export interface PacingTaskInput {
 }
 
 /** What the analysis worker threads run: a whole analysis, or the pacing of some datasets' budgets. */
-export type PoolTask = { readonly kind: 'analysis'; readonly input: AnalysisTaskInput } | { readonly kind: 'pacing'; readonly input: PacingTaskInput };
+export type PoolTask =
+  | { readonly kind: 'analysis'; readonly input: AnalysisTaskInput }
+  | { readonly kind: 'pacing'; readonly input: PacingTaskInput };
 
-export type PoolOutput = { readonly kind: 'analysis'; readonly output: AnalysisTaskOutput } | { readonly kind: 'pacing'; readonly output: Pacing[] };
+export type PoolOutput =
+  | { readonly kind: 'analysis'; readonly output: AnalysisTaskOutput }
+  | { readonly kind: 'pacing'; readonly output: Pacing[] };
 
 const RANKED_FOR_SUMMARY = 8;
 
 function readRows(grouped: GroupedRows) {
-  return readGroups(rowsOfGrouped(grouped.columns, grouped.query.outputs), grouped.query, grouped.options, grouped.shape);
+  return readGroups(
+    rowsOfGrouped(grouped.columns, grouped.query.outputs),
+    grouped.query,
+    grouped.options,
+    grouped.shape,
+  );
 }
 
 function changeOf(current: ReportRow, previous: ReportRow | null): PeriodComparison['byCurrency'][string]['change'] {
   const change: PeriodComparison['byCurrency'][string]['change'] = {};
   for (const [key, value] of Object.entries(current)) {
     if (typeof value !== 'number') continue;
-    const before = previous && typeof previous[key] === 'number' ? (previous[key]) : null;
+    const before = previous && typeof previous[key] === 'number' ? previous[key] : null;
     change[key] = {
       absolute: before === null ? null : value - before,
       relative: before === null || before === 0 ? null : (value - before) / Math.abs(before),
@@ -88,7 +97,12 @@ function changeOf(current: ReportRow, previous: ReportRow | null): PeriodCompari
 export interface Completion {
   readonly report: AnalysisReport;
   /** The period before, when the analysis has dates; `totals` empty when that period has no rows. */
-  readonly previous: { readonly kind: 'previous' | 'year'; readonly range: { from: string; to: string }; readonly before: { from: string; to: string }; readonly totals: ReportRow[] } | null;
+  readonly previous: {
+    readonly kind: 'previous' | 'year';
+    readonly range: { from: string; to: string };
+    readonly before: { from: string; to: string };
+    readonly totals: ReportRow[];
+  } | null;
   readonly daily: DailyBreakdowns;
   readonly budgets: readonly BudgetFlight[];
   readonly settings: Record<string, unknown>;
@@ -100,7 +114,10 @@ export interface Completion {
  * server stores with an analysis and what `pca analyze` draws in a deck, so
  * both say the same things about the same data.
  */
-export function completeAnalysis(input: Completion): { readonly result: AnalysisResultDocument; readonly generated: Generated } {
+export function completeAnalysis(input: Completion): {
+  readonly result: AnalysisResultDocument;
+  readonly generated: Generated;
+} {
   const { report } = input;
   let periodOverPeriod: PeriodComparison | null = null;
   if (input.previous) {
@@ -110,19 +127,33 @@ export function completeAnalysis(input: Completion): { readonly result: Analysis
       const old = input.previous.totals.find((row) => row.currency === current.currency) ?? null;
       byCurrency[key] = { current, previous: old, change: changeOf(current, old) };
     }
-    periodOverPeriod = { kind: input.previous.kind, range: input.previous.range, previousRange: input.previous.before, byCurrency };
+    periodOverPeriod = {
+      kind: input.previous.kind,
+      range: input.previous.range,
+      previousRange: input.previous.before,
+      byCurrency,
+    };
   }
   const result: AnalysisResultDocument = { ...report, periodOverPeriod };
   const asOf = result.dateRange.to;
   const pacing = asOf === null ? [] : paceBudgets(input.budgets, input.daily, asOf, pacingThresholds(input.settings));
-  const previousTotals = Object.values(result.periodOverPeriod?.byCurrency ?? {}).flatMap((comparison) => (comparison.previous ? [comparison.previous] : []));
-  const generated = generateInsights(insightInput(result, previousTotals, input.daily, benchmarkSettings(input.settings), pacing), input.feedback, result.dateRange);
+  const previousTotals = Object.values(result.periodOverPeriod?.byCurrency ?? {}).flatMap((comparison) =>
+    comparison.previous ? [comparison.previous] : [],
+  );
+  const generated = generateInsights(
+    insightInput(result, previousTotals, input.daily, benchmarkSettings(input.settings), pacing),
+    input.feedback,
+    result.dateRange,
+  );
   return { result, generated };
 }
 
 /** The daily platform and campaign series out of a report grouped by them. */
 export function dailyPairs(report: Pick<AnalysisReport, 'breakdowns'>): DailyBreakdowns {
-  return { platform: seriesOfRows(report.breakdowns['platform×date'] ?? [], 'platform'), campaign: seriesOfRows(report.breakdowns['campaign×date'] ?? [], 'campaign') };
+  return {
+    platform: seriesOfRows(report.breakdowns['platform×date'] ?? [], 'platform'),
+    campaign: seriesOfRows(report.breakdowns['campaign×date'] ?? [], 'campaign'),
+  };
 }
 
 /**
@@ -135,13 +166,23 @@ export function runAnalysisTask(input: AnalysisTaskInput): AnalysisTaskOutput {
   const now = new Date(input.now);
   const { result, generated } = completeAnalysis({
     report: buildReport(input.datasets, readRows(input.current), now),
-    previous: input.previous && { kind: input.previous.kind, range: input.previous.range, before: input.previous.before, totals: input.previous.rows ? totalRows(buildReport([], readRows(input.previous.rows), now)) : [] },
+    previous: input.previous && {
+      kind: input.previous.kind,
+      range: input.previous.range,
+      before: input.previous.before,
+      totals: input.previous.rows ? totalRows(buildReport([], readRows(input.previous.rows), now)) : [],
+    },
     daily: dailySeries(input.daily),
     budgets: input.budgets,
     settings: input.settings,
     feedback: input.feedback,
   });
-  return { resultJson: JSON.stringify(result), items: generated.items, summary: generated.summary, ranked: generated.ranked.slice(0, RANKED_FOR_SUMMARY) };
+  return {
+    resultJson: JSON.stringify(result),
+    items: generated.items,
+    summary: generated.summary,
+    ranked: generated.ranked.slice(0, RANKED_FOR_SUMMARY),
+  };
 }
 
 /** Pacing alone: the daily pairs' rows become series here, not on the event loop (a year of 200 campaigns is 73,000 rows). */
@@ -150,5 +191,7 @@ export function runPacingTask(input: PacingTaskInput): Pacing[] {
 }
 
 export function runPoolTask(task: PoolTask): PoolOutput {
-  return task.kind === 'analysis' ? { kind: 'analysis', output: runAnalysisTask(task.input) } : { kind: 'pacing', output: runPacingTask(task.input) };
+  return task.kind === 'analysis'
+    ? { kind: 'analysis', output: runAnalysisTask(task.input) }
+    : { kind: 'pacing', output: runPacingTask(task.input) };
 }

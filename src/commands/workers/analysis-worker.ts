@@ -10,7 +10,14 @@ parentPort?.on('message', ({ id, input }: { id: number; input: PoolTask }) => {
     reply = { id, ok: true, output: runPoolTask(input) };
   } catch (error) {
     reply = isAppError(error)
-      ? { id, ok: false, message: error.message, kind: error.kind, extensions: { ...error.extensions }, fieldErrors: [...error.fieldErrors] }
+      ? {
+          id,
+          ok: false,
+          message: error.message,
+          kind: error.kind,
+          extensions: { ...error.extensions },
+          fieldErrors: [...error.fieldErrors],
+        }
       : { id, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
   parentPort?.postMessage(reply);

@@ -1,9 +1,22 @@
-import { atEdge, compareText, COVERED_SUMS, groupedLists, groupingBits, metricsAt, sumListsOf, type CoveredSum, type GroupedRows, type Measure, type SumLists } from '../../analysis/pure.js';
+import {
+  atEdge,
+  compareText,
+  COVERED_SUMS,
+  groupedLists,
+  groupingBits,
+  metricsAt,
+  sumListsOf,
+  type CoveredSum,
+  type GroupedRows,
+  type Measure,
+  type SumLists,
+} from '../../analysis/pure.js';
 import type { DailyBreakdowns, DailySeries, Day } from '../../insights/pure.js';
 
 type Lists = Readonly<Record<string, ArrayLike<unknown> | undefined>>;
 
-const edgeOr = (present: ReadonlySet<Measure>, measure: Measure, value: number | null | undefined) => (present.has(measure) ? atEdge(measure, value) : null);
+const edgeOr = (present: ReadonlySet<Measure>, measure: Measure, value: number | null | undefined) =>
+  present.has(measure) ? atEdge(measure, value) : null;
 
 /**
  * Row `index` as the rules' Day: the figures a report row would carry (each
@@ -45,7 +58,13 @@ function dayAt(sums: SumLists, index: number, date: string, present: ReadonlySet
 function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' | 'campaign'): DailySeries {
   const { query, shape } = grouped;
   const out = new Map<string | null, Record<string, Day[]>>();
-  const set = query.sets.find((candidate) => candidate.kind === 'breakdown' && candidate.columns.length === 2 && candidate.columns[0] === dimension && candidate.columns[1] === 'date');
+  const set = query.sets.find(
+    (candidate) =>
+      candidate.kind === 'breakdown' &&
+      candidate.columns.length === 2 &&
+      candidate.columns[0] === dimension &&
+      candidate.columns[1] === 'date',
+  );
   if (!set) return out;
   const present = new Set(shape.measures);
   const sums = sumListsOf(lists, present);
@@ -65,7 +84,10 @@ function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' |
   indices.sort((a, b) => spendOf(b) - spendOf(a) || compareText(keyText(a), keyText(b)));
   const currencies = lists.currency ?? [];
   for (const index of indices) {
-    const currency = query.soleCurrency === undefined ? ((currencies[index] as string | null | undefined) ?? null) : query.soleCurrency;
+    const currency =
+      query.soleCurrency === undefined
+        ? ((currencies[index] as string | null | undefined) ?? null)
+        : query.soleCurrency;
     let byGroup = out.get(currency);
     if (!byGroup) {
       byGroup = {};
@@ -76,7 +98,8 @@ function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' |
     const name = String((keys[index] as string | number | null | undefined) ?? '(none)');
     (byGroup[name] ??= []).push(dayAt(sums, index, date, present));
   }
-  for (const byGroup of out.values()) for (const days of Object.values(byGroup)) days.sort((a, b) => compareText(a.date, b.date));
+  for (const byGroup of out.values())
+    for (const days of Object.values(byGroup)) days.sort((a, b) => compareText(a.date, b.date));
   return out;
 }
 

@@ -23,7 +23,16 @@ export const dailyOutliers: InsightRule = {
       title: anomalyTitle(anomaly),
       sentence: anomalySentence(anomaly, input.currency),
       evidence: {
-        figures: { value: anomaly.value, median: anomaly.expected.median, low: anomaly.expected.low, high: anomaly.expected.high, deviation: anomaly.deviation, date: anomaly.date, stake: anomaly.stake, linked: anomaly.linked.join(', ') },
+        figures: {
+          value: anomaly.value,
+          median: anomaly.expected.median,
+          low: anomaly.expected.low,
+          high: anomaly.expected.high,
+          deviation: anomaly.deviation,
+          date: anomaly.date,
+          stake: anomaly.stake,
+          linked: anomaly.linked.join(', '),
+        },
         rows: [],
       },
       weight: Math.min(1, Math.max(share(anomaly.stake, input.totals.spend) * 10, Math.abs(anomaly.deviation) / 20)),
@@ -39,7 +48,10 @@ export const dailyOutliers: InsightRule = {
         subject: 'more',
         title: `${plural(rest.length, 'more daily outlier')}`,
         sentence: `${plural(rest.length, 'more daily outlier')} with less money at stake ${rest.length === 1 ? 'is' : 'are'} listed with the analysis's anomalies.`,
-        evidence: { figures: { more: rest.length, stake: rest.reduce((sum, anomaly) => sum + anomaly.stake, 0) }, rows: [] },
+        evidence: {
+          figures: { more: rest.length, stake: rest.reduce((sum, anomaly) => sum + anomaly.stake, 0) },
+          rows: [],
+        },
         weight: 0,
       },
     ];

@@ -18,14 +18,35 @@ export const deviceGap: InsightRule = {
       const ratio = othersCvr === 0 ? Infinity : device.cvr! / othersCvr;
       if (ratio > 0.5 && ratio < 1.5) return [];
       const worse = ratio <= 0.5;
-      return [{
-        ruleId: this.id, category: this.category, priority: this.priority, subject: device.name,
-        title: `${device.name} converts ${worse ? 'far worse' : 'far better'} than other devices`,
-        sentence: `${device.name} converts ${pct(device.cvr!)} of clicks against ${pct(othersCvr)} on other devices, with ${pct(share(device.spend, input.totals.spend) * 100)} of spend.`,
-        evidence: { figures: { cvr: round(device.cvr!, 4), othersCvr: round(othersCvr, 4), share: round(share(device.spend, input.totals.spend), 4) }, rows: devices.map((group) => row('device', group, ['spend', 'clicks', 'conversions', 'cvr'])) },
-        weight: share(device.spend, input.totals.spend),
-        ...(worse ? { recommendation: { type: 'fix_landing_page' as const, action: `Check the ${device.name} experience after the click, or lower ${device.name} bids.`, expectedImpact: null, assumptions: ['The gap comes from the page or the bids, not from who uses the device'] } } : {}),
-      }];
+      return [
+        {
+          ruleId: this.id,
+          category: this.category,
+          priority: this.priority,
+          subject: device.name,
+          title: `${device.name} converts ${worse ? 'far worse' : 'far better'} than other devices`,
+          sentence: `${device.name} converts ${pct(device.cvr!)} of clicks against ${pct(othersCvr)} on other devices, with ${pct(share(device.spend, input.totals.spend) * 100)} of spend.`,
+          evidence: {
+            figures: {
+              cvr: round(device.cvr!, 4),
+              othersCvr: round(othersCvr, 4),
+              share: round(share(device.spend, input.totals.spend), 4),
+            },
+            rows: devices.map((group) => row('device', group, ['spend', 'clicks', 'conversions', 'cvr'])),
+          },
+          weight: share(device.spend, input.totals.spend),
+          ...(worse
+            ? {
+                recommendation: {
+                  type: 'fix_landing_page' as const,
+                  action: `Check the ${device.name} experience after the click, or lower ${device.name} bids.`,
+                  expectedImpact: null,
+                  assumptions: ['The gap comes from the page or the bids, not from who uses the device'],
+                },
+              }
+            : {}),
+        },
+      ];
     });
   },
 };
@@ -43,13 +64,21 @@ function segmentRule(dimension: 'age' | 'gender' | 'country'): InsightRule {
       if (segments.length < 2 || average === null) return [];
       const best = segments.reduce((a: Group, b: Group) => (b.cpa! < a.cpa! ? b : a));
       if (best.cpa! > average * 0.75) return [];
-      return [{
-        ruleId: id, category: 'audience', priority: 'low', subject: best.name,
-        title: `${dimension} ${best.name} converts most cheaply`,
-        sentence: `The ${dimension} segment ${best.name} has a CPA of ${money(best.cpa!, input.currency)} against ${money(average, input.currency)} overall.`,
-        evidence: { figures: { cpa: round(best.cpa!), averageCpa: round(average) }, rows: segments.map((group) => row(dimension, group, ['spend', 'conversions', 'cpa'])) },
-        weight: share(best.spend, input.totals.spend),
-      }];
+      return [
+        {
+          ruleId: id,
+          category: 'audience',
+          priority: 'low',
+          subject: best.name,
+          title: `${dimension} ${best.name} converts most cheaply`,
+          sentence: `The ${dimension} segment ${best.name} has a CPA of ${money(best.cpa!, input.currency)} against ${money(average, input.currency)} overall.`,
+          evidence: {
+            figures: { cpa: round(best.cpa!), averageCpa: round(average) },
+            rows: segments.map((group) => row(dimension, group, ['spend', 'conversions', 'cpa'])),
+          },
+          weight: share(best.spend, input.totals.spend),
+        },
+      ];
     },
   };
 }

@@ -14,13 +14,25 @@ export const spendConcentration: InsightRule = {
     const top = platforms.reduce((a, b) => ((b.spend ?? 0) > (a.spend ?? 0) ? b : a));
     const topShare = share(top.spend, input.totals.spend);
     if (topShare < 0.7) return [];
-    return [{
-      ruleId: this.id, category: this.category, priority: this.priority, subject: top.name,
-      title: `${pct(topShare * 100)} of spend is on ${top.name}`,
-      sentence: `${top.name} took ${money(top.spend ?? 0, input.currency)} of ${money(input.totals.spend ?? 0, input.currency)}, ${pct(topShare * 100)} of spend, across ${plural(platforms.length, 'platform')}.`,
-      evidence: { figures: { share: round(topShare, 4), spend: round(top.spend ?? 0), totalSpend: round(input.totals.spend ?? 0) }, rows: platforms.map((group) => row('platform', group, ['spend', 'roas', 'cpa'])) },
-      weight: topShare,
-    }];
+    return [
+      {
+        ruleId: this.id,
+        category: this.category,
+        priority: this.priority,
+        subject: top.name,
+        title: `${pct(topShare * 100)} of spend is on ${top.name}`,
+        sentence: `${top.name} took ${money(top.spend ?? 0, input.currency)} of ${money(input.totals.spend ?? 0, input.currency)}, ${pct(topShare * 100)} of spend, across ${plural(platforms.length, 'platform')}.`,
+        evidence: {
+          figures: {
+            share: round(topShare, 4),
+            spend: round(top.spend ?? 0),
+            totalSpend: round(input.totals.spend ?? 0),
+          },
+          rows: platforms.map((group) => row('platform', group, ['spend', 'roas', 'cpa'])),
+        },
+        weight: topShare,
+      },
+    ];
   },
 };
 
@@ -29,30 +41,50 @@ export const underfundedWinner: InsightRule = {
   id: 'budget.underfunded_high_roas_platform',
   category: 'budget',
   priority: 'high',
-  description: 'A platform with ROAS at least 30 % above the average but under 20 % of spend; budget could move to it from the lowest-ROAS platform.',
+  description:
+    'A platform with ROAS at least 30 % above the average but under 20 % of spend; budget could move to it from the lowest-ROAS platform.',
   evaluate(input) {
-    const platforms = (input.breakdowns.platform ?? []).filter((group) => (group.spend ?? 0) > 0 && group.roas !== null);
+    const platforms = (input.breakdowns.platform ?? []).filter(
+      (group) => (group.spend ?? 0) > 0 && group.roas !== null,
+    );
     const overall = input.totals.roas;
     if (platforms.length < 2 || overall === null) return [];
     const funded_ = funded(platforms, input);
     const worst = funded_.length > 0 ? funded_.reduce((a, b) => (b.roas! < a.roas! ? b : a)) : undefined;
     return platforms
-      .filter((group) => group.roas! >= overall * 1.3 && share(group.spend, input.totals.spend) < 0.2 && (group.spend ?? 0) > 0)
+      .filter(
+        (group) =>
+          group.roas! >= overall * 1.3 && share(group.spend, input.totals.spend) < 0.2 && (group.spend ?? 0) > 0,
+      )
       .filter((group) => worst !== undefined && worst.name !== group.name)
       .map((group) => {
         const moved = (worst!.spend ?? 0) * 0.1;
         const gain = moved * (group.roas! - worst!.roas!);
         return {
-          ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
+          ruleId: this.id,
+          category: this.category,
+          priority: this.priority,
+          subject: group.name,
           title: `${group.name} earns the most but gets little budget`,
           sentence: `${group.name} has a ROAS of ${formatRatio(group.roas!)} (overall ${formatRatio(overall)}) on only ${pct(share(group.spend, input.totals.spend) * 100)} of spend.`,
-          evidence: { figures: { roas: round(group.roas!), overallRoas: round(overall), share: round(share(group.spend, input.totals.spend), 4), lowestRoasPlatform: worst!.name, lowestRoas: round(worst!.roas!) }, rows: [row('platform', group, ['spend', 'roas']), row('platform', worst!, ['spend', 'roas'])] },
+          evidence: {
+            figures: {
+              roas: round(group.roas!),
+              overallRoas: round(overall),
+              share: round(share(group.spend, input.totals.spend), 4),
+              lowestRoasPlatform: worst!.name,
+              lowestRoas: round(worst!.roas!),
+            },
+            rows: [row('platform', group, ['spend', 'roas']), row('platform', worst!, ['spend', 'roas'])],
+          },
           weight: share(group.spend, input.totals.spend) + 0.2,
           recommendation: {
             type: 'shift_budget' as const,
             action: `Move 10 % of ${possessive(worst!.name)} spend (${money(moved, input.currency)}) to ${group.name}.`,
             expectedImpact: { metric: 'revenue' as const, value: round(gain), currency: input.currency },
-            assumptions: [`Both platforms keep their current ROAS (${formatRatio(group.roas!)} and ${formatRatio(worst!.roas!)}) on the moved budget`],
+            assumptions: [
+              `Both platforms keep their current ROAS (${formatRatio(group.roas!)} and ${formatRatio(worst!.roas!)}) on the moved budget`,
+            ],
           },
         };
       });
@@ -70,10 +102,20 @@ export const spendWithoutConversions: InsightRule = {
     return funded(input.breakdowns.campaign, input)
       .filter((group) => group.conversions === 0)
       .map((group) => ({
-        ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
+        ruleId: this.id,
+        category: this.category,
+        priority: this.priority,
+        subject: group.name,
         title: `${group.name} spent without a conversion`,
         sentence: `${group.name} spent ${money(group.spend ?? 0, input.currency)} with no conversion, while the account recorded ${plural(input.totals.conversions ?? 0, 'conversion')}.`,
-        evidence: { figures: { spend: round(group.spend ?? 0), conversions: 0, accountConversions: round(input.totals.conversions ?? 0, 0) }, rows: [row('campaign', group, ['spend', 'clicks', 'conversions'])] },
+        evidence: {
+          figures: {
+            spend: round(group.spend ?? 0),
+            conversions: 0,
+            accountConversions: round(input.totals.conversions ?? 0, 0),
+          },
+          rows: [row('campaign', group, ['spend', 'clicks', 'conversions'])],
+        },
         weight: share(group.spend, input.totals.spend),
         recommendation: {
           type: 'cut' as const,

@@ -21,14 +21,24 @@ function qualityRule(options: {
       const count = options.count(input);
       const rows = input.quality.rows;
       if (count === 0 || rows === 0 || count / rows < options.minimumShare) return [];
-      return [{
-        ruleId: options.id, category: 'data_quality', priority: options.priority, subject: 'data',
-        title: options.title(count),
-        sentence: options.sentence(count, rows),
-        evidence: { figures: { rows: count, of: rows, share: round(count / rows, 4) }, rows: [] },
-        weight: Math.min(1, count / rows + 0.2),
-        recommendation: { type: 'fix_data', action: options.action, expectedImpact: null, assumptions: ['Totals and KPIs are computed as the file states them until it is corrected'] },
-      }];
+      return [
+        {
+          ruleId: options.id,
+          category: 'data_quality',
+          priority: options.priority,
+          subject: 'data',
+          title: options.title(count),
+          sentence: options.sentence(count, rows),
+          evidence: { figures: { rows: count, of: rows, share: round(count / rows, 4) }, rows: [] },
+          weight: Math.min(1, count / rows + 0.2),
+          recommendation: {
+            type: 'fix_data',
+            action: options.action,
+            expectedImpact: null,
+            assumptions: ['Totals and KPIs are computed as the file states them until it is corrected'],
+          },
+        },
+      ];
     },
   };
 }
@@ -40,7 +50,8 @@ export const duplicateRows = qualityRule({
   count: (input) => input.quality.duplicates,
   minimumShare: 0.01,
   title: (count) => plural(count, 'duplicated row'),
-  sentence: (count, rows) => `${formatCount(count)} of ${plural(rows, 'row')} (${pct((count / rows) * 100)}) ${count === 1 ? 'is an exact duplicate' : 'are exact duplicates'}, so their spend and results may be counted twice.`,
+  sentence: (count, rows) =>
+    `${formatCount(count)} of ${plural(rows, 'row')} (${pct((count / rows) * 100)}) ${count === 1 ? 'is an exact duplicate' : 'are exact duplicates'}, so their spend and results may be counted twice.`,
   action: 'Export again without overlapping date ranges or duplicated sheets, or remove the duplicates.',
 });
 
@@ -51,7 +62,8 @@ export const clicksOverImpressions = qualityRule({
   count: (input) => input.quality.clicksOverImpressions,
   minimumShare: 0,
   title: (count) => `${plural(count, 'row')} with more clicks than impressions`,
-  sentence: (count, rows) => `${formatCount(count)} of ${plural(rows, 'row')} ${count === 1 ? 'reports' : 'report'} more clicks than impressions, so CTR cannot be trusted for them.`,
+  sentence: (count, rows) =>
+    `${formatCount(count)} of ${plural(rows, 'row')} ${count === 1 ? 'reports' : 'report'} more clicks than impressions, so CTR cannot be trusted for them.`,
   action: 'Check the column mapping of clicks and impressions, and override it if it is wrong.',
 });
 
@@ -62,7 +74,8 @@ export const conversionsOverClicks = qualityRule({
   count: (input) => input.quality.conversionsOverClicks,
   minimumShare: 0.05,
   title: (count) => `${plural(count, 'row')} with more conversions than clicks`,
-  sentence: (count, rows) => `${formatCount(count)} of ${plural(rows, 'row')} ${count === 1 ? 'reports' : 'report'} more conversions than clicks, which inflates CVR (view-through conversions or a mapping error).`,
+  sentence: (count, rows) =>
+    `${formatCount(count)} of ${plural(rows, 'row')} ${count === 1 ? 'reports' : 'report'} more conversions than clicks, which inflates CVR (view-through conversions or a mapping error).`,
   action: 'Check whether conversions include view-through ones, and the column mapping.',
 });
 
@@ -73,7 +86,8 @@ export const negativeValues = qualityRule({
   count: (input) => input.quality.negativeValues,
   minimumShare: 0,
   title: (count) => plural(count, 'negative value'),
-  sentence: (count, rows) => `The data holds ${plural(count, 'negative measure value')} across ${plural(rows, 'row')}, which ${count === 1 ? 'lowers' : 'lower'} the totals ${count === 1 ? 'it is' : 'they are'} in.`,
+  sentence: (count, rows) =>
+    `The data holds ${plural(count, 'negative measure value')} across ${plural(rows, 'row')}, which ${count === 1 ? 'lowers' : 'lower'} the totals ${count === 1 ? 'it is' : 'they are'} in.`,
   action: 'Confirm the negative values are real corrections or refunds.',
 });
 
@@ -87,14 +101,24 @@ export const missingMeasures: InsightRule = {
     if (!input.measures.has('spend')) return [];
     const missing = ['revenue', 'conversions'].filter((measure) => !input.measures.has(measure));
     if (missing.length === 0) return [];
-    return [{
-      ruleId: this.id, category: this.category, priority: this.priority, subject: missing.join('+'),
-      title: `No ${missing.join(' or ')} in the data`,
-      sentence: `The data has no ${missing.join(' or ')} column, so ${missing.map((measure) => (measure === 'revenue' ? 'ROAS' : 'CPA and CVR')).join(' and ')} cannot be computed.`,
-      evidence: { figures: { missing: missing.join(', ') }, rows: [] },
-      weight: 0.4,
-      recommendation: { type: 'fix_data', action: `Add the ${missing.join(' and ')} columns to the export (conversion value for revenue).`, expectedImpact: null, assumptions: [] },
-    }];
+    return [
+      {
+        ruleId: this.id,
+        category: this.category,
+        priority: this.priority,
+        subject: missing.join('+'),
+        title: `No ${missing.join(' or ')} in the data`,
+        sentence: `The data has no ${missing.join(' or ')} column, so ${missing.map((measure) => (measure === 'revenue' ? 'ROAS' : 'CPA and CVR')).join(' and ')} cannot be computed.`,
+        evidence: { figures: { missing: missing.join(', ') }, rows: [] },
+        weight: 0.4,
+        recommendation: {
+          type: 'fix_data',
+          action: `Add the ${missing.join(' and ')} columns to the export (conversion value for revenue).`,
+          expectedImpact: null,
+          assumptions: [],
+        },
+      },
+    ];
   },
 };
 
@@ -106,13 +130,23 @@ export const unconvertedCurrencies: InsightRule = {
   description: 'Money in more than one currency without conversion rates: insights compare one currency only.',
   evaluate(input) {
     if (input.otherCurrencies.length === 0) return [];
-    return [{
-      ruleId: this.id, category: this.category, priority: this.priority, subject: 'currencies',
-      title: 'Several currencies, not converted',
-      sentence: `Insights compare the ${input.currency ?? 'unstated'} figures only; ${input.otherCurrencies.join(', ')} figures are reported apart and not compared.`,
-      evidence: { figures: { compared: input.currency, leftOut: input.otherCurrencies.join(', ') }, rows: [] },
-      weight: 0.5,
-      recommendation: { type: 'fix_data', action: 'Supply conversion rates with the analysis so every platform is compared.', expectedImpact: null, assumptions: [] },
-    }];
+    return [
+      {
+        ruleId: this.id,
+        category: this.category,
+        priority: this.priority,
+        subject: 'currencies',
+        title: 'Several currencies, not converted',
+        sentence: `Insights compare the ${input.currency ?? 'unstated'} figures only; ${input.otherCurrencies.join(', ')} figures are reported apart and not compared.`,
+        evidence: { figures: { compared: input.currency, leftOut: input.otherCurrencies.join(', ') }, rows: [] },
+        weight: 0.5,
+        recommendation: {
+          type: 'fix_data',
+          action: 'Supply conversion rates with the analysis so every platform is compared.',
+          expectedImpact: null,
+          assumptions: [],
+        },
+      },
+    ];
   },
 };

@@ -4,7 +4,12 @@ import type { Finding, InsightRule } from '../finding.js';
 import { benchmarkContext, money, pct, round, row, share, sumStats } from './helpers.js';
 
 /** A cost KPI far above what the platform usually costs. */
-function costAboveBenchmark(kpi: Extract<BenchmarkKpi, 'cpc' | 'cpm'>, id: string, minimum: 'clicks' | 'impressions', floor: number): InsightRule {
+function costAboveBenchmark(
+  kpi: Extract<BenchmarkKpi, 'cpc' | 'cpm'>,
+  id: string,
+  minimum: 'clicks' | 'impressions',
+  floor: number,
+): InsightRule {
   return {
     id,
     category: 'efficiency',
@@ -16,19 +21,31 @@ function costAboveBenchmark(kpi: Extract<BenchmarkKpi, 'cpc' | 'cpm'>, id: strin
         .flatMap((group): Finding[] => {
           const benchmark = benchmarkFor(kpi, group.name, input.benchmarks, benchmarkContext(input));
           if (!benchmark || group[kpi]! < benchmark.value * 1.5) return [];
-          return [{
-            ruleId: id, category: 'efficiency', priority: 'low', subject: group.name,
-            title: `${possessive(group.name)} ${metricName(kpi)} is high`,
-            sentence: `${group.name} pays ${money(group[kpi]!, input.currency)} ${kpi === 'cpc' ? 'per click' : 'per thousand impressions'}, against a benchmark of ${money(benchmark.value, input.currency)}.`,
-            evidence: { figures: { [kpi]: round(group[kpi]!, 4), benchmark: benchmark.value, benchmarkSource: benchmark.source }, rows: [row('platform', group, ['spend', minimum, kpi])] },
-            weight: share(group.spend, input.totals.spend),
-            recommendation: {
-              type: 'bid_review',
-              action: `Review ${possessive(group.name)} bids, targeting breadth and placements.`,
-              expectedImpact: null,
-              assumptions: ['Benchmarks are cross-industry averages; a niche audience can justify a higher price'],
+          return [
+            {
+              ruleId: id,
+              category: 'efficiency',
+              priority: 'low',
+              subject: group.name,
+              title: `${possessive(group.name)} ${metricName(kpi)} is high`,
+              sentence: `${group.name} pays ${money(group[kpi]!, input.currency)} ${kpi === 'cpc' ? 'per click' : 'per thousand impressions'}, against a benchmark of ${money(benchmark.value, input.currency)}.`,
+              evidence: {
+                figures: {
+                  [kpi]: round(group[kpi]!, 4),
+                  benchmark: benchmark.value,
+                  benchmarkSource: benchmark.source,
+                },
+                rows: [row('platform', group, ['spend', minimum, kpi])],
+              },
+              weight: share(group.spend, input.totals.spend),
+              recommendation: {
+                type: 'bid_review',
+                action: `Review ${possessive(group.name)} bids, targeting breadth and placements.`,
+                expectedImpact: null,
+                assumptions: ['Benchmarks are cross-industry averages; a niche audience can justify a higher price'],
+              },
             },
-          }];
+          ];
         });
     },
   };
@@ -49,13 +66,26 @@ export const cpaSpike: InsightRule = {
     const recent = sumStats(days.slice(-7));
     const before = sumStats(days.slice(0, -7));
     if (recent.cpa === null || before.cpa === null || recent.cpa < before.cpa * 1.5) return [];
-    return [{
-      ruleId: this.id, category: this.category, priority: this.priority, subject: 'all',
-      title: 'CPA jumped in the last week',
-      sentence: `CPA over the last 7 days is ${money(recent.cpa, input.currency)} against ${money(before.cpa, input.currency)} before, ${pct(((recent.cpa - before.cpa) / before.cpa) * 100)} higher.`,
-      evidence: { figures: { recentCpa: round(recent.cpa), previousCpa: round(before.cpa), recentFrom: days.at(-7)!.date, recentTo: days.at(-1)!.date }, rows: [] },
-      weight: 1,
-    }];
+    return [
+      {
+        ruleId: this.id,
+        category: this.category,
+        priority: this.priority,
+        subject: 'all',
+        title: 'CPA jumped in the last week',
+        sentence: `CPA over the last 7 days is ${money(recent.cpa, input.currency)} against ${money(before.cpa, input.currency)} before, ${pct(((recent.cpa - before.cpa) / before.cpa) * 100)} higher.`,
+        evidence: {
+          figures: {
+            recentCpa: round(recent.cpa),
+            previousCpa: round(before.cpa),
+            recentFrom: days.at(-7)!.date,
+            recentTo: days.at(-1)!.date,
+          },
+          rows: [],
+        },
+        weight: 1,
+      },
+    ];
   },
 };
 
@@ -68,16 +98,38 @@ export const spendUpResultsFlat: InsightRule = {
   evaluate(input) {
     const previous = input.previous;
     const now = input.totals;
-    if (!previous || previous.spend === null || previous.spend === 0 || now.spend === null || previous.conversions === null || previous.conversions === 0 || now.conversions === null) return [];
+    if (
+      !previous ||
+      previous.spend === null ||
+      previous.spend === 0 ||
+      now.spend === null ||
+      previous.conversions === null ||
+      previous.conversions === 0 ||
+      now.conversions === null
+    )
+      return [];
     const spendChange = (now.spend - previous.spend) / previous.spend;
     const conversionChange = (now.conversions - previous.conversions) / previous.conversions;
     if (spendChange < 0.2 || conversionChange > 0.05) return [];
-    return [{
-      ruleId: this.id, category: this.category, priority: this.priority, subject: 'all',
-      title: 'Spend grew, conversions did not',
-      sentence: `Spend rose ${pct(spendChange * 100)} against the previous period while conversions changed ${pct(conversionChange * 100)}.`,
-      evidence: { figures: { spend: round(now.spend), previousSpend: round(previous.spend), conversions: round(now.conversions), previousConversions: round(previous.conversions) }, rows: [] },
-      weight: 1,
-    }];
+    return [
+      {
+        ruleId: this.id,
+        category: this.category,
+        priority: this.priority,
+        subject: 'all',
+        title: 'Spend grew, conversions did not',
+        sentence: `Spend rose ${pct(spendChange * 100)} against the previous period while conversions changed ${pct(conversionChange * 100)}.`,
+        evidence: {
+          figures: {
+            spend: round(now.spend),
+            previousSpend: round(previous.spend),
+            conversions: round(now.conversions),
+            previousConversions: round(previous.conversions),
+          },
+          rows: [],
+        },
+        weight: 1,
+      },
+    ];
   },
 };

@@ -46,7 +46,11 @@ export function funded(groups: readonly Group[] | undefined, input: InsightInput
 export const median = (list: readonly number[]): number => {
   const sorted = [...list].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? NaN : sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length === 0
+    ? NaN
+    : sorted.length % 2 === 1
+      ? sorted[middle]!
+      : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
 const SUMMED = ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'] as const;
@@ -66,7 +70,9 @@ export function coverageOf(stat: Stat, measure: 'revenue' | 'conversions'): numb
 
 /** Platforms with spend whose rows report none of a measure ("LinkedIn reports no revenue"). */
 export function notReporting(input: InsightInput, measure: 'revenue' | 'conversions'): string[] {
-  return (input.breakdowns.platform ?? []).filter((group) => (group.spend ?? 0) > 0 && coverageOf(group, measure) === 0).map((group) => group.name);
+  return (input.breakdowns.platform ?? [])
+    .filter((group) => (group.spend ?? 0) > 0 && coverageOf(group, measure) === 0)
+    .map((group) => group.name);
 }
 
 /**
@@ -78,7 +84,9 @@ export function sumStats(stats: readonly Stat[]): Stat {
   const parts = stats.map(totalsOf);
   const totals: MeasureTotals = {};
   for (const name of [...SUMMED, ...COVERED_SUMS.map((sum) => sum.name)]) {
-    const present = parts.map((part) => part[name]).filter((value): value is number => value !== null && value !== undefined);
+    const present = parts
+      .map((part) => part[name])
+      .filter((value): value is number => value !== null && value !== undefined);
     totals[name] = present.length === 0 ? null : present.reduce((a, b) => a + b, 0);
   }
   if (stats.filter((stat) => stat.reach !== null).length > 1) {
@@ -88,8 +96,19 @@ export function sumStats(stats: readonly Stat[]): Stat {
   const kpis = computeKpis(totals);
   const value = (measure: (typeof SUMMED)[number]) => totals[measure] ?? null;
   return {
-    impressions: value('impressions'), reach: value('reach'), clicks: value('clicks'), spend: value('spend'), conversions: value('conversions'), revenue: value('revenue'),
-    ctr: kpis.ctr, cpc: kpis.cpc, cpm: kpis.cpm, cvr: kpis.cvr, cpa: kpis.cpa, roas: kpis.roas, frequency: kpis.frequency,
+    impressions: value('impressions'),
+    reach: value('reach'),
+    clicks: value('clicks'),
+    spend: value('spend'),
+    conversions: value('conversions'),
+    revenue: value('revenue'),
+    ctr: kpis.ctr,
+    cpc: kpis.cpc,
+    cpm: kpis.cpm,
+    cvr: kpis.cvr,
+    cpa: kpis.cpa,
+    roas: kpis.roas,
+    frequency: kpis.frequency,
     covered: Object.fromEntries(COVERED_SUMS.map((sum) => [sum.name, totals[sum.name] ?? null])),
   };
 }

@@ -3,7 +3,14 @@ import { dailyOutliers } from './anomaly.js';
 import { bestAgeSegment, bestCountrySegment, bestGenderSegment, deviceGap } from './audience.js';
 import { spendConcentration, spendWithoutConversions, underfundedWinner } from './budget.js';
 import { creativeFatigue, ctrBelowBenchmark, landingPageGap } from './creative.js';
-import { clicksOverImpressions, conversionsOverClicks, duplicateRows, missingMeasures, negativeValues, unconvertedCurrencies } from './data-quality.js';
+import {
+  clicksOverImpressions,
+  conversionsOverClicks,
+  duplicateRows,
+  missingMeasures,
+  negativeValues,
+  unconvertedCurrencies,
+} from './data-quality.js';
 import { cpaSpike, cpcAboveBenchmark, cpmAboveBenchmark, spendUpResultsFlat } from './efficiency.js';
 import { bottomCampaignRoas, kpiAgainstPrevious, topCampaignRoas, unprofitablePlatform } from './performance.js';
 import { budgetOffTrack } from './pacing.js';

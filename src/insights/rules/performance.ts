@@ -6,19 +6,38 @@ import { funded, money, pct, round, row, share } from './helpers.js';
 type RoasGroup = Group & { readonly roas: number };
 
 /** The campaign at one end of the ROAS ranking (among those with real spend), and the overall ROAS; none with fewer than two. */
-function campaignRoasExtreme(input: InsightInput, end: 'best' | 'worst'): { campaign: RoasGroup; overall: number } | undefined {
-  const candidates = funded(input.breakdowns.campaign, input).filter((group): group is RoasGroup => group.roas !== null);
+function campaignRoasExtreme(
+  input: InsightInput,
+  end: 'best' | 'worst',
+): { campaign: RoasGroup; overall: number } | undefined {
+  const candidates = funded(input.breakdowns.campaign, input).filter(
+    (group): group is RoasGroup => group.roas !== null,
+  );
   if (candidates.length < 2 || input.totals.roas === null) return undefined;
   const campaign = candidates.reduce((a, b) => ((end === 'best' ? b.roas > a.roas : b.roas < a.roas) ? b : a));
   return { campaign, overall: input.totals.roas };
 }
 
 /** A finding about a campaign's ROAS against the overall one, with the same sentence and evidence at both ends. */
-function campaignRoasFinding(rule: InsightRule, input: InsightInput, campaign: RoasGroup, overall: number, title: string, recommendation: RecommendationDraft): Finding {
+function campaignRoasFinding(
+  rule: InsightRule,
+  input: InsightInput,
+  campaign: RoasGroup,
+  overall: number,
+  title: string,
+  recommendation: RecommendationDraft,
+): Finding {
   return {
-    ruleId: rule.id, category: rule.category, priority: rule.priority, subject: campaign.name, title,
+    ruleId: rule.id,
+    category: rule.category,
+    priority: rule.priority,
+    subject: campaign.name,
+    title,
     sentence: `${campaign.name} has a ROAS of ${formatRatio(campaign.roas)} against ${formatRatio(overall)} overall, on ${money(campaign.spend ?? 0, input.currency)} of spend.`,
-    evidence: { figures: { roas: round(campaign.roas), overallRoas: round(overall), spend: round(campaign.spend ?? 0) }, rows: [row('campaign', campaign, ['spend', 'revenue', 'roas', 'conversions', 'cpa'])] },
+    evidence: {
+      figures: { roas: round(campaign.roas), overallRoas: round(overall), spend: round(campaign.spend ?? 0) },
+      rows: [row('campaign', campaign, ['spend', 'revenue', 'roas', 'conversions', 'cpa'])],
+    },
     weight: share(campaign.spend, input.totals.spend),
     recommendation,
   };
@@ -40,7 +59,9 @@ export const topCampaignRoas: InsightRule = {
         type: 'scale',
         action: `Raise ${possessive(best.name)} budget by 20 % and watch its ROAS.`,
         expectedImpact: { metric: 'revenue', value: round(extraSpend * best.roas), currency: input.currency },
-        assumptions: [`ROAS stays at ${formatRatio(best.roas)} on the extra ${money(extraSpend, input.currency)} (diminishing returns will lower it)`],
+        assumptions: [
+          `ROAS stays at ${formatRatio(best.roas)} on the extra ${money(extraSpend, input.currency)} (diminishing returns will lower it)`,
+        ],
       }),
     ];
   },
@@ -51,7 +72,8 @@ export const bottomCampaignRoas: InsightRule = {
   id: 'performance.bottom_campaign_roas',
   category: 'performance',
   priority: 'high',
-  description: 'The campaign with the lowest ROAS (below 1, or under half the average) among campaigns with at least 5 % of spend.',
+  description:
+    'The campaign with the lowest ROAS (below 1, or under half the average) among campaigns with at least 5 % of spend.',
   evaluate(input) {
     const extreme = campaignRoasExtreme(input, 'worst');
     if (!extreme || (extreme.campaign.roas >= 1 && extreme.campaign.roas >= extreme.overall * 0.5)) return [];
@@ -62,7 +84,9 @@ export const bottomCampaignRoas: InsightRule = {
         type: 'cut',
         action: `Halve ${possessive(worst.name)} budget, or fix it before spending more.`,
         expectedImpact: { metric: 'spend', value: round(cut - cut * worst.roas), currency: input.currency },
-        assumptions: [`Saves ${money(cut, input.currency)} of spend and loses its revenue at ROAS ${formatRatio(worst.roas)}; the figure is the net gain`],
+        assumptions: [
+          `Saves ${money(cut, input.currency)} of spend and loses its revenue at ROAS ${formatRatio(worst.roas)}; the figure is the net gain`,
+        ],
       }),
     ];
   },
@@ -78,10 +102,16 @@ export const unprofitablePlatform: InsightRule = {
     return funded(input.breakdowns.platform, input)
       .filter((group) => group.roas !== null && group.roas < 1)
       .map((group) => ({
-        ruleId: this.id, category: this.category, priority: this.priority, subject: group.name,
+        ruleId: this.id,
+        category: this.category,
+        priority: this.priority,
+        subject: group.name,
         title: `${group.name} spends more than it returns`,
         sentence: `${group.name} returned ${money(group.revenue ?? 0, input.currency)} on ${money(group.spend ?? 0, input.currency)} of spend, a ROAS of ${formatRatio(group.roas!)}.`,
-        evidence: { figures: { roas: round(group.roas!), spend: round(group.spend ?? 0), revenue: round(group.revenue ?? 0) }, rows: [row('platform', group, ['spend', 'revenue', 'roas'])] },
+        evidence: {
+          figures: { roas: round(group.roas!), spend: round(group.spend ?? 0), revenue: round(group.revenue ?? 0) },
+          rows: [row('platform', group, ['spend', 'revenue', 'roas'])],
+        },
         weight: share(group.spend, input.totals.spend),
       }));
   },
@@ -106,13 +136,21 @@ export const kpiAgainstPrevious: InsightRule = {
       const before = previous[kpi];
       if (now === null || before === null || before === 0 || !worse(now, before)) return [];
       const change = ((now - before) / before) * 100;
-      return [{
-        ruleId: this.id, category: this.category, priority: this.priority, subject: kpi,
-        title: `${metricName(kpi)} moved against the previous period`,
-        sentence: `${metricName(kpi)} is ${formatMetric(kpi, now, input.currency)} against ${formatMetric(kpi, before, input.currency)} in the previous period (${change > 0 ? '+' : ''}${pct(change)}).`,
-        evidence: { figures: { current: round(now, 4), previous: round(before, 4), changePercent: round(change) }, rows: [] },
-        weight: 1,
-      }];
+      return [
+        {
+          ruleId: this.id,
+          category: this.category,
+          priority: this.priority,
+          subject: kpi,
+          title: `${metricName(kpi)} moved against the previous period`,
+          sentence: `${metricName(kpi)} is ${formatMetric(kpi, now, input.currency)} against ${formatMetric(kpi, before, input.currency)} in the previous period (${change > 0 ? '+' : ''}${pct(change)}).`,
+          evidence: {
+            figures: { current: round(now, 4), previous: round(before, 4), changePercent: round(change) },
+            rows: [],
+          },
+          weight: 1,
+        },
+      ];
     });
   },
 };

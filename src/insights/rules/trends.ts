@@ -13,20 +13,50 @@ export const weekdayEffect: InsightRule = {
   description: 'With 3+ weeks of data, the best weekday by CVR beats the worst by 30 % or more.',
   evaluate(input) {
     if (input.daily.length < 21) return [];
-    const byDay = WEEKDAYS.map((name, index) => ({ name, stat: sumStats(input.daily.filter((day) => new Date(`${day.date}T00:00:00Z`).getUTCDay() === index)) }));
+    const byDay = WEEKDAYS.map((name, index) => ({
+      name,
+      stat: sumStats(input.daily.filter((day) => new Date(`${day.date}T00:00:00Z`).getUTCDay() === index)),
+    }));
     const rated = byDay.filter((day) => day.stat.cvr !== null && (day.stat.clicks ?? 0) >= 50);
     if (rated.length < 5) return [];
     const best = rated.reduce((a, b) => (b.stat.cvr! > a.stat.cvr! ? b : a));
     const worst = rated.reduce((a, b) => (b.stat.cvr! < a.stat.cvr! ? b : a));
     if (worst.stat.cvr === 0 || best.stat.cvr! < worst.stat.cvr! * 1.3) return [];
-    return [{
-      ruleId: this.id, category: this.category, priority: this.priority, subject: `${best.name}/${worst.name}`,
-      title: `${best.name}s convert best, ${worst.name}s worst`,
-      sentence: `CVR on ${best.name}s is ${pct(best.stat.cvr!)} against ${pct(worst.stat.cvr!)} on ${worst.name}s.`,
-      evidence: { figures: { bestDay: best.name, bestCvr: round(best.stat.cvr!, 4), worstDay: worst.name, worstCvr: round(worst.stat.cvr!, 4) }, rows: rated.map((day) => ({ dimension: 'weekday', key: day.name, values: { spend: day.stat.spend, clicks: day.stat.clicks, conversions: day.stat.conversions, cvr: day.stat.cvr === null ? null : round(day.stat.cvr, 4) } })) },
-      weight: 0.5,
-      recommendation: { type: 'rebalance_schedule', action: `Weight budget towards ${best.name}s and away from ${worst.name}s (dayparting).`, expectedImpact: null, assumptions: ['The weekday pattern holds in the coming weeks'] },
-    }];
+    return [
+      {
+        ruleId: this.id,
+        category: this.category,
+        priority: this.priority,
+        subject: `${best.name}/${worst.name}`,
+        title: `${best.name}s convert best, ${worst.name}s worst`,
+        sentence: `CVR on ${best.name}s is ${pct(best.stat.cvr!)} against ${pct(worst.stat.cvr!)} on ${worst.name}s.`,
+        evidence: {
+          figures: {
+            bestDay: best.name,
+            bestCvr: round(best.stat.cvr!, 4),
+            worstDay: worst.name,
+            worstCvr: round(worst.stat.cvr!, 4),
+          },
+          rows: rated.map((day) => ({
+            dimension: 'weekday',
+            key: day.name,
+            values: {
+              spend: day.stat.spend,
+              clicks: day.stat.clicks,
+              conversions: day.stat.conversions,
+              cvr: day.stat.cvr === null ? null : round(day.stat.cvr, 4),
+            },
+          })),
+        },
+        weight: 0.5,
+        recommendation: {
+          type: 'rebalance_schedule',
+          action: `Weight budget towards ${best.name}s and away from ${worst.name}s (dayparting).`,
+          expectedImpact: null,
+          assumptions: ['The weekday pattern holds in the coming weeks'],
+        },
+      },
+    ];
   },
 };
 
@@ -54,19 +84,46 @@ export const trackingGap: InsightRule = {
       if (gap.length < 3 || !earlier.some((day) => (day.conversions ?? 0) > 0)) return [];
       const spent = gap.reduce((sum, day) => sum + (day.spend ?? 0), 0);
       const before = sumStats(earlier);
-      return [{
-        ruleId: this.id, category: this.category, priority: this.priority, subject: name,
-        title: `${name} recorded no conversions for ${plural(gap.length, 'day')}`,
-        sentence: `${name} spent ${money(spent, input.currency)} over the last ${plural(gap.length, 'day')} (${gap[0]!.date} to ${gap.at(-1)!.date}) with no conversion recorded, after converting before.`,
-        evidence: { figures: { days: gap.length, spend: round(spent), from: gap[0]!.date, to: gap.at(-1)!.date, earlierCvr: before.cvr === null ? null : round(before.cvr, 4) }, rows: gap.map((day) => ({ dimension: 'date', key: day.date, values: { spend: day.spend, clicks: day.clicks, conversions: day.conversions } })) },
-        weight: share(spent, input.totals.spend) + 0.3,
-        recommendation: {
-          type: 'fix_tracking',
-          action: `Check ${possessive(name)} conversion tracking (pixel, tag, conversion API, attribution settings) for the dates from ${gap[0]!.date}.`,
-          expectedImpact: before.cvr !== null ? { metric: 'conversions', value: round((gap.reduce((sum, day) => sum + (day.clicks ?? 0), 0) * before.cvr) / 100, 1), currency: null } : null,
-          assumptions: ['The missing conversions happened and were not recorded; at the earlier CVR this many are unaccounted for'],
+      return [
+        {
+          ruleId: this.id,
+          category: this.category,
+          priority: this.priority,
+          subject: name,
+          title: `${name} recorded no conversions for ${plural(gap.length, 'day')}`,
+          sentence: `${name} spent ${money(spent, input.currency)} over the last ${plural(gap.length, 'day')} (${gap[0]!.date} to ${gap.at(-1)!.date}) with no conversion recorded, after converting before.`,
+          evidence: {
+            figures: {
+              days: gap.length,
+              spend: round(spent),
+              from: gap[0]!.date,
+              to: gap.at(-1)!.date,
+              earlierCvr: before.cvr === null ? null : round(before.cvr, 4),
+            },
+            rows: gap.map((day) => ({
+              dimension: 'date',
+              key: day.date,
+              values: { spend: day.spend, clicks: day.clicks, conversions: day.conversions },
+            })),
+          },
+          weight: share(spent, input.totals.spend) + 0.3,
+          recommendation: {
+            type: 'fix_tracking',
+            action: `Check ${possessive(name)} conversion tracking (pixel, tag, conversion API, attribution settings) for the dates from ${gap[0]!.date}.`,
+            expectedImpact:
+              before.cvr !== null
+                ? {
+                    metric: 'conversions',
+                    value: round((gap.reduce((sum, day) => sum + (day.clicks ?? 0), 0) * before.cvr) / 100, 1),
+                    currency: null,
+                  }
+                : null,
+            assumptions: [
+              'The missing conversions happened and were not recorded; at the earlier CVR this many are unaccounted for',
+            ],
+          },
         },
-      }];
+      ];
     });
   },
 };

@@ -53,13 +53,27 @@ function present(row: Selectable<AlertTable>): Alert {
     count: row.count,
     firstSeenAt: row.first_seen_at,
     lastSeenAt: row.last_seen_at,
-    acknowledged: row.acknowledged_at ? { by: row.acknowledged_by ?? '', at: row.acknowledged_at, note: row.acknowledge_note } : null,
-    resolved: row.resolved_at ? { by: row.resolved_by, at: row.resolved_at, how: row.resolution === 'auto' ? 'auto' : 'manual' } : null,
+    acknowledged: row.acknowledged_at
+      ? { by: row.acknowledged_by ?? '', at: row.acknowledged_at, note: row.acknowledge_note }
+      : null,
+    resolved: row.resolved_at
+      ? { by: row.resolved_by, at: row.resolved_at, how: row.resolution === 'auto' ? 'auto' : 'manual' }
+      : null,
   };
 }
 
-async function history(db: Kysely<Database>, alertId: string, event: AlertHistoryEntry['event'], at: string, actor: string | null, note: string | null): Promise<void> {
-  await db.insertInto('alert_history').values({ id: newId('alh'), alert_id: alertId, at, event, actor, note }).execute();
+async function history(
+  db: Kysely<Database>,
+  alertId: string,
+  event: AlertHistoryEntry['event'],
+  at: string,
+  actor: string | null,
+  note: string | null,
+): Promise<void> {
+  await db
+    .insertInto('alert_history')
+    .values({ id: newId('alh'), alert_id: alertId, at, event, actor, note })
+    .execute();
 }
 
 export type RaiseResult = { readonly kind: 'opened' | 'repeated'; readonly alert: Alert };
@@ -106,17 +120,37 @@ export async function raiseAlert(db: Kysely<Database>, orgId: OrgId, input: NewA
 }
 
 async function alertRow(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Selectable<AlertTable>> {
-  const row = await db.selectFrom('alerts').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  const row = await db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such alert.');
   return row;
 }
 
-export async function getAlert(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Alert & { history: AlertHistoryEntry[] }> {
+export async function getAlert(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  id: string,
+): Promise<Alert & { history: AlertHistoryEntry[] }> {
   const row = await alertRow(db, orgId, id);
-  const entries = await db.selectFrom('alert_history').selectAll().where('alert_id', '=', id).orderBy('at').orderBy('id').execute();
+  const entries = await db
+    .selectFrom('alert_history')
+    .selectAll()
+    .where('alert_id', '=', id)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   return {
     ...present(row),
-    history: entries.map((entry) => ({ at: entry.at, event: entry.event as AlertHistoryEntry['event'], actor: entry.actor, note: entry.note })),
+    history: entries.map((entry) => ({
+      at: entry.at,
+      event: entry.event as AlertHistoryEntry['event'],
+      actor: entry.actor,
+      note: entry.note,
+    })),
   };
 }
 
@@ -134,7 +168,14 @@ export async function listAlerts(
 }
 
 /** open -> acknowledged (by, at, note); a resolved alert cannot be acknowledged. */
-export async function acknowledgeAlert(db: Kysely<Database>, orgId: OrgId, id: string, by: string, note: string | null, now: Date): Promise<Alert> {
+export async function acknowledgeAlert(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  id: string,
+  by: string,
+  note: string | null,
+  now: Date,
+): Promise<Alert> {
   const row = await alertRow(db, orgId, id);
   if (row.status === 'resolved') throw new AppError('conflict', 'The alert is already resolved.');
   if (row.status === 'acknowledged') return present(row);
@@ -146,7 +187,14 @@ export async function acknowledgeAlert(db: Kysely<Database>, orgId: OrgId, id: s
 }
 
 /** Resolves by a person (`by`) or automatically when the condition cleared (`by` null). */
-export async function resolveAlert(db: Kysely<Database>, orgId: OrgId, id: string, by: string | null, note: string | null, now: Date): Promise<Alert> {
+export async function resolveAlert(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  id: string,
+  by: string | null,
+  note: string | null,
+  now: Date,
+): Promise<Alert> {
   const row = await alertRow(db, orgId, id);
   if (row.status === 'resolved') throw new AppError('conflict', 'The alert is already resolved.');
   const at = now.toISOString();
@@ -157,7 +205,11 @@ export async function resolveAlert(db: Kysely<Database>, orgId: OrgId, id: strin
 }
 
 /** The unresolved alert with a fingerprint, if any (what a clearing condition resolves). */
-export async function openAlertWith(db: Kysely<Database>, orgId: OrgId, fingerprint: string): Promise<string | undefined> {
+export async function openAlertWith(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  fingerprint: string,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('alerts')
     .select('id')

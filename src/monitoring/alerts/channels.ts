@@ -52,7 +52,13 @@ export function displayUrl(url: string): string {
 }
 
 function present(row: Selectable<AlertChannelTable>): Channel {
-  return { id: row.id, name: row.name, url: displayUrl(row.url), enabled: row.enabled === 1, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    url: displayUrl(row.url),
+    enabled: row.enabled === 1,
+    createdAt: row.created_at,
+  };
 }
 
 declare const checked: unique symbol;
@@ -61,7 +67,9 @@ export type WebhookTarget = string & { readonly [checked]: true };
 
 function invalidUrl(message: string): AppError {
   // The URL itself is never echoed: it may carry a secret.
-  return new AppError('validation', `The webhook URL is not allowed: ${message}.`, {}, [{ field: '/body/url', message }]);
+  return new AppError('validation', `The webhook URL is not allowed: ${message}.`, {}, [
+    { field: '/body/url', message },
+  ]);
 }
 
 /** http(s), no credentials, and a host that is, and resolves to, only addresses the operator allows. */
@@ -74,13 +82,17 @@ export async function checkWebhookUrl(input: string, policy: EgressPolicy): Prom
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidUrl('must be an http(s) URL');
   if (url.username !== '' || url.password !== '') {
-    throw invalidUrl('must not carry credentials (user:password@); receivers authenticate deliveries by their signature');
+    throw invalidUrl(
+      'must not carry credentials (user:password@); receivers authenticate deliveries by their signature',
+    );
   }
   try {
     await assertAllowedHost(url.hostname, policy);
   } catch (error) {
     if (error instanceof EgressRefused) {
-      throw invalidUrl(`${error.message} (loopback and private addresses need PCA_WEBHOOK_ALLOW_PRIVATE; link-local, multicast and reserved ones are never allowed)`);
+      throw invalidUrl(
+        `${error.message} (loopback and private addresses need PCA_WEBHOOK_ALLOW_PRIVATE; link-local, multicast and reserved ones are never allowed)`,
+      );
     }
     throw error;
   }
@@ -100,23 +112,42 @@ export async function createChannel(
   now: Date,
 ): Promise<{ channel: Channel; secret: string }> {
   const secret = randomBytes(32).toString('base64url');
-  const row = { id: newId('chn'), org_id: orgId, name: input.name, url: input.url, secret: box.seal(secret), enabled: 1, created_at: now.toISOString() };
+  const row = {
+    id: newId('chn'),
+    org_id: orgId,
+    name: input.name,
+    url: input.url,
+    secret: box.seal(secret),
+    enabled: 1,
+    created_at: now.toISOString(),
+  };
   await db.insertInto('alert_channels').values(row).execute();
   return { channel: present(row), secret };
 }
 
 export async function listChannels(db: Kysely<Database>, orgId: OrgId): Promise<Channel[]> {
-  return (await db.selectFrom('alert_channels').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute()).map(present);
+  return (
+    await db.selectFrom('alert_channels').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute()
+  ).map(present);
 }
 
 export async function deleteChannel(db: Kysely<Database>, orgId: OrgId, id: string): Promise<void> {
-  const result = await db.deleteFrom('alert_channels').where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('alert_channels')
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
   if (Number(result.numDeletedRows) !== 1) throw new AppError('not-found', 'No such channel.');
 }
 
 /** The organisation's channel row, or nothing for an unknown id or another organisation's. */
 function channelRow(db: Kysely<Database>, orgId: OrgId, id: string) {
-  return db.selectFrom('alert_channels').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  return db
+    .selectFrom('alert_channels')
+    .selectAll()
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
 }
 
 /** One of the organisation's channels; another organisation's id is "not found". */
@@ -128,7 +159,13 @@ export async function getChannel(db: Kysely<Database>, orgId: OrgId, id: string)
 
 export async function listDeliveries(db: Kysely<Database>, orgId: OrgId, channelId: string): Promise<Delivery[]> {
   await getChannel(db, orgId, channelId);
-  const rows = await db.selectFrom('alert_deliveries').selectAll().where('channel_id', '=', channelId).orderBy('at').orderBy('attempt').execute();
+  const rows = await db
+    .selectFrom('alert_deliveries')
+    .selectAll()
+    .where('channel_id', '=', channelId)
+    .orderBy('at')
+    .orderBy('attempt')
+    .execute();
   return rows.map((row) => ({
     alertId: row.alert_id,
     event: row.event,
@@ -156,7 +193,13 @@ export interface Attempt {
 }
 
 /** One POST; the agent's lookup re-checks the address at connect time. Redirects are not followed. */
-async function post(url: string, headers: Record<string, string>, body: string, options: Pick<NotifierOptions, 'timeoutMs' | 'egress'>, agents: { http: HttpAgent; https: HttpsAgent }): Promise<Attempt> {
+async function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  options: Pick<NotifierOptions, 'timeoutMs' | 'egress'>,
+  agents: { http: HttpAgent; https: HttpsAgent },
+): Promise<Attempt> {
   const target = new URL(url);
   try {
     // An address literal never reaches the lookup: check it here, every attempt.
@@ -168,18 +211,28 @@ async function post(url: string, headers: Record<string, string>, body: string, 
   return new Promise<Attempt>((resolve) => {
     const request = (secure ? httpsRequest : httpRequest)(
       target,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: secure ? agents.https : agents.http, timeout: options.timeoutMs },
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: secure ? agents.https : agents.http,
+        timeout: options.timeoutMs,
+      },
       (response: IncomingMessage) => {
         response.resume();
         const status = response.statusCode ?? 0;
-        resolve({ outcome: status >= 200 && status < 300 ? 'delivered' : 'failed', statusClass: Math.floor(status / 100) * 100 });
+        resolve({
+          outcome: status >= 200 && status < 300 ? 'delivered' : 'failed',
+          statusClass: Math.floor(status / 100) * 100,
+        });
       },
     );
     request.on('timeout', () => {
       request.destroy();
       resolve({ outcome: 'timeout', statusClass: null });
     });
-    request.on('error', (error) => resolve({ outcome: error instanceof EgressRefused ? 'refused' : 'failed', statusClass: null }));
+    request.on('error', (error) =>
+      resolve({ outcome: error instanceof EgressRefused ? 'refused' : 'failed', statusClass: null }),
+    );
     request.end(body);
   });
 }
@@ -189,8 +242,18 @@ async function post(url: string, headers: Record<string, string>, body: string, 
  * POST signed with the channel's secret, retried with backoff, every attempt
  * written to the delivery log.
  */
-export async function notifyChannels(options: NotifierOptions, orgId: OrgId, alert: Alert, event: 'opened' | 'resolved'): Promise<void> {
-  const channels = await options.db.selectFrom('alert_channels').selectAll().where('org_id', '=', orgId).where('enabled', '=', 1).execute();
+export async function notifyChannels(
+  options: NotifierOptions,
+  orgId: OrgId,
+  alert: Alert,
+  event: 'opened' | 'resolved',
+): Promise<void> {
+  const channels = await options.db
+    .selectFrom('alert_channels')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('enabled', '=', 1)
+    .execute();
   const lookup = guardedLookup(options.egress);
   const agents = { http: new HttpAgent({ lookup }), https: new HttpsAgent({ lookup }) };
   try {
@@ -215,7 +278,12 @@ async function deliverAll(
       for (let attempt = 1; attempt <= options.retryDelaysMs.length + 1; attempt++) {
         if (attempt > 1) await sleep(options.retryDelaysMs[attempt - 2]);
         const timestamp = String(Math.floor(options.clock().getTime() / 1000));
-        const headers = { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signPayload(secret, timestamp, body), 'x-pca-event': event };
+        const headers = {
+          'content-type': 'application/json',
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signPayload(secret, timestamp, body),
+          'x-pca-event': event,
+        };
         const result = await post(channel.url, headers, body, options, agents);
         await options.db
           .insertInto('alert_deliveries')
@@ -258,7 +326,12 @@ export async function postToChannel(
   try {
     const timestamp = String(Math.floor(options.clock().getTime() / 1000));
     const secret = options.box.open(channel.secret);
-    const headers = { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signPayload(secret, timestamp, body), 'x-pca-event': event };
+    const headers = {
+      'content-type': 'application/json',
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: signPayload(secret, timestamp, body),
+      'x-pca-event': event,
+    };
     return await post(channel.url, headers, body, options, agents);
   } finally {
     agents.http.destroy();

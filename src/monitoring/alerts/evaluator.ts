@@ -25,7 +25,8 @@ export function instanceMetrics(system: SystemSampler, requests: RequestStats): 
       memory_percent: snapshot.memory.systemUsedPercent,
       disk_percent: snapshot.disk?.usedPercent ?? null,
       p95_latency_ms: recent.overall.p95Ms,
-      error_rate_percent: recent.total >= MIN_REQUESTS_FOR_ERROR_RATE && recent.errorRate !== null ? recent.errorRate * 100 : null,
+      error_rate_percent:
+        recent.total >= MIN_REQUESTS_FOR_ERROR_RATE && recent.errorRate !== null ? recent.errorRate * 100 : null,
       event_loop_lag_ms: snapshot.eventLoopLagMs.p99,
     };
   };
@@ -43,7 +44,12 @@ export interface Tick {
 }
 
 /** One pass over an organisation's rules with the values measured now. */
-export async function evaluateRules(db: Kysely<Database>, orgId: OrgId, values: MetricValues, now: Date): Promise<Evaluation> {
+export async function evaluateRules(
+  db: Kysely<Database>,
+  orgId: OrgId,
+  values: MetricValues,
+  now: Date,
+): Promise<Evaluation> {
   const result: Evaluation = { opened: [], repeated: [], resolved: [] };
   for (const rule of await listRules(db, orgId)) {
     if (!rule.enabled) continue;
@@ -67,7 +73,14 @@ export async function evaluateRules(db: Kysely<Database>, orgId: OrgId, values: 
     } else if (step.action === 'clear') {
       const open = await openAlertWith(db, orgId, fingerprint);
       if (open) {
-        await resolveAlert(db, orgId, open, null, `${rule.metric} back to ${Math.round((value ?? 0) * 100) / 100}`, now);
+        await resolveAlert(
+          db,
+          orgId,
+          open,
+          null,
+          `${rule.metric} back to ${Math.round((value ?? 0) * 100) / 100}`,
+          now,
+        );
         result.resolved.push(open);
       }
     }
@@ -97,13 +110,16 @@ export function startAlertEvaluator(options: {
   // The log is the channel that is always on; webhooks follow in the background.
   const announce = (orgId: OrgId, alert: Alert) => {
     options.log.warn({ alert, orgId }, `alert opened: ${alert.title}`);
-    void options.notify(orgId, alert, 'opened').catch((error: unknown) => options.log.error({ err: error }, 'webhook delivery failed'));
+    void options
+      .notify(orgId, alert, 'opened')
+      .catch((error: unknown) => options.log.error({ err: error }, 'webhook delivery failed'));
   };
   const tick = (): Promise<Tick | undefined> => {
     running ??= (async () => {
       try {
         const now = options.clock();
-        if (!(await tryAcquireLease(options.db, 'alert-evaluator', holder, options.intervalMs * 3, now))) return undefined;
+        if (!(await tryAcquireLease(options.db, 'alert-evaluator', holder, options.intervalMs * 3, now)))
+          return undefined;
         const orgId = await options.platformOrg();
         let system: Evaluation | undefined;
         if (orgId) {

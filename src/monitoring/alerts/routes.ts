@@ -4,8 +4,25 @@ import type { AppContext } from '../../context.js';
 import { principalOf } from '../../server/access.js';
 import type { HttpServer } from '../../server/http.js';
 import { IdParams, OpenObject } from '../../server/schemas.js';
-import { CATEGORIES, SEVERITIES, STATUSES, acknowledgeAlert, getAlert, listAlerts, raiseAlert, resolveAlert } from './alerts.js';
-import { checkWebhookUrl, createChannel, deleteChannel, getChannel, listChannels, listDeliveries, postToChannel } from './channels.js';
+import {
+  CATEGORIES,
+  SEVERITIES,
+  STATUSES,
+  acknowledgeAlert,
+  getAlert,
+  listAlerts,
+  raiseAlert,
+  resolveAlert,
+} from './alerts.js';
+import {
+  checkWebhookUrl,
+  createChannel,
+  deleteChannel,
+  getChannel,
+  listChannels,
+  listDeliveries,
+  postToChannel,
+} from './channels.js';
 import { RULE_METRICS, ensureDefaultRules, listRules, updateRules } from './rules.js';
 
 const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
@@ -18,7 +35,14 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.get(
     '/api/v1/alerts/rules',
-    { config: platformManage, schema: { tags: ['alerts'], summary: 'The instance alert rules with their evaluation state', response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } } },
+    {
+      config: platformManage,
+      schema: {
+        tags: ['alerts'],
+        summary: 'The instance alert rules with their evaluation state',
+        response: { 200: Type.Object({ items: Type.Array(OpenObject) }) },
+      },
+    },
     async (request) => {
       const orgId = principalOf(request).orgId;
       await ensureDefaultRules(db, orgId, ctx.clock());
@@ -70,7 +94,9 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
             changes: Object.fromEntries(
               after.flatMap((rule) => {
                 const old = before.find((candidate) => candidate.metric === rule.metric);
-                const diff = old ? changesBetween(old, rule, ['threshold', 'forSeconds', 'hysteresis', 'severity', 'enabled']) : {};
+                const diff = old
+                  ? changesBetween(old, rule, ['threshold', 'forSeconds', 'hysteresis', 'severity', 'enabled'])
+                  : {};
                 return Object.keys(diff).length > 0 ? [[rule.metric, diff]] : [];
               }),
             ),
@@ -129,7 +155,13 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
       const raised = await withAudit(
         db,
         auditOf(request),
-        (trx) => raiseAlert(trx, orgId, { ...rest, fingerprint: fingerprint ?? `manual:${rest.title.toLowerCase()}` }, ctx.clock()),
+        (trx) =>
+          raiseAlert(
+            trx,
+            orgId,
+            { ...rest, fingerprint: fingerprint ?? `manual:${rest.title.toLowerCase()}` },
+            ctx.clock(),
+          ),
         ({ kind, alert }) => ({
           action: 'alert.raised',
           target: { type: 'alert', id: alert.id, name: alert.title },
@@ -138,7 +170,9 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
       );
       if (raised.kind === 'opened') {
         request.log.warn({ alert: raised.alert }, `alert opened: ${raised.alert.title}`);
-        void ctx.monitoring.notify(orgId, raised.alert, 'opened').catch((error: unknown) => request.log.error({ err: error }, 'webhook delivery failed'));
+        void ctx.monitoring
+          .notify(orgId, raised.alert, 'opened')
+          .catch((error: unknown) => request.log.error({ err: error }, 'webhook delivery failed'));
       }
       return reply.code(raised.kind === 'opened' ? 201 : 200).send(raised.alert);
     },
@@ -152,37 +186,88 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.post(
     '/api/v1/alerts/:id/acknowledge',
-    { config: { ...manage, audit: ['alert.acknowledged'] }, schema: { 'x-problems': ['conflict'], tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
+    {
+      config: { ...manage, audit: ['alert.acknowledged'] },
+      schema: {
+        'x-problems': ['conflict'],
+        tags: ['alerts'],
+        params: IdParams,
+        body: Note,
+        response: { 200: OpenObject },
+      },
+    },
     async (request) => {
       const principal = principalOf(request);
       return withAudit(
         db,
         auditOf(request),
-        (trx) => acknowledgeAlert(trx, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock()),
-        (alert) => ({ action: 'alert.acknowledged', target: { type: 'alert', id: alert.id, name: alert.title }, details: { note: request.body.note ?? null } }),
+        (trx) =>
+          acknowledgeAlert(
+            trx,
+            principal.orgId,
+            request.params.id,
+            principal.username,
+            request.body.note ?? null,
+            ctx.clock(),
+          ),
+        (alert) => ({
+          action: 'alert.acknowledged',
+          target: { type: 'alert', id: alert.id, name: alert.title },
+          details: { note: request.body.note ?? null },
+        }),
       );
     },
   );
 
   app.post(
     '/api/v1/alerts/:id/resolve',
-    { config: { ...manage, audit: ['alert.resolved'] }, schema: { 'x-problems': ['conflict'], tags: ['alerts'], params: IdParams, body: Note, response: { 200: OpenObject } } },
+    {
+      config: { ...manage, audit: ['alert.resolved'] },
+      schema: {
+        'x-problems': ['conflict'],
+        tags: ['alerts'],
+        params: IdParams,
+        body: Note,
+        response: { 200: OpenObject },
+      },
+    },
     async (request) => {
       const principal = principalOf(request);
       const alert = await withAudit(
         db,
         auditOf(request),
-        (trx) => resolveAlert(trx, principal.orgId, request.params.id, principal.username, request.body.note ?? null, ctx.clock()),
-        (resolved) => ({ action: 'alert.resolved', target: { type: 'alert', id: resolved.id, name: resolved.title }, details: { note: request.body.note ?? null } }),
+        (trx) =>
+          resolveAlert(
+            trx,
+            principal.orgId,
+            request.params.id,
+            principal.username,
+            request.body.note ?? null,
+            ctx.clock(),
+          ),
+        (resolved) => ({
+          action: 'alert.resolved',
+          target: { type: 'alert', id: resolved.id, name: resolved.title },
+          details: { note: request.body.note ?? null },
+        }),
       );
-      void ctx.monitoring.notify(principal.orgId, alert, 'resolved').catch((error: unknown) => request.log.error({ err: error }, 'webhook delivery failed'));
+      void ctx.monitoring
+        .notify(principal.orgId, alert, 'resolved')
+        .catch((error: unknown) => request.log.error({ err: error }, 'webhook delivery failed'));
       return alert;
     },
   );
 
   app.get(
     '/api/v1/alerts/channels',
-    { config: manage, schema: { tags: ['alerts'], summary: "The organisation's webhook channels", response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } } },
+    {
+      config: manage,
+      schema: {
+        tags: ['alerts'],
+        summary: "The organisation's webhook channels",
+        response: { 200: Type.Object({ items: Type.Array(OpenObject) }) },
+      },
+    },
     async (request) => ({ items: await listChannels(db, principalOf(request).orgId) }),
   );
 
@@ -192,8 +277,12 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
       config: { ...manage, audit: ['alert.channel_created'] },
       schema: {
         tags: ['alerts'],
-        summary: 'Add a webhook: alerts are POSTed as JSON, signed with the secret returned here once (x-pca-signature: sha256=HMAC(secret, "timestamp.body"))',
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), url: Type.String({ minLength: 8, maxLength: 2000 }) }, { additionalProperties: false }),
+        summary:
+          'Add a webhook: alerts are POSTed as JSON, signed with the secret returned here once (x-pca-signature: sha256=HMAC(secret, "timestamp.body"))',
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 100 }), url: Type.String({ minLength: 8, maxLength: 2000 }) },
+          { additionalProperties: false },
+        ),
         response: { 201: Type.Object({ channel: OpenObject, secret: Type.String() }) },
       },
     },
@@ -203,8 +292,13 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
       const created = await withAudit(
         db,
         auditOf(request),
-        (trx) => createChannel(trx, ctx.auth.box, principalOf(request).orgId, { name: request.body.name, url }, ctx.clock()),
-        ({ channel }) => ({ action: 'alert.channel_created', target: { type: 'alert_channel', id: channel.id, name: channel.name }, details: { url: channel.url } }),
+        (trx) =>
+          createChannel(trx, ctx.auth.box, principalOf(request).orgId, { name: request.body.name, url }, ctx.clock()),
+        ({ channel }) => ({
+          action: 'alert.channel_created',
+          target: { type: 'alert_channel', id: channel.id, name: channel.name },
+          details: { url: channel.url },
+        }),
       );
       return reply.code(201).send(created);
     },
@@ -227,7 +321,15 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
 
   app.get(
     '/api/v1/alerts/channels/:id/deliveries',
-    { config: manage, schema: { tags: ['alerts'], summary: 'Every delivery attempt of a channel', params: IdParams, response: { 200: Type.Object({ items: Type.Array(OpenObject) }) } } },
+    {
+      config: manage,
+      schema: {
+        tags: ['alerts'],
+        summary: 'Every delivery attempt of a channel',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(OpenObject) }) },
+      },
+    },
     async (request) => ({ items: await listDeliveries(db, principalOf(request).orgId, request.params.id) }),
   );
 
@@ -237,19 +339,39 @@ export function registerAlertRoutes(app: HttpServer, ctx: AppContext): void {
       config: { ...manage, audit: ['alert.channel_tested'] },
       schema: {
         tags: ['alerts'],
-        summary: 'Send a signed test event (x-pca-event: test) to a channel now, once, and say how it went; no alert is raised',
+        summary:
+          'Send a signed test event (x-pca-event: test) to a channel now, once, and say how it went; no alert is raised',
         params: IdParams,
-        response: { 200: Type.Object({ outcome: Type.String(), statusClass: Type.Union([Type.String(), Type.Null()]) }) },
+        response: {
+          200: Type.Object({ outcome: Type.String(), statusClass: Type.Union([Type.String(), Type.Null()]) }),
+        },
       },
     },
     async (request) => {
       const orgId = principalOf(request).orgId;
       const channel = await getChannel(db, orgId, request.params.id);
-      const body = JSON.stringify({ event: 'test', channel: { id: channel.id, name: channel.name }, sentAt: ctx.clock().toISOString() });
+      const body = JSON.stringify({
+        event: 'test',
+        channel: { id: channel.id, name: channel.name },
+        sentAt: ctx.clock().toISOString(),
+      });
       const egress = { allowPrivate: ctx.config.monitoring.webhookAllowPrivate };
-      const attempt = await postToChannel({ db, box: ctx.auth.box, clock: ctx.clock, timeoutMs: 10_000, egress }, orgId, channel.id, 'test', body);
-      const result = { outcome: attempt.outcome, statusClass: attempt.statusClass === null ? null : `${attempt.statusClass / 100}xx` };
-      await auditOf(request).record(db, { action: 'alert.channel_tested', target: { type: 'alert_channel', id: channel.id, name: channel.name }, details: result });
+      const attempt = await postToChannel(
+        { db, box: ctx.auth.box, clock: ctx.clock, timeoutMs: 10_000, egress },
+        orgId,
+        channel.id,
+        'test',
+        body,
+      );
+      const result = {
+        outcome: attempt.outcome,
+        statusClass: attempt.statusClass === null ? null : `${attempt.statusClass / 100}xx`,
+      };
+      await auditOf(request).record(db, {
+        action: 'alert.channel_tested',
+        target: { type: 'alert_channel', id: channel.id, name: channel.name },
+        details: result,
+      });
       return result;
     },
   );

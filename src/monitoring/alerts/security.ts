@@ -60,22 +60,26 @@ function failedLoginAlerts(recent: Row[], fresh: Row[]): NewAlert[] {
 function eventAlerts(fresh: Row[]): NewAlert[] {
   return fresh.flatMap((event): NewAlert[] => {
     if (event.action === 'auth.refresh_token.reused') {
-      return [{
-        fingerprint: `security:refresh-reuse:${event.target_id ?? event.seq}`,
-        severity: 'critical',
-        category: 'security',
-        title: 'A refresh token was used twice',
-        message: `Session ${event.target_id ?? '?'} presented an already used refresh token at ${event.occurred_at}; the session was revoked. The token may have been stolen.`,
-      }];
+      return [
+        {
+          fingerprint: `security:refresh-reuse:${event.target_id ?? event.seq}`,
+          severity: 'critical',
+          category: 'security',
+          title: 'A refresh token was used twice',
+          message: `Session ${event.target_id ?? '?'} presented an already used refresh token at ${event.occurred_at}; the session was revoked. The token may have been stolen.`,
+        },
+      ];
     }
     if (event.action === 'audit.chain_broken') {
-      return [{
-        fingerprint: 'security:audit-chain-broken',
-        severity: 'critical',
-        category: 'security',
-        title: 'The audit trail failed verification',
-        message: `Verification at ${event.occurred_at} found: ${event.reason ?? 'a broken chain'}. Someone may have edited the audit trail in the database.`,
-      }];
+      return [
+        {
+          fingerprint: 'security:audit-chain-broken',
+          severity: 'critical',
+          category: 'security',
+          title: 'The audit trail failed verification',
+          message: `Verification at ${event.occurred_at} found: ${event.reason ?? 'a broken chain'}. Someone may have edited the audit trail in the database.`,
+        },
+      ];
     }
     return [];
   });
@@ -90,7 +94,11 @@ export interface SecurityEvaluation {
  * its security alerts in that organisation (a repeat counts on the open
  * alert). Each alert opened is itself recorded as `security.alert`.
  */
-export async function evaluateSecurityRules(db: Kysely<Database>, audit: AuditLog, now: Date): Promise<SecurityEvaluation> {
+export async function evaluateSecurityRules(
+  db: Kysely<Database>,
+  audit: AuditLog,
+  now: Date,
+): Promise<SecurityEvaluation> {
   const opened: SecurityEvaluation['opened'] = [];
   for (const head of await headsAndCursors(db, CURSOR)) {
     const from = head.cursor;
@@ -98,7 +106,9 @@ export async function evaluateSecurityRules(db: Kysely<Database>, audit: AuditLo
     const fresh = await eventsAfter(db, head.orgId, from, WATCHED, BATCH);
     const last = fresh.length === BATCH ? Number(fresh[fresh.length - 1]!.seq) : head.seq;
     const failures = fresh.filter((row) => row.action === 'auth.login.failed');
-    const earliest = failures[0] ? new Date(Date.parse(failures[0].occurred_at) - SECURITY_RULES.failedLogins.windowMinutes * 60_000).toISOString() : undefined;
+    const earliest = failures[0]
+      ? new Date(Date.parse(failures[0].occurred_at) - SECURITY_RULES.failedLogins.windowMinutes * 60_000).toISOString()
+      : undefined;
     const recent = earliest ? await eventsSince(db, head.orgId, 'auth.login.failed', earliest, last) : [];
     const recorder = systemRecorder(audit, 'security-rules', head.orgId);
     await inTransaction(db, async (trx) => {
@@ -106,7 +116,11 @@ export async function evaluateSecurityRules(db: Kysely<Database>, audit: AuditLo
         const raised = await raiseAlert(trx, head.orgId, input, now);
         if (raised.kind === 'opened') {
           opened.push({ orgId: head.orgId, alert: raised.alert });
-          await recorder.record(trx, { action: 'security.alert', target: { type: 'alert', id: raised.alert.id, name: raised.alert.title }, details: { fingerprint: input.fingerprint } });
+          await recorder.record(trx, {
+            action: 'security.alert',
+            target: { type: 'alert', id: raised.alert.id, name: raised.alert.title },
+            details: { fingerprint: input.fingerprint },
+          });
         }
       }
       await advanceCursor(trx, CURSOR, head.orgId, last);

@@ -40,7 +40,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('resolved_at', 'text')
     .addColumn('resolution', 'text')
     .execute();
-  await db.schema.createIndex('alerts_org_status_idx').on('alerts').columns(['org_id', 'status', 'fingerprint']).execute();
+  await db.schema
+    .createIndex('alerts_org_status_idx')
+    .on('alerts')
+    .columns(['org_id', 'status', 'fingerprint'])
+    .execute();
 
   await db.schema
     .createTable('alert_history')

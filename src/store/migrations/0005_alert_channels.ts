@@ -23,7 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('at', 'text', (col) => col.notNull())
     .execute();
-  await db.schema.createIndex('alert_deliveries_channel_idx').on('alert_deliveries').columns(['channel_id', 'at']).execute();
+  await db.schema
+    .createIndex('alert_deliveries_channel_idx')
+    .on('alert_deliveries')
+    .columns(['channel_id', 'at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -29,10 +29,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // On SQLite the rows are then stored in chain order (one b-tree fewer per append, sequential verification).
     .$call((table) => (db.getExecutor().adapter instanceof SqliteAdapter ? table.modifyEnd(sql`without rowid`) : table))
     .execute();
-  await db.schema.createIndex('audit_events_org_time_idx').on('audit_events').columns(['org_id', 'occurred_at']).execute();
-  await db.schema.createIndex('audit_events_org_action_idx').on('audit_events').columns(['org_id', 'action', 'occurred_at']).execute();
-  await db.schema.createIndex('audit_events_org_actor_idx').on('audit_events').columns(['org_id', 'actor_id', 'seq']).execute();
-  await db.schema.createIndex('audit_events_org_target_idx').on('audit_events').columns(['org_id', 'target_id', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_events_org_time_idx')
+    .on('audit_events')
+    .columns(['org_id', 'occurred_at'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_org_action_idx')
+    .on('audit_events')
+    .columns(['org_id', 'action', 'occurred_at'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_org_actor_idx')
+    .on('audit_events')
+    .columns(['org_id', 'actor_id', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_org_target_idx')
+    .on('audit_events')
+    .columns(['org_id', 'target_id', 'seq'])
+    .execute();
 
   // One row per organisation: the chain's head (a checkpoint against truncation) and
   // where archived history ends; `mac` seals the row with the audit key.

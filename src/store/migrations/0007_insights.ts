@@ -22,7 +22,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('suppressed', 'integer', (col) => col.notNull())
     .addColumn('created_at', 'text', (col) => col.notNull())
     .execute();
-  await db.schema.createIndex('insights_analysis_idx').on('insights').columns(['analysis_id', 'kind', 'rank']).execute();
+  await db.schema
+    .createIndex('insights_analysis_idx')
+    .on('insights')
+    .columns(['analysis_id', 'kind', 'rank'])
+    .execute();
   await db.schema.createIndex('insights_org_rule_idx').on('insights').columns(['org_id', 'rule_id']).execute();
 
   // One row per user and target, updated in place.

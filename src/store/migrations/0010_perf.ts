@@ -32,12 +32,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const [table, columns] of Object.entries(WATCHED)) {
     if (sqlite) {
       const changed = columns.map((column) => `new.${column} is not old.${column}`).join(' or ');
-      await sql.raw(`create trigger auth_epoch_${table}_update after update on ${table} when ${changed} begin update auth_epoch set epoch = epoch + 1 where id = 1; end`).execute(db);
-      await sql.raw(`create trigger auth_epoch_${table}_delete after delete on ${table} begin update auth_epoch set epoch = epoch + 1 where id = 1; end`).execute(db);
+      await sql
+        .raw(
+          `create trigger auth_epoch_${table}_update after update on ${table} when ${changed} begin update auth_epoch set epoch = epoch + 1 where id = 1; end`,
+        )
+        .execute(db);
+      await sql
+        .raw(
+          `create trigger auth_epoch_${table}_delete after delete on ${table} begin update auth_epoch set epoch = epoch + 1 where id = 1; end`,
+        )
+        .execute(db);
     } else {
       const changed = columns.map((column) => `old.${column} is distinct from new.${column}`).join(' or ');
-      await sql.raw(`create trigger auth_epoch_${table}_update after update on ${table} for each row when (${changed}) execute function pca_bump_auth_epoch()`).execute(db);
-      await sql.raw(`create trigger auth_epoch_${table}_delete after delete on ${table} for each statement execute function pca_bump_auth_epoch()`).execute(db);
+      await sql
+        .raw(
+          `create trigger auth_epoch_${table}_update after update on ${table} for each row when (${changed}) execute function pca_bump_auth_epoch()`,
+        )
+        .execute(db);
+      await sql
+        .raw(
+          `create trigger auth_epoch_${table}_delete after delete on ${table} for each statement execute function pca_bump_auth_epoch()`,
+        )
+        .execute(db);
     }
   }
 }
@@ -46,7 +62,13 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   for (const table of Object.keys(WATCHED)) {
     for (const event of ['update', 'delete']) {
-      await sql.raw(sqlite ? `drop trigger if exists auth_epoch_${table}_${event}` : `drop trigger if exists auth_epoch_${table}_${event} on ${table}`).execute(db);
+      await sql
+        .raw(
+          sqlite
+            ? `drop trigger if exists auth_epoch_${table}_${event}`
+            : `drop trigger if exists auth_epoch_${table}_${event} on ${table}`,
+        )
+        .execute(db);
     }
   }
   if (!sqlite) await sql`drop function if exists pca_bump_auth_epoch()`.execute(db);

@@ -19,8 +19,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (col) => col.notNull())
     .addColumn('updated_at', 'text', (col) => col.notNull())
     .execute();
-  await db.schema.createIndex('report_schedules_due_idx').on('report_schedules').columns(['enabled', 'next_run_at']).execute();
-  await db.schema.createIndex('report_schedules_org_idx').on('report_schedules').columns(['org_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('report_schedules_due_idx')
+    .on('report_schedules')
+    .columns(['enabled', 'next_run_at'])
+    .execute();
+  await db.schema
+    .createIndex('report_schedules_org_idx')
+    .on('report_schedules')
+    .columns(['org_id', 'created_at'])
+    .execute();
   await db.schema
     .createTable('report_runs')
     .addColumn('id', 'text', (col) => col.primaryKey())
@@ -36,7 +44,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('bytes', 'integer')
     .addColumn('analysis_id', 'text')
     .execute();
-  await db.schema.createIndex('report_runs_schedule_idx').on('report_runs').columns(['schedule_id', 'started_at']).execute();
+  await db.schema
+    .createIndex('report_runs_schedule_idx')
+    .on('report_runs')
+    .columns(['schedule_id', 'started_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -21,9 +21,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('correction', 'text')
     .addColumn('rated_at', 'text')
     .execute();
-  await db.schema.createIndex('ask_questions_user_idx').on('ask_questions').columns(['org_id', 'user_id', 'created_at']).execute();
-  await db.schema.createIndex('ask_questions_rating_idx').on('ask_questions').columns(['org_id', 'rating', 'created_at']).execute();
-  await db.schema.createIndex('ask_questions_question_idx').on('ask_questions').columns(['org_id', 'question_key']).execute();
+  await db.schema
+    .createIndex('ask_questions_user_idx')
+    .on('ask_questions')
+    .columns(['org_id', 'user_id', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('ask_questions_rating_idx')
+    .on('ask_questions')
+    .columns(['org_id', 'rating', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('ask_questions_question_idx')
+    .on('ask_questions')
+    .columns(['org_id', 'question_key'])
+    .execute();
   await db.schema.createIndex('ask_questions_query_idx').on('ask_questions').columns(['org_id', 'query_key']).execute();
 }
 

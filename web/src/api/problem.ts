@@ -9,7 +9,10 @@ export interface Problem {
 
 export class ApiError extends Error {
   readonly problem: Partial<Problem>;
-  constructor(readonly status: number, problem: Partial<Problem>) {
+  constructor(
+    readonly status: number,
+    problem: Partial<Problem>,
+  ) {
     super(problem.detail ?? problem.title ?? `Request failed (${status})`);
     this.problem = problem;
   }

@@ -42,7 +42,9 @@ async function refreshOnce(): Promise<boolean> {
 /** Exchanges the session cookie for a new access token; false when there is no live session. */
 export function refreshAccessToken(): Promise<boolean> {
   if (inFlight) return inFlight;
-  const run = navigator.locks ? navigator.locks.request('pca-refresh', refreshOnce).then((granted) => granted) : refreshOnce();
+  const run = navigator.locks
+    ? navigator.locks.request('pca-refresh', refreshOnce).then((granted) => granted)
+    : refreshOnce();
   const pending = run.finally(() => {
     inFlight = null;
   });

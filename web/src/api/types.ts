@@ -41,7 +41,9 @@ export type MetricKey = (typeof MEASURE_KEYS)[number] | (typeof KPI_KEYS)[number
 export type StoredAnalysis = paths['/api/v1/analyses/{id}']['get']['responses'][200]['content']['application/json'];
 export type Report = StoredAnalysis['result'];
 export type MetricRow = Report['totals'][number];
-export type Comparison = NonNullable<paths['/api/v1/analyses']['post']['requestBody']>['content']['application/json']['comparison'];
+export type Comparison = NonNullable<
+  paths['/api/v1/analyses']['post']['requestBody']
+>['content']['application/json']['comparison'];
 
 export interface Item {
   id: string;
@@ -50,7 +52,10 @@ export interface Item {
   priority: 'high' | 'medium' | 'low';
   title: string;
   sentence: string;
-  evidence: { figures: Record<string, unknown>; rows: { dimension: string; key: string; values: Record<string, unknown> }[] };
+  evidence: {
+    figures: Record<string, unknown>;
+    rows: { dimension: string; key: string; values: Record<string, unknown> }[];
+  };
 }
 
 export interface Summary {

@@ -13,13 +13,18 @@ export function Layout() {
   const { me, signOut, can } = useAuth();
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
           <Link to="/analyses" className="flex items-center gap-2 font-semibold text-slate-900">
-            <span className="flex h-7 w-7 items-center justify-center rounded-md bg-brand-600 text-sm font-bold text-white">P</span>
+            <span className="flex h-7 w-7 items-center justify-center rounded-md bg-brand-600 text-sm font-bold text-white">
+              P
+            </span>
             PCA Agent
           </Link>
           <nav aria-label="Main" className="flex gap-1">
@@ -34,7 +39,11 @@ export function Layout() {
               </Link>
             ))}
             {consoleEntriesFor(me).length > 0 && (
-              <Link to="/console" className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900" activeProps={{ className: 'bg-slate-100 text-slate-900', 'aria-current': 'page' }}>
+              <Link
+                to="/console"
+                className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+                activeProps={{ className: 'bg-slate-100 text-slate-900', 'aria-current': 'page' }}
+              >
                 Console
               </Link>
             )}

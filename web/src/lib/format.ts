@@ -20,13 +20,22 @@ export function formatNumber(value: number | null | undefined, digits = 0): stri
 export function formatMoney(value: number | null | undefined, currency: string | null, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   if (currency === null || !/^[A-Z]{3}$/.test(currency)) return formatNumber(value, digits);
-  return numberFormat(`m${currency}${digits}`, { style: 'currency', currency, maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
+  return numberFormat(`m${currency}${digits}`, {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  }).format(value);
 }
 
 /** Rates arrive as percentages (6.43 = 6.43 %). */
 export function formatPercent(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return numberFormat(`p${digits}`, { style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value / 100);
+  return numberFormat(`p${digits}`, {
+    style: 'percent',
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  }).format(value / 100);
 }
 
 export function formatSignedPercent(ratio: number): string {
@@ -36,7 +45,10 @@ export function formatSignedPercent(ratio: number): string {
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '–';
   const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...(iso.length === 10 ? { timeZone: 'UTC' } : {}) }).format(date);
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    ...(iso.length === 10 ? { timeZone: 'UTC' } : {}),
+  }).format(date);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

@@ -7,7 +7,13 @@ import { ErrorNote } from '../components/ui/card';
 import { TextField } from '../components/ui/field';
 
 /** Current and new password; the server's errors[] land under the field they name. */
-export function PasswordForm({ onDone, submitLabel = 'Change password' }: { onDone: (revoked: number) => void; submitLabel?: string }) {
+export function PasswordForm({
+  onDone,
+  submitLabel = 'Change password',
+}: {
+  onDone: (revoked: number) => void;
+  submitLabel?: string;
+}) {
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
   const change = useMutation({
@@ -27,8 +33,25 @@ export function PasswordForm({ onDone, submitLabel = 'Change password' }: { onDo
   };
   return (
     <form onSubmit={submit} className="space-y-4">
-      <TextField label="Current password" type="password" required autoComplete="current-password" value={currentPassword} onChange={(event) => setCurrent(event.target.value)} error={currentError} />
-      <TextField label="New password" type="password" required autoComplete="new-password" value={newPassword} onChange={(event) => setNew(event.target.value)} error={newError} hint="At least 12 characters; not a common password or your username." />
+      <TextField
+        label="Current password"
+        type="password"
+        required
+        autoComplete="current-password"
+        value={currentPassword}
+        onChange={(event) => setCurrent(event.target.value)}
+        error={currentError}
+      />
+      <TextField
+        label="New password"
+        type="password"
+        required
+        autoComplete="new-password"
+        value={newPassword}
+        onChange={(event) => setNew(event.target.value)}
+        error={newError}
+        hint="At least 12 characters; not a common password or your username."
+      />
       {change.error && !newError && !currentError && <ErrorNote>{messageOf(change.error)}</ErrorNote>}
       <Button type="submit" disabled={change.isPending}>
         {change.isPending ? 'Saving…' : submitLabel}
@@ -42,7 +65,9 @@ export function ForcedPasswordChange({ onDone }: { onDone: () => void }) {
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h1 className="text-xl font-semibold">Choose your own password</h1>
-        <p className="mb-5 mt-1 text-sm text-slate-600">You signed in with a one-time password. Choose a new one to continue.</p>
+        <p className="mb-5 mt-1 text-sm text-slate-600">
+          You signed in with a one-time password. Choose a new one to continue.
+        </p>
         <PasswordForm onDone={onDone} submitLabel="Save and continue" />
       </div>
     </main>

@@ -1,6 +1,13 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
-import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type SortingState,
+} from '@tanstack/react-table';
 import { DropdownMenu } from 'radix-ui';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, download, unwrap } from '../api/client';
@@ -12,7 +19,15 @@ import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { cn } from '../lib/cn';
 import { trendChartOption } from '../../../src/charts/options';
-import { cellText, currencyLabel, formatDate, formatMoney, formatNumber, formatPercent, formatSignedPercent } from '../lib/format';
+import {
+  cellText,
+  currencyLabel,
+  formatDate,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatSignedPercent,
+} from '../lib/format';
 import { anomalyMarks, isAnomaly, type Anomaly, type Grain } from '../components/dashboard/anomalies';
 import { Pacing } from '../components/dashboard/pacing';
 import { Performers } from '../components/dashboard/performers';
@@ -20,7 +35,12 @@ import { Performers } from '../components/dashboard/performers';
 const Chart = lazy(() => import('../components/chart'));
 
 type Kind = 'money' | 'count' | 'percent' | 'ratio';
-interface KpiDef { key: MetricKey; label: string; kind: Kind; upIsGood: boolean }
+interface KpiDef {
+  key: MetricKey;
+  label: string;
+  kind: Kind;
+  upIsGood: boolean;
+}
 const KPIS: KpiDef[] = [
   { key: 'spend', label: 'Spend', kind: 'money', upIsGood: false },
   { key: 'revenue', label: 'Revenue', kind: 'money', upIsGood: true },
@@ -65,9 +85,23 @@ function KpiTiles({ report, currency }: { report: Report; currency: string | nul
         return (
           <Card key={kpi.key} className="px-4 py-3" data-testid={`kpi-${kpi.key}`}>
             <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{kpi.label}</p>
-            <p className="mt-1 text-xl font-semibold tabular-nums" data-value={totals?.[kpi.key] ?? ''}>{formatValue(totals?.[kpi.key], kpi.kind, currency)}</p>
-            <p className={cn('mt-0.5 text-xs tabular-nums', good === null ? 'text-slate-500' : good ? 'text-emerald-700' : 'text-red-700')}>
-              {change === null ? none : <>{change > 0 ? '▲' : change < 0 ? '▼' : ''} {formatSignedPercent(change)} <span className="text-slate-500">{versus}</span></>}
+            <p className="mt-1 text-xl font-semibold tabular-nums" data-value={totals?.[kpi.key] ?? ''}>
+              {formatValue(totals?.[kpi.key], kpi.kind, currency)}
+            </p>
+            <p
+              className={cn(
+                'mt-0.5 text-xs tabular-nums',
+                good === null ? 'text-slate-500' : good ? 'text-emerald-700' : 'text-red-700',
+              )}
+            >
+              {change === null ? (
+                none
+              ) : (
+                <>
+                  {change > 0 ? '▲' : change < 0 ? '▼' : ''} {formatSignedPercent(change)}{' '}
+                  <span className="text-slate-500">{versus}</span>
+                </>
+              )}
             </p>
           </Card>
         );
@@ -76,14 +110,36 @@ function KpiTiles({ report, currency }: { report: Report; currency: string | nul
   );
 }
 
-function Trend({ report, currency, anomalies }: { report: Report; currency: string | null; anomalies: readonly Anomaly[] }) {
+function Trend({
+  report,
+  currency,
+  anomalies,
+}: {
+  report: Report;
+  currency: string | null;
+  anomalies: readonly Anomaly[];
+}) {
   const [metric, setMetric] = useState<MetricKey>('spend');
   const [grain, setGrain] = useState<Grain>('day');
   const series = (report.timeSeries[grain] ?? []).filter((row) => row.currency === currency);
   const def = TABLE_METRICS.find((kpi) => kpi.key === metric) ?? KPIS[0]!;
-  const marks = useMemo(() => anomalyMarks(anomalies, metric, grain, series.map((row) => String(row.period))), [anomalies, metric, grain, series]);
+  const marks = useMemo(
+    () =>
+      anomalyMarks(
+        anomalies,
+        metric,
+        grain,
+        series.map((row) => String(row.period)),
+      ),
+    [anomalies, metric, grain, series],
+  );
   const option = useMemo(
-    () => trendChartOption(series.map((row) => String(row.period)), [{ name: def.label, values: series.map((row) => row[metric] ?? null) }], { area: true, marks }),
+    () =>
+      trendChartOption(
+        series.map((row) => String(row.period)),
+        [{ name: def.label, values: series.map((row) => row[metric] ?? null) }],
+        { area: true, marks },
+      ),
     [series, metric, def.label, marks],
   );
   return (
@@ -93,13 +149,37 @@ function Trend({ report, currency, anomalies }: { report: Report; currency: stri
         description={`${def.label} by ${grain}, ${currencyLabel(currency)}`}
         actions={
           <div className="flex gap-2">
-            <label className="sr-only" htmlFor="trend-metric">Metric</label>
-            <select id="trend-metric" value={metric} onChange={(event) => setMetric(event.target.value as MetricKey)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
-              {TABLE_METRICS.map((kpi) => <option key={kpi.key} value={kpi.key}>{kpi.label}</option>)}
+            <label className="sr-only" htmlFor="trend-metric">
+              Metric
+            </label>
+            <select
+              id="trend-metric"
+              value={metric}
+              onChange={(event) => setMetric(event.target.value as MetricKey)}
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+            >
+              {TABLE_METRICS.map((kpi) => (
+                <option key={kpi.key} value={kpi.key}>
+                  {kpi.label}
+                </option>
+              ))}
             </select>
-            <div role="group" aria-label="Granularity" className="inline-flex rounded-md border border-slate-300 bg-white">
+            <div
+              role="group"
+              aria-label="Granularity"
+              className="inline-flex rounded-md border border-slate-300 bg-white"
+            >
               {(['day', 'week', 'month'] as const).map((value) => (
-                <button key={value} type="button" aria-pressed={grain === value} onClick={() => setGrain(value)} className={cn('px-3 py-1 text-sm first:rounded-l-md last:rounded-r-md', grain === value ? 'bg-slate-800 text-white' : 'text-slate-700 hover:bg-slate-50')}>
+                <button
+                  key={value}
+                  type="button"
+                  aria-pressed={grain === value}
+                  onClick={() => setGrain(value)}
+                  className={cn(
+                    'px-3 py-1 text-sm first:rounded-l-md last:rounded-r-md',
+                    grain === value ? 'bg-slate-800 text-white' : 'text-slate-700 hover:bg-slate-50',
+                  )}
+                >
                   {value}
                 </button>
               ))}
@@ -109,13 +189,21 @@ function Trend({ report, currency, anomalies }: { report: Report; currency: stri
       />
       <div className="p-4">
         <Suspense fallback={<Skeleton className="h-[300px] w-full" />}>
-          <Chart option={option} label={`${def.label} by ${grain}${marks.shown.length > 0 ? `, ${marks.shown.length} anomalies marked` : ''}`} />
+          <Chart
+            option={option}
+            label={`${def.label} by ${grain}${marks.shown.length > 0 ? `, ${marks.shown.length} anomalies marked` : ''}`}
+          />
         </Suspense>
         {marks.shown.length > 0 && (
           <ul aria-label="Anomalies on this chart" className="mt-3 space-y-1 text-sm" data-testid="trend-anomalies">
             {marks.shown.map((anomaly) => (
               <li key={anomaly.id} className="flex gap-2">
-                <span aria-hidden="true" className={anomaly.payload.direction === 'above' ? 'text-red-700' : 'text-amber-700'}>{anomaly.payload.direction === 'above' ? '▲' : '▼'}</span>
+                <span
+                  aria-hidden="true"
+                  className={anomaly.payload.direction === 'above' ? 'text-red-700' : 'text-amber-700'}
+                >
+                  {anomaly.payload.direction === 'above' ? '▲' : '▼'}
+                </span>
                 <span className="text-slate-700">{anomaly.sentence}</span>
               </li>
             ))}
@@ -129,13 +217,42 @@ function Trend({ report, currency, anomalies }: { report: Report; currency: stri
 type BreakdownRow = MetricRow & Record<string, unknown>;
 const column = createColumnHelper<BreakdownRow>();
 
-function BreakdownTable({ rows, dimension, label, currency, total }: { rows: BreakdownRow[]; dimension: string; label: string; currency: string | null; total: MetricRow | undefined }) {
+function BreakdownTable({
+  rows,
+  dimension,
+  label,
+  currency,
+  total,
+}: {
+  rows: BreakdownRow[];
+  dimension: string;
+  label: string;
+  currency: string | null;
+  total: MetricRow | undefined;
+}) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'spend', desc: true }]);
-  const columns = useMemo(() => [
-    column.accessor((row) => cellText(row[dimension], '(none)'), { id: dimension, header: label }),
-    ...TABLE_METRICS.map((kpi) => column.accessor((row) => row[kpi.key] ?? null, { id: kpi.key, header: kpi.label, sortUndefined: 'last', cell: (info) => formatValue(info.getValue(), kpi.kind, currency) })),
-  ], [dimension, label, currency]);
-  const table = useReactTable({ data: rows, columns, state: { sorting }, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel() });
+  const columns = useMemo(
+    () => [
+      column.accessor((row) => cellText(row[dimension], '(none)'), { id: dimension, header: label }),
+      ...TABLE_METRICS.map((kpi) =>
+        column.accessor((row) => row[kpi.key] ?? null, {
+          id: kpi.key,
+          header: kpi.label,
+          sortUndefined: 'last',
+          cell: (info) => formatValue(info.getValue(), kpi.kind, currency),
+        }),
+      ),
+    ],
+    [dimension, label, currency],
+  );
+  const table = useReactTable({
+    data: rows,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  });
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm" data-testid={`breakdown-${dimension}`}>
@@ -145,8 +262,16 @@ function BreakdownTable({ rows, dimension, label, currency, total }: { rows: Bre
               {group.headers.map((header, index) => {
                 const sorted = header.column.getIsSorted();
                 return (
-                  <th key={header.id} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'} className={cn('px-3 py-2 font-medium whitespace-nowrap', index === 0 ? 'text-left' : 'text-right')}>
-                    <button type="button" onClick={header.column.getToggleSortingHandler()} className="inline-flex items-center gap-1 hover:text-slate-900">
+                  <th
+                    key={header.id}
+                    aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                    className={cn('px-3 py-2 font-medium whitespace-nowrap', index === 0 ? 'text-left' : 'text-right')}
+                  >
+                    <button
+                      type="button"
+                      onClick={header.column.getToggleSortingHandler()}
+                      className="inline-flex items-center gap-1 hover:text-slate-900"
+                    >
                       {flexRender(header.column.columnDef.header, header.getContext())}
                       <span aria-hidden="true">{sorted === 'asc' ? '↑' : sorted === 'desc' ? '↓' : ''}</span>
                     </button>
@@ -160,7 +285,15 @@ function BreakdownTable({ rows, dimension, label, currency, total }: { rows: Bre
           {table.getRowModel().rows.map((row) => (
             <tr key={row.id} className="hover:bg-slate-50">
               {row.getVisibleCells().map((cell, index) => (
-                <td key={cell.id} className={cn('px-3 py-2 whitespace-nowrap', index === 0 ? 'max-w-xs truncate font-medium' : 'text-right tabular-nums')}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+                <td
+                  key={cell.id}
+                  className={cn(
+                    'px-3 py-2 whitespace-nowrap',
+                    index === 0 ? 'max-w-xs truncate font-medium' : 'text-right tabular-nums',
+                  )}
+                >
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </td>
               ))}
             </tr>
           ))}
@@ -168,8 +301,14 @@ function BreakdownTable({ rows, dimension, label, currency, total }: { rows: Bre
         {total && (
           <tfoot className="border-t-2 border-slate-200 bg-slate-50 font-semibold">
             <tr>
-              <th scope="row" className="px-3 py-2 text-left">Total</th>
-              {TABLE_METRICS.map((kpi) => <td key={kpi.key} className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{formatValue(total[kpi.key], kpi.kind, currency)}</td>)}
+              <th scope="row" className="px-3 py-2 text-left">
+                Total
+              </th>
+              {TABLE_METRICS.map((kpi) => (
+                <td key={kpi.key} className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
+                  {formatValue(total[kpi.key], kpi.kind, currency)}
+                </td>
+              ))}
             </tr>
           </tfoot>
         )}
@@ -179,21 +318,45 @@ function BreakdownTable({ rows, dimension, label, currency, total }: { rows: Bre
 }
 
 function Breakdowns({ report, currency }: { report: Report; currency: string | null }) {
-  const available = BREAKDOWNS.filter((item) => (report.breakdowns[item.key] ?? []).some((row) => row.currency === currency && row[item.key] !== null));
+  const available = BREAKDOWNS.filter((item) =>
+    (report.breakdowns[item.key] ?? []).some((row) => row.currency === currency && row[item.key] !== null),
+  );
   const [active, setActive] = useState<string>(available[0]?.key ?? 'platform');
   const current = available.find((item) => item.key === active) ?? available[0];
   return (
     <Card>
-      <CardHeader title="Breakdown" description={`By ${current?.label.toLowerCase() ?? 'dimension'}, ${currencyLabel(currency)}. Select a column to sort.`} />
+      <CardHeader
+        title="Breakdown"
+        description={`By ${current?.label.toLowerCase() ?? 'dimension'}, ${currencyLabel(currency)}. Select a column to sort.`}
+      />
       <div role="tablist" aria-label="Breakdown by" className="flex gap-1 border-b border-slate-100 px-4 pt-2">
         {available.map((item) => (
-          <button key={item.key} role="tab" type="button" aria-selected={current?.key === item.key} onClick={() => setActive(item.key)} className={cn('-mb-px border-b-2 px-3 py-2 text-sm font-medium', current?.key === item.key ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-600 hover:text-slate-900')}>
+          <button
+            key={item.key}
+            role="tab"
+            type="button"
+            aria-selected={current?.key === item.key}
+            onClick={() => setActive(item.key)}
+            className={cn(
+              '-mb-px border-b-2 px-3 py-2 text-sm font-medium',
+              current?.key === item.key
+                ? 'border-brand-600 text-brand-700'
+                : 'border-transparent text-slate-600 hover:text-slate-900',
+            )}
+          >
             {item.label}
           </button>
         ))}
       </div>
       {current ? (
-        <BreakdownTable key={current.key} dimension={current.key} label={current.label} currency={currency} rows={(report.breakdowns[current.key] ?? []).filter((row) => row.currency === currency)} total={report.totals.find((row) => row.currency === currency)} />
+        <BreakdownTable
+          key={current.key}
+          dimension={current.key}
+          label={current.label}
+          currency={currency}
+          rows={(report.breakdowns[current.key] ?? []).filter((row) => row.currency === currency)}
+          total={report.totals.find((row) => row.currency === currency)}
+        />
       ) : (
         <p className="px-5 py-4 text-sm text-slate-600">No dimension to break down by in this data.</p>
       )}
@@ -206,32 +369,63 @@ const PRIORITY_TONE = { high: 'red', medium: 'amber', low: 'slate' } as const;
 function Rating({ item }: { item: Item }) {
   const [rating, setRating] = useState<number | null>(null);
   const rate = useMutation({
-    mutationFn: (value: number) => unwrap(api.PUT('/api/v1/insights/{id}/feedback', { params: { path: { id: item.id } }, body: { rating: value } })),
+    mutationFn: (value: number) =>
+      unwrap(api.PUT('/api/v1/insights/{id}/feedback', { params: { path: { id: item.id } }, body: { rating: value } })),
     onSuccess: (_data, value) => setRating(value),
   });
   return (
     <div className="flex items-center gap-2">
       <div role="radiogroup" aria-label={`Rate “${item.title}”`} className="flex">
         {[1, 2, 3, 4, 5].map((value) => (
-          <button key={value} type="button" role="radio" aria-checked={rating === value} aria-label={`${value} of 5`} disabled={rate.isPending} onClick={() => rate.mutate(value)} className={cn('px-0.5 text-lg leading-none', rating !== null && value <= rating ? 'text-amber-500' : 'text-slate-300 hover:text-amber-400')}>
+          <button
+            key={value}
+            type="button"
+            role="radio"
+            aria-checked={rating === value}
+            aria-label={`${value} of 5`}
+            disabled={rate.isPending}
+            onClick={() => rate.mutate(value)}
+            className={cn(
+              'px-0.5 text-lg leading-none',
+              rating !== null && value <= rating ? 'text-amber-500' : 'text-slate-300 hover:text-amber-400',
+            )}
+          >
             ★
           </button>
         ))}
       </div>
-      {rate.isSuccess && <span className="text-xs text-emerald-700" role="status">Thanks, rated {rating}/5</span>}
+      {rate.isSuccess && (
+        <span className="text-xs text-emerald-700" role="status">
+          Thanks, rated {rating}/5
+        </span>
+      )}
       {rate.error && <span className="text-xs text-red-700">{messageOf(rate.error)}</span>}
     </div>
   );
 }
 
 function Outcome({ item }: { item: Item }) {
-  const report = useMutation({ mutationFn: (implemented: boolean) => unwrap(api.PUT('/api/v1/recommendations/{id}/feedback', { params: { path: { id: item.id } }, body: { implemented } })) });
-  if (report.isSuccess) return <span className="text-xs text-emerald-700" role="status">Outcome recorded</span>;
+  const report = useMutation({
+    mutationFn: (implemented: boolean) =>
+      unwrap(
+        api.PUT('/api/v1/recommendations/{id}/feedback', { params: { path: { id: item.id } }, body: { implemented } }),
+      ),
+  });
+  if (report.isSuccess)
+    return (
+      <span className="text-xs text-emerald-700" role="status">
+        Outcome recorded
+      </span>
+    );
   return (
     <div className="flex items-center gap-2 text-xs text-slate-600">
       Done it?
-      <Button variant="secondary" size="sm" onClick={() => report.mutate(true)}>Implemented</Button>
-      <Button variant="ghost" size="sm" onClick={() => report.mutate(false)}>Not done</Button>
+      <Button variant="secondary" size="sm" onClick={() => report.mutate(true)}>
+        Implemented
+      </Button>
+      <Button variant="ghost" size="sm" onClick={() => report.mutate(false)}>
+        Not done
+      </Button>
     </div>
   );
 }
@@ -255,7 +449,9 @@ function ItemCard({ item, canRate }: { item: Item; canRate: boolean }) {
                 {figures.map(([key, value]) => (
                   <div key={key} className="contents">
                     <dt className="text-slate-500">{key}</dt>
-                    <dd className="tabular-nums">{typeof value === 'number' ? formatNumber(value, 2) : String(value)}</dd>
+                    <dd className="tabular-nums">
+                      {typeof value === 'number' ? formatNumber(value, 2) : String(value)}
+                    </dd>
                   </div>
                 ))}
               </dl>
@@ -285,11 +481,22 @@ function ExportMenu({ id }: { id: string }) {
           <Button variant="secondary">Export ▾</Button>
         </DropdownMenu.Trigger>
         <DropdownMenu.Portal>
-          <DropdownMenu.Content align="end" sideOffset={4} className="min-w-48 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
+          <DropdownMenu.Content
+            align="end"
+            sideOffset={4}
+            className="min-w-48 rounded-md border border-slate-200 bg-white p-1 shadow-lg"
+          >
             {formats.map((item) => (
-              <DropdownMenu.Item key={item.format} onSelect={() => {
-                void download(`/api/v1/analyses/${id}/export?format=${item.format}`, `analysis-${id}.${item.format}`).catch((caught: unknown) => setError(messageOf(caught)));
-              }} className="cursor-pointer rounded px-3 py-2 text-sm outline-none data-[highlighted]:bg-slate-100">
+              <DropdownMenu.Item
+                key={item.format}
+                onSelect={() => {
+                  void download(
+                    `/api/v1/analyses/${id}/export?format=${item.format}`,
+                    `analysis-${id}.${item.format}`,
+                  ).catch((caught: unknown) => setError(messageOf(caught)));
+                }}
+                className="cursor-pointer rounded px-3 py-2 text-sm outline-none data-[highlighted]:bg-slate-100"
+              >
                 {item.label}
               </DropdownMenu.Item>
             ))}
@@ -304,8 +511,17 @@ function ExportMenu({ id }: { id: string }) {
 export function DashboardPage() {
   const { id } = useParams({ from: '/analyses/$id' });
   const { can } = useAuth();
-  const analysis = useQuery({ queryKey: ['analysis', id], queryFn: () => unwrap(api.GET('/api/v1/analyses/{id}', { params: { path: { id } } })) });
-  const insights = useQuery({ queryKey: ['insights', id], queryFn: () => unwrap(api.GET('/api/v1/analyses/{id}/insights', { params: { path: { id }, query: { includeSuppressed: false } } })) });
+  const analysis = useQuery({
+    queryKey: ['analysis', id],
+    queryFn: () => unwrap(api.GET('/api/v1/analyses/{id}', { params: { path: { id } } })),
+  });
+  const insights = useQuery({
+    queryKey: ['insights', id],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/analyses/{id}/insights', { params: { path: { id }, query: { includeSuppressed: false } } }),
+      ),
+  });
   const [chosenCurrency, setCurrency] = useState<string | null | undefined>(undefined);
 
   if (analysis.isPending) {
@@ -313,14 +529,19 @@ export function DashboardPage() {
       <div className="space-y-4" aria-busy="true">
         <Skeleton className="h-8 w-72" />
         <Skeleton className="h-24 w-full" />
-        <div className="grid grid-cols-5 gap-3">{Array.from({ length: 10 }, (_, n) => <Skeleton key={n} className="h-20" />)}</div>
+        <div className="grid grid-cols-5 gap-3">
+          {Array.from({ length: 10 }, (_, n) => (
+            <Skeleton key={n} className="h-20" />
+          ))}
+        </div>
       </div>
     );
   }
   if (analysis.error) return <ErrorNote>{messageOf(analysis.error)}</ErrorNote>;
   const report: Report = analysis.data.result;
   const currencies = report.totals.map((row) => row.currency);
-  const currency = chosenCurrency === undefined || !currencies.includes(chosenCurrency) ? (currencies[0] ?? null) : chosenCurrency;
+  const currency =
+    chosenCurrency === undefined || !currencies.includes(chosenCurrency) ? (currencies[0] ?? null) : chosenCurrency;
   const summary = (insights.data?.summary ?? analysis.data.summary) as Summary | null;
   const items = [...((insights.data?.insights ?? []) as unknown as Item[])];
   const recommendations = (insights.data?.recommendations ?? []) as unknown as Item[];
@@ -331,7 +552,19 @@ export function DashboardPage() {
     <div className="space-y-6">
       <PageHeader
         title={analysis.data.name}
-        description={<>{formatDate(report.dateRange.from)} – {formatDate(report.dateRange.to)} · {formatNumber(report.rows)} rows{report.periodOverPeriod && <> · compared with {formatDate(report.periodOverPeriod.previousRange.from)} – {formatDate(report.periodOverPeriod.previousRange.to)}{comparedWith}</>}</>}
+        description={
+          <>
+            {formatDate(report.dateRange.from)} – {formatDate(report.dateRange.to)} · {formatNumber(report.rows)} rows
+            {report.periodOverPeriod && (
+              <>
+                {' '}
+                · compared with {formatDate(report.periodOverPeriod.previousRange.from)} –{' '}
+                {formatDate(report.periodOverPeriod.previousRange.to)}
+                {comparedWith}
+              </>
+            )}
+          </>
+        }
         actions={can('data:export') ? <ExportMenu id={id} /> : undefined}
       />
       {summary && (
@@ -344,7 +577,15 @@ export function DashboardPage() {
         <div role="group" aria-label="Currency" className="flex items-center gap-2 text-sm">
           <span className="text-slate-600">Figures in</span>
           {currencies.map((code) => (
-            <Button key={code ?? ''} size="sm" variant={code === currency ? 'primary' : 'secondary'} aria-pressed={code === currency} onClick={() => setCurrency(code)}>{code ?? 'No currency stated'}</Button>
+            <Button
+              key={code ?? ''}
+              size="sm"
+              variant={code === currency ? 'primary' : 'secondary'}
+              aria-pressed={code === currency}
+              onClick={() => setCurrency(code)}
+            >
+              {code ?? 'No currency stated'}
+            </Button>
           ))}
           <span className="text-xs text-slate-500">Currencies are reported apart, never summed.</span>
         </div>
@@ -354,20 +595,41 @@ export function DashboardPage() {
       <Trend report={report} currency={currency} anomalies={anomalies} />
       <Breakdowns key={currency ?? ''} report={report} currency={currency} />
       <div className="grid gap-6 lg:grid-cols-2">
-        <Performers rows={(report.breakdowns.campaign ?? []).filter((row) => row.currency === currency)} currency={currency} />
+        <Performers
+          rows={(report.breakdowns.campaign ?? []).filter((row) => row.currency === currency)}
+          currency={currency}
+        />
         <Pacing datasetIds={analysis.data.datasetIds} asOf={report.dateRange.to} currency={currency} />
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Insights" description="What stands out, most important first." />
-          {insights.isPending ? <Skeleton className="m-5 h-32" /> : items.length === 0 ? <p className="px-5 py-4 text-sm text-slate-600">No insight for this data: try a longer period or more datasets.</p> : (
-            <ul className="divide-y divide-slate-100">{items.map((item) => <ItemCard key={item.id} item={item} canRate={can('feedback:write')} />)}</ul>
+          {insights.isPending ? (
+            <Skeleton className="m-5 h-32" />
+          ) : items.length === 0 ? (
+            <p className="px-5 py-4 text-sm text-slate-600">
+              No insight for this data: try a longer period or more datasets.
+            </p>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {items.map((item) => (
+                <ItemCard key={item.id} item={item} canRate={can('feedback:write')} />
+              ))}
+            </ul>
           )}
         </Card>
         <Card>
           <CardHeader title="Recommendations" description="What to do next, and what came of it." />
-          {insights.isPending ? <Skeleton className="m-5 h-32" /> : recommendations.length === 0 ? <p className="px-5 py-4 text-sm text-slate-600">No recommendation for this data.</p> : (
-            <ul className="divide-y divide-slate-100">{recommendations.map((item) => <ItemCard key={item.id} item={item} canRate={can('feedback:write')} />)}</ul>
+          {insights.isPending ? (
+            <Skeleton className="m-5 h-32" />
+          ) : recommendations.length === 0 ? (
+            <p className="px-5 py-4 text-sm text-slate-600">No recommendation for this data.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {recommendations.map((item) => (
+                <ItemCard key={item.id} item={item} canRate={can('feedback:write')} />
+              ))}
+            </ul>
           )}
         </Card>
       </div>

@@ -12,7 +12,33 @@ import { ConfirmButton } from '../components/ui/confirm';
 import { formatDate, formatNumber, formatPercent } from '../lib/format';
 
 /** The unified fields a column can map to (src/analysis/schema.ts). */
-const FIELDS = ['date', 'platform', 'channel', 'account', 'campaign', 'ad_group', 'ad', 'device', 'country', 'region', 'age', 'gender', 'placement', 'objective', 'funnel_stage', 'currency', 'impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue', 'leads', 'video_views', 'engagements'] as const;
+const FIELDS = [
+  'date',
+  'platform',
+  'channel',
+  'account',
+  'campaign',
+  'ad_group',
+  'ad',
+  'device',
+  'country',
+  'region',
+  'age',
+  'gender',
+  'placement',
+  'objective',
+  'funnel_stage',
+  'currency',
+  'impressions',
+  'reach',
+  'clicks',
+  'spend',
+  'conversions',
+  'revenue',
+  'leads',
+  'video_views',
+  'engagements',
+] as const;
 type Field = (typeof FIELDS)[number];
 
 const REASONS: Record<string, string> = {
@@ -30,7 +56,15 @@ function Stat({ label, value }: { label: string; value: string }) {
   );
 }
 
-function MappingEditor({ dataset, editable, onApplied }: { dataset: Dataset; editable: boolean; onApplied: (after: Dataset) => void }) {
+function MappingEditor({
+  dataset,
+  editable,
+  onApplied,
+}: {
+  dataset: Dataset;
+  editable: boolean;
+  onApplied: (after: Dataset) => void;
+}) {
   const queryClient = useQueryClient();
   const current: Record<string, Field | null> = {};
   for (const entry of dataset.mapping ?? []) current[entry.source] = entry.field as Field;
@@ -38,7 +72,10 @@ function MappingEditor({ dataset, editable, onApplied }: { dataset: Dataset; edi
   const [draft, setDraft] = useState<Record<string, Field | null>>(current);
   const changed = Object.keys(draft).filter((source) => draft[source] !== current[source]);
   const save = useMutation({
-    mutationFn: () => unwrap(api.PATCH('/api/v1/datasets/{id}/mapping', { params: { path: { id: dataset.id } }, body: { mapping: draft } })),
+    mutationFn: () =>
+      unwrap(
+        api.PATCH('/api/v1/datasets/{id}/mapping', { params: { path: { id: dataset.id } }, body: { mapping: draft } }),
+      ),
     onSuccess: (after) => {
       onApplied(after);
       queryClient.setQueryData(['dataset', dataset.id], after);
@@ -53,15 +90,27 @@ function MappingEditor({ dataset, editable, onApplied }: { dataset: Dataset; edi
       <CardHeader
         title="Column mapping"
         description="How each column of the file reads into the unified schema."
-        actions={editable && changed.length > 0 ? (
-          <div className="flex items-center gap-2">
-            <span className="text-sm text-slate-600">{changed.length} change{changed.length > 1 ? 's' : ''}: the dataset is rebuilt</span>
-            <Button variant="secondary" size="sm" onClick={() => setDraft(current)}>Reset</Button>
-            <Button size="sm" onClick={() => save.mutate()} disabled={save.isPending}>{save.isPending ? 'Rebuilding…' : 'Apply mapping'}</Button>
-          </div>
-        ) : undefined}
+        actions={
+          editable && changed.length > 0 ? (
+            <div className="flex items-center gap-2">
+              <span className="text-sm text-slate-600">
+                {changed.length} change{changed.length > 1 ? 's' : ''}: the dataset is rebuilt
+              </span>
+              <Button variant="secondary" size="sm" onClick={() => setDraft(current)}>
+                Reset
+              </Button>
+              <Button size="sm" onClick={() => save.mutate()} disabled={save.isPending}>
+                {save.isPending ? 'Rebuilding…' : 'Apply mapping'}
+              </Button>
+            </div>
+          ) : undefined
+        }
       />
-      {save.error && <div className="px-5 pt-4"><ErrorNote>{messageOf(save.error)}</ErrorNote></div>}
+      {save.error && (
+        <div className="px-5 pt-4">
+          <ErrorNote>{messageOf(save.error)}</ErrorNote>
+        </div>
+      )}
       <div className="overflow-x-auto">
         <table className="w-full text-sm">
           <thead className="text-left text-xs uppercase tracking-wide text-slate-600">
@@ -80,18 +129,31 @@ function MappingEditor({ dataset, editable, onApplied }: { dataset: Dataset; edi
                     <select
                       aria-label={`Field for column ${source}`}
                       value={draft[source] ?? ''}
-                      onChange={(event) => setDraft({ ...draft, [source]: event.target.value === '' ? null : (event.target.value as Field) })}
+                      onChange={(event) =>
+                        setDraft({
+                          ...draft,
+                          [source]: event.target.value === '' ? null : (event.target.value as Field),
+                        })
+                      }
                       className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
                     >
                       <option value="">Ignore</option>
-                      {FIELDS.map((field) => <option key={field} value={field}>{field}</option>)}
+                      {FIELDS.map((field) => (
+                        <option key={field} value={field}>
+                          {field}
+                        </option>
+                      ))}
                     </select>
                   ) : (
-                    draft[source] ?? 'ignored'
+                    (draft[source] ?? 'ignored')
                   )}
                 </td>
                 <td className="px-5 py-2 text-slate-600">
-                  {confidence.has(source) ? formatPercent((confidence.get(source) ?? 0) * 100, 0) : <span>Not mapped: {REASONS[reasons.get(source) ?? ''] ?? reasons.get(source)}</span>}
+                  {confidence.has(source) ? (
+                    formatPercent((confidence.get(source) ?? 0) * 100, 0)
+                  ) : (
+                    <span>Not mapped: {REASONS[reasons.get(source) ?? ''] ?? reasons.get(source)}</span>
+                  )}
                 </td>
               </tr>
             ))}
@@ -107,7 +169,10 @@ export function DatasetPage() {
   const { can } = useAuth();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const dataset = useQuery({ queryKey: ['dataset', id], queryFn: async () => (await unwrap(api.GET('/api/v1/datasets/{id}', { params: { path: { id } } }))) as Dataset });
+  const dataset = useQuery({
+    queryKey: ['dataset', id],
+    queryFn: async () => (await unwrap(api.GET('/api/v1/datasets/{id}', { params: { path: { id } } }))) as Dataset,
+  });
   const [applied, setApplied] = useState<string | null>(null);
   const remove = useMutation({
     mutationFn: () => unwrap(api.DELETE('/api/v1/datasets/{id}', { params: { path: { id } } })),
@@ -117,15 +182,34 @@ export function DatasetPage() {
     },
   });
   if (dataset.isPending) return <Skeleton className="h-64 w-full" />;
-  if (dataset.error) return <ErrorNote>{messageOf(dataset.error)} <Link to="/datasets" className="underline">Back to datasets</Link></ErrorNote>;
+  if (dataset.error)
+    return (
+      <ErrorNote>
+        {messageOf(dataset.error)}{' '}
+        <Link to="/datasets" className="underline">
+          Back to datasets
+        </Link>
+      </ErrorNote>
+    );
   const data = dataset.data;
   const quality = data.quality;
   return (
     <div className="space-y-6">
       <PageHeader
         title={data.name}
-        description={<>Detected as <Badge tone="blue">{data.platform}</Badge>{data.platformConfidence !== undefined && <> ({formatPercent(data.platformConfidence * 100, 0)} sure)</>}</>}
-        actions={can('datasets:delete') ? <ConfirmButton label="Delete dataset" title={`Delete ${data.name}?`} onConfirm={() => remove.mutate()}>The file and its rows are removed.</ConfirmButton> : undefined}
+        description={
+          <>
+            Detected as <Badge tone="blue">{data.platform}</Badge>
+            {data.platformConfidence !== undefined && <> ({formatPercent(data.platformConfidence * 100, 0)} sure)</>}
+          </>
+        }
+        actions={
+          can('datasets:delete') ? (
+            <ConfirmButton label="Delete dataset" title={`Delete ${data.name}?`} onConfirm={() => remove.mutate()}>
+              The file and its rows are removed.
+            </ConfirmButton>
+          ) : undefined
+        }
       />
       {remove.error && <ErrorNote>{messageOf(remove.error)}</ErrorNote>}
       <Card className="px-5 py-4">
@@ -138,16 +222,37 @@ export function DatasetPage() {
       </Card>
       {quality && (
         <Card>
-          <CardHeader title="Data quality" description={`${formatNumber(quality.rowsKept)} of ${formatNumber(quality.rowsRead)} rows kept; ${formatNumber(quality.duplicates)} duplicates.`} />
-          {quality.warnings.length === 0 ? <p className="px-5 py-4 text-sm text-emerald-700">No warnings.</p> : (
+          <CardHeader
+            title="Data quality"
+            description={`${formatNumber(quality.rowsKept)} of ${formatNumber(quality.rowsRead)} rows kept; ${formatNumber(quality.duplicates)} duplicates.`}
+          />
+          {quality.warnings.length === 0 ? (
+            <p className="px-5 py-4 text-sm text-emerald-700">No warnings.</p>
+          ) : (
             <ul className="space-y-2 px-5 py-4">
-              {quality.warnings.map((warning) => <li key={warning} className="flex gap-2 text-sm"><Badge tone="amber">Warning</Badge><span>{warning}</span></li>)}
+              {quality.warnings.map((warning) => (
+                <li key={warning} className="flex gap-2 text-sm">
+                  <Badge tone="amber">Warning</Badge>
+                  <span>{warning}</span>
+                </li>
+              ))}
             </ul>
           )}
         </Card>
       )}
-      {applied && <p className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" role="status">{applied}</p>}
-      <MappingEditor key={JSON.stringify(data.mapping)} dataset={data} editable={can('datasets:upload')} onApplied={(after) => setApplied(`Mapping applied: ${formatNumber(after.rows)} rows rebuilt with the new columns.`)} />
+      {applied && (
+        <p className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" role="status">
+          {applied}
+        </p>
+      )}
+      <MappingEditor
+        key={JSON.stringify(data.mapping)}
+        dataset={data}
+        editable={can('datasets:upload')}
+        onApplied={(after) =>
+          setApplied(`Mapping applied: ${formatNumber(after.rows)} rows rebuilt with the new columns.`)
+        }
+      />
       <DatasetPreview key={`${data.id}-${data.rows}`} id={id} rows={data.rows} />
     </div>
   );

@@ -32,13 +32,25 @@ export function NewAnalysisPage() {
   const [comparison, setComparison] = useState<NonNullable<Comparison>>('previous');
 
   const chosen = (datasets.data ?? []).filter((dataset) => selected.includes(dataset.id));
-  const currencies = [...new Set(chosen.flatMap((dataset) => dataset.currencies ?? []).filter((code) => /^[A-Z]{3}$/.test(code)))].sort();
+  const currencies = [
+    ...new Set(chosen.flatMap((dataset) => dataset.currencies ?? []).filter((code) => /^[A-Z]{3}$/.test(code))),
+  ].sort();
   const [convertTo, setConvertTo] = useState('');
   const [rates, setRates] = useState<Record<string, string>>({});
-  const conversion = convertTo && currencies.includes(convertTo)
-    ? { to: convertTo, rates: Object.fromEntries(currencies.filter((code) => code !== convertTo).map((code) => [code, Number(rates[code] ?? '')])) }
-    : undefined;
-  const dataEnd = chosen.map((dataset) => dataset.dateRange?.to ?? '').filter(Boolean).sort().pop();
+  const conversion =
+    convertTo && currencies.includes(convertTo)
+      ? {
+          to: convertTo,
+          rates: Object.fromEntries(
+            currencies.filter((code) => code !== convertTo).map((code) => [code, Number(rates[code] ?? '')]),
+          ),
+        }
+      : undefined;
+  const dataEnd = chosen
+    .map((dataset) => dataset.dateRange?.to ?? '')
+    .filter(Boolean)
+    .sort()
+    .pop();
   const range = useMemo(() => {
     if (preset === 'custom') return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
     if (!dataEnd || preset === 'all') return undefined;
@@ -49,17 +61,22 @@ export function NewAnalysisPage() {
 
   const create = useMutation({
     mutationFn: () => {
-      const values = filterValues.split(',').map((value) => value.trim()).filter(Boolean);
-      return unwrap(api.POST('/api/v1/analyses', {
-        body: {
-          datasetIds: selected,
-          ...(name.trim() ? { name: name.trim() } : {}),
-          ...(range ? { dateRange: range } : {}),
-          ...(values.length > 0 ? { filters: [{ dimension: filterDimension, values }] } : {}),
-          comparison,
-          ...(conversion ? { conversion } : {}),
-        },
-      }));
+      const values = filterValues
+        .split(',')
+        .map((value) => value.trim())
+        .filter(Boolean);
+      return unwrap(
+        api.POST('/api/v1/analyses', {
+          body: {
+            datasetIds: selected,
+            ...(name.trim() ? { name: name.trim() } : {}),
+            ...(range ? { dateRange: range } : {}),
+            ...(values.length > 0 ? { filters: [{ dimension: filterDimension, values }] } : {}),
+            comparison,
+            ...(conversion ? { conversion } : {}),
+          },
+        }),
+      );
     },
     onSuccess: (analysis) => navigate({ to: '/analyses/$id', params: { id: analysis.id } }),
   });
@@ -67,7 +84,18 @@ export function NewAnalysisPage() {
 
   if (datasets.isPending) return <Skeleton className="h-64 w-full" />;
   if ((datasets.data ?? []).length === 0) {
-    return <EmptyState title="Nothing to analyse yet" action={<Link to="/datasets" className="text-brand-700 underline">Go to Datasets</Link>}>Upload at least one platform export first.</EmptyState>;
+    return (
+      <EmptyState
+        title="Nothing to analyse yet"
+        action={
+          <Link to="/datasets" className="text-brand-700 underline">
+            Go to Datasets
+          </Link>
+        }
+      >
+        Upload at least one platform export first.
+      </EmptyState>
+    );
   }
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -75,7 +103,10 @@ export function NewAnalysisPage() {
   };
   return (
     <>
-      <PageHeader title="New analysis" description="Choose the data, the period and any filters. and what to compare it with." />
+      <PageHeader
+        title="New analysis"
+        description="Choose the data, the period and any filters. and what to compare it with."
+      />
       <form onSubmit={submit} className="grid gap-6 lg:grid-cols-3">
         <Card className="p-5 lg:col-span-2">
           <fieldset>
@@ -84,18 +115,38 @@ export function NewAnalysisPage() {
               {(datasets.data ?? []).map((dataset) => (
                 <li key={dataset.id}>
                   <label className="flex cursor-pointer items-center gap-3 px-4 py-2.5 text-sm hover:bg-slate-50">
-                    <input type="checkbox" checked={selected.includes(dataset.id)} onChange={(event) => setSelected(event.target.checked ? [...selected, dataset.id] : selected.filter((id) => id !== dataset.id))} className="h-4 w-4" />
+                    <input
+                      type="checkbox"
+                      checked={selected.includes(dataset.id)}
+                      onChange={(event) =>
+                        setSelected(
+                          event.target.checked ? [...selected, dataset.id] : selected.filter((id) => id !== dataset.id),
+                        )
+                      }
+                      className="h-4 w-4"
+                    />
                     <span className="font-medium">{dataset.name}</span>
-                    <span className="text-slate-600">{dataset.platform} · {formatNumber(dataset.rows)} rows · {formatDate(dataset.dateRange?.from)} – {formatDate(dataset.dateRange?.to)}</span>
+                    <span className="text-slate-600">
+                      {dataset.platform} · {formatNumber(dataset.rows)} rows · {formatDate(dataset.dateRange?.from)} –{' '}
+                      {formatDate(dataset.dateRange?.to)}
+                    </span>
                   </label>
                 </li>
               ))}
             </ul>
-            {error?.fieldError('/body/datasetIds') && <p className="mt-1 text-xs text-red-700">{error.fieldError('/body/datasetIds')}</p>}
+            {error?.fieldError('/body/datasetIds') && (
+              <p className="mt-1 text-xs text-red-700">{error.fieldError('/body/datasetIds')}</p>
+            )}
           </fieldset>
         </Card>
         <Card className="space-y-4 p-5">
-          <TextField label="Name" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. November campaigns" error={error?.fieldError('/body/name')} />
+          <TextField
+            label="Name"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            placeholder="e.g. November campaigns"
+            error={error?.fieldError('/body/name')}
+          />
           <SelectField label="Period" value={preset} onChange={(event) => setPreset(event.target.value as Preset)}>
             <option value="all">All the data</option>
             <option value="last7">Last 7 days of the data</option>
@@ -105,11 +156,28 @@ export function NewAnalysisPage() {
           </SelectField>
           {preset === 'custom' && (
             <div className="grid grid-cols-2 gap-3">
-              <TextField label="From" type="date" value={from} onChange={(event) => setFrom(event.target.value)} error={error?.fieldError('/body/dateRange/from')} />
-              <TextField label="To" type="date" value={to} onChange={(event) => setTo(event.target.value)} error={error?.fieldError('/body/dateRange/to')} />
+              <TextField
+                label="From"
+                type="date"
+                value={from}
+                onChange={(event) => setFrom(event.target.value)}
+                error={error?.fieldError('/body/dateRange/from')}
+              />
+              <TextField
+                label="To"
+                type="date"
+                value={to}
+                onChange={(event) => setTo(event.target.value)}
+                error={error?.fieldError('/body/dateRange/to')}
+              />
             </div>
           )}
-          <SelectField label="Compare with" value={comparison} onChange={(event) => setComparison(event.target.value as NonNullable<Comparison>)} error={error?.fieldError('/body/comparison')}>
+          <SelectField
+            label="Compare with"
+            value={comparison}
+            onChange={(event) => setComparison(event.target.value as NonNullable<Comparison>)}
+            error={error?.fieldError('/body/comparison')}
+          >
             <option value="previous">The period just before (same length)</option>
             <option value="year">The same period last year</option>
             <option value="none">No comparison</option>
@@ -117,21 +185,57 @@ export function NewAnalysisPage() {
           {currencies.length > 1 && (
             <fieldset className="space-y-2">
               <legend className="text-sm font-medium text-slate-800">Currencies</legend>
-              <SelectField label="Money in several currencies" value={convertTo} onChange={(event) => setConvertTo(event.target.value)}>
+              <SelectField
+                label="Money in several currencies"
+                value={convertTo}
+                onChange={(event) => setConvertTo(event.target.value)}
+              >
                 <option value="">Report each currency apart (never summed)</option>
-                {currencies.map((code) => <option key={code} value={code}>Convert everything to {code}</option>)}
+                {currencies.map((code) => (
+                  <option key={code} value={code}>
+                    Convert everything to {code}
+                  </option>
+                ))}
               </SelectField>
-              {convertTo && currencies.filter((code) => code !== convertTo).map((code) => (
-                <TextField key={code} label={`1 ${code} = ? ${convertTo}`} type="number" inputMode="decimal" min="0" step="any" required value={rates[code] ?? ''} onChange={(event) => setRates({ ...rates, [code]: event.target.value })} error={error?.fieldError(`/body/conversion/rates/${code}`)} />
-              ))}
+              {convertTo &&
+                currencies
+                  .filter((code) => code !== convertTo)
+                  .map((code) => (
+                    <TextField
+                      key={code}
+                      label={`1 ${code} = ? ${convertTo}`}
+                      type="number"
+                      inputMode="decimal"
+                      min="0"
+                      step="any"
+                      required
+                      value={rates[code] ?? ''}
+                      onChange={(event) => setRates({ ...rates, [code]: event.target.value })}
+                      error={error?.fieldError(`/body/conversion/rates/${code}`)}
+                    />
+                  ))}
               {error?.fieldError('/rates') && <p className="text-xs text-red-700">{error.fieldError('/rates')}</p>}
             </fieldset>
           )}
           <div className="grid grid-cols-2 gap-3">
-            <SelectField label="Filter by" value={filterDimension} onChange={(event) => setFilterDimension(event.target.value as (typeof FILTER_DIMENSIONS)[number])}>
-              {FILTER_DIMENSIONS.map((dimension) => <option key={dimension} value={dimension}>{dimension}</option>)}
+            <SelectField
+              label="Filter by"
+              value={filterDimension}
+              onChange={(event) => setFilterDimension(event.target.value as (typeof FILTER_DIMENSIONS)[number])}
+            >
+              {FILTER_DIMENSIONS.map((dimension) => (
+                <option key={dimension} value={dimension}>
+                  {dimension}
+                </option>
+              ))}
             </SelectField>
-            <TextField label="Values" value={filterValues} onChange={(event) => setFilterValues(event.target.value)} placeholder="comma-separated" error={error?.fieldError('/body/filters/0/values')} />
+            <TextField
+              label="Values"
+              value={filterValues}
+              onChange={(event) => setFilterValues(event.target.value)}
+              placeholder="comma-separated"
+              error={error?.fieldError('/body/filters/0/values')}
+            />
           </div>
           {create.error && !error?.problem.errors && <ErrorNote>{messageOf(create.error)}</ErrorNote>}
           <Button type="submit" className="w-full" disabled={selected.length === 0 || create.isPending}>

@@ -61,19 +61,58 @@ export function SignInPage() {
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-brand-600 text-lg font-bold text-white">P</div>
+          <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-brand-600 text-lg font-bold text-white">
+            P
+          </div>
           <h1 className="text-xl font-semibold">Sign in to PCA Agent</h1>
           <p className="mt-1 text-sm text-slate-600">Post-campaign analysis for your team</p>
         </div>
-        <form onSubmit={(event) => void submit(event)} className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <form
+          onSubmit={(event) => void submit(event)}
+          className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+        >
           {!needsCode ? (
             <>
-              <TextField label="Organisation" name="organization" value={organization} onChange={(event) => setOrganization(event.target.value)} placeholder="default" hint="Leave empty for the default organisation." autoComplete="organization" />
-              <TextField label="Username" name="username" required value={username} onChange={(event) => setUsername(event.target.value)} autoComplete="username" autoFocus />
-              <TextField label="Password" name="password" type="password" required value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" />
+              <TextField
+                label="Organisation"
+                name="organization"
+                value={organization}
+                onChange={(event) => setOrganization(event.target.value)}
+                placeholder="default"
+                hint="Leave empty for the default organisation."
+                autoComplete="organization"
+              />
+              <TextField
+                label="Username"
+                name="username"
+                required
+                value={username}
+                onChange={(event) => setUsername(event.target.value)}
+                autoComplete="username"
+                autoFocus
+              />
+              <TextField
+                label="Password"
+                name="password"
+                type="password"
+                required
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+                autoComplete="current-password"
+              />
             </>
           ) : (
-            <TextField label="Authentication code" name="totp" required value={totp} onChange={(event) => setTotp(event.target.value)} inputMode="numeric" autoComplete="one-time-code" autoFocus hint="The 6-digit code from your authenticator app, or a recovery code." />
+            <TextField
+              label="Authentication code"
+              name="totp"
+              required
+              value={totp}
+              onChange={(event) => setTotp(event.target.value)}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              autoFocus
+              hint="The 6-digit code from your authenticator app, or a recovery code."
+            />
           )}
           {error && <ErrorNote>{error}</ErrorNote>}
           <Button type="submit" className="w-full" disabled={busy}>

@@ -4,7 +4,14 @@ export interface Anomaly {
   title: string;
   sentence: string;
   priority: 'high' | 'medium' | 'low';
-  payload: { scope: 'total' | 'platform' | 'campaign'; key: string; metric: string; date: string; value: number; direction: 'above' | 'below' };
+  payload: {
+    scope: 'total' | 'platform' | 'campaign';
+    key: string;
+    metric: string;
+    date: string;
+    value: number;
+    direction: 'above' | 'below';
+  };
 }
 
 export type Grain = 'day' | 'week' | 'month';
@@ -32,7 +39,9 @@ const COLOUR = { above: '#b42318', below: '#b54708' } as const;
  * campaign's (the line shows the total, not their value).
  */
 export function anomalyMarks(anomalies: readonly Anomaly[], metric: string, grain: Grain, periods: readonly string[]) {
-  const shown = anomalies.filter((anomaly) => anomaly.payload.metric === metric && periods.includes(periodOf(anomaly.payload.date, grain)));
+  const shown = anomalies.filter(
+    (anomaly) => anomaly.payload.metric === metric && periods.includes(periodOf(anomaly.payload.date, grain)),
+  );
   const pins = shown
     .filter((anomaly) => anomaly.payload.scope === 'total')
     .map((anomaly) => ({
@@ -43,10 +52,35 @@ export function anomalyMarks(anomalies: readonly Anomaly[], metric: string, grai
     }));
   const lines = shown
     .filter((anomaly) => anomaly.payload.scope !== 'total')
-    .map((anomaly) => ({ name: anomaly.title, xAxis: periodOf(anomaly.payload.date, grain), lineStyle: { color: COLOUR[anomaly.payload.direction], type: 'dashed' } }));
+    .map((anomaly) => ({
+      name: anomaly.title,
+      xAxis: periodOf(anomaly.payload.date, grain),
+      lineStyle: { color: COLOUR[anomaly.payload.direction], type: 'dashed' },
+    }));
   return {
     shown,
-    markPoint: { symbol: 'pin', symbolSize: 36, label: { color: '#fff', fontSize: 10 }, data: grain === 'day' ? pins : [] },
-    markLine: { symbol: 'none', silent: false, label: { show: false }, tooltip: { formatter: (params: { name: string }) => params.name }, data: grain === 'day' ? lines : [...pins.map((pin) => ({ name: pin.name, xAxis: pin.coord[0], lineStyle: { color: pin.itemStyle.color, type: 'dashed' } })), ...lines] },
+    markPoint: {
+      symbol: 'pin',
+      symbolSize: 36,
+      label: { color: '#fff', fontSize: 10 },
+      data: grain === 'day' ? pins : [],
+    },
+    markLine: {
+      symbol: 'none',
+      silent: false,
+      label: { show: false },
+      tooltip: { formatter: (params: { name: string }) => params.name },
+      data:
+        grain === 'day'
+          ? lines
+          : [
+              ...pins.map((pin) => ({
+                name: pin.name,
+                xAxis: pin.coord[0],
+                lineStyle: { color: pin.itemStyle.color, type: 'dashed' },
+              })),
+              ...lines,
+            ],
+    },
   };
 }

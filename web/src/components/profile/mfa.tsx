@@ -31,7 +31,8 @@ function Enrol({ onEnabled, onDone }: { onEnabled: () => void; onDone: () => voi
     },
   });
   const enable = useMutation({
-    mutationFn: (current: Extract<Step, { kind: 'scan' }>) => unwrap(api.POST('/api/v1/auth/mfa/enable', { body: { password: current.password, code: code.trim() } })),
+    mutationFn: (current: Extract<Step, { kind: 'scan' }>) =>
+      unwrap(api.POST('/api/v1/auth/mfa/enable', { body: { password: current.password, code: code.trim() } })),
     onSuccess: (data) => {
       setStep({ kind: 'codes', recoveryCodes: data.recoveryCodes });
       onEnabled();
@@ -41,7 +42,9 @@ function Enrol({ onEnabled, onDone }: { onEnabled: () => void; onDone: () => voi
   if (step.kind === 'idle') {
     return (
       <div className="space-y-3">
-        <p className="text-sm text-slate-700">Add a second step to signing in: a 6-digit code from an authenticator app.</p>
+        <p className="text-sm text-slate-700">
+          Add a second step to signing in: a 6-digit code from an authenticator app.
+        </p>
         <Button onClick={() => setStep({ kind: 'password' })}>Set up two-factor authentication</Button>
       </div>
     );
@@ -53,11 +56,23 @@ function Enrol({ onEnabled, onDone }: { onEnabled: () => void; onDone: () => voi
     };
     return (
       <form onSubmit={submit} className="space-y-3">
-        <TextField label="Current password" type="password" required autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} error={fieldOf(setup.error, '/body/password')} />
+        <TextField
+          label="Current password"
+          type="password"
+          required
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          error={fieldOf(setup.error, '/body/password')}
+        />
         {setup.error && !fieldOf(setup.error, '/body/password') && <ErrorNote>{messageOf(setup.error)}</ErrorNote>}
         <div className="flex gap-2">
-          <Button type="submit" disabled={setup.isPending || password === ''}>{setup.isPending ? 'Checking…' : 'Continue'}</Button>
-          <Button variant="ghost" onClick={() => setStep({ kind: 'idle' })}>Cancel</Button>
+          <Button type="submit" disabled={setup.isPending || password === ''}>
+            {setup.isPending ? 'Checking…' : 'Continue'}
+          </Button>
+          <Button variant="ghost" onClick={() => setStep({ kind: 'idle' })}>
+            Cancel
+          </Button>
         </div>
       </form>
     );
@@ -69,33 +84,65 @@ function Enrol({ onEnabled, onDone }: { onEnabled: () => void; onDone: () => voi
     };
     return (
       <form onSubmit={submit} className="space-y-4">
-        <p className="text-sm text-slate-700">Scan this code with your authenticator app, or type the key in by hand. It is shown only now.</p>
+        <p className="text-sm text-slate-700">
+          Scan this code with your authenticator app, or type the key in by hand. It is shown only now.
+        </p>
         <div className="flex flex-wrap items-start gap-5">
           <QrCode text={step.otpauthUri} label="QR code for your authenticator app" />
           <div className="min-w-0 flex-1 space-y-2 text-sm">
             <p className="font-medium text-slate-800">Setup key</p>
-            <code data-testid="mfa-secret" className="block break-all rounded bg-slate-100 px-2 py-1 font-mono text-slate-900">{step.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+            <code
+              data-testid="mfa-secret"
+              className="block break-all rounded bg-slate-100 px-2 py-1 font-mono text-slate-900"
+            >
+              {step.secret.replace(/(.{4})/g, '$1 ').trim()}
+            </code>
             <details>
               <summary className="cursor-pointer text-brand-700">Show the otpauth link</summary>
               <code className="mt-1 block break-all text-xs text-slate-700">{step.otpauthUri}</code>
             </details>
           </div>
         </div>
-        <TextField label="Code from the app" required inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} value={code} onChange={(event) => setCode(event.target.value)} error={fieldOf(enable.error, '/body/code')} hint="6 digits; confirms the app is set up." />
+        <TextField
+          label="Code from the app"
+          required
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="\d{6}"
+          maxLength={6}
+          value={code}
+          onChange={(event) => setCode(event.target.value)}
+          error={fieldOf(enable.error, '/body/code')}
+          hint="6 digits; confirms the app is set up."
+        />
         {enable.error && !fieldOf(enable.error, '/body/code') && <ErrorNote>{messageOf(enable.error)}</ErrorNote>}
         <div className="flex gap-2">
-          <Button type="submit" disabled={enable.isPending}>{enable.isPending ? 'Confirming…' : 'Turn on'}</Button>
-          <Button variant="ghost" onClick={() => setStep({ kind: 'idle' })}>Cancel</Button>
+          <Button type="submit" disabled={enable.isPending}>
+            {enable.isPending ? 'Confirming…' : 'Turn on'}
+          </Button>
+          <Button variant="ghost" onClick={() => setStep({ kind: 'idle' })}>
+            Cancel
+          </Button>
         </div>
       </form>
     );
   }
   return (
     <div className="space-y-3">
-      <p role="status" className="text-sm font-medium text-emerald-800">Two-factor authentication is on.</p>
-      <p className="text-sm text-slate-700">Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are shown only now.</p>
-      <ul data-testid="recovery-codes" className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-900">
-        {step.recoveryCodes.map((recovery) => <li key={recovery}>{recovery}</li>)}
+      <p role="status" className="text-sm font-medium text-emerald-800">
+        Two-factor authentication is on.
+      </p>
+      <p className="text-sm text-slate-700">
+        Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are shown only
+        now.
+      </p>
+      <ul
+        data-testid="recovery-codes"
+        className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-900"
+      >
+        {step.recoveryCodes.map((recovery) => (
+          <li key={recovery}>{recovery}</li>
+        ))}
       </ul>
       <Button onClick={onDone}>I have saved them</Button>
     </div>
@@ -110,19 +157,43 @@ function Disable({ onDone }: { onDone: () => void }) {
     mutationFn: () => unwrap(api.POST('/api/v1/auth/mfa/disable', { body: { password, code: code.trim() } })),
     onSuccess: onDone,
   });
-  if (!open) return <Button variant="secondary" onClick={() => setOpen(true)}>Turn off two-factor authentication</Button>;
+  if (!open)
+    return (
+      <Button variant="secondary" onClick={() => setOpen(true)}>
+        Turn off two-factor authentication
+      </Button>
+    );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     disable.mutate();
   };
   return (
     <form onSubmit={submit} className="space-y-3">
-      <TextField label="Current password" type="password" required autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} error={fieldOf(disable.error, '/body/password')} />
-      <TextField label="Code from the app, or a recovery code" required autoComplete="one-time-code" value={code} onChange={(event) => setCode(event.target.value)} error={fieldOf(disable.error, '/body/code')} />
+      <TextField
+        label="Current password"
+        type="password"
+        required
+        autoComplete="current-password"
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+        error={fieldOf(disable.error, '/body/password')}
+      />
+      <TextField
+        label="Code from the app, or a recovery code"
+        required
+        autoComplete="one-time-code"
+        value={code}
+        onChange={(event) => setCode(event.target.value)}
+        error={fieldOf(disable.error, '/body/code')}
+      />
       {disable.error && <ErrorNote>{messageOf(disable.error)}</ErrorNote>}
       <div className="flex gap-2">
-        <Button type="submit" variant="danger" disabled={disable.isPending}>{disable.isPending ? 'Turning off…' : 'Turn off'}</Button>
-        <Button variant="ghost" onClick={() => setOpen(false)}>Cancel</Button>
+        <Button type="submit" variant="danger" disabled={disable.isPending}>
+          {disable.isPending ? 'Turning off…' : 'Turn off'}
+        </Button>
+        <Button variant="ghost" onClick={() => setOpen(false)}>
+          Cancel
+        </Button>
       </div>
     </form>
   );
@@ -137,8 +208,23 @@ export function MfaCard() {
   const enabled = me?.user.mfaEnabled === true || showingCodes;
   return (
     <Card data-testid="mfa">
-      <CardHeader title="Two-factor authentication" actions={<Badge tone={enabled ? 'green' : 'slate'}>{enabled ? 'On' : 'Off'}</Badge>} />
-      <div className="px-5 py-4">{enabled && !showingCodes ? <Disable onDone={refresh} /> : <Enrol onEnabled={() => { setShowingCodes(true); refresh(); }} onDone={() => setShowingCodes(false)} />}</div>
+      <CardHeader
+        title="Two-factor authentication"
+        actions={<Badge tone={enabled ? 'green' : 'slate'}>{enabled ? 'On' : 'Off'}</Badge>}
+      />
+      <div className="px-5 py-4">
+        {enabled && !showingCodes ? (
+          <Disable onDone={refresh} />
+        ) : (
+          <Enrol
+            onEnabled={() => {
+              setShowingCodes(true);
+              refresh();
+            }}
+            onDone={() => setShowingCodes(false)}
+          />
+        )}
+      </div>
     </Card>
   );
 }

@@ -15,7 +15,15 @@ export function QrCode({ text, label, size = 192 }: { text: string; label: strin
     return { path: d, count: modules + 8 };
   }, [text]);
   return (
-    <svg role="img" aria-label={label} viewBox={`0 0 ${count} ${count}`} width={size} height={size} shapeRendering="crispEdges" className="rounded border border-slate-200 bg-white">
+    <svg
+      role="img"
+      aria-label={label}
+      viewBox={`0 0 ${count} ${count}`}
+      width={size}
+      height={size}
+      shapeRendering="crispEdges"
+      className="rounded border border-slate-200 bg-white"
+    >
       <rect width={count} height={count} fill="#fff" />
       <path d={path} fill="#0f172a" />
     </svg>

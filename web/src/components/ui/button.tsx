@@ -18,6 +18,12 @@ export const buttonVariants = cva(
   },
 );
 
-export function Button({ className, variant, size, type = 'button', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & VariantProps<typeof buttonVariants>) {
+export function Button({
+  className,
+  variant,
+  size,
+  type = 'button',
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & VariantProps<typeof buttonVariants>) {
   return <button type={type} className={cn(buttonVariants({ variant, size }), className)} {...props} />;
 }

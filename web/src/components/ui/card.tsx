@@ -5,7 +5,15 @@ export function Card({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
   return <div className={cn('rounded-lg border border-slate-200 bg-white shadow-sm', className)} {...props} />;
 }
 
-export function CardHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+export function CardHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-5 py-4">
       <div>
@@ -21,7 +29,13 @@ export function Skeleton({ className }: { className?: string }) {
   return <div aria-hidden="true" className={cn('animate-pulse rounded-md bg-slate-200', className)} />;
 }
 
-export function Badge({ tone = 'slate', children }: { tone?: 'slate' | 'red' | 'amber' | 'green' | 'blue'; children: ReactNode }) {
+export function Badge({
+  tone = 'slate',
+  children,
+}: {
+  tone?: 'slate' | 'red' | 'amber' | 'green' | 'blue';
+  children: ReactNode;
+}) {
   const tones = {
     slate: 'bg-slate-100 text-slate-700',
     red: 'bg-red-50 text-red-800 ring-red-200',
@@ -29,7 +43,16 @@ export function Badge({ tone = 'slate', children }: { tone?: 'slate' | 'red' | '
     green: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
     blue: 'bg-brand-50 text-brand-700 ring-brand-100',
   } as const;
-  return <span className={cn('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ring-transparent', tones[tone])}>{children}</span>;
+  return (
+    <span
+      className={cn(
+        'inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ring-transparent',
+        tones[tone],
+      )}
+    >
+      {children}
+    </span>
+  );
 }
 
 export function EmptyState({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
@@ -50,7 +73,15 @@ export function ErrorNote({ children }: { children: ReactNode }) {
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>

@@ -3,7 +3,19 @@ import type { ReactNode } from 'react';
 import { Button } from './button';
 
 /** A destructive action behind a confirmation dialog (focus trapped, Escape cancels). */
-export function ConfirmButton({ label, title, children, onConfirm, confirmLabel = 'Delete' }: { label: ReactNode; title: string; children: ReactNode; onConfirm: () => void; confirmLabel?: string }) {
+export function ConfirmButton({
+  label,
+  title,
+  children,
+  onConfirm,
+  confirmLabel = 'Delete',
+}: {
+  label: ReactNode;
+  title: string;
+  children: ReactNode;
+  onConfirm: () => void;
+  confirmLabel?: string;
+}) {
   return (
     <AlertDialog.Root>
       <AlertDialog.Trigger asChild>

@@ -11,7 +11,13 @@ interface FieldProps {
 }
 
 /** A labelled input; a problem's errors[] message for it shows right under it. */
-export function TextField({ label, error, hint, className, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  error,
+  hint,
+  className,
+  ...props
+}: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
     <div className={cn('space-y-1', className)}>
@@ -35,7 +41,13 @@ export function TextField({ label, error, hint, className, ...props }: FieldProp
   );
 }
 
-export function SelectField({ label, error, className, children, ...props }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error,
+  className,
+  children,
+  ...props
+}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
   const id = useId();
   return (
     <div className={cn('space-y-1', className)}>

@@ -7,10 +7,20 @@ import { Button } from '../../components/ui/button';
 import { Badge, Card, EmptyState, ErrorNote, PageHeader, Skeleton } from '../../components/ui/card';
 import { SelectField, TextField } from '../../components/ui/field';
 import { formatDateTime, formatNumber } from '../../lib/format';
-import { changesOf, instantOf, valueText, type AuditEvent, type EventPage, type Outcome, type Severity, type VerifyResult } from './audit-types';
+import {
+  changesOf,
+  instantOf,
+  valueText,
+  type AuditEvent,
+  type EventPage,
+  type Outcome,
+  type Severity,
+  type VerifyResult,
+} from './audit-types';
 
 const PAGE_SIZE = 50;
-const linkButton = 'inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50';
+const linkButton =
+  'inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50';
 
 interface Filters {
   from: string;
@@ -24,7 +34,17 @@ interface Filters {
   includeArchived: boolean;
 }
 
-const NO_FILTERS: Filters = { from: '', to: '', action: '', actorId: '', targetId: '', outcome: '', severity: '', requestId: '', includeArchived: false };
+const NO_FILTERS: Filters = {
+  from: '',
+  to: '',
+  action: '',
+  actorId: '',
+  targetId: '',
+  outcome: '',
+  severity: '',
+  requestId: '',
+  includeArchived: false,
+};
 
 /** The filters as the API's query: blanks left out, local times turned into instants. */
 function queryOf(filters: Filters, cursor: string | undefined) {
@@ -64,7 +84,12 @@ export function AuditExplorerPage() {
       return page as unknown as EventPage;
     },
   });
-  const verify = useMutation({ mutationFn: async () => (await unwrap(api.GET('/api/v1/audit/verify', { params: { query: { archives: false } } }))) as unknown as VerifyResult });
+  const verify = useMutation({
+    mutationFn: async () =>
+      (await unwrap(
+        api.GET('/api/v1/audit/verify', { params: { query: { archives: false } } }),
+      )) as unknown as VerifyResult,
+  });
 
   // Infinite scroll: the next page loads when the end of the list comes into view.
   const sentinel = useRef<HTMLDivElement>(null);
@@ -83,7 +108,8 @@ export function AuditExplorerPage() {
     event.preventDefault();
     setFilters(draft);
   };
-  const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setDraft((current) => ({ ...current, [key]: value }));
+  const set = <K extends keyof Filters>(key: K, value: Filters[K]) =>
+    setDraft((current) => ({ ...current, [key]: value }));
   const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
@@ -109,27 +135,63 @@ export function AuditExplorerPage() {
 
       <Card className="mb-6 p-5">
         <form onSubmit={apply} aria-label="Filter events" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-          <TextField label="From" type="datetime-local" value={draft.from} onChange={(event) => set('from', event.target.value)} />
-          <TextField label="To" type="datetime-local" value={draft.to} onChange={(event) => set('to', event.target.value)} />
-          <TextField label="Action" placeholder="auth.login or auth.*" value={draft.action} onChange={(event) => set('action', event.target.value)} />
+          <TextField
+            label="From"
+            type="datetime-local"
+            value={draft.from}
+            onChange={(event) => set('from', event.target.value)}
+          />
+          <TextField
+            label="To"
+            type="datetime-local"
+            value={draft.to}
+            onChange={(event) => set('to', event.target.value)}
+          />
+          <TextField
+            label="Action"
+            placeholder="auth.login or auth.*"
+            value={draft.action}
+            onChange={(event) => set('action', event.target.value)}
+          />
           <TextField label="Actor id" value={draft.actorId} onChange={(event) => set('actorId', event.target.value)} />
-          <TextField label="Target id" value={draft.targetId} onChange={(event) => set('targetId', event.target.value)} />
-          <SelectField label="Outcome" value={draft.outcome} onChange={(event) => set('outcome', event.target.value as Filters['outcome'])}>
+          <TextField
+            label="Target id"
+            value={draft.targetId}
+            onChange={(event) => set('targetId', event.target.value)}
+          />
+          <SelectField
+            label="Outcome"
+            value={draft.outcome}
+            onChange={(event) => set('outcome', event.target.value as Filters['outcome'])}
+          >
             <option value="">Any</option>
             <option value="success">Success</option>
             <option value="failure">Failure</option>
             <option value="denied">Denied</option>
           </SelectField>
-          <SelectField label="Severity" value={draft.severity} onChange={(event) => set('severity', event.target.value as Filters['severity'])}>
+          <SelectField
+            label="Severity"
+            value={draft.severity}
+            onChange={(event) => set('severity', event.target.value as Filters['severity'])}
+          >
             <option value="">Any</option>
             <option value="info">Info</option>
             <option value="warning">Warning</option>
             <option value="error">Error</option>
             <option value="critical">Critical</option>
           </SelectField>
-          <TextField label="Request id" value={draft.requestId} onChange={(event) => set('requestId', event.target.value)} />
+          <TextField
+            label="Request id"
+            value={draft.requestId}
+            onChange={(event) => set('requestId', event.target.value)}
+          />
           <label className="flex items-center gap-2 text-sm text-slate-700 sm:col-span-2">
-            <input type="checkbox" checked={draft.includeArchived} onChange={(event) => set('includeArchived', event.target.checked)} className="h-4 w-4 rounded border-slate-300" />
+            <input
+              type="checkbox"
+              checked={draft.includeArchived}
+              onChange={(event) => set('includeArchived', event.target.checked)}
+              className="h-4 w-4 rounded border-slate-300"
+            />
             Include archived events (slower: reads the archive files)
           </label>
           <div className="flex items-end justify-end gap-2 sm:col-span-2">
@@ -159,24 +221,44 @@ export function AuditExplorerPage() {
       )}
 
       {events.isPending ? (
-        <div className="space-y-2">{[0, 1, 2, 3].map((n) => <Skeleton key={n} className="h-10 w-full" />)}</div>
+        <div className="space-y-2">
+          {[0, 1, 2, 3].map((n) => (
+            <Skeleton key={n} className="h-10 w-full" />
+          ))}
+        </div>
       ) : events.error ? (
         <ErrorNote>{messageOf(events.error)}</ErrorNote>
       ) : rows.length === 0 ? (
-        <EmptyState title="No events match">Change or clear the filters; archived events show only when you include them.</EmptyState>
+        <EmptyState title="No events match">
+          Change or clear the filters; archived events show only when you include them.
+        </EmptyState>
       ) : (
         <Card className="overflow-x-auto">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Audit events</caption>
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
               <tr>
-                <th scope="col" className="px-4 py-2">#</th>
-                <th scope="col" className="px-4 py-2">Time</th>
-                <th scope="col" className="px-4 py-2">Action</th>
-                <th scope="col" className="px-4 py-2">Actor</th>
-                <th scope="col" className="px-4 py-2">Target</th>
-                <th scope="col" className="px-4 py-2">Outcome</th>
-                <th scope="col" className="px-4 py-2">Severity</th>
+                <th scope="col" className="px-4 py-2">
+                  #
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Time
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Action
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Actor
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Target
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Outcome
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Severity
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -197,16 +279,29 @@ export function AuditExplorerPage() {
                       </button>
                     </td>
                     <td className="px-4 py-2 text-slate-700">{event.actor.name ?? event.actor.type}</td>
-                    <td className="max-w-56 truncate px-4 py-2 text-slate-700" title={event.target.name ?? event.target.id ?? ''}>
+                    <td
+                      className="max-w-56 truncate px-4 py-2 text-slate-700"
+                      title={event.target.name ?? event.target.id ?? ''}
+                    >
                       {event.target.type ? `${event.target.type}: ${event.target.name ?? event.target.id ?? ''}` : '–'}
                     </td>
-                    <td className="px-4 py-2"><Badge tone={OUTCOME_TONE[event.outcome]}>{event.outcome}</Badge></td>
-                    <td className="px-4 py-2"><Badge tone={SEVERITY_TONE[event.severity]}>{event.severity}</Badge></td>
+                    <td className="px-4 py-2">
+                      <Badge tone={OUTCOME_TONE[event.outcome]}>{event.outcome}</Badge>
+                    </td>
+                    <td className="px-4 py-2">
+                      <Badge tone={SEVERITY_TONE[event.severity]}>{event.severity}</Badge>
+                    </td>
                   </tr>
                   {open === event.id && (
                     <tr id={`event-${event.id}`} className="border-b border-slate-200 bg-slate-50/60">
                       <td colSpan={7} className="px-4 py-4">
-                        <EventDetails event={event} onActivity={(who) => { setPerson(who); setOpen(null); }} />
+                        <EventDetails
+                          event={event}
+                          onActivity={(who) => {
+                            setPerson(who);
+                            setOpen(null);
+                          }}
+                        />
                       </td>
                     </tr>
                   )}
@@ -232,34 +327,59 @@ export function AuditExplorerPage() {
 function VerifyNote({ result }: { result: VerifyResult }) {
   if (result.valid) {
     return (
-      <div role="status" className="mb-6 rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
-        <strong>The chain is valid.</strong> {formatNumber(result.checked)} events checked: none was changed, removed or reordered.
+      <div
+        role="status"
+        className="mb-6 rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900"
+      >
+        <strong>The chain is valid.</strong> {formatNumber(result.checked)} events checked: none was changed, removed or
+        reordered.
       </div>
     );
   }
   return (
     <div role="alert" className="mb-6 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
-      <strong>The chain is broken at sequence number {result.firstBrokenSeq ?? '?'}.</strong> {result.reason ?? ''} ({formatNumber(result.checked)} events checked.)
+      <strong>The chain is broken at sequence number {result.firstBrokenSeq ?? '?'}.</strong> {result.reason ?? ''} (
+      {formatNumber(result.checked)} events checked.)
     </div>
   );
 }
 
-function EventDetails({ event, onActivity }: { event: AuditEvent; onActivity: (who: { id: string; name: string }) => void }) {
+function EventDetails({
+  event,
+  onActivity,
+}: {
+  event: AuditEvent;
+  onActivity: (who: { id: string; name: string }) => void;
+}) {
   const changes = changesOf(event);
   const rest = Object.fromEntries(Object.entries(event.details).filter(([key]) => key !== 'changes'));
   const people = [
-    event.actor.type === 'user' && event.actor.id ? { id: event.actor.id, name: event.actor.name ?? event.actor.id, role: 'actor' } : null,
-    event.target.type === 'user' && event.target.id ? { id: event.target.id, name: event.target.name ?? event.target.id, role: 'target' } : null,
+    event.actor.type === 'user' && event.actor.id
+      ? { id: event.actor.id, name: event.actor.name ?? event.actor.id, role: 'actor' }
+      : null,
+    event.target.type === 'user' && event.target.id
+      ? { id: event.target.id, name: event.target.name ?? event.target.id, role: 'target' }
+      : null,
   ].filter((item) => item !== null);
   return (
     <div className="space-y-4 text-sm">
       <dl className="grid gap-x-6 gap-y-2 sm:grid-cols-2 lg:grid-cols-3">
         <Item term="Event id" value={event.id} mono />
         <Item term="Request id" value={event.requestId ?? '–'} mono />
-        <Item term="Actor" value={`${event.actor.type}${event.actor.name ? `: ${event.actor.name}` : ''}${event.actor.id ? ` (${event.actor.id})` : ''}`} />
+        <Item
+          term="Actor"
+          value={`${event.actor.type}${event.actor.name ? `: ${event.actor.name}` : ''}${event.actor.id ? ` (${event.actor.id})` : ''}`}
+        />
         <Item term="From address" value={event.actor.ip ?? '–'} />
         <Item term="Client" value={event.actor.userAgent ?? '–'} />
-        <Item term="Target" value={event.target.type ? `${event.target.type}: ${event.target.id ?? '–'}${event.target.name ? ` (${event.target.name})` : ''}` : '–'} />
+        <Item
+          term="Target"
+          value={
+            event.target.type
+              ? `${event.target.type}: ${event.target.id ?? '–'}${event.target.name ? ` (${event.target.name})` : ''}`
+              : '–'
+          }
+        />
         {event.reason && <Item term="Reason" value={event.reason} />}
         <Item term="Hash" value={event.hash} mono />
       </dl>
@@ -268,9 +388,15 @@ function EventDetails({ event, onActivity }: { event: AuditEvent; onActivity: (w
           <caption className="mb-1 text-left font-medium text-slate-900">Changes</caption>
           <thead className="text-xs uppercase tracking-wide text-slate-600">
             <tr>
-              <th scope="col" className="py-1 pr-4">Field</th>
-              <th scope="col" className="py-1 pr-4">From</th>
-              <th scope="col" className="py-1">To</th>
+              <th scope="col" className="py-1 pr-4">
+                Field
+              </th>
+              <th scope="col" className="py-1 pr-4">
+                From
+              </th>
+              <th scope="col" className="py-1">
+                To
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -287,13 +413,20 @@ function EventDetails({ event, onActivity }: { event: AuditEvent; onActivity: (w
       {Object.keys(rest).length > 0 && (
         <div>
           <p className="mb-1 font-medium text-slate-900">Details</p>
-          <pre className="max-h-64 overflow-auto rounded-md bg-white p-3 font-mono text-xs text-slate-800 ring-1 ring-slate-200">{JSON.stringify(rest, null, 2)}</pre>
+          <pre className="max-h-64 overflow-auto rounded-md bg-white p-3 font-mono text-xs text-slate-800 ring-1 ring-slate-200">
+            {JSON.stringify(rest, null, 2)}
+          </pre>
         </div>
       )}
       {people.length > 0 && (
         <div className="flex flex-wrap gap-2">
           {people.map((who) => (
-            <Button key={`${who.role}-${who.id}`} variant="secondary" size="sm" onClick={() => onActivity({ id: who.id, name: who.name })}>
+            <Button
+              key={`${who.role}-${who.id}`}
+              variant="secondary"
+              size="sm"
+              onClick={() => onActivity({ id: who.id, name: who.name })}
+            >
               Activity of {who.name}
             </Button>
           ))}

@@ -7,7 +7,13 @@ export interface AuditEvent {
   id: string;
   seq: number;
   occurredAt: string;
-  actor: { type: 'user' | 'api_key' | 'system'; id: string | null; name: string | null; ip: string | null; userAgent: string | null };
+  actor: {
+    type: 'user' | 'api_key' | 'system';
+    id: string | null;
+    name: string | null;
+    ip: string | null;
+    userAgent: string | null;
+  };
   action: string;
   target: { type: string | null; id: string | null; name: string | null };
   outcome: Outcome;
@@ -82,7 +88,14 @@ export function changesOf(event: AuditEvent): Change[] {
   if (!isRecord(changes)) return [];
   return Object.entries(changes).flatMap(([field, value]): Change[] => {
     if (isFromTo(value)) return [{ field, from: value.from ?? null, to: value.to ?? null }];
-    if (isRecord(value)) return Object.entries(value).filter(([, inner]) => isFromTo(inner)).map(([inner, pair]) => ({ field: `${field}.${inner}`, from: (pair as { from: JsonValue }).from, to: (pair as { to: JsonValue }).to }));
+    if (isRecord(value))
+      return Object.entries(value)
+        .filter(([, inner]) => isFromTo(inner))
+        .map(([inner, pair]) => ({
+          field: `${field}.${inner}`,
+          from: (pair as { from: JsonValue }).from,
+          to: (pair as { to: JsonValue }).to,
+        }));
     return [];
   });
 }

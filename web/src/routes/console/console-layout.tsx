@@ -9,7 +9,12 @@ export function ConsoleLayout() {
   const entries = consoleEntriesFor(me);
   const path = useRouterState({ select: (state) => state.location.pathname });
   if (!me) return null;
-  if (entries.length === 0) return <EmptyState title="Nothing to administer">Your role has no console pages. Ask an administrator if you need one.</EmptyState>;
+  if (entries.length === 0)
+    return (
+      <EmptyState title="Nothing to administer">
+        Your role has no console pages. Ask an administrator if you need one.
+      </EmptyState>
+    );
   if (path === '/console' || path === '/console/') return <Navigate to={entries[0]!.to} replace />;
   const allowed = entries.some((entry) => path.startsWith(entry.to));
   return (
@@ -27,7 +32,13 @@ export function ConsoleLayout() {
         ))}
       </nav>
       <div className="min-w-0">
-        {allowed ? <Outlet /> : <EmptyState title="Not available to your role">This page is not part of your console. Choose one from the menu.</EmptyState>}
+        {allowed ? (
+          <Outlet />
+        ) : (
+          <EmptyState title="Not available to your role">
+            This page is not part of your console. Choose one from the menu.
+          </EmptyState>
+        )}
       </div>
     </div>
   );

@@ -24,5 +24,8 @@ interface Grants {
 
 export function consoleEntriesFor(me: Grants | undefined): ConsoleEntry[] {
   if (!me) return [];
-  return CONSOLE_ENTRIES.filter((entry) => me.permissions.includes(entry.permission) && (!('feature' in entry) || me.features[entry.feature] === true));
+  return CONSOLE_ENTRIES.filter(
+    (entry) =>
+      me.permissions.includes(entry.permission) && (!('feature' in entry) || me.features[entry.feature] === true),
+  );
 }

@@ -1,7 +1,13 @@
 /** Shapes src/monitoring serves as open objects (system.ts, request-stats.ts, health.ts, alerts/*), typed for the pages. */
 export interface SystemSnapshot {
   cpu: { percent: number | null; cores: number; loadAverage: number[] };
-  memory: { systemTotalBytes: number; systemFreeBytes: number; systemUsedPercent: number; processRssBytes: number; processHeapUsedBytes: number };
+  memory: {
+    systemTotalBytes: number;
+    systemFreeBytes: number;
+    systemUsedPercent: number;
+    processRssBytes: number;
+    processHeapUsedBytes: number;
+  };
   disk: { path: string; totalBytes: number; freeBytes: number; usedPercent: number } | null;
   eventLoopLagMs: { p50: number; p99: number; max: number };
   uptimeSeconds: number;

@@ -33,13 +33,22 @@ const FEATURES: { key: keyof Features; label: string }[] = [
   { key: 'custom_branding', label: 'Custom branding' },
 ];
 
-function CreateOrganisation({ onCreated }: { onCreated: (name: string, admin: { username: string; oneTimePassword: string } | undefined) => void }) {
+function CreateOrganisation({
+  onCreated,
+}: {
+  onCreated: (name: string, admin: { username: string; oneTimePassword: string } | undefined) => void;
+}) {
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
   const [admin, setAdmin] = useState('');
   const create = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/orgs', { body: { name, ...(slug ? { slug } : {}), ...(admin ? { admin: { username: admin } } : {}) } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/orgs', {
+          body: { name, ...(slug ? { slug } : {}), ...(admin ? { admin: { username: admin } } : {}) },
+        }),
+      ),
     onSuccess: (created) => {
       onCreated(created.organization.name, created.admin);
       setName('');
@@ -55,27 +64,65 @@ function CreateOrganisation({ onCreated }: { onCreated: (name: string, admin: { 
   };
   return (
     <Card>
-      <CardHeader title="Create an organisation" description="With its first administrator, who gets a one-time password." />
+      <CardHeader
+        title="Create an organisation"
+        description="With its first administrator, who gets a one-time password."
+      />
       <form onSubmit={submit} className="grid gap-4 px-5 py-4 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end">
-        <TextField label="Name" value={name} onChange={(event) => setName(event.target.value)} required error={fieldError('/body/name')} />
-        <TextField label="Sign-in name (slug)" value={slug} onChange={(event) => setSlug(event.target.value)} placeholder="from the name" error={fieldError('/body/slug')} />
-        <TextField label="First admin's username" value={admin} onChange={(event) => setAdmin(event.target.value)} error={fieldError('/body/admin/username')} autoComplete="off" />
-        <Button type="submit" disabled={create.isPending || name === ''}>Create</Button>
+        <TextField
+          label="Name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          required
+          error={fieldError('/body/name')}
+        />
+        <TextField
+          label="Sign-in name (slug)"
+          value={slug}
+          onChange={(event) => setSlug(event.target.value)}
+          placeholder="from the name"
+          error={fieldError('/body/slug')}
+        />
+        <TextField
+          label="First admin's username"
+          value={admin}
+          onChange={(event) => setAdmin(event.target.value)}
+          error={fieldError('/body/admin/username')}
+          autoComplete="off"
+        />
+        <Button type="submit" disabled={create.isPending || name === ''}>
+          Create
+        </Button>
       </form>
-      {create.error && <div className="px-5 pb-4"><ErrorNote>{messageOf(create.error)}</ErrorNote></div>}
+      {create.error && (
+        <div className="px-5 pb-4">
+          <ErrorNote>{messageOf(create.error)}</ErrorNote>
+        </div>
+      )}
     </Card>
   );
 }
 
 function EditOrganisation({ org, own }: { org: Organisation; own: boolean }) {
   const queryClient = useQueryClient();
-  const [quotas, setQuotas] = useState<Record<keyof Quotas, string>>(() => Object.fromEntries(QUOTAS.map((quota) => [quota.key, String(org.quotas[quota.key])])) as Record<keyof Quotas, string>);
+  const [quotas, setQuotas] = useState<Record<keyof Quotas, string>>(
+    () =>
+      Object.fromEntries(QUOTAS.map((quota) => [quota.key, String(org.quotas[quota.key])])) as Record<
+        keyof Quotas,
+        string
+      >,
+  );
   const [features, setFeatures] = useState<Features>(org.features);
   const [saved, setSaved] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['console-orgs'] });
   const save = useMutation({
     mutationFn: () =>
-      unwrap(api.PATCH('/api/v1/orgs/{id}', { params: { path: { id: org.id } }, body: { quotas: Object.fromEntries(QUOTAS.map((quota) => [quota.key, Number(quotas[quota.key])])), features } })),
+      unwrap(
+        api.PATCH('/api/v1/orgs/{id}', {
+          params: { path: { id: org.id } },
+          body: { quotas: Object.fromEntries(QUOTAS.map((quota) => [quota.key, Number(quotas[quota.key])])), features },
+        }),
+      ),
     onSuccess: () => {
       setSaved(true);
       void refresh();
@@ -104,7 +151,16 @@ function EditOrganisation({ org, own }: { org: Organisation; own: boolean }) {
           <legend className="text-sm font-semibold text-slate-900">Quotas</legend>
           <div className="mt-2 grid gap-3 sm:grid-cols-3">
             {QUOTAS.map((quota) => (
-              <TextField key={quota.key} label={quota.label} type="number" min="0" value={quotas[quota.key]} onChange={(event) => setQuotas({ ...quotas, [quota.key]: event.target.value })} error={fieldError(`/body/quotas/${quota.key}`)} hint={quota.bytes && quotas[quota.key] !== '' ? formatBytes(Number(quotas[quota.key])) : undefined} />
+              <TextField
+                key={quota.key}
+                label={quota.label}
+                type="number"
+                min="0"
+                value={quotas[quota.key]}
+                onChange={(event) => setQuotas({ ...quotas, [quota.key]: event.target.value })}
+                error={fieldError(`/body/quotas/${quota.key}`)}
+                hint={quota.bytes && quotas[quota.key] !== '' ? formatBytes(Number(quotas[quota.key])) : undefined}
+              />
             ))}
           </div>
         </fieldset>
@@ -113,7 +169,11 @@ function EditOrganisation({ org, own }: { org: Organisation; own: boolean }) {
           <div className="mt-2 flex flex-wrap gap-4">
             {FEATURES.map((feature) => (
               <label key={feature.key} className="flex items-center gap-2 text-sm text-slate-700">
-                <input type="checkbox" checked={features[feature.key]} onChange={(event) => setFeatures({ ...features, [feature.key]: event.target.checked })} />
+                <input
+                  type="checkbox"
+                  checked={features[feature.key]}
+                  onChange={(event) => setFeatures({ ...features, [feature.key]: event.target.checked })}
+                />
                 {feature.label}
               </label>
             ))}
@@ -122,14 +182,29 @@ function EditOrganisation({ org, own }: { org: Organisation; own: boolean }) {
         {save.error && <ErrorNote>{messageOf(save.error)}</ErrorNote>}
         {status.error && <ErrorNote>{messageOf(status.error)}</ErrorNote>}
         <div className="flex flex-wrap items-center gap-3">
-          <Button type="submit" disabled={save.isPending}>Save quotas and features</Button>
+          <Button type="submit" disabled={save.isPending}>
+            Save quotas and features
+          </Button>
           {!own && org.status === 'active' && (
-            <ConfirmButton label="Suspend" title={`Suspend ${org.name}?`} confirmLabel="Suspend" onConfirm={() => status.mutate('suspend')}>
+            <ConfirmButton
+              label="Suspend"
+              title={`Suspend ${org.name}?`}
+              confirmLabel="Suspend"
+              onConfirm={() => status.mutate('suspend')}
+            >
               Every session and API key of the organisation stops at once. Its data stays.
             </ConfirmButton>
           )}
-          {org.status === 'suspended' && <Button variant="secondary" size="sm" onClick={() => status.mutate('reactivate')}>Reactivate</Button>}
-          {saved && <p role="status" className="text-sm text-emerald-700">Saved.</p>}
+          {org.status === 'suspended' && (
+            <Button variant="secondary" size="sm" onClick={() => status.mutate('reactivate')}>
+              Reactivate
+            </Button>
+          )}
+          {saved && (
+            <p role="status" className="text-sm text-emerald-700">
+              Saved.
+            </p>
+          )}
         </div>
       </form>
       <div>
@@ -147,25 +222,55 @@ export function OrganisationsPage() {
   const orgs = useQuery({ queryKey: ['console-orgs'], queryFn: listOrganisations });
   return (
     <>
-      <PageHeader title="Organisations" description="Every tenant of this instance: quotas, features, status and usage." />
+      <PageHeader
+        title="Organisations"
+        description="Every tenant of this instance: quotas, features, status and usage."
+      />
       <div className="space-y-6">
         {secret && <OneTimeSecret label={secret.label} value={secret.value} onDone={() => setSecret(null)} />}
-        <CreateOrganisation onCreated={(name, admin) => admin && setSecret({ label: `One-time password for ${admin.username} (${name})`, value: admin.oneTimePassword })} />
+        <CreateOrganisation
+          onCreated={(name, admin) =>
+            admin &&
+            setSecret({ label: `One-time password for ${admin.username} (${name})`, value: admin.oneTimePassword })
+          }
+        />
         <Card>
           <CardHeader title="All organisations" />
-          {orgs.isPending ? <Skeleton className="m-5 h-24" /> : orgs.error ? <div className="p-5"><ErrorNote>{messageOf(orgs.error)}</ErrorNote></div> : (
+          {orgs.isPending ? (
+            <Skeleton className="m-5 h-24" />
+          ) : orgs.error ? (
+            <div className="p-5">
+              <ErrorNote>{messageOf(orgs.error)}</ErrorNote>
+            </div>
+          ) : (
             <ul className="divide-y divide-slate-100">
               {orgs.data.map((org) => (
                 <li key={org.id} data-org={org.slug}>
                   <div className="flex flex-wrap items-center justify-between gap-3 px-5 py-3">
                     <div>
                       <p className="font-medium text-slate-900">
-                        {org.name} {org.status === 'active' ? <Badge tone="green">Active</Badge> : <Badge tone="red">Suspended</Badge>}
-                        {org.id === me?.user.orgId && <span className="ml-1"><Badge tone="blue">Platform</Badge></span>}
+                        {org.name}{' '}
+                        {org.status === 'active' ? (
+                          <Badge tone="green">Active</Badge>
+                        ) : (
+                          <Badge tone="red">Suspended</Badge>
+                        )}
+                        {org.id === me?.user.orgId && (
+                          <span className="ml-1">
+                            <Badge tone="blue">Platform</Badge>
+                          </span>
+                        )}
                       </p>
-                      <p className="text-xs text-slate-600">{org.slug} · created {formatDate(org.createdAt)}</p>
+                      <p className="text-xs text-slate-600">
+                        {org.slug} · created {formatDate(org.createdAt)}
+                      </p>
                     </div>
-                    <Button variant="secondary" size="sm" aria-expanded={open === org.id} onClick={() => setOpen(open === org.id ? null : org.id)}>
+                    <Button
+                      variant="secondary"
+                      size="sm"
+                      aria-expanded={open === org.id}
+                      onClick={() => setOpen(open === org.id ? null : org.id)}
+                    >
                       {open === org.id ? 'Close' : 'Manage'}
                     </Button>
                   </div>

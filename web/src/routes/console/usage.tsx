@@ -13,7 +13,10 @@ const METERS = [
 
 /** Usage against every quota of an organisation, as bars (amber from 80 %, red when full). */
 export function UsageBars({ orgId }: { orgId: string }) {
-  const usage = useQuery({ queryKey: ['org-usage', orgId], queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}/usage', { params: { path: { id: orgId } } })) });
+  const usage = useQuery({
+    queryKey: ['org-usage', orgId],
+    queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}/usage', { params: { path: { id: orgId } } })),
+  });
   if (usage.isPending) return <Skeleton className="h-24" />;
   if (usage.error) return <ErrorNote>{messageOf(usage.error)}</ErrorNote>;
   const { quotas } = usage.data;
@@ -29,9 +32,19 @@ export function UsageBars({ orgId }: { orgId: string }) {
           <div key={meter.usage}>
             <div className="flex justify-between text-sm">
               <span className="font-medium text-slate-700">{meter.label}</span>
-              <span className="text-slate-700">{show(used)} of {show(limit)}</span>
+              <span className="text-slate-700">
+                {show(used)} of {show(limit)}
+              </span>
             </div>
-            <div role="meter" aria-label={meter.label} aria-valuemin={0} aria-valuemax={limit} aria-valuenow={used} aria-valuetext={`${show(used)} of ${show(limit)}`} className="mt-1 h-2 overflow-hidden rounded-full bg-slate-200">
+            <div
+              role="meter"
+              aria-label={meter.label}
+              aria-valuemin={0}
+              aria-valuemax={limit}
+              aria-valuenow={used}
+              aria-valuetext={`${show(used)} of ${show(limit)}`}
+              className="mt-1 h-2 overflow-hidden rounded-full bg-slate-200"
+            >
               <div className={`h-full ${tone}`} style={{ width: `${Math.round(share * 100)}%` }} />
             </div>
           </div>

@@ -38,27 +38,58 @@ function CreateUser({ onCreated }: { onCreated: (username: string, password: str
   };
   return (
     <Card>
-      <CardHeader title="Add a user" description="They get a one-time password and choose their own at first sign-in." />
+      <CardHeader
+        title="Add a user"
+        description="They get a one-time password and choose their own at first sign-in."
+      />
       <form onSubmit={submit} className="grid gap-4 px-5 py-4 sm:grid-cols-[1fr_1fr_12rem_auto] sm:items-end">
-        <TextField label="Username" value={username} onChange={(event) => setUsername(event.target.value)} required error={fieldError('/body/username')} autoComplete="off" />
-        <TextField label="Email (optional)" type="email" value={email} onChange={(event) => setEmail(event.target.value)} error={fieldError('/body/email')} autoComplete="off" />
+        <TextField
+          label="Username"
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+          required
+          error={fieldError('/body/username')}
+          autoComplete="off"
+        />
+        <TextField
+          label="Email (optional)"
+          type="email"
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          error={fieldError('/body/email')}
+          autoComplete="off"
+        />
         <SelectField label="Role" value={role} onChange={(event) => setRole(event.target.value as Role)}>
           {(roles.data?.roles ?? []).map((entry) => (
-            <option key={entry.name} value={entry.name}>{entry.name}</option>
+            <option key={entry.name} value={entry.name}>
+              {entry.name}
+            </option>
           ))}
         </SelectField>
-        <Button type="submit" disabled={create.isPending || username === ''}>Add user</Button>
+        <Button type="submit" disabled={create.isPending || username === ''}>
+          Add user
+        </Button>
       </form>
-      {create.error && !fieldError('/body/username') && <div className="px-5 pb-4"><ErrorNote>{messageOf(create.error)}</ErrorNote></div>}
+      {create.error && !fieldError('/body/username') && (
+        <div className="px-5 pb-4">
+          <ErrorNote>{messageOf(create.error)}</ErrorNote>
+        </div>
+      )}
       {roles.data && (
-        <p className="px-5 pb-4 text-xs text-slate-600">{roles.data.roles.find((entry) => entry.name === role)?.description}</p>
+        <p className="px-5 pb-4 text-xs text-slate-600">
+          {roles.data.roles.find((entry) => entry.name === role)?.description}
+        </p>
       )}
     </Card>
   );
 }
 
 function UserSessions({ userId }: { userId: string }) {
-  const sessions = useQuery({ queryKey: ['console-user-sessions', userId], queryFn: async () => (await unwrap(api.GET('/api/v1/users/{id}/sessions', { params: { path: { id: userId } } }))).items });
+  const sessions = useQuery({
+    queryKey: ['console-user-sessions', userId],
+    queryFn: async () =>
+      (await unwrap(api.GET('/api/v1/users/{id}/sessions', { params: { path: { id: userId } } }))).items,
+  });
   if (sessions.isPending) return <Skeleton className="h-8" />;
   if (sessions.error) return <ErrorNote>{messageOf(sessions.error)}</ErrorNote>;
   if (sessions.data.length === 0) return <p className="text-sm text-slate-600">No active session.</p>;
@@ -66,7 +97,8 @@ function UserSessions({ userId }: { userId: string }) {
     <ul className="space-y-1 text-sm">
       {sessions.data.map((session) => (
         <li key={session.id}>
-          {session.userAgent?.slice(0, 70) ?? 'Unknown client'} · {session.ip ?? 'unknown address'} · last active {formatDateTime(session.lastUsedAt)}
+          {session.userAgent?.slice(0, 70) ?? 'Unknown client'} · {session.ip ?? 'unknown address'} · last active{' '}
+          {formatDateTime(session.lastUsedAt)}
         </li>
       ))}
     </ul>
@@ -79,12 +111,20 @@ export function UsersPage() {
   const queryClient = useQueryClient();
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const users = useQuery({ queryKey: ['console-users'], queryFn: async () => (await unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } }))).items });
+  const users = useQuery({
+    queryKey: ['console-users'],
+    queryFn: async () => (await unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } }))).items,
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['console-users'] });
   const change = useMutation({
-    mutationFn: async (action: { kind: 'role'; id: string; role: Role } | { kind: 'deactivate' | 'reactivate' | 'reset'; id: string; username: string }) => {
+    mutationFn: async (
+      action:
+        | { kind: 'role'; id: string; role: Role }
+        | { kind: 'deactivate' | 'reactivate' | 'reset'; id: string; username: string },
+    ) => {
       const path = { params: { path: { id: action.id } } };
-      if (action.kind === 'role') return void (await unwrap(api.PATCH('/api/v1/users/{id}', { ...path, body: { role: action.role } })));
+      if (action.kind === 'role')
+        return void (await unwrap(api.PATCH('/api/v1/users/{id}', { ...path, body: { role: action.role } })));
       if (action.kind === 'deactivate') return void (await unwrap(api.POST('/api/v1/users/{id}/deactivate', path)));
       if (action.kind === 'reactivate') return void (await unwrap(api.POST('/api/v1/users/{id}/reactivate', path)));
       const reset = await unwrap(api.POST('/api/v1/users/{id}/reset-password', path));
@@ -94,23 +134,46 @@ export function UsersPage() {
   });
   return (
     <>
-      <PageHeader title="Users" description="People and integration accounts of your organisation, their roles and sessions." />
+      <PageHeader
+        title="Users"
+        description="People and integration accounts of your organisation, their roles and sessions."
+      />
       <div className="space-y-6">
         {secret && <OneTimeSecret label={secret.label} value={secret.value} onDone={() => setSecret(null)} />}
-        <CreateUser onCreated={(username, password) => password && setSecret({ label: `One-time password for ${username}`, value: password })} />
+        <CreateUser
+          onCreated={(username, password) =>
+            password && setSecret({ label: `One-time password for ${username}`, value: password })
+          }
+        />
         {change.error && <ErrorNote>{messageOf(change.error)}</ErrorNote>}
         <Card>
           <CardHeader title="Members" />
-          {users.isPending ? <Skeleton className="m-5 h-24" /> : users.error ? <div className="p-5"><ErrorNote>{messageOf(users.error)}</ErrorNote></div> : (
+          {users.isPending ? (
+            <Skeleton className="m-5 h-24" />
+          ) : users.error ? (
+            <div className="p-5">
+              <ErrorNote>{messageOf(users.error)}</ErrorNote>
+            </div>
+          ) : (
             <div className="overflow-x-auto">
               <table className="w-full text-left text-sm">
                 <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                   <tr>
-                    <th scope="col" className="px-5 py-2">User</th>
-                    <th scope="col" className="px-3 py-2">Role</th>
-                    <th scope="col" className="px-3 py-2">Status</th>
-                    <th scope="col" className="px-3 py-2">Last sign-in</th>
-                    <th scope="col" className="px-5 py-2 text-right">Actions</th>
+                    <th scope="col" className="px-5 py-2">
+                      User
+                    </th>
+                    <th scope="col" className="px-3 py-2">
+                      Role
+                    </th>
+                    <th scope="col" className="px-3 py-2">
+                      Status
+                    </th>
+                    <th scope="col" className="px-3 py-2">
+                      Last sign-in
+                    </th>
+                    <th scope="col" className="px-5 py-2 text-right">
+                      Actions
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -121,50 +184,105 @@ export function UsersPage() {
                         <td className="px-5 py-2">
                           <p className="font-medium text-slate-900">{user.displayName ?? user.username}</p>
                           {(user.displayName !== null || user.email !== null) && (
-                            <p className="text-xs text-slate-600">{[user.displayName === null ? null : user.username, user.email].filter(Boolean).join(' · ')}</p>
+                            <p className="text-xs text-slate-600">
+                              {[user.displayName === null ? null : user.username, user.email]
+                                .filter(Boolean)
+                                .join(' · ')}
+                            </p>
                           )}
                         </td>
                         <td className="px-3 py-2">
-                          <label className="sr-only" htmlFor={`role-${user.id}`}>Role of {user.username}</label>
+                          <label className="sr-only" htmlFor={`role-${user.id}`}>
+                            Role of {user.username}
+                          </label>
                           <select
                             id={`role-${user.id}`}
                             className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm disabled:bg-slate-50"
                             value={user.role}
                             disabled={self || change.isPending}
                             title={self ? 'Nobody changes their own role' : undefined}
-                            onChange={(event) => change.mutate({ kind: 'role', id: user.id, role: event.target.value as Role })}
+                            onChange={(event) =>
+                              change.mutate({ kind: 'role', id: user.id, role: event.target.value as Role })
+                            }
                           >
-                            {(roles.data?.roles ?? [{ name: user.role }]).map((entry) => <option key={entry.name} value={entry.name}>{entry.name}</option>)}
+                            {(roles.data?.roles ?? [{ name: user.role }]).map((entry) => (
+                              <option key={entry.name} value={entry.name}>
+                                {entry.name}
+                              </option>
+                            ))}
                           </select>
                         </td>
                         <td className="px-3 py-2">
-                          {user.status === 'active' ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}
-                          {user.mustChangePassword && <span className="ml-1"><Badge tone="amber">Password pending</Badge></span>}
-                          {user.lockedUntil && <span className="ml-1"><Badge tone="red">Locked</Badge></span>}
+                          {user.status === 'active' ? (
+                            <Badge tone="green">Active</Badge>
+                          ) : (
+                            <Badge tone="red">Deactivated</Badge>
+                          )}
+                          {user.mustChangePassword && (
+                            <span className="ml-1">
+                              <Badge tone="amber">Password pending</Badge>
+                            </span>
+                          )}
+                          {user.lockedUntil && (
+                            <span className="ml-1">
+                              <Badge tone="red">Locked</Badge>
+                            </span>
+                          )}
                         </td>
-                        <td className="px-3 py-2 text-slate-700">{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : 'Never'}</td>
+                        <td className="px-3 py-2 text-slate-700">
+                          {user.lastLoginAt ? formatDateTime(user.lastLoginAt) : 'Never'}
+                        </td>
                         <td className="px-5 py-2">
                           <div className="flex justify-end gap-2">
-                            <Button variant="ghost" size="sm" aria-expanded={open === user.id} onClick={() => setOpen(open === user.id ? null : user.id)}>Sessions</Button>
+                            <Button
+                              variant="ghost"
+                              size="sm"
+                              aria-expanded={open === user.id}
+                              onClick={() => setOpen(open === user.id ? null : user.id)}
+                            >
+                              Sessions
+                            </Button>
                             {!self && (
-                              <ConfirmButton label="Reset password" title={`Reset ${user.username}'s password?`} confirmLabel="Reset" onConfirm={() => change.mutate({ kind: 'reset', id: user.id, username: user.username })}>
+                              <ConfirmButton
+                                label="Reset password"
+                                title={`Reset ${user.username}'s password?`}
+                                confirmLabel="Reset"
+                                onConfirm={() => change.mutate({ kind: 'reset', id: user.id, username: user.username })}
+                              >
                                 Their sessions end now; they sign in with a one-time password shown to you once.
                               </ConfirmButton>
                             )}
                             {!self && user.status === 'active' && (
-                              <ConfirmButton label="Deactivate" title={`Deactivate ${user.username}?`} confirmLabel="Deactivate" onConfirm={() => change.mutate({ kind: 'deactivate', id: user.id, username: user.username })}>
+                              <ConfirmButton
+                                label="Deactivate"
+                                title={`Deactivate ${user.username}?`}
+                                confirmLabel="Deactivate"
+                                onConfirm={() =>
+                                  change.mutate({ kind: 'deactivate', id: user.id, username: user.username })
+                                }
+                              >
                                 They are signed out at once and cannot sign in until reactivated. Their work stays.
                               </ConfirmButton>
                             )}
                             {!self && user.status === 'deactivated' && (
-                              <Button variant="secondary" size="sm" onClick={() => change.mutate({ kind: 'reactivate', id: user.id, username: user.username })}>Reactivate</Button>
+                              <Button
+                                variant="secondary"
+                                size="sm"
+                                onClick={() =>
+                                  change.mutate({ kind: 'reactivate', id: user.id, username: user.username })
+                                }
+                              >
+                                Reactivate
+                              </Button>
                             )}
                           </div>
                         </td>
                       </tr>,
                       open === user.id && (
                         <tr key={`${user.id}-sessions`}>
-                          <td colSpan={5} className="bg-slate-50 px-5 py-3"><UserSessions userId={user.id} /></td>
+                          <td colSpan={5} className="bg-slate-50 px-5 py-3">
+                            <UserSessions userId={user.id} />
+                          </td>
                         </tr>
                       ),
                     ];
