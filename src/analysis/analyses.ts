@@ -169,7 +169,7 @@ export async function findAnalysisName(
  */
 export function withDatasetSource<T>(
   deps: DatasetDeps,
-  orgId: string,
+  orgId: OrgId,
   ids: readonly string[],
   work: (source: string, datasets: Dataset[]) => Promise<T>,
 ): Promise<T> {

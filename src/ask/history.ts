@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../errors.js';
-import { newId, type Id, type OrgId } from '../ids.js';
+import { newId, type Id, type OrgId, type UserId } from '../ids.js';
 import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import type { AskQuestionTable, Database } from '../store/schema.js';
@@ -21,7 +21,7 @@ export interface AskScopeRef {
 
 export interface AskRecord {
   readonly id: string;
-  readonly userId: string;
+  readonly userId: UserId;
   readonly question: string;
   readonly scope: AskScopeRef;
   readonly outcome: AskOutcome;
@@ -61,7 +61,7 @@ export function queryKey(query: object): string {
 function present(row: Selectable<AskQuestionTable>): AskRecord {
   return {
     id: row.id,
-    userId: row.user_id,
+    userId: row.user_id as UserId,
     question: row.question,
     scope: fromJson<AskScopeRef>(row.scope, {}),
     outcome: row.outcome as AskOutcome,
@@ -78,7 +78,7 @@ function present(row: Selectable<AskQuestionTable>): AskRecord {
 
 export interface NewAskRecord {
   readonly orgId: OrgId;
-  readonly userId: string;
+  readonly userId: UserId;
   readonly question: string;
   readonly scope: AskScopeRef;
   readonly outcome: AskOutcome;
@@ -116,7 +116,7 @@ export async function recordQuestion(db: Kysely<Database>, record: NewAskRecord)
 }
 
 /** One of the caller's own questions; anyone else's (same organisation or not) is not found. */
-export async function ownQuestion(db: Kysely<Database>, orgId: OrgId, userId: string, id: string): Promise<AskRecord> {
+export async function ownQuestion(db: Kysely<Database>, orgId: OrgId, userId: UserId, id: string): Promise<AskRecord> {
   const row = await db
     .selectFrom('ask_questions')
     .selectAll()
@@ -202,7 +202,7 @@ export interface ListOptions {
 export async function userHistory(
   db: Kysely<Database>,
   orgId: OrgId,
-  userId: string,
+  userId: UserId,
   options: ListOptions,
 ): Promise<Page<AskRecord>> {
   const cursor = decodeCursor(options.cursor);

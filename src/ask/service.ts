@@ -35,12 +35,12 @@ import {
   type ValueMatch,
 } from './parse.js';
 import { readVocabulary, type Vocabulary } from './vocabulary.js';
-import type { OrgId } from '../ids.js';
+import type { OrgId, UserId } from '../ids.js';
 
 /** Who asks: answers are kept per user, corrections and wrong reports are shared within the organisation. */
 export interface Asker {
   readonly orgId: OrgId;
-  readonly userId: string;
+  readonly userId: UserId;
 }
 
 export interface AskRequest {

@@ -24,7 +24,7 @@ export type AuditDetails = { readonly [key: string]: unknown };
 export interface AuditEntry {
   readonly action: AuditAction;
   /** The organisation whose trail gets the event; the caller's own by default. */
-  readonly orgId?: string;
+  readonly orgId?: OrgId;
   readonly target?: AuditTarget;
   readonly outcome?: AuditOutcome;
   readonly severity?: AuditSeverity;

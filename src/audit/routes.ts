@@ -13,6 +13,7 @@ import { auditOf } from './http.js';
 import { listEvents, type EventFilters } from './query.js';
 import { complianceReport, reportCsv, reportXlsx } from './report.js';
 import { verifyChain } from './verify.js';
+import type { UserId } from '../ids.js';
 
 /** A UTC instant or a date (midnight UTC); normalised to ISO 8601 so it compares as text. */
 const Instant = Type.String({
@@ -112,7 +113,7 @@ export function registerAuditRoutes(app: HttpServer, ctx: AppContext): void {
     },
     async (request) => {
       const orgId = principalOf(request).orgId;
-      const user = await getUser(db, orgId, request.params.id);
+      const user = await getUser(db, orgId, request.params.id as UserId);
       const { limit, cursor, includeArchived, ...query } = request.query;
       const filters = { ...eventFilters(query), involving: user.id };
       const result = await listEvents(

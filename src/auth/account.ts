@@ -67,7 +67,7 @@ export async function checkCurrentPassword(
 /** Changing one's own password ends every other session of the account. */
 export async function changePassword(
   deps: AuthDeps,
-  userId: string,
+  userId: UserId,
   currentSessionId: string | undefined,
   currentPassword: string,
   newPassword: string,
@@ -107,7 +107,7 @@ export async function changePassword(
 }
 
 export type RefreshOutcome =
-  | { readonly kind: 'refreshed'; readonly tokens: TokenPair; readonly userId: string; readonly sessionId: SessionId }
+  | { readonly kind: 'refreshed'; readonly tokens: TokenPair; readonly userId: UserId; readonly sessionId: SessionId }
   | Exclude<RotationResult, { kind: 'rotated' }>;
 
 /** Rotates the refresh token and issues a new access token, if the user and organisation are still active. */
@@ -133,5 +133,5 @@ export async function refreshSession(
     rotation.refreshToken,
     now,
   );
-  return { kind: 'refreshed', tokens, userId: user.id, sessionId: rotation.sessionId };
+  return { kind: 'refreshed', tokens, userId: user.id as UserId, sessionId: rotation.sessionId };
 }

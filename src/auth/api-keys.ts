@@ -40,7 +40,7 @@ function present(row: Selectable<ApiKeyTable>): ApiKey {
 }
 
 export interface KeyCreator {
-  readonly userId: string;
+  readonly userId: UserId;
   readonly orgId: OrgId;
   /** What the creator may do now: a key made by a key gets at most its parent's effective scopes. */
   readonly permissions: ReadonlySet<Permission>;
@@ -189,7 +189,7 @@ async function revokeDescendants(db: Kysely<Database>, parents: string[], at: st
  * someone else's hands, and a key minted from a stolen session would
  * otherwise outlive both.
  */
-export async function revokeUserApiKeys(db: Kysely<Database>, userId: string, at: string): Promise<number> {
+export async function revokeUserApiKeys(db: Kysely<Database>, userId: UserId, at: string): Promise<number> {
   const result = await db
     .updateTable('api_keys')
     .set({ revoked_at: at })

@@ -71,7 +71,7 @@ export function loginRefusal(outcome: Extract<LoginOutcome, { kind: 'failure' }>
 async function findCandidate(
   deps: AuthDeps,
   input: LoginInput,
-): Promise<{ row: Selectable<UserTable> | undefined; orgStatus: string | undefined; orgId: string | undefined }> {
+): Promise<{ row: Selectable<UserTable> | undefined; orgStatus: string | undefined; orgId: OrgId | undefined }> {
   const org = input.organization ?? DEFAULT_ORG_SLUG;
   const row = await deps.db
     .selectFrom('users')
@@ -83,7 +83,7 @@ async function findCandidate(
     .executeTakeFirst();
   if (row) {
     const { org_status: orgStatus, ...user } = row;
-    return { row: user, orgStatus, orgId: user.org_id };
+    return { row: user, orgStatus, orgId: user.org_id as OrgId };
   }
   // An unknown user of a known organisation is recorded in that organisation's trail.
   const known = await deps.db
@@ -91,7 +91,7 @@ async function findCandidate(
     .select('id')
     .where((eb) => eb.or([eb('slug', '=', org), eb('id', '=', org)]))
     .executeTakeFirst();
-  return { row: undefined, orgStatus: undefined, orgId: known?.id };
+  return { row: undefined, orgStatus: undefined, orgId: known?.id as OrgId | undefined };
 }
 
 type Failure = Extract<LoginOutcome, { kind: 'failure' }>;
@@ -102,7 +102,7 @@ async function refused(
   audit: AuditRecorder,
   attempted: string,
   failure: Failure,
-  orgId: string | undefined,
+  orgId: OrgId | undefined,
 ): Promise<Failure> {
   await audit.record(db, {
     action: 'auth.login.failed',
@@ -154,7 +154,7 @@ export async function login(
   }
   const ids = { userId: row.id as UserId, orgId: row.org_id as OrgId };
   const deny = (reason: LoginFailure) =>
-    refused(deps.db, audit, attempted, { kind: 'failure', reason, ...ids }, row.org_id);
+    refused(deps.db, audit, attempted, { kind: 'failure', reason, ...ids }, row.org_id as OrgId);
   const locked = row.locked_until !== null && row.locked_until > at;
   const passwordOk = await boundedVerify(deps, locked ? deps.dummyHash : row.password_hash, input.password);
   if (passwordOk === 'busy') return busy();
@@ -219,11 +219,11 @@ async function recordFailure(
       .set({ failed_logins: lockedNow ? 0 : failures, locked_until: lockedUntil })
       .where('id', '=', row.id)
       .execute();
-    await refused(trx, audit, row.username, failure, row.org_id);
+    await refused(trx, audit, row.username, failure, row.org_id as OrgId);
     if (lockedNow) {
       await audit.record(trx, {
         action: 'auth.account.locked',
-        orgId: row.org_id,
+        orgId: row.org_id as OrgId,
         actor: { type: 'user', id: row.id, name: row.username },
         target: { type: 'user', id: row.id, name: row.username },
         outcome: 'denied',

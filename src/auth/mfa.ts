@@ -9,11 +9,12 @@ import { checkCurrentPassword } from './account.js';
 import type { AuthDeps } from './auth-deps.js';
 import { hashToken } from './opaque-tokens.js';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.js';
+import type { UserId } from '../ids.js';
 
 export const MFA_ISSUER = 'PCA Agent';
 const RECOVERY_CODE_COUNT = 10;
 
-async function userRow(deps: AuthDeps, userId: string): Promise<Selectable<UserTable>> {
+async function userRow(deps: AuthDeps, userId: UserId): Promise<Selectable<UserTable>> {
   const row = await deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
   if (!row) throw new AppError('not-found', 'No such user.');
   return row;
@@ -31,7 +32,7 @@ function recoveryCode(): string {
  */
 export async function setupMfa(
   deps: AuthDeps,
-  userId: string,
+  userId: UserId,
   password: string,
   audit: AuditRecorder,
 ): Promise<{ secret: string; otpauthUri: string }> {
@@ -56,7 +57,7 @@ export async function setupMfa(
 /** Confirms enrolment with the password and a code from the app; returns one-time recovery codes, shown once. */
 export async function enableMfa(
   deps: AuthDeps,
-  userId: string,
+  userId: UserId,
   password: string,
   code: string,
   audit: AuditRecorder,
@@ -130,7 +131,7 @@ export async function consumeSecondFactor(
 /** Turning MFA off needs the password and a current second factor. */
 export async function disableMfa(
   deps: AuthDeps,
-  userId: string,
+  userId: UserId,
   password: string,
   code: string,
   audit: AuditRecorder,

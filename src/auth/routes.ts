@@ -21,6 +21,7 @@ import { OPERATOR_PERMISSIONS, PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, ROLE_PERMI
 import { PermissionSchema, RoleSchema, UserSchema } from './schemas.js';
 import { listSessions, logout, revokeOwnSession, type ClientInfo } from './sessions.js';
 import { getUser } from './users.js';
+import type { SessionId } from '../ids.js';
 
 function clientOf(request: FastifyRequest): ClientInfo {
   const agent = request.headers['user-agent'];
@@ -207,7 +208,7 @@ export function registerAuthRoutes(app: HttpServer, auth: AuthDeps, metrics: Pic
       await revokeOwnSession(
         auth.db,
         principal.userId,
-        request.params.id,
+        request.params.id as SessionId,
         auth.clock().toISOString(),
         auditOf(request),
       );

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
-import { newId, type SessionId, type OrgId } from '../ids.js';
+import { newId, type SessionId, type OrgId, type UserId } from '../ids.js';
 import type { Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { revokeUserApiKeys } from './api-keys.js';
@@ -60,8 +60,8 @@ export async function startSession(
 }
 
 export type RotationResult =
-  | { readonly kind: 'rotated'; readonly sessionId: SessionId; readonly userId: string; readonly refreshToken: string }
-  | { readonly kind: 'reused'; readonly sessionId: SessionId; readonly userId: string; readonly orgId: string }
+  | { readonly kind: 'rotated'; readonly sessionId: SessionId; readonly userId: UserId; readonly refreshToken: string }
+  | { readonly kind: 'reused'; readonly sessionId: SessionId; readonly userId: UserId; readonly orgId: OrgId }
   | { readonly kind: 'invalid' };
 
 /**
@@ -97,14 +97,14 @@ export async function rotateRefreshToken(
       await revokeSession(trx, sessionId, 'refresh_token_reuse', at);
       await audit.record(trx, {
         action: 'auth.refresh_token.reused',
-        orgId: found.org_id,
+        orgId: found.org_id as OrgId,
         actor: { type: 'user', id: found.user_id, name: null },
         target: { type: 'session', id: sessionId },
         outcome: 'denied',
         reason: 'a used refresh token was presented again; the session is revoked',
       });
     });
-    return { kind: 'reused', sessionId, userId: found.user_id, orgId: found.org_id };
+    return { kind: 'reused', sessionId, userId: found.user_id as UserId, orgId: found.org_id as OrgId };
   };
   if (found.used_at !== null) return reused();
   const refreshToken = newOpaqueToken(REFRESH_TOKEN_PREFIX);
@@ -124,19 +124,19 @@ export async function rotateRefreshToken(
     await trx.updateTable('sessions').set({ last_used_at: at }).where('id', '=', sessionId).execute();
     await audit.record(trx, {
       action: 'auth.session.refreshed',
-      orgId: found.org_id,
+      orgId: found.org_id as OrgId,
       actor: { type: 'user', id: found.user_id, name: null },
       target: { type: 'session', id: sessionId },
     });
     return true;
   });
   if (!claimed) return reused();
-  return { kind: 'rotated', sessionId, userId: found.user_id, refreshToken };
+  return { kind: 'rotated', sessionId, userId: found.user_id as UserId, refreshToken };
 }
 
 export async function revokeSession(
   db: Kysely<Database>,
-  sessionId: string,
+  sessionId: SessionId,
   reason: string,
   at: string,
 ): Promise<void> {
@@ -151,7 +151,7 @@ export async function revokeSession(
 /** Ends every live session of a user, optionally keeping one (the caller's own). */
 export async function revokeUserSessions(
   db: Kysely<Database>,
-  userId: string,
+  userId: UserId,
   reason: string,
   at: string,
   keep?: string,
@@ -184,7 +184,7 @@ export async function revokeOrganizationSessions(
 
 export async function listSessions(
   db: Kysely<Database>,
-  userId: string,
+  userId: UserId,
   currentSessionId: string | undefined,
   now: Date,
 ): Promise<SessionView[]> {
@@ -210,8 +210,8 @@ export async function listSessions(
 /** Revokes one of the caller's own sessions; anyone else's is "not found". */
 export async function revokeOwnSession(
   db: Kysely<Database>,
-  userId: string,
-  sessionId: string,
+  userId: UserId,
+  sessionId: SessionId,
   at: string,
   audit: AuditRecorder,
 ): Promise<void> {
@@ -232,7 +232,7 @@ export async function revokeOwnSession(
 /** Signing out: this session, or every session of the account. */
 export async function logout(
   db: Kysely<Database>,
-  user: { userId: string; sessionId: string },
+  user: { userId: UserId; sessionId: SessionId },
   scope: 'session' | 'all',
   at: string,
   audit: AuditRecorder,

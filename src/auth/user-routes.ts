@@ -7,6 +7,7 @@ import type { AuthDeps } from './auth-deps.js';
 import { listSessions } from './sessions.js';
 import { Email, RoleSchema, UserSchema } from './schemas.js';
 import { USERNAME_PATTERN, createUser, getUser, listUsers, resetPassword, setUserStatus, updateUser } from './users.js';
+import type { UserId } from '../ids.js';
 
 const manage = { access: { permission: 'users:manage' } } as const;
 const managing = (...audit: AuditAction[]) => ({ ...manage, audit });
@@ -83,7 +84,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
     async (request) => {
       const principal = principalOf(request);
       // Looked up in the caller's organisation first: another organisation's user is "not found".
-      const user = await getUser(auth.db, principal.orgId, request.params.id);
+      const user = await getUser(auth.db, principal.orgId, request.params.id as UserId);
       const current = principal.kind === 'user' ? principal.sessionId : undefined;
       return { items: await listSessions(auth.db, user.id, current, auth.clock()) };
     },
@@ -92,7 +93,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
   app.get(
     '/api/v1/users/:id',
     { config: manage, schema: { tags: ['users'], params: IdParams, response: { 200: UserSchema } } },
-    async (request) => getUser(auth.db, principalOf(request).orgId, request.params.id),
+    async (request) => getUser(auth.db, principalOf(request).orgId, request.params.id as UserId),
   );
 
   app.patch(
@@ -121,7 +122,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
         auth,
         principal.orgId,
         principal,
-        request.params.id,
+        request.params.id as UserId,
         request.body,
         auditOf(request),
       );
@@ -146,7 +147,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
         auth,
         principalOf(request).orgId,
         principalOf(request),
-        request.params.id,
+        request.params.id as UserId,
         'deactivated',
         auditOf(request),
       ),
@@ -163,7 +164,7 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
         auth,
         principalOf(request).orgId,
         principalOf(request),
-        request.params.id,
+        request.params.id as UserId,
         'active',
         auditOf(request),
       ),
@@ -182,6 +183,12 @@ export function registerUserRoutes(app: HttpServer, auth: AuthDeps): void {
       },
     },
     async (request) =>
-      resetPassword(auth, principalOf(request).orgId, principalOf(request), request.params.id, auditOf(request)),
+      resetPassword(
+        auth,
+        principalOf(request).orgId,
+        principalOf(request),
+        request.params.id as UserId,
+        auditOf(request),
+      ),
   );
 }

@@ -76,7 +76,7 @@ export async function countActiveUsers(db: Kysely<Database>, orgId: OrgId): Prom
   return Number(row.n);
 }
 
-async function userRow(db: Kysely<Database>, orgId: OrgId, userId: string): Promise<Selectable<UserTable>> {
+async function userRow(db: Kysely<Database>, orgId: OrgId, userId: UserId): Promise<Selectable<UserTable>> {
   const row = await db
     .selectFrom('users')
     .selectAll()
@@ -87,7 +87,7 @@ async function userRow(db: Kysely<Database>, orgId: OrgId, userId: string): Prom
   return row;
 }
 
-export async function getUser(db: Kysely<Database>, orgId: OrgId, userId: string): Promise<User> {
+export async function getUser(db: Kysely<Database>, orgId: OrgId, userId: UserId): Promise<User> {
   return presentUser(await userRow(db, orgId, userId));
 }
 
@@ -96,14 +96,14 @@ export async function findUserIdByUsername(
   db: Kysely<Database>,
   orgId: OrgId,
   username: string,
-): Promise<string | undefined> {
+): Promise<UserId | undefined> {
   const row = await db
     .selectFrom('users')
     .select('id')
     .where('org_id', '=', orgId)
     .where('username', '=', normaliseUsername(username))
     .executeTakeFirst();
-  return row?.id;
+  return row?.id as UserId | undefined;
 }
 
 export async function listUsers(
@@ -209,7 +209,7 @@ export async function createUser(
   return { user: presentUser(row), ...(generated ? { oneTimePassword: generated } : {}) };
 }
 
-async function assertNotLastAdmin(db: Kysely<Database>, orgId: OrgId, userId: string, action: string): Promise<void> {
+async function assertNotLastAdmin(db: Kysely<Database>, orgId: OrgId, userId: UserId, action: string): Promise<void> {
   const others = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -233,7 +233,7 @@ export async function updateUser(
   deps: AuthDeps,
   orgId: OrgId,
   manager: Manager,
-  userId: string,
+  userId: UserId,
   patch: UserPatch,
   audit: AuditRecorder,
 ): Promise<{ before: User; after: User }> {
@@ -282,7 +282,7 @@ export async function setUserStatus(
   deps: AuthDeps,
   orgId: OrgId,
   manager: Manager,
-  userId: string,
+  userId: UserId,
   status: UserStatus,
   audit: AuditRecorder,
 ): Promise<User> {
@@ -314,7 +314,7 @@ export async function resetPassword(
   deps: AuthDeps,
   orgId: OrgId,
   manager: Manager,
-  userId: string,
+  userId: UserId,
   audit: AuditRecorder,
 ): Promise<{ user: User; oneTimePassword: string }> {
   const row = await userRow(deps.db, orgId, userId);

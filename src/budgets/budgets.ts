@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { changesBetween, type AuditRecorder } from '../audit/index.js';
 import { AppError, type FieldError } from '../errors.js';
-import { newId, type OrgId } from '../ids.js';
+import { newId, type OrgId, type UserId } from '../ids.js';
 import type { BudgetFlight, BudgetScope } from '../insights/index.js';
 import type { BudgetTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
@@ -63,7 +63,7 @@ export function budgetProblems(input: BudgetInput, prefix: string): FieldError[]
 /** Adds budgets all together or not at all, with one audit event. */
 export async function addBudgets(
   db: Kysely<Database>,
-  owner: { orgId: OrgId; userId: string },
+  owner: { orgId: OrgId; userId: UserId },
   inputs: readonly BudgetInput[],
   now: Date,
   audit: AuditRecorder,

@@ -19,6 +19,7 @@ import {
 } from '../tenancy/index.js';
 import { runRetention } from '../commands/retention.js';
 import { withLocalContext } from './context.js';
+import type { UserId } from '../ids.js';
 
 async function findOrg(ctx: OpenContext, slugOrId: string): Promise<Organization> {
   const org = (await getOrganizationBySlug(ctx.store.db, slugOrId)) ?? (await getOrganization(ctx.store.db, slugOrId));
@@ -26,7 +27,7 @@ async function findOrg(ctx: OpenContext, slugOrId: string): Promise<Organization
   return org;
 }
 
-async function findUserId(ctx: OpenContext, org: Organization, username: string): Promise<string> {
+async function findUserId(ctx: OpenContext, org: Organization, username: string): Promise<UserId> {
   const id = await findUserIdByUsername(ctx.store.db, org.id, username);
   if (id === undefined) throw new Error(`no user "${username}" in organisation "${org.slug}"`);
   return id;

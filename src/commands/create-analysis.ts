@@ -26,7 +26,7 @@ import { listBudgets } from '../budgets/index.js';
 import type { LlmConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { categoryGuidance, feedbackContext } from '../feedback/index.js';
-import { newId, type OrgId } from '../ids.js';
+import { newId, type OrgId, type UserId } from '../ids.js';
 import { llmSummary, storeItems } from '../insights/index.js';
 import { assertWithinQuota, withOrganizationLock, requireOrganization } from '../tenancy/index.js';
 import { runAnalysisInPool, type AnalysisPool } from './workers/analysis-pool.js';
@@ -84,7 +84,7 @@ async function groupedInputs(
 /** Runs and stores an analysis over some of the organisation's datasets; counts against maxAnalysesPerMonth. */
 export async function createAnalysis(
   deps: AnalysisDeps,
-  owner: { orgId: OrgId; userId: string },
+  owner: { orgId: OrgId; userId: UserId },
   request: AnalysisRequest,
   audit: AuditRecorder,
   llm?: LlmConfig,

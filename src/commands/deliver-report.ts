@@ -12,7 +12,7 @@ import { MailError, type Mailer, finishRun, startRun, type Run, type Schedule } 
 import { requireOrganization } from '../tenancy/index.js';
 import { exportAnalysis } from './export-analysis.js';
 import { type DeckRenderer, pooledRenderer } from '../reports/index.js';
-import type { OrgId } from '../ids.js';
+import type { OrgId, UserId } from '../ids.js';
 
 /** What delivering a scheduled report needs: the analysis path, the mail server and the webhook rules. */
 export interface ReportDeliveryDeps {
@@ -55,7 +55,7 @@ export function reportDeliveryDeps(ctx: AppContext, log: ReportDeliveryDeps['log
 export interface RunRequest {
   readonly trigger: Run['trigger'];
   /** Whose analysis it is: the schedule's creator, or whoever ran it by hand. */
-  readonly userId: string;
+  readonly userId: UserId;
   /** When this attempt was due (a scheduled slot or its retry); null for a run by hand. */
   readonly scheduledFor: string | null;
   readonly attempt: number;

@@ -5,7 +5,7 @@ import type { ReportScheduleConfig } from '../config.js';
 import { claimSchedule, dueSchedules, presentSchedule, settleSchedule, type Run } from '../report-schedules/index.js';
 import { tryAcquireLease } from '../store/leases.js';
 import { runReport, type ReportDeliveryDeps } from './deliver-report.js';
-import type { OrgId } from '../ids.js';
+import type { OrgId, UserId } from '../ids.js';
 
 export const REPORT_LEASE = 'report-schedules';
 /** How long one instance's claim on a running schedule lasts: past it, a crashed run becomes due again. */
@@ -53,7 +53,7 @@ export function startReportScheduler(
       schedule,
       {
         trigger: 'schedule',
-        userId: row.created_by,
+        userId: row.created_by as UserId,
         scheduledFor: row.next_run_at,
         attempt,
         final: attempt >= config.maxAttempts,

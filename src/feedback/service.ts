@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditRecorder } from '../audit/index.js';
 import { findAnalysisName } from '../analysis/index.js';
 import { AppError } from '../errors.js';
-import { newId, type OrgId } from '../ids.js';
+import { newId, type OrgId, type UserId } from '../ids.js';
 import {
   ruleById,
   requireItem,
@@ -18,7 +18,7 @@ import { ruleRatings } from './stats.js';
 
 export interface Rater {
   readonly orgId: OrgId;
-  readonly userId: string;
+  readonly userId: UserId;
 }
 
 export interface FeedbackView {
@@ -26,7 +26,7 @@ export interface FeedbackView {
   readonly targetType: string;
   readonly targetId: string;
   readonly analysisId: string;
-  readonly userId: string;
+  readonly userId: UserId;
   readonly ruleId: string | null;
   readonly category: string | null;
   readonly priority: string | null;
@@ -48,7 +48,7 @@ export function presentFeedback(row: Selectable<FeedbackTable>): FeedbackView {
     targetType: row.target_type,
     targetId: row.target_id,
     analysisId: row.analysis_id,
-    userId: row.user_id,
+    userId: row.user_id as UserId,
     ruleId: row.rule_id,
     category: row.category,
     priority: row.priority,

@@ -3,7 +3,7 @@ import { type AnalysisRequest, getAnalysis, getDataset } from '../analysis/index
 import { EXPORT_FORMATS, type ExportFormat } from '../reports/index.js';
 import { changesBetween, withAudit, type AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
-import { newId, type Id, type OrgId } from '../ids.js';
+import { newId, type Id, type OrgId, type UserId } from '../ids.js';
 import { getChannel } from '../monitoring/index.js';
 import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, pastCursor, toPage, encodeCursor, type Page } from '../store/pagination.js';
@@ -175,7 +175,7 @@ async function findRow(db: Kysely<Database>, orgId: OrgId, id: string): Promise<
 
 export async function createSchedule(
   deps: ScheduleDeps,
-  owner: { orgId: OrgId; userId: string },
+  owner: { orgId: OrgId; userId: UserId },
   input: ScheduleInput,
   audit: AuditRecorder,
 ): Promise<Schedule> {

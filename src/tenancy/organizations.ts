@@ -201,12 +201,17 @@ export async function updateOrganization(
     if (Object.keys(policy).length > 0)
       await audit.record(trx, {
         action: 'org.settings_changed',
-        orgId: id,
+        orgId: before.id,
         target,
         details: { changes: policy, editor },
       });
     if (Object.keys(profile).length > 0 || Object.keys(policy).length === 0) {
-      await audit.record(trx, { action: 'org.updated', orgId: id, target, details: { changes: profile, editor } });
+      await audit.record(trx, {
+        action: 'org.updated',
+        orgId: before.id,
+        target,
+        details: { changes: profile, editor },
+      });
     }
   });
   return { before, after };

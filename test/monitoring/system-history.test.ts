@@ -17,14 +17,18 @@ describe('system sampler history', () => {
     const sampler = startSystemSampler(dir, pool, 5);
     try {
       expect(sampler.history()).toEqual([]);
+      // The history never holds more than its bound, so wait until it is full and then until its oldest sample is dropped.
       const deadline = Date.now() + 20_000;
-      while (sampler.history().length < SYSTEM_HISTORY_SAMPLES + 10 && Date.now() < deadline) await sleep(50);
+      while (sampler.history().length < SYSTEM_HISTORY_SAMPLES && Date.now() < deadline) await sleep(50);
+      const oldest = sampler.history()[0]?.at;
+      while (sampler.history()[0]?.at === oldest && Date.now() < deadline) await sleep(20);
       // Block the loop for ~120 ms: the sample covering it shows the lag, later ones do not keep it.
       const blockedAt = Date.now();
       while (Date.now() - blockedAt < 120);
       await sleep(100);
       const samples: SystemSample[] = sampler.history();
       expect(samples).toHaveLength(SYSTEM_HISTORY_SAMPLES);
+      expect(samples[0]?.at).not.toBe(oldest);
       expect(samples.map((sample) => sample.at)).toEqual(samples.map((sample) => sample.at).sort());
       const last = samples.at(-1) as SystemSample;
       expect(last.memoryUsedPercent).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditRecorder } from '../../audit/index.js';
 import { changesBetween } from '../../audit/index.js';
 import { AppError } from '../../errors.js';
-import { newId, type OrgId } from '../../ids.js';
+import { newId, type OrgId, type UserId } from '../../ids.js';
 import { sweepTemp, TEMP_SWEEP_AGE_MS, type DataDirLayout } from '../../store/data-dir.js';
 import { fromJson, toJson } from '../../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../../store/pagination.js';
@@ -74,7 +74,7 @@ function parquetPath(
  */
 export async function withDatasetFiles<T>(
   deps: DatasetDeps,
-  orgId: string,
+  orgId: OrgId,
   ids: readonly string[],
   work: (files: string[], datasets: Dataset[]) => Promise<T>,
 ): Promise<T> {
@@ -102,7 +102,7 @@ function present(row: Selectable<DatasetTable>): Dataset {
   };
 }
 
-async function datasetRow(db: Kysely<Database>, orgId: string, id: string): Promise<Selectable<DatasetTable>> {
+async function datasetRow(db: Kysely<Database>, orgId: OrgId, id: string): Promise<Selectable<DatasetTable>> {
   const row = await db
     .selectFrom('datasets')
     .selectAll()
@@ -231,7 +231,7 @@ function reserveInFlight(orgId: OrgId, bytes: number): () => void {
  */
 export async function createDataset(
   deps: DatasetDeps,
-  owner: { orgId: OrgId; userId: string },
+  owner: { orgId: OrgId; userId: UserId },
   upload: { file: string; originalName: string },
   options: UploadOptions,
   audit: AuditRecorder,
@@ -399,7 +399,7 @@ export async function deleteDataset(
 /** A page of a dataset's rows in the unified schema, in file order (a scrolling preview reads it page by page). */
 export async function previewDataset(
   deps: DatasetDeps,
-  orgId: string,
+  orgId: OrgId,
   id: string,
   limit: number,
   offset = 0,
