@@ -30,7 +30,7 @@ import {
 } from './monitoring/index.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { buildApp, type BuildAppOptions } from './server/app.js';
+import type { BuildAppOptions } from './server/app.js';
 import type { HttpServer } from './server/http.js';
 import { prepareDataDir } from './store/data-dir.js';
 import { migrateToLatest, openStore } from './store/store.js';
@@ -160,6 +160,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   try {
     // What a crash left behind (the retention schedule sweeps again later).
     await sweepDatasetStorage({ db: ctx.store.db, layout: ctx.layout }, ctx.clock());
+    // Loaded here, not at the top: commands that only open the context (`pca admin`, `pca audit`) never load the server.
+    const { buildApp } = await import('./server/app.js');
     app = await buildApp(ctx, options);
   } catch (error) {
     await ctx.close();

@@ -1,7 +1,8 @@
 import { chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
+import type pgModule from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
 import { SchemaScopedPostgresDialect } from './pg-introspector.js';
@@ -33,12 +34,16 @@ export interface MigrationOutcome {
 
 const INT8_OID = 20;
 
+// The PostgreSQL driver loads only for a PostgreSQL store: a `pca` command on SQLite starts ~0.2 s sooner.
+const requireModule = createRequire(import.meta.url);
+const loadPg = (): typeof pgModule => requireModule('pg') as typeof pgModule;
+
 /** Counts and byte sizes are bigint in PostgreSQL; they fit a JS number here. */
 const pgTypes = {
   getTypeParser: (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
     oid === INT8_OID
       ? (value: string) => Number(value)
-      : (pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown),
+      : (loadPg().types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown),
 };
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -116,7 +121,7 @@ function openSqlite(file: string): Store {
 }
 
 function openPostgres(url: string, schema: string, poolMax: number): Store {
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: poolMax,
     options: `-c search_path=${schema}`,
