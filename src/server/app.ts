@@ -36,6 +36,7 @@ import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerWebApp, type WebApp } from './web.js';
 import { completeOpenApi } from './openapi.js';
 import { installDoors } from './door.js';
+import { stdoutDestination } from './log-destination.js';
 
 /** Fastify's trustProxy: a hop count becomes "the n nearest hops", addresses a list. */
 function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
@@ -45,7 +46,7 @@ function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: st
 }
 
 export interface BuildAppOptions {
-  /** A pino destination stream for tests; default stdout. */
+  /** A pino destination stream for tests; default stdout, written asynchronously (log-destination.ts). */
   readonly logStream?: NodeJS.WritableStream;
   /** Where the built web app is; default dist/web. */
   readonly webRoot?: string;
@@ -57,7 +58,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const app = Fastify({
     logger: {
       level: ctx.config.logLevel,
-      ...(options.logStream ? { stream: options.logStream } : {}),
+      stream: options.logStream ?? stdoutDestination(),
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',
