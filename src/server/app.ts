@@ -148,8 +148,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   installErrorHandling(app, (request, reply) => web.app?.fallback(request, reply) ?? false);
 
   // A POST with no body at all is validated as an empty object: its required fields are then reported by name.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
+    done();
   });
 
   await app.register(cookie);
