@@ -93,6 +93,25 @@ describe('the request log, written asynchronously to stdout', () => {
     );
   });
 
+  it("writes a quiet process's single line without waiting for more lines or the exit", async () => {
+    const script = `import pino from 'pino'; import { stdoutDestination } from ${JSON.stringify(DESTINATION)};
+pino(stdoutDestination()).info('alone'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const closed = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('close', (_code, signal) => resolve(signal)),
+    );
+    // The process stays alive; the line must come out on its own, since SIGKILL runs no exit flush.
+    const first = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8'))),
+    );
+    child.kill('SIGKILL');
+    expect(await closed).toBe('SIGKILL');
+    expect(lines(first).map((line) => line.msg)).toEqual(['alone']);
+  });
+
   it('writes what was logged before an uncaught exception ends the process', async () => {
     const { stdout, code } = await runLogger(
       `for (let i = 0; i < 20000; i++) log.info({ i }, 'line'); throw new Error('crash');`,
