@@ -48,6 +48,13 @@ function declaredActions(request: FastifyRequest): readonly AuditAction[] {
   return audit === undefined || audit === 'read-only' ? [] : audit;
 }
 
+/** Whether an answer may leave an event: a refusal or failure, an API-key call, a change. */
+function mayRecord(request: FastifyRequest, status: number): boolean {
+  if (request.routeOptions.url?.startsWith('/api/') !== true) return false;
+  if (status >= 400 || request.principal?.kind === 'api_key') return true;
+  return MUTATING.has(request.method) && declaredActions(request).length > 0;
+}
+
 function recorderFor(log: AuditLog, request: FastifyRequest, declared?: readonly AuditAction[]): AuditRecorder {
   return auditRecorder(log, {
     actor: () => actorOf(request),
@@ -164,7 +171,7 @@ export function installAuditHooks(
     request.reachedHandler = true;
     done();
   });
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+  const settle = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const url = request.routeOptions.url;
     if (url === undefined || !url.startsWith('/api/')) return;
     if (!request.auditLog) return;
@@ -210,6 +217,14 @@ export function installAuditHooks(
       // The response is already decided; a failed append is logged, never turned into another error.
       request.log.error({ err: error }, 'audit event could not be written');
     }
+  };
+  // Most answers (a user's successful read) record nothing: they pass without a promise.
+  app.addHook('onSend', (request, reply, _payload, done) => {
+    if (!mayRecord(request, reply.statusCode)) {
+      done();
+      return;
+    }
+    settle(request, reply).then(() => done(), done);
   });
   // For answers sent before the onSend hooks (a route's door): the same summary, its failure logged.
   return (request, kind) => {

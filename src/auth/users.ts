@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import { changesBetween, type AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { newId, type OrgId, type UserId } from '../ids.js';
@@ -76,13 +76,33 @@ export async function countActiveUsers(db: Kysely<Database>, orgId: OrgId): Prom
   return Number(row.n);
 }
 
+/** Stand-ins for the two parameters of the compiled user read, swapped for the real ids on each run. */
+const USER_MARK = '\u0000user';
+const ORG_MARK = '\u0000org';
+
+/** The user read compiled once per store: `GET /auth/me` runs it on every call. */
+const userReads = new WeakMap<Kysely<Database>, CompiledQuery<Selectable<UserTable>>>();
+
+function userRead(db: Kysely<Database>): CompiledQuery<Selectable<UserTable>> {
+  let compiled = userReads.get(db);
+  if (compiled === undefined) {
+    compiled = db.selectFrom('users').selectAll().where('id', '=', USER_MARK).where('org_id', '=', ORG_MARK).compile();
+    if (!compiled.parameters.includes(USER_MARK) || !compiled.parameters.includes(ORG_MARK)) {
+      throw new Error('the user read did not compile to parameters');
+    }
+    userReads.set(db, compiled);
+  }
+  return compiled;
+}
+
 async function userRow(db: Kysely<Database>, orgId: OrgId, userId: UserId): Promise<Selectable<UserTable>> {
-  const row = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', userId)
-    .where('org_id', '=', orgId)
-    .executeTakeFirst();
+  const compiled = userRead(db);
+  const parameters = compiled.parameters.map((value) =>
+    value === USER_MARK ? userId : value === ORG_MARK ? orgId : value,
+  );
+  const query: CompiledQuery<Selectable<UserTable>> = { ...compiled, parameters };
+  const { rows } = await db.executeQuery(query);
+  const row = rows[0];
   if (!row) throw new AppError('not-found', 'No such user.');
   return row;
 }

@@ -37,6 +37,7 @@ import { registerWebApp, type WebApp } from './web.js';
 import { completeOpenApi } from './openapi.js';
 import { installDoors } from './door.js';
 import { processWideCompilers } from './schema-compilers.js';
+import { stdoutDestination } from './log-destination.js';
 
 /** Fastify's trustProxy: a hop count becomes "the n nearest hops", addresses a list. */
 function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
@@ -46,7 +47,7 @@ function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: st
 }
 
 export interface BuildAppOptions {
-  /** A pino destination stream for tests; default stdout. */
+  /** A pino destination stream for tests; default stdout, written asynchronously (log-destination.ts). */
   readonly logStream?: NodeJS.WritableStream;
   /** Where the built web app is; default dist/web. */
   readonly webRoot?: string;
@@ -58,7 +59,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const app = Fastify({
     logger: {
       level: ctx.config.logLevel,
-      ...(options.logStream ? { stream: options.logStream } : {}),
+      stream: options.logStream ?? stdoutDestination(),
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',
@@ -149,8 +150,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   installErrorHandling(app, (request, reply) => web.app?.fallback(request, reply) ?? false);
 
   // A POST with no body at all is validated as an empty object: its required fields are then reported by name.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
+    done();
   });
 
   await app.register(cookie);
