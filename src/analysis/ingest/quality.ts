@@ -41,39 +41,53 @@ function mappedFields(plan: IngestPlan): { mapped: Field[]; mappedMeasures: Meas
 }
 
 /**
+ * The aggregates over data rows: with `kept` (a condition), each counts only
+ * the rows that meet it; without, every row the query reads.
+ */
+function keptAggregates(plan: IngestPlan, kept?: string): string[] {
+  const { mappedMeasures } = mappedFields(plan);
+  const countIf = (condition: string) => `count_if(${kept ? `${kept} AND ` : ''}${condition})`;
+  const filter = kept ? ` FILTER (WHERE ${kept})` : '';
+  const negatives = mappedMeasures.map(
+    (measure) => `${countIf(`${ident(measure)} < 0`)} AS ${ident(`neg_${measure}`)}`,
+  );
+  // For the last guard against a totals line that was kept: one line holding half of a measure.
+  const halves = mappedMeasures.flatMap((measure) => [
+    `sum(${ident(measure)})${filter} AS ${ident(`sum_${measure}`)}`,
+    `max(${ident(measure)})${filter} AS ${ident(`max_${measure}`)}`,
+  ]);
+  // Fields the file does not store are NULL by construction; only stored ones are counted.
+  const present = storedFields(plan).map((field) => `count(${ident(field)})${filter} AS ${ident(`n_${field}`)}`);
+  return [
+    `${countIf('clicks > impressions')} AS clicks_over_impressions`,
+    `${countIf('conversions > clicks')} AS conversions_over_clicks`,
+    `strftime(min("date")${filter}, '%Y-%m-%d') AS date_from`,
+    `strftime(max("date")${filter}, '%Y-%m-%d') AS date_to`,
+    ...(hasColumn(plan, 'currency') ? [`list(DISTINCT currency)${filter} AS currencies`] : []),
+    ...(hasColumn(plan, 'platform')
+      ? [`list(DISTINCT platform) FILTER (WHERE ${kept ? `${kept} AND ` : ''}platform IS NOT NULL) AS platforms`]
+      : []),
+    ...negatives,
+    ...halves,
+    ...present,
+  ];
+}
+
+/**
  * One scan of a unified relation (every line, with `_drop`, `_unparseable`
  * and `_rowhash`): the quality counts of the file and the profile of its data
  * rows, as one row that `readQuality` turns into a report.
  */
 export function qualitySql(relation: string, plan: IngestPlan): string {
-  const { mappedMeasures } = mappedFields(plan);
   const kept = `_drop IS NULL`;
-  const negatives = mappedMeasures.map(
-    (measure) => `count_if(${kept} AND ${ident(measure)} < 0) AS ${ident(`neg_${measure}`)}`,
-  );
-  // For the last guard against a totals line that was kept: one line holding half of a measure.
-  const halves = mappedMeasures.flatMap((measure) => [
-    `sum(${ident(measure)}) FILTER (WHERE ${kept}) AS ${ident(`sum_${measure}`)}`,
-    `max(${ident(measure)}) FILTER (WHERE ${kept}) AS ${ident(`max_${measure}`)}`,
-  ]);
-  // Fields the file does not store are NULL by construction; only stored ones are counted.
-  const present = storedFields(plan).map(
-    (field) => `count(${ident(field)}) FILTER (WHERE ${kept}) AS ${ident(`n_${field}`)}`,
-  );
   return `SELECT count(*) AS n,
       count_if(${kept}) AS kept,
       count_if(_drop = 'total') AS totals,
       count_if(_drop = 'blank') AS blank,
       count_if(_drop = 'no_measures') AS no_measures,
       coalesce(sum(_unparseable) FILTER (WHERE ${kept} OR _drop = 'no_measures'), 0) AS unparseable,
-      count_if(${kept} AND clicks > impressions) AS clicks_over_impressions,
-      count_if(${kept} AND conversions > clicks) AS conversions_over_clicks,
       count(DISTINCT _rowhash) FILTER (WHERE ${kept}) AS distinct_rows,
-      strftime(min("date") FILTER (WHERE ${kept}), '%Y-%m-%d') AS date_from,
-      strftime(max("date") FILTER (WHERE ${kept}), '%Y-%m-%d') AS date_to,
-      ${hasColumn(plan, 'currency') ? `list(DISTINCT currency) FILTER (WHERE ${kept}) AS currencies,` : ''}
-      ${hasColumn(plan, 'platform') ? `list(DISTINCT platform) FILTER (WHERE ${kept} AND platform IS NOT NULL) AS platforms,` : ''}
-      ${[...negatives, ...halves, ...present].join(', ')}
+      ${keptAggregates(plan, kept).join(', ')}
     FROM ${relation}`;
 }
 
@@ -196,13 +210,40 @@ function warningsOf(report: Omit<QualityReport, 'warnings'>, plan: IngestPlan): 
   return warnings;
 }
 
-/** The quality report and profile of a unified relation, in one scan. */
+/**
+ * The quality report and profile of a materialised unified relation (as
+ * `qualitySql` reads it) in three cheap scans instead of one costly one:
+ * lines by why they were dropped; the data rows' aggregates under a WHERE, not
+ * a FILTER on each of some thirty; and duplicates as equal neighbours in hash
+ * order, which costs about half of `count(DISTINCT)`'s hash table.
+ */
 export async function summariseRelation(
   connection: DuckConnection,
   relation: string,
   shape: FileShape,
   plan: IngestPlan,
 ): Promise<{ quality: QualityReport; profile: Profile }> {
-  const [row = {}] = await connection.rows(qualitySql(relation, plan));
+  const lines = await connection.rows(
+    `SELECT _drop, count(*) AS n, coalesce(sum(_unparseable), 0) AS unparseable FROM ${relation} GROUP BY _drop`,
+  );
+  const [data = {}] = await connection.rows(
+    `SELECT ${keptAggregates(plan).join(', ')} FROM ${relation} WHERE _drop IS NULL`,
+  );
+  const [repeats] = await connection.rows(
+    `SELECT count(*) AS n FROM (SELECT _rowhash = lag(_rowhash) OVER (ORDER BY _rowhash) AS repeated FROM ${relation} WHERE _drop IS NULL) WHERE repeated`,
+  );
+  const count = (drop: string | null, column: 'n' | 'unparseable') =>
+    Number(lines.find((line) => line._drop === drop)?.[column] ?? 0);
+  const kept = count(null, 'n');
+  const row = {
+    ...data,
+    n: lines.reduce((total, line) => total + Number(line.n), 0),
+    kept,
+    totals: count('total', 'n'),
+    blank: count('blank', 'n'),
+    no_measures: count('no_measures', 'n'),
+    unparseable: count(null, 'unparseable') + count('no_measures', 'unparseable'),
+    distinct_rows: kept - Number(repeats?.n ?? 0),
+  };
   return readQuality(row, shape, plan);
 }

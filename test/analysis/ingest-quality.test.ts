@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../../src/analysis/ingest/ingest.js';
+import { analysisHarness, type AnalysisHarness } from './helpers.js';
+
+/**
+ * An upload measures a file's quality in several scans of its table (`summariseRelation`), `pca analyze` in
+ * one statement (`qualitySql`): both must report the same counts, warnings and profile.
+ */
+describe('the quality report of an upload', () => {
+  let h: AnalysisHarness;
+  beforeAll(async () => {
+    h = await analysisHarness();
+  });
+  afterAll(() => h.close());
+
+  const uploaded = (file: string) =>
+    h.duck.withConnection((connection) =>
+      ingest(connection, 'upload', { file, originalName: 'export.csv', tmpDir: h.dir }),
+    );
+
+  const files: Record<string, string[]> = {
+    'totals, blanks, lines without measures, duplicates, unreadable and negative values (read as text)': [
+      'Date,Platform,Campaign,Impressions,Clicks,Conversions,Spend,Currency',
+      '2025-11-01,facebook,A,100,10,1,5,usd',
+      '2025-11-01,facebook,A,100,10,1,5,usd',
+      '2025-11-01,facebook,A,100,10,1,5,usd',
+      '2025-11-02,Google Ads,B,10,20,30,-5,EUR',
+      '2025-11-03,Google Ads,,100,abc,0,1,EUR',
+      '2025-11-04,Bing,C,,,,,EUR',
+      '2025-11-05,TikTok,D,NaN,1e309,2,3,EUR',
+      ',,,,,,,',
+      'Total,,,410,41,35,17,',
+    ],
+    'an unlabelled line that sums the others, in the middle (the sums rule)': [
+      'Date,Advertiser,Insertion Order,Line Item,Impressions,Clicks,Revenue (Adv Currency),Total Conversions',
+      '2025-11-01,Acme,IO A,LI 1,1000,10,40.00,2',
+      ',,,,7500,75,200.00,8',
+      '2025-11-02,Acme,IO A,LI 2,2500,25,60.00,4',
+      '2025-11-03,Acme,IO B,LI 3,2000,20,50.00,1',
+      '2025-11-03,Acme,IO B,LI 3,2000,20,50.00,1',
+    ],
+    'a clean file on the typed fast path, with a row holding half the spend': [
+      'Date,Campaign,Device,Impressions,Clicks,Spend',
+      ...Array.from(
+        { length: 40 },
+        (_, i) => `2025-11-${String((i % 28) + 1).padStart(2, '0')},C${i % 3},Mobile,100,2,1`,
+      ),
+      '2025-11-01,C0,Mobile,100,2,1',
+      '2025-11-29,All,Desktop,4000,80,41',
+    ],
+  };
+
+  it.each(Object.entries(files))('is the same as pca analyze gives: %s', async (_, lines) => {
+    const file = await h.write('quality.csv', lines.join('\n'));
+    const cli = (await h.analyze([file])).datasets[0]!;
+    const upload = await uploaded(file);
+    expect(upload.quality).toEqual(cli.quality);
+    expect({
+      rows: upload.profile.rows,
+      platforms: upload.profile.platforms,
+      dateRange: upload.profile.dateRange,
+    }).toEqual({
+      rows: cli.rows,
+      platforms: cli.platforms,
+      dateRange: cli.dateRange,
+    });
+  });
+
+  it('counts what each file holds (the comparison above is not between two empty reports)', async () => {
+    const [text, sums, typed] = await Promise.all(
+      Object.values(files).map(async (lines, index) => uploaded(await h.write(`f${index}.csv`, lines.join('\n')))),
+    );
+    expect(text!.typed).toBe(false);
+    expect(typed!.typed).toBe(true);
+    expect(text!.quality).toMatchObject({
+      rowsRead: 9,
+      rowsKept: 6,
+      dropped: { totals: 1, blank: 1, noMeasures: 1 },
+      duplicates: 2,
+      negativeValues: { spend: 1 },
+      clicksOverImpressions: 1,
+      conversionsOverClicks: 1,
+      unparseableValues: 3,
+    });
+    expect(sums!.quality).toMatchObject({ rowsRead: 5, rowsKept: 4, dropped: { totals: 1 }, duplicates: 1 });
+    expect(typed!.quality).toMatchObject({ rowsRead: 42, rowsKept: 42, duplicates: 1, suspectedTotals: ['spend'] });
+  });
+});
