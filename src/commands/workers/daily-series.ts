@@ -181,7 +181,8 @@ function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' |
     }
   const out = new Map<string | null, Record<string, Day[]>>();
   for (const [currency] of [...bestOfCurrency].sort((a, b) => order(a[1], b[1]))) {
-    const byGroup: Record<string, Day[]> = {};
+    // Keyed by the export's names: without a prototype, a campaign named `__proto__` or `constructor` is a group like any other.
+    const byGroup = Object.create(null) as Record<string, Day[]>;
     const groups = [...(groupsOf.get(currency) ?? [])].sort((a, b) => order(a[1].best, b[1].best));
     for (const [name, { rows, repeats }] of groups) {
       if (repeats) rows.sort((a, b) => compareText(dates[a] as string, dates[b] as string) || order(a, b));
