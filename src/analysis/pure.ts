@@ -27,6 +27,7 @@ export {
   possessive,
 } from './format.js';
 export { computeKpis, coverage, COVERED_SUMS, isKpi, KPI_DEFINITIONS, KPIS, sumOf } from './kpis.js';
+export { operand } from './kpis.js';
 export type { CoveredSum, MeasureTotals } from './kpis.js';
 export { buildReport, totalRows } from './report/report.js';
 export type { AnalysisReport, DatasetSummary, ReportRow } from './report/report.js';

@@ -90,7 +90,8 @@ export function statOf(row: ReportRow): Stat {
 
 /** Rows of a pair breakdown (`platform×date`) as daily series per group. */
 export function dailyBy(rows: readonly ReportRow[], dimension: string, currency: string | null): Record<string, Day[]> {
-  const out: Record<string, Day[]> = {};
+  // Keyed by the export's names: without a prototype, `__proto__` or `constructor` is a group like any other.
+  const out = Object.create(null) as Record<string, Day[]>;
   for (const row of rows) {
     if ((row.currency ?? null) !== currency || typeof row.date !== 'string') continue;
     const name = String(row[dimension] ?? '(none)');

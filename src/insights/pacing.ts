@@ -68,7 +68,9 @@ export function paceBudgets(
     const series = budget.scope === 'campaign' ? daily.campaign : daily.platform;
     const currencies = [...series.keys()];
     const currency = budget.currency ?? (currencies.length === 1 ? currencies[0]! : undefined);
-    const days = currency === undefined ? [] : (series.get(currency)?.[budget.name] ?? []);
+    const groups = currency === undefined ? undefined : series.get(currency);
+    // A budget named `constructor` must not read Object.prototype's.
+    const days = groups && Object.hasOwn(groups, budget.name) ? groups[budget.name]! : [];
     return pace(budget, days, asOf, thresholds);
   });
 }

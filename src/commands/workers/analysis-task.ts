@@ -121,7 +121,8 @@ export function completeAnalysis(input: Completion): {
   const { report } = input;
   let periodOverPeriod: PeriodComparison | null = null;
   if (input.previous) {
-    const byCurrency: PeriodComparison['byCurrency'] = {};
+    // Keyed by the export's currencies: no prototype, so any name is a key like another.
+    const byCurrency = Object.create(null) as PeriodComparison['byCurrency'];
     for (const current of totalRows(report)) {
       const key = String(current.currency ?? 'unknown');
       const old = input.previous.totals.find((row) => row.currency === current.currency) ?? null;
