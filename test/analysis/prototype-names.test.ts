@@ -126,6 +126,46 @@ describe.each(BACKENDS)('campaigns and platforms named like object keys [%s]', (
   });
 });
 
+describe.each(BACKENDS)('headers and platform cells named like object keys [%s]', (backend) => {
+  let t: TestApp;
+  let org: TestOrg;
+
+  beforeAll(async () => {
+    t = await createTestApp(backend);
+    org = await seedOrg(t, 'media');
+  }, 120_000);
+  afterAll(() => t.dispose());
+
+  it('leaves a `constructor` column unknown and a `constructor` platform cell no platform, with or without a mapping', async () => {
+    const csv =
+      'Date,Platform,Campaign,Cost,Impressions,Clicks,constructor\n' +
+      '2025-01-01,Meta,Brand,10,1000,10,x\n' +
+      '2025-01-02,constructor,Brand,12,1100,12,y\n';
+    const withAndWithoutMapping: Record<string, string>[] = [{}, { mapping: JSON.stringify({ Cost: 'spend' }) }];
+    for (const fields of withAndWithoutMapping) {
+      const form = multipart({ name: 'keys.csv', content: csv }, fields);
+      const uploaded = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/datasets',
+        headers: { ...bearer(org.users.analyst.accessToken), ...form.headers },
+        payload: form.payload,
+      });
+      expect(uploaded.statusCode, uploaded.body).toBe(201);
+      const dataset = uploaded.json<{
+        mapping: { source: string; field: string }[];
+        unmapped: { source: string; reason: string }[];
+        platforms: string[];
+      }>();
+      expect(dataset.mapping.find((column) => column.source === 'constructor')).toBeUndefined();
+      expect(dataset.mapping.every((column) => typeof column.field === 'string')).toBe(true);
+      expect(dataset.unmapped).toContainEqual(expect.objectContaining({ source: 'constructor' }));
+      expect(
+        dataset.platforms.every((platform) => typeof platform === 'string' && !platform.includes('function')),
+      ).toBe(true);
+    }
+  });
+});
+
 describe("the report rows series (pca analyze's deck) with names like object keys", () => {
   it('keeps a group per name, in the order met', () => {
     const rows = CAMPAIGNS.map(({ campaign }) => ({ currency: 'USD', date: '2025-01-01', campaign, spend: 1 }));

@@ -646,7 +646,10 @@ export function matchHeader(header: string, platform: Platform): HeaderMatch {
     [full, undefined],
     [stripped, qualifier],
   ] as const) {
-    const alias = overrides[key] ?? TABLE[key];
+    // Own keys only: a header named `constructor` must not find Object's.
+    const alias =
+      (Object.hasOwn(overrides, key) ? overrides[key] : undefined) ??
+      (Object.hasOwn(TABLE, key) ? TABLE[key] : undefined);
     if (alias) return { kind: 'field', alias, qualifier: q };
   }
   if (isDerived(full) || (stripped !== full && isDerived(stripped))) return { kind: 'derived' };

@@ -239,7 +239,9 @@ export const PLATFORM_SPELLINGS: readonly string[] = Object.keys(PLATFORM_NAMES)
 
 /** A platform name as users and files write it, mapped onto the canonical one. */
 export function canonicalPlatform(name: string): Platform | undefined {
-  return PLATFORM_NAMES[normaliseHeader(name)];
+  const key = normaliseHeader(name);
+  // Own keys only: a platform cell reading `constructor` is no platform.
+  return Object.hasOwn(PLATFORM_NAMES, key) ? PLATFORM_NAMES[key] : undefined;
 }
 
 /** Scores each platform's fingerprint against the headers and the lines around the data. */

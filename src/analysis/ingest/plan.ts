@@ -265,7 +265,7 @@ export function planIngest(shape: FileShape, options: IngestOptions = {}): Inges
       return;
     }
     // A mapping names a header; with duplicate names it applies to the first.
-    if (options.mapping && source in options.mapping && !named.has(source)) {
+    if (options.mapping && Object.hasOwn(options.mapping, source) && !named.has(source)) {
       named.add(source);
       const field = options.mapping[source];
       if (field === null || field === undefined) unmapped.push({ source, index, reason: 'ignored' });
