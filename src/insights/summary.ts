@@ -44,6 +44,8 @@ function coverageClause(
   return ` on ${percent}% of spend${who}`;
 }
 
+const asSentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 /** A narrative built only from computed facts and the top findings' own sentences: always available. */
 export function deterministicSummary(
   input: InsightInput,
@@ -69,12 +71,13 @@ export function deterministicSummary(
     }
     parts.push(`${line}.`);
   }
+  // Each finding and action stays its own sentence: joined by semicolons, each one's capital
+  // ("What matters most: On Meta, …; On TikTok, …") read as a typo to a client.
   const top = ranked.slice(0, 3);
-  if (top.length > 0)
-    parts.push(`What matters most: ${top.map((finding) => finding.sentence.replace(/\.$/, '')).join('; ')}.`);
+  if (top.length > 0) parts.push(`What matters most: ${top.map((finding) => asSentence(finding.sentence)).join(' ')}`);
   const actions = ranked.filter((finding) => finding.recommendation).slice(0, 2);
   if (actions.length > 0)
-    parts.push(`Next: ${actions.map((finding) => finding.recommendation!.action.replace(/\.$/, '')).join('; ')}.`);
+    parts.push(`Next: ${actions.map((finding) => asSentence(finding.recommendation!.action)).join(' ')}`);
   if (parts.length === 0) parts.push('The data holds too little to summarise.');
   return parts.join(' ');
 }

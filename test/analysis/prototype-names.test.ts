@@ -65,7 +65,15 @@ describe.each(BACKENDS)('campaigns and platforms named like object keys [%s]', (
     const analysis = created.json<{
       id: string;
       result: { totals: Row[]; breakdowns: Record<string, Row[]> };
+      summary: { text: string };
     }>();
+    // The summary keeps each finding and action a sentence of its own, as a client reads them.
+    expect(analysis.summary.text).toContain('What matters most: On 2025-01-15, __proto__ had CPA of 100.00 USD');
+    expect(analysis.summary.text).toContain('899.00 USD at stake. On 2025-01-15, __proto__ had spend');
+    expect(analysis.summary.text).toContain(
+      'Next: Add the revenue columns to the export (conversion value for revenue). Review',
+    );
+    expect(analysis.summary.text).not.toMatch(/; On |; Review /);
 
     const campaigns = analysis.result.breakdowns.campaign!;
     expect(campaigns.map((row) => row.campaign).sort()).toEqual(['Brand', '__proto__', 'constructor']);
