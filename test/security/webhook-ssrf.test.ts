@@ -245,7 +245,8 @@ describe.each(BACKENDS)('webhook targets on premises [%s]', (backend) => {
         ['failed', null],
         ['failed', null],
       ]);
-      const raw = JSON.stringify([answeredLog, closedLog]);
+      // Without the timestamps: a delivery at hh:mm:ss.500 would read as the status 500.
+      const raw = JSON.stringify([answeredLog, closedLog], (key, value: unknown) => (key === 'at' ? undefined : value));
       expect(raw).not.toMatch(/ECONNREFUSED|hunter2|500|127\.0\.0\.1/);
     } finally {
       hook.server.close();
