@@ -29,6 +29,12 @@ export interface KpiFigure {
   readonly changeText: string;
 }
 
+export interface HeadlineRow {
+  /** "USD", or "no stated currency". */
+  readonly label: string;
+  readonly figures: KpiFigure[];
+}
+
 export interface TrendData {
   readonly granularity: 'day' | 'week' | 'month';
   readonly periods: string[];
@@ -60,6 +66,8 @@ export interface DeckModel {
   readonly generatedAt: string;
   readonly branding: Branding | null;
   readonly summary: string;
+  /** The figures read first, on the summary page: a row of tiles for each of the first currencies. */
+  readonly headline: HeadlineRow[];
   readonly blocks: CurrencyBlock[];
   readonly anomalies: ReportItem[];
   readonly pacing: ReportItem[];
@@ -82,6 +90,9 @@ const KPI_TILES = [
   'impressions',
   'clicks',
 ] as const;
+const HEADLINE_METRICS: readonly string[] = ['spend', 'revenue', 'roas', 'conversions', 'cpa'];
+/** Currencies past these two keep their figures to their own overview pages. */
+const HEADLINE_ROWS = 2;
 const TABLE_METRICS = ['spend', 'revenue', 'roas', 'conversions', 'cpa', 'clicks', 'ctr'] as const;
 const MAX_PLATFORMS = 10;
 const CAMPAIGNS_SHOWN = 5;
@@ -248,6 +259,7 @@ export function buildDeck(content: AnalysisContent): DeckModel {
       ? `${result.dateRange.from} to ${result.dateRange.to}`
       : 'no dated rows';
   const pacing = itemsOf(content, 'insight').filter((item) => item.ruleId === 'pacing.budget_off_track');
+  const blocks = totals.map((total) => blockOf(content, total));
   return {
     title: content.title,
     subtitle: `${range} · ${plural(result.rows, 'row')} · ${result.currencies.map((code) => code ?? 'no stated currency').join(', ') || 'no currency'}`,
@@ -258,7 +270,11 @@ export function buildDeck(content: AnalysisContent): DeckModel {
       (totals.length === 0
         ? 'No row falls in the range of this analysis, so there is nothing to summarise.'
         : 'No executive summary is stored for this analysis.'),
-    blocks: totals.map((total) => blockOf(content, total)),
+    headline: blocks.slice(0, HEADLINE_ROWS).map((block) => ({
+      label: block.label,
+      figures: block.kpis.filter((kpi) => HEADLINE_METRICS.includes(kpi.metric) && kpi.value !== null),
+    })),
+    blocks,
     anomalies: itemsOf(content, 'anomaly').slice(0, ITEMS_SHOWN),
     pacing,
     insights: itemsOf(content, 'insight').slice(0, ITEMS_SHOWN),
@@ -288,6 +304,20 @@ export function buildDeck(content: AnalysisContent): DeckModel {
     },
     methodology: methodology(content),
   };
+}
+
+/** A headline tile's caption: the figure's name, and its currency when the summary shows more than one. */
+export function tileCaption(deck: DeckModel, row: HeadlineRow, figure: KpiFigure): string {
+  return deck.headline.length > 1 ? `${figure.label} · ${row.label}` : figure.label;
+}
+
+/**
+ * One font size for a row of tiles' figures, the largest up to `max` at which the longest figure
+ * fits the tile's width (a bold digit is about 0.7 em in DejaVu Sans, which stands in for Calibri where it is missing): tiles of one row read alike.
+ */
+export function tileFontSize(row: HeadlineRow, tileWidthPt: number, max: number): number {
+  const longest = Math.max(1, ...row.figures.map((figure) => figure.text.length));
+  return Math.max(9, Math.min(max, Math.floor(tileWidthPt / (0.7 * longest))));
 }
 
 /** The evidence of an item as lines for speaker notes and captions: its figures, then its rows. */

@@ -4,7 +4,15 @@ import pdfmake, { type PdfContent as Content, type PdfDocument } from 'pdfmake';
 import { barChartOption, trendChartOption } from '../charts/options.js';
 import { chartSvg } from './charts-svg.js';
 import type { ReportItem } from './content.js';
-import { evidenceLines, type CurrencyBlock, type DeckModel, type Table } from './deck.js';
+import {
+  evidenceLines,
+  tileCaption,
+  tileFontSize,
+  type CurrencyBlock,
+  type DeckModel,
+  type HeadlineRow,
+  type Table,
+} from './deck.js';
 
 /**
  * The deck as a PDF drawn by pdfmake (no browser): A4 landscape, charts as
@@ -67,6 +75,45 @@ function items(title: string, list: readonly ReportItem[], none: string): Conten
       unbreakable: true,
     })),
   ];
+}
+
+/** The headline figures as rows of tiles, each with its change when there is a previous period. */
+function headline(deck: DeckModel): Content[] {
+  // A4 landscape less the margins, shared by the tiles and their gaps, less each tile's padding.
+  const widthOf = (row: HeadlineRow) => (762 - 8 * (row.figures.length - 1)) / row.figures.length - 12;
+  return deck.headline.map((row): Content => ({
+    columns: row.figures.map((figure): Content => ({
+      table: {
+        widths: ['*'],
+        body: [
+          [
+            {
+              stack: [
+                { text: tileCaption(deck, row, figure), fontSize: 9, color: '#64748b' },
+                {
+                  text: figure.text,
+                  fontSize: tileFontSize(row, widthOf(row), 16),
+                  bold: true,
+                  color: '#0f172a',
+                  margin: [0, 3, 0, 3],
+                },
+                {
+                  text: figure.change === null ? ' ' : `${figure.changeText} vs previous period`,
+                  fontSize: 8,
+                  color: '#64748b',
+                },
+              ],
+              fillColor: '#f1f5f9',
+              margin: [6, 6, 6, 6],
+            },
+          ],
+        ],
+      },
+      layout: 'noBorders',
+    })),
+    columnGap: 8,
+    margin: [0, 0, 0, 10],
+  }));
 }
 
 function block(deck: DeckModel, data: CurrencyBlock, suffix: string): Content[] {
@@ -168,7 +215,8 @@ export async function renderPdf(deck: DeckModel): Promise<Buffer> {
   const content: Content[] = [
     ...cover,
     heading('Executive summary'),
-    { text: deck.summary, fontSize: 12, lineHeight: 1.3 },
+    ...headline(deck),
+    { text: deck.summary, fontSize: 12, lineHeight: 1.3, margin: [0, 6, 0, 0] },
     ...(deck.blocks.length === 0
       ? [heading('KPI overview'), { text: 'No row falls in the range of this analysis.', color: '#64748b' }]
       : []),

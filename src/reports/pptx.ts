@@ -1,7 +1,7 @@
 import PptxGenJSModule from 'pptxgenjs';
 import { CHART_COLORS } from '../charts/options.js';
 import type { ReportItem } from './content.js';
-import { evidenceLines, type CurrencyBlock, type DeckModel, type Table } from './deck.js';
+import { evidenceLines, tileCaption, tileFontSize, type CurrencyBlock, type DeckModel, type Table } from './deck.js';
 
 /**
  * The deck as a PowerPoint file: 16:9, native charts whose embedded sheet
@@ -116,6 +116,48 @@ function lineChart(
       legendFontSize: 9,
     },
   );
+}
+
+/** The headline figures as rows of tiles under the title; returns where the text below may start. */
+function headlineTiles(pptx: PptxGenJS, slide: Slide, deck: DeckModel): number {
+  const top = 0.9;
+  const height = 0.95;
+  const gap = 0.12;
+  deck.headline.forEach((row, rowIndex) => {
+    const width = (WIDTH - 0.8 - gap * (row.figures.length - 1)) / row.figures.length;
+    const size = tileFontSize(row, (width - 0.16) * 72, 18);
+    row.figures.forEach((figure, index) => {
+      const x = 0.4 + index * (width + gap);
+      const y = top + rowIndex * (height + gap);
+      slide.addShape(pptx.ShapeType.rect, {
+        x,
+        y,
+        w: width,
+        h: height,
+        fill: { color: 'F1F5F9' },
+        line: { color: 'F1F5F9' },
+      });
+      const text = { x: x + 0.08, w: width - 0.16, fontFace: FONT, margin: 0 };
+      slide.addText(tileCaption(deck, row, figure), { ...text, y: y + 0.06, h: 0.24, fontSize: 10, color: '64748B' });
+      slide.addText(figure.text, {
+        ...text,
+        y: y + 0.3,
+        h: 0.38,
+        fontSize: size,
+        bold: true,
+        color: '0F172A',
+      });
+      if (figure.change !== null)
+        slide.addText(`${figure.changeText} vs previous period`, {
+          ...text,
+          y: y + 0.68,
+          h: 0.22,
+          fontSize: 9,
+          color: '64748B',
+        });
+    });
+  });
+  return top + deck.headline.length * (height + gap) + 0.05;
 }
 
 function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suffix: string): void {
@@ -254,13 +296,14 @@ export async function renderPptx(deck: DeckModel): Promise<Buffer> {
   );
 
   const summary = titled(pptx, deck, 'Executive summary');
+  const textTop = headlineTiles(pptx, summary, deck);
   summary.addText(deck.summary, {
     x: 0.4,
-    y: 0.9,
+    y: textTop,
     w: WIDTH - 0.8,
-    h: 4.4,
+    h: 5.4 - textTop,
     fontFace: FONT,
-    fontSize: 14,
+    fontSize: deck.headline.length > 1 ? 12 : 14,
     color: '1E293B',
     valign: 'top',
     fit: 'shrink',

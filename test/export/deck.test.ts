@@ -193,6 +193,22 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     const slides = slidesOf(entries);
     const total = main.result.totals[0]!;
 
+    // The summary slide leads with the headline figures as tiles, before the words.
+    const summary = slides.find((slide) => slide.texts[0] === 'Executive summary')!;
+    expect(summary.texts.slice(1, 11)).toEqual([
+      'Spend',
+      formatMetric('spend', total.spend as number, 'USD'),
+      'Revenue',
+      formatMetric('revenue', total.revenue as number, 'USD'),
+      'ROAS',
+      formatMetric('roas', total.roas as number),
+      'Conversions',
+      formatMetric('conversions', total.conversions as number),
+      'CPA',
+      formatMetric('cpa', total.cpa as number, 'USD'),
+    ]);
+    expect(summary.texts.at(-1)).toBe(main.summary.text);
+
     const overview = slides.find((slide) => slide.texts[0] === 'KPI overview')!;
     expect(overview.texts).toEqual(
       expect.arrayContaining([
@@ -265,6 +281,12 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     const slides = slidesOf(await unzipText((await download(mixed.id, 'pptx')).rawPayload));
     const titles = slides.map((slide) => slide.texts[0]);
     expect(titles).toEqual(expect.arrayContaining(['KPI overview — GBP', 'KPI overview — USD']));
+    // One row of tiles per currency on the summary slide, each tile naming its currency.
+    const summary = slides.find((slide) => slide.texts[0] === 'Executive summary')!;
+    expect(summary.texts).toEqual(expect.arrayContaining(['Spend · GBP', 'Spend · USD']));
+    expect(summary.texts.filter((text) => text.startsWith('Revenue ·'))).toEqual(
+      mixed.result.totals.filter((row) => typeof row.revenue === 'number').map((row) => `Revenue · ${row.currency}`),
+    );
     const entries = await unzipText((await download(mixed.id, 'pptx')).rawPayload);
     const gbpTrend = slidesOf(entries).find((slide) => slide.texts[0] === 'Spend and revenue by day — GBP')!;
     const gbpDays = mixed.result.timeSeries.day!.filter((row) => row.currency === 'GBP');

@@ -329,6 +329,24 @@ describe('insight rules', () => {
     ).toBe(2);
   });
 
+  it('names the currencies left out as a reader would, rows with no stated currency included', () => {
+    const rule = ruleById('data_quality.unconverted_currencies')!;
+    const sentence = (currency: string | null, otherCurrencies: string[]) =>
+      rule.evaluate({ ...input(), currency, otherCurrencies })[0]!.sentence;
+    expect(sentence('USD', ['EUR'])).toBe(
+      'Insights compare the USD figures only; EUR figures are reported apart and not compared.',
+    );
+    expect(sentence('USD', ['EUR', 'GBP', 'unknown'])).toBe(
+      'Insights compare the USD figures only; EUR and GBP figures and those with no stated currency are reported apart and not compared.',
+    );
+    expect(sentence('USD', ['unknown'])).toBe(
+      'Insights compare the USD figures only; figures with no stated currency are reported apart and not compared.',
+    );
+    expect(sentence(null, ['EUR'])).toBe(
+      'Insights compare the figures with no stated currency only; EUR figures are reported apart and not compared.',
+    );
+  });
+
   it('never divides by zero: empty data fires nothing but the missing-measure rule', () => {
     const empty = input({
       measures: new Set(),

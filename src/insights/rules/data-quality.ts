@@ -1,4 +1,4 @@
-import { formatCount, plural } from '../../analysis/pure.js';
+import { formatCount, listOf, plural } from '../../analysis/pure.js';
 import type { Finding, InsightRule } from '../finding.js';
 import { pct, round } from './helpers.js';
 
@@ -122,6 +122,20 @@ export const missingMeasures: InsightRule = {
   },
 };
 
+/** How the input names rows that state no currency (`insights/input.ts`). */
+const NO_CURRENCY = 'unknown';
+
+/**
+ * The currencies left out, as a reader says them: rows that state no currency are not figures of a
+ * currency called "unknown".
+ */
+function leftOutPhrase(currencies: readonly string[]): string {
+  const named = currencies.filter((code) => code !== NO_CURRENCY);
+  const unstated = named.length < currencies.length;
+  if (named.length === 0) return 'figures with no stated currency';
+  return `${listOf(named)} figures${unstated ? ' and those with no stated currency' : ''}`;
+}
+
 /** Money in several currencies, not converted: part of the data is left out of cross-platform comparisons. */
 export const unconvertedCurrencies: InsightRule = {
   id: 'data_quality.unconverted_currencies',
@@ -137,7 +151,7 @@ export const unconvertedCurrencies: InsightRule = {
         priority: this.priority,
         subject: 'currencies',
         title: 'Several currencies, not converted',
-        sentence: `Insights compare the ${input.currency ?? 'unstated'} figures only; ${input.otherCurrencies.join(', ')} figures are reported apart and not compared.`,
+        sentence: `Insights compare the ${input.currency === null ? 'figures with no stated currency' : `${input.currency} figures`} only; ${leftOutPhrase(input.otherCurrencies)} are reported apart and not compared.`,
         evidence: { figures: { compared: input.currency, leftOut: input.otherCurrencies.join(', ') }, rows: [] },
         weight: 0.5,
         recommendation: {
