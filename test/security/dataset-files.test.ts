@@ -77,31 +77,6 @@ describe.each(BACKENDS)('dataset files on disk [%s]', (backend) => {
     expect((await patch({ maxStorageBytes: 10 * 1024 ** 3 })).statusCode).toBe(200);
   });
 
-  it('leaves no table behind in DuckDB when an upload is stored, refused after its quality is measured, or remapped', async () => {
-    const tables = async () =>
-      Number(
-        (await t.ctx.duck.query(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE 'upload%'`))[0]!.n,
-      );
-    const stored = await upload(multipart({ name: 'meta.csv', content: await readFile(fixture('meta.csv')) }));
-    expect(stored.statusCode).toBe(201);
-    expect(await tables()).toBe(0);
-    // Only a header and a totals line: refused once the quality is known, while the Parquet write runs beside it.
-    const empty = await upload(
-      multipart({ name: 'totals.csv', content: 'Date,Campaign,Spend,Clicks\nTotal,,10.5,3\n' }),
-    );
-    expect(empty.statusCode).toBe(422);
-    expect(await tables()).toBe(0);
-    const remapped = await t.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/datasets/${stored.json<{ id: string }>().id}/mapping`,
-      headers: as(org.users.analyst),
-      payload: { mapping: { Reach: null } },
-    });
-    expect(remapped.statusCode).toBe(200);
-    expect(await tables()).toBe(0);
-    expect(await tmpEntries()).toEqual([]);
-  });
-
   it('sweeps what a crash left (temp work, unreferenced versions, folders without a record) on the retention schedule, sparing young work', async () => {
     const stored = (await upload(multipart({ name: 'meta.csv', content: await readFile(fixture('meta.csv')) }))).json<{
       id: string;

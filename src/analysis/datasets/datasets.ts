@@ -14,7 +14,7 @@ import type { Database, DatasetTable } from '../../store/schema.js';
 import { assertWithinQuota, withOrganizationLock } from '../../tenancy/index.js';
 import { requireOrganization } from '../../tenancy/index.js';
 import type { DuckEngine } from '../engine/duckdb.js';
-import { ingest, type AlongsideQuality } from '../ingest/ingest.js';
+import { ingest } from '../ingest/ingest.js';
 import { holdFiles, retireWhenFree } from './dataset-files.js';
 import { unifiedParquetSource } from './parquet-source.js';
 import { storedFields } from '../ingest/load.js';
@@ -172,35 +172,20 @@ async function build(
   dataFile: string,
 ): Promise<{ summary: DatasetSummary; bytes: number }> {
   const parquet = path.join(staging, dataFile);
-  // The Parquet file is written on a second connection while the first measures the quality, so the table is
-  // shared, under a name of this build's own.
-  const table = `upload_${randomUUID().replaceAll('-', '')}`;
-  const write: AlongsideQuality = (relation, plan) => {
+  const summary = await deps.duck.withConnection(async (connection) => {
+    const result = await ingest(connection, 'upload', { ...options, file: source, originalName, tmpDir: staging });
     // Only the fields the dataset stores: readers supply the others as NULL (parquet-source.ts), and writing
     // the always-empty ones cost about a third of the write. Format V2 writes measures with byte-stream-split
     // instead of trying a dictionary for each: a cheaper write, a file about 12 % larger, reads no slower.
     // A column gives up its dictionary after 4,096 distinct values in a row group (DuckDB's default is 24,576):
     // measures such as spend, distinct on nearly every row, were hashed that far before falling back, about a
     // fifth of the write; dimensions (platforms, campaigns, devices, dates) keep theirs.
-    const stored = storedFields(plan).map((field) => `"${field}"`);
-    return deps.duck.withConnection((writer) =>
-      writer.run(
-        `COPY (SELECT ${stored.join(', ')} FROM ${relation}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT ${PARQUET_DICTIONARY_LIMIT})`,
-      ),
+    const stored = storedFields(result.plan).map((field) => `"${field}"`);
+    await connection.run(
+      `COPY (SELECT ${stored.join(', ')} FROM ${result.relation}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT ${PARQUET_DICTIONARY_LIMIT})`,
     );
-  };
-  const summary = await deps.duck.withConnection(async (connection) => {
-    try {
-      const result = await ingest(
-        connection,
-        table,
-        { ...options, file: source, originalName, tmpDir: staging },
-        write,
-      );
-      return summariseDataset(originalName, result);
-    } finally {
-      await connection.run(`DROP TABLE IF EXISTS ${table}`);
-    }
+    await connection.run('DROP TABLE IF EXISTS upload');
+    return summariseDataset(originalName, result);
   });
   // DuckDB writes with the process umask; a dataset is the organisation's data.
   await chmod(parquet, 0o600);

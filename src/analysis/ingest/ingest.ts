@@ -142,50 +142,26 @@ export function assertHasRows(quality: QualityReport): void {
 }
 
 /**
- * Work on a file's data rows (`relation`, as `IngestResult` has it) that runs
- * on a connection of its own while the quality is measured.
+ * Reads any supported export into a temporary DuckDB table of the unified
+ * schema (one pass over the file), then measures its quality and profile on
+ * that table. Tries the typed fast path and falls back to parsing every value
+ * as text when the file is messier than its first rows.
  */
-export type AlongsideQuality = (relation: string, plan: IngestPlan) => Promise<void>;
-
-/**
- * Reads any supported export into a DuckDB table of the unified schema (one
- * pass over the file), then measures its quality and profile on that table.
- * Tries the typed fast path and falls back to parsing every value as text when
- * the file is messier than its first rows.
- *
- * The table is the connection's temporary one, unless `alongside` is given:
- * another connection must then see it, so it is created in the database, and
- * the caller names it uniquely and drops it. `alongside` and the quality scans
- * run at once, which fills the gaps either leaves in DuckDB's threads.
- */
-export async function ingest(
-  connection: DuckConnection,
-  table: string,
-  request: IngestRequest,
-  alongside?: AlongsideQuality,
-): Promise<IngestResult> {
+export async function ingest(connection: DuckConnection, table: string, request: IngestRequest): Promise<IngestResult> {
   const { source, close } = await openSource(request);
   try {
     const { csv, shape, plan, ...rest } = source;
     const { typed } = await readTypedOrText([source], (asTyped) =>
       connection.run(
-        `CREATE OR REPLACE ${alongside ? '' : 'TEMP '}TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`,
+        `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`,
       ),
     );
     const stored = storedFields(plan);
     const [found] = await connection.rows(hasDimensionlessLinesSql(table));
     const dimensionless = found?.found === true;
-    const relation = keptRowsSql(table, stored, dimensionless);
-    const [measured, done] = await Promise.allSettled([
-      summariseRelation(connection, allRowsSql(table, stored, dimensionless), shape, plan),
-      alongside?.(relation, plan),
-    ]);
-    // Both have ended before either's failure is told: nothing reads the table once the caller drops it.
-    if (measured.status === 'rejected') throw measured.reason;
-    if (done.status === 'rejected') throw done.reason;
-    const summary = measured.value;
+    const summary = await summariseRelation(connection, allRowsSql(table, stored, dimensionless), shape, plan);
     assertHasRows(summary.quality);
-    return { ...rest, shape, plan, ...summary, typed, table, relation };
+    return { ...rest, shape, plan, ...summary, typed, table, relation: keptRowsSql(table, stored, dimensionless) };
   } finally {
     await close();
   }
