@@ -56,6 +56,9 @@ function datasetDir(layout: DataDirLayout, orgId: string, id: string): string {
   return path.join(layout.datasets, orgId, id);
 }
 
+/** Distinct values per row group past which a Parquet column is written without a dictionary. */
+const PARQUET_DICTIONARY_LIMIT = 4096;
+
 /** A new version's file name: every build writes a file of its own, never over one a query may read. */
 const newDataFile = () => `data-${randomUUID()}.parquet`;
 
@@ -174,9 +177,12 @@ async function build(
     // Only the fields the dataset stores: readers supply the others as NULL (parquet-source.ts), and writing
     // the always-empty ones cost about a third of the write. Format V2 writes measures with byte-stream-split
     // instead of trying a dictionary for each: a cheaper write, a file about 12 % larger, reads no slower.
+    // A column gives up its dictionary after 4,096 distinct values in a row group (DuckDB's default is 24,576):
+    // measures such as spend, distinct on nearly every row, were hashed that far before falling back, about a
+    // fifth of the write; dimensions (platforms, campaigns, devices, dates) keep theirs.
     const stored = storedFields(result.plan).map((field) => `"${field}"`);
     await connection.run(
-      `COPY (SELECT ${stored.join(', ')} FROM ${result.relation}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2)`,
+      `COPY (SELECT ${stored.join(', ')} FROM ${result.relation}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT ${PARQUET_DICTIONARY_LIMIT})`,
     );
     await connection.run('DROP TABLE IF EXISTS upload');
     return summariseDataset(originalName, result);
