@@ -12,7 +12,7 @@ export {
 export { metricsAt, sumListsOf } from './engine/sql.js';
 export type { SumLists } from './engine/sql.js';
 export { atEdge } from './precision.js';
-export { DAILY_PAIRS } from './workers/grouped-rows.js';
+export { DAILY_PAIR_SETS, DAILY_PAIRS } from './workers/grouped-rows.js';
 export type { CurrencyConversion, DateRange, DimensionFilter, Granularity, Scope } from './engine/analysis.js';
 export {
   formatCount,

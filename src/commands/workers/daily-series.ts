@@ -2,6 +2,7 @@ import {
   atEdge,
   compareText,
   COVERED_SUMS,
+  DIMENSIONS,
   groupedLists,
   groupingBits,
   KPI_DEFINITIONS,
@@ -15,6 +16,11 @@ import {
 import type { DailyBreakdowns, DailySeries, Day } from '../../insights/pure.js';
 
 type Lists = Readonly<Record<string, ArrayLike<unknown> | undefined>>;
+
+/** Dimensions no daily pair reads. */
+const OTHER_DIMENSIONS: ReadonlySet<string> = new Set(
+  DIMENSIONS.filter((dimension) => !['platform', 'campaign', 'date', 'currency'].includes(dimension)),
+);
 
 /** The KPIs a Day carries, in its order. */
 const DAY_KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas', 'frequency'] as const;
@@ -119,7 +125,7 @@ function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' |
   const { query, shape } = grouped;
   const set = query.sets.find(
     (candidate) =>
-      candidate.kind === 'breakdown' &&
+      (candidate.kind === 'breakdown' || candidate.kind === 'pair') &&
       candidate.columns.length === 2 &&
       candidate.columns[0] === dimension &&
       candidate.columns[1] === 'date',
@@ -200,6 +206,7 @@ function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' |
  * analysis's time and garbage).
  */
 export function dailySeries(grouped: GroupedRows): DailyBreakdowns {
-  const lists: Lists = groupedLists(grouped.columns);
+  // Only the columns the pairs are read from: the other breakdowns' columns may be grouped in the same answer.
+  const lists: Lists = groupedLists(grouped.columns, (name) => !OTHER_DIMENSIONS.has(name));
   return { platform: seriesOfSet(lists, grouped, 'platform'), campaign: seriesOfSet(lists, grouped, 'campaign') };
 }
