@@ -11,8 +11,8 @@ export {
 } from './engine/analysis.js';
 export { metricsAt, sumListsOf } from './engine/sql.js';
 export type { SumLists } from './engine/sql.js';
-export { atEdge } from './precision.js';
-export { DAILY_PAIRS } from './workers/grouped-rows.js';
+export { atEdge, edgeDigits } from './precision.js';
+export { DAILY_PAIR_SETS, DAILY_PAIRS } from './workers/grouped-rows.js';
 export type { CurrencyConversion, DateRange, DimensionFilter, Granularity, Scope } from './engine/analysis.js';
 export {
   formatCount,

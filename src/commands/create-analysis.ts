@@ -5,7 +5,7 @@ import {
   type DateRange,
   type Scope,
   analysesThisMonth,
-  DAILY_PAIRS,
+  DAILY_PAIR_SETS,
   insertAnalysis,
   withDatasetSource,
   type AnalysisRequest,
@@ -51,8 +51,8 @@ export function createdAnalysisJson(analysis: CreatedAnalysis): string {
 
 /**
  * DuckDB's part of an analysis: the scope's profile (the whole source's is
- * computed once per dataset version), then its grouped rows,
- * the previous period's and the daily pairs, each as JSON text for the worker.
+ * computed once per dataset version), then its grouped rows with the daily
+ * pairs in the same scan, and the previous period's, as columns for the worker.
  */
 async function groupedInputs(
   connection: DuckConnection,
@@ -64,7 +64,12 @@ async function groupedInputs(
 ): Promise<GroupedInputs> {
   const shape = await scopeProfile(connection, source, datasets, scope);
   if (shape.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
-  const current = await groupedRows(connection, source, { ...scope, granularities: GRANULARITIES }, shape);
+  const current = await groupedRows(
+    connection,
+    source,
+    { ...scope, granularities: GRANULARITIES, pairs: DAILY_PAIR_SETS },
+    shape,
+  );
   let previous: PreviousRows | null = null;
   const range = { from: dateRange?.from ?? shape.dateRange.from, to: dateRange?.to ?? shape.dateRange.to };
   const before = range.from && range.to ? comparisonRange({ from: range.from, to: range.to }, comparison) : null;
@@ -77,8 +82,7 @@ async function groupedInputs(
         : await groupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, previousShape);
     previous = { kind: comparison, range: { from: range.from, to: range.to }, before, rows };
   }
-  const daily = await groupedRows(connection, source, { ...scope, ...DAILY_PAIRS }, shape);
-  return { shape, current, previous, daily };
+  return { shape, current, previous, daily: current };
 }
 
 /** Runs and stores an analysis over some of the organisation's datasets; counts against maxAnalysesPerMonth. */

@@ -56,23 +56,26 @@ export class SortedWindow {
     return low;
   }
 
+  // The window holds about WINDOW values: moving them one by one costs less than a copyWithin call.
   insert(value: number): void {
     if (this.count === this.values.length) {
       const grown = new Float64Array(this.values.length * 2);
       grown.set(this.values);
       this.values = grown;
     }
+    const values = this.values;
     const index = this.indexOf(value);
-    this.values.copyWithin(index + 1, index, this.count);
-    this.values[index] = value;
+    for (let at = this.count; at > index; at--) values[at] = values[at - 1]!;
+    values[index] = value;
     this.count++;
   }
 
   remove(value: number): void {
+    const values = this.values;
     const index = this.indexOf(value);
-    if (index < this.count && this.values[index] === value) {
-      this.values.copyWithin(index, index + 1, this.count);
+    if (index < this.count && values[index] === value) {
       this.count--;
+      for (let at = index; at < this.count; at++) values[at] = values[at + 1]!;
     }
   }
 
@@ -180,9 +183,41 @@ function stakeOf(
   return center > 0 ? (day.spend ?? 0) * Math.min(1, gap / center) : 0;
 }
 
+/** A metric's values of a series, NaN for a day without the figure: the judging loop then touches plain numbers. */
+type MetricValues = Record<AnomalyMetric, Float64Array>;
+
+/** Every anomaly metric of a series read in one pass over its days (a property read by a fixed name each). */
+function metricValues(days: readonly Day[]): MetricValues {
+  const n = days.length;
+  const out: MetricValues = {
+    spend: new Float64Array(n),
+    ctr: new Float64Array(n),
+    cpa: new Float64Array(n),
+    roas: new Float64Array(n),
+    conversions: new Float64Array(n),
+  };
+  for (let index = 0; index < n; index++) {
+    const day = days[index]!;
+    out.spend[index] = day.spend ?? NaN;
+    out.ctr[index] = day.ctr ?? NaN;
+    out.cpa[index] = day.cpa ?? NaN;
+    out.roas[index] = day.roas ?? NaN;
+    out.conversions[index] = day.conversions ?? NaN;
+  }
+  return out;
+}
+
+/**
+ * The deviation a day cannot reach because the spread is floored at 5 % of
+ * the median, with a margin for rounding: a day closer to the median than
+ * this is no outlier whatever the MAD, so the MAD is not walked for it.
+ */
+const WITHIN_FLOOR = (0.999 * THRESHOLD * 0.05) / 0.6745;
+
 /** One metric of a series judged day by day, with the series' volumes. */
 function metricAnomalies(
   days: readonly Day[],
+  values: Float64Array,
   volumes: Volumes,
   metric: AnomalyMetric,
   scope: Anomaly['scope'],
@@ -190,9 +225,6 @@ function metricAnomalies(
 ): Anomaly[] {
   const out: Anomaly[] = [];
   const window = new SortedWindow();
-  // Read once: the loop then touches plain numbers (NaN for a day without the figure).
-  const values = new Float64Array(days.length);
-  for (let index = 0; index < days.length; index++) values[index] = days[index]![metric] ?? NaN;
   for (let index = 0; index < days.length; index++) {
     if (index > 0 && !Number.isNaN(values[index - 1]!)) window.insert(values[index - 1]!);
     if (index > WINDOW && !Number.isNaN(values[index - 1 - WINDOW]!)) window.remove(values[index - 1 - WINDOW]!);
@@ -200,6 +232,7 @@ function metricAnomalies(
     const value = values[index]!;
     if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, day, volumes, index)) continue;
     const center = window.median();
+    if (Math.abs(value - center) < WITHIN_FLOOR * Math.abs(center)) continue;
     // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.
     const mad = Math.max(window.mad(center), Math.abs(center) * 0.05);
     if (mad === 0) continue;
@@ -240,13 +273,14 @@ export function seriesAnomalies(
   scope: Anomaly['scope'],
   key: string,
 ): Anomaly[] {
-  return metricAnomalies(days, volumesOf(days), metric, scope, key);
+  return metricAnomalies(days, metricValues(days)[metric], volumesOf(days), metric, scope, key);
 }
 
-/** `seriesAnomalies` of every metric, metric by metric, the series' volumes summed once for all of them. */
+/** `seriesAnomalies` of every metric, metric by metric, the series' values and volumes read once for all of them. */
 function allSeriesAnomalies(days: readonly Day[], scope: Anomaly['scope'], key: string): Anomaly[] {
   const volumes = volumesOf(days);
-  return ANOMALY_METRICS.flatMap((metric) => metricAnomalies(days, volumes, metric, scope, key));
+  const values = metricValues(days);
+  return ANOMALY_METRICS.flatMap((metric) => metricAnomalies(days, values[metric], volumes, metric, scope, key));
 }
 
 const SPECIFICITY: Record<Anomaly['scope'], number> = { campaign: 2, platform: 1, total: 0 };

@@ -248,6 +248,12 @@ export interface AnalysisOptions extends Scope {
   /** Breakdowns to compute: single dimensions and pairs. Default: every present dimension but date and currency. */
   readonly breakdowns?: readonly (Dimension | readonly [Dimension, Dimension])[];
   readonly granularities?: readonly Granularity[];
+  /**
+   * Pairs (`campaign×date`) grouped in the same scan for the daily series, which read
+   * them from the columns (`dailySeries`); the analysis result leaves them out. A
+   * second statement for them scanned the whole source again.
+   */
+  readonly pairs?: readonly (readonly [Dimension, Dimension])[];
 }
 
 export function breakdownName(breakdown: Dimension | readonly [Dimension, Dimension]): string {
@@ -283,7 +289,7 @@ export function isScoped(scope: Scope): boolean {
 interface GroupingSet {
   readonly name: string;
   readonly columns: readonly string[];
-  readonly kind: 'total' | 'breakdown' | 'day';
+  readonly kind: 'total' | 'breakdown' | 'day' | 'pair';
 }
 
 /** The one grouped scan of an analysis, and what `readGroups` needs to read its rows. */
@@ -314,14 +320,19 @@ export function groupingQuery(
   // Currencies not known yet (read in the same statement) are checked against the rates by the caller.
   const relation = convertedSource(source, options, params, currencies === 'unknown' ? [] : currencies);
   const where = scopeWhere(options, params);
+  const breakdowns = breakdownsOf(options, shape);
   const sets: GroupingSet[] = [
     { name: 'total', columns: [], kind: 'total' },
-    ...breakdownsOf(options, shape).map((breakdown) => ({
+    ...breakdowns.map((breakdown) => ({
       name: breakdownName(breakdown),
       columns: typeof breakdown === 'string' ? [breakdown] : [...breakdown],
       kind: 'breakdown' as const,
     })),
     ...(granularitiesOf(options, shape).length > 0 ? [{ name: 'day', columns: ['date'], kind: 'day' as const }] : []),
+    // A pair that is also a breakdown is grouped once (a repeated grouping set repeats its rows).
+    ...presentIn(options.pairs ?? [], shape)
+      .filter((pair) => !breakdowns.some((breakdown) => breakdownName(breakdown) === breakdownName(pair)))
+      .map((pair) => ({ name: breakdownName(pair), columns: [...pair], kind: 'pair' as const })),
   ];
   const columns = [...new Set(sets.flatMap((set) => set.columns))];
   const selectColumns = columns.map((column) =>
@@ -353,13 +364,21 @@ function breakdownsOf(
   options: AnalysisOptions,
   shape: Profile,
 ): readonly (Dimension | readonly [Dimension, Dimension])[] {
-  return (
-    options.breakdowns ?? shape.dimensions.filter((dimension) => dimension !== 'date' && dimension !== 'currency')
-  ).filter((breakdown) =>
-    (typeof breakdown === 'string' ? [breakdown] : [...breakdown]).every((dimension) =>
-      shape.dimensions.includes(dimension),
-    ),
+  return presentIn(
+    options.breakdowns ?? shape.dimensions.filter((dimension) => dimension !== 'date' && dimension !== 'currency'),
+    shape,
   );
+}
+
+/** The groupings whose dimensions the data in scope has. */
+function presentIn<T extends Dimension | readonly [Dimension, Dimension]>(
+  groupings: readonly T[],
+  shape: Profile,
+): T[] {
+  return groupings.filter((grouping) => {
+    const dimensions: readonly Dimension[] = typeof grouping === 'string' ? [grouping] : grouping;
+    return dimensions.every((dimension) => shape.dimensions.includes(dimension));
+  });
 }
 
 function granularitiesOf(options: AnalysisOptions, shape: Profile): readonly Granularity[] {
@@ -422,7 +441,7 @@ export function readGroups(
           return groupRow(key, currencyOf(row), metricsOf(row, present));
         })
         .sort((a, b) => spendOf(b) - spendOf(a) || compareText(JSON.stringify(a.key), JSON.stringify(b.key)));
-    } else if (granularities.length > 0) {
+    } else if (set.kind === 'day' && granularities.length > 0) {
       days = setRows
         .filter((row) => row.date !== null)
         .map((row) => {

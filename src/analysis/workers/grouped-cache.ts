@@ -24,7 +24,9 @@ function bytesOfRows(rows: GroupedRows | null | undefined): number {
 }
 
 function bytesOf(value: GroupedInputs): number {
-  return bytesOfRows(value.current) + bytesOfRows(value.daily) + bytesOfRows(value.previous?.rows) + 4_096;
+  // The daily pairs are often grouped in the current rows' scan: the same answer, counted once.
+  const daily = value.daily === value.current ? null : value.daily;
+  return bytesOfRows(value.current) + bytesOfRows(daily) + bytesOfRows(value.previous?.rows) + 4_096;
 }
 
 /**

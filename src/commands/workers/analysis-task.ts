@@ -16,6 +16,7 @@ import {
   type ExecutiveSummary,
 } from '../../insights/pure.js';
 import {
+  groupingBits,
   readGroups,
   buildReport,
   totalRows,
@@ -36,6 +37,7 @@ export interface AnalysisTaskInput {
   readonly current: GroupedRows;
   /** The period before, when the analysis has dates; `rows` null when that period has no rows. */
   readonly previous: PreviousRows | null;
+  /** The daily platform and campaign pairs: `current` itself when they were grouped in its scan. */
   readonly daily: GroupedRows;
   readonly budgets: readonly BudgetFlight[];
   readonly settings: Record<string, unknown>;
@@ -72,12 +74,10 @@ export type PoolOutput =
 const RANKED_FOR_SUMMARY = 8;
 
 function readRows(grouped: GroupedRows) {
-  return readGroups(
-    rowsOfGrouped(grouped.columns, grouped.query.outputs),
-    grouped.query,
-    grouped.options,
-    grouped.shape,
-  );
+  const { query } = grouped;
+  // The daily pairs grouped in the same scan are read into series by `dailySeries`, not into report rows.
+  const pairs = new Set(query.sets.filter((set) => set.kind === 'pair').map((set) => groupingBits(query, set.columns)));
+  return readGroups(rowsOfGrouped(grouped.columns, query.outputs, pairs), query, grouped.options, grouped.shape);
 }
 
 function changeOf(current: ReportRow, previous: ReportRow | null): PeriodComparison['byCurrency'][string]['change'] {

@@ -1,7 +1,7 @@
 import {
-  atEdge,
   compareText,
   COVERED_SUMS,
+  edgeDigits,
   groupedLists,
   groupingBits,
   KPI_DEFINITIONS,
@@ -15,6 +15,8 @@ import {
 import type { DailyBreakdowns, DailySeries, Day } from '../../insights/pure.js';
 
 type Lists = Readonly<Record<string, ArrayLike<unknown> | undefined>>;
+/** A column as it crosses to the worker: numbers, or codes into its distinct values. */
+type Column = GroupedRows['columns'][string];
 
 /** The KPIs a Day carries, in its order. */
 const DAY_KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas', 'frequency'] as const;
@@ -26,15 +28,38 @@ function numberAt(list: ArrayLike<unknown>, index: number): number {
   return Number.isFinite(number) ? number : NaN;
 }
 
+/** `atEdge` with the field's scale in hand, NaN for its null: it runs for every figure of every day. */
+function edge(value: number, scale: number): number {
+  if (!Number.isFinite(value)) return NaN;
+  const rounded = Math.round(value * scale) / scale;
+  return rounded === 0 ? 0 : rounded;
+}
+
+/** A figure read back from the table: NaN stands for null. */
+const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+
+/** The Day fields of the table's rows, in its column order. */
+const MEASURE_FIELDS = ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'] as const;
+const FIELDS = MEASURE_FIELDS.length + DAY_KPIS.length;
+/** In a covered sum's place: the sum equals the whole, so the Day leaves it out (edge() never gives Infinity). */
+const SAME = Infinity;
+
 /**
- * Row `index` as the rules' Day: the figures a report row would carry (each
- * rounded at the edge), read straight from the columns. This is `metricsAt`
- * and `computeKpis` with every operand's column resolved once per series,
- * the row's sums read into one reused array (NaN for null), and no object
- * but the Day and its `covered` per row: a year of 200 campaigns is 73,000
- * days, and the per-row objects were most of the worker's time.
+ * The rules' Days of a set's rows: the figures a report row would carry
+ * (each rounded at the edge). This is `metricsAt` and `computeKpis` with every
+ * operand's column resolved once per series. The figures are computed walking
+ * the columns in row order (`indices`, ascending) into one table whose rows
+ * are in the Days' order (`placeOf`), so the Days, built in group and date
+ * order, read the table front to back. Reading a dozen columns at rows in
+ * group order missed the cache on nearly every figure.
  */
-function dayReader(sums: SumLists, present: ReadonlySet<Measure>): (index: number, date: string) => Day {
+function dayTable(
+  sums: SumLists,
+  present: ReadonlySet<Measure>,
+  indices: readonly number[],
+  placeOf: Int32Array,
+  places: number,
+): (place: number, date: string) => Day {
   const slots = new Map<string, number>(sums.map(([name], slot) => [name, slot]));
   const lists = sums.map(([, list]) => list);
   let size = lists.length;
@@ -58,137 +83,237 @@ function dayReader(sums: SumLists, present: ReadonlySet<Measure>): (index: numbe
       top: slotOf(operand(numerator, denominator)),
       bottom: slotOf(operand(denominator, numerator)),
       scale,
+      edge: 10 ** edgeDigits(name),
     };
   });
-  const measure = (name: Measure) => (present.has(name) ? (slots.get(name) ?? none) : none);
-  const [impressions, reach, clicks, spend, conversions, revenue] = (
-    ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'] as const
-  ).map(measure) as [number, number, number, number, number, number];
+  const measures = MEASURE_FIELDS.map((name) => ({
+    slot: present.has(name) ? (slots.get(name) ?? none) : none,
+    edge: 10 ** edgeDigits(name),
+  }));
   // As in a report row: a covered sum only where it differs from the whole.
   const covered = COVERED_SUMS.flatMap((sum) => {
     const slot = slots.get(sum.name);
     const whole = slots.get(sum.measure);
-    return slot === undefined || slot >= lists.length ? [] : [{ name: sum.name, slot, whole: whole ?? none }];
+    return slot === undefined || slot >= lists.length
+      ? []
+      : [{ name: sum.name, slot, whole: whole ?? none, edge: 10 ** edgeDigits(sum.name) }];
   });
+  const width = FIELDS + covered.length;
   const values = new Float64Array(size);
   values[none] = NaN;
-  const kpi = new Float64Array(kpis.length);
-  return (index, date) => {
+  const table = new Float64Array(places * width);
+  for (const index of indices) {
+    const place = placeOf[index]!;
+    if (place < 0) continue;
     for (let slot = 0; slot < lists.length; slot++) values[slot] = numberAt(lists[slot]!, index);
     for (const [slot, reported, whole] of derived)
       values[slot] = Number.isNaN(values[reported]!) ? NaN : values[whole]!;
+    const row = place * width;
+    for (let at = 0; at < measures.length; at++)
+      table[row + at] = edge(values[measures[at]!.slot]!, measures[at]!.edge);
     for (let at = 0; at < kpis.length; at++) {
       const { top, bottom, scale } = kpis[at]!;
       const numerator = values[top]!;
       const denominator = values[bottom]!;
       // `ratio`: null (NaN here) for a missing or non-positive denominator or a missing or negative numerator.
-      kpi[at] = denominator > 0 && numerator >= 0 ? (numerator / denominator) * scale : NaN;
+      const kpi = denominator > 0 && numerator >= 0 ? (numerator / denominator) * scale : NaN;
+      table[row + measures.length + at] = edge(kpi, kpis[at]!.edge);
     }
-    const differs: Partial<Record<CoveredSum, number | null>> = {};
-    for (const { name, slot, whole } of covered) {
+    for (let at = 0; at < covered.length; at++) {
+      const { slot, whole } = covered[at]!;
       const value = values[slot]!;
       const other = values[whole]!;
-      if (Number.isNaN(value) ? !Number.isNaN(other) : value !== other) differs[name] = atEdge(name, value);
+      const same = Number.isNaN(value) ? Number.isNaN(other) : value === other;
+      table[row + FIELDS + at] = same ? SAME : edge(value, covered[at]!.edge);
+    }
+  }
+  return (place, date) => {
+    const row = place * width;
+    const sums: Partial<Record<CoveredSum, number | null>> = {};
+    for (let at = 0; at < covered.length; at++) {
+      const value = table[row + FIELDS + at]!;
+      if (value !== SAME) sums[covered[at]!.name] = orNull(value);
     }
     return {
       date,
-      impressions: atEdge('impressions', values[impressions]),
-      reach: atEdge('reach', values[reach]),
-      clicks: atEdge('clicks', values[clicks]),
-      spend: atEdge('spend', values[spend]),
-      conversions: atEdge('conversions', values[conversions]),
-      revenue: atEdge('revenue', values[revenue]),
-      ctr: atEdge('ctr', kpi[0]),
-      cpc: atEdge('cpc', kpi[1]),
-      cpm: atEdge('cpm', kpi[2]),
-      cvr: atEdge('cvr', kpi[3]),
-      cpa: atEdge('cpa', kpi[4]),
-      roas: atEdge('roas', kpi[5]),
-      frequency: atEdge('frequency', kpi[6]),
-      covered: differs,
+      impressions: orNull(table[row]!),
+      reach: orNull(table[row + 1]!),
+      clicks: orNull(table[row + 2]!),
+      spend: orNull(table[row + 3]!),
+      conversions: orNull(table[row + 4]!),
+      revenue: orNull(table[row + 5]!),
+      ctr: orNull(table[row + 6]!),
+      cpc: orNull(table[row + 7]!),
+      cpm: orNull(table[row + 8]!),
+      cvr: orNull(table[row + 9]!),
+      cpa: orNull(table[row + 10]!),
+      roas: orNull(table[row + 11]!),
+      frequency: orNull(table[row + 12]!),
+      covered: sums,
     };
   };
+}
+
+/** A column as codes into its distinct values (a numeric one coded here; a missing one reads as undefined). */
+function codedOf(column: Column | undefined, length: number): { codes: Int32Array; values: readonly unknown[] } {
+  if (column === undefined) return { codes: new Int32Array(length), values: [undefined] };
+  if (!(column instanceof Float64Array)) return column;
+  const values: number[] = [];
+  const known = new Map<number, number>();
+  const codes = new Int32Array(column.length);
+  column.forEach((value, row) => {
+    let code = known.get(value);
+    if (code === undefined) {
+      code = values.length;
+      values.push(value);
+      known.set(value, code);
+    }
+    codes[row] = code;
+  });
+  return { codes, values };
+}
+
+/** Each code's id among the distinct results of `key` over a column's values, and those results. */
+function idsOf<K>(values: readonly unknown[], key: (value: unknown) => K): { ids: Int32Array; keys: K[] } {
+  const seen = new Map<K, number>();
+  const keys: K[] = [];
+  const ids = new Int32Array(values.length);
+  values.forEach((value, code) => {
+    const k = key(value);
+    let id = seen.get(k);
+    if (id === undefined) {
+      id = keys.length;
+      keys.push(k);
+      seen.set(k, id);
+    }
+    ids[code] = id;
+  });
+  return { ids, keys };
 }
 
 /**
  * One pair set (`campaign×date`) as series per currency and group. Groups
  * and currencies come in the order the report's rows would list them (spend
- * first, then key), which is the order the rules meet them in.
+ * first, then key), which is the order the rules meet them in. Keys, dates
+ * and currencies are read as the codes they cross in, so rows are grouped
+ * by integers, not by strings.
  */
 function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' | 'campaign'): DailySeries {
-  const { query, shape } = grouped;
+  const { query, shape, columns } = grouped;
   const set = query.sets.find(
     (candidate) =>
-      candidate.kind === 'breakdown' &&
+      (candidate.kind === 'breakdown' || candidate.kind === 'pair') &&
       candidate.columns.length === 2 &&
       candidate.columns[0] === dimension &&
       candidate.columns[1] === 'date',
   );
   if (!set) return new Map();
   const present = new Set(shape.measures);
-  const dayAt = dayReader(sumListsOf(lists, present), present);
   const bits = groupingBits(query, set.columns);
   const sets = lists._set ?? [];
-  const keys = lists[dimension] ?? [];
-  const dates = lists.date ?? [];
+  const length = sets.length;
   const spends = present.has('spend') ? (lists.sum_spend ?? []) : [];
   const indices: number[] = [];
-  for (let index = 0; index < sets.length; index++) if (Number(sets[index]) === bits) indices.push(index);
+  for (let index = 0; index < length; index++) if (Number(sets[index]) === bits) indices.push(index);
+  const keys = codedOf(columns[dimension], length);
+  const dates = codedOf(columns.date, length);
+  const keyOf = (index: number) => keys.values[keys.codes[index]!];
+  const dateOf = (index: number) => dates.values[dates.codes[index]!];
   const spendOf = (index: number) => {
     const value = spends[index];
     // A null sum crosses as NaN.
     return typeof value === 'number' && !Number.isNaN(value) ? value : -Infinity;
   };
-  const keyText = (index: number) => JSON.stringify({ [dimension]: keys[index] ?? null, date: dates[index] ?? null });
+  const keyText = (index: number) => JSON.stringify({ [dimension]: keyOf(index) ?? null, date: dateOf(index) ?? null });
   // The report rows' order (spend first, then key; a stable sort keeps the rest in row order).
   const order = (a: number, b: number) => spendOf(b) - spendOf(a) || compareText(keyText(a), keyText(b)) || a - b;
-  const currencies = lists.currency ?? [];
-  const currencyOf = (index: number) =>
-    query.soleCurrency === undefined ? ((currencies[index] as string | null | undefined) ?? null) : query.soleCurrency;
+  const currencyColumn = codedOf(columns.currency, length);
+  const currencies =
+    query.soleCurrency === undefined
+      ? idsOf(currencyColumn.values, (value) => (value as string | null | undefined) ?? null)
+      : { ids: new Int32Array(currencyColumn.values.length), keys: [query.soleCurrency] };
+  const currencyOf = (index: number) => currencies.ids[currencyColumn.codes[index]!]!;
+  const names = idsOf(keys.values, (value) => String((value as string | number | null | undefined) ?? '(none)'));
+  // Each dated code's rank among the distinct days (-1: no day).
+  const days = dates.values
+    .map((value, code) => [value, code] as const)
+    .filter((entry): entry is readonly [string, number] => typeof entry[0] === 'string')
+    .sort((a, b) => compareText(a[0], b[0]));
+  const rankOf = new Int32Array(dates.values.length).fill(-1);
+  days.forEach(([, code], rank) => (rankOf[code] = rank));
   // A currency or group comes where its first row in that order would: its best row. This
   // replaces sorting all 73,000 rows by that order and then each group's days by date.
-  const bestOfCurrency = new Map<string | null, number>();
-  const rowsByDate = new Map<string, number[]>();
+  const bestOfCurrency = new Int32Array(currencies.keys.length).fill(-1);
+  const perDay = new Int32Array(days.length + 1);
   for (const index of indices) {
     const currency = currencyOf(index);
-    const best = bestOfCurrency.get(currency);
-    if (best === undefined || order(index, best) < 0) bestOfCurrency.set(currency, index);
-    const date = dates[index];
-    if (typeof date !== 'string') continue;
-    const rows = rowsByDate.get(date);
-    if (rows) rows.push(index);
-    else rowsByDate.set(date, [index]);
+    const best = bestOfCurrency[currency]!;
+    if (best < 0 || order(index, best) < 0) bestOfCurrency[currency] = index;
+    const rank = rankOf[dates.codes[index]!]!;
+    if (rank >= 0) perDay[rank + 1]!++;
   }
-  const groupsOf = new Map<string | null, Map<string, { best: number; rows: number[]; repeats: boolean }>>();
-  for (const date of [...rowsByDate.keys()].sort(compareText))
-    for (const index of rowsByDate.get(date)!) {
-      const currency = currencyOf(index);
-      let groups = groupsOf.get(currency);
-      if (!groups) {
-        groups = new Map();
-        groupsOf.set(currency, groups);
-      }
-      const name = String((keys[index] as string | number | null | undefined) ?? '(none)');
-      const group = groups.get(name);
-      if (!group) {
-        groups.set(name, { best: index, rows: [index], repeats: false });
-        continue;
-      }
+  // The dated rows by day, each day's in row order.
+  for (let rank = 0; rank < days.length; rank++) perDay[rank + 1]! += perDay[rank]!;
+  const byDay = new Int32Array(perDay[days.length]!);
+  for (const index of indices) {
+    const rank = rankOf[dates.codes[index]!]!;
+    if (rank >= 0) byDay[perDay[rank]!++] = index;
+  }
+  const groupCount = currencies.keys.length * names.keys.length;
+  const groupRows: (number[] | undefined)[] = new Array<number[] | undefined>(groupCount);
+  const groupBest = new Int32Array(groupCount);
+  const lastRank = new Int32Array(groupCount);
+  const repeats = new Uint8Array(groupCount);
+  for (const index of byDay) {
+    const group = currencyOf(index) * names.keys.length + names.ids[keys.codes[index]!]!;
+    const rank = rankOf[dates.codes[index]!]!;
+    const rows = groupRows[group];
+    if (!rows) {
+      groupRows[group] = [index];
+      groupBest[group] = index;
+    } else {
       // Two rows of one group on one day (a null key and a "(none)" one): their days keep the report's order.
-      if (dates[group.rows[group.rows.length - 1]!] === date) group.repeats = true;
-      group.rows.push(index);
-      if (order(index, group.best) < 0) group.best = index;
+      if (lastRank[group] === rank) repeats[group] = 1;
+      rows.push(index);
+      if (order(index, groupBest[group]!) < 0) groupBest[group] = index;
     }
+    lastRank[group] = rank;
+  }
+  // The Days' order: currencies, then their groups, by best row; each group's days by date.
+  const placed: { currency: number; groups: { name: string; start: number; end: number }[] }[] = [];
+  const sequence: number[] = [];
+  const ranked = [...bestOfCurrency.keys()].filter((currency) => bestOfCurrency[currency]! >= 0);
+  for (const currency of ranked.sort((a, b) => order(bestOfCurrency[a]!, bestOfCurrency[b]!))) {
+    const groups: number[] = [];
+    for (let name = 0; name < names.keys.length; name++)
+      if (groupRows[currency * names.keys.length + name]) groups.push(currency * names.keys.length + name);
+    groups.sort((a, b) => order(groupBest[a]!, groupBest[b]!));
+    placed.push({
+      currency,
+      groups: groups.map((group) => {
+        const rows = groupRows[group]!;
+        if (repeats[group] === 1)
+          rows.sort((a, b) => compareText(dateOf(a) as string, dateOf(b) as string) || order(a, b));
+        const start = sequence.length;
+        for (const index of rows) sequence.push(index);
+        return { name: names.keys[group % names.keys.length]!, start, end: sequence.length };
+      }),
+    });
+  }
+  const placeOf = new Int32Array(length).fill(-1);
+  sequence.forEach((index, place) => (placeOf[index] = place));
+  const dayAt = dayTable(sumListsOf(lists, present), present, indices, placeOf, sequence.length);
   const out = new Map<string | null, Record<string, Day[]>>();
-  for (const [currency] of [...bestOfCurrency].sort((a, b) => order(a[1], b[1]))) {
+  for (const { currency, groups } of placed) {
     // Keyed by the export's names: without a prototype, a campaign named `__proto__` or `constructor` is a group like any other.
     const byGroup = Object.create(null) as Record<string, Day[]>;
-    const groups = [...(groupsOf.get(currency) ?? [])].sort((a, b) => order(a[1].best, b[1].best));
-    for (const [name, { rows, repeats }] of groups) {
-      if (repeats) rows.sort((a, b) => compareText(dates[a] as string, dates[b] as string) || order(a, b));
-      byGroup[name] = rows.map((index) => dayAt(index, dates[index] as string));
+    for (const { name, start, end } of groups) {
+      const series = new Array<Day>(end - start);
+      for (let place = start; place < end; place++)
+        series[place - start] = dayAt(place, dateOf(sequence[place]!) as string);
+      byGroup[name] = series;
     }
-    out.set(currency, byGroup);
+    out.set(currencies.keys[currency]!, byGroup);
   }
   return out;
 }
@@ -200,6 +325,7 @@ function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' |
  * analysis's time and garbage).
  */
 export function dailySeries(grouped: GroupedRows): DailyBreakdowns {
-  const lists: Lists = groupedLists(grouped.columns);
+  // The numeric columns (sums, the set) as they cross; keys, dates and currencies are read as codes.
+  const lists: Lists = groupedLists(grouped.columns, (name) => grouped.columns[name] instanceof Float64Array);
   return { platform: seriesOfSet(lists, grouped, 'platform'), campaign: seriesOfSet(lists, grouped, 'campaign') };
 }
