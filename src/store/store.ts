@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from 'kysel
 import type pgModule from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
+import { allowReadNow } from './read-now.js';
 import { SchemaScopedPostgresDialect } from './pg-introspector.js';
 import type { Database } from './schema.js';
 import { withSqliteFileLock } from './sqlite-lock.js';
@@ -57,7 +58,9 @@ const STATEMENT_CACHE_SIZE = 500;
  * the write lock once another process (a CLI command beside the server) has
  * committed, and fails at once with "database is locked" instead of waiting.
  */
-function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
+function cachingStatements(
+  database: BetterSqlite3.Database,
+): SqliteDatabase & { prepare(sqlText: string): BetterSqlite3.Statement } {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => database.close(),
@@ -108,7 +111,9 @@ function openSqlite(file: string): Store {
   // trail, changing the same few index pages again and again, and a checkpoint copies each
   // page once however often it changed (bare append transactions ≈ 40 % faster here).
   database.pragma('wal_autocheckpoint = 10000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
+  const statements = cachingStatements(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  allowReadNow(db, { database, prepare: statements.prepare });
   return {
     db,
     dialect: 'sqlite',
