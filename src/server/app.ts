@@ -60,10 +60,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     logger: {
       level: ctx.config.logLevel,
       stream: options.logStream ?? stdoutDestination(),
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
       serializers: {
         // Fastify's own fields, with sensitive query parameters (token=, key=, code=…) redacted.
         req: (request: FastifyRequest) => ({
