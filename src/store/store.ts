@@ -1,7 +1,7 @@
 import { chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import type pgModule from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
@@ -58,9 +58,10 @@ const STATEMENT_CACHE_SIZE = 500;
  * the write lock once another process (a CLI command beside the server) has
  * committed, and fails at once with "database is locked" instead of waiting.
  */
-function cachingStatements(
-  database: BetterSqlite3.Database,
-): SqliteDatabase & { prepare(sqlText: string): BetterSqlite3.Statement } {
+function cachingStatements(database: BetterSqlite3.Database): {
+  close(): void;
+  prepare(sqlText: string): BetterSqlite3.Statement;
+} {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => database.close(),
@@ -113,7 +114,7 @@ function openSqlite(file: string): Store {
   database.pragma('wal_autocheckpoint = 10000');
   const statements = cachingStatements(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  allowReadNow(db, { database, prepare: statements.prepare });
+  allowReadNow(db, { database, prepare: (sqlText) => statements.prepare(sqlText) });
   return {
     db,
     dialect: 'sqlite',

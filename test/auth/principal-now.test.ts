@@ -22,17 +22,18 @@ describe.each(BACKENDS)('a principal read at once stays exact [%s]', (backend) =
 
   const me = (session: Session) =>
     t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(session.accessToken) });
+  type Me = { user: { role: string }; permissions: string[] };
 
   it('applies a demotion and a logout committed through another connection (another instance, the CLI) at the next request', async () => {
     const integrator = org.users.api_user;
-    expect((await me(integrator)).json().user.role).toBe('api_user');
+    expect((await me(integrator)).json<Me>().user.role).toBe('api_user');
     expect((await me(integrator)).statusCode).toBe(200);
     const other = openStore(t.config.database);
     try {
       await other.db.updateTable('users').set({ role: 'viewer' }).where('id', '=', integrator.userId).execute();
       const demoted = await me(integrator);
-      expect(demoted.json().user.role).toBe('viewer');
-      expect(demoted.json().permissions).not.toContain('analyses:create');
+      expect(demoted.json<Me>().user.role).toBe('viewer');
+      expect(demoted.json<Me>().permissions).not.toContain('analyses:create');
       await other.db
         .updateTable('sessions')
         .set({ revoked_at: new Date().toISOString() })
