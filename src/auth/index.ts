@@ -3,7 +3,7 @@ export * from './pure.js';
 export { revokeOrganizationApiKeys } from './api-keys.js';
 export { loadAuthKeys } from './auth-deps.js';
 export type { AuthDeps } from './auth-deps.js';
-export { authenticate } from './authenticate.js';
+export { authenticate, knownPrincipal } from './authenticate.js';
 export { ensureOperator, platformOrganizationId } from './bootstrap.js';
 export type { BootstrapResult } from './bootstrap.js';
 export { CONSOLE_MANAGER } from './management.js';

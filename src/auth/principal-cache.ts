@@ -1,4 +1,5 @@
 import type { CompiledQuery, Kysely } from 'kysely';
+import { readNow } from '../store/read-now.js';
 import type { Database } from '../store/schema.js';
 import type { Principal } from './principal.js';
 
@@ -38,8 +39,14 @@ export class PrincipalCache {
 
   /** The current epoch: one primary-key read. */
   async epoch(): Promise<number> {
-    const { rows } = await this.db.executeQuery(this.epochQuery);
+    const rows = readNow(this.db, this.epochQuery) ?? (await this.db.executeQuery(this.epochQuery)).rows;
     return Number(rows[0]?.epoch ?? -1);
+  }
+
+  /** The current epoch when the store can be read at once (store/read-now.ts), else undefined. */
+  epochNow(): number | undefined {
+    const rows = readNow(this.db, this.epochQuery);
+    return rows === undefined ? undefined : Number(rows[0]?.epoch ?? -1);
   }
 
   get(key: string, epoch: number, now: number): CachedPrincipal | undefined {

@@ -4,6 +4,7 @@ import { changesBetween, type AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
 import { newId, type OrgId, type UserId } from '../ids.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
+import { readNow } from '../store/read-now.js';
 import type { Database, UserTable } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { assertWithinQuota, withOrganizationLock, requireOrganization } from '../tenancy/index.js';
@@ -101,7 +102,7 @@ async function userRow(db: Kysely<Database>, orgId: OrgId, userId: UserId): Prom
     value === USER_MARK ? userId : value === ORG_MARK ? orgId : value,
   );
   const query: CompiledQuery<Selectable<UserTable>> = { ...compiled, parameters };
-  const { rows } = await db.executeQuery(query);
+  const rows = readNow(db, query) ?? (await db.executeQuery(query)).rows;
   const row = rows[0];
   if (!row) throw new AppError('not-found', 'No such user.');
   return row;

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import {
   authenticate,
   type AuthDeps,
@@ -6,6 +6,7 @@ import {
   type Principal,
   bearerChallenge,
   diagnoseBearer,
+  knownPrincipal,
 } from '../auth/index.js';
 import { AppError } from '../errors.js';
 import type { FeatureFlag } from '../tenancy/index.js';
@@ -69,19 +70,55 @@ export function installAccessHook(app: FastifyInstance, auth: AuthDeps, anonymou
   app.addHook('onRequest', accessHook(auth, anonymous));
 }
 
+type ProtectedAccess = Exclude<RouteAccess, { readonly public: true }>;
+
+/** The route's rule applied to an authenticated caller; throws the refusal. */
+function admit(request: FastifyRequest, access: ProtectedAccess | undefined, principal: Principal): void {
+  request.principal = principal;
+  if (access === undefined) throw new AppError('forbidden', 'This route declares no access rule.');
+  if (access.usersOnly && principal.kind !== 'user') {
+    throw new AppError('forbidden', 'This route is for signed-in users, not API keys.');
+  }
+  if (principal.kind === 'user' && principal.mustChangePassword && !access.duringPasswordChange) {
+    throw new AppError(
+      'password-change-required',
+      'Change your password (POST /api/v1/auth/password) before anything else.',
+    );
+  }
+  if (access.permission !== null && !principal.permissions.has(access.permission)) {
+    throw new AppError('forbidden', `This action needs the permission "${access.permission}".`, {
+      permission: access.permission,
+    });
+  }
+  if (access.readsTarget !== undefined && !principal.permissions.has(access.readsTarget)) {
+    throw new AppError(
+      'forbidden',
+      `This action needs read access to its target (the permission "${access.readsTarget}").`,
+      {
+        permission: access.readsTarget,
+      },
+    );
+  }
+  if (access.feature !== undefined && !principal.features[access.feature]) {
+    throw new AppError('feature-disabled', `The feature "${access.feature}" is not enabled for this organisation.`, {
+      feature: access.feature,
+    });
+  }
+}
+
 /**
  * onRequest: runs before the body is even read, so refused callers cost
  * nothing; callers without valid credentials are also counted per address
- * by `anonymous` and get 429 past its limit.
+ * by `anonymous` and get 429 past its limit. A callback hook: a caller
+ * whose principal is known at once (knownPrincipal) passes without a promise.
  */
 function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const url = request.routeOptions.url;
-    if (url === undefined || !url.startsWith('/api/')) return;
-    const access = request.routeOptions.config.access;
-    if (access !== undefined && 'public' in access) return;
-
-    const token = bearerToken(request);
+  const authenticateThenAdmit = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string | undefined,
+    access: ProtectedAccess | undefined,
+  ): Promise<void> => {
     const principal = token === undefined ? undefined : await authenticate(auth, token);
     if (!principal) {
       const rate = anonymous.consume(request.ip, auth.clock().getTime());
@@ -97,35 +134,31 @@ function accessHook(auth: AuthDeps, anonymous: SlidingCounter) {
       reply.header('www-authenticate', bearerChallenge(refusal));
       throw new AppError('unauthorized', 'Authentication required: send a valid bearer token or API key.');
     }
-    request.principal = principal;
-    if (access === undefined) throw new AppError('forbidden', 'This route declares no access rule.');
-    if (access.usersOnly && principal.kind !== 'user') {
-      throw new AppError('forbidden', 'This route is for signed-in users, not API keys.');
+    admit(request, access, principal);
+  };
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const url = request.routeOptions.url;
+    if (url === undefined || !url.startsWith('/api/')) {
+      done();
+      return;
     }
-    if (principal.kind === 'user' && principal.mustChangePassword && !access.duringPasswordChange) {
-      throw new AppError(
-        'password-change-required',
-        'Change your password (POST /api/v1/auth/password) before anything else.',
-      );
+    const access = request.routeOptions.config.access;
+    if (access !== undefined && 'public' in access) {
+      done();
+      return;
     }
-    if (access.permission !== null && !principal.permissions.has(access.permission)) {
-      throw new AppError('forbidden', `This action needs the permission "${access.permission}".`, {
-        permission: access.permission,
-      });
+    const token = bearerToken(request);
+    const known = token === undefined ? undefined : knownPrincipal(auth, token);
+    if (known === undefined) {
+      authenticateThenAdmit(request, reply, token, access).then(() => done(), done);
+      return;
     }
-    if (access.readsTarget !== undefined && !principal.permissions.has(access.readsTarget)) {
-      throw new AppError(
-        'forbidden',
-        `This action needs read access to its target (the permission "${access.readsTarget}").`,
-        {
-          permission: access.readsTarget,
-        },
-      );
+    try {
+      admit(request, access, known);
+    } catch (error) {
+      done(error as Error);
+      return;
     }
-    if (access.feature !== undefined && !principal.features[access.feature]) {
-      throw new AppError('feature-disabled', `The feature "${access.feature}" is not enabled for this organisation.`, {
-        feature: access.feature,
-      });
-    }
+    done();
   };
 }

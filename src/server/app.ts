@@ -60,10 +60,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     logger: {
       level: ctx.config.logLevel,
       stream: options.logStream ?? stdoutDestination(),
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
       serializers: {
         // Fastify's own fields, with sensitive query parameters (token=, key=, code=…) redacted.
         req: (request: FastifyRequest) => ({
@@ -157,8 +153,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   await app.register(cookie);
   web.app = await registerWebApp(app, options.webRoot);
-  // Per-route limits (the organisation's maxUploadBytes) are applied where the file is read.
-  await app.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } });
+  // Only the routes that take files get multipart: its plugin adds three async hooks and a close
+  // listener to every request in its scope, a read of one's profile included.
+  const withFiles = (register: (scope: HttpServer) => void) =>
+    app.register(async (scope) => {
+      // Per-route limits (the organisation's maxUploadBytes) are applied where the file is read.
+      await scope.register(multipart, { limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } });
+      register(scope);
+    });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -190,10 +192,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerUserRoutes(app, ctx.auth);
   registerApiKeyRoutes(app, ctx.auth);
   registerOrganizationRoutes(app, ctx.auth);
-  registerAnalysisRoutes(app, ctx);
+  await withFiles((scope) => registerAnalysisRoutes(scope, ctx));
   registerAuditRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);
-  registerBudgetRoutes(app, ctx);
+  await withFiles((scope) => registerBudgetRoutes(scope, ctx));
   registerAskRoutes(app, ctx);
   registerReportScheduleRoutes(app, ctx);
 

@@ -1,10 +1,11 @@
 import { chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import type pgModule from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
+import { allowReadNow } from './read-now.js';
 import { SchemaScopedPostgresDialect } from './pg-introspector.js';
 import type { Database } from './schema.js';
 import { withSqliteFileLock } from './sqlite-lock.js';
@@ -58,7 +59,10 @@ const STATEMENT_CACHE_SIZE = 500;
  * the write lock once another process (a CLI command beside the server) has
  * committed, and fails at once with "database is locked" instead of waiting.
  */
-function cachingStatements(database: BetterSqlite3.Database): SqliteDatabase {
+function cachingStatements(database: BetterSqlite3.Database): {
+  close(): void;
+  prepare(sqlText: string): BetterSqlite3.Statement;
+} {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => database.close(),
@@ -106,7 +110,9 @@ function openSqlite(file: string): Store {
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
   const checkpoints = checkpointInBackground(database, file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
+  const statements = cachingStatements(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  allowReadNow(db, { database, prepare: (sqlText) => statements.prepare(sqlText) });
   return {
     db,
     dialect: 'sqlite',
