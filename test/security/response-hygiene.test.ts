@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactUrlForLog } from '../../src/server/log-redaction.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { bearer, type Session } from '../helpers/identity.js';
+import { bearer, OPERATOR_PASSWORD, type Session } from '../helpers/identity.js';
 import { seedOperator } from '../helpers/seed.js';
 
 describe('log redaction of URLs', () => {
@@ -48,6 +48,29 @@ describe.each(BACKENDS)('response and log hygiene [%s]', (backend) => {
     ];
     expect(responses.map((response) => response.statusCode)).toEqual([401, 201, 201, 200, 401]);
     for (const response of responses) expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('never logs a password, a token or a cookie, whatever headers and bodies carry them', async () => {
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'x-pca-csrf': '1' },
+      payload: { username: 'admin', password: OPERATOR_PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const { accessToken } = login.json<{ accessToken: string }>();
+    const refreshed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      headers: { 'x-pca-csrf': '1', cookie },
+    });
+    expect(refreshed.statusCode).toBe(200);
+    await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { ...bearer(accessToken), cookie } });
+    const lines = JSON.stringify(t.logs);
+    expect(lines).toContain('/api/v1/auth/refresh');
+    for (const secret of [OPERATOR_PASSWORD, accessToken, cookie.split('=')[1]!, operator.accessToken])
+      expect(lines).not.toContain(secret);
   });
 
   it('never logs the value of a sensitive query parameter', async () => {
