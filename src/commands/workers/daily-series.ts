@@ -158,36 +158,30 @@ function dayTable(
 function codedOf(column: Column | undefined, length: number): { codes: Int32Array; values: readonly unknown[] } {
   if (column === undefined) return { codes: new Int32Array(length), values: [undefined] };
   if (!(column instanceof Float64Array)) return column;
-  const values: number[] = [];
-  const known = new Map<number, number>();
-  const codes = new Int32Array(column.length);
-  column.forEach((value, row) => {
-    let code = known.get(value);
-    if (code === undefined) {
-      code = values.length;
-      values.push(value);
-      known.set(value, code);
-    }
-    codes[row] = code;
-  });
-  return { codes, values };
+  const { ids, keys } = intern(column.length, (row) => column[row]!);
+  return { codes: ids, values: keys };
 }
 
 /** Each code's id among the distinct results of `key` over a column's values, and those results. */
 function idsOf<K>(values: readonly unknown[], key: (value: unknown) => K): { ids: Int32Array; keys: K[] } {
+  return intern(values.length, (code) => key(values[code]));
+}
+
+/** Dense ids for the keys of `count` items, numbered in order of first appearance, and the distinct keys. */
+function intern<K>(count: number, keyAt: (index: number) => K): { ids: Int32Array; keys: K[] } {
   const seen = new Map<K, number>();
   const keys: K[] = [];
-  const ids = new Int32Array(values.length);
-  values.forEach((value, code) => {
-    const k = key(value);
-    let id = seen.get(k);
+  const ids = new Int32Array(count);
+  for (let index = 0; index < count; index++) {
+    const key = keyAt(index);
+    let id = seen.get(key);
     if (id === undefined) {
       id = keys.length;
-      keys.push(k);
-      seen.set(k, id);
+      keys.push(key);
+      seen.set(key, id);
     }
-    ids[code] = id;
-  });
+    ids[index] = id;
+  }
   return { ids, keys };
 }
 
