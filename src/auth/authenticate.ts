@@ -48,6 +48,11 @@ async function cached(
  * `authenticate`", never "refused": the checks are the same, only the waiting is saved.
  */
 export function knownPrincipal(deps: AuthDeps, bearer: string): Principal | undefined {
+  // First whether the store answers at once: on PostgreSQL it never does, and `authenticate`
+  // would verify the token or hash the key a second time.
+  const cache = principalCacheOf(deps.db);
+  const epoch = cache.epochNow();
+  if (epoch === undefined) return undefined;
   const at = deps.clock();
   const now = at.getTime();
   let key: string;
@@ -57,9 +62,6 @@ export function knownPrincipal(deps: AuthDeps, bearer: string): Principal | unde
     if (!claims) return undefined;
     key = sessionKey(claims);
   }
-  const cache = principalCacheOf(deps.db);
-  const epoch = cache.epochNow();
-  if (epoch === undefined) return undefined;
   const hit = cache.get(key, epoch, now);
   return hit && now - hit.touchedAt <= TOUCH_INTERVAL_MS ? hit.principal : undefined;
 }
