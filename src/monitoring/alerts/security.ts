@@ -11,6 +11,7 @@ import {
 import type { Database } from '../../store/schema.js';
 import { inTransaction } from '../../store/transactions.js';
 import { raiseAlert, type Alert, type NewAlert } from './alerts.js';
+import { failedLoginAlerts } from './failed-logins.js';
 import type { OrgId } from '../../ids.js';
 
 /** The security rules read from the audit trail; fixed, and documented in docs/ARCHITECTURE.md. */
@@ -24,38 +25,6 @@ const WATCHED = ['auth.login.failed', 'auth.refresh_token.reused', 'audit.chain_
 const BATCH = 5_000;
 
 type Row = EventSummary;
-
-/** Failed logins per account and per address inside the window ending at each new failure. */
-function failedLoginAlerts(recent: Row[], fresh: Row[]): NewAlert[] {
-  const { threshold, windowMinutes } = SECURITY_RULES.failedLogins;
-  const windowMs = windowMinutes * 60_000;
-  const alerts = new Map<string, NewAlert>();
-  for (const event of fresh.filter((row) => row.action === 'auth.login.failed')) {
-    const end = Date.parse(event.occurred_at);
-    const inWindow = recent.filter((row) => {
-      const at = Date.parse(row.occurred_at);
-      return at <= end && at > end - windowMs;
-    });
-    const keys: [string, string, (row: Row) => string | null][] = [
-      ['account', event.target_name ?? '', (row) => row.target_name],
-      ['address', event.actor_ip ?? '', (row) => row.actor_ip],
-    ];
-    for (const [kind, value, of] of keys) {
-      if (value === '') continue;
-      const count = inWindow.filter((row) => of(row) === value).length;
-      if (count >= threshold) {
-        alerts.set(`${kind}:${value}`, {
-          fingerprint: `security:failed-logins:${kind}:${value}`,
-          severity: 'critical',
-          category: 'security',
-          title: `${count} failed sign-ins for ${kind} ${value} within ${windowMinutes} minutes`,
-          message: `At least ${threshold} failed sign-ins for ${kind} "${value}" within ${windowMinutes} minutes (last at ${event.occurred_at}).`,
-        });
-      }
-    }
-  }
-  return [...alerts.values()];
-}
 
 function eventAlerts(fresh: Row[]): NewAlert[] {
   return fresh.flatMap((event): NewAlert[] => {
@@ -112,7 +81,10 @@ export async function evaluateSecurityRules(
     const recent = earliest ? await eventsSince(db, head.orgId, 'auth.login.failed', earliest, last) : [];
     const recorder = systemRecorder(audit, 'security-rules', head.orgId);
     await inTransaction(db, async (trx) => {
-      for (const input of [...failedLoginAlerts(recent, fresh), ...eventAlerts(fresh)]) {
+      for (const input of [
+        ...failedLoginAlerts(recent, failures, SECURITY_RULES.failedLogins),
+        ...eventAlerts(fresh),
+      ]) {
         const raised = await raiseAlert(trx, head.orgId, input, now);
         if (raised.kind === 'opened') {
           opened.push({ orgId: head.orgId, alert: raised.alert });
