@@ -140,22 +140,22 @@ async function recordProbe(
  * and a loud complaint when a mutating route succeeded without its event.
  * Returns the note for refusals answered before the onSend hooks.
  */
+/** A request refused before anyone signed in: where from, and which route (`METHOD /template`). */
+export interface AnonymousRefusal {
+  readonly ip: string;
+  readonly userAgent: string | null;
+  readonly route: string;
+}
+
 export function installAuditHooks(
   app: FastifyInstance,
   log: AuditLog,
   db: Kysely<Database>,
-): (request: FastifyRequest, kind: ProblemKind) => void {
+): (refused: AnonymousRefusal, kind: ProblemKind) => void {
   const anonymous = new RefusalSummaries(log, db);
   /** A refusal before authentication, into its address's summary for the minute. */
-  const noteAnonymous = (request: FastifyRequest, kind: ProblemKind): Promise<void> => {
-    const agent = request.headers['user-agent'];
-    return anonymous.note(
-      request.ip,
-      typeof agent === 'string' ? agent : null,
-      `${request.method} ${request.routeOptions.url ?? ''}`,
-      kind,
-    );
-  };
+  const noteAnonymous = (refused: AnonymousRefusal, kind: ProblemKind): Promise<void> =>
+    anonymous.note(refused.ip, refused.userAgent, refused.route, kind);
   const sweeper = setInterval(() => {
     anonymous.flush(false).catch((error: unknown) => app.log.error({ err: error }, 'audit event could not be written'));
   }, 10_000).unref();
@@ -187,7 +187,15 @@ export function installAuditHooks(
         kind !== undefined &&
         (ACCESS_KINDS.has(kind) || kind === 'rate-limited')
       ) {
-        await noteAnonymous(request, kind);
+        const agent = request.headers['user-agent'];
+        await noteAnonymous(
+          {
+            ip: request.ip,
+            userAgent: typeof agent === 'string' ? agent : null,
+            route: `${request.method} ${request.routeOptions.url ?? ''}`,
+          },
+          kind,
+        );
         return;
       }
       if (status >= 400 && (recorder?.refusals ?? 0) === 0) {
@@ -227,9 +235,9 @@ export function installAuditHooks(
     settle(request, reply).then(() => done(), done);
   });
   // For answers sent before the onSend hooks (a route's door): the same summary, its failure logged.
-  return (request, kind) => {
-    noteAnonymous(request, kind).catch((error: unknown) =>
-      request.log.error({ err: error }, 'audit event could not be written'),
+  return (refused, kind) => {
+    noteAnonymous(refused, kind).catch((error: unknown) =>
+      app.log.error({ err: error }, 'audit event could not be written'),
     );
   };
 }

@@ -14,7 +14,6 @@ import { registerAuthRoutes } from '../auth/routes.js';
 import { registerUserRoutes } from '../auth/user-routes.js';
 import { registerAnalysisRoutes } from '../analysis/routes.js';
 import { registerAskRoutes } from '../ask/routes.js';
-import type { TrustProxy } from '../config.js';
 import type { AppContext } from '../context.js';
 import { registerHealthRoutes } from '../monitoring/health-routes.js';
 import { registerAlertRoutes } from '../monitoring/alerts/routes.js';
@@ -27,7 +26,7 @@ import { installErrorHandling } from './error-handler.js';
 import { instrument } from './instrumentation.js';
 import { redactUrlForLog } from './log-redaction.js';
 import { RequestLogController } from './request-log.js';
-import { installSecurityHeaders } from './security-headers.js';
+import { installSecurityHeaders, securityHeaders } from './security-headers.js';
 import { SlidingCounter } from './sliding-counter.js';
 import type { HttpServer } from './http.js';
 import { registerProblemRoutes } from './problem-routes.js';
@@ -35,16 +34,25 @@ import { recordRoutes } from './route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerWebApp, type WebApp } from './web.js';
 import { completeOpenApi } from './openapi.js';
-import { installDoors } from './door.js';
+import { Doors } from './door.js';
+import { clientAddressOf, trustProxyOption } from './client-address.js';
+import { nodeServer } from './node-server.js';
 import { processWideCompilers } from './schema-compilers.js';
 import { stdoutDestination } from './log-destination.js';
 
-/** Fastify's trustProxy: a hop count becomes "the n nearest hops", addresses a list. */
-function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (trust === false) return false;
-  if (typeof trust === 'number') return (_address, hop) => hop < trust;
-  return [...trust];
-}
+/** Every answer's security headers: helmet's defaults and the web app's content policy. */
+const SECURITY_HEADERS = securityHeaders({
+  contentSecurityPolicy: {
+    directives: {
+      // The web app: its own scripts only; ECharts' SVG and Radix set inline style attributes.
+      'script-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:', 'blob:'],
+      'connect-src': ["'self'"],
+      'form-action': ["'self'"],
+    },
+  },
+});
 
 export interface BuildAppOptions {
   /** A pino destination stream for tests; default stdout, written asynchronously (log-destination.ts). */
@@ -56,6 +64,7 @@ export interface BuildAppOptions {
 /** Assembles the HTTP app over an already-open context. Closing the app does not close the context. */
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<HttpServer> {
   const limits = ctx.config.http;
+  const doors = new Doors(SECURITY_HEADERS, clientAddressOf(ctx.config.trustProxy));
   const app = Fastify({
     logger: {
       level: ctx.config.logLevel,
@@ -76,21 +85,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     logController: new RequestLogController({ requestIdLogLabel: 'requestId' }),
     trustProxy: trustProxyOption(ctx.config.trustProxy),
     return503OnClosing: true,
-    // Bounded connections: a client that trickles headers or a body, or idles, loses its socket.
-    http: {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      // Node checks those two timeouts only this often (30 s by default).
-      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
-    },
-    connectionTimeout: limits.idleTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    serverFactory: nodeServer(limits, (request, response) => doors.refuseRaw(request, response)),
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     schemaController: { compilersFactory: processWideCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.server.maxConnections = limits.maxConnections;
   // The idle clock guards against silent clients, not against our own work: a long analysis or
   // export sends nothing until it is done, so the clock stops once the request is in and
   // restarts when the response starts (a client that stops reading is still cut).
@@ -106,18 +104,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
 
   // Before any hook that may refuse the request, so refusals carry the headers too.
-  installSecurityHeaders(app, {
-    contentSecurityPolicy: {
-      directives: {
-        // The web app: its own scripts only; ECharts' SVG and Radix set inline style attributes.
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:', 'blob:'],
-        'connect-src': ["'self'"],
-        'form-action': ["'self'"],
-      },
-    },
-  });
+  installSecurityHeaders(app, SECURITY_HEADERS);
 
   // While draining, answer in-flight requests with Connection: close so keep-alive
   // sockets end with their last response instead of holding shutdown open.
@@ -127,10 +114,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
 
   recordRoutes(app);
-  if (ctx.config.monitoring.requestMetrics) instrument(app, ctx.monitoring);
+  const measure = ctx.config.monitoring.requestMetrics ? instrument(app, ctx.monitoring) : undefined;
   const noteRefusal = installAuditHooks(app, ctx.audit, ctx.store.db);
   // After the hooks every answer needs (request id, security headers, in-flight metric), before any other work.
-  installDoors(app, noteRefusal);
+  doors.install(app, noteRefusal, measure);
   installAccessHook(app, ctx.auth, new SlidingCounter(limits.anonymousPerMinute, 60_000));
 
   app.addHook('onSend', (request, reply, payload, done) => {

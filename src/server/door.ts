@@ -1,16 +1,13 @@
-import type {
-  FastifyBaseLogger,
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  HookHandlerDoneFunction,
-} from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { problemBody } from './error-handler.js';
 import { PROBLEM_CONTENT_TYPE } from './problems.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 
 /**
  * A route's door: while `closed()` says so, a request to the route is refused with 429 before any
- * other work (no body read, no hooks past the door, no error handler, no log line of its own).
+ * other work (no body read, no routing, no hooks, no log line of its own).
  * The sign-in route closes it while the password-hashing queue is full.
  */
 export interface RouteDoor {
@@ -33,8 +30,18 @@ declare module 'fastify' {
   }
 }
 
-/** Where a refusal at the door is summarised: the audit trail's per-address refusal summaries. */
-export type RefusalNote = (request: FastifyRequest, kind: 'rate-limited') => void;
+/** Who was refused, for the audit trail's per-address refusal summaries. */
+export interface Refused {
+  readonly ip: string;
+  readonly userAgent: string | null;
+  /** `METHOD /route/template`. */
+  readonly route: string;
+}
+
+export type RefusalNote = (refused: Refused, kind: 'rate-limited') => void;
+
+/** Measures a refusal answered before Fastify, as the request metrics measure every answer. */
+export type RefusalMeasure = (method: string, route: string, status: number, ms: number) => void;
 
 interface Prepared {
   /** The problem body up to its `requestId` value, which is the only part that varies. */
@@ -58,49 +65,133 @@ function prepare(door: RouteDoor): Prepared {
 /** Refusals at the door are logged as one line per burst (a second), not one line each. */
 const SUMMARY_MS = 1_000;
 
+interface Entry {
+  readonly door: RouteDoor;
+  readonly method: string;
+  /** The route's template, which is also the exact path a door matches. */
+  readonly url: string;
+  /** `METHOD /template`, as refusal summaries name routes. */
+  readonly route: string;
+  readonly prepared: Prepared;
+}
+
+interface Installed {
+  readonly note: RefusalNote;
+  readonly measure: RefusalMeasure | undefined;
+  readonly log: FastifyInstance['log'];
+}
+
 /**
- * Installs the door check as an onRequest hook. Hooks added before it (request id, security
- * headers, in-flight metric) still run, so a refusal carries the same headers as any answer and
- * is measured by route; nothing after it does. A storm of 1,000 sign-ins otherwise paid the
- * routing of an error, a problem serialisation, five onSend hooks and a log line each, all in the
- * one event-loop turn in which the kernel handed the connections over.
+ * The doors of every route that has one, checked twice. First in the HTTP server's own request
+ * listener (`refuseRaw`), before Fastify: a storm of 1,000 sign-ins otherwise paid Fastify's
+ * routing and its onRequest hooks for each refusal, all in the event-loop turn in which the kernel
+ * handed the connections over. That check takes exact paths only, so an onRequest hook refuses
+ * whatever reaches a closed door another way (a query string spelled differently, `inject`).
+ * Both answer alike: the same headers as any answer (request id, security headers), measured by
+ * route, summarised per address in the audit trail and per burst in the log.
  */
-export function installDoors(app: FastifyInstance, note: RefusalNote): void {
-  const prepared = new WeakMap<RouteDoor, Prepared>();
-  let burst: { count: number; routes: Record<string, number>; timer: NodeJS.Timeout } | undefined;
-  const summarise = (log: FastifyBaseLogger): void => {
+export class Doors {
+  /** Doors by exact path, then method. */
+  private readonly byPath = new Map<string, Map<string, Entry>>();
+  private installed: Installed | undefined;
+  private draining = false;
+  private burst: { count: number; routes: Record<string, number>; timer: NodeJS.Timeout } | undefined;
+
+  constructor(
+    private readonly securityHeaders: Readonly<Record<string, string>>,
+    private readonly clientAddress: (request: IncomingMessage) => string,
+  ) {}
+
+  /** Collects the doors as routes are declared, and refuses at them from the first request on. */
+  install(app: FastifyInstance, note: RefusalNote, measure: RefusalMeasure | undefined): void {
+    this.installed = { note, measure, log: app.log };
+    app.decorateRequest('refusedAtDoor', false);
+    app.addHook('onRoute', (route) => {
+      const door = route.config?.door;
+      if (door === undefined) return;
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      let byMethod = this.byPath.get(route.url);
+      if (byMethod === undefined) this.byPath.set(route.url, (byMethod = new Map<string, Entry>()));
+      for (const method of methods) {
+        byMethod.set(method, {
+          door,
+          method,
+          url: route.url,
+          route: `${method} ${route.url}`,
+          prepared: prepare(door),
+        });
+      }
+    });
+    // A draining server answers through Fastify, which closes each connection with its answer.
+    app.addHook('preClose', async () => {
+      this.draining = true;
+    });
+    app.addHook('onClose', async () => this.summarise());
+    app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      const entry = this.entryOf(request.method, request.routeOptions.url ?? '');
+      if (entry === undefined || !entry.door.closed()) {
+        done();
+        return;
+      }
+      request.refusedAtDoor = true;
+      const agent = request.headers['user-agent'];
+      this.count(entry, { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null, route: entry.route });
+      reply.hijack();
+      // Headers earlier hooks set on the reply (request id, security headers) are not sent by a hijacked reply.
+      this.answer(entry, request.id, reply.raw, reply.getHeaders());
+    });
+  }
+
+  /** Answers a request at a closed door before Fastify sees it; false lets it through. */
+  refuseRaw(request: IncomingMessage, response: ServerResponse): boolean {
+    const installed = this.installed;
+    if (installed === undefined || this.draining || this.byPath.size === 0) return false;
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    const entry = this.entryOf(request.method ?? '', query === -1 ? url : url.slice(0, query));
+    if (entry === undefined || !entry.door.closed()) return false;
+    const started = performance.now();
+    const agent = request.headers['user-agent'];
+    this.count(entry, {
+      ip: this.clientAddress(request),
+      userAgent: typeof agent === 'string' ? agent : null,
+      route: entry.route,
+    });
+    const id = requestIdFor(request);
+    this.answer(entry, id, response, { [REQUEST_ID_HEADER]: id, ...this.securityHeaders });
+    installed.measure?.(entry.method, entry.url, 429, performance.now() - started);
+    return true;
+  }
+
+  private entryOf(method: string, path: string): Entry | undefined {
+    return this.byPath.get(path)?.get(method);
+  }
+
+  private count(entry: Entry, refused: Refused): void {
+    entry.door.refused();
+    this.installed?.note(refused, 'rate-limited');
+    this.burst ??= { count: 0, routes: {}, timer: setTimeout(() => this.summarise(), SUMMARY_MS).unref() };
+    this.burst.count += 1;
+    this.burst.routes[entry.route] = (this.burst.routes[entry.route] ?? 0) + 1;
+  }
+
+  private answer(
+    entry: Entry,
+    requestId: string,
+    response: ServerResponse,
+    headers: Readonly<Record<string, string | number | readonly string[] | undefined>>,
+  ): void {
+    const body = `${entry.prepared.bodyStart}${JSON.stringify(requestId)}}`;
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) response.setHeader(name, value);
+    response.writeHead(429, { ...entry.prepared.headers, 'content-length': String(Buffer.byteLength(body)) });
+    response.end(body);
+  }
+
+  private summarise(): void {
+    const burst = this.burst;
     if (burst === undefined) return;
     clearTimeout(burst.timer);
-    log.warn({ refused: burst.count, routes: burst.routes }, 'requests refused at the door');
-    burst = undefined;
-  };
-  app.decorateRequest('refusedAtDoor', false);
-  app.addHook('onClose', async (instance) => summarise(instance.log));
-
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    const door = request.routeOptions.config.door;
-    if (door === undefined || !door.closed()) {
-      done();
-      return;
-    }
-    let ready = prepared.get(door);
-    if (ready === undefined) {
-      ready = prepare(door);
-      prepared.set(door, ready);
-    }
-    request.refusedAtDoor = true;
-    door.refused();
-    note(request, 'rate-limited');
-    const route = `${request.method} ${request.routeOptions.url ?? ''}`;
-    burst ??= { count: 0, routes: {}, timer: setTimeout(() => summarise(app.log), SUMMARY_MS).unref() };
-    burst.count += 1;
-    burst.routes[route] = (burst.routes[route] ?? 0) + 1;
-    const body = `${ready.bodyStart}${JSON.stringify(request.id)}}`;
-    reply.hijack();
-    const raw = reply.raw;
-    // The headers earlier hooks set on the reply (request id, security headers) are not sent by a hijacked reply.
-    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value);
-    raw.writeHead(429, { ...ready.headers, 'content-length': String(Buffer.byteLength(body)) });
-    raw.end(body);
-  });
+    this.installed?.log.warn({ refused: burst.count, routes: burst.routes }, 'requests refused at the door');
+    this.burst = undefined;
+  }
 }

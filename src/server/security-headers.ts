@@ -25,8 +25,7 @@ export function securityHeaders(options: HelmetOptions): Readonly<Record<string,
 }
 
 /** Every response, API, web app and documentation alike, carries the headers; a route may still set its own. */
-export function installSecurityHeaders(app: FastifyInstance, options: HelmetOptions): void {
-  const headers = securityHeaders(options);
+export function installSecurityHeaders(app: FastifyInstance, headers: Readonly<Record<string, string>>): void {
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();

@@ -1,0 +1,118 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clientAddressOf, trustProxyOption } from '../../src/server/client-address.js';
+import { Doors, type Refused } from '../../src/server/door.js';
+import { nodeServer } from '../../src/server/node-server.js';
+import type { HttpLimits, TrustProxy } from '../../src/config.js';
+
+const LIMITS: HttpLimits = {
+  requestTimeoutMs: 10_000,
+  headersTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 10_000,
+  maxRequestsPerSocket: 100,
+  maxConnections: 100,
+  anonymousPerMinute: 1_000,
+};
+
+interface Rig {
+  readonly app: FastifyInstance;
+  base: string;
+  /** Requests Fastify saw: its first onRequest hook, added before the doors. */
+  readonly seenByFastify: string[];
+  readonly handled: string[];
+  readonly refusals: Refused[];
+  readonly measured: [string, string, number][];
+  door: boolean;
+}
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.app.close();
+  rig = undefined;
+});
+
+async function start(trust: TrustProxy = false): Promise<Rig> {
+  const doors = new Doors({ 'x-frame-options': 'DENY' }, clientAddressOf(trust));
+  const app = Fastify({
+    serverFactory: nodeServer(LIMITS, (request, response) => doors.refuseRaw(request, response)),
+    trustProxy: trustProxyOption(trust),
+  });
+  const r: Rig = { app, base: '', seenByFastify: [], handled: [], refusals: [], measured: [], door: false };
+  rig = r;
+  app.addHook('onRequest', (request, reply, done) => {
+    r.seenByFastify.push(request.url);
+    reply.header('x-request-id', request.id).header('x-frame-options', 'DENY');
+    done();
+  });
+  doors.install(
+    app,
+    (refused) => r.refusals.push(refused),
+    (method, route, status) => r.measured.push([method, route, status]),
+  );
+  const door = { closed: () => r.door, detail: 'Busy.', retryAfterSeconds: 2, refused: () => undefined };
+  app.post('/login', { config: { door } }, async (request) => {
+    r.handled.push(request.url);
+    return { ok: true };
+  });
+  app.get('/login', async () => ({ page: true }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  r.base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return r;
+}
+
+const post = (base: string, path: string, headers: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+
+describe('a route door in front of Fastify', () => {
+  it('answers a closed door in the HTTP server, before any Fastify hook or handler', async () => {
+    const r = await start();
+    r.door = true;
+    const refused = await post(r.base, '/login?next=%2F');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('2');
+    expect(refused.headers.get('x-frame-options')).toBe('DENY');
+    const body = (await refused.json()) as { requestId: string; retryAfter: number; detail: string };
+    expect(body).toMatchObject({ status: 429, retryAfter: 2, detail: 'Busy.' });
+    expect(body.requestId).toBe(refused.headers.get('x-request-id'));
+    expect(r.seenByFastify).toEqual([]);
+    expect(r.handled).toEqual([]);
+    expect(r.refusals).toEqual([{ ip: '127.0.0.1', userAgent: 'node', route: 'POST /login' }]);
+    expect(r.measured).toEqual([['POST', '/login', 429]]);
+  });
+
+  it('lets everything else through to Fastify: an open door, another method, another path', async () => {
+    const r = await start();
+    expect((await post(r.base, '/login')).status).toBe(200);
+    r.door = true;
+    expect((await fetch(`${r.base}/login`)).status).toBe(200);
+    expect((await post(r.base, '/login/')).status).toBe(404);
+    expect(r.seenByFastify).toEqual(['/login', '/login', '/login/']);
+    expect(r.handled).toEqual(['/login']);
+  });
+
+  it('keeps the door inside Fastify for what the server did not see (inject)', async () => {
+    const r = await start();
+    r.door = true;
+    const refused = await r.app.inject({ method: 'POST', url: '/login', payload: {} });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['x-frame-options']).toBe('DENY');
+    expect(r.seenByFastify).toEqual(['/login']);
+    expect(r.handled).toEqual([]);
+    expect(r.refusals).toHaveLength(1);
+  });
+
+  it('names the client as Fastify would: the forwarded address only behind a trusted proxy', async () => {
+    const forwarded = { 'x-forwarded-for': '203.0.113.9', 'user-agent': 'storm' };
+    let r = await start();
+    r.door = true;
+    await post(r.base, '/login', forwarded);
+    expect(r.refusals.map((refused) => refused.ip)).toEqual(['127.0.0.1']);
+    await r.app.close();
+    r = await start(['127.0.0.1']);
+    r.door = true;
+    await post(r.base, '/login', forwarded);
+    expect(r.refusals).toEqual([{ ip: '203.0.113.9', userAgent: 'storm', route: 'POST /login' }]);
+  });
+});
