@@ -151,6 +151,7 @@ export async function run() {
   ];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Only the main thread: the storm's worker loads this file too, and must not start servers of its own.
+if (isMainThread && import.meta.url === `file://${process.argv[1]}`) {
   for (const result of await run()) console.log(result);
 }
