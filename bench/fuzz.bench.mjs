@@ -139,10 +139,14 @@ export async function run() {
     await loopLag(server.url);
     const baseline = (await memory(server.pid)).rss;
     let maxRss = baseline;
+    /** Every sample, in order: their quarters tell a leak (a rising median) from peaks. */
+    const rssSamples = [];
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        maxRss = Math.max(maxRss, (await memory(server.pid)).rss);
+        const { rss } = await memory(server.pid);
+        rssSamples.push(rss);
+        maxRss = Math.max(maxRss, rss);
         await sleep(100);
       }
     })();
@@ -195,6 +199,14 @@ export async function run() {
       if (list.length > 0) console.error(`${kind}:`, list.slice(0, 10));
     const p99 = percentile(times, 99);
     const growth = maxRss - baseline;
+    const quarterMedian = (quarter) =>
+      percentile(
+        rssSamples.slice(
+          Math.floor((rssSamples.length * quarter) / 4),
+          Math.floor((rssSamples.length * (quarter + 1)) / 4),
+        ),
+        50,
+      );
     results.push(
       {
         name: `cases (seed ${SEED}), wall time`,
@@ -250,6 +262,11 @@ export async function run() {
         unit: 'MiB',
         target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`,
         ok: growth <= RSS_GROWTH_BYTES,
+      },
+      {
+        name: 'RSS median by quarter of the run, over the baseline',
+        value: [0, 1, 2, 3].map((quarter) => ((quarterMedian(quarter) - baseline) / MIB).toFixed(0)).join(' / '),
+        unit: 'MiB',
       },
       {
         name: 'event-loop max per case, p99 / max',
