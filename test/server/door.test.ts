@@ -21,6 +21,8 @@ interface Rig {
   base: string;
   /** Requests Fastify saw: its first onRequest hook, added before the doors. */
   readonly seenByFastify: string[];
+  /** `request.ip` of each request Fastify saw. */
+  readonly fastifyIps: string[];
   readonly handled: string[];
   readonly refusals: Refused[];
   readonly measured: [string, string, number][];
@@ -39,10 +41,20 @@ async function start(trust: TrustProxy = false): Promise<Rig> {
     serverFactory: nodeServer(LIMITS, (request, response) => doors.refuseRaw(request, response)),
     trustProxy: trustProxyOption(trust),
   });
-  const r: Rig = { app, base: '', seenByFastify: [], handled: [], refusals: [], measured: [], door: false };
+  const r: Rig = {
+    app,
+    base: '',
+    seenByFastify: [],
+    fastifyIps: [],
+    handled: [],
+    refusals: [],
+    measured: [],
+    door: false,
+  };
   rig = r;
   app.addHook('onRequest', (request, reply, done) => {
     r.seenByFastify.push(request.url);
+    r.fastifyIps.push(request.ip);
     reply.header('x-request-id', request.id).header('x-frame-options', 'DENY');
     done();
   });
@@ -103,16 +115,18 @@ describe('a route door in front of Fastify', () => {
     expect(r.refusals).toHaveLength(1);
   });
 
-  it('names the client as Fastify would: the forwarded address only behind a trusted proxy', async () => {
-    const forwarded = { 'x-forwarded-for': '203.0.113.9', 'user-agent': 'storm' };
-    let r = await start();
+  it.each<[string, TrustProxy, string]>([
+    ['no proxy trusted', false, '127.0.0.1'],
+    ['the proxy by address', ['127.0.0.1'], '203.0.113.9'],
+    ['one hop', 1, '203.0.113.9'],
+    ['two hops', 2, '198.51.100.1'],
+  ])('names the client as Fastify would, %s', async (_label, trust, client) => {
+    const forwarded = { 'x-forwarded-for': '198.51.100.1, 203.0.113.9', 'user-agent': 'storm' };
+    const r = await start(trust);
+    await post(r.base, '/login', forwarded);
     r.door = true;
     await post(r.base, '/login', forwarded);
-    expect(r.refusals.map((refused) => refused.ip)).toEqual(['127.0.0.1']);
-    await r.app.close();
-    r = await start(['127.0.0.1']);
-    r.door = true;
-    await post(r.base, '/login', forwarded);
-    expect(r.refusals).toEqual([{ ip: '203.0.113.9', userAgent: 'storm', route: 'POST /login' }]);
+    expect(r.fastifyIps).toEqual([client]);
+    expect(r.refusals).toEqual([{ ip: client, userAgent: 'storm', route: 'POST /login' }]);
   });
 });
