@@ -58,6 +58,9 @@ function prepare(door: RouteDoor): Prepared {
       'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
       'cache-control': 'no-store',
       'retry-after': String(door.retryAfterSeconds),
+      // A refused client holds no connection slot while it waits: kept alive, a storm's thousand
+      // sockets would sit at the connection cap for the keep-alive timeout and shut others out.
+      connection: 'close',
     },
   };
 }

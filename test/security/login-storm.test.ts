@@ -153,6 +153,7 @@ describe.each(BACKENDS.flatMap((backend) => [`${backend} inject`, `${backend} so
         // The cheap refusal is an answer like any other: problem+json, request id, security headers, no caching.
         expect(response.headers['content-type']).toBe(other.headers['content-type']);
         expect(response.headers['cache-control']).toBe('no-store');
+        expect(response.headers.connection).toBe('close');
         expect(body.requestId).toBe(response.headers['x-request-id']);
         expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.body));
         for (const name of securityHeaders) expect(response.headers[name], name).toBe(other.headers[name]);

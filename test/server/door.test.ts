@@ -84,6 +84,7 @@ describe('a route door in front of Fastify', () => {
     const refused = await post(r.base, '/login?next=%2F');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('2');
+    expect(refused.headers.get('connection')).toBe('close');
     expect(refused.headers.get('x-frame-options')).toBe('DENY');
     const body = (await refused.json()) as { requestId: string; retryAfter: number; detail: string };
     expect(body).toMatchObject({ status: 429, retryAfter: 2, detail: 'Busy.' });
