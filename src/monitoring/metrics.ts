@@ -3,8 +3,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** The instance's Prometheus metrics: one registry per app, so tests and instances never share counters. */
 export interface Metrics {
   readonly registry: Registry;
-  readonly httpDuration: Histogram<'method' | 'route' | 'status_class'>;
-  readonly inFlight: Gauge;
+  readonly httpDuration: RouteDurations;
+  readonly inFlight: InFlight;
   readonly logins: Counter<'outcome'>;
   readonly uploads: Counter<'outcome'>;
   readonly rowsIngested: Counter;
@@ -29,20 +29,77 @@ export function registerAuditEventsGauge(registry: Registry, readTotal: () => Pr
   });
 }
 
+/** Requests being served: a plain count per request, read by the gauge when scraped. */
+export class InFlight {
+  #count = 0;
+
+  constructor(registry: Registry) {
+    const count = (): number => this.#count;
+    new Gauge({
+      name: 'http_requests_in_flight',
+      help: 'Requests being served now',
+      registers: [registry],
+      collect() {
+        this.set(count());
+      },
+    });
+  }
+
+  started(): void {
+    this.#count++;
+  }
+
+  finished(): void {
+    this.#count--;
+  }
+}
+
+type DurationLabel = 'method' | 'route' | 'status_class';
+
+/**
+ * The request duration histogram, its labelled series looked up by route and status class:
+ * an observation with a label object builds and checks the labels again on every request.
+ */
+export class RouteDurations {
+  readonly #histogram: Histogram<DurationLabel>;
+  /** By "METHOD template", then by status class (1 to 5). Bounded: routes are templates, never raw URLs. */
+  readonly #series = new Map<string, Histogram.Internal<DurationLabel>[]>();
+
+  constructor(registry: Registry) {
+    this.#histogram = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration in seconds, by route template (never the raw URL)',
+      labelNames: ['method', 'route', 'status_class'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+  }
+
+  /** `key` is "METHOD route", the same pair as `method` and `route`. */
+  observe(key: string, method: string, route: string, status: number, seconds: number): void {
+    let byClass = this.#series.get(key);
+    if (byClass === undefined) {
+      byClass = [];
+      this.#series.set(key, byClass);
+    }
+    const statusClass = Math.floor(status / 100);
+    let series = byClass[statusClass];
+    if (series === undefined) {
+      series = this.#histogram.labels({ method, route, status_class: `${statusClass}xx` });
+      byClass[statusClass] = series;
+    }
+    series.observe(seconds);
+  }
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   // Node and process defaults, event-loop lag among them.
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    httpDuration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request duration in seconds, by route template (never the raw URL)',
-      labelNames: ['method', 'route', 'status_class'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    }),
-    inFlight: new Gauge({ name: 'http_requests_in_flight', help: 'Requests being served now', registers: [registry] }),
+    httpDuration: new RouteDurations(registry),
+    inFlight: new InFlight(registry),
     logins: new Counter({
       name: 'pca_logins_total',
       help: 'Login attempts by outcome',

@@ -44,6 +44,23 @@ function add(into: Counts, from: Counts): void {
   for (let i = 0; i < from.buckets.length; i++) into.buckets[i]! += from.buckets[i]!;
 }
 
+/** One finished request as the statistics count it. */
+export interface RequestSample {
+  readonly minute: number;
+  /** Index of its latency bucket in BUCKET_BOUNDS_MS. */
+  readonly bucket: number;
+  readonly status: number;
+  readonly durationMs: number;
+}
+
+function count(into: Counts, sample: RequestSample): void {
+  into.count++;
+  if (sample.status >= 500) into.errors++;
+  into.sumMs += sample.durationMs;
+  into.maxMs = Math.max(into.maxMs, sample.durationMs);
+  into.buckets[sample.bucket]!++;
+}
+
 interface Minute {
   readonly minute: number;
   readonly all: Counts;
@@ -116,7 +133,16 @@ export class RequestStats {
 
   /** One finished request; `route` is the route template ("GET /api/v1/users/:id"), never the raw URL. */
   record(route: string, status: number, durationMs: number): void {
-    const minute = Math.floor(this.#clock() / 60_000);
+    this.recordSample(route, this.sample(status, durationMs));
+  }
+
+  /** A finished request's minute and latency bucket, worked out once for every statistic it goes into. */
+  sample(status: number, durationMs: number): RequestSample {
+    return { minute: Math.floor(this.#clock() / 60_000), bucket: bucketOf(durationMs), status, durationMs };
+  }
+
+  recordSample(route: string, sample: RequestSample): void {
+    const { minute } = sample;
     let bucket = this.#minutes.get(minute);
     if (!bucket) {
       bucket = { minute, all: emptyCounts(), routes: new Map(), statuses: new Map() };
@@ -128,15 +154,9 @@ export class RequestStats {
       routeCounts = emptyCounts();
       bucket.routes.set(route, routeCounts);
     }
-    const index = bucketOf(durationMs);
-    for (const counts of [bucket.all, routeCounts]) {
-      counts.count++;
-      if (status >= 500) counts.errors++;
-      counts.sumMs += durationMs;
-      counts.maxMs = Math.max(counts.maxMs, durationMs);
-      counts.buckets[index]!++;
-    }
-    bucket.statuses.set(status, (bucket.statuses.get(status) ?? 0) + 1);
+    count(bucket.all, sample);
+    count(routeCounts, sample);
+    bucket.statuses.set(sample.status, (bucket.statuses.get(sample.status) ?? 0) + 1);
   }
 
   #prune(current: number): void {
@@ -198,13 +218,14 @@ export class OrgRequestStats {
     this.#options = options;
   }
 
-  record(orgId: OrgId, route: string, status: number, durationMs: number): void {
+  /** A request already counted in the instance's statistics (RequestStats.sample). */
+  recordSample(orgId: OrgId, route: string, sample: RequestSample): void {
     let stats = this.#byOrg.get(orgId);
     if (!stats) {
       stats = new RequestStats(this.#options);
       this.#byOrg.set(orgId, stats);
     }
-    stats.record(route, status, durationMs);
+    stats.recordSample(route, sample);
   }
 
   /** An organisation that made no request yet gets an empty report, not an error. */

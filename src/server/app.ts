@@ -4,7 +4,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
-import type { Socket } from 'node:net';
 import { installAuditHooks } from '../audit/index.js';
 import { registerAuditRoutes } from '../audit/routes.js';
 import { registerFeedbackRoutes } from '../feedback/routes.js';
@@ -39,6 +38,7 @@ import { clientAddressOf, trustProxyOption } from './client-address.js';
 import { nodeServer } from './node-server.js';
 import { processWideCompilers } from './schema-compilers.js';
 import { stdoutDestination } from './log-destination.js';
+import { IdleClock } from './idle-clock.js';
 
 /** Every answer's security headers: helmet's defaults and the web app's content policy. */
 const SECURITY_HEADERS = securityHeaders({
@@ -89,12 +89,11 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     schemaController: { compilersFactory: processWideCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  // The idle clock guards against silent clients, not against our own work: a long analysis or
-  // export sends nothing until it is done, so the clock stops once the request is in and
-  // restarts when the response starts (a client that stops reading is still cut).
+  // A socket whose request is being worked on is not idle (idle-clock.ts).
+  const idleClock = new IdleClock(app.server);
   // The small per-request hooks take a callback: an async hook costs a promise and a microtask each.
   app.addHook('preHandler', (request, _reply, done) => {
-    setIdleClock(request.raw.socket, 0);
+    idleClock.working(request.raw.socket);
     done();
   });
 
@@ -121,7 +120,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   installAccessHook(app, ctx.auth, new SlidingCounter(limits.anonymousPerMinute, 60_000));
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    setIdleClock(request.raw.socket, limits.idleTimeoutMs);
+    idleClock.responding(request.raw.socket);
     if (draining) reply.header('connection', 'close');
     // Responses may carry tokens, keys and one-time passwords: no cache keeps any /api response.
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
@@ -187,9 +186,4 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerReportScheduleRoutes(app, ctx);
 
   return app;
-}
-
-/** Injected requests have a stand-in socket without timers; real sockets may already be gone. */
-function setIdleClock(socket: Socket | undefined, ms: number): void {
-  if (socket && typeof socket.setTimeout === 'function' && !socket.destroyed) socket.setTimeout(ms);
 }

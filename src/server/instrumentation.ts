@@ -10,23 +10,28 @@ export function instrument(
   monitoring: Monitoring,
 ): (method: string, route: string, status: number, ms: number) => void {
   const { metrics, requests, orgRequests } = monitoring;
-  const measure = (method: string, route: string, status: number, ms: number): void => {
-    metrics.httpDuration.observe({ method, route, status_class: `${Math.floor(status / 100)}xx` }, ms / 1000);
-    requests.record(`${method} ${route}`, status, ms);
+  /** Into the histogram and the instance's statistics; `key` is "METHOD route". */
+  const record = (key: string, method: string, route: string, status: number, ms: number) => {
+    metrics.httpDuration.observe(key, method, route, status, ms / 1000);
+    // The minute and latency bucket are worked out once for both statistics.
+    const sample = requests.sample(status, ms);
+    requests.recordSample(key, sample);
+    return sample;
   };
   // Callback hooks: an async hook costs a promise and a microtask on every request.
   app.addHook('onRequest', (_request, _reply, done) => {
-    metrics.inFlight.inc();
+    metrics.inFlight.started();
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    metrics.inFlight.dec();
+    metrics.inFlight.finished();
     const route = request.routeOptions.url ?? 'unmatched';
-    const status = reply.statusCode;
-    const ms = reply.elapsedTime;
-    measure(request.method, route, status, ms);
-    if (request.principal) orgRequests.record(request.principal.orgId, `${request.method} ${route}`, status, ms);
+    const key = `${request.method} ${route}`;
+    const sample = record(key, request.method, route, reply.statusCode, reply.elapsedTime);
+    if (request.principal) orgRequests.recordSample(request.principal.orgId, key, sample);
     done();
   });
-  return measure;
+  return (method, route, status, ms) => {
+    record(`${method} ${route}`, method, route, status, ms);
+  };
 }

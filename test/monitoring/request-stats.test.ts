@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BUCKET_BOUNDS_MS, quantileOf, RequestStats } from '../../src/monitoring/request-stats.js';
+import { Registry } from 'prom-client';
+import type { OrgId } from '../../src/ids.js';
+import { InFlight, RouteDurations } from '../../src/monitoring/metrics.js';
+import { BUCKET_BOUNDS_MS, OrgRequestStats, quantileOf, RequestStats } from '../../src/monitoring/request-stats.js';
 
 describe('request statistics', () => {
   it('estimates percentiles of known inputs within one bucket (25 %), never below the truth', () => {
@@ -68,5 +71,64 @@ describe('request statistics', () => {
         0.5,
       ),
     ).toBe(1e9);
+  });
+
+  it('counts a sample once in the instance and once in its organisation, at the minute it was taken', () => {
+    let now = Date.UTC(2026, 10, 26, 10, 0, 59);
+    const clock = { clock: () => now };
+    const stats = new RequestStats(clock);
+    const byOrg = new OrgRequestStats(clock);
+    const org = 'org_one' as OrgId;
+    for (const [status, ms] of [
+      [200, 0.2],
+      [503, 40],
+      [404, 1_000_000],
+    ] as const) {
+      const sample = stats.sample(status, ms);
+      stats.recordSample('GET /api/v1/x', sample);
+      byOrg.recordSample(org, 'GET /api/v1/x', sample);
+    }
+    // The minute is the one the sample was taken in, even when recorded after it ended.
+    const late = stats.sample(200, 1);
+    now += 1_000;
+    stats.recordSample('GET /api/v1/x', late);
+    byOrg.recordSample(org, 'GET /api/v1/x', late);
+    now += 30_000;
+    const instance = stats.report(2);
+    const own = byOrg.report(org, 2);
+    expect(instance.total).toBe(4);
+    expect(own.overall).toEqual(instance.overall);
+    expect(own.statusCodes).toEqual({ '200': 2, '404': 1, '503': 1 });
+    expect(own.overall).toMatchObject({ count: 4, maxMs: 1_000_000, errorRate: 0.25 });
+    expect(stats.report(1).total).toBe(0);
+    expect(byOrg.report('org_other' as OrgId, 2).total).toBe(0);
+  });
+});
+
+describe('request metrics', () => {
+  it('observes each route and status class in its own series and counts requests in flight when scraped', async () => {
+    const registry = new Registry();
+    const durations = new RouteDurations(registry);
+    const inFlight = new InFlight(registry);
+    durations.observe('GET /api/v1/users/:id', 'GET', '/api/v1/users/:id', 200, 0.004);
+    durations.observe('GET /api/v1/users/:id', 'GET', '/api/v1/users/:id', 204, 0.02);
+    durations.observe('GET /api/v1/users/:id', 'GET', '/api/v1/users/:id', 404, 3);
+    durations.observe('POST /api/v1/users/:id', 'POST', '/api/v1/users/:id', 500, 0.5);
+    inFlight.started();
+    inFlight.started();
+    inFlight.finished();
+    const text = await registry.metrics();
+    const series = (labels: string) =>
+      new RegExp(`http_request_duration_seconds_count\\{${labels}\\} (\\d+)`).exec(text)?.[1];
+    expect(series('method="GET",route="/api/v1/users/:id",status_class="2xx"')).toBe('2');
+    expect(series('method="GET",route="/api/v1/users/:id",status_class="4xx"')).toBe('1');
+    expect(series('method="POST",route="/api/v1/users/:id",status_class="5xx"')).toBe('1');
+    expect(text).toContain(
+      'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/users/:id",status_class="2xx"} 1',
+    );
+    expect(text).toContain(
+      'http_request_duration_seconds_bucket{le="0.025",method="GET",route="/api/v1/users/:id",status_class="2xx"} 2',
+    );
+    expect(text).toMatch(/http_requests_in_flight 1\n/);
   });
 });

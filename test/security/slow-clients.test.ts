@@ -60,7 +60,12 @@ describe('a request the server works on longer than the idle timeout', () => {
   beforeAll(async () => {
     // One hash at a time: the last of several sign-ins waits, silent, for the others' hashes.
     t = await createTestApp('sqlite', {
-      env: { PCA_IDLE_TIMEOUT_MS: '100', PCA_HASH_CONCURRENCY: '1', PCA_LOG_LEVEL: 'warn' },
+      env: {
+        PCA_IDLE_TIMEOUT_MS: '100',
+        PCA_KEEP_ALIVE_TIMEOUT_MS: '300',
+        PCA_HASH_CONCURRENCY: '1',
+        PCA_LOG_LEVEL: 'warn',
+      },
     });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     port = (t.app.server.address() as AddressInfo).port;
@@ -86,6 +91,34 @@ describe('a request the server works on longer than the idle timeout', () => {
     expect(statuses).toEqual(Array.from({ length: 8 }, () => 401));
   }, 30_000);
 
+  it('closes the socket of an answered request that outlasted the idle timeout once it stays silent', async () => {
+    // Five sign-ins on their own sockets, hashed one at a time: the last ones' clocks run out while they wait.
+    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => signInOnOwnSocket(port, `queued-${i}`)));
+    const slowest = outcomes.reduce((a, b) => (b.waitedMs > a.waitedMs ? b : a));
+    // Answered in full although its wait outlasted the idle timeout, then closed by the server
+    // (keep-alive timeout, 300 ms) rather than held open: the socket was idle again once answered.
+    expect(slowest.waitedMs).toBeGreaterThan(100);
+    for (const outcome of outcomes) {
+      expect(outcome.answer).toMatch(/^HTTP\/1\.1 401 /);
+      expect(outcome.closedAfterAnswerMs).toBeLessThan(5_000);
+    }
+  }, 30_000);
+
+  it('closes a socket that goes silent in the middle of its body', async () => {
+    const closedAfter = await new Promise<number>((resolve) => {
+      const opened = Date.now();
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user',
+        ),
+      );
+      socket.on('error', () => undefined);
+      socket.resume();
+      socket.on('close', () => resolve(Date.now() - opened));
+    });
+    expect(closedAfter).toBeLessThan(5_000);
+  }, 10_000);
+
   it('still closes a socket that stays silent', async () => {
     const closedAfter = await new Promise<number>((resolve) => {
       const opened = Date.now();
@@ -96,3 +129,30 @@ describe('a request the server works on longer than the idle timeout', () => {
     expect(closedAfter).toBeLessThan(5_000);
   }, 10_000);
 });
+
+/** A failed sign-in sent on a socket of its own, which is then left silent until the server closes it. */
+function signInOnOwnSocket(
+  port: number,
+  username: string,
+): Promise<{ answer: string; waitedMs: number; closedAfterAnswerMs: number }> {
+  const body = JSON.stringify({ username, password: 'not-the-password-1' });
+  return new Promise((resolve) => {
+    const sent = Date.now();
+    let answer = '';
+    let answeredAt = 0;
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(
+        `POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      ),
+    );
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      answeredAt ||= Date.now();
+      answer += chunk.toString('utf8');
+    });
+    socket.on('close', () =>
+      resolve({ answer, waitedMs: answeredAt - sent, closedAfterAnswerMs: Date.now() - answeredAt }),
+    );
+  });
+}

@@ -116,6 +116,20 @@ describe.each(BACKENDS)('problem+json errors [%s]', (backend) => {
     expect(logged).toBeDefined();
   });
 
+  it('writes a request’s lines with its id, the completed line alike whether or not the request logged before', async () => {
+    await t.app.inject({ method: 'GET', url: '/test/boom', headers: { 'x-request-id': 'logged-before' } });
+    await t.app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'logged-once' } });
+    const before = t.logs.filter((line) => line.requestId === 'logged-before');
+    const once = t.logs.filter((line) => line.requestId === 'logged-once');
+    expect(before.map((line) => line.msg)).toEqual(['unhandled error', 'request completed']);
+    expect(once.map((line) => line.msg)).toEqual(['request completed']);
+    const fields = ['level', 'time', 'pid', 'hostname', 'requestId', 'req', 'res', 'responseTime', 'msg'];
+    expect(Object.keys(before[1]!)).toEqual(fields);
+    expect(Object.keys(once[0]!)).toEqual(fields);
+    expect(once[0]).toMatchObject({ level: 30, req: { method: 'GET', url: '/health/live' }, res: { statusCode: 200 } });
+    expect(before[1]).toMatchObject({ level: 30, req: { method: 'GET', url: '/test/boom' }, res: { statusCode: 500 } });
+  });
+
   it('carries a service error’s extensions (limit and usage)', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/test/quota' });
     expect(response.statusCode).toBe(403);
