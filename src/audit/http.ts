@@ -134,12 +134,6 @@ async function recordProbe(
   });
 }
 
-/**
- * Request-level recording: refusals (401/403, disabled features, quotas,
- * 404s, with cross-tenant probes flagged), server errors, every API-key call,
- * and a loud complaint when a mutating route succeeded without its event.
- * Returns the note for refusals answered before the onSend hooks.
- */
 /** A request refused before anyone signed in: where from, and which route (`METHOD /template`). */
 export interface AnonymousRefusal {
   readonly ip: string;
@@ -147,6 +141,12 @@ export interface AnonymousRefusal {
   readonly route: string;
 }
 
+/**
+ * Request-level recording: refusals (401/403, disabled features, quotas,
+ * 404s, with cross-tenant probes flagged), server errors, every API-key call,
+ * and a loud complaint when a mutating route succeeded without its event.
+ * Returns the note for refusals answered before the onSend hooks.
+ */
 export function installAuditHooks(
   app: FastifyInstance,
   log: AuditLog,

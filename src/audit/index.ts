@@ -5,7 +5,7 @@ export { advanceCursor, eventsAfter, eventsSince, headsAndCursors, totalEvents }
 export type { EventSummary } from './cursors.js';
 export { changesBetween } from './event.js';
 export { auditOf, installAuditHooks } from './http.js';
-export type { RouteAudit } from './http.js';
+export type { AnonymousRefusal, RouteAudit } from './http.js';
 export { loadAuditKey } from './key.js';
 export { systemRecorder, withAudit } from './recorder.js';
 export type { AuditLog, AuditRecorder } from './recorder.js';

@@ -4,6 +4,8 @@ import type { TrustProxy } from '../config.js';
 
 type Trust = (address: string, hop: number) => boolean;
 
+const UNKNOWN = 'unknown';
+
 /** Fastify's trustProxy: a hop count becomes "the n nearest hops", addresses a list. */
 export function trustProxyOption(trust: TrustProxy): false | string[] | Trust {
   if (trust === false) return false;
@@ -17,7 +19,8 @@ export function trustProxyOption(trust: TrustProxy): false | string[] | Trust {
  */
 export function clientAddressOf(trust: TrustProxy): (request: IncomingMessage) => string {
   const option = trustProxyOption(trust);
-  if (option === false) return (request) => request.socket.remoteAddress ?? '';
+  // A socket already gone has no address; the sign-in rate limit names that one "unknown" too.
+  if (option === false) return (request) => request.socket.remoteAddress ?? UNKNOWN;
   const trusts = typeof option === 'function' ? option : proxyAddr.compile(option);
-  return (request) => proxyAddr(request, trusts);
+  return (request) => (request.socket.remoteAddress === undefined ? UNKNOWN : proxyAddr(request, trusts));
 }

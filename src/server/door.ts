@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { AnonymousRefusal } from '../audit/index.js';
 import { problemBody } from './error-handler.js';
 import { PROBLEM_CONTENT_TYPE } from './problems.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
@@ -31,12 +32,7 @@ declare module 'fastify' {
 }
 
 /** Who was refused, for the audit trail's per-address refusal summaries. */
-export interface Refused {
-  readonly ip: string;
-  readonly userAgent: string | null;
-  /** `METHOD /route/template`. */
-  readonly route: string;
-}
+export type Refused = AnonymousRefusal;
 
 export type RefusalNote = (refused: Refused, kind: 'rate-limited') => void;
 
@@ -63,6 +59,22 @@ function prepare(door: RouteDoor): Prepared {
       connection: 'close',
     },
   };
+}
+
+/**
+ * The path as the router reads it: without the query or a fragment, percent-escapes decoded (the
+ * reserved characters stay escaped, as the router keeps them), so a route's other spellings are
+ * refused here too rather than paying Fastify's work on the way to the same door.
+ */
+function pathOf(url: string): string {
+  const end = url.search(/[?#]/);
+  const path = end === -1 ? url : url.slice(0, end);
+  if (!path.includes('%')) return path;
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Refusals at the door are logged as one line per burst (a second), not one line each. */
@@ -149,9 +161,7 @@ export class Doors {
   refuseRaw(request: IncomingMessage, response: ServerResponse): boolean {
     const installed = this.installed;
     if (installed === undefined || this.draining || this.byPath.size === 0) return false;
-    const url = request.url ?? '';
-    const query = url.indexOf('?');
-    const entry = this.entryOf(request.method ?? '', query === -1 ? url : url.slice(0, query));
+    const entry = this.entryOf(request.method ?? '', pathOf(request.url ?? ''));
     if (entry === undefined || !entry.door.closed()) return false;
     const started = performance.now();
     const agent = request.headers['user-agent'];

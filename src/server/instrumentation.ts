@@ -1,14 +1,12 @@
 import type { Monitoring } from '../context.js';
+import type { RefusalMeasure } from './door.js';
 import type { HttpServer } from './http.js';
 
 /**
  * Measures every request: in flight, duration by route template and status class, and the per-minute
  * stats. Returns the measure for answers given before Fastify (the doors).
  */
-export function instrument(
-  app: HttpServer,
-  monitoring: Monitoring,
-): (method: string, route: string, status: number, ms: number) => void {
+export function instrument(app: HttpServer, monitoring: Monitoring): RefusalMeasure {
   const { metrics, requests, orgRequests } = monitoring;
   /** Into the histogram and the instance's statistics; `key` is "METHOD route". */
   const record = (key: string, method: string, route: string, status: number, ms: number) => {

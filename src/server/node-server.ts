@@ -21,6 +21,13 @@ export function nodeServer(
         if (!answeredFirst(request, response)) handler(request, response);
       },
     );
+    // A client that asks before sending its body (Expect: 100-continue) is answered at a closed
+    // door before it sends it; otherwise it is told to go on, as Node would.
+    server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+      if (answeredFirst(request, response)) return;
+      response.writeContinue();
+      handler(request, response);
+    });
     // Bounded connections: a client that trickles headers or a body, or idles, loses its socket.
     server.keepAliveTimeout = limits.keepAliveTimeoutMs;
     server.setTimeout(limits.idleTimeoutMs);

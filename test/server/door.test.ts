@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientAddressOf, trustProxyOption } from '../../src/server/client-address.js';
@@ -93,6 +94,42 @@ describe('a route door in front of Fastify', () => {
     expect(r.handled).toEqual([]);
     expect(r.refusals).toEqual([{ ip: '127.0.0.1', userAgent: 'node', route: 'POST /login' }]);
     expect(r.measured).toEqual([['POST', '/login', 429]]);
+  });
+
+  it('reads the path as the router does: other spellings of the route are refused before Fastify too', async () => {
+    const r = await start();
+    r.door = true;
+    expect((await post(r.base, '/log%69n')).status).toBe(429);
+    expect((await post(r.base, '/%6C%6F%67%69%6E?x=%ZZ')).status).toBe(429);
+    expect(r.seenByFastify).toEqual([]);
+    expect(r.refusals).toHaveLength(2);
+  });
+
+  it('answers a client that waits for 100-continue before it sends the body', async () => {
+    const r = await start();
+    const ask = () =>
+      new Promise<{ continued: boolean; status: number }>((resolve, reject) => {
+        let continued = false;
+        const request = httpRequest(`${r.base}/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': '2', expect: '100-continue' },
+        });
+        request.on('continue', () => {
+          continued = true;
+          request.end('{}');
+        });
+        request.on('response', (response) => {
+          response.resume();
+          response.on('end', () => resolve({ continued, status: response.statusCode ?? 0 }));
+        });
+        request.on('error', reject);
+        request.flushHeaders();
+      });
+    r.door = true;
+    expect(await ask()).toEqual({ continued: false, status: 429 });
+    r.door = false;
+    expect(await ask()).toEqual({ continued: true, status: 200 });
+    expect(r.handled).toEqual(['/login']);
   });
 
   it('lets everything else through to Fastify: an open door, another method, another path', async () => {
