@@ -2,7 +2,16 @@
 // stored 1M-row dataset, and the event loop while four analyses run at once. BENCH_10M=1 adds the
 // 10M-row analysis (generating and uploading it takes minutes; BENCH_10M_CSV reuses a generated file).
 import { spawn } from 'node:child_process';
-import { closeSync, createReadStream, existsSync, openAsBlob, openSync, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  openAsBlob,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -133,6 +142,15 @@ function peakRssMb(pid) {
     return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
   } catch {
     return NaN;
+  }
+}
+
+/** Starts a new peak for VmHWM (Linux's clear_refs 5); where it cannot, the peak runs on from before. */
+function resetPeakRss(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // No /proc or no right to write it: the figure is left out (see its use).
   }
 }
 
@@ -311,6 +329,8 @@ export async function run() {
       await server.raiseUploadQuota(2 * 1024 ** 3);
       const stored = await server.uploadStreamed(big);
       if (!given) await rm(big, { force: true });
+      const uploadPeak = peakRssMb(server.pid);
+      resetPeakRss(server.pid);
       const cpuBefore = processCpuMs(server.pid);
       const ten = await timed(() => server.json('/api/v1/analyses', { datasetIds: [stored.id] }));
       const cpuMs = processCpuMs(server.pid) - cpuBefore;
@@ -325,8 +345,10 @@ export async function run() {
       if (Number.isFinite(cpuMs))
         results.push({ name: '10M rows: server CPU time of that analysis', value: cpuMs, unit: 'ms' });
       const peak = peakRssMb(server.pid);
-      if (Number.isFinite(peak))
-        results.push({ name: '10M rows: server peak RSS, upload and analysis included', value: peak, unit: 'MB' });
+      if (Number.isFinite(uploadPeak))
+        results.push({ name: '10M rows: server peak RSS until the upload ended', value: uploadPeak, unit: 'MB' });
+      if (Number.isFinite(peak) && peak < uploadPeak)
+        results.push({ name: '10M rows: server peak RSS during the analysis', value: peak, unit: 'MB' });
     }
   } finally {
     await server.stop();
