@@ -136,14 +136,18 @@ function processCpuMs(pid) {
   }
 }
 
-/** A process's peak resident memory (VmHWM) in MB; NaN where /proc has none. */
-function peakRssMb(pid) {
+/** A figure of /proc/<pid>/status in MB (VmHWM: peak resident memory, VmRSS: now); NaN where /proc has none. */
+function statusMb(pid, field) {
   try {
-    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
+    return Math.round(
+      Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024,
+    );
   } catch {
     return NaN;
   }
 }
+const peakRssMb = (pid) => statusMb(pid, 'VmHWM');
+const rssMb = (pid) => statusMb(pid, 'VmRSS');
 
 /** Starts a new peak for VmHWM (Linux's clear_refs 5); where it cannot, the peak runs on from before. */
 function resetPeakRss(pid) {
@@ -331,6 +335,7 @@ export async function run() {
       if (!given) await rm(big, { force: true });
       const uploadPeak = peakRssMb(server.pid);
       resetPeakRss(server.pid);
+      const startRss = rssMb(server.pid);
       const cpuBefore = processCpuMs(server.pid);
       const ten = await timed(() => server.json('/api/v1/analyses', { datasetIds: [stored.id] }));
       const cpuMs = processCpuMs(server.pid) - cpuBefore;
@@ -347,8 +352,13 @@ export async function run() {
       const peak = peakRssMb(server.pid);
       if (Number.isFinite(uploadPeak))
         results.push({ name: '10M rows: server peak RSS until the upload ended', value: uploadPeak, unit: 'MB' });
+      // After the upload the process keeps much of its memory; what the analysis adds is its peak over that.
       if (Number.isFinite(peak) && peak < uploadPeak)
-        results.push({ name: '10M rows: server peak RSS during the analysis', value: peak, unit: 'MB' });
+        results.push({
+          name: '10M rows: server peak RSS over its RSS when the analysis began',
+          value: peak - startRss,
+          unit: 'MB',
+        });
     }
   } finally {
     await server.stop();
