@@ -6,7 +6,7 @@ import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination
 import type { AnalysisTable, Database } from '../store/schema.js';
 import { inTransaction } from '../store/transactions.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
-import { unifiedParquetSource } from './datasets/parquet-source.js';
+import { footerProfile, unifiedParquetSource } from './datasets/parquet-source.js';
 import {
   currenciesOf,
   isScoped,
@@ -184,7 +184,8 @@ const wholeProfiles = new ProfileCache();
 /**
  * The profile of `source` within a scope. The whole source's is computed once
  * per set of dataset versions (keyed by their files and facts, which a remap
- * changes); a scope's is a scan of only the fields the whole has.
+ * changes), its counts from the files' footers; a scope's is a scan of only
+ * the fields the whole has.
  */
 export async function scopeProfile(
   connection: DuckConnection,
@@ -199,7 +200,10 @@ export async function scopeProfile(
     dataset.bytes,
     dataset.mapping,
   ]);
-  const whole = await wholeProfiles.get(JSON.stringify([source, versions]), () => profile(connection, source, {}));
+  const whole = await wholeProfiles.get(
+    JSON.stringify([source, versions]),
+    async () => (await footerProfile(connection, source)) ?? profile(connection, source, {}),
+  );
   return isScoped(scope) ? profile(connection, source, scope, whole) : whole;
 }
 

@@ -52,6 +52,20 @@ export function measureSums(measures: readonly Measure[] = MEASURES, complete: r
   return [...sums, ...covered, ...(measures.includes('reach') ? [`count("reach") AS ${REACH_ROWS}`] : [])];
 }
 
+/**
+ * `measureSums`' columns summed again over rows it grouped finer (a pair's rows into one of its
+ * dimensions): sums add up; reach stays only where one row of the source reports it.
+ */
+export function rolledUpSums(measures: readonly Measure[]): string[] {
+  return sumColumnNames(measures).map((column) =>
+    column === sumAlias('reach')
+      ? `CASE WHEN sum(${REACH_ROWS}) = 1 THEN sum(${column}) END AS ${column}`
+      : column === REACH_ROWS
+        ? `CAST(sum(${column}) AS BIGINT) AS ${column}`
+        : `sum(${column}) AS ${column}`,
+  );
+}
+
 /** KPI expressions over the sums of one grouped query (for ORDER BY and HAVING). */
 export function kpiOverSums(kpi: Kpi): string {
   return kpiSql(kpi, sumAlias);

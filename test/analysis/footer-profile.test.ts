@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { footerProfile, unifiedParquetSource } from '../../src/analysis/datasets/parquet-source.js';
+import { profile } from '../../src/analysis/engine/analysis.js';
+import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
+import { DIMENSIONS, MEASURES } from '../../src/analysis/schema.js';
+
+// A whole dataset's profile counts each field's values from the Parquet footers instead of reading every column.
+describe('profile of dataset files from their footers', () => {
+  let dir: string;
+  let duck: DuckEngine;
+  const file = (name: string) => path.join(dir, name);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'pca-footer-'));
+    duck = await openDuckEngine({ threads: 2, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
+      allowedDirectories: [dir],
+    });
+    // As uploads write them (V2, only the stored fields), in several row groups; clicks and the currency are
+    // missing on some rows, revenue on every row.
+    await duck.query(
+      `COPY (SELECT DATE '2025-01-01' + CAST(i % 90 AS INTEGER) AS "date",
+          CASE WHEN i % 3 = 0 THEN 'Meta' ELSE 'Google Ads' END AS platform,
+          'Campaign ' || (i % 7) AS campaign,
+          CASE i % 4 WHEN 0 THEN 'EUR' WHEN 1 THEN NULL ELSE 'USD' END AS currency,
+          CAST(i AS DOUBLE) / 10 AS spend,
+          CASE WHEN i % 5 = 0 THEN NULL ELSE CAST(i % 50 AS DOUBLE) END AS clicks,
+          CAST(NULL AS DOUBLE) AS revenue
+        FROM range(7000) AS t(i))
+       TO '${file('narrow.parquet')}' (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, ROW_GROUP_SIZE 2048)`,
+    );
+    // As builds before wrote them: every unified column, the absent ones NULL, format V1.
+    const all = [...DIMENSIONS, ...MEASURES].map((field) =>
+      field === 'date'
+        ? `DATE '2024-12-30' AS "date"`
+        : field === 'campaign'
+          ? `'Old' AS campaign`
+          : field === 'impressions' || field === 'spend'
+            ? `CAST(i AS DOUBLE) AS "${field}"`
+            : `CAST(NULL AS ${(MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR'}) AS "${field}"`,
+    );
+    await duck.query(
+      `COPY (SELECT ${all.join(', ')} FROM range(300) AS t(i)) TO '${file('legacy.parquet')}' (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    await duck.query(
+      `COPY (SELECT * FROM read_parquet('${file('narrow.parquet')}') WHERE false) TO '${file('empty.parquet')}' (FORMAT parquet, PARQUET_VERSION V2)`,
+    );
+  });
+  afterAll(async () => {
+    duck.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const both = async (files: readonly string[]) => {
+    const source = await unifiedParquetSource(duck, files);
+    return duck.withConnection(async (connection) => ({
+      footer: await footerProfile(connection, source),
+      scan: await profile(connection, source, {}),
+    }));
+  };
+
+  it('gives what a scan of every column gives, for new, old and empty files alone and together', async () => {
+    for (const names of [
+      ['narrow.parquet'],
+      ['legacy.parquet'],
+      ['empty.parquet'],
+      ['narrow.parquet', 'legacy.parquet'],
+      ['empty.parquet', 'legacy.parquet', 'narrow.parquet'],
+    ]) {
+      const { footer, scan } = await both(names.map(file));
+      expect(footer, names.join(' + ')).toEqual(scan);
+    }
+  });
+
+  it('counts partial fields as present but not complete, and all-NULL fields as absent', async () => {
+    const { footer } = await both([file('narrow.parquet')]);
+    expect(footer).toEqual({
+      rows: 7000,
+      measures: ['clicks', 'spend'],
+      dimensions: ['date', 'platform', 'campaign', 'currency'],
+      currencies: ['EUR', 'USD', null],
+      platforms: ['Google Ads', 'Meta'],
+      dateRange: { from: '2025-01-01', to: '2025-03-31' },
+      complete: ['spend'],
+    });
+    const together = await both([file('narrow.parquet'), file('legacy.parquet')]);
+    expect(together.footer).toMatchObject({
+      rows: 7300,
+      measures: ['impressions', 'clicks', 'spend'],
+      dateRange: { from: '2024-12-30', to: '2025-03-31' },
+      complete: ['spend'],
+    });
+    const empty = await both([file('empty.parquet')]);
+    expect(empty.footer).toMatchObject({ rows: 0, measures: [], dimensions: [], complete: [] });
+  });
+
+  it('leaves a source it did not build to the scan', async () => {
+    const source = `(SELECT * FROM read_parquet(['${file('narrow.parquet')}']))`;
+    expect(await duck.withConnection((connection) => footerProfile(connection, source))).toBeUndefined();
+  });
+});
