@@ -90,6 +90,16 @@ interface Entry {
   readonly prepared: Prepared;
 }
 
+interface Waiting {
+  readonly entry: Entry;
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly started: number;
+}
+
+/** Refusals answered per event-loop turn; between turns the loop reads every other socket. */
+const ANSWERS_PER_TURN = 16;
+
 interface Installed {
   readonly note: RefusalNote;
   readonly measure: RefusalMeasure | undefined;
@@ -110,6 +120,8 @@ export class Doors {
   private readonly byPath = new Map<string, Map<string, Entry>>();
   private installed: Installed | undefined;
   private draining = false;
+  /** Refusals taken at the server, not yet answered. */
+  private readonly waiting: Waiting[] = [];
   private burst: { count: number; routes: Record<string, number>; timer: NodeJS.Timeout } | undefined;
 
   constructor(
@@ -140,6 +152,7 @@ export class Doors {
     // A draining server answers through Fastify, which closes each connection with its answer.
     app.addHook('preClose', async () => {
       this.draining = true;
+      for (const refusal of this.waiting.splice(0)) this.answerRaw(refusal);
     });
     app.addHook('onClose', async () => this.summarise());
     app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
@@ -157,13 +170,32 @@ export class Doors {
     });
   }
 
-  /** Answers a request at a closed door before Fastify sees it; false lets it through. */
+  /**
+   * Takes a request at a closed door before Fastify sees it; false lets it through. The answer is
+   * written a few at a time, between event-loop turns (`answerWaiting`).
+   */
   refuseRaw(request: IncomingMessage, response: ServerResponse): boolean {
-    const installed = this.installed;
-    if (installed === undefined || this.draining || this.byPath.size === 0) return false;
+    if (this.installed === undefined || this.draining || this.byPath.size === 0) return false;
     const entry = this.entryOf(request.method ?? '', pathOf(request.url ?? ''));
     if (entry === undefined || !entry.door.closed()) return false;
-    const started = performance.now();
+    if (this.waiting.length === 0) setImmediate(this.answerWaiting);
+    this.waiting.push({ entry, request, response, started: performance.now() });
+    return true;
+  }
+
+  /**
+   * The kernel hands a storm's requests over in one batch: answered there, 500 refusals held the
+   * event loop for a few hundred milliseconds, and every other request waited behind them. Taken
+   * here, they are answered `ANSWERS_PER_TURN` at a time, and the loop reads other sockets
+   * (a health check, a user's page) between each few.
+   */
+  private readonly answerWaiting = (): void => {
+    const batch = this.waiting.splice(0, ANSWERS_PER_TURN);
+    if (this.waiting.length > 0) setImmediate(this.answerWaiting);
+    for (const refusal of batch) this.answerRaw(refusal);
+  };
+
+  private answerRaw({ entry, request, response, started }: Waiting): void {
     const agent = request.headers['user-agent'];
     this.count(entry, {
       ip: this.clientAddress(request),
@@ -172,8 +204,7 @@ export class Doors {
     });
     const id = requestIdFor(request);
     this.answer(entry, id, response, { [REQUEST_ID_HEADER]: id, ...this.securityHeaders });
-    installed.measure?.(entry.method, entry.url, 429, performance.now() - started);
-    return true;
+    this.installed?.measure?.(entry.method, entry.url, 429, performance.now() - started);
   }
 
   private entryOf(method: string, path: string): Entry | undefined {
