@@ -79,7 +79,14 @@ describe('DuckDB engine results', () => {
       }
       return out;
     });
-    expect(read).toEqual(values.map(([text]) => new Array(4).fill(Number(BigInt(text)))));
+    expect(read).toEqual(values.map(([text]) => Array.from({ length: 4 }, () => Number(BigInt(text)))));
+  });
+
+  it('reads a result without rows as empty columns', async () => {
+    const columns = await duck.withConnection((connection) =>
+      connection.columns("SELECT 1::HUGEINT AS n, 'x' AS s FROM range(3) WHERE false"),
+    );
+    expect(columns).toEqual({ n: new Float64Array(0), s: { codes: new Int32Array(0), values: [] } });
   });
 
   it('reads decimals of every storage width with their scale', async () => {
