@@ -36,5 +36,5 @@ export { ingest } from './ingest/ingest.js';
 export { runQuery, THRESHOLD_OPS } from './query.js';
 export type { Metric, QueryResult, QueryRow, QuerySpec, Threshold, ThresholdOp } from './query.js';
 export { ConversionSchema, DatasetIds, DateRangeSchema, FilterSchema } from './request-schemas.js';
-export { GroupedCache, groupedKey } from './workers/grouped-cache.js';
+export { GroupedCache, groupedKey, transferableBuffers } from './workers/grouped-cache.js';
 export type { GroupedInputs } from './workers/grouped-cache.js';

@@ -20,6 +20,7 @@ import {
   type GroupedInputs,
   groupedRows,
   type PreviousRows,
+  transferableBuffers,
 } from '../analysis/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import { listBudgets } from '../budgets/index.js';
@@ -102,23 +103,23 @@ export async function createAnalysis(
     ...(request.conversion ? { conversion: request.conversion } : {}),
   };
   const comparison = request.comparison ?? 'previous';
-  const { datasets, grouped } = await withDatasetSource(
+  const { datasets, grouped, kept } = await withDatasetSource(
     deps,
     owner.orgId,
     request.datasetIds,
     async (source, datasets) => {
       const key = groupedKey(owner.orgId, datasets, scope, comparison);
       const cached = deps.cache.get(key);
-      if (cached) return { datasets, grouped: cached };
+      if (cached) return { datasets, grouped: cached, kept: true };
       const computed = await deps.duck.withConnection((connection) =>
         groupedInputs(connection, source, datasets, scope, request.dateRange, comparison),
       );
-      deps.cache.set(
+      const kept = deps.cache.set(
         key,
         computed,
         datasets.map((dataset) => dataset.id),
       );
-      return { datasets, grouped: computed };
+      return { datasets, grouped: computed, kept };
     },
   );
   const { from, to: asOf } = grouped.shape.dateRange;
@@ -129,21 +130,26 @@ export async function createAnalysis(
           (budget) => from !== null && budget.startDate <= asOf && budget.endDate >= from,
         );
   // The report, pacing and insights are JavaScript over tens of thousands of rows: a worker thread's job.
-  const generated = await runAnalysisInPool(deps.pool, {
-    now: now.toISOString(),
-    datasets: datasets.map(
-      ({ id: _id, name, originalFilename: _o, bytes: _b, createdBy: _c, createdAt: _a, updatedAt: _u, ...rest }) => ({
-        ...rest,
-        file: name,
-      }),
-    ),
-    current: grouped.current,
-    previous: grouped.previous,
-    daily: grouped.daily,
-    budgets,
-    settings: org.settings,
-    feedback: await feedbackContext(deps.db, owner.orgId),
-  });
+  // Columns the cache does not keep move to it rather than being copied on this thread.
+  const generated = await runAnalysisInPool(
+    deps.pool,
+    {
+      now: now.toISOString(),
+      datasets: datasets.map(
+        ({ id: _id, name, originalFilename: _o, bytes: _b, createdBy: _c, createdAt: _a, updatedAt: _u, ...rest }) => ({
+          ...rest,
+          file: name,
+        }),
+      ),
+      current: grouped.current,
+      previous: grouped.previous,
+      daily: grouped.daily,
+      budgets,
+      settings: org.settings,
+      feedback: await feedbackContext(deps.db, owner.orgId),
+    },
+    kept ? [] : transferableBuffers(grouped),
+  );
   // Written before the transaction: a slow endpoint must not hold the organisation's lock.
   const llmOutcome =
     llm && org.features.llm_insights

@@ -16,8 +16,12 @@ export type TaskReply<O> =
     };
 
 export interface WorkerPool<I, O> {
-  /** Runs one task on a free worker (or after the tasks queued before it). */
-  run(input: I): Promise<O>;
+  /**
+   * Runs one task on a free worker (or after the tasks queued before it).
+   * `transfer` lists buffers of the input that move to the worker instead of
+   * being copied: they are unusable here once the task is sent.
+   */
+  run(input: I, transfer?: readonly ArrayBuffer[]): Promise<O>;
   /** Tasks running and waiting, for tests and metrics. */
   stats(): { readonly busy: number; readonly queued: number; readonly workers: number };
   /** Terminates every worker; pending tasks are refused. */
@@ -27,6 +31,7 @@ export interface WorkerPool<I, O> {
 interface Pending<I, O> {
   readonly id: number;
   readonly input: I;
+  readonly transfer: readonly ArrayBuffer[];
   readonly resolve: (output: O) => void;
   readonly reject: (error: Error) => void;
 }
@@ -98,18 +103,18 @@ export function createWorkerPool<I, O>(script: URL, size: number): WorkerPool<I,
       if (!slot) return;
       const task = queue.shift()!;
       slot.task = task;
-      slot.worker.postMessage({ id: task.id, input: task.input });
+      slot.worker.postMessage({ id: task.id, input: task.input }, [...task.transfer]);
     }
   }
 
   return {
-    run: (input) =>
+    run: (input, transfer = []) =>
       new Promise<O>((resolve, reject) => {
         if (closed) {
           reject(new AppError('service-unavailable', 'The instance is shutting down.'));
           return;
         }
-        queue.push({ id: nextId++, input, resolve, reject });
+        queue.push({ id: nextId++, input, transfer, resolve, reject });
         dispatch();
       }),
     stats: () => ({

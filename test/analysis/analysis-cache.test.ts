@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemRecorder } from '../../src/audit/recorder.js';
 import { remapDataset } from '../../src/analysis/datasets/datasets.js';
+import { GroupedCache, transferableBuffers, type GroupedInputs } from '../../src/analysis/workers/grouped-cache.js';
+import { createAnalysis } from '../../src/commands/create-analysis.js';
+import type { UserId } from '../../src/ids.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, type TestOrg } from '../helpers/identity.js';
@@ -63,6 +66,57 @@ describe.each(BACKENDS)('the cache of analysis results by their inputs [%s]', (b
     expect(filtered.statusCode).toBe(201);
     expect(stats().misses).toBe(before.misses + 2);
     expect(filtered.json<Created>().result.rows).toBeLessThan(a.result.rows);
+  });
+
+  it('moves the columns of an answer it does not keep to the worker, and never those of one it keeps', async () => {
+    const id = await upload();
+    const sent: { value: GroupedInputs; kept: boolean }[] = [];
+    // The cache createAnalysis is given, watched: the answers it was offered and whether it kept them.
+    class Watched extends GroupedCache {
+      override set(key: string, value: GroupedInputs, datasetIds: readonly string[]): boolean {
+        const kept = super.set(key, value, datasetIds);
+        sent.push({ value, kept });
+        return kept;
+      }
+    }
+    const run = (cache: GroupedCache) =>
+      createAnalysis(
+        {
+          db: t.ctx.store.db,
+          duck: t.ctx.duck,
+          layout: t.ctx.layout,
+          clock: t.ctx.clock,
+          pool: t.ctx.analysisPool,
+          cache,
+        },
+        { orgId: org.orgId, userId: org.users.analyst.userId as UserId },
+        { datasetIds: [id] },
+        systemRecorder(t.ctx.audit, 'test', org.orgId),
+      );
+    const bytes = (value: GroupedInputs) => transferableBuffers(value).map((buffer) => buffer.byteLength);
+    const resultOf = (json: string) => {
+      const result = JSON.parse(json) as Record<string, unknown>;
+      delete result.generatedAt;
+      return result;
+    };
+
+    // Too small for any answer: the columns moved to the worker (detached here), the analysis whole.
+    const moved = await run(new Watched(0));
+    expect(sent[0]!.kept).toBe(false);
+    expect(bytes(sent[0]!.value).length).toBeGreaterThan(5);
+    expect(bytes(sent[0]!.value).every((length) => length === 0)).toBe(true);
+
+    // Kept: the cached columns are whole after the analysis, and whole again after a second one read them from the cache.
+    const cache = new Watched(64 * 1024 * 1024);
+    const first = await run(cache);
+    expect(sent[1]!.kept).toBe(true);
+    const whole = bytes(sent[1]!.value);
+    expect(whole.every((length) => length > 0)).toBe(true);
+    const second = await run(cache);
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 });
+    expect(bytes(sent[1]!.value)).toEqual(whole);
+    expect(resultOf(second.resultJson)).toEqual(resultOf(first.resultJson));
+    expect(resultOf(moved.resultJson)).toEqual(resultOf(first.resultJson));
   });
 
   it('recomputes after the mapping changes, through the API (entries dropped) and on another path (key changed)', async () => {

@@ -47,6 +47,48 @@ describe('DuckDB engine results', () => {
     });
   });
 
+  it('reads 64- and 128-bit integers as the double nearest their exact value, as rows and as columns', async () => {
+    // Each value's exact digits come back as text; JavaScript's BigInt rounds them as the reference.
+    const values: [string, string][] = [
+      ['0', 'BIGINT'],
+      ['-1', 'BIGINT'],
+      ['9007199254740993', 'BIGINT'], // 2^53 + 1: a tie, rounds to even
+      ['-9007199254740995', 'BIGINT'],
+      ['9223372036854775807', 'BIGINT'],
+      ['-9223372036854775808', 'BIGINT'],
+      ['18446744073709551615', 'UBIGINT'],
+      ['9223372036854775808', 'UBIGINT'],
+      ['-1', 'HUGEINT'],
+      ['4294967296', 'HUGEINT'],
+      ['-4294967297', 'HUGEINT'],
+      ['9223372036854775807', 'HUGEINT'],
+      ['9223372036854775808', 'HUGEINT'], // 2^63: past 64 signed bits
+      ['-9223372036854775809', 'HUGEINT'],
+      ['18446744073709551616', 'HUGEINT'],
+      ['1180591620717411303425', 'HUGEINT'], // 2^70 + 1
+      ['-170141183460469231731687303715884105728', 'HUGEINT'],
+      ['170141183460469231731687303715884105727', 'HUGEINT'],
+    ];
+    // One statement per value: a VALUES list would cast them all to one type.
+    const read = await duck.withConnection(async (connection) => {
+      const out: unknown[][] = [];
+      for (const [text, type] of values) {
+        const sql = `SELECT '${text}'::${type} AS v FROM range(3)`;
+        const [row] = await connection.rows(sql);
+        out.push([row?.v, ...Array.from(columnValues((await connection.columns(sql)).v))]);
+      }
+      return out;
+    });
+    expect(read).toEqual(values.map(([text]) => Array.from({ length: 4 }, () => Number(BigInt(text)))));
+  });
+
+  it('reads a result without rows as empty columns', async () => {
+    const columns = await duck.withConnection((connection) =>
+      connection.columns("SELECT 1::HUGEINT AS n, 'x' AS s FROM range(3) WHERE false"),
+    );
+    expect(columns).toEqual({ n: new Float64Array(0), s: { codes: new Int32Array(0), values: [] } });
+  });
+
   it('reads decimals of every storage width with their scale', async () => {
     const [row] =
       await duck.query(`SELECT 12.5::DECIMAL(4,1) AS d16, -1234.5678::DECIMAL(9,4) AS d32, 123456789.01::DECIMAL(18,2) AS d64,

@@ -12,6 +12,22 @@ export interface GroupedInputs {
   readonly daily: GroupedRows;
 }
 
+/**
+ * The buffers under an analysis's columns, each once: what can move to the
+ * worker instead of being copied when nothing else keeps the answer (each
+ * column owns its buffer: `columnsOfResult` allocates one per column).
+ */
+export function transferableBuffers(value: GroupedInputs): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const rows of [value.current, value.daily, value.previous?.rows]) {
+    for (const column of Object.values(rows?.columns ?? {})) {
+      const array = column instanceof Float64Array ? column : column.codes;
+      if (array.buffer instanceof ArrayBuffer) buffers.add(array.buffer);
+    }
+  }
+  return [...buffers];
+}
+
 interface Entry {
   readonly value: GroupedInputs;
   readonly bytes: number;
@@ -77,9 +93,10 @@ export class GroupedCache {
     return entry.value;
   }
 
-  set(key: string, value: GroupedInputs, datasetIds: readonly string[]): void {
+  /** Keeps `value` unless it is larger than the whole cache; says whether it kept it (then its buffers must stay here). */
+  set(key: string, value: GroupedInputs, datasetIds: readonly string[]): boolean {
     const bytes = bytesOf(value);
-    if (bytes > this.maxBytes) return;
+    if (bytes > this.maxBytes) return false;
     this.delete(key);
     this.entries.set(key, { value, bytes, datasetIds });
     this.bytes += bytes;
@@ -87,6 +104,7 @@ export class GroupedCache {
       if (this.bytes <= this.maxBytes) break;
       this.delete(oldest);
     }
+    return true;
   }
 
   /** Drops every entry that read a dataset (after its remap or deletion here: memory back at once). */

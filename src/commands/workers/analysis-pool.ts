@@ -13,8 +13,13 @@ function unexpected(kind: string): Error {
   return new Error(`an analysis worker answered a ${kind} task with another kind`);
 }
 
-export async function runAnalysisInPool(pool: AnalysisPool, input: AnalysisTaskInput): Promise<AnalysisTaskOutput> {
-  const reply = await pool.run({ kind: 'analysis', input });
+/** Runs an analysis task; the `transfer` buffers of its input move to the worker (see `WorkerPool.run`). */
+export async function runAnalysisInPool(
+  pool: AnalysisPool,
+  input: AnalysisTaskInput,
+  transfer: readonly ArrayBuffer[] = [],
+): Promise<AnalysisTaskOutput> {
+  const reply = await pool.run({ kind: 'analysis', input }, transfer);
   if (reply.kind !== 'analysis') throw unexpected('analysis');
   return reply.output;
 }
