@@ -196,7 +196,7 @@ export const SETTINGS = {
   PCA_MAX_CONNECTIONS: 'open connections at once; more are closed on arrival (default 1024)',
   PCA_MAX_REQUESTS_PER_SOCKET: 'requests one keep-alive connection may carry (default 1000)',
   PCA_ANON_RATE_LIMIT: 'requests without valid credentials per client address per minute before 429 (default 60)',
-  PCA_HASH_CONCURRENCY: 'password hashes computed at once (default: number of cores)',
+  PCA_HASH_CONCURRENCY: 'password hashes computed at once (default: number of cores - 1, at least 1)',
   PCA_HASH_QUEUE: 'password checks waiting for a hash slot before 429 + Retry-After (default 64)',
   PCA_FEEDBACK_SUPPRESS_MIN_RATERS:
     'distinct people whose low ratings it takes to suppress an insight rule (default 3)',
@@ -433,7 +433,10 @@ function authConfig(env: Env): AuthConfig {
     lockoutThreshold: integer(env, 'PCA_LOCKOUT_THRESHOLD', 5, 1, 100),
     lockoutMinutes: integer(env, 'PCA_LOCKOUT_MINUTES', 15, 1, 1_440),
     loginRateLimitPerMinute: integer(env, 'PCA_LOGIN_RATE_LIMIT', 20, 1, 100_000),
-    hashConcurrency: integer(env, 'PCA_HASH_CONCURRENCY', availableParallelism(), 1, 256),
+    // Hashing is CPU-bound: with a hash on every core, the event loop waited its turn behind them and
+    // every other request with it (health p99 52-58 ms in a sign-in storm on 2 cores, 29-33 ms with one
+    // core left to the loop).
+    hashConcurrency: integer(env, 'PCA_HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 256),
     hashQueue: integer(env, 'PCA_HASH_QUEUE', 64, 0, 100_000),
   };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -17,6 +18,11 @@ function expectConfigError(env: Record<string, string>, variable: string): Confi
 }
 
 describe('config', () => {
+  it('leaves one core to the event loop when it bounds password hashing, and hashes on one at least', () => {
+    expect(loadConfig({}, '/srv').auth.hashConcurrency).toBe(Math.max(1, availableParallelism() - 1));
+    expect(loadConfig({ PCA_HASH_CONCURRENCY: '4' }, '/srv').auth.hashConcurrency).toBe(4);
+  });
+
   it('has embedded defaults: loopback, 8080, ./data, SQLite', () => {
     const config = loadConfig({}, '/srv');
     expect(config.host).toBe('127.0.0.1');
