@@ -95,7 +95,11 @@ async function must(promise, what) {
   return answer.body;
 }
 
-/** The organisation's user quota (50 by default) is raised to hold the simulated users and their admin. */
+/**
+ * The organisation's quotas are raised to hold the workload: its users and their admin (50 by
+ * default), and five minutes of uploads and analyses (500 datasets and 1,000 analyses a month by
+ * default), which a quiet machine exceeds; the soak measures consistency under load, not quotas.
+ */
 async function setUp(call) {
   const operator = await must(
     call('POST', '/api/v1/auth/login', { json: { username: 'admin', password: BENCH_ADMIN_PASSWORD } }),
@@ -111,7 +115,12 @@ async function setUp(call) {
   const created = await must(
     call('POST', '/api/v1/orgs', {
       token: operator.accessToken,
-      json: { name: 'Soak', slug: 'soak', admin: { username: 'boss' }, quotas: { maxUsers: USERS + 1 } },
+      json: {
+        name: 'Soak',
+        slug: 'soak',
+        admin: { username: 'boss' },
+        quotas: { maxUsers: USERS + 1, maxDatasets: 100_000, maxAnalysesPerMonth: 100_000 },
+      },
     }),
     'org',
   );
