@@ -1,14 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GRANULARITIES, groupingQuery, profile } from '../../src/analysis/engine/analysis.js';
-import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
 import { Params } from '../../src/analysis/engine/sql.js';
 import { DIMENSIONS, MEASURES } from '../../src/analysis/schema.js';
 import { DAILY_PAIR_SETS, DAILY_PAIRS, groupedRows } from '../../src/analysis/workers/grouped-rows.js';
 import { runAnalysisTask, type AnalysisTaskOutput } from '../../src/commands/workers/analysis-task.js';
 import type { BudgetFlight } from '../../src/insights/pacing.js';
+import { harnessForSuite } from './helpers.js';
 
 type Value = string | number | null;
 const GIVEN = ['date', 'platform', 'campaign', 'currency', 'impressions', 'clicks', 'spend', 'conversions', 'revenue'];
@@ -78,23 +75,12 @@ const comparable = (output: AnalysisTaskOutput) =>
 // The daily pairs are grouped in the analysis's own scan (`pairs`) instead of a second statement:
 // the worker must read the same report, pacing, anomalies and insights from the one answer.
 describe('daily pairs grouped in the analysis scan', () => {
-  let dir: string;
-  let duck: DuckEngine;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'pca-pairs-'));
-    duck = await openDuckEngine({ threads: 1, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
-      allowedDirectories: [dir],
-    });
-  });
-  afterAll(async () => {
-    duck.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = harnessForSuite();
 
   /** The worker's output from two statements (the analysis, then the pairs) and from the one scan. */
   async function bothWays(rows: readonly Value[][]) {
     const source = relation(rows);
-    return duck.withConnection(async (connection) => {
+    return suite.duck.withConnection(async (connection) => {
       const shape = await profile(connection, source);
       const current = await groupedRows(connection, source, { granularities: GRANULARITIES }, shape);
       const daily = await groupedRows(connection, source, DAILY_PAIRS, shape);

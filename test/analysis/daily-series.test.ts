@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { profile } from '../../src/analysis/engine/analysis.js';
-import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
 import { readGroups } from '../../src/analysis/engine/analysis.js';
 import { buildReport } from '../../src/analysis/report/report.js';
 import { DIMENSIONS, MEASURES } from '../../src/analysis/schema.js';
@@ -11,6 +7,7 @@ import { DAILY_PAIRS, groupedRows, rowsOfGrouped } from '../../src/analysis/work
 import { dailyPairs } from '../../src/commands/workers/analysis-task.js';
 import { dailySeries } from '../../src/commands/workers/daily-series.js';
 import type { DailyBreakdowns } from '../../src/insights/input.js';
+import { harnessForSuite } from './helpers.js';
 
 type Value = string | number | null;
 const GIVEN = [
@@ -39,18 +36,7 @@ const ordered = (daily: DailyBreakdowns) =>
 // The worker reads the daily pairs' columns straight into the rules' series; the report rows
 // (what `pca analyze` reads) must give the same series, in the same order, value for value.
 describe('daily series from the grouped columns', () => {
-  let dir: string;
-  let duck: DuckEngine;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'pca-daily-'));
-    duck = await openDuckEngine({ threads: 1, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
-      allowedDirectories: [dir],
-    });
-  });
-  afterAll(async () => {
-    duck.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = harnessForSuite();
 
   it('equals the report rows series, order included, with ties, null and "(none)" keys, partial measures and three currencies', async () => {
     const rows: Value[][] = [];
@@ -92,7 +78,7 @@ describe('daily series from the grouped columns', () => {
       )
       .join(', ');
     const source = `(SELECT ${columns.join(', ')} FROM (VALUES ${values}) AS v(${GIVEN.map((field) => `"${field}"`).join(', ')}))`;
-    const { fromColumns, fromRows } = await duck.withConnection(async (connection) => {
+    const { fromColumns, fromRows } = await suite.duck.withConnection(async (connection) => {
       const shape = await profile(connection, source);
       const grouped = await groupedRows(connection, source, DAILY_PAIRS, shape);
       const report = buildReport(

@@ -1,28 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
+import { describe, expect, it } from 'vitest';
+import { openDuckEngine } from '../../src/analysis/engine/duckdb.js';
 import { columnLength, columnValues } from '../../src/analysis/engine/results.js';
+import { harnessForSuite } from './helpers.js';
 
 // The engine reads DuckDB's result vectors itself: every type analysis code meets, at its edges.
 describe('DuckDB engine results', () => {
-  let dir: string;
-  let duck: DuckEngine;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'pca-duck-'));
-    duck = await openDuckEngine({ threads: 2, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
-      allowedDirectories: [dir],
-    });
-  });
-  afterAll(async () => {
-    duck.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = harnessForSuite({ threads: 2 });
 
   it('reads numbers of every width as numbers, negatives and extremes included', async () => {
-    const [row] =
-      await duck.query(`SELECT true AS t, false AS f, (-128)::TINYINT AS i8, 255::UTINYINT AS u8, (-32768)::SMALLINT AS i16,
+    const [row] = await suite.duck
+      .query(`SELECT true AS t, false AS f, (-128)::TINYINT AS i8, 255::UTINYINT AS u8, (-32768)::SMALLINT AS i16,
       65535::USMALLINT AS u16, (-2147483648)::INTEGER AS i32, 4294967295::UINTEGER AS u32, (-9007199254740991)::BIGINT AS i64,
       18446744073709551615::UBIGINT AS u64, (-5)::HUGEINT AS h, (2::HUGEINT ** 70)::HUGEINT AS big, 7::UHUGEINT AS uh,
       1.5::FLOAT AS f32, -0.1::DOUBLE AS f64, 'inf'::DOUBLE AS inf, 'nan'::DOUBLE AS nan`);
@@ -70,7 +58,7 @@ describe('DuckDB engine results', () => {
       ['170141183460469231731687303715884105727', 'HUGEINT'],
     ];
     // One statement per value: a VALUES list would cast them all to one type.
-    const read = await duck.withConnection(async (connection) => {
+    const read = await suite.duck.withConnection(async (connection) => {
       const out: unknown[][] = [];
       for (const [text, type] of values) {
         const sql = `SELECT '${text}'::${type} AS v FROM range(3)`;
@@ -83,22 +71,22 @@ describe('DuckDB engine results', () => {
   });
 
   it('reads a result without rows as empty columns', async () => {
-    const columns = await duck.withConnection((connection) =>
+    const columns = await suite.duck.withConnection((connection) =>
       connection.columns("SELECT 1::HUGEINT AS n, 'x' AS s FROM range(3) WHERE false"),
     );
     expect(columns).toEqual({ n: new Float64Array(0), s: { codes: new Int32Array(0), values: [] } });
   });
 
   it('reads decimals of every storage width with their scale', async () => {
-    const [row] =
-      await duck.query(`SELECT 12.5::DECIMAL(4,1) AS d16, -1234.5678::DECIMAL(9,4) AS d32, 123456789.01::DECIMAL(18,2) AS d64,
+    const [row] = await suite.duck
+      .query(`SELECT 12.5::DECIMAL(4,1) AS d16, -1234.5678::DECIMAL(9,4) AS d32, 123456789.01::DECIMAL(18,2) AS d64,
       (-1.25)::DECIMAL(38,2) AS d128, sum(x) AS summed FROM (VALUES (0.10), (0.20)) v(x)`);
     expect(row).toEqual({ d16: 12.5, d32: -1234.5678, d64: 123456789.01, d128: -1.25, summed: 0.3 });
   });
 
   it('reads strings inline and out of line, multi-byte and empty, and NULL of any type', async () => {
     const long = 'Campagne d’été — ünïcödé 🚀 '.repeat(20);
-    const [row] = await duck.query(
+    const [row] = await suite.duck.query(
       `SELECT '' AS empty, 'twelve chars' AS inline, 'thirteen char' AS outline, ? AS long,
       NULL::VARCHAR AS s, NULL::DOUBLE AS d, NULL::DATE AS day, NULL::INTEGER[] AS list`,
       [long],
@@ -116,8 +104,8 @@ describe('DuckDB engine results', () => {
   });
 
   it('reads dates as YYYY-MM-DD and timestamps as ISO 8601 in UTC', async () => {
-    const [row] =
-      await duck.query(`SELECT DATE '2025-02-28' AS day, DATE '1969-12-31' AS before_epoch, 'infinity'::DATE AS forever,
+    const [row] = await suite.duck
+      .query(`SELECT DATE '2025-02-28' AS day, DATE '1969-12-31' AS before_epoch, 'infinity'::DATE AS forever,
       TIMESTAMP '2025-11-01 13:45:30.123456' AS ts, TIMESTAMPTZ '2025-11-01 13:45:30+02' AS tz,
       '2025-11-01 00:00:01'::TIMESTAMP_S AS s, '2025-11-01 00:00:00.5'::TIMESTAMP_MS AS ms, '2025-11-01 00:00:00.000000001'::TIMESTAMP_NS AS ns`);
     expect(row).toEqual({
@@ -133,7 +121,8 @@ describe('DuckDB engine results', () => {
   });
 
   it('reads lists (with NULL entries, empty, nested) and enums', async () => {
-    const [row] = await duck.query(`SELECT ['a', NULL, 'a string longer than twelve'] AS strings, []::INTEGER[] AS none,
+    const [row] = await suite.duck
+      .query(`SELECT ['a', NULL, 'a string longer than twelve'] AS strings, []::INTEGER[] AS none,
       [[1, 2], [], NULL] AS nested, 'Meta'::ENUM('Meta', 'TikTok') AS platform, list(DISTINCT x ORDER BY x) AS agg
       FROM (VALUES ('b'), ('a'), ('b')) v(x)`);
     expect(row).toEqual({
@@ -146,7 +135,7 @@ describe('DuckDB engine results', () => {
   });
 
   it('returns every row of results larger than one chunk, in order', async () => {
-    const rows = await duck.query(
+    const rows = await suite.duck.query(
       'SELECT i, i::VARCHAR AS s, CASE WHEN i % 3 = 0 THEN NULL ELSE i * 0.5 END AS half FROM range(5000) t(i) ORDER BY i',
     );
     expect(rows).toHaveLength(5000);
@@ -162,7 +151,7 @@ describe('DuckDB engine results', () => {
         CASE WHEN i % 11 = 0 THEN NULL ELSE ['Meta', 'Google Ads', 'Campaign 122', 'été ü', '', 'Campaign 1234 longer'][i % 6 + 1] END AS name,
         'Campaign ' || (i % 300)::VARCHAR AS campaign, DATE '2025-01-01' + (i % 365)::INTEGER AS day, [i % 2] AS list
       FROM range(5000) t(i) ORDER BY i`;
-    const [rows, columns] = await duck.withConnection(
+    const [rows, columns] = await suite.duck.withConnection(
       async (connection) => [await connection.rows(sql), await connection.columns(sql)] as const,
     );
     expect(columnLength(columns.i)).toBe(5000);
@@ -186,7 +175,7 @@ describe('DuckDB engine results', () => {
   });
 
   it('binds parameters by their JavaScript type and never splices them into SQL', async () => {
-    const [row] = await duck.query(
+    const [row] = await suite.duck.query(
       'SELECT typeof(?) AS small, typeof(?) AS large, typeof(?) AS fraction, typeof(?) AS text, typeof(?) AS flag, ? IS NULL AS missing, ? AS echoed, ? + 1 AS next',
       [7, 2 ** 40, 0.25, 'x', true, null, "'; DROP TABLE t; --", 2 ** 40],
     );
@@ -203,23 +192,23 @@ describe('DuckDB engine results', () => {
   });
 
   it('runs several statements without parameters on one connection, and reports DuckDB errors as they are', async () => {
-    const rows = await duck.withConnection(async (connection) => {
+    const rows = await suite.duck.withConnection(async (connection) => {
       await connection.run('CREATE TEMP TABLE t AS SELECT 1 AS a; INSERT INTO t VALUES (2)');
       return connection.rows('SELECT sum(a) AS total FROM t');
     });
     expect(rows).toEqual([{ total: 3 }]);
-    await expect(duck.query('SELECT * FROM no_such_table')).rejects.toThrow(/no_such_table/);
-    await expect(duck.query("SELECT CAST('x' AS INTEGER) AS n")).rejects.toThrow(/Conversion Error/);
+    await expect(suite.duck.query('SELECT * FROM no_such_table')).rejects.toThrow(/no_such_table/);
+    await expect(suite.duck.query("SELECT CAST('x' AS INTEGER) AS n")).rejects.toThrow(/Conversion Error/);
   });
 
   it('refuses a result type it does not map rather than guessing', async () => {
-    await expect(duck.query("SELECT {'a': 1} AS s")).rejects.toThrow(/STRUCT.*cast it in the query/);
-    await expect(duck.query("SELECT INTERVAL '1 day' AS i")).rejects.toThrow(/INTERVAL/);
+    await expect(suite.duck.query("SELECT {'a': 1} AS s")).rejects.toThrow(/STRUCT.*cast it in the query/);
+    await expect(suite.duck.query("SELECT INTERVAL '1 day' AS i")).rejects.toThrow(/INTERVAL/);
   });
 
   it('is unusable once closed', async () => {
-    const other = await openDuckEngine({ threads: 1, memoryLimit: '64MB' }, path.join(dir, 'other'), {
-      allowedDirectories: [dir],
+    const other = await openDuckEngine({ threads: 1, memoryLimit: '64MB' }, path.join(suite.dir, 'other'), {
+      allowedDirectories: [suite.dir],
     });
     await other.ping();
     other.close();

@@ -1,26 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { footerProfile, unifiedParquetSource } from '../../src/analysis/datasets/parquet-source.js';
 import { profile } from '../../src/analysis/engine/analysis.js';
-import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
 import { DIMENSIONS, MEASURES } from '../../src/analysis/schema.js';
+import { harnessForSuite } from './helpers.js';
 
 // A whole dataset's profile counts each field's values from the Parquet footers instead of reading every column.
 describe('profile of dataset files from their footers', () => {
-  let dir: string;
-  let duck: DuckEngine;
-  const file = (name: string) => path.join(dir, name);
+  const suite = harnessForSuite({ threads: 2 });
+  const file = (name: string) => path.join(suite.dir, name);
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'pca-footer-'));
-    duck = await openDuckEngine({ threads: 2, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
-      allowedDirectories: [dir],
-    });
     // As uploads write them (V2, only the stored fields), in several row groups; clicks and the currency are
     // missing on some rows, revenue on every row.
-    await duck.query(
+    await suite.duck.query(
       `COPY (SELECT DATE '2025-01-01' + CAST(i % 90 AS INTEGER) AS "date",
           CASE WHEN i % 3 = 0 THEN 'Meta' ELSE 'Google Ads' END AS platform,
           'Campaign ' || (i % 7) AS campaign,
@@ -41,21 +34,17 @@ describe('profile of dataset files from their footers', () => {
             ? `CAST(i AS DOUBLE) AS "${field}"`
             : `CAST(NULL AS ${(MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR'}) AS "${field}"`,
     );
-    await duck.query(
+    await suite.duck.query(
       `COPY (SELECT ${all.join(', ')} FROM range(300) AS t(i)) TO '${file('legacy.parquet')}' (FORMAT parquet, COMPRESSION zstd)`,
     );
-    await duck.query(
+    await suite.duck.query(
       `COPY (SELECT * FROM read_parquet('${file('narrow.parquet')}') WHERE false) TO '${file('empty.parquet')}' (FORMAT parquet, PARQUET_VERSION V2)`,
     );
   });
-  afterAll(async () => {
-    duck.close();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   const both = async (files: readonly string[]) => {
-    const source = await unifiedParquetSource(duck, files);
-    return duck.withConnection(async (connection) => ({
+    const source = await unifiedParquetSource(suite.duck, files);
+    return suite.duck.withConnection(async (connection) => ({
       footer: await footerProfile(connection, source),
       scan: await profile(connection, source, {}),
     }));
@@ -98,6 +87,6 @@ describe('profile of dataset files from their footers', () => {
 
   it('leaves a source it did not build to the scan', async () => {
     const source = `(SELECT * FROM read_parquet(['${file('narrow.parquet')}']))`;
-    expect(await duck.withConnection((connection) => footerProfile(connection, source))).toBeUndefined();
+    expect(await suite.duck.withConnection((connection) => footerProfile(connection, source))).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { analyzeFiles, type AnalyzeFilesRequest } from '../../src/analysis/analyze-files.js';
 import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
 import type { AnalysisReport, ReportRow } from '../../src/analysis/report/report.js';
@@ -16,9 +17,9 @@ export interface AnalysisHarness {
   close(): Promise<void>;
 }
 
-export async function analysisHarness(): Promise<AnalysisHarness> {
+export async function analysisHarness({ threads = 1 }: { threads?: number } = {}): Promise<AnalysisHarness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pca-analysis-'));
-  const duck = await openDuckEngine({ threads: 1, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
+  const duck = await openDuckEngine({ threads, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
     allowedDirectories: [dir, FIXTURES],
   });
   return {
@@ -34,6 +35,30 @@ export async function analysisHarness(): Promise<AnalysisHarness> {
     close: async () => {
       duck.close();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A harness for the enclosing describe block: opened before its tests, closed and its temp dir removed after.
+ * Read `duck` and `dir` inside tests, not while the block is declared.
+ */
+export function harnessForSuite(options: { threads?: number } = {}): Pick<AnalysisHarness, 'duck' | 'dir'> {
+  let harness: AnalysisHarness | undefined;
+  beforeAll(async () => {
+    harness = await analysisHarness(options);
+  });
+  afterAll(() => harness?.close());
+  const opened = (): AnalysisHarness => {
+    if (!harness) throw new Error('the suite harness is read before its beforeAll ran');
+    return harness;
+  };
+  return {
+    get duck() {
+      return opened().duck;
+    },
+    get dir() {
+      return opened().dir;
     },
   };
 }

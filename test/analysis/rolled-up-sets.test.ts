@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyse, groupingQuery, profile, type AnalysisOptions } from '../../src/analysis/engine/analysis.js';
-import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
 import { Params } from '../../src/analysis/engine/sql.js';
 import { DIMENSIONS, MEASURES } from '../../src/analysis/schema.js';
 import { DAILY_PAIR_SETS } from '../../src/analysis/workers/grouped-rows.js';
+import { harnessForSuite } from './helpers.js';
 
 const GIVEN = ['date', 'platform', 'campaign', 'device', 'currency', 'impressions', 'reach', 'spend', 'revenue'];
 
@@ -39,18 +36,7 @@ function rows(currencies: readonly string[]): string {
 
 // The total and the sets of one column that a daily pair holds are summed from the pair's rows, not from every row.
 describe('sets summed again from a pair grouped in the same scan', () => {
-  let dir: string;
-  let duck: DuckEngine;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'pca-rolled-'));
-    duck = await openDuckEngine({ threads: 2, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
-      allowedDirectories: [dir],
-    });
-  });
-  afterAll(async () => {
-    duck.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = harnessForSuite({ threads: 2 });
 
   const OPTIONS: AnalysisOptions = { breakdowns: ['platform', 'campaign', 'device'], granularities: ['day', 'week'] };
 
@@ -62,7 +48,7 @@ describe('sets summed again from a pair grouped in the same scan', () => {
     ['a date range with no rows', ['EUR'], { dateRange: { from: '2026-01-01' } }],
   ])('gives what grouping every row gives, with %s', async (_name, currencies, scope) => {
     const source = rows(currencies);
-    await duck.withConnection(async (connection) => {
+    await suite.duck.withConnection(async (connection) => {
       const direct = await analyse(connection, source, { ...OPTIONS, ...scope });
       const rolled = await analyse(connection, source, { ...OPTIONS, ...scope, pairs: DAILY_PAIR_SETS });
       expect(rolled).toEqual(direct);
@@ -70,7 +56,7 @@ describe('sets summed again from a pair grouped in the same scan', () => {
   });
 
   it('groups from the source only the pairs and the sets no pair holds', async () => {
-    await duck.withConnection(async (connection) => {
+    await suite.duck.withConnection(async (connection) => {
       const source = rows(['EUR']);
       const shape = await profile(connection, source);
       expect(shape.measures).toContain('reach');
