@@ -61,7 +61,7 @@ export async function runAsk(args: string[], options: AskOptions): Promise<void>
     const output = await duck.withConnection(async (connection) => {
       const relations: string[] = [];
       for (const [index, file] of files.entries()) {
-        const loaded = await ingest(connection, `ask_file_${index}`, {
+        const loaded = await ingest(connection, { kind: 'table', name: `ask_file_${index}` }, {
           file,
           originalName: path.basename(file),
           tmpDir: work,
