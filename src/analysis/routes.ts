@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
@@ -17,7 +16,6 @@ import { requireOrganization } from '../tenancy/index.js';
 import { deleteAnalysis, getAnalysis, listAnalyses, queryDatasets } from './analyses.js';
 import { createAnalysis, createdAnalysisJson } from '../commands/create-analysis.js';
 import {
-  arriveUpload,
   createDataset,
   deleteDataset,
   getDataset,
@@ -28,7 +26,6 @@ import {
   type UploadOptions,
 } from './datasets/datasets.js';
 import { GRANULARITIES } from './engine/analysis.js';
-import type { ArrivingFile } from './ingest/arriving.js';
 import { KPIS } from './kpis.js';
 import { THRESHOLD_OPS } from './query.js';
 import { EXPORT_FORMATS, pooledRenderer } from '../reports/index.js';
@@ -112,38 +109,16 @@ const cleanName = (text: string) =>
     .join('')
     .slice(0, 200);
 
-/** The upload's options from its form fields. */
-function uploadOptions(fields: Readonly<Record<string, string>>): UploadOptions {
-  return {
-    ...(fields.name && cleanName(fields.name) ? { name: cleanName(fields.name) } : {}),
-    ...(fields.platform ? { platform: fields.platform } : {}),
-    ...(fields.sheet ? { sheet: fields.sheet } : {}),
-    ...(fields.currency && /^[A-Za-z]{3}$/.test(fields.currency) ? { currency: fields.currency.toUpperCase() } : {}),
-    ...(fields.mapping ? { mapping: parseMapping(fields.mapping) } : {}),
-  };
-}
-
-type Received = { file: string; originalName: string; arriving: ArrivingFile; options: UploadOptions };
-
-/**
- * Reads a multipart upload: its file goes to a temp file under the data dir (size-limited), its fields to options.
- * The file is also read as it arrives (`arrive`), with the fields sent before it; `createDataset` disposes of that.
- */
+/** Reads a multipart upload: its file goes to a temp file under the data dir (size-limited), its fields to options. */
 async function receiveUpload(
   request: FastifyRequest,
   tmpDir: string,
   maxBytes: number,
-  arrive: (originalName: string, options: UploadOptions) => ArrivingFile,
-): Promise<Received> {
+): Promise<{ file: string; originalName: string; options: UploadOptions }> {
   if (!request.isMultipart())
     throw new AppError('unsupported-media-type', 'Send the file as multipart/form-data with a "file" field.');
   const fields: Record<string, string> = {};
-  let upload: { file: string; originalName: string; arriving: ArrivingFile } | undefined;
-  const discard = async () => {
-    if (!upload) return;
-    await upload.arriving.dispose();
-    await rm(upload.file, { force: true });
-  };
+  let upload: { file: string; originalName: string } | undefined;
   try {
     for await (const part of request.parts({
       limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
@@ -154,29 +129,14 @@ async function receiveUpload(
             { field: '/body/file', message: 'is required' },
           ]);
         const file = path.join(tmpDir, `upload-${randomUUID()}`);
-        const originalName = cleanName(path.basename(part.filename ?? '')) || 'upload.csv';
-        // A field that does not parse is refused once the whole form is read; meanwhile the file is read without it.
-        let known: UploadOptions = {};
-        try {
-          known = uploadOptions(fields);
-        } catch {
-          known = {};
-        }
-        const arriving = arrive(originalName, known);
-        upload = { file, originalName, arriving };
-        const tee = new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            arriving.push(chunk);
-            done(null, chunk);
-          },
-        });
-        await pipeline(part.file, tee, createWriteStream(file, { mode: 0o600 }));
+        upload = { file, originalName: cleanName(path.basename(part.filename ?? '')) || 'upload.csv' };
+        await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
       } else {
         fields[part.fieldname] = String(part.value);
       }
     }
   } catch (error) {
-    await discard();
+    if (upload) await rm(upload.file, { force: true });
     if (error instanceof Error && 'statusCode' in error && error.statusCode === 413) {
       throw new AppError(
         'payload-too-large',
@@ -189,10 +149,17 @@ async function receiveUpload(
   if (!upload)
     throw new AppError('validation', 'No file was uploaded.', {}, [{ field: '/body/file', message: 'is required' }]);
   try {
-    return { ...upload, options: uploadOptions(fields) };
+    const options: UploadOptions = {
+      ...(fields.name && cleanName(fields.name) ? { name: cleanName(fields.name) } : {}),
+      ...(fields.platform ? { platform: fields.platform } : {}),
+      ...(fields.sheet ? { sheet: fields.sheet } : {}),
+      ...(fields.currency && /^[A-Za-z]{3}$/.test(fields.currency) ? { currency: fields.currency.toUpperCase() } : {}),
+      ...(fields.mapping ? { mapping: parseMapping(fields.mapping) } : {}),
+    };
+    return { ...upload, options };
   } catch (error) {
     // The file is already written when a field after it turns out invalid.
-    await discard();
+    await rm(upload.file, { force: true });
     throw error;
   }
 }
@@ -220,12 +187,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       const { metrics } = ctx.monitoring;
       try {
         const dataset = await ctx.orgLimits.uploads.run(principal.orgId, async () => {
-          const upload = await receiveUpload(
-            request,
-            ctx.layout.tmp,
-            org.quotas.maxUploadBytes,
-            (originalName, options) => arriveUpload(deps, originalName, options),
-          );
+          const upload = await receiveUpload(request, ctx.layout.tmp, org.quotas.maxUploadBytes);
           return createDataset(deps, principal, upload, upload.options, auditOf(request));
         });
         metrics.uploads.inc({ outcome: 'stored' });

@@ -14,8 +14,7 @@ import type { Database, DatasetTable } from '../../store/schema.js';
 import { assertWithinQuota, withOrganizationLock } from '../../tenancy/index.js';
 import { requireOrganization } from '../../tenancy/index.js';
 import type { DuckEngine } from '../engine/duckdb.js';
-import { ArrivingFile } from '../ingest/arriving.js';
-import { ingest, type StagedLines } from '../ingest/ingest.js';
+import { ingest } from '../ingest/ingest.js';
 import { holdFiles, retireWhenFree } from './dataset-files.js';
 import { unifiedParquetSource } from './parquet-source.js';
 import { storedFields } from '../ingest/load.js';
@@ -171,19 +170,13 @@ async function build(
   originalName: string,
   options: IngestOptions & { sheet?: string },
   dataFile: string,
-  staged?: StagedLines,
 ): Promise<{ summary: DatasetSummary; bytes: number }> {
   const parquet = path.join(staging, dataFile);
   // The file's lines, staged for the quality scans and the write; the staging folder goes on every failure.
   const lines = path.join(staging, `lines-${randomUUID()}.parquet`);
   const summary = await deps.duck.withConnection(async (connection) => {
     const target = { kind: 'parquet', file: lines } as const;
-    const result = await ingest(
-      connection,
-      target,
-      { ...options, file: source, originalName, tmpDir: staging },
-      staged,
-    );
+    const result = await ingest(connection, target, { ...options, file: source, originalName, tmpDir: staging });
     // Only the fields the dataset stores: readers supply the others as NULL (parquet-source.ts), and writing
     // the always-empty ones cost about a third of the write. Format V2 writes measures with byte-stream-split
     // instead of trying a dictionary for each: a cheaper write, a file about 12 % larger, reads no slower.
@@ -197,7 +190,7 @@ async function build(
     return summariseDataset(originalName, result);
   });
   // Not moved with the folder into the dataset's: a dataset's folder holds its upload and its versions only.
-  await rm(lines, { force: true });
+  await rm(lines);
   // DuckDB writes with the process umask; a dataset is the organisation's data.
   await chmod(parquet, 0o600);
   const bytes = (await stat(source)).size + (await stat(parquet)).size;
@@ -211,11 +204,6 @@ function ingestOptions(options: UploadOptions): IngestOptions & { sheet?: string
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.mapping ? { mapping: options.mapping } : {}),
   };
-}
-
-/** Starts reading an upload while it arrives (see arriving.ts); `createDataset` uses it and disposes of it. */
-export function arriveUpload(deps: DatasetDeps, originalName: string, options: UploadOptions): ArrivingFile {
-  return new ArrivingFile(deps.duck, deps.layout.tmp, originalName, ingestOptions(options));
 }
 
 /** The columns a build determines, for a new record and for a rebuild alike. */
@@ -254,7 +242,7 @@ function reserveInFlight(orgId: OrgId, bytes: number): () => void {
 export async function createDataset(
   deps: DatasetDeps,
   owner: { orgId: OrgId; userId: UserId },
-  upload: { file: string; originalName: string; arriving?: ArrivingFile },
+  upload: { file: string; originalName: string },
   options: UploadOptions,
   audit: AuditRecorder,
 ): Promise<Dataset> {
@@ -286,7 +274,6 @@ export async function createDataset(
       upload.originalName,
       ingestOptions(options),
       dataFile,
-      await upload.arriving?.finish(),
     );
     await mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
     await rename(staging, final);
@@ -330,7 +317,6 @@ export async function createDataset(
     return present(row);
   } finally {
     release?.();
-    await upload.arriving?.dispose();
     await rm(staging, { recursive: true, force: true });
     await rm(upload.file, { force: true });
   }

@@ -63,28 +63,11 @@ export interface IngestResult extends IngestSummary {
 export type IngestTarget =
   { readonly kind: 'table'; readonly name: string } | { readonly kind: 'parquet'; readonly file: string };
 
-/** The statement that writes a relation's lines into a Parquet file read back a few times within seconds. */
-export function fillParquetSql(file: string, relation: string): string {
-  // Snappy: among DuckDB's codecs it was the cheapest to write and read back.
-  return `COPY (SELECT * FROM ${relation}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION V2)`;
-}
-
 /** The statement that fills the target with a file's relation. */
 function fillSql(target: IngestTarget, relation: string): string {
   if (target.kind === 'table') return `CREATE OR REPLACE TEMP TABLE ${target.name} AS SELECT * FROM ${relation}`;
-  return fillParquetSql(target.file, relation);
-}
-
-/** Lines staged before the file was read whole (arriving.ts), with the statement that read them. */
-export interface StagedLines {
-  /** Parquet files of the lines, in file order. */
-  readonly files: readonly string[];
-  readonly signature: string;
-}
-
-/** The statement that reads a source's lines, the file left out: equal statements read a file into equal lines. */
-export function readSignature(source: IngestSource, typed: boolean): string {
-  return unifiedRelationSql('', source.shape, source.plan, typed);
+  // Snappy: the file lives for seconds, and among DuckDB's codecs it was the cheapest to write and read back.
+  return `COPY (SELECT * FROM ${relation}) TO ${sqlString(target.file)} (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION V2)`;
 }
 
 /** SQL that reads the target back. */
@@ -189,19 +172,14 @@ export async function ingest(
   connection: DuckConnection,
   target: IngestTarget,
   request: IngestRequest,
-  staged?: StagedLines,
 ): Promise<IngestResult> {
   const { source, close } = await openSource(request);
   try {
     const { csv, shape, plan, ...rest } = source;
-    // Lines staged as the file arrived stand for it when its own plan reads it with the same statement.
-    const usable = staged !== undefined && staged.signature === readSignature(source, plan.typedFastPath);
-    const { typed } = usable
-      ? { typed: plan.typedFastPath }
-      : await readTypedOrText([source], (asTyped) =>
-          connection.run(fillSql(target, unifiedRelationSql(csv, shape, plan, asTyped))),
-        );
-    const read = usable ? `read_parquet([${staged.files.map(sqlString).join(', ')}])` : targetSql(target);
+    const { typed } = await readTypedOrText([source], (asTyped) =>
+      connection.run(fillSql(target, unifiedRelationSql(csv, shape, plan, asTyped))),
+    );
+    const read = targetSql(target);
     const stored = storedFields(plan);
     const [found] = await connection.rows(hasDimensionlessLinesSql(read));
     const dimensionless = found?.found === true;

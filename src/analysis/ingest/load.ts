@@ -13,11 +13,8 @@ export const UNIFIED_COLUMNS: readonly string[] = [...DIMENSIONS, ...MEASURES];
 
 const sourceColumn = (index: number) => `c${index}`;
 
-/**
- * `read_csv` over the file with the sniffed dialect; every column read as text unless the fast path applies.
- * A continuation is a later part of the file, cut at a line end: no preamble, no header.
- */
-function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boolean, continuation: boolean): string {
+/** `read_csv` over the file with the sniffed dialect; every column read as text unless the fast path applies. */
+function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boolean): string {
   if (shape.encoding === 'utf-16be') {
     throw new AppError(
       'unprocessable',
@@ -35,8 +32,8 @@ function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boo
     `delim=${sqlString(shape.delimiter)}`,
     `quote='"'`,
     `escape='"'`,
-    `header=${!continuation}`,
-    `skip=${continuation ? 0 : shape.skipLines}`,
+    'header=true',
+    `skip=${shape.skipLines}`,
     `encoding=${sqlString(shape.encoding === 'utf-8' ? 'utf-8' : 'utf-16')}`,
     `columns={${types.join(', ')}}`,
     'auto_detect=false',
@@ -216,15 +213,8 @@ export function storedFields(plan: IngestPlan): Field[] {
  * (values that could not be read as numbers). A query over the file; ingest
  * materialises it once. The tests that classify a line run only where they can
  * matter (a CASE is evaluated lazily), since every extra column costs a pass.
- * `continuation` reads a later part of the file (see `readCsvSql`).
  */
-export function unifiedRelationSql(
-  file: string,
-  shape: FileShape,
-  plan: IngestPlan,
-  typed: boolean,
-  continuation = false,
-): string {
+export function unifiedRelationSql(file: string, shape: FileShape, plan: IngestPlan, typed: boolean): string {
   const fields = storedFields(plan);
   const columns = fields.map((field) =>
     (MEASURES as readonly string[]).includes(field)
@@ -233,7 +223,7 @@ export function unifiedRelationSql(
   );
   const raw = (index: number) => `_raw${index}`;
   const rawColumns = shape.header.map((_, index) => `${sourceColumn(index)} AS ${raw(index)}`);
-  const inner = `SELECT ${[...columns, ...rawColumns, `${unparseableSql(plan, typed)} AS _unparseable`].join(', ')} FROM ${readCsvSql(file, shape, plan, typed, continuation)}`;
+  const inner = `SELECT ${[...columns, ...rawColumns, `${unparseableSql(plan, typed)} AS _unparseable`].join(', ')} FROM ${readCsvSql(file, shape, plan, typed)}`;
   // Measures are read in the inner query and made finite here, on the column: NaN and ±Infinity become NULL.
   const measures = fields.filter((field) => (MEASURES as readonly string[]).includes(field)).map(finiteSql);
   const outer = fields.map((field) =>
