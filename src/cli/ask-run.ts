@@ -61,13 +61,17 @@ export async function runAsk(args: string[], options: AskOptions): Promise<void>
     const output = await duck.withConnection(async (connection) => {
       const relations: string[] = [];
       for (const [index, file] of files.entries()) {
-        const loaded = await ingest(connection, `ask_file_${index}`, {
-          file,
-          originalName: path.basename(file),
-          tmpDir: work,
-          ...(options.platform ? { platform: options.platform } : {}),
-          ...(options.sheet ? { sheet: options.sheet } : {}),
-        });
+        const loaded = await ingest(
+          connection,
+          { kind: 'table', name: `ask_file_${index}` },
+          {
+            file,
+            originalName: path.basename(file),
+            tmpDir: work,
+            ...(options.platform ? { platform: options.platform } : {}),
+            ...(options.sheet ? { sheet: options.sheet } : {}),
+          },
+        );
         relations.push(`SELECT * FROM ${loaded.relation}`);
       }
       const source = `(${relations.join(' UNION ALL ')})`;

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingest } from '../../src/analysis/ingest/ingest.js';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { ingest, type IngestTarget } from '../../src/analysis/ingest/ingest.js';
 import { analysisHarness, type AnalysisHarness } from './helpers.js';
 
 /**
@@ -13,10 +15,16 @@ describe('the quality report of an upload', () => {
   });
   afterAll(() => h.close());
 
-  const uploaded = (file: string) =>
-    h.duck.withConnection((connection) =>
-      ingest(connection, 'upload', { file, originalName: 'export.csv', tmpDir: h.dir }),
-    );
+  /** The lines staged in a temp table (`pca ask`) or in a Parquet file (uploads); with the data rows read back. */
+  const targets = {
+    table: (): IngestTarget => ({ kind: 'table', name: 'upload' }),
+    parquet: (): IngestTarget => ({ kind: 'parquet', file: path.join(h.dir, `lines-${randomUUID()}.parquet`) }),
+  };
+  const uploaded = (file: string, target: keyof typeof targets = 'parquet') =>
+    h.duck.withConnection(async (connection) => {
+      const result = await ingest(connection, targets[target](), { file, originalName: 'export.csv', tmpDir: h.dir });
+      return { ...result, rows: await connection.rows(`SELECT * FROM ${result.relation}`) };
+    });
 
   const files: Record<string, string[]> = {
     'totals, blanks, lines without measures, duplicates, unreadable and negative values (read as text)': [
@@ -39,6 +47,12 @@ describe('the quality report of an upload', () => {
       '2025-11-03,Acme,IO B,LI 3,2000,20,50.00,1',
       '2025-11-03,Acme,IO B,LI 3,2000,20,50.00,1',
     ],
+    'a head that passes for typed, then text in a measure (the typed reader fails; read again as text)': [
+      'Date,Campaign,Impressions,Clicks,Spend',
+      ...Array.from({ length: 1500 }, (_, i) => `2025-11-${String((i % 28) + 1).padStart(2, '0')},C${i % 7},100,1,1.5`),
+      '2025-11-02,C1,n/a,1,abc',
+      'Total,,150000,1501,2250',
+    ],
     'a clean file on the typed fast path, with a row holding half the spend': [
       'Date,Campaign,Device,Impressions,Clicks,Spend',
       ...Array.from(
@@ -55,6 +69,12 @@ describe('the quality report of an upload', () => {
     const cli = (await h.analyze([file])).datasets[0]!;
     const upload = await uploaded(file);
     expect(upload.quality).toEqual(cli.quality);
+    // Staged in a table or in a file, the same report and the same data rows in file order.
+    const tabled = await uploaded(file, 'table');
+    expect(tabled.quality).toEqual(upload.quality);
+    expect(tabled.profile).toEqual(upload.profile);
+    expect(upload.rows).toEqual(tabled.rows);
+    expect(upload.rows).toHaveLength(upload.quality.rowsKept);
     expect({
       rows: upload.profile.rows,
       platforms: upload.profile.platforms,
@@ -67,7 +87,7 @@ describe('the quality report of an upload', () => {
   });
 
   it('counts what each file holds (the comparison above is not between two empty reports)', async () => {
-    const [text, sums, typed] = await Promise.all(
+    const [text, sums, messy, typed] = await Promise.all(
       Object.values(files).map(async (lines, index) => uploaded(await h.write(`f${index}.csv`, lines.join('\n')))),
     );
     expect(text!.typed).toBe(false);
@@ -81,6 +101,13 @@ describe('the quality report of an upload', () => {
       clicksOverImpressions: 1,
       conversionsOverClicks: 1,
       unparseableValues: 3,
+    });
+    expect(messy!.typed).toBe(false);
+    expect(messy!.quality).toMatchObject({
+      rowsRead: 1502,
+      rowsKept: 1501,
+      dropped: { totals: 1 },
+      unparseableValues: 1,
     });
     expect(sums!.quality).toMatchObject({ rowsRead: 5, rowsKept: 4, dropped: { totals: 1 }, duplicates: 1 });
     expect(typed!.quality).toMatchObject({ rowsRead: 42, rowsKept: 42, duplicates: 1, suspectedTotals: ['spend'] });

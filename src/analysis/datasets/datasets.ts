@@ -172,8 +172,11 @@ async function build(
   dataFile: string,
 ): Promise<{ summary: DatasetSummary; bytes: number }> {
   const parquet = path.join(staging, dataFile);
+  // The file's lines, staged for the quality scans and the write; the staging folder goes on every failure.
+  const lines = path.join(staging, `lines-${randomUUID()}.parquet`);
   const summary = await deps.duck.withConnection(async (connection) => {
-    const result = await ingest(connection, 'upload', { ...options, file: source, originalName, tmpDir: staging });
+    const target = { kind: 'parquet', file: lines } as const;
+    const result = await ingest(connection, target, { ...options, file: source, originalName, tmpDir: staging });
     // Only the fields the dataset stores: readers supply the others as NULL (parquet-source.ts), and writing
     // the always-empty ones cost about a third of the write. Format V2 writes measures with byte-stream-split
     // instead of trying a dictionary for each: a cheaper write, a file about 12 % larger, reads no slower.
@@ -184,9 +187,10 @@ async function build(
     await connection.run(
       `COPY (SELECT ${stored.join(', ')} FROM ${result.relation}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT ${PARQUET_DICTIONARY_LIMIT})`,
     );
-    await connection.run('DROP TABLE IF EXISTS upload');
     return summariseDataset(originalName, result);
   });
+  // Not moved with the folder into the dataset's: a dataset's folder holds its upload and its versions only.
+  await rm(lines);
   // DuckDB writes with the process umask; a dataset is the organisation's data.
   await chmod(parquet, 0o600);
   const bytes = (await stat(source)).size + (await stat(parquet)).size;

@@ -15,6 +15,7 @@ import type { Profile } from '../engine/analysis.js';
 import { planIngest, type IngestOptions, type IngestPlan } from './plan.js';
 import { summariseRelation, type QualityReport } from './quality.js';
 import { lineTooLong, sniffFile, type FileShape } from './sniff.js';
+import { sqlString } from './values.js';
 import { xlsxToCsv, type SheetInfo } from './xlsx.js';
 
 export type SourceFormat = 'csv' | 'xlsx';
@@ -48,10 +49,30 @@ export interface IngestSummary extends Omit<IngestSource, 'csv'> {
 }
 
 export interface IngestResult extends IngestSummary {
-  /** The DuckDB table (on the ingesting connection) that holds the file in the unified schema. */
-  readonly table: string;
-  /** SQL of its data rows: the unified columns of the rows not dropped. */
+  /** SQL of the file's data rows: the unified columns of the rows not dropped. */
   readonly relation: string;
+}
+
+/**
+ * Where `ingest` keeps the file's lines in the unified schema: a temp table of
+ * the ingesting connection, or a Parquet file the caller removes. Filling a
+ * table costs about twice what writing the file does (DuckDB keeps statistics
+ * of every column as it fills one), so a caller that reads the lines a few
+ * times and then writes them elsewhere stages them in a file.
+ */
+export type IngestTarget =
+  { readonly kind: 'table'; readonly name: string } | { readonly kind: 'parquet'; readonly file: string };
+
+/** The statement that fills the target with a file's relation. */
+function fillSql(target: IngestTarget, relation: string): string {
+  if (target.kind === 'table') return `CREATE OR REPLACE TEMP TABLE ${target.name} AS SELECT * FROM ${relation}`;
+  // Snappy: the file lives for seconds, and among DuckDB's codecs it was the cheapest to write and read back.
+  return `COPY (SELECT * FROM ${relation}) TO ${sqlString(target.file)} (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION V2)`;
+}
+
+/** SQL that reads the target back. */
+function targetSql(target: IngestTarget): string {
+  return target.kind === 'table' ? target.name : `read_parquet(${sqlString(target.file)})`;
 }
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -142,26 +163,29 @@ export function assertHasRows(quality: QualityReport): void {
 }
 
 /**
- * Reads any supported export into a temporary DuckDB table of the unified
- * schema (one pass over the file), then measures its quality and profile on
- * that table. Tries the typed fast path and falls back to parsing every value
- * as text when the file is messier than its first rows.
+ * Reads any supported export into the target in the unified schema (one pass
+ * over the file), then measures its quality and profile there. Tries the typed
+ * fast path and falls back to parsing every value as text when the file is
+ * messier than its first rows.
  */
-export async function ingest(connection: DuckConnection, table: string, request: IngestRequest): Promise<IngestResult> {
+export async function ingest(
+  connection: DuckConnection,
+  target: IngestTarget,
+  request: IngestRequest,
+): Promise<IngestResult> {
   const { source, close } = await openSource(request);
   try {
     const { csv, shape, plan, ...rest } = source;
     const { typed } = await readTypedOrText([source], (asTyped) =>
-      connection.run(
-        `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${unifiedRelationSql(csv, shape, plan, asTyped)}`,
-      ),
+      connection.run(fillSql(target, unifiedRelationSql(csv, shape, plan, asTyped))),
     );
+    const read = targetSql(target);
     const stored = storedFields(plan);
-    const [found] = await connection.rows(hasDimensionlessLinesSql(table));
+    const [found] = await connection.rows(hasDimensionlessLinesSql(read));
     const dimensionless = found?.found === true;
-    const summary = await summariseRelation(connection, allRowsSql(table, stored, dimensionless), shape, plan);
+    const summary = await summariseRelation(connection, allRowsSql(read, stored, dimensionless), shape, plan);
     assertHasRows(summary.quality);
-    return { ...rest, shape, plan, ...summary, typed, table, relation: keptRowsSql(table, stored, dimensionless) };
+    return { ...rest, shape, plan, ...summary, typed, relation: keptRowsSql(read, stored, dimensionless) };
   } finally {
     await close();
   }
