@@ -26,3 +26,15 @@ export function comparisonRange(
   if (comparison === 'year') return { from: yearEarlier(range.from), to: yearEarlier(range.to) };
   return previousRange(range);
 }
+
+/**
+ * Whether a range shares a day with the dates of a scope's rows (`from` and
+ * `to` null: none of its rows is dated). When it does not, the scope narrowed
+ * to that range has no rows, which needs no scan to know.
+ */
+export function sharesDays(
+  range: { readonly from: string; readonly to: string },
+  dates: { readonly from: string | null; readonly to: string | null },
+): boolean {
+  return dates.from !== null && dates.to !== null && range.from <= dates.to && range.to >= dates.from;
+}

@@ -20,7 +20,7 @@ export type {
   PeriodComparison,
   StoredAnalysis,
 } from './analyses.js';
-export { comparisonRange } from './comparison.js';
+export { comparisonRange, sharesDays } from './comparison.js';
 export type { Comparison } from './comparison.js';
 export {
   datasetIdsCreatedBefore,

@@ -12,6 +12,7 @@ import {
   type AnalysisSummary,
   type ExecutiveSummary,
   comparisonRange,
+  sharesDays,
   type Comparison,
   type Dataset,
   type DatasetDeps,
@@ -76,9 +77,15 @@ async function groupedInputs(
   const before = range.from && range.to ? comparisonRange({ from: range.from, to: range.to }, comparison) : null;
   if (range.from && range.to && before && comparison !== 'none') {
     const previousScope = { ...scope, dateRange: before };
-    const previousShape = await scopeProfile(connection, source, datasets, previousScope);
+    // A period outside the whole source's dates (the period just before them, when the scope names
+    // none) holds no rows: no profile scan to find that out. The scope's own dates would not do: its
+    // date range is the one being replaced.
+    const whole = await scopeProfile(connection, source, datasets, {});
+    const previousShape = sharesDays(before, whole.dateRange)
+      ? await scopeProfile(connection, source, datasets, previousScope)
+      : null;
     const rows =
-      previousShape.rows === 0
+      previousShape === null || previousShape.rows === 0
         ? null
         : await groupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, previousShape);
     previous = { kind: comparison, range: { from: range.from, to: range.to }, before, rows };

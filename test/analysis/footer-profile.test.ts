@@ -72,17 +72,39 @@ describe('profile of dataset files from their footers', () => {
       currencies: ['EUR', 'USD', null],
       platforms: ['Google Ads', 'Meta'],
       dateRange: { from: '2025-01-01', to: '2025-03-31' },
-      complete: ['spend'],
+      complete: ['spend', 'date', 'platform', 'campaign'],
     });
     const together = await both([file('narrow.parquet'), file('legacy.parquet')]);
     expect(together.footer).toMatchObject({
       rows: 7300,
       measures: ['impressions', 'clicks', 'spend'],
       dateRange: { from: '2024-12-30', to: '2025-03-31' },
-      complete: ['spend'],
+      complete: ['spend', 'date', 'campaign'],
     });
     const empty = await both([file('empty.parquet')]);
     expect(empty.footer).toMatchObject({ rows: 0, measures: [], dimensions: [], complete: [] });
+  });
+
+  it("gives a scope's profile within the whole's as a scan counting every field gives it", async () => {
+    const source = await unifiedParquetSource(duck, [file('narrow.parquet'), file('legacy.parquet')]);
+    await duck.withConnection(async (connection) => {
+      const whole = await footerProfile(connection, source);
+      expect(whole?.complete).toEqual(['spend', 'date', 'campaign']);
+      for (const scope of [
+        { filters: [{ dimension: 'platform' as const, values: ['Meta'] }] },
+        { dateRange: { from: '2025-02-01' } },
+        // Only the legacy rows: no platform, clicks or currency there, impressions on every row.
+        { dateRange: { to: '2024-12-31' } },
+        { filters: [{ dimension: 'campaign' as const, values: ['Campaign 3'] }], dateRange: { to: '2025-01-31' } },
+        { filters: [{ dimension: 'platform' as const, values: ['None such'] }] },
+      ]) {
+        const counted = await profile(connection, source, scope);
+        expect(await profile(connection, source, scope, whole), JSON.stringify(scope)).toEqual(counted);
+      }
+      const legacy = await profile(connection, source, { dateRange: { to: '2024-12-31' } }, whole);
+      expect(legacy).toMatchObject({ rows: 300, measures: ['impressions', 'spend'], dimensions: ['date', 'campaign'] });
+      expect(legacy.complete).toEqual(['impressions', 'spend', 'date', 'campaign']);
+    });
   });
 
   it('leaves a source it did not build to the scan', async () => {

@@ -1,5 +1,5 @@
 import type { DuckConnection, DuckEngine } from '../engine/duckdb.js';
-import { profileSql, readProfile, type Profile } from '../engine/analysis.js';
+import { profileSql, readProfile, withComplete, type Profile } from '../engine/analysis.js';
 import { unifiedColumnType } from '../ingest/load.js';
 import { sqlString } from '../ingest/values.js';
 import { DIMENSIONS, MEASURES } from '../schema.js';
@@ -102,5 +102,5 @@ export async function footerProfile(connection: DuckConnection, source: string):
     ...row,
     ...Object.fromEntries(fields.map((field) => [`n_${field}`, counts.get(field) ?? 0])),
   });
-  return { ...read, complete: read.measures.filter((measure) => counts.get(measure) === read.rows) };
+  return withComplete(read, (field) => counts.get(field) ?? 0);
 }

@@ -52,8 +52,11 @@ export interface Profile {
   readonly currencies: (string | null)[];
   readonly platforms: string[];
   readonly dateRange: { readonly from: string | null; readonly to: string | null };
-  /** Measures every row reports, where `profile` counted them: a sum over the rows that report one is the whole sum. */
-  readonly complete?: readonly Measure[];
+  /**
+   * Fields every row reports, where `profile` counted them: a sum over the rows that report such a
+   * measure is the whole sum, and any scope's rows all report such a field.
+   */
+  readonly complete?: readonly (Measure | Dimension)[];
 }
 
 export interface AnalysisResult {
@@ -204,8 +207,8 @@ export function profileSql(
   where: string,
   fields: readonly (Measure | Dimension)[] = [...MEASURES, ...DIMENSIONS],
 ): string {
-  const counts = fields.map((field) => `count(${ident(field)}) AS ${ident(`n_${field}`)}`);
-  return `SELECT count(*) AS n, ${counts.join(', ')}, strftime(min("date"), '%Y-%m-%d') AS date_from, strftime(max("date"), '%Y-%m-%d') AS date_to, list(DISTINCT currency) AS currencies, list(DISTINCT platform) FILTER (WHERE platform IS NOT NULL) AS platforms FROM ${source} ${where}`;
+  const counts = fields.map((field) => `count(${ident(field)}) AS ${ident(`n_${field}`)}, `);
+  return `SELECT count(*) AS n, ${counts.join('')}strftime(min("date"), '%Y-%m-%d') AS date_from, strftime(max("date"), '%Y-%m-%d') AS date_to, list(DISTINCT currency) AS currencies, list(DISTINCT platform) FILTER (WHERE platform IS NOT NULL) AS platforms FROM ${source} ${where}`;
 }
 
 export function readProfile(row: Readonly<Record<string, unknown>> | undefined): Profile {
@@ -232,10 +235,29 @@ export async function profile(
   within?: Profile,
 ): Promise<Profile> {
   const params = new Params();
-  const fields = within ? [...within.measures, ...within.dimensions] : undefined;
-  const [row] = await connection.rows(profileSql(source, scopeWhere(scope, params), fields), params.values);
-  const read = readProfile(row);
-  return { ...read, complete: read.measures.filter((measure) => Number(row?.[`n_${measure}`]) === read.rows) };
+  const fields = within ? [...within.measures, ...within.dimensions] : [...MEASURES, ...DIMENSIONS];
+  // A field every row of the whole reports has a value on every row in scope: its count is the row
+  // count, so its column is not read (reading the campaign and ad group names was most of a scoped profile).
+  const whole = new Set(within?.complete ?? []);
+  const [row] = await connection.rows(
+    profileSql(
+      source,
+      scopeWhere(scope, params),
+      fields.filter((field) => !whole.has(field)),
+    ),
+    params.values,
+  );
+  const counts: Record<string, unknown> = { ...row };
+  for (const field of fields) if (whole.has(field)) counts[`n_${field}`] = row?.n;
+  return withComplete(readProfile(counts), (field) => Number(counts[`n_${field}`]));
+}
+
+/** A profile with the fields it has that every one of its rows reports, given each field's count of values. */
+export function withComplete(read: Profile, countOf: (field: Measure | Dimension) => number): Profile {
+  return {
+    ...read,
+    complete: [...read.measures, ...read.dimensions].filter((field) => countOf(field) === read.rows),
+  };
 }
 
 /** The currencies of `source` as `profile` reports them, reading the currency column alone (a profile reads every column). */

@@ -9,7 +9,7 @@ import {
   type SumName,
   computeKpis,
 } from '../kpis.js';
-import { MEASURES, type Measure } from '../schema.js';
+import { MEASURES, type Dimension, type Measure } from '../schema.js';
 
 /** Parameters bound to a statement: values never enter SQL text. */
 export class Params {
@@ -31,11 +31,14 @@ const REACH_ROWS = 'reach_rows';
 /**
  * `sum(x) AS sum_x` for each measure (every one unless told which), and the
  * covered sums of the KPIs over partial measures (`sum_spend_with_revenue`:
- * spend of the rows that report revenue; `complete`: the measures every row
+ * spend of the rows that report revenue; `complete`: the fields every row
  * reports). Reach is not additive: a group's
  * reach is its one row's reach, null when several rows report one.
  */
-export function measureSums(measures: readonly Measure[] = MEASURES, complete: readonly Measure[] = []): string[] {
+export function measureSums(
+  measures: readonly Measure[] = MEASURES,
+  complete: readonly (Measure | Dimension)[] = [],
+): string[] {
   const sums = measures.map((measure) =>
     measure === 'reach'
       ? `CASE WHEN count("reach") = 1 THEN sum("reach") END AS ${sumAlias(measure)}`
