@@ -86,8 +86,8 @@ describe('profile of dataset files from their footers', () => {
   });
 
   it("gives a scope's profile within the whole's as a scan counting every field gives it", async () => {
-    const source = await unifiedParquetSource(duck, [file('narrow.parquet'), file('legacy.parquet')]);
-    await duck.withConnection(async (connection) => {
+    const source = await unifiedParquetSource(suite.duck, [file('narrow.parquet'), file('legacy.parquet')]);
+    await suite.duck.withConnection(async (connection) => {
       const whole = await footerProfile(connection, source);
       expect(whole?.complete).toEqual(['spend', 'date', 'campaign']);
       for (const scope of [
