@@ -22,8 +22,7 @@ describe('DuckDB engine memory', () => {
 
   const heldBy = async (tag: string) =>
     Number(
-      (await duck.query('SELECT memory_usage_bytes AS bytes FROM duckdb_memory() WHERE tag = ?', [tag]))[0]?.bytes ??
-        0,
+      (await duck.query('SELECT memory_usage_bytes AS bytes FROM duckdb_memory() WHERE tag = ?', [tag]))[0]?.bytes ?? 0,
     );
 
   it('keeps no pages of the Parquet files it has read', async () => {
