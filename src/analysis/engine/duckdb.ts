@@ -106,6 +106,9 @@ export async function openDuckEngine(
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     preserve_insertion_order: String(options.preserveInsertionOrder ?? true),
+    // Its cache of Parquet pages grows with every dataset version read, up to the memory limit, in a server
+    // that never reads most of them again; the operating system's page cache holds the hot files anyway.
+    enable_external_file_cache: 'false',
   })) {
     duckdb.set_config(settings, name, value);
   }
