@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HOSTILE_FILES, fuzzCase } from './fuzz-cases.mjs';
 import { BENCH_ADMIN_PASSWORD, startServe } from './serve.mjs';
+import { scrapeRuntime } from './runtime-metrics.mjs';
 
 export const title = 'Fuzzed uploads (hostile workbooks, then generated malformed CSV/XLSX) against pca serve';
 
@@ -35,21 +36,6 @@ async function memory(pid) {
 }
 /** Writing 5 to clear_refs resets the peak (VmHWM) to the current RSS, so each file gets its own peak. */
 const resetPeak = (pid) => writeFile(`/proc/${pid}/clear_refs`, '5');
-
-/**
- * The event loop's lag since the last scrape, and the capacity of V8's young generation: V8 grows it, up to twice
- * its maximum semi-space (fixed at start from the heap limit: 2 × 64 MiB on a 23 GB machine), when
- * objects survive its collections, and keeps it. RSS follows it in one step that is bounded, not a leak.
- */
-async function loopLag(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return {
-    p99: read('nodejs_eventloop_lag_p99_seconds') * 1000,
-    max: read('nodejs_eventloop_lag_max_seconds') * 1000,
-    young: read('nodejs_heap_space_size_total_bytes\\{space="new"\\}'),
-  };
-}
 
 const CHOSEN = 'bench-Chosen-pass-2026!';
 const post = async (url, route, body, token) =>
@@ -145,7 +131,7 @@ export async function run() {
 
     // The generated run.
     // A scrape resets prom-client's event-loop histogram: the one after the run covers the run alone.
-    const youngAtBaseline = (await loopLag(server.url)).young;
+    const youngAtBaseline = (await scrapeRuntime(server.url)).young;
     const baseline = (await memory(server.pid)).rss;
     let young = youngAtBaseline;
     let maxYoung = young;
@@ -186,7 +172,7 @@ export async function run() {
       times.push(answer.ms);
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
       const label = `${index} ${sample.kind}: ${answer.status} ${answer.text.slice(0, 120)}`;
-      const scraped = await loopLag(server.url);
+      const scraped = await scrapeRuntime(server.url);
       const caseLag = scraped.max;
       young = scraped.young;
       maxYoung = Math.max(maxYoung, young);

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { startServe } from './serve.mjs';
+import { scrapeRuntime } from './runtime-metrics.mjs';
 
 export const title = 'Login storm (1,000 concurrent sign-ins; GET /health/live latency meanwhile)';
 
@@ -12,13 +13,6 @@ const ROUNDS = Number(process.env.PCA_BENCH_ROUNDS ?? 3);
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** The server's event-loop lag since the last scrape (prom-client resets its histogram on every scrape). */
-async function loopLag(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
-  return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
 }
 
 /** Fires the storm and probes /health/live every 5 ms until every sign-in has its answer. */
@@ -40,7 +34,7 @@ async function storm(url) {
       await sleep(5);
     }
   })();
-  await loopLag(url);
+  await scrapeRuntime(url);
   const started = performance.now();
   // The storm runs on its own thread: 1,000 requests and their answers handled on the probe's
   // event loop delayed the probe itself, and the bench measured its own stalls as the server's.
@@ -53,7 +47,7 @@ async function storm(url) {
   const seconds = (performance.now() - started) / 1000;
   done = true;
   await probe;
-  const lag = await loopLag(url);
+  const lag = await scrapeRuntime(url);
   return {
     p99: percentile(latencies, 99),
     p50: percentile(latencies, 50),

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { BENCH_ADMIN_PASSWORD, startServe } from './serve.mjs';
+import { scrapeRuntime } from './runtime-metrics.mjs';
 
 export const title = 'Server under load (auth GET, 1M-row upload/query/analysis, event loop during 4 analyses)';
 
@@ -167,13 +168,6 @@ const timed = async (work) => {
   return { ms: performance.now() - started, value };
 };
 
-/** prom-client resets its event-loop histogram on every scrape: a scrape before and after brackets a window. */
-async function loopLagP99Ms(server) {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const match = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text);
-  return match ? Number(match[1]) * 1000 : NaN;
-}
-
 async function authThroughput(server) {
   const rates = [];
   const load = (duration) =>
@@ -195,7 +189,7 @@ async function fourAtOnce(server, datasetId) {
     { filters: [{ dimension: 'device', values: ['Mobile'] }] },
     { dateRange: { from: '2025-03-01' } },
   ];
-  await loopLagP99Ms(server);
+  await scrapeRuntime(server.url);
   let running = true;
   const probes = [];
   const probing = (async () => {
@@ -214,7 +208,7 @@ async function fourAtOnce(server, datasetId) {
   return {
     maxMs: Math.max(...each.map((run) => run.ms)),
     healthP99: percentile(probes, 99),
-    lagP99: await loopLagP99Ms(server),
+    lagP99: (await scrapeRuntime(server.url)).p99,
   };
 }
 

@@ -1,0 +1,17 @@
+// What the benches read of a running instance's /metrics (served to loopback only).
+
+/**
+ * The event loop's lag since the last scrape, in ms (prom-client resets its histogram on every scrape, so a
+ * scrape before and after brackets a window), and the capacity of V8's young generation in bytes: V8 grows it,
+ * up to twice its maximum semi-space (fixed at start from the heap limit: 2 × 64 MiB on a 23 GB machine), when
+ * objects survive its collections, and keeps it. RSS follows it in one step that is bounded, not a leak.
+ */
+export async function scrapeRuntime(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    p99: read('nodejs_eventloop_lag_p99_seconds') * 1000,
+    max: read('nodejs_eventloop_lag_max_seconds') * 1000,
+    young: read('nodejs_heap_space_size_total_bytes\\{space="new"\\}'),
+  };
+}
