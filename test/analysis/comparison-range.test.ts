@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonRange, sharesDays } from '../../src/analysis/comparison.js';
 
-// An analysis skips the previous period's scan when that period shares no day with the scope's dates.
+// An analysis skips the previous period's scan when that period shares no day with the whole source's dates.
 describe('sharesDays', () => {
   const dates = { from: '2025-01-01', to: '2025-12-31' };
 

@@ -43,7 +43,7 @@ export async function analysisHarness({ threads = 1 }: { threads?: number } = {}
  * A harness for the enclosing describe block: opened before its tests, closed and its temp dir removed after.
  * Read `duck` and `dir` inside tests, not while the block is declared.
  */
-export function harnessForSuite(options: { threads?: number } = {}): Pick<AnalysisHarness, 'duck' | 'dir'> {
+export function harnessForSuite(options: { threads?: number } = {}): Omit<AnalysisHarness, 'close'> {
   let harness: AnalysisHarness | undefined;
   beforeAll(async () => {
     harness = await analysisHarness(options);
@@ -60,6 +60,8 @@ export function harnessForSuite(options: { threads?: number } = {}): Pick<Analys
     get dir() {
       return opened().dir;
     },
+    write: (name, content) => opened().write(name, content),
+    analyze: (files, analyzeOptions) => opened().analyze(files, analyzeOptions),
   };
 }
 

@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ingest, type IngestTarget } from '../../src/analysis/ingest/ingest.js';
-import { analysisHarness, type AnalysisHarness } from './helpers.js';
+import { harnessForSuite } from './helpers.js';
 
 /**
  * An upload measures a file's quality in several scans of its table (`summariseRelation`), `pca analyze` in
  * one statement (`qualitySql`): both must report the same counts, warnings and profile.
  */
 describe('the quality report of an upload', () => {
-  let h: AnalysisHarness;
-  beforeAll(async () => {
-    h = await analysisHarness();
-  });
-  afterAll(() => h.close());
+  // Two threads, so a reordering of the staged lines across DuckDB's threads would show.
+  const h = harnessForSuite({ threads: 2 });
 
   /** The lines staged in a temp table (`pca ask`) or in a Parquet file (uploads); with the data rows read back. */
   const targets = {

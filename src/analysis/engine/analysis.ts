@@ -225,8 +225,10 @@ export function readProfile(row: Readonly<Record<string, unknown>> | undefined):
 
 /**
  * Which measures and dimensions the data has, its date range and currencies,
- * and which measures every row reports. `within`, the profile of the whole
- * source, narrows the scan to the fields it has: a scope never has more.
+ * and which fields every row reports. `within`, the profile of the whole
+ * source, narrows the scan to the fields it has (a scope never has more) and
+ * skips counting those every row of the whole reports: a scope's count of
+ * them is its row count.
  */
 export async function profile(
   connection: DuckConnection,
