@@ -53,6 +53,9 @@ describe('slow and idle clients', () => {
   });
 });
 
+/** Sign-ins queued behind one another: a hash takes 12 ms or more, so the last waits well past the 100 ms idle timeout. */
+const QUEUED = 24;
+
 // The idle timeout is for silent clients; a request the server is still working on is not idle.
 describe('a request the server works on longer than the idle timeout', () => {
   let t: TestApp;
@@ -64,6 +67,9 @@ describe('a request the server works on longer than the idle timeout', () => {
         PCA_IDLE_TIMEOUT_MS: '100',
         PCA_KEEP_ALIVE_TIMEOUT_MS: '300',
         PCA_HASH_CONCURRENCY: '1',
+        // Enough sign-ins that the queue outlasts the idle timeout on a fast machine too, none refused as a burst.
+        PCA_LOGIN_RATE_LIMIT: '1000',
+        PCA_ANON_RATE_LIMIT: '1000',
         PCA_LOG_LEVEL: 'warn',
       },
     });
@@ -75,7 +81,7 @@ describe('a request the server works on longer than the idle timeout', () => {
   it('answers every queued sign-in instead of cutting its socket', async () => {
     const started = performance.now();
     const statuses = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
+      Array.from({ length: QUEUED }, (_, i) =>
         fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -88,12 +94,14 @@ describe('a request the server works on longer than the idle timeout', () => {
     );
     // The queue really outlasted the idle timeout, so the test can fail.
     expect(performance.now() - started).toBeGreaterThan(100);
-    expect(statuses).toEqual(Array.from({ length: 8 }, () => 401));
+    expect(statuses).toEqual(Array.from({ length: QUEUED }, () => 401));
   }, 30_000);
 
   it('closes the socket of an answered request that outlasted the idle timeout once it stays silent', async () => {
-    // Five sign-ins on their own sockets, hashed one at a time: the last ones' clocks run out while they wait.
-    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => signInOnOwnSocket(port, `queued-${i}`)));
+    // Sign-ins on their own sockets, hashed one at a time: the last ones' clocks run out while they wait.
+    const outcomes = await Promise.all(
+      Array.from({ length: QUEUED }, (_, i) => signInOnOwnSocket(port, `queued-${i}`)),
+    );
     const slowest = outcomes.reduce((a, b) => (b.waitedMs > a.waitedMs ? b : a));
     // Answered in full although its wait outlasted the idle timeout, then closed by the server
     // (keep-alive timeout, 300 ms) rather than held open: the socket was idle again once answered.
