@@ -328,11 +328,15 @@ export interface GroupingQuery {
   readonly soleCurrency: string | null | undefined;
 }
 
+/** The column of each group's count of rows, when `groupingQuery` is asked for it. */
+export const ROW_COUNT = 'n_rows';
+
 /**
  * Totals, breakdowns and the daily series as GROUPING SETS of one scan: every
  * group a sum of measures, money grouped by currency. `shape` says which
  * fields to group and sum; `readGroups` may read fewer of them. `currencies`
  * are those of the data, or 'unknown' when it is read in the same statement.
+ * `countRows` adds each group's count of rows (`ROW_COUNT`, not in `outputs`).
  */
 export function groupingQuery(
   source: string,
@@ -340,6 +344,7 @@ export function groupingQuery(
   shape: Profile,
   params: Params,
   currencies: readonly (string | null)[] | 'unknown' = shape.currencies,
+  countRows = false,
 ): GroupingQuery {
   // Currencies not known yet (read in the same statement) are checked against the rates by the caller.
   const relation = convertedSource(source, options, params, currencies === 'unknown' ? [] : currencies);
@@ -380,7 +385,8 @@ export function groupingQuery(
       ? sets.find((pair) => pair.columns.length === 2 && set.columns.every((column) => pair.columns.includes(column)))
       : undefined;
   const scanned = sets.filter((set) => !pairOf(set));
-  const scan = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures, shape.complete)].join(', ')}
+  const rowCount = countRows ? [`count(*) AS ${ROW_COUNT}`] : [];
+  const scan = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures, shape.complete), ...rowCount].join(', ')}
     FROM ${relation} ${where}
     GROUP BY GROUPING SETS (${scanned.map((set) => `(${groupColumns(set)})`).join(', ')})`;
   const rolledUp = sets.flatMap((set) => {
@@ -389,7 +395,7 @@ export function groupingQuery(
     const kept = columns.map((column) => (set.columns.includes(column) ? ident(column) : `NULL AS ${ident(column)}`));
     const groupBy = [...byCurrency, ...set.columns.map(ident)];
     return [
-      `SELECT ${[...byCurrency, ...kept, `${groupingBits({ columns }, set.columns)} AS _set`, ...rolledUpSums(shape.measures)].join(', ')}
+      `SELECT ${[...byCurrency, ...kept, `${groupingBits({ columns }, set.columns)} AS _set`, ...rolledUpSums(shape.measures), ...(countRows ? [`CAST(sum(${ROW_COUNT}) AS BIGINT) AS ${ROW_COUNT}`] : [])].join(', ')}
       FROM _grouped WHERE _set = ${groupingBits({ columns }, pair.columns)} ${groupBy.length > 0 ? `GROUP BY ${groupBy.join(', ')}` : ''}`,
     ];
   });
