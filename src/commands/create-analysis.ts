@@ -19,7 +19,6 @@ import {
   groupedKey,
   type GroupedCache,
   type GroupedInputs,
-  groupedRows,
   scopedGroupedRows,
   type PreviousRows,
   transferableBuffers,
@@ -80,16 +79,17 @@ async function groupedInputs(
   if (range.from && range.to && before && comparison !== 'none') {
     const previousScope = { ...scope, dateRange: before };
     // A period outside the whole source's dates (the period just before them, when the scope names
-    // none) holds no rows: no profile scan to find that out. The scope's own dates would not do: its
+    // none) holds no rows: no scan to find that out. The scope's own dates would not do: its
     // date range is the one being replaced.
-    const previousShape = sharesDays(before, whole.dateRange)
-      ? await scopeProfile(connection, source, datasets, previousScope)
+    const rows = sharesDays(before, whole.dateRange)
+      ? await scopedGroupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, whole)
       : null;
-    const rows =
-      previousShape === null || previousShape.rows === 0
-        ? null
-        : await groupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, previousShape);
-    previous = { kind: comparison, range: { from: range.from, to: range.to }, before, rows };
+    previous = {
+      kind: comparison,
+      range: { from: range.from, to: range.to },
+      before,
+      rows: rows?.shape.rows ? rows : null,
+    };
   }
   return { shape, current, previous, daily: current };
 }

@@ -36,7 +36,8 @@ function rows(currencies: readonly string[]): string {
     const platform = at % 13 === 0 ? 'NULL' : `'${['Meta', 'TikTok', 'Google Ads'][at % 3]}'`;
     const campaign = dayOfMonth >= 8 && date !== 'NULL' ? 'NULL' : `'Campaign ${at % 4}'`;
     const device = `'${at % 5 === 0 ? 'Mobile' : at % 3 === 1 ? 'Tablet' : 'Desktop'}'`;
-    const currency = `'${currencies[at % currencies.length]}'`;
+    // The first currency alone on the last day and the last alone on the first: each currency's dates differ.
+    const currency = `'${dayOfMonth === 9 ? currencies[0] : dayOfMonth === 1 ? currencies.at(-1) : currencies[at % currencies.length]}'`;
     const reach = at % 5 === 0 ? `${at * 10}` : 'NULL';
     const revenue = at % 3 === 1 ? 'NULL' : `${at * 2.5}`;
     values.push(
@@ -75,8 +76,13 @@ function rowsBySet(grouped: GroupedRows): Record<string, string[]> {
 const withoutComplete = ({ complete: _complete, ...rest }: Profile) => rest;
 
 /** The analysis as it was computed with a profile scan first, and from the one scan. */
-async function bothWays(connection: DuckConnection, source: string, scope: Scope) {
-  const options: AnalysisOptions = { ...scope, granularities: GRANULARITIES, pairs: DAILY_PAIR_SETS };
+async function bothWays(
+  connection: DuckConnection,
+  source: string,
+  scope: Scope,
+  grouping: AnalysisOptions = { granularities: GRANULARITIES, pairs: DAILY_PAIR_SETS },
+) {
+  const options: AnalysisOptions = { ...scope, ...grouping };
   const whole = await profile(connection, source);
   const scanned = await groupedRows(connection, source, options, await profile(connection, source, scope, whole));
   const folded = await scopedGroupedRows(connection, source, options, whole);
@@ -93,23 +99,25 @@ const read = (grouped: GroupedRows) => {
   return { ...result, profile: withoutComplete(result.profile) };
 };
 
+const SCOPES: [string, Scope][] = [
+  ['no scope', {}],
+  ['a filter whose rows lack revenue and reach', { filters: [{ dimension: 'device' as const, values: ['Tablet'] }] }],
+  ['a filter with reach', { filters: [{ dimension: 'device' as const, values: ['Mobile'] }] }],
+  ['a platform filter', { filters: [{ dimension: 'platform' as const, values: ['TikTok', 'Meta'] }] }],
+  ['a date range whose rows lack campaigns', { dateRange: { from: '2025-03-08' } }],
+  [
+    'a date range and a filter',
+    { dateRange: { to: '2025-03-04' }, filters: [{ dimension: 'device' as const, values: ['Desktop'] }] },
+  ],
+  ['a campaign filter with undated rows', { filters: [{ dimension: 'campaign' as const, values: ['Campaign 0'] }] }],
+  ['an empty scope', { dateRange: { from: '2026-01-01' } }],
+  ['a conversion', { dateRange: { from: '2025-03-02' }, conversion: { to: 'EUR', rates: { USD: 0.5 } } }],
+];
+
 describe('a scope profile read from the grouping scan', () => {
   const suite = harnessForSuite({ threads: 2 });
 
-  it.each([
-    ['no scope', {}],
-    ['a filter whose rows lack revenue and reach', { filters: [{ dimension: 'device' as const, values: ['Tablet'] }] }],
-    ['a filter with reach', { filters: [{ dimension: 'device' as const, values: ['Mobile'] }] }],
-    ['a platform filter', { filters: [{ dimension: 'platform' as const, values: ['TikTok', 'Meta'] }] }],
-    ['a date range whose rows lack campaigns', { dateRange: { from: '2025-03-08' } }],
-    [
-      'a date range and a filter',
-      { dateRange: { to: '2025-03-04' }, filters: [{ dimension: 'device' as const, values: ['Desktop'] }] },
-    ],
-    ['a campaign filter with undated rows', { filters: [{ dimension: 'campaign' as const, values: ['Campaign 0'] }] }],
-    ['an empty scope', { dateRange: { from: '2026-01-01' } }],
-    ['a conversion', { dateRange: { from: '2025-03-02' }, conversion: { to: 'EUR', rates: { USD: 0.5 } } }],
-  ])('gives the profile and groups of a profile scan, with %s', async (_name, scope: Scope) => {
+  it.each(SCOPES)('gives the profile and groups of a profile scan, with %s', async (_name, scope: Scope) => {
     for (const currencies of [['EUR'], ['EUR', 'USD']]) {
       if (scope.conversion && currencies.length === 1) continue;
       const source = rows(currencies);
@@ -126,6 +134,26 @@ describe('a scope profile read from the grouping scan', () => {
       });
     }
   });
+
+  it.each(SCOPES)(
+    'gives the totals and profile of a profile scan for totals only, with %s',
+    async (_name, scope: Scope) => {
+      for (const currencies of [['EUR'], ['EUR', 'USD']]) {
+        if (scope.conversion && currencies.length === 1) continue;
+        const source = rows(currencies);
+        await suite.duck.withConnection(async (connection) => {
+          const { scanned, folded } = await bothWays(connection, source, scope, { breakdowns: [], granularities: [] });
+          // The profile's own aggregates are taken in the same scan: the same profile, its complete fields included.
+          expect(folded.shape).toEqual(scanned.shape);
+          expect(folded.query.sets.map((set) => set.name)).toEqual(['total']);
+          if (scanned.shape.rows > 0) expect(rowsBySet(folded)).toEqual(rowsBySet(scanned));
+          expect(read(folded)).toEqual(read(scanned));
+          // The profile's columns stay on this side: the worker gets the grouped rows alone.
+          expect(Object.keys(folded.columns).filter((name) => /^(n_|date_|platforms)/.test(name))).toEqual([]);
+        });
+      }
+    },
+  );
 
   it('counts the rows and reads the dates, platforms and present fields of a scope', async () => {
     await suite.duck.withConnection(async (connection) => {

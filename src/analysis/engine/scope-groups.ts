@@ -4,7 +4,10 @@ import {
   groupingQuery,
   isScoped,
   profile,
+  profileAggregates,
+  readProfile,
   ROW_COUNT,
+  withComplete,
   type AnalysisOptions,
   type GroupingQuery,
   type Profile,
@@ -35,19 +38,53 @@ function distinctOf(column: DuckColumn | undefined, indices: readonly number[]):
   return [...new Set(indices.map((index) => valueAt(column, index) ?? null))];
 }
 
-/**
- * Whether every field a scope's profile reports can be read from the query's
- * groups: each dimension of the whole but currency is a key of some set, and
- * money is not converted (a conversion replaces the currencies the profile
- * reports, and its rates are checked against the scope's own).
- */
-function readsProfile(query: GroupingQuery, whole: Profile, options: AnalysisOptions): boolean {
-  return (
-    options.conversion === undefined &&
-    whole.dimensions.every(
-      (dimension) => dimension === 'currency' || query.sets.some((set) => set.columns.includes(dimension)),
-    )
+/** Whether each dimension of the whole but currency is a key of some set of the query: its profile can be read from its groups. */
+function keysEveryDimension(query: GroupingQuery, whole: Profile): boolean {
+  return whole.dimensions.every(
+    (dimension) => dimension === 'currency' || query.sets.some((set) => set.columns.includes(dimension)),
   );
+}
+
+/** The currencies of a scope's rows, from the total's rows (grouped by currency unless the whole has one at most). */
+function currenciesOf(columns: Columns, total: readonly number[], query: GroupingQuery, whole: Profile, rows: number) {
+  return query.soleCurrency === undefined
+    ? (distinctOf(columns.currency, total) as (string | null)[])
+    : rows > 0
+      ? [...whole.currencies]
+      : [];
+}
+
+/**
+ * The profile of a scope from a totals-only query that also took a profile's
+ * aggregates of the fields the whole has gaps in (`profileAggregates`): one
+ * row per currency at most, summed as `profile` reads its one row.
+ */
+export function countedProfile(
+  columns: Columns,
+  counts: DuckColumn | undefined,
+  query: GroupingQuery,
+  whole: Profile,
+): Profile {
+  const total = rowsOfSet(columns, query, []);
+  const sumOf = (column: DuckColumn | undefined) =>
+    total.reduce((sum, index) => sum + (Number(valueAt(column, index) ?? 0) || 0), 0);
+  const rows = sumOf(counts);
+  const texts = (name: string) =>
+    total
+      .map((index) => valueAt(columns[name], index))
+      .filter((value): value is string => typeof value === 'string')
+      .sort();
+  const complete = new Set(whole.complete ?? []);
+  const counted: Record<string, unknown> = {
+    n: rows,
+    date_from: texts('date_from')[0] ?? null,
+    date_to: texts('date_to').at(-1) ?? null,
+    currencies: currenciesOf(columns, total, query, whole, rows),
+    platforms: [...new Set(total.flatMap((index) => (valueAt(columns.platforms, index) as string[] | null) ?? []))],
+  };
+  for (const field of [...whole.measures, ...whole.dimensions])
+    counted[`n_${field}`] = complete.has(field) ? rows : sumOf(columns[`n_${field}`]);
+  return withComplete(readProfile(counted), (field) => Number(counted[`n_${field}`] ?? 0));
 }
 
 /**
@@ -60,7 +97,7 @@ function readsProfile(query: GroupingQuery, whole: Profile, options: AnalysisOpt
  * all report them); the scope may complete more, which only `groupingQuery`
  * reads, to drop a filter that changes nothing.
  */
-export function profileOfGroups(
+export function keyedProfile(
   columns: Columns,
   counts: DuckColumn | undefined,
   query: GroupingQuery,
@@ -79,12 +116,7 @@ export function profileOfGroups(
       ? distinctOf(columns[dimension], rowsOfSet(columns, query, set.columns)).filter((key) => key !== null)
       : [];
   };
-  const currencies =
-    query.soleCurrency === undefined
-      ? (distinctOf(columns.currency, total) as (string | null)[])
-      : rows > 0
-        ? [...whole.currencies]
-        : [];
+  const currencies = currenciesOf(columns, total, query, whole, rows);
   const measures = whole.measures.filter((measure) =>
     measure === 'reach'
       ? sumOver(columns.reach_rows) > 0
@@ -126,8 +158,11 @@ function setsWithin(query: GroupingQuery, shape: Profile): GroupingQuery {
  * scan of its own before the grouping scan (60–100 ms of CPU on 1M rows);
  * here the grouping scan, built on the whole's profile (a scope never has
  * more fields), also counts each group's rows and the profile is read from its
- * groups. Where it cannot be (a conversion, a dimension no set is keyed by),
- * the profile is scanned first as before.
+ * groups (`keyedProfile`), or, for totals only (the period compared with),
+ * from a profile's aggregates taken in the same scan (`countedProfile`).
+ * With a conversion (it replaces the currencies a profile reports, and its
+ * rates are checked against the scope's own), or other sets that leave a
+ * dimension unkeyed, the profile is scanned first as before.
  */
 export async function scopedGroupedRows(
   connection: DuckConnection,
@@ -136,11 +171,18 @@ export async function scopedGroupedRows(
   whole: Profile,
 ): Promise<GroupedRows> {
   if (!isScoped(options)) return groupedRows(connection, source, options, whole);
-  const params = new Params();
-  const query = groupingQuery(source, options, whole, params, whole.currencies, true);
-  if (!readsProfile(query, whole, options))
-    return groupedRows(connection, source, options, await profile(connection, source, options, whole));
-  const { [ROW_COUNT]: counts, ...columns } = await connection.columns(query.sql, params.values);
-  const shape = profileOfGroups(columns, counts, query, whole);
-  return { columns, query: setsWithin(query, shape), options, shape };
+  const keyed = groupingQuery(source, options, whole, new Params(), whole.currencies, 'rows');
+  const totalsOnly = keyed.sets.every((set) => set.kind === 'total');
+  if (options.conversion === undefined && (keysEveryDimension(keyed, whole) || totalsOnly)) {
+    const params = new Params();
+    const complete = new Set(whole.complete ?? []);
+    const fields = [...whole.measures, ...whole.dimensions].filter((field) => !complete.has(field));
+    const query = groupingQuery(source, options, whole, params, whole.currencies, totalsOnly ? { fields } : 'rows');
+    const { [ROW_COUNT]: counts, ...all } = await connection.columns(query.sql, params.values);
+    const profiled = new Set(profileAggregates(fields).map(([column]) => column));
+    const columns = Object.fromEntries(Object.entries(all).filter(([name]) => !profiled.has(name)));
+    const shape = totalsOnly ? countedProfile(all, counts, query, whole) : keyedProfile(columns, counts, query, whole);
+    return { columns, query: setsWithin(query, shape), options, shape };
+  }
+  return groupedRows(connection, source, options, await profile(connection, source, options, whole));
 }
