@@ -111,6 +111,11 @@ const SCOPES: [string, Scope][] = [
   ],
   ['a campaign filter with undated rows', { filters: [{ dimension: 'campaign' as const, values: ['Campaign 0'] }] }],
   ['an empty scope', { dateRange: { from: '2026-01-01' } }],
+  // The whole has a currency without a rate; the scope (the last day: the first currency alone) does not.
+  [
+    'a conversion the scope needs no rate for',
+    { dateRange: { from: '2025-03-09' }, conversion: { to: 'EUR', rates: {} } },
+  ],
   ['a conversion', { dateRange: { from: '2025-03-02' }, conversion: { to: 'EUR', rates: { USD: 0.5 } } }],
 ];
 

@@ -171,18 +171,25 @@ export async function scopedGroupedRows(
   whole: Profile,
 ): Promise<GroupedRows> {
   if (!isScoped(options)) return groupedRows(connection, source, options, whole);
-  const keyed = groupingQuery(source, options, whole, new Params(), whole.currencies, 'rows');
-  const totalsOnly = keyed.sets.every((set) => set.kind === 'total');
-  if (options.conversion === undefined && (keysEveryDimension(keyed, whole) || totalsOnly)) {
-    const params = new Params();
+  if (options.conversion === undefined) {
     const complete = new Set(whole.complete ?? []);
     const fields = [...whole.measures, ...whole.dimensions].filter((field) => !complete.has(field));
-    const query = groupingQuery(source, options, whole, params, whole.currencies, totalsOnly ? { fields } : 'rows');
-    const { [ROW_COUNT]: counts, ...all } = await connection.columns(query.sql, params.values);
-    const profiled = new Set(profileAggregates(fields).map(([column]) => column));
-    const columns = Object.fromEntries(Object.entries(all).filter(([name]) => !profiled.has(name)));
-    const shape = totalsOnly ? countedProfile(all, counts, query, whole) : keyedProfile(columns, counts, query, whole);
-    return { columns, query: setsWithin(query, shape), options, shape };
+    let params = new Params();
+    let query = groupingQuery(source, options, whole, params, whole.currencies, 'rows');
+    const totalsOnly = query.sets.every((set) => set.kind === 'total');
+    if (totalsOnly) {
+      params = new Params();
+      query = groupingQuery(source, options, whole, params, whole.currencies, { fields });
+    }
+    if (totalsOnly || keysEveryDimension(query, whole)) {
+      const { [ROW_COUNT]: counts, ...all } = await connection.columns(query.sql, params.values);
+      const profiled = new Set(profileAggregates(fields).map(([column]) => column));
+      const columns = Object.fromEntries(Object.entries(all).filter(([name]) => !profiled.has(name)));
+      const shape = totalsOnly
+        ? countedProfile(all, counts, query, whole)
+        : keyedProfile(columns, counts, query, whole);
+      return { columns, query: setsWithin(query, shape), options, shape };
+    }
   }
   return groupedRows(connection, source, options, await profile(connection, source, options, whole));
 }
