@@ -32,6 +32,7 @@ export {
 export type { Dataset, DatasetDeps } from './datasets/datasets.js';
 export { GRANULARITIES, profile, profileSql, readGroups, readProfile } from './engine/analysis.js';
 export { ident } from './engine/sql.js';
+export { scopedGroupedRows } from './engine/scope-groups.js';
 export { ingest } from './ingest/ingest.js';
 export { runQuery, THRESHOLD_OPS } from './query.js';
 export type { Metric, QueryResult, QueryRow, QuerySpec, Threshold, ThresholdOp } from './query.js';

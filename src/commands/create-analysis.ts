@@ -19,7 +19,7 @@ import {
   groupedKey,
   type GroupedCache,
   type GroupedInputs,
-  groupedRows,
+  scopedGroupedRows,
   type PreviousRows,
   transferableBuffers,
 } from '../analysis/index.js';
@@ -52,9 +52,9 @@ export function createdAnalysisJson(analysis: CreatedAnalysis): string {
 }
 
 /**
- * DuckDB's part of an analysis: the scope's profile (the whole source's is
- * computed once per dataset version), then its grouped rows with the daily
- * pairs in the same scan, and the previous period's, as columns for the worker.
+ * DuckDB's part of an analysis: its grouped rows with the daily pairs and the
+ * scope's profile in the same scan (the whole source's profile is computed
+ * once per dataset version), and the previous period's, as columns for the worker.
  */
 async function groupedInputs(
   connection: DuckConnection,
@@ -64,31 +64,32 @@ async function groupedInputs(
   dateRange: DateRange | undefined,
   comparison: Comparison,
 ): Promise<GroupedInputs> {
-  const shape = await scopeProfile(connection, source, datasets, scope);
-  if (shape.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
-  const current = await groupedRows(
+  const whole = await scopeProfile(connection, source, datasets, {});
+  const current = await scopedGroupedRows(
     connection,
     source,
     { ...scope, granularities: GRANULARITIES, pairs: DAILY_PAIR_SETS },
-    shape,
+    whole,
   );
+  const shape = current.shape;
+  if (shape.rows === 0) throw new AppError('unprocessable', 'No rows match the filters and date range.');
   let previous: PreviousRows | null = null;
   const range = { from: dateRange?.from ?? shape.dateRange.from, to: dateRange?.to ?? shape.dateRange.to };
   const before = range.from && range.to ? comparisonRange({ from: range.from, to: range.to }, comparison) : null;
   if (range.from && range.to && before && comparison !== 'none') {
     const previousScope = { ...scope, dateRange: before };
     // A period outside the whole source's dates (the period just before them, when the scope names
-    // none) holds no rows: no profile scan to find that out. The scope's own dates would not do: its
+    // none) holds no rows: no scan to find that out. The scope's own dates would not do: its
     // date range is the one being replaced.
-    const whole = await scopeProfile(connection, source, datasets, {});
-    const previousShape = sharesDays(before, whole.dateRange)
-      ? await scopeProfile(connection, source, datasets, previousScope)
+    const rows = sharesDays(before, whole.dateRange)
+      ? await scopedGroupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, whole)
       : null;
-    const rows =
-      previousShape === null || previousShape.rows === 0
-        ? null
-        : await groupedRows(connection, source, { ...previousScope, breakdowns: [], granularities: [] }, previousShape);
-    previous = { kind: comparison, range: { from: range.from, to: range.to }, before, rows };
+    previous = {
+      kind: comparison,
+      range: { from: range.from, to: range.to },
+      before,
+      rows: rows?.shape.rows ? rows : null,
+    };
   }
   return { shape, current, previous, daily: current };
 }

@@ -201,14 +201,27 @@ export function convertedSource(
   return `(SELECT ${[...columns, ...measures].join(', ')} FROM ${source})`;
 }
 
+/** The aggregates of a profile but its row count and currencies, each with its column: each field's count of values, the dates and platforms. */
+export function profileAggregates(
+  fields: readonly (Measure | Dimension)[],
+): (readonly [column: string, sql: string])[] {
+  return [
+    ...fields.map((field) => [`n_${field}`, `count(${ident(field)})`] as const),
+    ['date_from', `strftime(min("date"), '%Y-%m-%d')`],
+    ['date_to', `strftime(max("date"), '%Y-%m-%d')`],
+    ['platforms', 'list(DISTINCT platform) FILTER (WHERE platform IS NOT NULL)'],
+  ];
+}
+
+const aggregateSql = ([column, sql]: readonly [string, string]) => `${sql} AS ${ident(column)}`;
+
 /** One row: which fields of `source` (within a scope) have values, its dates, currencies and platforms. Fields not counted read as absent. */
 export function profileSql(
   source: string,
   where: string,
   fields: readonly (Measure | Dimension)[] = [...MEASURES, ...DIMENSIONS],
 ): string {
-  const counts = fields.map((field) => `count(${ident(field)}) AS ${ident(`n_${field}`)}, `);
-  return `SELECT count(*) AS n, ${counts.join('')}strftime(min("date"), '%Y-%m-%d') AS date_from, strftime(max("date"), '%Y-%m-%d') AS date_to, list(DISTINCT currency) AS currencies, list(DISTINCT platform) FILTER (WHERE platform IS NOT NULL) AS platforms FROM ${source} ${where}`;
+  return `SELECT ${['count(*) AS n', ...profileAggregates(fields).map(aggregateSql), 'list(DISTINCT currency) AS currencies'].join(', ')} FROM ${source} ${where}`;
 }
 
 export function readProfile(row: Readonly<Record<string, unknown>> | undefined): Profile {
@@ -328,11 +341,17 @@ export interface GroupingQuery {
   readonly soleCurrency: string | null | undefined;
 }
 
+/** The column of each group's count of rows, when `groupingQuery` is asked for it. */
+export const ROW_COUNT = 'n_rows';
+
 /**
  * Totals, breakdowns and the daily series as GROUPING SETS of one scan: every
  * group a sum of measures, money grouped by currency. `shape` says which
  * fields to group and sum; `readGroups` may read fewer of them. `currencies`
  * are those of the data, or 'unknown' when it is read in the same statement.
+ * `counted` adds each group's count of rows (`ROW_COUNT`, not in `outputs`),
+ * and with `fields` a profile's aggregates of them (`profileAggregates`),
+ * only for sets grouped from the source.
  */
 export function groupingQuery(
   source: string,
@@ -340,6 +359,7 @@ export function groupingQuery(
   shape: Profile,
   params: Params,
   currencies: readonly (string | null)[] | 'unknown' = shape.currencies,
+  counted: 'rows' | { readonly fields: readonly (Measure | Dimension)[] } | undefined = undefined,
 ): GroupingQuery {
   // Currencies not known yet (read in the same statement) are checked against the rates by the caller.
   const relation = convertedSource(source, options, params, currencies === 'unknown' ? [] : currencies);
@@ -380,16 +400,21 @@ export function groupingQuery(
       ? sets.find((pair) => pair.columns.length === 2 && set.columns.every((column) => pair.columns.includes(column)))
       : undefined;
   const scanned = sets.filter((set) => !pairOf(set));
-  const scan = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures, shape.complete)].join(', ')}
+  const rowCount = counted ? [`count(*) AS ${ROW_COUNT}`] : [];
+  const profiled = counted && counted !== 'rows' ? profileAggregates(counted.fields).map(aggregateSql) : [];
+  const scan = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures, shape.complete), ...rowCount, ...profiled].join(', ')}
     FROM ${relation} ${where}
     GROUP BY GROUPING SETS (${scanned.map((set) => `(${groupColumns(set)})`).join(', ')})`;
+  // A profile's aggregates are not summed again from a pair's rows: they come only with sets grouped from the source.
+  if (profiled.length > 0 && scanned.length < sets.length)
+    throw new Error('profile aggregates with sets summed from a pair');
   const rolledUp = sets.flatMap((set) => {
     const pair = pairOf(set);
     if (!pair) return [];
     const kept = columns.map((column) => (set.columns.includes(column) ? ident(column) : `NULL AS ${ident(column)}`));
     const groupBy = [...byCurrency, ...set.columns.map(ident)];
     return [
-      `SELECT ${[...byCurrency, ...kept, `${groupingBits({ columns }, set.columns)} AS _set`, ...rolledUpSums(shape.measures)].join(', ')}
+      `SELECT ${[...byCurrency, ...kept, `${groupingBits({ columns }, set.columns)} AS _set`, ...rolledUpSums(shape.measures), ...(counted ? [`CAST(sum(${ROW_COUNT}) AS BIGINT) AS ${ROW_COUNT}`] : [])].join(', ')}
       FROM _grouped WHERE _set = ${groupingBits({ columns }, pair.columns)} ${groupBy.length > 0 ? `GROUP BY ${groupBy.join(', ')}` : ''}`,
     ];
   });
