@@ -1,5 +1,6 @@
 import { formatMetric, metricName } from '../analysis/pure.js';
-import type { Day, InsightInput } from './input.js';
+import { seriesOfDays, type DaySeries } from './day-series.js';
+import type { InsightInput } from './input.js';
 import { round } from './rules/helpers.js';
 
 export const ANOMALY_METRICS = ['spend', 'ctr', 'cpa', 'roas', 'conversions'] as const;
@@ -122,8 +123,12 @@ interface Volumes {
   readonly days: Int32Array;
 }
 
-function volumesOf(days: readonly Day[]): Volumes {
-  const n = days.length;
+/** A figure as the volume sums and stakes read it: 0 for a day without it. */
+const orZero = (value: number): number => (Number.isNaN(value) ? 0 : value);
+
+function volumesOf(series: DaySeries): Volumes {
+  const n = series.length;
+  const { clicks: dayClicks, spend: daySpend, conversions: dayConversions } = series.figures;
   const out: Volumes = {
     clicks: new Float64Array(n),
     spend: new Float64Array(n),
@@ -136,17 +141,16 @@ function volumesOf(days: readonly Day[]): Volumes {
   let count = 0;
   for (let index = 0; index < n; index++) {
     if (index > 0) {
-      const entering = days[index - 1]!;
-      clicks += entering.clicks ?? 0;
-      spend += entering.spend ?? 0;
-      conversions += entering.conversions ?? 0;
+      clicks += orZero(dayClicks[index - 1]!);
+      spend += orZero(daySpend[index - 1]!);
+      conversions += orZero(dayConversions[index - 1]!);
       count += 1;
     }
     if (index > WINDOW) {
-      const leaving = days[index - 1 - WINDOW]!;
-      clicks -= leaving.clicks ?? 0;
-      spend -= leaving.spend ?? 0;
-      conversions -= leaving.conversions ?? 0;
+      const leaving = index - 1 - WINDOW;
+      clicks -= orZero(dayClicks[leaving]!);
+      spend -= orZero(daySpend[leaving]!);
+      conversions -= orZero(dayConversions[leaving]!);
       count -= 1;
     }
     out.clicks[index] = clicks;
@@ -157,9 +161,10 @@ function volumesOf(days: readonly Day[]): Volumes {
   return out;
 }
 
-function enoughVolume(metric: AnomalyMetric, day: Day, volumes: Volumes, index: number): boolean {
+function enoughVolume(metric: AnomalyMetric, series: DaySeries, volumes: Volumes, index: number): boolean {
   const days = Math.max(1, volumes.days[index]!);
-  if (metric === 'ctr') return (day.impressions ?? 0) >= MIN_IMPRESSIONS && volumes.clicks[index]! / days >= MIN_CLICKS;
+  if (metric === 'ctr')
+    return orZero(series.figures.impressions[index]!) >= MIN_IMPRESSIONS && volumes.clicks[index]! / days >= MIN_CLICKS;
   if (metric === 'cpa' || metric === 'roas' || metric === 'conversions')
     return volumes.conversions[index]! / days >= MIN_CONVERSIONS;
   return true;
@@ -168,7 +173,7 @@ function enoughVolume(metric: AnomalyMetric, day: Day, volumes: Volumes, index: 
 /** Money a move puts at stake on its day: the spend gap, the cost of the conversions gained or lost, the revenue gap. */
 function stakeOf(
   metric: AnomalyMetric,
-  day: Day,
+  series: DaySeries,
   value: number,
   center: number,
   volumes: Volumes,
@@ -176,35 +181,12 @@ function stakeOf(
 ): number {
   const gap = Math.abs(value - center);
   const conversions = volumes.conversions[index]!;
+  const spend = orZero(series.figures.spend[index]!);
   if (metric === 'spend') return gap;
   if (metric === 'conversions') return conversions > 0 ? gap * (volumes.spend[index]! / conversions) : 0;
-  if (metric === 'cpa') return gap * (day.conversions ?? 0);
-  if (metric === 'roas') return gap * (day.spend ?? 0);
-  return center > 0 ? (day.spend ?? 0) * Math.min(1, gap / center) : 0;
-}
-
-/** A metric's values of a series, NaN for a day without the figure: the judging loop then touches plain numbers. */
-type MetricValues = Record<AnomalyMetric, Float64Array>;
-
-/** Every anomaly metric of a series read in one pass over its days (a property read by a fixed name each). */
-function metricValues(days: readonly Day[]): MetricValues {
-  const n = days.length;
-  const out: MetricValues = {
-    spend: new Float64Array(n),
-    ctr: new Float64Array(n),
-    cpa: new Float64Array(n),
-    roas: new Float64Array(n),
-    conversions: new Float64Array(n),
-  };
-  for (let index = 0; index < n; index++) {
-    const day = days[index]!;
-    out.spend[index] = day.spend ?? NaN;
-    out.ctr[index] = day.ctr ?? NaN;
-    out.cpa[index] = day.cpa ?? NaN;
-    out.roas[index] = day.roas ?? NaN;
-    out.conversions[index] = day.conversions ?? NaN;
-  }
-  return out;
+  if (metric === 'cpa') return gap * orZero(series.figures.conversions[index]!);
+  if (metric === 'roas') return gap * spend;
+  return center > 0 ? spend * Math.min(1, gap / center) : 0;
 }
 
 /**
@@ -216,8 +198,7 @@ const WITHIN_FLOOR = (0.999 * THRESHOLD * 0.05) / 0.6745;
 
 /** One metric of a series judged day by day, with the series' volumes. */
 function metricAnomalies(
-  days: readonly Day[],
-  values: Float64Array,
+  series: DaySeries,
   volumes: Volumes,
   metric: AnomalyMetric,
   scope: Anomaly['scope'],
@@ -225,12 +206,12 @@ function metricAnomalies(
 ): Anomaly[] {
   const out: Anomaly[] = [];
   const window = new SortedWindow();
-  for (let index = 0; index < days.length; index++) {
+  const values = series.figures[metric];
+  for (let index = 0; index < series.length; index++) {
     if (index > 0 && !Number.isNaN(values[index - 1]!)) window.insert(values[index - 1]!);
     if (index > WINDOW && !Number.isNaN(values[index - 1 - WINDOW]!)) window.remove(values[index - 1 - WINDOW]!);
-    const day = days[index]!;
     const value = values[index]!;
-    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, day, volumes, index)) continue;
+    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, series, volumes, index)) continue;
     const center = window.median();
     if (Math.abs(value - center) < WITHIN_FLOOR * Math.abs(center)) continue;
     // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.
@@ -243,7 +224,7 @@ function metricAnomalies(
       scope,
       key,
       metric,
-      date: day.date,
+      date: series.dates[index]!,
       value: round(value, 4),
       expected: {
         median: round(center, 4),
@@ -253,7 +234,7 @@ function metricAnomalies(
       deviation: round(deviation, 2),
       direction: deviation > 0 ? 'above' : 'below',
       severity: Math.abs(deviation) >= HIGH ? 'high' : 'medium',
-      stake: round(stakeOf(metric, day, value, center, volumes, index), 2),
+      stake: round(stakeOf(metric, series, value, center, volumes, index), 2),
       linked: [],
     });
   }
@@ -268,19 +249,18 @@ function metricAnomalies(
  * money that puts at stake.
  */
 export function seriesAnomalies(
-  days: readonly Day[],
+  series: DaySeries,
   metric: AnomalyMetric,
   scope: Anomaly['scope'],
   key: string,
 ): Anomaly[] {
-  return metricAnomalies(days, metricValues(days)[metric], volumesOf(days), metric, scope, key);
+  return metricAnomalies(series, volumesOf(series), metric, scope, key);
 }
 
-/** `seriesAnomalies` of every metric, metric by metric, the series' values and volumes read once for all of them. */
-function allSeriesAnomalies(days: readonly Day[], scope: Anomaly['scope'], key: string): Anomaly[] {
-  const volumes = volumesOf(days);
-  const values = metricValues(days);
-  return ANOMALY_METRICS.flatMap((metric) => metricAnomalies(days, values[metric], volumes, metric, scope, key));
+/** `seriesAnomalies` of every metric, metric by metric, the series' volumes summed once for all of them. */
+function allSeriesAnomalies(series: DaySeries, scope: Anomaly['scope'], key: string): Anomaly[] {
+  const volumes = volumesOf(series);
+  return ANOMALY_METRICS.flatMap((metric) => metricAnomalies(series, volumes, metric, scope, key));
 }
 
 const SPECIFICITY: Record<Anomaly['scope'], number> = { campaign: 2, platform: 1, total: 0 };
@@ -334,13 +314,13 @@ export function detectAnomalies(input: AnomalyInput): readonly Anomaly[] {
 }
 
 function findAnomalies(input: AnomalyInput): Anomaly[] {
-  const series: [Anomaly['scope'], string, readonly Day[]][] = [
-    ['total', 'all', input.daily],
+  const series: [Anomaly['scope'], string, DaySeries][] = [
+    ['total', 'all', seriesOfDays(input.daily)],
     ...Object.entries(input.dailyByPlatform).map(
-      ([key, days]) => ['platform', key, days] as [Anomaly['scope'], string, readonly Day[]],
+      ([key, days]) => ['platform', key, days] as [Anomaly['scope'], string, DaySeries],
     ),
     ...Object.entries(input.dailyByCampaign).map(
-      ([key, days]) => ['campaign', key, days] as [Anomaly['scope'], string, readonly Day[]],
+      ([key, days]) => ['campaign', key, days] as [Anomaly['scope'], string, DaySeries],
     ),
   ];
   return oneEventEach(series.flatMap(([scope, key, days]) => allSeriesAnomalies(days, scope, key))).sort(

@@ -8,7 +8,8 @@ import {
 } from '../../src/insights/anomalies.js';
 import { dailyOutliers } from '../../src/insights/rules/anomaly.js';
 import { median } from '../../src/insights/rules/helpers.js';
-import { days, input } from './fixtures.js';
+import { seriesOfDays } from '../../src/insights/day-series.js';
+import { days, daySeries, input } from './fixtures.js';
 
 const quiet = (index: number) => ({
   spend: 100 + (index % 5) * 2,
@@ -33,19 +34,19 @@ describe('anomalies a person would act on', () => {
   });
 
   it('judges a rate only with enough clicks or conversions behind it', () => {
-    const thin = days([
+    const thin = daySeries([
       ...Array.from({ length: 20 }, (_, i) => ({ spend: 10, impressions: 2000, clicks: 5 + (i % 2), conversions: 1 })),
       { spend: 10, impressions: 2000, clicks: 40, conversions: 1 },
     ]);
     expect(seriesAnomalies(thin, 'ctr', 'total', 'all')).toEqual([]);
-    const thick = days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), clicks: 600 }]);
+    const thick = daySeries([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), clicks: 600 }]);
     expect(seriesAnomalies(thick, 'ctr', 'total', 'all')).toHaveLength(1);
   });
 
   it('needs ten days of history before it judges a day', () => {
-    const short = days([...Array.from({ length: 9 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
+    const short = daySeries([...Array.from({ length: 9 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
     expect(seriesAnomalies(short, 'spend', 'total', 'all')).toEqual([]);
-    const enough = days([...Array.from({ length: 10 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
+    const enough = daySeries([...Array.from({ length: 10 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
     expect(seriesAnomalies(enough, 'spend', 'total', 'all')).toHaveLength(1);
   });
 
@@ -53,8 +54,8 @@ describe('anomalies a person would act on', () => {
     const series = days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
     const anomalies = detectAnomalies({
       daily: series,
-      dailyByPlatform: { Meta: series },
-      dailyByCampaign: { Prospecting: series },
+      dailyByPlatform: { Meta: seriesOfDays(series) },
+      dailyByCampaign: { Prospecting: seriesOfDays(series) },
     });
     const spend = anomalies.filter((anomaly) => anomaly.metric === 'spend');
     expect(spend).toHaveLength(1);
@@ -70,7 +71,7 @@ describe('anomalies a person would act on', () => {
     const campaigns = Object.fromEntries(
       Array.from({ length: 8 }, (_, c) => [
         `C${c}`,
-        days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 300 + c * 100 }]),
+        daySeries([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 300 + c * 100 }]),
       ]),
     );
     const anomalies = detectAnomalies({ daily: [], dailyByPlatform: {}, dailyByCampaign: campaigns });
@@ -178,7 +179,7 @@ describe('anomalies a person would act on', () => {
         }),
       );
       for (const metric of ['spend', 'conversions'] as const) {
-        const found = seriesAnomalies(list, metric, 'total', 'all').map((anomaly) => ({
+        const found = seriesAnomalies(seriesOfDays(list), metric, 'total', 'all').map((anomaly) => ({
           date: anomaly.date,
           median: anomaly.expected.median,
           deviation: anomaly.deviation,
@@ -187,7 +188,7 @@ describe('anomalies a person would act on', () => {
         judged += found.length;
       }
       const all = detectAnomalies({ daily: list, dailyByPlatform: {}, dailyByCampaign: {} });
-      const each = ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(list, metric, 'total', 'all'));
+      const each = ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(seriesOfDays(list), metric, 'total', 'all'));
       expect([...all].sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date))).toEqual(
         each.sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date)),
       );

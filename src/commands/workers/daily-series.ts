@@ -12,13 +12,19 @@ import {
   type Measure,
   type SumLists,
 } from '../../analysis/pure.js';
-import type { DailyBreakdowns, DailySeries, Day } from '../../insights/pure.js';
+import {
+  DAY_FIGURES,
+  figureColumns,
+  type DailyBreakdowns,
+  type DailySeries,
+  type DaySeries,
+} from '../../insights/pure.js';
 
 type Lists = Readonly<Record<string, ArrayLike<unknown> | undefined>>;
 /** A column as it crosses to the worker: numbers, or codes into its distinct values. */
 type Column = GroupedRows['columns'][string];
 
-/** The KPIs a Day carries, in its order. */
+/** The KPIs a Day carries, in its order (after the measures, as in DAY_FIGURES). */
 const DAY_KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas', 'frequency'] as const;
 
 /** A sum as `metricsAt` reads it, with NaN for its null (a missing or non-finite figure). */
@@ -38,20 +44,21 @@ function edge(value: number, scale: number): number {
 /** A figure read back from the table: NaN stands for null. */
 const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
 
-/** The Day fields of the table's rows, in its column order. */
+/** The Day fields of the table's columns, in its order. */
 const MEASURE_FIELDS = ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'] as const;
-const FIELDS = MEASURE_FIELDS.length + DAY_KPIS.length;
+const FIELDS = DAY_FIGURES.length;
 /** In a covered sum's place: the sum equals the whole, so the Day leaves it out (edge() never gives Infinity). */
 const SAME = Infinity;
 
 /**
- * The rules' Days of a set's rows: the figures a report row would carry
+ * The rules' days of a set's rows: the figures a report row would carry
  * (each rounded at the edge). This is `metricsAt` and `computeKpis` with every
  * operand's column resolved once per series. The figures are computed walking
- * the columns in row order (`indices`, ascending) into one table whose rows
- * are in the Days' order (`placeOf`), so the Days, built in group and date
- * order, read the table front to back. Reading a dozen columns at rows in
- * group order missed the cache on nearly every figure.
+ * the columns in row order (`indices`, ascending) into one table with a column
+ * per figure whose rows are in the series' order (`placeOf`): a series' figure
+ * is a view of its column, and only a day a rule takes whole becomes a Day.
+ * Reading a dozen columns at rows in group order missed the cache on nearly
+ * every figure.
  */
 function dayTable(
   sums: SumLists,
@@ -59,7 +66,7 @@ function dayTable(
   indices: readonly number[],
   placeOf: Int32Array,
   places: number,
-): (place: number, date: string) => Day {
+): (start: number, dates: readonly string[]) => DaySeries {
   const slots = new Map<string, number>(sums.map(([name], slot) => [name, slot]));
   const lists = sums.map(([, list]) => list);
   let size = lists.length;
@@ -101,6 +108,7 @@ function dayTable(
   const width = FIELDS + covered.length;
   const values = new Float64Array(size);
   values[none] = NaN;
+  // Column-major: figure `at` of the day in place `place` is at `at * places + place`.
   const table = new Float64Array(places * width);
   for (const index of indices) {
     const place = placeOf[index]!;
@@ -108,49 +116,57 @@ function dayTable(
     for (let slot = 0; slot < lists.length; slot++) values[slot] = numberAt(lists[slot]!, index);
     for (const [slot, reported, whole] of derived)
       values[slot] = Number.isNaN(values[reported]!) ? NaN : values[whole]!;
-    const row = place * width;
     for (let at = 0; at < measures.length; at++)
-      table[row + at] = edge(values[measures[at]!.slot]!, measures[at]!.edge);
+      table[at * places + place] = edge(values[measures[at]!.slot]!, measures[at]!.edge);
     for (let at = 0; at < kpis.length; at++) {
       const { top, bottom, scale } = kpis[at]!;
       const numerator = values[top]!;
       const denominator = values[bottom]!;
       // `ratio`: null (NaN here) for a missing or non-positive denominator or a missing or negative numerator.
       const kpi = denominator > 0 && numerator >= 0 ? (numerator / denominator) * scale : NaN;
-      table[row + measures.length + at] = edge(kpi, kpis[at]!.edge);
+      table[(measures.length + at) * places + place] = edge(kpi, kpis[at]!.edge);
     }
     for (let at = 0; at < covered.length; at++) {
       const { slot, whole } = covered[at]!;
       const value = values[slot]!;
       const other = values[whole]!;
       const same = Number.isNaN(value) ? Number.isNaN(other) : value === other;
-      table[row + FIELDS + at] = same ? SAME : edge(value, covered[at]!.edge);
+      table[(FIELDS + at) * places + place] = same ? SAME : edge(value, covered[at]!.edge);
     }
   }
-  return (place, date) => {
-    const row = place * width;
-    const sums: Partial<Record<CoveredSum, number | null>> = {};
-    for (let at = 0; at < covered.length; at++) {
-      const value = table[row + FIELDS + at]!;
-      if (value !== SAME) sums[covered[at]!.name] = orNull(value);
-    }
-    return {
-      date,
-      impressions: orNull(table[row]!),
-      reach: orNull(table[row + 1]!),
-      clicks: orNull(table[row + 2]!),
-      spend: orNull(table[row + 3]!),
-      conversions: orNull(table[row + 4]!),
-      revenue: orNull(table[row + 5]!),
-      ctr: orNull(table[row + 6]!),
-      cpc: orNull(table[row + 7]!),
-      cpm: orNull(table[row + 8]!),
-      cvr: orNull(table[row + 9]!),
-      cpa: orNull(table[row + 10]!),
-      roas: orNull(table[row + 11]!),
-      frequency: orNull(table[row + 12]!),
-      covered: sums,
+  const orNullAt = (at: number, place: number) => orNull(table[at * places + place]!);
+  return (start, dates) => {
+    const length = dates.length;
+    const figures = figureColumns((figure) => {
+      const column = DAY_FIGURES.indexOf(figure) * places + start;
+      return table.subarray(column, column + length);
+    });
+    const day = (index: number) => {
+      const place = start + index;
+      const sums: Partial<Record<CoveredSum, number | null>> = {};
+      for (let at = 0; at < covered.length; at++) {
+        const value = table[(FIELDS + at) * places + place]!;
+        if (value !== SAME) sums[covered[at]!.name] = orNull(value);
+      }
+      return {
+        date: dates[index]!,
+        impressions: orNullAt(0, place),
+        reach: orNullAt(1, place),
+        clicks: orNullAt(2, place),
+        spend: orNullAt(3, place),
+        conversions: orNullAt(4, place),
+        revenue: orNullAt(5, place),
+        ctr: orNullAt(6, place),
+        cpc: orNullAt(7, place),
+        cpm: orNullAt(8, place),
+        cvr: orNullAt(9, place),
+        cpa: orNullAt(10, place),
+        roas: orNullAt(11, place),
+        frequency: orNullAt(12, place),
+        covered: sums,
+      };
     };
+    return { length, dates, figures, day };
   };
 }
 
@@ -296,16 +312,15 @@ function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' |
   }
   const placeOf = new Int32Array(length).fill(-1);
   sequence.forEach((index, place) => (placeOf[index] = place));
-  const dayAt = dayTable(sumListsOf(lists, present), present, indices, placeOf, sequence.length);
-  const out = new Map<string | null, Record<string, Day[]>>();
+  const seriesAt = dayTable(sumListsOf(lists, present), present, indices, placeOf, sequence.length);
+  const out = new Map<string | null, Record<string, DaySeries>>();
   for (const { currency, groups } of placed) {
     // Keyed by the export's names: without a prototype, a campaign named `__proto__` or `constructor` is a group like any other.
-    const byGroup = Object.create(null) as Record<string, Day[]>;
+    const byGroup = Object.create(null) as Record<string, DaySeries>;
     for (const { name, start, end } of groups) {
-      const series = new Array<Day>(end - start);
-      for (let place = start; place < end; place++)
-        series[place - start] = dayAt(place, dateOf(sequence[place]!) as string);
-      byGroup[name] = series;
+      const dates = new Array<string>(end - start);
+      for (let place = start; place < end; place++) dates[place - start] = dateOf(sequence[place]!) as string;
+      byGroup[name] = seriesAt(start, dates);
     }
     out.set(currencies.keys[currency]!, byGroup);
   }
