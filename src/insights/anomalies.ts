@@ -86,11 +86,16 @@ export class SortedWindow {
     return n === 0 ? NaN : n % 2 === 1 ? this.values[middle]! : (this.values[middle - 1]! + this.values[middle]!) / 2;
   }
 
-  /** Median absolute deviation from `center`: the sorted values walked outwards from it, no sort. */
-  mad(center: number): number {
+  /**
+   * Median absolute deviation from the median: the sorted values walked outwards from the
+   * middle, no sort. The values below the middle are at most the median and those from it on
+   * at least, so the walk needs no search for where to start.
+   */
+  mad(): number {
     const n = this.count;
     if (n === 0) return NaN;
-    let right = this.indexOf(center);
+    const center = this.median();
+    let right = n >>> 1;
     let left = right - 1;
     const wanted = (n >>> 1) + 1;
     let previous = 0;
@@ -215,7 +220,7 @@ function metricAnomalies(
     const center = window.median();
     if (Math.abs(value - center) < WITHIN_FLOOR * Math.abs(center)) continue;
     // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.
-    const mad = Math.max(window.mad(center), Math.abs(center) * 0.05);
+    const mad = Math.max(window.mad(), Math.abs(center) * 0.05);
     if (mad === 0) continue;
     const deviation = (0.6745 * (value - center)) / mad;
     if (Math.abs(deviation) < THRESHOLD) continue;
