@@ -133,7 +133,9 @@ const orZero = (value: number): number => (Number.isNaN(value) ? 0 : value);
 
 function volumesOf(series: DaySeries): Volumes {
   const n = series.length;
-  const { clicks: dayClicks, spend: daySpend, conversions: dayConversions } = series.figures;
+  const dayClicks = series.figure('clicks');
+  const daySpend = series.figure('spend');
+  const dayConversions = series.figure('conversions');
   const out: Volumes = {
     clicks: new Float64Array(n),
     spend: new Float64Array(n),
@@ -166,10 +168,10 @@ function volumesOf(series: DaySeries): Volumes {
   return out;
 }
 
-function enoughVolume(metric: AnomalyMetric, series: DaySeries, volumes: Volumes, index: number): boolean {
+function enoughVolume(metric: AnomalyMetric, impressions: Float64Array, volumes: Volumes, index: number): boolean {
   const days = Math.max(1, volumes.days[index]!);
   if (metric === 'ctr')
-    return orZero(series.figures.impressions[index]!) >= MIN_IMPRESSIONS && volumes.clicks[index]! / days >= MIN_CLICKS;
+    return orZero(impressions[index]!) >= MIN_IMPRESSIONS && volumes.clicks[index]! / days >= MIN_CLICKS;
   if (metric === 'cpa' || metric === 'roas' || metric === 'conversions')
     return volumes.conversions[index]! / days >= MIN_CONVERSIONS;
   return true;
@@ -186,10 +188,10 @@ function stakeOf(
 ): number {
   const gap = Math.abs(value - center);
   const conversions = volumes.conversions[index]!;
-  const spend = orZero(series.figures.spend[index]!);
+  const spend = orZero(series.figure('spend')[index]!);
   if (metric === 'spend') return gap;
   if (metric === 'conversions') return conversions > 0 ? gap * (volumes.spend[index]! / conversions) : 0;
-  if (metric === 'cpa') return gap * orZero(series.figures.conversions[index]!);
+  if (metric === 'cpa') return gap * orZero(series.figure('conversions')[index]!);
   if (metric === 'roas') return gap * spend;
   return center > 0 ? spend * Math.min(1, gap / center) : 0;
 }
@@ -211,12 +213,14 @@ function metricAnomalies(
 ): Anomaly[] {
   const out: Anomaly[] = [];
   const window = new SortedWindow();
-  const values = series.figures[metric];
+  const values = series.figure(metric);
+  const impressions = series.figure('impressions');
   for (let index = 0; index < series.length; index++) {
     if (index > 0 && !Number.isNaN(values[index - 1]!)) window.insert(values[index - 1]!);
     if (index > WINDOW && !Number.isNaN(values[index - 1 - WINDOW]!)) window.remove(values[index - 1 - WINDOW]!);
     const value = values[index]!;
-    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, series, volumes, index)) continue;
+    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, impressions, volumes, index))
+      continue;
     const center = window.median();
     if (Math.abs(value - center) < WITHIN_FLOOR * Math.abs(center)) continue;
     // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.

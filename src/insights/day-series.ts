@@ -18,9 +18,6 @@ export const DAY_FIGURES = [
 ] as const satisfies readonly Exclude<keyof Stat, 'covered'>[];
 export type DayFigure = (typeof DAY_FIGURES)[number];
 
-/** Each figure's values by day, NaN where the day has none (its null). */
-export type FigureColumns = Readonly<Record<DayFigure, Float64Array>>;
-
 /**
  * One group's days in date order, as columns. The rules read a few figures
  * of every day; a year of 200 campaigns copied into Day objects was 73,000
@@ -30,16 +27,23 @@ export type FigureColumns = Readonly<Record<DayFigure, Float64Array>>;
 export interface DaySeries {
   readonly length: number;
   readonly dates: readonly string[];
-  readonly figures: FigureColumns;
+  /** A figure's values by day, NaN where the day has none (its null); computed when first asked for. */
+  figure(name: DayFigure): Float64Array;
   /** Day `index` whole, covered sums included. */
   day(index: number): Day;
 }
 
-/** Columns filled by `valueOf` for each figure. */
-export function figureColumns(valueOf: (figure: DayFigure) => Float64Array): FigureColumns {
-  const columns = {} as Record<DayFigure, Float64Array>;
-  for (const figure of DAY_FIGURES) columns[figure] = valueOf(figure);
-  return columns;
+/** `make` of each figure once, when first asked for. */
+export function lazyFigures(make: (figure: DayFigure) => Float64Array): (figure: DayFigure) => Float64Array {
+  const made = new Map<DayFigure, Float64Array>();
+  return (figure) => {
+    let column = made.get(figure);
+    if (column === undefined) {
+      column = make(figure);
+      made.set(figure, column);
+    }
+    return column;
+  };
 }
 
 /** Days already built (the report rows' series, a test's) as a series. */
@@ -47,7 +51,7 @@ export function seriesOfDays(days: readonly Day[]): DaySeries {
   return {
     length: days.length,
     dates: days.map((day) => day.date),
-    figures: figureColumns((figure) => Float64Array.from(days, (day) => day[figure] ?? NaN)),
+    figure: lazyFigures((figure) => Float64Array.from(days, (day) => day[figure] ?? NaN)),
     day: (index) => days[index]!,
   };
 }
@@ -59,6 +63,6 @@ export function daysOf(series: DaySeries): Day[] {
 
 /** A figure of one day, null where the day has none. */
 export function figureAt(series: DaySeries, figure: DayFigure, index: number): number | null {
-  const value = series.figures[figure][index]!;
+  const value = series.figure(figure)[index]!;
   return Number.isNaN(value) ? null : value;
 }

@@ -23,9 +23,10 @@ export function pace(
   const daysTotal = end - start + 1;
   const daysElapsed = Math.max(0, today - start + 1);
   let spendToDate = 0;
+  const daySpend = days.figure('spend');
   for (let index = 0; index < days.length; index++) {
     const n = dayNumber(days.dates[index]!);
-    const spend = days.figures.spend[index]!;
+    const spend = daySpend[index]!;
     if (n >= start && n <= today) spendToDate += Number.isNaN(spend) ? 0 : spend;
   }
   const expectedToDate = (budget.amount * daysElapsed) / daysTotal;

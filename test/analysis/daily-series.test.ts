@@ -6,7 +6,7 @@ import { DIMENSIONS, MEASURES } from '../../src/analysis/schema.js';
 import { DAILY_PAIRS, groupedRows, rowsOfGrouped } from '../../src/analysis/workers/grouped-rows.js';
 import { dailyPairs } from '../../src/commands/workers/analysis-task.js';
 import { dailySeries } from '../../src/commands/workers/daily-series.js';
-import { daysOf } from '../../src/insights/day-series.js';
+import { DAY_FIGURES, daysOf } from '../../src/insights/day-series.js';
 import type { DailyBreakdowns, DailySeries } from '../../src/insights/input.js';
 import { harnessForSuite } from './helpers.js';
 
@@ -31,7 +31,12 @@ const sql = (value: Value) =>
 const listed = (series: DailySeries) =>
   [...series].map(([currency, groups]) => [
     currency,
-    Object.entries(groups).map(([name, days]) => [name, daysOf(days), days.dates, days.figures]),
+    Object.entries(groups).map(([name, days]) => [
+      name,
+      daysOf(days),
+      days.dates,
+      DAY_FIGURES.map((figure) => days.figure(figure)),
+    ]),
   ]);
 const ordered = (daily: DailyBreakdowns) =>
   JSON.stringify({ platform: listed(daily.platform), campaign: listed(daily.campaign) });

@@ -7,7 +7,7 @@ import {
   type Measure,
   type SumLists,
 } from '../../analysis/pure.js';
-import { DAY_FIGURES, figureColumns, type Day, type DaySeries } from '../../insights/pure.js';
+import { DAY_FIGURES, lazyFigures, type Day, type DaySeries } from '../../insights/pure.js';
 
 /** The KPIs a Day carries, in its order (after the measures, as in DAY_FIGURES). */
 const DAY_KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas', 'frequency'] as const;
@@ -41,12 +41,13 @@ export interface Placement {
 /**
  * The rules' days of a set's rows: the figures a report row would carry
  * (each rounded at the edge). This is `metricsAt` and `computeKpis` with every
- * operand's column resolved once per series. The figures are computed walking
- * the columns in row order (`indices`, ascending) into one table with a column
- * per figure whose rows are in the series' order (`placeOf`): a series' figure
- * is a view of its column. Reading a dozen columns at rows in group order
- * missed the cache on nearly every figure. Only a day a rule takes whole
- * becomes a Day, and only then are its covered sums read.
+ * operand's column resolved once per series. A figure is computed for every
+ * day of the set when a rule first asks for it, walking its operands' columns
+ * in row order (`indices`, ascending) into a column whose rows are in the
+ * series' order (`placeOf`), and a series' figure is a view of it: the rules
+ * read 8 of the 13 figures. Reading columns at rows in group order missed
+ * the cache on nearly every figure. Only a day a rule takes whole becomes a
+ * Day, read again from its row.
  */
 export function dayTable(
   sums: SumLists,
@@ -70,19 +71,34 @@ export function dayTable(
     slots.set(name, at);
     return at;
   };
-  const kpis = DAY_KPIS.map((name) => {
+  const values = new Float64Array(size);
+  values[none] = NaN;
+  /** A figure from the sums in `values`, and the slots it reads. */
+  interface Formula {
+    readonly operands: readonly number[];
+    readonly value: () => number;
+  }
+  const measures = MEASURE_FIELDS.map((name): Formula => {
+    const slot = present.has(name) ? (slots.get(name) ?? none) : none;
+    const scale = 10 ** edgeDigits(name);
+    return { operands: [slot], value: () => edge(values[slot]!, scale) };
+  });
+  const kpis = DAY_KPIS.map((name): Formula => {
     const { numerator, denominator, scale } = KPI_DEFINITIONS[name];
+    const top = slotOf(operand(numerator, denominator));
+    const bottom = slotOf(operand(denominator, numerator));
+    const digits = 10 ** edgeDigits(name);
     return {
-      top: slotOf(operand(numerator, denominator)),
-      bottom: slotOf(operand(denominator, numerator)),
-      scale,
-      edge: 10 ** edgeDigits(name),
+      operands: [top, bottom],
+      value: () => {
+        const over = values[top]!;
+        const under = values[bottom]!;
+        // `ratio`: null (NaN here) for a missing or non-positive denominator or a missing or negative numerator.
+        return edge(under > 0 && over >= 0 ? (over / under) * scale : NaN, digits);
+      },
     };
   });
-  const measures = MEASURE_FIELDS.map((name) => ({
-    slot: present.has(name) ? (slots.get(name) ?? none) : none,
-    edge: 10 ** edgeDigits(name),
-  }));
+  const formulas = [...measures, ...kpis];
   // As in a report row: a covered sum only where it differs from the whole.
   const covered = COVERED_SUMS.flatMap((sum) => {
     const slot = slots.get(sum.name);
@@ -91,37 +107,34 @@ export function dayTable(
       ? []
       : [{ name: sum.name, slot, whole: whole ?? none, edge: 10 ** edgeDigits(sum.name) }];
   });
-  const values = new Float64Array(size);
-  values[none] = NaN;
-  /** A row's sums (and the covered sums derived from them) into `values`. */
-  const read = (index: number) => {
-    for (let slot = 0; slot < lists.length; slot++) values[slot] = numberAt(lists[slot]!, index);
-    for (const [slot, reported, whole] of derived)
-      values[slot] = Number.isNaN(values[reported]!) ? NaN : values[whole]!;
+  /** The columns a set of slots reads, and the derived sums among them. */
+  const readers = (wanted: readonly number[]) => {
+    const own = derived.filter(([slot]) => wanted.includes(slot));
+    const raw = [...wanted, ...own.flatMap(([, reported, whole]) => [reported, whole])].filter(
+      (slot, at, all) => slot < lists.length && all.indexOf(slot) === at,
+    );
+    return (index: number) => {
+      for (const slot of raw) values[slot] = numberAt(lists[slot]!, index);
+      for (const [slot, reported, whole] of own) values[slot] = Number.isNaN(values[reported]!) ? NaN : values[whole]!;
+    };
   };
+  const readAll = readers([...Array(size).keys()]);
   const places = sequence.length;
-  // Column-major: figure `at` of the day in place `place` is at `at * places + place`.
-  const table = new Float64Array(places * DAY_FIGURES.length);
-  for (let row = 0; row < indices.length; row++) {
-    const index = indices[row]!;
-    const place = placeOf[index]!;
-    if (place < 0) continue;
-    read(index);
-    for (let at = 0; at < measures.length; at++)
-      table[at * places + place] = edge(values[measures[at]!.slot]!, measures[at]!.edge);
-    for (let at = 0; at < kpis.length; at++) {
-      const { top, bottom, scale } = kpis[at]!;
-      const numerator = values[top]!;
-      const denominator = values[bottom]!;
-      // `ratio`: null (NaN here) for a missing or non-positive denominator or a missing or negative numerator.
-      const kpi = denominator > 0 && numerator >= 0 ? (numerator / denominator) * scale : NaN;
-      table[(measures.length + at) * places + place] = edge(kpi, kpis[at]!.edge);
+  const columns = lazyFigures((figure) => {
+    const { operands, value } = formulas[DAY_FIGURES.indexOf(figure)]!;
+    const read = readers(operands);
+    const column = new Float64Array(places);
+    for (let row = 0; row < indices.length; row++) {
+      const index = indices[row]!;
+      const place = placeOf[index]!;
+      if (place < 0) continue;
+      read(index);
+      column[place] = value();
     }
-  }
-  const coveredAt = (place: number) => {
+    return column;
+  });
+  const coveredSums = () => {
     const sums: Partial<Record<CoveredSum, number | null>> = {};
-    if (covered.length === 0) return sums;
-    read(sequence[place]!);
     for (const { name, slot, whole, edge: scale } of covered) {
       const value = values[slot]!;
       const other = values[whole]!;
@@ -130,33 +143,30 @@ export function dayTable(
     }
     return sums;
   };
-  const figureAt = (figure: number, place: number) => orNull(table[figure * places + place]!);
   return (start, dates) => {
     const length = dates.length;
-    const figures = figureColumns((figure) => {
-      const column = DAY_FIGURES.indexOf(figure) * places + start;
-      return table.subarray(column, column + length);
-    });
+    const figure = lazyFigures((name) => columns(name).subarray(start, start + length));
     const day = (index: number): Day => {
-      const place = start + index;
+      readAll(sequence[start + index]!);
+      const at = (position: number) => orNull(formulas[position]!.value());
       return {
         date: dates[index]!,
-        impressions: figureAt(0, place),
-        reach: figureAt(1, place),
-        clicks: figureAt(2, place),
-        spend: figureAt(3, place),
-        conversions: figureAt(4, place),
-        revenue: figureAt(5, place),
-        ctr: figureAt(6, place),
-        cpc: figureAt(7, place),
-        cpm: figureAt(8, place),
-        cvr: figureAt(9, place),
-        cpa: figureAt(10, place),
-        roas: figureAt(11, place),
-        frequency: figureAt(12, place),
-        covered: coveredAt(place),
+        impressions: at(0),
+        reach: at(1),
+        clicks: at(2),
+        spend: at(3),
+        conversions: at(4),
+        revenue: at(5),
+        ctr: at(6),
+        cpc: at(7),
+        cpm: at(8),
+        cvr: at(9),
+        cpa: at(10),
+        roas: at(11),
+        frequency: at(12),
+        covered: coveredSums(),
       };
     };
-    return { length, dates, figures, day };
+    return { length, dates, figure, day };
   };
 }

@@ -113,7 +113,8 @@ export const creativeFatigue: InsightRule = {
     'A campaign whose CTR in the last third of its days is 20 % below the first third while its frequency rose 20 % (needs reach).',
   evaluate(input) {
     return Object.entries(input.dailyByCampaign).flatMap(([name, series]): Finding[] => {
-      const { reach, impressions, spend: daySpend } = series.figures;
+      const reach = series.figure('reach');
+      const impressions = series.figure('impressions');
       const reached: number[] = [];
       for (let index = 0; index < series.length; index++)
         if (reach[index]! > 0 && !Number.isNaN(impressions[index]!)) reached.push(index);
@@ -133,6 +134,7 @@ export const creativeFatigue: InsightRule = {
       if (first.ctr === null || last.ctr === null || first.ctr === 0) return [];
       if (last.ctr > first.ctr * 0.8 || lastFrequency < firstFrequency * 1.2) return [];
       let spend = 0;
+      const daySpend = series.figure('spend');
       for (let index = 0; index < series.length; index++)
         spend += Number.isNaN(daySpend[index]!) ? 0 : daySpend[index]!;
       return [

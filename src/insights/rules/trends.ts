@@ -61,14 +61,17 @@ export const weekdayEffect: InsightRule = {
 };
 
 /** Where the longest run of days at the end of a series with spend and no conversions starts. */
-function trailingRunWithoutConversions({ length, figures: { spend, conversions } }: DaySeries): number {
-  let start = length;
+function trailingRunWithoutConversions(series: DaySeries): number {
+  const spend = series.figure('spend');
+  const conversions = series.figure('conversions');
+  let start = series.length;
   while (start > 0 && spend[start - 1]! > 0 && conversions[start - 1] === 0) start--;
   return start;
 }
 
 /** Some day before `end` converted. */
-function convertedBefore({ figures: { conversions } }: DaySeries, end: number): boolean {
+function convertedBefore(series: DaySeries, end: number): boolean {
+  const conversions = series.figure('conversions');
   for (let index = 0; index < end; index++) if (conversions[index]! > 0) return true;
   return false;
 }
