@@ -87,32 +87,38 @@ export class SortedWindow {
   }
 
   /**
-   * Median absolute deviation from the median: the sorted values walked outwards from the
-   * middle, no sort. The values below the middle are at most the median and those from it on
-   * at least, so the walk needs no search for where to start.
+   * Median absolute deviation from the median, with no sort. The values below
+   * the middle are at most the median and those from it on at least, so the
+   * distances below (walking down) and above (walking up) are two ascending
+   * runs; the median distance is the k-th smallest of their union, found by a
+   * binary search on how many of the k smallest come from below.
    */
   mad(): number {
     const n = this.count;
     if (n === 0) return NaN;
+    const values = this.values;
     const center = this.median();
-    let right = n >>> 1;
-    let left = right - 1;
-    const wanted = (n >>> 1) + 1;
-    let previous = 0;
-    let current = 0;
-    for (let taken = 0; taken < wanted; taken++) {
-      const fromLeft = left >= 0 ? center - this.values[left]! : Infinity;
-      const fromRight = right < n ? this.values[right]! - center : Infinity;
-      previous = current;
-      if (fromLeft <= fromRight) {
-        current = fromLeft;
-        left--;
-      } else {
-        current = fromRight;
-        right++;
-      }
+    const middle = n >>> 1;
+    const k = middle + 1;
+    // The j-th distance below and above (0-based); Infinity past a run's end, -Infinity before its start.
+    const below = (j: number) => (j < 0 ? -Infinity : j < middle ? center - values[middle - 1 - j]! : Infinity);
+    const above = (j: number) => (j < 0 ? -Infinity : j < n - middle ? values[middle + j]! - center : Infinity);
+    // The fewest taken from below such that the next one below is no nearer than the last one taken from above.
+    let low = Math.max(0, k - (n - middle));
+    let high = Math.min(k, middle);
+    while (low < high) {
+      const taken = (low + high) >>> 1;
+      if (below(taken) >= above(k - taken - 1)) high = taken;
+      else low = taken + 1;
     }
-    return n % 2 === 1 ? current : (previous + current) / 2;
+    const lastBelow = below(low - 1);
+    const lastAbove = above(k - low - 1);
+    const kth = Math.max(lastBelow, lastAbove);
+    if (n % 2 === 1) return kth;
+    // The (k-1)-th: the larger of what is left once the k-th is set aside.
+    const before =
+      lastBelow >= lastAbove ? Math.max(below(low - 2), lastAbove) : Math.max(lastBelow, above(k - low - 2));
+    return (before + kth) / 2;
   }
 }
 

@@ -33,6 +33,21 @@ describe('anomalies a person would act on', () => {
     }
   });
 
+  it('gives the MAD of sorting the distances for every window size, whichever side the nearest values lie on', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let trial = 0; trial < 300; trial++) {
+      const window = new SortedWindow();
+      // Skewed windows: a cluster on one side of the median and outliers on the other.
+      const held = Array.from({ length: 1 + (trial % 16) }, () =>
+        next() < 0.3 ? 50 + next() * 100 : Math.round(next() * 40) / 4,
+      );
+      for (const value of held) window.insert(value);
+      const center = median(held);
+      expect(window.mad()).toBe(median(held.map((item) => Math.abs(item - center))));
+    }
+  });
+
   it('judges a rate only with enough clicks or conversions behind it', () => {
     const thin = daySeries([
       ...Array.from({ length: 20 }, (_, i) => ({ spend: 10, impressions: 2000, clicks: 5 + (i % 2), conversions: 1 })),
