@@ -34,6 +34,16 @@ const MIN_CLICKS = 20;
 const MIN_CONVERSIONS = 5;
 const MIN_IMPRESSIONS = 1000;
 
+/** The j-th distance (0-based) below a median whose window's upper half starts at `middle`: -Infinity before the run, Infinity past it. */
+function distanceBelow(values: Float64Array, middle: number, center: number, j: number): number {
+  return j < 0 ? -Infinity : j < middle ? center - values[middle - 1 - j]! : Infinity;
+}
+
+/** The j-th distance (0-based) above the median, from `middle` up to the window's `n` values. */
+function distanceAbove(values: Float64Array, middle: number, n: number, center: number, j: number): number {
+  return j < 0 ? -Infinity : j < n - middle ? values[middle + j]! - center : Infinity;
+}
+
 /**
  * Values of the last WINDOW days, kept sorted (binary insert and remove) in a
  * typed array, so no day sorts its history and no insert allocates.
@@ -100,9 +110,8 @@ export class SortedWindow {
     const center = this.median();
     const middle = n >>> 1;
     const k = middle + 1;
-    // The j-th distance below and above (0-based); Infinity past a run's end, -Infinity before its start.
-    const below = (j: number) => (j < 0 ? -Infinity : j < middle ? center - values[middle - 1 - j]! : Infinity);
-    const above = (j: number) => (j < 0 ? -Infinity : j < n - middle ? values[middle + j]! - center : Infinity);
+    const below = (j: number) => distanceBelow(values, middle, center, j);
+    const above = (j: number) => distanceAbove(values, middle, n, center, j);
     // The fewest taken from below such that the next one below is no nearer than the last one taken from above.
     let low = Math.max(0, k - (n - middle));
     let high = Math.min(k, middle);
