@@ -306,6 +306,11 @@ function oneEventEach(anomalies: readonly Anomaly[]): Anomaly[] {
   }
   const out: Anomaly[] = [];
   for (const group of byMove.values()) {
+    // Most moves are seen at one level only: nothing to link, so the anomaly is kept as found.
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
     const kept = group.filter((anomaly) => {
       const narrower = group.filter((other) => SPECIFICITY[other.scope] > SPECIFICITY[anomaly.scope]);
       return narrower.reduce((sum, other) => sum + other.stake, 0) < anomaly.stake * 0.5 || narrower.length === 0;
