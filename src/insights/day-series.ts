@@ -56,13 +56,7 @@ export function seriesOfDays(days: readonly Day[]): DaySeries {
   };
 }
 
-/** Every day of a series whole: for a caller that reads them all (a test, a deck), not for the rules. */
+/** Every day of a series whole: for a rule that has fired on the series and shows its days, or a test. */
 export function daysOf(series: DaySeries): Day[] {
   return Array.from({ length: series.length }, (_, index) => series.day(index));
-}
-
-/** A figure of one day, null where the day has none. */
-export function figureAt(series: DaySeries, figure: DayFigure, index: number): number | null {
-  const value = series.figure(figure)[index]!;
-  return Number.isNaN(value) ? null : value;
 }
