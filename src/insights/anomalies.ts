@@ -1,5 +1,6 @@
 import { formatMetric, metricName } from '../analysis/pure.js';
-import type { Day, InsightInput } from './input.js';
+import { seriesOfDays, type DaySeries } from './day-series.js';
+import type { InsightInput } from './input.js';
 import { round } from './rules/helpers.js';
 
 export const ANOMALY_METRICS = ['spend', 'ctr', 'cpa', 'roas', 'conversions'] as const;
@@ -32,6 +33,16 @@ const HIGH = 6;
 const MIN_CLICKS = 20;
 const MIN_CONVERSIONS = 5;
 const MIN_IMPRESSIONS = 1000;
+
+/** The j-th distance (0-based) below a median whose window's upper half starts at `middle`: -Infinity before the run, Infinity past it. */
+function distanceBelow(values: Float64Array, middle: number, center: number, j: number): number {
+  return j < 0 ? -Infinity : j < middle ? center - values[middle - 1 - j]! : Infinity;
+}
+
+/** The j-th distance (0-based) above the median, from `middle` up to the window's `n` values. */
+function distanceAbove(values: Float64Array, middle: number, n: number, center: number, j: number): number {
+  return j < 0 ? -Infinity : j < n - middle ? values[middle + j]! - center : Infinity;
+}
 
 /**
  * Values of the last WINDOW days, kept sorted (binary insert and remove) in a
@@ -85,28 +96,38 @@ export class SortedWindow {
     return n === 0 ? NaN : n % 2 === 1 ? this.values[middle]! : (this.values[middle - 1]! + this.values[middle]!) / 2;
   }
 
-  /** Median absolute deviation from `center`: the sorted values walked outwards from it, no sort. */
-  mad(center: number): number {
+  /**
+   * Median absolute deviation from the median, with no sort. The values below
+   * the middle are at most the median and those from it on at least, so the
+   * distances below (walking down) and above (walking up) are two ascending
+   * runs; the median distance is the k-th smallest of their union, found by a
+   * binary search on how many of the k smallest come from below.
+   */
+  mad(): number {
     const n = this.count;
     if (n === 0) return NaN;
-    let right = this.indexOf(center);
-    let left = right - 1;
-    const wanted = (n >>> 1) + 1;
-    let previous = 0;
-    let current = 0;
-    for (let taken = 0; taken < wanted; taken++) {
-      const fromLeft = left >= 0 ? center - this.values[left]! : Infinity;
-      const fromRight = right < n ? this.values[right]! - center : Infinity;
-      previous = current;
-      if (fromLeft <= fromRight) {
-        current = fromLeft;
-        left--;
-      } else {
-        current = fromRight;
-        right++;
-      }
+    const values = this.values;
+    const center = this.median();
+    const middle = n >>> 1;
+    const k = middle + 1;
+    const below = (j: number) => distanceBelow(values, middle, center, j);
+    const above = (j: number) => distanceAbove(values, middle, n, center, j);
+    // The fewest taken from below such that the next one below is no nearer than the last one taken from above.
+    let low = Math.max(0, k - (n - middle));
+    let high = Math.min(k, middle);
+    while (low < high) {
+      const taken = (low + high) >>> 1;
+      if (below(taken) >= above(k - taken - 1)) high = taken;
+      else low = taken + 1;
     }
-    return n % 2 === 1 ? current : (previous + current) / 2;
+    const lastBelow = below(low - 1);
+    const lastAbove = above(k - low - 1);
+    const kth = Math.max(lastBelow, lastAbove);
+    if (n % 2 === 1) return kth;
+    // The (k-1)-th: the larger of what is left once the k-th is set aside.
+    const before =
+      lastBelow >= lastAbove ? Math.max(below(low - 2), lastAbove) : Math.max(lastBelow, above(k - low - 2));
+    return (before + kth) / 2;
   }
 }
 
@@ -122,8 +143,14 @@ interface Volumes {
   readonly days: Int32Array;
 }
 
-function volumesOf(days: readonly Day[]): Volumes {
-  const n = days.length;
+/** A figure as the volume sums and stakes read it: 0 for a day without it. */
+const orZero = (value: number): number => (Number.isNaN(value) ? 0 : value);
+
+function volumesOf(series: DaySeries): Volumes {
+  const n = series.length;
+  const dayClicks = series.figure('clicks');
+  const daySpend = series.figure('spend');
+  const dayConversions = series.figure('conversions');
   const out: Volumes = {
     clicks: new Float64Array(n),
     spend: new Float64Array(n),
@@ -136,17 +163,16 @@ function volumesOf(days: readonly Day[]): Volumes {
   let count = 0;
   for (let index = 0; index < n; index++) {
     if (index > 0) {
-      const entering = days[index - 1]!;
-      clicks += entering.clicks ?? 0;
-      spend += entering.spend ?? 0;
-      conversions += entering.conversions ?? 0;
+      clicks += orZero(dayClicks[index - 1]!);
+      spend += orZero(daySpend[index - 1]!);
+      conversions += orZero(dayConversions[index - 1]!);
       count += 1;
     }
     if (index > WINDOW) {
-      const leaving = days[index - 1 - WINDOW]!;
-      clicks -= leaving.clicks ?? 0;
-      spend -= leaving.spend ?? 0;
-      conversions -= leaving.conversions ?? 0;
+      const leaving = index - 1 - WINDOW;
+      clicks -= orZero(dayClicks[leaving]!);
+      spend -= orZero(daySpend[leaving]!);
+      conversions -= orZero(dayConversions[leaving]!);
       count -= 1;
     }
     out.clicks[index] = clicks;
@@ -157,9 +183,10 @@ function volumesOf(days: readonly Day[]): Volumes {
   return out;
 }
 
-function enoughVolume(metric: AnomalyMetric, day: Day, volumes: Volumes, index: number): boolean {
+function enoughVolume(metric: AnomalyMetric, impressions: Float64Array, volumes: Volumes, index: number): boolean {
   const days = Math.max(1, volumes.days[index]!);
-  if (metric === 'ctr') return (day.impressions ?? 0) >= MIN_IMPRESSIONS && volumes.clicks[index]! / days >= MIN_CLICKS;
+  if (metric === 'ctr')
+    return orZero(impressions[index]!) >= MIN_IMPRESSIONS && volumes.clicks[index]! / days >= MIN_CLICKS;
   if (metric === 'cpa' || metric === 'roas' || metric === 'conversions')
     return volumes.conversions[index]! / days >= MIN_CONVERSIONS;
   return true;
@@ -168,7 +195,7 @@ function enoughVolume(metric: AnomalyMetric, day: Day, volumes: Volumes, index: 
 /** Money a move puts at stake on its day: the spend gap, the cost of the conversions gained or lost, the revenue gap. */
 function stakeOf(
   metric: AnomalyMetric,
-  day: Day,
+  series: DaySeries,
   value: number,
   center: number,
   volumes: Volumes,
@@ -176,35 +203,12 @@ function stakeOf(
 ): number {
   const gap = Math.abs(value - center);
   const conversions = volumes.conversions[index]!;
+  const spend = orZero(series.figure('spend')[index]!);
   if (metric === 'spend') return gap;
   if (metric === 'conversions') return conversions > 0 ? gap * (volumes.spend[index]! / conversions) : 0;
-  if (metric === 'cpa') return gap * (day.conversions ?? 0);
-  if (metric === 'roas') return gap * (day.spend ?? 0);
-  return center > 0 ? (day.spend ?? 0) * Math.min(1, gap / center) : 0;
-}
-
-/** A metric's values of a series, NaN for a day without the figure: the judging loop then touches plain numbers. */
-type MetricValues = Record<AnomalyMetric, Float64Array>;
-
-/** Every anomaly metric of a series read in one pass over its days (a property read by a fixed name each). */
-function metricValues(days: readonly Day[]): MetricValues {
-  const n = days.length;
-  const out: MetricValues = {
-    spend: new Float64Array(n),
-    ctr: new Float64Array(n),
-    cpa: new Float64Array(n),
-    roas: new Float64Array(n),
-    conversions: new Float64Array(n),
-  };
-  for (let index = 0; index < n; index++) {
-    const day = days[index]!;
-    out.spend[index] = day.spend ?? NaN;
-    out.ctr[index] = day.ctr ?? NaN;
-    out.cpa[index] = day.cpa ?? NaN;
-    out.roas[index] = day.roas ?? NaN;
-    out.conversions[index] = day.conversions ?? NaN;
-  }
-  return out;
+  if (metric === 'cpa') return gap * orZero(series.figure('conversions')[index]!);
+  if (metric === 'roas') return gap * spend;
+  return center > 0 ? spend * Math.min(1, gap / center) : 0;
 }
 
 /**
@@ -216,8 +220,7 @@ const WITHIN_FLOOR = (0.999 * THRESHOLD * 0.05) / 0.6745;
 
 /** One metric of a series judged day by day, with the series' volumes. */
 function metricAnomalies(
-  days: readonly Day[],
-  values: Float64Array,
+  series: DaySeries,
   volumes: Volumes,
   metric: AnomalyMetric,
   scope: Anomaly['scope'],
@@ -225,16 +228,18 @@ function metricAnomalies(
 ): Anomaly[] {
   const out: Anomaly[] = [];
   const window = new SortedWindow();
-  for (let index = 0; index < days.length; index++) {
+  const values = series.figure(metric);
+  const impressions = series.figure('impressions');
+  for (let index = 0; index < series.length; index++) {
     if (index > 0 && !Number.isNaN(values[index - 1]!)) window.insert(values[index - 1]!);
     if (index > WINDOW && !Number.isNaN(values[index - 1 - WINDOW]!)) window.remove(values[index - 1 - WINDOW]!);
-    const day = days[index]!;
     const value = values[index]!;
-    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, day, volumes, index)) continue;
+    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, impressions, volumes, index))
+      continue;
     const center = window.median();
     if (Math.abs(value - center) < WITHIN_FLOOR * Math.abs(center)) continue;
     // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.
-    const mad = Math.max(window.mad(center), Math.abs(center) * 0.05);
+    const mad = Math.max(window.mad(), Math.abs(center) * 0.05);
     if (mad === 0) continue;
     const deviation = (0.6745 * (value - center)) / mad;
     if (Math.abs(deviation) < THRESHOLD) continue;
@@ -243,7 +248,7 @@ function metricAnomalies(
       scope,
       key,
       metric,
-      date: day.date,
+      date: series.dates[index]!,
       value: round(value, 4),
       expected: {
         median: round(center, 4),
@@ -253,7 +258,7 @@ function metricAnomalies(
       deviation: round(deviation, 2),
       direction: deviation > 0 ? 'above' : 'below',
       severity: Math.abs(deviation) >= HIGH ? 'high' : 'medium',
-      stake: round(stakeOf(metric, day, value, center, volumes, index), 2),
+      stake: round(stakeOf(metric, series, value, center, volumes, index), 2),
       linked: [],
     });
   }
@@ -268,19 +273,18 @@ function metricAnomalies(
  * money that puts at stake.
  */
 export function seriesAnomalies(
-  days: readonly Day[],
+  series: DaySeries,
   metric: AnomalyMetric,
   scope: Anomaly['scope'],
   key: string,
 ): Anomaly[] {
-  return metricAnomalies(days, metricValues(days)[metric], volumesOf(days), metric, scope, key);
+  return metricAnomalies(series, volumesOf(series), metric, scope, key);
 }
 
-/** `seriesAnomalies` of every metric, metric by metric, the series' values and volumes read once for all of them. */
-function allSeriesAnomalies(days: readonly Day[], scope: Anomaly['scope'], key: string): Anomaly[] {
-  const volumes = volumesOf(days);
-  const values = metricValues(days);
-  return ANOMALY_METRICS.flatMap((metric) => metricAnomalies(days, values[metric], volumes, metric, scope, key));
+/** `seriesAnomalies` of every metric, metric by metric, the series' volumes summed once for all of them. */
+function allSeriesAnomalies(series: DaySeries, scope: Anomaly['scope'], key: string): Anomaly[] {
+  const volumes = volumesOf(series);
+  return ANOMALY_METRICS.flatMap((metric) => metricAnomalies(series, volumes, metric, scope, key));
 }
 
 const SPECIFICITY: Record<Anomaly['scope'], number> = { campaign: 2, platform: 1, total: 0 };
@@ -302,6 +306,11 @@ function oneEventEach(anomalies: readonly Anomaly[]): Anomaly[] {
   }
   const out: Anomaly[] = [];
   for (const group of byMove.values()) {
+    // Most moves are seen at one level only: nothing to link, so the anomaly is kept as found.
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
     const kept = group.filter((anomaly) => {
       const narrower = group.filter((other) => SPECIFICITY[other.scope] > SPECIFICITY[anomaly.scope]);
       return narrower.reduce((sum, other) => sum + other.stake, 0) < anomaly.stake * 0.5 || narrower.length === 0;
@@ -334,13 +343,13 @@ export function detectAnomalies(input: AnomalyInput): readonly Anomaly[] {
 }
 
 function findAnomalies(input: AnomalyInput): Anomaly[] {
-  const series: [Anomaly['scope'], string, readonly Day[]][] = [
-    ['total', 'all', input.daily],
+  const series: [Anomaly['scope'], string, DaySeries][] = [
+    ['total', 'all', seriesOfDays(input.daily)],
     ...Object.entries(input.dailyByPlatform).map(
-      ([key, days]) => ['platform', key, days] as [Anomaly['scope'], string, readonly Day[]],
+      ([key, days]) => ['platform', key, days] as [Anomaly['scope'], string, DaySeries],
     ),
     ...Object.entries(input.dailyByCampaign).map(
-      ([key, days]) => ['campaign', key, days] as [Anomaly['scope'], string, readonly Day[]],
+      ([key, days]) => ['campaign', key, days] as [Anomaly['scope'], string, DaySeries],
     ),
   ];
   return oneEventEach(series.flatMap(([scope, key, days]) => allSeriesAnomalies(days, scope, key))).sort(

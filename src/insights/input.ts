@@ -3,33 +3,10 @@ import type { AnalysisReport, ReportRow } from '../analysis/pure.js';
 import { totalRows } from '../analysis/pure.js';
 import type { BenchmarkSettings } from './benchmarks.js';
 import type { Pacing } from './pacing-types.js';
+import { seriesOfDays, type DaySeries } from './day-series.js';
+import type { Day, Group, Stat } from './stat.js';
 
-/** The measures and KPIs of one group, as the rules read them (null: not in the data or not defined). */
-export interface Stat {
-  readonly impressions: number | null;
-  readonly reach: number | null;
-  readonly clicks: number | null;
-  readonly spend: number | null;
-  readonly conversions: number | null;
-  readonly revenue: number | null;
-  readonly ctr: number | null;
-  readonly cpc: number | null;
-  readonly cpm: number | null;
-  readonly cvr: number | null;
-  readonly cpa: number | null;
-  readonly roas: number | null;
-  readonly frequency: number | null;
-  /** Measures summed over only the rows that report revenue or conversions, where that differs from the whole. */
-  readonly covered?: Partial<Record<CoveredSum, number | null>>;
-}
-
-export interface Group extends Stat {
-  readonly name: string;
-}
-
-export interface Day extends Stat {
-  readonly date: string;
-}
+export type { Day, Group, Stat } from './stat.js';
 
 export interface QualityFacts {
   readonly rows: number;
@@ -56,8 +33,8 @@ export interface InsightInput {
     Record<'platform' | 'campaign' | 'device' | 'age' | 'gender' | 'country' | 'channel', Group[]>
   >;
   readonly daily: Day[];
-  readonly dailyByPlatform: Record<string, Day[]>;
-  readonly dailyByCampaign: Record<string, Day[]>;
+  readonly dailyByPlatform: Record<string, DaySeries>;
+  readonly dailyByCampaign: Record<string, DaySeries>;
   readonly measures: ReadonlySet<string>;
   readonly quality: QualityFacts;
   readonly benchmarks: BenchmarkSettings;
@@ -89,21 +66,27 @@ export function statOf(row: ReportRow): Stat {
 }
 
 /** Rows of a pair breakdown (`platform×date`) as daily series per group. */
-export function dailyBy(rows: readonly ReportRow[], dimension: string, currency: string | null): Record<string, Day[]> {
+export function dailyBy(
+  rows: readonly ReportRow[],
+  dimension: string,
+  currency: string | null,
+): Record<string, DaySeries> {
   // Keyed by the export's names: without a prototype, `__proto__` or `constructor` is a group like any other.
-  const out = Object.create(null) as Record<string, Day[]>;
+  const byName = Object.create(null) as Record<string, Day[]>;
   for (const row of rows) {
     if ((row.currency ?? null) !== currency || typeof row.date !== 'string') continue;
     const name = String(row[dimension] ?? '(none)');
-    (out[name] ??= []).push({ date: row.date, ...statOf(row) });
+    (byName[name] ??= []).push({ date: row.date, ...statOf(row) });
   }
+  const out = Object.create(null) as Record<string, DaySeries>;
   // ISO days sort by code unit; localeCompare's collation cost seconds over a year of 200 campaigns.
-  for (const days of Object.values(out)) days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  for (const [name, days] of Object.entries(byName))
+    out[name] = seriesOfDays(days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)));
   return out;
 }
 
 /** A pair breakdown's daily series: per currency (in the order met), per group, its days in date order. */
-export type DailySeries = ReadonlyMap<string | null, Record<string, Day[]>>;
+export type DailySeries = ReadonlyMap<string | null, Record<string, DaySeries>>;
 
 /** The daily platform and campaign series, read once per analysis by the trend, anomaly and pacing rules. */
 export interface DailyBreakdowns {

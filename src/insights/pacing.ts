@@ -1,4 +1,5 @@
-import type { DailyBreakdowns, Day } from './input.js';
+import { seriesOfDays, type DaySeries } from './day-series.js';
+import type { DailyBreakdowns } from './input.js';
 import { round } from './rules/helpers.js';
 import type { BudgetFlight, Pacing, PacingStatus, PacingThresholds } from './pacing-types.js';
 
@@ -12,7 +13,7 @@ const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) /
 /** A budget's pacing on `asOf` from the daily spend of its campaign or platform. */
 export function pace(
   budget: BudgetFlight,
-  days: readonly Day[],
+  days: DaySeries,
   asOf: string,
   thresholds: PacingThresholds = DEFAULT_PACING,
 ): Pacing {
@@ -21,12 +22,13 @@ export function pace(
   const today = Math.min(dayNumber(asOf), end);
   const daysTotal = end - start + 1;
   const daysElapsed = Math.max(0, today - start + 1);
-  const spendToDate = days
-    .filter((day) => {
-      const n = dayNumber(day.date);
-      return n >= start && n <= today;
-    })
-    .reduce((sum, day) => sum + (day.spend ?? 0), 0);
+  let spendToDate = 0;
+  const daySpend = days.figure('spend');
+  for (let index = 0; index < days.length; index++) {
+    const n = dayNumber(days.dates[index]!);
+    const spend = daySpend[index]!;
+    if (n >= start && n <= today) spendToDate += Number.isNaN(spend) ? 0 : spend;
+  }
   const expectedToDate = (budget.amount * daysElapsed) / daysTotal;
   const ratio = daysElapsed === 0 || expectedToDate === 0 ? null : spendToDate / expectedToDate;
   const status: PacingStatus =
@@ -70,7 +72,7 @@ export function paceBudgets(
     const currency = budget.currency ?? (currencies.length === 1 ? currencies[0]! : undefined);
     const groups = currency === undefined ? undefined : series.get(currency);
     // A budget named `constructor` must not read Object.prototype's.
-    const days = groups && Object.hasOwn(groups, budget.name) ? groups[budget.name]! : [];
+    const days = groups && Object.hasOwn(groups, budget.name) ? groups[budget.name]! : seriesOfDays([]);
     return pace(budget, days, asOf, thresholds);
   });
 }

@@ -179,6 +179,6 @@ describe("the report rows series (pca analyze's deck) with names like object key
     const rows = CAMPAIGNS.map(({ campaign }) => ({ currency: 'USD', date: '2025-01-01', campaign, spend: 1 }));
     const series = seriesOfRows(rows, 'campaign').get('USD')!;
     expect(Object.keys(series)).toEqual(['__proto__', 'constructor', 'Brand']);
-    expect(Object.values(series).map((days) => days.map((day) => day.spend))).toEqual([[1], [1], [1]]);
+    expect(Object.values(series).map((days) => [...days.figure('spend')])).toEqual([[1], [1], [1]]);
   });
 });

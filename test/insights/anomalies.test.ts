@@ -7,13 +7,13 @@ import {
   shouldSuppress,
   smoothedRating,
 } from '../../src/insights/feedback-loop.js';
-import { days } from './fixtures.js';
+import { daySeries } from './fixtures.js';
 
 describe('anomalies (median/MAD against the days before)', () => {
   const base = Array.from({ length: 20 }, (_, i) => ({ spend: 100 + (i % 5) * 2, conversions: 10 }));
 
   it('flags a spike with its expected range, deviation and severity', () => {
-    const series = days([...base, { spend: 300, conversions: 10 }]);
+    const series = daySeries([...base, { spend: 300, conversions: 10 }]);
     const [anomaly] = seriesAnomalies(series, 'spend', 'total', 'all');
     expect(anomaly).toMatchObject({
       date: '2026-03-21',
@@ -28,21 +28,21 @@ describe('anomalies (median/MAD against the days before)', () => {
   });
 
   it('flags a drop, and a moderate one as medium', () => {
-    const series = days([...base, { spend: 75, conversions: 10 }]);
+    const series = daySeries([...base, { spend: 75, conversions: 10 }]);
     const [anomaly] = seriesAnomalies(series, 'spend', 'platform', 'Meta');
     expect(anomaly).toMatchObject({ direction: 'below', severity: 'medium', key: 'Meta' });
   });
 
   it('says nothing without 7 days of history, about null days, or about ordinary wobble', () => {
     expect(
-      seriesAnomalies(days([...base.slice(0, 6), { spend: 900, conversions: 1 }]), 'spend', 'total', 'all'),
+      seriesAnomalies(daySeries([...base.slice(0, 6), { spend: 900, conversions: 1 }]), 'spend', 'total', 'all'),
     ).toEqual([]);
-    expect(seriesAnomalies(days(base), 'spend', 'total', 'all')).toEqual([]);
-    expect(seriesAnomalies(days([...base, { conversions: 10 }]), 'spend', 'total', 'all')).toEqual([]);
+    expect(seriesAnomalies(daySeries(base), 'spend', 'total', 'all')).toEqual([]);
+    expect(seriesAnomalies(daySeries([...base, { conversions: 10 }]), 'spend', 'total', 'all')).toEqual([]);
   });
 
   it('does not treat every change of a flat series as an outlier', () => {
-    const flat = days([...Array.from({ length: 14 }, () => ({ spend: 100 })), { spend: 103 }]);
+    const flat = daySeries([...Array.from({ length: 14 }, () => ({ spend: 100 })), { spend: 103 }]);
     expect(seriesAnomalies(flat, 'spend', 'total', 'all')).toEqual([]);
   });
 });

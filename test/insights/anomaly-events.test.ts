@@ -8,7 +8,8 @@ import {
 } from '../../src/insights/anomalies.js';
 import { dailyOutliers } from '../../src/insights/rules/anomaly.js';
 import { median } from '../../src/insights/rules/helpers.js';
-import { days, input } from './fixtures.js';
+import { seriesOfDays } from '../../src/insights/day-series.js';
+import { days, daySeries, input } from './fixtures.js';
 
 const quiet = (index: number) => ({
   spend: 100 + (index % 5) * 2,
@@ -28,24 +29,39 @@ describe('anomalies a person would act on', () => {
       const held = values.slice(Math.max(0, index - 4), index + 1);
       const center = median(held);
       expect(window.median()).toBe(center);
-      expect(window.mad(center)).toBe(median(held.map((item) => Math.abs(item - center))));
+      expect(window.mad()).toBe(median(held.map((item) => Math.abs(item - center))));
+    }
+  });
+
+  it('gives the MAD of sorting the distances for every window size, whichever side the nearest values lie on', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let trial = 0; trial < 300; trial++) {
+      const window = new SortedWindow();
+      // Skewed windows: a cluster on one side of the median and outliers on the other.
+      const held = Array.from({ length: 1 + (trial % 16) }, () =>
+        next() < 0.3 ? 50 + next() * 100 : Math.round(next() * 40) / 4,
+      );
+      for (const value of held) window.insert(value);
+      const center = median(held);
+      expect(window.mad()).toBe(median(held.map((item) => Math.abs(item - center))));
     }
   });
 
   it('judges a rate only with enough clicks or conversions behind it', () => {
-    const thin = days([
+    const thin = daySeries([
       ...Array.from({ length: 20 }, (_, i) => ({ spend: 10, impressions: 2000, clicks: 5 + (i % 2), conversions: 1 })),
       { spend: 10, impressions: 2000, clicks: 40, conversions: 1 },
     ]);
     expect(seriesAnomalies(thin, 'ctr', 'total', 'all')).toEqual([]);
-    const thick = days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), clicks: 600 }]);
+    const thick = daySeries([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), clicks: 600 }]);
     expect(seriesAnomalies(thick, 'ctr', 'total', 'all')).toHaveLength(1);
   });
 
   it('needs ten days of history before it judges a day', () => {
-    const short = days([...Array.from({ length: 9 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
+    const short = daySeries([...Array.from({ length: 9 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
     expect(seriesAnomalies(short, 'spend', 'total', 'all')).toEqual([]);
-    const enough = days([...Array.from({ length: 10 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
+    const enough = daySeries([...Array.from({ length: 10 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
     expect(seriesAnomalies(enough, 'spend', 'total', 'all')).toHaveLength(1);
   });
 
@@ -53,8 +69,8 @@ describe('anomalies a person would act on', () => {
     const series = days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
     const anomalies = detectAnomalies({
       daily: series,
-      dailyByPlatform: { Meta: series },
-      dailyByCampaign: { Prospecting: series },
+      dailyByPlatform: { Meta: seriesOfDays(series) },
+      dailyByCampaign: { Prospecting: seriesOfDays(series) },
     });
     const spend = anomalies.filter((anomaly) => anomaly.metric === 'spend');
     expect(spend).toHaveLength(1);
@@ -70,7 +86,7 @@ describe('anomalies a person would act on', () => {
     const campaigns = Object.fromEntries(
       Array.from({ length: 8 }, (_, c) => [
         `C${c}`,
-        days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 300 + c * 100 }]),
+        daySeries([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 300 + c * 100 }]),
       ]),
     );
     const anomalies = detectAnomalies({ daily: [], dailyByPlatform: {}, dailyByCampaign: campaigns });
@@ -132,12 +148,12 @@ describe('anomalies a person would act on', () => {
       expect(window.size).toBe(held.length);
       if (held.length === 0) {
         expect(window.median()).toBeNaN();
-        expect(window.mad(0)).toBeNaN();
+        expect(window.mad()).toBeNaN();
         continue;
       }
       const center = median(held);
       expect(window.median()).toBe(center);
-      expect(window.mad(center)).toBe(median(held.map((item) => Math.abs(item - center))));
+      expect(window.mad()).toBe(median(held.map((item) => Math.abs(item - center))));
     }
   });
 
@@ -178,7 +194,7 @@ describe('anomalies a person would act on', () => {
         }),
       );
       for (const metric of ['spend', 'conversions'] as const) {
-        const found = seriesAnomalies(list, metric, 'total', 'all').map((anomaly) => ({
+        const found = seriesAnomalies(seriesOfDays(list), metric, 'total', 'all').map((anomaly) => ({
           date: anomaly.date,
           median: anomaly.expected.median,
           deviation: anomaly.deviation,
@@ -187,7 +203,7 @@ describe('anomalies a person would act on', () => {
         judged += found.length;
       }
       const all = detectAnomalies({ daily: list, dailyByPlatform: {}, dailyByCampaign: {} });
-      const each = ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(list, metric, 'total', 'all'));
+      const each = ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(seriesOfDays(list), metric, 'total', 'all'));
       expect([...all].sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date))).toEqual(
         each.sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date)),
       );

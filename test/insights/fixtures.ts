@@ -1,4 +1,5 @@
 import { computeKpis, type MeasureTotals } from '../../src/analysis/kpis.js';
+import { seriesOfDays, type DaySeries } from '../../src/insights/day-series.js';
 import type { Day, Group, InsightInput, Stat } from '../../src/insights/input.js';
 
 type Measures = Partial<Record<'impressions' | 'reach' | 'clicks' | 'spend' | 'conversions' | 'revenue', number>>;
@@ -35,6 +36,9 @@ export function days(list: readonly Measures[], start = '2026-03-01'): Day[] {
     ...stat(measures),
   }));
 }
+
+/** The same days as the columns the rules read. */
+export const daySeries = (list: readonly Measures[], start?: string): DaySeries => seriesOfDays(days(list, start));
 
 export function sum(groups: readonly Measures[]): Measures {
   const out: Measures = {};

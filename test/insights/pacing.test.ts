@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seriesOfRows } from '../../src/insights/input.js';
 import { pace, paceBudgets } from '../../src/insights/pacing.js';
-import { days } from './fixtures.js';
+import { daySeries } from './fixtures.js';
 
 const flight = {
   id: 'bud_1',
@@ -12,7 +12,7 @@ const flight = {
   startDate: '2026-03-01',
   endDate: '2026-03-30',
 };
-const spend = (amount: number, count: number) => days(Array.from({ length: count }, () => ({ spend: amount })));
+const spend = (amount: number, count: number) => daySeries(Array.from({ length: count }, () => ({ spend: amount })));
 
 describe('budget pacing', () => {
   it('is on track on a straight line, with the projection and what remains', () => {

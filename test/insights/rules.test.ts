@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InsightInput } from '../../src/insights/input.js';
 import { pace } from '../../src/insights/pacing.js';
 import { INSIGHT_RULES, ruleById } from '../../src/insights/rules/index.js';
-import { days, group, input } from './fixtures.js';
+import { days, daySeries, group, input } from './fixtures.js';
 
 const flat = (count: number, measures: Parameters<typeof days>[0][number]) =>
   Array.from({ length: count }, () => measures);
@@ -133,7 +133,7 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     fires: input({
       totals: { spend: 1200 },
       dailyByCampaign: {
-        Evergreen: days([
+        Evergreen: daySeries([
           ...flat(4, { impressions: 10_000, reach: 5_000, clicks: 200, spend: 100 }),
           ...flat(4, { impressions: 10_000, reach: 4_000, clicks: 150, spend: 100 }),
           ...flat(4, { impressions: 10_000, reach: 2_500, clicks: 100, spend: 100 }),
@@ -142,7 +142,9 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     }),
     quiet: input({
       totals: { spend: 1200 },
-      dailyByCampaign: { Evergreen: days(flat(12, { impressions: 10_000, reach: 5_000, clicks: 200, spend: 100 })) },
+      dailyByCampaign: {
+        Evergreen: daySeries(flat(12, { impressions: 10_000, reach: 5_000, clicks: 200, spend: 100 })),
+      },
     }),
     subject: 'Evergreen',
   },
@@ -211,12 +213,15 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     subject: 'Monday/Sunday',
   },
   'pacing.budget_off_track': {
-    fires: input({ totals: { spend: 2000 }, pacing: [pace(flight, days(flat(10, { spend: 200 })), '2026-03-10')] }),
+    fires: input({
+      totals: { spend: 2000 },
+      pacing: [pace(flight, daySeries(flat(10, { spend: 200 })), '2026-03-10')],
+    }),
     quiet: input({
       totals: { spend: 1000 },
       pacing: [
-        pace(flight, days(flat(10, { spend: 100 })), '2026-03-10'),
-        pace({ ...flight, id: 'bud_2' }, [], '2026-02-01'),
+        pace(flight, daySeries(flat(10, { spend: 100 })), '2026-03-10'),
+        pace({ ...flight, id: 'bud_2' }, daySeries([]), '2026-02-01'),
       ],
     }),
     subject: 'campaign:Spring:bud_1',
@@ -225,7 +230,7 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     fires: input({
       totals: { spend: 1400 },
       dailyByPlatform: {
-        Meta: days([
+        Meta: daySeries([
           ...flat(10, { spend: 100, clicks: 50, conversions: 5 }),
           ...flat(4, { spend: 100, clicks: 50, conversions: 0 }),
         ]),
@@ -234,7 +239,7 @@ const CASES: Record<string, { fires: InsightInput; quiet: InsightInput; subject?
     quiet: input({
       totals: { spend: 1200 },
       dailyByPlatform: {
-        Meta: days([
+        Meta: daySeries([
           ...flat(10, { spend: 100, clicks: 50, conversions: 5 }),
           ...flat(2, { spend: 100, clicks: 50, conversions: 0 }),
         ]),

@@ -112,21 +112,31 @@ export const creativeFatigue: InsightRule = {
   description:
     'A campaign whose CTR in the last third of its days is 20 % below the first third while its frequency rose 20 % (needs reach).',
   evaluate(input) {
-    return Object.entries(input.dailyByCampaign).flatMap(([name, days]): Finding[] => {
-      const withReach = days.filter((day) => day.reach !== null && day.reach > 0 && day.impressions !== null);
-      if (withReach.length < 9) return [];
-      const third = Math.floor(withReach.length / 3);
-      const first = sumStats(withReach.slice(0, third));
-      const last = sumStats(withReach.slice(-third));
+    return Object.entries(input.dailyByCampaign).flatMap(([name, series]): Finding[] => {
+      const reach = series.figure('reach');
+      const impressions = series.figure('impressions');
+      const reached: number[] = [];
+      for (let index = 0; index < series.length; index++)
+        if (reach[index]! > 0 && !Number.isNaN(impressions[index]!)) reached.push(index);
+      if (reached.length < 9) return [];
+      // Only the days the thirds sum are built whole.
+      const third = Math.floor(reached.length / 3);
+      const firstDays = reached.slice(0, third).map((index) => series.day(index));
+      const lastDays = reached.slice(-third).map((index) => series.day(index));
+      const first = sumStats(firstDays);
+      const last = sumStats(lastDays);
       const frequency = (list: Day[]) => {
         const values = list.map((day) => (day.impressions ?? 0) / day.reach!);
         return values.reduce((a, b) => a + b, 0) / values.length;
       };
-      const firstFrequency = frequency(withReach.slice(0, third));
-      const lastFrequency = frequency(withReach.slice(-third));
+      const firstFrequency = frequency(firstDays);
+      const lastFrequency = frequency(lastDays);
       if (first.ctr === null || last.ctr === null || first.ctr === 0) return [];
       if (last.ctr > first.ctr * 0.8 || lastFrequency < firstFrequency * 1.2) return [];
-      const spend = days.reduce((sum, day) => sum + (day.spend ?? 0), 0);
+      let spend = 0;
+      const daySpend = series.figure('spend');
+      for (let index = 0; index < series.length; index++)
+        spend += Number.isNaN(daySpend[index]!) ? 0 : daySpend[index]!;
       return [
         {
           ruleId: this.id,
@@ -141,7 +151,7 @@ export const creativeFatigue: InsightRule = {
               ctrLast: round(last.ctr, 4),
               frequencyFirst: round(firstFrequency),
               frequencyLast: round(lastFrequency),
-              days: withReach.length,
+              days: reached.length,
             },
             rows: [],
           },

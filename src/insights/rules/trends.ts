@@ -1,6 +1,6 @@
 import type { Finding, InsightRule } from '../finding.js';
 import { plural, possessive } from '../../analysis/pure.js';
-import type { Day } from '../input.js';
+import { daysOf, type DaySeries } from '../day-series.js';
 import { money, pct, round, share, sumStats } from './helpers.js';
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
@@ -60,15 +60,20 @@ export const weekdayEffect: InsightRule = {
   },
 };
 
-/** The longest run of days at the end of a series with spend and no conversions. */
-function trailingDaysWithoutConversions(days: readonly Day[]): Day[] {
-  const run: Day[] = [];
-  for (let i = days.length - 1; i >= 0; i--) {
-    const day = days[i]!;
-    if ((day.spend ?? 0) > 0 && day.conversions === 0) run.unshift(day);
-    else break;
-  }
-  return run;
+/** Where the longest run of days at the end of a series with spend and no conversions starts. */
+function trailingRunWithoutConversions(series: DaySeries): number {
+  const spend = series.figure('spend');
+  const conversions = series.figure('conversions');
+  let start = series.length;
+  while (start > 0 && spend[start - 1]! > 0 && conversions[start - 1] === 0) start--;
+  return start;
+}
+
+/** Some day before `end` converted. */
+function convertedBefore(series: DaySeries, end: number): boolean {
+  const conversions = series.figure('conversions');
+  for (let index = 0; index < end; index++) if (conversions[index]! > 0) return true;
+  return false;
 }
 
 /** Spend keeps flowing while conversions stop: tracking has probably broken. */
@@ -78,10 +83,13 @@ export const trackingGap: InsightRule = {
   priority: 'high',
   description: 'A platform with 3+ consecutive final days of spend and zero conversions after days that converted.',
   evaluate(input) {
-    return Object.entries(input.dailyByPlatform).flatMap(([name, days]): Finding[] => {
-      const gap = trailingDaysWithoutConversions(days);
-      const earlier = days.slice(0, days.length - gap.length);
-      if (gap.length < 3 || !earlier.some((day) => (day.conversions ?? 0) > 0)) return [];
+    return Object.entries(input.dailyByPlatform).flatMap(([name, series]): Finding[] => {
+      const start = trailingRunWithoutConversions(series);
+      if (series.length - start < 3 || !convertedBefore(series, start)) return [];
+      // Only a platform the rule fires on has its days built whole.
+      const days = daysOf(series);
+      const gap = days.slice(start);
+      const earlier = days.slice(0, start);
       const spent = gap.reduce((sum, day) => sum + (day.spend ?? 0), 0);
       const before = sumStats(earlier);
       return [

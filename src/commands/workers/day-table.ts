@@ -1,0 +1,172 @@
+import {
+  COVERED_SUMS,
+  edgeDigits,
+  KPI_DEFINITIONS,
+  operand,
+  type CoveredSum,
+  type Measure,
+  type SumLists,
+} from '../../analysis/pure.js';
+import { DAY_FIGURES, lazyFigures, type Day, type DaySeries } from '../../insights/pure.js';
+
+/** The KPIs a Day carries, in its order (after the measures, as in DAY_FIGURES). */
+const DAY_KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas', 'frequency'] as const;
+/** The measures a Day carries, in its order. */
+const MEASURE_FIELDS = ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'] as const;
+
+/** A sum as `metricsAt` reads it, with NaN for its null (a missing or non-finite figure). */
+function numberAt(list: ArrayLike<unknown>, index: number): number {
+  const value = list[index];
+  const number = typeof value === 'number' ? value : value === null || value === undefined ? NaN : Number(value);
+  return Number.isFinite(number) ? number : NaN;
+}
+
+/** `atEdge` with the field's scale in hand, NaN for its null: it runs for every figure of every day. */
+function edge(value: number, scale: number): number {
+  if (!Number.isFinite(value)) return NaN;
+  const rounded = Math.round(value * scale) / scale;
+  return rounded === 0 ? 0 : rounded;
+}
+
+/** A figure read back from the table: NaN stands for null. */
+const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+
+/** Where the days of a set's rows go: `placeOf` a row its place (-1: none), `sequence` each place's row. */
+export interface Placement {
+  readonly indices: Int32Array;
+  readonly placeOf: Int32Array;
+  readonly sequence: Int32Array;
+}
+
+/**
+ * The rules' days of a set's rows: the figures a report row would carry
+ * (each rounded at the edge). This is `metricsAt` and `computeKpis` with every
+ * operand's column resolved once per series. A figure is computed for every
+ * day of the set when a rule first asks for it, walking its operands' columns
+ * in row order (`indices`, ascending) into a column whose rows are in the
+ * series' order (`placeOf`), and a series' figure is a view of it: the rules
+ * read 8 of the 13 figures. Reading columns at rows in group order missed
+ * the cache on nearly every figure. Only a day a rule takes whole becomes a
+ * Day, read again from its row.
+ */
+export function dayTable(
+  sums: SumLists,
+  present: ReadonlySet<Measure>,
+  { indices, placeOf, sequence }: Placement,
+): (start: number, dates: readonly string[]) => DaySeries {
+  const slots = new Map<string, number>(sums.map(([name], slot) => [name, slot]));
+  const lists = sums.map(([, list]) => list);
+  let size = lists.length;
+  // Always NaN: an operand no column or covered sum gives.
+  const none = size++;
+  // A covered sum nobody computed reads as the whole measure when the partial measure is reported (`sumOf`).
+  const derived: (readonly [slot: number, reported: number, measure: number])[] = [];
+  const slotOf = (name: Measure | CoveredSum): number => {
+    const slot = slots.get(name);
+    if (slot !== undefined) return slot;
+    const sum = COVERED_SUMS.find((candidate) => candidate.name === name);
+    if (!sum) return none;
+    const at = size++;
+    derived.push([at, slots.get(sum.reportedBy) ?? none, slots.get(sum.measure) ?? none]);
+    slots.set(name, at);
+    return at;
+  };
+  const values = new Float64Array(size);
+  values[none] = NaN;
+  /** A figure from the sums in `values`, and the slots it reads. */
+  interface Formula {
+    readonly operands: readonly number[];
+    readonly value: () => number;
+  }
+  const measures = MEASURE_FIELDS.map((name): Formula => {
+    const slot = present.has(name) ? (slots.get(name) ?? none) : none;
+    const scale = 10 ** edgeDigits(name);
+    return { operands: [slot], value: () => edge(values[slot]!, scale) };
+  });
+  const kpis = DAY_KPIS.map((name): Formula => {
+    const { numerator, denominator, scale } = KPI_DEFINITIONS[name];
+    const top = slotOf(operand(numerator, denominator));
+    const bottom = slotOf(operand(denominator, numerator));
+    const digits = 10 ** edgeDigits(name);
+    return {
+      operands: [top, bottom],
+      value: () => {
+        const over = values[top]!;
+        const under = values[bottom]!;
+        // `ratio`: null (NaN here) for a missing or non-positive denominator or a missing or negative numerator.
+        return edge(under > 0 && over >= 0 ? (over / under) * scale : NaN, digits);
+      },
+    };
+  });
+  const formulas = [...measures, ...kpis];
+  // As in a report row: a covered sum only where it differs from the whole.
+  const covered = COVERED_SUMS.flatMap((sum) => {
+    const slot = slots.get(sum.name);
+    const whole = slots.get(sum.measure);
+    return slot === undefined || slot >= lists.length
+      ? []
+      : [{ name: sum.name, slot, whole: whole ?? none, edge: 10 ** edgeDigits(sum.name) }];
+  });
+  /** The columns a set of slots reads, and the derived sums among them. */
+  const readers = (wanted: readonly number[]) => {
+    const own = derived.filter(([slot]) => wanted.includes(slot));
+    const raw = [...wanted, ...own.flatMap(([, reported, whole]) => [reported, whole])].filter(
+      (slot, at, all) => slot < lists.length && all.indexOf(slot) === at,
+    );
+    return (index: number) => {
+      for (const slot of raw) values[slot] = numberAt(lists[slot]!, index);
+      for (const [slot, reported, whole] of own) values[slot] = Number.isNaN(values[reported]!) ? NaN : values[whole]!;
+    };
+  };
+  const readAll = readers([...Array(size).keys()]);
+  const places = sequence.length;
+  const columns = lazyFigures((figure) => {
+    const { operands, value } = formulas[DAY_FIGURES.indexOf(figure)]!;
+    const read = readers(operands);
+    const column = new Float64Array(places);
+    for (let row = 0; row < indices.length; row++) {
+      const index = indices[row]!;
+      const place = placeOf[index]!;
+      if (place < 0) continue;
+      read(index);
+      column[place] = value();
+    }
+    return column;
+  });
+  const coveredSums = () => {
+    const sums: Partial<Record<CoveredSum, number | null>> = {};
+    for (const { name, slot, whole, edge: scale } of covered) {
+      const value = values[slot]!;
+      const other = values[whole]!;
+      const same = Number.isNaN(value) ? Number.isNaN(other) : value === other;
+      if (!same) sums[name] = orNull(edge(value, scale));
+    }
+    return sums;
+  };
+  return (start, dates) => {
+    const length = dates.length;
+    const figure = lazyFigures((name) => columns(name).subarray(start, start + length));
+    const day = (index: number): Day => {
+      readAll(sequence[start + index]!);
+      const at = (position: number) => orNull(formulas[position]!.value());
+      return {
+        date: dates[index]!,
+        impressions: at(0),
+        reach: at(1),
+        clicks: at(2),
+        spend: at(3),
+        conversions: at(4),
+        revenue: at(5),
+        ctr: at(6),
+        cpc: at(7),
+        cpm: at(8),
+        cvr: at(9),
+        cpa: at(10),
+        roas: at(11),
+        frequency: at(12),
+        covered: coveredSums(),
+      };
+    };
+    return { length, dates, figure, day };
+  };
+}
