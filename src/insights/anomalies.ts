@@ -372,10 +372,18 @@ export function anomalySentence(anomaly: Anomaly, currency: string | null): stri
     anomaly.linked.length > 0
       ? ` (also seen in ${anomaly.linked.map((link) => (link === 'total:all' ? 'the account' : link.slice(link.indexOf(':') + 1))).join(', ')})`
       : '';
-  return `On ${anomaly.date}, ${who} had ${metricName(anomaly.metric)} of ${figure(anomaly.value)}, against ${usualRange(anomaly, figure)}${also}; ${formatMetric('spend', anomaly.stake, currency)} at stake.`;
+  const money = formatMetric('spend', anomaly.stake, currency);
+  return `On ${anomaly.date}, ${who} had ${metricName(anomaly.metric)} of ${figure(anomaly.value)}, against ${usualRange(anomaly, figure)}${also}; ${favourable(anomaly) ? `worth ${money}` : `${money} at stake`}.`;
+}
+
+/** Moves that are good news: more clicks per view, return or conversions, or a cheaper conversion. Spend is neither. */
+function favourable(anomaly: Anomaly): boolean {
+  if (anomaly.metric === 'spend') return false;
+  return (anomaly.metric === 'cpa') === (anomaly.direction === 'below');
 }
 
 /** The title of an anomaly. */
 export function anomalyTitle(anomaly: Anomaly): string {
-  return `${metricName(anomaly.metric)} ${anomaly.direction} its usual range on ${anomaly.date}${anomaly.scope === 'total' ? '' : ` (${anomaly.key})`}`;
+  const name = metricName(anomaly.metric);
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)} ${anomaly.direction} its usual range on ${anomaly.date}${anomaly.scope === 'total' ? '' : ` (${anomaly.key})`}`;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ANOMALY_METRICS,
   anomalySentence,
+  anomalyTitle,
   detectAnomalies,
   SortedWindow,
   seriesAnomalies,
@@ -126,6 +127,27 @@ describe('anomalies a person would act on', () => {
     const sentence = anomalySentence(anomaly!, 'USD');
     expect(sentence).toMatch(/against a usual level of up to [\d.,]+[;( ]/);
     expect(sentence).not.toContain('range of 0');
+  });
+
+  it('titles a move with a capital and says money is at stake only on bad news', () => {
+    const base = Array.from({ length: 20 }, (_, i) => quiet(i));
+    const moved = (day: Partial<ReturnType<typeof quiet>>, metric: string) =>
+      detectAnomalies({
+        daily: days([...base, { ...quiet(0), ...day }]),
+        dailyByPlatform: {},
+        dailyByCampaign: {},
+      }).find((item) => item.metric === metric)!;
+    const more = moved({ conversions: 80 }, 'conversions');
+    expect(anomalyTitle(more)).toMatch(/^Conversions above its usual range on /);
+    expect(anomalySentence(more, 'USD')).toMatch(/; worth [\d.,]+ USD\.$/);
+    const fewer = moved({ conversions: 0 }, 'conversions');
+    expect(anomalySentence(fewer, 'USD')).toMatch(/; [\d.,]+ USD at stake\.$/);
+    const cheaper = moved({ conversions: 40 }, 'cpa');
+    expect(cheaper.direction).toBe('below');
+    expect(anomalySentence(cheaper, 'USD')).toMatch(/; worth [\d.,]+ USD\.$/);
+    const spent = moved({ spend: 900 }, 'spend');
+    expect(anomalyTitle(spent)).toMatch(/^Spend above/);
+    expect(anomalySentence(spent, 'USD')).toMatch(/ at stake\.$/);
   });
 
   it('keeps the sliding window equal to sorting it with ties, zeros, negatives and more values than a window holds', () => {
