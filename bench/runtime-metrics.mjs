@@ -4,7 +4,8 @@
  * The event loop's lag since the last scrape, in ms (prom-client resets its histogram on every scrape, so a
  * scrape before and after brackets a window), and the capacity of V8's young generation in bytes: V8 grows it,
  * up to twice its maximum semi-space (fixed at start from the heap limit: 2 × 64 MiB on a 23 GB machine), when
- * objects survive its collections, and keeps it. RSS follows it in one step that is bounded, not a leak.
+ * objects survive its collections, and shrinks it again when they stop. RSS follows it in steps that are
+ * bounded, not a leak.
  */
 export async function scrapeRuntime(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
