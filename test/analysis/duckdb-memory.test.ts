@@ -60,3 +60,31 @@ describe('DuckDB engine memory', () => {
     expect(held).toBeLessThanOrEqual(16);
   });
 });
+
+// DuckDB reads a CSV through a 32 MB buffer unless told otherwise: a few rows took that much of the engine's memory.
+describe('DuckDB engine memory for small files', () => {
+  const suite = harnessForSuite({ memoryLimit: '20MB' });
+  const header = 'Date,Campaign,Spend,Impressions,Clicks\n';
+  const lines = Array.from(
+    { length: 20 },
+    (_, i) => `2025-01-${String(i + 1).padStart(2, '0')},Brand ${i % 3},${i}.5,${1000 + i},${10 + i}\n`,
+  );
+
+  it('reads a small export under a memory limit smaller than its default buffer', async () => {
+    const report = await suite.analyze([await suite.write('small.csv', header + lines.join(''))]);
+    expect(report.rows).toBe(20);
+    expect(report.totals[0]?.spend).toBe(200);
+  });
+
+  it('reads a small UTF-16 export, which decodes to more bytes than it has, whole', async () => {
+    const text = header + lines.map((line) => line.replace('Brand', 'Marque déjà vue')).join('');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const report = await suite.analyze([await suite.write('small-utf16.csv', utf16)]);
+    expect(report.rows).toBe(20);
+    expect(report.breakdowns.campaign?.map((row) => row.campaign).sort()).toEqual([
+      'Marque déjà vue 0',
+      'Marque déjà vue 1',
+      'Marque déjà vue 2',
+    ]);
+  });
+});

@@ -17,9 +17,17 @@ export interface AnalysisHarness {
   close(): Promise<void>;
 }
 
-export async function analysisHarness({ threads = 1 }: { threads?: number } = {}): Promise<AnalysisHarness> {
+export interface HarnessOptions {
+  readonly threads?: number;
+  readonly memoryLimit?: string;
+}
+
+export async function analysisHarness({
+  threads = 1,
+  memoryLimit = '256MB',
+}: HarnessOptions = {}): Promise<AnalysisHarness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pca-analysis-'));
-  const duck = await openDuckEngine({ threads, memoryLimit: '256MB' }, path.join(dir, 'duckdb'), {
+  const duck = await openDuckEngine({ threads, memoryLimit }, path.join(dir, 'duckdb'), {
     allowedDirectories: [dir, FIXTURES],
   });
   return {
@@ -43,7 +51,7 @@ export async function analysisHarness({ threads = 1 }: { threads?: number } = {}
  * A harness for the enclosing describe block: opened before its tests, closed and its temp dir removed after.
  * Read `duck` and `dir` inside tests, not while the block is declared.
  */
-export function harnessForSuite(options: { threads?: number } = {}): Omit<AnalysisHarness, 'close'> {
+export function harnessForSuite(options: HarnessOptions = {}): Omit<AnalysisHarness, 'close'> {
   let harness: AnalysisHarness | undefined;
   beforeAll(async () => {
     harness = await analysisHarness(options);

@@ -13,6 +13,21 @@ export const UNIFIED_COLUMNS: readonly string[] = [...DIMENSIONS, ...MEASURES];
 
 const sourceColumn = (index: number) => `c${index}`;
 
+/** DuckDB's CSV buffer, whatever the file's size: a buffer of this many bytes is what a large file's parallel read uses. */
+const DEFAULT_CSV_BUFFER = 32_000_000;
+
+/**
+ * A buffer that holds a small file whole instead of DuckDB's default: a
+ * 20-row upload took 32 MB of the engine's memory (refused outright under a
+ * small memory limit, and kept by its allocator afterwards). Twice the size
+ * leaves room for UTF-16 decoded to UTF-8; a buffer must exceed the line
+ * limit. Larger files keep the default, so their read is unchanged.
+ */
+function bufferOption(sizeBytes: number): string[] {
+  const whole = Math.max(2 * sizeBytes + 1, 4 * (MAX_LINE_BYTES + 2));
+  return whole < DEFAULT_CSV_BUFFER ? [`buffer_size=${whole}`] : [];
+}
+
 /** `read_csv` over the file with the sniffed dialect; every column read as text unless the fast path applies. */
 function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boolean): string {
   if (shape.encoding === 'utf-16be') {
@@ -39,6 +54,7 @@ function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boo
     'auto_detect=false',
     // DuckDB counts the line break and refuses a line that reaches the size: +2 admits a line of the limit ending in \r\n.
     `max_line_size=${MAX_LINE_BYTES + 2}`,
+    ...bufferOption(shape.sizeBytes),
     ...(shape.raggedTail ? ['null_padding=true', 'strict_mode=false'] : []),
   ];
   return `read_csv(${sqlString(file)}, ${options.join(', ')})`;
