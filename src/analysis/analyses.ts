@@ -9,13 +9,11 @@ import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/dat
 import { footerProfile, unifiedParquetSource } from './datasets/parquet-source.js';
 import {
   currenciesOf,
-  isScoped,
   profile,
   type CurrencyConversion,
   type DateRange,
   type DimensionFilter,
   type Profile,
-  type Scope,
 } from './engine/analysis.js';
 import type { DuckConnection } from './engine/duckdb.js';
 import { ProfileCache } from './engine/profile-cache.js';
@@ -182,16 +180,15 @@ export function withDatasetSource<T>(
 const wholeProfiles = new ProfileCache();
 
 /**
- * The profile of `source` within a scope. The whole source's is computed once
- * per set of dataset versions (keyed by their files and facts, which a remap
- * changes), its counts from the files' footers; a scope's is a scan of only
- * the fields the whole has.
+ * The profile of the whole `source`, computed once per set of dataset
+ * versions (keyed by their files and facts, which a remap changes), its
+ * counts from the files' footers. A scope's profile comes with its grouping
+ * scan (`scopedGroupedRows`).
  */
-export async function scopeProfile(
+export async function wholeProfile(
   connection: DuckConnection,
   source: string,
   datasets: readonly Dataset[],
-  scope: Scope,
 ): Promise<Profile> {
   const versions = datasets.map((dataset) => [
     dataset.id,
@@ -200,11 +197,10 @@ export async function scopeProfile(
     dataset.bytes,
     dataset.mapping,
   ]);
-  const whole = await wholeProfiles.get(
+  return wholeProfiles.get(
     JSON.stringify([source, versions]),
     async () => (await footerProfile(connection, source)) ?? profile(connection, source, {}),
   );
-  return isScoped(scope) ? profile(connection, source, scope, whole) : whole;
 }
 
 /** The daily platform and campaign pairs of some of the organisation's datasets, as JSON text for a worker (budget pacing reads them). */
@@ -215,7 +211,7 @@ export async function datasetDailyRows(
 ): Promise<GroupedRows> {
   return withDatasetSource(deps, orgId, datasetIds, (source, datasets) =>
     deps.duck.withConnection(async (connection) =>
-      groupedRows(connection, source, DAILY_PAIRS, await scopeProfile(connection, source, datasets, {})),
+      groupedRows(connection, source, DAILY_PAIRS, await wholeProfile(connection, source, datasets)),
     ),
   );
 }

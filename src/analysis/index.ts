@@ -9,7 +9,7 @@ export {
   insertAnalysis,
   purgeAnalysesBefore,
   queryDatasets,
-  scopeProfile,
+  wholeProfile,
   withDatasetSource,
 } from './analyses.js';
 export type {

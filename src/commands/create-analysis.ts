@@ -1,7 +1,7 @@
 import {
   type DuckConnection,
   GRANULARITIES,
-  scopeProfile,
+  wholeProfile,
   type DateRange,
   type Scope,
   analysesThisMonth,
@@ -64,7 +64,7 @@ async function groupedInputs(
   dateRange: DateRange | undefined,
   comparison: Comparison,
 ): Promise<GroupedInputs> {
-  const whole = await scopeProfile(connection, source, datasets, {});
+  const whole = await wholeProfile(connection, source, datasets);
   const current = await scopedGroupedRows(
     connection,
     source,

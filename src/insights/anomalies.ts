@@ -203,10 +203,10 @@ function stakeOf(
 ): number {
   const gap = Math.abs(value - center);
   const conversions = volumes.conversions[index]!;
-  const spend = orZero(series.figure('spend')[index]!);
   if (metric === 'spend') return gap;
   if (metric === 'conversions') return conversions > 0 ? gap * (volumes.spend[index]! / conversions) : 0;
   if (metric === 'cpa') return gap * orZero(series.figure('conversions')[index]!);
+  const spend = orZero(series.figure('spend')[index]!);
   if (metric === 'roas') return gap * spend;
   return center > 0 ? spend * Math.min(1, gap / center) : 0;
 }

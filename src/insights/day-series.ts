@@ -1,21 +1,11 @@
 import type { Day, Stat } from './stat.js';
 
+/** The measures of a day, in its order. */
+export const DAY_MEASURES = ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'] as const;
+/** The KPIs of a day, in its order (after the measures). */
+export const DAY_KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas', 'frequency'] as const;
 /** The figures of a day, each a column of its series. */
-export const DAY_FIGURES = [
-  'impressions',
-  'reach',
-  'clicks',
-  'spend',
-  'conversions',
-  'revenue',
-  'ctr',
-  'cpc',
-  'cpm',
-  'cvr',
-  'cpa',
-  'roas',
-  'frequency',
-] as const satisfies readonly Exclude<keyof Stat, 'covered'>[];
+export const DAY_FIGURES = [...DAY_MEASURES, ...DAY_KPIS] as const satisfies readonly Exclude<keyof Stat, 'covered'>[];
 export type DayFigure = (typeof DAY_FIGURES)[number];
 
 /**
@@ -27,7 +17,7 @@ export type DayFigure = (typeof DAY_FIGURES)[number];
 export interface DaySeries {
   readonly length: number;
   readonly dates: readonly string[];
-  /** A figure's values by day, NaN where the day has none (its null); computed when first asked for. */
+  /** A figure's values by day, NaN where the day has none (its null); computed when first asked for. Read-only: a view shared with the set's other series. */
   figure(name: DayFigure): Float64Array;
   /** Day `index` whole, covered sums included. */
   day(index: number): Day;

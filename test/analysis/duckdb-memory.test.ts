@@ -76,15 +76,21 @@ describe('DuckDB engine memory for small files', () => {
     expect(report.totals[0]?.spend).toBe(200);
   });
 
-  it('reads a small UTF-16 export, which decodes to more bytes than it has, whole', async () => {
-    const text = header + lines.map((line) => line.replace('Brand', 'Marque déjà vue')).join('');
+  it('reads a UTF-16 export past the smallest buffer whose text decodes to more bytes than the file has', async () => {
+    // Three UTF-8 bytes for two UTF-16 ones: a buffer sized to the file must still hold it decoded.
+    const name = '広告キャンペーン'.repeat(8);
+    const rows = Array.from(
+      { length: 600 },
+      (_, i) =>
+        `2025-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')},${name} ${i % 3},1.5,100,1\n`,
+    );
+    const text = header + rows.join('');
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-    const report = await suite.analyze([await suite.write('small-utf16.csv', utf16)]);
-    expect(report.rows).toBe(20);
-    expect(report.breakdowns.campaign?.map((row) => row.campaign).sort()).toEqual([
-      'Marque déjà vue 0',
-      'Marque déjà vue 1',
-      'Marque déjà vue 2',
-    ]);
+    expect(Buffer.byteLength(text, 'utf8')).toBeGreaterThan(utf16.length);
+    expect(utf16.length).toBeGreaterThan(70_000);
+    const report = await suite.analyze([await suite.write('utf16.csv', utf16)]);
+    expect(report.rows).toBe(600);
+    expect(report.totals[0]?.spend).toBe(900);
+    expect(report.breakdowns.campaign?.map((row) => row.campaign).sort()).toEqual([0, 1, 2].map((n) => `${name} ${n}`));
   });
 });

@@ -359,7 +359,7 @@ export function groupingQuery(
   shape: Profile,
   params: Params,
   currencies: readonly (string | null)[] | 'unknown' = shape.currencies,
-  counted: 'rows' | { readonly fields: readonly (Measure | Dimension)[] } | undefined = undefined,
+  counted?: 'rows' | { readonly fields: readonly (Measure | Dimension)[] },
 ): GroupingQuery {
   // Currencies not known yet (read in the same statement) are checked against the rates by the caller.
   const relation = convertedSource(source, options, params, currencies === 'unknown' ? [] : currencies);

@@ -33,6 +33,14 @@ function rowsOfSet(columns: Columns, query: GroupingQuery, set: readonly string[
   return indices;
 }
 
+/** The sum of a column over some rows, a NULL or non-number counting as nothing. */
+function sumAt(column: DuckColumn | undefined, indices: readonly number[]): number {
+  return indices.reduce((sum, index) => {
+    const value = Number(valueAt(column, index));
+    return Number.isNaN(value) ? sum : sum + value;
+  }, 0);
+}
+
 /** The distinct values (NULL included) a column takes over some rows. */
 function distinctOf(column: DuckColumn | undefined, indices: readonly number[]): unknown[] {
   return [...new Set(indices.map((index) => valueAt(column, index) ?? null))];
@@ -46,7 +54,13 @@ function keysEveryDimension(query: GroupingQuery, whole: Profile): boolean {
 }
 
 /** The currencies of a scope's rows, from the total's rows (grouped by currency unless the whole has one at most). */
-function currenciesOf(columns: Columns, total: readonly number[], query: GroupingQuery, whole: Profile, rows: number) {
+function scopeCurrencies(
+  columns: Columns,
+  total: readonly number[],
+  query: GroupingQuery,
+  whole: Profile,
+  rows: number,
+): (string | null)[] {
   return query.soleCurrency === undefined
     ? (distinctOf(columns.currency, total) as (string | null)[])
     : rows > 0
@@ -66,9 +80,7 @@ export function countedProfile(
   whole: Profile,
 ): Profile {
   const total = rowsOfSet(columns, query, []);
-  const sumOf = (column: DuckColumn | undefined) =>
-    total.reduce((sum, index) => sum + (Number(valueAt(column, index) ?? 0) || 0), 0);
-  const rows = sumOf(counts);
+  const rows = sumAt(counts, total);
   const texts = (name: string) =>
     total
       .map((index) => valueAt(columns[name], index))
@@ -79,11 +91,11 @@ export function countedProfile(
     n: rows,
     date_from: texts('date_from')[0] ?? null,
     date_to: texts('date_to').at(-1) ?? null,
-    currencies: currenciesOf(columns, total, query, whole, rows),
+    currencies: scopeCurrencies(columns, total, query, whole, rows),
     platforms: [...new Set(total.flatMap((index) => (valueAt(columns.platforms, index) as string[] | null) ?? []))],
   };
   for (const field of [...whole.measures, ...whole.dimensions])
-    counted[`n_${field}`] = complete.has(field) ? rows : sumOf(columns[`n_${field}`]);
+    counted[`n_${field}`] = complete.has(field) ? rows : sumAt(columns[`n_${field}`], total);
   return withComplete(readProfile(counted), (field) => Number(counted[`n_${field}`] ?? 0));
 }
 
@@ -104,22 +116,17 @@ export function keyedProfile(
   whole: Profile,
 ): Profile {
   const total = rowsOfSet(columns, query, []);
-  const sumOver = (column: DuckColumn | undefined) =>
-    total.reduce((sum, index) => {
-      const value = Number(valueAt(column, index));
-      return Number.isNaN(value) ? sum : sum + value;
-    }, 0);
-  const rows = sumOver(counts);
+  const rows = sumAt(counts, total);
   const keysOf = (dimension: Dimension) => {
     const set = query.sets.find((candidate) => candidate.columns.includes(dimension));
     return set
       ? distinctOf(columns[dimension], rowsOfSet(columns, query, set.columns)).filter((key) => key !== null)
       : [];
   };
-  const currencies = currenciesOf(columns, total, query, whole, rows);
+  const currencies = scopeCurrencies(columns, total, query, whole, rows);
   const measures = whole.measures.filter((measure) =>
     measure === 'reach'
-      ? sumOver(columns.reach_rows) > 0
+      ? sumAt(columns.reach_rows, total) > 0
       : total.some((index) => !Number.isNaN(Number(valueAt(columns[sumAlias(measure)], index) ?? NaN))),
   );
   const keys = new Map(

@@ -15,16 +15,20 @@ const sourceColumn = (index: number) => `c${index}`;
 
 /** DuckDB's CSV buffer, whatever the file's size: a buffer of this many bytes is what a large file's parallel read uses. */
 const DEFAULT_CSV_BUFFER = 32_000_000;
+/** DuckDB counts the line break and refuses a line that reaches the size: +2 admits a line of the limit ending in \r\n. */
+const MAX_LINE_SIZE = MAX_LINE_BYTES + 2;
+/** DuckDB refuses a buffer no larger than the line limit; a few of the longest lines fit in the smallest one used. */
+const SMALLEST_BUFFER = 4 * MAX_LINE_SIZE;
 
 /**
  * A buffer that holds a small file whole instead of DuckDB's default: a
  * 20-row upload took 32 MB of the engine's memory (refused outright under a
  * small memory limit, and kept by its allocator afterwards). Twice the size
- * leaves room for UTF-16 decoded to UTF-8; a buffer must exceed the line
- * limit. Larger files keep the default, so their read is unchanged.
+ * leaves room for UTF-16 decoded to UTF-8 (at most 1.5 times as long).
+ * Larger files keep the default, so their read is unchanged.
  */
 function bufferOption(sizeBytes: number): string[] {
-  const whole = Math.max(2 * sizeBytes + 1, 4 * (MAX_LINE_BYTES + 2));
+  const whole = Math.max(2 * sizeBytes + 1, SMALLEST_BUFFER);
   return whole < DEFAULT_CSV_BUFFER ? [`buffer_size=${whole}`] : [];
 }
 
@@ -52,8 +56,7 @@ function readCsvSql(file: string, shape: FileShape, plan: IngestPlan, typed: boo
     `encoding=${sqlString(shape.encoding === 'utf-8' ? 'utf-8' : 'utf-16')}`,
     `columns={${types.join(', ')}}`,
     'auto_detect=false',
-    // DuckDB counts the line break and refuses a line that reaches the size: +2 admits a line of the limit ending in \r\n.
-    `max_line_size=${MAX_LINE_BYTES + 2}`,
+    `max_line_size=${MAX_LINE_SIZE}`,
     ...bufferOption(shape.sizeBytes),
     ...(shape.raggedTail ? ['null_padding=true', 'strict_mode=false'] : []),
   ];

@@ -128,7 +128,7 @@ function seriesOfSet(lists: Lists, grouped: GroupedRows, dimension: 'platform' |
     }
     lastRank[group] = rank;
   }
-  // The Days' order: currencies, then their groups, by best row; each group's days by date.
+  // The series' order: currencies, then their groups, by best row; each group's days by date.
   const placed: { currency: number; groups: { name: string; start: number; end: number }[] }[] = [];
   // The dated rows in the series' order: currencies, groups, days.
   const sequence = new Int32Array(indices.length);

@@ -7,12 +7,7 @@ import {
   type Measure,
   type SumLists,
 } from '../../analysis/pure.js';
-import { DAY_FIGURES, lazyFigures, type Day, type DaySeries } from '../../insights/pure.js';
-
-/** The KPIs a Day carries, in its order (after the measures, as in DAY_FIGURES). */
-const DAY_KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas', 'frequency'] as const;
-/** The measures a Day carries, in its order. */
-const MEASURE_FIELDS = ['impressions', 'reach', 'clicks', 'spend', 'conversions', 'revenue'] as const;
+import { DAY_FIGURES, DAY_KPIS, DAY_MEASURES, lazyFigures, type Day, type DaySeries } from '../../insights/pure.js';
 
 /** A sum as `metricsAt` reads it, with NaN for its null (a missing or non-finite figure). */
 function numberAt(list: ArrayLike<unknown>, index: number): number {
@@ -31,7 +26,7 @@ function edge(value: number, scale: number): number {
 /** A figure read back from the table: NaN stands for null. */
 const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
 
-/** Where the days of a set's rows go: `placeOf` a row its place (-1: none), `sequence` each place's row. */
+/** Where the days of a set's rows go: `indices` the set's rows, ascending; `placeOf` a row its place (-1: none); `sequence` each place's row. */
 export interface Placement {
   readonly indices: Int32Array;
   readonly placeOf: Int32Array;
@@ -71,6 +66,11 @@ export function dayTable(
     slots.set(name, at);
     return at;
   };
+  const operands = DAY_KPIS.map((name) => {
+    const { numerator, denominator } = KPI_DEFINITIONS[name];
+    return [slotOf(operand(numerator, denominator)), slotOf(operand(denominator, numerator))] as const;
+  });
+  // Only now is every slot known, derived covered sums included.
   const values = new Float64Array(size);
   values[none] = NaN;
   /** A figure from the sums in `values`, and the slots it reads. */
@@ -78,15 +78,14 @@ export function dayTable(
     readonly operands: readonly number[];
     readonly value: () => number;
   }
-  const measures = MEASURE_FIELDS.map((name): Formula => {
+  const measures = DAY_MEASURES.map((name): Formula => {
     const slot = present.has(name) ? (slots.get(name) ?? none) : none;
     const scale = 10 ** edgeDigits(name);
     return { operands: [slot], value: () => edge(values[slot]!, scale) };
   });
-  const kpis = DAY_KPIS.map((name): Formula => {
-    const { numerator, denominator, scale } = KPI_DEFINITIONS[name];
-    const top = slotOf(operand(numerator, denominator));
-    const bottom = slotOf(operand(denominator, numerator));
+  const kpis = DAY_KPIS.map((name, at): Formula => {
+    const { scale } = KPI_DEFINITIONS[name];
+    const [top, bottom] = operands[at]!;
     const digits = 10 ** edgeDigits(name);
     return {
       operands: [top, bottom],
@@ -98,6 +97,7 @@ export function dayTable(
       },
     };
   });
+  // In DAY_FIGURES' order, which is the measures' then the KPIs'.
   const formulas = [...measures, ...kpis];
   // As in a report row: a covered sum only where it differs from the whole.
   const covered = COVERED_SUMS.flatMap((sum) => {
