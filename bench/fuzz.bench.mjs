@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HOSTILE_FILES, fuzzCase } from './fuzz-cases.mjs';
 import { BENCH_ADMIN_PASSWORD, startServe } from './serve.mjs';
-import { scrapeRuntime } from './runtime-metrics.mjs';
+import { quarterMedians, scrapeRuntime, SECOND_HALF_GROWTH_BYTES } from './runtime-metrics.mjs';
 
 export const title = 'Fuzzed uploads (hostile workbooks, then generated malformed CSV/XLSX) against pca serve';
 
@@ -22,12 +22,6 @@ const HOSTILE_MS = 2_000;
 const HOSTILE_BYTES = 100 * 1e6;
 const CASE_P99_MS = 2_000;
 const RSS_GROWTH_BYTES = 150 * MIB;
-/**
- * Bounded, not only small: the allocators' pools (DuckDB's freed pages, glibc's arenas, V8's spaces) fill in the
- * first thousands of cases and then swing around a level; a leak keeps climbing. So the median beside the young
- * generation may rise this much at most from the run's second quarter to its last (half the cases apart).
- */
-const SECOND_HALF_GROWTH_BYTES = 32 * MIB;
 /** No case may hold the server's event loop longer than this. */
 const LOOP_MAX_MS = 100;
 
@@ -208,13 +202,6 @@ export async function run() {
     const growthOver = (samples) => samples.reduce((max, rss) => Math.max(max, rss), baseline) - baseline;
     const growth = growthOver(rssSamples);
     const besideYoung = growthOver(besideSamples);
-    const quarterMedians = (samples) =>
-      [0, 1, 2, 3].map((quarter) =>
-        percentile(
-          samples.slice(Math.floor((samples.length * quarter) / 4), Math.floor((samples.length * (quarter + 1)) / 4)),
-          50,
-        ),
-      );
     const besideQuarters = quarterMedians(besideSamples);
     const secondHalfGrowth = besideQuarters[3] - besideQuarters[1];
     const overBaseline = (medians) => medians.map((median) => ((median - baseline) / MIB).toFixed(0)).join(' / ');

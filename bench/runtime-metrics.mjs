@@ -16,3 +16,19 @@ export async function scrapeRuntime(url) {
     young: read('nodejs_heap_space_size_total_bytes\\{space="new"\\}'),
   };
 }
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The median of each quarter of a run's samples, in order: a leak's medians keep rising, an allocator's pool levels. */
+export function quarterMedians(samples) {
+  return [0, 1, 2, 3].map((quarter) =>
+    median(samples.slice(Math.floor((samples.length * quarter) / 4), Math.floor((samples.length * (quarter + 1)) / 4))),
+  );
+}
+
+/**
+ * Bounded, not only small: the allocators' pools (DuckDB's freed pages, glibc's arenas, V8's spaces) fill early in a
+ * run and then swing around a level; a leak keeps climbing. So the median beside the young generation may rise this
+ * much at most from a run's second quarter to its last.
+ */
+export const SECOND_HALF_GROWTH_BYTES = 32 * 1024 ** 2;

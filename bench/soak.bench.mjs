@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { BENCH_ADMIN_PASSWORD, startServe } from './serve.mjs';
-import { scrapeRuntime } from './runtime-metrics.mjs';
+import { quarterMedians, scrapeRuntime, SECOND_HALF_GROWTH_BYTES } from './runtime-metrics.mjs';
 
 export const title = 'Soak: two pca serve instances on one store under mixed load';
 
@@ -32,6 +32,8 @@ const PASSWORD = 'soak-Chosen-pass-2026!';
 const MIB = 1024 ** 2;
 const RSS_GROWTH_BYTES = 300 * MIB;
 const mib = (bytes) => (bytes / MIB).toFixed(0);
+/** RSS is read every half second; the young generation (and a window of event-loop lag) every this many reads. */
+const SCRAPE_EVERY = 4;
 /** Retention runs every minute under a lease: two runs closer than this came from two holders at once. */
 const RETENTION_MIN_GAP_MS = 45_000;
 
@@ -185,18 +187,30 @@ async function soak(label, env) {
     const { call, stats } = roundRobin(instances.map((instance) => instance.url));
     const world = await setUp(call);
     const baseline = await Promise.all(instances.map((instance) => rssOf(instance.pid)));
-    // A scrape resets prom-client's event-loop histogram: the one after the load covers the load alone.
+    // A scrape resets prom-client's event-loop histogram: the scrapes during the load each cover a window of it.
     const atBaseline = await Promise.all(instances.map((instance) => scrapeRuntime(instance.url)));
     const peak = [...baseline];
+    // RSS beside the young generation over each instance's own baseline, every half second, with the young
+    // generation read every few seconds: V8 grows and shrinks it (bounded), so it is judged apart.
+    const young = atBaseline.map((scrape) => scrape.young);
+    const beside = instances.map(() => []);
+    const lagWindows = instances.map(() => []);
     const done = { uploads: 0, analyses: 0, queries: 0, ratings: 0, exports: 0, userChanges: 0, orgChanges: 0 };
     const datasets = [];
     const analyses = [];
     const deadline = performance.now() + SECONDS * 1000;
     const sampler = (async () => {
-      while (performance.now() < deadline) {
-        (await Promise.all(instances.map((instance) => rssOf(instance.pid)))).forEach(
-          (rss, i) => (peak[i] = Math.max(peak[i], rss)),
-        );
+      for (let tick = 1; performance.now() < deadline; tick++) {
+        if (tick % SCRAPE_EVERY === 0) {
+          (await Promise.all(instances.map((instance) => scrapeRuntime(instance.url)))).forEach((scrape, i) => {
+            young[i] = scrape.young;
+            lagWindows[i].push(scrape);
+          });
+        }
+        (await Promise.all(instances.map((instance) => rssOf(instance.pid)))).forEach((rss, i) => {
+          peak[i] = Math.max(peak[i], rss);
+          beside[i].push(rss - young[i] - (baseline[i] - atBaseline[i].young));
+        });
         await sleep(500);
       }
     })();
@@ -286,7 +300,14 @@ async function soak(label, env) {
       }),
     );
     await sampler;
-    const lags = await Promise.all(instances.map((instance) => scrapeRuntime(instance.url)));
+    const atEnd = await Promise.all(instances.map((instance) => scrapeRuntime(instance.url)));
+    // The worst window's p99 and the largest lag of any window.
+    const lags = atEnd.map((last, i) =>
+      [...lagWindows[i], last].reduce((worst, scrape) => ({
+        p99: Math.max(worst.p99, scrape.p99),
+        max: Math.max(worst.max, scrape.max),
+      })),
+    );
     const verdicts = await Promise.all(
       instances.map(async () => [
         await must(call('GET', '/api/v1/audit/verify', { token: world.admin }), 'verify org'),
@@ -313,10 +334,9 @@ async function soak(label, env) {
     const gaps = runs.slice(1).map((time, i) => time - runs[i]);
     const close = gaps.filter((gap) => gap < RETENTION_MIN_GAP_MS).length;
     const growth = Math.max(...peak.map((value, i) => value - baseline[i]));
-    // V8 grows the young generation in a busy server's first minute and keeps it (bounded, not a leak): the bound is
-    // judged on the growth beside it, taken from the scrapes that bracket the load.
-    const youngGrowth = lags.map((lag, i) => Math.max(0, lag.young - atBaseline[i].young));
-    const besideYoung = Math.max(...peak.map((value, i) => value - baseline[i] - youngGrowth[i]));
+    const besideYoung = Math.max(...beside.map((samples) => samples.reduce((max, value) => Math.max(max, value), 0)));
+    const besideQuarters = beside.map(quarterMedians);
+    const secondHalfGrowth = Math.max(...besideQuarters.map((medians) => medians[3] - medians[1]));
     results.push(
       {
         name: `${label}: ${USERS} users × ${SECONDS} s, requests`,
@@ -355,7 +375,7 @@ async function soak(label, env) {
         unit: 'ms',
       },
       {
-        name: `${label}: event-loop lag p99 / max, instance A | B`,
+        name: `${label}: event-loop lag p99 (worst ${(SCRAPE_EVERY / 2).toFixed(0)} s window) / max, instance A | B`,
         value: lags.map((lag) => `${lag.p99.toFixed(0)} / ${lag.max.toFixed(0)}`).join(' | '),
         unit: 'ms',
       },
@@ -390,7 +410,7 @@ async function soak(label, env) {
       { name: `${label}: max RSS growth of an instance`, value: (growth / MIB).toFixed(0), unit: 'MiB' },
       {
         name: `${label}: V8's young generation, each instance: at the baseline → at the end`,
-        value: atBaseline.map((scrape, i) => `${mib(scrape.young)} → ${mib(lags[i].young)}`).join(', '),
+        value: atBaseline.map((scrape, i) => `${mib(scrape.young)} → ${mib(atEnd[i].young)}`).join(', '),
         unit: 'MiB (bounded by V8)',
       },
       {
@@ -399,6 +419,18 @@ async function soak(label, env) {
         unit: 'MiB',
         target: `≤ ${RSS_GROWTH_BYTES / MIB} MiB`,
         ok: besideYoung <= RSS_GROWTH_BYTES,
+      },
+      {
+        name: `${label}: that growth's median by quarter of the run, instance A | B`,
+        value: besideQuarters.map((medians) => medians.map(mib).join(' / ')).join(' | '),
+        unit: 'MiB',
+      },
+      {
+        name: `${label}: rise of that median over the second half (last quarter − second), larger instance`,
+        value: mib(secondHalfGrowth),
+        unit: 'MiB',
+        target: `≤ ${mib(SECOND_HALF_GROWTH_BYTES)} MiB`,
+        ok: secondHalfGrowth <= SECOND_HALF_GROWTH_BYTES,
       },
     );
   } finally {
