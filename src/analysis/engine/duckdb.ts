@@ -109,10 +109,6 @@ export async function openDuckEngine(
     // Its cache of Parquet pages grows with every dataset version read, up to the memory limit, in a server
     // that never reads most of them again; the operating system's page cache holds the hot files anyway.
     enable_external_file_cache: 'false',
-    // Pages DuckDB's allocator frees are handed back to the system only as later allocations tick its decay
-    // clock, or after a worker thread has held more than 128 MiB: a server running many small statements kept
-    // tens of MB of freed pages for good once it went quiet. A background thread returns them within seconds.
-    allocator_background_threads: 'true',
   })) {
     duckdb.set_config(settings, name, value);
   }
