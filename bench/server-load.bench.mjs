@@ -205,12 +205,11 @@ async function fourAtOnce(server, datasetId) {
   );
   running = false;
   await probing;
-  return {
-    maxMs: Math.max(...each.map((run) => run.ms)),
-    healthP99: percentile(probes, 99),
-    lagP99: (await scrapeRuntime(server.url)).p99,
-  };
+  return { maxMs: Math.max(...each.map((run) => run.ms)), probes, lagP99: (await scrapeRuntime(server.url)).p99 };
 }
+
+/** Rounds of the four at once: one round is one sample of the slowest, which moves by a second run to run. */
+const FOUR_ROUNDS = 3;
 
 export async function run() {
   if (!existsSync(generator)) return [{ name: `generator not found at ${generator}`, value: 'skipped', unit: '' }];
@@ -293,28 +292,37 @@ export async function run() {
       ok: aloneMs <= 500,
     });
 
-    const four = await fourAtOnce(server, dataset.id);
+    const rounds = [];
+    for (let i = 0; i < FOUR_ROUNDS; i++) rounds.push(await fourAtOnce(server, dataset.id));
+    const slowest = median(rounds.map((round) => round.maxMs));
+    // The probes of every round together, and the worst round's lag: neither is softened by the rounds.
+    const healthP99 = percentile(
+      rounds.flatMap((round) => round.probes),
+      99,
+    );
+    const lagP99 = Math.max(...rounds.map((round) => round.lagP99));
+    const each = (read) => rounds.map((round) => Math.round(read(round))).join(' / ');
     results.push(
       {
-        name: '1M rows: slowest of 4 analyses at once',
-        value: Math.round(four.maxMs),
+        name: `1M rows: slowest of 4 analyses at once (median of ${FOUR_ROUNDS} rounds: ${each((round) => round.maxMs)})`,
+        value: Math.round(slowest),
         unit: 'ms',
         target: '≤ 1500 ms',
-        ok: four.maxMs <= 1500,
+        ok: slowest <= 1500,
       },
       {
-        name: 'GET /health/live p99 during the 4 analyses',
-        value: Math.round(four.healthP99),
+        name: `GET /health/live p99 during the 4 analyses (all ${FOUR_ROUNDS} rounds' probes)`,
+        value: Math.round(healthP99),
         unit: 'ms',
         target: '≤ 50 ms',
-        ok: four.healthP99 <= 50,
+        ok: healthP99 <= 50,
       },
       {
-        name: 'event-loop lag p99 during the 4 analyses',
-        value: Math.round(four.lagP99),
+        name: `event-loop lag p99 during the 4 analyses (worst round: ${each((round) => round.lagP99)})`,
+        value: Math.round(lagP99),
         unit: 'ms',
         target: '≤ 50 ms',
-        ok: four.lagP99 <= 50,
+        ok: lagP99 <= 50,
       },
     );
     await rm(file, { force: true });
