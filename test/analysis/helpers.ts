@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { analyzeFiles, type AnalyzeFilesRequest } from '../../src/analysis/analyze-files.js';
 import { openDuckEngine, type DuckEngine } from '../../src/analysis/engine/duckdb.js';
 import type { AnalysisReport, ReportRow } from '../../src/analysis/report/report.js';
+import { DIMENSIONS, MEASURES } from '../../src/analysis/schema.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/exports');
 
@@ -81,4 +82,28 @@ export function fixture(name: string): string {
 export function flatTotals(report: AnalysisReport): ReportRow {
   if (report.totals.length !== 1) throw new Error(`expected one currency's totals, got ${report.totals.length}`);
   return report.totals[0]!;
+}
+
+/** The fields the unified-schema test sources give, in the order of their VALUES rows. */
+export const GIVEN_FIELDS = [
+  'date',
+  'platform',
+  'campaign',
+  'device',
+  'currency',
+  'impressions',
+  'reach',
+  'spend',
+  'revenue',
+];
+
+/** A unified-schema source over VALUES rows of `GIVEN_FIELDS`; every other field is a typed NULL column. */
+export function unifiedValuesSource(values: readonly string[]): string {
+  const isMeasure = (field: string) => (MEASURES as readonly string[]).includes(field);
+  const columns = [...DIMENSIONS, ...MEASURES].map((field) =>
+    GIVEN_FIELDS.includes(field)
+      ? `CAST("${field}" AS ${field === 'date' ? 'DATE' : isMeasure(field) ? 'DOUBLE' : 'VARCHAR'}) AS "${field}"`
+      : `CAST(NULL AS ${isMeasure(field) ? 'DOUBLE' : 'VARCHAR'}) AS "${field}"`,
+  );
+  return `(SELECT ${columns.join(', ')} FROM (VALUES ${values.join(', ')}) AS v(${GIVEN_FIELDS.map((field) => `"${field}"`).join(', ')}))`;
 }

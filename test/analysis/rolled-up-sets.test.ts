@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyse, groupingQuery, profile, type AnalysisOptions } from '../../src/analysis/engine/analysis.js';
 import { Params } from '../../src/analysis/engine/sql.js';
-import { DIMENSIONS, MEASURES } from '../../src/analysis/schema.js';
 import { DAILY_PAIR_SETS } from '../../src/analysis/workers/grouped-rows.js';
-import { harnessForSuite } from './helpers.js';
-
-const GIVEN = ['date', 'platform', 'campaign', 'device', 'currency', 'impressions', 'reach', 'spend', 'revenue'];
+import { harnessForSuite, unifiedValuesSource } from './helpers.js';
 
 /**
  * Rows with every edge the sums meet: reach on one row of a group or on several, revenue on some rows
@@ -26,12 +23,7 @@ function rows(currencies: readonly string[]): string {
       `(${date}, ${platform}, ${campaign}, ${device}, ${currency}, ${1000 + at}, ${reach}, ${at * 0.75}, ${revenue})`,
     );
   }
-  const columns = [...DIMENSIONS, ...MEASURES].map((field) =>
-    GIVEN.includes(field)
-      ? `CAST("${field}" AS ${field === 'date' ? 'DATE' : (MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR'}) AS "${field}"`
-      : `CAST(NULL AS ${(MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR'}) AS "${field}"`,
-  );
-  return `(SELECT ${columns.join(', ')} FROM (VALUES ${values.join(', ')}) AS v(${GIVEN.map((field) => `"${field}"`).join(', ')}))`;
+  return unifiedValuesSource(values);
 }
 
 // The total and the sets of one column that a daily pair holds are summed from the pair's rows, not from every row.

@@ -11,16 +11,13 @@ import {
 import type { DuckConnection } from '../../src/analysis/engine/duckdb.js';
 import { scopedGroupedRows } from '../../src/analysis/engine/scope-groups.js';
 import { sumColumnNames } from '../../src/analysis/engine/sql.js';
-import { DIMENSIONS, MEASURES } from '../../src/analysis/schema.js';
 import {
   DAILY_PAIR_SETS,
   groupedRows,
   rowsOfGrouped,
   type GroupedRows,
 } from '../../src/analysis/workers/grouped-rows.js';
-import { harnessForSuite } from './helpers.js';
-
-const GIVEN = ['date', 'platform', 'campaign', 'device', 'currency', 'impressions', 'reach', 'spend', 'revenue'];
+import { harnessForSuite, unifiedValuesSource } from './helpers.js';
 
 /**
  * Rows with the edges a scope's profile meets: undated rows, a NULL platform, no campaign on the
@@ -44,12 +41,7 @@ function rows(currencies: readonly string[]): string {
       `(${date}, ${platform}, ${campaign}, ${device}, ${currency}, ${1000 + at}, ${reach}, ${at * 0.75}, ${revenue})`,
     );
   }
-  const columns = [...DIMENSIONS, ...MEASURES].map((field) =>
-    GIVEN.includes(field)
-      ? `CAST("${field}" AS ${field === 'date' ? 'DATE' : (MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR'}) AS "${field}"`
-      : `CAST(NULL AS ${(MEASURES as readonly string[]).includes(field) ? 'DOUBLE' : 'VARCHAR'}) AS "${field}"`,
-  );
-  return `(SELECT ${columns.join(', ')} FROM (VALUES ${values.join(', ')}) AS v(${GIVEN.map((field) => `"${field}"`).join(', ')}))`;
+  return unifiedValuesSource(values);
 }
 
 /** Each set's rows (keys, currency, the sums of the measures in scope), sorted, so two answers compare whatever order DuckDB gave them in. */
