@@ -109,4 +109,27 @@ describe('the quality report of an upload', () => {
     expect(sums!.quality).toMatchObject({ rowsRead: 5, rowsKept: 4, dropped: { totals: 1 }, duplicates: 1 });
     expect(typed!.quality).toMatchObject({ rowsRead: 42, rowsKept: 42, duplicates: 1, suspectedTotals: ['spend'] });
   });
+
+  /** 5,000 rows numbered in their spend, several of DuckDB's scan chunks long, with one row inserted at `extra`. */
+  const numbered = (row: (index: number) => string, extra?: { at: number; line: string }) => {
+    const lines = Array.from({ length: 5000 }, (_, index) => row(index));
+    if (extra) lines.splice(extra.at, 0, extra.line);
+    return lines;
+  };
+  const spends = (rows: Record<string, unknown>[]) => rows.map((row) => row.spend);
+  const inOrder = Array.from({ length: 5000 }, (_, index) => index);
+
+  it.each([
+    ['the typed path, a platform spelled two ways', numbered((i) => `2025-11-0${(i % 9) + 1},${i % 2 ? 'facebook' : 'Meta'},C${i % 5},100,1,${i}`)],
+    ['the text path (a "n/a" measure)', numbered((i) => `2025-11-0${(i % 9) + 1},Bing Ads,C${i % 5},${i === 3 ? 'n/a' : '100'},1,${i}`)],
+    [
+      'an unlabelled line summing the others (the sums rule)',
+      numbered((i) => `2025-11-0${(i % 9) + 1},TikTok,C${i % 5},100,1,${i}`, { at: 2500, line: ',,,500000,5000,12497500' }),
+    ],
+  ])('keeps the file order of the data rows: %s', async (_, body) => {
+    const file = await h.write('ordered.csv', ['Date,Platform,Campaign,Impressions,Clicks,Spend', ...body].join('\n'));
+    for (const target of ['parquet', 'table'] as const) {
+      expect(spends((await uploaded(file, target)).rows)).toEqual(inOrder);
+    }
+  });
 });

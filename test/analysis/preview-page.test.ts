@@ -7,10 +7,18 @@ import { multipart } from '../helpers/multipart.js';
 
 const ROWS = 2500;
 
+/**
+ * Rows in a known order, larger than one of DuckDB's scan chunks, with a
+ * platform spelled two ways and a "n/a" measure: the platform and the number
+ * parsing are the expressions that once lost the file's order.
+ */
 function csv(): string {
-  const lines = ['Date,Campaign,Impressions,Clicks,Spend'];
-  for (let row = 0; row < ROWS; row++)
-    lines.push(`2026-01-${String((row % 28) + 1).padStart(2, '0')},Campaign ${row},100,1,${row}`);
+  const lines = ['Date,Platform,Campaign,Impressions,Clicks,Spend'];
+  for (let row = 0; row < ROWS; row++) {
+    const platform = row % 3 === 0 ? 'facebook' : 'Google Ads';
+    const impressions = row === 7 ? 'n/a' : '100';
+    lines.push(`2026-01-${String((row % 28) + 1).padStart(2, '0')},${platform},Campaign ${row},${impressions},1,${row}`);
+  }
   return lines.join('\n');
 }
 
@@ -26,7 +34,7 @@ describe.each(BACKENDS)('paging through a dataset preview [%s]', (backend) => {
     });
 
   beforeAll(async () => {
-    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
+    t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_DUCKDB_THREADS: '2' } });
     org = await seedOrg(t, 'pages');
     const body = multipart({ name: 'rows.csv', content: csv() });
     const uploaded = await t.app.inject({

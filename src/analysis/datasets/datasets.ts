@@ -405,7 +405,6 @@ export async function deleteDataset(
   return present(row);
 }
 
-/** The first rows of a dataset in the unified schema. */
 /** A page of a dataset's rows in the unified schema, in file order (a scrolling preview reads it page by page). */
 export async function previewDataset(
   deps: DatasetDeps,

@@ -3,7 +3,7 @@ import { DIMENSIONS, MEASURES, PLATFORMS, type Dimension, type Field, type Measu
 import { canonicalPlatform, PLATFORM_SPELLINGS } from './detect-platform.js';
 import type { IngestPlan } from './plan.js';
 import { MAX_LINE_BYTES, type FileShape } from './sniff.js';
-import { dateSql, finiteSql, NUMBER_NULL_MARKERS, numberSql, sqlString, textSql } from './values.js';
+import { dateSql, finiteSql, NUMBER_NULL_MARKERS, numberSql, oneOfSql, sqlString, textSql } from './values.js';
 
 /** Why a row of the file is not campaign data. */
 export type DropKind = 'total' | 'blank' | 'no_measures';
@@ -74,8 +74,7 @@ function platformSql(column: string): string {
     .map(([spelling, canonical]) => `WHEN ${sqlString(spelling)} THEN ${sqlString(canonical)}`)
     .join(' ');
   // Most files already spell the platform canonically: an exact match spares each row lower(), trim() and the long CASE.
-  const canonical = PLATFORMS.map((platform) => sqlString(platform)).join(', ');
-  return `(CASE WHEN ${column} IN (${canonical}) THEN ${column} ELSE (CASE lower(trim(${column})) ${whens} ELSE NULLIF(trim(${column}), '') END) END)`;
+  return `(CASE WHEN ${oneOfSql(column, PLATFORMS)} THEN ${column} ELSE (CASE lower(trim(${column})) ${whens} ELSE NULLIF(trim(${column}), '') END) END)`;
 }
 
 function dimensionSql(dimension: Dimension, plan: IngestPlan, typed: boolean): string {
@@ -146,13 +145,12 @@ function blankRowSql(shape: FileShape, plan: IngestPlan, typed: boolean, raw: (i
  * modes, since the typed reader accepts them). Each became NULL.
  */
 function unparseableSql(plan: IngestPlan, typed: boolean): string {
-  const markers = NUMBER_NULL_MARKERS.map(sqlString).join(', ');
   const parts = plan.mapping
     .filter((column) => (MEASURES as readonly string[]).includes(column.field))
     .map((column) => {
       const source = sourceColumn(column.index);
       if (typed) return `(CASE WHEN ${source} IS NOT NULL AND NOT isfinite(${source}) THEN 1 ELSE 0 END)`;
-      return `(CASE WHEN ${source} IS NOT NULL AND coalesce(NOT isfinite(${measureSql(column.field as Measure, plan, false)}), true) AND lower(trim(${source})) NOT IN (${markers}) THEN 1 ELSE 0 END)`;
+      return `(CASE WHEN ${source} IS NOT NULL AND coalesce(NOT isfinite(${measureSql(column.field as Measure, plan, false)}), true) AND NOT ${oneOfSql(`lower(trim(${source}))`, NUMBER_NULL_MARKERS)} THEN 1 ELSE 0 END)`;
     });
   return parts.length > 0 ? parts.join(' + ') : '0';
 }

@@ -123,9 +123,17 @@ export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/**
+ * Whether a text expression is one of the values. Not `IN (...)`: DuckDB
+ * turns a list of five or more constants into a join, and a join hands the
+ * file's chunks on out of order, so an upload's rows lost their file order.
+ */
+export function oneOfSql(expression: string, values: readonly string[]): string {
+  return `list_contains([${values.map(sqlString).join(', ')}], ${expression})`;
+}
+
 /** Markers that mean "no value" in a number column; "NaN" is not one of them: it is a value that could not be read. */
 export const NUMBER_NULL_MARKERS = NULL_MARKERS.filter((marker) => marker !== 'nan');
-const NULL_LIST = NUMBER_NULL_MARKERS.map(sqlString).join(', ');
 
 /**
  * A DOUBLE column with NaN and ±Infinity (overflow such as 1e309) made NULL:
@@ -146,7 +154,7 @@ export function numberSql(column: string, mark: DecimalMark): string {
       ? `regexp_replace(${t}, '[^0-9.]', '', 'g')`
       : `replace(regexp_replace(${t}, '[^0-9,]', '', 'g'), ',', '.')`;
   return `(CASE
-    WHEN ${column} IS NULL OR lower(${t}) IN (${NULL_LIST}) THEN NULL
+    WHEN ${column} IS NULL OR ${oneOfSql(`lower(${t})`, NUMBER_NULL_MARKERS)} THEN NULL
     WHEN regexp_full_match(${t}, '${plain}') THEN TRY_CAST(${t} AS DOUBLE)
     ELSE (CASE WHEN regexp_full_match(${t}, '\\(.*\\)') OR contains(${t}, '-') THEN -1 ELSE 1 END)
       * TRY_CAST(NULLIF(${digits}, '') AS DOUBLE)
