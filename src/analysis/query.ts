@@ -93,6 +93,30 @@ function toValue(column: string, value: unknown): number | string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/**
+ * The requested order, then the period, then every group ascending: equal
+ * values and a LIMIT give the same rows in the same order on every run (a
+ * GROUP BY alone returns its groups in whatever order its threads finish).
+ */
+function orderSql(spec: QuerySpec, groups: readonly { name: string }[], columns: readonly string[]): string {
+  const keys: { name: string; sql: string }[] = [];
+  if (spec.orderBy) {
+    const { field, direction } = spec.orderBy;
+    if (!columns.includes(field)) {
+      throw new AppError('validation', `orderBy must be one of the requested columns (${columns.join(', ')}).`, {}, [
+        { field: '/body/orderBy/field', message: 'is not a requested dimension or metric' },
+      ]);
+    }
+    keys.push({ name: field, sql: `${ident(field)} ${direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST` });
+  }
+  const periods = groups.filter((group) => group.name === 'period' || group.name === 'date');
+  for (const group of [...periods, ...groups]) {
+    if (!keys.some((key) => key.name === group.name))
+      keys.push({ name: group.name, sql: `${ident(group.name)} ASC NULLS LAST` });
+  }
+  return `ORDER BY ${keys.map((key) => key.sql).join(', ')}`;
+}
+
 async function runOnce(
   connection: DuckConnection,
   source: string,
@@ -133,17 +157,7 @@ async function runOnce(
     ...spec.metrics,
     ...coverageColumns.map((column) => column.name),
   ];
-  let order = '';
-  if (spec.orderBy) {
-    if (!columns.includes(spec.orderBy.field)) {
-      throw new AppError('validation', `orderBy must be one of the requested columns (${columns.join(', ')}).`, {}, [
-        { field: '/body/orderBy/field', message: 'is not a requested dimension or metric' },
-      ]);
-    }
-    order = `ORDER BY ${ident(spec.orderBy.field)} ${spec.orderBy.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`;
-  } else if (groups.some((group) => group.name === 'period' || group.name === 'date')) {
-    order = `ORDER BY ${ident(groups.find((group) => group.name === 'period' || group.name === 'date')!.name)}`;
-  }
+  const order = orderSql(spec, groups, columns);
   const limit = `LIMIT ${params.add(Math.max(1, Math.min(spec.limit ?? 1000, 10_000)))}`;
   const sql = `SELECT ${[...groups.map((group) => ident(group.name)), ...metricSql].join(', ')} FROM (
       SELECT ${groups.map((group) => `${group.sql} AS ${ident(group.name)}`).join(', ')}, ${measureSums().join(', ')}

@@ -424,7 +424,11 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
             orderBy: Type.Optional(
               Type.Object(
                 { field: Type.String({ maxLength: 40 }), direction: Type.Enum(['asc', 'desc'], { default: 'desc' }) },
-                { additionalProperties: false },
+                {
+                  additionalProperties: false,
+                  description:
+                    'A requested column to sort by. Ties, and a query without orderBy, are ordered by the period, then by every dimension ascending.',
+                },
               ),
             ),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
