@@ -120,11 +120,20 @@ describe('the quality report of an upload', () => {
   const inOrder = Array.from({ length: 5000 }, (_, index) => index);
 
   it.each([
-    ['the typed path, a platform spelled two ways', numbered((i) => `2025-11-0${(i % 9) + 1},${i % 2 ? 'facebook' : 'Meta'},C${i % 5},100,1,${i}`)],
-    ['the text path (a "n/a" measure)', numbered((i) => `2025-11-0${(i % 9) + 1},Bing Ads,C${i % 5},${i === 3 ? 'n/a' : '100'},1,${i}`)],
+    [
+      'the typed path, a platform spelled two ways',
+      numbered((i) => `2025-11-0${(i % 9) + 1},${i % 2 ? 'facebook' : 'Meta'},C${i % 5},100,1,${i}`),
+    ],
+    [
+      'the text path (a "n/a" measure)',
+      numbered((i) => `2025-11-0${(i % 9) + 1},Bing Ads,C${i % 5},${i === 3 ? 'n/a' : '100'},1,${i}`),
+    ],
     [
       'an unlabelled line summing the others (the sums rule)',
-      numbered((i) => `2025-11-0${(i % 9) + 1},TikTok,C${i % 5},100,1,${i}`, { at: 2500, line: ',,,500000,5000,12497500' }),
+      numbered((i) => `2025-11-0${(i % 9) + 1},TikTok,C${i % 5},100,1,${i}`, {
+        at: 2500,
+        line: ',,,500000,5000,12497500',
+      }),
     ],
   ])('keeps the file order of the data rows: %s', async (_, body) => {
     const file = await h.write('ordered.csv', ['Date,Platform,Campaign,Impressions,Clicks,Spend', ...body].join('\n'));

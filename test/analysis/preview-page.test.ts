@@ -17,7 +17,9 @@ function csv(): string {
   for (let row = 0; row < ROWS; row++) {
     const platform = row % 3 === 0 ? 'facebook' : 'Google Ads';
     const impressions = row === 7 ? 'n/a' : '100';
-    lines.push(`2026-01-${String((row % 28) + 1).padStart(2, '0')},${platform},Campaign ${row},${impressions},1,${row}`);
+    lines.push(
+      `2026-01-${String((row % 28) + 1).padStart(2, '0')},${platform},Campaign ${row},${impressions},1,${row}`,
+    );
   }
   return lines.join('\n');
 }
