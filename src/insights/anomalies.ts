@@ -117,11 +117,12 @@ function stakeOf(
 }
 
 /**
- * The deviation a day cannot reach because the spread is floored at 5 % of
- * the median, with a margin for rounding: a day closer to the median than
- * this is no outlier whatever the MAD, so the MAD is not walked for it.
+ * How far from the median a day must be, in spreads, to be judged further
+ * (the threshold with a margin for rounding). The spread is at least 5 % of
+ * the median and at least the window's MAD floor, so a day nearer than this to
+ * the median is no outlier whatever the MAD, and the MAD is not found for it.
  */
-const WITHIN_FLOOR = (0.999 * THRESHOLD * 0.05) / 0.6745;
+const NEAR = (0.999 * THRESHOLD) / 0.6745;
 
 /**
  * The days found out of range so far, as columns (`FoundDays`), with what
@@ -181,7 +182,7 @@ function judge(found: Found, at: number, series: DaySeries, volumes: Volumes, me
     const value = values[index]!;
     if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(name, impressions, volumes, index)) continue;
     const center = window.median();
-    if (Math.abs(value - center) < WITHIN_FLOOR * Math.abs(center)) continue;
+    if (Math.abs(value - center) < NEAR * Math.max(Math.abs(center) * 0.05, window.madFloor())) continue;
     // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.
     const mad = Math.max(window.mad(), Math.abs(center) * 0.05);
     if (mad === 0) continue;

@@ -99,6 +99,25 @@ export class SortedWindow {
   }
 
   /**
+   * A lower bound of `mad()` from two values. The MAD is no less than the
+   * j-th smallest distance (j: k for an odd count, k − 1 for an even one), and
+   * at least half of the j smallest lie in one run, so it is no less than the
+   * smaller of the two runs' ⌈j/2⌉-th. Most days lie well within the spread
+   * this bounds, and then the MAD itself is not needed.
+   */
+  madFloor(): number {
+    const n = this.count;
+    const middle = n >>> 1;
+    const half = (n % 2 === 1 ? middle + 2 : middle + 1) >>> 1;
+    if (half < 1 || half > middle) return 0;
+    const center = this.median();
+    return Math.min(
+      distanceBelow(this.values, middle, center, half - 1),
+      distanceAbove(this.values, middle, n, center, half - 1),
+    );
+  }
+
+  /**
    * Median absolute deviation from the median, with no sort. The values below
    * the middle are at most the median and those from it on at least, so the
    * distances below (walking down) and above (walking up) are two ascending

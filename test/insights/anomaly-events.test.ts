@@ -37,6 +37,7 @@ describe('anomalies a person would act on', () => {
   it('gives the MAD of sorting the distances for every window size, whichever side the nearest values lie on', () => {
     let seed = 7;
     const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    let near = 0;
     for (let trial = 0; trial < 300; trial++) {
       const window = new SortedWindow(16);
       // Skewed windows: a cluster on one side of the median and outliers on the other.
@@ -46,7 +47,12 @@ describe('anomalies a person would act on', () => {
       for (const value of held) window.insert(value);
       const center = median(held);
       expect(window.mad()).toBe(median(held.map((item) => Math.abs(item - center))));
+      // The floor that spares most days the MAD never passes it.
+      expect(window.madFloor()).toBeLessThanOrEqual(window.mad());
+      if (window.madFloor() >= window.mad() / 2) near++;
     }
+    // A floor of 0 would pass too, but spare nothing.
+    expect(near).toBeGreaterThan(100);
   });
 
   it('judges a rate only with enough clicks or conversions behind it', () => {

@@ -163,6 +163,7 @@ describe('anomaly ranking over compact records', () => {
       }
       if (!Number.isNaN(leaving)) stepped.remove(leaving);
       expect([slid.size, slid.median(), slid.mad()]).toEqual([stepped.size, stepped.median(), stepped.mad()]);
+      if (slid.size > 0) expect(slid.madFloor()).toBeLessThanOrEqual(slid.mad());
     }
   });
 });
