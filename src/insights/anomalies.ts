@@ -1,13 +1,15 @@
 import { formatMetric, metricName } from '../analysis/pure.js';
+import { rankEvents, type AnomalyScope, type FoundDays } from './anomaly-events.js';
 import { seriesOfDays, type DaySeries } from './day-series.js';
 import type { InsightInput } from './input.js';
 import { round } from './rules/helpers.js';
+import { SortedWindow } from './sorted-window.js';
 
 export const ANOMALY_METRICS = ['spend', 'ctr', 'cpa', 'roas', 'conversions'] as const;
 export type AnomalyMetric = (typeof ANOMALY_METRICS)[number];
 
 export interface Anomaly {
-  readonly scope: 'total' | 'platform' | 'campaign';
+  readonly scope: AnomalyScope;
   readonly key: string;
   readonly metric: AnomalyMetric;
   readonly date: string;
@@ -33,103 +35,6 @@ const HIGH = 6;
 const MIN_CLICKS = 20;
 const MIN_CONVERSIONS = 5;
 const MIN_IMPRESSIONS = 1000;
-
-/** The j-th distance (0-based) below a median whose window's upper half starts at `middle`: -Infinity before the run, Infinity past it. */
-function distanceBelow(values: Float64Array, middle: number, center: number, j: number): number {
-  return j < 0 ? -Infinity : j < middle ? center - values[middle - 1 - j]! : Infinity;
-}
-
-/** The j-th distance (0-based) above the median, from `middle` up to the window's `n` values. */
-function distanceAbove(values: Float64Array, middle: number, n: number, center: number, j: number): number {
-  return j < 0 ? -Infinity : j < n - middle ? values[middle + j]! - center : Infinity;
-}
-
-/**
- * Values of the last WINDOW days, kept sorted (binary insert and remove) in a
- * typed array, so no day sorts its history and no insert allocates.
- */
-export class SortedWindow {
-  private values = new Float64Array(WINDOW + 1);
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  private indexOf(value: number): number {
-    let low = 0;
-    let high = this.count;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.values[middle]! < value) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
-  // The window holds about WINDOW values: moving them one by one costs less than a copyWithin call.
-  insert(value: number): void {
-    if (this.count === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    const values = this.values;
-    const index = this.indexOf(value);
-    for (let at = this.count; at > index; at--) values[at] = values[at - 1]!;
-    values[index] = value;
-    this.count++;
-  }
-
-  remove(value: number): void {
-    const values = this.values;
-    const index = this.indexOf(value);
-    if (index < this.count && values[index] === value) {
-      this.count--;
-      for (let at = index; at < this.count; at++) values[at] = values[at + 1]!;
-    }
-  }
-
-  median(): number {
-    const n = this.count;
-    const middle = n >>> 1;
-    return n === 0 ? NaN : n % 2 === 1 ? this.values[middle]! : (this.values[middle - 1]! + this.values[middle]!) / 2;
-  }
-
-  /**
-   * Median absolute deviation from the median, with no sort. The values below
-   * the middle are at most the median and those from it on at least, so the
-   * distances below (walking down) and above (walking up) are two ascending
-   * runs; the median distance is the k-th smallest of their union, found by a
-   * binary search on how many of the k smallest come from below.
-   */
-  mad(): number {
-    const n = this.count;
-    if (n === 0) return NaN;
-    const values = this.values;
-    const center = this.median();
-    const middle = n >>> 1;
-    const k = middle + 1;
-    const below = (j: number) => distanceBelow(values, middle, center, j);
-    const above = (j: number) => distanceAbove(values, middle, n, center, j);
-    // The fewest taken from below such that the next one below is no nearer than the last one taken from above.
-    let low = Math.max(0, k - (n - middle));
-    let high = Math.min(k, middle);
-    while (low < high) {
-      const taken = (low + high) >>> 1;
-      if (below(taken) >= above(k - taken - 1)) high = taken;
-      else low = taken + 1;
-    }
-    const lastBelow = below(low - 1);
-    const lastAbove = above(k - low - 1);
-    const kth = Math.max(lastBelow, lastAbove);
-    if (n % 2 === 1) return kth;
-    // The (k-1)-th: the larger of what is left once the k-th is set aside.
-    const before =
-      lastBelow >= lastAbove ? Math.max(below(low - 2), lastAbove) : Math.max(lastBelow, above(k - low - 2));
-    return (before + kth) / 2;
-  }
-}
 
 /**
  * The volume behind the rates over the WINDOW days before each day: sums
@@ -212,57 +117,86 @@ function stakeOf(
 }
 
 /**
- * The deviation a day cannot reach because the spread is floored at 5 % of
- * the median, with a margin for rounding: a day closer to the median than
- * this is no outlier whatever the MAD, so the MAD is not walked for it.
+ * How far from the median a day must be, in spreads, to be judged further
+ * (the threshold with a margin for rounding). The spread is at least 5 % of
+ * the median and at least the window's MAD floor, so a day nearer than this to
+ * the median is no outlier whatever the MAD, and the MAD is not found for it.
  */
-const WITHIN_FLOOR = (0.999 * THRESHOLD * 0.05) / 0.6745;
+const NEAR = (0.999 * THRESHOLD) / 0.6745;
 
-/** One metric of a series judged day by day, with the series' volumes. */
-function metricAnomalies(
-  series: DaySeries,
-  volumes: Volumes,
-  metric: AnomalyMetric,
-  scope: Anomaly['scope'],
-  key: string,
-): Anomaly[] {
-  const out: Anomaly[] = [];
-  const window = new SortedWindow();
-  const values = series.figure(metric);
-  const impressions = series.figure('impressions');
-  for (let index = 0; index < series.length; index++) {
-    if (index > 0 && !Number.isNaN(values[index - 1]!)) window.insert(values[index - 1]!);
-    if (index > WINDOW && !Number.isNaN(values[index - 1 - WINDOW]!)) window.remove(values[index - 1 - WINDOW]!);
-    const value = values[index]!;
-    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(metric, impressions, volumes, index))
-      continue;
-    const center = window.median();
-    if (Math.abs(value - center) < WITHIN_FLOOR * Math.abs(center)) continue;
-    // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.
-    const mad = Math.max(window.mad(), Math.abs(center) * 0.05);
-    if (mad === 0) continue;
+/**
+ * The days found out of range so far, as columns (`FoundDays`), with what
+ * makes the whole anomaly of the few that are shown.
+ */
+class Found implements FoundDays {
+  readonly series: number[] = [];
+  readonly metric: number[] = [];
+  readonly date: string[] = [];
+  readonly stake: number[] = [];
+  readonly deviation: number[] = [];
+  readonly value: number[] = [];
+  readonly center: number[] = [];
+  readonly mad: number[] = [];
+
+  constructor(
+    readonly levels: readonly AnomalyScope[],
+    readonly keys: readonly string[],
+  ) {}
+
+  /** Record `record` whole, with the records it links. */
+  anomaly(record: number, linked: readonly number[]): Anomaly {
+    const series = this.series[record]!;
+    const value = this.value[record]!;
+    const center = this.center[record]!;
+    const mad = this.mad[record]!;
     const deviation = (0.6745 * (value - center)) / mad;
-    if (Math.abs(deviation) < THRESHOLD) continue;
     const spread = (THRESHOLD * mad) / 0.6745;
-    out.push({
-      scope,
-      key,
-      metric,
-      date: series.dates[index]!,
+    return {
+      scope: this.levels[series]!,
+      key: this.keys[series]!,
+      metric: ANOMALY_METRICS[this.metric[record]!]!,
+      date: this.date[record]!,
       value: round(value, 4),
       expected: {
         median: round(center, 4),
         low: round(Math.max(0, center - spread), 4),
         high: round(center + spread, 4),
       },
-      deviation: round(deviation, 2),
+      deviation: this.deviation[record]!,
       direction: deviation > 0 ? 'above' : 'below',
       severity: Math.abs(deviation) >= HIGH ? 'high' : 'medium',
-      stake: round(stakeOf(metric, series, value, center, volumes, index), 2),
-      linked: [],
-    });
+      stake: this.stake[record]!,
+      linked: linked.map((other) => `${this.levels[this.series[other]!]!}:${this.keys[this.series[other]!]!}`),
+    };
   }
-  return out;
+}
+
+/** One metric (its place in ANOMALY_METRICS) of series `at` of `found` judged day by day, with the series' volumes. */
+function judge(found: Found, at: number, series: DaySeries, volumes: Volumes, metric: number): void {
+  const name = ANOMALY_METRICS[metric]!;
+  const window = new SortedWindow(WINDOW);
+  const values = series.figure(name);
+  const impressions = series.figure('impressions');
+  for (let index = 0; index < series.length; index++) {
+    window.slide(index > WINDOW ? values[index - 1 - WINDOW]! : NaN, index > 0 ? values[index - 1]! : NaN);
+    const value = values[index]!;
+    if (Number.isNaN(value) || window.size < MIN_HISTORY || !enoughVolume(name, impressions, volumes, index)) continue;
+    const center = window.median();
+    if (Math.abs(value - center) < NEAR * Math.max(Math.abs(center) * 0.05, window.madFloor())) continue;
+    // A series that never moved (MAD 0) is judged against 5 % of its level, so a flat line does not make every wobble an outlier.
+    const mad = Math.max(window.mad(), Math.abs(center) * 0.05);
+    if (mad === 0) continue;
+    const deviation = (0.6745 * (value - center)) / mad;
+    if (Math.abs(deviation) < THRESHOLD) continue;
+    found.series.push(at);
+    found.metric.push(metric);
+    found.date.push(series.dates[index]!);
+    found.stake.push(round(stakeOf(name, series, value, center, volumes, index), 2));
+    found.deviation.push(round(deviation, 2));
+    found.value.push(value);
+    found.center.push(center);
+    found.mad.push(mad);
+  }
 }
 
 /**
@@ -272,89 +206,67 @@ function metricAnomalies(
  * Nothing is said about causes; only what moved, when, how far, and how much
  * money that puts at stake.
  */
-export function seriesAnomalies(
-  series: DaySeries,
-  metric: AnomalyMetric,
-  scope: Anomaly['scope'],
-  key: string,
-): Anomaly[] {
-  return metricAnomalies(series, volumesOf(series), metric, scope, key);
+export function seriesAnomalies(series: DaySeries, metric: AnomalyMetric, scope: AnomalyScope, key: string): Anomaly[] {
+  const found = new Found([scope], [key]);
+  judge(found, 0, series, volumesOf(series), ANOMALY_METRICS.indexOf(metric));
+  return found.date.map((_, record) => found.anomaly(record, []));
 }
 
-/** `seriesAnomalies` of every metric, metric by metric, the series' volumes summed once for all of them. */
-function allSeriesAnomalies(series: DaySeries, scope: Anomaly['scope'], key: string): Anomaly[] {
-  const volumes = volumesOf(series);
-  return ANOMALY_METRICS.flatMap((metric) => metricAnomalies(series, volumes, metric, scope, key));
-}
+/** Events an analysis lists with its items; the anomaly rule shows the first few of them. */
+export const ANOMALIES_LISTED = 50;
 
-const SPECIFICITY: Record<Anomaly['scope'], number> = { campaign: 2, platform: 1, total: 0 };
-
-/**
- * One event per move: the same metric moving the same way on the same day at
- * the account, a platform and a campaign is reported once, at the most
- * specific level whose stake explains at least half of the broader one's, with
- * the broader ones linked. A single-platform, single-campaign file thus says
- * each thing once, not three times.
- */
-function oneEventEach(anomalies: readonly Anomaly[]): Anomaly[] {
-  const byMove = new Map<string, Anomaly[]>();
-  for (const anomaly of anomalies) {
-    const move = `${anomaly.date}\u0000${anomaly.metric}\u0000${anomaly.direction}`;
-    const group = byMove.get(move);
-    if (group) group.push(anomaly);
-    else byMove.set(move, [anomaly]);
-  }
-  const out: Anomaly[] = [];
-  for (const group of byMove.values()) {
-    // Most moves are seen at one level only: nothing to link, so the anomaly is kept as found.
-    if (group.length === 1) {
-      out.push(group[0]!);
-      continue;
-    }
-    const kept = group.filter((anomaly) => {
-      const narrower = group.filter((other) => SPECIFICITY[other.scope] > SPECIFICITY[anomaly.scope]);
-      return narrower.reduce((sum, other) => sum + other.stake, 0) < anomaly.stake * 0.5 || narrower.length === 0;
-    });
-    const absorbed = group.filter((anomaly) => !kept.includes(anomaly));
-    for (const anomaly of kept) {
-      const linked = absorbed
-        .filter((other) => SPECIFICITY[other.scope] < SPECIFICITY[anomaly.scope])
-        .sort((x, y) => SPECIFICITY[y.scope] - SPECIFICITY[x.scope])
-        .map((other) => `${other.scope}:${other.key}`);
-      out.push({ ...anomaly, linked });
-    }
-  }
-  return out;
+/** An input's anomalies, one per event, ranked by money at stake. */
+export interface RankedAnomalies {
+  readonly count: number;
+  /** The first ANOMALIES_LISTED, most money at stake first. */
+  readonly listed: readonly Anomaly[];
+  /** The stakes of the anomalies from rank `from` (0-based) on, added in rank order. */
+  stakeFrom(from: number): number;
 }
 
 type AnomalyInput = Pick<InsightInput, 'daily' | 'dailyByPlatform' | 'dailyByCampaign'>;
 
 /** An input's anomalies, found once: the anomaly rule and the analysis's anomaly items both read them. */
-const found = new WeakMap<AnomalyInput, readonly Anomaly[]>();
+const ranked = new WeakMap<AnomalyInput, RankedAnomalies>();
 
 /** Outliers on the account's, each platform's and each campaign's daily KPIs: one per event, most money at stake first. */
-export function detectAnomalies(input: AnomalyInput): readonly Anomaly[] {
-  let anomalies = found.get(input);
+export function detectAnomalies(input: AnomalyInput): RankedAnomalies {
+  let anomalies = ranked.get(input);
   if (!anomalies) {
     anomalies = findAnomalies(input);
-    found.set(input, anomalies);
+    ranked.set(input, anomalies);
   }
   return anomalies;
 }
 
-function findAnomalies(input: AnomalyInput): Anomaly[] {
-  const series: [Anomaly['scope'], string, DaySeries][] = [
+function findAnomalies(input: AnomalyInput): RankedAnomalies {
+  const sources: [AnomalyScope, string, DaySeries][] = [
     ['total', 'all', seriesOfDays(input.daily)],
-    ...Object.entries(input.dailyByPlatform).map(
-      ([key, days]) => ['platform', key, days] as [Anomaly['scope'], string, DaySeries],
-    ),
-    ...Object.entries(input.dailyByCampaign).map(
-      ([key, days]) => ['campaign', key, days] as [Anomaly['scope'], string, DaySeries],
-    ),
+    ...Object.entries(input.dailyByPlatform).map(([key, days]): [AnomalyScope, string, DaySeries] => [
+      'platform',
+      key,
+      days,
+    ]),
+    ...Object.entries(input.dailyByCampaign).map(([key, days]): [AnomalyScope, string, DaySeries] => [
+      'campaign',
+      key,
+      days,
+    ]),
   ];
-  return oneEventEach(series.flatMap(([scope, key, days]) => allSeriesAnomalies(days, scope, key))).sort(
-    (a, b) => b.stake - a.stake || Math.abs(b.deviation) - Math.abs(a.deviation) || a.date.localeCompare(b.date),
+  const found = new Found(
+    sources.map(([scope]) => scope),
+    sources.map(([, key]) => key),
   );
+  sources.forEach(([, , series], at) => {
+    const volumes = volumesOf(series);
+    for (let metric = 0; metric < ANOMALY_METRICS.length; metric++) judge(found, at, series, volumes, metric);
+  });
+  const events = rankEvents(found, ANOMALY_METRICS.length, ANOMALIES_LISTED);
+  return {
+    count: events.count,
+    listed: events.leading.map((record) => found.anomaly(record, events.linked(record))),
+    stakeFrom: (from) => events.stakeFrom(from),
+  };
 }
 
 /** A range floored at zero says only its top: "0.00 to 4.85" reads as if nothing were a normal day. */

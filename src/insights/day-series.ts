@@ -23,14 +23,14 @@ export interface DaySeries {
   day(index: number): Day;
 }
 
-/** `make` of each figure once, when first asked for. */
-export function lazyFigures(make: (figure: DayFigure) => Float64Array): (figure: DayFigure) => Float64Array {
-  const made = new Map<DayFigure, Float64Array>();
-  return (figure) => {
-    let column = made.get(figure);
+/** `make` of each key (a figure, a sum's slot) once, when first asked for. */
+export function lazyColumns<K>(make: (key: K) => Float64Array): (key: K) => Float64Array {
+  const made = new Map<K, Float64Array>();
+  return (key) => {
+    let column = made.get(key);
     if (column === undefined) {
-      column = make(figure);
-      made.set(figure, column);
+      column = make(key);
+      made.set(key, column);
     }
     return column;
   };
@@ -41,7 +41,7 @@ export function seriesOfDays(days: readonly Day[]): DaySeries {
   return {
     length: days.length,
     dates: days.map((day) => day.date),
-    figure: lazyFigures((figure) => Float64Array.from(days, (day) => day[figure] ?? NaN)),
+    figure: lazyColumns<DayFigure>((figure) => Float64Array.from(days, (day) => day[figure] ?? NaN)),
     day: (index) => days[index]!,
   };
 }

@@ -39,8 +39,6 @@ export interface Generated {
   readonly summary: ExecutiveSummary;
 }
 
-const ANOMALIES_KEPT = 50;
-
 function byScore<T extends { score: number; suppressed: boolean; tieBreak: string }>(items: T[]): T[] {
   return items.sort(
     (a, b) => Number(a.suppressed) - Number(b.suppressed) || b.score - a.score || a.tieBreak.localeCompare(b.tieBreak),
@@ -114,33 +112,31 @@ export function generateInsights(
     score: round(score, 4),
     suppressed,
   }));
-  const anomalies = detectAnomalies(input)
-    .slice(0, ANOMALIES_KEPT)
-    .map((anomaly, index): GeneratedItem => ({
-      id: newId('anm'),
-      kind: 'anomaly',
-      ruleId: 'anomaly.daily_kpi_outlier',
-      category: 'anomaly',
-      priority: anomaly.severity === 'high' ? 'high' : 'medium',
-      subject: `${anomaly.scope}:${anomaly.key}:${anomaly.metric}:${anomaly.date}`,
-      title: anomalyTitle(anomaly),
-      sentence: anomalySentence(anomaly, input.currency),
-      evidence: {
-        figures: {
-          value: anomaly.value,
-          median: anomaly.expected.median,
-          low: anomaly.expected.low,
-          high: anomaly.expected.high,
-          deviation: anomaly.deviation,
-        },
-        rows: [],
+  const anomalies = detectAnomalies(input).listed.map((anomaly, index): GeneratedItem => ({
+    id: newId('anm'),
+    kind: 'anomaly',
+    ruleId: 'anomaly.daily_kpi_outlier',
+    category: 'anomaly',
+    priority: anomaly.severity === 'high' ? 'high' : 'medium',
+    subject: `${anomaly.scope}:${anomaly.key}:${anomaly.metric}:${anomaly.date}`,
+    title: anomalyTitle(anomaly),
+    sentence: anomalySentence(anomaly, input.currency),
+    evidence: {
+      figures: {
+        value: anomaly.value,
+        median: anomaly.expected.median,
+        low: anomaly.expected.low,
+        high: anomaly.expected.high,
+        deviation: anomaly.deviation,
       },
-      payload: { ...anomaly },
-      sourceId: null,
-      rank: index + 1,
-      score: anomaly.stake,
-      suppressed: false,
-    }));
+      rows: [],
+    },
+    payload: { ...anomaly },
+    sourceId: null,
+    rank: index + 1,
+    score: anomaly.stake,
+    suppressed: false,
+  }));
   const ranked = scored.filter((entry) => !entry.suppressed).map((entry) => entry.finding);
   const facts = summaryFacts(input, period.from, period.to);
   return {

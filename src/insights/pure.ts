@@ -1,7 +1,7 @@
 /** The part of insights/'s public face that does no I/O (rules, ranking, pacing, the deterministic summary): what worker threads load, without
  * the store, DuckDB or HTTP schemas that index.ts brings (docs/ARCHITECTURE.md, "Who may import whom"). */
 export { benchmarkSettings } from './benchmarks.js';
-export { DAY_FIGURES, DAY_KPIS, DAY_MEASURES, daysOf, lazyFigures, seriesOfDays } from './day-series.js';
+export { DAY_FIGURES, DAY_KPIS, DAY_MEASURES, daysOf, lazyColumns, seriesOfDays } from './day-series.js';
 export type { DayFigure, DaySeries } from './day-series.js';
 export { DEFAULT_SUPPRESS_MIN_RATERS, shouldSuppress, smoothedRating } from './feedback-loop.js';
 export type { OutcomeStats, RuleRatingStats } from './feedback-loop.js';

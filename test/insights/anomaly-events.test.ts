@@ -4,9 +4,9 @@ import {
   anomalySentence,
   anomalyTitle,
   detectAnomalies,
-  SortedWindow,
   seriesAnomalies,
 } from '../../src/insights/anomalies.js';
+import { SortedWindow } from '../../src/insights/sorted-window.js';
 import { dailyOutliers } from '../../src/insights/rules/anomaly.js';
 import { median } from '../../src/insights/rules/helpers.js';
 import { seriesOfDays } from '../../src/insights/day-series.js';
@@ -22,7 +22,7 @@ const quiet = (index: number) => ({
 
 describe('anomalies a person would act on', () => {
   it('keeps the sliding median and MAD equal to sorting each window', () => {
-    const window = new SortedWindow();
+    const window = new SortedWindow(6);
     const values = [5, 1, 9, 3, 3, 7, 2, 8, 6, 4, 10, 0];
     for (const [index, value] of values.entries()) {
       window.insert(value);
@@ -37,8 +37,9 @@ describe('anomalies a person would act on', () => {
   it('gives the MAD of sorting the distances for every window size, whichever side the nearest values lie on', () => {
     let seed = 7;
     const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    let near = 0;
     for (let trial = 0; trial < 300; trial++) {
-      const window = new SortedWindow();
+      const window = new SortedWindow(16);
       // Skewed windows: a cluster on one side of the median and outliers on the other.
       const held = Array.from({ length: 1 + (trial % 16) }, () =>
         next() < 0.3 ? 50 + next() * 100 : Math.round(next() * 40) / 4,
@@ -46,7 +47,12 @@ describe('anomalies a person would act on', () => {
       for (const value of held) window.insert(value);
       const center = median(held);
       expect(window.mad()).toBe(median(held.map((item) => Math.abs(item - center))));
+      // The floor that spares most days the MAD never passes it.
+      expect(window.madFloor()).toBeLessThanOrEqual(window.mad());
+      if (window.madFloor() >= window.mad() / 2) near++;
     }
+    // A floor of 0 would pass too, but spare nothing.
+    expect(near).toBeGreaterThan(100);
   });
 
   it('judges a rate only with enough clicks or conversions behind it', () => {
@@ -68,7 +74,7 @@ describe('anomalies a person would act on', () => {
 
   it('reports a move seen at the account, platform and campaign once, at the campaign, with the others linked', () => {
     const series = days([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 900 }]);
-    const anomalies = detectAnomalies({
+    const { listed: anomalies } = detectAnomalies({
       daily: series,
       dailyByPlatform: { Meta: seriesOfDays(series) },
       dailyByCampaign: { Prospecting: seriesOfDays(series) },
@@ -90,7 +96,7 @@ describe('anomalies a person would act on', () => {
         daySeries([...Array.from({ length: 20 }, (_, i) => quiet(i)), { ...quiet(0), spend: 300 + c * 100 }]),
       ]),
     );
-    const anomalies = detectAnomalies({ daily: [], dailyByPlatform: {}, dailyByCampaign: campaigns });
+    const { listed: anomalies } = detectAnomalies({ daily: [], dailyByPlatform: {}, dailyByCampaign: campaigns });
     expect(anomalies.filter((anomaly) => anomaly.metric === 'spend').map((anomaly) => anomaly.key)).toEqual([
       'C7',
       'C6',
@@ -120,7 +126,7 @@ describe('anomalies a person would act on', () => {
       ...Array.from({ length: 20 }, (_, i) => ({ ...quiet(i), conversions: i % 2 === 0 ? 1 : 9 })),
       { ...quiet(0), conversions: 80 },
     ]);
-    const [anomaly] = detectAnomalies({ daily: spiky, dailyByPlatform: {}, dailyByCampaign: {} }).filter(
+    const [anomaly] = detectAnomalies({ daily: spiky, dailyByPlatform: {}, dailyByCampaign: {} }).listed.filter(
       (item) => item.metric === 'conversions',
     );
     expect(anomaly?.expected.low).toBeLessThanOrEqual(0);
@@ -136,7 +142,7 @@ describe('anomalies a person would act on', () => {
         daily: days([...base, { ...quiet(0), ...day }]),
         dailyByPlatform: {},
         dailyByCampaign: {},
-      }).find((item) => item.metric === metric)!;
+      }).listed.find((item) => item.metric === metric)!;
     const more = moved({ conversions: 80 }, 'conversions');
     expect(anomalyTitle(more)).toMatch(/^Conversions above its usual range on /);
     expect(anomalySentence(more, 'USD')).toMatch(/; worth [\d.,]+ USD\.$/);
@@ -151,7 +157,7 @@ describe('anomalies a person would act on', () => {
   });
 
   it('keeps the sliding window equal to sorting it with ties, zeros, negatives and more values than a window holds', () => {
-    const window = new SortedWindow();
+    const window = new SortedWindow(15);
     const held: number[] = [];
     let seed = 7;
     const next = () => (seed = (seed * 48271) % 2147483647);
@@ -224,8 +230,9 @@ describe('anomalies a person would act on', () => {
         expect(found).toEqual(reference(list, metric));
         judged += found.length;
       }
-      const all = detectAnomalies({ daily: list, dailyByPlatform: {}, dailyByCampaign: {} });
+      const { listed: all, count } = detectAnomalies({ daily: list, dailyByPlatform: {}, dailyByCampaign: {} });
       const each = ANOMALY_METRICS.flatMap((metric) => seriesAnomalies(seriesOfDays(list), metric, 'total', 'all'));
+      expect(count).toBe(each.length);
       expect([...all].sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date))).toEqual(
         each.sort((a, b) => a.metric.localeCompare(b.metric) || a.date.localeCompare(b.date)),
       );

@@ -7,7 +7,15 @@ import {
   type Measure,
   type SumLists,
 } from '../../analysis/pure.js';
-import { DAY_FIGURES, DAY_KPIS, DAY_MEASURES, lazyFigures, type Day, type DaySeries } from '../../insights/pure.js';
+import {
+  DAY_FIGURES,
+  DAY_KPIS,
+  DAY_MEASURES,
+  lazyColumns,
+  type Day,
+  type DayFigure,
+  type DaySeries,
+} from '../../insights/pure.js';
 
 /** A sum as `metricsAt` reads it, with NaN for its null (a missing or non-finite figure). */
 function numberAt(list: ArrayLike<unknown>, index: number): number {
@@ -37,11 +45,12 @@ export interface Placement {
  * The rules' days of a set's rows: the figures a report row would carry
  * (each rounded at the edge). This is `metricsAt` and `computeKpis` with every
  * operand's column resolved once per series. A figure is computed for every
- * day of the set when a rule first asks for it, walking its operands' columns
- * in row order (`indices`, ascending) into a column whose rows are in the
- * series' order (`placeOf`), and a series' figure is a view of it: the rules
- * read 8 of the 13 figures. Reading columns at rows in group order missed
- * the cache on nearly every figure. Only a day a rule takes whole becomes a
+ * day of the set when a rule first asks for it, walking its operands' sums
+ * in row order (`indices`, ascending; each slot read once for all the figures
+ * that take it) into a column whose rows are in the series' order
+ * (`placeOf`), and a series' figure is a view of it: the rules read 8 of the
+ * 13 figures. Reading columns at rows in group order missed the cache on
+ * nearly every figure. Only a day a rule takes whole becomes a
  * Day, read again from its row.
  */
 export function dayTable(
@@ -73,32 +82,35 @@ export function dayTable(
   // Only now is every slot known, derived covered sums included.
   const values = new Float64Array(size);
   values[none] = NaN;
-  /** A figure from the sums in `values`, and the slots it reads. */
+  /** A figure from the sums of its slots (one for a measure, two for a KPI). */
   interface Formula {
     readonly operands: readonly number[];
-    readonly value: () => number;
+    readonly of: (first: number, second: number) => number;
   }
   const measures = DAY_MEASURES.map((name): Formula => {
     const slot = present.has(name) ? (slots.get(name) ?? none) : none;
     const scale = 10 ** edgeDigits(name);
-    return { operands: [slot], value: () => edge(values[slot]!, scale) };
+    return { operands: [slot], of: (sum) => edge(sum, scale) };
   });
   const kpis = DAY_KPIS.map((name, at): Formula => {
     const { scale } = KPI_DEFINITIONS[name];
-    const [top, bottom] = operands[at]!;
     const digits = 10 ** edgeDigits(name);
+    // `ratio`: null (NaN here) for a missing or non-positive denominator or a missing or negative numerator.
     return {
-      operands: [top, bottom],
-      value: () => {
-        const over = values[top]!;
-        const under = values[bottom]!;
-        // `ratio`: null (NaN here) for a missing or non-positive denominator or a missing or negative numerator.
-        return edge(under > 0 && over >= 0 ? (over / under) * scale : NaN, digits);
-      },
+      operands: operands[at]!,
+      of: (over, under) => edge(under > 0 && over >= 0 ? (over / under) * scale : NaN, digits),
     };
   });
   // In DAY_FIGURES' order, which is the measures' then the KPIs'.
   const formulas = [...measures, ...kpis];
+  /** Formula `position` over the sums in `values`. */
+  const valueOf = (position: number): number => {
+    const {
+      operands: [first, second],
+      of,
+    } = formulas[position]!;
+    return of(values[first!]!, second === undefined ? NaN : values[second]!);
+  };
   // As in a report row: a covered sum only where it differs from the whole.
   const covered = COVERED_SUMS.flatMap((sum) => {
     const slot = slots.get(sum.name);
@@ -107,29 +119,40 @@ export function dayTable(
       ? []
       : [{ name: sum.name, slot, whole: whole ?? none, edge: 10 ** edgeDigits(sum.name) }];
   });
-  /** The columns a set of slots reads, and the derived sums among them. */
-  const readers = (wanted: readonly number[]) => {
-    const own = derived.filter(([slot]) => wanted.includes(slot));
-    const raw = [...wanted, ...own.flatMap(([, reported, whole]) => [reported, whole])].filter(
-      (slot, at, all) => slot < lists.length && all.indexOf(slot) === at,
-    );
-    return (index: number) => {
-      for (const slot of raw) values[slot] = numberAt(lists[slot]!, index);
-      for (const [slot, reported, whole] of own) values[slot] = Number.isNaN(values[reported]!) ? NaN : values[whole]!;
-    };
+  /** Every slot of row `index` into `values`, derived covered sums last. */
+  const readAll = (index: number) => {
+    for (let slot = 0; slot < lists.length; slot++) values[slot] = numberAt(lists[slot]!, index);
+    for (const [slot, reported, whole] of derived)
+      values[slot] = Number.isNaN(values[reported]!) ? NaN : values[whole]!;
   };
-  const readAll = readers([...Array(size).keys()]);
+  /**
+   * A slot's sums at the set's rows (by position in `indices`), as `readAll`
+   * reads them: read once, for every figure that reads the slot (spend is an
+   * operand of three).
+   */
+  const sumColumn = lazyColumns<number>((slot) => {
+    const column = new Float64Array(indices.length);
+    if (slot < lists.length) {
+      const list = lists[slot]!;
+      for (let row = 0; row < indices.length; row++) column[row] = numberAt(list, indices[row]!);
+      return column;
+    }
+    const own = derived.find(([at]) => at === slot);
+    if (!own) return column.fill(NaN);
+    const reported = sumColumn(own[1]);
+    const whole = sumColumn(own[2]);
+    for (let row = 0; row < indices.length; row++) column[row] = Number.isNaN(reported[row]!) ? NaN : whole[row]!;
+    return column;
+  });
   const places = sequence.length;
-  const columns = lazyFigures((figure) => {
-    const { operands, value } = formulas[DAY_FIGURES.indexOf(figure)]!;
-    const read = readers(operands);
+  const columns = lazyColumns<DayFigure>((figure) => {
+    const { operands, of } = formulas[DAY_FIGURES.indexOf(figure)]!;
+    const first = sumColumn(operands[0]!);
+    const second = operands.length > 1 ? sumColumn(operands[1]!) : null;
     const column = new Float64Array(places);
     for (let row = 0; row < indices.length; row++) {
-      const index = indices[row]!;
-      const place = placeOf[index]!;
-      if (place < 0) continue;
-      read(index);
-      column[place] = value();
+      const place = placeOf[indices[row]!]!;
+      if (place >= 0) column[place] = of(first[row]!, second === null ? NaN : second[row]!);
     }
     return column;
   });
@@ -145,10 +168,10 @@ export function dayTable(
   };
   return (start, dates) => {
     const length = dates.length;
-    const figure = lazyFigures((name) => columns(name).subarray(start, start + length));
+    const figure = lazyColumns<DayFigure>((name) => columns(name).subarray(start, start + length));
     const day = (index: number): Day => {
       readAll(sequence[start + index]!);
-      const at = (position: number) => orNull(formulas[position]!.value());
+      const at = (position: number) => orNull(valueOf(position));
       return {
         date: dates[index]!,
         impressions: at(0),

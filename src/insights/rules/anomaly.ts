@@ -15,7 +15,7 @@ export const dailyOutliers: InsightRule = {
     'A day whose spend, CTR, CPA, ROAS or conversions lies 3.5+ robust deviations (median/MAD over the 14 days before, at least 10 of them) from the usual, with enough clicks or conversions behind a rate; one per event, ranked by money at stake.',
   evaluate(input) {
     const anomalies = detectAnomalies(input);
-    const shown = anomalies.slice(0, SHOWN).map((anomaly): Finding => ({
+    const shown = anomalies.listed.slice(0, SHOWN).map((anomaly): Finding => ({
       ruleId: this.id,
       category: this.category,
       priority: anomaly.severity === 'high' ? 'high' : 'medium',
@@ -37,8 +37,8 @@ export const dailyOutliers: InsightRule = {
       },
       weight: Math.min(1, Math.max(share(anomaly.stake, input.totals.spend) * 10, Math.abs(anomaly.deviation) / 20)),
     }));
-    const rest = anomalies.slice(SHOWN);
-    if (rest.length === 0) return shown;
+    const rest = anomalies.count - shown.length;
+    if (rest === 0) return shown;
     return [
       ...shown,
       {
@@ -46,10 +46,10 @@ export const dailyOutliers: InsightRule = {
         category: this.category,
         priority: 'low',
         subject: 'more',
-        title: `${plural(rest.length, 'more daily outlier')}`,
-        sentence: `${plural(rest.length, 'more daily outlier')} with less money at stake ${rest.length === 1 ? 'is' : 'are'} listed with the analysis's anomalies.`,
+        title: `${plural(rest, 'more daily outlier')}`,
+        sentence: `${plural(rest, 'more daily outlier')} with less money at stake ${rest === 1 ? 'is' : 'are'} listed with the analysis's anomalies.`,
         evidence: {
-          figures: { more: rest.length, stake: rest.reduce((sum, anomaly) => sum + anomaly.stake, 0) },
+          figures: { more: rest, stake: anomalies.stakeFrom(SHOWN) },
           rows: [],
         },
         weight: 0,
