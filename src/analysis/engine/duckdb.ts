@@ -109,11 +109,6 @@ export async function openDuckEngine(
     // Its cache of Parquet pages grows with every dataset version read, up to the memory limit, in a server
     // that never reads most of them again; the operating system's page cache holds the hot files anyway.
     enable_external_file_cache: 'false',
-    // A DuckDB worker idle for half a second purges its allocator arena only if it held more than this since
-    // its last purge (it also trims glibc's heaps, keeping threads × this free at their top). At the default
-    // 128 MiB small uploads and analyses never got there, so their freed pages stayed resident while the
-    // server was quiet. A busy worker is never interrupted.
-    allocator_flush_threshold: '8MiB',
   })) {
     duckdb.set_config(settings, name, value);
   }
