@@ -194,6 +194,7 @@ async function soak(label, env) {
     // generation read every few seconds: V8 grows and shrinks it (bounded), so it is judged apart.
     const young = atBaseline.map((scrape) => scrape.young);
     const beside = instances.map(() => []);
+    const youngSamples = instances.map(() => []);
     const lagWindows = instances.map(() => []);
     const done = { uploads: 0, analyses: 0, queries: 0, ratings: 0, exports: 0, userChanges: 0, orgChanges: 0 };
     const datasets = [];
@@ -210,6 +211,7 @@ async function soak(label, env) {
         (await Promise.all(instances.map((instance) => rssOf(instance.pid)))).forEach((rss, i) => {
           peak[i] = Math.max(peak[i], rss);
           beside[i].push(rss - young[i] - (baseline[i] - atBaseline[i].young));
+          youngSamples[i].push(young[i]);
         });
         await sleep(500);
       }
@@ -412,6 +414,13 @@ async function soak(label, env) {
         name: `${label}: V8's young generation, each instance: at the baseline → at the end`,
         value: atBaseline.map((scrape, i) => `${mib(scrape.young)} → ${mib(atEnd[i].young)}`).join(', '),
         unit: 'MiB (bounded by V8)',
+      },
+      {
+        // V8 may shrink the young generation yet keep its pages resident for a while: a quarter with a smaller
+        // young generation then shows a rise beside it that is V8's.
+        name: `${label}: V8's young generation, median by quarter of the run, instance A | B`,
+        value: youngSamples.map((samples) => quarterMedians(samples).map(mib).join(' / ')).join(' | '),
+        unit: 'MiB',
       },
       {
         name: `${label}: max RSS growth of an instance beside the young generation`,
