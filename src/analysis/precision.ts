@@ -17,7 +17,6 @@ export function edgeDigits(field: string): number {
   return 4;
 }
 
-/** A figure as the edge shows it; non-finite values are null. */
 /** Each field's scale, derived once: every figure of every report row passes here. */
 const SCALES = new Map<string, number>();
 
@@ -30,6 +29,7 @@ function scaleOf(field: string): number {
   return scale;
 }
 
+/** A figure as the edge shows it; non-finite values are null. */
 export function atEdge(field: string, value: number | null | undefined): number | null {
   if (value === null || value === undefined || !Number.isFinite(value)) return null;
   const scale = scaleOf(field);

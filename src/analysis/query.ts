@@ -10,7 +10,7 @@ import {
 } from './engine/analysis.js';
 import { ident, kpiOverSums, measureSums, Params, sumAlias } from './engine/sql.js';
 import { coverageSql, coveredBy, isKpi, type Kpi } from './kpis.js';
-import { atEdge } from './precision.js';
+import { atEdge, edgeDigits } from './precision.js';
 import { COVERAGE_COLUMNS } from './report/report.js';
 import type { Dimension, Measure } from './schema.js';
 
@@ -107,7 +107,11 @@ function orderSql(spec: QuerySpec, groups: readonly { name: string }[], columns:
         { field: '/body/orderBy/field', message: 'is not a requested dimension or metric' },
       ]);
     }
-    keys.push({ name: field, sql: `${ident(field)} ${direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST` });
+    // A figure is compared as the response shows it: sums that differ only past the shown digits (0.1 + 0.2 and 0.3) tie.
+    const value = groups.some((group) => group.name === field)
+      ? ident(field)
+      : `round(${ident(field)}, ${edgeDigits(field)})`;
+    keys.push({ name: field, sql: `${value} ${direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST` });
   }
   const periods = groups.filter((group) => group.name === 'period' || group.name === 'date');
   for (const group of [...periods, ...groups]) {

@@ -427,7 +427,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
                 {
                   additionalProperties: false,
                   description:
-                    'A requested column to sort by. Ties, and a query without orderBy, are ordered by the period, then by every dimension ascending.',
+                    'A requested column to sort by; a figure compares as the response shows it (rounded). Ties, and a query without orderBy, are ordered by the period, then by every dimension ascending.',
                 },
               ),
             ),

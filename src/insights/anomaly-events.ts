@@ -10,7 +10,7 @@ const SPECIFICITY: Record<AnomalyScope, number> = { campaign: 2, platform: 1, to
  * 50, so a day becomes an object only once it is known to be shown.
  */
 export interface FoundDays {
-  /** Its series' level (`levels` holds each series'). */
+  /** Its series, as an index into `levels` and the keys. */
   readonly series: readonly number[];
   readonly levels: readonly AnomalyScope[];
   /** Its metric, as a position in the metric list. */
@@ -32,7 +32,7 @@ export interface RankedEvents {
   stakeFrom(from: number): number;
 }
 
-/** Each record's move (date, metric, direction) as a dense id, and the records of each move in record order. */
+/** Each record's move (date, metric, direction) as a small integer id, and the records of each move in record order. */
 interface Moves {
   readonly of: Int32Array;
   /** Move `m`'s records are `members[start[m]]` up to `members[start[m + 1]]`. */

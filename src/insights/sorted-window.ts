@@ -36,7 +36,7 @@ export class SortedWindow {
     return low;
   }
 
-  // The window holds about WINDOW values: moving them one by one costs less than a copyWithin call.
+  // The window holds about its capacity (14 days): moving them one by one costs less than a copyWithin call.
   insert(value: number): void {
     if (this.count === this.values.length) {
       const grown = new Float64Array(this.values.length * 2);
@@ -61,7 +61,7 @@ export class SortedWindow {
 
   /**
    * The window once `entering` has come in and `leaving` (a value it holds)
-   * has gone out, NaN for neither: the state `insert` then `remove` leave, in
+   * has gone out (either may be NaN: nothing comes in, or nothing goes out): the state `insert` then `remove` leave, in
    * one search and one shift over the values between the two, where those
    * were two searches and two shifts of about half the window each.
    */
@@ -100,7 +100,7 @@ export class SortedWindow {
 
   /**
    * A lower bound of `mad()` from two values. The MAD is no less than the
-   * j-th smallest distance (j: k for an odd count, k − 1 for an even one), and
+   * j-th smallest distance (k = ⌊n/2⌋ + 1; j: k for an odd count, k − 1 for an even one), and
    * at least half of the j smallest lie in one run, so it is no less than the
    * smaller of the two runs' ⌈j/2⌉-th. Most days lie well within the spread
    * this bounds, and then the MAD itself is not needed.

@@ -81,4 +81,60 @@ describe.each(BACKENDS)('the order of query rows [%s]', (backend) => {
       '2026-02-03 Meta',
     ]);
   });
+
+  it('orders a period first and then the groups, and a dimension asked for', async () => {
+    const weekly = await query({ metrics: ['spend'], dimensions: ['platform'], granularity: 'week' });
+    // 1 February 2026 is a Sunday: the first day is week 5, the next two week 6.
+    expect(weekly.map((row) => `${row.period} ${row.platform}`)).toEqual([
+      '2026-W05 Google Ads',
+      '2026-W05 Meta',
+      '2026-W06 Google Ads',
+      '2026-W06 Meta',
+    ]);
+    const byPlatform = await query({
+      metrics: ['clicks'],
+      dimensions: ['platform', 'campaign'],
+      orderBy: { field: 'platform', direction: 'desc' },
+      limit: 3,
+    });
+    expect(byPlatform.map((row) => `${row.platform} ${row.campaign}`)).toEqual([
+      'Meta Campaign 01',
+      'Meta Campaign 03',
+      'Meta Campaign 05',
+    ]);
+  });
+
+  it('compares figures as it shows them: sums equal to the cent tie, and the tie goes by name', async () => {
+    const body = multipart({
+      name: 'cents.csv',
+      content: [
+        'Date,Campaign,Impressions,Clicks,Spend',
+        '2026-02-01,Zed,10,1,0.1',
+        '2026-02-02,Zed,10,1,0.2',
+        '2026-02-01,Alpha,10,1,0.3',
+      ].join('\n'),
+    });
+    const uploaded = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...bearer(org.users.analyst.accessToken), ...body.headers },
+      payload: body.payload,
+    });
+    expect(uploaded.statusCode).toBe(201);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/query',
+      headers: bearer(org.users.viewer.accessToken),
+      payload: {
+        datasetIds: [uploaded.json<{ id: string }>().id],
+        metrics: ['spend'],
+        dimensions: ['campaign'],
+        orderBy: { field: 'spend', direction: 'desc' },
+      },
+    });
+    expect(response.json<{ rows: { campaign: string; spend: number }[] }>().rows).toEqual([
+      { campaign: 'Alpha', currency: null, spend: 0.3 },
+      { campaign: 'Zed', currency: null, spend: 0.3 },
+    ]);
+  });
 });

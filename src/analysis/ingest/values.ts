@@ -129,6 +129,7 @@ export function sqlString(value: string): string {
  * file's chunks on out of order, so an upload's rows lost their file order.
  */
 export function oneOfSql(expression: string, values: readonly string[]): string {
+  if (values.length === 0) return 'false';
   return `list_contains([${values.map(sqlString).join(', ')}], ${expression})`;
 }
 

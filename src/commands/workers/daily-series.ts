@@ -55,7 +55,7 @@ function intern<K>(count: number, keyAt: (index: number) => K): { ids: Int32Arra
  */
 class RowOrder {
   constructor(
-    private readonly dimension: string,
+    private readonly dimension: 'platform' | 'campaign',
     private readonly spends: ArrayLike<unknown>,
     private readonly keys: Coded,
     private readonly dates: Coded,
@@ -134,9 +134,12 @@ interface Grouping {
   readonly names: readonly string[];
 }
 
+function currencyOf(grouping: Grouping, index: number): number {
+  return grouping.currencyOfCode[grouping.currencyCodes[index]!]!;
+}
+
 function groupOf(grouping: Grouping, index: number): number {
-  const currency = grouping.currencyOfCode[grouping.currencyCodes[index]!]!;
-  return currency * grouping.names.length + grouping.nameOfCode[grouping.keyCodes[index]!]!;
+  return currencyOf(grouping, index) * grouping.names.length + grouping.nameOfCode[grouping.keyCodes[index]!]!;
 }
 
 /**
@@ -155,7 +158,7 @@ function placeRows(
   const { order, names } = grouping;
   const bestOfCurrency = new Int32Array(grouping.currencyCount).fill(-1);
   for (const index of indices) {
-    const currency = grouping.currencyOfCode[grouping.currencyCodes[index]!]!;
+    const currency = currencyOf(grouping, index);
     const best = bestOfCurrency[currency]!;
     if (best < 0 || order.compare(index, best) < 0) bestOfCurrency[currency] = index;
   }

@@ -49,7 +49,7 @@ export const dailyOutliers: InsightRule = {
         title: `${plural(rest, 'more daily outlier')}`,
         sentence: `${plural(rest, 'more daily outlier')} with less money at stake ${rest === 1 ? 'is' : 'are'} listed with the analysis's anomalies.`,
         evidence: {
-          figures: { more: rest, stake: anomalies.stakeFrom(SHOWN) },
+          figures: { more: rest, stake: anomalies.stakeFrom(shown.length) },
           rows: [],
         },
         weight: 0,

@@ -3598,7 +3598,7 @@ export interface paths {
                             from?: string;
                             to?: string;
                         };
-                        /** @description A requested column to sort by. Ties, and a query without orderBy, are ordered by the period, then by every dimension ascending. */
+                        /** @description A requested column to sort by; a figure compares as the response shows it (rounded). Ties, and a query without orderBy, are ordered by the period, then by every dimension ascending. */
                         orderBy?: {
                             field: string;
                             /**
