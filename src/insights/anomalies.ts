@@ -1,6 +1,7 @@
 import { formatMetric, metricName } from '../analysis/pure.js';
 import { rankEvents, type AnomalyScope, type FoundDays } from './anomaly-events.js';
 import { seriesOfDays, type DaySeries } from './day-series.js';
+import type { Priority } from './finding.js';
 import type { InsightInput } from './input.js';
 import { round } from './rules/helpers.js';
 import { SortedWindow } from './sorted-window.js';
@@ -298,4 +299,29 @@ function favourable(anomaly: Anomaly): boolean {
 export function anomalyTitle(anomaly: Anomaly): string {
   const name = metricName(anomaly.metric);
   return `${name.charAt(0).toUpperCase()}${name.slice(1)} ${anomaly.direction} its usual range on ${anomaly.date}${anomaly.scope === 'total' ? '' : ` (${anomaly.key})`}`;
+}
+
+/** What an anomaly says wherever it is shown (an analysis's anomaly items, the anomaly rule's findings). */
+export interface AnomalyFace {
+  readonly priority: Priority;
+  readonly subject: string;
+  readonly title: string;
+  readonly sentence: string;
+  readonly figures: { value: number; median: number; low: number; high: number; deviation: number };
+}
+
+export function anomalyFace(anomaly: Anomaly, currency: string | null): AnomalyFace {
+  return {
+    priority: anomaly.severity === 'high' ? 'high' : 'medium',
+    subject: `${anomaly.scope}:${anomaly.key}:${anomaly.metric}:${anomaly.date}`,
+    title: anomalyTitle(anomaly),
+    sentence: anomalySentence(anomaly, currency),
+    figures: {
+      value: anomaly.value,
+      median: anomaly.expected.median,
+      low: anomaly.expected.low,
+      high: anomaly.expected.high,
+      deviation: anomaly.deviation,
+    },
+  };
 }

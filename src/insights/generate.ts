@@ -1,6 +1,6 @@
 import { newId } from '../ids.js';
 import { insightScore, recommendationScore, type OutcomeStats, type RatingStats } from './feedback-loop.js';
-import { anomalySentence, anomalyTitle, detectAnomalies } from './anomalies.js';
+import { anomalyFace, detectAnomalies } from './anomalies.js';
 import type { Finding } from './finding.js';
 import type { InsightInput } from './input.js';
 import { INSIGHT_RULES } from './rules/index.js';
@@ -112,31 +112,22 @@ export function generateInsights(
     score: round(score, 4),
     suppressed,
   }));
-  const anomalies = detectAnomalies(input).listed.map((anomaly, index): GeneratedItem => ({
-    id: newId('anm'),
-    kind: 'anomaly',
-    ruleId: 'anomaly.daily_kpi_outlier',
-    category: 'anomaly',
-    priority: anomaly.severity === 'high' ? 'high' : 'medium',
-    subject: `${anomaly.scope}:${anomaly.key}:${anomaly.metric}:${anomaly.date}`,
-    title: anomalyTitle(anomaly),
-    sentence: anomalySentence(anomaly, input.currency),
-    evidence: {
-      figures: {
-        value: anomaly.value,
-        median: anomaly.expected.median,
-        low: anomaly.expected.low,
-        high: anomaly.expected.high,
-        deviation: anomaly.deviation,
-      },
-      rows: [],
-    },
-    payload: { ...anomaly },
-    sourceId: null,
-    rank: index + 1,
-    score: anomaly.stake,
-    suppressed: false,
-  }));
+  const anomalies = detectAnomalies(input).listed.map((anomaly, index): GeneratedItem => {
+    const { figures, ...words } = anomalyFace(anomaly, input.currency);
+    return {
+      id: newId('anm'),
+      kind: 'anomaly',
+      ruleId: 'anomaly.daily_kpi_outlier',
+      category: 'anomaly',
+      ...words,
+      evidence: { figures, rows: [] },
+      payload: { ...anomaly },
+      sourceId: null,
+      rank: index + 1,
+      score: anomaly.stake,
+      suppressed: false,
+    };
+  });
   const ranked = scored.filter((entry) => !entry.suppressed).map((entry) => entry.finding);
   const facts = summaryFacts(input, period.from, period.to);
   return {

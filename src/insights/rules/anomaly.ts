@@ -1,5 +1,5 @@
 import { plural } from '../../analysis/pure.js';
-import { anomalySentence, anomalyTitle, detectAnomalies } from '../anomalies.js';
+import { anomalyFace, detectAnomalies } from '../anomalies.js';
 import type { Finding, InsightRule } from '../finding.js';
 import { share } from './helpers.js';
 
@@ -15,28 +15,19 @@ export const dailyOutliers: InsightRule = {
     'A day whose spend, CTR, CPA, ROAS or conversions lies 3.5+ robust deviations (median/MAD over the 14 days before, at least 10 of them) from the usual, with enough clicks or conversions behind a rate; one per event, ranked by money at stake.',
   evaluate(input) {
     const anomalies = detectAnomalies(input);
-    const shown = anomalies.listed.slice(0, SHOWN).map((anomaly): Finding => ({
-      ruleId: this.id,
-      category: this.category,
-      priority: anomaly.severity === 'high' ? 'high' : 'medium',
-      subject: `${anomaly.scope}:${anomaly.key}:${anomaly.metric}:${anomaly.date}`,
-      title: anomalyTitle(anomaly),
-      sentence: anomalySentence(anomaly, input.currency),
-      evidence: {
-        figures: {
-          value: anomaly.value,
-          median: anomaly.expected.median,
-          low: anomaly.expected.low,
-          high: anomaly.expected.high,
-          deviation: anomaly.deviation,
-          date: anomaly.date,
-          stake: anomaly.stake,
-          linked: anomaly.linked.join(', '),
+    const shown = anomalies.listed.slice(0, SHOWN).map((anomaly): Finding => {
+      const { figures, ...words } = anomalyFace(anomaly, input.currency);
+      return {
+        ruleId: this.id,
+        category: this.category,
+        ...words,
+        evidence: {
+          figures: { ...figures, date: anomaly.date, stake: anomaly.stake, linked: anomaly.linked.join(', ') },
+          rows: [],
         },
-        rows: [],
-      },
-      weight: Math.min(1, Math.max(share(anomaly.stake, input.totals.spend) * 10, Math.abs(anomaly.deviation) / 20)),
-    }));
+        weight: Math.min(1, Math.max(share(anomaly.stake, input.totals.spend) * 10, Math.abs(anomaly.deviation) / 20)),
+      };
+    });
     const rest = anomalies.count - shown.length;
     if (rest === 0) return shown;
     return [
