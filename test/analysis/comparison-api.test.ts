@@ -3,7 +3,7 @@ import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, type TestOrg } from '../helpers/identity.js';
 import { seedOrg } from '../helpers/seed.js';
-import { multipart } from '../helpers/multipart.js';
+import { uploadCsv } from '../helpers/multipart.js';
 
 /** Two years of one campaign: 2024 spends 10 a day, 2025 spends 20 a day. */
 function twoYears(): string {
@@ -36,15 +36,7 @@ describe.each(BACKENDS)('choosing the comparison period of an analysis [%s]', (b
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     org = await seedOrg(t, 'compare');
-    const body = multipart({ name: 'two-years.csv', content: twoYears() });
-    const uploaded = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/datasets',
-      headers: { ...bearer(org.users.analyst.accessToken), ...body.headers },
-      payload: body.payload,
-    });
-    expect(uploaded.statusCode).toBe(201);
-    datasetId = uploaded.json<{ id: string }>().id;
+    datasetId = await uploadCsv(t.app, org.users.analyst, 'two-years.csv', twoYears());
   }, 120_000);
   afterAll(() => t.dispose());
 

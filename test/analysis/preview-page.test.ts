@@ -3,7 +3,7 @@ import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, type TestOrg } from '../helpers/identity.js';
 import { seedOrg } from '../helpers/seed.js';
-import { multipart } from '../helpers/multipart.js';
+import { uploadCsv } from '../helpers/multipart.js';
 
 const ROWS = 2500;
 
@@ -38,15 +38,7 @@ describe.each(BACKENDS)('paging through a dataset preview [%s]', (backend) => {
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_DUCKDB_THREADS: '2' } });
     org = await seedOrg(t, 'pages');
-    const body = multipart({ name: 'rows.csv', content: csv() });
-    const uploaded = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/datasets',
-      headers: { ...bearer(org.users.analyst.accessToken), ...body.headers },
-      payload: body.payload,
-    });
-    expect(uploaded.statusCode).toBe(201);
-    id = uploaded.json<{ id: string }>().id;
+    id = await uploadCsv(t.app, org.users.analyst, 'rows.csv', csv());
   }, 120_000);
   afterAll(() => t.dispose());
 

@@ -3,7 +3,7 @@ import { BACKENDS } from '../helpers/backends.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bearer, type TestOrg } from '../helpers/identity.js';
 import { seedOrg } from '../helpers/seed.js';
-import { multipart } from '../helpers/multipart.js';
+import { uploadCsv } from '../helpers/multipart.js';
 
 /** 40 campaigns over two platforms and three days; spend ties in fours (campaign i spends 10 * floor(i / 4)). */
 function csv(): string {
@@ -37,15 +37,7 @@ describe.each(BACKENDS)('the order of query rows [%s]', (backend) => {
   beforeAll(async () => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000', PCA_DUCKDB_THREADS: '2' } });
     org = await seedOrg(t, 'ordering');
-    const body = multipart({ name: 'ties.csv', content: csv() });
-    const uploaded = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/datasets',
-      headers: { ...bearer(org.users.analyst.accessToken), ...body.headers },
-      payload: body.payload,
-    });
-    expect(uploaded.statusCode).toBe(201);
-    id = uploaded.json<{ id: string }>().id;
+    id = await uploadCsv(t.app, org.users.analyst, 'ties.csv', csv());
   }, 120_000);
   afterAll(() => t.dispose());
 
@@ -105,34 +97,24 @@ describe.each(BACKENDS)('the order of query rows [%s]', (backend) => {
   });
 
   it('compares figures as it shows them: sums equal to the cent tie, and the tie goes by name', async () => {
-    const body = multipart({
-      name: 'cents.csv',
-      content: [
+    const cents = await uploadCsv(
+      t.app,
+      org.users.analyst,
+      'cents.csv',
+      [
         'Date,Campaign,Impressions,Clicks,Spend',
         '2026-02-01,Zed,10,1,0.1',
         '2026-02-02,Zed,10,1,0.2',
         '2026-02-01,Alpha,10,1,0.3',
       ].join('\n'),
+    );
+    const rows = await query({
+      datasetIds: [cents],
+      metrics: ['spend'],
+      dimensions: ['campaign'],
+      orderBy: { field: 'spend', direction: 'desc' },
     });
-    const uploaded = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/datasets',
-      headers: { ...bearer(org.users.analyst.accessToken), ...body.headers },
-      payload: body.payload,
-    });
-    expect(uploaded.statusCode).toBe(201);
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/query',
-      headers: bearer(org.users.viewer.accessToken),
-      payload: {
-        datasetIds: [uploaded.json<{ id: string }>().id],
-        metrics: ['spend'],
-        dimensions: ['campaign'],
-        orderBy: { field: 'spend', direction: 'desc' },
-      },
-    });
-    expect(response.json<{ rows: { campaign: string; spend: number }[] }>().rows).toEqual([
+    expect(rows).toEqual([
       { campaign: 'Alpha', currency: null, spend: 0.3 },
       { campaign: 'Zed', currency: null, spend: 0.3 },
     ]);

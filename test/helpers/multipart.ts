@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import type { HttpServer } from '../../src/server/http.js';
+import { bearer, type Session } from './identity.js';
 
 /** A multipart/form-data body with one file and some fields, as a browser would send it. */
 export function multipart(
@@ -22,4 +25,17 @@ export function multipart(
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Uploads a CSV as `session` through the API, expects 201, and gives the new dataset's id. */
+export async function uploadCsv(app: HttpServer, session: Session, name: string, content: string): Promise<string> {
+  const body = multipart({ name, content });
+  const uploaded = await app.inject({
+    method: 'POST',
+    url: '/api/v1/datasets',
+    headers: { ...bearer(session.accessToken), ...body.headers },
+    payload: body.payload,
+  });
+  expect(uploaded.statusCode).toBe(201);
+  return uploaded.json<{ id: string }>().id;
 }
