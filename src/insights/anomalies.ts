@@ -277,14 +277,18 @@ function usualRange(anomaly: Anomaly, figure: (value: number) => string): string
     : `a usual range of ${figure(anomaly.expected.low)} to ${figure(anomaly.expected.high)}`;
 }
 
+/** Where else the same move showed that day, as people name them: "Campaign 7, the account". */
+export function linkedNames(anomaly: Anomaly): string {
+  return anomaly.linked
+    .map((link) => (link === 'total:all' ? 'the account' : link.slice(link.indexOf(':') + 1)))
+    .join(', ');
+}
+
 /** The sentence of an anomaly, numbers formatted for people. */
 export function anomalySentence(anomaly: Anomaly, currency: string | null): string {
   const figure = (value: number) => formatMetric(anomaly.metric, value, currency);
   const who = anomaly.scope === 'total' ? 'the account' : anomaly.key;
-  const also =
-    anomaly.linked.length > 0
-      ? ` (also seen in ${anomaly.linked.map((link) => (link === 'total:all' ? 'the account' : link.slice(link.indexOf(':') + 1))).join(', ')})`
-      : '';
+  const also = anomaly.linked.length > 0 ? ` (also seen in ${linkedNames(anomaly)})` : '';
   const money = formatMetric('spend', anomaly.stake, currency);
   return `On ${anomaly.date}, ${who} had ${metricName(anomaly.metric)} of ${figure(anomaly.value)}, against ${usualRange(anomaly, figure)}${also}; ${favourable(anomaly) ? `worth ${money}` : `${money} at stake`}.`;
 }

@@ -1,5 +1,5 @@
 import { plural } from '../../analysis/pure.js';
-import { anomalyFace, detectAnomalies } from '../anomalies.js';
+import { anomalyFace, detectAnomalies, linkedNames } from '../anomalies.js';
 import type { Finding, InsightRule } from '../finding.js';
 import { share } from './helpers.js';
 
@@ -22,7 +22,13 @@ export const dailyOutliers: InsightRule = {
         category: this.category,
         ...words,
         evidence: {
-          figures: { ...figures, date: anomaly.date, stake: anomaly.stake, linked: anomaly.linked.join(', ') },
+          figures: {
+            ...figures,
+            date: anomaly.date,
+            stake: anomaly.stake,
+            // A day no other series shared says nothing here: no empty line in the evidence.
+            ...(anomaly.linked.length > 0 ? { alsoSeenIn: linkedNames(anomaly) } : {}),
+          },
           rows: [],
         },
         weight: Math.min(1, Math.max(share(anomaly.stake, input.totals.spend) * 10, Math.abs(anomaly.deviation) / 20)),
