@@ -379,9 +379,6 @@ export function groupingQuery(
       .map((pair) => ({ name: breakdownName(pair), columns: [...pair], kind: 'pair' as const })),
   ];
   const columns = [...new Set(sets.flatMap((set) => set.columns))];
-  const selectColumns = columns.map((column) =>
-    column === 'date' ? `strftime("date", '%Y-%m-%d') AS "date"` : ident(column),
-  );
   const groupingId = columns.length > 0 ? `GROUPING(${columns.map(ident).join(', ')}) AS _set` : '0 AS _set';
   // Money is grouped by currency; with one currency in the data (or all converted to one) that
   // grouping changes nothing and costs ≈ a third of the scan, so it is left out.
@@ -402,7 +399,7 @@ export function groupingQuery(
   const scanned = sets.filter((set) => !pairOf(set));
   const rowCount = counted ? [`count(*) AS ${ROW_COUNT}`] : [];
   const profiled = counted && counted !== 'rows' ? profileAggregates(counted.fields).map(aggregateSql) : [];
-  const scan = `SELECT ${[...byCurrency, ...selectColumns, groupingId, ...measureSums(shape.measures, shape.complete), ...rowCount, ...profiled].join(', ')}
+  const scan = `SELECT ${[...byCurrency, ...columns.map(ident), groupingId, ...measureSums(shape.measures, shape.complete), ...rowCount, ...profiled].join(', ')}
     FROM ${relation} ${where}
     GROUP BY GROUPING SETS (${scanned.map((set) => `(${groupColumns(set)})`).join(', ')})`;
   // A profile's aggregates are not summed again from a pair's rows: they come only with sets grouped from the source.
@@ -418,10 +415,15 @@ export function groupingQuery(
       FROM _grouped WHERE _set = ${groupingBits({ columns }, pair.columns)} ${groupBy.length > 0 ? `GROUP BY ${groupBy.join(', ')}` : ''}`,
     ];
   });
-  const sql =
+  const grouped =
     rolledUp.length === 0
       ? scan
       : `WITH _grouped AS MATERIALIZED (${scan}) SELECT * FROM _grouped UNION ALL BY NAME ${rolledUp.join(' UNION ALL BY NAME ')}`;
+  // Days are grouped as dates and written as text only once grouped: hashing a million formatted strings
+  // instead of the dates cost about a sixth of the scan's CPU.
+  const sql = columns.includes('date')
+    ? `SELECT * REPLACE (strftime("date", '%Y-%m-%d') AS "date") FROM (${grouped})`
+    : grouped;
   return {
     sql,
     sets,
