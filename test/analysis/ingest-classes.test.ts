@@ -38,6 +38,25 @@ describe('ingest: what real exports got wrong', () => {
       );
     });
 
+    it('says a per-row "Reporting ends" is each row\'s period, not the report\'s range read off its first row', async () => {
+      // Meta's daily export: each row reports one day, in both columns.
+      const rows = Array.from({ length: 20 }, (_, i) => `${day(i + 1)},${day(i + 1)},Prospecting,1000,10,5.00`);
+      const file = await h.write(
+        'meta-daily-campaigns.csv',
+        ['Reporting starts,Reporting ends,Campaign name,Impressions,Link clicks,Amount spent (GBP)', ...rows].join(
+          '\n',
+        ),
+      );
+      const dataset = (await h.analyze([file])).datasets[0]!;
+      expect(dataset.mapping.find((column) => column.field === 'date')?.source).toBe('Reporting starts');
+      expect(dataset.dateRange).toEqual({ from: '2025-11-01', to: '2025-11-20' });
+      const warnings = dataset.quality.warnings.join(' ');
+      expect(warnings).toContain(
+        '"Reporting ends" gives each row\'s reporting period, not a date of its own; the row date is "Reporting starts".',
+      );
+      expect(warnings).not.toContain("report's date range");
+    });
+
     it('takes the column that varies per row over a constant one, and "Starts"/"Ends" never', async () => {
       const file = await h.write(
         'schedule.csv',

@@ -180,10 +180,16 @@ function reportRangeNote(
 ): string | undefined {
   const ranges = unmapped.filter((column) => column.reason === 'range');
   if (ranges.length === 0) return undefined;
+  const names = ranges.map((column) => `"${column.source}"`).join(' and ');
+  const verb = ranges.length === 1 ? 'gives' : 'give';
+  const date = mapping.find((column) => column.field === 'date');
+  const rowDate = date ? `the row date is "${date.source}"` : 'no column gives a row date';
+  // A daily export repeats the day in "Reporting ends": one row's value would pass for the whole report's range.
+  if (ranges.some((column) => distinctValues(rows, column.index) > 1))
+    return `${names} ${verb} each row's reporting period, not a date of its own; ${rowDate}.`;
   const first = rows[0];
   const values = first ? ranges.map((column) => first[column.index]?.trim() ?? '').filter(Boolean) : [];
-  const date = mapping.find((column) => column.field === 'date');
-  return `${ranges.map((column) => `"${column.source}"`).join(' and ')} give the report's date range${values.length > 0 ? ` (${values.join(' to ')})` : ''}, not each row's date; ${date ? `the row date is "${date.source}"` : 'no column gives a row date'}.`;
+  return `${names} ${verb} the report's date range${values.length > 0 ? ` (${values.join(' to ')})` : ''}, not each row's date; ${rowDate}.`;
 }
 
 function duplicateHeaders(header: readonly string[]): { name: string; columns: number[] }[] {
