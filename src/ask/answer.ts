@@ -186,7 +186,12 @@ export function buildAnswer(query: AskQuery, result: QueryResult): Answer {
         : (query.orderBy.direction === 'desc') === METRIC_DIRECTION[metric] > 0
           ? 'best'
           : 'worst';
-    sentence = `${result.rows.length} ${noun}${result.rows.length === 1 ? '' : 's'} ${period}${versus}${query.having ? ' meet the conditions' : ''}; ${judged === lead ? `the ${lead}` : `the ${judged} (${lead} ${label(metric)})`} is ${keyOf(first, keys)}: ${figuresOf(query, first)}.`;
+    const count = result.rows.length;
+    // A ranking asked for its first few holds only those rows: their count is not how many there are.
+    sentence =
+      query.orderBy && query.limit !== undefined
+        ? `${count === 1 ? `The ${noun}` : `The ${count} ${noun}s`} with the ${lead} ${label(metric)} ${period}${versus}${query.having ? ' among those meeting the conditions' : ''}${count === 1 ? ' is ' : '; first, '}${keyOf(first, keys)}: ${figuresOf(query, first)}.`
+        : `${count} ${noun}${count === 1 ? '' : 's'} ${period}${versus}${query.having ? ' meet the conditions' : ''}; ${judged === lead ? `the ${lead}` : `the ${judged} (${lead} ${label(metric)})`} is ${keyOf(first, keys)}: ${figuresOf(query, first)}.`;
   }
   if (currencies.size > 1) sentence += ' Money is shown per currency (no exchange rates were given).';
   const chart: ChartSpec | null =

@@ -118,7 +118,27 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     );
     const top = rows[0]!.spend.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     expect(body.answer!.sentence).toContain(`${rows[0]!.campaign}: spend ${top}`);
+    // Five rows were asked for: the sentence must not read as if there were only five campaigns.
+    expect(body.answer!.sentence).toMatch(
+      /^The 5 campaigns with the highest spend from 2025-12-01 to 2025-12-31; first, /,
+    );
     expect(body.answer!.chart).toEqual({ type: 'bar', x: 'campaign', series: [{ field: 'spend', label: 'spend' }] });
+  });
+
+  it('names the best of a ranking without counting the one row it asked for as all there are', async () => {
+    const response = await ask(org.users.viewer, {
+      question: 'Which campaign had the best ROAS?',
+      datasetIds: [datasetId],
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json<AskBody>();
+    expect(body.query).toMatchObject({
+      dimensions: ['campaign'],
+      orderBy: { field: 'roas', direction: 'desc' },
+      limit: 1,
+    });
+    expect(body.answer!.sentence).toMatch(/^The campaign with the highest ROAS over all the data is [^:]+: ROAS /);
+    expect(body.answer!.sentence).not.toMatch(/\b1 campaign\b/);
   });
 
   it('compares two named periods and thresholds a KPI through the extended query surface', async () => {
