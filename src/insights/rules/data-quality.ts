@@ -141,7 +141,7 @@ export const unconvertedCurrencies: InsightRule = {
   id: 'data_quality.unconverted_currencies',
   category: 'data_quality',
   priority: 'medium',
-  description: 'Money in more than one currency without conversion rates: insights compare one currency only.',
+  description: 'Money in more than one currency without exchange rates: insights compare one currency only.',
   evaluate(input) {
     if (input.otherCurrencies.length === 0) return [];
     return [
@@ -156,7 +156,7 @@ export const unconvertedCurrencies: InsightRule = {
         weight: 0.5,
         recommendation: {
           type: 'fix_data',
-          action: 'Supply conversion rates with the analysis so every platform is compared.',
+          action: 'Give the analysis exchange rates to one currency so every platform is compared.',
           expectedImpact: null,
           assumptions: [],
         },
