@@ -1,7 +1,7 @@
 import type { Finding } from './finding.js';
 import type { InsightInput } from './input.js';
 import { formatMoney, formatRatio, listOf, plural } from '../analysis/pure.js';
-import { coverageOf, notReporting, round } from './rules/helpers.js';
+import { coverageOf, leftOutPhrase, notReporting, round } from './rules/helpers.js';
 
 export type { ExecutiveSummary } from '../analysis/index.js';
 
@@ -57,7 +57,13 @@ export function deterministicSummary(
   const platforms =
     typeof facts.platforms === 'number' && facts.platforms > 1 ? ` across ${facts.platforms} platforms` : '';
   if (typeof facts.spend === 'number') {
-    let line = `Spend was ${formatMoney(facts.spend, input.currency)}${platforms}${span}`;
+    const whose =
+      input.otherCurrencies.length === 0
+        ? ''
+        : input.currency === null
+          ? ' with no stated currency'
+          : ` in ${input.currency}`;
+    let line = `Spend${whose} was ${formatMoney(facts.spend, input.currency)}${platforms}${span}`;
     if (typeof facts.revenue === 'number') {
       const roas = typeof facts.roas === 'number' ? formatRatio(facts.roas) : 'not defined';
       line += `, returning ${formatMoney(facts.revenue, input.currency)} (ROAS ${roas}${coverageClause(input, facts.roasCoveragePercent, 'revenue')})`;
@@ -70,6 +76,11 @@ export function deterministicSummary(
       line += `, with ${plural(facts.conversions, 'conversion')}${cpa}`;
     }
     parts.push(`${line}.`);
+    // The figures above are one currency's: a reader of several platforms must not take them for the whole.
+    if (input.otherCurrencies.length > 0) {
+      const others = leftOutPhrase(input.otherCurrencies);
+      parts.push(`${others.charAt(0).toUpperCase()}${others.slice(1)} are reported apart, never added in.`);
+    }
   }
   // Each finding and action stays its own sentence: joined by semicolons, each one's capital
   // ("What matters most: On Meta, …; On TikTok, …") read as a typo to a client.

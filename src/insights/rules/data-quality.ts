@@ -1,6 +1,6 @@
-import { formatCount, listOf, plural } from '../../analysis/pure.js';
+import { formatCount, plural } from '../../analysis/pure.js';
 import type { Finding, InsightRule } from '../finding.js';
-import { pct, round } from './helpers.js';
+import { leftOutPhrase, pct, round } from './helpers.js';
 
 function qualityRule(options: {
   id: string;
@@ -121,20 +121,6 @@ export const missingMeasures: InsightRule = {
     ];
   },
 };
-
-/** How the input names rows that state no currency (`insights/input.ts`). */
-const NO_CURRENCY = 'unknown';
-
-/**
- * The currencies left out, as a reader says them: rows that state no currency are not figures of a
- * currency called "unknown".
- */
-function leftOutPhrase(currencies: readonly string[]): string {
-  const named = currencies.filter((code) => code !== NO_CURRENCY);
-  const unstated = named.length < currencies.length;
-  if (named.length === 0) return 'figures with no stated currency';
-  return `${listOf(named)} figures${unstated ? ' and those with no stated currency' : ''}`;
-}
 
 /** Money in several currencies, not converted: part of the data is left out of cross-platform comparisons. */
 export const unconvertedCurrencies: InsightRule = {

@@ -1,4 +1,4 @@
-import { formatMoney, formatPercent } from '../../analysis/pure.js';
+import { formatMoney, formatPercent, listOf } from '../../analysis/pure.js';
 import { COVERED_SUMS, computeKpis, coverage, sumOf, type MeasureTotals } from '../../analysis/pure.js';
 import { dominantChannel, type BenchmarkContext } from '../benchmarks.js';
 import type { Group, InsightInput, Stat } from '../input.js';
@@ -111,4 +111,18 @@ export function sumStats(stats: readonly Stat[]): Stat {
     frequency: kpis.frequency,
     covered: Object.fromEntries(COVERED_SUMS.map((sum) => [sum.name, totals[sum.name] ?? null])),
   };
+}
+
+/** How the input names rows that state no currency (`insights/input.ts`). */
+const NO_CURRENCY = 'unknown';
+
+/**
+ * The currencies left out, as a reader says them: rows that state no currency are not figures of a
+ * currency called "unknown".
+ */
+export function leftOutPhrase(currencies: readonly string[]): string {
+  const named = currencies.filter((code) => code !== NO_CURRENCY);
+  const unstated = named.length < currencies.length;
+  if (named.length === 0) return 'figures with no stated currency';
+  return `${listOf(named)} figures${unstated ? ' and those with no stated currency' : ''}`;
 }
