@@ -302,7 +302,7 @@ function favourable(anomaly: Anomaly): boolean {
 /** The title of an anomaly. */
 export function anomalyTitle(anomaly: Anomaly): string {
   const name = metricName(anomaly.metric);
-  return `${name.charAt(0).toUpperCase()}${name.slice(1)} ${anomaly.direction} its usual range on ${anomaly.date}${anomaly.scope === 'total' ? '' : ` (${anomaly.key})`}`;
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)} ${anomaly.direction} the usual range on ${anomaly.date}${anomaly.scope === 'total' ? '' : ` (${anomaly.key})`}`;
 }
 
 /** What an anomaly says wherever it is shown (an analysis's anomaly items, the anomaly rule's findings). */

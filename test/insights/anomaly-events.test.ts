@@ -144,7 +144,7 @@ describe('anomalies a person would act on', () => {
         dailyByCampaign: {},
       }).listed.find((item) => item.metric === metric)!;
     const more = moved({ conversions: 80 }, 'conversions');
-    expect(anomalyTitle(more)).toMatch(/^Conversions above its usual range on /);
+    expect(anomalyTitle(more)).toMatch(/^Conversions above the usual range on /);
     expect(anomalySentence(more, 'USD')).toMatch(/; worth [\d.,]+ USD\.$/);
     const fewer = moved({ conversions: 0 }, 'conversions');
     expect(anomalySentence(fewer, 'USD')).toMatch(/; [\d.,]+ USD at stake\.$/);
