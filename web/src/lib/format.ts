@@ -38,10 +38,6 @@ export function formatPercent(value: number | null | undefined, digits = 2): str
   }).format(value / 100);
 }
 
-export function formatSignedPercent(ratio: number): string {
-  return numberFormat('sp', { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(ratio);
-}
-
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '–';
   const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);

@@ -19,15 +19,7 @@ import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { cn } from '../lib/cn';
 import { trendChartOption } from '../../../src/charts/options';
-import {
-  cellText,
-  currencyLabel,
-  formatDate,
-  formatMoney,
-  formatNumber,
-  formatPercent,
-  formatSignedPercent,
-} from '../lib/format';
+import { cellText, currencyLabel, formatDate, formatMoney, formatNumber, formatPercent } from '../lib/format';
 import { anomalyMarks, isAnomaly, type Anomaly, type Grain } from '../components/dashboard/anomalies';
 import { Pacing } from '../components/dashboard/pacing';
 import { Performers } from '../components/dashboard/performers';
@@ -76,7 +68,12 @@ function KpiTiles({ report, currency }: { report: Report; currency: string | nul
   const totals = report.totals.find((row) => row.currency === currency);
   const pop = report.periodOverPeriod?.byCurrency[currency ?? 'unknown'];
   const versus = report.periodOverPeriod?.kind === 'year' ? 'vs last year' : 'vs previous';
-  const none = report.periodOverPeriod ? `no figure ${versus.replace('vs ', 'for ')}` : 'no comparison';
+  // No rows at all in the period compared says so; a figure the period before lacked (no conversions, say) is that one's.
+  const none = !report.periodOverPeriod
+    ? 'no comparison'
+    : !pop?.previous
+      ? `no data ${report.periodOverPeriod.kind === 'year' ? 'a year before' : 'in the previous period'}`
+      : 'no figure before to compare';
   return (
     <section aria-label="Key figures" className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5">
       {KPIS.map((kpi) => {
@@ -98,7 +95,7 @@ function KpiTiles({ report, currency }: { report: Report; currency: string | nul
                 none
               ) : (
                 <>
-                  {change > 0 ? '▲' : change < 0 ? '▼' : ''} {formatSignedPercent(change)}{' '}
+                  {change > 0 ? '▲' : change < 0 ? '▼' : ''} {formatPercent(Math.abs(change) * 100, 1)}{' '}
                   <span className="text-slate-500">{versus}</span>
                 </>
               )}

@@ -105,7 +105,7 @@ export function NewAnalysisPage() {
     <>
       <PageHeader
         title="New analysis"
-        description="Choose the data, the period and any filters. and what to compare it with."
+        description="Choose the data, the period, any filters and what to compare it with."
       />
       <form onSubmit={submit} className="grid gap-6 lg:grid-cols-3">
         <Card className="p-5 lg:col-span-2">

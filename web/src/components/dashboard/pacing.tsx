@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { messageOf } from '../../api/problem';
-import { currencyLabel, formatDate, formatMoney, formatNumber } from '../../lib/format';
+import { formatDate, formatMoney, formatNumber } from '../../lib/format';
 import { Badge, Card, CardHeader, ErrorNote, Skeleton } from '../ui/card';
 
 interface PacingItem {
@@ -98,8 +98,8 @@ export function Pacing({
         </div>
       ) : items.length === 0 ? (
         <p className="px-5 py-4 text-sm text-slate-600">
-          No budget covers this period in {currencyLabel(currency)}. Add budgets (per campaign or platform, with a
-          flight) through the budgets API or a budgets CSV to see pacing here.
+          No budget covers this period{currency ? ` in ${currency}` : ' for the figures with no stated currency'}. Add
+          budgets (per campaign or platform, with a flight) through the budgets API or a budgets CSV to see pacing here.
         </p>
       ) : (
         <ul className="divide-y divide-slate-100">
