@@ -205,40 +205,52 @@ export function buildAnswer(query: AskQuery, result: QueryResult): Answer {
   return { sentence, columns, rows, chart };
 }
 
-/** A breakdown's rows that explain a change: the largest moves in the direction of the total's. */
+/** A breakdown's rows that explain a change: the largest moves in the direction of their currency's total. */
 export interface Contribution {
   readonly dimension: Dimension;
   readonly value: string;
+  readonly currency: string | null;
   readonly current: number | null;
   readonly previous: number | null;
   readonly change: number | null;
+}
+
+const currencyOf = (row: QueryRow): string | null => (typeof row.currency === 'string' ? row.currency : null);
+
+/** The direction of the total's move in each currency (a row per currency when the data has several). */
+export function directions(metric: Metric, total: QueryResult): Map<string | null, number> {
+  return new Map(
+    total.rows.map((row) => [currencyOf(row), Math.sign(comparisonOf(row).change?.[metric]?.absolute ?? 0)]),
+  );
 }
 
 export function contributions(
   dimension: Dimension,
   metric: Metric,
   result: QueryResult,
-  direction: number,
+  direction: ReadonlyMap<string | null, number>,
 ): Contribution[] {
-  return result.rows
+  const moves = result.rows
     .map((row) => {
       const extra = row as QueryRow & Comparison;
       return {
         dimension,
         value: textOf(row[dimension]),
+        currency: currencyOf(row),
         current: (row[metric] as number | null) ?? null,
         previous: extra.previous?.[metric] ?? null,
         change: extra.change?.[metric]?.absolute ?? null,
       };
     })
-    .filter(
-      (item) =>
-        item.change !== null &&
-        item.change !== 0 &&
-        Math.sign(item.change) === (direction === 0 ? Math.sign(item.change) : direction),
-    )
-    .sort((a, b) => Math.abs(b.change!) - Math.abs(a.change!))
-    .slice(0, 5);
+    .filter((item) => {
+      const way = direction.get(item.currency) ?? 0;
+      return item.change !== null && item.change !== 0 && (way === 0 || Math.sign(item.change) === way);
+    })
+    .sort((a, b) => Math.abs(b.change!) - Math.abs(a.change!));
+  // Five per currency: money of one currency is never ranked against another's.
+  return [...new Set(moves.map((item) => item.currency))].flatMap((currency) =>
+    moves.filter((item) => item.currency === currency).slice(0, 5),
+  );
 }
 
 /** The answer to "why did X change": the total's move, then the rows that moved most the same way. */
@@ -249,16 +261,23 @@ export function buildWhyAnswer(
   evidence: readonly Evidence[] = [],
 ): Answer {
   const metric = query.metrics[0]!;
-  const row = total.rows[0];
-  const currency = typeof row?.currency === 'string' ? row.currency : null;
   const range = query.dateRange!;
   const when = range.from === range.to ? `on ${range.from}` : `from ${range.from} to ${range.to}`;
   const before =
     query.compareTo!.from === query.compareTo!.to
       ? query.compareTo!.from
       : `${query.compareTo!.from} to ${query.compareTo!.to}`;
-  const columns = ['dimension', 'value', metric, `${metric}_previous`, `${metric}_change`];
+  const several = total.rows.length > 1;
+  const columns = [
+    ...(several ? ['currency'] : []),
+    'dimension',
+    'value',
+    metric,
+    `${metric}_previous`,
+    `${metric}_change`,
+  ];
   const rows: AnswerRow[] = parts.map((part) => ({
+    ...(several ? { currency: part.currency } : {}),
     dimension: part.dimension,
     value: part.value,
     [metric]: part.current,
@@ -266,21 +285,30 @@ export function buildWhyAnswer(
     [`${metric}_change`]: part.change,
   }));
   const found = evidence.length > 0 ? { evidence: [...evidence] } : {};
-  if (!row) return { sentence: `No rows ${when}.`, columns, rows, chart: null, ...found };
-  const { previous, change: changes } = comparisonOf(row);
-  const change = changes?.[metric];
-  let sentence = `${capital(label(metric))} was ${formatMetric(metric, numberOf(row[metric]), currency)} ${when}, ${changeText(change?.relative, change?.absolute, metric, currency)} from ${formatMetric(metric, previous?.[metric], currency)} (${before}).`;
-  if (parts.length > 0) {
-    const named = parts
-      .slice(0, 4)
-      .map(
-        (part) =>
-          `${DIMENSION_LABELS[part.dimension]} ${part.value} (${part.change! > 0 ? '+' : '−'}${formatMetric(metric, Math.abs(part.change!), currency)})`,
-      );
-    sentence += ` The largest moves the same way: ${named.join(', ')}.`;
-  } else if (change?.absolute) {
-    sentence += ' No platform or campaign moved the same way on its own: the change is spread thin.';
-  }
+  if (total.rows.length === 0) return { sentence: `No rows ${when}.`, columns, rows, chart: null, ...found };
+  // Each currency's move is told with its own rows: a GBP total explained by a USD campaign's move would mislead.
+  let sentence = total.rows
+    .map((row) => {
+      const currency = currencyOf(row);
+      const { previous, change: changes } = comparisonOf(row);
+      const change = changes?.[metric];
+      const lead = several
+        ? `In ${currency ?? 'figures with no stated currency'}, ${label(metric)}`
+        : capital(label(metric));
+      let part = `${lead} was ${formatMetric(metric, numberOf(row[metric]), currency)} ${when}, ${changeText(change?.relative, change?.absolute, metric, currency)} from ${formatMetric(metric, previous?.[metric], currency)} (${before}).`;
+      const named = parts
+        .filter((item) => item.currency === currency)
+        .slice(0, 4)
+        .map(
+          (item) =>
+            `${DIMENSION_LABELS[item.dimension]} ${item.value} (${item.change! > 0 ? '+' : '−'}${formatMetric(metric, Math.abs(item.change!), currency)})`,
+        );
+      if (named.length > 0) part += ` The largest moves the same way: ${named.join(', ')}.`;
+      else if (change?.absolute)
+        part += ' No platform or campaign moved the same way on its own: the change is spread thin.';
+      return part;
+    })
+    .join(' ');
   const anomalies = evidence.filter((item) => item.kind === 'anomaly');
   if (anomalies.length > 0)
     sentence += ` The analysis flagged ${anomalies.length === 1 ? 'an anomaly' : `${anomalies.length} anomalies`} in that period: ${anomalies[0]!.title}${anomalies.length > 1 ? ', and more below' : ''}.`;

@@ -13,7 +13,7 @@ import type { LlmConfig } from '../config.js';
 import { AppError, isAppError } from '../errors.js';
 import { analysisItems } from '../insights/index.js';
 import { requireOrganization } from '../tenancy/index.js';
-import { buildAnswer, buildWhyAnswer, contributions, type Answer, type Evidence } from './answer.js';
+import { buildAnswer, buildWhyAnswer, contributions, directions, type Answer, type Evidence } from './answer.js';
 import {
   correctionFor,
   ownQuestion,
@@ -442,8 +442,7 @@ export async function answerQuery(
   if (intent !== 'why') return buildAnswer(query, await run(spec));
   const metric = query.metrics[0]!;
   const total = await run({ ...spec, dimensions: [] });
-  const first = total.rows[0] as { change?: Record<string, { absolute: number | null }> } | undefined;
-  const direction = Math.sign(first?.change?.[metric]?.absolute ?? 0);
+  const direction = directions(metric, total);
   // A KPI's rows do not add up to its total: its largest moves in the same direction are shown, platforms then campaigns.
   const parts = [];
   for (const dimension of ['platform', 'campaign'] as Dimension[]) {

@@ -175,6 +175,31 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     expect(threshold.answer!.rows.map((row) => row.campaign).sort()).toEqual(expected);
   });
 
+  it("explains each currency's change with that currency's own rows", async () => {
+    const csv = [
+      'Date,Platform,Campaign,Currency,Impressions,Clicks,Spend,Conversions,Revenue',
+      '2025-12-01,Meta,Brit A,GBP,1000,10,100.00,1,150.00',
+      '2025-12-01,Meta,Brit B,GBP,1000,10,100.00,1,150.00',
+      '2025-12-01,Google Ads,Yank A,USD,1000,10,100.00,1,150.00',
+      '2025-12-02,Meta,Brit A,GBP,1000,10,50.00,1,150.00',
+      '2025-12-02,Meta,Brit B,GBP,1000,10,90.00,1,150.00',
+      '2025-12-02,Google Ads,Yank A,USD,1000,10,300.00,1,150.00',
+    ].join('\n');
+    const mixed = await upload(org, csv);
+    const body = (
+      await ask(org.users.analyst, { question: 'Why did spend change on the 2nd?', datasetIds: [mixed] })
+    ).json<AskBody>();
+    expect(body.intent).toBe('why');
+    const [gbp, usd] = body.answer!.sentence.split(' In USD, ');
+    expect(gbp).toMatch(/^In GBP, spend was £140\.00 on 2025-12-02, down /);
+    expect(gbp).toContain('campaign Brit A (−£50.00)');
+    expect(gbp).not.toContain('Yank');
+    expect(usd).toMatch(/^spend was \$300\.00 on 2025-12-02, up /);
+    expect(usd).toContain('campaign Yank A (+$200.00)');
+    expect(usd).not.toContain('Brit');
+    expect(body.answer!.rows.every((row) => row.currency === 'GBP' || row.currency === 'USD')).toBe(true);
+  });
+
   it('explains a change by the platforms that moved the same way', async () => {
     const body = (
       await ask(org.users.analyst, { question: 'Why did revenue change on the 17th?', datasetIds: [datasetId] })
