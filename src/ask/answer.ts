@@ -146,8 +146,20 @@ function figuresOf(query: AskQuery, row: QueryRow & Comparison): string {
     .join('; ');
 }
 
+/** Where a period asked for lies outside the data ("last month" counts back from its last day): where the data is. */
+function outside(query: AskQuery, data: { readonly from: string | null; readonly to: string | null }): string {
+  const range = query.dateRange;
+  if (!range || !data.from || !data.to) return '';
+  if (range.from <= data.to && range.to >= data.from) return '';
+  return ` The data runs from ${data.from} to ${data.to}.`;
+}
+
 /** The sentence, table and chart of a figures question, from the engine's result. */
-export function buildAnswer(query: AskQuery, result: QueryResult): Answer {
+export function buildAnswer(
+  query: AskQuery,
+  result: QueryResult,
+  data: { readonly from: string | null; readonly to: string | null } = { from: null, to: null },
+): Answer {
   const { columns, rows } = flatten(query, result);
   const keys = keyColumns(query);
   const period = query.dateRange
@@ -158,7 +170,7 @@ export function buildAnswer(query: AskQuery, result: QueryResult): Answer {
   const versus = query.compareTo ? `, compared with ${query.compareTo.from} to ${query.compareTo.to}` : '';
   if (result.rows.length === 0) {
     return {
-      sentence: `No rows match ${period}${query.having ? ' and the conditions asked' : ''}.`,
+      sentence: `No rows match ${period}${query.having ? ' and the conditions asked' : ''}.${outside(query, data)}`,
       columns,
       rows,
       chart: null,

@@ -439,7 +439,7 @@ export async function answerQuery(
   vocabulary: Vocabulary,
   evidence?: () => Promise<Evidence[]>,
 ): Promise<Answer> {
-  if (intent !== 'why') return buildAnswer(query, await run(spec));
+  if (intent !== 'why') return buildAnswer(query, await run(spec), vocabulary.dateRange);
   const metric = query.metrics[0]!;
   const total = await run({ ...spec, dimensions: [] });
   const direction = directions(metric, total);

@@ -175,6 +175,16 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     expect(threshold.answer!.rows.map((row) => row.campaign).sort()).toEqual(expected);
   });
 
+  it('says where the data is when the period asked for holds none of it', async () => {
+    const body = (
+      await ask(org.users.viewer, { question: 'What was the spend in March 2024?', datasetIds: [datasetId] })
+    ).json<AskBody>();
+    expect(body.query).toMatchObject({ dateRange: { from: '2024-03-01', to: '2024-03-31' } });
+    expect(body.answer!.sentence).toMatch(
+      /^No rows match from 2024-03-01 to 2024-03-31\. The data runs from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\.$/,
+    );
+  });
+
   it("explains each currency's change with that currency's own rows", async () => {
     const csv = [
       'Date,Platform,Campaign,Currency,Impressions,Clicks,Spend,Conversions,Revenue',
