@@ -754,7 +754,10 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
     return {
       kind: 'clarify',
       question: 'The question names more than two periods. Which one (or which two to compare)?',
-      options: dates.map((mention) => ({ label: `${mention.label} (${rangeText(mention)})`, question: mention.label })),
+      options: dates.map((mention) => ({
+        label: mention.label === rangeText(mention) ? mention.label : `${mention.label} (${rangeText(mention)})`,
+        question: mention.label,
+      })),
     };
   }
   if (dates.length === 2) {
@@ -972,7 +975,10 @@ export function interpret(
     parts.push(`for ${DIMENSION_LABELS[filter.dimension] ?? filter.dimension} ${listText(filter.values)}`);
   if (query.dateRange) {
     const label = dates[0]?.label ?? (markers[0] ? `the last whole ${markers[0].unit}` : undefined);
-    parts.push(`from ${rangeText(query.dateRange)}${label ? ` (${label})` : ''}`);
+    const range = rangeText(query.dateRange);
+    // A date typed as a date is its own label: "on 2025-11-13", not "from 2025-11-13 (2025-11-13)".
+    const said = label && label !== range ? ` (${label})` : '';
+    parts.push(`${query.dateRange.from === query.dateRange.to ? 'on' : 'from'} ${range}${said}`);
   } else parts.push('over all the data');
   if (query.compareTo) parts.push(`compared with ${rangeText(query.compareTo)}`);
   for (const threshold of query.having ?? [])

@@ -55,6 +55,15 @@ describe('the question parser at its edges', () => {
     ).toBe(false);
   });
 
+  it('reads back a typed date once, and one day as "on" that day', () => {
+    const interpretation = (question: string) => {
+      const outcome = parseQuestion(question, ACCENTED);
+      return outcome.kind === 'query' ? outcome.interpretation : outcome.kind;
+    };
+    expect(interpretation('spend on 2025-07-14')).toBe('Spend, on 2025-07-14.');
+    expect(interpretation('spend in July')).toBe('Spend, from 2025-07-01 to 2025-07-31 (july).');
+  });
+
   it('allows typos by word length: none under four letters, one up to seven, two from eight', () => {
     expect(editDistance('spned', 'spend', 1)).toBe(1);
     expect(editDistance('cpa', 'cpc', 0)).toBe(1);
