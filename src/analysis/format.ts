@@ -131,3 +131,18 @@ export function possessive(name: string): string {
 export function listOf(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
+
+const DAYS = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
+const dayOf = (iso: string) => new Date(`${iso}T00:00:00Z`);
+// ICU puts thin spaces around the range dash, which some report fonts lack.
+const plainSpaces = (text: string) => text.replace(/\u2009/g, ' ');
+
+/** A day as the web app shows it, "Oct 25, 2026"; sentences a client reads use it, keys and evidence keep ISO. */
+export function formatDay(iso: string): string {
+  return plainSpaces(DAYS.format(dayOf(iso)));
+}
+
+/** A span of days said once: "Oct 1 – 30, 2026", "Dec 20, 2025 – Jan 5, 2026"; one day alone as that day. */
+export function formatDays(from: string, to: string): string {
+  return from === to ? formatDay(from) : plainSpaces(DAYS.formatRange(dayOf(from), dayOf(to)));
+}

@@ -16,6 +16,8 @@ export { DAILY_PAIR_SETS, DAILY_PAIRS } from './workers/grouped-rows.js';
 export type { CurrencyConversion, DateRange, DimensionFilter, Granularity, Scope } from './engine/analysis.js';
 export {
   formatCount,
+  formatDay,
+  formatDays,
   formatMetric,
   formatMoney,
   formatPercent,

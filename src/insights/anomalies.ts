@@ -1,4 +1,4 @@
-import { formatMetric, metricName } from '../analysis/pure.js';
+import { formatDay, formatMetric, metricName } from '../analysis/pure.js';
 import { rankEvents, type AnomalyScope, type FoundDays } from './anomaly-events.js';
 import { seriesOfDays, type DaySeries } from './day-series.js';
 import type { Priority } from './finding.js';
@@ -290,7 +290,7 @@ export function anomalySentence(anomaly: Anomaly, currency: string | null): stri
   const who = anomaly.scope === 'total' ? 'the account' : anomaly.key;
   const also = anomaly.linked.length > 0 ? ` (also seen in ${linkedNames(anomaly)})` : '';
   const money = formatMetric('spend', anomaly.stake, currency);
-  return `On ${anomaly.date}, ${who} had ${metricName(anomaly.metric)} of ${figure(anomaly.value)}, against ${usualRange(anomaly, figure)}${also}; ${favourable(anomaly) ? `worth ${money}` : `${money} at stake`}.`;
+  return `On ${formatDay(anomaly.date)}, ${who} had ${metricName(anomaly.metric)} of ${figure(anomaly.value)}, against ${usualRange(anomaly, figure)}${also}; ${favourable(anomaly) ? `worth ${money}` : `${money} at stake`}.`;
 }
 
 /** Moves that are good news: more clicks per view, return or conversions, or a cheaper conversion. Spend is neither. */
@@ -302,7 +302,7 @@ function favourable(anomaly: Anomaly): boolean {
 /** The title of an anomaly. */
 export function anomalyTitle(anomaly: Anomaly): string {
   const name = metricName(anomaly.metric);
-  return `${name.charAt(0).toUpperCase()}${name.slice(1)} ${anomaly.direction} the usual range on ${anomaly.date}${anomaly.scope === 'total' ? '' : ` (${anomaly.key})`}`;
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)} ${anomaly.direction} the usual range on ${formatDay(anomaly.date)}${anomaly.scope === 'total' ? '' : ` (${anomaly.key})`}`;
 }
 
 /** What an anomaly says wherever it is shown (an analysis's anomaly items, the anomaly rule's findings). */

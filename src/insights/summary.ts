@@ -1,6 +1,6 @@
 import type { Finding } from './finding.js';
 import type { InsightInput } from './input.js';
-import { formatMoney, formatRatio, listOf, plural } from '../analysis/pure.js';
+import { formatDays, formatMoney, formatRatio, listOf, plural } from '../analysis/pure.js';
 import { coverageOf, leftOutPhrase, notReporting, round } from './rules/helpers.js';
 
 export type { ExecutiveSummary } from '../analysis/index.js';
@@ -53,7 +53,8 @@ export function deterministicSummary(
   ranked: readonly Finding[],
 ): string {
   const parts: string[] = [];
-  const span = facts.from && facts.to ? ` from ${facts.from} to ${facts.to}` : '';
+  const span =
+    typeof facts.from === 'string' && typeof facts.to === 'string' ? ` over ${formatDays(facts.from, facts.to)}` : '';
   const platforms =
     typeof facts.platforms === 'number' && facts.platforms > 1 ? ` across ${facts.platforms} platforms` : '';
   if (typeof facts.spend === 'number') {

@@ -1,5 +1,6 @@
 import {
   formatCount,
+  formatDays,
   formatMetric,
   formatShare,
   metricName,
@@ -256,7 +257,7 @@ export function buildDeck(content: AnalysisContent): DeckModel {
   const totals = totalRows(result);
   const range =
     result.dateRange.from && result.dateRange.to
-      ? `${result.dateRange.from} to ${result.dateRange.to}`
+      ? formatDays(result.dateRange.from, result.dateRange.to)
       : 'no dated rows';
   const pacing = itemsOf(content, 'insight').filter((item) => item.ruleId === 'pacing.budget_off_track');
   const blocks = totals.map((total) => blockOf(content, total));

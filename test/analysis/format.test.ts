@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatCount,
+  formatDay,
+  formatDays,
   formatMetric,
   formatMoney,
   formatPercent,
@@ -74,5 +76,15 @@ describe('numbers for people', () => {
     expect(text).toContain('2.35%');
     expect(text).toContain('ROAS, AOV and profit cover 62% of spend (the rows that report revenue).');
     expect(text).toContain('1 week · highest spend');
+  });
+});
+
+describe('days in sentences', () => {
+  it('reads a day and a span as the web app does, with plain spaces, in UTC whatever the machine', () => {
+    expect(formatDay('2026-01-01')).toBe('Jan 1, 2026');
+    expect(formatDays('2026-10-25', '2026-10-25')).toBe('Oct 25, 2026');
+    expect(formatDays('2026-10-01', '2026-10-30')).toBe('Oct 1 – 30, 2026');
+    expect(formatDays('2026-10-25', '2026-11-03')).toBe('Oct 25 – Nov 3, 2026');
+    expect(formatDays('2025-12-20', '2026-01-05')).toBe('Dec 20, 2025 – Jan 5, 2026');
   });
 });

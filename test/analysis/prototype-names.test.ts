@@ -68,8 +68,8 @@ describe.each(BACKENDS)('campaigns and platforms named like object keys [%s]', (
       summary: { text: string };
     }>();
     // The summary keeps each finding and action a sentence of its own, as a client reads them.
-    expect(analysis.summary.text).toContain('What matters most: On 2025-01-15, __proto__ had CPA of 100.00 USD');
-    expect(analysis.summary.text).toContain('899.00 USD at stake. On 2025-01-15, __proto__ had spend');
+    expect(analysis.summary.text).toContain('What matters most: On Jan 15, 2025, __proto__ had CPA of 100.00 USD');
+    expect(analysis.summary.text).toContain('899.00 USD at stake. On Jan 15, 2025, __proto__ had spend');
     expect(analysis.summary.text).toContain(
       'Next: Add the revenue columns to the export (conversion value for revenue). Review',
     );

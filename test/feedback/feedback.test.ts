@@ -99,7 +99,7 @@ describe.each(BACKENDS)('insights and feedback [%s]', (backend) => {
     const analysis = await analyse(org, datasetId);
     expect(analysis.summary).toMatchObject({ source: 'deterministic' });
     expect(analysis.summary!.text).toContain(
-      'Spend was 4,200.00 from 2026-03-01 to 2026-03-14, returning 11,620.00 (ROAS 2.77), with 224 conversions at 18.75 each',
+      'Spend was 4,200.00 over Mar 1 – 14, 2026, returning 11,620.00 (ROAS 2.77), with 224 conversions at 18.75 each',
     );
     const items = await insightsOf(analysis.id);
     expect(items.summary!.id).toBe(analysis.summary!.id);

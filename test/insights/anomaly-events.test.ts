@@ -116,7 +116,7 @@ describe('anomalies a person would act on', () => {
     expect(findings).toHaveLength(6);
     expect(findings[0]!.subject).toBe('campaign:C7:roas:2026-03-21');
     expect(findings[0]!.sentence).toBe(
-      'On 2026-03-21, C7 had ROAS of 0.40, against a usual range of 2.85 to 4.84; 3,446.15 USD at stake.',
+      'On Mar 21, 2026, C7 had ROAS of 0.40, against a usual range of 2.85 to 4.84; 3,446.15 USD at stake.',
     );
     expect(findings[5]!.sentence).toMatch(/^\d+ more daily outliers with less money at stake are listed/);
   });

@@ -12,19 +12,19 @@ describe("the executive summary's currencies", () => {
 
   it("names the currency its figures are in and says the others' are apart", () => {
     const text = summary({ currency: 'GBP', otherCurrencies: ['USD', 'unknown'], platforms: meta });
-    expect(text).toMatch(/^Spend in GBP was 8,696\.35 GBP from 2025-11-01 to 2025-11-20/);
+    expect(text).toMatch(/^Spend in GBP was 8,696\.35 GBP over Nov 1 – 20, 2025/);
     expect(text).toContain('USD figures and those with no stated currency are reported apart, never added in.');
   });
 
   it('says so of figures with no stated currency', () => {
     const text = summary({ currency: null, otherCurrencies: ['EUR'], platforms: meta });
-    expect(text).toMatch(/^Spend with no stated currency was 8,696\.35 from/);
+    expect(text).toMatch(/^Spend with no stated currency was 8,696\.35 over/);
     expect(text).toContain('EUR figures are reported apart, never added in.');
   });
 
   it('adds nothing when the data has one currency', () => {
     const text = summary({ currency: 'GBP', platforms: meta });
-    expect(text).toMatch(/^Spend was 8,696\.35 GBP from/);
+    expect(text).toMatch(/^Spend was 8,696\.35 GBP over/);
     expect(text).not.toContain('apart');
   });
 });

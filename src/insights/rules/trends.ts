@@ -1,5 +1,5 @@
 import type { Finding, InsightRule } from '../finding.js';
-import { plural, possessive } from '../../analysis/pure.js';
+import { formatDay, formatDays, plural, possessive } from '../../analysis/pure.js';
 import { daysOf, type DaySeries } from '../day-series.js';
 import { money, pct, round, share, sumStats } from './helpers.js';
 
@@ -99,7 +99,7 @@ export const trackingGap: InsightRule = {
           priority: this.priority,
           subject: name,
           title: `${name} recorded no conversions for ${plural(gap.length, 'day')}`,
-          sentence: `${name} spent ${money(spent, input.currency)} over the last ${plural(gap.length, 'day')} (${gap[0]!.date} to ${gap.at(-1)!.date}) with no conversion recorded, after converting before.`,
+          sentence: `${name} spent ${money(spent, input.currency)} over the last ${plural(gap.length, 'day')} (${formatDays(gap[0]!.date, gap.at(-1)!.date)}) with no conversion recorded, after converting before.`,
           evidence: {
             figures: {
               days: gap.length,
@@ -117,7 +117,7 @@ export const trackingGap: InsightRule = {
           weight: share(spent, input.totals.spend) + 0.3,
           recommendation: {
             type: 'fix_tracking',
-            action: `Check ${possessive(name)} conversion tracking (pixel, tag, conversion API, attribution settings) for the dates from ${gap[0]!.date}.`,
+            action: `Check ${possessive(name)} conversion tracking (pixel, tag, conversion API, attribution settings) for the days from ${formatDay(gap[0]!.date)}.`,
             expectedImpact:
               before.cvr !== null
                 ? {
