@@ -1,3 +1,4 @@
+import { formatDay, formatDays } from '../analysis/index.js';
 import type { Metric, QueryResult, QueryRow, Dimension } from '../analysis/index.js';
 import { DIMENSION_LABELS, METRIC_DIRECTION, METRIC_LABELS } from './lexicon.js';
 import type { AskQuery } from './parse.js';
@@ -151,8 +152,12 @@ function outside(query: AskQuery, data: { readonly from: string | null; readonly
   const range = query.dateRange;
   if (!range || !data.from || !data.to) return '';
   if (range.from <= data.to && range.to >= data.from) return '';
-  return ` The data runs from ${data.from} to ${data.to}.`;
+  return ` The data covers ${formatDays(data.from, data.to)}.`;
 }
+
+/** A period as the sentence says it: "on Dec 2, 2025", "over Dec 1 – 31, 2025". */
+const periodText = (range: { readonly from: string; readonly to: string }) =>
+  range.from === range.to ? `on ${formatDay(range.from)}` : `over ${formatDays(range.from, range.to)}`;
 
 /** The sentence, table and chart of a figures question, from the engine's result. */
 export function buildAnswer(
@@ -162,15 +167,11 @@ export function buildAnswer(
 ): Answer {
   const { columns, rows } = flatten(query, result);
   const keys = keyColumns(query);
-  const period = query.dateRange
-    ? query.dateRange.from === query.dateRange.to
-      ? `on ${query.dateRange.from}`
-      : `from ${query.dateRange.from} to ${query.dateRange.to}`
-    : 'over all the data';
-  const versus = query.compareTo ? `, compared with ${query.compareTo.from} to ${query.compareTo.to}` : '';
+  const period = query.dateRange ? periodText(query.dateRange) : 'over all the data';
+  const versus = query.compareTo ? `, compared with ${formatDays(query.compareTo.from, query.compareTo.to)}` : '';
   if (result.rows.length === 0) {
     return {
-      sentence: `No rows match ${period}${query.having ? ' and the conditions asked' : ''}.${outside(query, data)}`,
+      sentence: `No rows match ${query.dateRange ? formatDays(query.dateRange.from, query.dateRange.to) : period}${query.having ? ' and the conditions asked' : ''}.${outside(query, data)}`,
       columns,
       rows,
       chart: null,
@@ -274,11 +275,8 @@ export function buildWhyAnswer(
 ): Answer {
   const metric = query.metrics[0]!;
   const range = query.dateRange!;
-  const when = range.from === range.to ? `on ${range.from}` : `from ${range.from} to ${range.to}`;
-  const before =
-    query.compareTo!.from === query.compareTo!.to
-      ? query.compareTo!.from
-      : `${query.compareTo!.from} to ${query.compareTo!.to}`;
+  const when = periodText(range);
+  const before = formatDays(query.compareTo!.from, query.compareTo!.to);
   const several = total.rows.length > 1;
   const columns = [
     ...(several ? ['currency'] : []),
@@ -297,7 +295,8 @@ export function buildWhyAnswer(
     [`${metric}_change`]: part.change,
   }));
   const found = evidence.length > 0 ? { evidence: [...evidence] } : {};
-  if (total.rows.length === 0) return { sentence: `No rows ${when}.`, columns, rows, chart: null, ...found };
+  if (total.rows.length === 0)
+    return { sentence: `No rows match ${formatDays(range.from, range.to)}.`, columns, rows, chart: null, ...found };
   // Each currency's move is told with its own rows: a GBP total explained by a USD campaign's move would mislead.
   let sentence = total.rows
     .map((row) => {

@@ -119,9 +119,7 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     const top = rows[0]!.spend.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     expect(body.answer!.sentence).toContain(`${rows[0]!.campaign}: spend ${top}`);
     // Five rows were asked for: the sentence must not read as if there were only five campaigns.
-    expect(body.answer!.sentence).toMatch(
-      /^The 5 campaigns with the highest spend from 2025-12-01 to 2025-12-31; first, /,
-    );
+    expect(body.answer!.sentence).toMatch(/^The 5 campaigns with the highest spend over Dec 1 – 31, 2025; first, /);
     expect(body.answer!.chart).toEqual({ type: 'bar', x: 'campaign', series: [{ field: 'spend', label: 'spend' }] });
   });
 
@@ -181,7 +179,7 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     ).json<AskBody>();
     expect(body.query).toMatchObject({ dateRange: { from: '2024-03-01', to: '2024-03-31' } });
     expect(body.answer!.sentence).toMatch(
-      /^No rows match from 2024-03-01 to 2024-03-31\. The data runs from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\.$/,
+      /^No rows match Mar 1 – 31, 2024\. The data covers [A-Z][a-z]{2} \d+(, \d{4})? – [A-Z][a-z]{2} \d+, \d{4}\.$/,
     );
   });
 
@@ -201,10 +199,10 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     ).json<AskBody>();
     expect(body.intent).toBe('why');
     const [gbp, usd] = body.answer!.sentence.split(' In USD, ');
-    expect(gbp).toMatch(/^In GBP, spend was £140\.00 on 2025-12-02, down /);
+    expect(gbp).toMatch(/^In GBP, spend was £140\.00 on Dec 2, 2025, down /);
     expect(gbp).toContain('campaign Brit A (−£50.00)');
     expect(gbp).not.toContain('Yank');
-    expect(usd).toMatch(/^spend was \$300\.00 on 2025-12-02, up /);
+    expect(usd).toMatch(/^spend was \$300\.00 on Dec 2, 2025, up /);
     expect(usd).toContain('campaign Yank A (+$200.00)');
     expect(usd).not.toContain('Brit');
     expect(body.answer!.rows.every((row) => row.currency === 'GBP' || row.currency === 'USD')).toBe(true);
@@ -229,7 +227,7 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     const now = (await day('2025-12-17')).json<{ rows: { revenue: number }[] }>().rows[0]!.revenue;
     const before = (await day('2025-12-16')).json<{ rows: { revenue: number }[] }>().rows[0]!.revenue;
     expect(body.answer!.sentence).toContain(
-      `Revenue was ${now.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} on 2025-12-17`,
+      `Revenue was ${now.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} on Dec 17, 2025`,
     );
     const moves = body.answer!.rows.map((row) => row.revenue_change as number);
     expect(moves.length).toBeGreaterThan(0);
