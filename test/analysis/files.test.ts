@@ -159,7 +159,7 @@ describe('pca analyze', () => {
       );
       const md = await runCli(['analyze', source, '--format', 'md'], {});
       expect(md.stdout).toMatch(/^# PCA Agent/);
-      expect(md.stdout).toContain('| campaign |');
+      expect(md.stdout).toContain('| Campaign |');
       const out = `${h.dir}/report.xlsx`;
       const xlsx = await runCli(['analyze', source, '--format', 'xlsx', '--out', out], {});
       expect(xlsx.code).toBe(0);

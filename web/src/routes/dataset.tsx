@@ -10,6 +10,7 @@ import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { ConfirmButton } from '../components/ui/confirm';
 import { formatDate, formatNumber, formatPercent } from '../lib/format';
+import { labelOf } from '../../../src/analysis/labels';
 
 /** The unified fields a column can map to (src/analysis/schema.ts). */
 const FIELDS = [
@@ -140,12 +141,14 @@ function MappingEditor({
                       <option value="">Ignore</option>
                       {FIELDS.map((field) => (
                         <option key={field} value={field}>
-                          {field}
+                          {labelOf(field)}
                         </option>
                       ))}
                     </select>
+                  ) : draft[source] ? (
+                    labelOf(draft[source])
                   ) : (
-                    (draft[source] ?? 'ignored')
+                    'Ignored'
                   )}
                 </td>
                 <td className="px-5 py-2 text-slate-600">

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { api, unwrap } from '../../api/client';
 import { messageOf } from '../../api/problem';
 import { cellText, formatNumber } from '../../lib/format';
+import { labelOf } from '../../../../src/analysis/labels';
 import { Card, CardHeader, ErrorNote, Skeleton } from '../ui/card';
 
 const PAGE = 1000;
@@ -85,7 +86,7 @@ export function DatasetPreview({ id, rows: total }: { id: string; rows: number }
               <tr aria-rowindex={1}>
                 {columns.map((column) => (
                   <th key={column} scope="col" className="truncate px-3 py-2 font-medium">
-                    {column}
+                    {labelOf(column)}
                   </th>
                 ))}
               </tr>
