@@ -144,6 +144,7 @@ describe('pca analyze', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Platform: Meta');
+    expect(result.stdout).toMatch(/Platform: Meta .* · All \d+ rows kept\./);
     expect(result.stdout).toContain('By campaign');
     expect(result.stdout).toContain('By age × gender');
     expect(result.stdout).toContain('Retargeting');

@@ -223,7 +223,7 @@ test('the dataset preview scrolls through every row, only those in view in the p
   await checkA11y(page, 'dataset with the virtual preview');
 });
 
-/** A wide export with an ad group, funnel stage and video views on every row. */
+/** A wide export with an ad group, funnel stage and video views on every row, a blank line and a totals line. */
 function wideCsv(): string {
   const lines = [
     'Date,Platform,Campaign,Ad group,Funnel stage,Device,Country,Region,Age,Gender,Placement,Objective,Impressions,Reach,Clicks,Spend,Conversions,Revenue,Leads,Video views,Engagements,Currency',
@@ -232,6 +232,8 @@ function wideCsv(): string {
     lines.push(
       `2026-10-${String(day).padStart(2, '0')},Meta,Launch,Lookalikes ${day % 2},Awareness,Mobile,GB,London,25-34,female,Feed,Reach,${1000 + day},800,${20 + day},${50 + day},${day},${100 + day},2,${300 + day},40,GBP`,
     );
+  lines.splice(5, 0, ','.repeat(21));
+  lines.push('Total,,,,,,,,,,,,10055,8000,255,555,55,1055,20,3055,400,GBP');
   return lines.join('\n');
 }
 
@@ -260,6 +262,8 @@ test('a first wide upload reads in words: labelled fields in the mapping, the ro
   await expect(page.getByLabel('Field for column Video views').locator('option:checked')).toHaveText('Video views');
   const scroller = page.getByTestId('preview-scroller');
   await expect(scroller.getByRole('columnheader', { name: 'Funnel stage', exact: true })).toHaveCount(1);
+  // The rows left out, and why: the API's counts, said in words.
+  await expect(page.getByText('10 of 12 rows kept; left out 1 totals line and 1 blank line.')).toBeVisible();
   await expect(page.locator('main')).not.toContainText(/ad_group|funnel_stage|video_views/);
   await shoot(page, 'dataset-wide', true);
 

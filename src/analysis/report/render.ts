@@ -1,5 +1,6 @@
 import { MEASURES } from '../schema.js';
 import { formatMetric, formatShare, plural } from '../format.js';
+import { keptRowsText } from '../kept-rows.js';
 import { labelOf, nameInSentence } from '../labels.js';
 import { COVERAGE_COLUMNS, totalRows, type AnalysisReport, type ReportRow } from './report.js';
 
@@ -97,7 +98,7 @@ export function renderReport(report: AnalysisReport, style: Style): string {
   for (const dataset of report.datasets) {
     out.push('', heading(style, 2, `Dataset: ${text(dataset.file)}`));
     out.push(
-      `Platform: ${text(dataset.platform)} (${dataset.platformSource}, confidence ${dataset.platformConfidence}) · ${dataset.rows.toLocaleString('en-US')} rows kept of ${dataset.quality.rowsRead.toLocaleString('en-US')}`,
+      `Platform: ${text(dataset.platform)} (${dataset.platformSource}, confidence ${dataset.platformConfidence}) · ${keptRowsText(dataset.quality)}`,
     );
     out.push(
       `Mapping: ${dataset.mapping.map((column) => `${text(column.source)} → ${labelOf(column.field)}${column.confidence < 1 ? ` (${column.confidence})` : ''}`).join(', ')}`,
