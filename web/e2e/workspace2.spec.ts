@@ -265,6 +265,25 @@ test('a first wide upload reads in words: labelled fields in the mapping, the ro
   // The rows left out, and why: the API's counts, said in words.
   await expect(page.getByText('10 of 12 rows kept; left out 1 totals line and 1 blank line.')).toBeVisible();
   await expect(page.locator('main')).not.toContainText(/ad_group|funnel_stage|video_views/);
+  // At 1400 px the wide table scrolls sideways inside its card; the page itself does not overflow.
+  await expect(page.getByText('All 10 rows and 22 columns')).toBeVisible();
+  const box = await scroller.evaluate((element) => ({
+    scrollWidth: element.scrollWidth,
+    clientWidth: element.clientWidth,
+    right: element.getBoundingClientRect().right,
+    cardRight: element.parentElement!.getBoundingClientRect().right,
+    pageWidth: document.documentElement.scrollWidth,
+  }));
+  expect(box.scrollWidth).toBeGreaterThan(box.clientWidth);
+  expect(box.right).toBeLessThanOrEqual(box.cardRight);
+  expect(box.pageWidth).toBeLessThanOrEqual(1400);
+  await scroller.scrollIntoViewIfNeeded();
+  const last = scroller.getByRole('columnheader').last();
+  await expect(last).not.toBeInViewport({ ratio: 1 });
+  await scroller.evaluate((element) => element.scrollTo({ left: element.scrollWidth }));
+  await expect(last).toBeInViewport({ ratio: 1 });
+  await page.screenshot({ path: `${SHOTS}/dataset-wide-1400x900.png` });
+  await scroller.evaluate((element) => element.scrollTo({ left: 0 }));
   await shoot(page, 'dataset-wide', true);
 
   const created = await request.post('/api/v1/analyses', {

@@ -59,7 +59,7 @@ export function DatasetPreview({ id, rows: total }: { id: string; rows: number }
     <Card>
       <CardHeader
         title="Rows"
-        description={`All ${formatNumber(total)} rows as the analysis reads them; scroll to see more.`}
+        description={`All ${formatNumber(total)} rows and ${formatNumber(columns.length)} columns as the analysis reads them; scroll down and sideways to see more.`}
       />
       {preview.isPending ? (
         <Skeleton className="m-5 h-40" />
@@ -68,9 +68,10 @@ export function DatasetPreview({ id, rows: total }: { id: string; rows: number }
           <ErrorNote>{messageOf(preview.error)}</ErrorNote>
         </div>
       ) : (
+        // At most 24 rows high, less for a short file, so the sideways scrollbar sits under the last row.
         <div
           ref={scroller}
-          className="h-96 overflow-auto"
+          className="max-h-96 overflow-auto"
           tabIndex={0}
           role="region"
           aria-label="Dataset rows"
