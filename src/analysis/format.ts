@@ -1,4 +1,5 @@
 import { isKpi, type Kpi } from './kpis.js';
+import { nameInSentence } from './labels.js';
 import { isMeasure, type Measure } from './schema.js';
 
 /**
@@ -28,28 +29,6 @@ const KINDS: Record<Measure | Kpi, Kind> = {
   cvr: 'percent',
   roas: 'ratio',
   frequency: 'ratio',
-};
-
-/** One casing for metric names: acronyms upper case, words lower case. */
-const NAMES: Record<Measure | Kpi, string> = {
-  impressions: 'impressions',
-  reach: 'reach',
-  clicks: 'clicks',
-  conversions: 'conversions',
-  leads: 'leads',
-  video_views: 'video views',
-  engagements: 'engagements',
-  spend: 'spend',
-  revenue: 'revenue',
-  profit: 'profit',
-  cpc: 'CPC',
-  cpm: 'CPM',
-  cpa: 'CPA',
-  aov: 'AOV',
-  ctr: 'CTR',
-  cvr: 'CVR',
-  roas: 'ROAS',
-  frequency: 'frequency',
 };
 
 const MINUS = '−';
@@ -100,7 +79,7 @@ export function formatRatio(value: number): string {
 
 /** The name of a metric as sentences write it. */
 export function metricName(metric: string): string {
-  return isMeasure(metric) || isKpi(metric) ? NAMES[metric] : metric.replace(/_/g, ' ');
+  return nameInSentence(metric);
 }
 
 /** A figure of a named metric, formatted by its kind; null reads "not defined". */

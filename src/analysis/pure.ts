@@ -28,6 +28,7 @@ export {
   plural,
   possessive,
 } from './format.js';
+export { labelOf } from './labels.js';
 export { computeKpis, coverage, COVERED_SUMS, isKpi, KPI_DEFINITIONS, KPIS, sumOf } from './kpis.js';
 export { operand } from './kpis.js';
 export type { CoveredSum, MeasureTotals } from './kpis.js';

@@ -52,7 +52,10 @@ export function trendChartOption(
       name: entry.name,
       data: [...entry.values],
       yAxisIndex: entry.axis ?? 0,
+      // Flat tangents at the points: each piece of the curve stays between the two points it joins, so a line
+      // never dips below zero or rises above a peak beside a spike, whatever the data.
       smooth: true,
+      smoothMonotone: 'x',
       showSymbol: periods.length < 40,
       lineStyle: { width: 2, color: CHART_COLORS[index % CHART_COLORS.length] },
       itemStyle: { color: CHART_COLORS[index % CHART_COLORS.length] },

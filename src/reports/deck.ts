@@ -3,6 +3,7 @@ import {
   formatDays,
   formatMetric,
   formatShare,
+  labelOf,
   metricName,
   plural,
   KPI_DEFINITIONS,
@@ -100,18 +101,6 @@ const CAMPAIGNS_SHOWN = 5;
 /** More points than this and a chart reads as noise: the next granularity up is shown. */
 const MAX_POINTS = 62;
 export const ITEMS_SHOWN = 8;
-
-const LABELS: Record<string, string> = {
-  ctr: 'CTR',
-  cvr: 'CVR',
-  cpc: 'CPC',
-  cpm: 'CPM',
-  cpa: 'CPA',
-  roas: 'ROAS',
-  aov: 'AOV',
-};
-export const labelOf = (metric: string): string =>
-  LABELS[metric] ?? metricName(metric).replace(/^./, (first) => first.toUpperCase());
 
 /** A change as people read it: "+12.3%", "−4.0%", "no change", "no previous period". */
 export function formatChange(relative: number | null): string {

@@ -144,6 +144,7 @@ describe('pca analyze', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Platform: Meta');
+    expect(result.stdout).toMatch(/Platform: Meta .* · All \d+ rows kept\./);
     expect(result.stdout).toContain('By campaign');
     expect(result.stdout).toContain('By age × gender');
     expect(result.stdout).toContain('Retargeting');
@@ -159,7 +160,7 @@ describe('pca analyze', () => {
       );
       const md = await runCli(['analyze', source, '--format', 'md'], {});
       expect(md.stdout).toMatch(/^# PCA Agent/);
-      expect(md.stdout).toContain('| campaign |');
+      expect(md.stdout).toContain('| Campaign |');
       const out = `${h.dir}/report.xlsx`;
       const xlsx = await runCli(['analyze', source, '--format', 'xlsx', '--out', out], {});
       expect(xlsx.code).toBe(0);

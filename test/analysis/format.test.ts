@@ -12,6 +12,7 @@ import {
   plural,
   possessive,
 } from '../../src/analysis/format.js';
+import { labelOf } from '../../src/analysis/labels.js';
 import { renderReport } from '../../src/analysis/report/render.js';
 import type { AnalysisReport } from '../../src/analysis/report/report.js';
 
@@ -76,6 +77,35 @@ describe('numbers for people', () => {
     expect(text).toContain('2.35%');
     expect(text).toContain('ROAS, AOV and profit cover 62% of spend (the rows that report revenue).');
     expect(text).toContain('1 week · highest spend');
+  });
+
+  it('labels fields and KPIs in the text report as people read them, never by their keys', () => {
+    const row = { currency: 'USD', spend: 10, video_views: 40, ctr: 1.5 };
+    const report: AnalysisReport = {
+      generatedAt: '2026-01-01T00:00:00.000Z',
+      datasets: [],
+      rows: 2,
+      dateRange: { from: '2025-11-03', to: '2025-11-04' },
+      currencies: ['USD'],
+      totals: [row],
+      breakdowns: {
+        ad_group: [{ ad_group: 'Broad', ...row }],
+        funnel_stage: [{ funnel_stage: 'Awareness', ...row }],
+        'age×gender': [{ age: '25-34', gender: 'female', ...row }],
+      },
+      timeSeries: {},
+      warnings: [],
+    };
+    const text = renderReport(report, 'text');
+    expect(text).toContain('By ad group\n');
+    expect(text).toContain('By funnel stage\n');
+    expect(text).toContain('By age × gender\n');
+    expect(text).toMatch(/^Ad group\s+Spend\s+Video views\s+CTR\s+CPC/m);
+    expect(text).toMatch(/^Age\s+Gender\s+Spend/m);
+    expect(text).not.toMatch(/ad_group|funnel_stage|video_views|CTR %/);
+    expect(labelOf('funnel_stage')).toBe('Funnel stage');
+    expect(labelOf('roas')).toBe('ROAS');
+    expect(labelOf('period')).toBe('Period');
   });
 });
 

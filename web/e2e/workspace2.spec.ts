@@ -223,6 +223,87 @@ test('the dataset preview scrolls through every row, only those in view in the p
   await checkA11y(page, 'dataset with the virtual preview');
 });
 
+/** A wide export with an ad group, funnel stage and video views on every row, a blank line and a totals line. */
+function wideCsv(): string {
+  const lines = [
+    'Date,Platform,Campaign,Ad group,Funnel stage,Device,Country,Region,Age,Gender,Placement,Objective,Impressions,Reach,Clicks,Spend,Conversions,Revenue,Leads,Video views,Engagements,Currency',
+  ];
+  for (let day = 1; day <= 10; day++)
+    lines.push(
+      `2026-10-${String(day).padStart(2, '0')},Meta,Launch,Lookalikes ${day % 2},Awareness,Mobile,GB,London,25-34,female,Feed,Reach,${1000 + day},800,${20 + day},${50 + day},${day},${100 + day},2,${300 + day},40,GBP`,
+    );
+  lines.splice(5, 0, ','.repeat(21));
+  lines.push('Total,,,,,,,,,,,,10055,8000,255,555,55,1055,20,3055,400,GBP');
+  return lines.join('\n');
+}
+
+test('a first wide upload reads in words: labelled fields in the mapping, the rows and the breakdown tabs', async ({
+  page,
+  request,
+}) => {
+  const analyst = await mustLogin(request, state.analyst, PASSWORD, state.org);
+  const upload = await request.post('/api/v1/datasets', {
+    headers: { authorization: `Bearer ${analyst}` },
+    multipart: {
+      file: { name: 'wide.csv', mimeType: 'text/csv', buffer: Buffer.from(wideCsv()) },
+      name: 'Wide export',
+    },
+  });
+  expect(upload.status()).toBe(201);
+  const dataset = (await upload.json()) as { id: string };
+
+  await signIn(page);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(`/datasets/${dataset.id}`);
+  // The mapping shows each field by its name; the value the API gets stays the key.
+  const adGroup = page.getByLabel('Field for column Ad group');
+  await expect(adGroup).toHaveValue('ad_group');
+  await expect(adGroup.locator('option:checked')).toHaveText('Ad group');
+  await expect(page.getByLabel('Field for column Video views').locator('option:checked')).toHaveText('Video views');
+  const scroller = page.getByTestId('preview-scroller');
+  await expect(scroller.getByRole('columnheader', { name: 'Funnel stage', exact: true })).toHaveCount(1);
+  // The rows left out, and why: the API's counts, said in words.
+  await expect(page.getByText('10 of 12 rows kept; left out 1 totals line and 1 blank line.')).toBeVisible();
+  await expect(page.locator('main')).not.toContainText(/ad_group|funnel_stage|video_views/);
+  // At 1400 px the wide table scrolls sideways inside its card; the page itself does not overflow.
+  await expect(page.getByText('All 10 rows and 22 columns')).toBeVisible();
+  const box = await scroller.evaluate((element) => ({
+    scrollWidth: element.scrollWidth,
+    clientWidth: element.clientWidth,
+    right: element.getBoundingClientRect().right,
+    cardRight: element.parentElement!.getBoundingClientRect().right,
+    pageWidth: document.documentElement.scrollWidth,
+  }));
+  expect(box.scrollWidth).toBeGreaterThan(box.clientWidth);
+  expect(box.right).toBeLessThanOrEqual(box.cardRight);
+  expect(box.pageWidth).toBeLessThanOrEqual(1400);
+  await scroller.scrollIntoViewIfNeeded();
+  const last = scroller.getByRole('columnheader').last();
+  await expect(last).not.toBeInViewport({ ratio: 1 });
+  await scroller.evaluate((element) => element.scrollTo({ left: element.scrollWidth }));
+  await expect(last).toBeInViewport({ ratio: 1 });
+  await page.screenshot({ path: `${SHOTS}/dataset-wide-1400x900.png` });
+  await scroller.evaluate((element) => element.scrollTo({ left: 0 }));
+  await shoot(page, 'dataset-wide', true);
+
+  const created = await request.post('/api/v1/analyses', {
+    headers: { authorization: `Bearer ${analyst}` },
+    data: { datasetIds: [dataset.id] },
+  });
+  expect(created.status()).toBe(201);
+  await page.goto(`/analyses/${((await created.json()) as { id: string }).id}`);
+  await expect(page.getByRole('tab', { name: 'Ad group' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Ad group' }).click();
+  await expect(page.getByTestId('breakdown-ad_group').getByRole('columnheader').first()).toHaveText(/^Ad group/);
+  await page.goto('/analyses/new');
+  await expect(page.getByLabel('Filter by').locator('option')).toHaveText([
+    'Platform',
+    'Campaign',
+    'Channel',
+    'Device',
+  ]);
+});
+
 test('a sheet without a currency column: the dashboard shows its figures, without a currency symbol', async ({
   page,
   request,

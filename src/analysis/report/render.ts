@@ -1,17 +1,10 @@
-import { KPI_DEFINITIONS, type Kpi } from '../kpis.js';
 import { MEASURES } from '../schema.js';
 import { formatMetric, formatShare, plural } from '../format.js';
+import { keptRowsText } from '../kept-rows.js';
+import { labelOf, nameInSentence } from '../labels.js';
 import { COVERAGE_COLUMNS, totalRows, type AnalysisReport, type ReportRow } from './report.js';
 
 type Style = 'text' | 'md';
-
-const KPI_LABELS: Record<Kpi, string> = {
-  ...(Object.fromEntries(Object.entries(KPI_DEFINITIONS).map(([kpi, definition]) => [kpi, definition.label])) as Record<
-    Exclude<Kpi, 'profit'>,
-    string
-  >),
-  profit: 'Profit',
-};
 
 /** A cell: figures as format.ts writes them for people (the table states the currency), an empty one as a dash. */
 function formatValue(column: string, value: string | number | null | undefined): string {
@@ -69,11 +62,7 @@ function rowsTable(
   columns: string[],
   multiCurrency: boolean,
 ): string {
-  const headers = [
-    ...keyColumns,
-    ...(multiCurrency ? ['currency'] : []),
-    ...columns.map((column) => KPI_LABELS[column as Kpi] ?? column),
-  ];
+  const headers = [...keyColumns, ...(multiCurrency ? ['currency'] : []), ...columns].map(labelOf);
   const body = rows.map((row) => [
     ...keyColumns.map((column) => formatValue(column, row[column] ?? '(none)')),
     ...(multiCurrency ? [String(row.currency ?? '—')] : []),
@@ -109,10 +98,10 @@ export function renderReport(report: AnalysisReport, style: Style): string {
   for (const dataset of report.datasets) {
     out.push('', heading(style, 2, `Dataset: ${text(dataset.file)}`));
     out.push(
-      `Platform: ${text(dataset.platform)} (${dataset.platformSource}, confidence ${dataset.platformConfidence}) · ${dataset.rows.toLocaleString('en-US')} rows kept of ${dataset.quality.rowsRead.toLocaleString('en-US')}`,
+      `Platform: ${text(dataset.platform)} (${dataset.platformSource}, confidence ${dataset.platformConfidence}) · ${keptRowsText(dataset.quality)}`,
     );
     out.push(
-      `Mapping: ${dataset.mapping.map((column) => `${text(column.source)} → ${column.field}${column.confidence < 1 ? ` (${column.confidence})` : ''}`).join(', ')}`,
+      `Mapping: ${dataset.mapping.map((column) => `${text(column.source)} → ${labelOf(column.field)}${column.confidence < 1 ? ` (${column.confidence})` : ''}`).join(', ')}`,
     );
     if (dataset.unmapped.length > 0)
       out.push(`Not used: ${dataset.unmapped.map((column) => `${text(column.source)} (${column.reason})`).join(', ')}`);
@@ -129,7 +118,7 @@ export function renderReport(report: AnalysisReport, style: Style): string {
       heading(
         style,
         2,
-        `By ${name.replace('×', ' × ')}${rows.length > MAX_BREAKDOWN_ROWS ? ` (top ${MAX_BREAKDOWN_ROWS} of ${rows.length} by spend)` : ''}`,
+        `By ${name.split('×').map(nameInSentence).join(' × ')}${rows.length > MAX_BREAKDOWN_ROWS ? ` (top ${MAX_BREAKDOWN_ROWS} of ${rows.length} by spend)` : ''}`,
       ),
     );
     out.push(rowsTable(style, name.split('×'), rows.slice(0, MAX_BREAKDOWN_ROWS), columns, multiCurrency));

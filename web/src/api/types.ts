@@ -10,8 +10,10 @@ export interface MappingEntry {
 export interface Quality {
   rowsRead: number;
   rowsKept: number;
+  /** Lines of report text above the header. */
+  preambleLines?: number;
   duplicates: number;
-  dropped: Record<string, number>;
+  dropped: { totals?: number; blank?: number; noMeasures?: number };
   warnings: string[];
   dateFormat?: string | null;
 }

@@ -19,6 +19,7 @@ import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { cn } from '../lib/cn';
 import { trendChartOption } from '../../../src/charts/options';
+import { labelOf } from '../../../src/analysis/labels';
 import { cellText, currencyLabel, formatDate, formatMoney, formatNumber, formatPercent } from '../lib/format';
 import { anomalyMarks, isAnomaly, type Anomaly, type Grain } from '../components/dashboard/anomalies';
 import { Pacing } from '../components/dashboard/pacing';
@@ -33,29 +34,28 @@ interface KpiDef {
   kind: Kind;
   upIsGood: boolean;
 }
+const metricDef = (key: MetricKey, kind: Kind, upIsGood: boolean): KpiDef => ({
+  key,
+  label: labelOf(key),
+  kind,
+  upIsGood,
+});
 const KPIS: KpiDef[] = [
-  { key: 'spend', label: 'Spend', kind: 'money', upIsGood: false },
-  { key: 'revenue', label: 'Revenue', kind: 'money', upIsGood: true },
-  { key: 'roas', label: 'ROAS', kind: 'ratio', upIsGood: true },
-  { key: 'conversions', label: 'Conversions', kind: 'count', upIsGood: true },
-  { key: 'cpa', label: 'CPA', kind: 'money', upIsGood: false },
-  { key: 'ctr', label: 'CTR', kind: 'percent', upIsGood: true },
-  { key: 'cpc', label: 'CPC', kind: 'money', upIsGood: false },
-  { key: 'cpm', label: 'CPM', kind: 'money', upIsGood: false },
-  { key: 'cvr', label: 'CVR', kind: 'percent', upIsGood: true },
+  metricDef('spend', 'money', false),
+  metricDef('revenue', 'money', true),
+  metricDef('roas', 'ratio', true),
+  metricDef('conversions', 'count', true),
+  metricDef('cpa', 'money', false),
+  metricDef('ctr', 'percent', true),
+  metricDef('cpc', 'money', false),
+  metricDef('cpm', 'money', false),
+  metricDef('cvr', 'percent', true),
 ];
-const TABLE_METRICS: KpiDef[] = [
-  { key: 'impressions', label: 'Impressions', kind: 'count', upIsGood: true },
-  { key: 'clicks', label: 'Clicks', kind: 'count', upIsGood: true },
-  ...KPIS,
-];
-const BREAKDOWNS = [
-  { key: 'platform', label: 'Platform' },
-  { key: 'campaign', label: 'Campaign' },
-  { key: 'ad_group', label: 'Ad group' },
-  { key: 'channel', label: 'Channel' },
-  { key: 'device', label: 'Device' },
-] as const;
+const TABLE_METRICS: KpiDef[] = [metricDef('impressions', 'count', true), metricDef('clicks', 'count', true), ...KPIS];
+const BREAKDOWNS = (['platform', 'campaign', 'ad_group', 'channel', 'device'] as const).map((key) => ({
+  key,
+  label: labelOf(key),
+}));
 
 function formatValue(value: number | null | undefined, kind: Kind, currency: string | null): string {
   if (kind === 'money') return formatMoney(value, currency);

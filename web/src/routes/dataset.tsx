@@ -10,6 +10,8 @@ import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { ConfirmButton } from '../components/ui/confirm';
 import { formatDate, formatNumber, formatPercent } from '../lib/format';
+import { keptRowsText } from '../../../src/analysis/kept-rows';
+import { labelOf } from '../../../src/analysis/labels';
 
 /** The unified fields a column can map to (src/analysis/schema.ts). */
 const FIELDS = [
@@ -140,12 +142,14 @@ function MappingEditor({
                       <option value="">Ignore</option>
                       {FIELDS.map((field) => (
                         <option key={field} value={field}>
-                          {field}
+                          {labelOf(field)}
                         </option>
                       ))}
                     </select>
+                  ) : draft[source] ? (
+                    labelOf(draft[source])
                   ) : (
-                    (draft[source] ?? 'ignored')
+                    'Ignored'
                   )}
                 </td>
                 <td className="px-5 py-2 text-slate-600">
@@ -224,7 +228,7 @@ export function DatasetPage() {
         <Card>
           <CardHeader
             title="Data quality"
-            description={`${formatNumber(quality.rowsKept)} of ${formatNumber(quality.rowsRead)} rows kept; ${formatNumber(quality.duplicates)} duplicates.`}
+            description={`${keptRowsText(quality)} ${quality.duplicates === 0 ? 'No duplicate rows.' : `${formatNumber(quality.duplicates)} duplicate rows.`}`}
           />
           {quality.warnings.length === 0 ? (
             <p className="px-5 py-4 text-sm text-emerald-700">No warnings.</p>

@@ -7,6 +7,7 @@ import { Button } from '../components/ui/button';
 import { Card, EmptyState, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
 import { SelectField, TextField } from '../components/ui/field';
 import { formatDate, formatNumber } from '../lib/format';
+import { labelOf } from '../../../src/analysis/labels';
 import { useDatasets } from './datasets';
 import type { Comparison } from '../api/types';
 
@@ -225,7 +226,7 @@ export function NewAnalysisPage() {
             >
               {FILTER_DIMENSIONS.map((dimension) => (
                 <option key={dimension} value={dimension}>
-                  {dimension}
+                  {labelOf(dimension)}
                 </option>
               ))}
             </SelectField>

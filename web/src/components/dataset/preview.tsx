@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { api, unwrap } from '../../api/client';
 import { messageOf } from '../../api/problem';
 import { cellText, formatNumber } from '../../lib/format';
+import { labelOf } from '../../../../src/analysis/labels';
 import { Card, CardHeader, ErrorNote, Skeleton } from '../ui/card';
 
 const PAGE = 1000;
@@ -58,7 +59,7 @@ export function DatasetPreview({ id, rows: total }: { id: string; rows: number }
     <Card>
       <CardHeader
         title="Rows"
-        description={`All ${formatNumber(total)} rows as the analysis reads them; scroll to see more.`}
+        description={`All ${formatNumber(total)} rows and ${formatNumber(columns.length)} columns as the analysis reads them; scroll down and sideways to see more.`}
       />
       {preview.isPending ? (
         <Skeleton className="m-5 h-40" />
@@ -67,9 +68,10 @@ export function DatasetPreview({ id, rows: total }: { id: string; rows: number }
           <ErrorNote>{messageOf(preview.error)}</ErrorNote>
         </div>
       ) : (
+        // At most 24 rows high, less for a short file, so the sideways scrollbar sits under the last row.
         <div
           ref={scroller}
-          className="h-96 overflow-auto"
+          className="max-h-96 overflow-auto"
           tabIndex={0}
           role="region"
           aria-label="Dataset rows"
@@ -85,7 +87,7 @@ export function DatasetPreview({ id, rows: total }: { id: string; rows: number }
               <tr aria-rowindex={1}>
                 {columns.map((column) => (
                   <th key={column} scope="col" className="truncate px-3 py-2 font-medium">
-                    {column}
+                    {labelOf(column)}
                   </th>
                 ))}
               </tr>
