@@ -1,4 +1,5 @@
 import {
+  extremesNote,
   formatCount,
   formatDays,
   formatMetric,
@@ -6,6 +7,7 @@ import {
   labelOf,
   metricName,
   plural,
+  rankExtremes,
   KPI_DEFINITIONS,
   totalRows,
   type ReportRow,
@@ -59,7 +61,17 @@ export interface CurrencyBlock {
     readonly revenue: (number | null)[] | null;
     readonly table: Table;
   };
-  readonly campaigns: { readonly rankedBy: string; readonly top: Table; readonly bottom: Table } | null;
+  readonly campaigns: CampaignExtremes;
+}
+
+/** The best and worst campaigns of a currency, by the rule the dashboard uses (analysis/extremes.ts). */
+export interface CampaignExtremes {
+  /** "ROAS", "CPA" or "CTR"; null when no campaign has any of them. */
+  readonly rankedBy: string | null;
+  /** What they are ranked by and what was left out. */
+  readonly note: string;
+  /** Null when fewer than two campaigns can be compared (NOT_ENOUGH_CAMPAIGNS is said instead). */
+  readonly lists: { readonly best: Table; readonly worst: Table } | null;
 }
 
 export interface DeckModel {
@@ -97,7 +109,6 @@ const HEADLINE_METRICS: readonly string[] = ['spend', 'revenue', 'roas', 'conver
 const HEADLINE_ROWS = 2;
 const TABLE_METRICS = ['spend', 'revenue', 'roas', 'conversions', 'cpa', 'clicks', 'ctr'] as const;
 const MAX_PLATFORMS = 10;
-const CAMPAIGNS_SHOWN = 5;
 /** More points than this and a chart reads as noise: the next granularity up is shown. */
 const MAX_POINTS = 62;
 export const ITEMS_SHOWN = 8;
@@ -155,27 +166,16 @@ function trendOf(content: AnalysisContent, currency: string | null): TrendData {
   };
 }
 
-function campaignsOf(rows: readonly ReportRow[], currency: string | null): CurrencyBlock['campaigns'] {
-  const spending = rows.filter((row) => (num(row, 'spend') ?? 0) > 0);
-  if (spending.length === 0) return null;
-  const metric = spending.some((row) => num(row, 'roas') !== null)
-    ? 'roas'
-    : spending.some((row) => num(row, 'cpa') !== null)
-      ? 'cpa'
-      : 'spend';
-  const better = (a: ReportRow, b: ReportRow) => {
-    const [x, y] = [num(a, metric), num(b, metric)];
-    if (x === null || y === null) return Number(x === null) - Number(y === null);
-    return metric === 'cpa' ? x - y : y - x;
-  };
-  const ranked = spending.filter((row) => num(row, metric) !== null).sort(better);
-  const top = ranked.slice(0, CAMPAIGNS_SHOWN);
-  const bottom = ranked.slice(Math.max(top.length, ranked.length - CAMPAIGNS_SHOWN)).reverse();
-  const metrics = metricsOf(spending);
+function campaignsOf(rows: readonly ReportRow[], currency: string | null): CampaignExtremes {
+  const extremes = rankExtremes(rows);
+  const metrics = metricsOf([...extremes.best, ...extremes.worst]);
+  const campaignTable = (ranked: readonly ReportRow[]) =>
+    tableOf({ column: 'campaign', label: 'Campaign' }, ranked, metrics, currency);
   return {
-    rankedBy: labelOf(metric),
-    top: tableOf({ column: 'campaign', label: 'Campaign' }, top, metrics, currency),
-    bottom: tableOf({ column: 'campaign', label: 'Campaign' }, bottom, metrics, currency),
+    rankedBy: extremes.ranking?.label ?? null,
+    note: extremesNote(extremes),
+    lists:
+      extremes.best.length === 0 ? null : { best: campaignTable(extremes.best), worst: campaignTable(extremes.worst) },
   };
 }
 

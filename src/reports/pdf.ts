@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pdfmake, { type PdfContent as Content, type PdfDocument } from 'pdfmake';
+import { NOT_ENOUGH_CAMPAIGNS } from '../analysis/pure.js';
 import { barChartOption, trendChartOption } from '../charts/options.js';
 import { chartSvg } from './charts-svg.js';
 import type { ReportItem } from './content.js';
@@ -178,15 +179,15 @@ function block(deck: DeckModel, data: CurrencyBlock, suffix: string): Content[] 
       tableOf(platforms.table),
     );
   }
-  out.push(heading(`Top and bottom campaigns${data.campaigns ? ` by ${data.campaigns.rankedBy}` : ''}${suffix}`));
-  if (!data.campaigns) out.push({ text: 'No campaign with spend.', color: '#64748b' });
+  const { rankedBy, note, lists } = data.campaigns;
+  out.push(heading(`Top and bottom campaigns${rankedBy ? ` by ${rankedBy}` : ''}${suffix}`), {
+    text: note,
+    color: '#475569',
+    margin: [0, 0, 0, 6],
+  });
+  if (!lists) out.push({ text: NOT_ENOUGH_CAMPAIGNS, color: '#64748b' });
   else
-    out.push(
-      { text: 'Top', style: 'h2' },
-      tableOf(data.campaigns.top),
-      { text: 'Bottom', style: 'h2' },
-      tableOf(data.campaigns.bottom),
-    );
+    out.push({ text: 'Best', style: 'h2' }, tableOf(lists.best), { text: 'Worst', style: 'h2' }, tableOf(lists.worst));
   return deck.blocks.length === 0 ? [] : out;
 }
 

@@ -1,4 +1,5 @@
 import PptxGenJSModule from 'pptxgenjs';
+import { NOT_ENOUGH_CAMPAIGNS } from '../analysis/pure.js';
 import { CHART_COLORS } from '../charts/options.js';
 import type { ReportItem } from './content.js';
 import { evidenceLines, tileCaption, tileFontSize, type CurrencyBlock, type DeckModel, type Table } from './deck.js';
@@ -241,14 +242,17 @@ function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suf
   const campaigns = titled(
     pptx,
     deck,
-    `Top and bottom campaigns${block.campaigns ? ` by ${block.campaigns.rankedBy}` : ''}${suffix}`,
+    `Top and bottom campaigns${block.campaigns.rankedBy ? ` by ${block.campaigns.rankedBy}` : ''}${suffix}`,
   );
-  if (!block.campaigns) empty(campaigns, 'No campaign with spend.');
+  const text = { x: 0.4, w: WIDTH - 0.8, h: 0.3, fontFace: FONT };
+  campaigns.addText(block.campaigns.note, { ...text, y: 0.75, fontSize: 10, color: '475569' });
+  const { lists } = block.campaigns;
+  if (!lists) campaigns.addText(NOT_ENOUGH_CAMPAIGNS, { ...text, y: 1.2, h: 0.5, fontSize: 14, color: '64748B' });
   else {
-    campaigns.addText('Top', { x: 0.4, y: 0.8, w: 4, h: 0.3, fontFace: FONT, fontSize: 12, bold: true });
-    table(campaigns, block.campaigns.top, { x: 0.4, y: 1.1, w: 9.2 }, 8);
-    campaigns.addText('Bottom', { x: 0.4, y: 3.1, w: 4, h: 0.3, fontFace: FONT, fontSize: 12, bold: true });
-    table(campaigns, block.campaigns.bottom, { x: 0.4, y: 3.4, w: 9.2 }, 8);
+    campaigns.addText('Best', { ...text, y: 1.15, fontSize: 12, bold: true, color: '065F46' });
+    table(campaigns, lists.best, { x: 0.4, y: 1.45, w: 9.2 }, 8);
+    campaigns.addText('Worst', { ...text, y: 3.05, fontSize: 12, bold: true, color: '991B1B' });
+    table(campaigns, lists.worst, { x: 0.4, y: 3.35, w: 9.2 }, 8);
   }
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extremesNote, NOT_ENOUGH_CAMPAIGNS, rankExtremes } from '../../src/analysis/extremes.js';
 import { formatMetric } from '../../src/analysis/format.js';
 import { exportReport, EXPORT_FORMATS } from '../../src/reports/export.js';
 import type { AnalysisReport, ReportRow } from '../../src/analysis/report/report.js';
@@ -12,6 +13,7 @@ import { runCli } from '../helpers/cli.js';
 import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
 import { seedOrg } from '../helpers/seed.js';
 import { multipart } from '../helpers/multipart.js';
+import { dailyCsv, WINNER_AND_LOSER } from '../helpers/campaigns.js';
 import { fixture } from '../analysis/helpers.js';
 import { chartSeries, pdfFonts, pdfPages, pdfText, run, slidesOf, unzipText } from './deck-files.js';
 
@@ -59,6 +61,20 @@ const HAS_TOOLS = await run('sh', [
 if (process.env.CI && !HAS_TOOLS) {
   // CI installs poppler-utils and LibreOffice (.ci/run): a silent skip would hide a deck nobody can open.
   throw new Error('CI is set but pdftotext/pdffonts/pdftoppm/soffice are missing: the deck checks would be skipped');
+}
+
+/**
+ * The campaign names of the campaigns slide's two tables: the texts between "Best" and "Worst" and after
+ * "Worst" are a header and `shown` rows of equal width, the name first.
+ */
+function slideLists(texts: readonly string[], shown: number): { best: string[]; worst: string[] } {
+  const names = (cells: readonly string[]) => {
+    const width = cells.length / (shown + 1);
+    expect(Number.isInteger(width), cells.join(' | ')).toBe(true);
+    return Array.from({ length: shown }, (_, row) => cells[width * (row + 1)]!);
+  };
+  const [best, worst] = [texts.indexOf('Best'), texts.indexOf('Worst')];
+  return { best: names(texts.slice(best + 1, worst)), worst: names(texts.slice(worst + 1)) };
 }
 
 interface Created {
@@ -274,6 +290,52 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     expect(fonts).not.toMatch(/\bno\s+(yes|no)\s+(yes|no)\s+\d+/);
     await run('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', file, path.join(work, `${backend}-page`)]);
     expect((await stat(path.join(work, `${backend}-page-01.png`))).size).toBeGreaterThan(5_000);
+  });
+
+  it('names in the PPTX and the PDF the best and worst campaigns the dashboard names, by the same rule', async () => {
+    const rows = (main.result.breakdowns.campaign ?? []).filter((row) => row.currency === 'USD');
+    // What the dashboard card shows for this analysis (web/src/components/dashboard/performers.tsx).
+    const dashboard = rankExtremes(rows);
+    const name = (row: (typeof rows)[number]) => String(row.campaign);
+    // Four campaigns by ROAS: two best, two worst, none called both.
+    expect(dashboard.best.map(name)).toEqual(['Brand Search', 'Retargeting']);
+    expect(dashboard.worst.map(name)).toEqual(['=SUM(A1)', 'Prospecting']);
+
+    const slides = slidesOf(await unzipText((await download(main.id, 'pptx')).rawPayload));
+    const slide = slides.find((entry) => entry.texts[0]?.startsWith('Top and bottom campaigns'))!;
+    expect(slide.texts.slice(0, 2)).toEqual(['Top and bottom campaigns by ROAS', extremesNote(dashboard)]);
+    expect(slideLists(slide.texts, 2)).toEqual({ best: dashboard.best.map(name), worst: dashboard.worst.map(name) });
+
+    if (!HAS_TOOLS) return;
+    const file = path.join(work, `${backend}-campaigns.pdf`);
+    await writeFile(file, (await download(main.id, 'pdf')).rawPayload);
+    const text = (await pdfText(file)).replace(/\s+/g, ' ');
+    const section = text.slice(text.indexOf('Top and bottom campaigns by ROAS'));
+    expect(section).toContain(extremesNote(dashboard));
+    const [best, worst] = section.slice(section.indexOf('Best ')).split(' Worst ');
+    for (const campaign of dashboard.best.map(name)) expect(best).toContain(campaign);
+    for (const campaign of dashboard.worst.map(name)) expect(worst).toContain(campaign);
+    for (const campaign of dashboard.worst.map(name)) expect(best).not.toContain(campaign);
+  });
+
+  it('says there is not enough to compare when one campaign is all there is', async () => {
+    const single = await analyse(
+      [await upload('one.csv', dailyCsv({ from: '2026-03-01', days: 7, campaigns: WINNER_AND_LOSER.slice(0, 1) }))],
+      'One campaign',
+    );
+    const slides = slidesOf(await unzipText((await download(single.id, 'pptx')).rawPayload));
+    const slide = slides.find((entry) => entry.texts[0]?.startsWith('Top and bottom campaigns'))!;
+    expect(slide.texts).toEqual([
+      'Top and bottom campaigns by ROAS',
+      'By ROAS (higher is better); campaigns under 1% of spend are left out.',
+      NOT_ENOUGH_CAMPAIGNS,
+    ]);
+    if (!HAS_TOOLS) return;
+    const file = path.join(work, `${backend}-single.pdf`);
+    await writeFile(file, (await download(single.id, 'pdf')).rawPayload);
+    expect((await pdfText(file)).replace(/\s+/g, ' ')).toContain(
+      `Top and bottom campaigns by ROAS By ROAS (higher is better); campaigns under 1% of spend are left out. ${NOT_ENOUGH_CAMPAIGNS}`,
+    );
   });
 
   it('keeps currencies apart and reads well without revenue in every format', async () => {
