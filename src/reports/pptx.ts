@@ -2,7 +2,8 @@ import PptxGenJSModule from 'pptxgenjs';
 import { NOT_ENOUGH_CAMPAIGNS } from '../analysis/pure.js';
 import { CHART_COLORS } from '../charts/options.js';
 import type { ReportItem } from './content.js';
-import { evidenceLines, tileCaption, tileFontSize, type CurrencyBlock, type DeckModel, type Table } from './deck.js';
+import { CAPTION_HEIGHT, CELL_MARGIN, flowTables, type PlacedTable, type Section } from './deck-layout.js';
+import { evidenceLines, tileCaption, tileFontSize, type CurrencyBlock, type DeckModel } from './deck.js';
 
 /**
  * The deck as a PowerPoint file: 16:9, native charts whose embedded sheet
@@ -17,6 +18,8 @@ type Slide = ReturnType<PptxGenJS['addSlide']>;
 
 const NEUTRAL = '334155';
 const WIDTH = 10;
+/** Where a slide's content ends: the 16:9 slide is 5.625 in tall. */
+const BOTTOM = 5.35;
 const FONT = 'Calibri';
 const colors = CHART_COLORS.map((color) => color.slice(1));
 /** A missing point: pptxgenjs writes it as an empty cached value, a gap in the line. */
@@ -49,21 +52,64 @@ function titled(pptx: PptxGenJS, deck: DeckModel, title: string): Slide {
   return slide;
 }
 
-function table(slide: Slide, data: Table, at: { x: number; y: number; w: number; h?: number }, fontSize = 10): void {
-  const header = data.header.map((text) => ({
+function table(slide: Slide, x: number, placed: PlacedTable): void {
+  const { layout, from, count } = placed;
+  if (placed.caption !== null)
+    slide.addText(placed.caption, {
+      x,
+      y: placed.y,
+      w: layout.width,
+      h: CAPTION_HEIGHT,
+      margin: 0,
+      fontFace: FONT,
+      fontSize: 12,
+      bold: true,
+      color: '1E293B',
+      valign: 'middle',
+    });
+  const header = layout.header.map((text, index) => ({
     text,
-    options: { bold: true, fill: { color: 'F1F5F9' }, color: '1E293B' },
+    options: {
+      bold: true,
+      fill: { color: 'F1F5F9' },
+      color: '1E293B',
+      align: layout.align[index],
+    },
   }));
-  const rows = data.rows.map((row) =>
-    row.map((text, index) => ({ text, options: { align: index === 0 ? ('left' as const) : ('right' as const) } })),
-  );
+  const rows = layout.rows
+    .slice(from, from + count)
+    .map((row) => row.map((text, index) => ({ text, options: { align: layout.align[index] } })));
   slide.addTable([header, ...rows], {
-    ...at,
+    x,
+    y: placed.tableY,
+    w: layout.width,
+    colW: layout.colW,
+    rowH: [layout.headerH, ...layout.rowH.slice(from, from + count)],
+    margin: [...CELL_MARGIN],
     fontFace: FONT,
-    fontSize,
+    fontSize: layout.fontSize,
+    color: '1E293B',
     border: { type: 'solid', pt: 0.5, color: 'CBD5E1' },
     autoPage: false,
     valign: 'middle',
+  });
+}
+
+/**
+ * Tables stacked on a slide from `top`, by their real heights; what does not fit continues on
+ * slides titled "… (continued)", the header repeated.
+ */
+function tables(
+  pptx: PptxGenJS,
+  deck: DeckModel,
+  first: Slide,
+  title: string,
+  sections: readonly Section[],
+  at: { x: number; top: number; w: number; alike?: boolean },
+): void {
+  flowTables(sections, { top: at.top, bottom: BOTTOM, width: at.w }, { alike: at.alike }).forEach((placed, index) => {
+    const slide = index === 0 ? first : titled(pptx, deck, `${title} (continued)`);
+    for (const part of placed) table(slide, at.x, part);
   });
 }
 
@@ -162,15 +208,22 @@ function headlineTiles(pptx: PptxGenJS, slide: Slide, deck: DeckModel): number {
 }
 
 function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suffix: string): void {
-  const overview = titled(pptx, deck, `KPI overview${suffix}`);
-  table(
-    overview,
-    {
-      header: ['Metric', 'Value', 'Change vs previous period'],
-      rows: block.kpis.map((kpi) => [kpi.label, kpi.text, kpi.changeText]),
-    },
-    { x: 0.4, y: 0.9, w: WIDTH - 0.8 },
-    12,
+  const overviewTitle = `KPI overview${suffix}`;
+  tables(
+    pptx,
+    deck,
+    titled(pptx, deck, overviewTitle),
+    overviewTitle,
+    [
+      {
+        table: {
+          header: ['Metric', 'Value', 'Change vs previous period'],
+          rows: block.kpis.map((kpi) => [kpi.label, kpi.text, kpi.changeText]),
+        },
+        maxFont: 12,
+      },
+    ],
+    { x: 0.4, top: 0.9, w: WIDTH - 0.8 },
   );
 
   const trend = titled(pptx, deck, `Spend and revenue by ${block.trend.granularity}${suffix}`);
@@ -210,7 +263,8 @@ function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suf
       '#,##0.00',
     );
 
-  const platforms = titled(pptx, deck, `Platform breakdown${suffix}`);
+  const platformsTitle = `Platform breakdown${suffix}`;
+  const platforms = titled(pptx, deck, platformsTitle);
   if (block.platforms.names.length === 0) empty(platforms, 'The data names no platform.');
   else {
     platforms.addChart(
@@ -236,24 +290,31 @@ function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suf
         legendFontSize: 9,
       },
     );
-    table(platforms, block.platforms.table, { x: 4.8, y: 0.9, w: 4.9 }, 8);
+    tables(pptx, deck, platforms, platformsTitle, [{ table: block.platforms.table, maxFont: 9 }], {
+      x: 4.8,
+      top: 0.9,
+      w: 4.9,
+    });
   }
 
-  const campaigns = titled(
-    pptx,
-    deck,
-    `Top and bottom campaigns${block.campaigns.rankedBy ? ` by ${block.campaigns.rankedBy}` : ''}${suffix}`,
-  );
+  const campaignsTitle = `Top and bottom campaigns${block.campaigns.rankedBy ? ` by ${block.campaigns.rankedBy}` : ''}${suffix}`;
+  const campaigns = titled(pptx, deck, campaignsTitle);
   const text = { x: 0.4, w: WIDTH - 0.8, h: 0.3, fontFace: FONT };
   campaigns.addText(block.campaigns.note, { ...text, y: 0.75, fontSize: 10, color: '475569' });
   const { lists } = block.campaigns;
   if (!lists) campaigns.addText(NOT_ENOUGH_CAMPAIGNS, { ...text, y: 1.2, h: 0.5, fontSize: 14, color: '64748B' });
-  else {
-    campaigns.addText('Best', { ...text, y: 1.15, fontSize: 12, bold: true, color: '065F46' });
-    table(campaigns, lists.best, { x: 0.4, y: 1.45, w: 9.2 }, 8);
-    campaigns.addText('Worst', { ...text, y: 3.05, fontSize: 12, bold: true, color: '991B1B' });
-    table(campaigns, lists.worst, { x: 0.4, y: 3.35, w: 9.2 }, 8);
-  }
+  else
+    tables(
+      pptx,
+      deck,
+      campaigns,
+      campaignsTitle,
+      [
+        { caption: 'Best', table: lists.best, maxFont: 10 },
+        { caption: 'Worst', table: lists.worst, maxFont: 10 },
+      ],
+      { x: 0.4, top: 1.1, w: WIDTH - 0.8, alike: true },
+    );
 }
 
 export async function renderPptx(deck: DeckModel): Promise<Buffer> {
@@ -322,9 +383,18 @@ export async function renderPptx(deck: DeckModel): Promise<Buffer> {
   itemsSlide(pptx, deck, 'Insights', deck.insights, 'No insight for this data.');
   itemsSlide(pptx, deck, 'Recommendations', deck.recommendations, 'No recommendation for this data.');
 
-  const quality = titled(pptx, deck, 'Appendix: data quality and files');
-  table(quality, deck.quality, { x: 0.4, y: 0.85, w: 9.2 }, 8);
-  table(quality, deck.files, { x: 0.4, y: 3.1, w: 9.2 }, 8);
+  const appendixTitle = 'Appendix: data quality and files';
+  tables(
+    pptx,
+    deck,
+    titled(pptx, deck, appendixTitle),
+    appendixTitle,
+    [
+      { caption: 'Data quality', table: deck.quality, maxFont: 10 },
+      { caption: 'Files', table: deck.files, maxFont: 10 },
+    ],
+    { x: 0.4, top: 0.8, w: WIDTH - 0.8 },
+  );
   const method = titled(pptx, deck, 'Appendix: methodology');
   method.addText(
     deck.methodology.map((line) => ({ text: line, options: { bullet: true, breakLine: true } })),
