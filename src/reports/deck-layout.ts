@@ -101,6 +101,8 @@ export interface TableLayout {
   /** Column widths; their sum is the table's width. */
   readonly colW: number[];
   readonly width: number;
+  /** False when even 7 pt could not give each column its least width: figures may break. */
+  readonly fits: boolean;
   readonly align: ('left' | 'right')[];
   readonly header: string[];
   readonly headerH: number;
@@ -212,7 +214,7 @@ export function layoutTable(table: Table, width: number, options: LayoutOptions)
     candidates.find((candidate) => candidate.tidy) ??
     fitting.find((candidate) => candidate.total <= fewest * LINES_SLACK) ??
     candidates.at(-1)!;
-  const { fontSize, colW } = chosen;
+  const { fontSize, colW, fits } = chosen;
   const headerH = rowHeight(
     Math.max(1, ...linesOf(table.header, colW, fontSize, true).map((lines) => lines.length)),
     fontSize,
@@ -230,6 +232,7 @@ export function layoutTable(table: Table, width: number, options: LayoutOptions)
     fontSize,
     colW,
     width: colW.reduce((sum, value) => sum + value, 0),
+    fits,
     align: figures.map((figure) => (figure ? 'right' : 'left')),
     header: [...table.header],
     headerH,

@@ -2,7 +2,7 @@ import PptxGenJSModule from 'pptxgenjs';
 import { NOT_ENOUGH_CAMPAIGNS } from '../analysis/pure.js';
 import { CHART_COLORS } from '../charts/options.js';
 import type { ReportItem } from './content.js';
-import { CAPTION_HEIGHT, CELL_MARGIN, flowTables, type PlacedTable, type Section } from './deck-layout.js';
+import { CAPTION_HEIGHT, CELL_MARGIN, flowTables, layoutTable, type PlacedTable, type Section } from './deck-layout.js';
 import { evidenceLines, tileCaption, tileFontSize, type CurrencyBlock, type DeckModel } from './deck.js';
 
 /**
@@ -267,6 +267,8 @@ function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suf
   const platforms = titled(pptx, deck, platformsTitle);
   if (block.platforms.names.length === 0) empty(platforms, 'The data names no platform.');
   else {
+    // The table takes what it needs beside the chart, so its figures never break mid-number.
+    const tableW = [4.9, 5.5, 6.1, 6.7].find((w) => layoutTable(block.platforms.table, w, { maxFont: 9 }).fits) ?? 6.7;
     platforms.addChart(
       pptx.ChartType.bar,
       [
@@ -278,7 +280,7 @@ function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suf
       {
         x: 0.4,
         y: 0.85,
-        w: 4.2,
+        w: WIDTH - 1.0 - tableW,
         h: 4.4,
         barDir: 'col',
         chartColors: colors,
@@ -291,9 +293,9 @@ function blockSlides(pptx: PptxGenJS, deck: DeckModel, block: CurrencyBlock, suf
       },
     );
     tables(pptx, deck, platforms, platformsTitle, [{ table: block.platforms.table, maxFont: 9 }], {
-      x: 4.8,
+      x: WIDTH - 0.4 - tableW,
       top: 0.9,
-      w: 4.9,
+      w: tableW,
     });
   }
 
