@@ -183,11 +183,15 @@ test('the analyst compares with last year, sees anomalies on the trend, the best
   await expect(page.getByRole('img', { name: /Spend by day, \d+ anomalies marked/ })).toBeVisible();
   await expect(page.locator('[role="img"][aria-label^="Spend by day"] svg')).toBeVisible();
 
-  // Best by ROAS first, worst last; the smallest return is the video campaign.
+  // Four campaigns by ROAS: the two best and the two worst (the deck's rule), none called both.
   const performers = page.getByTestId('performers');
-  await expect(performers).toContainText('By ROAS');
-  await expect(performers.getByRole('listitem').first()).toContainText('Brand search');
-  await expect(performers.getByRole('list').nth(1).getByRole('listitem').first()).toContainText('Video awareness');
+  await expect(performers).toContainText('EUR · By ROAS (higher is better); campaigns under 1% of spend are left out.');
+  await expect(performers.getByRole('list').nth(0).getByRole('listitem')).toHaveText([/^Brand search/, /^Retargeting/]);
+  await expect(performers.getByRole('list').nth(1).getByRole('listitem')).toHaveText([
+    /^Video awareness/,
+    /^Prospecting/,
+  ]);
+  await performers.screenshot({ path: `${SHOTS}/dashboard-performers.png` });
 
   // Pacing: the Brand search budget, spent to 31 October against its two-month line.
   const pacing = page.getByTestId('pacing-item');
