@@ -5,15 +5,15 @@ import type { Measure } from './schema.js';
  * SQL and JS both derive from this table; ratios are never averaged.
  */
 export const KPI_DEFINITIONS = {
-  ctr: { numerator: 'clicks', denominator: 'impressions', scale: 100, label: 'CTR %' },
-  cpc: { numerator: 'spend', denominator: 'clicks', scale: 1, label: 'CPC' },
-  cpm: { numerator: 'spend', denominator: 'impressions', scale: 1000, label: 'CPM' },
-  cpa: { numerator: 'spend', denominator: 'conversions', scale: 1, label: 'CPA' },
-  roas: { numerator: 'revenue', denominator: 'spend', scale: 1, label: 'ROAS' },
-  cvr: { numerator: 'conversions', denominator: 'clicks', scale: 100, label: 'CVR %' },
-  aov: { numerator: 'revenue', denominator: 'conversions', scale: 1, label: 'AOV' },
-  frequency: { numerator: 'impressions', denominator: 'reach', scale: 1, label: 'Frequency' },
-} as const satisfies Record<string, { numerator: Measure; denominator: Measure; scale: number; label: string }>;
+  ctr: { numerator: 'clicks', denominator: 'impressions', scale: 100 },
+  cpc: { numerator: 'spend', denominator: 'clicks', scale: 1 },
+  cpm: { numerator: 'spend', denominator: 'impressions', scale: 1000 },
+  cpa: { numerator: 'spend', denominator: 'conversions', scale: 1 },
+  roas: { numerator: 'revenue', denominator: 'spend', scale: 1 },
+  cvr: { numerator: 'conversions', denominator: 'clicks', scale: 100 },
+  aov: { numerator: 'revenue', denominator: 'conversions', scale: 1 },
+  frequency: { numerator: 'impressions', denominator: 'reach', scale: 1 },
+} as const satisfies Record<string, { numerator: Measure; denominator: Measure; scale: number }>;
 
 export type Kpi = keyof typeof KPI_DEFINITIONS | 'profit';
 export const KPIS = [
