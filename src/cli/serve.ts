@@ -20,6 +20,7 @@ export async function runServe(options: { host?: string; port?: string }): Promi
   });
   try {
     await runtime.app.listen({ host: config.host, port: config.port });
+    runtime.ctx.analysisPool.start();
   } catch (error) {
     await runtime.close();
     throw error;

@@ -22,6 +22,13 @@ export interface WorkerPool<I, O> {
    * being copied: they are unusable here once the task is sent.
    */
   run(input: I, transfer?: readonly ArrayBuffer[]): Promise<O>;
+  /**
+   * Starts every worker now rather than on the first tasks: a thread and its
+   * modules take 0.1–0.3 s to load, which the first analysis after a start
+   * would otherwise wait for. A server calls it once it listens; tests and
+   * the CLI keep starting workers on demand.
+   */
+  start(): void;
   /** Tasks running and waiting, for tests and metrics. */
   stats(): { readonly busy: number; readonly queued: number; readonly workers: number };
   /** Terminates every worker; pending tasks are refused. */
@@ -117,6 +124,9 @@ export function createWorkerPool<I, O>(script: URL, size: number): WorkerPool<I,
         queue.push({ id: nextId++, input, transfer, resolve, reject });
         dispatch();
       }),
+    start: () => {
+      while (!closed && slots.length < size) spawn();
+    },
     stats: () => ({
       busy: slots.filter((slot) => slot.task !== undefined).length,
       queued: queue.length,
