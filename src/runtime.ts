@@ -23,6 +23,7 @@ import {
   storeCheck,
   createMetrics,
   registerAuditEventsGauge,
+  registerWorkerPoolGauges,
   OrgRequestStats,
   RequestStats,
   startSystemSampler,
@@ -105,6 +106,10 @@ export async function openContext(config: Config, clock: () => Date = () => new 
   const mailer = config.smtp ? smtpMailer(config.smtp) : undefined;
   // Decks are rarer and lighter than analyses: one thread, so they never take the analyses' cores.
   const deckPool = createDeckPool(1);
+  registerWorkerPoolGauges(metrics.registry, {
+    analysis: () => analysisPool.stats(),
+    deck: () => deckPool.stats(),
+  });
   let closing: Promise<void> | undefined;
   return {
     config,

@@ -6,7 +6,7 @@ export { instanceMetrics, startAlertEvaluator } from './alerts/evaluator.js';
 export type { AlertEvaluator } from './alerts/evaluator.js';
 export { diskSpaceCheck, duckdbCheck, schedulerCheck, storeCheck } from './core-checks.js';
 export { HealthRegistry } from './health.js';
-export { createMetrics, registerAuditEventsGauge } from './metrics.js';
+export { createMetrics, registerAuditEventsGauge, registerWorkerPoolGauges } from './metrics.js';
 export type { Metrics } from './metrics.js';
 export { OrgRequestStats, RequestStats } from './request-stats.js';
 export { startSystemSampler } from './system.js';

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolStats } from '../runtime/worker-pool.js';
 
 /** The instance's Prometheus metrics: one registry per app, so tests and instances never share counters. */
 export interface Metrics {
@@ -25,6 +26,36 @@ export function registerAuditEventsGauge(registry: Registry, readTotal: () => Pr
     registers: [registry],
     async collect() {
       this.set(await readTotal());
+    },
+  });
+}
+
+/**
+ * The worker pools' threads and tasks, read at scrape time: a queue that
+ * grows while every thread is busy says the instance needs more cores or
+ * `PCA_WORKER_THREADS`, before users say it is slow.
+ */
+export function registerWorkerPoolGauges(registry: Registry, pools: Readonly<Record<string, () => PoolStats>>): void {
+  new Gauge({
+    name: 'pca_worker_threads',
+    help: 'Worker threads running, by pool',
+    labelNames: ['pool'],
+    registers: [registry],
+    collect() {
+      for (const [pool, stats] of Object.entries(pools)) this.set({ pool }, stats().workers);
+    },
+  });
+  new Gauge({
+    name: 'pca_worker_tasks',
+    help: 'Worker pool tasks running (busy) and waiting for a thread (queued), by pool',
+    labelNames: ['pool', 'state'],
+    registers: [registry],
+    collect() {
+      for (const [pool, stats] of Object.entries(pools)) {
+        const { busy, queued } = stats();
+        this.set({ pool, state: 'busy' }, busy);
+        this.set({ pool, state: 'queued' }, queued);
+      }
     },
   });
 }

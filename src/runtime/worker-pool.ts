@@ -15,6 +15,13 @@ export type TaskReply<O> =
       readonly fieldErrors?: FieldError[];
     };
 
+/** Threads running, tasks running on them and tasks waiting for one. */
+export interface PoolStats {
+  readonly busy: number;
+  readonly queued: number;
+  readonly workers: number;
+}
+
 export interface WorkerPool<I, O> {
   /**
    * Runs one task on a free worker (or after the tasks queued before it).
@@ -30,7 +37,7 @@ export interface WorkerPool<I, O> {
    */
   start(): void;
   /** Tasks running and waiting, for tests and metrics. */
-  stats(): { readonly busy: number; readonly queued: number; readonly workers: number };
+  stats(): PoolStats;
   /** Terminates every worker; pending tasks are refused. */
   close(): Promise<void>;
 }

@@ -38,6 +38,13 @@ describe.each(BACKENDS)('monitoring [%s]', (backend) => {
     const appended = heads.reduce((total, head) => total + Number(head.seq), 0);
     expect(appended).toBeGreaterThan(0);
     expect(text).toContain(`pca_audit_events_total ${appended}`);
+    // No analysis has run: the pools have started no thread and hold no task.
+    expect(text).toContain('pca_worker_threads{pool="analysis"} 0');
+    expect(text).toContain('pca_worker_tasks{pool="analysis",state="queued"} 0');
+    expect(text).toContain('pca_worker_tasks{pool="deck",state="busy"} 0');
+    t.ctx.analysisPool.start();
+    const started = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(started).toContain(`pca_worker_threads{pool="analysis"} ${t.ctx.config.performance.workerThreads}`);
     const remote = await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.9.8.7' });
     expect(remote.statusCode).toBe(403);
   });
