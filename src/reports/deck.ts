@@ -173,7 +173,7 @@ function campaignsOf(rows: readonly ReportRow[], currency: string | null): Campa
     tableOf({ column: 'campaign', label: 'Campaign' }, ranked, metrics, currency);
   return {
     rankedBy: extremes.ranking?.label ?? null,
-    note: extremesNote(extremes),
+    note: extremesNote(extremes, (amount) => formatMetric('spend', amount, currency)),
     lists:
       extremes.best.length === 0 ? null : { best: campaignTable(extremes.best), worst: campaignTable(extremes.worst) },
   };
