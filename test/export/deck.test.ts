@@ -367,6 +367,31 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     expect(text).toContain('money is never added across them');
   });
 
+  it('states a warning that several files share once, naming the files, in the PPTX and the PDF', async () => {
+    const files = ['week-1.csv', 'week-2.csv', 'week-3.csv', 'week-4.csv'];
+    const noCurrency = 'The currency is not stated in the file; money is reported without a currency.';
+    const ids: string[] = [];
+    // One at a time: an organisation has at most two uploads in progress.
+    for (const [week, name] of files.entries())
+      ids.push(await upload(name, dailyCsv({ from: `2026-03-0${1 + week}`, days: 1, campaigns: WINNER_AND_LOSER })));
+    const weeks = await analyse(ids, 'Four weeks without a currency');
+    expect(weeks.result.datasets.map((dataset) => dataset.quality.warnings)).toEqual(files.map(() => [noCurrency]));
+
+    const slides = slidesOf(await unzipText((await download(weeks.id, 'pptx')).rawPayload));
+    const texts = slides
+      .filter((slide) => slide.texts[0]?.startsWith('Appendix: data quality'))
+      .flatMap((s) => s.texts);
+    expect(texts.filter((text) => text === noCurrency)).toHaveLength(1);
+    expect(texts[texts.indexOf(noCurrency) + 1]).toBe(files.join(', '));
+
+    if (!HAS_TOOLS) return;
+    const file = path.join(work, `${backend}-weeks.pdf`);
+    await writeFile(file, (await download(weeks.id, 'pdf')).rawPayload);
+    const text = (await pdfText(file)).replace(/\s+/g, ' ');
+    expect(text.split(noCurrency)).toHaveLength(2);
+    expect(text).toContain(`${noCurrency} ${files.join(', ')}`);
+  });
+
   it.runIf(backend === 'sqlite' && HAS_TOOLS)(
     'writes a deck that LibreOffice opens and converts',
     async () => {
