@@ -12,7 +12,7 @@ export {
 export { metricsAt, sumListsOf } from './engine/sql.js';
 export type { SumLists } from './engine/sql.js';
 export { atEdge, edgeDigits } from './precision.js';
-export { EXTREMES_SHOWN, extremesNote, MIN_SPEND_SHARE, NOT_ENOUGH_CAMPAIGNS, rankExtremes } from './extremes.js';
+export { EXTREMES_SHOWN, extremesNote, NOT_ENOUGH_CAMPAIGNS, rankExtremes } from './extremes.js';
 export type { CampaignRow, Extremes, Ranking, RankingKpi } from './extremes.js';
 export { DAILY_PAIR_SETS, DAILY_PAIRS } from './workers/grouped-rows.js';
 export type { CurrencyConversion, DateRange, DimensionFilter, Granularity, Scope } from './engine/analysis.js';

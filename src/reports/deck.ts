@@ -10,6 +10,7 @@ import {
   rankExtremes,
   KPI_DEFINITIONS,
   totalRows,
+  type DatasetSummary,
   type ReportRow,
 } from '../analysis/pure.js';
 import { itemsOf, type AnalysisContent, type Branding, type ReportItem } from './content.js';
@@ -88,6 +89,8 @@ export interface DeckModel {
   readonly insights: ReportItem[];
   readonly recommendations: ReportItem[];
   readonly quality: Table;
+  /** Each data-quality warning once, with the files it applies to; no rows when there is none. */
+  readonly warnings: Table;
   readonly files: Table;
   readonly methodology: string[];
 }
@@ -173,7 +176,7 @@ function campaignsOf(rows: readonly ReportRow[], currency: string | null): Campa
     tableOf({ column: 'campaign', label: 'Campaign' }, ranked, metrics, currency);
   return {
     rankedBy: extremes.ranking?.label ?? null,
-    note: extremesNote(extremes),
+    note: extremesNote(extremes, (amount) => formatMetric('spend', amount, currency)),
     lists:
       extremes.best.length === 0 ? null : { best: campaignTable(extremes.best), worst: campaignTable(extremes.worst) },
   };
@@ -240,6 +243,21 @@ function methodology(content: AnalysisContent): string[] {
   ];
 }
 
+/**
+ * Each data-quality warning once, naming the files it applies to in the order they were analysed: four
+ * exports that all lack a currency column give one row, not the same sentence four times.
+ */
+export function warningsByFile(datasets: readonly Pick<DatasetSummary, 'file' | 'quality'>[]): Table {
+  const files = new Map<string, Set<string>>();
+  for (const dataset of datasets)
+    for (const warning of dataset.quality.warnings)
+      files.set(warning, (files.get(warning) ?? new Set()).add(dataset.file));
+  return {
+    header: ['Warning', 'Files'],
+    rows: [...files].map(([warning, names]) => [warning, [...names].join(', ')]),
+  };
+}
+
 /** The deck of an analysis. */
 export function buildDeck(content: AnalysisContent): DeckModel {
   const { result } = content;
@@ -278,9 +296,10 @@ export function buildDeck(content: AnalysisContent): DeckModel {
         formatCount(dataset.quality.dropped.totals),
         formatCount(dataset.quality.duplicates),
         formatCount(dataset.quality.unparseableValues),
-        dataset.quality.warnings.length === 0 ? 'none' : dataset.quality.warnings.join(' '),
+        formatCount(new Set(dataset.quality.warnings).size),
       ]),
     },
+    warnings: warningsByFile(result.datasets),
     files: {
       header: ['File', 'Platform', 'Rows', 'From', 'To', 'Currencies'],
       rows: result.datasets.map((dataset) => [

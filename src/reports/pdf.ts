@@ -5,6 +5,7 @@ import { NOT_ENOUGH_CAMPAIGNS } from '../analysis/pure.js';
 import { barChartOption, trendChartOption } from '../charts/options.js';
 import { chartSvg } from './charts-svg.js';
 import type { ReportItem } from './content.js';
+import { figureColumns } from './deck-layout.js';
 import {
   evidenceLines,
   tileCaption,
@@ -38,16 +39,18 @@ pdfmake.setFonts({
 pdfmake.setUrlAccessPolicy(() => false);
 pdfmake.setLocalAccessPolicy((file) => path.resolve(file).startsWith(FONTS_DIR));
 
+/** A table whose figure columns sit right at their own width and whose text columns share the rest, wrapped. */
 function tableOf(data: Table, fontSize = 8): Content {
+  const figures = figureColumns(data);
   const header: Content[] = data.header.map((text) => ({ text, bold: true, fillColor: '#f1f5f9' }));
   const body: Content[][] = data.rows.map((row) =>
-    row.map((text, index) => ({ text, alignment: index === 0 ? 'left' : 'right' })),
+    row.map((text, index) => ({ text, alignment: figures[index] ? 'right' : 'left' })),
   );
   return {
     table: {
       headerRows: 1,
       dontBreakRows: true,
-      widths: data.header.map((_, index) => (index === 0 ? '*' : 'auto')),
+      widths: figures.map((figure) => (figure ? 'auto' : '*')),
       body: [header, ...body],
     },
     layout: 'lightHorizontalLines',
@@ -228,6 +231,7 @@ export async function renderPdf(deck: DeckModel): Promise<Buffer> {
     ...items('Recommendations', deck.recommendations, 'No recommendation for this data.'),
     heading('Appendix: data quality'),
     tableOf(deck.quality),
+    ...(deck.warnings.rows.length === 0 ? [] : [{ text: 'Warnings', style: 'h2' }, tableOf(deck.warnings)]),
     { text: 'Files used', style: 'h2' },
     tableOf(deck.files),
     heading('Appendix: methodology'),

@@ -393,6 +393,7 @@ export async function renderPptx(deck: DeckModel): Promise<Buffer> {
     appendixTitle,
     [
       { caption: 'Data quality', table: deck.quality, maxFont: 10 },
+      ...(deck.warnings.rows.length === 0 ? [] : [{ caption: 'Warnings', table: deck.warnings, maxFont: 10 }]),
       { caption: 'Files', table: deck.files, maxFont: 10 },
     ],
     { x: 0.4, top: 0.8, w: WIDTH - 0.8 },

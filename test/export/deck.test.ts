@@ -296,6 +296,7 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     const rows = (main.result.breakdowns.campaign ?? []).filter((row) => row.currency === 'USD');
     // What the dashboard card shows for this analysis (web/src/components/dashboard/performers.tsx).
     const dashboard = rankExtremes(rows);
+    const note = extremesNote(dashboard, (amount) => formatMetric('spend', amount, 'USD'));
     const name = (row: (typeof rows)[number]) => String(row.campaign);
     // Four campaigns by ROAS: two best, two worst, none called both.
     expect(dashboard.best.map(name)).toEqual(['Brand Search', 'Retargeting']);
@@ -303,7 +304,7 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
 
     const slides = slidesOf(await unzipText((await download(main.id, 'pptx')).rawPayload));
     const slide = slides.find((entry) => entry.texts[0]?.startsWith('Top and bottom campaigns'))!;
-    expect(slide.texts.slice(0, 2)).toEqual(['Top and bottom campaigns by ROAS', extremesNote(dashboard)]);
+    expect(slide.texts.slice(0, 2)).toEqual(['Top and bottom campaigns by ROAS', note]);
     expect(slideLists(slide.texts, 2)).toEqual({ best: dashboard.best.map(name), worst: dashboard.worst.map(name) });
 
     if (!HAS_TOOLS) return;
@@ -311,7 +312,7 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     await writeFile(file, (await download(main.id, 'pdf')).rawPayload);
     const text = (await pdfText(file)).replace(/\s+/g, ' ');
     const section = text.slice(text.indexOf('Top and bottom campaigns by ROAS'));
-    expect(section).toContain(extremesNote(dashboard));
+    expect(section).toContain(note);
     const [best, worst] = section.slice(section.indexOf('Best ')).split(' Worst ');
     for (const campaign of dashboard.best.map(name)) expect(best).toContain(campaign);
     for (const campaign of dashboard.worst.map(name)) expect(worst).toContain(campaign);
@@ -327,14 +328,14 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     const slide = slides.find((entry) => entry.texts[0]?.startsWith('Top and bottom campaigns'))!;
     expect(slide.texts).toEqual([
       'Top and bottom campaigns by ROAS',
-      'By ROAS (higher is better); campaigns under 1% of spend are left out.',
+      'By ROAS (higher is better).',
       NOT_ENOUGH_CAMPAIGNS,
     ]);
     if (!HAS_TOOLS) return;
     const file = path.join(work, `${backend}-single.pdf`);
     await writeFile(file, (await download(single.id, 'pdf')).rawPayload);
     expect((await pdfText(file)).replace(/\s+/g, ' ')).toContain(
-      `Top and bottom campaigns by ROAS By ROAS (higher is better); campaigns under 1% of spend are left out. ${NOT_ENOUGH_CAMPAIGNS}`,
+      `Top and bottom campaigns by ROAS By ROAS (higher is better). ${NOT_ENOUGH_CAMPAIGNS}`,
     );
   });
 
@@ -364,6 +365,31 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     const text = (await pdfText(file)).replace(/\s+/g, ' ');
     expect(text).toContain('KPI overview — GBP');
     expect(text).toContain('money is never added across them');
+  });
+
+  it('states a warning that several files share once, naming the files, in the PPTX and the PDF', async () => {
+    const files = ['week-1.csv', 'week-2.csv', 'week-3.csv', 'week-4.csv'];
+    const noCurrency = 'The currency is not stated in the file; money is reported without a currency.';
+    const ids: string[] = [];
+    // One at a time: an organisation has at most two uploads in progress.
+    for (const [week, name] of files.entries())
+      ids.push(await upload(name, dailyCsv({ from: `2026-03-0${1 + week}`, days: 1, campaigns: WINNER_AND_LOSER })));
+    const weeks = await analyse(ids, 'Four weeks without a currency');
+    expect(weeks.result.datasets.map((dataset) => dataset.quality.warnings)).toEqual(files.map(() => [noCurrency]));
+
+    const slides = slidesOf(await unzipText((await download(weeks.id, 'pptx')).rawPayload));
+    const texts = slides
+      .filter((slide) => slide.texts[0]?.startsWith('Appendix: data quality'))
+      .flatMap((s) => s.texts);
+    expect(texts.filter((text) => text === noCurrency)).toHaveLength(1);
+    expect(texts[texts.indexOf(noCurrency) + 1]).toBe(files.join(', '));
+
+    if (!HAS_TOOLS) return;
+    const file = path.join(work, `${backend}-weeks.pdf`);
+    await writeFile(file, (await download(weeks.id, 'pdf')).rawPayload);
+    const text = (await pdfText(file)).replace(/\s+/g, ' ');
+    expect(text.split(noCurrency)).toHaveLength(2);
+    expect(text).toContain(`${noCurrency} ${files.join(', ')}`);
   });
 
   it.runIf(backend === 'sqlite' && HAS_TOOLS)(

@@ -185,7 +185,7 @@ test('the analyst compares with last year, sees anomalies on the trend, the best
 
   // Four campaigns by ROAS: the two best and the two worst (the deck's rule), none called both.
   const performers = page.getByTestId('performers');
-  await expect(performers).toContainText('EUR · By ROAS (higher is better); campaigns under 1% of spend are left out.');
+  await expect(performers).toContainText('EUR · By ROAS (higher is better).');
   await expect(performers.getByRole('list').nth(0).getByRole('listitem')).toHaveText([/^Brand search/, /^Retargeting/]);
   await expect(performers.getByRole('list').nth(1).getByRole('listitem')).toHaveText([
     /^Video awareness/,

@@ -57,7 +57,7 @@ export function Performers({ rows, currency }: { rows: Row[]; currency: string |
     <Card data-testid="performers">
       <CardHeader
         title="Top and bottom campaigns"
-        description={`${currencyLabel(currency)} · ${extremesNote(extremes)}`}
+        description={`${currencyLabel(currency)} · ${extremesNote(extremes, (amount) => formatMoney(amount, currency))}`}
       />
       <div className="flex flex-col gap-6 px-5 py-4 sm:flex-row">
         <List title="Best" rows={extremes.best} ranking={extremes.ranking} currency={currency} tone="good" />
