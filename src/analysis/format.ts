@@ -8,7 +8,8 @@ import { isMeasure, type Measure } from './schema.js';
  * Figures keep full precision until they are written.
  */
 
-type Kind = 'money' | 'count' | 'percent' | 'ratio';
+/** How a metric's figures read: money with its currency, a count, a percentage (6.43 = 6.43%) or a ratio. */
+export type Kind = 'money' | 'count' | 'percent' | 'ratio';
 
 const KINDS: Record<Measure | Kpi, Kind> = {
   impressions: 'count',
@@ -82,6 +83,11 @@ export function metricName(metric: string): string {
   return nameInSentence(metric);
 }
 
+/** The kind of a measure or KPI; null for any other key. */
+export function kindOf(metric: string): Kind | null {
+  return isMeasure(metric) || isKpi(metric) ? KINDS[metric] : null;
+}
+
 /** A figure of a named metric, formatted by its kind; null reads "not defined". */
 export function formatMetric(
   metric: string,
@@ -89,15 +95,20 @@ export function formatMetric(
   currency: string | null | undefined = null,
 ): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'not defined';
-  const kind = isMeasure(metric) || isKpi(metric) ? KINDS[metric] : 'ratio';
+  const kind = kindOf(metric) ?? 'ratio';
   if (kind === 'money') return formatMoney(value, currency);
   if (kind === 'count') return formatCount(value);
   if (kind === 'percent') return formatPercent(value);
   return formatRatio(value);
 }
 
+/** The plural of a noun: "campaigns", "countries", "days". */
+export function pluralOf(noun: string): string {
+  return /[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : `${noun}s`;
+}
+
 /** "1 week", "3 weeks", "2,805 conversions": the count formatted and the noun agreeing with it. */
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+export function plural(count: number, singular: string, pluralForm = pluralOf(singular)): string {
   return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
 }
 

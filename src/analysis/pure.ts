@@ -25,12 +25,15 @@ export {
   formatPercent,
   formatRatio,
   formatShare,
+  kindOf,
   listOf,
   metricName,
   plural,
+  pluralOf,
   possessive,
 } from './format.js';
-export { labelOf } from './labels.js';
+export type { Kind } from './format.js';
+export { labelOf, nameInSentence } from './labels.js';
 export { computeKpis, coverage, COVERED_SUMS, isKpi, KPI_DEFINITIONS, KPIS, sumOf } from './kpis.js';
 export { operand } from './kpis.js';
 export type { CoveredSum, MeasureTotals } from './kpis.js';

@@ -1,6 +1,24 @@
-import { formatDay, formatDays } from '../analysis/index.js';
+import {
+  formatDay,
+  formatDays,
+  formatMetric,
+  formatPercent,
+  labelOf,
+  listOf,
+  metricName,
+  nameInSentence,
+  plural,
+} from '../analysis/index.js';
 import type { Metric, QueryResult, QueryRow, Dimension } from '../analysis/index.js';
-import { DIMENSION_LABELS, METRIC_DIRECTION, METRIC_LABELS } from './lexicon.js';
+import {
+  changeColumn,
+  changePercentColumn,
+  describeColumn,
+  describeColumns,
+  previousColumn,
+  type AnswerField,
+} from './columns.js';
+import { METRIC_DIRECTION } from './lexicon.js';
 import type { AskQuery } from './parse.js';
 
 /** A small chart description a page (or a deck) can draw; null when a sentence says it all. */
@@ -23,43 +41,14 @@ export interface Evidence {
 export interface Answer {
   /** Figures formatted for people; every one comes from the engine's rows. */
   readonly sentence: string;
+  /** The columns' keys, as the rows hold them. */
   readonly columns: string[];
+  /** Each column's label and how its figures are written, in the order of `columns`. */
+  readonly fields: AnswerField[];
   readonly rows: AnswerRow[];
   readonly chart: ChartSpec | null;
   /** Only for "why" about an analysis. */
   readonly evidence?: Evidence[];
-}
-
-const MONEY = new Set<Metric>(['spend', 'revenue', 'cpa', 'cpc', 'cpm', 'aov', 'profit']);
-const PERCENT = new Set<Metric>(['ctr', 'cvr']);
-const RATIO = new Set<Metric>(['roas', 'frequency']);
-
-const grouping = (digits: number) =>
-  new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-const TWO = grouping(2);
-const ONE = grouping(1);
-
-/** A figure as a person reads it: money with its currency and 2 decimals, counts with separators, rates with their unit. */
-export function formatMetric(
-  metric: Metric,
-  value: number | null | undefined,
-  currency: string | null | undefined,
-): string {
-  if (value === null || value === undefined) return 'not defined';
-  if (MONEY.has(metric)) {
-    if (currency && /^[A-Z]{3}$/.test(currency))
-      return new Intl.NumberFormat('en-US', {
-        style: 'currency',
-        currency,
-        minimumFractionDigits: 2,
-        maximumFractionDigits: 2,
-      }).format(value);
-    return TWO.format(value);
-  }
-  if (PERCENT.has(metric)) return `${TWO.format(value)} %`;
-  if (RATIO.has(metric)) return TWO.format(value);
-  return COUNT.format(value);
 }
 
 function changeText(
@@ -74,10 +63,9 @@ function changeText(
   const amount = formatMetric(metric, Math.abs(absolute), currency);
   return relative === null || relative === undefined
     ? `${direction} ${amount}`
-    : `${direction} ${ONE.format(Math.abs(relative) * 100)} % (${amount})`;
+    : `${direction} ${formatPercent(Math.abs(relative) * 100)} (${amount})`;
 }
 
-const label = (metric: Metric) => METRIC_LABELS[metric];
 const capital = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 const keyColumns = (query: AskQuery) => [...query.dimensions, ...(query.granularity ? ['period'] : [])];
 
@@ -103,7 +91,7 @@ function flatten(query: AskQuery, result: QueryResult): { columns: string[]; row
   const compared = query.compareTo !== undefined;
   const columns = result.columns.flatMap((column) =>
     compared && query.metrics.includes(column as Metric)
-      ? [column, `${column}_previous`, `${column}_change_pct`]
+      ? [column, previousColumn(column as Metric), changePercentColumn(column as Metric)]
       : [column],
   );
   const rows = result.rows.map((row) => {
@@ -113,9 +101,9 @@ function flatten(query: AskQuery, result: QueryResult): { columns: string[]; row
       const value = row[column];
       flat[column] = typeof value === 'object' && value !== null ? JSON.stringify(value) : (value ?? null);
       if (compared && query.metrics.includes(column as Metric)) {
-        flat[`${column}_previous`] = extra.previous?.[column] ?? null;
+        flat[previousColumn(column as Metric)] = extra.previous?.[column] ?? null;
         const relative = extra.change?.[column]?.relative;
-        flat[`${column}_change_pct`] =
+        flat[changePercentColumn(column as Metric)] =
           relative === null || relative === undefined ? null : Math.round(relative * 10_000) / 100;
       }
     }
@@ -138,7 +126,7 @@ function figuresOf(query: AskQuery, row: QueryRow & Comparison): string {
   return query.metrics
     .map((metric) => {
       const value = row[metric] as number | null;
-      const base = `${label(metric)} ${formatMetric(metric, value, currency)}`;
+      const base = `${metricName(metric)} ${formatMetric(metric, value, currency)}`;
       if (!query.compareTo) return base;
       const change = row.change?.[metric];
       const before = row.previous?.[metric];
@@ -173,6 +161,7 @@ export function buildAnswer(
     return {
       sentence: `No rows match ${query.dateRange ? formatDays(query.dateRange.from, query.dateRange.to) : period}${query.having ? ' and the conditions asked' : ''}.${outside(query, data)}`,
       columns,
+      fields: describeColumns(columns),
       rows,
       chart: null,
     };
@@ -187,10 +176,10 @@ export function buildAnswer(
     sentence =
       query.orderBy && query.limit !== undefined
         ? `${keyOf(first, keys)} comes first: ${figuresOf(query, first)} (${period}${versus}).`
-        : `${result.rows.length} ${query.granularity ?? 'day'}s ${period}${versus}; the latest, ${keyOf(last, keys)}: ${figuresOf(query, last)}.`;
+        : `${plural(result.rows.length, query.granularity ?? 'day')} ${period}${versus}; the latest, ${keyOf(last, keys)}: ${figuresOf(query, last)}.`;
   } else {
     const first = result.rows[0]!;
-    const noun = DIMENSION_LABELS[query.dimensions[0] as Dimension] ?? query.dimensions[0]!;
+    const noun = nameInSentence(query.dimensions[0]!);
     const lead = query.orderBy ? (query.orderBy.direction === 'desc' ? 'highest' : 'lowest') : 'first';
     const metric = (query.orderBy?.field ?? query.metrics[0]) as Metric;
     const judged =
@@ -203,8 +192,8 @@ export function buildAnswer(
     // A ranking asked for its first few holds only those rows: their count is not how many there are.
     sentence =
       query.orderBy && query.limit !== undefined
-        ? `${count === 1 ? `The ${noun}` : `The ${count} ${noun}s`} with the ${lead} ${label(metric)} ${period}${versus}${query.having ? ' among those meeting the conditions' : ''}${count === 1 ? ' is ' : '; first, '}${keyOf(first, keys)}: ${figuresOf(query, first)}.`
-        : `${count} ${noun}${count === 1 ? '' : 's'} ${period}${versus}${query.having ? ' meet the conditions' : ''}; ${judged === lead ? `the ${lead}` : `the ${judged} (${lead} ${label(metric)})`} is ${keyOf(first, keys)}: ${figuresOf(query, first)}.`;
+        ? `The ${count === 1 ? noun : plural(count, noun)} with the ${lead} ${metricName(metric)} ${period}${versus}${query.having ? ' among those meeting the conditions' : ''}${count === 1 ? ' is ' : '; first, '}${keyOf(first, keys)}: ${figuresOf(query, first)}.`
+        : `${plural(count, noun)} ${period}${versus}${query.having ? ' meet the conditions' : ''}; ${judged === lead ? `the ${lead}` : `the ${judged} (${lead} ${metricName(metric)})`} is ${keyOf(first, keys)}: ${figuresOf(query, first)}.`;
   }
   if (currencies.size > 1) sentence += ' Money is shown per currency (no exchange rates were given).';
   const chart: ChartSpec | null =
@@ -213,9 +202,9 @@ export function buildAnswer(
       : {
           type: query.granularity || query.dimensions.includes('date') ? 'line' : 'bar',
           x: keys[0]!,
-          series: query.metrics.map((metric) => ({ field: metric, label: label(metric) })),
+          series: query.metrics.map((metric) => ({ field: metric, label: labelOf(metric) })),
         };
-  return { sentence, columns, rows, chart };
+  return { sentence, columns, fields: describeColumns(columns), rows, chart };
 }
 
 /** A breakdown's rows that explain a change: the largest moves in the direction of their currency's total. */
@@ -278,25 +267,27 @@ export function buildWhyAnswer(
   const when = periodText(range);
   const before = formatDays(query.compareTo!.from, query.compareTo!.to);
   const several = total.rows.length > 1;
-  const columns = [
-    ...(several ? ['currency'] : []),
-    'dimension',
-    'value',
-    metric,
-    `${metric}_previous`,
-    `${metric}_change`,
-  ];
+  // The currency is a column even when there is one: a money cell is written with its currency.
+  const columns = ['dimension', 'value', 'currency', metric, previousColumn(metric), changeColumn(metric)];
+  const fields = describeColumns(columns);
   const rows: AnswerRow[] = parts.map((part) => ({
-    ...(several ? { currency: part.currency } : {}),
     dimension: part.dimension,
     value: part.value,
+    currency: part.currency,
     [metric]: part.current,
-    [`${metric}_previous`]: part.previous,
-    [`${metric}_change`]: part.change,
+    [previousColumn(metric)]: part.previous,
+    [changeColumn(metric)]: part.change,
   }));
   const found = evidence.length > 0 ? { evidence: [...evidence] } : {};
   if (total.rows.length === 0)
-    return { sentence: `No rows match ${formatDays(range.from, range.to)}.`, columns, rows, chart: null, ...found };
+    return {
+      sentence: `No rows match ${formatDays(range.from, range.to)}.`,
+      columns,
+      fields,
+      rows,
+      chart: null,
+      ...found,
+    };
   // Each currency's move is told with its own rows: a GBP total explained by a USD campaign's move would mislead.
   let sentence = total.rows
     .map((row) => {
@@ -304,17 +295,17 @@ export function buildWhyAnswer(
       const { previous, change: changes } = comparisonOf(row);
       const change = changes?.[metric];
       const lead = several
-        ? `In ${currency ?? 'figures with no stated currency'}, ${label(metric)}`
-        : capital(label(metric));
+        ? `In ${currency ?? 'figures with no stated currency'}, ${metricName(metric)}`
+        : labelOf(metric);
       let part = `${lead} was ${formatMetric(metric, numberOf(row[metric]), currency)} ${when}, ${changeText(change?.relative, change?.absolute, metric, currency)} from ${formatMetric(metric, previous?.[metric], currency)} (${before}).`;
       const named = parts
         .filter((item) => item.currency === currency)
         .slice(0, 4)
         .map(
           (item) =>
-            `${DIMENSION_LABELS[item.dimension]} ${item.value} (${item.change! > 0 ? '+' : '−'}${formatMetric(metric, Math.abs(item.change!), currency)})`,
+            `${nameInSentence(item.dimension)} ${item.value} (${item.change! > 0 ? '+' : '−'}${formatMetric(metric, Math.abs(item.change!), currency)})`,
         );
-      if (named.length > 0) part += ` The largest moves the same way: ${named.join(', ')}.`;
+      if (named.length > 0) part += ` The largest moves the same way: ${listOf(named)}.`;
       else if (change?.absolute)
         part += ' No platform or campaign moved the same way on its own: the change is spread thin.';
       return part;
@@ -322,15 +313,14 @@ export function buildWhyAnswer(
     .join(' ');
   const anomalies = evidence.filter((item) => item.kind === 'anomaly');
   if (anomalies.length > 0)
-    sentence += ` The analysis flagged ${anomalies.length === 1 ? 'an anomaly' : `${anomalies.length} anomalies`} in that period: ${anomalies[0]!.title}${anomalies.length > 1 ? ', and more below' : ''}.`;
+    sentence += ` The analysis flagged ${anomalies.length === 1 ? 'an anomaly' : plural(anomalies.length, 'anomaly')} in that period: ${anomalies[0]!.title}${anomalies.length > 1 ? ', and more below' : ''}.`;
+  const change = describeColumn(changeColumn(metric));
   return {
     sentence,
     columns,
+    fields,
     rows,
-    chart:
-      rows.length > 0
-        ? { type: 'bar', x: 'value', series: [{ field: `${metric}_change`, label: `change in ${label(metric)}` }] }
-        : null,
+    chart: rows.length > 0 ? { type: 'bar', x: 'value', series: [{ field: change.key, label: change.label }] } : null,
     ...found,
   };
 }

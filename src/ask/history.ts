@@ -5,6 +5,7 @@ import { fromJson, toJson } from '../store/json.js';
 import { decodeCursor, pastCursor, toPage, type Page } from '../store/pagination.js';
 import type { AskQuestionTable, Database } from '../store/schema.js';
 import type { Answer } from './answer.js';
+import { describeColumns } from './columns.js';
 import { words } from './text.js';
 
 export type AskQuestionId = Id<'ask'>;
@@ -58,6 +59,12 @@ export function queryKey(query: object): string {
   return JSON.stringify(sorted(query));
 }
 
+/** An answer as stored: those stored before columns carried labels have none, and are described from their keys. */
+function storedAnswer(json: string | null): Answer | null {
+  const answer = fromJson<(Omit<Answer, 'fields'> & { fields?: Answer['fields'] }) | null>(json, null);
+  return answer && { ...answer, fields: answer.fields ?? describeColumns(answer.columns) };
+}
+
 function present(row: Selectable<AskQuestionTable>): AskRecord {
   return {
     id: row.id,
@@ -67,7 +74,7 @@ function present(row: Selectable<AskQuestionTable>): AskRecord {
     outcome: row.outcome as AskOutcome,
     interpretation: row.interpretation,
     query: fromJson<Record<string, unknown> | null>(row.query, null),
-    answer: fromJson<Answer | null>(row.answer, null),
+    answer: storedAnswer(row.answer),
     createdAt: row.created_at,
     rating: row.rating as AskRating | null,
     comment: row.comment,

@@ -127,27 +127,6 @@ export const METRIC_DIRECTION: Readonly<Record<Metric, 1 | -1 | 0>> = {
   profit: 1,
 };
 
-export const METRIC_LABELS: Readonly<Record<Metric, string>> = {
-  spend: 'spend',
-  revenue: 'revenue',
-  conversions: 'conversions',
-  clicks: 'clicks',
-  impressions: 'impressions',
-  reach: 'reach',
-  leads: 'leads',
-  video_views: 'video views',
-  engagements: 'engagements',
-  ctr: 'CTR',
-  cpc: 'CPC',
-  cpm: 'CPM',
-  cpa: 'CPA',
-  roas: 'ROAS',
-  cvr: 'conversion rate',
-  aov: 'average order value',
-  frequency: 'frequency',
-  profit: 'profit',
-};
-
 /** Dimensions a question may break down or filter by, and their words. "channel" is resolved against the data. */
 export const DIMENSION_PHRASES: Readonly<Partial<Record<Dimension, readonly string[]>>> = {
   platform: [
@@ -189,24 +168,6 @@ export const DIMENSION_PHRASES: Readonly<Partial<Record<Dimension, readonly stri
   objective: ['objective', 'objectives', 'goal'],
   funnel_stage: ['funnel stage', 'funnel', 'stage'],
   account: ['account', 'accounts', 'ad account', 'ad accounts'],
-};
-
-export const DIMENSION_LABELS: Readonly<Partial<Record<Dimension, string>>> = {
-  date: 'day',
-  platform: 'platform',
-  channel: 'channel',
-  campaign: 'campaign',
-  ad_group: 'ad group',
-  ad: 'ad',
-  device: 'device',
-  country: 'country',
-  region: 'region',
-  age: 'age',
-  gender: 'gender',
-  placement: 'placement',
-  objective: 'objective',
-  funnel_stage: 'funnel stage',
-  account: 'account',
 };
 
 /** Other names of values: platforms by their old or brand names, devices by what people call them. */

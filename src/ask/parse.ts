@@ -9,6 +9,10 @@ import {
   PLATFORMS,
   type Dimension,
   type Measure,
+  listOf,
+  metricName,
+  nameInSentence,
+  pluralOf,
 } from '../analysis/index.js';
 import {
   addDays,
@@ -23,10 +27,8 @@ import {
 } from './dates.js';
 import {
   AMBIGUOUS_METRICS,
-  DIMENSION_LABELS,
   DIMENSION_PHRASES,
   METRIC_DIRECTION,
-  METRIC_LABELS,
   METRIC_PHRASES,
   STOP_WORDS,
   VALUE_ALIASES,
@@ -417,8 +419,6 @@ function matchThresholds(w: readonly string[], used: boolean[]): ThresholdHit[] 
   return found;
 }
 
-const listText = (items: readonly string[]) =>
-  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 const rangeText = (range: { from: string; to: string }) =>
   range.from === range.to ? range.from : `${range.from} to ${range.to}`;
 const OP_TEXT: Record<ThresholdOp, string> = { lt: '<', lte: '≤', gt: '>', gte: '≥' };
@@ -428,8 +428,8 @@ function clarifyMetric(question: string, said: string, options: readonly Metric[
     kind: 'clarify',
     question: `${why} Which did you mean?`,
     options: options.map((metric) => ({
-      label: METRIC_LABELS[metric],
-      question: replaceWords(question, said, METRIC_LABELS[metric]),
+      label: metricName(metric),
+      question: replaceWords(question, said, metricName(metric)),
     })),
   };
 }
@@ -514,7 +514,7 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
       question,
       said,
       phrase.options,
-      `"${said}" can mean ${listText(phrase.options.map((metric) => METRIC_LABELS[metric]))}.`,
+      `"${said}" can mean ${listOf(phrase.options.map((metric) => metricName(metric)))}.`,
     );
   }
   const metricHits: { metric: Metric; span: Span }[] = phrases.flatMap((hit) => {
@@ -545,8 +545,8 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
         kind: 'clarify',
         question: `"${said}" of which figure?`,
         options: options.map((option) => ({
-          label: METRIC_LABELS[option],
-          question: replaceWords(question, said, `${METRIC_LABELS[option]} ${said}`),
+          label: metricName(option),
+          question: replaceWords(question, said, `${metricName(option)} ${said}`),
         })),
       };
     }
@@ -617,16 +617,14 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
       notes.push('"channel" read as platform: the data has no channel column.');
     }
     if (!vocabulary.dimensions.includes(dimension)) {
-      const present = vocabulary.dimensions.filter(
-        (candidate) => candidate !== 'date' && candidate !== 'currency' && DIMENSION_LABELS[candidate],
-      );
+      const present = vocabulary.dimensions.filter((candidate) => candidate !== 'date' && candidate !== 'currency');
       const said = w.slice(hit.span.start, hit.span.start + hit.span.length).join(' ');
       return {
         kind: 'clarify',
-        question: `The data has no ${DIMENSION_LABELS[dimension] ?? dimension} values. Break it down by another dimension?`,
+        question: `The data has no ${nameInSentence(dimension)} values. Break it down by another dimension?`,
         options: present.map((candidate) => ({
-          label: DIMENSION_LABELS[candidate]!,
-          question: replaceWords(question, said, DIMENSION_LABELS[candidate]!),
+          label: nameInSentence(candidate),
+          question: replaceWords(question, said, nameInSentence(candidate)),
         })),
       };
     }
@@ -637,15 +635,13 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
   // "by <word we do not know>" asks which dimension was meant.
   for (let i = 0; i + 1 < w.length; i++) {
     if ((w[i] === 'by' || w[i] === 'per') && !used[i + 1] && !isKnown(w[i + 1]!) && /^[a-z]{3,}$/.test(w[i + 1]!)) {
-      const present = vocabulary.dimensions.filter(
-        (candidate) => candidate !== 'date' && candidate !== 'currency' && DIMENSION_LABELS[candidate],
-      );
+      const present = vocabulary.dimensions.filter((candidate) => candidate !== 'date' && candidate !== 'currency');
       return {
         kind: 'clarify',
         question: `"${w[i + 1]}" is not a dimension of the data. Break it down by which?`,
         options: present.map((candidate) => ({
-          label: DIMENSION_LABELS[candidate]!,
-          question: replaceWords(question, w[i + 1]!, DIMENSION_LABELS[candidate]!),
+          label: nameInSentence(candidate),
+          question: replaceWords(question, w[i + 1]!, nameInSentence(candidate)),
         })),
       };
     }
@@ -658,8 +654,7 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
     if (existing) {
       if (!existing.values.includes(match.value)) (existing.values as string[]).push(match.value);
     } else filters.push({ dimension: match.dimension, values: [match.value] });
-    if (match.how !== 'exact')
-      notes.push(`"${match.said}" read as ${DIMENSION_LABELS[match.dimension]} ${match.value}.`);
+    if (match.how !== 'exact') notes.push(`"${match.said}" read as ${nameInSentence(match.dimension)} ${match.value}.`);
   }
   for (const filter of filters)
     if (filter.values.length > 1 && !dimensions.includes(filter.dimension)) dimensions.push(filter.dimension);
@@ -672,10 +667,10 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
     notes.push(
       `"${w.includes('cheapest') ? 'cheapest' : 'expensive'}" read as the cost per ${metrics
         .filter((metric) => COST_OF[metric])
-        .map((metric) => METRIC_LABELS[metric])
+        .map((metric) => metricName(metric))
         .join(', ')}: ${priced
         .filter((metric) => !metrics.includes(metric))
-        .map((metric) => METRIC_LABELS[metric])
+        .map((metric) => metricName(metric))
         .join(', ')}.`,
     );
     metrics = [...new Set(priced)];
@@ -722,8 +717,8 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
         options: options
           .filter((metric) => measuresOf(metric).every((measure) => vocabulary.measures.includes(measure)))
           .map((metric) => ({
-            label: METRIC_LABELS[metric],
-            question: replaceWords(question, '', METRIC_LABELS[metric]),
+            label: metricName(metric),
+            question: replaceWords(question, '', metricName(metric)),
           })),
       };
     }
@@ -738,10 +733,10 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
       );
       return {
         kind: 'clarify',
-        question: `The data has no ${listText(missing)}, so it has no ${METRIC_LABELS[metric]}. Ask about another figure?`,
+        question: `The data has no ${listOf(missing)}, so it has no ${metricName(metric)}. Ask about another figure?`,
         options: alternatives.map((candidate) => ({
-          label: METRIC_LABELS[candidate],
-          question: `${METRIC_LABELS[candidate]}`,
+          label: metricName(candidate),
+          question: `${metricName(candidate)}`,
         })),
       };
     }
@@ -842,8 +837,8 @@ export function parseQuestion(question: string, vocabulary: Vocabulary): ParseOu
         kind: 'clarify',
         question: `${rank.kind === 'best' || rank.kind === 'worst' ? `The ${rank.kind}` : 'Ranked'} among which?`,
         options: present.map((candidate) => ({
-          label: `${DIMENSION_LABELS[candidate]}s`,
-          question: `${question.replace(/[?.!\s]+$/, '')} by ${DIMENSION_LABELS[candidate]}?`,
+          label: pluralOf(nameInSentence(candidate)),
+          question: `${question.replace(/[?.!\s]+$/, '')} by ${nameInSentence(candidate)}?`,
         })),
       };
     }
@@ -963,16 +958,16 @@ export function interpret(
   markers: readonly PeriodMarker[] = [],
 ): string {
   const parts: string[] = [];
-  const metrics = listText(query.metrics.map((metric) => METRIC_LABELS[metric]));
+  const metrics = listOf(query.metrics.map((metric) => metricName(metric)));
   const by = [
-    ...query.dimensions.map((dimension) => DIMENSION_LABELS[dimension] ?? dimension),
+    // Dates by day, as by week or month: the period word, not the column's name.
+    ...query.dimensions.map((dimension) => (dimension === 'date' ? 'day' : nameInSentence(dimension))),
     ...(query.granularity ? [query.granularity] : []),
   ];
-  const lead =
-    intent === 'why' ? `The change in ${metrics}` : `${metrics}${by.length > 0 ? ` by ${listText(by)}` : ''}`;
+  const lead = intent === 'why' ? `The change in ${metrics}` : `${metrics}${by.length > 0 ? ` by ${listOf(by)}` : ''}`;
   parts.push(`${lead.charAt(0).toUpperCase()}${lead.slice(1)}`);
   for (const filter of query.filters ?? [])
-    parts.push(`for ${DIMENSION_LABELS[filter.dimension] ?? filter.dimension} ${listText(filter.values)}`);
+    parts.push(`for ${nameInSentence(filter.dimension)} ${listOf(filter.values)}`);
   if (query.dateRange) {
     const label = dates[0]?.label ?? (markers[0] ? `the last whole ${markers[0].unit}` : undefined);
     const range = rangeText(query.dateRange);
@@ -982,9 +977,9 @@ export function interpret(
   } else parts.push('over all the data');
   if (query.compareTo) parts.push(`compared with ${rangeText(query.compareTo)}`);
   for (const threshold of query.having ?? [])
-    parts.push(`only where ${METRIC_LABELS[threshold.metric]} ${OP_TEXT[threshold.op]} ${threshold.value}`);
+    parts.push(`only where ${metricName(threshold.metric)} ${OP_TEXT[threshold.op]} ${threshold.value}`);
   if (query.orderBy && query.limit !== undefined) {
-    const field = METRIC_LABELS[query.orderBy.field as Metric] ?? query.orderBy.field;
+    const field = metricName(query.orderBy.field);
     parts.push(
       `the ${query.limit === 1 ? '' : `${query.limit} `}${query.orderBy.direction === 'desc' ? 'highest' : 'lowest'} by ${field}`,
     );

@@ -15,9 +15,22 @@ const Evidence = Type.Object({
   title: Type.String(),
   sentence: Type.String(),
 });
+const ColumnFormat = Type.Union([
+  Type.Literal('money'),
+  Type.Literal('count'),
+  Type.Literal('percent'),
+  Type.Literal('ratio'),
+  Type.Literal('share'),
+  Type.Literal('field'),
+  Type.Literal('text'),
+]);
 const AnswerSchema = Type.Object({
   sentence: Type.String(),
-  columns: Type.Array(Type.String()),
+  columns: Type.Array(Type.String(), { description: "The columns' keys, as the rows hold them" }),
+  fields: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), format: ColumnFormat }), {
+    description:
+      "Each column's label for people and how its figures read: money in the row's currency, percent as 6.43 = 6.43%, share as a fraction of 1, field as a schema key shown by its label",
+  }),
   rows: Type.Array(OpenObject),
   chart: Nullable(OpenObject),
   evidence: Type.Optional(Type.Array(Evidence)),

@@ -1,5 +1,5 @@
-import type { Dimension } from '../analysis/index.js';
-import { DIMENSION_LABELS, VALUE_ALIASES, VALUE_DIMENSIONS, type ValueDimension } from './lexicon.js';
+import { nameInSentence, type Dimension } from '../analysis/index.js';
+import { VALUE_ALIASES, VALUE_DIMENSIONS, type ValueDimension } from './lexicon.js';
 import { fold, sameWord, singular, words } from './text.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -166,5 +166,5 @@ export function matchValues(
 }
 
 export function valueLabel(candidate: ValueCandidate): string {
-  return `${candidate.value} (${DIMENSION_LABELS[candidate.dimension]})`;
+  return `${candidate.value} (${nameInSentence(candidate.dimension)})`;
 }

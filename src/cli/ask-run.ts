@@ -1,8 +1,26 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Answer, parseQuestion, type ParseOutcome, answerQuery, readVocabulary } from '../ask/index.js';
-import { openDuckEngine, profile, ingest, runQuery } from '../analysis/index.js';
+import {
+  type Answer,
+  type AnswerField,
+  parseQuestion,
+  type ParseOutcome,
+  answerQuery,
+  readVocabulary,
+} from '../ask/index.js';
+import {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  formatRatio,
+  formatShare,
+  ingest,
+  labelOf,
+  openDuckEngine,
+  profile,
+  runQuery,
+} from '../analysis/index.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 
@@ -12,25 +30,29 @@ export interface AskOptions {
   sheet?: string;
 }
 
-function cell(value: string | number | null | undefined): string {
+/** A cell as the sentence writes its figure; money without its code, which the currency column gives. */
+function cell(field: AnswerField, value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2);
-  return value;
+  if (typeof value === 'string') return field.format === 'field' ? labelOf(value) : value;
+  if (field.format === 'money') return formatMoney(value, null);
+  if (field.format === 'count') return formatCount(value);
+  if (field.format === 'percent') return formatPercent(value);
+  if (field.format === 'share') return formatShare(value);
+  return formatRatio(value);
 }
 
-/** A plain text table, columns padded to their widest cell. */
+/** A plain text table under the columns' labels, columns padded to their widest cell. */
 function table(answer: Answer): string {
-  const rows = answer.rows.slice(0, 50).map((row) => answer.columns.map((column) => cell(row[column])));
-  const widths = answer.columns.map((column, index) =>
-    Math.max(column.length, ...rows.map((row) => row[index]!.length)),
-  );
+  const rows = answer.rows.slice(0, 50).map((row) => answer.fields.map((field) => cell(field, row[field.key])));
+  const labels = answer.fields.map((field) => field.label);
+  const widths = labels.map((label, index) => Math.max(label.length, ...rows.map((row) => row[index]!.length)));
   const line = (cells: string[]) =>
     cells
       .map((text, index) => text.padEnd(widths[index]!))
       .join('  ')
       .trimEnd();
   const more = answer.rows.length > 50 ? `\n… ${answer.rows.length - 50} more rows` : '';
-  return [line(answer.columns), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n') + more;
+  return [line(labels), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n') + more;
 }
 
 function render(outcome: ParseOutcome, answer: Answer | undefined): string {

@@ -44,6 +44,8 @@ describe('numbers for people', () => {
     expect(plural(1, 'week')).toBe('1 week');
     expect(plural(3, 'week')).toBe('3 weeks');
     expect(plural(2805, 'conversion')).toBe('2,805 conversions');
+    expect(plural(2, 'country')).toBe('2 countries');
+    expect(plural(3, 'day')).toBe('3 days');
     expect(possessive('Google Ads')).toBe("Google Ads'");
     expect(possessive('Meta')).toBe("Meta's");
     expect(listOf(['LinkedIn'])).toBe('LinkedIn');

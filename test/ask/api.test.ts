@@ -54,6 +54,7 @@ interface AskBody {
   answer?: {
     sentence: string;
     columns: string[];
+    fields: { key: string; label: string; format: string }[];
     rows: Record<string, unknown>[];
     chart: { type: string; x: string } | null;
     evidence?: { kind: string; id: string; title: string }[];
@@ -120,7 +121,7 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     expect(body.answer!.sentence).toContain(`${rows[0]!.campaign}: spend ${top}`);
     // Five rows were asked for: the sentence must not read as if there were only five campaigns.
     expect(body.answer!.sentence).toMatch(/^The 5 campaigns with the highest spend over Dec 1 – 31, 2025; first, /);
-    expect(body.answer!.chart).toEqual({ type: 'bar', x: 'campaign', series: [{ field: 'spend', label: 'spend' }] });
+    expect(body.answer!.chart).toEqual({ type: 'bar', x: 'campaign', series: [{ field: 'spend', label: 'Spend' }] });
   });
 
   it('names the best of a ranking without counting the one row it asked for as all there are', async () => {
@@ -154,6 +155,13 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     expect(compared.answer!.rows.map((row) => [row.platform, row.spend_previous])).toEqual(
       direct.rows.map((row) => [row.platform, row.previous.spend]),
     );
+    expect(compared.answer!.fields.map((field) => [field.label, field.format])).toEqual([
+      ['Platform', 'text'],
+      ['Currency', 'text'],
+      ['Spend', 'money'],
+      ['Spend before', 'money'],
+      ['Spend change', 'percent'],
+    ]);
 
     const all = (
       await query(org.users.analyst, { datasetIds: [datasetId], metrics: ['roas'], dimensions: ['campaign'] })
@@ -171,6 +179,33 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(all.rows.length);
     expect(threshold.answer!.rows.map((row) => row.campaign).sort()).toEqual(expected);
+  });
+
+  it("writes an analysis's spend and CPA exactly as its executive summary does", async () => {
+    const csv = [
+      'Date,Platform,Campaign,Currency,Impressions,Clicks,Spend,Conversions,Revenue',
+      '2025-12-01,Meta,Winter,USD,90000,1800,4210.55,97,9100.00',
+      '2025-12-01,Google Ads,Brand,USD,40000,2100,3105.20,120,8800.00',
+      '2025-12-02,Meta,Winter,USD,85000,1700,3998.10,88,8700.00',
+      '2025-12-02,Google Ads,Brand,USD,42000,2200,3312.47,131,9300.00',
+    ].join('\n');
+    const dataset = await upload(org, csv);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: as(org.users.analyst),
+      payload: { datasetIds: [dataset] },
+    });
+    expect(created.statusCode).toBe(201);
+    const analysis = created.json<{ id: string; summary: { text: string } }>();
+    // 14,626.32 spent on 436 conversions: the summary's words for them.
+    expect(analysis.summary.text).toContain('Spend was 14,626.32 USD across 2 platforms');
+    expect(analysis.summary.text).toContain('with 436 conversions at 33.55 USD each');
+    const body = (
+      await ask(org.users.analyst, { question: 'What was the spend and CPA?', analysisId: analysis.id })
+    ).json<AskBody>();
+    expect(body.query).toMatchObject({ metrics: ['spend', 'cpa'], dimensions: [] });
+    expect(body.answer!.sentence).toBe('Spend 14,626.32 USD; CPA 33.55 USD over all the data.');
   });
 
   it('says where the data is when the period asked for holds none of it', async () => {
@@ -199,13 +234,23 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     ).json<AskBody>();
     expect(body.intent).toBe('why');
     const [gbp, usd] = body.answer!.sentence.split(' In USD, ');
-    expect(gbp).toMatch(/^In GBP, spend was £140\.00 on Dec 2, 2025, down /);
-    expect(gbp).toContain('campaign Brit A (−£50.00)');
+    expect(gbp).toMatch(/^In GBP, spend was 140\.00 GBP on Dec 2, 2025, down 30\.0% \(60\.00 GBP\) from 200\.00 GBP /);
+    expect(gbp).toContain('campaign Brit A (−50.00 GBP)');
     expect(gbp).not.toContain('Yank');
-    expect(usd).toMatch(/^spend was \$300\.00 on Dec 2, 2025, up /);
-    expect(usd).toContain('campaign Yank A (+$200.00)');
+    expect(usd).toMatch(/^spend was 300\.00 USD on Dec 2, 2025, up 200% \(200\.00 USD\) from 100\.00 USD /);
+    expect(usd).toContain('campaign Yank A (+200.00 USD)');
     expect(usd).not.toContain('Brit');
     expect(body.answer!.rows.every((row) => row.currency === 'GBP' || row.currency === 'USD')).toBe(true);
+    // The table's columns are labelled for people, and say how each figure reads; the rows keep the keys.
+    expect(body.answer!.fields).toEqual([
+      { key: 'dimension', label: 'Breakdown', format: 'field' },
+      { key: 'value', label: 'Name', format: 'text' },
+      { key: 'currency', label: 'Currency', format: 'text' },
+      { key: 'spend', label: 'Spend', format: 'money' },
+      { key: 'spend_previous', label: 'Spend before', format: 'money' },
+      { key: 'spend_change', label: 'Spend change', format: 'money' },
+    ]);
+    expect(body.answer!.columns).toEqual(body.answer!.fields.map((field) => field.key));
   });
 
   it('explains a change by the platforms that moved the same way', async () => {
@@ -331,7 +376,7 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     userId: string;
     question: string;
     interpretation: string | null;
-    answer: { rows: unknown[] } | null;
+    answer: { rows: unknown[]; fields?: unknown[] } | null;
     rating: string | null;
     comment: string | null;
     correction: string | null;
@@ -360,6 +405,16 @@ describe.each(BACKENDS)('asking the data through the API [%s]', (backend) => {
     expect((await list(org.users.viewer, '/api/v1/ask/history?limit=200')).map((item) => item.id)).not.toContain(
       asked.id,
     );
+    // An answer stored before columns carried labels is described from its keys, as a new one would be.
+    const stored = { ...asked.answer!, fields: undefined };
+    await t.ctx.store.db
+      .updateTable('ask_questions')
+      .set({ answer: JSON.stringify(stored) })
+      .where('id', '=', asked.id)
+      .execute();
+    const old = (await list(org.users.analyst, '/api/v1/ask/history?limit=200')).find((item) => item.id === asked.id);
+    expect(old?.answer?.fields).toEqual(asked.answer!.fields);
+    expect(asked.answer!.fields.map((field) => field.label)).toEqual(['Campaign', 'Currency', 'Clicks']);
     // Someone else's question, in the organisation or not, is not found; so is a missing one.
     for (const [session, id] of [
       [org.users.viewer, asked.id],

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { metricName } from '../../src/analysis/format.js';
+import { KPIS } from '../../src/analysis/kpis.js';
+import { MEASURES } from '../../src/analysis/schema.js';
 import { parseQuestion } from '../../src/ask/parse.js';
 import { editDistance, words } from '../../src/ask/text.js';
 import type { Vocabulary } from '../../src/ask/vocabulary.js';
@@ -42,6 +45,23 @@ describe('the question parser at its edges', () => {
       for (const option of outcome.options)
         expect(parseQuestion(option.question, vocabulary).kind, `${question} -> ${option.question}`).toBe('query');
     }
+  });
+
+  it('names metrics in its options as the reports do, and each name reads back as its metric', () => {
+    const roi = parseQuestion('ROI by campaign', GENERATED);
+    expect(roi).toMatchObject({
+      kind: 'clarify',
+      options: [
+        { label: 'ROAS', question: 'ROAS by campaign' },
+        { label: 'profit', question: 'profit by campaign' },
+      ],
+    });
+    const everything: Vocabulary = { ...GENERATED, measures: [...MEASURES] };
+    for (const metric of [...MEASURES, ...KPIS])
+      expect(parseQuestion(metricName(metric), everything), metric).toMatchObject({
+        kind: 'query',
+        query: { metrics: [metric] },
+      });
   });
 
   it('refuses empty and meaningless questions, and reads no period in data without days', () => {

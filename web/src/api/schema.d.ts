@@ -4801,7 +4801,14 @@ export interface paths {
                             notes: string[];
                             answer?: {
                                 sentence: string;
+                                /** @description The columns' keys, as the rows hold them */
                                 columns: string[];
+                                /** @description Each column's label for people and how its figures read: money in the row's currency, percent as 6.43 = 6.43%, share as a fraction of 1, field as a schema key shown by its label */
+                                fields: {
+                                    key: string;
+                                    label: string;
+                                    format: "money" | "count" | "percent" | "ratio" | "share" | "field" | "text";
+                                }[];
                                 rows: {
                                     [key: string]: unknown;
                                 }[];
@@ -4943,7 +4950,14 @@ export interface paths {
                                 } | null;
                                 answer: {
                                     sentence: string;
+                                    /** @description The columns' keys, as the rows hold them */
                                     columns: string[];
+                                    /** @description Each column's label for people and how its figures read: money in the row's currency, percent as 6.43 = 6.43%, share as a fraction of 1, field as a schema key shown by its label */
+                                    fields: {
+                                        key: string;
+                                        label: string;
+                                        format: "money" | "count" | "percent" | "ratio" | "share" | "field" | "text";
+                                    }[];
                                     rows: {
                                         [key: string]: unknown;
                                     }[];
@@ -5023,7 +5037,14 @@ export interface paths {
                                 } | null;
                                 answer: {
                                     sentence: string;
+                                    /** @description The columns' keys, as the rows hold them */
                                     columns: string[];
+                                    /** @description Each column's label for people and how its figures read: money in the row's currency, percent as 6.43 = 6.43%, share as a fraction of 1, field as a schema key shown by its label */
+                                    fields: {
+                                        key: string;
+                                        label: string;
+                                        format: "money" | "count" | "percent" | "ratio" | "share" | "field" | "text";
+                                    }[];
                                     rows: {
                                         [key: string]: unknown;
                                     }[];

@@ -1,8 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
+import { labelOf } from '../../../src/analysis/labels';
 import { api, unwrap } from '../api/client';
 import { messageOf } from '../api/problem';
-import { cellText, formatNumber } from '../lib/format';
+import type { paths } from '../api/schema';
+import { cellText, formatFigure, formatPercent } from '../lib/format';
 import { cn } from '../lib/cn';
 import { Button } from './ui/button';
 import { Card, CardHeader, Skeleton } from './ui/card';
@@ -21,27 +23,31 @@ type AskResponse = {
   clarification?: { question: string; options: { label: string; question: string }[] };
   answer?: AnswerBody;
 };
+type Field = NonNullable<
+  paths['/api/v1/ask']['post']['responses'][200]['content']['application/json']['answer']
+>['fields'][number];
 interface AnswerBody {
   sentence: string;
   columns: string[];
+  fields: Field[];
   rows: Record<string, unknown>[];
   chart: { type?: string; x?: string; series?: { field: string; label: string }[] } | null;
   evidence?: { kind: string; id: string; title: string; sentence: string }[];
 }
 
-const MONEY = /^(spend|revenue|cpa|cpc|cpm|aov|profit)(_|$)/;
-const RATE = /^(ctr|cvr)(_|$)/;
-
-/** Money with 2 decimals as the sentence says it; rates in %; counts with separators. */
-function cell(column: string, value: unknown): string {
-  if (typeof value !== 'number') return cellText(value, '–');
-  if (MONEY.test(column) || (column.startsWith('roas') && !column.endsWith('change'))) return formatNumber(value, 2);
-  if (RATE.test(column)) return `${formatNumber(value, 2)} %`;
-  return formatNumber(value, Number.isInteger(value) ? 0 : 2);
+/** A cell as the dashboard's tables write it, money in its row's currency; a schema key by its label. */
+function cell(field: Field, row: Record<string, unknown>): string {
+  const value = row[field.key];
+  if (typeof value !== 'number')
+    return field.format === 'field' && typeof value === 'string' ? labelOf(value) : cellText(value, '–');
+  if (field.format === 'share') return formatPercent(value * 100, 0);
+  if (field.format === 'text' || field.format === 'field') return cellText(value);
+  return formatFigure(value, field.format, typeof row.currency === 'string' ? row.currency : null);
 }
 
 function AnswerChart({ answer }: { answer: AnswerBody }) {
   const chart = answer.chart;
+  const axis = answer.fields.find((field) => field.key === chart?.x)?.label ?? chart?.x ?? '';
   const option = useMemo(() => {
     if (!chart?.x || !chart.series) return null;
     const x = chart.x;
@@ -68,7 +74,7 @@ function AnswerChart({ answer }: { answer: AnswerBody }) {
     <Suspense fallback={<Skeleton className="h-[220px] w-full" />}>
       <Chart
         option={option}
-        label={`Chart: ${chart?.series?.map((series) => series.label).join(', ') ?? ''} by ${chart?.x ?? ''}`}
+        label={`Chart: ${chart?.series?.map((series) => series.label).join(', ') ?? ''} by ${axis.toLowerCase()}`}
         height={220}
       />
     </Suspense>
@@ -161,8 +167,12 @@ function AnswerView({
   canRate: boolean;
 }) {
   const answer = response.answer;
+  // Data that states no currency would show a column of dashes.
+  const fields = answer?.fields.filter(
+    (field) => field.key !== 'currency' || answer.rows.some((row) => typeof row.currency === 'string'),
+  );
   const numeric = new Set(
-    answer?.columns.filter((column) => answer.rows.some((row) => typeof row[column] === 'number')),
+    answer?.fields.filter((field) => field.format !== 'text' && field.format !== 'field').map((field) => field.key),
   );
   if (response.clarification) {
     return (
@@ -216,16 +226,16 @@ function AnswerView({
           <table className="w-full text-sm" data-testid="ask-table">
             <thead className="sticky top-0 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
               <tr>
-                {answer.columns.map((column) => (
+                {fields?.map((field) => (
                   <th
-                    key={column}
+                    key={field.key}
                     scope="col"
                     className={cn(
                       'px-3 py-2 font-medium whitespace-nowrap',
-                      numeric.has(column) ? 'text-right' : 'text-left',
+                      numeric.has(field.key) ? 'text-right' : 'text-left',
                     )}
                   >
-                    {column.replace(/_/g, ' ')}
+                    {field.label}
                   </th>
                 ))}
               </tr>
@@ -233,15 +243,15 @@ function AnswerView({
             <tbody className="divide-y divide-slate-100">
               {answer.rows.map((row, rowIndex) => (
                 <tr key={rowIndex}>
-                  {answer.columns.map((column, index) => (
+                  {fields?.map((field, index) => (
                     <td
-                      key={column}
+                      key={field.key}
                       className={cn(
                         'px-3 py-1.5 whitespace-nowrap',
-                        numeric.has(column) ? 'text-right tabular-nums' : index === 0 ? 'font-medium' : '',
+                        numeric.has(field.key) ? 'text-right tabular-nums' : index === 0 ? 'font-medium' : '',
                       )}
                     >
-                      {cell(column, row[column])}
+                      {cell(field, row)}
                     </td>
                   ))}
                 </tr>

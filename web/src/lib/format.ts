@@ -38,6 +38,16 @@ export function formatPercent(value: number | null | undefined, digits = 2): str
   }).format(value / 100);
 }
 
+/** How a figure reads in the app's tables and tiles: money in its currency, a percentage, a ratio ("1.39×") or a count. */
+export type FigureKind = 'money' | 'count' | 'percent' | 'ratio';
+
+export function formatFigure(value: number | null | undefined, kind: FigureKind, currency: string | null): string {
+  if (kind === 'money') return formatMoney(value, currency);
+  if (kind === 'percent') return formatPercent(value);
+  if (kind === 'ratio') return value === null || value === undefined ? '–' : `${formatNumber(value, 2)}×`;
+  return formatNumber(value);
+}
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '–';
   const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);

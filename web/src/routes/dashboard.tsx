@@ -20,21 +20,28 @@ import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../com
 import { cn } from '../lib/cn';
 import { trendChartOption } from '../../../src/charts/options';
 import { labelOf } from '../../../src/analysis/labels';
-import { cellText, currencyLabel, formatDate, formatMoney, formatNumber, formatPercent } from '../lib/format';
+import {
+  cellText,
+  currencyLabel,
+  formatDate,
+  formatFigure,
+  formatNumber,
+  formatPercent,
+  type FigureKind,
+} from '../lib/format';
 import { anomalyMarks, isAnomaly, type Anomaly, type Grain } from '../components/dashboard/anomalies';
 import { Pacing } from '../components/dashboard/pacing';
 import { Performers } from '../components/dashboard/performers';
 
 const Chart = lazy(() => import('../components/chart'));
 
-type Kind = 'money' | 'count' | 'percent' | 'ratio';
 interface KpiDef {
   key: MetricKey;
   label: string;
-  kind: Kind;
+  kind: FigureKind;
   upIsGood: boolean;
 }
-const metricDef = (key: MetricKey, kind: Kind, upIsGood: boolean): KpiDef => ({
+const metricDef = (key: MetricKey, kind: FigureKind, upIsGood: boolean): KpiDef => ({
   key,
   label: labelOf(key),
   kind,
@@ -57,13 +64,6 @@ const BREAKDOWNS = (['platform', 'campaign', 'ad_group', 'channel', 'device'] as
   label: labelOf(key),
 }));
 
-function formatValue(value: number | null | undefined, kind: Kind, currency: string | null): string {
-  if (kind === 'money') return formatMoney(value, currency);
-  if (kind === 'percent') return formatPercent(value);
-  if (kind === 'ratio') return value === null || value === undefined ? '–' : `${formatNumber(value, 2)}×`;
-  return formatNumber(value);
-}
-
 function KpiTiles({ report, currency }: { report: Report; currency: string | null }) {
   const totals = report.totals.find((row) => row.currency === currency);
   const pop = report.periodOverPeriod?.byCurrency[currency ?? 'unknown'];
@@ -83,7 +83,7 @@ function KpiTiles({ report, currency }: { report: Report; currency: string | nul
           <Card key={kpi.key} className="px-4 py-3" data-testid={`kpi-${kpi.key}`}>
             <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{kpi.label}</p>
             <p className="mt-1 text-xl font-semibold tabular-nums" data-value={totals?.[kpi.key] ?? ''}>
-              {formatValue(totals?.[kpi.key], kpi.kind, currency)}
+              {formatFigure(totals?.[kpi.key], kpi.kind, currency)}
             </p>
             <p
               className={cn(
@@ -236,7 +236,7 @@ function BreakdownTable({
           id: kpi.key,
           header: kpi.label,
           sortUndefined: 'last',
-          cell: (info) => formatValue(info.getValue(), kpi.kind, currency),
+          cell: (info) => formatFigure(info.getValue(), kpi.kind, currency),
         }),
       ),
     ],
@@ -303,7 +303,7 @@ function BreakdownTable({
               </th>
               {TABLE_METRICS.map((kpi) => (
                 <td key={kpi.key} className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
-                  {formatValue(total[kpi.key], kpi.kind, currency)}
+                  {formatFigure(total[kpi.key], kpi.kind, currency)}
                 </td>
               ))}
             </tr>
