@@ -41,7 +41,7 @@ const ThresholdSchema = Type.Object(
 );
 /** The form fields of an upload (read part by part, so documented rather than validated by Fastify). */
 const UploadFields = Type.Object({
-  file: Type.String({ format: 'binary', description: 'The export: CSV, TSV, XLSX or JSON' }),
+  file: Type.String({ format: 'binary', description: 'The export: CSV, TSV or XLSX' }),
   name: Type.Optional(Type.String({ maxLength: 200 })),
   platform: Type.Optional(Type.String({ description: 'Overrides the detected platform' })),
   sheet: Type.Optional(Type.String({ description: 'The XLSX sheet to read' })),

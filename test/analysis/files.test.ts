@@ -54,7 +54,9 @@ describe('files that are not what they should be', () => {
       ],
     });
     const error = await refusal(await h.write('actually.csv', book));
-    expect(error.message).toMatch(/is a ZIP\/XLSX file/);
+    expect(error.message).toBe(
+      '"actually.csv" is an XLSX workbook, not .csv text; rename it to .xlsx. Upload a CSV, TSV or XLSX export from your ad platform.',
+    );
   });
 
   it('reads XLSX: lists every sheet, takes the first with data or the one asked for', async () => {

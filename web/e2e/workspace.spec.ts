@@ -118,6 +118,23 @@ test('the analyst uploads two exports, fixes a mapping, analyses them, rates an 
   await expect(page.getByRole('row', { name: /meta\.csv/ })).toContainText('Meta');
   await checkA11y(page, 'datasets');
 
+  // A dropped PDF is refused with the server's words for what it is; no dataset appears for it.
+  const dropped = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n'], 'brief.pdf'));
+    return transfer;
+  });
+  await page.getByTestId('upload-zone').dispatchEvent('drop', { dataTransfer: dropped });
+  const refused = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem').filter({ hasText: 'brief.pdf' });
+  await expect(refused).toContainText('Refused');
+  await expect(refused.getByRole('alert')).toHaveText(
+    '"brief.pdf" is a PDF document, not a spreadsheet export. Upload a CSV, TSV or XLSX export from your ad platform.',
+  );
+  await expect(page.getByRole('row', { name: /brief\.pdf/ })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Ready: review the mapping' })).toHaveCount(2);
+  await checkA11y(page, 'datasets with a refused upload');
+  await shoot(page, 'upload-refused');
+
   await page.getByRole('link', { name: 'google-ads.csv' }).first().click();
   await expect(page.getByRole('heading', { name: 'Column mapping' })).toBeVisible();
   await expect(page.getByText('Not mapped: a rate the file computed').first()).toBeVisible();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckConnection } from '../engine/duckdb.js';
 import { AppError } from '../../errors.js';
@@ -12,13 +12,12 @@ import {
   unifiedRelationSql,
 } from './load.js';
 import type { Profile } from '../engine/analysis.js';
+import { recogniseUpload, type SourceFormat } from './formats.js';
 import { planIngest, type IngestOptions, type IngestPlan } from './plan.js';
 import { summariseRelation, type QualityReport } from './quality.js';
 import { lineTooLong, sniffFile, type FileShape } from './sniff.js';
 import { sqlString } from './values.js';
-import { xlsxToCsv, type SheetInfo } from './xlsx.js';
-
-export type SourceFormat = 'csv' | 'xlsx';
+import { XLSX_LIMITS, xlsxToCsv, type SheetInfo } from './xlsx.js';
 
 export interface IngestRequest extends IngestOptions {
   readonly file: string;
@@ -75,34 +74,6 @@ function targetSql(target: IngestTarget): string {
   return target.kind === 'table' ? target.name : `read_parquet(${sqlString(target.file)})`;
 }
 
-const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-const OLE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
-
-async function sniffFormat(file: string, originalName: string): Promise<SourceFormat> {
-  const handle = await open(file, 'r');
-  const magic = Buffer.alloc(4);
-  try {
-    await handle.read(magic, 0, 4, 0);
-  } finally {
-    await handle.close();
-  }
-  const extension = path.extname(originalName).toLowerCase();
-  if (magic.equals(OLE)) {
-    throw new AppError('unprocessable', 'Legacy .xls workbooks are not supported: save the export as .xlsx or CSV.');
-  }
-  const isZip = magic.equals(ZIP);
-  if (extension === '.xlsx' && !isZip) {
-    throw new AppError('unprocessable', `"${originalName}" is named .xlsx but is not an XLSX workbook.`);
-  }
-  if (['.csv', '.tsv', '.txt'].includes(extension) && isZip) {
-    throw new AppError(
-      'unprocessable',
-      `"${originalName}" is named ${extension} but is a ZIP/XLSX file; upload it as .xlsx.`,
-    );
-  }
-  return isZip ? 'xlsx' : 'csv';
-}
-
 /**
  * Checks a file's format, writes a workbook's sheet as CSV, sniffs and plans
  * it. `close` removes what was written; call it when DuckDB has read the file.
@@ -110,7 +81,7 @@ async function sniffFormat(file: string, originalName: string): Promise<SourceFo
 export async function openSource(
   request: IngestRequest,
 ): Promise<{ source: IngestSource; close: () => Promise<void> }> {
-  const format = await sniffFormat(request.file, request.originalName);
+  const format = await recogniseUpload(request.file, request.originalName, XLSX_LIMITS);
   const converted = format === 'xlsx' ? path.join(request.tmpDir, `sheet-${randomUUID()}.csv`) : undefined;
   const close = async () => {
     if (converted) await rm(converted, { force: true });
@@ -120,7 +91,10 @@ export async function openSource(
       ? await xlsxToCsv(request.file, converted, request.sheet)
       : { sheets: undefined, sheet: undefined };
     const csv = converted ?? request.file;
-    const shape = await sniffFile(csv);
+    const shape = await sniffFile(
+      csv,
+      sheet === undefined ? `"${request.originalName}"` : `sheet "${sheet}" of "${request.originalName}"`,
+    );
     return { source: { format, sheets, sheet, csv, shape, plan: planIngest(shape, request) }, close };
   } catch (error) {
     await close();

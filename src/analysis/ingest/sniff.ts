@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { AppError } from '../../errors.js';
 import { matchHeader } from './aliases.js';
 import { parseCsvRecords } from './csv-text.js';
+import { refuseUpload } from './formats.js';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -93,7 +94,7 @@ function decode(bytes: Buffer, encoding: TextEncoding): string {
 }
 
 /** Text files have no NUL bytes (in UTF-8) and few control characters or undecodable sequences. */
-function assertText(text: string): void {
+function assertText(text: string, label: string): void {
   if (text.length === 0) return;
   let suspicious = 0;
   for (let i = 0; i < text.length; i++) {
@@ -101,7 +102,7 @@ function assertText(text: string): void {
     if (code === 0xfffd || code === 0 || (code < 32 && code !== 9 && code !== 10 && code !== 13)) suspicious++;
   }
   if (suspicious / text.length > 0.01) {
-    throw unprocessable('The file is not delimited text (it looks binary). Upload a CSV or XLSX export.');
+    throw refuseUpload(`The content of ${label} looks binary, not like delimited text.`);
   }
 }
 
@@ -144,6 +145,31 @@ function isBlank(record: readonly string[]): boolean {
   return record.every((cell) => cell.trim() === '');
 }
 
+/** Words (of at least one letter) a cell needs to read as a sentence: headers and dimension values have fewer. */
+const SENTENCE_WORDS = 5;
+
+const isSentence = (cell: string) => cell.split(/\s+/).filter((word) => /\p{L}/u.test(word)).length >= SENTENCE_WORDS;
+
+/**
+ * Refuses text that holds no table: lines mostly of sentences, every line one
+ * cell, or lines of uneven width. A file whose header names a known column is
+ * never refused here: its problems have more precise messages later.
+ */
+function assertTable(records: readonly string[][], width: number, header: readonly string[], label: string): void {
+  if (width > 0 && knownCells(header) > 0) return;
+  const lines = records.filter((record) => !isBlank(record)).slice(0, 200);
+  const cells = lines.flat().filter((cell) => cell.trim() !== '');
+  const noTable = (why: string) => refuseUpload(`No table was found in ${label}: ${why}.`);
+  if (cells.filter(isSentence).length * 2 >= cells.length)
+    throw noTable('its lines are sentences, not rows of columns');
+  if (width === 0)
+    throw refuseUpload(
+      `Only one column was found in ${label}: no comma, semicolon, tab or | splits its lines into columns.`,
+    );
+  if (lines.filter((record) => record.length === width).length * 2 < lines.length)
+    throw noTable('its lines do not split into the same number of columns with any of comma, semicolon, tab or |');
+}
+
 /** Finds the header: the first row (after any preamble) that names known columns and has the data's width. */
 function findHeader(records: string[][]): number {
   const width = modalWidth(records);
@@ -162,7 +188,8 @@ function findHeader(records: string[][]): number {
   return records.findIndex((record) => record.length === width && !isBlank(record));
 }
 
-export async function sniffFile(file: string): Promise<FileShape> {
+/** Reads a delimited text file's layout; `label` names it in refusals (`"name.csv"`, or a workbook's sheet). */
+export async function sniffFile(file: string, label: string): Promise<FileShape> {
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -174,7 +201,7 @@ export async function sniffFile(file: string): Promise<FileShape> {
     const { encoding, bomBytes } = detectEncoding(head);
     const decoded = decode(head.subarray(bomBytes), encoding);
     const text = completeLines(decoded, size > HEAD_BYTES);
-    assertText(text);
+    assertText(text, label);
     if (text.trim() === '') throw unprocessable('The file has no content (only whitespace).');
 
     const delimiter = chooseDelimiter(text);
@@ -197,7 +224,8 @@ export async function sniffFile(file: string): Promise<FileShape> {
     )
       throw lineTooLong();
     const headerIndex = findHeader(records);
-    if (headerIndex < 0) throw unprocessable('No header row was found in the file.');
+    assertTable(records, width, headerIndex < 0 ? [] : records[headerIndex]!, label);
+    if (headerIndex < 0) throw unprocessable(`No header row was found in ${label}.`);
     const header = records[headerIndex]!.map((cell) => cell.trim());
     const sample = records.slice(headerIndex + 1).filter((record) => !isBlank(record));
 

@@ -27,6 +27,8 @@ const unreadable = () => new AppError('unprocessable', 'The file is not a readab
 /** An opened archive: its directory is read, entries are inflated on demand within one byte budget. */
 export interface ZipReader {
   has(name: string): boolean;
+  /** Every entry's name, as the directory lists them. */
+  names(): string[];
   /** Checks, before inflating anything, that these entries fit the budget by their declared sizes and ratios. */
   assertFits(names: readonly string[]): void;
   /** Inflates one entry chunk by chunk; `onChunk` may be async (back-pressure). Stops at the budget. */
@@ -133,6 +135,7 @@ export async function openZipReader(file: string, limits: UnzipLimits): Promise<
 
   return {
     has: (name) => entries.has(name),
+    names: () => [...entries.keys()],
     assertFits,
     stream,
     read: async (name, maxBytes = 16 * MIB) => {

@@ -2682,7 +2682,7 @@ export interface paths {
                     "multipart/form-data": {
                         /**
                          * Format: binary
-                         * @description The export: CSV, TSV, XLSX or JSON
+                         * @description The export: CSV, TSV or XLSX
                          */
                         file: string;
                         name?: string;

@@ -67,11 +67,12 @@ function UploadZone() {
         }}
         onDragLeave={() => setOver(false)}
         onDrop={drop}
+        data-testid="upload-zone"
         className={`flex flex-col items-center justify-center rounded-lg border-2 border-dashed px-6 py-10 text-center transition-colors ${over ? 'border-brand-500 bg-brand-50' : 'border-slate-300 bg-white'}`}
       >
         <p className="text-sm font-medium text-slate-800">Drop campaign exports here</p>
         <p className="mt-1 text-sm text-slate-600">
-          CSV or XLSX from Google Ads, Meta, LinkedIn, TikTok, DV360 and more; one or several at once.
+          CSV, TSV or XLSX from Google Ads, Meta, LinkedIn, TikTok, DV360 and more; one or several at once.
         </p>
         <Button variant="secondary" className="mt-4" onClick={() => input.current?.click()}>
           Choose files
@@ -120,7 +121,11 @@ function UploadZone() {
                   style={{ width: `${Math.round(upload.progress * 100)}%` }}
                 />
               </div>
-              {upload.error && <p className="mt-2 text-sm text-red-700">{upload.error}</p>}
+              {upload.error && (
+                <p role="alert" className="mt-2 text-sm text-red-700">
+                  {upload.error}
+                </p>
+              )}
             </li>
           ))}
         </ul>
