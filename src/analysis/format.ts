@@ -8,9 +8,10 @@ import { isMeasure, type Measure } from './schema.js';
  * Figures keep full precision until they are written.
  */
 
-type Kind = 'money' | 'count' | 'percent' | 'ratio';
+/** How a metric's figures read; CTR and CVR are stored as percentages (6.43 is 6.43 %). */
+export type MetricKind = 'money' | 'count' | 'percent' | 'ratio';
 
-const KINDS: Record<Measure | Kpi, Kind> = {
+const KINDS: Record<Measure | Kpi, MetricKind> = {
   impressions: 'count',
   reach: 'count',
   clicks: 'count',
@@ -30,6 +31,11 @@ const KINDS: Record<Measure | Kpi, Kind> = {
   roas: 'ratio',
   frequency: 'ratio',
 };
+
+/** The kind of a measure or KPI; undefined for any other key (a dimension, a period, a share). */
+export function metricKind(key: string): MetricKind | undefined {
+  return isMeasure(key) || isKpi(key) ? KINDS[key] : undefined;
+}
 
 const MINUS = '−';
 
@@ -89,7 +95,7 @@ export function formatMetric(
   currency: string | null | undefined = null,
 ): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'not defined';
-  const kind = isMeasure(metric) || isKpi(metric) ? KINDS[metric] : 'ratio';
+  const kind = metricKind(metric) ?? 'ratio';
   if (kind === 'money') return formatMoney(value, currency);
   if (kind === 'count') return formatCount(value);
   if (kind === 'percent') return formatPercent(value);

@@ -26,15 +26,17 @@ export {
   formatRatio,
   formatShare,
   listOf,
+  metricKind,
   metricName,
   plural,
   possessive,
 } from './format.js';
+export type { MetricKind } from './format.js';
 export { labelOf } from './labels.js';
 export { computeKpis, coverage, COVERED_SUMS, isKpi, KPI_DEFINITIONS, KPIS, sumOf } from './kpis.js';
 export { operand } from './kpis.js';
 export type { CoveredSum, MeasureTotals } from './kpis.js';
-export { buildReport, totalRows } from './report/report.js';
+export { buildReport, COVERAGE_COLUMNS, totalRows } from './report/report.js';
 export type { AnalysisReport, DatasetSummary, ReportRow } from './report/report.js';
 export { BREAKDOWN_DIMENSIONS, DIMENSIONS, MEASURES, PLATFORMS } from './schema.js';
 export type { Dimension, Measure } from './schema.js';
