@@ -8,10 +8,10 @@ import { isMeasure, type Measure } from './schema.js';
  * Figures keep full precision until they are written.
  */
 
-/** How a metric's figures read: money with its currency, a count, a percentage (6.43 = 6.43%) or a ratio. */
-export type Kind = 'money' | 'count' | 'percent' | 'ratio';
+/** How a metric's figures read; CTR and CVR are stored as percentages (6.43 is 6.43 %). */
+export type MetricKind = 'money' | 'count' | 'percent' | 'ratio';
 
-const KINDS: Record<Measure | Kpi, Kind> = {
+const KINDS: Record<Measure | Kpi, MetricKind> = {
   impressions: 'count',
   reach: 'count',
   clicks: 'count',
@@ -31,6 +31,11 @@ const KINDS: Record<Measure | Kpi, Kind> = {
   roas: 'ratio',
   frequency: 'ratio',
 };
+
+/** The kind of a measure or KPI; undefined for any other key (a dimension, a period, a share). */
+export function metricKind(key: string): MetricKind | undefined {
+  return isMeasure(key) || isKpi(key) ? KINDS[key] : undefined;
+}
 
 const MINUS = '−';
 
@@ -83,11 +88,6 @@ export function metricName(metric: string): string {
   return nameInSentence(metric);
 }
 
-/** The kind of a measure or KPI; null for any other key. */
-export function kindOf(metric: string): Kind | null {
-  return isMeasure(metric) || isKpi(metric) ? KINDS[metric] : null;
-}
-
 /** A figure of a named metric, formatted by its kind; null reads "not defined". */
 export function formatMetric(
   metric: string,
@@ -95,7 +95,7 @@ export function formatMetric(
   currency: string | null | undefined = null,
 ): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'not defined';
-  const kind = kindOf(metric) ?? 'ratio';
+  const kind = metricKind(metric) ?? 'ratio';
   if (kind === 'money') return formatMoney(value, currency);
   if (kind === 'count') return formatCount(value);
   if (kind === 'percent') return formatPercent(value);

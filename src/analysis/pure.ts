@@ -25,19 +25,21 @@ export {
   formatPercent,
   formatRatio,
   formatShare,
-  kindOf,
   listOf,
+  metricKind,
   metricName,
   plural,
   pluralOf,
   possessive,
 } from './format.js';
-export type { Kind } from './format.js';
+export type { MetricKind } from './format.js';
 export { labelOf, nameInSentence } from './labels.js';
 export { computeKpis, coverage, COVERED_SUMS, isKpi, KPI_DEFINITIONS, KPIS, sumOf } from './kpis.js';
 export { operand } from './kpis.js';
 export type { CoveredSum, MeasureTotals } from './kpis.js';
-export { buildReport, totalRows } from './report/report.js';
+export { buildReport, COVERAGE_COLUMNS, totalRows } from './report/report.js';
+export { columnKind, columnLabel } from './columns.js';
+export type { ColumnKind } from './columns.js';
 export type { AnalysisReport, DatasetSummary, ReportRow } from './report/report.js';
 export { BREAKDOWN_DIMENSIONS, DIMENSIONS, MEASURES, PLATFORMS } from './schema.js';
 export type { Dimension, Measure } from './schema.js';

@@ -1,4 +1,4 @@
-import { kindOf, labelOf, nameInSentence, type Kind, type Metric } from '../analysis/index.js';
+import { columnKind, columnLabel, labelOf, metricKind, type ColumnKind, type Metric } from '../analysis/index.js';
 
 /**
  * The columns of an answer's table: the engine's (dimensions, metrics, coverage) and those an
@@ -7,8 +7,8 @@ import { kindOf, labelOf, nameInSentence, type Kind, type Metric } from '../anal
  * so every client shows "CPA before" in money rather than "cpa_previous" as a bare number.
  */
 
-/** `share`: a fraction of 1 (coverage); `field`: a key of the schema, shown by its label; `text`: as it is. */
-export type ColumnFormat = Kind | 'share' | 'field' | 'text';
+/** A figure's kind (`share`: a fraction of 1, coverage); `field`: a key of the schema, shown by its label; `text`: as it is. */
+export type ColumnFormat = ColumnKind | 'field' | 'text';
 
 export interface AnswerField {
   readonly key: string;
@@ -31,16 +31,15 @@ const WHY_COLUMNS: Readonly<Record<string, Omit<AnswerField, 'key'>>> = {
 export function describeColumn(key: string): AnswerField {
   const fixed = WHY_COLUMNS[key];
   if (fixed) return { key, ...fixed };
-  const derived = /^(.+?)(_change_pct|_previous|_change|Coverage)$/.exec(key);
+  const derived = /^(.+?)(_change_pct|_previous|_change)$/.exec(key);
   const base = derived?.[1] ?? key;
-  const kind = kindOf(base);
+  const kind = derived ? metricKind(base) : undefined;
   if (derived && kind) {
-    const suffix = derived[2]!;
-    if (suffix === 'Coverage') return { key, label: `Spend with ${nameInSentence(base)}`, format: 'share' };
+    const suffix = derived[2];
     if (suffix === '_previous') return { key, label: `${labelOf(base)} before`, format: kind };
     return { key, label: `${labelOf(base)} change`, format: suffix === '_change_pct' ? 'percent' : kind };
   }
-  return { key, label: labelOf(key), format: kind ?? 'text' };
+  return { key, label: columnLabel(key), format: columnKind(key) ?? 'text' };
 }
 
 export const describeColumns = (keys: readonly string[]): AnswerField[] => keys.map(describeColumn);

@@ -1,10 +1,50 @@
 import type ExcelJS from 'exceljs';
 import { loadExcel } from '../export/excel.js';
 import { neutraliseFormula } from '../export/safe-cell.js';
-import { totalRows, type AnalysisReport, type ReportRow } from '../analysis/pure.js';
+import { sheetNamer } from '../export/sheet-names.js';
+import {
+  columnKind,
+  columnLabel,
+  formatShare,
+  labelOf,
+  metricName,
+  totalRows,
+  type AnalysisReport,
+  type ColumnKind,
+  type ReportRow,
+} from '../analysis/pure.js';
 import { itemsOf, type AnalysisContent } from './content.js';
+import { numberFormat, shownText } from './xlsx-columns.js';
 
 type Cell = string | number | null;
+
+/** A column of a table sheet: the row's key it reads, its header, and how its numbers show (none: General). */
+interface Column {
+  readonly key: string;
+  readonly label: string;
+  readonly kind?: ColumnKind;
+}
+
+/** Columns are sized to their longest text within these bounds (in characters); longer text wraps. */
+const MIN_WIDTH = 8;
+const MAX_WIDTH = 60;
+/** The executive summary's one column: a landscape page wide. */
+const SUMMARY_WIDTH = 90;
+// A font without a name falls back to the viewer's default (a serif in LibreOffice): name the workbook's own.
+const FONT = { name: 'Calibri', size: 11 };
+const HEADER_FONT: Partial<ExcelJS.Font> = { ...FONT, bold: true };
+const TITLE_FONT: Partial<ExcelJS.Font> = { ...FONT, bold: true, size: 14 };
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8ECF2' } };
+
+/** Printed or saved as PDF, a sheet is as wide as one landscape page, as long as it needs, its header on every page. */
+const PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
+  orientation: 'landscape',
+  fitToPage: true,
+  fitToWidth: 1,
+  fitToHeight: 0,
+};
+
+const SERIES_SHEETS: Record<string, string> = { day: 'Daily', week: 'Weekly', month: 'Monthly', quarter: 'Quarterly' };
 
 function safe(value: unknown): Cell {
   if (value === null || value === undefined) return null;
@@ -12,24 +52,135 @@ function safe(value: unknown): Cell {
   return neutraliseFormula(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
-function addTable(workbook: ExcelJS.Workbook, name: string, rows: ReportRow[]): void {
-  // Sheet names: at most 31 characters, none of []:*?/\
-  const sheet = workbook.addWorksheet(name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31));
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  sheet.addRow(columns);
-  sheet.getRow(1).font = { bold: true };
-  for (const row of rows) sheet.addRow(columns.map((column) => safe(row[column])));
-  // A sheet with no rows has no columns to size (ExcelJS gives null then).
-  if (columns.length > 0) sheet.columns.forEach((column) => (column.width = 16));
+/** Every key of the rows, in first-seen order, labelled and kinded as report figures. */
+function reportColumns(rows: ReportRow[]): Column[] {
+  return [...new Set(rows.flatMap((row) => Object.keys(row)))].map((key) => {
+    const kind = columnKind(key);
+    return kind ? { key, label: columnLabel(key), kind } : { key, label: columnLabel(key) };
+  });
 }
 
+/** A table as a sheet a client can filter and sum: a bold frozen header, an autofilter, numbers formatted by kind. */
+function addTable(workbook: ExcelJS.Workbook, name: string, columns: readonly Column[], rows: readonly ReportRow[]) {
+  const sheet = workbook.addWorksheet(name, {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: { ...PAGE_SETUP, printTitlesRow: '1:1' },
+  });
+  if (columns.length === 0) return;
+  const header = sheet.addRow(columns.map((column) => column.label));
+  header.font = HEADER_FONT;
+  header.fill = HEADER_FILL;
+  const widths = columns.map((column) => column.label.length);
+  for (const row of rows) {
+    const currency = typeof row.currency === 'string' ? row.currency : null;
+    const values = columns.map((column) => safe(row[column.key]));
+    const added = sheet.addRow(values);
+    columns.forEach((column, index) => {
+      const value = values[index]!;
+      let text = value === null ? '' : String(value);
+      if (typeof value === 'number' && column.kind) {
+        added.getCell(index + 1).numFmt = numberFormat(column.kind, value, currency);
+        text = shownText(column.kind, value, currency);
+      }
+      widths[index] = Math.max(widths[index]!, text.length);
+    });
+  }
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: rows.length + 1, column: columns.length } };
+  fitColumns(sheet, columns, widths);
+}
+
+/** Points per line of 11 pt text: the height of a default row. */
+const LINE_HEIGHT = 15;
+
+/** The height of a row whose text wraps in a column `width` characters wide (about that many letters to a line). */
+function wrappedHeight(text: string, width: number): number {
+  return Math.max(1, Math.ceil(text.length / width)) * LINE_HEIGHT;
+}
+
+/** A wrapped cell's text: the tables write text, numbers and blanks only. */
+const textOf = (value: ExcelJS.CellValue) => (typeof value === 'string' ? value : '');
+
+/**
+ * Each column as wide as its longest text, within bounds; text wider than the bound wraps, and its
+ * rows are made tall enough to show it (viewers keep a row's stored height rather than fit it).
+ */
+function fitColumns(sheet: ExcelJS.Worksheet, columns: readonly Column[], widths: readonly number[]): void {
+  const wrapped: number[] = [];
+  columns.forEach((_, index) => {
+    const width = widths[index]! + 2;
+    sheet.getColumn(index + 1).width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, width));
+    if (width > MAX_WIDTH) wrapped.push(index + 1);
+  });
+  if (wrapped.length > 0) {
+    for (const column of wrapped) sheet.getColumn(column).alignment = { wrapText: true, vertical: 'top' };
+    // The other cells of a tall row read from its top too.
+    columns.forEach((_, index) => {
+      if (!wrapped.includes(index + 1)) sheet.getColumn(index + 1).alignment = { vertical: 'top' };
+    });
+    sheet.eachRow((row, number) => {
+      if (number === 1) return;
+      const height = Math.max(...wrapped.map((column) => wrappedHeight(textOf(row.getCell(column).value), MAX_WIDTH)));
+      if (height > LINE_HEIGHT) row.height = height;
+    });
+  }
+  // Figures read right-aligned: so do their headers.
+  columns.forEach((column, index) => {
+    if (column.kind) sheet.getRow(1).getCell(index + 1).alignment = { horizontal: 'right' };
+  });
+}
+
+const QUALITY_COLUMNS: readonly Column[] = [
+  { key: 'file', label: 'File' },
+  { key: 'rowsRead', label: 'Rows read', kind: 'count' },
+  { key: 'rowsKept', label: 'Rows kept', kind: 'count' },
+  { key: 'totalsDropped', label: 'Totals rows dropped', kind: 'count' },
+  { key: 'blankDropped', label: 'Blank rows dropped', kind: 'count' },
+  { key: 'noMeasuresDropped', label: 'Rows without figures dropped', kind: 'count' },
+  { key: 'duplicates', label: 'Duplicate rows', kind: 'count' },
+  { key: 'clicksOverImpressions', label: 'Rows with more clicks than impressions', kind: 'count' },
+  { key: 'conversionsOverClicks', label: 'Rows with more conversions than clicks', kind: 'count' },
+  { key: 'unparseableValues', label: 'Unreadable values', kind: 'count' },
+  { key: 'rowsWithoutDate', label: 'Rows without a date', kind: 'count' },
+];
+
+function qualityRows(report: AnalysisReport): ReportRow[] {
+  return report.datasets.map(({ file, quality }) => ({
+    file,
+    rowsRead: quality.rowsRead,
+    rowsKept: quality.rowsKept,
+    totalsDropped: quality.dropped.totals,
+    blankDropped: quality.dropped.blank,
+    noMeasuresDropped: quality.dropped.noMeasures,
+    duplicates: quality.duplicates,
+    clicksOverImpressions: quality.clicksOverImpressions,
+    conversionsOverClicks: quality.conversionsOverClicks,
+    unparseableValues: quality.unparseableValues,
+    rowsWithoutDate: quality.rowsWithoutDate,
+  }));
+}
+
+const ITEM_COLUMNS: readonly Column[] = [
+  { key: 'rank', label: 'Rank', kind: 'count' },
+  { key: 'priority', label: 'Priority' },
+  { key: 'category', label: 'Category' },
+  { key: 'title', label: 'Title' },
+  { key: 'sentence', label: 'Details' },
+  { key: 'evidence', label: 'Evidence' },
+];
+
 /** The words of an analysis as sheets: its executive summary, then one sheet per kind of item with the evidence's figures. */
-function addWords(workbook: ExcelJS.Workbook, content: Pick<AnalysisContent, 'summary' | 'items'>): void {
-  const summary = workbook.addWorksheet('Executive summary');
-  summary.addRow(['Executive summary']).font = { bold: true, size: 14 };
-  summary.addRow([safe(content.summary?.text ?? 'No executive summary is stored for this analysis.')]);
-  summary.getColumn(1).width = 120;
-  summary.getRow(2).alignment = { wrapText: true, vertical: 'top' };
+function addWords(
+  workbook: ExcelJS.Workbook,
+  nameOf: (wanted: string) => string,
+  content: Pick<AnalysisContent, 'summary' | 'items'>,
+): void {
+  const summary = workbook.addWorksheet(nameOf('Executive summary'), { pageSetup: PAGE_SETUP });
+  summary.addRow(['Executive summary']).font = TITLE_FONT;
+  const text = content.summary?.text ?? 'No executive summary is stored for this analysis.';
+  const row = summary.addRow([safe(text)]);
+  summary.getColumn(1).width = SUMMARY_WIDTH;
+  row.alignment = { wrapText: true, vertical: 'top' };
+  row.height = wrappedHeight(text, SUMMARY_WIDTH);
   for (const [kind, name] of [
     ['insight', 'Insights'],
     ['recommendation', 'Recommendations'],
@@ -37,11 +188,12 @@ function addWords(workbook: ExcelJS.Workbook, content: Pick<AnalysisContent, 'su
   ] as const) {
     addTable(
       workbook,
-      name,
+      nameOf(name),
+      ITEM_COLUMNS,
       itemsOf(content, kind).map((item) => ({
         rank: item.rank,
         priority: item.priority,
-        category: item.category,
+        category: item.category.replace(/_/g, ' '),
         title: item.title,
         sentence: item.sentence,
         evidence: JSON.stringify(item.evidence.figures),
@@ -50,50 +202,51 @@ function addWords(workbook: ExcelJS.Workbook, content: Pick<AnalysisContent, 'su
   }
 }
 
-/** The analysis as a workbook: summary, one sheet per breakdown, the daily series and the quality report; its words when given. */
+/** The first sheet: what was analysed, from which files, mapped how, and what to watch for. */
+function addSummary(workbook: ExcelJS.Workbook, name: string, report: AnalysisReport): void {
+  const summary = workbook.addWorksheet(name, { pageSetup: PAGE_SETUP });
+  summary.addRow(['PCA Agent — campaign analysis']).font = TITLE_FONT;
+  summary.addRow(['Rows', report.rows]).getCell(2).numFmt = '#,##0';
+  summary.addRow(['From', safe(report.dateRange.from)]);
+  summary.addRow(['To', safe(report.dateRange.to)]);
+  summary.addRow(['Currencies', safe(report.currencies.map((currency) => currency ?? 'not stated').join(', '))]);
+  if (report.conversion) summary.addRow(['Converted to', safe(report.conversion.to)]);
+  for (const dataset of report.datasets) {
+    summary.addRow([]);
+    summary.addRow(['Dataset', safe(dataset.file)]).font = HEADER_FONT;
+    summary.addRow(['Platform', safe(dataset.platform), safe(`${formatShare(dataset.platformConfidence)} confidence`)]);
+    for (const column of dataset.mapping)
+      summary
+        .addRow(['Mapped', safe(column.source), safe(labelOf(column.field)), column.confidence])
+        .getCell(4).numFmt = '0%';
+    for (const warning of dataset.quality.warnings) summary.addRow(['Warning', safe(warning)]);
+  }
+  summary.getColumn(1).width = 14;
+  summary.getColumn(2).width = 40;
+  summary.getColumn(3).width = 20;
+}
+
+/** The analysis as a workbook: summary, one sheet per breakdown, the time series and the quality report; its words when given. */
 export async function reportWorkbook(
   report: AnalysisReport,
   content?: Pick<AnalysisContent, 'summary' | 'items'>,
 ): Promise<Buffer> {
   const workbook = new (await loadExcel()).Workbook();
   workbook.created = new Date(report.generatedAt);
-  const summary = workbook.addWorksheet('Summary');
-  summary.addRow(['PCA Agent — campaign analysis']).font = { bold: true, size: 14 };
-  summary.addRow(['Rows', report.rows]);
-  summary.addRow(['From', safe(report.dateRange.from)]);
-  summary.addRow(['To', safe(report.dateRange.to)]);
-  summary.addRow(['Currencies', safe(report.currencies.map((currency) => currency ?? 'not stated').join(', '))]);
-  for (const dataset of report.datasets) {
-    summary.addRow([]);
-    summary.addRow(['Dataset', safe(dataset.file)]).font = { bold: true };
-    summary.addRow(['Platform', safe(dataset.platform), safe(`confidence ${dataset.platformConfidence}`)]);
-    for (const column of dataset.mapping)
-      summary.addRow(['Mapped', safe(column.source), safe(column.field), column.confidence]);
-    for (const warning of dataset.quality.warnings) summary.addRow(['Warning', safe(warning)]);
-  }
-  summary.getColumn(1).width = 14;
-  summary.getColumn(2).width = 40;
-  addTable(workbook, 'Totals', totalRows(report));
-  for (const [name, rows] of Object.entries(report.breakdowns)) addTable(workbook, `By ${name}`, rows);
+  const nameOf = sheetNamer();
+  addSummary(workbook, nameOf('Summary'), report);
+  const totals = totalRows(report);
+  addTable(workbook, nameOf('Totals'), reportColumns(totals), totals);
+  for (const [name, rows] of Object.entries(report.breakdowns))
+    addTable(workbook, nameOf(`By ${metricName(name.replace('×', ' × '))}`), reportColumns(rows), rows);
   for (const [granularity, points] of Object.entries(report.timeSeries))
-    addTable(workbook, `By ${granularity}`, points);
-  addTable(
-    workbook,
-    'Quality',
-    report.datasets.map((dataset) => ({
-      file: dataset.file,
-      rowsRead: dataset.quality.rowsRead,
-      rowsKept: dataset.quality.rowsKept,
-      totalsDropped: dataset.quality.dropped.totals,
-      blankDropped: dataset.quality.dropped.blank,
-      noMeasuresDropped: dataset.quality.dropped.noMeasures,
-      duplicates: dataset.quality.duplicates,
-      clicksOverImpressions: dataset.quality.clicksOverImpressions,
-      conversionsOverClicks: dataset.quality.conversionsOverClicks,
-      unparseableValues: dataset.quality.unparseableValues,
-      rowsWithoutDate: dataset.quality.rowsWithoutDate,
-    })),
-  );
-  if (content) addWords(workbook, content);
+    addTable(
+      workbook,
+      nameOf(SERIES_SHEETS[granularity] ?? `By ${metricName(granularity)}`),
+      reportColumns(points),
+      points,
+    );
+  addTable(workbook, nameOf('Quality'), QUALITY_COLUMNS, qualityRows(report));
+  if (content) addWords(workbook, nameOf, content);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

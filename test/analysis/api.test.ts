@@ -214,6 +214,21 @@ describe.each(BACKENDS)('datasets, analyses and the query API [%s]', (backend) =
     await book.xlsx.load(xlsx.rawPayload as unknown as ExcelJS.Buffer);
     const campaigns = book.getWorksheet('By campaign')!.getColumn(1).values;
     expect(campaigns).toContain("'=cmd|calc");
+    // A client reads labels, not keys, and each total's money in its own currency.
+    const headerOf = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(headerOf(book.getWorksheet('By campaign')!)).toEqual(
+      expect.arrayContaining(['Campaign', 'Currency', 'Spend', 'Clicks', 'CTR', 'CPC']),
+    );
+    expect(headerOf(book.getWorksheet('By ad group')!)[0]).toBe('Ad group');
+    expect(headerOf(book.getWorksheet('Daily')!)[0]).toBe('Period');
+    const totals = book.getWorksheet('Totals')!;
+    const spend = headerOf(totals).indexOf('Spend') + 1;
+    expect(
+      [2, 3].map((row) => [totals.getRow(row).getCell(spend).value, totals.getRow(row).getCell(spend).numFmt]),
+    ).toEqual([
+      [310, '#,##0.00 "EUR"'],
+      [555, '#,##0.00 "USD"'],
+    ]);
     const md = await t.app.inject({
       method: 'GET',
       url: `/api/v1/analyses/${analysis.id}/export?format=md`,
