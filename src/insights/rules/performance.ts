@@ -57,7 +57,7 @@ export const topCampaignRoas: InsightRule = {
     return [
       campaignRoasFinding(this, input, best, extreme.overall, `${best.name} returns the most per unit spent`, {
         type: 'scale',
-        action: `Raise ${possessive(best.name)} budget by 20 % and watch its ROAS.`,
+        action: `Raise ${possessive(best.name)} budget by 20% and watch its ROAS.`,
         expectedImpact: { metric: 'revenue', value: round(extraSpend * best.roas), currency: input.currency },
         assumptions: [
           `ROAS stays at ${formatRatio(best.roas)} on the extra ${money(extraSpend, input.currency)} (diminishing returns will lower it)`,
