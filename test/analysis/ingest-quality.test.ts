@@ -59,6 +59,14 @@ describe('the quality report of an upload', () => {
       '2025-11-01,C0,Mobile,100,2,1',
       '2025-11-29,All,Desktop,4000,80,41',
     ],
+    'dates that cannot be read beside a true duplicate': [
+      'Date,Campaign,Impressions,Clicks,Spend',
+      '2025-11-01,B,100,10,5',
+      '2025-11-01,B,100,10,5',
+      '2025-11-02,A,100,10,5',
+      '2025-13-01,A,100,10,5',
+      '2025-02-30,A,100,10,5',
+    ],
   };
 
   it.each(Object.entries(files))('is the same as pca analyze gives: %s', async (_, lines) => {
@@ -108,6 +116,15 @@ describe('the quality report of an upload', () => {
     });
     expect(sums!.quality).toMatchObject({ rowsRead: 5, rowsKept: 4, dropped: { totals: 1 }, duplicates: 1 });
     expect(typed!.quality).toMatchObject({ rowsRead: 42, rowsKept: 42, duplicates: 1, suspectedTotals: ['spend'] });
+  });
+
+  it('calls rows duplicates only when every value was read: unreadable dates were different days', async () => {
+    const file = await h.write('dates.csv', files['dates that cannot be read beside a true duplicate']!.join('\n'));
+    const { quality } = await uploaded(file);
+    expect(quality).toMatchObject({ rowsKept: 5, duplicates: 1, rowsWithoutDate: 2 });
+    expect(quality.warnings).toContain(
+      '1 duplicate rows (20.0% of rows): they are counted twice unless removed at the source.',
+    );
   });
 
   /** 5,000 rows numbered in their spend, several of DuckDB's scan chunks long, with one row inserted at `extra`. */

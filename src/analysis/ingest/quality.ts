@@ -41,6 +41,14 @@ function mappedFields(plan: IngestPlan): { mapped: Field[]; mappedMeasures: Meas
 }
 
 /**
+ * The data rows whose duplicates can be told: every value read. Two rows whose dates could not be read
+ * (31/12/2025 and 12/30/2025 in one column) are equal once read, yet they were different days.
+ */
+function comparable(plan: IngestPlan): string {
+  return `coalesce(_unparseable, 0) = 0${mappedFields(plan).mapped.includes('date') ? ' AND date IS NOT NULL' : ''}`;
+}
+
+/**
  * The aggregates over data rows: with `kept` (a condition), each counts only
  * the rows that meet it; without, every row the query reads.
  */
@@ -86,7 +94,8 @@ export function qualitySql(relation: string, plan: IngestPlan): string {
       count_if(_drop = 'blank') AS blank,
       count_if(_drop = 'no_measures') AS no_measures,
       coalesce(sum(_unparseable) FILTER (WHERE ${kept} OR _drop = 'no_measures'), 0) AS unparseable,
-      count(DISTINCT _rowhash) FILTER (WHERE ${kept}) AS distinct_rows,
+      count_if(${kept} AND ${comparable(plan)}) AS comparable,
+      count(DISTINCT _rowhash) FILTER (WHERE ${kept} AND ${comparable(plan)}) AS distinct_rows,
       ${keptAggregates(plan, kept).join(', ')}
     FROM ${relation}`;
 }
@@ -122,7 +131,7 @@ export function readQuality(
     rowsKept,
     preambleLines: shape.skipLines,
     dropped: { totals: num('totals'), blank: num('blank'), noMeasures: num('no_measures') },
-    duplicates: rowsKept - num('distinct_rows'),
+    duplicates: num('comparable') - num('distinct_rows'),
     negativeValues,
     clicksOverImpressions: num('clicks_over_impressions'),
     conversionsOverClicks: num('conversions_over_clicks'),
@@ -224,15 +233,15 @@ export async function summariseRelation(
   plan: IngestPlan,
 ): Promise<{ quality: QualityReport; profile: Profile }> {
   const lines = await connection.rows(
-    `SELECT _drop, count(*) AS n, coalesce(sum(_unparseable), 0) AS unparseable FROM ${relation} GROUP BY _drop`,
+    `SELECT _drop, count(*) AS n, count_if(${comparable(plan)}) AS comparable, coalesce(sum(_unparseable), 0) AS unparseable FROM ${relation} GROUP BY _drop`,
   );
   const [data = {}] = await connection.rows(
     `SELECT ${keptAggregates(plan).join(', ')} FROM ${relation} WHERE _drop IS NULL`,
   );
   const [repeats] = await connection.rows(
-    `SELECT count(*) AS n FROM (SELECT _rowhash = lag(_rowhash) OVER (ORDER BY _rowhash) AS repeated FROM ${relation} WHERE _drop IS NULL) WHERE repeated`,
+    `SELECT count(*) AS n FROM (SELECT _rowhash = lag(_rowhash) OVER (ORDER BY _rowhash) AS repeated FROM ${relation} WHERE _drop IS NULL AND ${comparable(plan)}) WHERE repeated`,
   );
-  const count = (drop: string | null, column: 'n' | 'unparseable') =>
+  const count = (drop: string | null, column: 'n' | 'comparable' | 'unparseable') =>
     Number(lines.find((line) => line._drop === drop)?.[column] ?? 0);
   const kept = count(null, 'n');
   const row = {
@@ -243,7 +252,8 @@ export async function summariseRelation(
     blank: count('blank', 'n'),
     no_measures: count('no_measures', 'n'),
     unparseable: count(null, 'unparseable') + count('no_measures', 'unparseable'),
-    distinct_rows: kept - Number(repeats?.n ?? 0),
+    comparable: count(null, 'comparable'),
+    distinct_rows: count(null, 'comparable') - Number(repeats?.n ?? 0),
   };
   return readQuality(row, shape, plan);
 }
