@@ -1,6 +1,7 @@
 import { formatDay, formatMetric, metricName } from '../analysis/pure.js';
 import { rankEvents, type AnomalyScope, type FoundDays } from './anomaly-events.js';
-import { seriesOfDays, type DaySeries } from './day-series.js';
+import { sameSourceRuns, type SourceSpan } from './coverage.js';
+import { seriesOfDays, sliceOfSeries, type DaySeries } from './day-series.js';
 import type { Priority } from './finding.js';
 import type { InsightInput } from './input.js';
 import { round } from './rules/helpers.js';
@@ -225,12 +226,13 @@ export interface RankedAnomalies {
   stakeFrom(from: number): number;
 }
 
-type AnomalyInput = Pick<InsightInput, 'daily' | 'dailyByPlatform' | 'dailyByCampaign'>;
+type AnomalyInput = Pick<InsightInput, 'daily' | 'dailyByPlatform' | 'dailyByCampaign'> &
+  Partial<Pick<InsightInput, 'sources'>>;
 
 /** An input's anomalies, found once: the anomaly rule and the analysis's anomaly items both read them. */
 const ranked = new WeakMap<AnomalyInput, RankedAnomalies>();
 
-/** Outliers on the account's, each platform's and each campaign's daily KPIs: one per event, most money at stake first. */
+/** Outliers on the account's, each platform's and each campaign's daily KPIs (a day judged only against days of the same sources): one per event, most money at stake first. */
 export function detectAnomalies(input: AnomalyInput): RankedAnomalies {
   let anomalies = ranked.get(input);
   if (!anomalies) {
@@ -240,14 +242,39 @@ export function detectAnomalies(input: AnomalyInput): RankedAnomalies {
   return anomalies;
 }
 
+/**
+ * A series as the runs of days its sources all report, each judged on its own
+ * (`sameSourceRuns`). When an export ends (or starts) inside the analysis, the
+ * account's sum drops (or jumps) with no change in any campaign: judging each
+ * day only against earlier days of the same sources keeps that from reading as
+ * an outlier, and still judges every run long enough to have a history. Keeping
+ * only the span every file covers would judge nothing when files follow one
+ * another (January to June, then July to December). A platform's series is cut
+ * only where one of its own files ends; a campaign's is never cut.
+ */
+function sameSourceSeries(
+  scope: AnomalyScope,
+  key: string,
+  series: DaySeries,
+  spans: readonly SourceSpan[],
+): [AnomalyScope, string, DaySeries][] {
+  return sameSourceRuns(series.dates, spans)
+    .filter(([start, end]) => end - start > MIN_HISTORY)
+    .map(([start, end]) => [scope, key, sliceOfSeries(series, start, end)]);
+}
+
 function findAnomalies(input: AnomalyInput): RankedAnomalies {
+  const spans = input.sources ?? [];
   const sources: [AnomalyScope, string, DaySeries][] = [
-    ['total', 'all', seriesOfDays(input.daily)],
-    ...Object.entries(input.dailyByPlatform).map(([key, days]): [AnomalyScope, string, DaySeries] => [
-      'platform',
-      key,
-      days,
-    ]),
+    ...sameSourceSeries('total', 'all', seriesOfDays(input.daily), spans),
+    ...Object.entries(input.dailyByPlatform).flatMap(([key, days]) =>
+      sameSourceSeries(
+        'platform',
+        key,
+        days,
+        spans.filter((span) => span.platforms.includes(key)),
+      ),
+    ),
     ...Object.entries(input.dailyByCampaign).map(([key, days]): [AnomalyScope, string, DaySeries] => [
       'campaign',
       key,

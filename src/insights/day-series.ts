@@ -50,3 +50,14 @@ export function seriesOfDays(days: readonly Day[]): DaySeries {
 export function daysOf(series: DaySeries): Day[] {
   return Array.from({ length: series.length }, (_, index) => series.day(index));
 }
+
+/** Days `start` to `end` (exclusive) of a series, as a series of their own: its columns are views of the series'. */
+export function sliceOfSeries(series: DaySeries, start: number, end: number): DaySeries {
+  if (start === 0 && end === series.length) return series;
+  return {
+    length: end - start,
+    dates: series.dates.slice(start, end),
+    figure: lazyColumns<DayFigure>((figure) => series.figure(figure).subarray(start, end)),
+    day: (index) => series.day(start + index),
+  };
+}

@@ -40,7 +40,11 @@ export interface Evidence {
 export interface RecommendationDraft {
   readonly type: RecommendationType;
   readonly action: string;
-  /** Computed from the data; null when the data cannot say. */
+  /**
+   * Computed from the data; null when the data cannot say. `revenue` is the net money gained (revenue gained
+   * less any extra spend, or spend saved less the revenue it returned), `conversions` the conversions gained,
+   * `spend` the spend a change saves or sets right. A negative value is a loss: never recommended.
+   */
   readonly expectedImpact: {
     readonly metric: 'revenue' | 'conversions' | 'spend';
     readonly value: number;

@@ -46,9 +46,23 @@ function byScore<T extends { score: number; suppressed: boolean; tieBreak: strin
 }
 
 /**
+ * A finding without its recommendation when that expects a loss by its own
+ * figures (a negative expected impact): the finding still holds, but advice
+ * that costs more than it brings is not advice. No rule trades money for
+ * something else through its figure (pacing states a budget gap, never
+ * negative), so none is exempt.
+ */
+export function withoutLosingAdvice(finding: Finding): Finding {
+  const impact = finding.recommendation?.expectedImpact;
+  return !impact || impact.value >= 0 ? finding : findingAlone(finding);
+}
+
+const findingAlone = ({ recommendation: _recommendation, ...finding }: Finding): Finding => finding;
+
+/**
  * Runs every rule, ranks what they found by priority × the organisation's
  * smoothed rating of each rule, derives recommendations ranked also by how
- * their type has worked out, and lists the anomalies; suppressed rules still
+ * their type has worked out (never one expecting a loss), and lists the anomalies; suppressed rules still
  * run (their items are stored, flagged, and ranked last).
  */
 export function generateInsights(
@@ -56,7 +70,7 @@ export function generateInsights(
   feedback: FeedbackContext,
   period: { from: string | null; to: string | null },
 ): Generated {
-  const findings = INSIGHT_RULES.flatMap((rule) => rule.evaluate(input));
+  const findings = INSIGHT_RULES.flatMap((rule) => rule.evaluate(input)).map(withoutLosingAdvice);
   const scored = byScore(
     findings.map((finding) => ({
       finding,

@@ -3,6 +3,7 @@ import type { AnalysisReport, ReportRow } from '../analysis/pure.js';
 import { totalRows } from '../analysis/pure.js';
 import type { BenchmarkSettings } from './benchmarks.js';
 import type { Pacing } from './pacing-types.js';
+import type { SourceSpan } from './coverage.js';
 import { seriesOfDays, type DaySeries } from './day-series.js';
 import type { Day, Group, Stat } from './stat.js';
 
@@ -35,6 +36,8 @@ export interface InsightInput {
   readonly daily: Day[];
   readonly dailyByPlatform: Record<string, DaySeries>;
   readonly dailyByCampaign: Record<string, DaySeries>;
+  /** The spans of the files whose rows the daily series sum: which sources report each day. */
+  readonly sources: readonly SourceSpan[];
   readonly measures: ReadonlySet<string>;
   readonly quality: QualityFacts;
   readonly benchmarks: BenchmarkSettings;
@@ -63,6 +66,15 @@ export function statOf(row: ReportRow): Stat {
     frequency: num(row.frequency),
     covered,
   };
+}
+
+/** The spans of the files with rows in `currency` (every file, when money is converted to one currency). */
+function sourceSpans(report: AnalysisReport, currency: string | null): SourceSpan[] {
+  return report.datasets.flatMap(({ file, platforms, dateRange: { from, to }, currencies }) =>
+    from === null || to === null || (!report.conversion && !currencies.includes(currency))
+      ? []
+      : [{ file, platforms, from, to }],
+  );
 }
 
 /** Rows of a pair breakdown (`platform×date`) as daily series per group. */
@@ -151,6 +163,7 @@ export function insightInput(
     daily: inCurrency(report.timeSeries.day).map((row) => ({ date: String(row.period), ...statOf(row) })),
     dailyByPlatform: daily.platform.get(currency) ?? {},
     dailyByCampaign: daily.campaign.get(currency) ?? {},
+    sources: sourceSpans(report, currency),
     measures,
     quality,
     benchmarks,

@@ -10,6 +10,7 @@ import {
   rankExtremes,
   KPI_DEFINITIONS,
   totalRows,
+  type AnalysisReport,
   type DatasetSummary,
   type ReportRow,
 } from '../analysis/pure.js';
@@ -89,7 +90,7 @@ export interface DeckModel {
   readonly insights: ReportItem[];
   readonly recommendations: ReportItem[];
   readonly quality: Table;
-  /** Each data-quality warning once, with the files it applies to; no rows when there is none. */
+  /** Each data-quality warning once, with the files it applies to, then the analysis's; no rows when there is none. */
   readonly warnings: Table;
   readonly files: Table;
   readonly methodology: string[];
@@ -258,6 +259,12 @@ export function warningsByFile(datasets: readonly Pick<DatasetSummary, 'file' | 
   };
 }
 
+/** The files' warnings, then the analysis's own (a file that ends early, a negative sum), which concern no one file. */
+function warningsOf(result: Pick<AnalysisReport, 'datasets' | 'warnings'>): Table {
+  const byFile = warningsByFile(result.datasets);
+  return { ...byFile, rows: [...byFile.rows, ...(result.warnings ?? []).map((warning) => [warning, '—'])] };
+}
+
 /** The deck of an analysis. */
 export function buildDeck(content: AnalysisContent): DeckModel {
   const { result } = content;
@@ -299,7 +306,7 @@ export function buildDeck(content: AnalysisContent): DeckModel {
         formatCount(new Set(dataset.quality.warnings).size),
       ]),
     },
-    warnings: warningsByFile(result.datasets),
+    warnings: warningsOf(result),
     files: {
       header: ['File', 'Platform', 'Rows', 'From', 'To', 'Currencies'],
       rows: result.datasets.map((dataset) => [

@@ -106,8 +106,8 @@ describe.each(BACKENDS)('insights and feedback [%s]', (backend) => {
     expect(byRule(items.insights, A)!.rank).toBeLessThan(byRule(items.insights, B)!.rank);
     expect(items.insights.map((item) => item.rank)).toEqual(items.insights.map((_, i) => i + 1));
     const scale = items.recommendations.find((item) => item.payload.type === 'scale')!;
-    // 20 % more budget for Winner (1,400 spent at ROAS 6): 280 × 6.
-    expect(scale.payload.expectedImpact).toEqual({ metric: 'revenue', value: 1680, currency: null });
+    // 20 % more budget for Winner (1,400 spent at ROAS 6): 280 × 6 of revenue for the 280 spent.
+    expect(scale.payload.expectedImpact).toEqual({ metric: 'revenue', value: 1400, currency: null });
     expect(items.summary!.text).toContain(byRule(items.insights, A)!.sentence.replace(/\.$/, ''));
   });
 

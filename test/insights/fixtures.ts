@@ -70,6 +70,7 @@ export function input(
     daily: rest.daily ?? [],
     dailyByPlatform: rest.dailyByPlatform ?? {},
     dailyByCampaign: rest.dailyByCampaign ?? {},
+    sources: rest.sources ?? [],
     measures: rest.measures ?? new Set(['impressions', 'clicks', 'spend', 'conversions', 'revenue']),
     quality: rest.quality ?? {
       rows: 1000,

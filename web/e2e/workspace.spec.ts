@@ -158,6 +158,10 @@ test('the analyst uploads two exports, fixes a mapping, analyses them, rates an 
   await expect(page.getByRole('heading', { name: 'November campaigns' })).toBeVisible();
   await expect(page.getByText('Executive summary')).toBeVisible();
   await expect(page.getByRole('img', { name: /Spend by day/ })).toBeVisible();
+  // Meta's export ends before Google's: the dashboard says so before its figures.
+  await expect(page.getByRole('list', { name: 'Warnings' })).toContainText(
+    'meta.csv ends on Nov 2, 2025 while the analysis runs to Nov 13, 2025: totals after Nov 2, 2025 cover Google Ads only.',
+  );
 
   // The dashboard's totals are the API's, for every currency.
   const analysisId = page.url().split('/').pop() ?? '';

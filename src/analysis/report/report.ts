@@ -3,6 +3,7 @@ import type { IngestSummary } from '../ingest/ingest.js';
 import { formatMetric, listOf, metricName } from '../format.js';
 import { COVERED_SUMS, coverage, KPIS, negativeOperands } from '../kpis.js';
 import { atEdge } from '../precision.js';
+import { coverageWarnings } from './coverage-warnings.js';
 import type { Measure } from '../schema.js';
 
 /** One flat record of a group: its key, currency, present measures and every KPI. */
@@ -37,7 +38,7 @@ export interface AnalysisReport {
   readonly totals: ReportRow[];
   readonly breakdowns: Record<string, ReportRow[]>;
   readonly timeSeries: Record<string, ReportRow[]>;
-  /** KPIs left undefined by negative sums, said in words (absent from reports stored before). */
+  /** Files that miss part of the analysis's days, and KPIs left undefined by negative sums, said in words (absent from reports stored before). */
   readonly warnings?: string[];
 }
 
@@ -146,6 +147,7 @@ export function buildReport(datasets: DatasetSummary[], analysis: AnalysisResult
     breakdowns,
     timeSeries,
     warnings: [
+      ...coverageWarnings(datasets, analysis.profile.dateRange),
       ...analysis.totals.flatMap((row) =>
         negativeWarnings(
           analysis.totals.length > 1 ? `Totals in ${row.currency ?? 'no stated currency'}` : 'Totals',

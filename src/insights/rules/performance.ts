@@ -58,16 +58,21 @@ export const topCampaignRoas: InsightRule = {
       campaignRoasFinding(this, input, best, extreme.overall, `${best.name} returns the most per unit spent`, {
         type: 'scale',
         action: `Raise ${possessive(best.name)} budget by 20% and watch its ROAS.`,
-        expectedImpact: { metric: 'revenue', value: round(extraSpend * best.roas), currency: input.currency },
+        expectedImpact: { metric: 'revenue', value: round(extraSpend * (best.roas - 1)), currency: input.currency },
         assumptions: [
-          `ROAS stays at ${formatRatio(best.roas)} on the extra ${money(extraSpend, input.currency)} (diminishing returns will lower it)`,
+          `ROAS stays at ${formatRatio(best.roas)} on the extra ${money(extraSpend, input.currency)} (diminishing returns will lower it); the figure is the revenue gained less the extra spend`,
         ],
       }),
     ];
   },
 };
 
-/** The worst campaign by ROAS among those with real spend. */
+/**
+ * The worst campaign by ROAS among those with real spend. Below a ROAS of 1
+ * every unit it spends returns less than a unit, so halving it gains money.
+ * At a ROAS of 1 or more, halving it would lose money: its spend still returns
+ * more than it costs, only less than elsewhere, so half of it moves instead.
+ */
 export const bottomCampaignRoas: InsightRule = {
   id: 'performance.bottom_campaign_roas',
   category: 'performance',
@@ -77,15 +82,31 @@ export const bottomCampaignRoas: InsightRule = {
   evaluate(input) {
     const extreme = campaignRoasExtreme(input, 'worst');
     if (!extreme || (extreme.campaign.roas >= 1 && extreme.campaign.roas >= extreme.overall * 0.5)) return [];
-    const worst = extreme.campaign;
-    const cut = (worst.spend ?? 0) * 0.5;
+    const { campaign: worst, overall } = extreme;
+    const half = (worst.spend ?? 0) * 0.5;
+    const title = `${worst.name} returns the least per unit spent`;
+    if (worst.roas < 1)
+      return [
+        campaignRoasFinding(this, input, worst, overall, title, {
+          type: 'cut',
+          action: `Halve ${possessive(worst.name)} budget, or fix it before spending more.`,
+          expectedImpact: { metric: 'revenue', value: round(half * (1 - worst.roas)), currency: input.currency },
+          assumptions: [
+            `Saves ${money(half, input.currency)} of spend and loses the ${money(half * worst.roas, input.currency)} of revenue it returns at ROAS ${formatRatio(worst.roas)}; the figure is the net gain`,
+          ],
+        }),
+      ];
+    const best = campaignRoasExtreme(input, 'best')?.campaign;
+    const to = best
+      ? `campaigns that return more, such as ${best.name} (ROAS ${formatRatio(best.roas)})`
+      : 'campaigns that return more';
     return [
-      campaignRoasFinding(this, input, worst, extreme.overall, `${worst.name} returns the least per unit spent`, {
-        type: 'cut',
-        action: `Halve ${possessive(worst.name)} budget, or fix it before spending more.`,
-        expectedImpact: { metric: 'spend', value: round(cut - cut * worst.roas), currency: input.currency },
+      campaignRoasFinding(this, input, worst, overall, title, {
+        type: 'shift_budget',
+        action: `Move half of ${possessive(worst.name)} budget (${money(half, input.currency)}) to ${to}.`,
+        expectedImpact: { metric: 'revenue', value: round(half * (overall - worst.roas)), currency: input.currency },
         assumptions: [
-          `Saves ${money(cut, input.currency)} of spend and loses its revenue at ROAS ${formatRatio(worst.roas)}; the figure is the net gain`,
+          `The moved ${money(half, input.currency)} returns the overall ROAS of ${formatRatio(overall)} instead of ${possessive(worst.name)} ${formatRatio(worst.roas)}; the figure is the net gain at the same spend`,
         ],
       }),
     ];

@@ -64,6 +64,23 @@ const BREAKDOWNS = (['platform', 'campaign', 'ad_group', 'channel', 'device'] as
   label: labelOf(key),
 }));
 
+/** What the figures leave out or cannot define (a file that ends early, a negative sum), said before them. */
+function ReportWarnings({ warnings }: { warnings: readonly string[] }) {
+  if (warnings.length === 0) return null;
+  return (
+    <Card>
+      <ul className="space-y-2 px-5 py-4" aria-label="Warnings">
+        {warnings.map((warning) => (
+          <li key={warning} className="flex gap-2 text-sm">
+            <Badge tone="amber">Warning</Badge>
+            <span>{warning}</span>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
 function KpiTiles({ report, currency }: { report: Report; currency: string | null }) {
   const totals = report.totals.find((row) => row.currency === currency);
   const pop = report.periodOverPeriod?.byCurrency[currency ?? 'unknown'];
@@ -570,6 +587,7 @@ export function DashboardPage() {
           <p className="mt-1 leading-relaxed text-slate-800">{summary.text}</p>
         </Card>
       )}
+      <ReportWarnings warnings={report.warnings ?? []} />
       {currencies.length > 1 && (
         <div role="group" aria-label="Currency" className="flex items-center gap-2 text-sm">
           <span className="text-slate-600">Figures in</span>
