@@ -179,8 +179,8 @@ describe.each(BACKENDS)('datasets, analyses and the query API [%s]', (backend) =
     expect(analysis.id).toMatch(/^an_/);
     // Two exports end before Google Ads does: the totals of the later days are not the whole account's.
     expect(analysis.result.warnings).toEqual([
-      'Meta November ends on Nov 2, 2025 while the analysis runs to Nov 13, 2025: totals after Nov 2, 2025 cover Google Ads only.',
-      'hostile.csv ends on Nov 1, 2025 while the analysis runs to Nov 13, 2025: totals after Nov 1, 2025 cover Meta November and google-ads.csv only.',
+      'Meta November ends on Nov 2, 2025 while the analysis runs to Nov 13, 2025: the data after Nov 2, 2025 comes from Google Ads only.',
+      'hostile.csv ends on Nov 1, 2025 while the analysis runs to Nov 13, 2025: the data after Nov 1, 2025 comes from Meta November and google-ads.csv only.',
     ]);
     expect(analysis.result.totals.map((row) => [row.currency, row.spend])).toEqual([
       ['EUR', 310],

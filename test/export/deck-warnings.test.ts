@@ -3,7 +3,7 @@ import type { AnalysisReport } from '../../src/analysis/report/report.js';
 import { buildDeck } from '../../src/reports/deck.js';
 
 const ends =
-  'meta.csv ends on Oct 7, 2025 while the analysis runs to Oct 14, 2025: totals after Oct 7, 2025 cover Google Ads only.';
+  'meta.csv ends on Oct 7, 2025 while the analysis runs to Oct 14, 2025: the data after Oct 7, 2025 comes from Google Ads only.';
 
 describe("the deck's warnings", () => {
   it("lists the files' warnings with their files, then the analysis's own", () => {

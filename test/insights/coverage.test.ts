@@ -89,7 +89,7 @@ describe('the warning of an export that covers part of the analysis', () => {
         { from: '2025-10-01', to: '2025-10-14' },
       ),
     ).toEqual([
-      'meta.csv ends on Oct 7, 2025 while the analysis runs to Oct 14, 2025: totals after Oct 7, 2025 cover Google Ads only.',
+      'meta.csv ends on Oct 7, 2025 while the analysis runs to Oct 14, 2025: the data after Oct 7, 2025 comes from Google Ads only.',
     ]);
   });
 
@@ -103,7 +103,7 @@ describe('the warning of an export that covers part of the analysis', () => {
         { from: '2025-10-01', to: '2025-10-14' },
       ),
     ).toEqual([
-      'google-b.csv starts on Oct 5, 2025 while the analysis runs from Oct 1, 2025: totals before Oct 5, 2025 cover google-a.csv only.',
+      'google-b.csv starts on Oct 5, 2025 while the analysis runs from Oct 1, 2025: the data before Oct 5, 2025 comes from google-a.csv only.',
     ]);
     expect(
       coverageWarnings(

@@ -160,7 +160,7 @@ test('the analyst uploads two exports, fixes a mapping, analyses them, rates an 
   await expect(page.getByRole('img', { name: /Spend by day/ })).toBeVisible();
   // Meta's export ends before Google's: the dashboard says so before its figures.
   await expect(page.getByRole('list', { name: 'Warnings' })).toContainText(
-    'meta.csv ends on Nov 2, 2025 while the analysis runs to Nov 13, 2025: totals after Nov 2, 2025 cover Google Ads only.',
+    'meta.csv ends on Nov 2, 2025 while the analysis runs to Nov 13, 2025: the data after Nov 2, 2025 comes from Google Ads only.',
   );
 
   // The dashboard's totals are the API's, for every currency.

@@ -44,12 +44,12 @@ export function coverageWarnings(
     const after = own.to < to ? reportersOf(datasets, dataset, dayAfter(own.to, 1)) : null;
     if (after !== null)
       warnings.push(
-        `${dataset.file} ends on ${formatDay(own.to)} while the analysis runs to ${formatDay(to)}: totals after ${formatDay(own.to)} cover ${after} only.`,
+        `${dataset.file} ends on ${formatDay(own.to)} while the analysis runs to ${formatDay(to)}: the data after ${formatDay(own.to)} comes from ${after} only.`,
       );
     const before = own.from > from ? reportersOf(datasets, dataset, dayAfter(own.from, -1)) : null;
     if (before !== null)
       warnings.push(
-        `${dataset.file} starts on ${formatDay(own.from)} while the analysis runs from ${formatDay(from)}: totals before ${formatDay(own.from)} cover ${before} only.`,
+        `${dataset.file} starts on ${formatDay(own.from)} while the analysis runs from ${formatDay(from)}: the data before ${formatDay(own.from)} comes from ${before} only.`,
       );
     return warnings;
   });
