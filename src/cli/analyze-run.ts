@@ -2,7 +2,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { analyzeFiles, openDuckEngine, renderReport } from '../analysis/offline.js';
-import { BREAKDOWN_DIMENSIONS, type CurrencyConversion, type Dimension } from '../analysis/pure.js';
+import { BREAKDOWN_DIMENSIONS, rateProblem, type CurrencyConversion, type Dimension } from '../analysis/pure.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 
@@ -38,10 +38,14 @@ function parseGroupBy(text: string): (Dimension | [Dimension, Dimension])[] {
 function parseConversion(rates: readonly string[] | undefined, to: string | undefined): CurrencyConversion | undefined {
   if (!to && (!rates || rates.length === 0)) return undefined;
   if (!to) throw new Error('--rate needs --to-currency');
+  if (!/^[A-Za-z]{3}$/.test(to))
+    throw new Error(`--to-currency: expected a three-letter code such as EUR, got "${to}"`);
   const parsed: Record<string, number> = {};
   for (const entry of rates ?? []) {
     const match = /^([A-Za-z]{3})=(\d+(?:\.\d+)?)$/.exec(entry.trim());
     if (!match) throw new Error(`--rate: expected CODE=NUMBER such as EUR=1.08, got "${entry}"`);
+    const problem = rateProblem(Number(match[2]));
+    if (problem) throw new Error(`--rate ${entry}: the rate ${problem}`);
     parsed[match[1]!.toUpperCase()] = Number(match[2]);
   }
   return { to: to.toUpperCase(), rates: parsed };

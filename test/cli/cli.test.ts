@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestEnvironment, type TestEnvironment } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
+import { fixture } from '../analysis/helpers.js';
 
 const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -17,6 +18,23 @@ describe('pca CLI', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: pca ${command}`);
     expect(result.stdout.length).toBeGreaterThan(120);
+  });
+
+  it.each([
+    ['USD=0', '--rate USD=0: the rate must be a number from 1e-7 to 10000000'],
+    ['USD=100000000', '--rate USD=100000000: the rate must be a number from 1e-7 to 10000000'],
+  ])('refuses the exchange rate %s', async (rate, message) => {
+    const result = await runCli(['analyze', fixture('google-ads.csv'), '--to-currency', 'EUR', '--rate', rate], {});
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toBe(`pca: ${message}\n`);
+  });
+
+  it('refuses a target currency that is not a three-letter code', async () => {
+    const result = await runCli(
+      ['analyze', fixture('google-ads.csv'), '--to-currency', 'EURO', '--rate', 'USD=0.9'],
+      {},
+    );
+    expect(result.stderr).toBe('pca: --to-currency: expected a three-letter code such as EUR, got "EURO"\n');
   });
 
   it('fails with one line naming a bad setting', async () => {

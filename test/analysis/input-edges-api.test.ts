@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { bearer, type Session, type TestOrg } from '../helpers/identity.js';
+import { seedOrg } from '../helpers/seed.js';
+import { multipart } from '../helpers/multipart.js';
+
+interface Problem {
+  type: string;
+  status: number;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+
+interface Quality {
+  unparseableValues: number;
+  implausibleValues: Record<string, number>;
+  negativeValues: Record<string, number>;
+  negativeSums: Record<string, number>;
+  warnings: string[];
+}
+
+const CSV = [
+  'Date,Platform,Campaign,Spend,Revenue,Clicks,Impressions,Currency',
+  '2025-11-01,Meta,Alpha,1000,3000,100,10000,USD',
+  '2025-11-02,Meta,Alpha,-250,0,0,0,USD',
+  '2025-11-03,Meta,Beta,500,1000,50,5000,USD',
+].join('\n');
+
+describe.each(BACKENDS)('bad input to analyses and queries [%s]', (backend) => {
+  let t: TestApp;
+  let org: TestOrg;
+  let datasetId: string;
+  const as = (session: Session) => bearer(session.accessToken);
+
+  beforeAll(async () => {
+    t = await createTestApp(backend);
+    org = await seedOrg(t, 'edges');
+    datasetId = (await upload('meta.csv', CSV)).json<{ id: string }>().id;
+  }, 120_000);
+  afterAll(() => t.dispose());
+
+  function upload(name: string, content: string) {
+    const body = multipart({ name, content });
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: { ...as(org.users.analyst), ...body.headers },
+      payload: body.payload,
+    });
+  }
+
+  const analyse = (body: object) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: as(org.users.analyst),
+      payload: { datasetIds: [datasetId], ...body },
+    });
+
+  const query = (body: object) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/query',
+      headers: as(org.users.viewer),
+      payload: { datasetIds: [datasetId], metrics: ['spend'], ...body },
+    });
+
+  async function analysesStored(): Promise<number> {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/analyses?limit=200',
+      headers: as(org.users.analyst),
+    });
+    return response.json<{ items: unknown[] }>().items.length;
+  }
+
+  it('refuses an exchange rate that is not finite, positive and within 1e-7..1e7, naming the currency, storing nothing', async () => {
+    const before = await analysesStored();
+    for (const rate of [1e308, 0, -1.08, 1e-9, 20_000_000]) {
+      const response = await analyse({ conversion: { to: 'EUR', rates: { USD: rate } } });
+      expect(response.statusCode, String(rate)).toBe(422);
+      expect(response.headers['content-type']).toMatch(/problem\+json/);
+      const problem = response.json<Problem>();
+      expect(problem.type).toBe('/problems/validation');
+      expect(problem.errors?.[0]?.field, String(rate)).toBe('/body/conversion/rates/USD');
+      expect(problem.errors?.[0]?.message, String(rate)).toMatch(/must be [<>]= (10000000|1e-7)/);
+    }
+    for (const to of ['EURO', 'eur', '€']) {
+      const response = await analyse({ conversion: { to, rates: { USD: 0.9 } } });
+      expect(response.statusCode, to).toBe(422);
+      expect(response.json<Problem>().errors?.[0]?.field).toBe('/body/conversion/to');
+    }
+    const queried = await query({ conversion: { to: 'EUR', rates: { USD: 1e308 } } });
+    expect(queried.statusCode).toBe(422);
+    expect(queried.json<Problem>().errors?.[0]?.field).toBe('/body/conversion/rates/USD');
+    expect(await analysesStored()).toBe(before);
+
+    // The bounds themselves are rates, and the figures stay numbers.
+    const converted = await analyse({ conversion: { to: 'EUR', rates: { USD: 1e7 } } });
+    expect(converted.statusCode).toBe(201);
+    expect(converted.json<{ result: { totals: { spend: number }[] } }>().result.totals[0]!.spend).toBe(1250 * 1e7);
+  });
+
+});
