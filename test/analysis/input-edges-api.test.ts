@@ -102,4 +102,29 @@ describe.each(BACKENDS)('bad input to analyses and queries [%s]', (backend) => {
     expect(converted.json<{ result: { totals: { spend: number }[] } }>().result.totals[0]!.spend).toBe(1250 * 1e7);
   });
 
+  it('refuses a backwards date range as a validation error on its end, in analyses and queries', async () => {
+    const before = await analysesStored();
+    const backwards = { from: '2025-11-03', to: '2025-11-01' };
+    const analysis = await analyse({ dateRange: backwards });
+    expect(analysis.statusCode).toBe(422);
+    expect(analysis.json<Problem>()).toMatchObject({
+      type: '/problems/validation',
+      detail: 'The date range is backwards: from 2025-11-03 is after to 2025-11-01.',
+      errors: [{ field: '/body/dateRange/to', message: 'must not be before from (2025-11-03)' }],
+    });
+    expect(await analysesStored()).toBe(before);
+
+    const queried = await query({ dateRange: backwards });
+    expect(queried.statusCode).toBe(422);
+    expect(queried.json<Problem>().errors).toEqual([
+      { field: '/body/dateRange/to', message: 'must not be before from (2025-11-03)' },
+    ]);
+    const compared = await query({ dateRange: { from: '2025-11-02', to: '2025-11-03' }, compareTo: backwards });
+    expect(compared.statusCode).toBe(422);
+    expect(compared.json<Problem>().errors?.[0]?.field).toBe('/body/compareTo/to');
+
+    // One day (from = to) is a range, not a backwards one.
+    expect((await analyse({ dateRange: { from: '2025-11-01', to: '2025-11-01' } })).statusCode).toBe(201);
+  });
+
 });

@@ -37,6 +37,15 @@ describe('pca CLI', () => {
     expect(result.stderr).toBe('pca: --to-currency: expected a three-letter code such as EUR, got "EURO"\n');
   });
 
+  it('refuses a backwards date range', async () => {
+    const result = await runCli(
+      ['analyze', fixture('google-ads.csv'), '--from', '2025-11-10', '--to', '2025-11-01'],
+      {},
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toBe('pca: The date range is backwards: from 2025-11-10 is after to 2025-11-01.\n');
+  });
+
   it('fails with one line naming a bad setting', async () => {
     const result = await runCli(['migrate'], { PCA_DUCKDB_THREADS: 'many', PCA_DATA_DIR: '/tmp/never-created' });
     expect(result.code).not.toBe(0);
