@@ -258,6 +258,11 @@ export function warningsByFile(datasets: readonly Pick<DatasetSummary, 'file' | 
   };
 }
 
+/** The analysis's own warnings (negative values in the totals, KPIs left undefined) above the files' ones. */
+function withAnalysisWarnings(files: Table, analysis: readonly string[]): Table {
+  return { ...files, rows: [...analysis.map((warning) => [warning, '']), ...files.rows] };
+}
+
 /** The deck of an analysis. */
 export function buildDeck(content: AnalysisContent): DeckModel {
   const { result } = content;
@@ -299,7 +304,7 @@ export function buildDeck(content: AnalysisContent): DeckModel {
         formatCount(new Set(dataset.quality.warnings).size),
       ]),
     },
-    warnings: warningsByFile(result.datasets),
+    warnings: withAnalysisWarnings(warningsByFile(result.datasets), result.warnings ?? []),
     files: {
       header: ['File', 'Platform', 'Rows', 'From', 'To', 'Currencies'],
       rows: result.datasets.map((dataset) => [

@@ -127,4 +127,17 @@ describe.each(BACKENDS)('bad input to analyses and queries [%s]', (backend) => {
     expect((await analyse({ dateRange: { from: '2025-11-01', to: '2025-11-01' } })).statusCode).toBe(201);
   });
 
+  it('warns in the analysis of negative rows included in its totals, with their count and sum', async () => {
+    const created = await analyse({});
+    expect(created.statusCode).toBe(201);
+    const result = created.json<{ result: { warnings: string[]; totals: { spend: number }[] } }>().result;
+    expect(result.totals[0]!.spend).toBe(1250);
+    expect(result.warnings).toContain('meta.csv: 1 row with negative spend (−250.00 USD) is included in the totals.');
+
+    const scoped = await analyse({ filters: [{ dimension: 'campaign', values: ['Beta'] }] });
+    expect(scoped.json<{ result: { warnings: string[] } }>().result.warnings).toContain(
+      'meta.csv: 1 row with negative spend (−250.00 USD); those within the filters and dates are included in the totals.',
+    );
+  });
+
 });

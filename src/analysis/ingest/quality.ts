@@ -16,6 +16,8 @@ export interface QualityReport {
   /** Kept rows identical to an earlier one in every mapped field (likely double-counted). */
   readonly duplicates: number;
   readonly negativeValues: Partial<Record<Measure, number>>;
+  /** The sum of those negative values, per measure (absent from reports stored before). */
+  readonly negativeSums?: Partial<Record<Measure, number>>;
   readonly clicksOverImpressions: number;
   readonly conversionsOverClicks: number;
   readonly unparseableValues: number;
@@ -48,9 +50,10 @@ function keptAggregates(plan: IngestPlan, kept?: string): string[] {
   const { mappedMeasures } = mappedFields(plan);
   const countIf = (condition: string) => `count_if(${kept ? `${kept} AND ` : ''}${condition})`;
   const filter = kept ? ` FILTER (WHERE ${kept})` : '';
-  const negatives = mappedMeasures.map(
-    (measure) => `${countIf(`${ident(measure)} < 0`)} AS ${ident(`neg_${measure}`)}`,
-  );
+  const negatives = mappedMeasures.flatMap((measure) => [
+    `${countIf(`${ident(measure)} < 0`)} AS ${ident(`neg_${measure}`)}`,
+    `sum(${ident(measure)}) FILTER (WHERE ${kept ? `${kept} AND ` : ''}${ident(measure)} < 0) AS ${ident(`negsum_${measure}`)}`,
+  ]);
   // For the last guard against a totals line that was kept: one line holding half of a measure.
   const halves = mappedMeasures.flatMap((measure) => [
     `sum(${ident(measure)})${filter} AS ${ident(`sum_${measure}`)}`,
@@ -101,7 +104,12 @@ export function readQuality(
   const num = (name: string) => Number(row[name] ?? 0);
   const rowsKept = num('kept');
   const negativeValues: Partial<Record<Measure, number>> = {};
-  for (const measure of mappedMeasures) if (num(`neg_${measure}`) > 0) negativeValues[measure] = num(`neg_${measure}`);
+  const negativeSums: Partial<Record<Measure, number>> = {};
+  for (const measure of mappedMeasures) {
+    if (num(`neg_${measure}`) === 0) continue;
+    negativeValues[measure] = num(`neg_${measure}`);
+    negativeSums[measure] = num(`negsum_${measure}`);
+  }
   const nullRate: Partial<Record<Field, number>> = {};
   for (const field of mapped) nullRate[field] = rowsKept === 0 ? 1 : round((rowsKept - num(`n_${field}`)) / rowsKept);
   // A currency or platform the file states once (or not at all) is the same on every row: the plan knows it.
@@ -124,6 +132,7 @@ export function readQuality(
     dropped: { totals: num('totals'), blank: num('blank'), noMeasures: num('no_measures') },
     duplicates: rowsKept - num('distinct_rows'),
     negativeValues,
+    negativeSums,
     clicksOverImpressions: num('clicks_over_impressions'),
     conversionsOverClicks: num('conversions_over_clicks'),
     unparseableValues: num('unparseable'),
