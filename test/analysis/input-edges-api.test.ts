@@ -140,4 +140,36 @@ describe.each(BACKENDS)('bad input to analyses and queries [%s]', (backend) => {
     );
   });
 
+  it('drops a value beyond the plausible bound of its measure as unreadable, so it never reaches the totals', async () => {
+    const csv = [
+      'Date,Campaign,Impressions,Clicks,Spend,Currency',
+      '2025-11-01,Alpha,1000,10,100,USD',
+      '2025-11-02,Alpha,99999999999999999999999,10,100,USD',
+      '2025-11-03,Beta,1000000000000,10,100000000000000,USD',
+    ].join('\n');
+    const uploaded = await upload('huge.csv', csv);
+    expect(uploaded.statusCode).toBe(201);
+    const dataset = uploaded.json<{ id: string; quality: Quality }>();
+    expect(dataset.quality.implausibleValues).toEqual({ impressions: 1, spend: 1 });
+    expect(dataset.quality.unparseableValues).toBe(2);
+    expect(dataset.quality.warnings).toEqual(
+      expect.arrayContaining([
+        '1 value of impressions (column "Impressions") is beyond 1,000,000,000,000, too large to be real, and counts as empty.',
+        '1 value of spend (column "Spend") is beyond 10,000,000,000,000, too large to be real, and counts as empty.',
+      ]),
+    );
+    expect(dataset.quality.warnings.join(' ')).not.toContain('could not be read as numbers');
+
+    const analysis = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analyses',
+      headers: as(org.users.analyst),
+      payload: { datasetIds: [dataset.id] },
+    });
+    expect(analysis.statusCode).toBe(201);
+    // 1e12 impressions is at the bound, so a value; 1e23 is not.
+    expect(analysis.json<{ result: { totals: { impressions: number; spend: number }[] } }>().result.totals).toEqual([
+      expect.objectContaining({ impressions: 1_000_000_001_000, spend: 200 }),
+    ]);
+  });
 });
