@@ -1,4 +1,5 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { analyzeFiles, openDuckEngine, renderReport } from '../analysis/offline.js';
@@ -53,13 +54,30 @@ function parseConversion(rates: readonly string[] | undefined, to: string | unde
 
 async function writeAtomically(target: string, content: string | Buffer): Promise<void> {
   const temp = `${target}.${process.pid}.tmp`;
-  await writeFile(temp, content);
+  try {
+    await writeFile(temp, content);
+  } catch (error) {
+    // The user named the target, not the temporary file beside it: a failure names what they wrote.
+    if (error instanceof Error && 'path' in error) error.path = target;
+    throw error;
+  }
   await rename(temp, target);
+}
+
+/** Each input readable and a file, checked before any work; a failure names the path as the user wrote it. */
+async function assertReadableFiles(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    await access(file, constants.R_OK);
+    const found = await stat(file);
+    if (found.isDirectory()) throw new Error(`is a directory: ${file}`);
+    if (!found.isFile()) throw new Error(`not a regular file: ${file}`);
+  }
 }
 
 export async function runAnalyze(files: string[], options: AnalyzeOptions): Promise<void> {
   if ((options.format === 'xlsx' || options.format === 'pdf' || options.format === 'pptx') && !options.out)
     throw new Error(`--format ${options.format} needs --out FILE.${options.format}`);
+  await assertReadableFiles(files);
   const config = loadConfig();
   const work = await mkdtemp(path.join(tmpdir(), 'pca-analyze-'));
   const inputs = files.map((file) => path.resolve(file));
