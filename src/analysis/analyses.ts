@@ -8,6 +8,7 @@ import { inTransaction } from '../store/transactions.js';
 import { withDatasetFiles, type Dataset, type DatasetDeps } from './datasets/datasets.js';
 import { footerProfile, unifiedParquetSource } from './datasets/parquet-source.js';
 import {
+  assertDateRange,
   currenciesOf,
   profile,
   type CurrencyConversion,
@@ -286,6 +287,8 @@ export async function queryDatasets(
   datasetIds: readonly string[],
   spec: QuerySpec,
 ): Promise<QueryResult> {
+  assertDateRange(spec.dateRange);
+  assertDateRange(spec.compareTo, '/body/compareTo');
   return withDatasetSource(deps, orgId, datasetIds, (source) =>
     deps.duck.withConnection(async (connection) =>
       runQuery(connection, source, spec, await currenciesOf(connection, source)),

@@ -30,7 +30,7 @@ export {
   sweepDatasetStorage,
 } from './datasets/datasets.js';
 export type { Dataset, DatasetDeps } from './datasets/datasets.js';
-export { GRANULARITIES, profile, profileSql, readGroups, readProfile } from './engine/analysis.js';
+export { assertDateRange, GRANULARITIES, profile, profileSql, readGroups, readProfile } from './engine/analysis.js';
 export { ident } from './engine/sql.js';
 export { scopedGroupedRows } from './engine/scope-groups.js';
 export { ingest } from './ingest/ingest.js';

@@ -34,6 +34,7 @@ export {
 } from './format.js';
 export type { MetricKind } from './format.js';
 export { labelOf, nameInSentence } from './labels.js';
+export { MAX_RATE, MIN_RATE, rateProblem } from './rates.js';
 export { computeKpis, coverage, COVERED_SUMS, isKpi, KPI_DEFINITIONS, KPIS, sumOf } from './kpis.js';
 export { operand } from './kpis.js';
 export type { CoveredSum, MeasureTotals } from './kpis.js';

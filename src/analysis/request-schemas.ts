@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { MAX_RATE, MIN_RATE } from './rates.js';
 import { DIMENSIONS } from './schema.js';
 
 /** Request pieces that analyses and scheduled reports both declare. */
@@ -16,8 +17,15 @@ export const FilterSchema = Type.Object(
 );
 export const ConversionSchema = Type.Object(
   {
-    to: Type.String({ pattern: '^[A-Z]{3}$' }),
-    rates: Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Number({ exclusiveMinimum: 0 })),
+    to: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR' }),
+    rates: Type.Record(
+      Type.String({ pattern: '^[A-Z]{3}$' }),
+      Type.Number({
+        minimum: MIN_RATE,
+        maximum: MAX_RATE,
+        description: `Units of \`to\` per unit of the currency named, from ${MIN_RATE} to ${MAX_RATE}`,
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,8 +1,9 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { analyzeFiles, openDuckEngine, renderReport } from '../analysis/offline.js';
-import { BREAKDOWN_DIMENSIONS, type CurrencyConversion, type Dimension } from '../analysis/pure.js';
+import { BREAKDOWN_DIMENSIONS, rateProblem, type CurrencyConversion, type Dimension } from '../analysis/pure.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 
@@ -38,10 +39,14 @@ function parseGroupBy(text: string): (Dimension | [Dimension, Dimension])[] {
 function parseConversion(rates: readonly string[] | undefined, to: string | undefined): CurrencyConversion | undefined {
   if (!to && (!rates || rates.length === 0)) return undefined;
   if (!to) throw new Error('--rate needs --to-currency');
+  if (!/^[A-Za-z]{3}$/.test(to))
+    throw new Error(`--to-currency: expected a three-letter code such as EUR, got "${to}"`);
   const parsed: Record<string, number> = {};
   for (const entry of rates ?? []) {
     const match = /^([A-Za-z]{3})=(\d+(?:\.\d+)?)$/.exec(entry.trim());
     if (!match) throw new Error(`--rate: expected CODE=NUMBER such as EUR=1.08, got "${entry}"`);
+    const problem = rateProblem(Number(match[2]));
+    if (problem) throw new Error(`--rate ${entry}: the rate ${problem}`);
     parsed[match[1]!.toUpperCase()] = Number(match[2]);
   }
   return { to: to.toUpperCase(), rates: parsed };
@@ -49,13 +54,30 @@ function parseConversion(rates: readonly string[] | undefined, to: string | unde
 
 async function writeAtomically(target: string, content: string | Buffer): Promise<void> {
   const temp = `${target}.${process.pid}.tmp`;
-  await writeFile(temp, content);
+  try {
+    await writeFile(temp, content);
+  } catch (error) {
+    // The user named the target, not the temporary file beside it: a failure names what they wrote.
+    if (error instanceof Error && 'path' in error) error.path = target;
+    throw error;
+  }
   await rename(temp, target);
+}
+
+/** Each input readable and a file, checked before any work; a failure names the path as the user wrote it. */
+async function assertReadableFiles(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    await access(file, constants.R_OK);
+    const found = await stat(file);
+    if (found.isDirectory()) throw new Error(`is a directory: ${file}`);
+    if (!found.isFile()) throw new Error(`not a regular file: ${file}`);
+  }
 }
 
 export async function runAnalyze(files: string[], options: AnalyzeOptions): Promise<void> {
   if ((options.format === 'xlsx' || options.format === 'pdf' || options.format === 'pptx') && !options.out)
     throw new Error(`--format ${options.format} needs --out FILE.${options.format}`);
+  await assertReadableFiles(files);
   const config = loadConfig();
   const work = await mkdtemp(path.join(tmpdir(), 'pca-analyze-'));
   const inputs = files.map((file) => path.resolve(file));

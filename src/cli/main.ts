@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+import { failMessage } from './fail-message.js';
 import { buildProgram } from './program.js';
 
 /** Any failure ends as one line on stderr and a non-zero exit code. */
 function fail(error: unknown): never {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`pca: ${message.split('\n')[0]}\n`);
+  process.stderr.write(`pca: ${failMessage(error)}\n`);
   process.exit(1);
 }
 

@@ -7,10 +7,13 @@ import { analyzeCommand } from './analyze.js';
 import { askCommand, askReviewsCommand } from './ask.js';
 import { statusCommand } from './status.js';
 
+/** Names and descriptions in two columns, the first as wide as the longest name and two spaces more. */
+const NAME_WIDTH = Math.max(...Object.keys(SETTINGS).map((name) => name.length)) + 2;
+
 const ENVIRONMENT_HELP = `
 Settings come from the environment:
 ${Object.entries(SETTINGS)
-  .map(([name, description]) => `  ${name.padEnd(26)}${description}`)
+  .map(([name, description]) => `  ${name.padEnd(NAME_WIDTH)}${description}`)
   .join('\n')}`;
 
 /**

@@ -3,6 +3,7 @@ import {
   GRANULARITIES,
   wholeProfile,
   type DateRange,
+  assertDateRange,
   type Scope,
   analysesThisMonth,
   DAILY_PAIR_SETS,
@@ -102,6 +103,7 @@ export async function createAnalysis(
   audit: AuditRecorder,
   llm?: LlmConfig,
 ): Promise<CreatedAnalysis> {
+  assertDateRange(request.dateRange);
   const now = deps.clock();
   const org = await requireOrganization(deps.db, owner.orgId);
   assertWithinQuota(org.quotas, 'maxAnalysesPerMonth', await analysesThisMonth(deps.db, owner.orgId, now));

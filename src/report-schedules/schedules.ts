@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { type AnalysisRequest, getAnalysis, getDataset } from '../analysis/index.js';
+import { type AnalysisRequest, assertDateRange, getAnalysis, getDataset } from '../analysis/index.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../reports/index.js';
 import { changesBetween, withAudit, type AuditRecorder } from '../audit/index.js';
 import { AppError } from '../errors.js';
@@ -123,6 +123,7 @@ async function resolveReport(deps: ScheduleDeps, orgId: OrgId, source: ReportSou
     const analysis = await getAnalysis(deps.db, orgId, source.analysisId);
     return { basedOn: analysis.id, request: { ...analysis.request, datasetIds: analysis.datasetIds } };
   }
+  assertDateRange(source.dateRange, '/body/report/dateRange');
   const datasetIds = [...new Set(source.datasetIds)];
   for (const id of datasetIds) await getDataset(deps.db, orgId, id);
   const request = {

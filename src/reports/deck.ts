@@ -259,10 +259,10 @@ export function warningsByFile(datasets: readonly Pick<DatasetSummary, 'file' | 
   };
 }
 
-/** The files' warnings, then the analysis's own (a file that ends early, a negative sum), which concern no one file. */
+/** The analysis's own warnings (a file that ends early, negative values in the totals, KPIs left undefined), which concern no one file, above the files' ones. */
 function warningsOf(result: Pick<AnalysisReport, 'datasets' | 'warnings'>): Table {
   const byFile = warningsByFile(result.datasets);
-  return { ...byFile, rows: [...byFile.rows, ...(result.warnings ?? []).map((warning) => [warning, '—'])] };
+  return { ...byFile, rows: [...(result.warnings ?? []).map((warning) => [warning, '—']), ...byFile.rows] };
 }
 
 /** The deck of an analysis. */

@@ -211,6 +211,7 @@ function addSummary(workbook: ExcelJS.Workbook, name: string, report: AnalysisRe
   summary.addRow(['To', safe(report.dateRange.to)]);
   summary.addRow(['Currencies', safe(report.currencies.map((currency) => currency ?? 'not stated').join(', '))]);
   if (report.conversion) summary.addRow(['Converted to', safe(report.conversion.to)]);
+  for (const warning of report.warnings ?? []) summary.addRow(['Warning', safe(warning)]);
   for (const dataset of report.datasets) {
     summary.addRow([]);
     summary.addRow(['Dataset', safe(dataset.file)]).font = HEADER_FONT;

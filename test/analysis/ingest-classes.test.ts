@@ -198,6 +198,16 @@ describe('ingest: what real exports got wrong', () => {
       const honest = (await h.analyze([await h.write('honest.csv', [header, ...data].join('\n'))])).datasets[0]!;
       expect(honest.quality.suspectedTotals).toEqual([]);
     });
+
+    it('does not take two equal values for a total when the other rows leave the measure empty', async () => {
+      const file = await h.write(
+        'sparse.csv',
+        ['Date,Campaign,Impressions,Spend', '2025-11-01,A,1000,10', '2025-11-02,B,,20', '2025-11-03,C,1000,40'].join(
+          '\n',
+        ),
+      );
+      expect((await h.analyze([file])).datasets[0]!.quality.suspectedTotals).toEqual([]);
+    });
   });
 
   describe('programmatic vocabularies and platform detection', () => {

@@ -36,8 +36,8 @@ describe("the deck's warnings", () => {
     };
     const deck = buildDeck({ title: 'October', result, summary: null, items: [], branding: null });
     expect(deck.warnings.rows).toEqual([
-      ['The currency is not stated in the file; money is reported without a currency.', 'google.csv, meta.csv'],
       [ends, '—'],
+      ['The currency is not stated in the file; money is reported without a currency.', 'google.csv, meta.csv'],
     ]);
   });
 });

@@ -392,6 +392,22 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     expect(text).toContain(`${noCurrency} ${files.join(', ')}`);
   });
 
+  it("lists the analysis's own warnings, such as negative rows in the totals, in the deck and the workbook", async () => {
+    const id = await upload(
+      'refunds.csv',
+      'Date,Platform,Campaign,Spend,Clicks,Currency\n2026-03-01,Meta,A,100,10,USD\n2026-03-02,Meta,A,-30,0,USD\n',
+    );
+    const refunds = await analyse([id], 'Refunds');
+    const warning = 'refunds.csv: 1 row with negative spend (−30.00 USD) is included in the totals.';
+    expect(refunds.result.warnings).toContain(warning);
+    const texts = slidesOf(await unzipText((await download(refunds.id, 'pptx')).rawPayload))
+      .filter((slide) => slide.texts[0]?.startsWith('Appendix: data quality'))
+      .flatMap((slide) => slide.texts);
+    expect(texts).toContain(warning);
+    const workbook = await unzipText((await download(refunds.id, 'xlsx')).rawPayload);
+    expect([...workbook.values()].join('\n')).toContain(warning);
+  });
+
   it.runIf(backend === 'sqlite' && HAS_TOOLS)(
     'writes a deck that LibreOffice opens and converts',
     async () => {

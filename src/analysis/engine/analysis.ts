@@ -139,6 +139,18 @@ export function isCalendarDay(text: string): boolean {
   return DAY.test(text) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
 }
 
+/**
+ * Refuses a range that ends before it starts: it would match no row, and the
+ * caller would read "no data" where they made a typo. `field` is where the
+ * range sits in the request (its `to` is named as the wrong end).
+ */
+export function assertDateRange(range: DateRange | undefined, field = '/body/dateRange'): void {
+  if (range?.from === undefined || range.to === undefined || range.from <= range.to) return;
+  throw new AppError('validation', `The date range is backwards: from ${range.from} is after to ${range.to}.`, {}, [
+    { field: `${field}/to`, message: `must not be before from (${range.from})` },
+  ]);
+}
+
 /** WHERE clause of a scope, every value bound. */
 export function scopeWhere(scope: Scope, params: Params): string {
   const clauses: string[] = [];
@@ -158,6 +170,7 @@ export function scopeWhere(scope: Scope, params: Params): string {
     }
     clauses.push(`"date" ${op} CAST(${params.add(bound)} AS DATE)`);
   }
+  assertDateRange(scope.dateRange, '/dateRange');
   return clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 

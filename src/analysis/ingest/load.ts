@@ -3,7 +3,16 @@ import { DIMENSIONS, MEASURES, PLATFORMS, type Dimension, type Field, type Measu
 import { canonicalPlatform, PLATFORM_SPELLINGS } from './detect-platform.js';
 import type { IngestPlan } from './plan.js';
 import { MAX_LINE_BYTES, type FileShape } from './sniff.js';
-import { dateSql, finiteSql, NUMBER_NULL_MARKERS, numberSql, oneOfSql, sqlString, textSql } from './values.js';
+import {
+  dateSql,
+  implausibleSql,
+  NUMBER_NULL_MARKERS,
+  numberSql,
+  oneOfSql,
+  plausibleSql,
+  sqlString,
+  textSql,
+} from './values.js';
 
 /** Why a row of the file is not campaign data. */
 export type DropKind = 'total' | 'blank' | 'no_measures';
@@ -224,10 +233,16 @@ export function storedFields(plan: IngestPlan): Field[] {
   return [...DIMENSIONS, ...MEASURES].filter((field) => mapped.has(field));
 }
 
+/** The bit of a measure in `_implausible`, the mask of a line's measures whose value was beyond its plausible bound. */
+export function implausibleBit(measure: Measure): number {
+  return 1 << MEASURES.indexOf(measure);
+}
+
 /**
  * The file as rows of its stored unified fields plus `_drop` (why a line is
- * not data, or NULL) and, when values are parsed from text, `_unparseable`
- * (values that could not be read as numbers). A query over the file; ingest
+ * not data, or NULL), `_unparseable` (values that could not be read as
+ * numbers, implausible ones included) and `_implausible` (which measures held
+ * a value beyond their plausible bound, as bits). A query over the file; ingest
  * materialises it once. The tests that classify a line run only where they can
  * matter (a CASE is evaluated lazily), since every extra column costs a pass.
  */
@@ -241,17 +256,23 @@ export function unifiedRelationSql(file: string, shape: FileShape, plan: IngestP
   const raw = (index: number) => `_raw${index}`;
   const rawColumns = shape.header.map((_, index) => `${sourceColumn(index)} AS ${raw(index)}`);
   const inner = `SELECT ${[...columns, ...rawColumns, `${unparseableSql(plan, typed)} AS _unparseable`].join(', ')} FROM ${readCsvSql(file, shape, plan, typed)}`;
-  // Measures are read in the inner query and made finite here, on the column: NaN and ±Infinity become NULL.
-  const measures = fields.filter((field) => (MEASURES as readonly string[]).includes(field)).map(finiteSql);
+  // Measures are read in the inner query and bounded here, on the column: NaN, ±Infinity and
+  // implausible magnitudes become NULL, the last also marked in `_implausible` and counted as unreadable.
+  const measureFields = fields.filter((field): field is Measure => (MEASURES as readonly string[]).includes(field));
+  const measures = measureFields.map((measure) => plausibleSql(measure, measure));
   const outer = fields.map((field) =>
-    (MEASURES as readonly string[]).includes(field) ? `${finiteSql(field)} AS ${field}` : field,
+    (MEASURES as readonly string[]).includes(field) ? `${plausibleSql(field, field as Measure)} AS ${field}` : field,
   );
+  const implausible =
+    measureFields.length > 0
+      ? measureFields.map((measure) => `${implausibleBit(measure)} * ${implausibleSql(measure, measure)}`).join(' + ')
+      : '0';
   const dimensionless = dimensionlessSql(plan, typed, raw);
   const drop = `CASE WHEN ${totalRowSql(plan, shape, typed, raw)} THEN 'total'
     WHEN ${measures.length > 0 ? `coalesce(${measures.join(', ')}) IS NULL` : 'true'}
       THEN (CASE WHEN ${blankRowSql(shape, plan, typed, raw)} THEN 'blank' ELSE 'no_measures' END)
     WHEN ${dimensionless} AND ${trailingTotalSql(shape, plan, typed, raw)} THEN 'total' END`;
-  return `(SELECT ${[...outer, `${drop} AS _drop`, '_unparseable', `${dimensionless} AS _dimensionless`].join(', ')} FROM (${inner}))`;
+  return `(SELECT ${[...outer, `${drop} AS _drop`, `_unparseable + bit_count(_implausible) AS _unparseable`, '_implausible', `${dimensionless} AS _dimensionless`].join(', ')} FROM (SELECT *, CAST(${implausible} AS INTEGER) AS _implausible FROM (${inner})))`;
 }
 
 /** The DuckDB type of a unified column. */
@@ -295,7 +316,7 @@ function sumsJoin(table: string, stored: readonly Field[], dimensionless: boolea
  */
 export function allRowsSql(table: string, stored: readonly Field[], dimensionless = true): string {
   const { from, isTotal } = sumsJoin(table, stored, dimensionless);
-  return `(SELECT ${allColumns(stored)}, (CASE WHEN _drop IS NULL AND ${isTotal} THEN 'total' ELSE _drop END) AS _drop, _unparseable, hash(${stored.join(', ')}) AS _rowhash FROM ${from})`;
+  return `(SELECT ${allColumns(stored)}, (CASE WHEN _drop IS NULL AND ${isTotal} THEN 'total' ELSE _drop END) AS _drop, _unparseable, _implausible, hash(${stored.join(', ')}) AS _rowhash FROM ${from})`;
 }
 
 /** Only the data rows of a stored table, in the full unified schema (`dimensionless` as for `allRowsSql`). */

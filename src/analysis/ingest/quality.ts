@@ -2,7 +2,9 @@ import type { DuckConnection } from '../engine/duckdb.js';
 import { readProfile, type Profile } from '../engine/analysis.js';
 import { MEASURES, type Field, type Measure } from '../schema.js';
 import { ident } from '../engine/sql.js';
-import { storedFields } from './load.js';
+import { implausibleBit, storedFields } from './load.js';
+import { PLAUSIBLE_BOUND } from './values.js';
+import { formatCount } from '../format.js';
 import type { IngestPlan } from './plan.js';
 import type { FileShape } from './sniff.js';
 
@@ -16,9 +18,14 @@ export interface QualityReport {
   /** Kept rows identical to an earlier one in every mapped field (likely double-counted). */
   readonly duplicates: number;
   readonly negativeValues: Partial<Record<Measure, number>>;
+  /** The sum of those negative values, per measure (absent from reports stored before). */
+  readonly negativeSums?: Partial<Record<Measure, number>>;
   readonly clicksOverImpressions: number;
   readonly conversionsOverClicks: number;
+  /** Values that could not be read as numbers and count as empty, implausible ones included. */
   readonly unparseableValues: number;
+  /** Values beyond their measure's plausible bound, per measure (absent from reports stored before). */
+  readonly implausibleValues?: Partial<Record<Measure, number>>;
   readonly rowsWithoutDate: number;
   /** Share of kept rows with no value, per mapped field (0–1). */
   readonly nullRate: Partial<Record<Field, number>>;
@@ -56,9 +63,10 @@ function keptAggregates(plan: IngestPlan, kept?: string): string[] {
   const { mappedMeasures } = mappedFields(plan);
   const countIf = (condition: string) => `count_if(${kept ? `${kept} AND ` : ''}${condition})`;
   const filter = kept ? ` FILTER (WHERE ${kept})` : '';
-  const negatives = mappedMeasures.map(
-    (measure) => `${countIf(`${ident(measure)} < 0`)} AS ${ident(`neg_${measure}`)}`,
-  );
+  const negatives = mappedMeasures.flatMap((measure) => [
+    `${countIf(`${ident(measure)} < 0`)} AS ${ident(`neg_${measure}`)}`,
+    `sum(${ident(measure)}) FILTER (WHERE ${kept ? `${kept} AND ` : ''}${ident(measure)} < 0) AS ${ident(`negsum_${measure}`)}`,
+  ]);
   // For the last guard against a totals line that was kept: one line holding half of a measure.
   const halves = mappedMeasures.flatMap((measure) => [
     `sum(${ident(measure)})${filter} AS ${ident(`sum_${measure}`)}`,
@@ -81,6 +89,15 @@ function keptAggregates(plan: IngestPlan, kept?: string): string[] {
   ];
 }
 
+/** Per mapped measure, the lines (meeting `where`, if given) whose value was beyond its plausible bound. */
+function implausibleCounts(plan: IngestPlan, where?: string): string[] {
+  const counts = mappedFields(plan).mappedMeasures.map(
+    (measure) =>
+      `count_if((_implausible & ${implausibleBit(measure)}) <> 0${where ? ` AND (${where})` : ''}) AS ${ident(`implausible_${measure}`)}`,
+  );
+  return counts.length > 0 ? counts : ['0 AS no_implausible'];
+}
+
 /**
  * One scan of a unified relation (every line, with `_drop`, `_unparseable`
  * and `_rowhash`): the quality counts of the file and the profile of its data
@@ -96,6 +113,7 @@ export function qualitySql(relation: string, plan: IngestPlan): string {
       coalesce(sum(_unparseable) FILTER (WHERE ${kept} OR _drop = 'no_measures'), 0) AS unparseable,
       count_if(${kept} AND ${comparable(plan)}) AS comparable,
       count(DISTINCT _rowhash) FILTER (WHERE ${kept} AND ${comparable(plan)}) AS distinct_rows,
+      ${implausibleCounts(plan, `${kept} OR _drop = 'no_measures'`).join(', ')},
       ${keptAggregates(plan, kept).join(', ')}
     FROM ${relation}`;
 }
@@ -110,7 +128,15 @@ export function readQuality(
   const num = (name: string) => Number(row[name] ?? 0);
   const rowsKept = num('kept');
   const negativeValues: Partial<Record<Measure, number>> = {};
-  for (const measure of mappedMeasures) if (num(`neg_${measure}`) > 0) negativeValues[measure] = num(`neg_${measure}`);
+  const negativeSums: Partial<Record<Measure, number>> = {};
+  for (const measure of mappedMeasures) {
+    if (num(`neg_${measure}`) === 0) continue;
+    negativeValues[measure] = num(`neg_${measure}`);
+    negativeSums[measure] = num(`negsum_${measure}`);
+  }
+  const implausibleValues: Partial<Record<Measure, number>> = {};
+  for (const measure of mappedMeasures)
+    if (num(`implausible_${measure}`) > 0) implausibleValues[measure] = num(`implausible_${measure}`);
   const nullRate: Partial<Record<Field, number>> = {};
   for (const field of mapped) nullRate[field] = rowsKept === 0 ? 1 : round((rowsKept - num(`n_${field}`)) / rowsKept);
   // A currency or platform the file states once (or not at all) is the same on every row: the plan knows it.
@@ -133,9 +159,11 @@ export function readQuality(
     dropped: { totals: num('totals'), blank: num('blank'), noMeasures: num('no_measures') },
     duplicates: num('comparable') - num('distinct_rows'),
     negativeValues,
+    negativeSums,
     clicksOverImpressions: num('clicks_over_impressions'),
     conversionsOverClicks: num('conversions_over_clicks'),
     unparseableValues: num('unparseable'),
+    implausibleValues,
     rowsWithoutDate: mapped.includes('date') ? rowsKept - num('n_date') : 0,
     nullRate,
     dateFormat: plan.date
@@ -147,7 +175,7 @@ export function readQuality(
       : null,
     ambiguousDates: plan.date?.ambiguous ?? false,
     suspectedTotals: mappedMeasures.filter((measure) =>
-      holdsHalf(num(`sum_${measure}`), num(`max_${measure}`), rowsKept),
+      holdsHalf(num(`sum_${measure}`), num(`max_${measure}`), num(`n_${measure}`)),
     ),
   };
   return {
@@ -157,7 +185,7 @@ export function readQuality(
   };
 }
 
-/** Whether one row holds about half of a positive sum, with at least two other rows to make up the rest. */
+/** Whether one row holds about half of a positive sum, with at least two other rows (with a value) to make up the rest. */
 function holdsHalf(sum: number, max: number, rows: number): boolean {
   return rows >= 3 && max > 0 && Math.abs(sum - 2 * max) <= 0.005 * sum;
 }
@@ -190,8 +218,15 @@ function warningsOf(report: Omit<QualityReport, 'warnings'>, plan: IngestPlan): 
     warnings.push(
       `${report.conversionsOverClicks} rows have more conversions than clicks (view-through conversions, or a tracking problem).`,
     );
-  if (report.unparseableValues > 0)
-    warnings.push(`${report.unparseableValues} values could not be read as numbers and count as empty.`);
+  const implausible = Object.entries(report.implausibleValues ?? {}) as [Measure, number][];
+  const unreadable = report.unparseableValues - implausible.reduce((total, [, count]) => total + count, 0);
+  if (unreadable > 0) warnings.push(`${unreadable} values could not be read as numbers and count as empty.`);
+  for (const [measure, count] of implausible) {
+    const columns = plan.mapping.filter((column) => column.field === measure).map((column) => `"${column.source}"`);
+    warnings.push(
+      `${count === 1 ? '1 value' : `${count} values`} of ${measure} (column ${columns.join(', ')}) ${count === 1 ? 'is' : 'are'} beyond ${formatCount(PLAUSIBLE_BOUND[measure])}, too large to be real, and ${count === 1 ? 'counts' : 'count'} as empty.`,
+    );
+  }
   if (report.rowsWithoutDate > 0)
     warnings.push(
       `${report.rowsWithoutDate} rows have no readable date${share(report.rowsWithoutDate)}; they are in totals but not in time series.`,
@@ -233,7 +268,7 @@ export async function summariseRelation(
   plan: IngestPlan,
 ): Promise<{ quality: QualityReport; profile: Profile }> {
   const lines = await connection.rows(
-    `SELECT _drop, count(*) AS n, count_if(${comparable(plan)}) AS comparable, coalesce(sum(_unparseable), 0) AS unparseable FROM ${relation} GROUP BY _drop`,
+    `SELECT _drop, count(*) AS n, count_if(${comparable(plan)}) AS comparable, coalesce(sum(_unparseable), 0) AS unparseable, ${implausibleCounts(plan).join(', ')} FROM ${relation} GROUP BY _drop`,
   );
   const [data = {}] = await connection.rows(
     `SELECT ${keptAggregates(plan).join(', ')} FROM ${relation} WHERE _drop IS NULL`,
@@ -241,11 +276,19 @@ export async function summariseRelation(
   const [repeats] = await connection.rows(
     `SELECT count(*) AS n FROM (SELECT _rowhash = lag(_rowhash) OVER (ORDER BY _rowhash) AS repeated FROM ${relation} WHERE _drop IS NULL AND ${comparable(plan)}) WHERE repeated`,
   );
-  const count = (drop: string | null, column: 'n' | 'comparable' | 'unparseable') =>
+  const count = (drop: string | null, column: string) =>
     Number(lines.find((line) => line._drop === drop)?.[column] ?? 0);
   const kept = count(null, 'n');
+  // Like unparseable values, implausible ones are counted on data lines and on lines they left without measures.
+  const implausible = Object.fromEntries(
+    mappedFields(plan).mappedMeasures.map((measure) => {
+      const name = `implausible_${measure}`;
+      return [name, count(null, name) + count('no_measures', name)];
+    }),
+  );
   const row = {
     ...data,
+    ...implausible,
     n: lines.reduce((total, line) => total + Number(line.n), 0),
     kept,
     totals: count('total', 'n'),

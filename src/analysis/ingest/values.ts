@@ -3,6 +3,8 @@
  * sample, and the SQL that parses them. Deciding per file (not per row) is
  * what makes 03/04/2025 mean the same day on every line.
  */
+import { MEASURES, type Measure } from '../schema.js';
+
 export type DecimalMark = '.' | ',';
 
 export type DateFormat =
@@ -137,15 +139,45 @@ export function oneOfSql(expression: string, values: readonly string[]): string 
 export const NUMBER_NULL_MARKERS = NULL_MARKERS.filter((marker) => marker !== 'nan');
 
 /**
- * A DOUBLE column with NaN and ±Infinity (overflow such as 1e309) made NULL:
- * such values are unreadable, never summed. Apply it to a column, not to a
- * parsing expression: the column is named twice.
+ * The largest count one row of an export can plausibly hold. A trillion
+ * impressions (or clicks, views...) in one campaign-day is beyond any
+ * platform's whole traffic; a larger figure is a broken cell (an ID pasted
+ * into the column, digits run together) and would swamp every total.
  */
-export function finiteSql(column: string): string {
-  return `(CASE WHEN isfinite(${column}) THEN ${column} END)`;
+export const MAX_PLAUSIBLE_COUNT = 1e12;
+/**
+ * The largest amount of money one row can plausibly hold, in its own
+ * currency: higher than the count bound because in the weakest currencies
+ * (the Iranian rial, the Vietnamese dong) 1e13 is still only some hundreds of
+ * millions of dollars.
+ */
+export const MAX_PLAUSIBLE_MONEY = 1e13;
+
+/** The plausible bound of each measure (in absolute value: refunds may be negative). */
+export const PLAUSIBLE_BOUND: Readonly<Record<Measure, number>> = Object.fromEntries(
+  MEASURES.map((measure) => [
+    measure,
+    measure === 'spend' || measure === 'revenue' ? MAX_PLAUSIBLE_MONEY : MAX_PLAUSIBLE_COUNT,
+  ]),
+) as Record<Measure, number>;
+
+/**
+ * A DOUBLE column of a measure with what cannot be a value made NULL: NaN,
+ * ±Infinity (overflow such as 1e309) and magnitudes beyond the measure's
+ * plausible bound. Such values are unreadable, never summed. One comparison
+ * does it all (NaN compares above every number in DuckDB). Apply it to a
+ * column, not to a parsing expression: the column is named twice.
+ */
+export function plausibleSql(column: string, measure: Measure): string {
+  return `(CASE WHEN abs(${column}) <= ${PLAUSIBLE_BOUND[measure]} THEN ${column} END)`;
 }
 
-/** SQL that reads a text column as a number as platforms write it: separators, symbols, %, (negatives); may give NaN or ±Infinity (see `finiteSql`). */
+/** 1 when a column holds a finite value beyond its measure's bound, else 0 (NaN and ±Infinity are counted as unreadable already). */
+export function implausibleSql(column: string, measure: Measure): string {
+  return `(CASE WHEN isfinite(${column}) AND abs(${column}) > ${PLAUSIBLE_BOUND[measure]} THEN 1 ELSE 0 END)`;
+}
+
+/** SQL that reads a text column as a number as platforms write it: separators, symbols, %, (negatives); may give NaN or ±Infinity (see `plausibleSql`). */
 export function numberSql(column: string, mark: DecimalMark): string {
   const t = `trim(${column})`;
   // A plain number is cast directly; with a decimal comma only integers are plain ("10.000" is ten thousand).

@@ -1,6 +1,6 @@
 import type { AnalysisResult, GroupRow } from '../engine/analysis.js';
 import type { IngestSummary } from '../ingest/ingest.js';
-import { formatMetric, listOf, metricName } from '../format.js';
+import { formatMetric, listOf, metricName, plural } from '../format.js';
 import { COVERED_SUMS, coverage, KPIS, negativeOperands } from '../kpis.js';
 import { atEdge } from '../precision.js';
 import { coverageWarnings } from './coverage-warnings.js';
@@ -38,7 +38,7 @@ export interface AnalysisReport {
   readonly totals: ReportRow[];
   readonly breakdowns: Record<string, ReportRow[]>;
   readonly timeSeries: Record<string, ReportRow[]>;
-  /** Files that miss part of the analysis's days, and KPIs left undefined by negative sums, said in words (absent from reports stored before). */
+  /** Files that miss part of the analysis's days, negative values in the data, and KPIs left undefined by negative sums, said in words (absent from reports stored before). */
   readonly warnings?: string[];
 }
 
@@ -94,6 +94,29 @@ export function negativeWarnings(label: string, row: Pick<GroupRow, 'measures' |
   );
 }
 
+/**
+ * Negative values the datasets hold (refunds, corrections) lower the sums they
+ * are part of: said per file and measure, with their count and sum, so a total,
+ * ROAS or CPA is not trusted blind. When the analysis covers only part of the
+ * rows (filters, dates), the file's figures are an upper bound of what it includes.
+ */
+export function negativeRowWarnings(datasets: readonly DatasetSummary[], rowsAnalysed: number): string[] {
+  const whole = rowsAnalysed === datasets.reduce((total, dataset) => total + dataset.rows, 0);
+  return datasets.flatMap((dataset) => {
+    const { negativeValues, negativeSums = {} } = dataset.quality;
+    const stated = dataset.currencies.filter((currency) => currency !== null);
+    const currency = stated.length === 1 ? stated[0] : null;
+    return (Object.entries(negativeValues) as [Measure, number][]).map(([measure, count]) => {
+      const sum = negativeSums[measure];
+      const figure = sum === undefined ? '' : ` (${formatMetric(measure, sum, currency)})`;
+      const rows = `${plural(count, 'row')} with negative ${metricName(measure)}${figure}`;
+      return whole
+        ? `${dataset.file}: ${rows} ${count === 1 ? 'is' : 'are'} included in the totals.`
+        : `${dataset.file}: ${rows}; those within the filters and dates are included in the totals.`;
+    });
+  });
+}
+
 export function summariseDataset(file: string, result: IngestSummary): DatasetSummary {
   const { profile } = result;
   return {
@@ -147,6 +170,7 @@ export function buildReport(datasets: DatasetSummary[], analysis: AnalysisResult
     breakdowns,
     timeSeries,
     warnings: [
+      ...negativeRowWarnings(datasets, analysis.profile.rows),
       ...coverageWarnings(datasets, analysis.profile.dateRange),
       ...analysis.totals.flatMap((row) =>
         negativeWarnings(
