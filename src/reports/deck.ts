@@ -228,7 +228,7 @@ function methodology(content: AnalysisContent): string[] {
   return [
     'Every KPI is a ratio of sums over the rows in scope, never an average of per-row ratios; a zero denominator leaves it not defined.',
     ...(['ctr', 'cpc', 'cpm', 'cpa', 'roas', 'cvr', 'aov'] as const).map(ratio),
-    'Profit = sum of revenue − sum of spend on the rows that report revenue.',
+    `${labelOf('profit')} = sum of revenue − sum of spend on the rows that report revenue: ad spend is the only cost in the data, so this is not profit.`,
     'A KPI that needs revenue or conversions is computed over the rows that report them; where that is part of the spend, the share is stated.',
     'Period over period compares the range with the same number of days just before it.',
     conversion
