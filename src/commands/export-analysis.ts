@@ -43,12 +43,13 @@ export async function exportAnalysis(
     title: analysis.name,
     result: analysis.result,
     summary: analysis.summary,
-    items: items.map(({ kind, rank, priority, category, ruleId, title, sentence, evidence, payload }) => ({
+    items: items.map(({ kind, rank, priority, category, ruleId, subject, title, sentence, evidence, payload }) => ({
       kind,
       rank,
       priority,
       category,
       ruleId,
+      subject,
       title,
       sentence,
       evidence,

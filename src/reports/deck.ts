@@ -3,7 +3,6 @@ import {
   formatCount,
   formatDays,
   formatMetric,
-  formatShare,
   labelOf,
   metricName,
   plural,
@@ -13,7 +12,9 @@ import {
   type DatasetSummary,
   type ReportRow,
 } from '../analysis/pure.js';
-import { itemsOf, type AnalysisContent, type Branding, type ReportItem } from './content.js';
+import type { AnalysisContent, Branding, ReportItem } from './content.js';
+import { evidenceLines } from './evidence.js';
+import { itemCurrency, itemSections, itemWords } from './sections.js';
 
 /**
  * What a deck shows, computed once from an analysis and drawn by both the
@@ -75,6 +76,15 @@ export interface CampaignExtremes {
   readonly lists: { readonly best: Table; readonly worst: Table } | null;
 }
 
+/** An insight, recommendation or anomaly as a deck shows it: numbered in its section, its words said once, its evidence as text. */
+export interface DeckItem {
+  readonly number: number;
+  readonly heading: string;
+  /** Null when the sentence would repeat the heading. */
+  readonly body: string | null;
+  readonly evidence: string[];
+}
+
 export interface DeckModel {
   readonly title: string;
   readonly subtitle: string;
@@ -84,10 +94,10 @@ export interface DeckModel {
   /** The figures read first, on the summary page: a row of tiles for each of the first currencies. */
   readonly headline: HeadlineRow[];
   readonly blocks: CurrencyBlock[];
-  readonly anomalies: ReportItem[];
-  readonly pacing: ReportItem[];
-  readonly insights: ReportItem[];
-  readonly recommendations: ReportItem[];
+  readonly anomalies: DeckItem[];
+  readonly pacing: DeckItem[];
+  readonly insights: DeckItem[];
+  readonly recommendations: DeckItem[];
   readonly quality: Table;
   /** Each data-quality warning once, with the files it applies to; no rows when there is none. */
   readonly warnings: Table;
@@ -266,7 +276,14 @@ export function buildDeck(content: AnalysisContent): DeckModel {
     result.dateRange.from && result.dateRange.to
       ? formatDays(result.dateRange.from, result.dateRange.to)
       : 'no dated rows';
-  const pacing = itemsOf(content, 'insight').filter((item) => item.ruleId === 'pacing.budget_off_track');
+  const sections = itemSections(content, { pacing: true });
+  const currency = itemCurrency(content);
+  const shown = (items: readonly ReportItem[]): DeckItem[] =>
+    items.slice(0, ITEMS_SHOWN).map((item) => ({
+      number: item.rank,
+      ...itemWords(item),
+      evidence: evidenceLines(item, currency),
+    }));
   const blocks = totals.map((total) => blockOf(content, total));
   return {
     title: content.title,
@@ -283,10 +300,10 @@ export function buildDeck(content: AnalysisContent): DeckModel {
       figures: block.kpis.filter((kpi) => HEADLINE_METRICS.includes(kpi.metric) && kpi.value !== null),
     })),
     blocks,
-    anomalies: itemsOf(content, 'anomaly').slice(0, ITEMS_SHOWN),
-    pacing,
-    insights: itemsOf(content, 'insight').slice(0, ITEMS_SHOWN),
-    recommendations: itemsOf(content, 'recommendation').slice(0, ITEMS_SHOWN),
+    anomalies: shown(sections.anomalies),
+    pacing: shown(sections.pacing),
+    insights: shown(sections.insights),
+    recommendations: shown(sections.recommendations),
     quality: {
       header: ['File', 'Rows read', 'Rows kept', 'Totals dropped', 'Duplicates', 'Unparseable values', 'Warnings'],
       rows: result.datasets.map((dataset) => [
@@ -327,19 +344,4 @@ export function tileCaption(deck: DeckModel, row: HeadlineRow, figure: KpiFigure
 export function tileFontSize(row: HeadlineRow, tileWidthPt: number, max: number): number {
   const longest = Math.max(1, ...row.figures.map((figure) => figure.text.length));
   return Math.max(9, Math.min(max, Math.floor(tileWidthPt / (0.7 * longest))));
-}
-
-/** The evidence of an item as lines for speaker notes and captions: its figures, then its rows. */
-export function evidenceLines(item: ReportItem): string[] {
-  const figure = ([name, value]: [string, number | string | null]) =>
-    `${name}: ${value === null ? 'not defined' : typeof value === 'number' ? (/share|coverage/i.test(name) && Math.abs(value) <= 1 ? formatShare(value) : formatMetric(name, value)) : value}`;
-  return [
-    ...Object.entries(item.evidence.figures).map(figure),
-    ...item.evidence.rows.slice(0, 10).map(
-      (row) =>
-        `${row.dimension} ${row.key}: ${Object.entries(row.values)
-          .map(([name, value]) => `${metricName(name)} ${formatMetric(name, value)}`)
-          .join(', ')}`,
-    ),
-  ];
 }

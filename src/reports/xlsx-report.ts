@@ -13,7 +13,9 @@ import {
   type ColumnKind,
   type ReportRow,
 } from '../analysis/pure.js';
-import { itemsOf, type AnalysisContent } from './content.js';
+import type { AnalysisContent } from './content.js';
+import { evidenceText } from './evidence.js';
+import { itemCurrency, itemSections } from './sections.js';
 import { numberFormat, shownText } from './xlsx-columns.js';
 
 type Cell = string | number | null;
@@ -159,6 +161,9 @@ function qualityRows(report: AnalysisReport): ReportRow[] {
   }));
 }
 
+/** What a workbook shows besides the report: the analysis's words. */
+type WorkbookContent = Pick<AnalysisContent, 'summary' | 'items'>;
+
 const ITEM_COLUMNS: readonly Column[] = [
   { key: 'rank', label: 'Rank', kind: 'count' },
   { key: 'priority', label: 'Priority' },
@@ -172,7 +177,8 @@ const ITEM_COLUMNS: readonly Column[] = [
 function addWords(
   workbook: ExcelJS.Workbook,
   nameOf: (wanted: string) => string,
-  content: Pick<AnalysisContent, 'summary' | 'items'>,
+  report: AnalysisReport,
+  content: WorkbookContent,
 ): void {
   const summary = workbook.addWorksheet(nameOf('Executive summary'), { pageSetup: PAGE_SETUP });
   summary.addRow(['Executive summary']).font = TITLE_FONT;
@@ -181,22 +187,24 @@ function addWords(
   summary.getColumn(1).width = SUMMARY_WIDTH;
   row.alignment = { wrapText: true, vertical: 'top' };
   row.height = wrappedHeight(text, SUMMARY_WIDTH);
-  for (const [kind, name] of [
-    ['insight', 'Insights'],
-    ['recommendation', 'Recommendations'],
-    ['anomaly', 'Anomalies'],
+  const sections = itemSections(content, { pacing: false });
+  const currency = itemCurrency({ summary: content.summary, result: report });
+  for (const [items, name] of [
+    [sections.insights, 'Insights'],
+    [sections.recommendations, 'Recommendations'],
+    [sections.anomalies, 'Anomalies'],
   ] as const) {
     addTable(
       workbook,
       nameOf(name),
       ITEM_COLUMNS,
-      itemsOf(content, kind).map((item) => ({
+      items.map((item) => ({
         rank: item.rank,
         priority: item.priority,
         category: item.category.replace(/_/g, ' '),
         title: item.title,
         sentence: item.sentence,
-        evidence: JSON.stringify(item.evidence.figures),
+        evidence: evidenceText(item, currency),
       })),
     );
   }
@@ -227,10 +235,7 @@ function addSummary(workbook: ExcelJS.Workbook, name: string, report: AnalysisRe
 }
 
 /** The analysis as a workbook: summary, one sheet per breakdown, the time series and the quality report; its words when given. */
-export async function reportWorkbook(
-  report: AnalysisReport,
-  content?: Pick<AnalysisContent, 'summary' | 'items'>,
-): Promise<Buffer> {
+export async function reportWorkbook(report: AnalysisReport, content?: WorkbookContent): Promise<Buffer> {
   const workbook = new (await loadExcel()).Workbook();
   workbook.created = new Date(report.generatedAt);
   const nameOf = sheetNamer();
@@ -247,6 +252,6 @@ export async function reportWorkbook(
       points,
     );
   addTable(workbook, nameOf('Quality'), QUALITY_COLUMNS, qualityRows(report));
-  if (content) addWords(workbook, nameOf, content);
+  if (content) addWords(workbook, nameOf, report, content);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
