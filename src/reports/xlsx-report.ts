@@ -5,6 +5,7 @@ import { sheetNamer } from '../export/sheet-names.js';
 import {
   columnKind,
   columnLabel,
+  formatDays,
   formatShare,
   labelOf,
   metricName,
@@ -161,8 +162,8 @@ function qualityRows(report: AnalysisReport): ReportRow[] {
   }));
 }
 
-/** What a workbook shows besides the report: the analysis's words. */
-type WorkbookContent = Pick<AnalysisContent, 'summary' | 'items'>;
+/** What a workbook shows besides the report: the analysis's words, and its name when it has one. */
+type WorkbookContent = Pick<AnalysisContent, 'summary' | 'items'> & { readonly title?: string };
 
 const ITEM_COLUMNS: readonly Column[] = [
   { key: 'rank', label: 'Rank', kind: 'count' },
@@ -210,10 +211,21 @@ function addWords(
   }
 }
 
+/** A workbook without an analysis's name (the CLI's, of files in hand) is titled by what it is. */
+const GENERIC_TITLE = 'PCA Agent — campaign analysis';
+
+/** The first sheet's title: the analysis's name and its period ("November campaigns · Nov 1 – 28, 2025"). */
+export function workbookTitle(report: AnalysisReport, name: string | undefined): string {
+  const { from, to } = report.dateRange;
+  const period = from && to ? formatDays(from, to) : null;
+  if (!name?.trim()) return period ? `${GENERIC_TITLE} · ${period}` : GENERIC_TITLE;
+  return period ? `${name.trim()} · ${period}` : name.trim();
+}
+
 /** The first sheet: what was analysed, from which files, mapped how, and what to watch for. */
-function addSummary(workbook: ExcelJS.Workbook, name: string, report: AnalysisReport): void {
+function addSummary(workbook: ExcelJS.Workbook, name: string, report: AnalysisReport, title: string | undefined): void {
   const summary = workbook.addWorksheet(name, { pageSetup: PAGE_SETUP });
-  summary.addRow(['PCA Agent — campaign analysis']).font = TITLE_FONT;
+  summary.addRow([safe(workbookTitle(report, title))]).font = TITLE_FONT;
   summary.addRow(['Rows', report.rows]).getCell(2).numFmt = '#,##0';
   summary.addRow(['From', safe(report.dateRange.from)]);
   summary.addRow(['To', safe(report.dateRange.to)]);
@@ -239,7 +251,7 @@ export async function reportWorkbook(report: AnalysisReport, content?: WorkbookC
   const workbook = new (await loadExcel()).Workbook();
   workbook.created = new Date(report.generatedAt);
   const nameOf = sheetNamer();
-  addSummary(workbook, nameOf('Summary'), report);
+  addSummary(workbook, nameOf('Summary'), report, content?.title);
   const totals = totalRows(report);
   addTable(workbook, nameOf('Totals'), reportColumns(totals), totals);
   for (const [name, rows] of Object.entries(report.breakdowns))

@@ -225,6 +225,7 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
 
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await download(main.id, 'xlsx')).rawPayload as unknown as ExcelJS.Buffer);
+    expect(book.getWorksheet('Summary')!.getCell('A1').value).toBe('November campaigns · Nov 1 – 28, 2025');
     const insights = book.getWorksheet('Insights')!;
     const evidence = (insights.getColumn(6).values as unknown[]).slice(2).map(String);
     expect(evidence.join(' ')).toContain('Overall ROAS: ');
