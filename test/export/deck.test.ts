@@ -88,6 +88,7 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
   let org: TestOrg;
   let work: string;
   let main: Created;
+  let mainDataset: string;
   let mixed: Created;
   const as = (session: Session) => bearer(session.accessToken);
 
@@ -126,7 +127,8 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     org = await seedOrg(t, 'decks');
     work = await mkdtemp(path.join(tmpdir(), 'pca-deck-'));
-    main = await analyse([await upload('campaigns.csv', campaignCsv())], 'November campaigns');
+    mainDataset = await upload('campaigns.csv', campaignCsv());
+    main = await analyse([mainDataset], 'November campaigns');
     mixed = await analyse(
       [
         await upload('mixed-currency.csv', await readFile(fixture('mixed-currency.csv'))),
@@ -246,6 +248,18 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join(' ')).toContain('Overall ROAS: ');
     for (const line of lines) expect(line).not.toMatch(camelCase);
+  });
+
+  it('names a download after the analysis and its days, safely for any name', async () => {
+    const pdf = await download(main.id, 'pdf');
+    expect(pdf.headers['content-disposition']).toBe(
+      'attachment; filename="November campaigns - 2025-11-01 to 2025-11-28.pdf"',
+    );
+    const hostile = await analyse([mainDataset], 'Q4 "Brand"/Search: 🚀\r\nlaunch');
+    const header = String((await download(hostile.id, 'xlsx')).headers['content-disposition']);
+    expect(header).toBe(
+      'attachment; filename="Q4 Brand -Search- _ launch - 2025-11-01 to 2025-11-28.xlsx"; filename*=UTF-8\'\'Q4%20Brand%20-Search-%20%F0%9F%9A%80%20launch%20-%202025-11-01%20to%202025-11-28.xlsx',
+    );
   });
 
   it('answers a format it does not know with a 422 that lists the formats it has', async () => {
