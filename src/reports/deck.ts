@@ -98,6 +98,8 @@ export interface DeckModel {
   readonly pacing: DeckItem[];
   readonly insights: DeckItem[];
   readonly recommendations: DeckItem[];
+  /** What a section leaves out past ITEMS_SHOWN, said under it ("4 more anomalies …"); null when it shows all. */
+  readonly more: Readonly<Record<'anomalies' | 'pacing' | 'insights' | 'recommendations', string | null>>;
   readonly quality: Table;
   /** Each data-quality warning once, with the files it applies to; no rows when there is none. */
   readonly warnings: Table;
@@ -268,6 +270,13 @@ export function warningsByFile(datasets: readonly Pick<DatasetSummary, 'file' | 
   };
 }
 
+/** A section's items past those shown, said as left out; null when none is. */
+function moreText(count: number, singular: string, pluralForm: string): string | null {
+  const left = count - ITEMS_SHOWN;
+  if (left <= 0) return null;
+  return `${plural(left, `more ${singular}`, `more ${pluralForm}`)}, ranked lower, ${left === 1 ? 'is' : 'are'} left out of this deck.`;
+}
+
 /** The deck of an analysis. */
 export function buildDeck(content: AnalysisContent): DeckModel {
   const { result } = content;
@@ -300,6 +309,12 @@ export function buildDeck(content: AnalysisContent): DeckModel {
       figures: block.kpis.filter((kpi) => HEADLINE_METRICS.includes(kpi.metric) && kpi.value !== null),
     })),
     blocks,
+    more: {
+      anomalies: moreText(sections.anomalies.length, 'anomaly', 'anomalies'),
+      pacing: moreText(sections.pacing.length, 'budget off its pace', 'budgets off their pace'),
+      insights: moreText(sections.insights.length, 'insight', 'insights'),
+      recommendations: moreText(sections.recommendations.length, 'recommendation', 'recommendations'),
+    },
     anomalies: shown(sections.anomalies),
     pacing: shown(sections.pacing),
     insights: shown(sections.insights),

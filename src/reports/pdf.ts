@@ -64,7 +64,7 @@ const heading = (text: string, pageBreak = true): Content => ({
   ...(pageBreak ? { pageBreak: 'before' as const } : {}),
 });
 
-function items(title: string, list: readonly DeckItem[], none: string): Content[] {
+function items(title: string, list: readonly DeckItem[], none: string, more: string | null): Content[] {
   if (list.length === 0) return [heading(title), { text: none, color: '#64748b' }];
   return [
     heading(title),
@@ -79,6 +79,7 @@ function items(title: string, list: readonly DeckItem[], none: string): Content[
       margin: [0, 0, 0, 8],
       unbreakable: true,
     })),
+    ...(more ? [{ text: more, color: '#64748b' }] : []),
   ];
 }
 
@@ -226,10 +227,10 @@ export async function renderPdf(deck: DeckModel): Promise<Buffer> {
       ? [heading('KPI overview'), { text: 'No row falls in the range of this analysis.', color: '#64748b' }]
       : []),
     ...deck.blocks.flatMap((data) => block(deck, data, deck.blocks.length > 1 ? ` — ${data.label}` : '')),
-    ...items('Anomalies', deck.anomalies, 'No day stands out from its usual range.'),
-    ...(deck.pacing.length > 0 ? items('Budget pacing', deck.pacing, '') : []),
-    ...items('Insights', deck.insights, 'No insight for this data.'),
-    ...items('Recommendations', deck.recommendations, 'No recommendation for this data.'),
+    ...items('Anomalies', deck.anomalies, 'No day stands out from its usual range.', deck.more.anomalies),
+    ...(deck.pacing.length > 0 ? items('Budget pacing', deck.pacing, '', deck.more.pacing) : []),
+    ...items('Insights', deck.insights, 'No insight for this data.', deck.more.insights),
+    ...items('Recommendations', deck.recommendations, 'No recommendation for this data.', deck.more.recommendations),
     heading('Appendix: data quality'),
     tableOf(deck.quality),
     ...(deck.warnings.rows.length === 0 ? [] : [{ text: 'Warnings', style: 'h2' }, tableOf(deck.warnings)]),

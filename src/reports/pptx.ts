@@ -118,18 +118,28 @@ function empty(slide: Slide, text: string): void {
   slide.addText(text, { x: 0.4, y: 1.0, w: WIDTH - 0.8, h: 0.5, fontFace: FONT, fontSize: 14, color: '64748B' });
 }
 
-function itemsSlide(pptx: PptxGenJS, deck: DeckModel, title: string, items: readonly DeckItem[], none: string): void {
+function itemsSlide(
+  pptx: PptxGenJS,
+  deck: DeckModel,
+  title: string,
+  items: readonly DeckItem[],
+  none: string,
+  more: string | null,
+): void {
   const slide = titled(pptx, deck, title);
   if (items.length === 0) return empty(slide, none);
   slide.addText(
-    items.flatMap((item): TextRun[] =>
-      item.body === null
-        ? [{ text: item.heading, options: { bold: true, breakLine: true, fontSize: 12, paraSpaceAfter: 6 } }]
-        : [
-            { text: item.heading, options: { bold: true, breakLine: true, fontSize: 12 } },
-            { text: item.body, options: { breakLine: true, fontSize: 10, color: '475569', paraSpaceAfter: 6 } },
-          ],
-    ),
+    [
+      ...items.flatMap((item): TextRun[] =>
+        item.body === null
+          ? [{ text: item.heading, options: { bold: true, breakLine: true, fontSize: 12, paraSpaceAfter: 6 } }]
+          : [
+              { text: item.heading, options: { bold: true, breakLine: true, fontSize: 12 } },
+              { text: item.body, options: { breakLine: true, fontSize: 10, color: '475569', paraSpaceAfter: 6 } },
+            ],
+      ),
+      ...(more ? [{ text: more, options: { fontSize: 10, color: '64748B' } }] : []),
+    ],
     { x: 0.4, y: 0.85, w: WIDTH - 0.8, h: 4.6, fontFace: FONT, valign: 'top', fit: 'shrink' },
   );
   slide.addNotes(
@@ -386,10 +396,17 @@ export async function renderPptx(deck: DeckModel): Promise<Buffer> {
     empty(titled(pptx, deck, 'KPI overview'), 'No row falls in the range of this analysis.');
   for (const block of deck.blocks) blockSlides(pptx, deck, block, deck.blocks.length > 1 ? ` — ${block.label}` : '');
 
-  itemsSlide(pptx, deck, 'Anomalies', deck.anomalies, 'No day stands out from its usual range.');
-  if (deck.pacing.length > 0) itemsSlide(pptx, deck, 'Budget pacing', deck.pacing, '');
-  itemsSlide(pptx, deck, 'Insights', deck.insights, 'No insight for this data.');
-  itemsSlide(pptx, deck, 'Recommendations', deck.recommendations, 'No recommendation for this data.');
+  itemsSlide(pptx, deck, 'Anomalies', deck.anomalies, 'No day stands out from its usual range.', deck.more.anomalies);
+  if (deck.pacing.length > 0) itemsSlide(pptx, deck, 'Budget pacing', deck.pacing, '', deck.more.pacing);
+  itemsSlide(pptx, deck, 'Insights', deck.insights, 'No insight for this data.', deck.more.insights);
+  itemsSlide(
+    pptx,
+    deck,
+    'Recommendations',
+    deck.recommendations,
+    'No recommendation for this data.',
+    deck.more.recommendations,
+  );
 
   const appendixTitle = 'Appendix: data quality and files';
   tables(

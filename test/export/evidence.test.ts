@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { AnalysisReport } from '../../src/analysis/report/report.js';
 import type { ReportItem } from '../../src/reports/content.js';
+import { buildDeck, ITEMS_SHOWN } from '../../src/reports/deck.js';
 import { evidenceLines, evidenceText } from '../../src/reports/evidence.js';
 import { itemSections, itemWords } from '../../src/reports/sections.js';
 
@@ -151,5 +153,32 @@ describe('where an item goes in a document and how its words read', () => {
       heading: 'Meta leads',
       body: 'Meta returned 4.10 per unit spent.',
     });
+  });
+});
+
+describe('a deck section with more items than it shows', () => {
+  const result: AnalysisReport = {
+    generatedAt: '2026-11-26T00:00:00.000Z',
+    datasets: [],
+    rows: 1,
+    dateRange: { from: '2025-11-01', to: '2025-11-28' },
+    currencies: ['USD'],
+    totals: [{ currency: 'USD', spend: 10 }],
+    breakdowns: {},
+    timeSeries: {},
+  };
+  const anomalies = Array.from({ length: ITEMS_SHOWN + 3 }, (_, index) =>
+    item({ kind: 'anomaly', category: 'anomaly', rank: index + 1, title: `Anomaly ${index + 1}` }),
+  );
+
+  it('shows the first ones and says how many more there are, and none when it shows all', () => {
+    const deck = buildDeck({ title: 'T', result, summary: null, items: anomalies, branding: null });
+    expect(deck.anomalies.map((entry) => entry.heading)).toEqual(
+      anomalies.slice(0, ITEMS_SHOWN).map((entry) => entry.title),
+    );
+    expect(deck.more.anomalies).toBe('3 more anomalies, ranked lower, are left out of this deck.');
+    expect(deck.more.insights).toBeNull();
+    const few = buildDeck({ title: 'T', result, summary: null, items: anomalies.slice(0, 2), branding: null });
+    expect(few.more.anomalies).toBeNull();
   });
 });
