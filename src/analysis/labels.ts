@@ -40,7 +40,8 @@ const LABELS: Record<Field | Kpi, string> = {
   cvr: 'CVR',
   aov: 'AOV',
   frequency: 'Frequency',
-  profit: 'Profit',
+  // Ad spend is the only cost the data holds: "profit" would promise a margin it cannot know.
+  profit: 'Revenue − spend',
 };
 
 /** "Ad group" for `ad_group`; a key outside the schema ("period") reads as its words, capitalised. */

@@ -388,7 +388,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const { analysis, file } = await exportAnalysis(
+      const { analysis, file, fileBase } = await exportAnalysis(
         ctx.store.db,
         principalOf(request).orgId,
         request.params.id,
@@ -401,7 +401,7 @@ export function registerAnalysisRoutes(app: HttpServer, ctx: AppContext): void {
         details: { format: request.query.format },
       });
       ctx.monitoring.metrics.exports.inc({ format: request.query.format });
-      return sendDownload(reply, file, `analysis-${analysis.id}`);
+      return sendDownload(reply, file, fileBase);
     },
   );
 

@@ -91,7 +91,8 @@ export const METRIC_PHRASES: Readonly<Record<Metric, readonly string[]>> = {
   cvr: ['cvr', 'conversion rate', 'conv rate', 'conversion ratio', 'conversion rates'],
   aov: ['aov', 'average order value', 'avg order value', 'basket size', 'average basket', 'order value'],
   frequency: ['frequency', 'freq'],
-  profit: ['profit', 'profits', 'margin', 'gross profit', 'net return'],
+  // "revenue − spend" is how the reports name it (the minus sign is not a word): the name reads back as the metric.
+  profit: ['profit', 'profits', 'margin', 'gross profit', 'net return', 'revenue − spend', 'revenue minus spend'],
 };
 
 /** Words that name two metrics: the parser asks which one. */

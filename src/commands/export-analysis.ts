@@ -7,7 +7,7 @@ import {
   brandingOf,
   type AnalysisContent,
 } from '../reports/index.js';
-import type { Download } from '../export/download.js';
+import { safeFileBase, type Download } from '../export/download.js';
 import { analysisItems } from '../insights/index.js';
 import type { Database } from '../store/schema.js';
 import { requireOrganization } from '../tenancy/index.js';
@@ -16,11 +16,21 @@ import type { OrgId } from '../ids.js';
 export interface ExportedAnalysis {
   readonly analysis: StoredAnalysis;
   readonly file: Download;
+  /** What the file is saved as, before its extension: "November campaigns - 2025-11-01 to 2025-11-13". */
+  readonly fileBase: string;
 }
 
 export interface ExportOptions {
   /** Where decks (PDF, PPTX) are drawn: the instance's worker threads; in the caller's thread when absent. */
   readonly renderDeck?: DeckRenderer;
+}
+
+/** A file named after the analysis and the days it covers, so a folder of exports reads without opening them. */
+export function analysisFileBase(analysis: Pick<StoredAnalysis, 'id' | 'name' | 'result'>): string {
+  const { from, to } = analysis.result.dateRange;
+  const period = from && to ? (from === to ? from : `${from} to ${to}`) : null;
+  const name = safeFileBase(analysis.name, `analysis-${analysis.id}`);
+  return period ? `${name} - ${period}` : name;
 }
 
 /**
@@ -43,12 +53,13 @@ export async function exportAnalysis(
     title: analysis.name,
     result: analysis.result,
     summary: analysis.summary,
-    items: items.map(({ kind, rank, priority, category, ruleId, title, sentence, evidence, payload }) => ({
+    items: items.map(({ kind, rank, priority, category, ruleId, subject, title, sentence, evidence, payload }) => ({
       kind,
       rank,
       priority,
       category,
       ruleId,
+      subject,
       title,
       sentence,
       evidence,
@@ -56,5 +67,9 @@ export async function exportAnalysis(
     })),
     branding: org.features.custom_branding ? brandingOf(org.name, org.metadata) : null,
   };
-  return { analysis, file: await exportReport(content, format, options.renderDeck) };
+  return {
+    analysis,
+    file: await exportReport(content, format, options.renderDeck),
+    fileBase: analysisFileBase(analysis),
+  };
 }

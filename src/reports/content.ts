@@ -4,7 +4,7 @@ import type { GeneratedItem, ExecutiveSummary } from '../insights/index.js';
 /** An insight, recommendation or anomaly as a document shows it. */
 export type ReportItem = Pick<
   GeneratedItem,
-  'kind' | 'rank' | 'priority' | 'category' | 'ruleId' | 'title' | 'sentence' | 'evidence' | 'payload'
+  'kind' | 'rank' | 'priority' | 'category' | 'ruleId' | 'subject' | 'title' | 'sentence' | 'evidence' | 'payload'
 >;
 
 /** An organisation's look on its documents (its `custom_branding` feature on): a colour and a PNG logo. */

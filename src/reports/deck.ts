@@ -3,7 +3,6 @@ import {
   formatCount,
   formatDays,
   formatMetric,
-  formatShare,
   labelOf,
   metricName,
   plural,
@@ -14,7 +13,9 @@ import {
   type DatasetSummary,
   type ReportRow,
 } from '../analysis/pure.js';
-import { itemsOf, type AnalysisContent, type Branding, type ReportItem } from './content.js';
+import type { AnalysisContent, Branding, ReportItem } from './content.js';
+import { evidenceLines } from './evidence.js';
+import { itemCurrency, itemSections, itemWords } from './sections.js';
 
 /**
  * What a deck shows, computed once from an analysis and drawn by both the
@@ -76,6 +77,15 @@ export interface CampaignExtremes {
   readonly lists: { readonly best: Table; readonly worst: Table } | null;
 }
 
+/** An insight, recommendation or anomaly as a deck shows it: numbered in its section, its words said once, its evidence as text. */
+export interface DeckItem {
+  readonly number: number;
+  readonly heading: string;
+  /** Null when the sentence would repeat the heading. */
+  readonly body: string | null;
+  readonly evidence: string[];
+}
+
 export interface DeckModel {
   readonly title: string;
   readonly subtitle: string;
@@ -85,10 +95,12 @@ export interface DeckModel {
   /** The figures read first, on the summary page: a row of tiles for each of the first currencies. */
   readonly headline: HeadlineRow[];
   readonly blocks: CurrencyBlock[];
-  readonly anomalies: ReportItem[];
-  readonly pacing: ReportItem[];
-  readonly insights: ReportItem[];
-  readonly recommendations: ReportItem[];
+  readonly anomalies: DeckItem[];
+  readonly pacing: DeckItem[];
+  readonly insights: DeckItem[];
+  readonly recommendations: DeckItem[];
+  /** What a section leaves out past ITEMS_SHOWN, said under it ("4 more anomalies …"); null when it shows all. */
+  readonly more: Readonly<Record<'anomalies' | 'pacing' | 'insights' | 'recommendations', string | null>>;
   readonly quality: Table;
   /** Each data-quality warning once, with the files it applies to, then the analysis's; no rows when there is none. */
   readonly warnings: Table;
@@ -229,7 +241,7 @@ function methodology(content: AnalysisContent): string[] {
   return [
     'Every KPI is a ratio of sums over the rows in scope, never an average of per-row ratios; a zero denominator leaves it not defined.',
     ...(['ctr', 'cpc', 'cpm', 'cpa', 'roas', 'cvr', 'aov'] as const).map(ratio),
-    'Profit = sum of revenue − sum of spend on the rows that report revenue.',
+    `${labelOf('profit')} = sum of revenue − sum of spend on the rows that report revenue: ad spend is the only cost in the data, so this is not profit.`,
     'A KPI that needs revenue or conversions is computed over the rows that report them; where that is part of the spend, the share is stated.',
     'Period over period compares the range with the same number of days just before it.',
     conversion
@@ -265,6 +277,13 @@ function warningsOf(result: Pick<AnalysisReport, 'datasets' | 'warnings'>): Tabl
   return { ...byFile, rows: [...(result.warnings ?? []).map((warning) => [warning, '—']), ...byFile.rows] };
 }
 
+/** A section's items past those shown, said as left out; null when none is. */
+function moreText(count: number, singular: string, pluralForm: string): string | null {
+  const left = count - ITEMS_SHOWN;
+  if (left <= 0) return null;
+  return `${plural(left, `more ${singular}`, `more ${pluralForm}`)}, ranked lower, ${left === 1 ? 'is' : 'are'} left out of this deck.`;
+}
+
 /** The deck of an analysis. */
 export function buildDeck(content: AnalysisContent): DeckModel {
   const { result } = content;
@@ -273,7 +292,14 @@ export function buildDeck(content: AnalysisContent): DeckModel {
     result.dateRange.from && result.dateRange.to
       ? formatDays(result.dateRange.from, result.dateRange.to)
       : 'no dated rows';
-  const pacing = itemsOf(content, 'insight').filter((item) => item.ruleId === 'pacing.budget_off_track');
+  const sections = itemSections(content, { pacing: true });
+  const currency = itemCurrency(content);
+  const shown = (items: readonly ReportItem[]): DeckItem[] =>
+    items.slice(0, ITEMS_SHOWN).map((item) => ({
+      number: item.rank,
+      ...itemWords(item),
+      evidence: evidenceLines(item, currency),
+    }));
   const blocks = totals.map((total) => blockOf(content, total));
   return {
     title: content.title,
@@ -290,10 +316,16 @@ export function buildDeck(content: AnalysisContent): DeckModel {
       figures: block.kpis.filter((kpi) => HEADLINE_METRICS.includes(kpi.metric) && kpi.value !== null),
     })),
     blocks,
-    anomalies: itemsOf(content, 'anomaly').slice(0, ITEMS_SHOWN),
-    pacing,
-    insights: itemsOf(content, 'insight').slice(0, ITEMS_SHOWN),
-    recommendations: itemsOf(content, 'recommendation').slice(0, ITEMS_SHOWN),
+    more: {
+      anomalies: moreText(sections.anomalies.length, 'anomaly', 'anomalies'),
+      pacing: moreText(sections.pacing.length, 'budget off its pace', 'budgets off their pace'),
+      insights: moreText(sections.insights.length, 'insight', 'insights'),
+      recommendations: moreText(sections.recommendations.length, 'recommendation', 'recommendations'),
+    },
+    anomalies: shown(sections.anomalies),
+    pacing: shown(sections.pacing),
+    insights: shown(sections.insights),
+    recommendations: shown(sections.recommendations),
     quality: {
       header: ['File', 'Rows read', 'Rows kept', 'Totals dropped', 'Duplicates', 'Unparseable values', 'Warnings'],
       rows: result.datasets.map((dataset) => [
@@ -334,19 +366,4 @@ export function tileCaption(deck: DeckModel, row: HeadlineRow, figure: KpiFigure
 export function tileFontSize(row: HeadlineRow, tileWidthPt: number, max: number): number {
   const longest = Math.max(1, ...row.figures.map((figure) => figure.text.length));
   return Math.max(9, Math.min(max, Math.floor(tileWidthPt / (0.7 * longest))));
-}
-
-/** The evidence of an item as lines for speaker notes and captions: its figures, then its rows. */
-export function evidenceLines(item: ReportItem): string[] {
-  const figure = ([name, value]: [string, number | string | null]) =>
-    `${name}: ${value === null ? 'not defined' : typeof value === 'number' ? (/share|coverage/i.test(name) && Math.abs(value) <= 1 ? formatShare(value) : formatMetric(name, value)) : value}`;
-  return [
-    ...Object.entries(item.evidence.figures).map(figure),
-    ...item.evidence.rows.slice(0, 10).map(
-      (row) =>
-        `${row.dimension} ${row.key}: ${Object.entries(row.values)
-          .map(([name, value]) => `${metricName(name)} ${formatMetric(name, value)}`)
-          .join(', ')}`,
-    ),
-  ];
 }

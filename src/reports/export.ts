@@ -1,6 +1,7 @@
 import type { Download } from '../export/download.js';
 import { csvField } from '../export/safe-cell.js';
 import { itemsOf, type AnalysisContent, type ReportItem } from './content.js';
+import { itemSections, itemWords } from './sections.js';
 import type { DeckFormat } from './render.js';
 import { mdText, renderReport, totalRows, type ReportRow } from '../analysis/index.js';
 
@@ -49,22 +50,28 @@ function csvOf(content: AnalysisContent): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** The Markdown report with the executive summary after its headline and the words after the tables. */
+/** The Markdown report with the executive summary after its headline and the words after the tables, each item once. */
 function markdownOf(content: AnalysisContent): string {
   const [title, headline, ...rest] = renderReport(content.result, 'md').split('\n');
   const summary = ['', '## Executive summary', '', mdText(content.summary?.text ?? NO_SUMMARY)];
-  const words = ITEM_SECTIONS.flatMap(([kind, section]) => {
-    const items = itemsOf(content, kind);
+  const sections = itemSections(content, { pacing: false });
+  const words = (
+    [
+      [sections.insights, 'insights'],
+      [sections.recommendations, 'recommendations'],
+      [sections.anomalies, 'anomalies'],
+    ] as const
+  ).flatMap(([items, section]) => {
     const heading = `## ${section[0]!.toUpperCase()}${section.slice(1)}`;
     if (items.length === 0) return ['', heading, '', `No ${section} for this analysis.`];
     return [
       '',
       heading,
       '',
-      ...items.map(
-        (item) =>
-          `${item.rank}. **${mdText(item.title)}** (${item.priority}, ${item.category.replace('_', ' ')}): ${mdText(item.sentence)}`,
-      ),
+      ...items.map((item) => {
+        const { heading: title, body } = itemWords(item);
+        return `${item.rank}. **${mdText(title)}** (${item.priority}, ${item.category.replace('_', ' ')})${body === null ? '' : `: ${mdText(body)}`}`;
+      }),
     ];
   });
   return `${[title, headline, ...summary, ...rest.slice(0, -1), ...words].join('\n')}\n`;

@@ -4,13 +4,12 @@ import pdfmake, { type PdfContent as Content, type PdfDocument } from 'pdfmake';
 import { NOT_ENOUGH_CAMPAIGNS } from '../analysis/pure.js';
 import { barChartOption, trendChartOption } from '../charts/options.js';
 import { chartSvg } from './charts-svg.js';
-import type { ReportItem } from './content.js';
 import { figureColumns } from './deck-layout.js';
 import {
-  evidenceLines,
   tileCaption,
   tileFontSize,
   type CurrencyBlock,
+  type DeckItem,
   type DeckModel,
   type HeadlineRow,
   type Table,
@@ -65,19 +64,22 @@ const heading = (text: string, pageBreak = true): Content => ({
   ...(pageBreak ? { pageBreak: 'before' as const } : {}),
 });
 
-function items(title: string, list: readonly ReportItem[], none: string): Content[] {
+function items(title: string, list: readonly DeckItem[], none: string, more: string | null): Content[] {
   if (list.length === 0) return [heading(title), { text: none, color: '#64748b' }];
   return [
     heading(title),
     ...list.map((item): Content => ({
       stack: [
-        { text: `${item.rank}. ${item.title}`, bold: true, fontSize: 11 },
-        { text: item.sentence, margin: [0, 2, 0, 2] },
-        { text: `Evidence: ${evidenceLines(item).join(' · ')}`, fontSize: 7, color: '#64748b' },
+        { text: `${item.number}. ${item.heading}`, bold: true, fontSize: 11, margin: [0, 0, 0, 2] },
+        ...(item.body ? [{ text: item.body, margin: [0, 0, 0, 2] as [number, number, number, number] }] : []),
+        ...(item.evidence.length > 0
+          ? [{ text: `Evidence: ${item.evidence.join(' · ')}`, fontSize: 7, color: '#64748b' }]
+          : []),
       ],
       margin: [0, 0, 0, 8],
       unbreakable: true,
     })),
+    ...(more ? [{ text: more, color: '#64748b' }] : []),
   ];
 }
 
@@ -225,10 +227,10 @@ export async function renderPdf(deck: DeckModel): Promise<Buffer> {
       ? [heading('KPI overview'), { text: 'No row falls in the range of this analysis.', color: '#64748b' }]
       : []),
     ...deck.blocks.flatMap((data) => block(deck, data, deck.blocks.length > 1 ? ` — ${data.label}` : '')),
-    ...items('Anomalies', deck.anomalies, 'No day stands out from its usual range.'),
-    ...(deck.pacing.length > 0 ? items('Budget pacing', deck.pacing, '') : []),
-    ...items('Insights', deck.insights, 'No insight for this data.'),
-    ...items('Recommendations', deck.recommendations, 'No recommendation for this data.'),
+    ...items('Anomalies', deck.anomalies, 'No day stands out from its usual range.', deck.more.anomalies),
+    ...(deck.pacing.length > 0 ? items('Budget pacing', deck.pacing, '', deck.more.pacing) : []),
+    ...items('Insights', deck.insights, 'No insight for this data.', deck.more.insights),
+    ...items('Recommendations', deck.recommendations, 'No recommendation for this data.', deck.more.recommendations),
     heading('Appendix: data quality'),
     tableOf(deck.quality),
     ...(deck.warnings.rows.length === 0 ? [] : [{ text: 'Warnings', style: 'h2' }, tableOf(deck.warnings)]),

@@ -1,9 +1,8 @@
 import PptxGenJSModule from 'pptxgenjs';
 import { NOT_ENOUGH_CAMPAIGNS } from '../analysis/pure.js';
 import { CHART_COLORS } from '../charts/options.js';
-import type { ReportItem } from './content.js';
 import { CAPTION_HEIGHT, CELL_MARGIN, flowTables, layoutTable, type PlacedTable, type Section } from './deck-layout.js';
-import { evidenceLines, tileCaption, tileFontSize, type CurrencyBlock, type DeckModel } from './deck.js';
+import { tileCaption, tileFontSize, type CurrencyBlock, type DeckItem, type DeckModel } from './deck.js';
 
 /**
  * The deck as a PowerPoint file: 16:9, native charts whose embedded sheet
@@ -15,6 +14,8 @@ import { evidenceLines, tileCaption, tileFontSize, type CurrencyBlock, type Deck
 const PptxGenJS = PptxGenJSModule as unknown as typeof PptxGenJSModule.default;
 type PptxGenJS = InstanceType<typeof PptxGenJS>;
 type Slide = ReturnType<PptxGenJS['addSlide']>;
+/** A run of a text box: its text and how it is set. */
+type TextRun = Exclude<Parameters<Slide['addText']>[0], string>[number];
 
 const NEUTRAL = '334155';
 const WIDTH = 10;
@@ -117,23 +118,38 @@ function empty(slide: Slide, text: string): void {
   slide.addText(text, { x: 0.4, y: 1.0, w: WIDTH - 0.8, h: 0.5, fontFace: FONT, fontSize: 14, color: '64748B' });
 }
 
-function itemsSlide(pptx: PptxGenJS, deck: DeckModel, title: string, items: readonly ReportItem[], none: string): void {
+function itemsSlide(
+  pptx: PptxGenJS,
+  deck: DeckModel,
+  title: string,
+  items: readonly DeckItem[],
+  none: string,
+  more: string | null,
+): void {
   const slide = titled(pptx, deck, title);
   if (items.length === 0) return empty(slide, none);
   slide.addText(
-    items.flatMap((item) => [
-      { text: `${item.title}`, options: { bold: true, breakLine: true, fontSize: 12 } },
-      { text: item.sentence, options: { breakLine: true, fontSize: 10, color: '475569', paraSpaceAfter: 6 } },
-    ]),
+    [
+      ...items.flatMap((item): TextRun[] =>
+        item.body === null
+          ? [{ text: item.heading, options: { bold: true, breakLine: true, fontSize: 12, paraSpaceAfter: 6 } }]
+          : [
+              { text: item.heading, options: { bold: true, breakLine: true, fontSize: 12 } },
+              { text: item.body, options: { breakLine: true, fontSize: 10, color: '475569', paraSpaceAfter: 6 } },
+            ],
+      ),
+      ...(more ? [{ text: more, options: { fontSize: 10, color: '64748B' } }] : []),
+    ],
     { x: 0.4, y: 0.85, w: WIDTH - 0.8, h: 4.6, fontFace: FONT, valign: 'top', fit: 'shrink' },
   );
   slide.addNotes(
     items
-      .map(
-        (item) =>
-          `${item.rank}. ${item.title}\n${item.sentence}\nEvidence:\n${evidenceLines(item)
-            .map((line) => `  ${line}`)
-            .join('\n')}`,
+      .map((item) =>
+        [
+          `${item.number}. ${item.heading}`,
+          ...(item.body ? [item.body] : []),
+          ...(item.evidence.length > 0 ? ['Evidence:', ...item.evidence.map((line) => `  ${line}`)] : []),
+        ].join('\n'),
       )
       .join('\n\n'),
   );
@@ -380,10 +396,17 @@ export async function renderPptx(deck: DeckModel): Promise<Buffer> {
     empty(titled(pptx, deck, 'KPI overview'), 'No row falls in the range of this analysis.');
   for (const block of deck.blocks) blockSlides(pptx, deck, block, deck.blocks.length > 1 ? ` — ${block.label}` : '');
 
-  itemsSlide(pptx, deck, 'Anomalies', deck.anomalies, 'No day stands out from its usual range.');
-  if (deck.pacing.length > 0) itemsSlide(pptx, deck, 'Budget pacing', deck.pacing, '');
-  itemsSlide(pptx, deck, 'Insights', deck.insights, 'No insight for this data.');
-  itemsSlide(pptx, deck, 'Recommendations', deck.recommendations, 'No recommendation for this data.');
+  itemsSlide(pptx, deck, 'Anomalies', deck.anomalies, 'No day stands out from its usual range.', deck.more.anomalies);
+  if (deck.pacing.length > 0) itemsSlide(pptx, deck, 'Budget pacing', deck.pacing, '', deck.more.pacing);
+  itemsSlide(pptx, deck, 'Insights', deck.insights, 'No insight for this data.', deck.more.insights);
+  itemsSlide(
+    pptx,
+    deck,
+    'Recommendations',
+    deck.recommendations,
+    'No recommendation for this data.',
+    deck.more.recommendations,
+  );
 
   const appendixTitle = 'Appendix: data quality and files';
   tables(

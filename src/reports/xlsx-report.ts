@@ -5,6 +5,7 @@ import { sheetNamer } from '../export/sheet-names.js';
 import {
   columnKind,
   columnLabel,
+  formatDays,
   formatShare,
   labelOf,
   metricName,
@@ -13,7 +14,9 @@ import {
   type ColumnKind,
   type ReportRow,
 } from '../analysis/pure.js';
-import { itemsOf, type AnalysisContent } from './content.js';
+import type { AnalysisContent } from './content.js';
+import { evidenceText } from './evidence.js';
+import { itemCurrency, itemSections } from './sections.js';
 import { numberFormat, shownText } from './xlsx-columns.js';
 
 type Cell = string | number | null;
@@ -159,6 +162,9 @@ function qualityRows(report: AnalysisReport): ReportRow[] {
   }));
 }
 
+/** What a workbook shows besides the report: the analysis's words, and its name when it has one. */
+type WorkbookContent = Pick<AnalysisContent, 'summary' | 'items'> & { readonly title?: string };
+
 const ITEM_COLUMNS: readonly Column[] = [
   { key: 'rank', label: 'Rank', kind: 'count' },
   { key: 'priority', label: 'Priority' },
@@ -172,7 +178,8 @@ const ITEM_COLUMNS: readonly Column[] = [
 function addWords(
   workbook: ExcelJS.Workbook,
   nameOf: (wanted: string) => string,
-  content: Pick<AnalysisContent, 'summary' | 'items'>,
+  report: AnalysisReport,
+  content: WorkbookContent,
 ): void {
   const summary = workbook.addWorksheet(nameOf('Executive summary'), { pageSetup: PAGE_SETUP });
   summary.addRow(['Executive summary']).font = TITLE_FONT;
@@ -181,31 +188,44 @@ function addWords(
   summary.getColumn(1).width = SUMMARY_WIDTH;
   row.alignment = { wrapText: true, vertical: 'top' };
   row.height = wrappedHeight(text, SUMMARY_WIDTH);
-  for (const [kind, name] of [
-    ['insight', 'Insights'],
-    ['recommendation', 'Recommendations'],
-    ['anomaly', 'Anomalies'],
+  const sections = itemSections(content, { pacing: false });
+  const currency = itemCurrency({ summary: content.summary, result: report });
+  for (const [items, name] of [
+    [sections.insights, 'Insights'],
+    [sections.recommendations, 'Recommendations'],
+    [sections.anomalies, 'Anomalies'],
   ] as const) {
     addTable(
       workbook,
       nameOf(name),
       ITEM_COLUMNS,
-      itemsOf(content, kind).map((item) => ({
+      items.map((item) => ({
         rank: item.rank,
         priority: item.priority,
         category: item.category.replace(/_/g, ' '),
         title: item.title,
         sentence: item.sentence,
-        evidence: JSON.stringify(item.evidence.figures),
+        evidence: evidenceText(item, currency),
       })),
     );
   }
 }
 
+/** A workbook without an analysis's name (the CLI's, of files in hand) is titled by what it is. */
+const GENERIC_TITLE = 'PCA Agent — campaign analysis';
+
+/** The first sheet's title: the analysis's name and its period ("November campaigns · Nov 1 – 28, 2025"). */
+export function workbookTitle(report: AnalysisReport, name: string | undefined): string {
+  const { from, to } = report.dateRange;
+  const period = from && to ? formatDays(from, to) : null;
+  if (!name?.trim()) return period ? `${GENERIC_TITLE} · ${period}` : GENERIC_TITLE;
+  return period ? `${name.trim()} · ${period}` : name.trim();
+}
+
 /** The first sheet: what was analysed, from which files, mapped how, and what to watch for. */
-function addSummary(workbook: ExcelJS.Workbook, name: string, report: AnalysisReport): void {
+function addSummary(workbook: ExcelJS.Workbook, name: string, report: AnalysisReport, title: string | undefined): void {
   const summary = workbook.addWorksheet(name, { pageSetup: PAGE_SETUP });
-  summary.addRow(['PCA Agent — campaign analysis']).font = TITLE_FONT;
+  summary.addRow([safe(workbookTitle(report, title))]).font = TITLE_FONT;
   summary.addRow(['Rows', report.rows]).getCell(2).numFmt = '#,##0';
   summary.addRow(['From', safe(report.dateRange.from)]);
   summary.addRow(['To', safe(report.dateRange.to)]);
@@ -228,14 +248,11 @@ function addSummary(workbook: ExcelJS.Workbook, name: string, report: AnalysisRe
 }
 
 /** The analysis as a workbook: summary, one sheet per breakdown, the time series and the quality report; its words when given. */
-export async function reportWorkbook(
-  report: AnalysisReport,
-  content?: Pick<AnalysisContent, 'summary' | 'items'>,
-): Promise<Buffer> {
+export async function reportWorkbook(report: AnalysisReport, content?: WorkbookContent): Promise<Buffer> {
   const workbook = new (await loadExcel()).Workbook();
   workbook.created = new Date(report.generatedAt);
   const nameOf = sheetNamer();
-  addSummary(workbook, nameOf('Summary'), report);
+  addSummary(workbook, nameOf('Summary'), report, content?.title);
   const totals = totalRows(report);
   addTable(workbook, nameOf('Totals'), reportColumns(totals), totals);
   for (const [name, rows] of Object.entries(report.breakdowns))
@@ -248,6 +265,6 @@ export async function reportWorkbook(
       points,
     );
   addTable(workbook, nameOf('Quality'), QUALITY_COLUMNS, qualityRows(report));
-  if (content) addWords(workbook, nameOf, content);
+  if (content) addWords(workbook, nameOf, report, content);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -7,7 +7,7 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
-import { MEDIA_TYPES, type Download } from '../export/download.js';
+import { contentDisposition, MEDIA_TYPES, safeFileBase, type Download } from '../export/download.js';
 
 /** The Fastify instance every feature's routes receive: TypeBox schemas type the handlers. */
 export type HttpServer = FastifyInstance<
@@ -18,11 +18,12 @@ export type HttpServer = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-/** Sends an export as an attachment named `<baseName>.<format>`. */
+/** Sends an export as an attachment named `<baseName>.<format>`, the name made safe to save on any system. */
 export function sendDownload(reply: FastifyReply, download: Download, baseName: string): FastifyReply {
+  const fileName = `${safeFileBase(baseName, 'download')}.${download.format}`;
   return reply
     .type(MEDIA_TYPES[download.format])
-    .header('content-disposition', `attachment; filename="${baseName}.${download.format}"`)
+    .header('content-disposition', contentDisposition(fileName))
     .send(download.body);
 }
 

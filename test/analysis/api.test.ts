@@ -174,6 +174,7 @@ describe.each(BACKENDS)('datasets, analyses and the query API [%s]', (backend) =
         timeSeries: Record<string, unknown[]>;
         periodOverPeriod: unknown;
         warnings: string[];
+        dateRange: { from: string; to: string };
       };
     }>();
     expect(analysis.id).toMatch(/^an_/);
@@ -208,7 +209,10 @@ describe.each(BACKENDS)('datasets, analyses and the query API [%s]', (backend) =
       headers: as(org.users.analyst),
     });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.headers['content-disposition']).toBe(`attachment; filename="analysis-${analysis.id}.csv"`);
+    const { from, to } = analysis.result.dateRange;
+    expect(csv.headers['content-disposition']).toBe(
+      `attachment; filename="November cross-platform - ${from} to ${to}.csv"`,
+    );
     expect(csv.body).toContain("'=cmd|calc");
     expect(csv.body).not.toMatch(/(^|,)=cmd/m);
     const xlsx = await t.app.inject({

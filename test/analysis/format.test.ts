@@ -77,7 +77,7 @@ describe('numbers for people', () => {
     expect(text).toContain('1,000.00');
     expect(text).toContain('2,805');
     expect(text).toContain('2.35%');
-    expect(text).toContain('ROAS, AOV and profit cover 62% of spend (the rows that report revenue).');
+    expect(text).toContain('ROAS, AOV and revenue − spend cover 62% of spend (the rows that report revenue).');
     expect(text).toContain('1 week · highest spend');
   });
 

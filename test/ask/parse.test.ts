@@ -53,7 +53,7 @@ describe('the question parser at its edges', () => {
       kind: 'clarify',
       options: [
         { label: 'ROAS', question: 'ROAS by campaign' },
-        { label: 'profit', question: 'profit by campaign' },
+        { label: 'revenue − spend', question: 'revenue − spend by campaign' },
       ],
     });
     const everything: Vocabulary = { ...GENERATED, measures: [...MEASURES] };

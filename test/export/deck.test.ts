@@ -88,6 +88,7 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
   let org: TestOrg;
   let work: string;
   let main: Created;
+  let mainDataset: string;
   let mixed: Created;
   const as = (session: Session) => bearer(session.accessToken);
 
@@ -126,7 +127,8 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     t = await createTestApp(backend, { env: { PCA_LOGIN_RATE_LIMIT: '1000' } });
     org = await seedOrg(t, 'decks');
     work = await mkdtemp(path.join(tmpdir(), 'pca-deck-'));
-    main = await analyse([await upload('campaigns.csv', campaignCsv())], 'November campaigns');
+    mainDataset = await upload('campaigns.csv', campaignCsv());
+    main = await analyse([mainDataset], 'November campaigns');
     mixed = await analyse(
       [
         await upload('mixed-currency.csv', await readFile(fixture('mixed-currency.csv'))),
@@ -144,7 +146,7 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     const words = (
       await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${main.id}/insights`, headers: as(org.users.analyst) })
     ).json<{
-      insights: { sentence: string; title: string }[];
+      insights: { sentence: string; title: string; category: string }[];
       recommendations: { sentence: string }[];
       anomalies: { sentence: string }[];
     }>();
@@ -180,12 +182,84 @@ describe.each(BACKENDS)('decks and exports of an analysis [%s]', (backend) => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await download(main.id, 'xlsx')).rawPayload as unknown as ExcelJS.Buffer);
     expect(book.getWorksheet('Executive summary')!.getCell('A2').value).toBe(main.summary.text);
+    // The anomaly rule's insights restate the anomalies: the workbook lists them on the Anomalies sheet only.
+    const shown = words.insights.filter((insight) => insight.category !== 'anomaly');
     const insights = book.getWorksheet('Insights')!;
-    expect(insights.rowCount).toBe(words.insights.length + 1);
+    expect(insights.rowCount).toBe(shown.length + 1);
     expect(insights.getRow(2).getCell(5).value).toBe(
-      words.insights[0]!.sentence.startsWith('=') ? `'${words.insights[0]!.sentence}` : words.insights[0]!.sentence,
+      shown[0]!.sentence.startsWith('=') ? `'${shown[0]!.sentence}` : shown[0]!.sentence,
     );
     expect(book.getWorksheet('Anomalies')!.rowCount).toBe(words.anomalies.length + 1);
+  });
+
+  it('shows each anomaly once, each recommendation once, and evidence in words, in the PPTX, the PDF and the XLSX', async () => {
+    const words = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/analyses/${main.id}/insights`, headers: as(org.users.analyst) })
+    ).json<{
+      insights: { category: string; title: string }[];
+      recommendations: { title: string; sentence: string }[];
+      anomalies: { title: string }[];
+    }>();
+    // The anomaly rule restates the anomalies among the insights: the documents must not show them twice.
+    const anomalyTitles = words.anomalies.map((anomaly) => anomaly.title);
+    expect(words.insights.filter((insight) => anomalyTitles.includes(insight.title)).length).toBeGreaterThan(0);
+    expect(words.recommendations.every((item) => item.title === item.sentence)).toBe(true);
+    const camelCase = /\b[a-z]+[A-Z][A-Za-z]*\b/;
+
+    const slides = slidesOf(await unzipText((await download(main.id, 'pptx')).rawPayload));
+    const texts = slides.flatMap((slide) => slide.texts);
+    for (const title of anomalyTitles)
+      expect(
+        texts.filter((text) => text === title),
+        title,
+      ).toHaveLength(1);
+    const anomalies = slides.find((slide) => slide.texts[0] === 'Anomalies')!;
+    expect(anomalies.texts).toEqual(expect.arrayContaining(anomalyTitles));
+    const recommendations = slides.find((slide) => slide.texts[0] === 'Recommendations')!;
+    for (const { sentence } of words.recommendations)
+      expect(
+        recommendations.texts.filter((text) => text === sentence),
+        sentence,
+      ).toHaveLength(1);
+    const notes = slides.filter((slide) => slide.notes.includes('Evidence')).map((slide) => slide.notes);
+    expect(notes.join(' ')).toContain('Overall ROAS: ');
+    for (const note of notes) expect(note).not.toMatch(camelCase);
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await download(main.id, 'xlsx')).rawPayload as unknown as ExcelJS.Buffer);
+    expect(book.getWorksheet('Summary')!.getCell('A1').value).toBe('November campaigns · Nov 1 – 28, 2025');
+    const insights = book.getWorksheet('Insights')!;
+    const evidence = (insights.getColumn(6).values as unknown[]).slice(2).map(String);
+    expect(evidence.join(' ')).toContain('Overall ROAS: ');
+    for (const text of evidence) expect(text).not.toMatch(/[{"]|\b[a-z]+[A-Z]/);
+    expect(insights.rowCount).toBe(words.insights.filter((insight) => insight.category !== 'anomaly').length + 1);
+
+    if (!HAS_TOOLS) return;
+    const file = path.join(work, `${backend}-once.pdf`);
+    await writeFile(file, (await download(main.id, 'pdf')).rawPayload);
+    const text = (await pdfText(file)).replace(/\s+/g, ' ');
+    for (const title of anomalyTitles) expect(text.split(title), title).toHaveLength(2);
+    // The executive summary may cite a recommendation; its page says each once.
+    const page = text.slice(text.lastIndexOf(' Recommendations 1. '), text.indexOf('Appendix: data quality'));
+    for (const { sentence } of words.recommendations) expect(page.split(sentence), sentence).toHaveLength(2);
+    const lines = [...text.matchAll(/Evidence: (.*?)(?= \d+\. | Appendix| Insights| Recommendations|$)/g)].map(
+      ([, line]) => line!,
+    );
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join(' ')).toContain('Overall ROAS: ');
+    for (const line of lines) expect(line).not.toMatch(camelCase);
+  });
+
+  it('names a download after the analysis and its days, safely for any name', async () => {
+    const pdf = await download(main.id, 'pdf');
+    expect(pdf.headers['content-disposition']).toBe(
+      'attachment; filename="November campaigns - 2025-11-01 to 2025-11-28.pdf"',
+    );
+    const hostile = await analyse([mainDataset], 'Q4 "Brand"/Search: 🚀\r\nlaunch');
+    const header = String((await download(hostile.id, 'xlsx')).headers['content-disposition']);
+    expect(header).toBe(
+      'attachment; filename="Q4 Brand -Search- _ launch - 2025-11-01 to 2025-11-28.xlsx"; filename*=UTF-8\'\'Q4%20Brand%20-Search-%20%F0%9F%9A%80%20launch%20-%202025-11-01%20to%202025-11-28.xlsx',
+    );
   });
 
   it('answers a format it does not know with a 422 that lists the formats it has', async () => {

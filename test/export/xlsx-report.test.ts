@@ -192,6 +192,18 @@ describe('the XLSX report of an analysis', () => {
     expect(cellAt(insights, 2, 'Rank').numFmt).toBe('#,##0');
   });
 
+  it("titles the first sheet with the analysis's name and period, or says what it is without a name", async () => {
+    const title = async (content?: { title?: string }) =>
+      (await open(await reportWorkbook(report, content && { summary: null, items: [], ...content })))
+        .getWorksheet('Summary')!
+        .getCell('A1').value;
+    expect(await title({ title: 'November campaigns' })).toBe('November campaigns · Nov 1 – 10, 2025');
+    expect(await title({ title: '=HYPERLINK("x")' })).toBe(`'=HYPERLINK("x") · Nov 1 – 10, 2025`);
+    expect(await title()).toBe('PCA Agent — campaign analysis · Nov 1 – 10, 2025');
+    const undated = await open(await reportWorkbook(minimalReport({}), { title: ' ', summary: null, items: [] }));
+    expect(undated.getWorksheet('Summary')!.getCell('A1').value).toBe('PCA Agent — campaign analysis');
+  });
+
   it('gives colliding and overlong names distinct valid sheets instead of failing', async () => {
     const rows: ReportRow[] = [{ currency: 'USD', spend: 1 }];
     const long = `placement_${'x'.repeat(40)}`;

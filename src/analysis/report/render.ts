@@ -71,9 +71,9 @@ function rowsTable(
   return table(style, headers, body);
 }
 
-/** "ROAS, AOV and profit cover 62% of spend (the rows that report revenue)." when a KPI covers part of it. */
+/** "ROAS, AOV and revenue − spend cover 62% of spend (the rows that report revenue)." when a KPI covers part of it. */
 function coverageLines(row: ReportRow, withCurrency: boolean): string[] {
-  const kpis = { revenue: 'ROAS, AOV and profit', conversions: 'CPA and CVR' } as const;
+  const kpis = { revenue: `ROAS, AOV and ${nameInSentence('profit')}`, conversions: 'CPA and CVR' } as const;
   return (Object.entries(COVERAGE_COLUMNS) as [keyof typeof COVERAGE_COLUMNS, string][]).flatMap(
     ([measure, column]) => {
       const share = row[column];

@@ -33,14 +33,26 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
   return data as T;
 }
 
+/** The name a Content-Disposition gives a file: its full `filename*` (RFC 5987) when sent, else its ASCII `filename`. */
+export function dispositionName(header: string): string | null {
+  const extended = /filename\*=UTF-8''([^;\s]+)/i.exec(header)?.[1];
+  if (extended) {
+    try {
+      return decodeURIComponent(extended);
+    } catch {
+      // A malformed escape: the ASCII name below still names the file.
+    }
+  }
+  return /filename="?([^";]+)"?/.exec(header)?.[1] ?? null;
+}
+
 /** A file download with the bearer (exports): fetched, then handed to the browser as a blob. */
 export async function download(url: string, fallbackName: string): Promise<void> {
   const get = () => fetch(url, { headers: { authorization: `Bearer ${currentAccessToken() ?? ''}` } });
   let response = await get();
   if (response.status === 401 && (await refreshAccessToken())) response = await get();
   if (!response.ok) throw new ApiError(response.status, (await response.json().catch(() => ({}))) as Partial<Problem>);
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+  const name = dispositionName(response.headers.get('content-disposition') ?? '') ?? fallbackName;
   const href = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = href;
