@@ -2992,6 +2992,7 @@ export interface paths {
                             to?: string;
                         };
                         conversion?: {
+                            /** @description ISO 4217 code, e.g. EUR */
                             to: string;
                             rates: {
                                 [key: string]: number;
@@ -3622,6 +3623,7 @@ export interface paths {
                             value: number;
                         }[];
                         conversion?: {
+                            /** @description ISO 4217 code, e.g. EUR */
                             to: string;
                             rates: {
                                 [key: string]: number;
@@ -5149,6 +5151,7 @@ export interface paths {
                                 to?: string;
                             };
                             conversion?: {
+                                /** @description ISO 4217 code, e.g. EUR */
                                 to: string;
                                 rates: {
                                     [key: string]: number;
@@ -5314,6 +5317,7 @@ export interface paths {
                                 to?: string;
                             };
                             conversion?: {
+                                /** @description ISO 4217 code, e.g. EUR */
                                 to: string;
                                 rates: {
                                     [key: string]: number;
