@@ -17,6 +17,7 @@ import { useAuth } from '../auth';
 import { AskBox } from '../components/ask-box';
 import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
+import { WarningList } from '../components/ui/warning-list';
 import { cn } from '../lib/cn';
 import { trendChartOption } from '../../../src/charts/options';
 import { labelOf } from '../../../src/analysis/labels';
@@ -69,14 +70,7 @@ function ReportWarnings({ warnings }: { warnings: readonly string[] }) {
   if (warnings.length === 0) return null;
   return (
     <Card>
-      <ul className="space-y-2 px-5 py-4" aria-label="Warnings">
-        {warnings.map((warning) => (
-          <li key={warning} className="flex gap-2 text-sm">
-            <Badge tone="amber">Warning</Badge>
-            <span>{warning}</span>
-          </li>
-        ))}
-      </ul>
+      <WarningList warnings={warnings} label="Warnings" />
     </Card>
   );
 }

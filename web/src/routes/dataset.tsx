@@ -8,6 +8,7 @@ import { DatasetPreview } from '../components/dataset/preview';
 import { useAuth } from '../auth';
 import { Button } from '../components/ui/button';
 import { Badge, Card, CardHeader, ErrorNote, PageHeader, Skeleton } from '../components/ui/card';
+import { WarningList } from '../components/ui/warning-list';
 import { ConfirmButton } from '../components/ui/confirm';
 import { formatDate, formatNumber, formatPercent } from '../lib/format';
 import { keptRowsText } from '../../../src/analysis/kept-rows';
@@ -233,14 +234,7 @@ export function DatasetPage() {
           {quality.warnings.length === 0 ? (
             <p className="px-5 py-4 text-sm text-emerald-700">No warnings.</p>
           ) : (
-            <ul className="space-y-2 px-5 py-4">
-              {quality.warnings.map((warning) => (
-                <li key={warning} className="flex gap-2 text-sm">
-                  <Badge tone="amber">Warning</Badge>
-                  <span>{warning}</span>
-                </li>
-              ))}
-            </ul>
+            <WarningList warnings={quality.warnings} />
           )}
         </Card>
       )}
