@@ -40,6 +40,8 @@ export { operand } from './kpis.js';
 export type { CoveredSum, MeasureTotals } from './kpis.js';
 export { buildReport, COVERAGE_COLUMNS, totalRows } from './report/report.js';
 export { columnKind, columnLabel } from './columns.js';
+export { evidenceFigures, evidenceLines, evidenceText } from './evidence.js';
+export type { EvidenceFigure, EvidenceSource, EvidenceWithRows } from './evidence.js';
 export type { ColumnKind } from './columns.js';
 export type { AnalysisReport, DatasetSummary, ReportRow } from './report/report.js';
 export { BREAKDOWN_DIMENSIONS, DIMENSIONS, MEASURES, PLATFORMS } from './schema.js';

@@ -1,4 +1,5 @@
 import {
+  evidenceLines,
   extremesNote,
   formatCount,
   formatDays,
@@ -14,7 +15,6 @@ import {
   type ReportRow,
 } from '../analysis/pure.js';
 import type { AnalysisContent, Branding, ReportItem } from './content.js';
-import { evidenceLines } from './evidence.js';
 import { itemCurrency, itemSections, itemWords } from './sections.js';
 
 /**

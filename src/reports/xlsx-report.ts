@@ -5,6 +5,7 @@ import { sheetNamer } from '../export/sheet-names.js';
 import {
   columnKind,
   columnLabel,
+  evidenceText,
   formatDays,
   formatShare,
   labelOf,
@@ -15,7 +16,6 @@ import {
   type ReportRow,
 } from '../analysis/pure.js';
 import type { AnalysisContent } from './content.js';
-import { evidenceText } from './evidence.js';
 import { itemCurrency, itemSections } from './sections.js';
 import { numberFormat, shownText } from './xlsx-columns.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisReport } from '../../src/analysis/report/report.js';
 import type { ReportItem } from '../../src/reports/content.js';
 import { buildDeck, ITEMS_SHOWN } from '../../src/reports/deck.js';
-import { evidenceLines, evidenceText } from '../../src/reports/evidence.js';
+import { evidenceLines, evidenceText } from '../../src/analysis/evidence.js';
 import { itemSections, itemWords } from '../../src/reports/sections.js';
 
 function item(overrides: Partial<ReportItem>): ReportItem {

@@ -198,6 +198,15 @@ test('the analyst uploads two exports, fixes a mapping, analyses them, rates an 
   await firstInsight.getByRole('radio', { name: '4 of 5' }).click();
   await expect(firstInsight.getByRole('status')).toContainText('rated 4/5');
 
+  // Evidence reads as the decks write it: labels and formatted figures, not the rules' keys.
+  const best = page.getByTestId('item-insight').filter({ hasText: 'Retargeting returns the most per unit spent' });
+  await best.getByText('Evidence').click();
+  const evidence = best.locator('dl');
+  await expect(evidence).toContainText('Overall ROAS');
+  await expect(evidence).toContainText('4.09');
+  await expect(evidence).not.toContainText('overallRoas');
+  await best.screenshot({ path: `${SHOTS}/insight-evidence.png` });
+
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: /Export/ }).click();
   await page.getByRole('menuitem', { name: /Excel workbook/ }).click();

@@ -54,6 +54,9 @@ export interface Item {
   priority: 'high' | 'medium' | 'low';
   title: string;
   sentence: string;
+  /** What the rule's finding is about ("campaign:Brand search"), and the finding's own details. */
+  subject: string;
+  payload: Record<string, unknown>;
   evidence: {
     figures: Record<string, unknown>;
     rows: { dimension: string; key: string; values: Record<string, unknown> }[];
@@ -63,4 +66,6 @@ export interface Item {
 export interface Summary {
   text: string;
   source: string;
+  /** The currency the summary's figures, and the items' money, are in. */
+  facts?: { currency?: string | null };
 }

@@ -21,6 +21,7 @@ import { WarningList } from '../components/ui/warning-list';
 import { cn } from '../lib/cn';
 import { trendChartOption } from '../../../src/charts/options';
 import { labelOf } from '../../../src/analysis/labels';
+import { evidenceFigures } from '../../../src/analysis/evidence';
 import {
   cellText,
   currencyLabel,
@@ -64,6 +65,12 @@ const BREAKDOWNS = (['platform', 'campaign', 'ad_group', 'channel', 'device'] as
   key,
   label: labelOf(key),
 }));
+
+/** The currency the rules compare when the summary does not say: the one with the most spend, as the decks take it. */
+function currencyWithMostSpend(report: Report): string | null {
+  const spend = (row: MetricRow) => (typeof row.spend === 'number' ? row.spend : 0);
+  return [...report.totals].sort((a, b) => spend(b) - spend(a))[0]?.currency ?? null;
+}
 
 /** What the figures leave out or cannot define (a file that ends early, a negative sum), said before them. */
 function ReportWarnings({ warnings }: { warnings: readonly string[] }) {
@@ -438,8 +445,9 @@ function Outcome({ item }: { item: Item }) {
   );
 }
 
-function ItemCard({ item, canRate }: { item: Item; canRate: boolean }) {
-  const figures = Object.entries(item.evidence.figures ?? {});
+/** `currency`: the one the items' money is in (the summary's). */
+function ItemCard({ item, currency, canRate }: { item: Item; currency: string | null; canRate: boolean }) {
+  const figures = evidenceFigures(item, currency);
   return (
     <li className="px-5 py-4" data-testid={`item-${item.kind}`}>
       <div className="flex flex-wrap items-start justify-between gap-3">
@@ -454,12 +462,10 @@ function ItemCard({ item, canRate }: { item: Item; canRate: boolean }) {
             <details className="mt-2 text-sm">
               <summary className="cursor-pointer text-brand-700">Evidence</summary>
               <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-md bg-slate-50 p-3 text-xs">
-                {figures.map(([key, value]) => (
-                  <div key={key} className="contents">
-                    <dt className="text-slate-500">{key}</dt>
-                    <dd className="tabular-nums">
-                      {typeof value === 'number' ? formatNumber(value, 2) : String(value)}
-                    </dd>
+                {figures.map(({ label, text }) => (
+                  <div key={label} className="contents">
+                    <dt className="text-slate-500">{label}</dt>
+                    <dd className="tabular-nums">{text}</dd>
                   </div>
                 ))}
               </dl>
@@ -551,6 +557,7 @@ export function DashboardPage() {
   const currency =
     chosenCurrency === undefined || !currencies.includes(chosenCurrency) ? (currencies[0] ?? null) : chosenCurrency;
   const summary = (insights.data?.summary ?? analysis.data.summary) as Summary | null;
+  const itemCurrency = summary?.facts?.currency ?? currencyWithMostSpend(report);
   const items = [...((insights.data?.insights ?? []) as unknown as Item[])];
   const recommendations = (insights.data?.recommendations ?? []) as unknown as Item[];
   const anomalies = (insights.data?.anomalies ?? []).flatMap((item: unknown) => (isAnomaly(item) ? [item] : []));
@@ -622,7 +629,7 @@ export function DashboardPage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {items.map((item) => (
-                <ItemCard key={item.id} item={item} canRate={can('feedback:write')} />
+                <ItemCard key={item.id} item={item} currency={itemCurrency} canRate={can('feedback:write')} />
               ))}
             </ul>
           )}
@@ -636,7 +643,7 @@ export function DashboardPage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {recommendations.map((item) => (
-                <ItemCard key={item.id} item={item} canRate={can('feedback:write')} />
+                <ItemCard key={item.id} item={item} currency={itemCurrency} canRate={can('feedback:write')} />
               ))}
             </ul>
           )}

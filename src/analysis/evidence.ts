@@ -1,17 +1,6 @@
-import {
-  columnKind,
-  columnLabel,
-  formatCount,
-  formatDay,
-  formatDays,
-  formatMetric,
-  formatPercent,
-  formatRatio,
-  labelOf,
-  metricKind,
-  nameInSentence,
-} from '../analysis/pure.js';
-import type { ReportItem } from './content.js';
+import { columnKind, columnLabel } from './columns.js';
+import { formatCount, formatDay, formatDays, formatMetric, formatPercent, formatRatio, metricKind } from './format.js';
+import { labelOf, nameInSentence } from './labels.js';
 
 /**
  * An item's evidence as a client reads it, the same in the PDF, the PPTX and
@@ -22,6 +11,31 @@ import type { ReportItem } from './content.js';
  */
 
 type Figure = number | string | null;
+
+/**
+ * What evidence is read from: an insight, recommendation or anomaly as the documents have it and as
+ * the web app's dashboard receives it (its figures typed loosely by the API). This file imports only
+ * pure modules of its own feature, so the web app bundles it and the dashboard words evidence as the decks do.
+ */
+export interface EvidenceSource {
+  /** What the finding is about ("campaign:Brand search"). */
+  readonly subject: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly evidence: { readonly figures: Readonly<Record<string, unknown>> };
+}
+
+/** An item with the rows of its evidence too, for the documents' lines. */
+export interface EvidenceWithRows extends EvidenceSource {
+  readonly evidence: EvidenceSource['evidence'] & {
+    readonly rows: readonly {
+      readonly dimension: string;
+      readonly key: string;
+      readonly values: Readonly<Record<string, number | null>>;
+    }[];
+  };
+}
+
+const figureOf = (value: unknown): Figure => (typeof value === 'number' || typeof value === 'string' ? value : null);
 
 /** A figure of the evidence as a line reads it: "Overall ROAS" and "2.50". */
 export interface EvidenceFigure {
@@ -66,7 +80,7 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const wordsOf = (key: string): string[] => key.split(/(?=[A-Z])/).map((word) => word.toLowerCase());
 
 /** The metric an item is about, for figures such as `value` or `benchmark` whose key does not name it. */
-function metricOf(item: ReportItem): string | null {
+function metricOf(item: EvidenceSource): string | null {
   if (typeof item.payload.metric === 'string' && metricKind(item.payload.metric)) return item.payload.metric;
   const named = Object.keys(item.evidence.figures).find((key) => metricKind(key) !== undefined);
   if (named) return named;
@@ -111,15 +125,16 @@ function valueText(key: string, value: Figure, metric: string | null, currency: 
 }
 
 /** The figures of an item's evidence, labelled and formatted; money in `currency` (the one the items compare). */
-export function evidenceFigures(item: ReportItem, currency: string | null): EvidenceFigure[] {
+export function evidenceFigures(item: EvidenceSource, currency: string | null): EvidenceFigure[] {
   const figures = item.evidence.figures;
   const metric = metricOf(item);
   const spanned = new Set<string>();
   const shown: EvidenceFigure[] = [];
-  for (const [key, value] of Object.entries(figures)) {
+  for (const [key, given] of Object.entries(figures)) {
     if (spanned.has(key)) continue;
+    const value = figureOf(given);
     const span = SPANS.find(([from]) => from === key);
-    const end = span ? figures[span[1]] : undefined;
+    const end = span && Object.hasOwn(figures, span[1]) ? figureOf(figures[span[1]]) : undefined;
     if (span && end !== undefined) {
       spanned.add(span[1]);
       const text =
@@ -135,7 +150,7 @@ export function evidenceFigures(item: ReportItem, currency: string | null): Evid
 }
 
 /** The figures of an item's evidence on one line: "Overall ROAS: 2.50 · Share: 75.7%". */
-export function evidenceText(item: ReportItem, currency: string | null): string {
+export function evidenceText(item: EvidenceSource, currency: string | null): string {
   return evidenceFigures(item, currency)
     .map(({ label, text }) => `${label}: ${text}`)
     .join(' · ');
@@ -145,7 +160,7 @@ export function evidenceText(item: ReportItem, currency: string | null): string 
 const ROWS_SHOWN = 10;
 
 /** The evidence as lines for captions and speaker notes: its figures, then its rows ("Meta (platform): spend 1,200.00 USD"). */
-export function evidenceLines(item: ReportItem, currency: string | null): string[] {
+export function evidenceLines(item: EvidenceWithRows, currency: string | null): string[] {
   return [
     ...evidenceFigures(item, currency).map(({ label, text }) => `${label}: ${text}`),
     ...item.evidence.rows.slice(0, ROWS_SHOWN).map(
