@@ -95,10 +95,19 @@ export function formatMetric(
   currency: string | null | undefined = null,
 ): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'not defined';
-  const kind = metricKind(metric) ?? 'ratio';
+  return formatByKind(metricKind(metric) ?? 'ratio', value, currency);
+}
+
+/** A figure written by its kind; `share` is a fraction of 1 (coverage) written as a percentage. */
+export function formatByKind(
+  kind: MetricKind | 'share',
+  value: number,
+  currency: string | null | undefined = null,
+): string {
   if (kind === 'money') return formatMoney(value, currency);
   if (kind === 'count') return formatCount(value);
   if (kind === 'percent') return formatPercent(value);
+  if (kind === 'share') return formatShare(value);
   return formatRatio(value);
 }
 

@@ -20,6 +20,7 @@ export {
   formatCount,
   formatDay,
   formatDays,
+  formatByKind,
   formatMetric,
   formatMoney,
   formatPercent,

@@ -9,18 +9,7 @@ import {
   answerQuery,
   readVocabulary,
 } from '../ask/index.js';
-import {
-  formatCount,
-  formatMoney,
-  formatPercent,
-  formatRatio,
-  formatShare,
-  ingest,
-  labelOf,
-  openDuckEngine,
-  profile,
-  runQuery,
-} from '../analysis/index.js';
+import { formatByKind, ingest, labelOf, openDuckEngine, profile, runQuery } from '../analysis/index.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 
@@ -34,11 +23,7 @@ export interface AskOptions {
 function cell(field: AnswerField, value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return field.format === 'field' ? labelOf(value) : value;
-  if (field.format === 'money') return formatMoney(value, null);
-  if (field.format === 'count') return formatCount(value);
-  if (field.format === 'percent') return formatPercent(value);
-  if (field.format === 'share') return formatShare(value);
-  return formatRatio(value);
+  return formatByKind(field.format === 'text' || field.format === 'field' ? 'ratio' : field.format, value, null);
 }
 
 /** A plain text table under the columns' labels, columns padded to their widest cell. */

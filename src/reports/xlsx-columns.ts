@@ -1,11 +1,4 @@
-import {
-  formatCount,
-  formatMoney,
-  formatPercent,
-  formatRatio,
-  formatShare,
-  type ColumnKind,
-} from '../analysis/pure.js';
+import type { ColumnKind } from '../analysis/pure.js';
 
 /**
  * How a column of a report workbook shows its figures: Excel number formats by
@@ -32,21 +25,5 @@ export function numberFormat(kind: ColumnKind, value: number, currency: string |
       return '0.00';
     case 'share':
       return '0%';
-  }
-}
-
-/** About the text Excel shows for a figure: what a column is sized by. */
-export function shownText(kind: ColumnKind, value: number, currency: string | null): string {
-  switch (kind) {
-    case 'money':
-      return formatMoney(value, currency);
-    case 'count':
-      return formatCount(value);
-    case 'percent':
-      return formatPercent(value);
-    case 'ratio':
-      return formatRatio(value);
-    case 'share':
-      return formatShare(value);
   }
 }

@@ -6,6 +6,7 @@ import {
   columnKind,
   columnLabel,
   evidenceText,
+  formatByKind,
   formatDays,
   formatShare,
   labelOf,
@@ -17,7 +18,7 @@ import {
 } from '../analysis/pure.js';
 import type { AnalysisContent } from './content.js';
 import { itemCurrency, itemSections } from './sections.js';
-import { numberFormat, shownText } from './xlsx-columns.js';
+import { numberFormat } from './xlsx-columns.js';
 
 type Cell = string | number | null;
 
@@ -83,7 +84,8 @@ function addTable(workbook: ExcelJS.Workbook, name: string, columns: readonly Co
       let text = value === null ? '' : String(value);
       if (typeof value === 'number' && column.kind) {
         added.getCell(index + 1).numFmt = numberFormat(column.kind, value, currency);
-        text = shownText(column.kind, value, currency);
+        // About the text Excel shows: what the column is sized by.
+        text = formatByKind(column.kind, value, currency);
       }
       widths[index] = Math.max(widths[index]!, text.length);
     });
