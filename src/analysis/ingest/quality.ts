@@ -4,7 +4,7 @@ import { MEASURES, type Field, type Measure } from '../schema.js';
 import { ident } from '../engine/sql.js';
 import { implausibleBit, storedFields } from './load.js';
 import { PLAUSIBLE_BOUND } from './values.js';
-import { formatCount } from '../format.js';
+import { formatCount, metricName, plural } from '../format.js';
 import type { IngestPlan } from './plan.js';
 import type { FileShape } from './sniff.js';
 
@@ -224,7 +224,7 @@ function warningsOf(report: Omit<QualityReport, 'warnings'>, plan: IngestPlan): 
   for (const [measure, count] of implausible) {
     const columns = plan.mapping.filter((column) => column.field === measure).map((column) => `"${column.source}"`);
     warnings.push(
-      `${count === 1 ? '1 value' : `${count} values`} of ${measure} (column ${columns.join(', ')}) ${count === 1 ? 'is' : 'are'} beyond ${formatCount(PLAUSIBLE_BOUND[measure])}, too large to be real, and ${count === 1 ? 'counts' : 'count'} as empty.`,
+      `${plural(count, 'value')} of ${metricName(measure)} (column ${columns.join(', ')}) ${count === 1 ? 'is' : 'are'} beyond ${formatCount(PLAUSIBLE_BOUND[measure])}, too large to be real, and ${count === 1 ? 'counts' : 'count'} as empty.`,
     );
   }
   if (report.rowsWithoutDate > 0)
