@@ -40,6 +40,7 @@ export { computeKpis, coverage, COVERED_SUMS, isKpi, KPI_DEFINITIONS, KPIS, sumO
 export { operand } from './kpis.js';
 export type { CoveredSum, MeasureTotals } from './kpis.js';
 export { buildReport, COVERAGE_COLUMNS, totalRows } from './report/report.js';
+export { bySpend } from './by-spend.js';
 export { columnKind, columnLabel } from './columns.js';
 export { evidenceFigures, evidenceLines, evidenceText } from './evidence.js';
 export type { EvidenceFigure, EvidenceSource, EvidenceWithRows } from './evidence.js';

@@ -1,6 +1,6 @@
 import { COVERED_SUMS, type CoveredSum } from '../analysis/pure.js';
 import type { AnalysisReport, ReportRow } from '../analysis/pure.js';
-import { totalRows } from '../analysis/pure.js';
+import { bySpend, totalRows } from '../analysis/pure.js';
 import type { BenchmarkSettings } from './benchmarks.js';
 import type { Pacing } from './pacing-types.js';
 import type { SourceSpan } from './coverage.js';
@@ -120,7 +120,7 @@ export function insightInput(
   benchmarks: BenchmarkSettings,
   pacing: readonly Pacing[] = [],
 ): InsightInput {
-  const ranked = [...totalRows(report)].sort((a, b) => (num(b.spend) ?? 0) - (num(a.spend) ?? 0));
+  const ranked = bySpend(totalRows(report));
   const main = ranked[0] ?? {};
   const currency = (main.currency as string | null | undefined) ?? null;
   const inCurrency = (rows: readonly ReportRow[] | undefined) =>

@@ -1,4 +1,4 @@
-import { totalRows } from '../analysis/pure.js';
+import { bySpend, totalRows } from '../analysis/pure.js';
 import { itemsOf, type AnalysisContent, type ReportItem } from './content.js';
 
 /**
@@ -59,7 +59,6 @@ export function itemWords(item: Pick<ReportItem, 'title' | 'sentence'>): { headi
 export function itemCurrency(content: Pick<AnalysisContent, 'summary' | 'result'>): string | null {
   const stated = content.summary?.facts.currency;
   if (typeof stated === 'string') return stated;
-  const spend = (row: { spend?: unknown }) => (typeof row.spend === 'number' ? row.spend : 0);
-  const [top] = [...totalRows(content.result)].sort((a, b) => spend(b) - spend(a));
+  const [top] = bySpend(totalRows(content.result));
   return typeof top?.currency === 'string' ? top.currency : null;
 }

@@ -21,6 +21,7 @@ import { WarningList } from '../components/ui/warning-list';
 import { cn } from '../lib/cn';
 import { trendChartOption } from '../../../src/charts/options';
 import { labelOf } from '../../../src/analysis/labels';
+import { bySpend } from '../../../src/analysis/by-spend';
 import { evidenceFigures } from '../../../src/analysis/evidence';
 import {
   cellText,
@@ -65,12 +66,6 @@ const BREAKDOWNS = (['platform', 'campaign', 'ad_group', 'channel', 'device'] as
   key,
   label: labelOf(key),
 }));
-
-/** The currency the rules compare when the summary does not say: the one with the most spend, as the decks take it. */
-function currencyWithMostSpend(report: Report): string | null {
-  const spend = (row: MetricRow) => (typeof row.spend === 'number' ? row.spend : 0);
-  return [...report.totals].sort((a, b) => spend(b) - spend(a))[0]?.currency ?? null;
-}
 
 /** What the figures leave out or cannot define (a file that ends early, a negative sum), said before them. */
 function ReportWarnings({ warnings }: { warnings: readonly string[] }) {
@@ -557,7 +552,8 @@ export function DashboardPage() {
   const currency =
     chosenCurrency === undefined || !currencies.includes(chosenCurrency) ? (currencies[0] ?? null) : chosenCurrency;
   const summary = (insights.data?.summary ?? analysis.data.summary) as Summary | null;
-  const itemCurrency = summary?.facts?.currency ?? currencyWithMostSpend(report);
+  // The summary states the items' currency; one stored before it did is the one with the most spend.
+  const itemCurrency = summary?.facts?.currency ?? bySpend(report.totals)[0]?.currency ?? null;
   const items = [...((insights.data?.insights ?? []) as unknown as Item[])];
   const recommendations = (insights.data?.recommendations ?? []) as unknown as Item[];
   const anomalies = (insights.data?.anomalies ?? []).flatMap((item: unknown) => (isAnomaly(item) ? [item] : []));
