@@ -313,6 +313,11 @@ describe('insight rules', () => {
     });
   }
 
+  it('heads an audience segment by its dimension as people read it, not its key', () => {
+    const [finding] = ruleById('audience.best_age_segment')!.evaluate(CASES['audience.best_age_segment']!.fires);
+    expect(finding!.title).toBe('Age 18-24 converts most cheaply');
+  });
+
   it('computes the budget shift from the data and states its assumption', () => {
     const [finding] = ruleById('budget.underfunded_high_roas_platform')!.evaluate(
       CASES['budget.underfunded_high_roas_platform']!.fires,

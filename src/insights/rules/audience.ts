@@ -1,3 +1,4 @@
+import { labelOf } from '../../analysis/pure.js';
 import type { Finding, InsightRule } from '../finding.js';
 import type { Group } from '../input.js';
 import { funded, money, pct, round, row, share, sumStats } from './helpers.js';
@@ -70,7 +71,7 @@ function segmentRule(dimension: 'age' | 'gender' | 'country'): InsightRule {
           category: 'audience',
           priority: 'low',
           subject: best.name,
-          title: `${dimension} ${best.name} converts most cheaply`,
+          title: `${labelOf(dimension)} ${best.name} converts most cheaply`,
           sentence: `The ${dimension} segment ${best.name} has a CPA of ${money(best.cpa!, input.currency)} against ${money(average, input.currency)} overall.`,
           evidence: {
             figures: { cpa: round(best.cpa!), averageCpa: round(average) },
